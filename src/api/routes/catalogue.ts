@@ -1,0 +1,51 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { CANONICAL_ERRORS } from '../../core/catalogue/canonical.js';
+import { SwitchboardError } from '../../core/errors.js';
+import { CanonicalErrorView, ErrorBody, Explanation } from '../schemas.js';
+import type { Services } from '../services.js';
+
+export const catalogueRoutes = ({ catalogue }: Services): FastifyPluginAsyncTypebox =>
+  async (app) => {
+    const view = (def: (typeof CANONICAL_ERRORS)[number]) => ({ ...def, doc_url: catalogue.docUrl(def.code) });
+
+    app.get(
+      '/v1/errors',
+      { schema: { summary: 'Every canonical error', response: { 200: Type.Object({ errors: Type.Array(CanonicalErrorView) }) } } },
+      async () => ({ errors: CANONICAL_ERRORS.map(view) }),
+    );
+
+    app.get(
+      '/v1/errors/:code',
+      { schema: { summary: 'One canonical error', params: Type.Object({ code: Type.String() }), response: { 200: CanonicalErrorView, 404: ErrorBody } } },
+      async (request) => {
+        const def = CANONICAL_ERRORS.find((e) => e.code === request.params.code);
+        if (!def) throw new SwitchboardError('not_found', `No canonical error is named ${JSON.stringify(request.params.code)}.`, { param: 'code' });
+        return view(def);
+      },
+    );
+
+    app.get(
+      '/v1/providers/:provider/codes/:code',
+      {
+        schema: {
+          summary: 'One provider code, explained',
+          params: Type.Object({ provider: Type.String(), code: Type.String() }),
+          querystring: Type.Object({ context: Type.Optional(Type.String()) }, { additionalProperties: false }),
+          response: { 200: Explanation, 404: ErrorBody },
+        },
+      },
+      async (request) => {
+        const { provider, code } = request.params;
+        const { context } = request.query;
+        if (!catalogue.hasProvider(provider)) {
+          throw new SwitchboardError('not_found', `Unknown provider ${JSON.stringify(provider)}; known: ${catalogue.providers().join(', ')}.`, { param: 'provider' });
+        }
+        if (context !== undefined && catalogue.resolveContext(provider, context) === undefined) {
+          const known = catalogue.tables(provider).map((t) => t.context);
+          throw new SwitchboardError('not_found', `Unknown context ${JSON.stringify(context)} for ${provider}; known: ${known.join(', ')}.`, { param: 'context' });
+        }
+        return catalogue.explain(provider, code, context);
+      },
+    );
+  };

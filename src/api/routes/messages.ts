@@ -1,0 +1,88 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { MessageFilter } from '../../app/store.js';
+import { SwitchboardError } from '../../core/errors.js';
+import type { Services } from '../services.js';
+import { ErrorBody, IdParams, ListQuery, ListResponse, MessageView, MessageWithEvents, SendBody, SendResponse } from '../schemas.js';
+import { eventView, messageView } from '../view.js';
+
+const errors = { 400: ErrorBody, 401: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody, 429: ErrorBody };
+
+function isoParam(value: string | undefined, param: string): number | undefined {
+  if (value === undefined) return undefined;
+  const ms = Date.parse(value);
+  if (Number.isNaN(ms)) throw new SwitchboardError('invalid_parameter', `${param} must be an ISO-8601 date-time.`, { param });
+  return ms;
+}
+
+function parseFilter(q: ListQuery): MessageFilter {
+  let before: string | undefined;
+  if (q.cursor !== undefined) {
+    before = Buffer.from(q.cursor, 'base64url').toString('utf8');
+    if (!before.startsWith('msg_')) throw new SwitchboardError('invalid_parameter', 'cursor is not a cursor this API returned.', { param: 'cursor' });
+  }
+  const since = isoParam(q.since, 'since');
+  const until = isoParam(q.until, 'until');
+  return {
+    ...(q.status && { status: q.status }),
+    ...(q.to && { to: q.to }),
+    ...(q.from && { from: q.from }),
+    ...(q.error_code && { errorCode: q.error_code }),
+    ...(since !== undefined && { since }),
+    ...(until !== undefined && { until }),
+    ...(before && { before }),
+  };
+}
+
+export const messageRoutes = (services: Services): FastifyPluginAsyncTypebox =>
+  async (app) => {
+    app.post(
+      '/v1/messages',
+      {
+        schema: {
+          summary: 'Send a message to one or more recipients',
+          headers: { type: 'object', properties: { 'idempotency-key': { type: 'string', maxLength: 255 } } },
+          body: SendBody,
+          response: { 202: SendResponse, ...errors },
+        },
+      },
+      async (request, reply) => {
+        const key = request.headers['idempotency-key'];
+        const result = await services.accept.accept(request.accountId, request.body, typeof key === 'string' ? key : undefined);
+        // The body is serialized once, at accept, so that an idempotent replay returns the same bytes.
+        return reply
+          .code(result.statusCode)
+          .type('application/json')
+          .serializer((payload: string) => payload)
+          .send(result.body as never);
+      },
+    );
+
+    app.get(
+      '/v1/messages/:id',
+      { schema: { summary: 'A message, its status, error and events', params: IdParams, response: { 200: MessageWithEvents, ...errors } } },
+      async (request) => {
+        const { message, events } = await services.messages.get(request.accountId, request.params.id);
+        return { ...messageView(message), events: events.map(eventView) };
+      },
+    );
+
+    app.get(
+      '/v1/messages',
+      { schema: { summary: 'The message log, newest first', querystring: ListQuery, response: { 200: ListResponse, ...errors } } },
+      async (request) => {
+        const limit = request.query.limit === undefined ? 50 : Number(request.query.limit);
+        if (limit < 1 || limit > 100) throw new SwitchboardError('invalid_parameter', 'limit must be from 1 to 100.', { param: 'limit' });
+        const page = await services.messages.list(request.accountId, parseFilter(request.query), limit);
+        return {
+          messages: page.messages.map(messageView),
+          next_cursor: page.next === null ? null : Buffer.from(page.next, 'utf8').toString('base64url'),
+        };
+      },
+    );
+
+    app.post(
+      '/v1/messages/:id/cancel',
+      { schema: { summary: 'Cancel a scheduled or queued message', params: IdParams, response: { 200: MessageView, ...errors } } },
+      async (request) => messageView(await services.messages.cancel(request.accountId, request.params.id)),
+    );
+  };

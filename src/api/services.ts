@@ -1,0 +1,23 @@
+import type { AcceptService } from '../app/accept.js';
+import type { ApiKeys } from '../app/keys.js';
+import type { MessageService } from '../app/messages.js';
+import type { Store } from '../app/store.js';
+import type { Catalogue } from '../core/catalogue/catalogue.js';
+
+/** What the HTTP API calls into: the application services, never storage or connectors directly. */
+export interface Services {
+  readonly accept: AcceptService;
+  readonly messages: MessageService;
+  readonly keys: ApiKeys;
+  readonly catalogue: Catalogue;
+  readonly store: Pick<Store, 'ping'>;
+  /** Prometheus exposition of the node's metrics. */
+  readonly metricsText: () => Promise<{ contentType: string; body: string }>;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The authenticated account; set for every /v1 route. */
+    accountId: string;
+  }
+}

@@ -1,0 +1,219 @@
+import { createHash } from 'node:crypto';
+import { countryOf, validateDestination } from '../core/validation/phone.js';
+import { classifySender } from '../core/validation/sender.js';
+import { encodeText } from '../core/encoding/segments.js';
+import { SwitchboardError } from '../core/errors.js';
+import {
+  DEFAULT_VALIDITY_SECONDS,
+  MAX_RECIPIENTS,
+  MAX_SEGMENTS,
+  MAX_VALIDITY_SECONDS,
+  MIN_VALIDITY_SECONDS,
+  type Message,
+} from '../core/message.js';
+import { chooseRoute, type Route } from '../core/routing/router.js';
+import { Batcher } from './batcher.js';
+import type { Clock } from './clock.js';
+import type { ConnectorCapabilities } from './connector.js';
+import { newMessageId } from './ids.js';
+import type { Metrics } from './metrics.js';
+import type { IdempotencyWrite, NewMessage, Store } from './store.js';
+
+/** A send request as the API received it (already shape-checked). */
+export interface SendRequest {
+  readonly from: string;
+  readonly to: string | readonly string[];
+  readonly text: string;
+  readonly send_at?: string;
+  readonly validity?: number;
+  readonly client_ref?: string;
+  readonly callback_url?: string;
+}
+
+export interface AcceptResult {
+  readonly statusCode: number;
+  /** The response body, serialized once: an idempotent replay returns exactly these bytes. */
+  readonly body: string;
+}
+
+export interface AcceptOptions {
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly routes: () => readonly Route[];
+  readonly capabilities: (connection: string) => ConnectorCapabilities | undefined;
+  /** Renders stored messages as the API shows them. */
+  readonly render: (messages: readonly Message[]) => string;
+  /** Called after messages are stored, with the connections that have new work. */
+  readonly onAccepted: (connections: ReadonlySet<string>) => void;
+  readonly allowFixedLine: boolean;
+  readonly metrics: Metrics;
+}
+
+const MAX_CALLBACK_URL = 2048;
+const MAX_SCHEDULE_AHEAD_MS = 365 * 24 * 3600 * 1000;
+const SCHEDULE_GRACE_MS = 60_000;
+
+interface Batch {
+  readonly messages: readonly NewMessage[];
+  readonly idempotency?: IdempotencyWrite;
+}
+
+/**
+ * Accepting a send request: validate everything before anything is stored (one bad recipient
+ * refuses the request, naming it), route each recipient, then store the messages. Stores of
+ * concurrent requests are committed together; the answer goes out only once the commit is done.
+ */
+export class AcceptService {
+  readonly #writes: Batcher<Batch, void>;
+  readonly #inFlight = new Map<string, Promise<AcceptResult>>();
+
+  constructor(private readonly opts: AcceptOptions) {
+    this.#writes = new Batcher<Batch, void>(async (batches) => {
+      const idempotency = batches.flatMap((b) => (b.idempotency ? [b.idempotency] : []));
+      await opts.store.insertMessages(
+        batches.flatMap((b) => b.messages),
+        idempotency,
+      );
+      return batches.map((): void => undefined);
+    });
+  }
+
+  async accept(accountId: string, request: SendRequest, idempotencyKey?: string): Promise<AcceptResult> {
+    if (idempotencyKey === undefined) return this.#accept(accountId, request);
+    const slot = `${accountId}\u0000${idempotencyKey}`;
+    if (this.#inFlight.has(slot)) {
+      throw new SwitchboardError('idempotency_key_in_use', 'A request with this Idempotency-Key is still being processed; retry when it has finished.');
+    }
+    const pending = this.#acceptOnce(accountId, request, idempotencyKey);
+    this.#inFlight.set(slot, pending);
+    try {
+      return await pending;
+    } finally {
+      this.#inFlight.delete(slot);
+    }
+  }
+
+  async #acceptOnce(accountId: string, request: SendRequest, key: string): Promise<AcceptResult> {
+    const requestHash = createHash('sha256').update(JSON.stringify(request)).digest('hex');
+    const stored = await this.opts.store.getIdempotency(accountId, key);
+    if (stored) {
+      if (stored.requestHash !== requestHash) {
+        throw new SwitchboardError('idempotency_key_reused', 'This Idempotency-Key was used with a different request body. Use a new key for a new request.');
+      }
+      return { statusCode: stored.statusCode, body: stored.response };
+    }
+    return this.#accept(accountId, request, { key, requestHash });
+  }
+
+  async #accept(accountId: string, request: SendRequest, idempotency?: { key: string; requestHash: string }): Promise<AcceptResult> {
+    const now = this.opts.clock.now();
+    const messages = this.#build(accountId, request, now);
+    const body = this.opts.render(messages);
+    await this.#writes.push({
+      messages,
+      ...(idempotency && {
+        idempotency: { accountId, key: idempotency.key, requestHash: idempotency.requestHash, statusCode: 202, response: body, createdAt: now },
+      }),
+    });
+    this.opts.metrics.accepted(messages.length, (this.opts.clock.now() - now) / 1000);
+    this.opts.onAccepted(new Set(messages.map((m) => m.connection)));
+    return { statusCode: 202, body };
+  }
+
+  #build(accountId: string, request: SendRequest, now: number): NewMessage[] {
+    const recipients = typeof request.to === 'string' ? [request.to] : request.to;
+    if (recipients.length === 0) throw new SwitchboardError('missing_parameter', 'Give at least one recipient in `to`.', { param: 'to' });
+    if (recipients.length > MAX_RECIPIENTS) {
+      throw new SwitchboardError('too_many_recipients', `A request may name at most ${MAX_RECIPIENTS} recipients; this one names ${recipients.length}.`, { param: 'to' });
+    }
+    classifySender(request.from);
+    if (request.text.length === 0) throw new SwitchboardError('missing_parameter', 'The message text is empty.', { param: 'text' });
+    const encoded = encodeText(request.text);
+    if (encoded.parts.length > MAX_SEGMENTS) {
+      throw new SwitchboardError(
+        'message_too_long',
+        `The text needs ${encoded.parts.length} segments in ${encoded.encoding}; at most ${MAX_SEGMENTS} are allowed.`,
+        { param: 'text' },
+      );
+    }
+    const sendAt = parseSendAt(request.send_at, now);
+    const validity = request.validity ?? DEFAULT_VALIDITY_SECONDS;
+    if (!Number.isInteger(validity) || validity < MIN_VALIDITY_SECONDS || validity > MAX_VALIDITY_SECONDS) {
+      throw new SwitchboardError(
+        'invalid_parameter',
+        `validity must be a whole number of seconds from ${MIN_VALIDITY_SECONDS} to ${MAX_VALIDITY_SECONDS}.`,
+        { param: 'validity' },
+      );
+    }
+    const callbackUrl = request.callback_url === undefined ? null : checkCallbackUrl(request.callback_url);
+    const start = sendAt ?? now;
+    const routes = this.opts.routes();
+    const multiple = typeof request.to !== 'string';
+
+    return recipients.map((to, i) => {
+      const param = multiple ? `to[${i}]` : 'to';
+      const decision = chooseRoute(routes, { to, from: request.from, accountId, country: countryOf(to) });
+      if (!decision) {
+        throw new SwitchboardError('no_route', `No route is configured for ${JSON.stringify(to)}.`, { param });
+      }
+      const reserved = this.opts.capabilities(decision.connection)?.reservedNumbers;
+      validateDestination(to, param, { allowFixedLine: this.opts.allowFixedLine, ...(reserved && { reserved }) });
+      const status = sendAt === null ? 'queued' : 'scheduled';
+      return {
+        id: newMessageId(now),
+        accountId,
+        to,
+        from: request.from,
+        text: request.text,
+        encoding: encoded.encoding,
+        segments: encoded.parts.length,
+        status,
+        error: null,
+        clientRef: request.client_ref ?? null,
+        callbackUrl,
+        sendAt,
+        expiresAt: start + validity * 1000,
+        createdAt: now,
+        updatedAt: now,
+        connection: decision.connection,
+        attempts: 0,
+        providerMessageId: null,
+        dueAt: start,
+        firstEvent: {
+          at: now,
+          type: status,
+          status,
+          error: null,
+          detail: { route: decision.route, connection: decision.connection, reason: decision.reason },
+          payload: null,
+        },
+      } satisfies NewMessage;
+    });
+  }
+}
+
+function parseSendAt(value: string | undefined, now: number): number | null {
+  if (value === undefined) return null;
+  const at = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/.test(value) ? Date.parse(value) : Number.NaN;
+  if (Number.isNaN(at)) {
+    throw new SwitchboardError('invalid_schedule', 'send_at must be an ISO-8601 date-time with a time zone, e.g. 2026-12-01T09:00:00Z.', { param: 'send_at' });
+  }
+  if (at < now - SCHEDULE_GRACE_MS) throw new SwitchboardError('invalid_schedule', 'send_at is in the past.', { param: 'send_at' });
+  if (at > now + MAX_SCHEDULE_AHEAD_MS) throw new SwitchboardError('invalid_schedule', 'send_at is more than a year ahead.', { param: 'send_at' });
+  return at <= now ? null : at;
+}
+
+function checkCallbackUrl(value: string): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || value.length > MAX_CALLBACK_URL) {
+    throw new SwitchboardError('invalid_callback_url', `callback_url must be an absolute http(s) URL of at most ${MAX_CALLBACK_URL} characters.`, {
+      param: 'callback_url',
+    });
+  }
+  return value;
+}

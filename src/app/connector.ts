@@ -1,0 +1,72 @@
+import type { ReportedCode } from '../core/catalogue/interpret.js';
+import type { TextEncoding } from '../core/encoding/segments.js';
+
+/** What a connector can do, declared up front rather than probed. */
+export interface ConnectorCapabilities {
+  /** Delivery receipts come back for sent messages. */
+  readonly receipts: boolean;
+  /** Text outside the GSM alphabet (UCS-2) can be sent. */
+  readonly unicode: boolean;
+  /** The most parts one concatenated message may have. */
+  readonly maxParts: number;
+  /**
+   * Numbers this connector takes although the numbering plan calls them invalid. Only the sandbox
+   * has some (the Ofcom drama range): it can never text a real subscriber.
+   */
+  readonly reservedNumbers?: (e164: string) => boolean;
+}
+
+/** A message handed to a connector: the domain's view, never a wire format. */
+export interface OutboundMessage {
+  readonly id: string;
+  readonly to: string;
+  readonly from: string;
+  readonly text: string;
+  readonly encoding: TextEncoding;
+  /** The text of each part, as the encoder split it. */
+  readonly parts: readonly string[];
+  readonly expiresAt: number;
+  /** 1 for the first try. */
+  readonly attempt: number;
+}
+
+export type SubmitResult =
+  /** The provider took the message; one id per part it reported (often one for the whole). */
+  | { readonly kind: 'accepted'; readonly providerMessageIds: readonly string[]; readonly raw?: unknown }
+  /** The provider refused it, saying why. */
+  | { readonly kind: 'refused'; readonly code: ReportedCode; readonly retryAfterMs?: number; readonly raw?: unknown }
+  /** No answer we can trust (timeout, connection lost after sending): it may have been taken. */
+  | { readonly kind: 'unknown'; readonly reason: string; readonly raw?: unknown };
+
+/**
+ * A delivery receipt. `status` is the provider's status (it decides the lifecycle state); `error`
+ * its more specific error code, when it sent one (it decides the canonical error).
+ */
+export interface ReceiptReport {
+  readonly providerMessageId: string;
+  readonly status: ReportedCode;
+  readonly error?: ReportedCode;
+  /** When the provider says it happened; receipt time is not event time. */
+  readonly occurredAt: number | null;
+  readonly raw: unknown;
+}
+
+/** What a connector may call back into. */
+export interface ConnectorContext {
+  receipt(report: ReceiptReport): Promise<void>;
+}
+
+/** One configured connection to a provider. Adding a provider means one folder implementing this. */
+export interface Connector {
+  /** The connection's name in the configuration ("sandbox", "vonage-uk"). */
+  readonly name: string;
+  readonly provider: string;
+  readonly capabilities: ConnectorCapabilities;
+  /** Most submits per second the connection may make; the dispatcher keeps under it. */
+  readonly tps: number;
+  /** Most submits awaiting an answer at once. */
+  readonly window: number;
+  start(context: ConnectorContext): Promise<void>;
+  send(message: OutboundMessage): Promise<SubmitResult>;
+  stop(): Promise<void>;
+}

@@ -1,0 +1,10 @@
+import type { MessageStatus } from '../core/lifecycle.js';
+
+/** What the application reports about its work; the metrics adapter turns it into Prometheus series. */
+export interface Metrics {
+  accepted(count: number, seconds: number): void;
+  dispatched(connection: string, seconds: number): void;
+  finished(status: MessageStatus, errorCode: string | null): void;
+}
+
+export const noMetrics: Metrics = { accepted() {}, dispatched() {}, finished() {} };

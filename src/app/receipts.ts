@@ -1,0 +1,74 @@
+import type { Catalogue } from '../core/catalogue/catalogue.js';
+import { interpret } from '../core/catalogue/interpret.js';
+import { isFinal, statusesBefore, type MessageStatus } from '../core/lifecycle.js';
+import type { Clock } from './clock.js';
+import type { ReceiptReport } from './connector.js';
+import type { ProviderIdRecord, Store } from './store.js';
+import type { TransitionWriter } from './transitions.js';
+
+/**
+ * Turns delivery receipts into lifecycle transitions. A receipt for a provider id not recorded yet
+ * (it overtook the provider's submit answer) is parked and applied when the id is recorded. A
+ * message sent in parts is delivered when every part is, and fails as soon as one part fails.
+ */
+export class ReceiptIngest {
+  constructor(
+    private readonly store: Store,
+    private readonly catalogue: Catalogue,
+    private readonly writer: TransitionWriter,
+    private readonly clock: Clock,
+  ) {}
+
+  async ingest(connection: string, report: ReceiptReport): Promise<void> {
+    const found = await this.store.findProviderId(connection, report.providerMessageId);
+    if (found) return this.#apply(found, report);
+    await this.store.parkReceipt({ connection, providerMessageId: report.providerMessageId, receivedAt: this.clock.now(), receipt: report });
+    // The id may have been recorded while we parked: look again, so the receipt is never stranded.
+    if (await this.store.findProviderId(connection, report.providerMessageId)) await this.release(connection, [report.providerMessageId]);
+  }
+
+  /** Applies receipts parked for provider ids that have just been recorded. */
+  async release(connection: string, providerMessageIds: readonly string[]): Promise<void> {
+    const parked = await this.store.takeParkedReceipts(connection, providerMessageIds);
+    for (const p of parked) {
+      const found = await this.store.findProviderId(connection, p.providerMessageId);
+      if (found) await this.#apply(found, p.receipt as ReceiptReport);
+    }
+  }
+
+  async #apply(record: ProviderIdRecord, report: ReceiptReport): Promise<void> {
+    const { state, error } = interpret(this.catalogue, report.status, report.error);
+    const at = report.occurredAt ?? this.clock.now();
+    const detail = {
+      connection: record.connection,
+      provider_message_id: record.providerMessageId,
+      ...(record.parts > 1 && { part: record.part, parts: record.parts }),
+    };
+    const target = state && isFinal(state) ? await this.#messageState(record, state) : undefined;
+    const event = { at, type: 'receipt', status: target ?? null, error, detail, payload: report.raw };
+    if (target) {
+      const applied = await this.writer.apply({
+        messageId: record.messageId,
+        from: statusesBefore(target),
+        to: target,
+        event,
+        error,
+        dueAt: null,
+      });
+      if (applied) return;
+    }
+    // A progress report, a part of a message not finished yet, or a late or repeated receipt:
+    // kept on the message's events, changing nothing.
+    await this.writer.note({ messageId: record.messageId, event: { ...event, type: target ? 'receipt_ignored' : 'receipt', status: null } });
+  }
+
+  /** The message's state once this part's final state is known; undefined while parts are pending. */
+  async #messageState(record: ProviderIdRecord, state: MessageStatus): Promise<MessageStatus | undefined> {
+    if (record.parts <= 1) return state;
+    await this.store.setPartState(record.connection, record.providerMessageId, state);
+    if (state !== 'delivered') return state;
+    const parts = await this.store.partStates(record.messageId);
+    const delivered = parts.filter((p) => p.state === 'delivered').length;
+    return delivered >= record.parts ? 'delivered' : undefined;
+  }
+}

@@ -1,0 +1,137 @@
+import type { MessageStatus } from '../core/lifecycle.js';
+import type { Message, MessageError, MessageEvent } from '../core/message.js';
+
+/** A message to store at accept, with the event that records its first status. */
+export interface NewMessage extends Message {
+  /** When the dispatcher should first act on it: now, or send_at for a scheduled message. */
+  readonly dueAt: number;
+  readonly firstEvent: MessageEvent;
+}
+
+/**
+ * A guarded status change: applied only when the message is in one of `from`, so concurrent or
+ * repeated writers (a receipt racing the submit answer, two nodes) cannot move it twice.
+ */
+export interface Transition {
+  readonly messageId: string;
+  readonly from: readonly MessageStatus[];
+  readonly to: MessageStatus;
+  readonly event: MessageEvent;
+  readonly error?: MessageError | null;
+  /** Next time the dispatcher must look at the message; null when it needs nothing more. */
+  readonly dueAt: number | null;
+  readonly connection?: string;
+  readonly providerMessageId?: string;
+  readonly incrementAttempts?: boolean;
+  /** Provider ids to record with the change (the submit answer), whether or not it applies. */
+  readonly providerIds?: readonly ProviderIdRecord[];
+}
+
+/** A note on a message's events that changes no status (e.g. a part's receipt). */
+export interface EventNote {
+  readonly messageId: string;
+  readonly event: MessageEvent;
+}
+
+export interface MessageFilter {
+  readonly status?: MessageStatus;
+  readonly to?: string;
+  readonly from?: string;
+  readonly errorCode?: string;
+  readonly since?: number;
+  readonly until?: number;
+  /** Only messages with an id below this one (the page cursor; ids sort by creation). */
+  readonly before?: string;
+}
+
+/** A message part's provider id, the key receipts are matched on. */
+export interface ProviderIdRecord {
+  readonly connection: string;
+  readonly providerMessageId: string;
+  readonly messageId: string;
+  readonly part: number;
+  readonly parts: number;
+}
+
+/** A receipt that arrived before its provider id was recorded; applied when the id arrives. */
+export interface ParkedReceipt {
+  readonly connection: string;
+  readonly providerMessageId: string;
+  readonly receivedAt: number;
+  readonly receipt: unknown;
+}
+
+export interface StoredIdempotency {
+  readonly requestHash: string;
+  readonly statusCode: number;
+  readonly response: string;
+}
+
+export interface ApiKeyRecord {
+  readonly id: string;
+  readonly accountId: string;
+}
+
+/**
+ * Everything Switchboard persists. One contract; SQLite (embedded default) and PostgreSQL
+ * implement it and run the same test suite. Writes come in batches so that an implementation
+ * commits many concurrent requests in one transaction.
+ */
+export interface Store {
+  migrate(): Promise<void>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+
+  /** Creates the default account if there is none; true when it was created now. */
+  ensureAccount(id: string, name: string, now: number): Promise<boolean>;
+  insertApiKey(key: { id: string; accountId: string; hash: string; prefix: string; createdAt: number }): Promise<void>;
+  findApiKey(hash: string): Promise<ApiKeyRecord | undefined>;
+
+  /** Stores messages (and their idempotency answer, if any) atomically, in one transaction. */
+  insertMessages(messages: readonly NewMessage[], idempotency?: readonly IdempotencyWrite[]): Promise<void>;
+  getMessage(id: string): Promise<Message | undefined>;
+  getMessages(ids: readonly string[]): Promise<Message[]>;
+  listEvents(messageId: string): Promise<MessageEvent[]>;
+  listMessages(accountId: string, filter: MessageFilter, limit: number): Promise<Message[]>;
+
+  /** Applies each transition whose guard holds, in one transaction; returns which applied. */
+  applyTransitions(transitions: readonly Transition[], notes?: readonly EventNote[]): Promise<boolean[]>;
+
+  /**
+   * Takes up to `limit` messages of a connection that are due at `now`, marks them leased to
+   * `owner` until `leaseUntil`, and returns them with their status before the claim. A claimed
+   * message is claimed by no one else until its lease ends.
+   */
+  claimDue(connection: string, now: number, limit: number, owner: string, leaseUntil: number): Promise<ClaimedMessage[]>;
+  /**
+   * Makes every claimed message due at `now`. Only for a single node starting up: no claim can be
+   * alive then, and waiting for the leases to end would only delay recovery.
+   */
+  releaseLeases(now: number): Promise<number>;
+  /** Messages waiting to be dispatched (queued or scheduled), per connection. */
+  queueDepth(): Promise<Record<string, number>>;
+
+  findProviderId(connection: string, providerMessageId: string): Promise<ProviderIdRecord | undefined>;
+  /** Records the final state of one part. */
+  setPartState(connection: string, providerMessageId: string, state: MessageStatus): Promise<void>;
+  partStates(messageId: string): Promise<{ part: number; parts: number; state: MessageStatus | null }[]>;
+  parkReceipt(receipt: ParkedReceipt): Promise<void>;
+  /** Removes and returns the receipts parked for these provider ids. */
+  takeParkedReceipts(connection: string, providerMessageIds: readonly string[]): Promise<ParkedReceipt[]>;
+
+  getIdempotency(accountId: string, key: string): Promise<StoredIdempotency | undefined>;
+}
+
+export interface IdempotencyWrite {
+  readonly accountId: string;
+  readonly key: string;
+  readonly requestHash: string;
+  readonly statusCode: number;
+  readonly response: string;
+  readonly createdAt: number;
+}
+
+export interface ClaimedMessage extends Message {
+  /** The status the message had when claimed. */
+  readonly claimedFrom: MessageStatus;
+}

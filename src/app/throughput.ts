@@ -1,0 +1,56 @@
+import type { Clock } from './clock.js';
+
+/**
+ * Paces a connection to at most `tps` submits per second, with a burst of one tenth of a second's
+ * worth: a request for a slot returns how long to wait before using it.
+ */
+export class Pacer {
+  #nextFree = 0;
+
+  constructor(
+    private readonly tps: number,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Reserves the next slot; resolves when it may be used. */
+  async slot(): Promise<void> {
+    if (!Number.isFinite(this.tps)) return;
+    const interval = 1000 / this.tps;
+    const burst = Math.max(interval, 100);
+    const now = this.clock.now();
+    const start = Math.max(this.#nextFree, now - burst);
+    this.#nextFree = start + interval;
+    const wait = start - now;
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+  }
+}
+
+/** At most `size` operations in flight; the next waits for a free place. */
+export class Window {
+  #used = 0;
+  readonly #waiting: (() => void)[] = [];
+
+  constructor(private readonly size: number) {}
+
+  get inFlight(): number {
+    return this.#used;
+  }
+
+  get free(): number {
+    return Math.max(0, this.size - this.#used);
+  }
+
+  async acquire(): Promise<void> {
+    if (this.#used < this.size) {
+      this.#used++;
+      return;
+    }
+    await new Promise<void>((r) => this.#waiting.push(r));
+  }
+
+  release(): void {
+    const next = this.#waiting.shift();
+    if (next) next();
+    else this.#used--;
+  }
+}

@@ -1,0 +1,51 @@
+import { resolve } from 'node:path';
+
+/** A node's settings, read from the environment. Every one has a default that works at once. */
+export interface Config {
+  readonly host: string;
+  readonly port: number;
+  /** Where the embedded database lives. */
+  readonly dataDir: string;
+  /** How clients reach this server: the base of every doc_url. */
+  readonly publicUrl: string;
+  readonly allowFixedLine: boolean;
+  readonly sqliteSync: 'full' | 'normal';
+  readonly logLevel: string;
+  readonly logRequests: boolean;
+  readonly sandboxReceiptDelayMs: number;
+  /** How long a dispatch claim holds before another node may take the message over. */
+  readonly leaseMs: number;
+  /** This node's name, the owner of its dispatch claims. */
+  readonly nodeId: string;
+}
+
+function flag(value: string | undefined): boolean {
+  return value !== undefined && ['1', 'true', 'yes', 'on'].includes(value.toLowerCase());
+}
+
+function integer(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a whole number, not ${JSON.stringify(value)}`);
+  return n;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const host = env.HOST ?? '127.0.0.1';
+  const port = integer('PORT', env.PORT, 8080);
+  const sync = env.SWITCHBOARD_SQLITE_SYNC ?? 'full';
+  if (sync !== 'full' && sync !== 'normal') throw new Error('SWITCHBOARD_SQLITE_SYNC must be "full" or "normal"');
+  return {
+    host,
+    port,
+    dataDir: resolve(env.SWITCHBOARD_DATA_DIR ?? 'data'),
+    publicUrl: env.SWITCHBOARD_PUBLIC_URL ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    allowFixedLine: flag(env.SWITCHBOARD_ALLOW_FIXED_LINE),
+    sqliteSync: sync,
+    logLevel: env.LOG_LEVEL ?? 'info',
+    logRequests: flag(env.SWITCHBOARD_LOG_REQUESTS),
+    sandboxReceiptDelayMs: integer('SWITCHBOARD_SANDBOX_RECEIPT_DELAY_MS', env.SWITCHBOARD_SANDBOX_RECEIPT_DELAY_MS, 200),
+    leaseMs: integer('SWITCHBOARD_LEASE_MS', env.SWITCHBOARD_LEASE_MS, 30_000),
+    nodeId: env.SWITCHBOARD_NODE_ID ?? `node-${process.pid}`,
+  };
+}

@@ -1,0 +1,38 @@
+import type { MessageError } from '../message.js';
+
+/** How failed submits are tried again: exponential backoff with full jitter, bounded. */
+export interface RetryPolicy {
+  /** Most submit attempts for one message, the first included. Default 5. */
+  readonly maxAttempts: number;
+  /** Delay before the second attempt, doubled for each one after. Default 1 s. */
+  readonly baseDelayMs: number;
+  /** Ceiling of any one delay. Default 5 minutes. */
+  readonly maxDelayMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 5, baseDelayMs: 1000, maxDelayMs: 300_000 };
+
+export type RetryDecision = { readonly retry: true; readonly at: number } | { readonly retry: false; readonly why: string };
+
+/**
+ * Whether a failed attempt is tried again, and when. Only errors the catalogue says may succeed
+ * after a delay are; never past the message's validity. `retryAfterMs`, when the provider gave
+ * one, is a floor. `random` is in [0, 1).
+ */
+export function decideRetry(
+  error: MessageError,
+  attempts: number,
+  now: number,
+  expiresAt: number,
+  policy: RetryPolicy,
+  random: number,
+  retryAfterMs?: number,
+): RetryDecision {
+  if (error.retry !== 'after_delay') return { retry: false, why: `${error.code} is not retried (${error.retry})` };
+  if (attempts >= policy.maxAttempts) return { retry: false, why: `gave up after ${attempts} attempts` };
+  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempts - 1));
+  const delay = Math.max(retryAfterMs ?? 0, Math.round(ceiling / 2 + (ceiling / 2) * random));
+  const at = now + delay;
+  if (at >= expiresAt) return { retry: false, why: 'the next attempt would fall after the message expires' };
+  return { retry: true, at };
+}

@@ -1,0 +1,30 @@
+import { loadConfig } from './config.js';
+import { startNode } from './node.js';
+
+// Starts a node on the configuration in the environment and stops it cleanly on SIGINT/SIGTERM.
+const config = loadConfig();
+const node = await startNode(config);
+if (node.firstKey) {
+  process.stdout.write(
+    `\nFirst start: created the default account and its API key (shown once, stored only hashed):\n\n  ${node.firstKey}\n\n` +
+      `Send a message:\n  curl -s ${config.publicUrl}/v1/messages -H 'Authorization: Bearer ${node.firstKey}' \\\n` +
+      `    -H 'Content-Type: application/json' -d '{"from":"Switchboard","to":"+447700900000","text":"Hello"}'\n\n`,
+  );
+}
+await node.api.listen({ host: config.host, port: config.port });
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    node.log.info({ signal }, 'stopping');
+    node.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        node.log.error({ err }, 'stop failed');
+        process.exit(1);
+      },
+    );
+  });
+}

@@ -1,0 +1,126 @@
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import pino, { type Logger } from 'pino';
+import { AcceptService } from './app/accept.js';
+import { systemClock, type Clock } from './app/clock.js';
+import type { Connector } from './app/connector.js';
+import { Dispatcher } from './app/dispatcher.js';
+import { ApiKeys, DEFAULT_ACCOUNT } from './app/keys.js';
+import { MessageService } from './app/messages.js';
+import { ReceiptIngest } from './app/receipts.js';
+import type { Store } from './app/store.js';
+import { TransitionWriter } from './app/transitions.js';
+import { buildApi } from './api/server.js';
+import { renderSendResponse } from './api/view.js';
+import type { Config } from './config.js';
+import { Catalogue } from './core/catalogue/catalogue.js';
+import { DEFAULT_RETRY } from './core/policies/retry.js';
+import type { Route } from './core/routing/router.js';
+import { prometheusMetrics } from './observability/metrics.js';
+import { SandboxConnector } from './providers/sandbox/connector.js';
+import { PROVIDER_TABLES } from './providers/tables.js';
+import { openSqliteStore } from './storage/sqlite/open.js';
+
+export function databaseFile(config: Pick<Config, 'dataDir'>): string {
+  return join(config.dataDir, 'switchboard.db');
+}
+
+export function openStore(config: Config): Store {
+  return openSqliteStore({ file: databaseFile(config), synchronous: config.sqliteSync });
+}
+
+/** A running node: its API, and what stops it cleanly. */
+export interface Node {
+  readonly api: FastifyInstance;
+  readonly store: Store;
+  readonly log: Logger;
+  /** The API key created on the very first start, shown once; undefined afterwards. */
+  readonly firstKey: string | undefined;
+  stop(): Promise<void>;
+}
+
+export interface NodeOverrides {
+  readonly clock?: Clock;
+  readonly logger?: Logger;
+  readonly connectors?: readonly Connector[];
+  readonly routes?: readonly Route[];
+}
+
+/**
+ * The composition root: the one place that chooses implementations (storage, connectors,
+ * metrics) and wires them to the application services. Nothing listens until `api.listen`.
+ */
+export async function startNode(config: Config, overrides: NodeOverrides = {}): Promise<Node> {
+  const clock = overrides.clock ?? systemClock;
+  const log = overrides.logger ?? pino({ level: config.logLevel });
+  const store = openStore(config);
+  await store.migrate();
+  const created = await store.ensureAccount(DEFAULT_ACCOUNT, 'Default account', clock.now());
+  const keys = new ApiKeys(store, clock);
+  const firstKey = created ? await keys.create(DEFAULT_ACCOUNT) : undefined;
+  await store.releaseLeases(clock.now());
+
+  const catalogue = new Catalogue(PROVIDER_TABLES, config.publicUrl);
+  const { metrics, registry } = prometheusMetrics(() => store.queueDepth());
+  const connectors = overrides.connectors ?? [new SandboxConnector({ name: 'sandbox', receiptDelayMs: config.sandboxReceiptDelayMs, clock })];
+  const byName = new Map(connectors.map((c) => [c.name, c]));
+  const routes = overrides.routes ?? [{ name: 'default', match: {}, connections: [connectors[0]!.name] }];
+
+  const writer = new TransitionWriter(store, metrics);
+  const receipts = new ReceiptIngest(store, catalogue, writer, clock);
+  const dispatcher = new Dispatcher({
+    store,
+    catalogue,
+    clock,
+    writer,
+    receipts,
+    metrics,
+    connectors: byName,
+    owner: config.nodeId,
+    retry: DEFAULT_RETRY,
+    leaseMs: config.leaseMs,
+    pollMs: 250,
+    random: Math.random,
+    onError: (err, connection) => log.error({ err, connection }, 'dispatch failed'),
+  });
+  const accept = new AcceptService({
+    store,
+    clock,
+    metrics,
+    routes: () => routes,
+    capabilities: (name) => byName.get(name)?.capabilities,
+    render: renderSendResponse,
+    onAccepted: (names) => dispatcher.wake(names),
+    allowFixedLine: config.allowFixedLine,
+  });
+  const api = await buildApi(
+    {
+      accept,
+      keys,
+      catalogue,
+      store,
+      messages: new MessageService(store, writer, clock),
+      metricsText: async () => ({ contentType: registry.contentType, body: await registry.metrics() }),
+    },
+    { logger: log, logRequests: config.logRequests },
+  );
+
+  for (const connector of connectors) {
+    await connector.start({ receipt: (report) => receipts.ingest(connector.name, report).catch((err) => log.error({ err }, 'receipt failed')) });
+  }
+  dispatcher.start();
+
+  return {
+    api,
+    store,
+    log,
+    firstKey,
+    async stop() {
+      await api.close();
+      await dispatcher.stop();
+      for (const connector of connectors) await connector.stop();
+      await writer.drain();
+      await store.close();
+    },
+  };
+}

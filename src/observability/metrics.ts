@@ -1,0 +1,57 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Metrics } from '../app/metrics.js';
+
+const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+/** The node's Prometheus series. `queueDepth` is read from storage at scrape time. */
+export function prometheusMetrics(queueDepth: () => Promise<Record<string, number>>): { metrics: Metrics; registry: Registry } {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const accepted = new Counter({ name: 'switchboard_messages_accepted_total', help: 'Messages accepted through the API', registers: [registry] });
+  const acceptLatency = new Histogram({
+    name: 'switchboard_accept_duration_seconds',
+    help: 'Time to validate and durably store one send request',
+    buckets: LATENCY_BUCKETS,
+    registers: [registry],
+  });
+  const dispatched = new Counter({ name: 'switchboard_messages_dispatched_total', help: 'Submit attempts made to providers', labelNames: ['connection'], registers: [registry] });
+  const dispatchLatency = new Histogram({
+    name: 'switchboard_dispatch_duration_seconds',
+    help: 'Time for a provider to answer a submit',
+    labelNames: ['connection'],
+    buckets: LATENCY_BUCKETS,
+    registers: [registry],
+  });
+  const finished = new Counter({
+    name: 'switchboard_messages_finished_total',
+    help: 'Messages that reached a final status',
+    labelNames: ['status', 'error_code'],
+    registers: [registry],
+  });
+  new Gauge({
+    name: 'switchboard_queue_depth',
+    help: 'Messages waiting to be dispatched (queued or scheduled)',
+    labelNames: ['connection'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const [connection, n] of Object.entries(await queueDepth())) this.set({ connection }, n);
+    },
+  });
+  return {
+    registry,
+    metrics: {
+      accepted(count, seconds) {
+        accepted.inc(count);
+        acceptLatency.observe(seconds);
+      },
+      dispatched(connection, seconds) {
+        dispatched.inc({ connection });
+        dispatchLatency.observe({ connection }, seconds);
+      },
+      finished(status, errorCode) {
+        finished.inc({ status, error_code: errorCode ?? '' });
+      },
+    },
+  };
+}

@@ -1,0 +1,79 @@
+import { randomBytes } from 'node:crypto';
+import type { Clock } from '../../app/clock.js';
+import type { Connector, ConnectorContext, OutboundMessage, SubmitResult } from '../../app/connector.js';
+import { behaviourFor, isReservedNumber } from './numbers.js';
+
+export interface SandboxOptions {
+  readonly name: string;
+  readonly clock: Clock;
+  /** Delay before the delivery receipt. Default 200 ms. */
+  readonly receiptDelayMs?: number;
+  /** Default: unlimited, it is in process. */
+  readonly tps?: number;
+  readonly window?: number;
+}
+
+/**
+ * A simulated carrier, in process: it answers with a provider message id, then sends the receipt
+ * its magic numbers call for, after a delay. The default connection, so a new install works at once.
+ */
+export class SandboxConnector implements Connector {
+  readonly provider = 'sandbox';
+  readonly name: string;
+  readonly tps: number;
+  readonly window: number;
+  readonly capabilities = { receipts: true, unicode: true, maxParts: 10, reservedNumbers: isReservedNumber };
+  readonly #delay: number;
+  readonly #clock: Clock;
+  readonly #throttled = new Set<string>();
+  readonly #timers = new Set<NodeJS.Timeout>();
+  #context: ConnectorContext | undefined;
+
+  constructor(options: SandboxOptions) {
+    this.name = options.name;
+    this.tps = options.tps ?? Number.POSITIVE_INFINITY;
+    this.window = options.window ?? 1000;
+    this.#delay = options.receiptDelayMs ?? 200;
+    this.#clock = options.clock;
+  }
+
+  async start(context: ConnectorContext): Promise<void> {
+    this.#context = context;
+  }
+
+  async send(message: OutboundMessage): Promise<SubmitResult> {
+    const behaviour = behaviourFor(message.to);
+    if (behaviour.firstSubmit && !this.#throttled.has(message.id)) {
+      this.#throttled.add(message.id);
+      return this.#refused(behaviour.firstSubmit, message);
+    }
+    if (behaviour.submit) return this.#refused(behaviour.submit, message);
+    this.#throttled.delete(message.id);
+    const id = randomBytes(8).toString('hex').toUpperCase();
+    if (behaviour.receipt) this.#receiptLater(id, message, behaviour.receipt);
+    return { kind: 'accepted', providerMessageIds: [id], raw: { 'message-id': id, status: 'ACCEPTED', to: message.to } };
+  }
+
+  async stop(): Promise<void> {
+    for (const t of this.#timers) clearTimeout(t);
+    this.#timers.clear();
+  }
+
+  #refused(code: string, message: OutboundMessage): SubmitResult {
+    return { kind: 'refused', code: { provider: 'sandbox', context: 'submit', code }, raw: { status: code, to: message.to } };
+  }
+
+  #receiptLater(id: string, message: OutboundMessage, code: string): void {
+    const timer = setTimeout(() => {
+      this.#timers.delete(timer);
+      const doneAt = this.#clock.now();
+      void this.#context?.receipt({
+        providerMessageId: id,
+        status: { provider: 'sandbox', context: 'receipt', code },
+        occurredAt: doneAt,
+        raw: { 'message-id': id, to: message.to, status: code, 'done-date': new Date(doneAt).toISOString() },
+      });
+    }, this.#delay);
+    this.#timers.add(timer);
+  }
+}

@@ -1,0 +1,7 @@
+import type { ProviderCodeTable } from '../core/catalogue/types.js';
+import { sandboxCodes } from './sandbox/codes.js';
+
+/** Every provider's code tables: the data the catalogue is built from. One line per provider. */
+export const PROVIDER_TABLES: readonly ProviderCodeTable[] = [
+  ...sandboxCodes,
+];
