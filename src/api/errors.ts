@@ -21,8 +21,8 @@ function paramOf(path: string): string {
 
 /** A schema validation failure as a canonical error naming the parameter. */
 function fromValidation(issues: readonly AjvIssue[], context: string | undefined): SwitchboardError {
-  // Ajv reports each branch of a union; the most specific issue is the deepest one.
-  const issue = [...issues].sort((a, b) => b.instancePath.length - a.instancePath.length)[0]!;
+  // Ajv reports each branch of a union; a size limit says most, then the deepest issue.
+  const issue = issues.find((i) => i.keyword === 'maxItems') ?? [...issues].sort((a, b) => b.instancePath.length - a.instancePath.length)[0]!;
   const where = context === 'querystring' ? 'query parameter' : 'parameter';
   if (issue.keyword === 'required') {
     const name = String(issue.params.missingProperty ?? '');

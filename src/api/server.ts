@@ -1,6 +1,6 @@
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { SwitchboardError } from '../core/errors.js';
 import { sendError } from './errors.js';
 import { catalogueRoutes } from './routes/catalogue.js';
@@ -21,13 +21,15 @@ const BEARER = /^Bearer\s+(\S+)\s*$/i;
 export async function buildApi(services: Services, options: ApiOptions): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: options.logger,
-    disableRequestLogging: !options.logRequests,
+    logController: new LogController({ disableRequestLogging: !options.logRequests }),
     bodyLimit: 1024 * 1024,
     return503OnClosing: true,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.decorateRequest('accountId', '');
+  // The API speaks JSON only: anything else is refused as unsupported_media_type.
+  app.removeContentTypeParser('text/plain');
   app.setErrorHandler((error, request, reply) => sendError(services.catalogue, request, reply, error as Error));
   app.setNotFoundHandler((request, reply) =>
     sendError(services.catalogue, request, reply, new SwitchboardError('not_found', `No route ${request.method} ${request.url.split('?')[0]}.`)),

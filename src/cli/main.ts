@@ -1,0 +1,31 @@
+#!/usr/bin/env node
+import { explainCommand } from './explain.js';
+import { keysCommand } from './keys.js';
+
+const USAGE = `Usage: switchboard <command>
+
+Commands:
+  keys create [--json]                           Create an API key on the default account
+  explain <provider> <code> [--context C] [--json]
+                                                 Explain a provider's error or status code
+  explain --json < lines.jsonl                   Explain {"provider","code","context"?} lines, one result per line
+`;
+
+const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
+  keys: keysCommand,
+  explain: explainCommand,
+};
+
+const [name, ...args] = process.argv.slice(2);
+const command = name === undefined ? undefined : COMMANDS[name];
+if (!command) {
+  process.stderr.write(name === undefined || name === 'help' || name === '--help' ? USAGE : `Unknown command ${JSON.stringify(name)}.\n\n${USAGE}`);
+  process.exitCode = name === undefined || name === 'help' || name === '--help' ? 0 : 2;
+} else {
+  try {
+    process.exitCode = await command(args);
+  } catch (error) {
+    process.stderr.write(`switchboard ${name}: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,69 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import type { Clock } from '../src/app/clock.js';
+import { loadConfig, type Config } from '../src/config.js';
+import { startNode, type Node, type NodeOverrides } from '../src/node.js';
+
+/** A clock that runs with real time but can be moved ahead, for validity and schedules. */
+export class TestClock implements Clock {
+  offset = 0;
+  now(): number {
+    return Date.now() + this.offset;
+  }
+  advance(ms: number): void {
+    this.offset += ms;
+  }
+}
+
+export interface TestNode extends Node {
+  readonly key: string;
+  readonly dir: string;
+  readonly clock: TestClock;
+  /** Stops the node and removes its data folder. */
+  close(): Promise<void>;
+}
+
+export function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), 'switchboard-test-'));
+}
+
+/** A node on a real SQLite file in a fresh folder, with the sandbox answering quickly. */
+export async function testNode(overrides: NodeOverrides & { dir?: string; env?: Record<string, string> } = {}): Promise<TestNode> {
+  const dir = overrides.dir ?? tempDir();
+  const config: Config = loadConfig({
+    SWITCHBOARD_DATA_DIR: dir,
+    SWITCHBOARD_SANDBOX_RECEIPT_DELAY_MS: '20',
+    SWITCHBOARD_SQLITE_SYNC: 'normal',
+    LOG_LEVEL: 'silent',
+    ...overrides.env,
+  });
+  const clock = new TestClock();
+  const node = await startNode(config, { clock, logger: pino({ level: 'silent' }), ...overrides });
+  return {
+    ...node,
+    key: node.firstKey ?? '',
+    dir,
+    clock,
+    async close() {
+      await node.stop();
+      if (!overrides.dir) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function bearer(key: string): Record<string, string> {
+  return { authorization: `Bearer ${key}` };
+}
+
+/** Polls `check` until it returns a value, or fails after `ms`. */
+export async function eventually<T>(check: () => Promise<T | undefined>, ms = 5000): Promise<T> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > until) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
