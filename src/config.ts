@@ -13,6 +13,8 @@ export interface Config {
   readonly logLevel: string;
   readonly logRequests: boolean;
   readonly sandboxReceiptDelayMs: number;
+  /** Submits per second the sandbox takes: lower it to watch a slow carrier's queue. */
+  readonly sandboxTps: number;
   /** How long a dispatch claim holds before another node may take the message over. */
   readonly leaseMs: number;
   /** This node's name, the owner of its dispatch claims. */
@@ -45,6 +47,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.LOG_LEVEL ?? 'info',
     logRequests: flag(env.SWITCHBOARD_LOG_REQUESTS),
     sandboxReceiptDelayMs: integer('SWITCHBOARD_SANDBOX_RECEIPT_DELAY_MS', env.SWITCHBOARD_SANDBOX_RECEIPT_DELAY_MS, 200),
+    sandboxTps: integer('SWITCHBOARD_SANDBOX_TPS', env.SWITCHBOARD_SANDBOX_TPS, 0) || Number.POSITIVE_INFINITY,
     leaseMs: integer('SWITCHBOARD_LEASE_MS', env.SWITCHBOARD_LEASE_MS, 30_000),
     nodeId: env.SWITCHBOARD_NODE_ID ?? `node-${process.pid}`,
   };

@@ -62,7 +62,7 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
 
   const catalogue = new Catalogue(PROVIDER_TABLES, config.publicUrl);
   const { metrics, registry } = prometheusMetrics(() => store.queueDepth());
-  const connectors = overrides.connectors ?? [new SandboxConnector({ name: 'sandbox', receiptDelayMs: config.sandboxReceiptDelayMs, clock })];
+  const connectors = overrides.connectors ?? [new SandboxConnector({ name: 'sandbox', receiptDelayMs: config.sandboxReceiptDelayMs, tps: config.sandboxTps, clock })];
   const byName = new Map(connectors.map((c) => [c.name, c]));
   const routes = overrides.routes ?? [{ name: 'default', match: {}, connections: [connectors[0]!.name] }];
 

@@ -1,0 +1,81 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { bearer, eventually, testNode, type TestNode } from './helpers.js';
+
+describe('GET /v1/messages and operations', () => {
+  let node: TestNode;
+  before(async () => {
+    node = await testNode();
+    const to = ['+447700900000', '+447700900001', '+447700900000', '+447700900005', '+447700900000'];
+    for (const [i, number] of to.entries()) {
+      const res = await node.api.inject({ method: 'POST', url: '/v1/messages', headers: bearer(node.key), payload: { from: i % 2 ? 'Beta' : 'Alpha', to: number, text: `m${i}` } });
+      assert.equal(res.statusCode, 202);
+    }
+    await eventually(async () => ((await node.store.listMessages('acct_default', { status: 'sent' }, 10)).length === 0 ? true : undefined));
+  });
+  after(() => node.close());
+
+  const list = async (query: string) => {
+    const res = await node.api.inject({ method: 'GET', url: `/v1/messages?${query}`, headers: bearer(node.key) });
+    assert.equal(res.statusCode, 200, res.body);
+    return res.json();
+  };
+
+  test('newest first, cursor-paginated, with no overlap', async () => {
+    const first = await list('limit=2');
+    assert.deepEqual(first.messages.map((m: { text: string }) => m.text), ['m4', 'm3']);
+    const second = await list(`limit=2&cursor=${first.next_cursor}`);
+    assert.deepEqual(second.messages.map((m: { text: string }) => m.text), ['m2', 'm1']);
+    const third = await list(`limit=2&cursor=${second.next_cursor}`);
+    assert.deepEqual(third.messages.map((m: { text: string }) => m.text), ['m0']);
+    assert.equal(third.next_cursor, null);
+  });
+
+  test('filters by status, to, from, error code and time', async () => {
+    assert.equal((await list('status=delivered')).messages.length, 3);
+    assert.equal((await list('to=%2B447700900001')).messages[0].text, 'm1');
+    assert.equal((await list('from=Beta')).messages.length, 2);
+    assert.deepEqual((await list('error_code=destination_barred')).messages.map((m: { text: string }) => m.text), ['m3']);
+    assert.equal((await list(`since=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`)).messages.length, 0);
+    assert.equal((await list(`until=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`)).messages.length, 5);
+  });
+
+  test('bad query parameters get canonical errors', async () => {
+    for (const [query, param] of [['limit=0', 'limit'], ['status=lost', 'status'], ['since=yesterday', 'since'], ['cursor=xyz', 'cursor'], ['colour=red', 'colour']]) {
+      const res = await node.api.inject({ method: 'GET', url: `/v1/messages?${query}`, headers: bearer(node.key) });
+      assert.equal(res.statusCode, 400, query);
+      assert.equal(res.json().error.code, 'invalid_parameter', query);
+      assert.equal(res.json().error.param, param, query);
+    }
+  });
+
+  test('healthz, metrics and the OpenAPI document', async () => {
+    const health = await node.api.inject({ method: 'GET', url: '/healthz' });
+    assert.equal(health.statusCode, 200);
+    assert.deepEqual(health.json(), { status: 'ok' });
+
+    const metrics = await node.api.inject({ method: 'GET', url: '/metrics' });
+    assert.equal(metrics.statusCode, 200);
+    assert.match(metrics.body, /switchboard_messages_accepted_total 5/);
+    assert.match(metrics.body, /switchboard_messages_finished_total\{status="delivered",error_code=""\} 3/);
+    assert.match(metrics.body, /switchboard_messages_finished_total\{status="rejected",error_code="destination_barred"\} 1/);
+    assert.match(metrics.body, /switchboard_messages_dispatched_total\{connection="sandbox"\} 5/);
+    assert.match(metrics.body, /switchboard_queue_depth/);
+    assert.match(metrics.body, /switchboard_accept_duration_seconds_bucket/);
+
+    const doc = (await node.api.inject({ method: 'GET', url: '/openapi.json' })).json();
+    assert.equal(doc.openapi, '3.1.0');
+    const send = doc.paths['/v1/messages'].post;
+    assert.deepEqual(send.requestBody.content['application/json'].schema.required.sort(), ['from', 'text', 'to']);
+    assert.ok(send.responses['202']);
+    assert.ok(doc.paths['/v1/messages/{id}'].get);
+    assert.ok(doc.paths['/v1/messages/{id}/cancel'].post);
+    assert.ok(doc.paths['/v1/providers/{provider}/codes/{code}'].get);
+  });
+
+  test('an unknown route answers not_found in the canonical format', async () => {
+    const res = await node.api.inject({ method: 'GET', url: '/v2/nothing' });
+    assert.equal(res.statusCode, 404);
+    assert.equal(res.json().error.code, 'not_found');
+  });
+});
