@@ -19,14 +19,14 @@ import type { Route } from './core/routing/router.js';
 import { prometheusMetrics } from './observability/metrics.js';
 import { SandboxConnector } from './providers/sandbox/connector.js';
 import { PROVIDER_TABLES } from './providers/tables.js';
-import { openSqliteStore } from './storage/sqlite/open.js';
+import { SqliteStore } from './storage/sqlite/store.js';
 
 export function databaseFile(config: Pick<Config, 'dataDir'>): string {
   return join(config.dataDir, 'switchboard.db');
 }
 
 export function openStore(config: Config): Store {
-  return openSqliteStore({ file: databaseFile(config), synchronous: config.sqliteSync });
+  return new SqliteStore({ file: databaseFile(config), synchronous: config.sqliteSync });
 }
 
 /** A running node: its API, and what stops it cleanly. */

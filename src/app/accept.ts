@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { countryOf, validateDestination } from '../core/validation/phone.js';
+import { checkDestination, parseDestination } from '../core/validation/phone.js';
 import { classifySender } from '../core/validation/sender.js';
 import { encodeText } from '../core/encoding/segments.js';
 import { SwitchboardError } from '../core/errors.js';
@@ -152,12 +152,13 @@ export class AcceptService {
 
     return recipients.map((to, i) => {
       const param = multiple ? `to[${i}]` : 'to';
-      const decision = chooseRoute(routes, { to, from: request.from, accountId, country: countryOf(to) });
+      const destination = parseDestination(to, param);
+      const decision = chooseRoute(routes, { to, from: request.from, accountId, country: destination.country });
       if (!decision) {
         throw new SwitchboardError('no_route', `No route is configured for ${JSON.stringify(to)}.`, { param });
       }
       const reserved = this.opts.capabilities(decision.connection)?.reservedNumbers;
-      validateDestination(to, param, { allowFixedLine: this.opts.allowFixedLine, ...(reserved && { reserved }) });
+      checkDestination(destination, param, { allowFixedLine: this.opts.allowFixedLine, ...(reserved && { reserved }) });
       const status = sendAt === null ? 'queued' : 'scheduled';
       return {
         id: newMessageId(now),

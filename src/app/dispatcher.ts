@@ -127,47 +127,42 @@ class Lane {
     const { store, clock, owner, leaseMs } = this.opts;
     await this.#window.acquire();
     this.#window.release();
-    const limit = Math.max(1, Math.min(this.#window.free, Math.ceil(this.connector.tps)));
     const now = clock.now();
-    const claimed = await store.claimDue(this.connector.name, now, limit, owner, now + leaseMs);
-    // Prepared together, so their transitions share one commit.
-    const ready = await Promise.all(claimed.map((m) => this.#prepare(m, now)));
-    for (const message of ready) {
-      if (!message) continue;
+    const claimed = await store.claimDue({
+      connection: this.connector.name,
+      now,
+      limit: Math.max(1, Math.min(this.#window.free, Math.ceil(this.connector.tps))),
+      owner,
+      leaseUntil: now + leaseMs,
+      startEvents: (m) => [
+        ...(m.status === 'scheduled' ? [event(now, 'queued', 'queued', { reason: 'send_at reached' })] : []),
+        event(now, 'sending', 'sending', { connection: this.connector.name, attempt: m.attempts + 1 }),
+      ],
+    });
+    const toSend: ClaimedMessage[] = [];
+    const settled: Promise<unknown>[] = [];
+    for (const message of claimed) {
+      if (message.status === 'sending' && message.claimedFrom !== 'sending') toSend.push(message);
+      else settled.push(this.#settle(message, now));
+    }
+    for (const message of toSend) {
       await this.#window.acquire();
       await this.#pacer.slot();
-      const send = this.#send(message, message.attempts + 1).finally(() => {
+      const send = this.#send(message, message.attempts).finally(() => {
         this.#window.release();
         this.#sends.delete(send);
       });
       this.#sends.add(send);
     }
+    await Promise.all(settled);
     return claimed.length;
   }
 
-  /** Moves a claimed message on; returns it when it is to be sent now. */
-  async #prepare(message: ClaimedMessage, now: number): Promise<ClaimedMessage | undefined> {
+  /** A claimed message that is not to be sent: expired, or left mid-send by a node that stopped. */
+  async #settle(message: ClaimedMessage, now: number): Promise<void> {
     const { writer, catalogue } = this.opts;
-    if (message.claimedFrom === 'sent' || message.expiresAt <= now) {
-      const error = messageError(
-        catalogue,
-        'message_expired',
-        message.claimedFrom === 'sent'
-          ? 'No final delivery receipt arrived within the validity period.'
-          : 'The message could not be sent within its validity period.',
-      );
-      await writer.apply({
-        messageId: message.id,
-        from: [message.claimedFrom],
-        to: 'expired',
-        event: event(now, 'expired', 'expired', { expires_at: new Date(message.expiresAt).toISOString() }, error),
-        error,
-        dueAt: null,
-      });
-      return undefined;
-    }
     if (message.claimedFrom === 'sending') {
-      // The node that claimed it stopped mid-send: the provider may or may not have it.
+      // The provider may or may not have it: it goes again, on the same connection.
       await writer.apply({
         messageId: message.id,
         from: ['sending'],
@@ -175,20 +170,21 @@ class Lane {
         event: event(now, 'recovered', 'queued', { reason: 'the previous send attempt was interrupted', connection: this.connector.name }),
         dueAt: now,
       });
-      return undefined;
+      return;
     }
-    if (message.claimedFrom === 'scheduled') {
-      await writer.apply({ messageId: message.id, from: ['scheduled'], to: 'queued', event: event(now, 'queued', 'queued', { reason: 'send_at reached' }), dueAt: now });
-    }
-    const applied = await writer.apply({
+    const error = messageError(
+      catalogue,
+      'message_expired',
+      message.claimedFrom === 'sent' ? 'No final delivery receipt arrived within the validity period.' : 'The message could not be sent within its validity period.',
+    );
+    await writer.apply({
       messageId: message.id,
-      from: ['queued'],
-      to: 'sending',
-      event: event(now, 'sending', 'sending', { connection: this.connector.name, attempt: message.attempts + 1 }),
-      dueAt: now + this.opts.leaseMs,
-      incrementAttempts: true,
+      from: [message.claimedFrom],
+      to: 'expired',
+      event: event(now, 'expired', 'expired', { expires_at: new Date(message.expiresAt).toISOString() }, error),
+      error,
+      dueAt: null,
     });
-    return applied ? message : undefined; // not applied: canceled meanwhile
   }
 
   async #send(message: Message, attempt: number): Promise<void> {

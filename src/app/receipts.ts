@@ -12,6 +12,9 @@ import type { TransitionWriter } from './transitions.js';
  * message sent in parts is delivered when every part is, and fails as soon as one part fails.
  */
 export class ReceiptIngest {
+  /** Receipts parked and not yet applied; while none are, recording an id costs no look-up. */
+  #parked: number | undefined;
+
   constructor(
     private readonly store: Store,
     private readonly catalogue: Catalogue,
@@ -23,13 +26,17 @@ export class ReceiptIngest {
     const found = await this.store.findProviderId(connection, report.providerMessageId);
     if (found) return this.#apply(found, report);
     await this.store.parkReceipt({ connection, providerMessageId: report.providerMessageId, receivedAt: this.clock.now(), receipt: report });
+    this.#parked = (this.#parked ?? 0) + 1;
     // The id may have been recorded while we parked: look again, so the receipt is never stranded.
     if (await this.store.findProviderId(connection, report.providerMessageId)) await this.release(connection, [report.providerMessageId]);
   }
 
   /** Applies receipts parked for provider ids that have just been recorded. */
   async release(connection: string, providerMessageIds: readonly string[]): Promise<void> {
+    this.#parked ??= await this.store.countParkedReceipts();
+    if (this.#parked === 0) return;
     const parked = await this.store.takeParkedReceipts(connection, providerMessageIds);
+    this.#parked = Math.max(0, this.#parked - parked.length);
     for (const p of parked) {
       const found = await this.store.findProviderId(connection, p.providerMessageId);
       if (found) await this.#apply(found, p.receipt as ReceiptReport);

@@ -90,7 +90,6 @@ export interface Store {
   /** Stores messages (and their idempotency answer, if any) atomically, in one transaction. */
   insertMessages(messages: readonly NewMessage[], idempotency?: readonly IdempotencyWrite[]): Promise<void>;
   getMessage(id: string): Promise<Message | undefined>;
-  getMessages(ids: readonly string[]): Promise<Message[]>;
   listEvents(messageId: string): Promise<MessageEvent[]>;
   listMessages(accountId: string, filter: MessageFilter, limit: number): Promise<Message[]>;
 
@@ -98,11 +97,12 @@ export interface Store {
   applyTransitions(transitions: readonly Transition[], notes?: readonly EventNote[]): Promise<boolean[]>;
 
   /**
-   * Takes up to `limit` messages of a connection that are due at `now`, marks them leased to
-   * `owner` until `leaseUntil`, and returns them with their status before the claim. A claimed
-   * message is claimed by no one else until its lease ends.
+   * Takes up to `limit` messages of a connection that are due at `now` and leases them to
+   * `owner` until `leaseUntil`: no one else claims them before. In the same transaction, those
+   * ready to send (queued or scheduled, not expired) move to `sending`, with their attempt
+   * counted and the events `startEvents` gives. Returns them with their status before the claim.
    */
-  claimDue(connection: string, now: number, limit: number, owner: string, leaseUntil: number): Promise<ClaimedMessage[]>;
+  claimDue(claim: Claim): Promise<ClaimedMessage[]>;
   /**
    * Makes every claimed message due at `now`. Only for a single node starting up: no claim can be
    * alive then, and waiting for the leases to end would only delay recovery.
@@ -116,6 +116,7 @@ export interface Store {
   setPartState(connection: string, providerMessageId: string, state: MessageStatus): Promise<void>;
   partStates(messageId: string): Promise<{ part: number; parts: number; state: MessageStatus | null }[]>;
   parkReceipt(receipt: ParkedReceipt): Promise<void>;
+  countParkedReceipts(): Promise<number>;
   /** Removes and returns the receipts parked for these provider ids. */
   takeParkedReceipts(connection: string, providerMessageIds: readonly string[]): Promise<ParkedReceipt[]>;
 
@@ -129,6 +130,15 @@ export interface IdempotencyWrite {
   readonly statusCode: number;
   readonly response: string;
   readonly createdAt: number;
+}
+
+export interface Claim {
+  readonly connection: string;
+  readonly now: number;
+  readonly limit: number;
+  readonly owner: string;
+  readonly leaseUntil: number;
+  readonly startEvents: (message: Message) => readonly MessageEvent[];
 }
 
 export interface ClaimedMessage extends Message {

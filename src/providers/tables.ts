@@ -1,7 +1,11 @@
 import type { ProviderCodeTable } from '../core/catalogue/types.js';
 import { sandboxCodes } from './sandbox/codes.js';
+import { smspartnerCodes } from './smspartner/codes.js';
+import { webexConnectCodes } from './webex-connect/codes.js';
 
 /** Every provider's code tables: the data the catalogue is built from. One line per provider. */
 export const PROVIDER_TABLES: readonly ProviderCodeTable[] = [
   ...sandboxCodes,
+  ...smspartnerCodes,
+  ...webexConnectCodes,
 ];

@@ -1,4 +1,4 @@
-import { parsePhoneNumberFromString, type NumberType } from 'libphonenumber-js/max';
+import { parsePhoneNumberFromString, type NumberType, type PhoneNumber } from 'libphonenumber-js/max';
 import { SwitchboardError } from '../errors.js';
 
 /** Number types that can receive SMS. Fixed lines join them only when the operator allows it. */
@@ -23,11 +23,15 @@ export interface DestinationPolicy {
   readonly reserved?: (e164: string) => boolean;
 }
 
-/**
- * Checks that `input` is an E.164 number that can receive SMS and returns it. Throws
- * `invalid_phone_number` or `not_mobile_number`, naming `param`.
- */
-export function validateDestination(input: string, param: string, policy: DestinationPolicy): string {
+/** A destination read once: routing needs its country before validation knows the route's policy. */
+export interface Destination {
+  readonly e164: string;
+  readonly country: string | undefined;
+  readonly parsed: PhoneNumber | undefined;
+}
+
+/** Reads an E.164 destination; throws `invalid_phone_number`, naming `param`, if it is not one. */
+export function parseDestination(input: string, param: string): Destination {
   if (!E164.test(input)) {
     throw new SwitchboardError(
       'invalid_phone_number',
@@ -35,21 +39,31 @@ export function validateDestination(input: string, param: string, policy: Destin
       { param },
     );
   }
-  if (policy.reserved?.(input)) return input;
   const parsed = parsePhoneNumberFromString(input);
+  return { e164: input, country: parsed?.country, parsed };
+}
+
+/**
+ * Checks that a destination can receive SMS under `policy`. Throws `invalid_phone_number` or
+ * `not_mobile_number`, naming `param`.
+ */
+export function checkDestination(destination: Destination, param: string, policy: DestinationPolicy): void {
+  const { e164, parsed } = destination;
+  if (policy.reserved?.(e164)) return;
   if (!parsed || !parsed.isValid()) {
-    throw new SwitchboardError('invalid_phone_number', `The phone number ${JSON.stringify(input)} is not a valid destination for SMS.`, { param });
+    throw new SwitchboardError('invalid_phone_number', `The phone number ${JSON.stringify(e164)} is not a valid destination for SMS.`, { param });
   }
   const type = parsed.getType();
-  if (type === undefined || SMS_CAPABLE.has(type) || (type === 'FIXED_LINE' && policy.allowFixedLine)) return input;
+  if (type === undefined || SMS_CAPABLE.has(type) || (type === 'FIXED_LINE' && policy.allowFixedLine)) return;
   throw new SwitchboardError(
     'not_mobile_number',
-    `The phone number ${JSON.stringify(input)} is a ${type.toLowerCase().replaceAll('_', ' ')} number, which cannot receive SMS here.`,
+    `The phone number ${JSON.stringify(e164)} is a ${type.toLowerCase().replaceAll('_', ' ')} number, which cannot receive SMS here.`,
     { param },
   );
 }
 
-/** The ISO country of a valid number ("GB"), for routing. */
-export function countryOf(e164: string): string | undefined {
-  return parsePhoneNumberFromString(e164)?.country;
+/** Both steps at once, for callers that know the policy up front. */
+export function validateDestination(input: string, param: string, policy: DestinationPolicy): string {
+  checkDestination(parseDestination(input, param), param, policy);
+  return input;
 }

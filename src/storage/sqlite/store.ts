@@ -1,0 +1,271 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import type {
+  ApiKeyRecord,
+  Claim,
+  ClaimedMessage,
+  EventNote,
+  IdempotencyWrite,
+  MessageFilter,
+  NewMessage,
+  ParkedReceipt,
+  ProviderIdRecord,
+  Store,
+  StoredIdempotency,
+  Transition,
+} from '../../app/store.js';
+import type { MessageStatus } from '../../core/lifecycle.js';
+import type { Message, MessageEvent } from '../../core/message.js';
+import { eventValues, json, toEvent, toMessage, type EventRow, type MessageRow } from '../rows.js';
+import { MIGRATIONS } from './migrations.js';
+
+export interface SqliteOptions {
+  /** Path of the database file; its folder is created if missing. */
+  readonly file: string;
+  /**
+   * `full` (default) syncs the write-ahead log at every commit, so an accepted message survives
+   * a power loss; `normal` survives a crash of the process only. Commits are batched either way.
+   */
+  readonly synchronous?: 'full' | 'normal';
+}
+
+const DISPATCHABLE: readonly string[] = ['queued', 'scheduled'];
+
+const MESSAGE_COLUMNS = `id, account_id, "to", "from", text, encoding, segments, status, error_code, error, client_ref,
+  callback_url, send_at, expires_at, created_at, updated_at, connection, attempts, provider_message_id, due_at, lease_owner`;
+
+/**
+ * The Store on an embedded SQLite file (WAL mode). better-sqlite3 is synchronous and a node owns
+ * its file alone, so every method runs to completion at once, in a transaction where it writes
+ * more than one row, with statements prepared once.
+ */
+export class SqliteStore implements Store {
+  readonly #db: BetterSqlite3.Database;
+  readonly #statements = new Map<string, BetterSqlite3.Statement>();
+
+  constructor(options: SqliteOptions) {
+    mkdirSync(dirname(options.file), { recursive: true });
+    this.#db = new BetterSqlite3(options.file);
+    this.#db.pragma('journal_mode = WAL');
+    this.#db.pragma(`synchronous = ${options.synchronous ?? 'full'}`);
+    this.#db.pragma('busy_timeout = 5000');
+    this.#db.pragma('foreign_keys = ON');
+  }
+
+  #sql(text: string): BetterSqlite3.Statement {
+    let stmt = this.#statements.get(text);
+    if (!stmt) {
+      stmt = this.#db.prepare(text);
+      this.#statements.set(text, stmt);
+    }
+    return stmt;
+  }
+
+  async migrate(): Promise<void> {
+    this.#db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
+    const applied = new Set((this.#db.prepare('SELECT id FROM schema_migrations').all() as { id: number }[]).map((r) => r.id));
+    for (const m of MIGRATIONS) {
+      if (applied.has(m.id)) continue;
+      this.#db.transaction(() => {
+        this.#db.exec(m.sql);
+        this.#db.prepare('INSERT INTO schema_migrations (id, name, applied_at) VALUES (?, ?, ?)').run(m.id, m.name, Date.now());
+      }).immediate();
+    }
+  }
+
+  async ping(): Promise<void> {
+    this.#sql('SELECT 1').get();
+  }
+
+  async close(): Promise<void> {
+    this.#db.close();
+  }
+
+  async ensureAccount(id: string, name: string, now: number): Promise<boolean> {
+    return this.#sql('INSERT INTO accounts (id, name, created_at) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING').run(id, name, now).changes > 0;
+  }
+
+  async insertApiKey(key: { id: string; accountId: string; hash: string; prefix: string; createdAt: number }): Promise<void> {
+    this.#sql('INSERT INTO api_keys (id, account_id, hash, prefix, created_at) VALUES (?, ?, ?, ?, ?)').run(key.id, key.accountId, key.hash, key.prefix, key.createdAt);
+  }
+
+  async findApiKey(hash: string): Promise<ApiKeyRecord | undefined> {
+    const row = this.#sql('SELECT id, account_id FROM api_keys WHERE hash = ? AND revoked_at IS NULL').get(hash) as { id: string; account_id: string } | undefined;
+    return row && { id: row.id, accountId: row.account_id };
+  }
+
+  async insertMessages(messages: readonly NewMessage[], idempotency: readonly IdempotencyWrite[] = []): Promise<void> {
+    const insertMessage = this.#sql(`INSERT INTO messages (${MESSAGE_COLUMNS}) VALUES (${Array(21).fill('?').join(', ')})`);
+    const insertIdempotency = this.#sql(
+      'INSERT INTO idempotency_keys (account_id, key, request_hash, status_code, response, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+    );
+    this.#db.transaction(() => {
+      for (const m of messages) {
+        insertMessage.run(
+          m.id, m.accountId, m.to, m.from, m.text, m.encoding, m.segments, m.status, m.error?.code ?? null, json(m.error), m.clientRef,
+          m.callbackUrl, m.sendAt, m.expiresAt, m.createdAt, m.updatedAt, m.connection, m.attempts, m.providerMessageId, m.dueAt, null,
+        );
+        this.#insertEvent(m.id, m.firstEvent);
+      }
+      for (const i of idempotency) insertIdempotency.run(i.accountId, i.key, i.requestHash, i.statusCode, i.response, i.createdAt);
+    })();
+  }
+
+  #insertEvent(messageId: string, event: MessageEvent): void {
+    this.#sql('INSERT INTO message_events (message_id, at, type, status, error, detail, payload) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
+      ...eventValues(messageId, event),
+    );
+  }
+
+  async getMessage(id: string): Promise<Message | undefined> {
+    const row = this.#sql('SELECT * FROM messages WHERE id = ?').get(id) as MessageRow | undefined;
+    return row && toMessage(row);
+  }
+
+  async listEvents(messageId: string): Promise<MessageEvent[]> {
+    const rows = this.#sql('SELECT at, type, status, error, detail, payload FROM message_events WHERE message_id = ? ORDER BY id').all(messageId) as EventRow[];
+    return rows.map(toEvent);
+  }
+
+  async listMessages(accountId: string, filter: MessageFilter, limit: number): Promise<Message[]> {
+    const where = ['account_id = ?'];
+    const params: unknown[] = [accountId];
+    const add = (clause: string, value: unknown) => {
+      where.push(clause);
+      params.push(value);
+    };
+    if (filter.status) add('status = ?', filter.status);
+    if (filter.to) add('"to" = ?', filter.to);
+    if (filter.from) add('"from" = ?', filter.from);
+    if (filter.errorCode) add('error_code = ?', filter.errorCode);
+    if (filter.since !== undefined) add('created_at >= ?', filter.since);
+    if (filter.until !== undefined) add('created_at < ?', filter.until);
+    if (filter.before) add('id < ?', filter.before);
+    const rows = this.#sql(`SELECT * FROM messages WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT ?`).all(...params, limit) as MessageRow[];
+    return rows.map(toMessage);
+  }
+
+  async applyTransitions(transitions: readonly Transition[], notes: readonly EventNote[] = []): Promise<boolean[]> {
+    return this.#db.transaction(() => {
+      const applied = transitions.map((t) => this.#transition(t));
+      for (const n of notes) this.#insertEvent(n.messageId, n.event);
+      return applied;
+    })();
+  }
+
+  #transition(t: Transition): boolean {
+    if (t.providerIds && t.providerIds.length > 0) {
+      const insert = this.#sql(
+        'INSERT INTO provider_ids (connection, provider_message_id, message_id, part, parts) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
+      );
+      for (const r of t.providerIds) insert.run(r.connection, r.providerMessageId, r.messageId, r.part, r.parts);
+    }
+    const changes = this.#sql(
+      `UPDATE messages SET status = @to, updated_at = @at, due_at = @due, lease_owner = NULL,
+         error = CASE WHEN @setError THEN @error ELSE error END,
+         error_code = CASE WHEN @setError THEN @errorCode ELSE error_code END,
+         connection = COALESCE(@connection, connection),
+         provider_message_id = COALESCE(@providerMessageId, provider_message_id),
+         attempts = attempts + @increment
+       WHERE id = @id AND status IN (SELECT value FROM json_each(@from))`,
+    ).run({
+      id: t.messageId,
+      to: t.to,
+      at: t.event.at,
+      due: t.dueAt,
+      setError: t.error === undefined ? 0 : 1,
+      error: json(t.error),
+      errorCode: t.error?.code ?? null,
+      connection: t.connection ?? null,
+      providerMessageId: t.providerMessageId ?? null,
+      increment: t.incrementAttempts ? 1 : 0,
+      from: JSON.stringify(t.from),
+    }).changes;
+    if (changes === 0) return false;
+    this.#insertEvent(t.messageId, t.event);
+    return true;
+  }
+
+  async claimDue(claim: Claim): Promise<ClaimedMessage[]> {
+    const { connection, now, limit, owner, leaseUntil } = claim;
+    return this.#db.transaction(() => {
+      const ids = (this.#sql('SELECT id FROM messages WHERE connection = ? AND due_at <= ? ORDER BY due_at LIMIT ?').all(connection, now, limit) as { id: string }[]).map((r) => r.id);
+      if (ids.length === 0) return [];
+      const rows = this.#sql('UPDATE messages SET lease_owner = ?, due_at = ? WHERE id IN (SELECT value FROM json_each(?)) RETURNING *').all(
+        owner,
+        leaseUntil,
+        JSON.stringify(ids),
+      ) as MessageRow[];
+      const start = this.#sql("UPDATE messages SET status = 'sending', updated_at = ?, attempts = attempts + 1 WHERE id = ?");
+      return rows.map((row): ClaimedMessage => {
+        const message = toMessage(row);
+        const claimedFrom = message.status;
+        if (!DISPATCHABLE.includes(claimedFrom) || message.expiresAt <= now) return { ...message, claimedFrom };
+        start.run(now, message.id);
+        for (const e of claim.startEvents(message)) this.#insertEvent(message.id, e);
+        return { ...message, status: 'sending', attempts: message.attempts + 1, updatedAt: now, claimedFrom };
+      });
+    }).immediate();
+  }
+
+  async releaseLeases(now: number): Promise<number> {
+    return this.#sql('UPDATE messages SET due_at = ?, lease_owner = NULL WHERE lease_owner IS NOT NULL').run(now).changes;
+  }
+
+  async queueDepth(): Promise<Record<string, number>> {
+    const rows = this.#sql(
+      "SELECT connection, count(*) AS n FROM messages WHERE due_at IS NOT NULL AND status IN ('queued', 'scheduled') GROUP BY connection",
+    ).all() as { connection: string; n: number }[];
+    return Object.fromEntries(rows.map((r) => [r.connection, r.n]));
+  }
+
+  async findProviderId(connection: string, providerMessageId: string): Promise<ProviderIdRecord | undefined> {
+    const row = this.#sql('SELECT message_id, part, parts FROM provider_ids WHERE connection = ? AND provider_message_id = ?').get(connection, providerMessageId) as
+      | { message_id: string; part: number; parts: number }
+      | undefined;
+    return row && { connection, providerMessageId, messageId: row.message_id, part: row.part, parts: row.parts };
+  }
+
+  async setPartState(connection: string, providerMessageId: string, state: MessageStatus): Promise<void> {
+    this.#sql('UPDATE provider_ids SET state = ? WHERE connection = ? AND provider_message_id = ?').run(state, connection, providerMessageId);
+  }
+
+  async partStates(messageId: string): Promise<{ part: number; parts: number; state: MessageStatus | null }[]> {
+    return this.#sql('SELECT part, parts, state FROM provider_ids WHERE message_id = ? ORDER BY part').all(messageId) as {
+      part: number;
+      parts: number;
+      state: MessageStatus | null;
+    }[];
+  }
+
+  async parkReceipt(receipt: ParkedReceipt): Promise<void> {
+    this.#sql('INSERT INTO parked_receipts (connection, provider_message_id, received_at, receipt) VALUES (?, ?, ?, ?)').run(
+      receipt.connection,
+      receipt.providerMessageId,
+      receipt.receivedAt,
+      JSON.stringify(receipt.receipt),
+    );
+  }
+
+  async countParkedReceipts(): Promise<number> {
+    return (this.#sql('SELECT count(*) AS n FROM parked_receipts').get() as { n: number }).n;
+  }
+
+  async takeParkedReceipts(connection: string, providerMessageIds: readonly string[]): Promise<ParkedReceipt[]> {
+    if (providerMessageIds.length === 0) return [];
+    const rows = this.#sql(
+      'DELETE FROM parked_receipts WHERE connection = ? AND provider_message_id IN (SELECT value FROM json_each(?)) RETURNING *',
+    ).all(connection, JSON.stringify(providerMessageIds)) as { id: number; connection: string; provider_message_id: string; received_at: number; receipt: string }[];
+    return rows
+      .sort((a, b) => a.id - b.id)
+      .map((r) => ({ connection: r.connection, providerMessageId: r.provider_message_id, receivedAt: r.received_at, receipt: JSON.parse(r.receipt) as unknown }));
+  }
+
+  async getIdempotency(accountId: string, key: string): Promise<StoredIdempotency | undefined> {
+    const row = this.#sql('SELECT request_hash, status_code, response FROM idempotency_keys WHERE account_id = ? AND key = ?').get(accountId, key) as
+      | { request_hash: string; status_code: number; response: string }
+      | undefined;
+    return row && { requestHash: row.request_hash, statusCode: row.status_code, response: row.response };
+  }
+}
