@@ -50,10 +50,11 @@ export function parseDestination(input: string, param: string): Destination {
 export function checkDestination(destination: Destination, param: string, policy: DestinationPolicy): void {
   const { e164, parsed } = destination;
   if (policy.reserved?.(e164)) return;
-  if (!parsed || !parsed.isValid()) {
+  // With type metadata a number is valid exactly when it has a type: ask once, not twice.
+  const type = parsed?.getType();
+  if (!parsed || (type === undefined && !parsed.isValid())) {
     throw new SwitchboardError('invalid_phone_number', `The phone number ${JSON.stringify(e164)} is not a valid destination for SMS.`, { param });
   }
-  const type = parsed.getType();
   if (type === undefined || SMS_CAPABLE.has(type) || (type === 'FIXED_LINE' && policy.allowFixedLine)) return;
   throw new SwitchboardError(
     'not_mobile_number',
