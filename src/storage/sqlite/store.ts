@@ -30,8 +30,6 @@ export interface SqliteOptions {
   readonly synchronous?: 'full' | 'normal';
 }
 
-const DISPATCHABLE: readonly string[] = ['queued', 'scheduled'];
-
 const MESSAGE_COLUMNS = `id, account_id, "to", "from", text, encoding, segments, status, error_code, error, client_ref,
   callback_url, send_at, expires_at, created_at, updated_at, connection, attempts, provider_message_id, due_at, lease_owner`;
 
@@ -168,7 +166,7 @@ export class SqliteStore implements Store {
          connection = COALESCE(@connection, connection),
          provider_message_id = COALESCE(@providerMessageId, provider_message_id),
          attempts = attempts + @increment
-       WHERE id = @id AND status IN (SELECT value FROM json_each(@from))`,
+       WHERE id = @id AND status IN (${t.from.map((_, i) => `@from${i}`).join(', ')})`,
     ).run({
       id: t.messageId,
       to: t.to,
@@ -180,7 +178,7 @@ export class SqliteStore implements Store {
       connection: t.connection ?? null,
       providerMessageId: t.providerMessageId ?? null,
       increment: t.incrementAttempts ? 1 : 0,
-      from: JSON.stringify(t.from),
+      ...Object.fromEntries(t.from.map((status, i) => [`from${i}`, status])),
     }).changes;
     if (changes === 0) return false;
     this.#insertEvent(t.messageId, t.event);
@@ -190,21 +188,27 @@ export class SqliteStore implements Store {
   async claimDue(claim: Claim): Promise<ClaimedMessage[]> {
     const { connection, now, limit, owner, leaseUntil } = claim;
     return this.#db.transaction(() => {
-      const ids = (this.#sql('SELECT id FROM messages WHERE connection = ? AND due_at <= ? ORDER BY due_at LIMIT ?').all(connection, now, limit) as { id: string }[]).map((r) => r.id);
-      if (ids.length === 0) return [];
-      const rows = this.#sql('UPDATE messages SET lease_owner = ?, due_at = ? WHERE id IN (SELECT value FROM json_each(?)) RETURNING *').all(
-        owner,
-        leaseUntil,
-        JSON.stringify(ids),
-      ) as MessageRow[];
-      const start = this.#sql("UPDATE messages SET status = 'sending', updated_at = ?, attempts = attempts + 1 WHERE id = ?");
+      const picked = this.#sql('SELECT id, status FROM messages WHERE connection = ? AND due_at <= ? ORDER BY due_at LIMIT ?').all(connection, now, limit) as {
+        id: string;
+        status: MessageStatus;
+      }[];
+      if (picked.length === 0) return [];
+      const before = new Map(picked.map((r) => [r.id, r.status]));
+      // One statement leases them all and starts those ready to send.
+      const rows = this.#sql(
+        `UPDATE messages SET lease_owner = @owner, due_at = @leaseUntil,
+           attempts = attempts + (CASE WHEN status IN ('queued', 'scheduled') AND expires_at > @now THEN 1 ELSE 0 END),
+           updated_at = CASE WHEN status IN ('queued', 'scheduled') AND expires_at > @now THEN @now ELSE updated_at END,
+           status = CASE WHEN status IN ('queued', 'scheduled') AND expires_at > @now THEN 'sending' ELSE status END
+         WHERE id IN (SELECT value FROM json_each(@ids)) RETURNING *`,
+      ).all({ owner, leaseUntil, now, ids: JSON.stringify(picked.map((r) => r.id)) }) as MessageRow[];
       return rows.map((row): ClaimedMessage => {
         const message = toMessage(row);
-        const claimedFrom = message.status;
-        if (!DISPATCHABLE.includes(claimedFrom) || message.expiresAt <= now) return { ...message, claimedFrom };
-        start.run(now, message.id);
-        for (const e of claim.startEvents(message)) this.#insertEvent(message.id, e);
-        return { ...message, status: 'sending', attempts: message.attempts + 1, updatedAt: now, claimedFrom };
+        const claimedFrom = before.get(message.id)!;
+        if (message.status === 'sending' && claimedFrom !== 'sending') {
+          for (const e of claim.startEvents({ ...message, status: claimedFrom, attempts: message.attempts - 1 })) this.#insertEvent(message.id, e);
+        }
+        return { ...message, claimedFrom };
       });
     }).immediate();
   }
