@@ -128,6 +128,9 @@ export class AcceptService {
     }
     classifySender(request.from);
     if (request.text.length === 0) throw new SwitchboardError('missing_parameter', 'The message text is empty.', { param: 'text' });
+    if (!request.text.isWellFormed()) {
+      throw new SwitchboardError('invalid_parameter', 'The text is not valid Unicode: it holds a lone surrogate.', { param: 'text' });
+    }
     const encoded = encodeText(request.text);
     if (encoded.parts.length > MAX_SEGMENTS) {
       throw new SwitchboardError(
