@@ -1,9 +1,17 @@
-import { loadConfig } from './config.js';
-import { startNode } from './node.js';
+import { loadConfig } from './config/env.js';
+import { ConfigError } from './config/file.js';
+import { startNode, type Node } from './node.js';
 
 // Starts a node on the configuration in the environment and stops it cleanly on SIGINT/SIGTERM.
 const config = loadConfig();
-const node = await startNode(config);
+let node: Node;
+try {
+  node = await startNode(config);
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  process.stderr.write(`switchboard: ${error.message}\n`);
+  process.exit(1);
+}
 if (node.firstKey) {
   process.stdout.write(
     `\nFirst start: created the default account and its API key (shown once, stored only hashed):\n\n  ${node.firstKey}\n\n` +

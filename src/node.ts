@@ -12,12 +12,13 @@ import type { Store } from './app/store.js';
 import { TransitionWriter } from './app/transitions.js';
 import { buildApi } from './api/server.js';
 import { renderSendResponse } from './api/view.js';
-import type { Config } from './config.js';
+import type { Config } from './config/env.js';
 import { Catalogue } from './core/catalogue/catalogue.js';
 import { DEFAULT_RETRY } from './core/policies/retry.js';
 import type { Route } from './core/routing/router.js';
 import { prometheusMetrics } from './observability/metrics.js';
-import { SandboxConnector } from './providers/sandbox/connector.js';
+import { defaultTopology, readTopology } from './config/file.js';
+import { PROVIDER_PLUGINS } from './providers/registry.js';
 import { PROVIDER_TABLES } from './providers/tables.js';
 import { SqliteStore } from './storage/sqlite/store.js';
 
@@ -51,6 +52,7 @@ export interface NodeOverrides {
  * metrics) and wires them to the application services. Nothing listens until `api.listen`.
  */
 export async function startNode(config: Config, overrides: NodeOverrides = {}): Promise<Node> {
+  const topology = config.configFile ? readTopology(config.configFile, PROVIDER_PLUGINS) : defaultTopology(config);
   const clock = overrides.clock ?? systemClock;
   const log = overrides.logger ?? pino({ level: config.logLevel });
   const store = openStore(config);
@@ -62,9 +64,9 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
 
   const catalogue = new Catalogue(PROVIDER_TABLES, config.publicUrl);
   const { metrics, registry } = prometheusMetrics(() => store.queueDepth());
-  const connectors = overrides.connectors ?? [new SandboxConnector({ name: 'sandbox', receiptDelayMs: config.sandboxReceiptDelayMs, tps: config.sandboxTps, clock })];
+  const connectors = overrides.connectors ?? topology.connections.map((c) => PROVIDER_PLUGINS.get(String(c.provider))!.create(c, { clock }));
   const byName = new Map(connectors.map((c) => [c.name, c]));
-  const routes = overrides.routes ?? [{ name: 'default', match: {}, connections: [connectors[0]!.name] }];
+  const routes = overrides.routes ?? (overrides.connectors ? [{ name: 'default', match: {}, connections: [connectors[0]!.name] }] : topology.routes);
 
   const writer = new TransitionWriter(store, metrics);
   const receipts = new ReceiptIngest(store, catalogue, writer, clock);

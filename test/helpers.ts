@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import type { Clock } from '../src/app/clock.js';
-import { loadConfig, type Config } from '../src/config.js';
+import { loadConfig, type Config } from '../src/config/env.js';
 import { startNode, type Node, type NodeOverrides } from '../src/node.js';
 
 /** A clock that runs with real time but can be moved ahead, for validity and schedules. */

@@ -1,6 +1,6 @@
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../config.js';
+import { loadConfig } from '../config/env.js';
 import { Catalogue, type Explanation } from '../core/catalogue/catalogue.js';
 import { PROVIDER_TABLES } from '../providers/tables.js';
 

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { systemClock } from '../app/clock.js';
 import { ApiKeys, DEFAULT_ACCOUNT } from '../app/keys.js';
-import { loadConfig } from '../config.js';
+import { loadConfig } from '../config/env.js';
 import { openStore } from '../node.js';
 
 /** `keys create [--json]`: works whether the server runs or not (the database allows both). */

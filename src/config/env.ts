@@ -1,9 +1,15 @@
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 /** A node's settings, read from the environment. Every one has a default that works at once. */
 export interface Config {
   readonly host: string;
   readonly port: number;
+  /**
+   * The configuration file of connections and routes: SWITCHBOARD_CONFIG, else ./switchboard.yaml
+   * when it exists; without one, the sandbox takes every message.
+   */
+  readonly configFile: string | undefined;
   /** Where the embedded database lives. */
   readonly dataDir: string;
   /** How clients reach this server: the base of every doc_url. */
@@ -40,6 +46,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     host,
     port,
+    configFile: env.SWITCHBOARD_CONFIG ? resolve(env.SWITCHBOARD_CONFIG) : existsSync('switchboard.yaml') ? resolve('switchboard.yaml') : undefined,
     dataDir: resolve(env.SWITCHBOARD_DATA_DIR ?? 'data'),
     publicUrl: env.SWITCHBOARD_PUBLIC_URL ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     allowFixedLine: flag(env.SWITCHBOARD_ALLOW_FIXED_LINE),

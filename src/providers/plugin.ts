@@ -1,0 +1,18 @@
+import type { TSchema } from 'typebox';
+import type { Clock } from '../app/clock.js';
+import type { Connector } from '../app/connector.js';
+
+/** What a connector may be given when it is built. */
+export interface ConnectorDeps {
+  readonly clock: Clock;
+}
+
+/**
+ * A provider as the configuration knows it: the schema of a connection's settings (the whole
+ * connection object, `name` and `provider` included) and how to build its connector.
+ */
+export interface ProviderPlugin {
+  readonly provider: string;
+  readonly settings: TSchema;
+  create(settings: Record<string, unknown>, deps: ConnectorDeps): Connector;
+}

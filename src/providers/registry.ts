@@ -1,0 +1,5 @@
+import type { ProviderPlugin } from './plugin.js';
+import { sandboxPlugin } from './sandbox/plugin.js';
+
+/** Every provider a connection may name. One line per provider. */
+export const PROVIDER_PLUGINS: ReadonlyMap<string, ProviderPlugin> = new Map([sandboxPlugin].map((p) => [p.provider, p]));

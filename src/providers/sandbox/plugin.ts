@@ -1,0 +1,29 @@
+import { Type, type Static } from 'typebox';
+import type { ProviderPlugin } from '../plugin.js';
+import { SandboxConnector } from './connector.js';
+
+const Settings = Type.Object(
+  {
+    name: Type.String({ minLength: 1 }),
+    provider: Type.Literal('sandbox'),
+    receipt_delay_ms: Type.Optional(Type.Integer({ minimum: 0, description: 'Delay before the delivery receipt (default 200)' })),
+    tps: Type.Optional(Type.Number({ exclusiveMinimum: 0, description: 'Submits per second (default: unlimited)' })),
+    window: Type.Optional(Type.Integer({ minimum: 1, description: 'Submits awaiting an answer at once (default 1000)' })),
+  },
+  { additionalProperties: false },
+);
+
+export const sandboxPlugin: ProviderPlugin = {
+  provider: 'sandbox',
+  settings: Settings,
+  create(raw, { clock }) {
+    const s = raw as Static<typeof Settings>;
+    return new SandboxConnector({
+      name: s.name,
+      clock,
+      ...(s.receipt_delay_ms !== undefined && { receiptDelayMs: s.receipt_delay_ms }),
+      ...(s.tps !== undefined && { tps: s.tps }),
+      ...(s.window !== undefined && { window: s.window }),
+    });
+  },
+};

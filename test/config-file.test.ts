@@ -1,0 +1,85 @@
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { ConfigError, parseTopology } from '../src/config/file.js';
+import { PROVIDER_PLUGINS } from '../src/providers/registry.js';
+import { bearer, eventually, tempDir, testNode } from './helpers.js';
+
+const GOOD = `# two simulated carriers
+connections:
+  - name: fast
+    provider: sandbox
+    receipt_delay_ms: 10
+  - name: slow
+    provider: sandbox
+    tps: 5
+routes:
+  - name: france
+    match: { prefixes: ["+33"] }
+    connections: [slow]
+  - name: uk
+    match: { countries: [GB] }
+    connections: [fast]
+`;
+
+function problems(text: string): string {
+  try {
+    parseTopology(text, 'switchboard.yaml', PROVIDER_PLUGINS);
+  } catch (e) {
+    assert.ok(e instanceof ConfigError);
+    return e.message;
+  }
+  assert.fail('expected a ConfigError');
+}
+
+describe('the configuration file', () => {
+  test('reads connections and routes', () => {
+    const t = parseTopology(GOOD, 'switchboard.yaml', PROVIDER_PLUGINS);
+    assert.deepEqual(t.connections.map((c) => c.name), ['fast', 'slow']);
+    assert.deepEqual(t.routes[0], { name: 'france', match: { prefixes: ['+33'] }, connections: ['slow'] });
+  });
+
+  test('names the line of every problem', () => {
+    const text = GOOD.replace('tps: 5', 'tps: fast').replace('receipt_delay_ms: 10', 'receipt_delay_ms: 10\n    colour: red').replace('connections: [fast]', 'connections: [nowhere]');
+    const message = problems(text);
+    assert.match(message, /switchboard\.yaml:6: connections\[0\]\.colour: unknown setting "colour"/);
+    assert.match(message, /switchboard\.yaml:9: connections\[1\]\.tps: /);
+    assert.match(message, /switchboard\.yaml:16: routes\[1\]\.connections\[0\]: no connection is named "nowhere"/);
+  });
+
+  test('unknown providers, duplicate names, bad prefixes and broken YAML are refused', () => {
+    assert.match(problems(GOOD.replace('provider: sandbox\n    tps', 'provider: carrier-pigeon\n    tps')), /:7: connections\[1\]\.provider: unknown provider "carrier-pigeon"/);
+    assert.match(problems(GOOD.replace('name: slow', 'name: fast')), /connections\[1\]\.name: another connection is already named "fast"/);
+    assert.match(problems(GOOD.replace('"+33"', '"33"')), /:11: routes\[0\]\.match\.prefixes\[0\]/);
+    assert.match(problems('connections: [\n'), /switchboard\.yaml:\d+: not valid YAML/);
+  });
+
+  test('a node routes by the file, and refuses what no route takes', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'switchboard.yaml');
+    writeFileSync(file, GOOD);
+    const node = await testNode({ dir, env: { SWITCHBOARD_CONFIG: file } });
+    try {
+      const send = (to: string) => node.api.inject({ method: 'POST', url: '/v1/messages', headers: bearer(node.key), payload: { from: 'Switchboard', to, text: 'Hi' } });
+      const uk = await send('+447400123456');
+      assert.equal(uk.statusCode, 202, uk.body);
+      assert.equal(uk.json().messages[0].connection, 'fast');
+      const fr = await send('+33612345678');
+      assert.equal(fr.json().messages[0].connection, 'slow');
+      const us = await send('+14155552671');
+      assert.equal(us.statusCode, 422);
+      assert.equal(us.json().error.code, 'no_route');
+      assert.equal(us.json().error.param, 'to');
+      const id = uk.json().messages[0].id;
+      const m = await eventually(async () => {
+        const r = (await node.api.inject({ method: 'GET', url: `/v1/messages/${id}`, headers: bearer(node.key) })).json();
+        return r.status === 'delivered' ? r : undefined;
+      });
+      assert.equal(m.events[0].detail.route, 'uk');
+      assert.match(m.events[0].detail.reason, /country in GB/);
+    } finally {
+      await node.close();
+    }
+  });
+});
