@@ -6,6 +6,7 @@ import { systemClock, type Clock } from './app/clock.js';
 import type { Connector } from './app/connector.js';
 import { Dispatcher } from './app/dispatcher.js';
 import { ApiKeys, DEFAULT_ACCOUNT } from './app/keys.js';
+import { InboundService } from './app/inbound.js';
 import { MessageService } from './app/messages.js';
 import { ReceiptIngest } from './app/receipts.js';
 import type { Store } from './app/store.js';
@@ -95,6 +96,7 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
     onAccepted: (names) => dispatcher.wake(names),
     allowFixedLine: config.allowFixedLine,
   });
+  const inbound = new InboundService(store, clock);
   const api = await buildApi(
     {
       accept,
@@ -102,13 +104,29 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
       catalogue,
       store,
       messages: new MessageService(store, writer, clock),
+      inbound,
       metricsText: async () => ({ contentType: registry.contentType, body: await registry.metrics() }),
     },
     { logger: log, logRequests: config.logRequests },
   );
 
   for (const connector of connectors) {
-    await connector.start({ receipt: (report) => receipts.ingest(connector.name, report).catch((err) => log.error({ err }, 'receipt failed')) });
+    const connection = connector.name;
+    const variants = connector.capabilities.idVariants;
+    await connector.start({
+      receipt: (report) => receipts.ingest(connection, report, variants).catch((err: unknown) => log.error({ err, connection }, 'receipt failed')),
+      inbound: (message) =>
+        inbound.receive(connection, message).then(
+          () => undefined,
+          (err: unknown) => log.error({ err, connection }, 'inbound message failed'),
+        ),
+      status: ({ state, reason }) => {
+        const why = reason && catalogue.explain(reason.provider, reason.code, reason.context);
+        const detail = why && { code: reason.code, meaning: why.provider_message, canonical: why.canonical?.code, resolution: why.canonical?.resolution };
+        if (state === 'up') log.info({ connection }, 'connection up');
+        else log.warn({ connection, reason: detail }, 'connection down');
+      },
+    });
   }
   dispatcher.start();
 

@@ -5,6 +5,7 @@ import { SwitchboardError } from '../core/errors.js';
 import { sendError } from './errors.js';
 import { catalogueRoutes } from './routes/catalogue.js';
 import { docsRoutes } from './routes/docs.js';
+import { inboundRoutes } from './routes/inbound.js';
 import { messageRoutes } from './routes/messages.js';
 import { operationRoutes } from './routes/operations.js';
 import type { Services } from './services.js';
@@ -54,6 +55,7 @@ export async function buildApi(services: Services, options: ApiOptions): Promise
   });
 
   await app.register(messageRoutes(services));
+  await app.register(inboundRoutes(services));
   await app.register(catalogueRoutes(services));
   await app.register(docsRoutes(services));
   await app.register(operationRoutes(services));

@@ -1,4 +1,5 @@
 import type { AcceptService } from '../app/accept.js';
+import type { InboundService } from '../app/inbound.js';
 import type { ApiKeys } from '../app/keys.js';
 import type { MessageService } from '../app/messages.js';
 import type { Store } from '../app/store.js';
@@ -8,6 +9,7 @@ import type { Catalogue } from '../core/catalogue/catalogue.js';
 export interface Services {
   readonly accept: AcceptService;
   readonly messages: MessageService;
+  readonly inbound: InboundService;
   readonly keys: ApiKeys;
   readonly catalogue: Catalogue;
   readonly store: Pick<Store, 'ping'>;

@@ -14,6 +14,11 @@ export interface ConnectorCapabilities {
    * has some (the Ofcom drama range): it can never text a real subscriber.
    */
   readonly reservedNumbers?: (e164: string) => boolean;
+  /**
+   * The forms a provider message id may take in a receipt (SMPP carriers write it in hex in one
+   * place and decimal in another). Receipts are matched on any of them. Default: the id itself.
+   */
+  readonly idVariants?: (id: string) => string[];
 }
 
 /** A message handed to a connector: the domain's view, never a wire format. */
@@ -51,9 +56,27 @@ export interface ReceiptReport {
   readonly raw: unknown;
 }
 
+/** A message a subscriber sent (mobile originated), as the provider delivered it. */
+export interface InboundReport {
+  /** The subscriber's number, E.164. */
+  readonly from: string;
+  /** The number or short code it was sent to. */
+  readonly to: string;
+  readonly text: string;
+  readonly raw: unknown;
+}
+
+/** A connection coming up or going down, and why (a provider code, explained by the catalogue). */
+export interface ConnectionStatus {
+  readonly state: 'up' | 'down';
+  readonly reason?: ReportedCode;
+}
+
 /** What a connector may call back into. */
 export interface ConnectorContext {
   receipt(report: ReceiptReport): Promise<void>;
+  inbound(message: InboundReport): Promise<void>;
+  status(update: ConnectionStatus): void;
 }
 
 /** One configured connection to a provider. Adding a provider means one folder implementing this. */

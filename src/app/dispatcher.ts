@@ -227,7 +227,8 @@ class Lane {
         ...(ids[0] !== undefined && { providerMessageId: ids[0] }),
         providerIds: ids.map((id, i) => ({ connection, providerMessageId: id, messageId: message.id, part: i + 1, parts: ids.length })),
       });
-      await receipts.release(connection, ids);
+      const variants = this.connector.capabilities.idVariants;
+      await receipts.release(connection, variants ? ids.flatMap(variants) : ids);
       return;
     }
     if (result.kind === 'unknown') {

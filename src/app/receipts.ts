@@ -22,9 +22,12 @@ export class ReceiptIngest {
     private readonly clock: Clock,
   ) {}
 
-  async ingest(connection: string, report: ReceiptReport): Promise<void> {
-    const found = await this.store.findProviderId(connection, report.providerMessageId);
-    if (found) return this.#apply(found, report);
+  /** Applies a receipt; `variants` gives the other forms its id may have been recorded in. */
+  async ingest(connection: string, report: ReceiptReport, variants: (id: string) => string[] = (id) => [id]): Promise<void> {
+    for (const id of variants(report.providerMessageId)) {
+      const found = await this.store.findProviderId(connection, id);
+      if (found) return this.#apply(found, report);
+    }
     await this.store.parkReceipt({ connection, providerMessageId: report.providerMessageId, receivedAt: this.clock.now(), receipt: report });
     this.#parked = (this.#parked ?? 0) + 1;
     // The id may have been recorded while we parked: look again, so the receipt is never stranded.

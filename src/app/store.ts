@@ -61,6 +61,18 @@ export interface ParkedReceipt {
   readonly receipt: unknown;
 }
 
+/** A message a subscriber sent in, as stored. */
+export interface InboundMessage {
+  readonly id: string;
+  readonly accountId: string;
+  readonly connection: string;
+  readonly from: string;
+  readonly to: string;
+  readonly text: string;
+  readonly receivedAt: number;
+  readonly payload: unknown;
+}
+
 export interface StoredIdempotency {
   readonly requestHash: string;
   readonly statusCode: number;
@@ -121,6 +133,10 @@ export interface Store {
   takeParkedReceipts(connection: string, providerMessageIds: readonly string[]): Promise<ParkedReceipt[]>;
 
   getIdempotency(accountId: string, key: string): Promise<StoredIdempotency | undefined>;
+
+  insertInbound(message: InboundMessage): Promise<void>;
+  /** Newest first; `before` is the page cursor (an inbound id). */
+  listInbound(accountId: string, before: string | undefined, limit: number): Promise<InboundMessage[]>;
 }
 
 export interface IdempotencyWrite {

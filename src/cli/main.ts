@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { explainCommand } from './explain.js';
 import { keysCommand } from './keys.js';
+import { smscSimCommand } from './smsc-sim.js';
 
 const USAGE = `Usage: switchboard <command>
 
@@ -9,11 +10,14 @@ Commands:
   explain <provider> <code> [--context C] [--json]
                                                  Explain a provider's error or status code
   explain --json < lines.jsonl                   Explain {"provider","code","context"?} lines, one result per line
+  smsc-sim [--port 2775] [--receipt-delay MS] [--ids hex|decimal] [--receipt-ids same|hex|decimal] [--tps N]
+                                                 Run an SMPP SMSC simulator on 127.0.0.1
 `;
 
 const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   keys: keysCommand,
   explain: explainCommand,
+  'smsc-sim': smscSimCommand,
 };
 
 const [name, ...args] = process.argv.slice(2);

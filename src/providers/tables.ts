@@ -1,5 +1,7 @@
 import type { ProviderCodeTable } from '../core/catalogue/types.js';
 import { sandboxCodes } from './sandbox/codes.js';
+import { smppNetworkCodes } from './smpp/network-codes.js';
+import { smppSessionCodes } from './smpp/session-codes.js';
 import { smspartnerCodes } from './smspartner/codes.js';
 import { webexConnectCodes } from './webex-connect/codes.js';
 
@@ -7,5 +9,7 @@ import { webexConnectCodes } from './webex-connect/codes.js';
 export const PROVIDER_TABLES: readonly ProviderCodeTable[] = [
   ...sandboxCodes,
   ...smspartnerCodes,
+  ...smppSessionCodes,
+  ...smppNetworkCodes,
   ...webexConnectCodes,
 ];

@@ -91,4 +91,21 @@ CREATE TABLE idempotency_keys (
 );
 `,
   },
+  {
+    id: 2,
+    name: 'inbound messages',
+    sql: `
+CREATE TABLE inbound_messages (
+  id TEXT PRIMARY KEY,
+  account_id TEXT NOT NULL,
+  connection TEXT NOT NULL,
+  "from" TEXT NOT NULL,
+  "to" TEXT NOT NULL,
+  text TEXT NOT NULL,
+  received_at INTEGER NOT NULL,
+  payload TEXT
+);
+CREATE INDEX inbound_account_id ON inbound_messages (account_id, id);
+`,
+  },
 ];

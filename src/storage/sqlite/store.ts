@@ -7,6 +7,7 @@ import type {
   ClaimedMessage,
   EventNote,
   IdempotencyWrite,
+  InboundMessage,
   MessageFilter,
   NewMessage,
   ParkedReceipt,
@@ -17,7 +18,7 @@ import type {
 } from '../../app/store.js';
 import type { MessageStatus } from '../../core/lifecycle.js';
 import type { Message, MessageEvent } from '../../core/message.js';
-import { eventValues, json, toEvent, toMessage, type EventRow, type MessageRow } from '../rows.js';
+import { eventValues, json, parseJson, toEvent, toMessage, type EventRow, type MessageRow } from '../rows.js';
 import { MIGRATIONS } from './migrations.js';
 
 export interface SqliteOptions {
@@ -271,5 +272,27 @@ export class SqliteStore implements Store {
       | { request_hash: string; status_code: number; response: string }
       | undefined;
     return row && { requestHash: row.request_hash, statusCode: row.status_code, response: row.response };
+  }
+
+  async insertInbound(m: InboundMessage): Promise<void> {
+    this.#sql('INSERT INTO inbound_messages (id, account_id, connection, "from", "to", text, received_at, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
+      m.id, m.accountId, m.connection, m.from, m.to, m.text, m.receivedAt, json(m.payload),
+    );
+  }
+
+  async listInbound(accountId: string, before: string | undefined, limit: number): Promise<InboundMessage[]> {
+    const rows = this.#sql(
+      `SELECT * FROM inbound_messages WHERE account_id = ? AND id < ? ORDER BY id DESC LIMIT ?`,
+    ).all(accountId, before ?? '\uffff', limit) as { id: string; account_id: string; connection: string; from: string; to: string; text: string; received_at: number; payload: string | null }[];
+    return rows.map((r) => ({
+      id: r.id,
+      accountId: r.account_id,
+      connection: r.connection,
+      from: r.from,
+      to: r.to,
+      text: r.text,
+      receivedAt: r.received_at,
+      payload: parseJson<unknown>(r.payload),
+    }));
   }
 }

@@ -1,0 +1,39 @@
+import type { Clock } from './clock.js';
+import type { InboundReport } from './connector.js';
+import { newId } from './ids.js';
+import { DEFAULT_ACCOUNT } from './keys.js';
+import type { InboundMessage, Store } from './store.js';
+
+/**
+ * Messages subscribers send in (MO). Until numbers are assigned to accounts, they belong to the
+ * default account.
+ */
+export class InboundService {
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+  ) {}
+
+  async receive(connection: string, report: InboundReport): Promise<InboundMessage> {
+    const now = this.clock.now();
+    const message: InboundMessage = {
+      id: newId('in', now),
+      accountId: DEFAULT_ACCOUNT,
+      connection,
+      from: report.from,
+      to: report.to,
+      text: report.text,
+      receivedAt: now,
+      payload: report.raw,
+    };
+    await this.store.insertInbound(message);
+    return message;
+  }
+
+  /** One page, newest first, and the cursor of the next page (null on the last). */
+  async list(accountId: string, before: string | undefined, limit: number): Promise<{ messages: InboundMessage[]; next: string | null }> {
+    const rows = await this.store.listInbound(accountId, before, limit + 1);
+    const page = rows.slice(0, limit);
+    return { messages: page, next: rows.length > limit ? page[page.length - 1]!.id : null };
+  }
+}

@@ -1,0 +1,301 @@
+import { connect } from 'node:net';
+import type { Clock } from '../../app/clock.js';
+import type { Connector, ConnectorCapabilities, ConnectorContext, OutboundMessage, SubmitResult } from '../../app/connector.js';
+import type { ReportedCode } from '../../core/catalogue/interpret.js';
+import { decodeGsm7 } from '../../core/encoding/gsm7.js';
+import { classifySender } from '../../core/validation/sender.js';
+import { isReservedNumber } from '../sandbox/numbers.js';
+import type { Pdu } from './pdu/codec.js';
+import { STATUS, TLV } from './pdu/commands.js';
+import { submitParts, type LongMessageMode } from './parts.js';
+import { doneAt, idVariants, isReceipt, readReceipt, receiptStatus } from './receipt.js';
+import { ResponseTimeout, SessionClosed, SmppSession } from './session.js';
+
+export interface SmppSettings {
+  readonly name: string;
+  readonly host: string;
+  readonly port: number;
+  readonly systemId: string;
+  readonly password: string;
+  readonly systemType: string;
+  /** One transceiver bind, or a transmitter and a receiver. */
+  readonly bindMode: 'transceiver' | 'transmitter_receiver';
+  readonly window: number;
+  readonly tps: number;
+  /** Source TON/NPI; when absent they follow the sender (alphanumeric 5/0, short code 3/0, number 1/1). */
+  readonly sourceTon: number | undefined;
+  readonly sourceNpi: number | undefined;
+  readonly destTon: number;
+  readonly destNpi: number;
+  /** data_coding for GSM 7-bit text: 0 (SMSC default alphabet) unless the carrier wants 1. */
+  readonly gsmDataCoding: number;
+  readonly longMessages: LongMessageMode;
+  readonly enquireLinkMs: number;
+  readonly responseTimeoutMs: number;
+  readonly reconnectMinMs: number;
+  readonly reconnectMaxMs: number;
+  /**
+   * Accept the sandbox's reserved test range, as the SMSC simulator answers it. Never on a live
+   * carrier: there those numbers stay invalid.
+   */
+  readonly testNumbers: boolean;
+}
+
+const code = (status: number): ReportedCode => ({ provider: 'smpp', context: 'command-status', code: `0x${status.toString(16).padStart(8, '0')}` });
+const sessionCode = (c: string): ReportedCode => ({ provider: 'smpp', context: 'session', code: c });
+
+function sourceAddressing(from: string, s: SmppSettings): { ton: number; npi: number; addr: string } {
+  const kind = classifySender(from);
+  const [ton, npi] = kind === 'alphanumeric' ? [5, 0] : kind === 'short_code' ? [3, 0] : [1, 1];
+  return { ton: s.sourceTon ?? ton, npi: s.sourceNpi ?? npi, addr: kind === 'number' ? from.slice(1) : from };
+}
+
+/**
+ * An SMPP 3.4 client connection (ESME) to a carrier's SMSC: binds, keeps the link alive with
+ * enquire_link, reconnects with backoff and jitter, submits in GSM 7-bit or UCS-2 (long messages
+ * with a UDH or message_payload), slows down when throttled, and reads delivery receipts.
+ */
+export class SmppConnector implements Connector {
+  readonly provider = 'smpp';
+  readonly name: string;
+  readonly tps: number;
+  readonly window: number;
+  readonly capabilities: ConnectorCapabilities;
+  #context: ConnectorContext | undefined;
+  #transmitter: SmppSession | undefined;
+  #receiver: SmppSession | undefined;
+  #running = false;
+  #attempt = 0;
+  #reconnectTimer: NodeJS.Timeout | undefined;
+  #keepAlive: NodeJS.Timeout | undefined;
+  #pausedUntil = 0;
+  #throttleMs = 0;
+  #reference = 0;
+
+  constructor(
+    private readonly settings: SmppSettings,
+    private readonly clock: Clock,
+    private readonly random: () => number = Math.random,
+  ) {
+    this.name = settings.name;
+    this.tps = settings.tps;
+    this.window = settings.window;
+    this.capabilities = { receipts: true, unicode: true, maxParts: 255, idVariants, ...(settings.testNumbers && { reservedNumbers: isReservedNumber }) };
+  }
+
+  async start(context: ConnectorContext): Promise<void> {
+    this.#context = context;
+    this.#running = true;
+    void this.#connect();
+  }
+
+  async stop(): Promise<void> {
+    this.#running = false;
+    clearTimeout(this.#reconnectTimer);
+    clearInterval(this.#keepAlive);
+    for (const session of new Set([this.#transmitter, this.#receiver])) {
+      if (!session || session.closed) continue;
+      await session.request('unbind').catch(() => undefined);
+      session.destroy();
+    }
+  }
+
+  /** True while a session that can submit is bound. */
+  get bound(): boolean {
+    return this.#transmitter !== undefined && !this.#transmitter.closed;
+  }
+
+  async send(message: OutboundMessage): Promise<SubmitResult> {
+    const session = this.#transmitter;
+    if (!session || session.closed) return { kind: 'refused', code: sessionCode('NOT_BOUND'), retryAfterMs: this.settings.reconnectMinMs };
+    const wait = this.#pausedUntil - this.clock.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    const s = this.settings;
+    const source = sourceAddressing(message.from, s);
+    this.#reference = (this.#reference + 1) & 0xff;
+    const parts = submitParts(message, s.longMessages, this.#reference, s.gsmDataCoding);
+    const ids: string[] = [];
+    const raw: unknown[] = [];
+    for (const part of parts) {
+      let resp: Pdu;
+      try {
+        resp = await session.request(
+          'submit_sm',
+          {
+            service_type: '',
+            source_addr_ton: source.ton,
+            source_addr_npi: source.npi,
+            source_addr: source.addr,
+            dest_addr_ton: s.destTon,
+            dest_addr_npi: s.destNpi,
+            destination_addr: message.to.slice(1),
+            esm_class: part.esm_class,
+            registered_delivery: 1,
+            data_coding: part.data_coding,
+            short_message: part.short_message,
+            validity_period: relativeValidity(message.expiresAt - this.clock.now()),
+          },
+          part.tlvs,
+        );
+      } catch (error) {
+        if (error instanceof ResponseTimeout || error instanceof SessionClosed) return { kind: 'unknown', reason: error.message, raw };
+        throw error;
+      }
+      raw.push({ command_status: resp.status, message_id: resp.body.message_id ?? null, sequence: resp.sequence });
+      if (resp.status !== STATUS.ESME_ROK) {
+        const throttled = resp.status === STATUS.ESME_RTHROTTLED || resp.status === STATUS.ESME_RMSGQFUL;
+        if (throttled) {
+          this.#throttleMs = Math.min(30_000, Math.max(500, this.#throttleMs * 2));
+          this.#pausedUntil = this.clock.now() + this.#throttleMs;
+        }
+        return { kind: 'refused', code: code(resp.status), raw, ...(throttled && { retryAfterMs: this.#throttleMs }) };
+      }
+      ids.push(String(resp.body.message_id ?? ''));
+    }
+    this.#throttleMs = 0;
+    return { kind: 'accepted', providerMessageIds: ids, raw };
+  }
+
+  async #connect(): Promise<void> {
+    if (!this.#running) return;
+    try {
+      if (this.settings.bindMode === 'transceiver') {
+        const session = await this.#bind('bind_transceiver');
+        this.#transmitter = this.#receiver = session;
+      } else {
+        this.#transmitter = await this.#bind('bind_transmitter');
+        this.#receiver = await this.#bind('bind_receiver');
+      }
+      this.#attempt = 0;
+      this.#context?.status({ state: 'up' });
+      this.#keepAlive = setInterval(() => this.#enquire(), this.settings.enquireLinkMs);
+    } catch (error) {
+      this.#down(error);
+    }
+  }
+
+  async #bind(command: 'bind_transceiver' | 'bind_transmitter' | 'bind_receiver'): Promise<SmppSession> {
+    const s = this.settings;
+    const socket = connect({ host: s.host, port: s.port });
+    const session = new SmppSession(socket, { responseTimeoutMs: s.responseTimeoutMs });
+    session.on('request', (p) => this.#onRequest(session, p));
+    session.on('error', () => undefined); // a malformed PDU is answered and skipped by the session
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect', resolve);
+      session.once('close', (e) => reject(e ?? new SessionClosed()));
+    });
+    const resp = await session.request(command, {
+      system_id: s.systemId,
+      password: s.password,
+      system_type: s.systemType,
+      interface_version: 0x34,
+      addr_ton: 0,
+      addr_npi: 0,
+      address_range: '',
+    });
+    if (resp.status !== STATUS.ESME_ROK) {
+      session.destroy();
+      throw new BindRefused(resp.status);
+    }
+    session.once('close', () => this.#down(new SessionClosed()));
+    return session;
+  }
+
+  #down(error: unknown): void {
+    clearInterval(this.#keepAlive);
+    for (const session of [this.#transmitter, this.#receiver]) session?.destroy();
+    this.#transmitter = this.#receiver = undefined;
+    if (!this.#running || this.#reconnectTimer) return;
+    const reason = error instanceof BindRefused ? code(error.status) : sessionCode(error instanceof Error && 'code' in error ? String(error.code) : 'CONNECTION_LOST');
+    this.#context?.status({ state: 'down', reason });
+    // Exponential backoff with full jitter, so that many nodes do not reconnect in step.
+    const ceiling = Math.min(this.settings.reconnectMaxMs, this.settings.reconnectMinMs * 2 ** this.#attempt++);
+    const delay = Math.max(this.settings.reconnectMinMs / 2, Math.round(ceiling * this.random()));
+    this.#reconnectTimer = setTimeout(() => {
+      this.#reconnectTimer = undefined;
+      void this.#connect();
+    }, delay);
+  }
+
+  #enquire(): void {
+    const session = this.#transmitter;
+    if (!session || session.closed) return;
+    session.request('enquire_link').catch(() => session.destroy());
+    if (this.#receiver && this.#receiver !== session && !this.#receiver.closed) {
+      const rx = this.#receiver;
+      rx.request('enquire_link').catch(() => rx.destroy());
+    }
+  }
+
+  #onRequest(session: SmppSession, p: Pdu): void {
+    switch (p.command) {
+      case 'enquire_link':
+        session.respond(p);
+        return;
+      case 'unbind':
+        session.respond(p);
+        session.destroy();
+        return;
+      case 'deliver_sm':
+        session.respond(p, 0, { message_id: '' });
+        if (isReceipt(p)) this.#receipt(p);
+        else void this.#context?.inbound({ from: `+${String(p.body.source_addr)}`, to: String(p.body.destination_addr), text: textOf(p), raw: describe(p) });
+        return;
+      default:
+        session.respond(p, STATUS.ESME_RINVCMDID);
+    }
+  }
+
+  #receipt(p: Pdu): void {
+    const r = readReceipt(p);
+    const id = r.receiptedMessageId ?? r.id;
+    const status = receiptStatus(r);
+    if (!id || !status) return;
+    void this.#context?.receipt({
+      providerMessageId: id,
+      status,
+      ...receiptError(r),
+      occurredAt: doneAt(r),
+      raw: { ...describe(p), receipt: r },
+    });
+  }
+}
+
+/** The receipt's error: a GSM network_error_code reads through the MAP table; a bare err: stays raw. */
+function receiptError(r: ReturnType<typeof readReceipt>): { error?: ReportedCode } {
+  if (r.networkError?.type === 3) return { error: { provider: 'smpp', context: 'gsm-map-error', code: String(r.networkError.code) } };
+  if (r.err !== undefined) return { error: { provider: 'smpp', context: 'receipt-err', code: r.err } };
+  return {};
+}
+
+class BindRefused extends Error {
+  constructor(readonly status: number) {
+    super(`bind refused with command_status 0x${status.toString(16)}`);
+  }
+}
+
+/** validity_period in the relative format of 7.1.1: YYMMDDhhmmss000R. */
+function relativeValidity(ms: number): string {
+  let s = Math.max(60, Math.floor(ms / 1000));
+  const days = Math.min(99, Math.floor(s / 86400));
+  s -= days * 86400;
+  const hh = Math.floor(s / 3600);
+  const mm = Math.floor((s % 3600) / 60);
+  const ss = s % 60;
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `0000${two(days)}${two(hh)}${two(mm)}${two(ss)}000R`;
+}
+
+function textOf(p: Pdu): string {
+  const bytes = (p.body.short_message as Buffer | undefined) ?? p.tlvs.get(TLV.message_payload) ?? Buffer.alloc(0);
+  const dc = Number(p.body.data_coding ?? 0);
+  if (dc === 8) return Buffer.from(bytes).swap16().toString('utf16le');
+  return dc === 0 ? decodeGsm7(bytes) : bytes.toString('latin1');
+}
+
+/** A PDU as kept on a message's events: readable fields, binary as hex. */
+function describe(p: Pdu): Record<string, unknown> {
+  const body = Object.fromEntries(Object.entries(p.body).map(([k, v]) => [k, Buffer.isBuffer(v) ? v.toString('hex') : v]));
+  const tlvs = Object.fromEntries([...p.tlvs].map(([t, v]) => [`0x${t.toString(16).padStart(4, '0')}`, v.toString('hex')]));
+  return { command: p.command, command_status: p.status, sequence_number: p.sequence, ...body, ...(p.tlvs.size > 0 && { tlvs }) };
+}

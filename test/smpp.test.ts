@@ -1,0 +1,152 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { systemClock } from '../src/app/clock.js';
+import { smppPlugin } from '../src/providers/smpp/plugin.js';
+import { SmscSimulator, type SimulatorOptions } from '../src/providers/smpp/simulator.js';
+import { bearer, eventually, testNode, type TestNode } from './helpers.js';
+
+async function setup(sim: SimulatorOptions, settings: Record<string, unknown> = {}) {
+  const smsc = new SmscSimulator({ port: 0, receiptDelayMs: 20, ...sim });
+  const port = await smsc.listen();
+  const connector = smppPlugin.create(
+    { name: 'carrier', provider: 'smpp', host: '127.0.0.1', port, system_id: 'switchboard', password: 'secret', window: 20, tps: 500, reconnect_min_ms: 50, reconnect_max_ms: 200, test_numbers: true, ...settings },
+    { clock: systemClock },
+  );
+  const node = await testNode({ connectors: [connector] });
+  await eventually(async () => (smsc.sessions > 0 ? true : undefined));
+  return { smsc, node };
+}
+
+function client(node: TestNode) {
+  const send = async (to: string, text: string) => {
+    const res = await node.api.inject({ method: 'POST', url: '/v1/messages', headers: bearer(node.key), payload: { from: 'Switchboard', to, text } });
+    assert.equal(res.statusCode, 202, res.body);
+    return res.json().messages[0].id as string;
+  };
+  const get = async (id: string) => (await node.api.inject({ method: 'GET', url: `/v1/messages/${id}`, headers: bearer(node.key) })).json();
+  const until = (id: string, status: string) => eventually(async () => ((await get(id)).status === status ? get(id) : undefined), 8000);
+  return { send, get, until };
+}
+
+describe('SMPP connector against the SMSC simulator', () => {
+  let smsc: SmscSimulator;
+  let node: TestNode;
+  let api: ReturnType<typeof client>;
+  before(async () => {
+    ({ smsc, node } = await setup({}));
+    api = client(node);
+  });
+  after(async () => {
+    await node.close();
+    await smsc.close();
+  });
+
+  test('GSM text goes as data_coding 0, one octet per septet, and is delivered', async () => {
+    const id = await api.until(await api.send('+447700900000', 'Price: 5€ [ok]'), 'delivered').then((m) => m.id);
+    const pdu = smsc.submitted.at(-1)!.pdu;
+    assert.equal(pdu.body.data_coding, 0);
+    assert.equal(pdu.body.destination_addr, '447700900000');
+    assert.equal(pdu.body.source_addr, 'Switchboard');
+    assert.equal(pdu.body.source_addr_ton, 5);
+    assert.equal(pdu.body.registered_delivery, 1);
+    assert.deepEqual([...(pdu.body.short_message as Buffer)].slice(0, 3), [0x50, 0x72, 0x69]); // "Pri"
+    assert.ok((pdu.body.short_message as Buffer).includes(Buffer.from([0x1b, 0x65]))); // € as escape + 0x65
+    const m = await api.get(id);
+    assert.equal(m.provider_message_id, smsc.submitted.at(-1)!.messageId);
+    assert.equal(m.events.at(-1).payload.receipt.stat, 'DELIVRD');
+  });
+
+  test('UCS-2 text goes as data_coding 8, big-endian', async () => {
+    await api.until(await api.send('+447700900000', 'Привет 😀'), 'delivered');
+    const pdu = smsc.submitted.at(-1)!.pdu;
+    assert.equal(pdu.body.data_coding, 8);
+    assert.equal((pdu.body.short_message as Buffer).toString('hex').slice(0, 4), '041f');
+  });
+
+  test('a 3-part message goes as three submit_sm with a UDH, and is delivered when all parts are', async () => {
+    const before = smsc.submitted.length;
+    const m = await api.until(await api.send('+447700900000', 'x'.repeat(400)), 'delivered');
+    const parts = smsc.submitted.slice(before);
+    assert.equal(parts.length, 3);
+    parts.forEach((p, i) => {
+      assert.equal(Number(p.pdu.body.esm_class) & 0x40, 0x40);
+      const udh = (p.pdu.body.short_message as Buffer).subarray(0, 6);
+      assert.deepEqual([...udh.subarray(0, 3)], [0x05, 0x00, 0x03]);
+      assert.deepEqual([udh[4], udh[5]], [3, i + 1]);
+    });
+    assert.equal(new Set(parts.map((p) => (p.pdu.body.short_message as Buffer)[3])).size, 1, 'one reference for all parts');
+    assert.equal(m.events.filter((e: { type: string }) => e.type === 'receipt').length, 1);
+    assert.equal(m.events.filter((e: { type: string }) => e.type === 'receipt' || e.type === 'receipt_ignored').length >= 1, true);
+  });
+
+  const outcomes: [string, string, string][] = [
+    ['+447700900001', 'undelivered', 'unknown_subscriber'],
+    ['+447700900002', 'undelivered', 'absent_subscriber'],
+    ['+447700900003', 'rejected', 'carrier_rejected'],
+    ['+447700900007', 'undelivered', 'handset_storage_full'],
+    ['+447700900009', 'rejected', 'invalid_sender'],
+  ];
+  for (const [to, status, code] of outcomes) {
+    test(`${to}: ${status} with ${code}, through the catalogue`, async () => {
+      const m = await api.until(await api.send(to, 'Hi'), status);
+      assert.equal(m.error.code, code);
+      assert.equal(m.error.provider.source, 'smpp');
+    });
+  }
+
+  test('ESME_RTHROTTLED slows down and the message goes again later', async () => {
+    const m = await api.until(await api.send('+447700900006', 'Hi'), 'delivered');
+    const retry = m.events.find((e: { type: string }) => e.type === 'retry_scheduled');
+    assert.equal(retry.error.code, 'rate_limit_exceeded');
+    assert.equal(retry.error.provider.code, '0x00000058');
+  });
+
+  test('a deliver_sm that is not a receipt is an inbound message, readable through the API', async () => {
+    await smsc.deliverMo('+447700900123', '12345', 'STOP please');
+    const page = await eventually(async () => {
+      const res = (await node.api.inject({ method: 'GET', url: '/v1/inbound', headers: bearer(node.key) })).json();
+      return res.messages.length > 0 ? res : undefined;
+    });
+    assert.equal(page.messages[0].from, '+447700900123');
+    assert.equal(page.messages[0].to, '12345');
+    assert.equal(page.messages[0].text, 'STOP please');
+    assert.equal(page.messages[0].connection, 'carrier');
+  });
+
+  test('the connection comes back after the SMSC drops it', async () => {
+    smsc.dropAll();
+    await eventually(async () => (smsc.sessions > 0 ? true : undefined));
+    await api.until(await api.send('+447700900000', 'after the drop'), 'delivered');
+  });
+});
+
+describe('SMPP receipts with ids in another form', () => {
+  for (const [ids, receiptIds] of [['hex', 'decimal'], ['decimal', 'hex']] as const) {
+    test(`submit_sm_resp in ${ids}, receipt in ${receiptIds}`, async () => {
+      const { smsc, node } = await setup({ idFormat: ids, receiptIdFormat: receiptIds });
+      try {
+        const api = client(node);
+        const m = await api.until(await api.send('+447700900000', 'Hi'), 'delivered');
+        const receipt = m.events.at(-1).payload.receipt;
+        assert.notEqual(receipt.receiptedMessageId, m.provider_message_id);
+      } finally {
+        await node.close();
+        await smsc.close();
+      }
+    });
+  }
+
+  test('long messages as message_payload', async () => {
+    const { smsc, node } = await setup({}, { long_messages: 'payload' });
+    try {
+      const api = client(node);
+      await api.until(await api.send('+447700900000', 'y'.repeat(400)), 'delivered');
+      const pdu = smsc.submitted.at(-1)!.pdu;
+      assert.equal((pdu.body.short_message as Buffer).length, 0);
+      assert.equal(pdu.tlvs.get(0x0424)?.length, 400);
+    } finally {
+      await node.close();
+      await smsc.close();
+    }
+  });
+});
