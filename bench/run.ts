@@ -1,5 +1,6 @@
 import { benchAccept } from './accept.js';
 import { startServer } from './server.js';
+import { benchEndToEnd, benchSubmitRate } from './smpp.js';
 
 // `npm run bench`: starts real server processes and drives them over HTTP from this process,
 // printing figures. Durations are short enough for a 2-core machine; BENCH_SECONDS overrides.
@@ -34,4 +35,13 @@ async function acceptSection(): Promise<void> {
   }
 }
 
+async function smppSection(): Promise<void> {
+  console.log('\nSMPP (simulator in its own process)');
+  const rate = await benchSubmitRate(50_000, 100);
+  console.log(`  submit_sm over one bind, window 100         ${rate.toFixed(0).padStart(7)} submit_sm/s`);
+  const e2e = await benchEndToEnd(20_000);
+  console.log(`  20,000 messages accepted -> delivered       ${e2e.seconds.toFixed(2).padStart(7)} s  (${e2e.perSecond.toFixed(0)} messages/s end to end)`);
+}
+
 await acceptSection();
+await smppSection();

@@ -15,9 +15,12 @@ export interface ConnectorCapabilities {
    */
   readonly reservedNumbers?: (e164: string) => boolean;
   /**
-   * The forms a provider message id may take in a receipt (SMPP carriers write it in hex in one
-   * place and decimal in another). Receipts are matched on any of them. Default: the id itself.
+   * Receipt matching, where a provider writes one id in several forms (SMPP carriers: hex in the
+   * submit answer, decimal in the receipt, leading zeros or not): `idKey` is the key an id from a
+   * submit answer is recorded under, `idVariants` the keys a receipt's id may match. Default: the
+   * id itself, both ways.
    */
+  readonly idKey?: (id: string) => string;
   readonly idVariants?: (id: string) => string[];
 }
 

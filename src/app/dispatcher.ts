@@ -218,6 +218,8 @@ class Lane {
     const connection = this.connector.name;
     if (result.kind === 'accepted') {
       const ids = result.providerMessageIds;
+      const idKey = this.connector.capabilities.idKey;
+      const keys = idKey ? ids.map(idKey) : ids;
       await writer.apply({
         messageId: message.id,
         from: ['sending'],
@@ -225,10 +227,9 @@ class Lane {
         event: event(now, 'sent', 'sent', { connection, attempt, provider_message_ids: ids }, null, result.raw ?? null),
         dueAt: this.connector.capabilities.receipts ? message.expiresAt : null,
         ...(ids[0] !== undefined && { providerMessageId: ids[0] }),
-        providerIds: ids.map((id, i) => ({ connection, providerMessageId: id, messageId: message.id, part: i + 1, parts: ids.length })),
+        providerIds: keys.map((key, i) => ({ connection, providerMessageId: key, messageId: message.id, part: i + 1, parts: ids.length })),
       });
-      const variants = this.connector.capabilities.idVariants;
-      await receipts.release(connection, variants ? ids.flatMap(variants) : ids);
+      await receipts.release(connection, keys, this.connector.capabilities.idVariants);
       return;
     }
     if (result.kind === 'unknown') {
@@ -247,6 +248,9 @@ class Lane {
     const failure = error ?? messageError(catalogue, 'unknown_error', 'The provider refused the message without an error code.', result.code);
     const decision = decideRetry(failure, attempt, now, message.expiresAt, this.opts.retry, this.opts.random(), result.retryAfterMs);
     const base = { connection, attempt, provider_code: result.code.code };
+    // Refused for good: the provider's state if its code says one; else rejected when the message
+    // itself can never go, failed when a transient error outlasted the retries.
+    const finalState = state === 'rejected' || state === 'failed' ? state : failure.permanent ? 'rejected' : 'failed';
     const transition: Transition = decision.retry
       ? {
           messageId: message.id,
@@ -259,8 +263,8 @@ class Lane {
       : {
           messageId: message.id,
           from: ['sending'],
-          to: state === 'rejected' ? 'rejected' : 'failed',
-          event: event(now, 'submit_failed', state === 'rejected' ? 'rejected' : 'failed', { ...base, why: decision.why }, failure, result.raw ?? null),
+          to: finalState,
+          event: event(now, 'submit_failed', finalState, { ...base, why: decision.why }, failure, result.raw ?? null),
           error: failure,
           dueAt: null,
         };

@@ -22,27 +22,33 @@ export class ReceiptIngest {
     private readonly clock: Clock,
   ) {}
 
-  /** Applies a receipt; `variants` gives the other forms its id may have been recorded in. */
+  /** Applies a receipt; `variants` gives the keys its id may have been recorded under. */
   async ingest(connection: string, report: ReceiptReport, variants: (id: string) => string[] = (id) => [id]): Promise<void> {
     for (const id of variants(report.providerMessageId)) {
       const found = await this.store.findProviderId(connection, id);
       if (found) return this.#apply(found, report);
     }
-    await this.store.parkReceipt({ connection, providerMessageId: report.providerMessageId, receivedAt: this.clock.now(), receipt: report });
-    this.#parked = (this.#parked ?? 0) + 1;
+    // Parked under every key it may match, so that whichever form is recorded releases it.
+    const keys = variants(report.providerMessageId);
+    for (const key of keys) await this.store.parkReceipt({ connection, providerMessageId: key, receivedAt: this.clock.now(), receipt: report });
+    this.#parked = (this.#parked ?? 0) + keys.length;
     // The id may have been recorded while we parked: look again, so the receipt is never stranded.
-    if (await this.store.findProviderId(connection, report.providerMessageId)) await this.release(connection, [report.providerMessageId]);
+    for (const key of keys) if (await this.store.findProviderId(connection, key)) return this.release(connection, [key], variants);
   }
 
   /** Applies receipts parked for provider ids that have just been recorded. */
-  async release(connection: string, providerMessageIds: readonly string[]): Promise<void> {
+  async release(connection: string, keys: readonly string[], variants: (id: string) => string[] = (id) => [id]): Promise<void> {
     this.#parked ??= await this.store.countParkedReceipts();
     if (this.#parked === 0) return;
-    const parked = await this.store.takeParkedReceipts(connection, providerMessageIds);
+    const parked = await this.store.takeParkedReceipts(connection, keys);
     this.#parked = Math.max(0, this.#parked - parked.length);
     for (const p of parked) {
+      const report = p.receipt as ReceiptReport;
+      // Its copies under the other keys are spent too.
+      const others = variants(report.providerMessageId).filter((k) => k !== p.providerMessageId);
+      this.#parked = Math.max(0, this.#parked - (await this.store.takeParkedReceipts(connection, others)).length);
       const found = await this.store.findProviderId(connection, p.providerMessageId);
-      if (found) await this.#apply(found, p.receipt as ReceiptReport);
+      if (found) await this.#apply(found, report);
     }
   }
 
@@ -69,7 +75,10 @@ export class ReceiptIngest {
     }
     // A progress report, a part of a message not finished yet, or a late or repeated receipt:
     // kept on the message's events, changing nothing.
-    await this.writer.note({ messageId: record.messageId, event: { ...event, type: target ? 'receipt_ignored' : 'receipt', status: null } });
+    // A part's receipt is news even when another part already decided the message; a whole
+    // message's receipt that changes nothing is a repeat.
+    const repeat = target !== undefined && record.parts <= 1;
+    await this.writer.note({ messageId: record.messageId, event: { ...event, type: repeat ? 'receipt_ignored' : 'receipt', status: null } });
   }
 
   /** The message's state once this part's final state is known; undefined while parts are pending. */

@@ -1,5 +1,6 @@
 import type { ProviderCodeTable } from '../core/catalogue/types.js';
 import { sandboxCodes } from './sandbox/codes.js';
+import { smppCodes } from './smpp/codes.js';
 import { smppNetworkCodes } from './smpp/network-codes.js';
 import { smppSessionCodes } from './smpp/session-codes.js';
 import { smspartnerCodes } from './smspartner/codes.js';
@@ -9,6 +10,7 @@ import { webexConnectCodes } from './webex-connect/codes.js';
 export const PROVIDER_TABLES: readonly ProviderCodeTable[] = [
   ...sandboxCodes,
   ...smspartnerCodes,
+  ...smppCodes,
   ...smppSessionCodes,
   ...smppNetworkCodes,
   ...webexConnectCodes,

@@ -8,7 +8,7 @@ import { isReservedNumber } from '../sandbox/numbers.js';
 import type { Pdu } from './pdu/codec.js';
 import { STATUS, TLV } from './pdu/commands.js';
 import { submitParts, type LongMessageMode } from './parts.js';
-import { doneAt, idVariants, isReceipt, readReceipt, receiptStatus } from './receipt.js';
+import { doneAt, idKey, idVariants, isReceipt, readReceipt, receiptStatus } from './receipt.js';
 import { ResponseTimeout, SessionClosed, SmppSession } from './session.js';
 
 export interface SmppSettings {
@@ -80,7 +80,7 @@ export class SmppConnector implements Connector {
     this.name = settings.name;
     this.tps = settings.tps;
     this.window = settings.window;
-    this.capabilities = { receipts: true, unicode: true, maxParts: 255, idVariants, ...(settings.testNumbers && { reservedNumbers: isReservedNumber }) };
+    this.capabilities = { receipts: true, unicode: true, maxParts: 255, idKey, idVariants, ...(settings.testNumbers && { reservedNumbers: isReservedNumber }) };
   }
 
   async start(context: ConnectorContext): Promise<void> {

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { encodeGsm7 } from '../../core/encoding/gsm7.js';
 import { pdu } from './pdu/codec.js';
 import { TLV } from './pdu/commands.js';
-import { doneAt, idVariants, isReceipt, parseReceiptText, readReceipt, receiptStatus } from './receipt.js';
+import { doneAt, idKey, idVariants, isReceipt, parseReceiptText, readReceipt, receiptStatus } from './receipt.js';
 
 const TEXT = 'id:0123456789 sub:001 dlvrd:000 submit date:2611221030 done date:2611221031 stat:UNDELIV err:027 text:Your code is 1234';
 
@@ -49,9 +49,9 @@ test('message_state stands in when there is no stat:', () => {
 });
 
 test('ids match across hex and decimal, with or without leading zeros', () => {
-  assert.ok(idVariants('123456789').includes('75BCD15'));
-  assert.ok(idVariants('123456789').includes('75bcd15'));
-  assert.ok(idVariants('075BCD15').includes('123456789'));
-  assert.ok(idVariants('000123').includes('123'));
-  assert.deepEqual(idVariants('msg-1'), ['msg-1']);
+  assert.ok(idVariants('123456789').includes(idKey('75bcd15')));
+  assert.ok(idVariants('123456789').includes(idKey('00075BCD15')));
+  assert.ok(idVariants('075BCD15').includes(idKey('123456789')));
+  assert.ok(idVariants('000123').includes(idKey('123')));
+  assert.deepEqual(idVariants('msg-1'), ['MSG-1']);
 });

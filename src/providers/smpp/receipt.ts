@@ -76,18 +76,18 @@ export function doneAt(r: SmppReceipt): number | null {
   return Date.UTC(2000 + Number(yy), Number(mo) - 1, Number(dd), Number(hh), Number(mi), Number(ss ?? 0));
 }
 
+/** The key a message id is recorded under: no leading zeros, upper case. */
+export function idKey(id: string): string {
+  return id.replace(/^0+(?=.)/, '').toUpperCase();
+}
+
 /**
- * The forms one message id may take between the submit answer and the receipt: carriers give it
- * in hex in one and in decimal in the other, with or without leading zeros.
+ * The keys a receipt's id may match: carriers give an id in hex in the submit answer and in
+ * decimal in the receipt, or the reverse, with or without leading zeros.
  */
 export function idVariants(id: string): string[] {
-  const out = new Set<string>([id]);
-  const trimmed = id.replace(/^0+(?=.)/, '');
-  out.add(trimmed);
-  if (/^[0-9]+$/.test(id) && id.length <= 20) {
-    const hex = BigInt(id).toString(16);
-    out.add(hex).add(hex.toUpperCase());
-  }
-  if (/^[0-9a-f]+$/i.test(id) && id.length <= 16) out.add(BigInt(`0x${id}`).toString(10));
+  const out = new Set<string>([idKey(id)]);
+  if (/^[0-9]+$/.test(id) && id.length <= 20) out.add(idKey(BigInt(id).toString(16)));
+  if (/^[0-9a-f]+$/i.test(id) && id.length <= 16) out.add(idKey(BigInt(`0x${id}`).toString(10)));
   return [...out];
 }
