@@ -220,7 +220,7 @@ class Lane {
       const ids = result.providerMessageIds;
       const idKey = this.connector.capabilities.idKey;
       const keys = idKey ? ids.map(idKey) : ids;
-      await writer.apply({
+      const recorded = writer.apply({
         messageId: message.id,
         from: ['sending'],
         to: 'sent',
@@ -229,6 +229,8 @@ class Lane {
         ...(ids[0] !== undefined && { providerMessageId: ids[0] }),
         providerIds: keys.map((key, i) => ({ connection, providerMessageId: key, messageId: message.id, part: i + 1, parts: ids.length })),
       });
+      receipts.recording(connection, keys, recorded);
+      await recorded;
       await receipts.release(connection, keys, this.connector.capabilities.idVariants);
       return;
     }

@@ -14,6 +14,8 @@ import type { TransitionWriter } from './transitions.js';
 export class ReceiptIngest {
   /** Receipts parked and not yet applied; while none are, recording an id costs no look-up. */
   #parked: number | undefined;
+  /** Provider ids this node is recording right now: a receipt for one waits for the write, not the database. */
+  readonly #recording = new Map<string, Promise<unknown>>();
 
   constructor(
     private readonly store: Store,
@@ -22,14 +24,28 @@ export class ReceiptIngest {
     private readonly clock: Clock,
   ) {}
 
+  /**
+   * Tells the ingest that these provider ids are being recorded by `write`. A receipt that
+   * overtakes the write (the carrier answered faster than the commit) waits for it instead of
+   * being parked in the database.
+   */
+  recording(connection: string, keys: readonly string[], write: Promise<unknown>): void {
+    const settled = write.catch(() => undefined);
+    for (const key of keys) this.#recording.set(`${connection}\u0000${key}`, settled);
+    void settled.then(() => {
+      for (const key of keys) this.#recording.delete(`${connection}\u0000${key}`);
+    });
+  }
+
   /** Applies a receipt; `variants` gives the keys its id may have been recorded under. */
   async ingest(connection: string, report: ReceiptReport, variants: (id: string) => string[] = (id) => [id]): Promise<void> {
-    for (const id of variants(report.providerMessageId)) {
+    const keys = variants(report.providerMessageId);
+    for (const key of keys) await this.#recording.get(`${connection}\u0000${key}`);
+    for (const id of keys) {
       const found = await this.store.findProviderId(connection, id);
       if (found) return this.#apply(found, report);
     }
     // Parked under every key it may match, so that whichever form is recorded releases it.
-    const keys = variants(report.providerMessageId);
     for (const key of keys) await this.store.parkReceipt({ connection, providerMessageId: key, receivedAt: this.clock.now(), receipt: report });
     this.#parked = (this.#parked ?? 0) + keys.length;
     // The id may have been recorded while we parked: look again, so the receipt is never stranded.
