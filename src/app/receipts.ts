@@ -39,6 +39,9 @@ export class ReceiptIngest {
 
   /** Applies a receipt; `variants` gives the keys its id may have been recorded under. */
   async ingest(connection: string, report: ReceiptReport, variants: (id: string) => string[] = (id) => [id]): Promise<void> {
+    // Let the submit answers already read from the same connection be processed first: a receipt
+    // often arrives in the same packet as its submit answer.
+    await new Promise((resolve) => setImmediate(resolve));
     const keys = variants(report.providerMessageId);
     for (const key of keys) await this.#recording.get(`${connection}\u0000${key}`);
     for (const id of keys) {

@@ -260,8 +260,8 @@ export class SqliteStore implements Store {
   async takeParkedReceipts(connection: string, providerMessageIds: readonly string[]): Promise<ParkedReceipt[]> {
     if (providerMessageIds.length === 0) return [];
     const rows = this.#sql(
-      'DELETE FROM parked_receipts WHERE connection = ? AND provider_message_id IN (SELECT value FROM json_each(?)) RETURNING *',
-    ).all(connection, JSON.stringify(providerMessageIds)) as { id: number; connection: string; provider_message_id: string; received_at: number; receipt: string }[];
+      `DELETE FROM parked_receipts WHERE connection = ? AND provider_message_id IN (${providerMessageIds.map(() => '?').join(', ')}) RETURNING *`,
+    ).all(connection, ...providerMessageIds) as { id: number; connection: string; provider_message_id: string; received_at: number; receipt: string }[];
     return rows
       .sort((a, b) => a.id - b.id)
       .map((r) => ({ connection: r.connection, providerMessageId: r.provider_message_id, receivedAt: r.received_at, receipt: JSON.parse(r.receipt) as unknown }));
