@@ -45,7 +45,7 @@ export async function benchSubmitRate(total: number, window: number): Promise<nu
 }
 
 /** Seconds for `total` messages to go from accepted to delivered: HTTP API, SMPP connector, simulator. */
-export async function benchEndToEnd(total: number): Promise<{ seconds: number; perSecond: number }> {
+export async function benchEndToEnd(total: number, env: Record<string, string> = {}): Promise<{ seconds: number; perSecond: number }> {
   const smscPort = await freePort();
   const sim = await startSimulator(smscPort, 10);
   const config = join(tmpdir(), `switchboard-bench-${process.pid}.yaml`);
@@ -53,7 +53,7 @@ export async function benchEndToEnd(total: number): Promise<{ seconds: number; p
     config,
     `connections:\n  - { name: carrier, provider: smpp, host: 127.0.0.1, port: ${smscPort}, system_id: bench, password: bench, window: 100, tps: 100000 }\nroutes:\n  - { name: all, connections: [carrier] }\n`,
   );
-  const server = await startServer({ SWITCHBOARD_CONFIG: config });
+  const server = await startServer({ SWITCHBOARD_CONFIG: config, ...env });
   try {
     const headers = { authorization: `Bearer ${server.key}`, 'content-type': 'application/json' };
     const started = performance.now();

@@ -90,7 +90,13 @@ export class SmppSession extends EventEmitter<{ request: [Pdu]; close: [Error | 
   }
 
   #write(p: Pdu): void {
-    if (!this.#closed) this.#socket.write(encodePdu(p));
+    if (this.#closed) return;
+    // PDUs written in one turn of the event loop leave in one packet.
+    if (this.#socket.writableCorked === 0) {
+      this.#socket.cork();
+      process.nextTick(() => this.#socket.uncork());
+    }
+    this.#socket.write(encodePdu(p));
   }
 
   #onData(chunk: Buffer): void {
