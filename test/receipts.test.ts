@@ -9,6 +9,7 @@ class ManualCarrier implements Connector {
   readonly provider = 'sandbox';
   readonly tps = Number.POSITIVE_INFINITY;
   readonly window = 100;
+  readonly ready = true;
   readonly capabilities = { receipts: true, unicode: true, maxParts: 10 };
   context!: ConnectorContext;
   readonly sent: OutboundMessage[] = [];

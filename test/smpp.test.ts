@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import pino from 'pino';
 import { systemClock } from '../src/app/clock.js';
 import { smppPlugin } from '../src/providers/smpp/plugin.js';
 import { SmscSimulator, type SimulatorOptions } from '../src/providers/smpp/simulator.js';
@@ -145,6 +146,58 @@ describe('SMPP receipts with ids in another form', () => {
       const pdu = smsc.submitted.at(-1)!.pdu;
       assert.equal((pdu.body.short_message as Buffer).length, 0);
       assert.equal(pdu.tlvs.get(0x0424)?.length, 400);
+    } finally {
+      await node.close();
+      await smsc.close();
+    }
+  });
+});
+
+describe('SMPP when the SMSC is away', () => {
+  test('messages wait queued while no bind is up, then go when the SMSC comes back', async () => {
+    const probe = new SmscSimulator({ port: 0 });
+    const port = await probe.listen();
+    await probe.close(); // a port with nothing listening, for now
+    const connector = smppPlugin.create(
+      { name: 'carrier', provider: 'smpp', host: '127.0.0.1', port, system_id: 'sb', password: 'pw', reconnect_min_ms: 50, reconnect_max_ms: 100, test_numbers: true },
+      { clock: systemClock },
+    );
+    const node = await testNode({ connectors: [connector] });
+    const smsc = new SmscSimulator({ port, receiptDelayMs: 10 });
+    try {
+      const api = client(node);
+      const id = await api.send('+447700900000', 'patience');
+      await new Promise((r) => setTimeout(r, 300));
+      const waiting = await api.get(id);
+      assert.equal(waiting.status, 'queued');
+      assert.equal(waiting.attempts, 0);
+      await smsc.listen();
+      await api.until(id, 'delivered');
+    } finally {
+      await node.close();
+      await smsc.close();
+    }
+  });
+
+  test('a refused bind is explained from the catalogue in the log, and retried', async () => {
+    const smsc = new SmscSimulator({ port: 0, systemId: 'sb', password: 'right' });
+    const port = await smsc.listen();
+    const lines: Record<string, unknown>[] = [];
+    const logger = pino({ level: 'warn' }, { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) });
+    const connector = smppPlugin.create(
+      { name: 'carrier', provider: 'smpp', host: '127.0.0.1', port, system_id: 'sb', password: 'wrong', reconnect_min_ms: 50, reconnect_max_ms: 100 },
+      { clock: systemClock },
+    );
+    const node = await testNode({ connectors: [connector], logger });
+    try {
+      const down = await eventually(async () => lines.filter((l) => l.msg === 'connection down').at(-1));
+      assert.deepEqual(down.reason, {
+        code: '0x0000000e',
+        meaning: 'Invalid Password',
+        canonical: 'provider_authentication_failed',
+        resolution: down.reason && (down.reason as { resolution: string }).resolution,
+      });
+      await eventually(async () => (lines.filter((l) => l.msg === 'connection down').length >= 3 ? true : undefined));
     } finally {
       await node.close();
       await smsc.close();

@@ -92,6 +92,11 @@ export interface Connector {
   readonly tps: number;
   /** Most submits awaiting an answer at once. */
   readonly window: number;
+  /**
+   * True when the connection can take messages now (an SMPP bind is up). While it is false the
+   * dispatcher leaves the connection's messages queued rather than failing them.
+   */
+  readonly ready: boolean;
   start(context: ConnectorContext): Promise<void>;
   send(message: OutboundMessage): Promise<SubmitResult>;
   stop(): Promise<void>;

@@ -125,6 +125,7 @@ class Lane {
 
   async #round(): Promise<number> {
     const { store, clock, owner, leaseMs } = this.opts;
+    if (!this.connector.ready) return 0; // its messages wait, queued, until it is back
     await this.#window.acquire();
     this.#window.release();
     const now = clock.now();

@@ -22,6 +22,7 @@ export class SandboxConnector implements Connector {
   readonly name: string;
   readonly tps: number;
   readonly window: number;
+  readonly ready = true;
   readonly capabilities = { receipts: true, unicode: true, maxParts: 10, reservedNumbers: isReservedNumber };
   readonly #delay: number;
   readonly #clock: Clock;

@@ -101,7 +101,7 @@ export class SmppConnector implements Connector {
   }
 
   /** True while a session that can submit is bound. */
-  get bound(): boolean {
+  get ready(): boolean {
     return this.#transmitter !== undefined && !this.#transmitter.closed;
   }
 
