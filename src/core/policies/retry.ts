@@ -1,6 +1,6 @@
 import type { MessageError } from '../message.js';
 
-/** How failed submits are tried again: exponential backoff with full jitter, bounded. */
+/** How failed submits are tried again: exponential backoff with jitter (half fixed, half random), bounded. */
 export interface RetryPolicy {
   /** Most submit attempts for one message, the first included. Default 5. */
   readonly maxAttempts: number;
