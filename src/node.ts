@@ -69,7 +69,8 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
   const byName = new Map(connectors.map((c) => [c.name, c]));
   const routes = overrides.routes ?? (overrides.connectors ? [{ name: 'default', match: {}, connections: [connectors[0]!.name] }] : topology.routes);
 
-  const writer = new TransitionWriter(store, metrics);
+  // Status changes are background work: a few milliseconds of wait let many share one commit.
+  const writer = new TransitionWriter(store, metrics, 4);
   const receipts = new ReceiptIngest(store, catalogue, writer, clock);
   const dispatcher = new Dispatcher({
     store,

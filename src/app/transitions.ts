@@ -12,9 +12,11 @@ type Write = { readonly transition: Transition } | { readonly note: EventNote };
 export class TransitionWriter {
   readonly #batcher: Batcher<Write, boolean>;
 
+  /** @param delayMs how long a change may wait to share its commit with others (see Batcher). */
   constructor(
     store: Store,
     private readonly metrics: Metrics,
+    delayMs = 0,
   ) {
     this.#batcher = new Batcher(async (writes) => {
       const transitions: Transition[] = [];
@@ -26,7 +28,7 @@ export class TransitionWriter {
       const applied = await store.applyTransitions(transitions, notes);
       let i = 0;
       return writes.map((w) => ('transition' in w ? applied[i++]! : true));
-    });
+    }, 5000, delayMs);
   }
 
   async apply(transition: Transition): Promise<boolean> {
