@@ -6,5 +6,3 @@ export interface Metrics {
   dispatched(connection: string, seconds: number): void;
   finished(status: MessageStatus, errorCode: string | null): void;
 }
-
-export const noMetrics: Metrics = { accepted() {}, dispatched() {}, finished() {} };

@@ -32,10 +32,6 @@ export class Window {
 
   constructor(private readonly size: number) {}
 
-  get inFlight(): number {
-    return this.#used;
-  }
-
   get free(): number {
     return Math.max(0, this.size - this.#used);
   }

@@ -54,7 +54,3 @@ export function canTransition(from: MessageStatus, to: MessageStatus): boolean {
 export function statusesBefore(to: MessageStatus): MessageStatus[] {
   return MESSAGE_STATUSES.filter((s) => NEXT[s].includes(to));
 }
-
-export function isMessageStatus(value: string): value is MessageStatus {
-  return (MESSAGE_STATUSES as readonly string[]).includes(value);
-}

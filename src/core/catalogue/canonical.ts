@@ -25,10 +25,6 @@ export type CanonicalCode = (typeof CANONICAL_ERRORS)[number]['code'];
 
 const byCode: ReadonlyMap<string, CanonicalErrorDef> = new Map(CANONICAL_ERRORS.map((e) => [e.code, e]));
 
-export function isCanonicalCode(code: string): code is CanonicalCode {
-  return byCode.has(code);
-}
-
 export function canonicalError(code: CanonicalCode): CanonicalErrorDef {
   return byCode.get(code)!;
 }
