@@ -29,6 +29,7 @@ export class Pacer {
 export class Window {
   #used = 0;
   readonly #waiting: (() => void)[] = [];
+  readonly #freed: (() => void)[] = [];
 
   constructor(private readonly size: number) {}
 
@@ -44,9 +45,16 @@ export class Window {
     await new Promise<void>((r) => this.#waiting.push(r));
   }
 
+  /** Resolves once at least `n` places are free (at most the window's size). */
+  async whenFree(n: number): Promise<void> {
+    const wanted = Math.min(n, this.size);
+    while (this.free < wanted) await new Promise<void>((r) => this.#freed.push(r));
+  }
+
   release(): void {
     const next = this.#waiting.shift();
     if (next) next();
     else this.#used--;
+    for (const r of this.#freed.splice(0)) r();
   }
 }
