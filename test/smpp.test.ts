@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
+import { createServer } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import pino from 'pino';
 import { systemClock } from '../src/app/clock.js';
+import { encodePdu, pdu, PduError, PduReader } from '../src/providers/smpp/pdu/codec.js';
 import { smppPlugin } from '../src/providers/smpp/plugin.js';
 import { SmscSimulator, type SimulatorOptions } from '../src/providers/smpp/simulator.js';
 import { bearer, eventually, testNode, type TestNode } from './helpers.js';
@@ -198,6 +200,55 @@ describe('SMPP when the SMSC is away', () => {
         resolution: down.reason && (down.reason as { resolution: string }).resolution,
       });
       await eventually(async () => (lines.filter((l) => l.msg === 'connection down').length >= 3 ? true : undefined));
+    } finally {
+      await node.close();
+      await smsc.close();
+    }
+  });
+});
+
+describe('SMPP session robustness and pacing', () => {
+  test('a malformed PDU from the SMSC is answered with generic_nack and the session keeps reading', async () => {
+    const received: string[] = [];
+    const server = createServer((socket) => {
+      const reader = new PduReader();
+      socket.on('data', (chunk: Buffer) => {
+        for (const p of reader.push(chunk)) {
+          if (p instanceof PduError) continue;
+          received.push(`${p.command}:${p.status}`);
+          if (p.command === 'bind_transceiver') {
+            socket.write(encodePdu(pdu('bind_transceiver_resp', p.sequence, { system_id: 'raw' })));
+            // A submit_sm whose first string never ends, then a good enquire_link.
+            socket.write(Buffer.from('00000014' + '00000004' + '00000000' + '00000063' + '41424344', 'hex'));
+            socket.write(encodePdu(pdu('enquire_link', 100)));
+          }
+        }
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const { port } = server.address() as { port: number };
+    const connector = smppPlugin.create({ name: 'raw', provider: 'smpp', host: '127.0.0.1', port, system_id: 'sb', password: 'pw' }, { clock: systemClock });
+    await connector.start({ receipt: async () => undefined, inbound: async () => undefined, status: () => undefined });
+    try {
+      await eventually(async () => (received.includes('enquire_link_resp:0') ? true : undefined));
+      assert.deepEqual(received.slice(0, 3), ['bind_transceiver:0', 'generic_nack:2', 'enquire_link_resp:0']);
+    } finally {
+      await connector.stop();
+      server.close();
+    }
+  });
+
+  test('never more submit_sm per second than the connection’s TPS', async () => {
+    const { smsc, node } = await setup({}, { tps: 10, window: 5 });
+    try {
+      const api = client(node);
+      const ids = await Promise.all(Array.from({ length: 25 }, (_, i) => api.send(`+4474001234${String(10 + i)}`, 'paced')));
+      await Promise.all(ids.map((id) => api.until(id, 'delivered')));
+      const times = smsc.submitted.map((s) => s.at);
+      for (const t of times) {
+        const inOneSecond = times.filter((u) => u >= t && u < t + 1000).length;
+        assert.ok(inOneSecond <= 11, `${inOneSecond} submits within one second`);
+      }
     } finally {
       await node.close();
       await smsc.close();

@@ -148,7 +148,7 @@ class Lane {
     }
     for (const message of toSend) {
       await this.#window.acquire();
-      await this.#pacer.slot();
+      await this.#pacer.slot(message.segments); // carriers count throughput in segments
       const send = this.#send(message, message.attempts).finally(() => {
         this.#window.release();
         this.#sends.delete(send);

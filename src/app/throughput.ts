@@ -1,8 +1,8 @@
 import type { Clock } from './clock.js';
 
 /**
- * Paces a connection to at most `tps` submits per second, with a burst of one tenth of a second's
- * worth: a request for a slot returns how long to wait before using it.
+ * Paces a connection to at most `tps` submits per second: each slot starts one interval after the
+ * previous one, and an idle spell earns no burst, so no second ever holds more than the limit.
  */
 export class Pacer {
   #nextFree = 0;
@@ -12,14 +12,12 @@ export class Pacer {
     private readonly clock: Clock,
   ) {}
 
-  /** Reserves the next slot; resolves when it may be used. */
-  async slot(): Promise<void> {
+  /** Reserves the next `count` slots (one per segment); resolves when they may be used. */
+  async slot(count = 1): Promise<void> {
     if (!Number.isFinite(this.tps)) return;
-    const interval = 1000 / this.tps;
-    const burst = Math.max(interval, 100);
     const now = this.clock.now();
-    const start = Math.max(this.#nextFree, now - burst);
-    this.#nextFree = start + interval;
+    const start = Math.max(this.#nextFree, now);
+    this.#nextFree = start + (count * 1000) / this.tps;
     const wait = start - now;
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
   }

@@ -44,6 +44,8 @@ const RECEIPTS: Readonly<Record<string, { stat: string; state: number; map: numb
 export interface SubmittedMessage {
   readonly messageId: string;
   readonly pdu: Pdu;
+  /** When it was taken, epoch milliseconds. */
+  readonly at: number;
 }
 
 function smscTime(ms: number): string {
@@ -178,7 +180,7 @@ export class SmscSimulator {
     }
     this.#counter += 1n;
     const messageId = this.options.idFormat === 'decimal' ? this.#counter.toString(10) : this.#counter.toString(16).toUpperCase().padStart(10, '0');
-    this.submitted.push({ messageId, pdu: p });
+    this.submitted.push({ messageId, pdu: p, at: Date.now() });
     session.respond(p, 0, { message_id: messageId });
     if (behaviour.receipt && Number(p.body.registered_delivery ?? 0) & 0x03) this.#receiptLater(p, messageId, behaviour.receipt);
   }
