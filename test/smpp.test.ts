@@ -173,6 +173,15 @@ describe('SMPP when the SMSC is away', () => {
       const waiting = await api.get(id);
       assert.equal(waiting.status, 'queued');
       assert.equal(waiting.attempts, 0);
+      // A message whose validity ends while the SMSC is away expires, without being sent.
+      const stale = (
+        await node.api.inject({ method: 'POST', url: '/v1/messages', headers: bearer(node.key), payload: { from: 'Switchboard', to: '+447700900000', text: 'stale', validity: 60 } })
+      ).json().messages[0].id;
+      node.clock.advance(61_000);
+      const expired = await api.until(stale, 'expired');
+      assert.equal(expired.error.code, 'message_expired');
+      assert.equal(expired.attempts, 0);
+      node.clock.offset = 0;
       await smsc.listen();
       await api.until(id, 'delivered');
     } finally {

@@ -125,14 +125,16 @@ class Lane {
 
   async #round(): Promise<number> {
     const { store, clock, owner, leaseMs } = this.opts;
-    if (!this.connector.ready) return 0; // its messages wait, queued, until it is back
+    // While the connection is down its messages wait, queued; only those past validity move on.
+    const ready = this.connector.ready;
     // Claim in sizeable batches: one transaction for many messages, not one each.
-    await this.#window.whenFree(Math.ceil(this.connector.window / 2));
+    if (ready) await this.#window.whenFree(Math.ceil(this.connector.window / 2));
     const now = clock.now();
     const claimed = await store.claimDue({
       connection: this.connector.name,
       now,
-      limit: Math.max(1, Math.min(this.#window.free, Math.ceil(this.connector.tps))),
+      expiredOnly: !ready,
+      limit: ready ? Math.max(1, Math.min(this.#window.free, Math.ceil(this.connector.tps))) : 500,
       owner,
       leaseUntil: now + leaseMs,
       startEvents: (m) => [

@@ -155,6 +155,8 @@ export interface Claim {
   readonly owner: string;
   readonly leaseUntil: number;
   readonly startEvents: (message: Message) => readonly MessageEvent[];
+  /** Only messages past their validity (a connection that is down still expires its messages). */
+  readonly expiredOnly?: boolean;
 }
 
 export interface ClaimedMessage extends Message {

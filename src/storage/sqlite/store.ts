@@ -189,7 +189,12 @@ export class SqliteStore implements Store {
   async claimDue(claim: Claim): Promise<ClaimedMessage[]> {
     const { connection, now, limit, owner, leaseUntil } = claim;
     return this.#db.transaction(() => {
-      const picked = this.#sql('SELECT id, status FROM messages WHERE connection = ? AND due_at <= ? ORDER BY due_at LIMIT ?').all(connection, now, limit) as {
+      const expired = claim.expiredOnly ? ' AND expires_at <= @now' : '';
+      const picked = this.#sql(`SELECT id, status FROM messages WHERE connection = @connection AND due_at <= @now${expired} ORDER BY due_at LIMIT @limit`).all({
+        connection,
+        now,
+        limit,
+      }) as {
         id: string;
         status: MessageStatus;
       }[];
