@@ -129,6 +129,7 @@ class Lane {
     const ready = this.connector.ready;
     // Claim in sizeable batches: one transaction for many messages, not one each.
     if (ready) await this.#window.whenFree(Math.ceil(this.connector.window / 2));
+    if (!this.#running) return 0;
     const now = clock.now();
     const claimed = await store.claimDue({
       connection: this.connector.name,
