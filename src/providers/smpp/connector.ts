@@ -2,11 +2,11 @@ import { connect } from 'node:net';
 import type { Clock } from '../../app/clock.js';
 import type { Connector, ConnectorCapabilities, ConnectorContext, OutboundMessage, SubmitResult } from '../../app/connector.js';
 import type { ReportedCode } from '../../core/catalogue/interpret.js';
-import { decodeGsm7 } from '../../core/encoding/gsm7.js';
 import { classifySender } from '../../core/validation/sender.js';
 import { isReservedNumber } from '../sandbox/numbers.js';
 import type { Pdu } from './pdu/codec.js';
-import { STATUS, TLV } from './pdu/commands.js';
+import { describe, relativeValidity, textOf } from './fields.js';
+import { STATUS } from './pdu/commands.js';
 import { submitParts, type LongMessageMode } from './parts.js';
 import { doneAt, idKey, idVariants, isReceipt, readReceipt, receiptStatus } from './receipt.js';
 import { ResponseTimeout, SessionClosed, SmppSession } from './session.js';
@@ -272,30 +272,4 @@ class BindRefused extends Error {
   constructor(readonly status: number) {
     super(`bind refused with command_status 0x${status.toString(16)}`);
   }
-}
-
-/** validity_period in the relative format of 7.1.1: YYMMDDhhmmss000R. */
-function relativeValidity(ms: number): string {
-  let s = Math.max(60, Math.floor(ms / 1000));
-  const days = Math.min(99, Math.floor(s / 86400));
-  s -= days * 86400;
-  const hh = Math.floor(s / 3600);
-  const mm = Math.floor((s % 3600) / 60);
-  const ss = s % 60;
-  const two = (n: number) => String(n).padStart(2, '0');
-  return `0000${two(days)}${two(hh)}${two(mm)}${two(ss)}000R`;
-}
-
-function textOf(p: Pdu): string {
-  const bytes = (p.body.short_message as Buffer | undefined) ?? p.tlvs.get(TLV.message_payload) ?? Buffer.alloc(0);
-  const dc = Number(p.body.data_coding ?? 0);
-  if (dc === 8) return Buffer.from(bytes).swap16().toString('utf16le');
-  return dc === 0 ? decodeGsm7(bytes) : bytes.toString('latin1');
-}
-
-/** A PDU as kept on a message's events: readable fields, binary as hex. */
-function describe(p: Pdu): Record<string, unknown> {
-  const body = Object.fromEntries(Object.entries(p.body).map(([k, v]) => [k, Buffer.isBuffer(v) ? v.toString('hex') : v]));
-  const tlvs = Object.fromEntries([...p.tlvs].map(([t, v]) => [`0x${t.toString(16).padStart(4, '0')}`, v.toString('hex')]));
-  return { command: p.command, command_status: p.status, sequence_number: p.sequence, ...body, ...(p.tlvs.size > 0 && { tlvs }) };
 }

@@ -1,5 +1,5 @@
 import type { ReportedCode } from '../../core/catalogue/interpret.js';
-import { decodeGsm7 } from '../../core/encoding/gsm7.js';
+import { textOf } from './fields.js';
 import type { Pdu } from './pdu/codec.js';
 import { TLV } from './pdu/commands.js';
 
@@ -43,9 +43,7 @@ function cstring(buffer: Buffer | undefined): string | undefined {
 }
 
 export function readReceipt(deliver: Pdu): SmppReceipt {
-  const raw = (deliver.body.short_message as Buffer | undefined) ?? deliver.tlvs.get(TLV.message_payload) ?? Buffer.alloc(0);
-  const text = Number(deliver.body.data_coding ?? 0) === 0 ? decodeGsm7(raw) : raw.toString('latin1');
-  const fields = parseReceiptText(text);
+  const fields = parseReceiptText(textOf(deliver));
   const state = deliver.tlvs.get(TLV.message_state);
   const network = deliver.tlvs.get(TLV.network_error_code);
   return {
