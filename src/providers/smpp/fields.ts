@@ -18,7 +18,8 @@ export function relativeValidity(ms: number): string {
 export function textOf(p: Pdu): string {
   const bytes = (p.body.short_message as Buffer | undefined) ?? p.tlvs.get(TLV.message_payload) ?? Buffer.alloc(0);
   const dc = Number(p.body.data_coding ?? 0);
-  if (dc === 8) return Buffer.from(bytes).swap16().toString('utf16le');
+  // A peer may send an odd number of UCS-2 octets: the last one cannot be a character.
+  if (dc === 8) return Buffer.from(bytes.subarray(0, bytes.length & ~1)).swap16().toString('utf16le');
   return dc === 0 ? decodeGsm7(bytes) : bytes.toString('latin1');
 }
 

@@ -15,7 +15,8 @@ export interface SubmitPart {
 
 const UDHI = 0x40;
 
-function bytesOf(text: string, encoding: OutboundMessage['encoding']): Buffer {
+/** A text's octets as SMPP carries them: GSM 7-bit unpacked, or UCS-2 big-endian. */
+export function textBytes(text: string, encoding: OutboundMessage['encoding']): Buffer {
   return encoding === 'GSM-7' ? Buffer.from(encodeGsm7(text)) : Buffer.from(text, 'utf16le').swap16();
 }
 
@@ -27,16 +28,16 @@ function bytesOf(text: string, encoding: OutboundMessage['encoding']): Buffer {
 export function submitParts(message: OutboundMessage, mode: LongMessageMode, reference: number, gsmDataCoding: number): SubmitPart[] {
   const data_coding = message.encoding === 'GSM-7' ? gsmDataCoding : 8;
   if (message.parts.length === 1) {
-    return [{ data_coding, esm_class: 0, short_message: bytesOf(message.text, message.encoding), tlvs: new Map() }];
+    return [{ data_coding, esm_class: 0, short_message: textBytes(message.text, message.encoding), tlvs: new Map() }];
   }
   if (mode === 'payload') {
-    return [{ data_coding, esm_class: 0, short_message: Buffer.alloc(0), tlvs: new Map([[TLV.message_payload, bytesOf(message.text, message.encoding)]]) }];
+    return [{ data_coding, esm_class: 0, short_message: Buffer.alloc(0), tlvs: new Map([[TLV.message_payload, textBytes(message.text, message.encoding)]]) }];
   }
   const total = message.parts.length;
   return message.parts.map((text, i) => ({
     data_coding,
     esm_class: UDHI,
-    short_message: Buffer.concat([Buffer.from([0x05, 0x00, 0x03, reference & 0xff, total, i + 1]), bytesOf(text, message.encoding)]),
+    short_message: Buffer.concat([Buffer.from([0x05, 0x00, 0x03, reference & 0xff, total, i + 1]), textBytes(text, message.encoding)]),
     tlvs: new Map(),
   }));
 }

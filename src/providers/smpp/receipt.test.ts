@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { encodeGsm7 } from '../../core/encoding/gsm7.js';
+import { textOf } from './fields.js';
 import { pdu } from './pdu/codec.js';
 import { TLV } from './pdu/commands.js';
 import { doneAt, idKey, idVariants, isReceipt, parseReceiptText, readReceipt, receiptStatus } from './receipt.js';
@@ -54,4 +55,10 @@ test('ids match across hex and decimal, with or without leading zeros', () => {
   assert.ok(idVariants('075BCD15').includes(idKey('123456789')));
   assert.ok(idVariants('000123').includes(idKey('123')));
   assert.deepEqual(idVariants('msg-1'), ['MSG-1']);
+});
+
+test('text is read by data_coding, and a broken UCS-2 payload does not throw', () => {
+  assert.equal(textOf(pdu('deliver_sm', 1, { data_coding: 8, short_message: Buffer.from('041f0440', 'hex') })), 'Пр');
+  assert.equal(textOf(pdu('deliver_sm', 1, { data_coding: 8, short_message: Buffer.from('041f04', 'hex') })), 'П');
+  assert.equal(textOf(pdu('deliver_sm', 1, { data_coding: 0, short_message: Buffer.from([0x00, 0x1b, 0x65]) })), '@€');
 });

@@ -1,9 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:net';
-import { decodeGsm7, encodeGsm7 } from '../../core/encoding/gsm7.js';
+import { encodeGsm7 } from '../../core/encoding/gsm7.js';
+import { chooseEncoding } from '../../core/encoding/segments.js';
 import { behaviourFor } from '../sandbox/numbers.js';
 import type { Pdu } from './pdu/codec.js';
 import { STATUS, TLV } from './pdu/commands.js';
+import { textOf } from './fields.js';
+import { textBytes } from './parts.js';
 import { SmppSession } from './session.js';
 
 /** How the simulated SMSC answers. Every option has a default that behaves like a healthy carrier. */
@@ -101,14 +104,7 @@ export class SmscSimulator {
 
   /** Sends a mobile-originated message to every bound receiver. */
   async deliverMo(from: string, to: string, text: string): Promise<void> {
-    const gsm = [...text].every((c) => {
-      try {
-        encodeGsm7(c);
-        return true;
-      } catch {
-        return false;
-      }
-    });
+    const encoding = chooseEncoding(text);
     const body = {
       source_addr_ton: 1,
       source_addr_npi: 1,
@@ -117,8 +113,8 @@ export class SmscSimulator {
       dest_addr_npi: 0,
       destination_addr: to,
       esm_class: 0,
-      data_coding: gsm ? 0 : 8,
-      short_message: gsm ? Buffer.from(encodeGsm7(text)) : Buffer.from(text, 'utf16le').swap16(),
+      data_coding: encoding === 'GSM-7' ? 0 : 8,
+      short_message: textBytes(text, encoding),
     };
     await Promise.all([...this.#receivers].map((s) => s.request('deliver_sm', body).catch(() => undefined)));
   }
@@ -195,7 +191,7 @@ export class SmscSimulator {
       const format = this.options.receiptIdFormat ?? 'same';
       const n = BigInt(this.options.idFormat === 'decimal' ? messageId : `0x${messageId}`);
       const id = format === 'same' ? messageId : format === 'decimal' ? n.toString(10) : n.toString(16).toUpperCase();
-      const original = decodeGsm7((submit.body.short_message as Buffer).subarray(0, 20));
+      const original = textOf(submit).slice(0, 20);
       const text = `id:${id} sub:001 dlvrd:${r.stat === 'DELIVRD' ? '001' : '000'} submit date:${smscTime(submittedAt)} done date:${smscTime(Date.now())} stat:${r.stat} err:${String(r.map).padStart(3, '0')} text:${original}`;
       const tlvs = new Map<number, Buffer>([
         [TLV.receipted_message_id, Buffer.from(`${id}\0`, 'latin1')],
