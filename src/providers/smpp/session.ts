@@ -122,7 +122,12 @@ export class SmppSession extends EventEmitter<{ request: [Pdu]; close: [Error | 
         clearTimeout(waiting.timer);
         waiting.resolve(item);
       } else {
-        this.emit('request', item);
+        try {
+          this.emit('request', item);
+        } catch (error) {
+          // A handler that fails on one PDU must not take the connection (or the process) down.
+          this.emit('error', error as Error);
+        }
       }
     }
   }
