@@ -2,7 +2,7 @@ import type { Catalogue } from '../core/catalogue/catalogue.js';
 import { interpret, messageError } from '../core/catalogue/interpret.js';
 import { encodeText } from '../core/encoding/segments.js';
 import type { Message, MessageError, MessageEvent } from '../core/message.js';
-import { decideRetry, type RetryPolicy } from '../core/policies/retry.js';
+import { decideRetry, refusedStatus, type RetryPolicy } from '../core/policies/retry.js';
 import type { Clock } from './clock.js';
 import type { Connector, SubmitResult } from './connector.js';
 import type { Metrics } from './metrics.js';
@@ -254,9 +254,7 @@ class Lane {
     const failure = error ?? messageError(catalogue, 'unknown_error', 'The provider refused the message without an error code.', result.code);
     const decision = decideRetry(failure, attempt, now, message.expiresAt, this.opts.retry, this.opts.random(), result.retryAfterMs);
     const base = { connection, attempt, provider_code: result.code.code };
-    // Refused for good: the provider's state if its code says one; else rejected when the message
-    // itself can never go, failed when a transient error outlasted the retries.
-    const finalState = state === 'rejected' || state === 'failed' ? state : failure.permanent ? 'rejected' : 'failed';
+    const finalState = refusedStatus(failure, state);
     const transition: Transition = decision.retry
       ? {
           messageId: message.id,

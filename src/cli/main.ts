@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { explainCommand } from './explain.js';
 import { keysCommand } from './keys.js';
+import { normalizeCommand } from './normalize.js';
 import { smscSimCommand } from './smsc-sim.js';
 
 const USAGE = `Usage: switchboard <command>
@@ -10,6 +11,8 @@ Commands:
   explain <provider> <code> [--context C] [--json]
                                                  Explain a provider's error or status code
   explain --json < lines.jsonl                   Explain {"provider","code","context"?} lines, one result per line
+  normalize <provider> [--kind K] < payload       How Switchboard reads a provider's raw payload (smpp: smpp-receipt, smpp-status)
+  normalize --jsonl < payloads.jsonl             {"provider","kind"?,"raw","content_type"?} lines, one result per line
   smsc-sim [--port 2775] [--receipt-delay MS] [--ids hex|decimal] [--receipt-ids same|hex|decimal] [--tps N]
                                                  Run an SMPP SMSC simulator on 127.0.0.1
 `;
@@ -17,6 +20,7 @@ Commands:
 const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   keys: keysCommand,
   explain: explainCommand,
+  normalize: normalizeCommand,
   'smsc-sim': smscSimCommand,
 };
 

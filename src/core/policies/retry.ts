@@ -1,3 +1,4 @@
+import type { MessageStatus } from '../lifecycle.js';
 import type { MessageError } from '../message.js';
 
 /** How failed submits are tried again: exponential backoff with jitter (half fixed, half random), bounded. */
@@ -35,4 +36,14 @@ export function decideRetry(
   const at = now + delay;
   if (at >= expiresAt) return { retry: false, why: 'the next attempt would fall after the message expires' };
   return { retry: true, at };
+}
+
+/**
+ * The final status of a submit refused for good: the provider's own state when its code names
+ * one; else `rejected` when the message itself can never go, `failed` when a transient error
+ * outlasted the retries.
+ */
+export function refusedStatus(error: MessageError, providerState: MessageStatus | undefined): 'rejected' | 'failed' {
+  if (providerState === 'rejected' || providerState === 'failed') return providerState;
+  return error.permanent ? 'rejected' : 'failed';
 }

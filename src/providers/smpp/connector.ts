@@ -8,7 +8,7 @@ import type { Pdu } from './pdu/codec.js';
 import { describe, relativeValidity, textOf } from './fields.js';
 import { STATUS } from './pdu/commands.js';
 import { submitParts, type LongMessageMode } from './parts.js';
-import { doneAt, idKey, idVariants, isReceipt, readReceipt, receiptStatus } from './receipt.js';
+import { idKey, idVariants, isReceipt, receiptReport } from './receipt.js';
 import { ResponseTimeout, SessionClosed, SmppSession } from './session.js';
 
 export interface SmppSettings {
@@ -247,25 +247,9 @@ export class SmppConnector implements Connector {
   }
 
   #receipt(p: Pdu): void {
-    const r = readReceipt(p);
-    const id = r.receiptedMessageId ?? r.id;
-    const status = receiptStatus(r);
-    if (!id || !status) return;
-    void this.#context?.receipt({
-      providerMessageId: id,
-      status,
-      ...receiptError(r),
-      occurredAt: doneAt(r),
-      raw: { ...describe(p), receipt: r },
-    });
+    const report = receiptReport(p);
+    if (report) void this.#context?.receipt(report);
   }
-}
-
-/** The receipt's error: a GSM network_error_code reads through the MAP table; a bare err: stays raw. */
-function receiptError(r: ReturnType<typeof readReceipt>): { error?: ReportedCode } {
-  if (r.networkError?.type === 3) return { error: { provider: 'smpp', context: 'gsm-map-error', code: String(r.networkError.code) } };
-  if (r.err !== undefined) return { error: { provider: 'smpp', context: 'receipt-err', code: r.err } };
-  return {};
 }
 
 class BindRefused extends Error {

@@ -1,5 +1,6 @@
+import type { ReceiptReport } from '../../app/connector.js';
 import type { ReportedCode } from '../../core/catalogue/interpret.js';
-import { textOf } from './fields.js';
+import { describe, textOf } from './fields.js';
 import type { Pdu } from './pdu/codec.js';
 import { TLV } from './pdu/commands.js';
 
@@ -72,6 +73,22 @@ export function doneAt(r: SmppReceipt): number | null {
   if (!m) return null;
   const [, yy, mo, dd, hh, mi, ss] = m;
   return Date.UTC(2000 + Number(yy), Number(mo) - 1, Number(dd), Number(hh), Number(mi), Number(ss ?? 0));
+}
+
+/** The receipt's error: a GSM network_error_code reads through the MAP table; a bare err: stays raw. */
+function receiptError(r: SmppReceipt): { error?: ReportedCode } {
+  if (r.networkError?.type === 3) return { error: { provider: 'smpp', context: 'gsm-map-error', code: String(r.networkError.code) } };
+  if (r.err !== undefined) return { error: { provider: 'smpp', context: 'receipt-err', code: r.err } };
+  return {};
+}
+
+/** A receipt deliver_sm as the application reads receipts; undefined when it names no message or status. */
+export function receiptReport(p: Pdu): ReceiptReport | undefined {
+  const r = readReceipt(p);
+  const id = r.receiptedMessageId ?? r.id;
+  const status = receiptStatus(r);
+  if (!id || !status) return undefined;
+  return { providerMessageId: id, status, ...receiptError(r), occurredAt: doneAt(r), raw: { ...describe(p), receipt: r } };
 }
 
 /** The key a message id is recorded under: no leading zeros, upper case. */

@@ -1,0 +1,69 @@
+import { createInterface } from 'node:readline';
+import { text } from 'node:stream/consumers';
+import { parseArgs } from 'node:util';
+import { normalizeReading, type PayloadReader } from '../app/normalize.js';
+import { loadConfig } from '../config/env.js';
+import { Catalogue } from '../core/catalogue/catalogue.js';
+import { PAYLOAD_READERS } from '../providers/readers.js';
+import { PROVIDER_TABLES } from '../providers/tables.js';
+
+function readerFor(provider: string, kind: string | undefined): { kind: string; read: PayloadReader } | string {
+  const readers = PAYLOAD_READERS[provider];
+  if (!readers) return `unknown provider ${JSON.stringify(provider)}; known: ${Object.keys(PAYLOAD_READERS).join(', ')}`;
+  const chosen = kind ?? Object.keys(readers)[0]!;
+  const read = readers[chosen];
+  if (!read) return `${provider} has no ${JSON.stringify(chosen)} payloads; known: ${Object.keys(readers).join(', ')}`;
+  return { kind: chosen, read };
+}
+
+/** Reads one payload; a payload that cannot be read is an error result, never a crash. */
+function normalizeOne(catalogue: Catalogue, provider: string, kind: string | undefined, raw: string, contentType?: string): object {
+  const reader = readerFor(provider, kind);
+  if (typeof reader === 'string') return { provider, kind: kind ?? null, error: reader };
+  try {
+    return { provider, kind: reader.kind, messages: reader.read(raw, contentType).flatMap((r) => normalizeReading(catalogue, r)) };
+  } catch (error) {
+    return { provider, kind: reader.kind, error: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+/**
+ * `normalize <provider> [--kind K]` reads one raw payload on stdin and prints how Switchboard
+ * understands it; `normalize --jsonl` reads `{"provider","kind","raw","content_type"?}` lines.
+ */
+export async function normalizeCommand(argv: string[]): Promise<number> {
+  const { positionals, values } = parseArgs({ args: argv, allowPositionals: true, options: { kind: { type: 'string' }, jsonl: { type: 'boolean' } } });
+  const catalogue = new Catalogue(PROVIDER_TABLES, loadConfig().publicUrl);
+  if (values.jsonl) {
+    for await (const line of createInterface({ input: process.stdin, crlfDelay: Number.POSITIVE_INFINITY })) {
+      if (line.trim() === '') continue;
+      let input: Record<string, unknown>;
+      try {
+        input = JSON.parse(line) as Record<string, unknown>;
+      } catch {
+        process.stdout.write(`${JSON.stringify({ error: 'the line is not JSON' })}\n`);
+        continue;
+      }
+      const { provider, kind, raw, content_type } = input;
+      const result =
+        typeof provider === 'string' && typeof raw === 'string'
+          ? normalizeOne(catalogue, provider, typeof kind === 'string' ? kind : undefined, raw, typeof content_type === 'string' ? content_type : undefined)
+          : { error: 'expected {"provider": string, "kind"?: string, "raw": string, "content_type"?: string}' };
+      process.stdout.write(`${JSON.stringify(result)}\n`);
+    }
+    return 0;
+  }
+  const [provider] = positionals;
+  if (provider === undefined) {
+    process.stderr.write('Usage: switchboard normalize <provider> [--kind <kind>] < payload\n       switchboard normalize --jsonl < payloads.jsonl\n');
+    return 2;
+  }
+  const reader = readerFor(provider, values.kind);
+  if (typeof reader === 'string') {
+    process.stderr.write(`switchboard normalize: ${reader}\n`);
+    return 2;
+  }
+  const result = normalizeOne(catalogue, provider, values.kind, await text(process.stdin));
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+  return 'error' in result ? 1 : 0;
+}

@@ -1,0 +1,7 @@
+import type { PayloadReader } from '../app/normalize.js';
+import { smppReaders } from './smpp/normalize.js';
+
+/** What `normalize` can read, per provider and kind of payload: the connectors' own readers. */
+export const PAYLOAD_READERS: Readonly<Record<string, Readonly<Record<string, PayloadReader>>>> = {
+  smpp: smppReaders,
+};

@@ -1,0 +1,68 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { encodeGsm7 } from '../src/core/encoding/gsm7.js';
+import { encodePdu, pdu } from '../src/providers/smpp/pdu/codec.js';
+import { TLV } from '../src/providers/smpp/pdu/commands.js';
+
+const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+
+function normalize(args: string[], input: string) {
+  const res = spawnSync(process.execPath, [CLI, 'normalize', ...args], { encoding: 'utf8', input });
+  return { status: res.status, out: res.stdout.trim(), err: res.stderr };
+}
+
+describe('npx switchboard normalize', () => {
+  test('an SMPP receipt text reads as its lifecycle state and canonical error', () => {
+    const { status, out } = normalize(['smpp'], 'id:0A1B sub:001 dlvrd:001 submit date:2611221030 done date:2611221031 stat:DELIVRD err:000 text:hi');
+    assert.equal(status, 0);
+    assert.deepEqual(JSON.parse(out), {
+      provider: 'smpp',
+      kind: 'smpp-receipt',
+      messages: [{ provider_message_id: '0A1B', state: 'delivered', provider_code: '000', error: null, occurred_at: '2026-11-22T10:31:00.000Z' }],
+    });
+  });
+
+  test('a whole deliver_sm in hex, as a capture shows it, reads its TLVs', () => {
+    const text = 'id:77 sub:001 dlvrd:000 submit date:2611221030 done date:2611221031 stat:UNDELIV err:001 text:';
+    const hex = encodePdu(
+      pdu('deliver_sm', 9, { esm_class: 0x04, data_coding: 0, short_message: Buffer.from(encodeGsm7(text)) }, new Map([[TLV.network_error_code, Buffer.from([3, 0, 1])]])),
+    ).toString('hex');
+    const result = JSON.parse(normalize(['smpp', '--kind', 'smpp-receipt'], hex.replace(/(..)/g, '$1 ')).out);
+    assert.equal(result.messages[0].state, 'undelivered');
+    assert.equal(result.messages[0].error.code, 'unknown_subscriber');
+    assert.equal(result.messages[0].error.permanent, true);
+    assert.equal(result.messages[0].error.provider.context, 'gsm-map-error');
+  });
+
+  test('a command_status reads as the state a submit would take', () => {
+    assert.equal(JSON.parse(normalize(['smpp', '--kind', 'smpp-status'], '0x00000058').out).messages[0].state, 'queued');
+    assert.equal(JSON.parse(normalize(['smpp', '--kind', 'smpp-status'], '11').out).messages[0].error.code, 'invalid_phone_number');
+    assert.equal(JSON.parse(normalize(['smpp', '--kind', 'smpp-status'], '0').out).messages[0].state, 'sent');
+  });
+
+  test('a payload it cannot read is a clear error, never a crash', () => {
+    const bad = normalize(['smpp'], 'hello');
+    assert.equal(bad.status, 1);
+    assert.match(JSON.parse(bad.out).error, /no receipt id and status/);
+    const pduOfAnotherKind = normalize(['smpp'], encodePdu(pdu('enquire_link', 1)).toString('hex'));
+    assert.match(JSON.parse(pduOfAnotherKind.out).error, /not a deliver_sm/);
+    const unknown = normalize(['carrier-pigeon'], '');
+    assert.equal(unknown.status, 2);
+    assert.match(unknown.err, /unknown provider/);
+  });
+
+  test('--jsonl: one result per line, in order', () => {
+    const lines = [
+      JSON.stringify({ provider: 'smpp', kind: 'smpp-status', raw: 'ESME_RTHROTTLED' }),
+      'not json',
+      JSON.stringify({ provider: 'smpp', raw: 'id:1 stat:EXPIRED' }),
+    ].join('\n');
+    const out = normalize(['--jsonl'], lines).out.split('\n').map((l) => JSON.parse(l));
+    assert.equal(out.length, 3);
+    assert.equal(out[0].messages[0].error.code, 'rate_limit_exceeded');
+    assert.equal(out[1].error, 'the line is not JSON');
+    assert.equal(out[2].messages[0].state, 'expired');
+  });
+});
