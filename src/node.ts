@@ -8,6 +8,7 @@ import { Dispatcher } from './app/dispatcher.js';
 import { ApiKeys, DEFAULT_ACCOUNT } from './app/keys.js';
 import { InboundService } from './app/inbound.js';
 import { MessageService } from './app/messages.js';
+import { WebhookService } from './app/webhooks.js';
 import { ReceiptIngest } from './app/receipts.js';
 import type { Store } from './app/store.js';
 import { TransitionWriter } from './app/transitions.js';
@@ -54,6 +55,7 @@ export interface NodeOverrides {
  */
 export async function startNode(config: Config, overrides: NodeOverrides = {}): Promise<Node> {
   const topology = config.configFile ? readTopology(config.configFile, PROVIDER_PLUGINS) : defaultTopology(config);
+  const publicUrl = config.publicUrl.replace(/\/+$/, '');
   const clock = overrides.clock ?? systemClock;
   const log = overrides.logger ?? pino({ level: config.logLevel });
   const store = openStore(config);
@@ -65,7 +67,7 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
 
   const catalogue = new Catalogue(PROVIDER_TABLES, config.publicUrl);
   const { metrics, registry } = prometheusMetrics(() => store.queueDepth());
-  const connectors = overrides.connectors ?? topology.connections.map((c) => PROVIDER_PLUGINS.get(String(c.provider))!.create(c, { clock }));
+  const connectors = overrides.connectors ?? topology.connections.map((c) => PROVIDER_PLUGINS.get(String(c.provider))!.create(c, { clock, publicUrl }));
   const byName = new Map(connectors.map((c) => [c.name, c]));
   const routes = overrides.routes ?? (overrides.connectors ? [{ name: 'default', match: {}, connections: [connectors[0]!.name] }] : topology.routes);
 
@@ -106,6 +108,8 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
       store,
       messages: new MessageService(store, writer, clock),
       inbound,
+      webhooks: new WebhookService(byName, receipts, inbound),
+      publicUrl,
       metricsText: async () => ({ contentType: registry.contentType, body: await registry.metrics() }),
     },
     { logger: log, logRequests: config.logRequests },

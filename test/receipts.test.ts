@@ -10,6 +10,7 @@ class ManualCarrier implements Connector {
   readonly tps = Number.POSITIVE_INFINITY;
   readonly window = 100;
   readonly ready = true;
+  readonly webhooks = null;
   readonly capabilities = { receipts: true, unicode: true, maxParts: 10 };
   context!: ConnectorContext;
   readonly sent: OutboundMessage[] = [];

@@ -39,7 +39,7 @@ for (const ids of ['hex', 'decimal'] as const) {
       const peer = await startPeer(ids);
       const connector = smppPlugin.create(
         { name: 'netsmpp', provider: 'smpp', host: '127.0.0.1', port: peer.port, system_id: 'switchboard', password: 'pw', enquire_link_seconds: 0.2, reconnect_min_ms: 50, reconnect_max_ms: 200 },
-        { clock: systemClock },
+        { clock: systemClock, publicUrl: 'http://127.0.0.1:8080' },
       );
       const node = await testNode({ connectors: [connector] });
       try {

@@ -13,7 +13,7 @@ async function setup(sim: SimulatorOptions, settings: Record<string, unknown> = 
   const port = await smsc.listen();
   const connector = smppPlugin.create(
     { name: 'carrier', provider: 'smpp', host: '127.0.0.1', port, system_id: 'switchboard', password: 'secret', window: 20, tps: 500, reconnect_min_ms: 50, reconnect_max_ms: 200, test_numbers: true, ...settings },
-    { clock: systemClock },
+    { clock: systemClock, publicUrl: 'http://127.0.0.1:8080' },
   );
   const node = await testNode({ connectors: [connector] });
   await eventually(async () => (smsc.sessions > 0 ? true : undefined));
@@ -162,7 +162,7 @@ describe('SMPP when the SMSC is away', () => {
     await probe.close(); // a port with nothing listening, for now
     const connector = smppPlugin.create(
       { name: 'carrier', provider: 'smpp', host: '127.0.0.1', port, system_id: 'sb', password: 'pw', reconnect_min_ms: 50, reconnect_max_ms: 100, test_numbers: true },
-      { clock: systemClock },
+      { clock: systemClock, publicUrl: 'http://127.0.0.1:8080' },
     );
     const node = await testNode({ connectors: [connector] });
     const smsc = new SmscSimulator({ port, receiptDelayMs: 10 });
@@ -197,7 +197,7 @@ describe('SMPP when the SMSC is away', () => {
     const logger = pino({ level: 'warn' }, { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) });
     const connector = smppPlugin.create(
       { name: 'carrier', provider: 'smpp', host: '127.0.0.1', port, system_id: 'sb', password: 'wrong', reconnect_min_ms: 50, reconnect_max_ms: 100 },
-      { clock: systemClock },
+      { clock: systemClock, publicUrl: 'http://127.0.0.1:8080' },
     );
     const node = await testNode({ connectors: [connector], logger });
     try {
@@ -236,7 +236,7 @@ describe('SMPP session robustness and pacing', () => {
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const { port } = server.address() as { port: number };
-    const connector = smppPlugin.create({ name: 'raw', provider: 'smpp', host: '127.0.0.1', port, system_id: 'sb', password: 'pw' }, { clock: systemClock });
+    const connector = smppPlugin.create({ name: 'raw', provider: 'smpp', host: '127.0.0.1', port, system_id: 'sb', password: 'pw' }, { clock: systemClock, publicUrl: 'http://127.0.0.1:8080' });
     await connector.start({ receipt: async () => undefined, inbound: async () => undefined, status: () => undefined });
     try {
       await eventually(async () => (received.includes('enquire_link_resp:0') ? true : undefined));

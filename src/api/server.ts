@@ -8,6 +8,7 @@ import { docsRoutes } from './routes/docs.js';
 import { inboundRoutes } from './routes/inbound.js';
 import { messageRoutes } from './routes/messages.js';
 import { operationRoutes } from './routes/operations.js';
+import { WEBHOOK_PATH, webhookRoutes } from './routes/webhooks.js';
 import type { Services } from './services.js';
 
 export interface ApiOptions {
@@ -46,7 +47,7 @@ export async function buildApi(services: Services, options: ApiOptions): Promise
   });
 
   app.addHook('onRequest', async (request) => {
-    if (!request.url.startsWith('/v1/')) return;
+    if (!request.url.startsWith('/v1/') || WEBHOOK_PATH.test(request.url)) return;
     const header = request.headers.authorization;
     if (!header) throw new SwitchboardError('missing_api_key', 'Send your API key in the `Authorization: Bearer <key>` header.');
     const key = BEARER.exec(header)?.[1];
@@ -59,5 +60,6 @@ export async function buildApi(services: Services, options: ApiOptions): Promise
   await app.register(catalogueRoutes(services));
   await app.register(docsRoutes(services));
   await app.register(operationRoutes(services));
+  await app.register(webhookRoutes(services));
   return app;
 }

@@ -2,6 +2,7 @@ import type { AcceptService } from '../app/accept.js';
 import type { InboundService } from '../app/inbound.js';
 import type { ApiKeys } from '../app/keys.js';
 import type { MessageService } from '../app/messages.js';
+import type { WebhookService } from '../app/webhooks.js';
 import type { Store } from '../app/store.js';
 import type { Catalogue } from '../core/catalogue/catalogue.js';
 
@@ -10,6 +11,9 @@ export interface Services {
   readonly accept: AcceptService;
   readonly messages: MessageService;
   readonly inbound: InboundService;
+  readonly webhooks: WebhookService;
+  /** How providers reach this server: the URL their signatures cover. */
+  readonly publicUrl: string;
   readonly keys: ApiKeys;
   readonly catalogue: Catalogue;
   readonly store: Pick<Store, 'ping'>;

@@ -75,6 +75,29 @@ export interface ConnectionStatus {
   readonly reason?: ReportedCode;
 }
 
+/** A webhook call from a provider (delivery receipt, status callback, inbound message), as received. */
+export interface WebhookRequest {
+  readonly method: string;
+  /** The full URL the provider called, as its public address: signatures cover it. */
+  readonly url: string;
+  /** Header names in lower case. */
+  readonly headers: Readonly<Record<string, string | undefined>>;
+  /** The body exactly as received: signatures cover the raw bytes. */
+  readonly body: Buffer;
+}
+
+/** What a webhook call says. */
+export interface WebhookReading {
+  readonly receipts: readonly ReceiptReport[];
+  readonly inbound: readonly InboundReport[];
+}
+
+/**
+ * Reads a provider's webhook calls: verifies the signature (throwing `invalid_signature`) and
+ * reads the payload (throwing `invalid_parameter` for one it cannot read).
+ */
+export type WebhookReader = (request: WebhookRequest) => WebhookReading;
+
 /** What a connector may call back into. */
 export interface ConnectorContext {
   receipt(report: ReceiptReport): Promise<void>;
@@ -97,6 +120,8 @@ export interface Connector {
    * dispatcher leaves the connection's messages queued rather than failing them.
    */
   readonly ready: boolean;
+  /** How the provider's webhooks are read; null for a provider that calls none (SMPP, the sandbox). */
+  readonly webhooks: WebhookReader | null;
   start(context: ConnectorContext): Promise<void>;
   send(message: OutboundMessage): Promise<SubmitResult>;
   stop(): Promise<void>;

@@ -33,6 +33,9 @@ export interface EventNote {
   readonly event: MessageEvent;
 }
 
+/** A status change, or an event note. */
+export type StoreWrite = { readonly transition: Transition } | { readonly note: EventNote };
+
 export interface MessageFilter {
   readonly status?: MessageStatus;
   readonly to?: string;
@@ -105,8 +108,11 @@ export interface Store {
   listEvents(messageId: string): Promise<MessageEvent[]>;
   listMessages(accountId: string, filter: MessageFilter, limit: number): Promise<Message[]>;
 
-  /** Applies each transition whose guard holds, in one transaction; returns which applied. */
-  applyTransitions(transitions: readonly Transition[], notes?: readonly EventNote[]): Promise<boolean[]>;
+  /**
+   * Applies, in order and in one transaction, each transition whose guard holds and each note;
+   * returns which applied (a note always does). Order matters: events keep the order they happened in.
+   */
+  applyWrites(writes: readonly StoreWrite[]): Promise<boolean[]>;
 
   /**
    * Takes up to `limit` messages of a connection that are due at `now` and leases them to

@@ -17,7 +17,14 @@ const Strings = Type.Array(Type.String({ minLength: 1 }), { minItems: 1 });
 
 const FileSchema = Type.Object(
   {
-    connections: Type.Array(Type.Object({ name: Type.String({ minLength: 1 }), provider: Type.String() }), { minItems: 1 }),
+    connections: Type.Array(
+      Type.Object({
+        // A name is a URL segment (webhooks); "codes" would collide with /v1/providers/{provider}/codes.
+        name: Type.String({ pattern: '^(?!codes$)[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$' }),
+        provider: Type.String(),
+      }),
+      { minItems: 1 },
+    ),
     routes: Type.Array(
       Type.Object(
         {

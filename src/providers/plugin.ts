@@ -5,6 +5,8 @@ import type { Connector } from '../app/connector.js';
 /** What a connector may be given when it is built. */
 export interface ConnectorDeps {
   readonly clock: Clock;
+  /** How providers reach this server (no trailing slash): the base of webhook URLs. */
+  readonly publicUrl: string;
 }
 
 /**

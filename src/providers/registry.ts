@@ -1,6 +1,7 @@
 import type { ProviderPlugin } from './plugin.js';
 import { sandboxPlugin } from './sandbox/plugin.js';
 import { smppPlugin } from './smpp/plugin.js';
+import { twilioPlugin } from './twilio/plugin.js';
 
 /** Every provider a connection may name. One line per provider. */
-export const PROVIDER_PLUGINS: ReadonlyMap<string, ProviderPlugin> = new Map([sandboxPlugin, smppPlugin].map((p) => [p.provider, p]));
+export const PROVIDER_PLUGINS: ReadonlyMap<string, ProviderPlugin> = new Map([sandboxPlugin, smppPlugin, twilioPlugin].map((p) => [p.provider, p]));

@@ -7,6 +7,8 @@ import { smppSessionCodes } from './smpp/session-codes.js';
 import { smsLogCodes } from './sms-log/codes.js';
 import { smspartnerCodes } from './smspartner/codes.js';
 import { telnyxCodes } from './telnyx/codes.js';
+import { httpCodes } from './http/codes.js';
+import { twilioCodes } from './twilio/codes.js';
 import { vonageCodes } from './vonage/codes.js';
 import { webexConnectCodes } from './webex-connect/codes.js';
 
@@ -22,4 +24,6 @@ export const PROVIDER_TABLES: readonly ProviderCodeTable[] = [
   ...smppSessionCodes,
   ...smppNetworkCodes,
   ...webexConnectCodes,
+  ...twilioCodes,
+  ...httpCodes,
 ];

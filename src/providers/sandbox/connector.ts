@@ -23,6 +23,7 @@ export class SandboxConnector implements Connector {
   readonly tps: number;
   readonly window: number;
   readonly ready = true;
+  readonly webhooks = null;
   readonly capabilities = { receipts: true, unicode: true, maxParts: 10, reservedNumbers: isReservedNumber };
   readonly #delay: number;
   readonly #clock: Clock;

@@ -61,6 +61,7 @@ export class SmppConnector implements Connector {
   readonly tps: number;
   readonly window: number;
   readonly capabilities: ConnectorCapabilities;
+  readonly webhooks = null;
   #context: ConnectorContext | undefined;
   #transmitter: SmppSession | undefined;
   #receiver: SmppSession | undefined;

@@ -5,7 +5,6 @@ import type {
   ApiKeyRecord,
   Claim,
   ClaimedMessage,
-  EventNote,
   IdempotencyWrite,
   InboundMessage,
   MessageFilter,
@@ -14,6 +13,7 @@ import type {
   ProviderIdRecord,
   Store,
   StoredIdempotency,
+  StoreWrite,
   Transition,
 } from '../../app/store.js';
 import type { MessageStatus } from '../../core/lifecycle.js';
@@ -145,12 +145,14 @@ export class SqliteStore implements Store {
     return rows.map(toMessage);
   }
 
-  async applyTransitions(transitions: readonly Transition[], notes: readonly EventNote[] = []): Promise<boolean[]> {
-    return this.#db.transaction(() => {
-      const applied = transitions.map((t) => this.#transition(t));
-      for (const n of notes) this.#insertEvent(n.messageId, n.event);
-      return applied;
-    })();
+  async applyWrites(writes: readonly StoreWrite[]): Promise<boolean[]> {
+    return this.#db.transaction(() =>
+      writes.map((w) => {
+        if ('transition' in w) return this.#transition(w.transition);
+        this.#insertEvent(w.note.messageId, w.note.event);
+        return true;
+      }),
+    )();
   }
 
   #transition(t: Transition): boolean {

@@ -1,0 +1,27 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { Services } from '../services.js';
+
+/** Where providers call back: no API key (the provider signs its calls), the raw body kept for the signature. */
+export const WEBHOOK_PATH = /^\/v1\/providers\/[^/]+\/[^/]+\/receipts(?:\?|$)/;
+
+export const webhookRoutes = ({ webhooks, publicUrl }: Services): FastifyPluginAsync =>
+  async (app) => {
+    app.removeAllContentTypeParsers();
+    app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+    app.route<{ Params: { provider: string; connection: string } }>({
+      method: ['GET', 'POST'],
+      url: '/v1/providers/:provider/:connection/receipts',
+      schema: { summary: "A provider's delivery receipts and status callbacks, in the provider's own format", hide: false },
+      handler: async (request) => {
+        const headers: Record<string, string | undefined> = {};
+        for (const [name, value] of Object.entries(request.headers)) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+        const result = await webhooks.receive(request.params.provider, request.params.connection, {
+          method: request.method,
+          url: publicUrl + request.url,
+          headers,
+          body: Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0),
+        });
+        return { received: result };
+      },
+    });
+  };

@@ -1,0 +1,24 @@
+import { SwitchboardError } from '../core/errors.js';
+import type { Connector, WebhookRequest } from './connector.js';
+import type { InboundService } from './inbound.js';
+import type { ReceiptIngest } from './receipts.js';
+
+/** Webhook calls from providers: read by the connection's own reader, then ingested. */
+export class WebhookService {
+  constructor(
+    private readonly connectors: ReadonlyMap<string, Connector>,
+    private readonly receipts: ReceiptIngest,
+    private readonly inbound: InboundService,
+  ) {}
+
+  async receive(provider: string, connection: string, request: WebhookRequest): Promise<{ receipts: number; inbound: number }> {
+    const connector = this.connectors.get(connection);
+    if (!connector || connector.provider !== provider || !connector.webhooks) {
+      throw new SwitchboardError('not_found', `No ${provider} connection named ${JSON.stringify(connection)} takes webhooks here.`, { param: 'connection' });
+    }
+    const reading = connector.webhooks(request);
+    for (const report of reading.receipts) await this.receipts.ingest(connection, report, connector.capabilities.idVariants);
+    for (const message of reading.inbound) await this.inbound.receive(connection, message);
+    return { receipts: reading.receipts.length, inbound: reading.inbound.length };
+  }
+}
