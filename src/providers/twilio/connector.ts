@@ -1,8 +1,9 @@
 import type { Clock } from '../../app/clock.js';
-import type { Connector, ConnectorContext, OutboundMessage, ReceiptReport, SubmitResult, WebhookReading, WebhookRequest } from '../../app/connector.js';
+import type { Connector, ConnectorContext, OutboundMessage, SubmitResult, WebhookReading, WebhookRequest } from '../../app/connector.js';
 import { SwitchboardError } from '../../core/errors.js';
-import { httpRequest, retryAfterMs, statusCode } from '../http/transport.js';
+import { httpRequest, retryAfterMs } from '../http/transport.js';
 import { formParams, verifyTwilioSignature } from './signature.js';
+import { readStatusCallback, readSubmitAnswer } from './wire.js';
 
 export interface TwilioSettings {
   readonly name: string;
@@ -16,12 +17,6 @@ export interface TwilioSettings {
   readonly tps: number;
   readonly window: number;
   readonly timeoutMs: number;
-}
-
-/** Twilio's error body: `{ code, message, more_info, status }`. */
-interface TwilioError {
-  readonly code?: number;
-  readonly message?: string;
 }
 
 /** ValidityPeriod is whole seconds, 1 to 36,000 (10 hours) at Twilio. */
@@ -77,20 +72,10 @@ export class TwilioConnector implements Connector {
     if (outcome.kind === 'unknown') return { kind: 'unknown', reason: outcome.reason };
     if (outcome.kind === 'not_sent') return { kind: 'refused', code: outcome.code };
     const { status, headers, text } = outcome.response;
-    const body = parseJson(text);
-    if (status >= 200 && status < 300) {
-      const sid = (body as { sid?: unknown } | undefined)?.sid;
-      if (typeof sid === 'string') return { kind: 'accepted', providerMessageIds: [sid], raw: body };
-      // A 2xx without a message sid: Twilio may or may not have queued it.
-      return { kind: 'unknown', reason: `HTTP ${status} without a message sid`, raw: text.slice(0, 2000) };
-    }
-    const error = body as TwilioError | undefined;
+    const result = readSubmitAnswer(status, text);
+    if (result.kind !== 'refused') return result;
     const retryAfter = retryAfterMs(headers, this.clock.now());
-    const code =
-      typeof error?.code === 'number'
-        ? { provider: 'twilio', context: 'error-codes', code: String(error.code), ...(error.message !== undefined && { message: error.message }) }
-        : statusCode(status);
-    return { kind: 'refused', code, raw: body ?? text.slice(0, 2000), ...(retryAfter !== undefined && { retryAfterMs: retryAfter }) };
+    return retryAfter === undefined ? result : { ...result, retryAfterMs: retryAfter };
   }
 
   #readCallback(request: WebhookRequest): WebhookReading {
@@ -99,25 +84,7 @@ export class TwilioConnector implements Connector {
     if (!verifyTwilioSignature(this.settings.authToken, request.url, params, request.headers['x-twilio-signature'])) {
       throw new SwitchboardError('invalid_signature', 'The X-Twilio-Signature header is missing or does not match this connection’s auth token and URL.');
     }
-    const sid = params.get('MessageSid')?.[0];
-    const status = params.get('MessageStatus')?.[0];
-    if (!sid || !status) throw new SwitchboardError('invalid_parameter', 'A status callback needs MessageSid and MessageStatus.', { param: sid ? 'MessageStatus' : 'MessageSid' });
-    const errorCode = params.get('ErrorCode')?.[0];
-    const report: ReceiptReport = {
-      providerMessageId: sid,
-      status: { provider: 'twilio', context: 'message-status', code: status },
-      ...(errorCode && errorCode !== '0' && { error: { provider: 'twilio', context: 'error-codes', code: errorCode } }),
-      occurredAt: null,
-      raw: Object.fromEntries([...params].map(([k, v]) => [k, v.length === 1 ? v[0] : v])),
-    };
+    const report = readStatusCallback(params);
     return { receipts: [report], inbound: [] };
-  }
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
   }
 }
