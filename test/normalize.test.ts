@@ -65,4 +65,17 @@ describe('npx switchboard normalize', () => {
     assert.equal(out[1].error, 'the line is not JSON');
     assert.equal(out[2].messages[0].state, 'expired');
   });
+
+  test('a Twilio status callback body and a Messages answer', () => {
+    const receipt = JSON.parse(normalize(['twilio'], 'MessageSid=SM1&MessageStatus=undelivered&ErrorCode=30005&To=%2B447400123456').out);
+    assert.equal(receipt.messages[0].provider_message_id, 'SM1');
+    assert.equal(receipt.messages[0].state, 'undelivered');
+    assert.equal(receipt.messages[0].error.code, 'unknown_subscriber');
+    const accepted = JSON.parse(normalize(['twilio', '--kind', 'submit-response'], '{"sid":"SM2","status":"queued"}').out);
+    assert.deepEqual(accepted.messages, [{ provider_message_id: 'SM2', state: 'sent', error: null }]);
+    const refused = JSON.parse(normalize(['twilio', '--kind', 'submit-response'], '{"code":21610,"message":"Attempt to send to unsubscribed recipient","status":400}').out);
+    assert.equal(refused.messages[0].state, 'rejected');
+    assert.equal(refused.messages[0].error.code, 'destination_opted_out');
+    assert.match(JSON.parse(normalize(['twilio'], 'MessageSid=SM3').out).error, /MessageStatus/);
+  });
 });
