@@ -1,9 +1,11 @@
 import type { PayloadReader } from '../app/normalize.js';
 import { smppReaders } from './smpp/normalize.js';
+import { telnyxReaders } from './telnyx/normalize.js';
 import { twilioReaders } from './twilio/normalize.js';
 
 /** What `normalize` can read, per provider and kind of payload: the connectors' own readers. */
 export const PAYLOAD_READERS: Readonly<Record<string, Readonly<Record<string, PayloadReader>>>> = {
   smpp: smppReaders,
   twilio: twilioReaders,
+  telnyx: telnyxReaders,
 };

@@ -1,7 +1,8 @@
 import type { ProviderPlugin } from './plugin.js';
 import { sandboxPlugin } from './sandbox/plugin.js';
 import { smppPlugin } from './smpp/plugin.js';
+import { telnyxPlugin } from './telnyx/plugin.js';
 import { twilioPlugin } from './twilio/plugin.js';
 
 /** Every provider a connection may name. One line per provider. */
-export const PROVIDER_PLUGINS: ReadonlyMap<string, ProviderPlugin> = new Map([sandboxPlugin, smppPlugin, twilioPlugin].map((p) => [p.provider, p]));
+export const PROVIDER_PLUGINS: ReadonlyMap<string, ProviderPlugin> = new Map([sandboxPlugin, smppPlugin, twilioPlugin, telnyxPlugin].map((p) => [p.provider, p]));

@@ -6,7 +6,8 @@ import type { CanonicalCode } from './canonical.js';
 /** A code a provider reported, and the table of its codes it belongs to. */
 export interface ReportedCode {
   readonly provider: string;
-  readonly context: string;
+  /** The table the code belongs to; absent when the provider's codes are unique across its tables. */
+  readonly context?: string;
   readonly code: string;
   readonly message?: string;
 }
@@ -31,7 +32,7 @@ export function messageError(catalogue: Catalogue, code: CanonicalCode, message:
       provider: {
         source: provider.provider,
         code: provider.code,
-        context: provider.context,
+        ...(provider.context !== undefined && { context: provider.context }),
         ...(provider.message !== undefined && { message: provider.message }),
       },
     }),
@@ -47,11 +48,15 @@ export function interpret(catalogue: Catalogue, status: ReportedCode, error?: Re
   const statusMatch = catalogue.lookup(status.provider, status.code, status.context)[0];
   const errorMatch = error && catalogue.lookup(error.provider, error.code, error.context)[0];
   const state = statusMatch?.row.state;
+  const match = errorMatch?.row.canonical ? errorMatch : statusMatch;
   const source = errorMatch?.row.canonical ? error! : status;
-  const row = errorMatch?.row.canonical ? errorMatch.row : statusMatch?.row;
-  const canonical: CanonicalCode | null = row ? row.canonical : 'unknown_error';
+  const canonical: CanonicalCode | null = match ? match.row.canonical : 'unknown_error';
   if (canonical === null) return { state, error: null };
-  const providerMessage = source.message ?? row?.message;
-  const reported = { ...source, ...(providerMessage !== undefined && { message: providerMessage }) };
+  const providerMessage = source.message ?? match?.row.message;
+  const reported = {
+    ...source,
+    ...(source.context === undefined && match && { context: match.table.context }),
+    ...(providerMessage !== undefined && { message: providerMessage }),
+  };
   return { state, error: messageError(catalogue, canonical, providerMessage ?? catalogue.canonical(canonical).title, reported) };
 }

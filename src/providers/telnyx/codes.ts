@@ -130,8 +130,8 @@ export const telnyxCodes = [
     title: 'Delivery statuses',
     aliases: ['dlr', 'status', 'delivery-statuses'],
     rows: [
-      { code: 'queued', message: "Message is queued on Telnyx's side", canonical: null, state: 'queued' },
-      { code: 'sending', message: 'Message is being sent to an upstream carrier', canonical: null, state: 'sending' },
+      { code: 'queued', message: "Message is queued on Telnyx's side", canonical: null, state: 'sent', note: 'Queued at Telnyx: for Switchboard the message has been handed over, so it is sent.' },
+      { code: 'sending', message: 'Message is being sent to an upstream carrier', canonical: null, state: 'sent', note: 'Sending at Telnyx: for Switchboard the message has been handed over, so it is sent.' },
       { code: 'sent', message: 'Message has been sent to the upstream carrier', canonical: null, state: 'sent' },
       {
         code: 'expired',
@@ -141,7 +141,7 @@ export const telnyxCodes = [
         note: 'A value of `to[].status` in the API reference that the webhook guide\'s "Delivery statuses" table does not describe: the status itself is used as the message.',
       },
       { code: 'sending_failed', message: 'Telnyx failed to send the message to the carrier', canonical: 'provider_error', state: 'failed' },
-      { code: 'delivery_unconfirmed', message: 'No delivery confirmation was received from the carrier', canonical: 'delivery_unknown', state: 'sent' },
+      { code: 'delivery_unconfirmed', message: 'No delivery confirmation was received from the carrier', canonical: 'delivery_unknown', state: 'undelivered', note: 'Final at Telnyx (message.finalized): no confirmation will follow, so the message is not left waiting for one.' },
       { code: 'delivered', message: 'Carrier has confirmed delivery to the recipient', canonical: null, state: 'delivered' },
       { code: 'delivery_failed', message: 'The carrier failed to deliver the message to the recipient', canonical: 'delivery_failed', state: 'undelivered' },
     ],
