@@ -19,7 +19,7 @@ import { Catalogue } from './core/catalogue/catalogue.js';
 import { DEFAULT_RETRY } from './core/policies/retry.js';
 import type { Route } from './core/routing/router.js';
 import { prometheusMetrics } from './observability/metrics.js';
-import { defaultTopology, readTopology } from './config/file.js';
+import { ConfigError, defaultTopology, readTopology } from './config/file.js';
 import { PROVIDER_PLUGINS } from './providers/registry.js';
 import { PROVIDER_TABLES } from './providers/tables.js';
 import { SqliteStore } from './storage/sqlite/store.js';
@@ -67,7 +67,15 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
 
   const catalogue = new Catalogue(PROVIDER_TABLES, config.publicUrl);
   const { metrics, registry } = prometheusMetrics(() => store.queueDepth());
-  const connectors = overrides.connectors ?? topology.connections.map((c) => PROVIDER_PLUGINS.get(String(c.provider))!.create(c, { clock, publicUrl }));
+  const connectors =
+    overrides.connectors ??
+    topology.connections.map((c) => {
+      try {
+        return PROVIDER_PLUGINS.get(String(c.provider))!.create(c, { clock, publicUrl });
+      } catch (error) {
+        throw new ConfigError(`connection ${String(c.name)}: ${(error as Error).message}`);
+      }
+    });
   const byName = new Map(connectors.map((c) => [c.name, c]));
   const routes = overrides.routes ?? (overrides.connectors ? [{ name: 'default', match: {}, connections: [connectors[0]!.name] }] : topology.routes);
 

@@ -2,10 +2,12 @@ import type { PayloadReader } from '../app/normalize.js';
 import { smppReaders } from './smpp/normalize.js';
 import { telnyxReaders } from './telnyx/normalize.js';
 import { twilioReaders } from './twilio/normalize.js';
+import { vonageReaders } from './vonage/normalize.js';
 
 /** What `normalize` can read, per provider and kind of payload: the connectors' own readers. */
 export const PAYLOAD_READERS: Readonly<Record<string, Readonly<Record<string, PayloadReader>>>> = {
   smpp: smppReaders,
   twilio: twilioReaders,
   telnyx: telnyxReaders,
+  vonage: vonageReaders,
 };

@@ -3,6 +3,7 @@ import { sandboxPlugin } from './sandbox/plugin.js';
 import { smppPlugin } from './smpp/plugin.js';
 import { telnyxPlugin } from './telnyx/plugin.js';
 import { twilioPlugin } from './twilio/plugin.js';
+import { vonagePlugin } from './vonage/plugin.js';
 
 /** Every provider a connection may name. One line per provider. */
-export const PROVIDER_PLUGINS: ReadonlyMap<string, ProviderPlugin> = new Map([sandboxPlugin, smppPlugin, twilioPlugin, telnyxPlugin].map((p) => [p.provider, p]));
+export const PROVIDER_PLUGINS: ReadonlyMap<string, ProviderPlugin> = new Map([sandboxPlugin, smppPlugin, twilioPlugin, telnyxPlugin, vonagePlugin].map((p) => [p.provider, p]));

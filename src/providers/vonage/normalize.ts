@@ -1,0 +1,12 @@
+import type { PayloadReader } from '../../app/normalize.js';
+import { readReceipt, readSubmitAnswer, webhookParams } from './wire.js';
+
+/** A delivery receipt (JSON, form or query string), or the answer of /sms/json. */
+export const vonageReaders: Readonly<Record<string, PayloadReader>> = {
+  receipt: (raw, contentType) => {
+    const text = raw.trim();
+    const type = contentType ?? (text.startsWith('{') ? 'application/json' : 'application/x-www-form-urlencoded');
+    return [{ kind: 'receipt', report: readReceipt(webhookParams('http://localhost/', type, text.replace(/^\?/, ''))) }];
+  },
+  'submit-response': (raw) => [{ kind: 'submit', result: readSubmitAnswer(undefined, raw) }],
+};

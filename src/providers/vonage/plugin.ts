@@ -1,0 +1,47 @@
+import { Type, type Static } from 'typebox';
+import type { ProviderPlugin } from '../plugin.js';
+import { VonageConnector } from './connector.js';
+
+const Settings = Type.Object(
+  {
+    name: Type.String({ minLength: 1 }),
+    provider: Type.Literal('vonage'),
+    api_key: Type.String({ minLength: 1 }),
+    api_secret: Type.String({ minLength: 1 }),
+    signature_secret: Type.Optional(Type.String({ minLength: 1, description: 'verifies signed delivery receipts' })),
+    signature_method: Type.Optional(
+      Type.Union([Type.Literal('md5hash'), Type.Literal('md5'), Type.Literal('sha1'), Type.Literal('sha256'), Type.Literal('sha512')], { description: 'default md5hash' }),
+    ),
+    accept_unsigned_receipts: Type.Optional(Type.Boolean({ description: 'take receipts without a signature secret (default false)' })),
+    base_url: Type.Optional(Type.String({ description: 'default https://rest.nexmo.com' })),
+    tps: Type.Optional(Type.Number({ exclusiveMinimum: 0, description: 'default 30' })),
+    window: Type.Optional(Type.Integer({ minimum: 1, description: 'requests in flight, default 20' })),
+    timeout_ms: Type.Optional(Type.Integer({ minimum: 100, description: 'default 10000' })),
+  },
+  { additionalProperties: false },
+);
+
+export const vonagePlugin: ProviderPlugin = {
+  provider: 'vonage',
+  settings: Settings,
+  create(raw, { clock, publicUrl }) {
+    const s = raw as Static<typeof Settings>;
+    if (!s.signature_secret && !s.accept_unsigned_receipts) {
+      throw new Error('set signature_secret (signed webhooks), or accept_unsigned_receipts: true');
+    }
+    return new VonageConnector(
+      {
+        name: s.name,
+        apiKey: s.api_key,
+        apiSecret: s.api_secret,
+        signature: s.signature_secret ? { secret: s.signature_secret, method: s.signature_method ?? 'md5hash' } : null,
+        baseUrl: (s.base_url ?? 'https://rest.nexmo.com').replace(/\/+$/, ''),
+        callback: `${publicUrl}/v1/providers/vonage/${encodeURIComponent(s.name)}/receipts`,
+        tps: s.tps ?? 30,
+        window: s.window ?? 20,
+        timeoutMs: s.timeout_ms ?? 10_000,
+      },
+      clock,
+    );
+  },
+};

@@ -1,0 +1,76 @@
+import type { ReceiptReport, SubmitResult } from '../../app/connector.js';
+import { SwitchboardError } from '../../core/errors.js';
+import { statusCode } from '../http/transport.js';
+
+interface SmsAnswer {
+  readonly 'message-count'?: string;
+  readonly messages?: readonly { readonly status?: string; readonly 'message-id'?: string; readonly 'error-text'?: string }[];
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The answer of /sms/json: one `messages[]` entry per part, `status` "0" for each part taken,
+ * otherwise the first non-zero status and its `error-text`. `httpStatus` is absent for a pasted body.
+ */
+export function readSubmitAnswer(httpStatus: number | undefined, text: string): SubmitResult {
+  const body = parseJson(text) as SmsAnswer | undefined;
+  const parts = body?.messages;
+  if (!Array.isArray(parts) || parts.length === 0) {
+    if (httpStatus === undefined) throw new Error('not an SMS API answer: no messages[]');
+    if (httpStatus >= 200 && httpStatus < 300) return { kind: 'unknown', reason: `HTTP ${httpStatus} without messages[]`, raw: text.slice(0, 2000) };
+    return { kind: 'refused', code: statusCode(httpStatus), raw: body ?? text.slice(0, 2000) };
+  }
+  const failed = parts.find((p) => p.status !== '0');
+  if (failed) {
+    const message = failed['error-text'];
+    return {
+      kind: 'refused',
+      code: { provider: 'vonage', context: 'sms-api-error-codes', code: String(failed.status ?? ''), ...(message !== undefined && { message }) },
+      raw: body,
+    };
+  }
+  return { kind: 'accepted', providerMessageIds: parts.map((p) => String(p['message-id'] ?? '')), raw: body };
+}
+
+/** `message-timestamp` ("2026-11-22 10:31:00", UTC), else `scts` (YYMMDDHHMM), in epoch milliseconds. */
+function occurredAt(params: Readonly<Record<string, string>>): number | null {
+  const stamp = params['message-timestamp'];
+  if (stamp && /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/.test(stamp)) return Date.parse(`${stamp.replace(' ', 'T')}Z`);
+  const m = /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})$/.exec(params.scts ?? '');
+  return m ? Date.UTC(2000 + Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5])) : null;
+}
+
+/** A delivery receipt's parameters (query string, form or JSON alike). */
+export function readReceipt(params: Readonly<Record<string, string>>): ReceiptReport {
+  const id = params.messageId;
+  const status = params.status;
+  if (!id || !status) throw new SwitchboardError('invalid_parameter', 'A delivery receipt needs messageId and status.', { param: id ? 'status' : 'messageId' });
+  const err = params['err-code'];
+  return {
+    providerMessageId: id,
+    status: { provider: 'vonage', context: 'delivery-receipt-status', code: status },
+    ...(err !== undefined && err !== '' && { error: { provider: 'vonage', context: 'delivery-receipt-errors', code: err } }),
+    occurredAt: occurredAt(params),
+    raw: params,
+  };
+}
+
+/** A webhook's parameters, wherever Vonage put them: the query (GET), a form or a JSON body (POST). */
+export function webhookParams(url: string, contentType: string | undefined, body: string): Record<string, string> {
+  const params: Record<string, string> = Object.fromEntries(new URL(url).searchParams);
+  if (body.trim() === '') return params;
+  if (contentType?.includes('json')) {
+    const json = parseJson(body);
+    if (!json || typeof json !== 'object') throw new SwitchboardError('invalid_json', 'The receipt body is not a JSON object.');
+    for (const [k, v] of Object.entries(json)) params[k] = String(v);
+    return params;
+  }
+  return { ...params, ...Object.fromEntries(new URLSearchParams(body)) };
+}

@@ -1,0 +1,79 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import { vonageSignature } from '../../src/providers/vonage/signature.js';
+
+const REFUSED: Record<string, { status: string; text: string }> = {
+  '447400000001': { status: '7', text: 'Number barred.' },
+  '447400000002': { status: '1', text: 'Throughput Rate Exceeded - please wait [ 1000 ] and retry' },
+};
+
+/**
+ * A local stand-in for Vonage's SMS API: /sms/json with Basic auth, one messages[] entry per part,
+ * refusals as a non-zero status with error-text, then delivery receipts signed with md5hash.
+ */
+export class FakeVonage {
+  readonly requests: { auth: string | undefined; body: Record<string, unknown> }[] = [];
+  readonly #server: Server;
+  readonly #timers = new Set<NodeJS.Timeout>();
+  url = '';
+
+  constructor(
+    readonly apiKey: string,
+    readonly apiSecret: string,
+    readonly signatureSecret: string,
+  ) {
+    this.#server = createServer((req, res) => {
+      let raw = '';
+      req.on('data', (c: Buffer) => (raw += c.toString()));
+      req.on('end', () => {
+        if (req.headers.authorization !== `Basic ${Buffer.from(`${apiKey}:${apiSecret}`).toString('base64')}`) {
+          res.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ type: 'https://developer.nexmo.com/api-errors#unauthorized', title: 'Unauthorized' }));
+          return;
+        }
+        const body = JSON.parse(raw) as Record<string, string>;
+        this.requests.push({ auth: req.headers.authorization, body });
+        const refusal = REFUSED[body.to!];
+        if (refusal) {
+          res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ 'message-count': '1', messages: [{ status: refusal.status, 'error-text': refusal.text }] }));
+          return;
+        }
+        const [single, part] = body.type === 'unicode' ? [70, 67] : [160, 153];
+        const parts = body.text!.length > single ? Math.ceil(body.text!.length / part) : 1;
+        const ids = Array.from({ length: parts }, () => randomBytes(8).toString('hex').toUpperCase());
+        res.writeHead(200, { 'content-type': 'application/json' }).end(
+          JSON.stringify({
+            'message-count': String(parts),
+            messages: ids.map((id) => ({ to: body.to, 'message-id': id, status: '0', 'remaining-balance': '15.53590000', 'message-price': '0.03330000', network: '23410' })),
+          }),
+        );
+        const [status, err] = body.to === '447400000005' ? ['failed', '2'] : ['delivered', '0'];
+        for (const id of ids) this.#receipt(body.callback!, { msisdn: body.to!, to: body.from!, messageId: id, status, 'err-code': err, 'client-ref': body['client-ref']! });
+      });
+    });
+  }
+
+  async listen(): Promise<void> {
+    await new Promise<void>((r) => this.#server.listen(0, '127.0.0.1', r));
+    this.url = `http://127.0.0.1:${(this.#server.address() as { port: number }).port}`;
+  }
+
+  async close(): Promise<void> {
+    for (const t of this.#timers) clearTimeout(t);
+    this.#server.closeAllConnections();
+    await new Promise((r) => this.#server.close(r));
+  }
+
+  /** A receipt's parameters, signed as Vonage signs them. */
+  signed(params: Record<string, string>, timestamp = Math.floor(Date.now() / 1000)): Record<string, string> {
+    const all = { ...params, 'api-key': this.apiKey, 'network-code': '23410', price: '0.03330000', scts: '2611221031', 'message-timestamp': '2026-11-22 10:31:00', timestamp: String(timestamp), nonce: randomBytes(8).toString('hex') };
+    return { ...all, sig: vonageSignature(all, this.signatureSecret, 'md5hash') };
+  }
+
+  #receipt(url: string, params: Record<string, string>): void {
+    const timer = setTimeout(() => {
+      this.#timers.delete(timer);
+      void fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(this.signed(params)) }).catch(() => undefined);
+    }, 20);
+    this.#timers.add(timer);
+  }
+}
