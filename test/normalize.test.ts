@@ -78,4 +78,15 @@ describe('npx switchboard normalize', () => {
     assert.equal(refused.messages[0].error.code, 'destination_opted_out');
     assert.match(JSON.parse(normalize(['twilio'], 'MessageSid=SM3').out).error, /MessageStatus/);
   });
+
+  test('a Vonage receipt as JSON or as a query string, and an /sms/json answer', () => {
+    const json = JSON.parse(normalize(['vonage'], JSON.stringify({ messageId: 'ABC', status: 'failed', 'err-code': '6', 'message-timestamp': '2026-11-22 10:31:00' })).out);
+    assert.equal(json.messages[0].state, 'undelivered');
+    assert.equal(json.messages[0].provider_code, '6');
+    assert.equal(json.messages[0].occurred_at, '2026-11-22T10:31:00.000Z');
+    const query = JSON.parse(normalize(['vonage'], 'messageId=ABC&status=delivered&err-code=0').out);
+    assert.equal(query.messages[0].state, 'delivered');
+    const answer = JSON.parse(normalize(['vonage', '--kind', 'submit-response'], JSON.stringify({ 'message-count': '1', messages: [{ status: '29', 'error-text': 'Non White-listed Destination - rejected' }] })).out);
+    assert.equal(answer.messages[0].error.code, 'destination_not_allowed');
+  });
 });
