@@ -65,7 +65,8 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
   const firstKey = created ? await keys.create(DEFAULT_ACCOUNT) : undefined;
   await store.releaseLeases(clock.now());
 
-  const catalogue = new Catalogue(PROVIDER_TABLES, config.publicUrl);
+  const configured = topology.connections.flatMap((c) => PROVIDER_PLUGINS.get(String(c.provider))!.tables?.(c) ?? []);
+  const catalogue = new Catalogue([...PROVIDER_TABLES, ...configured], config.publicUrl);
   const { metrics, registry } = prometheusMetrics(() => store.queueDepth());
   const connectors =
     overrides.connectors ??

@@ -1,6 +1,7 @@
 import type { TSchema } from 'typebox';
 import type { Clock } from '../app/clock.js';
 import type { Connector } from '../app/connector.js';
+import type { ProviderCodeTable } from '../core/catalogue/types.js';
 
 /** What a connector may be given when it is built. */
 export interface ConnectorDeps {
@@ -17,4 +18,6 @@ export interface ProviderPlugin {
   readonly provider: string;
   readonly settings: TSchema;
   create(settings: Record<string, unknown>, deps: ConnectorDeps): Connector;
+  /** Code tables a connection's own settings define (a provider described by configuration). */
+  tables?(settings: Record<string, unknown>): ProviderCodeTable[];
 }

@@ -3,7 +3,8 @@ import type { Connector, ConnectorContext, OutboundMessage, SubmitResult, Webhoo
 import { SwitchboardError } from '../../core/errors.js';
 import { httpRequest, retryAfterMs } from '../http/transport.js';
 import { verifyVonageSignature, type VonageSignatureMethod } from './signature.js';
-import { readReceipt, readSubmitAnswer, webhookParams } from './wire.js';
+import { webhookParams } from '../http/params.js';
+import { readReceipt, readSubmitAnswer } from './wire.js';
 
 export interface VonageSettings {
   readonly name: string;

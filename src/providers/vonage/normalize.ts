@@ -1,5 +1,6 @@
 import type { PayloadReader } from '../../app/normalize.js';
-import { readReceipt, readSubmitAnswer, webhookParams } from './wire.js';
+import { webhookParams } from '../http/params.js';
+import { readReceipt, readSubmitAnswer } from './wire.js';
 
 /** A delivery receipt (JSON, form or query string), or the answer of /sms/json. */
 export const vonageReaders: Readonly<Record<string, PayloadReader>> = {

@@ -61,16 +61,3 @@ export function readReceipt(params: Readonly<Record<string, string>>): ReceiptRe
     raw: params,
   };
 }
-
-/** A webhook's parameters, wherever Vonage put them: the query (GET), a form or a JSON body (POST). */
-export function webhookParams(url: string, contentType: string | undefined, body: string): Record<string, string> {
-  const params: Record<string, string> = Object.fromEntries(new URL(url).searchParams);
-  if (body.trim() === '') return params;
-  if (contentType?.includes('json')) {
-    const json = parseJson(body);
-    if (!json || typeof json !== 'object') throw new SwitchboardError('invalid_json', 'The receipt body is not a JSON object.');
-    for (const [k, v] of Object.entries(json)) params[k] = String(v);
-    return params;
-  }
-  return { ...params, ...Object.fromEntries(new URLSearchParams(body)) };
-}

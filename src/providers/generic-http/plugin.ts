@@ -1,0 +1,136 @@
+import { Type, type Static } from 'typebox';
+import { CANONICAL_ERRORS, type CanonicalCode } from '../../core/catalogue/canonical.js';
+import type { ProviderCodeTable } from '../../core/catalogue/types.js';
+import type { ProviderPlugin } from '../plugin.js';
+import { GenericHttpConnector, OUTCOMES } from './connector.js';
+import { unknownPlaceholders } from './template.js';
+
+const Canonical = Type.Union(CANONICAL_ERRORS.map((e) => Type.Literal(e.code)) as unknown as [ReturnType<typeof Type.Literal>]);
+const Pattern = Type.String({ minLength: 1, description: 'a regular expression, matched against the answer body' });
+
+const Settings = Type.Object(
+  {
+    name: Type.String({ minLength: 1 }),
+    provider: Type.Literal('generic-http'),
+    request: Type.Object(
+      {
+        method: Type.Optional(Type.Union([Type.Literal('GET'), Type.Literal('POST'), Type.Literal('PUT')])),
+        url: Type.String({ minLength: 1 }),
+        headers: Type.Optional(Type.Record(Type.String(), Type.String())),
+        body: Type.Optional(Type.String()),
+      },
+      { additionalProperties: false },
+    ),
+    response: Type.Optional(
+      Type.Object(
+        {
+          success: Type.Optional(Pattern),
+          permanent_failure: Type.Optional(Pattern),
+          temporary_failure: Type.Optional(Pattern),
+          message_id: Type.Optional(Type.Union([Type.Object({ json: Type.String() }, { additionalProperties: false }), Type.Object({ regex: Pattern }, { additionalProperties: false })])),
+          permanent_error: Type.Optional(Canonical),
+          temporary_error: Type.Optional(Canonical),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    receipts: Type.Optional(
+      Type.Object(
+        {
+          id: Type.String({ minLength: 1 }),
+          status: Type.String({ minLength: 1 }),
+          token: Type.Optional(Type.String({ minLength: 16 })),
+          statuses: Type.Record(
+            Type.String(),
+            Type.Object(
+              {
+                state: Type.Union(['sent', 'delivered', 'undelivered', 'expired', 'rejected', 'failed'].map((s) => Type.Literal(s)) as unknown as [ReturnType<typeof Type.Literal>]),
+                error: Type.Optional(Canonical),
+              },
+              { additionalProperties: false },
+            ),
+          ),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    tps: Type.Optional(Type.Number({ exclusiveMinimum: 0, description: 'default 10' })),
+    window: Type.Optional(Type.Integer({ minimum: 1, description: 'default 10' })),
+    timeout_ms: Type.Optional(Type.Integer({ minimum: 100, description: 'default 10000' })),
+  },
+  { additionalProperties: false },
+);
+
+type GenericSettings = Static<typeof Settings> & {
+  response?: { permanent_error?: CanonicalCode; temporary_error?: CanonicalCode };
+  receipts?: { statuses: Record<string, { state: 'sent' | 'delivered' | 'undelivered' | 'expired' | 'rejected' | 'failed'; error?: CanonicalCode }> };
+};
+
+function regex(source: string | undefined, setting: string): RegExp | undefined {
+  if (source === undefined) return undefined;
+  try {
+    return new RegExp(source);
+  } catch (error) {
+    throw new Error(`${setting} is not a valid regular expression: ${(error as Error).message}`);
+  }
+}
+
+/** A provider added by configuration alone: a request template, Kannel-style answer rules, receipts by field. */
+export const genericHttpPlugin: ProviderPlugin = {
+  provider: 'generic-http',
+  settings: Settings,
+  create(raw, { clock, publicUrl }) {
+    const s = raw as GenericSettings;
+    const unknown = unknownPlaceholders([s.request.url, s.request.body ?? '', ...Object.values(s.request.headers ?? {})].join('\n'));
+    if (unknown.length > 0) throw new Error(`unknown template values: ${unknown.join(', ')}`);
+    const id = s.response?.message_id;
+    const callback = `${publicUrl}/v1/providers/generic-http/${encodeURIComponent(s.name)}/receipts`;
+    return new GenericHttpConnector(
+      {
+        name: s.name,
+        request: { method: s.request.method ?? 'POST', url: s.request.url, headers: s.request.headers ?? {}, body: s.request.body },
+        response: {
+          success: regex(s.response?.success, 'response.success'),
+          permanentFailure: regex(s.response?.permanent_failure, 'response.permanent_failure'),
+          temporaryFailure: regex(s.response?.temporary_failure, 'response.temporary_failure'),
+          messageId: id === undefined ? undefined : 'json' in id ? { json: id.json } : { regex: regex(id.regex, 'response.message_id.regex')! },
+        },
+        receipts: s.receipts && { id: s.receipts.id, status: s.receipts.status, token: s.receipts.token },
+        callbackUrl: s.receipts?.token ? `${callback}?token=${encodeURIComponent(s.receipts.token)}` : callback,
+        tps: s.tps ?? 10,
+        window: s.window ?? 10,
+        timeoutMs: s.timeout_ms ?? 10_000,
+      },
+      clock,
+    );
+  },
+  tables(raw): ProviderCodeTable[] {
+    const s = raw as GenericSettings;
+    const tables: ProviderCodeTable[] = [
+      {
+        provider: 'generic-http',
+        context: s.name,
+        title: `Answers of connection ${s.name}`,
+        rows: [
+          { code: OUTCOMES.permanent, message: 'The answer matched response.permanent_failure', canonical: s.response?.permanent_error ?? 'carrier_rejected', state: 'rejected' },
+          { code: OUTCOMES.temporary, message: 'The answer matched response.temporary_failure', canonical: s.response?.temporary_error ?? 'provider_error' },
+          { code: OUTCOMES.unrecognised, message: 'The answer matched no rule', canonical: 'unknown_error' },
+        ],
+      },
+    ];
+    if (s.receipts) {
+      tables.push({
+        provider: 'generic-http',
+        context: `${s.name}-receipts`,
+        title: `Receipt statuses of connection ${s.name}`,
+        rows: Object.entries(s.receipts.statuses).map(([code, { state, error }]) => ({
+          code,
+          message: `Receipt status ${code}`,
+          canonical: error ?? (state === 'sent' || state === 'delivered' ? null : 'delivery_failed'),
+          state,
+        })),
+      });
+    }
+    return tables;
+  },
+};

@@ -1,0 +1,30 @@
+import { SwitchboardError } from '../../core/errors.js';
+
+/**
+ * A webhook's parameters wherever the provider put them: the query string (GET), a form or a JSON
+ * object (POST). JSON values are kept as text; nested objects are reached with dotted names.
+ */
+export function webhookParams(url: string, contentType: string | undefined, body: string): Record<string, string> {
+  const params: Record<string, string> = Object.fromEntries(new URL(url).searchParams);
+  if (body.trim() === '') return params;
+  if (contentType?.includes('json')) {
+    let json: unknown;
+    try {
+      json = JSON.parse(body);
+    } catch {
+      json = undefined;
+    }
+    if (!json || typeof json !== 'object') throw new SwitchboardError('invalid_json', 'The webhook body is not a JSON object.');
+    flatten(json as Record<string, unknown>, '', params);
+    return params;
+  }
+  return { ...params, ...Object.fromEntries(new URLSearchParams(body)) };
+}
+
+function flatten(value: Record<string, unknown>, prefix: string, into: Record<string, string>): void {
+  for (const [k, v] of Object.entries(value)) {
+    const name = prefix + k;
+    if (v !== null && typeof v === 'object') flatten(v as Record<string, unknown>, `${name}.`, into);
+    else into[name] = String(v);
+  }
+}
