@@ -1,4 +1,5 @@
 import type { PayloadReader } from '../app/normalize.js';
+import { infobipReaders } from './infobip/normalize.js';
 import { smppReaders } from './smpp/normalize.js';
 import { telnyxReaders } from './telnyx/normalize.js';
 import { twilioReaders } from './twilio/normalize.js';
@@ -10,4 +11,5 @@ export const PAYLOAD_READERS: Readonly<Record<string, Readonly<Record<string, Pa
   twilio: twilioReaders,
   telnyx: telnyxReaders,
   vonage: vonageReaders,
+  infobip: infobipReaders,
 };

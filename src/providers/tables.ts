@@ -8,6 +8,7 @@ import { smsLogCodes } from './sms-log/codes.js';
 import { smspartnerCodes } from './smspartner/codes.js';
 import { telnyxCodes } from './telnyx/codes.js';
 import { httpCodes } from './http/codes.js';
+import { infobipCodes } from './infobip/codes.js';
 import { twilioCodes } from './twilio/codes.js';
 import { vonageCodes } from './vonage/codes.js';
 import { webexConnectCodes } from './webex-connect/codes.js';
@@ -25,5 +26,6 @@ export const PROVIDER_TABLES: readonly ProviderCodeTable[] = [
   ...smppNetworkCodes,
   ...webexConnectCodes,
   ...twilioCodes,
+  ...infobipCodes,
   ...httpCodes,
 ];
