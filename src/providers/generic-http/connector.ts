@@ -1,13 +1,13 @@
 import type { Clock } from '../../app/clock.js';
-import type { Connector, ConnectorContext, OutboundMessage, SubmitResult, WebhookReading, WebhookRequest } from '../../app/connector.js';
+import type { OutboundMessage, SubmitResult, WebhookReading, WebhookRequest } from '../../app/connector.js';
 import { SwitchboardError } from '../../core/errors.js';
+import { HttpConnector, type HttpConnectionSettings, type HttpSubmit } from '../http/connector.js';
 import { webhookParams } from '../http/params.js';
-import { httpRequest, retryAfterMs, statusCode } from '../http/transport.js';
+import { statusCode } from '../http/transport.js';
 import { pick, render, templateValues } from './template.js';
 
 /** A connection to a provider described by configuration alone: a request template and rules. */
-export interface GenericHttpSettings {
-  readonly name: string;
+export interface GenericHttpSettings extends HttpConnectionSettings {
   readonly request: { readonly method: string; readonly url: string; readonly headers: Readonly<Record<string, string>>; readonly body: string | undefined };
   /** How the answer is read, in order: permanent failure, temporary failure, success (as Kannel's generic SMSC). */
   readonly response: {
@@ -20,60 +20,42 @@ export interface GenericHttpSettings {
   /** How receipts are read: field names (dotted for JSON) and a shared token the callback URL carries. */
   readonly receipts: { readonly id: string; readonly status: string; readonly token: string | undefined } | undefined;
   readonly callbackUrl: string;
-  readonly tps: number;
-  readonly window: number;
-  readonly timeoutMs: number;
 }
 
-/** The provider's codes for this connection: its table of the catalogue is named after the connection. */
+/** The codes this connector reports; its table of the catalogue is named after the connection. */
 export const OUTCOMES = { permanent: 'permanent_failure', temporary: 'temporary_failure', unrecognised: 'unrecognised_answer' } as const;
 
-export class GenericHttpConnector implements Connector {
+export class GenericHttpConnector extends HttpConnector {
   readonly provider = 'generic-http';
-  readonly name: string;
-  readonly tps: number;
-  readonly window: number;
-  readonly ready = true;
-  readonly capabilities: { receipts: boolean; unicode: boolean; maxParts: number };
-  readonly webhooks: ((request: WebhookRequest) => WebhookReading) | null;
 
   constructor(
     private readonly settings: GenericHttpSettings,
-    private readonly clock: Clock,
+    clock: Clock,
   ) {
-    this.name = settings.name;
-    this.tps = settings.tps;
-    this.window = settings.window;
-    this.capabilities = { receipts: settings.receipts !== undefined, unicode: true, maxParts: 10 };
-    this.webhooks = settings.receipts ? (request) => this.#readReceipt(request) : null;
+    super(settings, clock, settings.receipts !== undefined);
   }
 
-  async start(_context: ConnectorContext): Promise<void> {}
-  async stop(): Promise<void> {}
+  protected submitRequest(message: OutboundMessage): HttpSubmit {
+    const { request, callbackUrl } = this.settings;
+    const values = templateValues(message, callbackUrl);
+    return {
+      url: render(request.url, values),
+      method: request.method,
+      headers: Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k, render(v, values)])),
+      ...(request.body !== undefined && { body: render(request.body, values) }),
+    };
+  }
 
-  async send(message: OutboundMessage): Promise<SubmitResult> {
-    const s = this.settings;
-    const values = templateValues(message, s.callbackUrl);
-    const headers = Object.fromEntries(Object.entries(s.request.headers).map(([k, v]) => [k, render(v, values)]));
-    const outcome = await httpRequest(
-      render(s.request.url, values),
-      { method: s.request.method, headers, ...(s.request.body !== undefined && { body: render(s.request.body, values) }) },
-      s.timeoutMs,
-    );
-    if (outcome.kind === 'unknown') return { kind: 'unknown', reason: outcome.reason };
-    if (outcome.kind === 'not_sent') return { kind: 'refused', code: outcome.code };
-    const { status, headers: answerHeaders, text } = outcome.response;
+  protected readAnswer(status: number, text: string, message: OutboundMessage): SubmitResult {
+    const { response, name } = this.settings;
     const raw = { status, body: text.slice(0, 2000) };
-    const code = (c: string) => ({ provider: 'generic-http', context: s.name, code: c });
-    const { response } = s;
+    const code = (c: string) => ({ provider: 'generic-http', context: name, code: c });
     if (response.permanentFailure?.test(text)) return { kind: 'refused', code: code(OUTCOMES.permanent), raw };
-    if (response.temporaryFailure?.test(text)) {
-      const retryAfter = retryAfterMs(answerHeaders, this.clock.now());
-      return { kind: 'refused', code: code(OUTCOMES.temporary), raw, ...(retryAfter !== undefined && { retryAfterMs: retryAfter }) };
+    if (response.temporaryFailure?.test(text)) return { kind: 'refused', code: code(OUTCOMES.temporary), raw };
+    if (status >= 200 && status < 300 && (response.success?.test(text) ?? true)) {
+      return { kind: 'accepted', providerMessageIds: [this.#messageId(text) ?? message.id], raw };
     }
-    const ok = status >= 200 && status < 300 && (response.success?.test(text) ?? true);
-    if (ok) return { kind: 'accepted', providerMessageIds: [this.#messageId(text) ?? message.id], raw };
-    if (status === 429 || status >= 500 || (status >= 400 && status !== 400)) return { kind: 'refused', code: statusCode(status), raw };
+    if (status === 429 || status >= 401) return { kind: 'refused', code: statusCode(status), raw };
     return { kind: 'refused', code: code(OUTCOMES.unrecognised), raw };
   }
 
@@ -88,7 +70,7 @@ export class GenericHttpConnector implements Connector {
     }
   }
 
-  #readReceipt(request: WebhookRequest): WebhookReading {
+  protected readWebhook(request: WebhookRequest): WebhookReading {
     const rules = this.settings.receipts!;
     const params = webhookParams(request.url, request.headers['content-type'], request.body.toString('utf8'));
     if (rules.token !== undefined && params.token !== rules.token) {
@@ -98,14 +80,7 @@ export class GenericHttpConnector implements Connector {
     const status = params[rules.status];
     if (!id || !status) throw new SwitchboardError('invalid_parameter', `A receipt needs ${rules.id} and ${rules.status}.`, { param: id ? rules.status : rules.id });
     return {
-      receipts: [
-        {
-          providerMessageId: id,
-          status: { provider: 'generic-http', context: `${this.name}-receipts`, code: status },
-          occurredAt: null,
-          raw: params,
-        },
-      ],
+      receipts: [{ providerMessageId: id, status: { provider: 'generic-http', context: `${this.name}-receipts`, code: status }, occurredAt: null, raw: params }],
       inbound: [],
     };
   }

@@ -1,13 +1,12 @@
 import type { Clock } from '../../app/clock.js';
-import type { Connector, ConnectorContext, OutboundMessage, SubmitResult, WebhookReading, WebhookRequest } from '../../app/connector.js';
+import type { OutboundMessage, SubmitResult, WebhookReading, WebhookRequest } from '../../app/connector.js';
 import { SwitchboardError } from '../../core/errors.js';
-import { httpRequest, retryAfterMs } from '../http/transport.js';
-import { verifyVonageSignature, type VonageSignatureMethod } from './signature.js';
+import { HttpConnector, type HttpConnectionSettings, type HttpSubmit } from '../http/connector.js';
 import { webhookParams } from '../http/params.js';
+import { verifyVonageSignature, type VonageSignatureMethod } from './signature.js';
 import { readReceipt, readSubmitAnswer } from './wire.js';
 
-export interface VonageSettings {
-  readonly name: string;
+export interface VonageSettings extends HttpConnectionSettings {
   readonly apiKey: string;
   readonly apiSecret: string;
   /** The signature secret and method of signed webhooks; null accepts unsigned receipts. */
@@ -15,9 +14,6 @@ export interface VonageSettings {
   readonly baseUrl: string;
   /** Where Vonage sends delivery receipts: this server's public webhook URL for the connection. */
   readonly callback: string;
-  readonly tps: number;
-  readonly window: number;
-  readonly timeoutMs: number;
 }
 
 const REFUSALS = {
@@ -27,61 +23,44 @@ const REFUSALS = {
 } as const;
 
 /** Vonage's SMS API (/sms/json) and its delivery receipts, signed when the account signs them. */
-export class VonageConnector implements Connector {
+export class VonageConnector extends HttpConnector {
   readonly provider = 'vonage';
-  readonly name: string;
-  readonly tps: number;
-  readonly window: number;
-  readonly ready = true;
-  readonly capabilities = { receipts: true, unicode: true, maxParts: 10 };
-  readonly webhooks = (request: WebhookRequest): WebhookReading => this.#readReceipt(request);
 
   constructor(
     private readonly settings: VonageSettings,
-    private readonly clock: Clock,
+    clock: Clock,
   ) {
-    this.name = settings.name;
-    this.tps = settings.tps;
-    this.window = settings.window;
+    super(settings, clock);
   }
 
-  async start(_context: ConnectorContext): Promise<void> {}
-  async stop(): Promise<void> {}
-
-  async send(message: OutboundMessage): Promise<SubmitResult> {
+  protected submitRequest(message: OutboundMessage): HttpSubmit {
     const s = this.settings;
-    const outcome = await httpRequest(
-      `${s.baseUrl}/sms/json`,
-      {
-        method: 'POST',
-        headers: {
-          authorization: `Basic ${Buffer.from(`${s.apiKey}:${s.apiSecret}`).toString('base64')}`,
-          'content-type': 'application/json',
-          accept: 'application/json',
-        },
-        body: JSON.stringify({
-          from: message.from.replace(/^\+/, ''),
-          to: message.to.slice(1),
-          text: message.text,
-          type: message.encoding === 'UCS-2' ? 'unicode' : 'text',
-          'status-report-req': true,
-          callback: s.callback,
-          'client-ref': message.id,
-          ttl: Math.max(20_000, message.expiresAt - this.clock.now()),
-        }),
+    return {
+      url: `${s.baseUrl}/sms/json`,
+      method: 'POST',
+      headers: {
+        authorization: `Basic ${Buffer.from(`${s.apiKey}:${s.apiSecret}`).toString('base64')}`,
+        'content-type': 'application/json',
+        accept: 'application/json',
       },
-      s.timeoutMs,
-    );
-    if (outcome.kind === 'unknown') return { kind: 'unknown', reason: outcome.reason };
-    if (outcome.kind === 'not_sent') return { kind: 'refused', code: outcome.code };
-    const { status, headers, text } = outcome.response;
-    const result = readSubmitAnswer(status, text);
-    if (result.kind !== 'refused') return result;
-    const retryAfter = retryAfterMs(headers, this.clock.now());
-    return retryAfter === undefined ? result : { ...result, retryAfterMs: retryAfter };
+      body: JSON.stringify({
+        from: message.from.replace(/^\+/, ''),
+        to: message.to.slice(1),
+        text: message.text,
+        type: message.encoding === 'UCS-2' ? 'unicode' : 'text',
+        'status-report-req': true,
+        callback: s.callback,
+        'client-ref': message.id,
+        ttl: Math.max(20_000, message.expiresAt - this.clock.now()),
+      }),
+    };
   }
 
-  #readReceipt(request: WebhookRequest): WebhookReading {
+  protected readAnswer(status: number, text: string): SubmitResult {
+    return readSubmitAnswer(status, text);
+  }
+
+  protected readWebhook(request: WebhookRequest): WebhookReading {
     const params = webhookParams(request.url, request.headers['content-type'], request.body.toString('utf8'));
     const { signature } = this.settings;
     if (signature) {
