@@ -1,17 +1,20 @@
 import { Type, type Static } from 'typebox';
 import { CANONICAL_ERRORS, type CanonicalCode } from '../../core/catalogue/canonical.js';
 import type { ProviderCodeTable } from '../../core/catalogue/types.js';
+import { httpConnection, httpConnectionFields, webhookUrl } from '../http/settings.js';
 import type { ProviderPlugin } from '../plugin.js';
 import { GenericHttpConnector, OUTCOMES } from './connector.js';
 import { unknownPlaceholders } from './template.js';
+
+/** Defaults for this provider's connections. */
+const DEFAULTS = { tps: 10, window: 10 };
 
 const Canonical = Type.Union(CANONICAL_ERRORS.map((e) => Type.Literal(e.code)) as unknown as [ReturnType<typeof Type.Literal>]);
 const Pattern = Type.String({ minLength: 1, description: 'a regular expression, matched against the answer body' });
 
 const Settings = Type.Object(
   {
-    name: Type.String({ minLength: 1 }),
-    provider: Type.Literal('generic-http'),
+    ...httpConnectionFields('generic-http', DEFAULTS),
     request: Type.Object(
       {
         method: Type.Optional(Type.Union([Type.Literal('GET'), Type.Literal('POST'), Type.Literal('PUT')])),
@@ -54,9 +57,6 @@ const Settings = Type.Object(
         { additionalProperties: false },
       ),
     ),
-    tps: Type.Optional(Type.Number({ exclusiveMinimum: 0, description: 'default 10' })),
-    window: Type.Optional(Type.Integer({ minimum: 1, description: 'default 10' })),
-    timeout_ms: Type.Optional(Type.Integer({ minimum: 100, description: 'default 10000' })),
   },
   { additionalProperties: false },
 );
@@ -84,10 +84,10 @@ export const genericHttpPlugin: ProviderPlugin = {
     const unknown = unknownPlaceholders([s.request.url, s.request.body ?? '', ...Object.values(s.request.headers ?? {})].join('\n'));
     if (unknown.length > 0) throw new Error(`unknown template values: ${unknown.join(', ')}`);
     const id = s.response?.message_id;
-    const callback = `${publicUrl}/v1/providers/generic-http/${encodeURIComponent(s.name)}/receipts`;
+    const callback = webhookUrl(publicUrl, 'generic-http', s.name);
     return new GenericHttpConnector(
       {
-        name: s.name,
+        ...httpConnection(s, DEFAULTS),
         request: { method: s.request.method ?? 'POST', url: s.request.url, headers: s.request.headers ?? {}, body: s.request.body },
         response: {
           success: regex(s.response?.success, 'response.success'),
@@ -97,9 +97,6 @@ export const genericHttpPlugin: ProviderPlugin = {
         },
         receipts: s.receipts && { id: s.receipts.id, status: s.receipts.status, token: s.receipts.token },
         callbackUrl: s.receipts?.token ? `${callback}?token=${encodeURIComponent(s.receipts.token)}` : callback,
-        tps: s.tps ?? 10,
-        window: s.window ?? 10,
-        timeoutMs: s.timeout_ms ?? 10_000,
       },
       clock,
     );

@@ -1,18 +1,18 @@
 import { Type, type Static } from 'typebox';
+import { httpConnection, httpConnectionFields, webhookUrl } from '../http/settings.js';
 import type { ProviderPlugin } from '../plugin.js';
 import { TwilioConnector } from './connector.js';
 
+/** Defaults for this provider's connections. */
+const DEFAULTS = { tps: 10, window: 20 };
+
 const Settings = Type.Object(
   {
-    name: Type.String({ minLength: 1 }),
-    provider: Type.Literal('twilio'),
+    ...httpConnectionFields('twilio', DEFAULTS),
     account_sid: Type.String({ pattern: '^AC[0-9a-fA-F]{32}$' }),
     auth_token: Type.String({ minLength: 1 }),
     messaging_service_sid: Type.Optional(Type.String({ pattern: '^MG[0-9a-fA-F]{32}$' })),
     base_url: Type.Optional(Type.String({ description: 'default https://api.twilio.com' })),
-    tps: Type.Optional(Type.Number({ exclusiveMinimum: 0, description: 'default 10' })),
-    window: Type.Optional(Type.Integer({ minimum: 1, description: 'requests in flight, default 20' })),
-    timeout_ms: Type.Optional(Type.Integer({ minimum: 100, description: 'default 10000' })),
   },
   { additionalProperties: false },
 );
@@ -24,15 +24,12 @@ export const twilioPlugin: ProviderPlugin = {
     const s = raw as Static<typeof Settings>;
     return new TwilioConnector(
       {
-        name: s.name,
+        ...httpConnection(s, DEFAULTS),
         accountSid: s.account_sid,
         authToken: s.auth_token,
         messagingServiceSid: s.messaging_service_sid,
         baseUrl: (s.base_url ?? 'https://api.twilio.com').replace(/\/+$/, ''),
-        statusCallback: `${publicUrl}/v1/providers/twilio/${encodeURIComponent(s.name)}/receipts`,
-        tps: s.tps ?? 10,
-        window: s.window ?? 20,
-        timeoutMs: s.timeout_ms ?? 10_000,
+        statusCallback: webhookUrl(publicUrl, 'twilio', s.name),
       },
       clock,
     );

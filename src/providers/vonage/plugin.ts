@@ -1,11 +1,14 @@
 import { Type, type Static } from 'typebox';
+import { httpConnection, httpConnectionFields, webhookUrl } from '../http/settings.js';
 import type { ProviderPlugin } from '../plugin.js';
 import { VonageConnector } from './connector.js';
 
+/** Defaults for this provider's connections. */
+const DEFAULTS = { tps: 30, window: 20 };
+
 const Settings = Type.Object(
   {
-    name: Type.String({ minLength: 1 }),
-    provider: Type.Literal('vonage'),
+    ...httpConnectionFields('vonage', DEFAULTS),
     api_key: Type.String({ minLength: 1 }),
     api_secret: Type.String({ minLength: 1 }),
     signature_secret: Type.Optional(Type.String({ minLength: 1, description: 'verifies signed delivery receipts' })),
@@ -14,9 +17,6 @@ const Settings = Type.Object(
     ),
     accept_unsigned_receipts: Type.Optional(Type.Boolean({ description: 'take receipts without a signature secret (default false)' })),
     base_url: Type.Optional(Type.String({ description: 'default https://rest.nexmo.com' })),
-    tps: Type.Optional(Type.Number({ exclusiveMinimum: 0, description: 'default 30' })),
-    window: Type.Optional(Type.Integer({ minimum: 1, description: 'requests in flight, default 20' })),
-    timeout_ms: Type.Optional(Type.Integer({ minimum: 100, description: 'default 10000' })),
   },
   { additionalProperties: false },
 );
@@ -31,15 +31,12 @@ export const vonagePlugin: ProviderPlugin = {
     }
     return new VonageConnector(
       {
-        name: s.name,
+        ...httpConnection(s, DEFAULTS),
         apiKey: s.api_key,
         apiSecret: s.api_secret,
         signature: s.signature_secret ? { secret: s.signature_secret, method: s.signature_method ?? 'md5hash' } : null,
         baseUrl: (s.base_url ?? 'https://rest.nexmo.com').replace(/\/+$/, ''),
-        callback: `${publicUrl}/v1/providers/vonage/${encodeURIComponent(s.name)}/receipts`,
-        tps: s.tps ?? 30,
-        window: s.window ?? 20,
-        timeoutMs: s.timeout_ms ?? 10_000,
+        callback: webhookUrl(publicUrl, 'vonage', s.name),
       },
       clock,
     );
