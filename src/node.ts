@@ -126,6 +126,7 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
 
   for (const connector of connectors) {
     const connection = connector.name;
+    metrics.connection(connection, connector.ready);
     const variants = connector.capabilities.idVariants;
     await connector.start({
       receipt: (report) => receipts.ingest(connection, report, variants).catch((err: unknown) => log.error({ err, connection }, 'receipt failed')),
@@ -135,6 +136,7 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
           (err: unknown) => log.error({ err, connection }, 'inbound message failed'),
         ),
       status: ({ state, reason }) => {
+        metrics.connection(connection, state === 'up');
         const why = reason && catalogue.explain(reason.provider, reason.code, reason.context);
         const detail = why && { code: reason.code, meaning: why.provider_message, canonical: why.canonical?.code, resolution: why.canonical?.resolution };
         if (state === 'up') log.info({ connection }, 'connection up');

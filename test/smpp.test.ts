@@ -121,6 +121,8 @@ describe('SMPP connector against the SMSC simulator', () => {
     smsc.dropAll();
     await eventually(async () => (smsc.sessions > 0 ? true : undefined));
     await api.until(await api.send('+447700900000', 'after the drop'), 'delivered');
+    const metrics = (await node.api.inject({ method: 'GET', url: '/metrics' })).body;
+    assert.match(metrics, /switchboard_connection_up\{connection="carrier"\} 1/);
   });
 });
 

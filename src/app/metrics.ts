@@ -5,4 +5,6 @@ export interface Metrics {
   accepted(count: number, seconds: number): void;
   dispatched(connection: string, seconds: number): void;
   finished(status: MessageStatus, errorCode: string | null): void;
+  /** A connection came up or went down (an SMPP bind). */
+  connection(name: string, up: boolean): void;
 }

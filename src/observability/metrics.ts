@@ -28,6 +28,12 @@ export function prometheusMetrics(queueDepth: () => Promise<Record<string, numbe
     labelNames: ['status', 'error_code'],
     registers: [registry],
   });
+  const connectionUp = new Gauge({
+    name: 'switchboard_connection_up',
+    help: 'Whether a connection can take messages (1) or is down (0)',
+    labelNames: ['connection'],
+    registers: [registry],
+  });
   new Gauge({
     name: 'switchboard_queue_depth',
     help: 'Messages waiting to be dispatched (queued or scheduled)',
@@ -51,6 +57,9 @@ export function prometheusMetrics(queueDepth: () => Promise<Record<string, numbe
       },
       finished(status, errorCode) {
         finished.inc({ status, error_code: errorCode ?? '' });
+      },
+      connection(name, up) {
+        connectionUp.set({ connection: name }, up ? 1 : 0);
       },
     },
   };
