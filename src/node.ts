@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
@@ -5,6 +6,9 @@ import { AcceptService } from './app/accept.js';
 import { systemClock, type Clock } from './app/clock.js';
 import type { Connector } from './app/connector.js';
 import { Dispatcher } from './app/dispatcher.js';
+import { ConnectionHealth } from './app/health.js';
+import { Recovery } from './app/recovery.js';
+import { RoutingTable } from './app/routing.js';
 import { ApiKeys, DEFAULT_ACCOUNT } from './app/keys.js';
 import { InboundService } from './app/inbound.js';
 import { MessageService } from './app/messages.js';
@@ -16,10 +20,9 @@ import { buildApi } from './api/server.js';
 import { renderSendResponse } from './api/view.js';
 import type { Config } from './config/env.js';
 import { Catalogue } from './core/catalogue/catalogue.js';
-import { DEFAULT_RETRY } from './core/policies/retry.js';
 import type { Route } from './core/routing/router.js';
 import { prometheusMetrics } from './observability/metrics.js';
-import { ConfigError, defaultTopology, readTopology } from './config/file.js';
+import { ConfigError, defaultTopology, readTopology, singleRoute } from './config/file.js';
 import { PROVIDER_PLUGINS } from './providers/registry.js';
 import { PROVIDER_TABLES } from './providers/tables.js';
 import { SqliteStore } from './storage/sqlite/store.js';
@@ -78,12 +81,19 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
       }
     });
   const byName = new Map(connectors.map((c) => [c.name, c]));
-  const routes = overrides.routes ?? (overrides.connectors ? [{ name: 'default', match: {}, connections: [connectors[0]!.name] }] : topology.routes);
+  const health = new ConnectionHealth(clock, config.breaker, config.downGraceMs);
+  for (const connector of connectors) health.add(connector);
+  const fileRoutes = overrides.routes ?? (overrides.connectors ? [singleRoute(connectors[0]!.name)] : topology.routes);
+  // A table changed through the API stays in force over restarts, until the file's own table changes.
+  const fileHash = createHash('sha256').update(JSON.stringify(fileRoutes)).digest('hex');
+  const saved = await store.loadRoutes();
+  const routing = new RoutingTable(saved?.fileHash === fileHash ? saved.routes : fileRoutes, store, fileHash, clock);
+  const recovery = new Recovery(catalogue, config.retry, health.available, Math.random);
 
   // Status changes are background work: a few milliseconds of wait let many share one commit.
   const writer = new TransitionWriter(store, metrics, 4);
-  const receipts = new ReceiptIngest(store, catalogue, writer, clock);
-  const dispatcher = new Dispatcher({
+  const receipts = new ReceiptIngest(store, catalogue, writer, clock, recovery, (connection) => dispatcher.wake([connection]));
+  const dispatcher: Dispatcher = new Dispatcher({
     store,
     catalogue,
     clock,
@@ -91,18 +101,20 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
     receipts,
     metrics,
     connectors: byName,
+    health,
+    recovery,
     owner: config.nodeId,
-    retry: DEFAULT_RETRY,
     leaseMs: config.leaseMs,
     pollMs: 250,
-    random: Math.random,
     onError: (err, connection) => log.error({ err, connection }, 'dispatch failed'),
   });
   const accept = new AcceptService({
     store,
     clock,
     metrics,
-    routes: () => routes,
+    routes: () => routing.routes,
+    available: health.available,
+    random: Math.random,
     capabilities: (name) => byName.get(name)?.capabilities,
     render: renderSendResponse,
     onAccepted: (names) => dispatcher.wake(names),
@@ -137,6 +149,7 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
         ),
       status: ({ state, reason }) => {
         metrics.connection(connection, state === 'up');
+        health.report(connection, state === 'up');
         const why = reason && catalogue.explain(reason.provider, reason.code, reason.context);
         const detail = why && { code: reason.code, meaning: why.provider_message, canonical: why.canonical?.code, resolution: why.canonical?.resolution };
         if (state === 'up') log.info({ connection }, 'connection up');

@@ -37,7 +37,13 @@ describe('the configuration file', () => {
   test('reads connections and routes', () => {
     const t = parseTopology(GOOD, 'switchboard.yaml', PROVIDER_PLUGINS);
     assert.deepEqual(t.connections.map((c) => c.name), ['fast', 'slow']);
-    assert.deepEqual(t.routes[0], { name: 'france', match: { prefixes: ['+33'] }, connections: ['slow'] });
+    assert.deepEqual(t.routes[0], {
+      name: 'france',
+      match: { prefixes: ['+33'] },
+      strategy: 'priority',
+      resendUnknown: false,
+      connections: [{ connection: 'slow', priority: 1, weight: 1, price: null }],
+    });
   });
 
   test('names the line of every problem', () => {

@@ -37,6 +37,8 @@ export async function testNode(overrides: NodeOverrides & { dir?: string; env?: 
     SWITCHBOARD_DATA_DIR: dir,
     SWITCHBOARD_SANDBOX_RECEIPT_DELAY_MS: '20',
     SWITCHBOARD_SQLITE_SYNC: 'normal',
+    // Retries back off from 20 ms, so that a test sees all of them.
+    SWITCHBOARD_RETRY_BASE_MS: '20',
     LOG_LEVEL: 'silent',
     ...overrides.env,
   });

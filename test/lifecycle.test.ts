@@ -59,10 +59,21 @@ describe('message lifecycle through the sandbox', () => {
     assert.equal(m.provider_message_id, receipt.payload['message-id']);
   });
 
-  test('absent subscriber is a temporary error', async () => {
+  test('absent subscriber is a temporary error: sent again with backoff until the retries are spent', async () => {
     const m = await until(await send({ to: '+447700900002' }), 'undelivered');
     assert.equal(m.error.code, 'absent_subscriber');
     assert.equal(m.error.permanent, false);
+    assert.equal(m.attempts, 5);
+    const retries = m.events.filter((e: { type: string }) => e.type === 'retry_scheduled');
+    assert.equal(retries.length, 4);
+    assert.ok(retries.every((e: { status: string; error: { code: string } }) => e.status === 'queued' && e.error.code === 'absent_subscriber'));
+    assert.equal(m.events.at(-1).detail.why, 'gave up after 5 attempts');
+  });
+
+  test('a permanent failure in a receipt is never retried', async () => {
+    const m = await until(await send({ to: '+447700900001' }), 'undelivered');
+    assert.equal(m.attempts, 1);
+    assert.equal(m.events.filter((e: { type: string }) => e.type === 'retry_scheduled').length, 0);
   });
 
   test('a throttled submit is retried later, then delivered', async () => {

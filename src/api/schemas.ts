@@ -16,6 +16,7 @@ export const SendBody = Type.Object(
     validity: Type.Optional(Type.Integer({ description: 'Seconds the message may take to be delivered (default 172800 = 48 h)' })),
     client_ref: Type.Optional(Type.String({ maxLength: 256, description: 'Your own reference, returned with the message' })),
     callback_url: Type.Optional(Type.String({ description: 'URL to receive this message\'s status events' })),
+    type: Type.Optional(Type.String({ pattern: '^[a-z0-9_-]{1,32}$', description: 'What kind of message it is ("transactional", "marketing", "otp"...): routes may match on it' })),
   },
   { additionalProperties: false },
 );

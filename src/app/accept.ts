@@ -28,6 +28,8 @@ export interface SendRequest {
   readonly validity?: number;
   readonly client_ref?: string;
   readonly callback_url?: string;
+  /** What kind of message it is, for routing ("transactional", "marketing", "otp"...). */
+  readonly type?: string;
 }
 
 export interface AcceptResult {
@@ -40,6 +42,9 @@ export interface AcceptOptions {
   readonly store: Store;
   readonly clock: Clock;
   readonly routes: () => readonly Route[];
+  /** Whether a connection can take messages now (up, circuit not open); the route's first that can is used. */
+  readonly available: (connection: string) => boolean;
+  readonly random: () => number;
   readonly capabilities: (connection: string) => ConnectorCapabilities | undefined;
   /** Renders stored messages as the API shows them. */
   readonly render: (messages: readonly Message[]) => string;
@@ -156,11 +161,13 @@ export class AcceptService {
     return recipients.map((to, i) => {
       const param = multiple ? `to[${i}]` : 'to';
       const destination = parseDestination(to, param);
-      const decision = chooseRoute(routes, { to, from: request.from, accountId, country: destination.country });
+      const decision = chooseRoute(routes, { to, from: request.from, accountId, country: destination.country, type: request.type }, this.opts.random());
       if (!decision) {
         throw new SwitchboardError('no_route', `No route is configured for ${JSON.stringify(to)}.`, { param });
       }
-      const reserved = this.opts.capabilities(decision.connection)?.reservedNumbers;
+      const { reason, ...route } = decision;
+      const connection = route.chain.find(this.opts.available) ?? route.chain[0]!;
+      const reserved = this.opts.capabilities(connection)?.reservedNumbers;
       checkDestination(destination, param, { allowFixedLine: this.opts.allowFixedLine, ...(reserved && { reserved }) });
       const status = sendAt === null ? 'queued' : 'scheduled';
       return {
@@ -179,7 +186,8 @@ export class AcceptService {
         expiresAt: start + validity * 1000,
         createdAt: now,
         updatedAt: now,
-        connection: decision.connection,
+        connection,
+        route,
         attempts: 0,
         providerMessageId: null,
         dueAt: start,
@@ -188,7 +196,13 @@ export class AcceptService {
           type: status,
           status,
           error: null,
-          detail: { route: decision.route, connection: decision.connection, reason: decision.reason },
+          detail: {
+            route: route.name,
+            connection,
+            reason,
+            ...(route.chain.length > 1 && { failover: route.chain.filter((c) => c !== connection) }),
+            ...(request.type !== undefined && { type: request.type }),
+          },
           payload: null,
         },
       } satisfies NewMessage;

@@ -2,12 +2,17 @@ import type { Catalogue } from '../core/catalogue/catalogue.js';
 import { interpret, messageError } from '../core/catalogue/interpret.js';
 import { encodeText } from '../core/encoding/segments.js';
 import type { Message, MessageError, MessageEvent } from '../core/message.js';
-import { decideRetry, refusedStatus, type RetryPolicy } from '../core/policies/retry.js';
+import type { CanonicalCode } from '../core/catalogue/canonical.js';
+import { isConnectionFault } from '../core/policies/breaker.js';
+import { refusedStatus } from '../core/policies/retry.js';
+import { nextConnection } from '../core/routing/router.js';
 import type { Clock } from './clock.js';
 import type { Connector, SubmitResult } from './connector.js';
+import type { ConnectionHealth } from './health.js';
 import type { Metrics } from './metrics.js';
 import type { ReceiptIngest } from './receipts.js';
-import type { ClaimedMessage, Store, Transition } from './store.js';
+import type { Recovery } from './recovery.js';
+import type { ClaimedMessage, Store } from './store.js';
 import { Pacer, Window } from './throughput.js';
 import type { TransitionWriter } from './transitions.js';
 
@@ -19,16 +24,19 @@ export interface DispatcherOptions {
   readonly receipts: ReceiptIngest;
   readonly metrics: Metrics;
   readonly connectors: ReadonlyMap<string, Connector>;
+  readonly health: ConnectionHealth;
+  readonly recovery: Recovery;
   /** This node's name: the owner of its claims. */
   readonly owner: string;
-  readonly retry: RetryPolicy;
   /** How long a claim holds before another node (or this one, after a restart) may take it over. */
   readonly leaseMs: number;
   /** How often to look for due work without being woken (scheduled messages, expiries). */
   readonly pollMs: number;
-  readonly random: () => number;
   readonly onError: (error: unknown, connection: string) => void;
 }
+
+/** How long a connection that is down holds messages no other connection can take before looking again. */
+const HOLD_MS = 1000;
 
 function event(at: number, type: string, status: Message['status'] | null, detail: Record<string, unknown> | null, error: MessageError | null = null, payload: unknown = null): MessageEvent {
   return { at, type, status, error, detail, payload };
@@ -43,7 +51,7 @@ export class Dispatcher {
   readonly #lanes = new Map<string, Lane>();
 
   constructor(private readonly opts: DispatcherOptions) {
-    for (const connector of opts.connectors.values()) this.#lanes.set(connector.name, new Lane(connector, opts));
+    for (const connector of opts.connectors.values()) this.#lanes.set(connector.name, new Lane(connector, opts, (c) => this.wake([c])));
   }
 
   start(): void {
@@ -73,6 +81,7 @@ class Lane {
   constructor(
     private readonly connector: Connector,
     private readonly opts: DispatcherOptions,
+    private readonly wakeLane: (connection: string) => void,
   ) {
     this.#pacer = new Pacer(connector.tps, opts.clock);
     this.#window = new Window(connector.window);
@@ -124,23 +133,26 @@ class Lane {
   }
 
   async #round(): Promise<number> {
-    const { store, clock, owner, leaseMs } = this.opts;
-    // While the connection is down its messages wait, queued; only those past validity move on.
-    const ready = this.connector.ready;
+    const { store, clock, owner, leaseMs, health } = this.opts;
+    const name = this.connector.name;
+    // A connection that cannot send leaves its messages queued, hands them to another connection
+    // of their route once it is truly down, and in any case still expires them.
+    const mode = health.mode(name);
+    const sending = mode === 'send' || mode === 'probe';
     // Claim in sizeable batches: one transaction for many messages, not one each.
-    if (ready) await this.#window.whenFree(Math.ceil(this.connector.window / 2));
+    if (sending) await this.#window.whenFree(Math.ceil(this.connector.window / 2));
     if (!this.#running) return 0;
     const now = clock.now();
     const claimed = await store.claimDue({
-      connection: this.connector.name,
+      connection: name,
       now,
-      expiredOnly: !ready,
-      limit: ready ? Math.max(1, Math.min(this.#window.free, Math.ceil(this.connector.tps))) : 500,
+      mode: sending ? 'send' : mode === 'divert' ? 'hold' : 'expired',
+      limit: mode === 'probe' ? 1 : sending ? Math.max(1, Math.min(this.#window.free, Math.ceil(this.connector.tps))) : 500,
       owner,
-      leaseUntil: now + leaseMs,
+      leaseUntil: now + (mode === 'divert' ? HOLD_MS : leaseMs),
       startEvents: (m) => [
         ...(m.status === 'scheduled' ? [event(now, 'queued', 'queued', { reason: 'send_at reached' })] : []),
-        event(now, 'sending', 'sending', { connection: this.connector.name, attempt: m.attempts + 1 }),
+        event(now, 'sending', 'sending', { connection: name, attempt: m.attempts + 1 }),
       ],
     });
     const toSend: ClaimedMessage[] = [];
@@ -149,6 +161,7 @@ class Lane {
       if (message.status === 'sending' && message.claimedFrom !== 'sending') toSend.push(message);
       else settled.push(this.#settle(message, now));
     }
+    if (mode === 'probe' && toSend.length > 0) health.started(name);
     for (const message of toSend) {
       await this.#window.acquire();
       await this.#pacer.slot(message.segments); // carriers count throughput in segments
@@ -159,21 +172,39 @@ class Lane {
       this.#sends.add(send);
     }
     await Promise.all(settled);
-    return claimed.length;
+    // Held messages stay leased until the hold ends: they are not work done now.
+    return mode === 'divert' ? 0 : claimed.length;
   }
 
-  /** A claimed message that is not to be sent: expired, or left mid-send by a node that stopped. */
+  /** A claimed message that is not to be sent: expired, held by a connection that is down, or left mid-send. */
   async #settle(message: ClaimedMessage, now: number): Promise<void> {
-    const { writer, catalogue } = this.opts;
+    const { writer, catalogue, health } = this.opts;
+    const name = this.connector.name;
     if (message.claimedFrom === 'sending') {
       // The provider may or may not have it: it goes again, on the same connection.
       await writer.apply({
         messageId: message.id,
         from: ['sending'],
         to: 'queued',
-        event: event(now, 'recovered', 'queued', { reason: 'the previous send attempt was interrupted', connection: this.connector.name }),
+        event: event(now, 'recovered', 'queued', { reason: 'the previous send attempt was interrupted', connection: name }),
         dueAt: now,
       });
+      return;
+    }
+    if (message.expiresAt > now) {
+      const next = nextConnection(message.route?.chain ?? [], name, health.available, true);
+      if (!next) return; // nowhere else to go: it waits out the hold and is looked at again
+      const state = health.state(name);
+      const reason = state?.up ? `the circuit breaker of ${name} is open` : `${name} is down`;
+      const moved = await writer.apply({
+        messageId: message.id,
+        from: [message.claimedFrom],
+        to: 'queued',
+        event: event(now, 'failover', 'queued', { connection: name, to_connection: next, reason }),
+        connection: next,
+        dueAt: now,
+      });
+      if (moved) this.wakeLane(next);
       return;
     }
     const error = messageError(
@@ -218,9 +249,10 @@ class Lane {
   }
 
   async #outcome(message: Message, attempt: number, result: SubmitResult, now: number): Promise<void> {
-    const { writer, catalogue, receipts } = this.opts;
+    const { writer, catalogue, receipts, health, recovery } = this.opts;
     const connection = this.connector.name;
     if (result.kind === 'accepted') {
+      health.succeeded(connection);
       const ids = result.providerMessageIds;
       const idKey = this.connector.capabilities.idKey;
       const keys = idKey ? ids.map(idKey) : ids;
@@ -239,39 +271,39 @@ class Lane {
       return;
     }
     if (result.kind === 'unknown') {
-      // Resending could put the message twice on the handset: wait for a receipt instead.
+      health.failed(connection);
       const error = messageError(catalogue, 'provider_timeout', `No trustworthy answer from the provider: ${result.reason}`);
-      await writer.apply({
+      // Resending could put the message twice on the handset: unless its route allows it, it
+      // waits for a receipt instead.
+      const next = message.route?.resendUnknown ? nextConnection(message.route.chain, connection, health.available, false) : undefined;
+      const moved = await writer.apply({
         messageId: message.id,
         from: ['sending'],
-        to: 'sent',
-        event: event(now, 'submit_unknown', 'sent', { connection, attempt }, error, result.raw ?? null),
-        dueAt: message.expiresAt,
+        error,
+        ...(next
+          ? { to: 'queued', connection: next, dueAt: now, event: event(now, 'failover', 'queued', { connection, attempt, to_connection: next, reason: 'resend_unknown' }, error, result.raw ?? null) }
+          : { to: 'sent', dueAt: message.expiresAt, event: event(now, 'submit_unknown', 'sent', { connection, attempt }, error, result.raw ?? null) }),
       });
+      if (moved && next) this.wakeLane(next);
       return;
     }
     const { state, error } = interpret(catalogue, result.code);
     const failure = error ?? messageError(catalogue, 'unknown_error', 'The provider refused the message without an error code.', result.code);
-    const decision = decideRetry(failure, attempt, now, message.expiresAt, this.opts.retry, this.opts.random(), result.retryAfterMs);
-    const base = { connection, attempt, provider_code: result.code.code };
-    const finalState = refusedStatus(failure, state);
-    const transition: Transition = decision.retry
-      ? {
-          messageId: message.id,
-          from: ['sending'],
-          to: 'queued',
-          event: event(now, 'retry_scheduled', 'queued', { ...base, retry_at: new Date(decision.at).toISOString() }, failure, result.raw ?? null),
-          error: failure,
-          dueAt: decision.at,
-        }
-      : {
-          messageId: message.id,
-          from: ['sending'],
-          to: finalState,
-          event: event(now, 'submit_failed', finalState, { ...base, why: decision.why }, failure, result.raw ?? null),
-          error: failure,
-          dueAt: null,
-        };
-    await writer.apply(transition);
+    const def = catalogue.canonical(failure.code as CanonicalCode);
+    if (isConnectionFault(def)) health.failed(connection);
+    else if (def.type !== 'rate_limit_error') health.succeeded(connection);
+    const transition = recovery.plan({
+      message: { ...message, attempts: attempt },
+      error: failure,
+      finalState: refusedStatus(failure, state),
+      from: ['sending'],
+      now,
+      finalType: 'submit_failed',
+      detail: { connection, attempt, provider_code: result.code.code },
+      payload: result.raw ?? null,
+      ...(result.retryAfterMs !== undefined && { retryAfterMs: result.retryAfterMs }),
+    });
+    const applied = await writer.apply(transition);
+    if (applied && transition.connection) this.wakeLane(transition.connection);
   }
 }

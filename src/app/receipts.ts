@@ -1,15 +1,18 @@
 import type { Catalogue } from '../core/catalogue/catalogue.js';
 import { interpret } from '../core/catalogue/interpret.js';
-import { isFinal, statusesBefore, type MessageStatus } from '../core/lifecycle.js';
+import { isFinal, type MessageStatus } from '../core/lifecycle.js';
+import type { MessageEvent } from '../core/message.js';
 import type { Clock } from './clock.js';
 import type { ReceiptReport } from './connector.js';
-import type { ProviderIdRecord, Store } from './store.js';
+import type { Recovery } from './recovery.js';
+import type { ProviderIdRecord, Store, Transition } from './store.js';
 import type { TransitionWriter } from './transitions.js';
 
 /**
  * Turns delivery receipts into lifecycle transitions. A receipt for a provider id not recorded yet
  * (it overtook the provider's submit answer) is parked and applied when the id is recorded. A
  * message sent in parts is delivered when every part is, and fails as soon as one part fails.
+ * A failure the catalogue calls transient sends the message again, as at submit.
  */
 export class ReceiptIngest {
   /** Receipts parked and not yet applied; while none are, recording an id costs no look-up. */
@@ -22,6 +25,9 @@ export class ReceiptIngest {
     private readonly catalogue: Catalogue,
     private readonly writer: TransitionWriter,
     private readonly clock: Clock,
+    private readonly recovery: Recovery,
+    /** Called when a failed receipt put a message back in a connection's queue. */
+    private readonly requeued: (connection: string) => void,
   ) {}
 
   /**
@@ -82,14 +88,18 @@ export class ReceiptIngest {
     const target = state && isFinal(state) ? await this.#messageState(record, state) : undefined;
     const event = { at, type: 'receipt', status: target ?? null, error, detail, payload: report.raw };
     if (target) {
-      const applied = await this.writer.apply({
+      const transition: Transition = (error?.retry === 'after_delay' && (await this.#retry(record, target, event))) || {
         messageId: record.messageId,
-        from: statusesBefore(target),
+        // Its provider id is recorded with the move to sent: a message not sent (any more) is
+        // being sent again, and this receipt is of an earlier attempt.
+        from: ['sent'],
         to: target,
         event,
         error,
         dueAt: null,
-      });
+      };
+      const applied = await this.writer.apply(transition);
+      if (applied && transition.to === 'queued') this.requeued(transition.connection ?? record.connection);
       if (applied) return;
     }
     // A progress report, a part of a message not finished yet, or a late or repeated receipt:
@@ -98,6 +108,23 @@ export class ReceiptIngest {
     // message's receipt that changes nothing is a repeat.
     const repeat = target !== undefined && record.parts <= 1;
     await this.writer.note({ messageId: record.messageId, event: { ...event, type: repeat ? 'receipt_ignored' : 'receipt', status: null } });
+  }
+
+  /** A transient failure in a receipt: the message goes again, unless its retries are spent or it would expire. */
+  async #retry(record: ProviderIdRecord, target: MessageStatus, event: MessageEvent): Promise<Transition | undefined> {
+    const message = await this.store.getMessage(record.messageId);
+    if (!message || message.status !== 'sent' || message.connection !== record.connection) return undefined;
+    return this.recovery.plan({
+      message,
+      error: event.error!,
+      finalState: target,
+      from: ['sent'],
+      now: this.clock.now(),
+      at: event.at,
+      finalType: 'receipt',
+      detail: event.detail ?? {},
+      payload: event.payload,
+    });
   }
 
   /** The message's state once this part's final state is known; undefined while parts are pending. */

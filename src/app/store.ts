@@ -1,5 +1,6 @@
 import type { MessageStatus } from '../core/lifecycle.js';
 import type { Message, MessageError, MessageEvent } from '../core/message.js';
+import type { Route } from '../core/routing/router.js';
 
 /** A message to store at accept, with the event that records its first status. */
 export interface NewMessage extends Message {
@@ -118,7 +119,8 @@ export interface Store {
    * Takes up to `limit` messages of a connection that are due at `now` and leases them to
    * `owner` until `leaseUntil`: no one else claims them before. In the same transaction, those
    * ready to send (queued or scheduled, not expired) move to `sending`, with their attempt
-   * counted and the events `startEvents` gives. Returns them with their status before the claim.
+   * counted and the events `startEvents` gives (see Claim.mode). Returns them with their status
+   * before the claim.
    */
   claimDue(claim: Claim): Promise<ClaimedMessage[]>;
   /**
@@ -140,9 +142,19 @@ export interface Store {
 
   getIdempotency(accountId: string, key: string): Promise<StoredIdempotency | undefined>;
 
+  /** The routing table as last changed through the API, with the hash of the file it replaced. */
+  loadRoutes(): Promise<SavedRoutes | undefined>;
+  saveRoutes(saved: SavedRoutes): Promise<void>;
+
   insertInbound(message: InboundMessage): Promise<void>;
   /** Newest first; `before` is the page cursor (an inbound id). */
   listInbound(accountId: string, before: string | undefined, limit: number): Promise<InboundMessage[]>;
+}
+
+export interface SavedRoutes {
+  readonly fileHash: string;
+  readonly routes: readonly Route[];
+  readonly updatedAt: number;
 }
 
 export interface IdempotencyWrite {
@@ -161,8 +173,12 @@ export interface Claim {
   readonly owner: string;
   readonly leaseUntil: number;
   readonly startEvents: (message: Message) => readonly MessageEvent[];
-  /** Only messages past their validity (a connection that is down still expires its messages). */
-  readonly expiredOnly?: boolean;
+  /**
+   * `send` (default): as described on claimDue. `expired`: only messages past their validity (a
+   * connection that is down still expires its messages). `hold`: lease due messages without
+   * starting them (a connection that is down hands them to another).
+   */
+  readonly mode?: 'send' | 'expired' | 'hold';
 }
 
 export interface ClaimedMessage extends Message {

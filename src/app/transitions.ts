@@ -1,4 +1,4 @@
-import { isFinal } from '../core/lifecycle.js';
+import { canTransition, isFinal } from '../core/lifecycle.js';
 import { Batcher } from './batcher.js';
 import type { Metrics } from './metrics.js';
 import type { EventNote, Store, StoreWrite, Transition } from './store.js';
@@ -20,6 +20,8 @@ export class TransitionWriter {
   }
 
   async apply(transition: Transition): Promise<boolean> {
+    const illegal = transition.from.find((from) => !canTransition(from, transition.to));
+    if (illegal) throw new Error(`a message cannot go from ${illegal} to ${transition.to}`);
     const applied = await this.#batcher.push({ transition });
     if (applied && isFinal(transition.to)) this.metrics.finished(transition.to, transition.error?.code ?? null);
     return applied;

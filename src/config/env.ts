@@ -1,5 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { DEFAULT_BREAKER, type BreakerPolicy } from '../core/policies/breaker.js';
+import { DEFAULT_RETRY, type RetryPolicy } from '../core/policies/retry.js';
 
 /** A node's settings, read from the environment. Every one has a default that works at once. */
 export interface Config {
@@ -25,6 +27,12 @@ export interface Config {
   readonly leaseMs: number;
   /** This node's name, the owner of its dispatch claims. */
   readonly nodeId: string;
+  /** How long a connection may be down before its waiting messages fail over. */
+  readonly downGraceMs: number;
+  readonly retry: RetryPolicy;
+  readonly breaker: BreakerPolicy;
+  /** Requests per second each account may make (0: no limit), and the burst above it. */
+  readonly rateLimit: { readonly perSecond: number; readonly burst: number };
 }
 
 function flag(value: string | undefined): boolean {
@@ -43,6 +51,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = integer('PORT', env.PORT, 8080);
   const sync = env.SWITCHBOARD_SQLITE_SYNC ?? 'full';
   if (sync !== 'full' && sync !== 'normal') throw new Error('SWITCHBOARD_SQLITE_SYNC must be "full" or "normal"');
+  const rate = integer('SWITCHBOARD_RATE_LIMIT', env.SWITCHBOARD_RATE_LIMIT, 100);
   return {
     host,
     port,
@@ -57,5 +66,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sandboxTps: integer('SWITCHBOARD_SANDBOX_TPS', env.SWITCHBOARD_SANDBOX_TPS, 0) || Number.POSITIVE_INFINITY,
     leaseMs: integer('SWITCHBOARD_LEASE_MS', env.SWITCHBOARD_LEASE_MS, 30_000),
     nodeId: env.SWITCHBOARD_NODE_ID ?? `node-${process.pid}`,
+    downGraceMs: integer('SWITCHBOARD_FAILOVER_AFTER_MS', env.SWITCHBOARD_FAILOVER_AFTER_MS, 10_000),
+    retry: {
+      maxAttempts: integer('SWITCHBOARD_RETRY_MAX_ATTEMPTS', env.SWITCHBOARD_RETRY_MAX_ATTEMPTS, DEFAULT_RETRY.maxAttempts) || 1,
+      baseDelayMs: integer('SWITCHBOARD_RETRY_BASE_MS', env.SWITCHBOARD_RETRY_BASE_MS, DEFAULT_RETRY.baseDelayMs),
+      maxDelayMs: integer('SWITCHBOARD_RETRY_MAX_DELAY_MS', env.SWITCHBOARD_RETRY_MAX_DELAY_MS, DEFAULT_RETRY.maxDelayMs),
+    },
+    breaker: {
+      failures: integer('SWITCHBOARD_BREAKER_FAILURES', env.SWITCHBOARD_BREAKER_FAILURES, DEFAULT_BREAKER.failures) || 1,
+      openMs: integer('SWITCHBOARD_BREAKER_OPEN_MS', env.SWITCHBOARD_BREAKER_OPEN_MS, DEFAULT_BREAKER.openMs),
+      maxOpenMs: integer('SWITCHBOARD_BREAKER_MAX_OPEN_MS', env.SWITCHBOARD_BREAKER_MAX_OPEN_MS, DEFAULT_BREAKER.maxOpenMs),
+    },
+    rateLimit: { perSecond: rate, burst: integer('SWITCHBOARD_RATE_LIMIT_BURST', env.SWITCHBOARD_RATE_LIMIT_BURST, rate * 2) },
   };
 }

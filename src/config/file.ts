@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { Type, type TSchema } from 'typebox';
+import { Type, type Static, type TSchema } from 'typebox';
 import { Value } from 'typebox/value';
 import { LineCounter, parseDocument, type Document } from 'yaml';
-import type { Route } from '../core/routing/router.js';
+import type { Route, RouteTarget } from '../core/routing/router.js';
 import type { ProviderPlugin } from '../providers/plugin.js';
 import type { Config } from './env.js';
 
@@ -15,6 +15,47 @@ export interface Topology {
 
 const Strings = Type.Array(Type.String({ minLength: 1 }), { minItems: 1 });
 
+const Target = Type.Union([
+  Type.String({ minLength: 1 }),
+  Type.Object(
+    {
+      connection: Type.String({ minLength: 1 }),
+      priority: Type.Optional(Type.Integer({ minimum: 0, description: 'lower goes first; default 1' })),
+      weight: Type.Optional(Type.Number({ exclusiveMinimum: 0, description: 'share among the best priority (weighted strategy); default 1' })),
+      price: Type.Optional(Type.Number({ minimum: 0, description: 'price of one segment (cheapest strategy)' })),
+    },
+    { additionalProperties: false },
+  ),
+]);
+
+/** The routing table: ordered rules, the first that matches a message routes it. */
+export const RoutesSchema = Type.Array(
+  Type.Object(
+    {
+      name: Type.String({ minLength: 1 }),
+      match: Type.Optional(
+        Type.Object(
+          {
+            prefixes: Type.Optional(Type.Array(Type.String({ pattern: '^\\+[0-9]{1,15}$' }), { minItems: 1 })),
+            countries: Type.Optional(Strings),
+            senders: Type.Optional(Strings),
+            accounts: Type.Optional(Strings),
+            types: Type.Optional(Strings),
+          },
+          { additionalProperties: false },
+        ),
+      ),
+      strategy: Type.Optional(Type.Union([Type.Literal('priority'), Type.Literal('weighted'), Type.Literal('cheapest')], { description: 'default priority' })),
+      connections: Type.Array(Target, { minItems: 1 }),
+      resend_unknown: Type.Optional(Type.Boolean({ description: 'send a message whose submit outcome is unknown to the next connection (default false)' })),
+    },
+    { additionalProperties: false },
+  ),
+  { minItems: 1 },
+);
+
+type RouteInput = Static<typeof RoutesSchema>[number];
+
 const FileSchema = Type.Object(
   {
     connections: Type.Array(
@@ -25,22 +66,7 @@ const FileSchema = Type.Object(
       }),
       { minItems: 1 },
     ),
-    routes: Type.Array(
-      Type.Object(
-        {
-          name: Type.String({ minLength: 1 }),
-          match: Type.Optional(
-            Type.Object(
-              { prefixes: Type.Optional(Type.Array(Type.String({ pattern: '^\\+[0-9]{1,15}$' }), { minItems: 1 })), countries: Type.Optional(Strings), senders: Type.Optional(Strings), accounts: Type.Optional(Strings) },
-              { additionalProperties: false },
-            ),
-          ),
-          connections: Strings,
-        },
-        { additionalProperties: false },
-      ),
-      { minItems: 1 },
-    ),
+    routes: RoutesSchema,
   },
   { additionalProperties: false },
 );
@@ -101,7 +127,7 @@ export function parseTopology(text: string, file: string, plugins: ReadonlyMap<s
   const value = doc.toJS() as unknown;
   const problems = schemaProblems(FileSchema, value, []);
   if (problems.length === 0) {
-    const { connections, routes } = value as { connections: Record<string, unknown>[]; routes: Route[] };
+    const { connections, routes } = value as { connections: Record<string, unknown>[]; routes: RouteInput[] };
     const names = new Set<string>();
     connections.forEach((c, i) => {
       const plugin = plugins.get(String(c.provider));
@@ -110,18 +136,57 @@ export function parseTopology(text: string, file: string, plugins: ReadonlyMap<s
       if (names.has(String(c.name))) problems.push({ path: ['connections', i, 'name'], message: `another connection is already named ${JSON.stringify(c.name)}` });
       names.add(String(c.name));
     });
-    routes.forEach((r, i) =>
-      r.connections.forEach((name, j) => {
-        if (!names.has(name)) problems.push({ path: ['routes', i, 'connections', j], message: `no connection is named ${JSON.stringify(name)}` });
-      }),
-    );
+    problems.push(...routeNameProblems(routes, names));
   }
   if (problems.length > 0) {
     const listed = problems.map((p) => `${file}:${lineOf(doc, lines, p.path)}: ${describe(p.path)}: ${p.message}`);
     throw new ConfigError(`the configuration is not valid:\n  ${listed.join('\n  ')}`);
   }
-  const { connections, routes } = value as { connections: Record<string, unknown>[]; routes: { name: string; match?: Route['match']; connections: string[] }[] };
-  return { connections, routes: routes.map((r) => ({ name: r.name, match: r.match ?? {}, connections: r.connections })) };
+  const { connections, routes } = value as { connections: Record<string, unknown>[]; routes: RouteInput[] };
+  return { connections, routes: routes.map(toRoute) };
+}
+
+function routeNameProblems(routes: readonly RouteInput[], connections: ReadonlySet<string>): Problem[] {
+  return routes.flatMap((r, i) =>
+    r.connections.flatMap((t, j) => {
+      const name = typeof t === 'string' ? t : t.connection;
+      return connections.has(name) ? [] : [{ path: ['routes', i, 'connections', j], message: `no connection is named ${JSON.stringify(name)}` }];
+    }),
+  );
+}
+
+function toRoute(r: RouteInput): Route {
+  return {
+    name: r.name,
+    match: r.match ?? {},
+    strategy: r.strategy ?? 'priority',
+    resendUnknown: r.resend_unknown ?? false,
+    connections: r.connections.map(
+      (t): RouteTarget => (typeof t === 'string' ? { connection: t, priority: 1, weight: 1, price: null } : { connection: t.connection, priority: t.priority ?? 1, weight: t.weight ?? 1, price: t.price ?? null }),
+    ),
+  };
+}
+
+/**
+ * Checks a routing table given through the API against the connections there are. Returns the
+ * routes, or the problems with where they are (`routes[2].connections[0]`).
+ */
+export function parseRoutes(value: unknown, connections: ReadonlySet<string>): { routes: Route[] } | { problems: string[] } {
+  const problems = schemaProblems(RoutesSchema, value, ['routes']);
+  if (problems.length === 0) problems.push(...routeNameProblems(value as RouteInput[], connections));
+  if (problems.length > 0) return { problems: problems.map((p) => `${describe(p.path)}: ${p.message}`) };
+  return { routes: (value as RouteInput[]).map(toRoute) };
+}
+
+/** A routing table as the file and the API write it. */
+export function routesToJson(routes: readonly Route[]): RouteInput[] {
+  return routes.map((r) => ({
+    name: r.name,
+    ...(Object.keys(r.match).length > 0 && { match: { ...r.match } as RouteInput['match'] }),
+    strategy: r.strategy,
+    connections: r.connections.map((t) => ({ connection: t.connection, priority: t.priority, weight: t.weight, ...(t.price !== null && { price: t.price }) })),
+    resend_unknown: r.resendUnknown,
+  }));
 }
 
 export function readTopology(file: string, plugins: ReadonlyMap<string, ProviderPlugin>): Topology {
@@ -145,6 +210,11 @@ export function defaultTopology(config: Pick<Config, 'sandboxReceiptDelayMs' | '
         ...(Number.isFinite(config.sandboxTps) && { tps: config.sandboxTps }),
       },
     ],
-    routes: [{ name: 'default', match: {}, connections: ['sandbox'] }],
+    routes: [singleRoute('sandbox')],
   };
+}
+
+/** A table of one route taking every message through one connection. */
+export function singleRoute(connection: string): Route {
+  return { name: 'default', match: {}, strategy: 'priority', resendUnknown: false, connections: [{ connection, priority: 1, weight: 1, price: null }] };
 }

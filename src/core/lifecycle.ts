@@ -29,9 +29,10 @@ export const FINAL_STATUSES: ReadonlySet<MessageStatus> = new Set([
 
 const NEXT: Readonly<Record<MessageStatus, readonly MessageStatus[]>> = {
   scheduled: ['queued', 'canceled', 'expired', 'rejected'],
-  queued: ['sending', 'canceled', 'expired', 'rejected', 'failed'],
-  // A receipt may overtake the provider's submit answer, hence sending -> delivered and friends.
-  sending: ['sent', 'queued', 'delivered', 'undelivered', 'failed', 'rejected', 'expired'],
+  // queued -> queued: a connection that is down hands its waiting messages to another.
+  queued: ['sending', 'queued', 'canceled', 'expired', 'rejected', 'failed'],
+  // Back to queued for a retry, a failover, or a send interrupted by a stop.
+  sending: ['sent', 'queued', 'failed', 'rejected', 'expired'],
   // Back to queued when a failed receipt is retried.
   sent: ['delivered', 'undelivered', 'rejected', 'expired', 'failed', 'queued'],
   delivered: [],
@@ -48,9 +49,4 @@ export function isFinal(status: MessageStatus): boolean {
 
 export function canTransition(from: MessageStatus, to: MessageStatus): boolean {
   return NEXT[from].includes(to);
-}
-
-/** Statuses from which a message may move to `to`: what a guarded UPDATE may match on. */
-export function statusesBefore(to: MessageStatus): MessageStatus[] {
-  return MESSAGE_STATUSES.filter((s) => NEXT[s].includes(to));
 }

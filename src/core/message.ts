@@ -2,6 +2,7 @@ import type { CanonicalErrorDef } from './catalogue/types.js';
 import type { TextEncoding } from './encoding/segments.js';
 import type { ProviderDetails } from './errors.js';
 import type { MessageStatus } from './lifecycle.js';
+import type { MessageRoute } from './routing/router.js';
 
 /** Default validity: 48 hours, the usual platform default (seed 001's EXPIRED rows). */
 export const DEFAULT_VALIDITY_SECONDS = 48 * 3600;
@@ -40,6 +41,8 @@ export interface Message {
   readonly updatedAt: number;
   /** The connection the message goes (or went) through. */
   readonly connection: string;
+  /** The route chosen at accept, whose chain failover follows. */
+  readonly route: MessageRoute | null;
   readonly attempts: number;
   readonly providerMessageId: string | null;
 }

@@ -1,6 +1,7 @@
 import type { TextEncoding } from '../core/encoding/segments.js';
 import type { MessageStatus } from '../core/lifecycle.js';
 import type { Message, MessageError, MessageEvent } from '../core/message.js';
+import type { MessageRoute } from '../core/routing/router.js';
 
 // How domain objects map to table rows, shared by every SQL engine. Times are epoch
 // milliseconds; JSON columns hold text.
@@ -22,6 +23,7 @@ export interface MessageRow {
   created_at: number;
   updated_at: number;
   connection: string;
+  route: string | null;
   attempts: number;
   provider_message_id: string | null;
 }
@@ -61,6 +63,7 @@ export function toMessage(row: MessageRow): Message {
     createdAt: Number(row.created_at),
     updatedAt: Number(row.updated_at),
     connection: row.connection,
+    route: parseJson<MessageRoute>(row.route),
     attempts: Number(row.attempts),
     providerMessageId: row.provider_message_id,
   };

@@ -1,5 +1,6 @@
 import type { MessageStatus } from '../lifecycle.js';
 import type { MessageError } from '../message.js';
+import { nextConnection } from '../routing/router.js';
 
 /** How failed submits are tried again: exponential backoff with jitter (half fixed, half random), bounded. */
 export interface RetryPolicy {
@@ -46,4 +47,40 @@ export function decideRetry(
 export function refusedStatus(error: MessageError, providerState: MessageStatus | undefined): 'rejected' | 'failed' {
   if (providerState === 'rejected' || providerState === 'failed') return providerState;
   return error.permanent ? 'rejected' : 'failed';
+}
+
+/** What becomes of a message after a failed attempt. */
+export type FailureStep =
+  | { readonly action: 'failover'; readonly connection: string }
+  | { readonly action: 'retry'; readonly at: number }
+  | { readonly action: 'give_up'; readonly why: string };
+
+export interface FailureInput {
+  readonly error: MessageError;
+  /** Whether the catalogue says another connection may succeed where this one failed. */
+  readonly failover: boolean;
+  readonly attempts: number;
+  readonly now: number;
+  readonly expiresAt: number;
+  readonly policy: RetryPolicy;
+  readonly random: number;
+  readonly retryAfterMs?: number;
+  /** The message's connection chain, and the connection that failed. */
+  readonly chain: readonly string[];
+  readonly current: string;
+  readonly available: (connection: string) => boolean;
+}
+
+/**
+ * After a failure: a failure of the connection goes to the next available connection of the
+ * chain at once; anything else retryable waits and goes again on the same connection; the rest
+ * is final. Failover walks the chain forward only, so it ends.
+ */
+export function afterFailure(input: FailureInput): FailureStep {
+  if (input.failover && input.now < input.expiresAt) {
+    const next = nextConnection(input.chain, input.current, input.available, false);
+    if (next) return { action: 'failover', connection: next };
+  }
+  const decision = decideRetry(input.error, input.attempts, input.now, input.expiresAt, input.policy, input.random, input.retryAfterMs);
+  return decision.retry ? { action: 'retry', at: decision.at } : { action: 'give_up', why: decision.why };
 }

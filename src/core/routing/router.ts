@@ -8,14 +8,41 @@ export interface RouteMatch {
   readonly senders?: readonly string[];
   /** Account ids. */
   readonly accounts?: readonly string[];
+  /** Message types, as the send request names them ("transactional", "marketing", "otp"...). */
+  readonly types?: readonly string[];
 }
 
-/** One rule of the ordered routing table: what it matches, and the connections it sends through. */
+/** One connection a route may use. */
+export interface RouteTarget {
+  readonly connection: string;
+  /** Lower goes first. Default 1. */
+  readonly priority: number;
+  /** Share of traffic among the targets of the best priority, for the weighted strategy. Default 1. */
+  readonly weight: number;
+  /** Price of one segment, for the cheapest strategy; unpriced targets come last. */
+  readonly price: number | null;
+}
+
+/**
+ * How a route orders its connections: the first is the one tried, the others are where the
+ * message fails over to.
+ * - `priority`: by priority, then as listed;
+ * - `weighted`: one of the best priority drawn by weight, then the others by priority;
+ * - `cheapest`: by price per segment, then by priority.
+ */
+export type RouteStrategy = 'priority' | 'weighted' | 'cheapest';
+
+/** One rule of the ordered routing table. */
 export interface Route {
   readonly name: string;
   readonly match: RouteMatch;
-  /** Connection names, in order of preference. */
-  readonly connections: readonly string[];
+  readonly strategy: RouteStrategy;
+  readonly connections: readonly RouteTarget[];
+  /**
+   * Whether a message whose submit outcome is unknown (the provider may have it) may go to the
+   * next connection. Off by default: it could reach the handset twice.
+   */
+  readonly resendUnknown: boolean;
 }
 
 export interface RoutingInput {
@@ -23,22 +50,32 @@ export interface RoutingInput {
   readonly from: string;
   readonly accountId: string;
   readonly country: string | undefined;
+  readonly type: string | undefined;
 }
 
-/** The route chosen for a message, and why: it goes on the message's events. */
-export interface RouteDecision {
-  readonly route: string;
-  readonly connection: string;
+/** The route chosen for a message: kept with it, so failover follows the same chain. */
+export interface MessageRoute {
+  readonly name: string;
+  /** Connection names, in the order they are tried. */
+  readonly chain: readonly string[];
+  readonly resendUnknown: boolean;
+}
+
+/** The route chosen and why: it goes on the message's events. */
+export interface RouteDecision extends MessageRoute {
   readonly reason: string;
 }
 
-function describe(match: RouteMatch): string {
+function describe(route: Route): string {
+  const { match } = route;
   const parts: string[] = [];
   if (match.prefixes) parts.push(`prefix in ${match.prefixes.join(', ')}`);
   if (match.countries) parts.push(`country in ${match.countries.join(', ')}`);
   if (match.senders) parts.push(`sender in ${match.senders.join(', ')}`);
   if (match.accounts) parts.push(`account in ${match.accounts.join(', ')}`);
-  return parts.length > 0 ? parts.join(' and ') : 'matches every message';
+  if (match.types) parts.push(`type in ${match.types.join(', ')}`);
+  const matched = parts.length > 0 ? parts.join(' and ') : 'matches every message';
+  return `route "${route.name}": ${matched}; ${route.strategy}`;
 }
 
 function matches(match: RouteMatch, input: RoutingInput): boolean {
@@ -46,14 +83,52 @@ function matches(match: RouteMatch, input: RoutingInput): boolean {
   if (match.countries && (!input.country || !match.countries.includes(input.country))) return false;
   if (match.senders && !match.senders.includes(input.from)) return false;
   if (match.accounts && !match.accounts.includes(input.accountId)) return false;
+  if (match.types && (!input.type || !match.types.includes(input.type))) return false;
   return true;
 }
 
+const byPriority = (a: RouteTarget, b: RouteTarget): number => a.priority - b.priority;
+const byPrice = (a: RouteTarget, b: RouteTarget): number => (a.price ?? Infinity) - (b.price ?? Infinity) || byPriority(a, b);
+
+/** A route's connections in the order they are tried; `random` is in [0, 1). */
+export function orderTargets(route: Route, random: number): RouteTarget[] {
+  if (route.strategy === 'cheapest') return [...route.connections].sort(byPrice);
+  const ordered = [...route.connections].sort(byPriority); // stable: ties keep their listed order
+  if (route.strategy === 'priority' || ordered.length < 2) return ordered;
+  const best = ordered.filter((t) => t.priority === ordered[0]!.priority);
+  let draw = random * best.reduce((sum, t) => sum + t.weight, 0);
+  const first = best.find((t) => (draw -= t.weight) < 0) ?? best[best.length - 1]!;
+  return [first, ...ordered.filter((t) => t !== first)];
+}
+
 /** The first route of the ordered table that matches, or undefined when none does. */
-export function chooseRoute(routes: readonly Route[], input: RoutingInput): RouteDecision | undefined {
+export function chooseRoute(routes: readonly Route[], input: RoutingInput, random: number): RouteDecision | undefined {
   for (const route of routes) {
-    if (!matches(route.match, input) || route.connections.length === 0) continue;
-    return { route: route.name, connection: route.connections[0]!, reason: `route "${route.name}": ${describe(route.match)}` };
+    if (route.connections.length === 0 || !matches(route.match, input)) continue;
+    return {
+      name: route.name,
+      chain: orderTargets(route, random).map((t) => t.connection),
+      resendUnknown: route.resendUnknown,
+      reason: describe(route),
+    };
   }
   return undefined;
+}
+
+/**
+ * The connection a message moves to from `current`: the next available one of its chain.
+ * With `wrap`, connections before `current` count too (a connection that is down sends its
+ * waiting messages back to one that recovered); without it the chain is only walked forward,
+ * so failures can never bounce a message between two connections forever.
+ */
+export function nextConnection(
+  chain: readonly string[],
+  current: string,
+  available: (connection: string) => boolean,
+  wrap: boolean,
+): string | undefined {
+  const at = chain.indexOf(current);
+  const after = chain.slice(at + 1);
+  const candidates = wrap && at >= 0 ? [...after, ...chain.slice(0, at)] : after;
+  return candidates.find((c) => c !== current && available(c));
 }

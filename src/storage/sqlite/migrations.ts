@@ -108,4 +108,20 @@ CREATE TABLE inbound_messages (
 CREATE INDEX inbound_account_id ON inbound_messages (account_id, id);
 `,
   },
+  {
+    id: 3,
+    name: 'routing',
+    sql: `
+-- The route chosen at accept (name and connection chain, JSON): failover follows it.
+ALTER TABLE messages ADD COLUMN route TEXT;
+
+-- The routing table and connections as changed through the API, over the file they came from.
+CREATE TABLE topology (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  file_hash TEXT NOT NULL,
+  topology TEXT NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+`,
+  },
 ];

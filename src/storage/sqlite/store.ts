@@ -11,6 +11,7 @@ import type {
   NewMessage,
   ParkedReceipt,
   ProviderIdRecord,
+  SavedRoutes,
   Store,
   StoredIdempotency,
   StoreWrite,
@@ -18,6 +19,7 @@ import type {
 } from '../../app/store.js';
 import type { MessageStatus } from '../../core/lifecycle.js';
 import type { Message, MessageEvent } from '../../core/message.js';
+import type { Route } from '../../core/routing/router.js';
 import { eventValues, json, parseJson, toEvent, toMessage, type EventRow, type MessageRow } from '../rows.js';
 import { MIGRATIONS } from './migrations.js';
 
@@ -32,7 +34,7 @@ export interface SqliteOptions {
 }
 
 const MESSAGE_COLUMNS = `id, account_id, "to", "from", text, encoding, segments, status, error_code, error, client_ref,
-  callback_url, send_at, expires_at, created_at, updated_at, connection, attempts, provider_message_id, due_at, lease_owner`;
+  callback_url, send_at, expires_at, created_at, updated_at, connection, attempts, provider_message_id, due_at, lease_owner, route`;
 
 /**
  * The Store on an embedded SQLite file (WAL mode). better-sqlite3 is synchronous and a node owns
@@ -95,7 +97,7 @@ export class SqliteStore implements Store {
   }
 
   async insertMessages(messages: readonly NewMessage[], idempotency: readonly IdempotencyWrite[] = []): Promise<void> {
-    const insertMessage = this.#sql(`INSERT INTO messages (${MESSAGE_COLUMNS}) VALUES (${Array(21).fill('?').join(', ')})`);
+    const insertMessage = this.#sql(`INSERT INTO messages (${MESSAGE_COLUMNS}) VALUES (${Array(22).fill('?').join(', ')})`);
     const insertIdempotency = this.#sql(
       'INSERT INTO idempotency_keys (account_id, key, request_hash, status_code, response, created_at) VALUES (?, ?, ?, ?, ?, ?)',
     );
@@ -103,7 +105,7 @@ export class SqliteStore implements Store {
       for (const m of messages) {
         insertMessage.run(
           m.id, m.accountId, m.to, m.from, m.text, m.encoding, m.segments, m.status, m.error?.code ?? null, json(m.error), m.clientRef,
-          m.callbackUrl, m.sendAt, m.expiresAt, m.createdAt, m.updatedAt, m.connection, m.attempts, m.providerMessageId, m.dueAt, null,
+          m.callbackUrl, m.sendAt, m.expiresAt, m.createdAt, m.updatedAt, m.connection, m.attempts, m.providerMessageId, m.dueAt, null, json(m.route),
         );
         this.#insertEvent(m.id, m.firstEvent);
       }
@@ -191,7 +193,8 @@ export class SqliteStore implements Store {
   async claimDue(claim: Claim): Promise<ClaimedMessage[]> {
     const { connection, now, limit, owner, leaseUntil } = claim;
     return this.#db.transaction(() => {
-      const expired = claim.expiredOnly ? ' AND expires_at <= @now' : '';
+      const mode = claim.mode ?? 'send';
+      const expired = mode === 'expired' ? ' AND expires_at <= @now' : '';
       const picked = this.#sql(`SELECT id, status FROM messages WHERE connection = @connection AND due_at <= @now${expired} ORDER BY due_at LIMIT @limit`).all({
         connection,
         now,
@@ -205,11 +208,11 @@ export class SqliteStore implements Store {
       // One statement leases them all and starts those ready to send.
       const rows = this.#sql(
         `UPDATE messages SET lease_owner = @owner, due_at = @leaseUntil,
-           attempts = attempts + (CASE WHEN status IN ('queued', 'scheduled') AND expires_at > @now THEN 1 ELSE 0 END),
-           updated_at = CASE WHEN status IN ('queued', 'scheduled') AND expires_at > @now THEN @now ELSE updated_at END,
-           status = CASE WHEN status IN ('queued', 'scheduled') AND expires_at > @now THEN 'sending' ELSE status END
+           attempts = attempts + (CASE WHEN @send AND status IN ('queued', 'scheduled') AND expires_at > @now THEN 1 ELSE 0 END),
+           updated_at = CASE WHEN @send AND status IN ('queued', 'scheduled') AND expires_at > @now THEN @now ELSE updated_at END,
+           status = CASE WHEN @send AND status IN ('queued', 'scheduled') AND expires_at > @now THEN 'sending' ELSE status END
          WHERE id IN (SELECT value FROM json_each(@ids)) RETURNING *`,
-      ).all({ owner, leaseUntil, now, ids: JSON.stringify(picked.map((r) => r.id)) }) as MessageRow[];
+      ).all({ owner, leaseUntil, now, send: mode === 'send' ? 1 : 0, ids: JSON.stringify(picked.map((r) => r.id)) }) as MessageRow[];
       return rows.map((row): ClaimedMessage => {
         const message = toMessage(row);
         const claimedFrom = before.get(message.id)!;
@@ -279,6 +282,18 @@ export class SqliteStore implements Store {
       | { request_hash: string; status_code: number; response: string }
       | undefined;
     return row && { requestHash: row.request_hash, statusCode: row.status_code, response: row.response };
+  }
+
+  async loadRoutes(): Promise<SavedRoutes | undefined> {
+    const row = this.#sql('SELECT file_hash, topology, updated_at FROM topology WHERE id = 1').get() as { file_hash: string; topology: string; updated_at: number } | undefined;
+    return row && { fileHash: row.file_hash, routes: (JSON.parse(row.topology) as { routes: Route[] }).routes, updatedAt: Number(row.updated_at) };
+  }
+
+  async saveRoutes(saved: SavedRoutes): Promise<void> {
+    this.#sql(
+      `INSERT INTO topology (id, file_hash, topology, updated_at) VALUES (1, ?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET file_hash = excluded.file_hash, topology = excluded.topology, updated_at = excluded.updated_at`,
+    ).run(saved.fileHash, JSON.stringify({ routes: saved.routes }), saved.updatedAt);
   }
 
   async insertInbound(m: InboundMessage): Promise<void> {
