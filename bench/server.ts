@@ -28,7 +28,8 @@ export async function startServer(env: Record<string, string> = {}): Promise<Ben
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'switchboard-bench-'));
   const child = spawn(process.execPath, [MAIN], {
-    env: { ...process.env, SWITCHBOARD_DATA_DIR: dir, PORT: String(port), LOG_LEVEL: 'warn', ...env },
+    // The benchmark is one client pushing as hard as it can: no per-account rate limit.
+    env: { ...process.env, SWITCHBOARD_DATA_DIR: dir, PORT: String(port), LOG_LEVEL: 'warn', SWITCHBOARD_RATE_LIMIT: '0', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let out = '';

@@ -8,7 +8,8 @@ import type { Connector } from './app/connector.js';
 import { Dispatcher } from './app/dispatcher.js';
 import { ConnectionHealth } from './app/health.js';
 import { Recovery } from './app/recovery.js';
-import { RoutingTable } from './app/routing.js';
+import { AccountRateLimits } from './app/rate-limits.js';
+import { connectionViews, RoutingTable } from './app/routing.js';
 import { ApiKeys, DEFAULT_ACCOUNT } from './app/keys.js';
 import { InboundService } from './app/inbound.js';
 import { MessageService } from './app/messages.js';
@@ -130,6 +131,9 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
       messages: new MessageService(store, writer, clock),
       inbound,
       webhooks: new WebhookService(byName, receipts, inbound),
+      rateLimits: new AccountRateLimits(config.rateLimit, clock),
+      routing,
+      connections: () => connectionViews(byName.values(), health, store),
       publicUrl,
       metricsText: async () => ({ contentType: registry.contentType, body: await registry.metrics() }),
     },

@@ -10,7 +10,7 @@ const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
 
 function startServer(dir: string, port: number, env: Record<string, string> = {}): Promise<{ child: ChildProcess; output: () => string }> {
   const child = spawn(process.execPath, [MAIN], {
-    env: { ...process.env, SWITCHBOARD_DATA_DIR: dir, PORT: String(port), LOG_LEVEL: 'warn', SWITCHBOARD_LEASE_MS: '2000', ...env },
+    env: { ...process.env, SWITCHBOARD_DATA_DIR: dir, PORT: String(port), LOG_LEVEL: 'warn', SWITCHBOARD_LEASE_MS: '2000', SWITCHBOARD_RATE_LIMIT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

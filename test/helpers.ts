@@ -39,6 +39,8 @@ export async function testNode(overrides: NodeOverrides & { dir?: string; env?: 
     SWITCHBOARD_SQLITE_SYNC: 'normal',
     // Retries back off from 20 ms, so that a test sees all of them.
     SWITCHBOARD_RETRY_BASE_MS: '20',
+    // Tests send as fast as they can; the rate limit has its own test.
+    SWITCHBOARD_RATE_LIMIT: '0',
     LOG_LEVEL: 'silent',
     ...overrides.env,
   });

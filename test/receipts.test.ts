@@ -93,9 +93,9 @@ describe('delivery receipts', () => {
     const bad = await send(long);
     await until(bad, 'sent');
     const start = Number(String((await message(bad)).provider_message_id).slice(1));
-    await carrier.receipt(`M${start + 1}`, 'ABSENT_SUBSCRIBER');
+    await carrier.receipt(`M${start + 1}`, 'UNKNOWN_SUBSCRIBER');
     const m = await until(bad, 'undelivered');
-    assert.equal(m.error.code, 'absent_subscriber');
+    assert.equal(m.error.code, 'unknown_subscriber');
     assert.equal(m.events.at(-1).detail.part, 2);
   });
 });

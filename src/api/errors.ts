@@ -80,6 +80,7 @@ export function sendError(catalogue: Catalogue, request: FastifyRequest, reply: 
   const error = toSwitchboardError(raw);
   const status = catalogue.canonical(error.code).http_status;
   if (status >= 500) request.log.error({ err: raw }, 'request failed');
-  if (error.code === 'rate_limit_exceeded' && !reply.hasHeader('retry-after')) reply.header('retry-after', '1');
+  if (error.retryAfterSeconds !== undefined) reply.header('retry-after', String(error.retryAfterSeconds));
+  else if (error.code === 'rate_limit_exceeded' && !reply.hasHeader('retry-after')) reply.header('retry-after', '1');
   return reply.code(status).type('application/json').send(errorBody(catalogue, error));
 }

@@ -8,6 +8,7 @@ import { docsRoutes } from './routes/docs.js';
 import { inboundRoutes } from './routes/inbound.js';
 import { messageRoutes } from './routes/messages.js';
 import { operationRoutes } from './routes/operations.js';
+import { routingRoutes } from './routes/routing.js';
 import { WEBHOOK_PATH, webhookRoutes } from './routes/webhooks.js';
 import type { Services } from './services.js';
 
@@ -53,6 +54,7 @@ export async function buildApi(services: Services, options: ApiOptions): Promise
     const key = BEARER.exec(header)?.[1];
     if (!key) throw new SwitchboardError('invalid_api_key', 'The Authorization header must be `Bearer <key>`.');
     request.accountId = await services.keys.authenticate(key);
+    services.rateLimits.check(request.accountId);
   });
 
   await app.register(messageRoutes(services));
@@ -61,5 +63,6 @@ export async function buildApi(services: Services, options: ApiOptions): Promise
   await app.register(docsRoutes(services));
   await app.register(operationRoutes(services));
   await app.register(webhookRoutes(services));
+  await app.register(routingRoutes(services));
   return app;
 }

@@ -2,6 +2,8 @@ import type { AcceptService } from '../app/accept.js';
 import type { InboundService } from '../app/inbound.js';
 import type { ApiKeys } from '../app/keys.js';
 import type { MessageService } from '../app/messages.js';
+import type { AccountRateLimits } from '../app/rate-limits.js';
+import type { ConnectionView, RoutingTable } from '../app/routing.js';
 import type { WebhookService } from '../app/webhooks.js';
 import type { Store } from '../app/store.js';
 import type { Catalogue } from '../core/catalogue/catalogue.js';
@@ -15,6 +17,10 @@ export interface Services {
   /** How providers reach this server: the URL their signatures cover. */
   readonly publicUrl: string;
   readonly keys: ApiKeys;
+  readonly rateLimits: AccountRateLimits;
+  readonly routing: RoutingTable;
+  /** This node's connections with their live state. */
+  readonly connections: () => Promise<ConnectionView[]>;
   readonly catalogue: Catalogue;
   readonly store: Pick<Store, 'ping'>;
   /** Prometheus exposition of the node's metrics. */

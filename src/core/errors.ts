@@ -20,12 +20,15 @@ export class SwitchboardError extends Error {
   readonly code: CanonicalCode;
   readonly param: string | undefined;
   readonly provider: ProviderDetails | undefined;
+  /** For errors that pass with time (rate limits): when to try again. */
+  readonly retryAfterSeconds: number | undefined;
 
-  constructor(code: CanonicalCode, message: string, options: { param?: string; provider?: ProviderDetails } = {}) {
+  constructor(code: CanonicalCode, message: string, options: { param?: string; provider?: ProviderDetails; retryAfterSeconds?: number } = {}) {
     super(message);
     this.name = 'SwitchboardError';
     this.code = code;
     this.param = options.param;
     this.provider = options.provider;
+    this.retryAfterSeconds = options.retryAfterSeconds;
   }
 }

@@ -7,12 +7,17 @@ const REFUSED: Record<string, { status: string; text: string }> = {
   '447400000002': { status: '1', text: 'Throughput Rate Exceeded - please wait [ 1000 ] and retry' },
 };
 
+/** A number whose submit the fake takes and never answers. */
+const HANGS = '447400000009';
+
 /**
  * A local stand-in for Vonage's SMS API: /sms/json with Basic auth, one messages[] entry per part,
  * refusals as a non-zero status with error-text, then delivery receipts signed with md5hash.
  */
 export class FakeVonage {
   readonly requests: { auth: string | undefined; body: Record<string, unknown> }[] = [];
+  /** While true, every request is answered 503, as during an outage. */
+  down = false;
   readonly #server: Server;
   readonly #timers = new Set<NodeJS.Timeout>();
   url = '';
@@ -30,8 +35,13 @@ export class FakeVonage {
           res.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ type: 'https://developer.nexmo.com/api-errors#unauthorized', title: 'Unauthorized' }));
           return;
         }
+        if (this.down) {
+          res.writeHead(503, { 'content-type': 'text/html' }).end('<h1>503 Service Unavailable</h1>');
+          return;
+        }
         const body = JSON.parse(raw) as Record<string, string>;
         this.requests.push({ auth: req.headers.authorization, body });
+        if (body.to === HANGS) return; // taken, never answered: the outcome is unknown
         const refusal = REFUSED[body.to!];
         if (refusal) {
           res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ 'message-count': '1', messages: [{ status: refusal.status, 'error-text': refusal.text }] }));

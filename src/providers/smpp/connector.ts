@@ -145,7 +145,9 @@ export class SmppConnector implements Connector {
       raw.push({ command_status: resp.status, message_id: resp.body.message_id ?? null, sequence: resp.sequence });
       if (resp.status !== STATUS.ESME_ROK) {
         const throttled = resp.status === STATUS.ESME_RTHROTTLED || resp.status === STATUS.ESME_RMSGQFUL;
-        if (throttled) {
+        // Back off, twice as long each time the SMSC throttles again after a pause; the other
+        // submits of the same burst, answered alike, join the pause already taken.
+        if (throttled && this.clock.now() >= this.#pausedUntil) {
           this.#throttleMs = Math.min(30_000, Math.max(500, this.#throttleMs * 2));
           this.#pausedUntil = this.clock.now() + this.#throttleMs;
         }
