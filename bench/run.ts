@@ -1,5 +1,6 @@
 import { benchAccept } from './accept.js';
 import { startServer } from './server.js';
+import { benchThreeConnections } from './routing.js';
 import { benchEndToEnd, benchSubmitRate } from './smpp.js';
 
 // `npm run bench`: starts real server processes and drives them over HTTP from this process,
@@ -43,5 +44,15 @@ async function smppSection(): Promise<void> {
   console.log(`  20,000 messages accepted -> delivered       ${e2e.seconds.toFixed(2).padStart(7)} s  (${e2e.perSecond.toFixed(0)} messages/s end to end)`);
 }
 
+async function routingSection(): Promise<void> {
+  console.log('\nDispatch across three connections with different TPS limits (sandbox carriers, one weighted route)');
+  const r = await benchThreeConnections(10_000);
+  for (const lane of r.lanes) {
+    console.log(`  ${lane.connection.padEnd(8)} limit ${String(lane.tps).padStart(5)} TPS   ${String(lane.sent).padStart(6)} submits  ${lane.perSecond.toFixed(0).padStart(6)} submits/s while it had work`);
+  }
+  console.log(`  all      10,000 messages accepted -> delivered in ${r.seconds.toFixed(2)} s (${r.perSecond.toFixed(0)} messages/s)`);
+}
+
 await acceptSection();
 await smppSection();
+await routingSection();
