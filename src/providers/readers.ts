@@ -1,6 +1,7 @@
 import type { PayloadReader } from '../app/normalize.js';
 import { infobipReaders } from './infobip/normalize.js';
 import { smppReaders } from './smpp/normalize.js';
+import { smspartnerReaders } from './smspartner/normalize.js';
 import { telnyxReaders } from './telnyx/normalize.js';
 import { twilioReaders } from './twilio/normalize.js';
 import { vonageReaders } from './vonage/normalize.js';
@@ -12,4 +13,5 @@ export const PAYLOAD_READERS: Readonly<Record<string, Readonly<Record<string, Pa
   telnyx: telnyxReaders,
   vonage: vonageReaders,
   infobip: infobipReaders,
+  smspartner: smspartnerReaders,
 };

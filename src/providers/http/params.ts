@@ -28,3 +28,10 @@ function flatten(value: Record<string, unknown>, prefix: string, into: Record<st
     else into[name] = String(v);
   }
 }
+
+/** For providers that do not sign their callbacks: the URL they call must carry the connection's secret token. */
+export function requireToken(url: string, token: string): void {
+  if (new URL(url).searchParams.get('token') !== token) {
+    throw new SwitchboardError('invalid_signature', 'The callback does not carry the token of this connection’s callback URL.');
+  }
+}

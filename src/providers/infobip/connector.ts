@@ -1,7 +1,7 @@
 import type { Clock } from '../../app/clock.js';
 import type { OutboundMessage, SubmitResult, WebhookReading, WebhookRequest } from '../../app/connector.js';
-import { SwitchboardError } from '../../core/errors.js';
 import { HttpConnector, type HttpConnectionSettings, type HttpSubmit } from '../http/connector.js';
+import { requireToken } from '../http/params.js';
 import { readReports, readSubmitAnswer } from './wire.js';
 
 export interface InfobipSettings extends HttpConnectionSettings {
@@ -51,9 +51,7 @@ export class InfobipConnector extends HttpConnector {
   }
 
   protected readWebhook(request: WebhookRequest): WebhookReading {
-    if (new URL(request.url).searchParams.get('token') !== this.settings.token) {
-      throw new SwitchboardError('invalid_signature', 'The delivery report does not carry the token of this connection’s notify URL.');
-    }
+    requireToken(request.url, this.settings.token);
     return { receipts: readReports(request.body.toString('utf8')), inbound: [] };
   }
 }

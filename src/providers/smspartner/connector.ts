@@ -1,0 +1,54 @@
+import type { Clock } from '../../app/clock.js';
+import type { OutboundMessage, SubmitResult, WebhookReading, WebhookRequest } from '../../app/connector.js';
+import { HttpConnector, type HttpConnectionSettings, type HttpSubmit } from '../http/connector.js';
+import { requireToken, webhookParams } from '../http/params.js';
+import { readReceipt, readSubmitAnswer } from './wire.js';
+
+export interface SmsPartnerSettings extends HttpConnectionSettings {
+  readonly apiKey: string;
+  readonly baseUrl: string;
+  /** 1 premium, 2 low cost. */
+  readonly range: 1 | 2;
+  /** Where SMSPartner reports delivery; it carries `token`, as SMSPartner does not sign reports. */
+  readonly dlrUrl: string;
+  readonly token: string;
+}
+
+/** SMSPartner's SMS API (/v1/send, JSON) and its delivery reports. */
+export class SmsPartnerConnector extends HttpConnector {
+  readonly provider = 'smspartner';
+
+  constructor(
+    private readonly settings: SmsPartnerSettings,
+    clock: Clock,
+  ) {
+    super(settings, clock);
+  }
+
+  protected submitRequest(message: OutboundMessage): HttpSubmit {
+    const s = this.settings;
+    return {
+      url: `${s.baseUrl}/v1/send`,
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify({
+        apiKey: s.apiKey,
+        phoneNumbers: message.to,
+        message: message.text,
+        sender: message.from,
+        gamme: s.range,
+        ...(message.encoding === 'UCS-2' && { isUnicode: 1 }),
+        urlDlr: s.dlrUrl,
+      }),
+    };
+  }
+
+  protected readAnswer(status: number, text: string): SubmitResult {
+    return readSubmitAnswer(status, text);
+  }
+
+  protected readWebhook(request: WebhookRequest): WebhookReading {
+    requireToken(request.url, this.settings.token);
+    return { receipts: [readReceipt(webhookParams(request.url, request.headers['content-type'], request.body.toString('utf8')))], inbound: [] };
+  }
+}
