@@ -27,13 +27,23 @@ import { ConfigError, defaultTopology, readTopology, singleRoute } from './confi
 import { PROVIDER_PLUGINS } from './providers/registry.js';
 import { PROVIDER_TABLES } from './providers/tables.js';
 import { SqliteStore } from './storage/sqlite/store.js';
+import { PostgresStore } from './storage/postgres/store.js';
+import { RedisCoordination } from './coordination/redis.js';
+import { LocalCoordination, type Coordination } from './app/coordination.js';
 
 export function databaseFile(config: Pick<Config, 'dataDir'>): string {
   return join(config.dataDir, 'switchboard.db');
 }
 
+/** PostgreSQL when SWITCHBOARD_DATABASE_URL is set (shared by every node), else the embedded SQLite file. */
 export function openStore(config: Config): Store {
+  if (config.databaseUrl) return new PostgresStore({ url: config.databaseUrl, ...(config.databaseSchema && { schema: config.databaseSchema }) });
   return new SqliteStore({ file: databaseFile(config), synchronous: config.sqliteSync });
+}
+
+/** Redis when SWITCHBOARD_REDIS_URL is set, else this node's memory. */
+function openCoordination(config: Config, clock: Clock): Coordination {
+  return config.redisUrl ? new RedisCoordination(config.redisUrl) : new LocalCoordination(clock);
 }
 
 /** A running node: its API, and what stops it cleanly. */
@@ -67,7 +77,10 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
   const created = await store.ensureAccount(DEFAULT_ACCOUNT, 'Default account', clock.now());
   const keys = new ApiKeys(store, clock);
   const firstKey = created ? await keys.create(DEFAULT_ACCOUNT) : undefined;
-  await store.releaseLeases(clock.now());
+  // Alone on its SQLite file, a node starting up knows no claim is alive: it takes them back at
+  // once. Nodes sharing a database wait for the leases of a node that died to end.
+  if (!config.databaseUrl) await store.releaseLeases(clock.now());
+  const coordination = openCoordination(config, clock);
 
   const configured = topology.connections.flatMap((c) => PROVIDER_PLUGINS.get(String(c.provider))!.tables?.(c) ?? []);
   const catalogue = new Catalogue([...PROVIDER_TABLES, ...configured], config.publicUrl);
@@ -93,7 +106,7 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
 
   // Status changes are background work: a few milliseconds of wait let many share one commit.
   const writer = new TransitionWriter(store, metrics, 4);
-  const receipts = new ReceiptIngest(store, catalogue, writer, clock, recovery, (connection) => dispatcher.wake([connection]));
+  const receipts = new ReceiptIngest(store, catalogue, writer, clock, recovery, (connection) => dispatcher.wake([connection]), config.databaseUrl !== undefined);
   const dispatcher: Dispatcher = new Dispatcher({
     store,
     catalogue,
@@ -104,6 +117,7 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
     connectors: byName,
     health,
     recovery,
+    coordination,
     owner: config.nodeId,
     leaseMs: config.leaseMs,
     pollMs: 250,
@@ -120,6 +134,7 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
     render: renderSendResponse,
     onAccepted: (names) => dispatcher.wake(names),
     allowFixedLine: config.allowFixedLine,
+    coordination,
   });
   const inbound = new InboundService(store, clock);
   const api = await buildApi(
@@ -131,7 +146,7 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
       messages: new MessageService(store, writer, clock),
       inbound,
       webhooks: new WebhookService(byName, receipts, inbound),
-      rateLimits: new AccountRateLimits(config.rateLimit, clock),
+      rateLimits: new AccountRateLimits(config.rateLimit, coordination),
       routing,
       connections: () => connectionViews(byName.values(), health, store),
       publicUrl,
@@ -173,6 +188,7 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
       await dispatcher.stop();
       for (const connector of connectors) await connector.stop();
       await writer.drain();
+      await coordination.close();
       await store.close();
     },
   };

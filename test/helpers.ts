@@ -26,6 +26,10 @@ export interface TestNode extends Node {
   close(): Promise<void>;
 }
 
+/** The PostgreSQL and Redis the shared-mode tests run against: the machine's own, as in CI. */
+export const TEST_DATABASE_URL = process.env.SWITCHBOARD_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+export const TEST_REDIS_URL = process.env.SWITCHBOARD_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
 export function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'switchboard-test-'));
 }

@@ -54,7 +54,7 @@ export async function buildApi(services: Services, options: ApiOptions): Promise
     const key = BEARER.exec(header)?.[1];
     if (!key) throw new SwitchboardError('invalid_api_key', 'The Authorization header must be `Bearer <key>`.');
     request.accountId = await services.keys.authenticate(key);
-    services.rateLimits.check(request.accountId);
+    await services.rateLimits.check(request.accountId);
   });
 
   await app.register(messageRoutes(services));

@@ -14,6 +14,7 @@ import {
 import { chooseRoute, type Route } from '../core/routing/router.js';
 import { Batcher } from './batcher.js';
 import type { Clock } from './clock.js';
+import type { Coordination } from './coordination.js';
 import type { ConnectorCapabilities } from './connector.js';
 import { newMessageId } from './ids.js';
 import type { Metrics } from './metrics.js';
@@ -52,9 +53,12 @@ export interface AcceptOptions {
   readonly onAccepted: (connections: ReadonlySet<string>) => void;
   readonly allowFixedLine: boolean;
   readonly metrics: Metrics;
+  readonly coordination: Coordination;
 }
 
 const MAX_CALLBACK_URL = 2048;
+/** Longer than any accept takes; frees the key if the node holding it dies. */
+const IDEMPOTENCY_LOCK_MS = 60_000;
 const MAX_SCHEDULE_AHEAD_MS = 365 * 24 * 3600 * 1000;
 const SCHEDULE_GRACE_MS = 60_000;
 
@@ -70,7 +74,6 @@ interface Batch {
  */
 export class AcceptService {
   readonly #writes: Batcher<Batch, void>;
-  readonly #inFlight = new Map<string, Promise<AcceptResult>>();
 
   constructor(private readonly opts: AcceptOptions) {
     this.#writes = new Batcher<Batch, void>(async (batches) => {
@@ -85,16 +88,15 @@ export class AcceptService {
 
   async accept(accountId: string, request: SendRequest, idempotencyKey?: string): Promise<AcceptResult> {
     if (idempotencyKey === undefined) return this.#accept(accountId, request);
-    const slot = `${accountId}\u0000${idempotencyKey}`;
-    if (this.#inFlight.has(slot)) {
+    // Held across nodes while the request is processed: the same key twice at once is refused.
+    const lock = `idempotency:${accountId}:${idempotencyKey}`;
+    if (!(await this.opts.coordination.lock(lock, IDEMPOTENCY_LOCK_MS))) {
       throw new SwitchboardError('idempotency_key_in_use', 'A request with this Idempotency-Key is still being processed; retry when it has finished.');
     }
-    const pending = this.#acceptOnce(accountId, request, idempotencyKey);
-    this.#inFlight.set(slot, pending);
     try {
-      return await pending;
+      return await this.#acceptOnce(accountId, request, idempotencyKey);
     } finally {
-      this.#inFlight.delete(slot);
+      await this.opts.coordination.unlock(lock);
     }
   }
 

@@ -13,7 +13,8 @@ import type { Metrics } from './metrics.js';
 import type { ReceiptIngest } from './receipts.js';
 import type { Recovery } from './recovery.js';
 import type { ClaimedMessage, Store } from './store.js';
-import { Pacer, Window } from './throughput.js';
+import type { Coordination } from './coordination.js';
+import { Window } from './throughput.js';
 import type { TransitionWriter } from './transitions.js';
 
 export interface DispatcherOptions {
@@ -25,6 +26,8 @@ export interface DispatcherOptions {
   readonly metrics: Metrics;
   readonly connectors: ReadonlyMap<string, Connector>;
   readonly health: ConnectionHealth;
+  /** Where connections' submit pace is kept: shared by every node of a deployment. */
+  readonly coordination: Coordination;
   readonly recovery: Recovery;
   /** This node's name: the owner of its claims. */
   readonly owner: string;
@@ -70,7 +73,6 @@ export class Dispatcher {
 }
 
 class Lane {
-  readonly #pacer: Pacer;
   readonly #window: Window;
   #running = false;
   #loop: Promise<void> = Promise.resolve();
@@ -83,7 +85,6 @@ class Lane {
     private readonly opts: DispatcherOptions,
     private readonly wakeLane: (connection: string) => void,
   ) {
-    this.#pacer = new Pacer(connector.tps, opts.clock);
     this.#window = new Window(connector.window);
   }
 
@@ -164,7 +165,7 @@ class Lane {
     if (mode === 'probe' && toSend.length > 0) health.started(name);
     for (const message of toSend) {
       await this.#window.acquire();
-      await this.#pacer.slot(message.segments); // carriers count throughput in segments
+      await this.#pace(message.segments);
       const send = this.#send(message, message.attempts).finally(() => {
         this.#window.release();
         this.#sends.delete(send);
@@ -174,6 +175,17 @@ class Lane {
     await Promise.all(settled);
     // Held messages stay leased until the hold ends: they are not work done now.
     return mode === 'divert' ? 0 : claimed.length;
+  }
+
+  /**
+   * Waits for the connection's next free slots, one per segment (carriers count throughput in
+   * segments). The pace is strict and, with several nodes, global: an idle spell earns no burst,
+   * so no second ever holds more than the connection's TPS.
+   */
+  async #pace(segments: number): Promise<void> {
+    if (!Number.isFinite(this.connector.tps)) return;
+    const wait = await this.opts.coordination.pace(`tps:${this.connector.name}`, (segments * 1000) / this.connector.tps);
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
   }
 
   /** A claimed message that is not to be sent: expired, held by a connection that is down, or left mid-send. */

@@ -28,6 +28,8 @@ export class ReceiptIngest {
     private readonly recovery: Recovery,
     /** Called when a failed receipt put a message back in a connection's queue. */
     private readonly requeued: (connection: string) => void,
+    /** Whether other nodes share the store: they park receipts this node cannot count. */
+    private readonly shared = false,
   ) {}
 
   /**
@@ -63,15 +65,18 @@ export class ReceiptIngest {
 
   /** Applies receipts parked for provider ids that have just been recorded. */
   async release(connection: string, keys: readonly string[], variants: (id: string) => string[] = (id) => [id]): Promise<void> {
-    this.#parked ??= await this.store.countParkedReceipts();
-    if (this.#parked === 0) return;
+    if (!this.shared) {
+      this.#parked ??= await this.store.countParkedReceipts();
+      if (this.#parked === 0) return;
+    }
     const parked = await this.store.takeParkedReceipts(connection, keys);
-    this.#parked = Math.max(0, this.#parked - parked.length);
+    if (this.#parked !== undefined) this.#parked = Math.max(0, this.#parked - parked.length);
     for (const p of parked) {
       const report = p.receipt as ReceiptReport;
       // Its copies under the other keys are spent too.
       const others = variants(report.providerMessageId).filter((k) => k !== p.providerMessageId);
-      this.#parked = Math.max(0, this.#parked - (await this.store.takeParkedReceipts(connection, others)).length);
+      const spent = (await this.store.takeParkedReceipts(connection, others)).length;
+      if (this.#parked !== undefined) this.#parked = Math.max(0, this.#parked - spent);
       const found = await this.store.findProviderId(connection, p.providerMessageId);
       if (found) await this.#apply(found, report);
     }

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { explainCommand } from './explain.js';
 import { keysCommand } from './keys.js';
+import { migrateCommand } from './migrate.js';
 import { normalizeCommand } from './normalize.js';
 import { smscSimCommand } from './smsc-sim.js';
 
@@ -8,6 +9,7 @@ const USAGE = `Usage: switchboard <command>
 
 Commands:
   keys create [--json]                           Create an API key on the default account
+  migrate                                        Bring the database to the current schema (the server also does on start)
   explain <provider> <code> [--context C] [--json]
                                                  Explain a provider's error or status code
   explain --json < lines.jsonl                   Explain {"provider","code","context"?} lines, one result per line
@@ -19,6 +21,7 @@ Commands:
 
 const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   keys: keysCommand,
+  migrate: migrateCommand,
   explain: explainCommand,
   normalize: normalizeCommand,
   'smsc-sim': smscSimCommand,

@@ -31,6 +31,10 @@ export interface Config {
   readonly downGraceMs: number;
   readonly retry: RetryPolicy;
   readonly breaker: BreakerPolicy;
+  /** Shared mode: PostgreSQL as the store (and its schema), Redis for what nodes must agree on. */
+  readonly databaseUrl: string | undefined;
+  readonly databaseSchema: string | undefined;
+  readonly redisUrl: string | undefined;
   /** Requests per second each account may make (0: no limit), and the burst above it. */
   readonly rateLimit: { readonly perSecond: number; readonly burst: number };
 }
@@ -77,6 +81,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       openMs: integer('SWITCHBOARD_BREAKER_OPEN_MS', env.SWITCHBOARD_BREAKER_OPEN_MS, DEFAULT_BREAKER.openMs),
       maxOpenMs: integer('SWITCHBOARD_BREAKER_MAX_OPEN_MS', env.SWITCHBOARD_BREAKER_MAX_OPEN_MS, DEFAULT_BREAKER.maxOpenMs),
     },
+    databaseUrl: env.SWITCHBOARD_DATABASE_URL || undefined,
+    databaseSchema: env.SWITCHBOARD_DATABASE_SCHEMA || undefined,
+    redisUrl: env.SWITCHBOARD_REDIS_URL || undefined,
     rateLimit: { perSecond: rate, burst: integer('SWITCHBOARD_RATE_LIMIT_BURST', env.SWITCHBOARD_RATE_LIMIT_BURST, rate * 2) },
   };
 }

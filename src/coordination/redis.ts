@@ -1,0 +1,70 @@
+import { Redis } from 'ioredis';
+import type { Coordination } from '../app/coordination.js';
+
+// Each script reads the time from Redis itself, so that nodes whose clocks differ still share one
+// timeline, and does its read-modify-write atomically.
+
+const NOW = "local t = redis.call('TIME') local now = t[1] * 1000 + math.floor(t[2] / 1000)";
+
+/** KEYS[1] bucket; ARGV perSecond, burst. Returns ms to wait, 0 when a token was taken. */
+const RATE = `${NOW}
+local rate, burst = tonumber(ARGV[1]), tonumber(ARGV[2])
+local v = redis.call('HMGET', KEYS[1], 'tokens', 'at')
+local tokens, at = tonumber(v[1]) or burst, tonumber(v[2]) or now
+tokens = math.min(burst, tokens + (now - at) * rate / 1000)
+local wait = 0
+if tokens >= 1 then tokens = tokens - 1 else wait = math.ceil((1 - tokens) * 1000 / rate) end
+redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', now)
+redis.call('PEXPIRE', KEYS[1], math.ceil(burst * 1000 / rate) + 1000)
+return wait`;
+
+/** KEYS[1] pace; ARGV spanMs. Returns ms until the reserved span starts. */
+const PACE = `${NOW}
+local span = tonumber(ARGV[1])
+local start = math.max(tonumber(redis.call('GET', KEYS[1]) or '0'), now)
+redis.call('SET', KEYS[1], tostring(start + span), 'PX', math.ceil(start + span - now) + 1000)
+return math.ceil(start - now)`;
+
+/** Coordination shared by every node through Redis. */
+export class RedisCoordination implements Coordination {
+  readonly #redis: Redis;
+
+  /** @param prefix keeps this deployment's keys apart from others on the same Redis. */
+  constructor(
+    url: string,
+    private readonly prefix = 'switchboard:',
+  ) {
+    this.#redis = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 3 });
+    this.#redis.defineCommand('sbRate', { numberOfKeys: 1, lua: RATE });
+    this.#redis.defineCommand('sbPace', { numberOfKeys: 1, lua: PACE });
+  }
+
+  async rate(key: string, perSecond: number, burst: number): Promise<number> {
+    return Number(await (this.#redis as unknown as Scripts).sbRate(this.prefix + key, perSecond, burst));
+  }
+
+  async pace(key: string, spanMs: number): Promise<number> {
+    return Number(await (this.#redis as unknown as Scripts).sbPace(this.prefix + key, spanMs));
+  }
+
+  async lock(key: string, ttlMs: number): Promise<boolean> {
+    return (await this.#redis.set(this.prefix + key, '1', 'PX', Math.max(1, Math.ceil(ttlMs)), 'NX')) === 'OK';
+  }
+
+  async unlock(key: string): Promise<void> {
+    await this.#redis.del(this.prefix + key);
+  }
+
+  async ping(): Promise<void> {
+    await this.#redis.ping();
+  }
+
+  async close(): Promise<void> {
+    await this.#redis.quit();
+  }
+}
+
+interface Scripts {
+  sbRate(key: string, perSecond: number, burst: number): Promise<number>;
+  sbPace(key: string, spanMs: number): Promise<number>;
+}

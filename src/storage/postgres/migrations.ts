@@ -1,0 +1,123 @@
+/**
+ * The PostgreSQL schema: the same numbered migrations as SQLite's, in PostgreSQL's dialect.
+ * Never edit a published one: add the next, to both sets. Times are epoch milliseconds (BIGINT);
+ * JSON columns hold text, as on SQLite, so that rows map the same way.
+ */
+export const MIGRATIONS: readonly { readonly id: number; readonly name: string; readonly sql: string }[] = [
+  {
+    id: 1,
+    name: 'initial',
+    sql: `
+CREATE TABLE accounts (id TEXT PRIMARY KEY, name TEXT NOT NULL, created_at BIGINT NOT NULL);
+
+CREATE TABLE api_keys (
+  id TEXT PRIMARY KEY,
+  account_id TEXT NOT NULL REFERENCES accounts(id),
+  hash TEXT NOT NULL UNIQUE,
+  prefix TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  revoked_at BIGINT
+);
+
+CREATE TABLE messages (
+  id TEXT PRIMARY KEY,
+  account_id TEXT NOT NULL,
+  "to" TEXT NOT NULL,
+  "from" TEXT NOT NULL,
+  text TEXT NOT NULL,
+  encoding TEXT NOT NULL,
+  segments INTEGER NOT NULL,
+  status TEXT NOT NULL,
+  error_code TEXT,
+  error TEXT,
+  client_ref TEXT,
+  callback_url TEXT,
+  send_at BIGINT,
+  expires_at BIGINT NOT NULL,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  connection TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  provider_message_id TEXT,
+  due_at BIGINT,
+  lease_owner TEXT
+);
+CREATE INDEX messages_account_id ON messages (account_id, id);
+CREATE INDEX messages_account_to ON messages (account_id, "to", id);
+CREATE INDEX messages_due ON messages (connection, due_at) WHERE due_at IS NOT NULL;
+
+CREATE TABLE message_events (
+  id BIGSERIAL PRIMARY KEY,
+  message_id TEXT NOT NULL,
+  at BIGINT NOT NULL,
+  type TEXT NOT NULL,
+  status TEXT,
+  error TEXT,
+  detail TEXT,
+  payload TEXT
+);
+CREATE INDEX message_events_message ON message_events (message_id, id);
+
+CREATE TABLE provider_ids (
+  connection TEXT NOT NULL,
+  provider_message_id TEXT NOT NULL,
+  message_id TEXT NOT NULL,
+  part INTEGER NOT NULL,
+  parts INTEGER NOT NULL,
+  state TEXT,
+  PRIMARY KEY (connection, provider_message_id)
+);
+CREATE INDEX provider_ids_message ON provider_ids (message_id);
+
+CREATE TABLE parked_receipts (
+  id BIGSERIAL PRIMARY KEY,
+  connection TEXT NOT NULL,
+  provider_message_id TEXT NOT NULL,
+  received_at BIGINT NOT NULL,
+  receipt TEXT NOT NULL
+);
+CREATE INDEX parked_receipts_id ON parked_receipts (connection, provider_message_id);
+
+CREATE TABLE idempotency_keys (
+  account_id TEXT NOT NULL,
+  key TEXT NOT NULL,
+  request_hash TEXT NOT NULL,
+  status_code INTEGER NOT NULL,
+  response TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  PRIMARY KEY (account_id, key)
+);
+`,
+  },
+  {
+    id: 2,
+    name: 'inbound messages',
+    sql: `
+CREATE TABLE inbound_messages (
+  id TEXT PRIMARY KEY,
+  account_id TEXT NOT NULL,
+  connection TEXT NOT NULL,
+  "from" TEXT NOT NULL,
+  "to" TEXT NOT NULL,
+  text TEXT NOT NULL,
+  received_at BIGINT NOT NULL,
+  payload TEXT
+);
+CREATE INDEX inbound_account_id ON inbound_messages (account_id, id);
+`,
+  },
+  {
+    id: 3,
+    name: 'routing',
+    sql: `
+ALTER TABLE messages ADD COLUMN route TEXT;
+
+CREATE TABLE topology (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  file_hash TEXT NOT NULL,
+  topology TEXT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+`,
+  },
+];

@@ -1,0 +1,222 @@
+import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { newMessageId } from '../src/app/ids.js';
+import type { NewMessage, Store } from '../src/app/store.js';
+import type { MessageEvent } from '../src/core/message.js';
+import { PostgresStore } from '../src/storage/postgres/store.js';
+import { SqliteStore } from '../src/storage/sqlite/store.js';
+import { TEST_DATABASE_URL, tempDir } from './helpers.js';
+
+// One storage contract, two implementations: every test here runs on SQLite and on PostgreSQL.
+
+const T0 = Date.UTC(2026, 10, 22, 10, 0, 0);
+
+const event = (at: number, type: string, status: NewMessage['status'] | null = null): MessageEvent => ({ at, type, status, error: null, detail: { n: 1 }, payload: { raw: type } });
+
+let seq = 0;
+function message(overrides: Partial<NewMessage> = {}): NewMessage {
+  const now = T0 + seq++;
+  return {
+    id: newMessageId(now),
+    accountId: 'acc',
+    to: '+447700900000',
+    from: 'Shop',
+    text: 'Hi',
+    encoding: 'GSM-7',
+    segments: 1,
+    status: 'queued',
+    error: null,
+    clientRef: null,
+    callbackUrl: null,
+    sendAt: null,
+    expiresAt: T0 + 3_600_000,
+    createdAt: now,
+    updatedAt: now,
+    connection: 'c1',
+    route: { name: 'main', chain: ['c1', 'c2'], resendUnknown: false },
+    attempts: 0,
+    providerMessageId: null,
+    dueAt: T0,
+    firstEvent: event(now, 'queued', 'queued'),
+    ...overrides,
+  };
+}
+
+const claim = (store: Store, over: Partial<Parameters<Store['claimDue']>[0]> = {}) =>
+  store.claimDue({ connection: 'c1', now: T0, limit: 100, owner: 'n1', leaseUntil: T0 + 30_000, startEvents: () => [event(T0, "sending", "sending")], ...over });
+
+const implementations: [string, () => Promise<{ store: Store; drop: () => Promise<void> }>][] = [
+  [
+    'SQLite',
+    async () => {
+      const dir = tempDir();
+      return { store: new SqliteStore({ file: join(dir, 'switchboard.db'), synchronous: 'normal' }), drop: async () => rmSync(dir, { recursive: true, force: true }) };
+    },
+  ],
+  [
+    'PostgreSQL',
+    async () => {
+      const store = new PostgresStore({ url: TEST_DATABASE_URL, schema: `test_${process.pid}_${Date.now()}` });
+      return { store, drop: () => store.dropSchema() };
+    },
+  ],
+];
+
+for (const [name, open] of implementations) {
+  describe(`the store contract on ${name}`, () => {
+    let store: Store;
+    let drop: () => Promise<void>;
+    before(async () => {
+      ({ store, drop } = await open());
+      await store.migrate();
+      await store.migrate(); // a second run finds nothing to do
+    });
+    after(async () => {
+      await drop();
+      await store.close();
+    });
+
+    test('accounts and hashed API keys', async () => {
+      assert.equal(await store.ensureAccount('acc', 'Account', T0), true);
+      assert.equal(await store.ensureAccount('acc', 'Account', T0), false);
+      await store.insertApiKey({ id: 'key1', accountId: 'acc', hash: 'h1', prefix: 'sb_', createdAt: T0 });
+      assert.deepEqual(await store.findApiKey('h1'), { id: 'key1', accountId: 'acc' });
+      assert.equal(await store.findApiKey('nope'), undefined);
+    });
+
+    test('messages are stored with their first event and idempotency answer, in one go', async () => {
+      const m = message({ sendAt: T0 + 5000, status: 'scheduled', clientRef: 'ref-1' });
+      await store.insertMessages([m], [{ accountId: 'acc', key: 'k1', requestHash: 'abc', statusCode: 202, response: '{"ok":1}', createdAt: T0 }]);
+      const { dueAt: _due, firstEvent, ...stored } = m;
+      assert.deepEqual(await store.getMessage(m.id), stored);
+      assert.deepEqual(await store.listEvents(m.id), [firstEvent]);
+      assert.deepEqual(await store.getIdempotency('acc', 'k1'), { requestHash: 'abc', statusCode: 202, response: '{"ok":1}' });
+      // A batch that fails stores nothing of itself.
+      const again = message();
+      await assert.rejects(store.insertMessages([again], [{ accountId: 'acc', key: 'k1', requestHash: 'x', statusCode: 202, response: '', createdAt: T0 }]));
+      assert.equal(await store.getMessage(again.id), undefined);
+    });
+
+    test('the message log filters and pages newest first', async () => {
+      const batch = Array.from({ length: 5 }, (_, i) => message({ accountId: 'log', to: i % 2 ? '+447700900001' : '+447700900002', status: i === 4 ? 'delivered' : 'queued' }));
+      await store.insertMessages(batch);
+      const page1 = await store.listMessages('log', {}, 3);
+      assert.deepEqual(page1.map((m) => m.id), batch.slice(2).reverse().map((m) => m.id));
+      const page2 = await store.listMessages('log', { before: page1.at(-1)!.id }, 3);
+      assert.deepEqual(page2.map((m) => m.id), [batch[1]!.id, batch[0]!.id]);
+      assert.equal((await store.listMessages('log', { to: '+447700900001' }, 10)).length, 2);
+      assert.equal((await store.listMessages('log', { status: 'delivered' }, 10)).length, 1);
+      assert.equal((await store.listMessages('log', { since: batch[3]!.createdAt }, 10)).length, 2);
+    });
+
+    test('a transition applies only from the statuses it names; notes always do, in order', async () => {
+      const m = message();
+      await store.insertMessages([m]);
+      const applied = await store.applyWrites([
+        { transition: { messageId: m.id, from: ['sending'], to: 'sent', event: event(T0 + 1, 'sent', 'sent'), dueAt: null } },
+        { note: { messageId: m.id, event: event(T0 + 2, 'note') } },
+        {
+          transition: {
+            messageId: m.id,
+            from: ['queued'],
+            to: 'rejected',
+            event: event(T0 + 3, 'submit_failed', 'rejected'),
+            error: { type: 'invalid_request_error', code: 'invalid_phone_number', message: 'no', doc_url: 'x', permanent: true, retry: 'never' },
+            dueAt: null,
+            connection: 'c2',
+            providerIds: [{ connection: 'c2', providerMessageId: 'p1', messageId: m.id, part: 1, parts: 1 }],
+          },
+        },
+      ]);
+      assert.deepEqual(applied, [false, true, true]);
+      const after = await store.getMessage(m.id);
+      assert.equal(after?.status, 'rejected');
+      assert.equal(after?.connection, 'c2');
+      assert.equal(after?.error?.code, 'invalid_phone_number');
+      assert.deepEqual((await store.listEvents(m.id)).map((e) => e.type), ['queued', 'note', 'submit_failed']);
+      assert.equal((await store.listMessages('acc', { errorCode: 'invalid_phone_number' }, 10)).length, 1);
+      assert.deepEqual(await store.findProviderId('c2', 'p1'), { connection: 'c2', providerMessageId: 'p1', messageId: m.id, part: 1, parts: 1 });
+    });
+
+    test('claims: due messages only, leased, started with their events; hold and expired modes', async () => {
+      const due = message({ connection: 'claims' });
+      const later = message({ connection: 'claims', dueAt: T0 + 60_000 });
+      const expired = message({ connection: 'claims', expiresAt: T0 - 1 });
+      await store.insertMessages([due, later, expired]);
+      const c = (over: Partial<Parameters<Store['claimDue']>[0]>) => claim(store, { connection: 'claims', ...over });
+
+      const held = await c({ mode: 'hold', leaseUntil: T0 + 1000 });
+      assert.deepEqual(held.map((m) => [m.id, m.status, m.claimedFrom]).sort(), [[due.id, 'queued', 'queued'], [expired.id, 'queued', 'queued']].sort());
+      assert.deepEqual(await c({ now: T0 + 999 }), [], 'leased until the hold ends');
+
+      const expiredOnly = await c({ now: T0 + 1000, mode: 'expired', leaseUntil: T0 + 2000 });
+      assert.deepEqual(expiredOnly.map((m) => m.id), [expired.id]);
+
+      const sent = await c({ now: T0 + 1000, leaseUntil: T0 + 31_000 });
+      assert.deepEqual(sent.map((m) => [m.id, m.status, m.claimedFrom, m.attempts]), [[due.id, 'sending', 'queued', 1]]);
+      assert.deepEqual((await store.listEvents(due.id)).map((e) => e.type), ['queued', 'sending']);
+      assert.equal((await store.getMessage(due.id))?.status, 'sending');
+
+      // A node that died leaves its claim: after the lease it is taken over, as it was left.
+      // (The expired message, never settled here, is due again too: it is not started.)
+      const takeover = await c({ now: T0 + 31_000, owner: 'n2', leaseUntil: T0 + 60_000 });
+      assert.deepEqual(takeover.map((m) => [m.id, m.status, m.claimedFrom]).sort(), [[due.id, 'sending', 'sending'], [expired.id, 'queued', 'queued']].sort());
+      assert.equal((await store.queueDepth()).claims, 2, 'the later one and the expired one wait');
+    });
+
+    test('two claims at once never take the same message', async () => {
+      const batch = Array.from({ length: 60 }, () => message({ connection: 'race' }));
+      await store.insertMessages(batch);
+      const [a, b] = await Promise.all([claim(store, { connection: 'race', limit: 40, owner: 'a' }), claim(store, { connection: 'race', limit: 40, owner: 'b' })]);
+      const ids = [...a, ...b].map((m) => m.id);
+      assert.equal(new Set(ids).size, ids.length);
+      assert.equal(ids.length, 60);
+    });
+
+    test('receipts parked before their provider id are taken once, in arrival order; parts keep their state', async () => {
+      await store.parkReceipt({ connection: 'c1', providerMessageId: 'x1', receivedAt: T0, receipt: { n: 1 } });
+      await store.parkReceipt({ connection: 'c1', providerMessageId: 'x1', receivedAt: T0 + 1, receipt: { n: 2 } });
+      assert.equal(await store.countParkedReceipts(), 2);
+      const taken = await store.takeParkedReceipts('c1', ['x1', 'x2']);
+      assert.deepEqual(taken.map((r) => r.receipt), [{ n: 1 }, { n: 2 }]);
+      assert.deepEqual(await store.takeParkedReceipts('c1', ['x1']), []);
+
+      const m = message();
+      await store.insertMessages([m]);
+      await store.applyWrites([
+        {
+          transition: {
+            messageId: m.id,
+            from: ['queued'],
+            to: 'sent',
+            event: event(T0, 'sent', 'sent'),
+            dueAt: null,
+            providerIds: [1, 2].map((part) => ({ connection: 'c1', providerMessageId: `part${part}`, messageId: m.id, part, parts: 2 })),
+          },
+        },
+      ]);
+      await store.setPartState('c1', 'part2', 'delivered');
+      assert.deepEqual(await store.partStates(m.id), [
+        { part: 1, parts: 2, state: null },
+        { part: 2, parts: 2, state: 'delivered' },
+      ]);
+    });
+
+    test('routing table and inbound messages', async () => {
+      assert.equal(await store.loadRoutes(), undefined);
+      const routes = [{ name: 'r', match: { prefixes: ['+44'] }, strategy: 'priority' as const, resendUnknown: false, connections: [{ connection: 'c1', priority: 1, weight: 1, price: 0.04 }] }];
+      await store.saveRoutes({ fileHash: 'h', routes, updatedAt: T0 });
+      await store.saveRoutes({ fileHash: 'h2', routes, updatedAt: T0 + 1 });
+      assert.deepEqual(await store.loadRoutes(), { fileHash: 'h2', routes, updatedAt: T0 + 1 });
+
+      for (const i of [1, 2, 3]) {
+        await store.insertInbound({ id: `in_${i}`, accountId: 'acc', connection: 'c1', from: '+447700900001', to: 'Shop', text: `m${i}`, receivedAt: T0 + i, payload: { i } });
+      }
+      const page = await store.listInbound('acc', undefined, 2);
+      assert.deepEqual(page.map((m) => m.text), ['m3', 'm2']);
+      assert.deepEqual((await store.listInbound('acc', 'in_2', 2)).map((m) => m.payload), [{ i: 1 }]);
+    });
+  });
+}
