@@ -43,7 +43,7 @@ export function openStore(config: Config): Store {
 
 /** Redis when SWITCHBOARD_REDIS_URL is set, else this node's memory. */
 function openCoordination(config: Config, clock: Clock): Coordination {
-  return config.redisUrl ? new RedisCoordination(config.redisUrl) : new LocalCoordination(clock);
+  return config.redisUrl ? new RedisCoordination(config.redisUrl, config.redisPrefix) : new LocalCoordination(clock);
 }
 
 /** A running node: its API, and what stops it cleanly. */

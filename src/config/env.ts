@@ -35,6 +35,8 @@ export interface Config {
   readonly databaseUrl: string | undefined;
   readonly databaseSchema: string | undefined;
   readonly redisUrl: string | undefined;
+  /** Keeps one deployment's Redis keys apart from another's on the same Redis. */
+  readonly redisPrefix: string;
   /** Requests per second each account may make (0: no limit), and the burst above it. */
   readonly rateLimit: { readonly perSecond: number; readonly burst: number };
 }
@@ -84,6 +86,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: env.SWITCHBOARD_DATABASE_URL || undefined,
     databaseSchema: env.SWITCHBOARD_DATABASE_SCHEMA || undefined,
     redisUrl: env.SWITCHBOARD_REDIS_URL || undefined,
+    redisPrefix: env.SWITCHBOARD_REDIS_PREFIX ?? 'switchboard:',
     rateLimit: { perSecond: rate, burst: integer('SWITCHBOARD_RATE_LIMIT_BURST', env.SWITCHBOARD_RATE_LIMIT_BURST, rate * 2) },
   };
 }

@@ -32,7 +32,7 @@ export class RedisCoordination implements Coordination {
   /** @param prefix keeps this deployment's keys apart from others on the same Redis. */
   constructor(
     url: string,
-    private readonly prefix = 'switchboard:',
+    private readonly prefix: string,
   ) {
     this.#redis = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 3 });
     this.#redis.defineCommand('sbRate', { numberOfKeys: 1, lua: RATE });

@@ -186,8 +186,7 @@ export class SmscSimulator {
     const timer = setTimeout(() => {
       this.#timers.delete(timer);
       const r = RECEIPTS[outcome];
-      const receiver = [...this.#receivers][0];
-      if (!r || !receiver) return;
+      if (!r) return;
       const format = this.options.receiptIdFormat ?? 'same';
       const n = BigInt(this.options.idFormat === 'decimal' ? messageId : `0x${messageId}`);
       const id = format === 'same' ? messageId : format === 'decimal' ? n.toString(10) : n.toString(16).toUpperCase();
@@ -198,10 +197,8 @@ export class SmscSimulator {
         [TLV.message_state, Buffer.from([r.state])],
       ]);
       if (r.map) tlvs.set(TLV.network_error_code, Buffer.from([3, r.map >> 8, r.map & 0xff]));
-      receiver
-        .request(
-          'deliver_sm',
-          {
+      this.#deliver(
+        {
             source_addr_ton: submit.body.dest_addr_ton,
             source_addr_npi: submit.body.dest_addr_npi,
             source_addr: submit.body.destination_addr,
@@ -211,11 +208,30 @@ export class SmscSimulator {
             esm_class: 0x04,
             data_coding: 0,
             short_message: Buffer.from(encodeGsm7(text.replace(/[^\n\r -~]|`/g, '?'))),
-          },
-          tlvs,
-        )
-        .catch(() => undefined);
+        },
+        tlvs,
+      );
     }, this.options.receiptDelayMs ?? 200);
     this.#timers.add(timer);
+  }
+
+  /**
+   * Sends a receipt to a bound receiver; as an SMSC does, one that fails (its bind died, no
+   * bind at all) is tried again later, on whichever bind there is then.
+   */
+  #deliver(body: Pdu['body'], tlvs: Map<number, Buffer>, attempt = 1): void {
+    const retry = () => {
+      if (attempt >= 10) return;
+      const timer = setTimeout(() => {
+        this.#timers.delete(timer);
+        this.#deliver(body, tlvs, attempt + 1);
+      }, 200);
+      this.#timers.add(timer);
+    };
+    const receiver = [...this.#receivers][0];
+    if (!receiver) return retry();
+    receiver.request('deliver_sm', body, tlvs).then((resp) => {
+      if (resp.status !== 0) retry();
+    }, retry);
   }
 }

@@ -1,0 +1,134 @@
+import assert from 'node:assert/strict';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { SmscSimulator } from '../src/providers/smpp/simulator.js';
+import { PostgresStore } from '../src/storage/postgres/store.js';
+import { bearer, eventually, freePort, TEST_DATABASE_URL, TEST_REDIS_URL, tempDir, testNode } from './helpers.js';
+import { createKey, readLog, startServerProcess, type ServerProcess } from './processes.js';
+
+// Several nodes as separate processes on one PostgreSQL database and one Redis, sending through
+// one SMPP carrier (the simulator, in this process, which records every submit_sm it takes).
+
+const TPS = 150;
+
+describe('three nodes on PostgreSQL and Redis', () => {
+  const namespace = `cluster_${process.pid}_${Date.now()}`;
+  const dir = tempDir();
+  let smsc: SmscSimulator;
+  let env: Record<string, string>;
+  let nodes: ServerProcess[];
+  let key: string;
+
+  before(async () => {
+    smsc = new SmscSimulator({ port: 0, receiptDelayMs: 10 });
+    const port = await smsc.listen();
+    const config = join(dir, 'switchboard.yaml');
+    writeFileSync(
+      config,
+      `connections:\n  - { name: carrier, provider: smpp, host: 127.0.0.1, port: ${port}, system_id: sb, password: pw, tps: ${TPS}, window: 20, reconnect_min_ms: 50 }\n` +
+        'routes:\n  - { name: all, connections: [carrier] }\n',
+    );
+    env = {
+      SWITCHBOARD_DATABASE_URL: TEST_DATABASE_URL,
+      SWITCHBOARD_DATABASE_SCHEMA: namespace,
+      SWITCHBOARD_REDIS_URL: TEST_REDIS_URL,
+      SWITCHBOARD_REDIS_PREFIX: `${namespace}:`,
+      SWITCHBOARD_CONFIG: config,
+      SWITCHBOARD_DATA_DIR: dir,
+    };
+    key = createKey(env);
+    nodes = await Promise.all([1, 2, 3].map(async (n) => startServerProcess(await freePort(), { ...env, SWITCHBOARD_NODE_ID: `node-${n}` })));
+    await eventually(async () => (smsc.sessions === 3 ? true : undefined));
+  });
+  after(async () => {
+    await Promise.all(nodes.map((n) => n.stop()));
+    await smsc.close();
+    const store = new PostgresStore({ url: TEST_DATABASE_URL, schema: namespace });
+    await store.dropSchema();
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** Sends `batches` requests of 100 distinct recipients, each to the next node in turn. */
+  async function sendAll(from: string, batches: number, first: number): Promise<string[]> {
+    const ids: string[] = [];
+    for (let b = 0; b < batches; b++) {
+      const to = Array.from({ length: 100 }, (_, i) => `+4474${String(first + b * 100 + i).padStart(8, '0')}`);
+      const node = nodes[b % nodes.length]!;
+      const res = await fetch(`${node.url}/v1/messages`, { method: 'POST', headers: { ...bearer(key), 'content-type': 'application/json' }, body: JSON.stringify({ from, to, text: 'Hi' }) });
+      assert.equal(res.status, 202, await res.clone().text());
+      ids.push(...((await res.json()) as { messages: { id: string }[] }).messages.map((m) => m.id));
+    }
+    return ids;
+  }
+
+  const submitsTo = (prefix: string) => smsc.submitted.filter((s) => String(s.pdu.body.destination_addr).startsWith(prefix));
+
+  test('every message is sent exactly once, and the TPS limit holds across the nodes together', async () => {
+    const ids = await sendAll('Once', 6, 10_000_000);
+    const done = await eventually(async () => {
+      const log = await readLog(nodes[0]!.url, key, 'Once');
+      return [...log.values()].every((s) => s === 'delivered') && log.size === ids.length ? log : undefined;
+    }, 30_000);
+    assert.deepEqual([...done.keys()].sort(), [...ids].sort());
+
+    const submits = submitsTo('4474100');
+    const perNumber = new Map<string, number>();
+    for (const s of submits) perNumber.set(String(s.pdu.body.destination_addr), (perNumber.get(String(s.pdu.body.destination_addr)) ?? 0) + 1);
+    assert.equal(perNumber.size, 600);
+    assert.deepEqual(new Set(perNumber.values()), new Set([1]), 'no number got the message twice');
+
+    // Paced as one: any TPS + 1 consecutive submits, whichever node sent them, span a second.
+    const at = submits.map((s) => s.at).sort((a, b) => a - b);
+    let tightest = Infinity;
+    for (let i = 0; i + TPS < at.length; i++) tightest = Math.min(tightest, at[i + TPS]! - at[i]!);
+    assert.ok(tightest >= 950, `${TPS + 1} submits within ${tightest} ms`);
+  });
+
+  test('a node killed with SIGKILL mid-load loses nothing: its claims are taken over after their lease', async () => {
+    const ids = await sendAll('Kill', 6, 20_000_000);
+    await eventually(async () => ([...(await readLog(nodes[0]!.url, key, 'Kill')).values()].filter((s) => s === 'delivered').length >= 100 ? true : undefined), 20_000);
+    await nodes[1]!.stop('SIGKILL');
+    const done = await eventually(async () => {
+      const log = await readLog(nodes[0]!.url, key, 'Kill');
+      return [...log.values()].every((s) => s === 'delivered') && log.size === ids.length ? log : undefined;
+    }, 30_000);
+    assert.equal(done.size, 600);
+    // Every number got the message; only what the dead node had in flight can have gone twice.
+    const counts = new Map<string, number>();
+    for (const s of submitsTo('4474200')) counts.set(String(s.pdu.body.destination_addr), (counts.get(String(s.pdu.body.destination_addr)) ?? 0) + 1);
+    assert.equal(counts.size, 600);
+    const twice = [...counts.values()].filter((n) => n > 1).length;
+    assert.ok(twice <= 20, `${twice} sent twice: at most the dead node's window`);
+  });
+});
+
+describe('limits shared through Redis', () => {
+  test("an account's request rate holds across nodes together", async () => {
+    const namespace = `ratelimit_${process.pid}_${Date.now()}`;
+    const env = {
+      SWITCHBOARD_DATABASE_URL: TEST_DATABASE_URL,
+      SWITCHBOARD_DATABASE_SCHEMA: namespace,
+      SWITCHBOARD_REDIS_URL: TEST_REDIS_URL,
+      SWITCHBOARD_REDIS_PREFIX: `${namespace}:`,
+      SWITCHBOARD_RATE_LIMIT: '1',
+      SWITCHBOARD_RATE_LIMIT_BURST: '4',
+    };
+    const a = await testNode({ env });
+    const b = await testNode({ env: { ...env, SWITCHBOARD_NODE_ID: 'b' } });
+    try {
+      const key = a.key || b.key; // the first of the two to start made it
+      const codes: number[] = [];
+      for (const node of [a, b, a, b, a, b]) codes.push((await node.api.inject({ method: 'GET', url: '/v1/messages', headers: bearer(key) })).statusCode);
+      assert.deepEqual(codes.slice(0, 4), [200, 200, 200, 200]);
+      assert.deepEqual(codes.slice(4), [429, 429]);
+    } finally {
+      await a.close();
+      await b.close();
+      const store = new PostgresStore({ url: TEST_DATABASE_URL, schema: namespace });
+      await store.dropSchema();
+      await store.close();
+    }
+  });
+});
