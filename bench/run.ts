@@ -1,5 +1,6 @@
 import { benchAccept } from './accept.js';
 import { startServer } from './server.js';
+import { benchCluster } from './cluster.js';
 import { benchThreeConnections } from './routing.js';
 import { benchEndToEnd, benchSubmitRate } from './smpp.js';
 
@@ -53,6 +54,16 @@ async function routingSection(): Promise<void> {
   console.log(`  all      10,000 messages accepted -> delivered in ${r.seconds.toFixed(2)} s (${r.perSecond.toFixed(0)} messages/s)`);
 }
 
+async function clusterSection(): Promise<void> {
+  console.log('\nSeveral nodes (separate processes, 1,000-recipient requests to every node at once, sandbox carrier); 12,000 messages');
+  console.log('  on this 2-core machine the nodes, PostgreSQL, Redis and the client share two cores: the figures show overhead more than scaling');
+  for (const [label, nodes] of [['SQLite, 1 node', 0], ['PostgreSQL + Redis, 1 node', 1], ['PostgreSQL + Redis, 2 nodes', 2], ['PostgreSQL + Redis, 3 nodes', 3]] as const) {
+    const f = await benchCluster(nodes, 12_000);
+    console.log(`  ${label.padEnd(30)} accepted ${f.acceptedPerSecond.toFixed(0).padStart(6)} msg/s   accepted -> delivered ${f.deliveredPerSecond.toFixed(0).padStart(6)} msg/s`);
+  }
+}
+
 await acceptSection();
 await smppSection();
 await routingSection();
+await clusterSection();

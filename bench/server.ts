@@ -23,8 +23,11 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Starts a real server process on a fresh data folder, as a user would, and waits for its key. */
-export async function startServer(env: Record<string, string> = {}): Promise<BenchServer> {
+/**
+ * Starts a real server process on a fresh data folder, as a user would, and waits for the key
+ * its first start prints; a node joining a shared database prints none: give it `key`.
+ */
+export async function startServer(env: Record<string, string> = {}, known?: { key: string }): Promise<BenchServer> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'switchboard-bench-'));
   const child = spawn(process.execPath, [MAIN], {
@@ -34,6 +37,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Ben
   });
   let out = '';
   const key = await new Promise<string>((resolve, reject) => {
+    if (known) resolve(known.key);
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
       const found = /sk_[A-Za-z0-9_-]{32}/.exec(out);

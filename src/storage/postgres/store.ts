@@ -172,13 +172,21 @@ export class PostgresStore implements Store {
 
   async applyWrites(writes: readonly StoreWrite[]): Promise<boolean[]> {
     return this.#tx(async (c) => {
-      const applied: boolean[] = [];
-      for (const w of writes) {
-        if ('transition' in w) applied.push(await transition(c, w.transition));
-        else {
-          await insertEvents(c, [[w.note.messageId, w.note.event]]);
-          applied.push(true);
-        }
+      const applied = new Array<boolean>(writes.length).fill(false);
+      // A few statements per round, whatever the batch size. A message written twice in one
+      // batch (sent, then its receipt) has its second write in a later round: order holds.
+      for (const round of rounds(writes)) {
+        const transitions = round.filter((i) => 'transition' in writes[i]!);
+        const done = await transitionAll(c, transitions.map((i) => (writes[i] as { transition: Transition }).transition));
+        transitions.forEach((i, k) => (applied[i] = done[k]!));
+        for (const i of round) if ('note' in writes[i]!) applied[i] = true;
+        await insertEvents(
+          c,
+          round.filter((i) => applied[i]).map((i) => {
+            const w = writes[i]!;
+            return 'note' in w ? [w.note.messageId, w.note.event] : [w.transition.messageId, w.transition.event];
+          }),
+        );
       }
       return applied;
     });
@@ -332,38 +340,55 @@ async function insertEvents(c: Client, events: readonly (readonly [string, Messa
   );
 }
 
-async function transition(c: Client, t: Transition): Promise<boolean> {
-  if (t.providerIds && t.providerIds.length > 0) {
-    const ids = t.providerIds;
+/** Splits writes into rounds in which each message appears once, keeping each message's order. */
+function rounds(writes: readonly StoreWrite[]): number[][] {
+  const out: number[][] = [];
+  const seen = new Map<string, number>();
+  writes.forEach((w, i) => {
+    const id = 'note' in w ? w.note.messageId : w.transition.messageId;
+    const round = (seen.get(id) ?? -1) + 1;
+    seen.set(id, round);
+    (out[round] ??= []).push(i);
+  });
+  return out;
+}
+
+/** Applies transitions of distinct messages in one statement; returns which applied. */
+async function transitionAll(c: Client, ts: readonly Transition[]): Promise<boolean[]> {
+  if (ts.length === 0) return [];
+  const ids = ts.flatMap((t) => t.providerIds ?? []);
+  if (ids.length > 0) {
     await c.query(
       `INSERT INTO provider_ids (connection, provider_message_id, message_id, part, parts)
        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::int[]) ON CONFLICT DO NOTHING`,
       [ids.map((r) => r.connection), ids.map((r) => r.providerMessageId), ids.map((r) => r.messageId), ids.map((r) => r.part), ids.map((r) => r.parts)],
     );
   }
-  const r = await c.query(
-    `UPDATE messages SET status = $2, updated_at = $3, due_at = $4, lease_owner = NULL,
-       error = CASE WHEN $5 THEN $6 ELSE error END,
-       error_code = CASE WHEN $5 THEN $7 ELSE error_code END,
-       connection = COALESCE($8, connection),
-       provider_message_id = COALESCE($9, provider_message_id),
-       attempts = attempts + $10
-     WHERE id = $1 AND status = ANY($11::text[])`,
+  const r = await c.query<{ id: string }>(
+    `UPDATE messages m SET status = w.status, updated_at = w.at, due_at = w.due, lease_owner = NULL,
+       error = CASE WHEN w.set_error THEN w.error ELSE m.error END,
+       error_code = CASE WHEN w.set_error THEN w.error_code ELSE m.error_code END,
+       connection = COALESCE(w.connection, m.connection),
+       provider_message_id = COALESCE(w.provider_message_id, m.provider_message_id),
+       attempts = m.attempts + w.increment
+     FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::boolean[], $6::text[], $7::text[], $8::text[], $9::text[], $10::int[], $11::text[])
+       AS w(id, status, at, due, set_error, error, error_code, connection, provider_message_id, increment, allowed)
+     WHERE m.id = w.id AND m.status = ANY(string_to_array(w.allowed, ','))
+     RETURNING m.id`,
     [
-      t.messageId,
-      t.to,
-      t.event.at,
-      t.dueAt,
-      t.error !== undefined,
-      json(t.error),
-      t.error?.code ?? null,
-      t.connection ?? null,
-      t.providerMessageId ?? null,
-      t.incrementAttempts ? 1 : 0,
-      t.from,
+      ts.map((t) => t.messageId),
+      ts.map((t) => t.to),
+      ts.map((t) => t.event.at),
+      ts.map((t) => t.dueAt),
+      ts.map((t) => t.error !== undefined),
+      ts.map((t) => json(t.error)),
+      ts.map((t) => t.error?.code ?? null),
+      ts.map((t) => t.connection ?? null),
+      ts.map((t) => t.providerMessageId ?? null),
+      ts.map((t) => (t.incrementAttempts ? 1 : 0)),
+      ts.map((t) => t.from.join(',')),
     ],
   );
-  if ((r.rowCount ?? 0) === 0) return false;
-  await insertEvents(c, [[t.messageId, t.event]]);
-  return true;
+  const applied = new Set(r.rows.map((row) => row.id));
+  return ts.map((t) => applied.has(t.messageId));
 }
