@@ -31,6 +31,8 @@ import { PostgresStore } from './storage/postgres/store.js';
 import { RedisCoordination } from './coordination/redis.js';
 import { LocalCoordination, type Coordination } from './app/coordination.js';
 
+const ROUTES_RELOAD_MS = 5000;
+
 export function databaseFile(config: Pick<Config, 'dataDir'>): string {
   return join(config.dataDir, 'switchboard.db');
 }
@@ -100,8 +102,10 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
   const fileRoutes = overrides.routes ?? (overrides.connectors ? [singleRoute(connectors[0]!.name)] : topology.routes);
   // A table changed through the API stays in force over restarts, until the file's own table changes.
   const fileHash = createHash('sha256').update(JSON.stringify(fileRoutes)).digest('hex');
-  const saved = await store.loadRoutes();
-  const routing = new RoutingTable(saved?.fileHash === fileHash ? saved.routes : fileRoutes, store, fileHash, clock);
+  const routing = new RoutingTable(fileRoutes, store, fileHash, clock);
+  await routing.reload();
+  // Nodes sharing a database take up a table changed through another node.
+  const reloading = config.databaseUrl ? setInterval(() => void routing.reload().catch((err: unknown) => log.warn({ err }, 'reloading routes failed')), ROUTES_RELOAD_MS) : undefined;
   const recovery = new Recovery(catalogue, config.retry, health.available, Math.random);
 
   // Status changes are background work: a few milliseconds of wait let many share one commit.
@@ -184,6 +188,7 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
     log,
     firstKey,
     async stop() {
+      clearInterval(reloading);
       await api.close();
       await dispatcher.stop();
       for (const connector of connectors) await connector.stop();

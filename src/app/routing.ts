@@ -17,10 +17,11 @@ export interface ConnectionView extends ConnectionState {
  */
 export class RoutingTable {
   #routes: readonly Route[];
+  #updatedAt = 0;
 
   constructor(
     routes: readonly Route[],
-    private readonly store: Pick<Store, 'saveRoutes'>,
+    private readonly store: Pick<Store, 'saveRoutes' | 'loadRoutes'>,
     /** Identifies the file's table, so that an edited file wins over an older saved table. */
     private readonly fileHash: string,
     private readonly clock: { now(): number },
@@ -34,8 +35,18 @@ export class RoutingTable {
 
   /** Replaces the table (already checked against the connections there are) and keeps it. */
   async replace(routes: readonly Route[]): Promise<void> {
-    await this.store.saveRoutes({ fileHash: this.fileHash, routes, updatedAt: this.clock.now() });
+    const updatedAt = this.clock.now();
+    await this.store.saveRoutes({ fileHash: this.fileHash, routes, updatedAt });
     this.#routes = routes;
+    this.#updatedAt = updatedAt;
+  }
+
+  /** Takes up a table another node saved since (nodes sharing a database look every few seconds). */
+  async reload(): Promise<void> {
+    const saved = await this.store.loadRoutes();
+    if (!saved || saved.fileHash !== this.fileHash || saved.updatedAt <= this.#updatedAt) return;
+    this.#routes = saved.routes;
+    this.#updatedAt = saved.updatedAt;
   }
 }
 
