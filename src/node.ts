@@ -164,15 +164,26 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
     metrics.connection(connection, connector.ready);
     const variants = connector.capabilities.idVariants;
     await connector.start({
-      receipt: (report) => receipts.ingest(connection, report, variants).catch((err: unknown) => log.error({ err, connection }, 'receipt failed')),
+      // Both settle once what they carry is committed; a failure is thrown back to the connector,
+      // which refuses the PDU so that the carrier delivers it again.
+      receipt: (report) =>
+        receipts.ingest(connection, report, variants).catch((err: unknown) => {
+          log.error({ err, connection }, 'receipt failed');
+          throw err;
+        }),
       inbound: (message) =>
         inbound.receive(connection, message).then(
           () => undefined,
-          (err: unknown) => log.error({ err, connection }, 'inbound message failed'),
+          (err: unknown) => {
+            log.error({ err, connection }, 'inbound message failed');
+            throw err;
+          },
         ),
+      holdSessions: (count, max, ttlMs) => coordination.holdSlots(`sessions:${connection}`, config.nodeId, count, max, ttlMs),
+      releaseSessions: () => coordination.releaseSlots(`sessions:${connection}`, config.nodeId),
       status: ({ state, reason }) => {
         metrics.connection(connection, state === 'up');
-        health.report(connection, state === 'up');
+        health.report(connection, state);
         const why = reason && catalogue.explain(reason.provider, reason.code, reason.context);
         const detail = why && { code: reason.code, meaning: why.provider_message, canonical: why.canonical?.code, resolution: why.canonical?.resolution };
         if (state === 'up') log.info({ connection }, 'connection up');

@@ -26,7 +26,7 @@ describe('three nodes on PostgreSQL and Redis', () => {
     const config = join(dir, 'switchboard.yaml');
     writeFileSync(
       config,
-      `connections:\n  - { name: carrier, provider: smpp, host: 127.0.0.1, port: ${port}, system_id: sb, password: pw, tps: ${TPS}, window: 20, reconnect_min_ms: 50 }\n` +
+      `connections:\n  - { name: carrier, provider: smpp, host: 127.0.0.1, port: ${port}, system_id: sb, password: pw, tps: ${TPS}, window: 20, reconnect_min_ms: 50, max_binds: 2, enquire_link_seconds: 0.5 }\n` +
         'routes:\n  - { name: all, connections: [carrier] }\n',
     );
     env = {
@@ -39,7 +39,8 @@ describe('three nodes on PostgreSQL and Redis', () => {
     };
     key = createKey(env);
     nodes = await Promise.all([1, 2, 3].map(async (n) => startServerProcess(await freePort(), { ...env, SWITCHBOARD_NODE_ID: `node-${n}` })));
-    await eventually(async () => (smsc.sessions === 3 ? true : undefined));
+    // The carrier allows two binds: two nodes hold them, the third stands by.
+    await eventually(async () => (smsc.sessions === 2 ? true : undefined));
   });
   after(async () => {
     await Promise.all(nodes.map((n) => n.stop()));
@@ -65,6 +66,16 @@ describe('three nodes on PostgreSQL and Redis', () => {
 
   const submitsTo = (prefix: string) => smsc.submitted.filter((s) => String(s.pdu.body.destination_addr).startsWith(prefix));
 
+  const carrierOn = async (node: ServerProcess) =>
+    ((await (await fetch(`${node.url}/v1/connections`, { headers: bearer(key) })).json()) as { connections: { up: boolean; standby: boolean }[] }).connections[0]!;
+
+  test('the binds are shared out within the carrier\'s limit', async () => {
+    const states = await Promise.all(nodes.map(carrierOn));
+    assert.equal(states.filter((s) => s.up).length, 2);
+    assert.equal(states.filter((s) => s.standby).length, 1);
+    assert.equal(smsc.sessions, 2);
+  });
+
   test('every message is sent exactly once, and the TPS limit holds across the nodes together', async () => {
     const ids = await sendAll('Once', 6, 10_000_000);
     const done = await eventually(async () => {
@@ -89,12 +100,20 @@ describe('three nodes on PostgreSQL and Redis', () => {
   test('a node killed with SIGKILL mid-load loses nothing: its claims are taken over after their lease', async () => {
     const ids = await sendAll('Kill', 6, 20_000_000);
     await eventually(async () => ([...(await readLog(nodes[0]!.url, key, 'Kill')).values()].filter((s) => s === 'delivered').length >= 100 ? true : undefined), 20_000);
-    await nodes[1]!.stop('SIGKILL');
+    // Kill a node that holds a bind: the one standing by must take it over.
+    const states = await Promise.all(nodes.map(carrierOn));
+    const killed = nodes[states.findIndex((s) => s.up)]!;
+    const standing = nodes[states.findIndex((s) => s.standby)]!;
+    await killed.stop('SIGKILL');
+    const survivors = nodes.filter((n) => n !== killed);
     const done = await eventually(async () => {
-      const log = await readLog(nodes[0]!.url, key, 'Kill');
+      const log = await readLog(survivors[0]!.url, key, 'Kill');
       return [...log.values()].every((s) => s === 'delivered') && log.size === ids.length ? log : undefined;
     }, 30_000);
     assert.equal(done.size, 600);
+    // The standing-by node took over the dead one's bind, once its hold lapsed.
+    await eventually(async () => ((await carrierOn(standing)).up ? true : undefined));
+    assert.equal(smsc.sessions, 2);
     // Every number got the message; only what the dead node had in flight can have gone twice.
     const counts = new Map<string, number>();
     for (const s of submitsTo('4474200')) counts.set(String(s.pdu.body.destination_addr), (counts.get(String(s.pdu.body.destination_addr)) ?? 0) + 1);

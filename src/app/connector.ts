@@ -71,7 +71,8 @@ export interface InboundReport {
 
 /** A connection coming up or going down, and why (a provider code, explained by the catalogue). */
 export interface ConnectionStatus {
-  readonly state: 'up' | 'down';
+  /** `standby`: this node does not hold the connection (other nodes hold all its binds). */
+  readonly state: 'up' | 'down' | 'standby';
   readonly reason?: ReportedCode;
 }
 
@@ -100,9 +101,18 @@ export type WebhookReader = (request: WebhookRequest) => WebhookReading;
 
 /** What a connector may call back into. */
 export interface ConnectorContext {
+  /** Settles once the receipt is committed (acknowledge it to the provider only then); rejects if it could not be. */
   receipt(report: ReceiptReport): Promise<void>;
+  /** Settles once the message is committed; rejects if it could not be. */
   inbound(message: InboundReport): Promise<void>;
   status(update: ConnectionStatus): void;
+  /**
+   * Holds (or renews) `count` of the connection's `max` sessions for this node, across every
+   * node of the deployment, until `ttlMs` from now: what keeps all nodes together within a
+   * provider's bind limit. False when the others hold them all.
+   */
+  holdSessions(count: number, max: number, ttlMs: number): Promise<boolean>;
+  releaseSessions(): Promise<void>;
 }
 
 /** One configured connection to a provider. Adding a provider means one folder implementing this. */

@@ -14,6 +14,12 @@ export interface Coordination {
    * ended, and idle time earns nothing, so no window ever holds more than the pace allows.
    */
   pace(key: string, spanMs: number): Promise<number>;
+  /**
+   * Holds `count` of the `max` slots of a resource for `holder` until `ttlMs` from now, or renews
+   * them; false when too few are free. Slots of a holder that dies free themselves.
+   */
+  holdSlots(key: string, holder: string, count: number, max: number, ttlMs: number): Promise<boolean>;
+  releaseSlots(key: string, holder: string): Promise<void>;
   /** Takes a lock for `ttlMs` (it frees itself if its holder dies); false when someone holds it. */
   lock(key: string, ttlMs: number): Promise<boolean>;
   unlock(key: string): Promise<void>;
@@ -25,6 +31,7 @@ export class LocalCoordination implements Coordination {
   readonly #buckets = new Map<string, TokenBucket>();
   readonly #paces = new Map<string, number>();
   readonly #locks = new Map<string, number>();
+  readonly #slots = new Map<string, Map<string, { count: number; until: number }>>();
 
   constructor(private readonly clock: Clock) {}
 
@@ -40,6 +47,24 @@ export class LocalCoordination implements Coordination {
     const start = Math.max(this.#paces.get(key) ?? 0, now);
     this.#paces.set(key, start + spanMs);
     return start - now;
+  }
+
+  async holdSlots(key: string, holder: string, count: number, max: number, ttlMs: number): Promise<boolean> {
+    const now = this.clock.now();
+    const held = this.#slots.get(key) ?? new Map<string, { count: number; until: number }>();
+    this.#slots.set(key, held);
+    let taken = 0;
+    for (const [other, h] of held) {
+      if (h.until <= now) held.delete(other);
+      else if (other !== holder) taken += h.count;
+    }
+    if (!held.has(holder) && taken + count > max) return false;
+    held.set(holder, { count, until: now + ttlMs });
+    return true;
+  }
+
+  async releaseSlots(key: string, holder: string): Promise<void> {
+    this.#slots.get(key)?.delete(holder);
   }
 
   async lock(key: string, ttlMs: number): Promise<boolean> {

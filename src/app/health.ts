@@ -15,6 +15,8 @@ export type LaneMode =
 
 export interface ConnectionState {
   readonly up: boolean;
+  /** Other nodes hold all of its sessions. */
+  readonly standby: boolean;
   readonly breaker: BreakerState;
   readonly available: boolean;
 }
@@ -23,6 +25,8 @@ interface Entry {
   readonly connector: Connector;
   readonly breaker: CircuitBreaker;
   downSince: number | null;
+  /** Other nodes hold all of the connection's sessions: it works, through them. */
+  standby: boolean;
 }
 
 /**
@@ -41,24 +45,26 @@ export class ConnectionHealth {
   ) {}
 
   add(connector: Connector): void {
-    this.#entries.set(connector.name, { connector, breaker: new CircuitBreaker(this.policy), downSince: connector.ready ? null : this.clock.now() });
+    this.#entries.set(connector.name, { connector, breaker: new CircuitBreaker(this.policy), downSince: connector.ready ? null : this.clock.now(), standby: false });
   }
 
   remove(name: string): void {
     this.#entries.delete(name);
   }
 
-  /** The connector reports its session up or down. */
-  report(name: string, up: boolean): void {
+  /** The connector reports its session up, down, or held by other nodes. */
+  report(name: string, state: 'up' | 'down' | 'standby'): void {
     const entry = this.#entries.get(name);
-    if (entry) entry.downSince = up ? null : (entry.downSince ?? this.clock.now());
+    if (!entry) return;
+    entry.standby = state === 'standby';
+    entry.downSince = state === 'down' ? (entry.downSince ?? this.clock.now()) : null;
   }
 
   available = (name: string): boolean => {
     const entry = this.#entries.get(name);
     if (!entry) return false;
     const now = this.clock.now();
-    const upEnough = entry.connector.ready || entry.downSince === null || now - entry.downSince < this.downGraceMs;
+    const upEnough = entry.connector.ready || entry.standby || entry.downSince === null || now - entry.downSince < this.downGraceMs;
     return upEnough && entry.breaker.available(now);
   };
 
@@ -67,7 +73,8 @@ export class ConnectionHealth {
     if (!entry) return 'wait';
     const now = this.clock.now();
     if (entry.connector.ready && entry.breaker.allows(now)) return entry.breaker.state(now) === 'half_open' ? 'probe' : 'send';
-    if (this.available(name)) return 'wait';
+    // Held by other nodes, or coming back: its messages wait for whoever can send them.
+    if (entry.standby || this.available(name)) return 'wait';
     const elsewhere = [...this.#entries.keys()].some((other) => other !== name && this.available(other));
     return elsewhere ? 'divert' : 'wait';
   }
@@ -88,6 +95,6 @@ export class ConnectionHealth {
 
   state(name: string): ConnectionState | undefined {
     const entry = this.#entries.get(name);
-    return entry && { up: entry.connector.ready, breaker: entry.breaker.state(this.clock.now()), available: this.available(name) };
+    return entry && { up: entry.connector.ready, standby: entry.standby, breaker: entry.breaker.state(this.clock.now()), available: this.available(name) };
   }
 }

@@ -25,6 +25,19 @@ local start = math.max(tonumber(redis.call('GET', KEYS[1]) or '0'), now)
 redis.call('SET', KEYS[1], tostring(start + span), 'PX', math.ceil(start + span - now) + 1000)
 return math.ceil(start - now)`;
 
+/**
+ * KEYS[1] a sorted set of slots, scored by when each lapses; ARGV holder, count, max, ttlMs.
+ * Returns 1 when the holder has (or renewed) its slots.
+ */
+const SLOTS = `${NOW}
+local holder, count, max, ttl = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+local mine = redis.call('ZSCORE', KEYS[1], holder .. '#1')
+if not mine and redis.call('ZCARD', KEYS[1]) + count > max then return 0 end
+for i = 1, count do redis.call('ZADD', KEYS[1], now + ttl, holder .. '#' .. i) end
+redis.call('PEXPIRE', KEYS[1], ttl + 1000)
+return 1`;
+
 /** Coordination shared by every node through Redis. */
 export class RedisCoordination implements Coordination {
   readonly #redis: Redis;
@@ -37,6 +50,7 @@ export class RedisCoordination implements Coordination {
     this.#redis = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 3 });
     this.#redis.defineCommand('sbRate', { numberOfKeys: 1, lua: RATE });
     this.#redis.defineCommand('sbPace', { numberOfKeys: 1, lua: PACE });
+    this.#redis.defineCommand('sbSlots', { numberOfKeys: 1, lua: SLOTS });
   }
 
   async rate(key: string, perSecond: number, burst: number): Promise<number> {
@@ -45,6 +59,16 @@ export class RedisCoordination implements Coordination {
 
   async pace(key: string, spanMs: number): Promise<number> {
     return Number(await (this.#redis as unknown as Scripts).sbPace(this.prefix + key, spanMs));
+  }
+
+  async holdSlots(key: string, holder: string, count: number, max: number, ttlMs: number): Promise<boolean> {
+    return Number(await (this.#redis as unknown as Scripts).sbSlots(this.prefix + key, holder, count, max, Math.ceil(ttlMs))) === 1;
+  }
+
+  async releaseSlots(key: string, holder: string): Promise<void> {
+    const members = await this.#redis.zrange(this.prefix + key, '0', '-1');
+    const mine = members.filter((m) => m.startsWith(`${holder}#`));
+    if (mine.length > 0) await this.#redis.zrem(this.prefix + key, ...mine);
   }
 
   async lock(key: string, ttlMs: number): Promise<boolean> {
@@ -67,4 +91,5 @@ export class RedisCoordination implements Coordination {
 interface Scripts {
   sbRate(key: string, perSecond: number, burst: number): Promise<number>;
   sbPace(key: string, spanMs: number): Promise<number>;
+  sbSlots(key: string, holder: string, count: number, max: number, ttlMs: number): Promise<number>;
 }

@@ -20,6 +20,8 @@ export interface SmppSettings {
   readonly systemType: string;
   /** One transceiver bind, or a transmitter and a receiver. */
   readonly bindMode: 'transceiver' | 'transmitter_receiver';
+  /** Binds allowed for the account across every node; a node over the limit stands by. */
+  readonly maxBinds: number;
   readonly window: number;
   readonly tps: number;
   /** Source TON/NPI; when absent they follow the sender (alphanumeric 5/0, short code 3/0, number 1/1). */
@@ -99,6 +101,7 @@ export class SmppConnector implements Connector {
       await session.request('unbind').catch(() => undefined);
       session.destroy();
     }
+    if (Number.isFinite(this.settings.maxBinds)) await this.#context?.releaseSessions().catch(() => undefined);
   }
 
   /** True while a session that can submit is bound. */
@@ -159,8 +162,33 @@ export class SmppConnector implements Connector {
     return { kind: 'accepted', providerMessageIds: ids, raw };
   }
 
+  /** Binds this node needs: one transceiver, or a transmitter and a receiver. */
+  get #binds(): number {
+    return this.settings.bindMode === 'transceiver' ? 1 : 2;
+  }
+
+  /** How long this node's hold on its binds lasts unless renewed (at every enquire_link). */
+  get #holdMs(): number {
+    return this.settings.enquireLinkMs * 3;
+  }
+
+  /** Holds (or renews) this node's share of the account's binds; always true without a limit. */
+  async #holdBinds(): Promise<boolean> {
+    if (!Number.isFinite(this.settings.maxBinds) || !this.#context) return true;
+    return this.#context.holdSessions(this.#binds, this.settings.maxBinds, this.#holdMs).catch(() => false);
+  }
+
   async #connect(): Promise<void> {
     if (!this.#running) return;
+    if (!(await this.#holdBinds())) {
+      // Other nodes hold every bind the carrier allows: stand by, and look again.
+      this.#context?.status({ state: 'standby' });
+      this.#reconnectTimer = setTimeout(() => {
+        this.#reconnectTimer = undefined;
+        void this.#connect();
+      }, this.settings.enquireLinkMs);
+      return;
+    }
     try {
       if (this.settings.bindMode === 'transceiver') {
         const session = await this.#bind('bind_transceiver');
@@ -171,7 +199,7 @@ export class SmppConnector implements Connector {
       }
       this.#attempt = 0;
       this.#context?.status({ state: 'up' });
-      this.#keepAlive = setInterval(() => this.#enquire(), this.settings.enquireLinkMs);
+      this.#keepAlive = setInterval(() => void this.#keepBinds(), this.settings.enquireLinkMs);
     } catch (error) {
       this.#down(error);
     }
@@ -208,6 +236,8 @@ export class SmppConnector implements Connector {
     clearInterval(this.#keepAlive);
     for (const session of [this.#transmitter, this.#receiver]) session?.destroy();
     this.#transmitter = this.#receiver = undefined;
+    // Free this node's binds at once, so another node can take the connection over.
+    if (Number.isFinite(this.settings.maxBinds)) void this.#context?.releaseSessions().catch(() => undefined);
     if (!this.#running || this.#reconnectTimer) return;
     const reason = error instanceof BindRefused ? code(error.status) : sessionCode(error instanceof Error && 'code' in error ? String(error.code) : 'CONNECTION_LOST');
     this.#context?.status({ state: 'down', reason });
@@ -218,6 +248,12 @@ export class SmppConnector implements Connector {
       this.#reconnectTimer = undefined;
       void this.#connect();
     }, delay);
+  }
+
+  /** At each enquire_link: renew this node's hold on its binds; one lost (others took it) is unbound. */
+  async #keepBinds(): Promise<void> {
+    this.#enquire();
+    if (!(await this.#holdBinds())) this.#down(new SessionClosed());
   }
 
   #enquire(): void {
@@ -240,18 +276,29 @@ export class SmppConnector implements Connector {
         session.destroy();
         return;
       case 'deliver_sm':
-        session.respond(p, 0, { message_id: '' });
-        if (isReceipt(p)) this.#receipt(p);
-        else void this.#context?.inbound({ from: `+${String(p.body.source_addr)}`, to: String(p.body.destination_addr), text: textOf(p), raw: describe(p) });
+        void this.#deliver(session, p);
         return;
       default:
         session.respond(p, STATUS.ESME_RINVCMDID);
     }
   }
 
-  #receipt(p: Pdu): void {
-    const report = receiptReport(p);
-    if (report) void this.#context?.receipt(report);
+  /**
+   * Acknowledges a deliver_sm only once what it carries is committed: a node that dies before
+   * leaves it unacknowledged, and the SMSC delivers it again (to this bind or another).
+   */
+  async #deliver(session: SmppSession, p: Pdu): Promise<void> {
+    try {
+      if (isReceipt(p)) {
+        const report = receiptReport(p);
+        if (report) await this.#context?.receipt(report);
+      } else {
+        await this.#context?.inbound({ from: `+${String(p.body.source_addr)}`, to: String(p.body.destination_addr), text: textOf(p), raw: describe(p) });
+      }
+      session.respond(p, 0, { message_id: '' });
+    } catch {
+      session.respond(p, STATUS.ESME_RX_T_APPN, { message_id: '' });
+    }
   }
 }
 

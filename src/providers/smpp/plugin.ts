@@ -20,6 +20,9 @@ const Settings = Type.Object(
     dest_npi: Type.Optional(Type.Integer({ minimum: 0, maximum: 18, description: 'default 1 (E.164)' })),
     data_coding: Type.Optional(Type.Union([Type.Literal(0), Type.Literal(1)], { description: 'data_coding for GSM 7-bit text, default 0' })),
     long_messages: Type.Optional(Type.Union([Type.Literal('udh'), Type.Literal('payload')], { description: 'default udh' })),
+    max_binds: Type.Optional(
+      Type.Integer({ minimum: 1, description: "binds the carrier allows for the account, all nodes together (a transmitter and a receiver count 2); default unlimited" }),
+    ),
     enquire_link_seconds: Type.Optional(Type.Number({ exclusiveMinimum: 0, description: 'default 30' })),
     response_timeout_ms: Type.Optional(Type.Integer({ minimum: 100, description: 'default 10000' })),
     reconnect_min_ms: Type.Optional(Type.Integer({ minimum: 10, description: 'default 1000' })),
@@ -45,6 +48,7 @@ export const smppPlugin: ProviderPlugin = {
         password: s.password,
         systemType: s.system_type ?? '',
         bindMode: s.bind_mode ?? 'transceiver',
+        maxBinds: s.max_binds ?? Number.POSITIVE_INFINITY,
         window: s.window ?? 10,
         tps: s.tps ?? 50,
         sourceTon: s.source_ton,

@@ -47,6 +47,8 @@ export const STATUS = {
   ESME_RINVPASWD: 0x0e,
   ESME_RMSGQFUL: 0x14,
   ESME_RTHROTTLED: 0x58,
+  // ESME receiver temporary application error: the SMSC delivers the PDU again later.
+  ESME_RX_T_APPN: 0x64,
   ESME_RX_P_APPN: 0x65,
 } as const;
 
