@@ -5,6 +5,7 @@ import { smspartnerReaders } from './smspartner/normalize.js';
 import { telnyxReaders } from './telnyx/normalize.js';
 import { twilioReaders } from './twilio/normalize.js';
 import { vonageReaders } from './vonage/normalize.js';
+import { webexConnectReaders } from './webex-connect/normalize.js';
 
 /** What `normalize` can read, per provider and kind of payload: the connectors' own readers. */
 export const PAYLOAD_READERS: Readonly<Record<string, Readonly<Record<string, PayloadReader>>>> = {
@@ -14,4 +15,5 @@ export const PAYLOAD_READERS: Readonly<Record<string, Readonly<Record<string, Pa
   vonage: vonageReaders,
   infobip: infobipReaders,
   smspartner: smspartnerReaders,
+  'webex-connect': webexConnectReaders,
 };

@@ -7,6 +7,7 @@ import { smspartnerPlugin } from './smspartner/plugin.js';
 import { telnyxPlugin } from './telnyx/plugin.js';
 import { twilioPlugin } from './twilio/plugin.js';
 import { vonagePlugin } from './vonage/plugin.js';
+import { webexConnectPlugin } from './webex-connect/plugin.js';
 
 /** Every provider a connection may name. One line per provider. */
-export const PROVIDER_PLUGINS: ReadonlyMap<string, ProviderPlugin> = new Map([sandboxPlugin, smppPlugin, twilioPlugin, telnyxPlugin, vonagePlugin, infobipPlugin, smspartnerPlugin, genericHttpPlugin].map((p) => [p.provider, p]));
+export const PROVIDER_PLUGINS: ReadonlyMap<string, ProviderPlugin> = new Map([sandboxPlugin, smppPlugin, twilioPlugin, telnyxPlugin, vonagePlugin, infobipPlugin, smspartnerPlugin, webexConnectPlugin, genericHttpPlugin].map((p) => [p.provider, p]));
