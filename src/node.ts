@@ -18,7 +18,12 @@ import { ReceiptIngest } from './app/receipts.js';
 import type { Store } from './app/store.js';
 import { TransitionWriter } from './app/transitions.js';
 import { buildApi } from './api/server.js';
-import { renderSendResponse } from './api/view.js';
+import { renderSendResponse, webhookPayload } from './api/view.js';
+import { OptOuts } from './app/opt-outs.js';
+import { WebhookDeliverer } from './app/webhook-delivery.js';
+import { WebhookEndpoints } from './app/webhook-endpoints.js';
+import { standardWebhookPost } from './webhooks/post.js';
+import { UrlGuard } from './webhooks/url-guard.js';
 import type { Config } from './config/env.js';
 import { Catalogue } from './core/catalogue/catalogue.js';
 import type { Route } from './core/routing/router.js';
@@ -127,6 +132,23 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
     pollMs: 250,
     onError: (err, connection) => log.error({ err, connection }, 'dispatch failed'),
   });
+  const urlGuard = new UrlGuard(config.webhooks.allowPrivate);
+  const endpoints = new WebhookEndpoints(store, urlGuard, clock);
+  const deliverer = new WebhookDeliverer({
+    store,
+    clock,
+    post: standardWebhookPost(urlGuard, 10_000),
+    render: webhookPayload,
+    owner: config.nodeId,
+    leaseMs: config.leaseMs,
+    pollMs: 200,
+    concurrency: 20,
+    retryScale: config.webhooks.retryScale,
+    disableAfterMs: config.webhooks.disableAfterMs,
+    random: Math.random,
+    onError: (err) => log.error({ err }, 'webhook delivery failed'),
+    onDisabled: (account, endpoint, url) => log.warn({ account, endpoint, url }, 'webhook endpoint disabled: it failed for too long'),
+  });
   const accept = new AcceptService({
     store,
     clock,
@@ -139,8 +161,10 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
     onAccepted: (names) => dispatcher.wake(names),
     allowFixedLine: config.allowFixedLine,
     coordination,
+    callbacks: endpoints,
   });
-  const inbound = new InboundService(store, clock);
+  const optOuts = new OptOuts(store, clock);
+  const inbound = new InboundService(store, clock, (message) => optOuts.onInbound(message));
   const api = await buildApi(
     {
       accept,
@@ -151,6 +175,8 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
       inbound,
       webhooks: new WebhookService(byName, receipts, inbound),
       rateLimits: new AccountRateLimits(config.rateLimit, coordination),
+      endpoints,
+      optOuts,
       routing,
       connections: () => connectionViews(byName.values(), health, store),
       publicUrl,
@@ -192,6 +218,7 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
     });
   }
   dispatcher.start();
+  deliverer.start();
 
   return {
     api,
@@ -202,6 +229,7 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
       clearInterval(reloading);
       await api.close();
       await dispatcher.stop();
+      await deliverer.stop();
       for (const connector of connectors) await connector.stop();
       await writer.drain();
       await coordination.close();

@@ -8,6 +8,8 @@ import { docsRoutes } from './routes/docs.js';
 import { inboundRoutes } from './routes/inbound.js';
 import { messageRoutes } from './routes/messages.js';
 import { operationRoutes } from './routes/operations.js';
+import { endpointRoutes } from './routes/endpoints.js';
+import { optOutRoutes } from './routes/opt-outs.js';
 import { routingRoutes } from './routes/routing.js';
 import { WEBHOOK_PATH, webhookRoutes } from './routes/webhooks.js';
 import type { Services } from './services.js';
@@ -64,5 +66,7 @@ export async function buildApi(services: Services, options: ApiOptions): Promise
   await app.register(operationRoutes(services));
   await app.register(webhookRoutes(services));
   await app.register(routingRoutes(services));
+  await app.register(endpointRoutes(services));
+  await app.register(optOutRoutes(services));
   return app;
 }

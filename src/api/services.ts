@@ -3,6 +3,8 @@ import type { InboundService } from '../app/inbound.js';
 import type { ApiKeys } from '../app/keys.js';
 import type { MessageService } from '../app/messages.js';
 import type { AccountRateLimits } from '../app/rate-limits.js';
+import type { OptOuts } from '../app/opt-outs.js';
+import type { WebhookEndpoints } from '../app/webhook-endpoints.js';
 import type { ConnectionView, RoutingTable } from '../app/routing.js';
 import type { WebhookService } from '../app/webhooks.js';
 import type { Store } from '../app/store.js';
@@ -18,6 +20,8 @@ export interface Services {
   readonly publicUrl: string;
   readonly keys: ApiKeys;
   readonly rateLimits: AccountRateLimits;
+  readonly endpoints: WebhookEndpoints;
+  readonly optOuts: OptOuts;
   readonly routing: RoutingTable;
   /** This node's connections with their live state. */
   readonly connections: () => Promise<ConnectionView[]>;

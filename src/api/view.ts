@@ -1,3 +1,5 @@
+import type { InboundMessage } from '../app/store.js';
+import { keywordOf } from '../core/compliance/keywords.js';
 import type { Message, MessageEvent } from '../core/message.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -31,4 +33,31 @@ export function eventView(e: MessageEvent) {
 
 export function renderSendResponse(messages: readonly Message[]): string {
   return JSON.stringify({ messages: messages.map(messageView) });
+}
+
+/** A message a subscriber sent in, with the keyword it is (STOP, START, HELP), if any. */
+export function inboundView(m: InboundMessage) {
+  return {
+    id: m.id,
+    connection: m.connection,
+    from: m.from,
+    to: m.to,
+    text: m.text,
+    keyword: keywordOf(m.text) ?? null,
+    received_at: iso(m.receivedAt),
+    payload: m.payload,
+  };
+}
+
+/**
+ * A webhook event's body: its type and time, and the message as it was then; failures carry
+ * the canonical error with the provider's details beside the message, as Chirp's failure
+ * webhook does.
+ */
+export function webhookPayload(event: { id: string; type: string; createdAt: number; data: unknown }): string {
+  const data =
+    event.type === 'message.received'
+      ? { message: inboundView(event.data as InboundMessage) }
+      : { message: messageView(event.data as Message), error: (event.data as Message).error };
+  return JSON.stringify({ id: event.id, type: event.type, timestamp: iso(event.createdAt), data });
 }

@@ -54,9 +54,13 @@ export interface AcceptOptions {
   readonly allowFixedLine: boolean;
   readonly metrics: Metrics;
   readonly coordination: Coordination;
+  /** A message's own callback_url: its shape checked at once, its addresses and signing secret before storing. */
+  readonly callbacks: {
+    checkShape(url: string, param: string): string;
+    prepare(accountId: string, url: string, param: string): Promise<void>;
+  };
 }
 
-const MAX_CALLBACK_URL = 2048;
 /** Longer than any accept takes; frees the key if the node holding it dies. */
 const IDEMPOTENCY_LOCK_MS = 60_000;
 const MAX_SCHEDULE_AHEAD_MS = 365 * 24 * 3600 * 1000;
@@ -115,6 +119,8 @@ export class AcceptService {
   async #accept(accountId: string, request: SendRequest, idempotency?: { key: string; requestHash: string }): Promise<AcceptResult> {
     const now = this.opts.clock.now();
     const messages = this.#build(accountId, request, now);
+    await this.#refuseOptedOut(accountId, request.from, messages);
+    if (request.callback_url !== undefined) await this.opts.callbacks.prepare(accountId, request.callback_url, 'callback_url');
     const body = this.opts.render(messages);
     await this.#writes.push({
       messages,
@@ -125,6 +131,14 @@ export class AcceptService {
     this.opts.metrics.accepted(messages.length, (this.opts.clock.now() - now) / 1000);
     this.opts.onAccepted(new Set(messages.map((m) => m.connection)));
     return { statusCode: 202, body };
+  }
+
+  /** A recipient on the account's opt-out list for this sender refuses the request, naming it. */
+  async #refuseOptedOut(accountId: string, from: string, messages: readonly NewMessage[]): Promise<void> {
+    const out = await this.opts.store.optedOut(accountId, from, messages.map((m) => m.to));
+    if (out.size === 0) return;
+    const i = messages.findIndex((m) => out.has(m.to));
+    throw new SwitchboardError('destination_opted_out', `${messages[i]!.to} opted out of messages from ${from} (STOP).`, { param: messages.length > 1 ? `to[${i}]` : 'to' });
   }
 
   #build(accountId: string, request: SendRequest, now: number): NewMessage[] {
@@ -155,7 +169,7 @@ export class AcceptService {
         { param: 'validity' },
       );
     }
-    const callbackUrl = request.callback_url === undefined ? null : checkCallbackUrl(request.callback_url);
+    const callbackUrl = request.callback_url === undefined ? null : this.opts.callbacks.checkShape(request.callback_url, 'callback_url');
     const start = sendAt ?? now;
     const routes = this.opts.routes();
     const multiple = typeof request.to !== 'string';
@@ -221,19 +235,4 @@ function parseSendAt(value: string | undefined, now: number): number | null {
   if (at < now - SCHEDULE_GRACE_MS) throw new SwitchboardError('invalid_schedule', 'send_at is in the past.', { param: 'send_at' });
   if (at > now + MAX_SCHEDULE_AHEAD_MS) throw new SwitchboardError('invalid_schedule', 'send_at is more than a year ahead.', { param: 'send_at' });
   return at <= now ? null : at;
-}
-
-function checkCallbackUrl(value: string): string {
-  let url: URL | undefined;
-  try {
-    url = new URL(value);
-  } catch {
-    url = undefined;
-  }
-  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || value.length > MAX_CALLBACK_URL) {
-    throw new SwitchboardError('invalid_callback_url', `callback_url must be an absolute http(s) URL of at most ${MAX_CALLBACK_URL} characters.`, {
-      param: 'callback_url',
-    });
-  }
-  return value;
 }

@@ -12,6 +12,8 @@ export class InboundService {
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
+    /** Runs once the message is stored (opt-out keywords). */
+    private readonly received: (message: InboundMessage) => Promise<void>,
   ) {}
 
   async receive(connection: string, report: InboundReport): Promise<InboundMessage> {
@@ -27,6 +29,7 @@ export class InboundService {
       payload: report.raw,
     };
     await this.store.insertInbound(message);
+    await this.received(message);
     return message;
   }
 

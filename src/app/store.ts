@@ -142,13 +142,114 @@ export interface Store {
 
   getIdempotency(accountId: string, key: string): Promise<StoredIdempotency | undefined>;
 
+  insertEndpoint(endpoint: WebhookEndpoint): Promise<void>;
+  listEndpoints(accountId: string): Promise<WebhookEndpoint[]>;
+  getEndpoint(accountId: string, id: string): Promise<WebhookEndpoint | undefined>;
+  /** False when the account has no such endpoint. */
+  updateEndpoint(accountId: string, id: string, patch: EndpointPatch): Promise<boolean>;
+  deleteEndpoint(accountId: string, id: string): Promise<boolean>;
+  /** The account's secret for callback_url events, made with `create` the first time. */
+  callbackSecret(accountId: string, create: () => string): Promise<string>;
+  /**
+   * Takes up to `limit` deliveries due at `now` and leases them to `owner` until `leaseUntil`.
+   * A delivery waits while an earlier one of the same message to the same target is pending:
+   * events reach each target in order.
+   */
+  claimDeliveries(claim: { now: number; limit: number; owner: string; leaseUntil: number }): Promise<ClaimedDelivery[]>;
+  /** Records an attempt and its outcome; a failure marks the endpoint failing, a success clears it. */
+  recordAttempt(outcome: AttemptOutcome): Promise<void>;
+  listDeliveries(accountId: string, filter: { endpointId?: string; messageId?: string }, limit: number): Promise<WebhookDelivery[]>;
+  getDelivery(accountId: string, id: string): Promise<{ delivery: WebhookDelivery; attempts: DeliveryAttempt[] } | undefined>;
+  addNotice(accountId: string, notice: Notice): Promise<void>;
+  listNotices(accountId: string, limit: number): Promise<Notice[]>;
+
+  /** Which of `numbers` opted out of `sender` (or of every sender of the account). */
+  optedOut(accountId: string, sender: string, numbers: readonly string[]): Promise<Set<string>>;
+  /** Adds (true) or lifts (false) an opt-out; false when nothing changed. */
+  setOptOut(accountId: string, entry: OptOut, optedOut: boolean): Promise<boolean>;
+  listOptOuts(accountId: string, filter: { sender?: string; number?: string }, limit: number): Promise<OptOut[]>;
+
   /** The routing table as last changed through the API, with the hash of the file it replaced. */
   loadRoutes(): Promise<SavedRoutes | undefined>;
   saveRoutes(saved: SavedRoutes): Promise<void>;
 
+  /** Stores an inbound message, with its message.received event for the account's endpoints. */
   insertInbound(message: InboundMessage): Promise<void>;
   /** Newest first; `before` is the page cursor (an inbound id). */
   listInbound(accountId: string, before: string | undefined, limit: number): Promise<InboundMessage[]>;
+}
+
+/** Where an account's events go. */
+export interface WebhookEndpoint {
+  readonly id: string;
+  readonly accountId: string;
+  readonly url: string;
+  readonly description: string | null;
+  /** Event types, or ['*'] for all. */
+  readonly events: readonly string[];
+  readonly secret: string;
+  readonly createdAt: number;
+  /** Since when every delivery has failed; null while it answers. */
+  readonly failingSince: number | null;
+  readonly disabledAt: number | null;
+  readonly disabledReason: string | null;
+}
+
+export type EndpointPatch = Partial<Pick<WebhookEndpoint, 'url' | 'description' | 'events' | 'disabledAt' | 'disabledReason' | 'failingSince'>>;
+
+/** One event on its way to one target (an endpoint, or a message's callback URL). */
+export interface WebhookDelivery {
+  readonly id: string;
+  readonly eventId: string;
+  readonly accountId: string;
+  readonly messageId: string;
+  readonly endpointId: string | null;
+  readonly url: string;
+  readonly status: 'pending' | 'delivered' | 'failed';
+  readonly attempts: number;
+  readonly dueAt: number | null;
+  readonly createdAt: number;
+  readonly lastAttemptAt: number | null;
+  readonly lastStatusCode: number | null;
+  readonly lastError: string | null;
+}
+
+/** A delivery claimed to be sent now, with its event and the secret that signs it. */
+export interface ClaimedDelivery extends WebhookDelivery {
+  readonly event: { readonly id: string; readonly type: string; readonly createdAt: number; readonly data: unknown };
+  readonly secret: string;
+}
+
+export interface DeliveryAttempt {
+  readonly at: number;
+  readonly statusCode: number | null;
+  readonly error: string | null;
+  readonly latencyMs: number;
+  readonly responseExcerpt: string | null;
+}
+
+/** What one attempt came to: delivered, tried again at `retryAt`, or given up. */
+export interface AttemptOutcome {
+  readonly deliveryId: string;
+  readonly endpointId: string | null;
+  readonly attempt: DeliveryAttempt;
+  readonly result: 'delivered' | 'retry' | 'failed';
+  readonly retryAt: number | null;
+}
+
+export interface Notice {
+  readonly at: number;
+  readonly type: string;
+  readonly message: string;
+  readonly detail: Record<string, unknown> | null;
+}
+
+export interface OptOut {
+  readonly sender: string;
+  readonly number: string;
+  readonly createdAt: number;
+  /** How it came: "keyword" (the subscriber texted STOP) or "api". */
+  readonly source: string;
 }
 
 export interface SavedRoutes {

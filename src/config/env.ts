@@ -37,6 +37,14 @@ export interface Config {
   readonly redisUrl: string | undefined;
   /** Keeps one deployment's Redis keys apart from another's on the same Redis. */
   readonly redisPrefix: string;
+  readonly webhooks: {
+    /** Call endpoints on loopback, private and link-local addresses (development only). */
+    readonly allowPrivate: boolean;
+    /** Shrinks the retry schedule of failed deliveries (1: 5 s up to 8 h, over a day). */
+    readonly retryScale: number;
+    /** How long an endpoint may fail without a break before it is disabled. */
+    readonly disableAfterMs: number;
+  };
   /** Requests per second each account may make (0: no limit), and the burst above it. */
   readonly rateLimit: { readonly perSecond: number; readonly burst: number };
 }
@@ -49,6 +57,13 @@ function integer(name: string, value: string | undefined, fallback: number): num
   if (value === undefined || value === '') return fallback;
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a whole number, not ${JSON.stringify(value)}`);
+  return n;
+}
+
+function positive(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!(n > 0)) throw new Error(`${name} must be a positive number, not ${JSON.stringify(value)}`);
   return n;
 }
 
@@ -87,6 +102,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseSchema: env.SWITCHBOARD_DATABASE_SCHEMA || undefined,
     redisUrl: env.SWITCHBOARD_REDIS_URL || undefined,
     redisPrefix: env.SWITCHBOARD_REDIS_PREFIX ?? 'switchboard:',
+    webhooks: {
+      allowPrivate: flag(env.SWITCHBOARD_WEBHOOKS_ALLOW_PRIVATE),
+      retryScale: positive('SWITCHBOARD_WEBHOOK_RETRY_SCALE', env.SWITCHBOARD_WEBHOOK_RETRY_SCALE, 1),
+      disableAfterMs: integer('SWITCHBOARD_WEBHOOK_DISABLE_AFTER_MS', env.SWITCHBOARD_WEBHOOK_DISABLE_AFTER_MS, 3 * 86_400_000),
+    },
     rateLimit: { perSecond: rate, burst: integer('SWITCHBOARD_RATE_LIMIT_BURST', env.SWITCHBOARD_RATE_LIMIT_BURST, rate * 2) },
   };
 }

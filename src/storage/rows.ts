@@ -2,6 +2,7 @@ import type { TextEncoding } from '../core/encoding/segments.js';
 import type { MessageStatus } from '../core/lifecycle.js';
 import type { Message, MessageError, MessageEvent } from '../core/message.js';
 import type { MessageRoute } from '../core/routing/router.js';
+import type { DeliveryAttempt, EndpointPatch, NewMessage, WebhookDelivery, WebhookEndpoint } from '../app/store.js';
 
 // How domain objects map to table rows, shared by every SQL engine. Times are epoch
 // milliseconds; JSON columns hold text.
@@ -82,4 +83,106 @@ export function toEvent(row: EventRow): MessageEvent {
 
 export function eventValues(messageId: string, e: MessageEvent): unknown[] {
   return [messageId, e.at, e.type, e.status, json(e.error), json(e.detail), json(e.payload)];
+}
+
+/** A message as stored at accept, without what only the queue needs. */
+export function messageOf(m: NewMessage): Message {
+  const { dueAt: _due, firstEvent: _first, ...message } = m;
+  return message;
+}
+
+export interface EndpointRow {
+  id: string;
+  account_id: string;
+  url: string;
+  description: string | null;
+  events: string;
+  secret: string;
+  created_at: number;
+  failing_since: number | null;
+  disabled_at: number | null;
+  disabled_reason: string | null;
+}
+
+const nullableNumber = (v: number | null): number | null => (v === null ? null : Number(v));
+
+export function endpointOf(r: EndpointRow): WebhookEndpoint {
+  return {
+    id: r.id,
+    accountId: r.account_id,
+    url: r.url,
+    description: r.description,
+    events: r.events.split(','),
+    secret: r.secret,
+    createdAt: Number(r.created_at),
+    failingSince: nullableNumber(r.failing_since),
+    disabledAt: nullableNumber(r.disabled_at),
+    disabledReason: r.disabled_reason,
+  };
+}
+
+/** SET clauses for an endpoint patch; `placeholder(n)` writes the dialect's nth parameter. */
+export function endpointSets(patch: EndpointPatch, placeholder: (n: number) => string): { sets: string[]; values: unknown[] } {
+  const columns: [keyof EndpointPatch, string, (v: never) => unknown][] = [
+    ['url', 'url', (v: string) => v],
+    ['description', 'description', (v: string | null) => v],
+    ['events', 'events', (v: readonly string[]) => v.join(',')],
+    ['disabledAt', 'disabled_at', (v: number | null) => v],
+    ['disabledReason', 'disabled_reason', (v: string | null) => v],
+    ['failingSince', 'failing_since', (v: number | null) => v],
+  ];
+  const sets: string[] = [];
+  const values: unknown[] = [];
+  for (const [key, column, write] of columns) {
+    if (patch[key] === undefined) continue;
+    values.push(write(patch[key] as never));
+    sets.push(`${column} = ${placeholder(values.length)}`);
+  }
+  return { sets, values };
+}
+
+export interface DeliveryRow {
+  id: string;
+  event_id: string;
+  account_id: string;
+  message_id: string;
+  endpoint_id: string | null;
+  url: string;
+  status: string;
+  attempts: number;
+  due_at: number | null;
+  created_at: number;
+  last_attempt_at: number | null;
+  last_status_code: number | null;
+  last_error: string | null;
+}
+
+export function deliveryOf(r: DeliveryRow): WebhookDelivery {
+  return {
+    id: r.id,
+    eventId: r.event_id,
+    accountId: r.account_id,
+    messageId: r.message_id,
+    endpointId: r.endpoint_id,
+    url: r.url,
+    status: r.status as WebhookDelivery['status'],
+    attempts: Number(r.attempts),
+    dueAt: nullableNumber(r.due_at),
+    createdAt: Number(r.created_at),
+    lastAttemptAt: nullableNumber(r.last_attempt_at),
+    lastStatusCode: nullableNumber(r.last_status_code),
+    lastError: r.last_error,
+  };
+}
+
+export interface AttemptRow {
+  at: number;
+  status_code: number | null;
+  error: string | null;
+  latency_ms: number;
+  response_excerpt: string | null;
+}
+
+export function attemptOf(r: AttemptRow): DeliveryAttempt {
+  return { at: Number(r.at), statusCode: nullableNumber(r.status_code), error: r.error, latencyMs: Number(r.latency_ms), responseExcerpt: r.response_excerpt };
 }

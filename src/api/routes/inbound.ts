@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { SwitchboardError } from '../../core/errors.js';
 import { ErrorBody } from '../schemas.js';
+import { inboundView } from '../view.js';
 import type { Services } from '../services.js';
 
 const InboundView = Type.Object({
@@ -10,6 +11,7 @@ const InboundView = Type.Object({
   from: Type.String(),
   to: Type.String(),
   text: Type.String(),
+  keyword: Type.Union([Type.Literal('stop'), Type.Literal('start'), Type.Literal('help'), Type.Null()], { description: 'the opt-out keyword the message is, if any' }),
   received_at: Type.String(),
   payload: Type.Unknown(),
 });
@@ -35,15 +37,7 @@ export const inboundRoutes = ({ inbound }: Services): FastifyPluginAsyncTypebox 
         if (before !== undefined && !before.startsWith('in_')) throw new SwitchboardError('invalid_parameter', 'cursor is not a cursor this API returned.', { param: 'cursor' });
         const page = await inbound.list(request.accountId, before, limit);
         return {
-          messages: page.messages.map((m) => ({
-            id: m.id,
-            connection: m.connection,
-            from: m.from,
-            to: m.to,
-            text: m.text,
-            received_at: new Date(m.receivedAt).toISOString(),
-            payload: m.payload,
-          })),
+          messages: page.messages.map(inboundView),
           next_cursor: page.next === null ? null : Buffer.from(page.next, 'utf8').toString('base64url'),
         };
       },

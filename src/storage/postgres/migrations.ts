@@ -120,4 +120,93 @@ CREATE TABLE topology (
 );
 `,
   },
+  {
+    id: 4,
+    name: 'webhooks and opt-outs',
+    sql: `
+CREATE TABLE webhook_endpoints (
+  id TEXT PRIMARY KEY,
+  account_id TEXT NOT NULL,
+  url TEXT NOT NULL,
+  description TEXT,
+  -- '*' or a comma-separated list of event types.
+  events TEXT NOT NULL,
+  secret TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  -- Since when every delivery to it has failed; NULL while it answers.
+  failing_since BIGINT,
+  disabled_at BIGINT,
+  disabled_reason TEXT
+);
+CREATE INDEX webhook_endpoints_account ON webhook_endpoints (account_id);
+
+-- The secret that signs the events sent to messages' own callback_url.
+CREATE TABLE callback_secrets (account_id TEXT PRIMARY KEY, secret TEXT NOT NULL);
+
+CREATE TABLE webhook_events (
+  id TEXT PRIMARY KEY,
+  account_id TEXT NOT NULL,
+  message_id TEXT NOT NULL,
+  type TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  -- The message (or inbound message) as it was when the event happened.
+  data TEXT NOT NULL
+);
+
+CREATE TABLE webhook_deliveries (
+  seq BIGSERIAL PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  event_id TEXT NOT NULL,
+  account_id TEXT NOT NULL,
+  message_id TEXT NOT NULL,
+  endpoint_id TEXT,
+  -- Where it goes: the endpoint, or the message's callback URL. Events of one message to one
+  -- target go out in order.
+  target TEXT NOT NULL,
+  url TEXT NOT NULL,
+  status TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  due_at BIGINT,
+  lease_owner TEXT,
+  created_at BIGINT NOT NULL,
+  last_attempt_at BIGINT,
+  last_status_code INTEGER,
+  last_error TEXT
+);
+CREATE INDEX webhook_deliveries_due ON webhook_deliveries (due_at) WHERE status = 'pending';
+CREATE INDEX webhook_deliveries_order ON webhook_deliveries (message_id, target, seq) WHERE status = 'pending';
+CREATE INDEX webhook_deliveries_account ON webhook_deliveries (account_id, seq);
+
+CREATE TABLE webhook_attempts (
+  id BIGSERIAL PRIMARY KEY,
+  delivery_id TEXT NOT NULL,
+  at BIGINT NOT NULL,
+  status_code INTEGER,
+  error TEXT,
+  latency_ms INTEGER NOT NULL,
+  response_excerpt TEXT
+);
+CREATE INDEX webhook_attempts_delivery ON webhook_attempts (delivery_id, id);
+
+CREATE TABLE notices (
+  id BIGSERIAL PRIMARY KEY,
+  account_id TEXT NOT NULL,
+  at BIGINT NOT NULL,
+  type TEXT NOT NULL,
+  message TEXT NOT NULL,
+  detail TEXT
+);
+CREATE INDEX notices_account ON notices (account_id, id);
+
+CREATE TABLE opt_outs (
+  account_id TEXT NOT NULL,
+  -- The sender the subscriber answered, or '*' for every sender of the account.
+  sender TEXT NOT NULL,
+  number TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  source TEXT NOT NULL,
+  PRIMARY KEY (account_id, number, sender)
+);
+`,
+  },
 ];

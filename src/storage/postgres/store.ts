@@ -1,8 +1,16 @@
 import pg from 'pg';
 import type {
   ApiKeyRecord,
+  AttemptOutcome,
   Claim,
+  ClaimedDelivery,
   ClaimedMessage,
+  DeliveryAttempt,
+  EndpointPatch,
+  Notice,
+  OptOut,
+  WebhookDelivery,
+  WebhookEndpoint,
   IdempotencyWrite,
   InboundMessage,
   MessageFilter,
@@ -18,7 +26,25 @@ import type {
 import type { MessageStatus } from '../../core/lifecycle.js';
 import type { Message, MessageEvent } from '../../core/message.js';
 import type { Route } from '../../core/routing/router.js';
-import { eventValues, json, parseJson, toEvent, toMessage, type EventRow, type MessageRow } from '../rows.js';
+import { newId } from '../../app/ids.js';
+import { lifecycleEvent } from '../../core/events.js';
+import {
+  attemptOf,
+  deliveryOf,
+  endpointOf,
+  endpointSets,
+  eventValues,
+  json,
+  messageOf,
+  parseJson,
+  toEvent,
+  toMessage,
+  type AttemptRow,
+  type DeliveryRow,
+  type EndpointRow,
+  type EventRow,
+  type MessageRow,
+} from '../rows.js';
 import { MIGRATIONS } from './migrations.js';
 
 export interface PostgresOptions {
@@ -133,6 +159,10 @@ export class PostgresStore implements Store {
         const casts = ['text', 'text', 'text', 'text', 'text', 'text', 'int', 'text', 'text', 'text', 'text', 'text', 'bigint', 'bigint', 'bigint', 'bigint', 'text', 'int', 'text', 'bigint', 'text', 'text'];
         await c.query(`INSERT INTO messages (${MESSAGE_COLUMNS}) SELECT * FROM unnest(${casts.map((t, i) => `$${i + 1}::${t}[]`).join(', ')})`, columns);
         await insertEvents(c, messages.map((m) => [m.id, m.firstEvent]));
+        await emit(
+          c,
+          messages.filter((m) => m.status === 'queued').map((m) => ({ accountId: m.accountId, messageId: m.id, callbackUrl: m.callbackUrl, type: 'message.queued', at: m.createdAt, data: messageOf(m) })),
+        );
       }
       for (const i of idempotency) {
         await c.query('INSERT INTO idempotency_keys (account_id, key, request_hash, status_code, response, created_at) VALUES ($1, $2, $3, $4, $5, $6)', [
@@ -298,9 +328,143 @@ export class PostgresStore implements Store {
   }
 
   async insertInbound(m: InboundMessage): Promise<void> {
-    await this.#pool.query('INSERT INTO inbound_messages (id, account_id, connection, "from", "to", text, received_at, payload) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)', [
-      m.id, m.accountId, m.connection, m.from, m.to, m.text, m.receivedAt, json(m.payload),
-    ]);
+    await this.#tx(async (c) => {
+      await c.query('INSERT INTO inbound_messages (id, account_id, connection, "from", "to", text, received_at, payload) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)', [
+        m.id, m.accountId, m.connection, m.from, m.to, m.text, m.receivedAt, json(m.payload),
+      ]);
+      await emit(c, [{ accountId: m.accountId, messageId: m.id, callbackUrl: null, type: 'message.received', at: m.receivedAt, data: m }]);
+    });
+  }
+
+  async insertEndpoint(e: WebhookEndpoint): Promise<void> {
+    await this.#pool.query(
+      `INSERT INTO webhook_endpoints (id, account_id, url, description, events, secret, created_at, failing_since, disabled_at, disabled_reason)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+      [e.id, e.accountId, e.url, e.description, e.events.join(','), e.secret, e.createdAt, e.failingSince, e.disabledAt, e.disabledReason],
+    );
+  }
+
+  async listEndpoints(accountId: string): Promise<WebhookEndpoint[]> {
+    return (await this.#rows<EndpointRow>('SELECT * FROM webhook_endpoints WHERE account_id = $1 ORDER BY created_at, id', [accountId])).map(endpointOf);
+  }
+
+  async getEndpoint(accountId: string, id: string): Promise<WebhookEndpoint | undefined> {
+    const [row] = await this.#rows<EndpointRow>('SELECT * FROM webhook_endpoints WHERE account_id = $1 AND id = $2', [accountId, id]);
+    return row && endpointOf(row);
+  }
+
+  async updateEndpoint(accountId: string, id: string, patch: EndpointPatch): Promise<boolean> {
+    const { sets, values } = endpointSets(patch, (n) => `$${n}`);
+    if (sets.length === 0) return (await this.getEndpoint(accountId, id)) !== undefined;
+    const n = values.length;
+    const r = await this.#pool.query(`UPDATE webhook_endpoints SET ${sets.join(', ')} WHERE account_id = $${n + 1} AND id = $${n + 2}`, [...values, accountId, id]);
+    return (r.rowCount ?? 0) > 0;
+  }
+
+  async deleteEndpoint(accountId: string, id: string): Promise<boolean> {
+    return this.#tx(async (c) => {
+      const r = await c.query('DELETE FROM webhook_endpoints WHERE account_id = $1 AND id = $2', [accountId, id]);
+      await c.query("UPDATE webhook_deliveries SET status = 'failed', due_at = NULL, last_error = 'endpoint deleted' WHERE endpoint_id = $1 AND status = 'pending'", [id]);
+      return (r.rowCount ?? 0) > 0;
+    });
+  }
+
+  async callbackSecret(accountId: string, create: () => string): Promise<string> {
+    await this.#pool.query('INSERT INTO callback_secrets (account_id, secret) VALUES ($1, $2) ON CONFLICT (account_id) DO NOTHING', [accountId, create()]);
+    const [row] = await this.#rows<{ secret: string }>('SELECT secret FROM callback_secrets WHERE account_id = $1', [accountId]);
+    return row!.secret;
+  }
+
+  async claimDeliveries(claim: { now: number; limit: number; owner: string; leaseUntil: number }): Promise<ClaimedDelivery[]> {
+    return this.#tx(async (c) => {
+      const picked = (
+        await c.query<{ seq: number }>(
+          `WITH picked AS (
+             SELECT d.seq FROM webhook_deliveries d
+              WHERE d.status = 'pending' AND d.due_at <= $1
+                AND NOT EXISTS (SELECT 1 FROM webhook_deliveries p WHERE p.status = 'pending' AND p.message_id = d.message_id AND p.target = d.target AND p.seq < d.seq)
+              ORDER BY d.due_at LIMIT $2 FOR UPDATE SKIP LOCKED)
+           UPDATE webhook_deliveries w SET due_at = $3, lease_owner = $4 FROM picked WHERE w.seq = picked.seq RETURNING w.seq`,
+          [claim.now, claim.limit, claim.leaseUntil, claim.owner],
+        )
+      ).rows;
+      if (picked.length === 0) return [];
+      const rows = (
+        await c.query<DeliveryRow & { event_type: string; event_created_at: number; event_data: string; secret: string }>(
+          `SELECT d.*, e.type AS event_type, e.created_at AS event_created_at, e.data AS event_data, COALESCE(w.secret, s.secret) AS secret
+             FROM webhook_deliveries d JOIN webhook_events e ON e.id = d.event_id
+             LEFT JOIN webhook_endpoints w ON w.id = d.endpoint_id LEFT JOIN callback_secrets s ON s.account_id = d.account_id
+            WHERE d.seq = ANY($1::bigint[]) ORDER BY d.seq`,
+          [picked.map((r) => r.seq)],
+        )
+      ).rows;
+      return rows.map((r) => ({ ...deliveryOf(r), event: { id: r.event_id, type: r.event_type, createdAt: r.event_created_at, data: JSON.parse(r.event_data) as unknown }, secret: r.secret }));
+    });
+  }
+
+  async recordAttempt(o: AttemptOutcome): Promise<void> {
+    const a = o.attempt;
+    await this.#tx(async (c) => {
+      await c.query('INSERT INTO webhook_attempts (delivery_id, at, status_code, error, latency_ms, response_excerpt) VALUES ($1, $2, $3, $4, $5, $6)', [
+        o.deliveryId, a.at, a.statusCode, a.error, a.latencyMs, a.responseExcerpt,
+      ]);
+      await c.query(
+        `UPDATE webhook_deliveries SET attempts = attempts + 1, last_attempt_at = $1, last_status_code = $2, last_error = $3,
+           status = $4, due_at = $5, lease_owner = NULL WHERE id = $6`,
+        [a.at, a.statusCode, a.error, o.result === 'retry' ? 'pending' : o.result, o.retryAt, o.deliveryId],
+      );
+      if (o.endpointId) {
+        await c.query(
+          o.result === 'delivered' ? 'UPDATE webhook_endpoints SET failing_since = NULL WHERE id = $1' : 'UPDATE webhook_endpoints SET failing_since = COALESCE(failing_since, $2) WHERE id = $1',
+          o.result === 'delivered' ? [o.endpointId] : [o.endpointId, a.at],
+        );
+      }
+    });
+  }
+
+  async listDeliveries(accountId: string, filter: { endpointId?: string; messageId?: string }, limit: number): Promise<WebhookDelivery[]> {
+    const rows = await this.#rows<DeliveryRow>(
+      `SELECT * FROM webhook_deliveries WHERE account_id = $1 AND ($2::text IS NULL OR endpoint_id = $2) AND ($3::text IS NULL OR message_id = $3) ORDER BY seq DESC LIMIT $4`,
+      [accountId, filter.endpointId ?? null, filter.messageId ?? null, limit],
+    );
+    return rows.map(deliveryOf);
+  }
+
+  async getDelivery(accountId: string, id: string): Promise<{ delivery: WebhookDelivery; attempts: DeliveryAttempt[] } | undefined> {
+    const [row] = await this.#rows<DeliveryRow>('SELECT * FROM webhook_deliveries WHERE account_id = $1 AND id = $2', [accountId, id]);
+    if (!row) return undefined;
+    const attempts = await this.#rows<AttemptRow>('SELECT * FROM webhook_attempts WHERE delivery_id = $1 ORDER BY id', [id]);
+    return { delivery: deliveryOf(row), attempts: attempts.map(attemptOf) };
+  }
+
+  async addNotice(accountId: string, n: Notice): Promise<void> {
+    await this.#pool.query('INSERT INTO notices (account_id, at, type, message, detail) VALUES ($1, $2, $3, $4, $5)', [accountId, n.at, n.type, n.message, json(n.detail)]);
+  }
+
+  async listNotices(accountId: string, limit: number): Promise<Notice[]> {
+    const rows = await this.#rows<{ at: number; type: string; message: string; detail: string | null }>('SELECT at, type, message, detail FROM notices WHERE account_id = $1 ORDER BY id DESC LIMIT $2', [accountId, limit]);
+    return rows.map((r) => ({ at: r.at, type: r.type, message: r.message, detail: parseJson<Record<string, unknown>>(r.detail) }));
+  }
+
+  async optedOut(accountId: string, sender: string, numbers: readonly string[]): Promise<Set<string>> {
+    if (numbers.length === 0) return new Set();
+    const rows = await this.#rows<{ number: string }>(`SELECT number FROM opt_outs WHERE account_id = $1 AND sender IN ($2, '*') AND number = ANY($3::text[])`, [accountId, sender, numbers]);
+    return new Set(rows.map((r) => r.number));
+  }
+
+  async setOptOut(accountId: string, o: OptOut, optedOut: boolean): Promise<boolean> {
+    const r = optedOut
+      ? await this.#pool.query('INSERT INTO opt_outs (account_id, sender, number, created_at, source) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING', [accountId, o.sender, o.number, o.createdAt, o.source])
+      : await this.#pool.query('DELETE FROM opt_outs WHERE account_id = $1 AND sender = $2 AND number = $3', [accountId, o.sender, o.number]);
+    return (r.rowCount ?? 0) > 0;
+  }
+
+  async listOptOuts(accountId: string, filter: { sender?: string; number?: string }, limit: number): Promise<OptOut[]> {
+    const rows = await this.#rows<{ sender: string; number: string; created_at: number; source: string }>(
+      `SELECT sender, number, created_at, source FROM opt_outs WHERE account_id = $1 AND ($2::text IS NULL OR sender = $2) AND ($3::text IS NULL OR number = $3) ORDER BY created_at DESC LIMIT $4`,
+      [accountId, filter.sender ?? null, filter.number ?? null, limit],
+    );
+    return rows.map((r) => ({ sender: r.sender, number: r.number, createdAt: r.created_at, source: r.source }));
   }
 
   async listInbound(accountId: string, before: string | undefined, limit: number): Promise<InboundMessage[]> {
@@ -364,7 +528,7 @@ async function transitionAll(c: Client, ts: readonly Transition[]): Promise<bool
       [ids.map((r) => r.connection), ids.map((r) => r.providerMessageId), ids.map((r) => r.messageId), ids.map((r) => r.part), ids.map((r) => r.parts)],
     );
   }
-  const r = await c.query<{ id: string }>(
+  const r = await c.query<MessageRow>(
     `UPDATE messages m SET status = w.status, updated_at = w.at, due_at = w.due, lease_owner = NULL,
        error = CASE WHEN w.set_error THEN w.error ELSE m.error END,
        error_code = CASE WHEN w.set_error THEN w.error_code ELSE m.error_code END,
@@ -374,7 +538,7 @@ async function transitionAll(c: Client, ts: readonly Transition[]): Promise<bool
      FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::boolean[], $6::text[], $7::text[], $8::text[], $9::text[], $10::int[], $11::text[])
        AS w(id, status, at, due, set_error, error, error_code, connection, provider_message_id, increment, allowed)
      WHERE m.id = w.id AND m.status = ANY(string_to_array(w.allowed, ','))
-     RETURNING m.id`,
+     RETURNING m.*`,
     [
       ts.map((t) => t.messageId),
       ts.map((t) => t.to),
@@ -389,6 +553,59 @@ async function transitionAll(c: Client, ts: readonly Transition[]): Promise<bool
       ts.map((t) => t.from.join(',')),
     ],
   );
-  const applied = new Set(r.rows.map((row) => row.id));
+  const applied = new Map(r.rows.map((row) => [row.id, row]));
+  await emit(
+    c,
+    ts.flatMap((t) => {
+      const row = applied.get(t.messageId);
+      const type = row && lifecycleEvent(t.from, t.to);
+      return row && type ? [{ accountId: row.account_id, messageId: row.id, callbackUrl: row.callback_url, type, at: t.event.at, data: toMessage(row) }] : [];
+    }),
+  );
   return ts.map((t) => applied.has(t.messageId));
+}
+
+interface Emitted {
+  readonly accountId: string;
+  readonly messageId: string;
+  readonly callbackUrl: string | null;
+  readonly type: string;
+  readonly at: number;
+  readonly data: unknown;
+}
+
+/**
+ * Queues webhook events, in the transaction of the changes they tell, for every enabled endpoint
+ * of the account that takes their type and for messages' own callback URLs.
+ */
+async function emit(c: Client, items: readonly Emitted[]): Promise<void> {
+  if (items.length === 0) return;
+  const accounts = [...new Set(items.map((i) => i.accountId))];
+  const subscribed = new Set(
+    (await c.query<{ account_id: string }>('SELECT DISTINCT account_id FROM webhook_endpoints WHERE disabled_at IS NULL AND account_id = ANY($1::text[])', [accounts])).rows.map((r) => r.account_id),
+  );
+  const events = items.filter((i) => i.callbackUrl || subscribed.has(i.accountId)).map((i) => ({ ...i, id: newId('evt', i.at) }));
+  if (events.length === 0) return;
+  const col = <K extends keyof (typeof events)[number]>(k: K) => events.map((e) => e[k]);
+  await c.query('INSERT INTO webhook_events (id, account_id, message_id, type, created_at, data) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[])', [
+    col('id'), col('accountId'), col('messageId'), col('type'), col('at'), events.map((e) => JSON.stringify(e.data)),
+  ]);
+  await c.query(
+    `INSERT INTO webhook_deliveries (id, event_id, account_id, message_id, endpoint_id, target, url, status, due_at, created_at)
+     SELECT 'whd_' || replace(gen_random_uuid()::text, '-', ''), ev.id, ev.account_id, ev.message_id, w.id, w.id, w.url, 'pending', ev.at, ev.at
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[]) WITH ORDINALITY AS ev(id, account_id, message_id, type, at, n)
+       JOIN webhook_endpoints w ON w.account_id = ev.account_id AND w.disabled_at IS NULL
+        AND (w.events = '*' OR position(',' || ev.type || ',' in ',' || w.events || ',') > 0)
+      ORDER BY ev.n, w.id`,
+    [col('id'), col('accountId'), col('messageId'), col('type'), col('at')],
+  );
+  const callbacks = events.filter((e) => e.callbackUrl);
+  if (callbacks.length > 0) {
+    await c.query(
+      `INSERT INTO webhook_deliveries (id, event_id, account_id, message_id, endpoint_id, target, url, status, due_at, created_at)
+       SELECT 'whd_' || replace(gen_random_uuid()::text, '-', ''), ev.id, ev.account_id, ev.message_id, NULL, 'callback:' || ev.url, ev.url, 'pending', ev.at, ev.at
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[]) WITH ORDINALITY AS ev(id, account_id, message_id, url, at, n) ORDER BY ev.n`,
+      [callbacks.map((e) => e.id), callbacks.map((e) => e.accountId), callbacks.map((e) => e.messageId), callbacks.map((e) => e.callbackUrl), callbacks.map((e) => e.at)],
+    );
+  }
 }

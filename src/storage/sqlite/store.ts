@@ -3,8 +3,16 @@ import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import type {
   ApiKeyRecord,
+  AttemptOutcome,
   Claim,
+  ClaimedDelivery,
   ClaimedMessage,
+  DeliveryAttempt,
+  EndpointPatch,
+  Notice,
+  OptOut,
+  WebhookDelivery,
+  WebhookEndpoint,
   IdempotencyWrite,
   InboundMessage,
   MessageFilter,
@@ -20,7 +28,25 @@ import type {
 import type { MessageStatus } from '../../core/lifecycle.js';
 import type { Message, MessageEvent } from '../../core/message.js';
 import type { Route } from '../../core/routing/router.js';
-import { eventValues, json, parseJson, toEvent, toMessage, type EventRow, type MessageRow } from '../rows.js';
+import { newId } from '../../app/ids.js';
+import { lifecycleEvent } from '../../core/events.js';
+import {
+  attemptOf,
+  deliveryOf,
+  endpointOf,
+  endpointSets,
+  eventValues,
+  json,
+  messageOf,
+  parseJson,
+  toEvent,
+  toMessage,
+  type AttemptRow,
+  type DeliveryRow,
+  type EndpointRow,
+  type EventRow,
+  type MessageRow,
+} from '../rows.js';
 import { MIGRATIONS } from './migrations.js';
 
 export interface SqliteOptions {
@@ -108,6 +134,7 @@ export class SqliteStore implements Store {
           m.callbackUrl, m.sendAt, m.expiresAt, m.createdAt, m.updatedAt, m.connection, m.attempts, m.providerMessageId, m.dueAt, null, json(m.route),
         );
         this.#insertEvent(m.id, m.firstEvent);
+        if (m.status === 'queued') this.#emit(m.accountId, m.id, m.callbackUrl, 'message.queued', m.createdAt, messageOf(m));
       }
       for (const i of idempotency) insertIdempotency.run(i.accountId, i.key, i.requestHash, i.statusCode, i.response, i.createdAt);
     })();
@@ -164,15 +191,15 @@ export class SqliteStore implements Store {
       );
       for (const r of t.providerIds) insert.run(r.connection, r.providerMessageId, r.messageId, r.part, r.parts);
     }
-    const changes = this.#sql(
+    const row = this.#sql(
       `UPDATE messages SET status = @to, updated_at = @at, due_at = @due, lease_owner = NULL,
          error = CASE WHEN @setError THEN @error ELSE error END,
          error_code = CASE WHEN @setError THEN @errorCode ELSE error_code END,
          connection = COALESCE(@connection, connection),
          provider_message_id = COALESCE(@providerMessageId, provider_message_id),
          attempts = attempts + @increment
-       WHERE id = @id AND status IN (${t.from.map((_, i) => `@from${i}`).join(', ')})`,
-    ).run({
+       WHERE id = @id AND status IN (${t.from.map((_, i) => `@from${i}`).join(', ')}) RETURNING *`,
+    ).get({
       id: t.messageId,
       to: t.to,
       at: t.event.at,
@@ -184,10 +211,37 @@ export class SqliteStore implements Store {
       providerMessageId: t.providerMessageId ?? null,
       increment: t.incrementAttempts ? 1 : 0,
       ...Object.fromEntries(t.from.map((status, i) => [`from${i}`, status])),
-    }).changes;
-    if (changes === 0) return false;
+    }) as MessageRow | undefined;
+    if (!row) return false;
     this.#insertEvent(t.messageId, t.event);
+    const type = lifecycleEvent(t.from, t.to);
+    if (type) this.#emit(row.account_id, row.id, row.callback_url, type, t.event.at, toMessage(row));
     return true;
+  }
+
+  /** Accounts with an enabled endpoint: while an account has none, an event costs no look-up. */
+  #subscribed: Set<string> | undefined;
+
+  /**
+   * Queues a webhook event, in the transaction of the change it tells, for every enabled
+   * endpoint of the account that takes its type and for the message's own callback URL.
+   */
+  #emit(accountId: string, messageId: string, callbackUrl: string | null, type: string, at: number, data: unknown): void {
+    this.#subscribed ??= new Set((this.#sql('SELECT DISTINCT account_id FROM webhook_endpoints WHERE disabled_at IS NULL').all() as { account_id: string }[]).map((r) => r.account_id));
+    if (!callbackUrl && !this.#subscribed.has(accountId)) return;
+    const eventId = newId('evt', at);
+    this.#sql('INSERT INTO webhook_events (id, account_id, message_id, type, created_at, data) VALUES (?, ?, ?, ?, ?, ?)').run(eventId, accountId, messageId, type, at, JSON.stringify(data));
+    this.#sql(
+      `INSERT INTO webhook_deliveries (id, event_id, account_id, message_id, endpoint_id, target, url, status, due_at, created_at)
+       SELECT 'whd_' || lower(hex(randomblob(12))), @eventId, account_id, @messageId, id, id, url, 'pending', @at, @at FROM webhook_endpoints
+        WHERE account_id = @accountId AND disabled_at IS NULL AND (events = '*' OR instr(',' || events || ',', ',' || @type || ',') > 0)`,
+    ).run({ eventId, messageId, at, accountId, type });
+    if (callbackUrl) {
+      this.#sql(
+        `INSERT INTO webhook_deliveries (id, event_id, account_id, message_id, endpoint_id, target, url, status, due_at, created_at)
+         VALUES ('whd_' || lower(hex(randomblob(12))), ?, ?, ?, NULL, ?, ?, 'pending', ?, ?)`,
+      ).run(eventId, accountId, messageId, `callback:${callbackUrl}`, callbackUrl, at, at);
+    }
   }
 
   async claimDue(claim: Claim): Promise<ClaimedMessage[]> {
@@ -297,9 +351,136 @@ export class SqliteStore implements Store {
   }
 
   async insertInbound(m: InboundMessage): Promise<void> {
-    this.#sql('INSERT INTO inbound_messages (id, account_id, connection, "from", "to", text, received_at, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
-      m.id, m.accountId, m.connection, m.from, m.to, m.text, m.receivedAt, json(m.payload),
-    );
+    this.#db.transaction(() => {
+      this.#sql('INSERT INTO inbound_messages (id, account_id, connection, "from", "to", text, received_at, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
+        m.id, m.accountId, m.connection, m.from, m.to, m.text, m.receivedAt, json(m.payload),
+      );
+      this.#emit(m.accountId, m.id, null, 'message.received', m.receivedAt, m);
+    })();
+  }
+
+  async insertEndpoint(e: WebhookEndpoint): Promise<void> {
+    this.#sql(
+      `INSERT INTO webhook_endpoints (id, account_id, url, description, events, secret, created_at, failing_since, disabled_at, disabled_reason)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(e.id, e.accountId, e.url, e.description, e.events.join(','), e.secret, e.createdAt, e.failingSince, e.disabledAt, e.disabledReason);
+    this.#subscribed = undefined;
+  }
+
+  async listEndpoints(accountId: string): Promise<WebhookEndpoint[]> {
+    return (this.#sql('SELECT * FROM webhook_endpoints WHERE account_id = ? ORDER BY created_at, id').all(accountId) as EndpointRow[]).map(endpointOf);
+  }
+
+  async getEndpoint(accountId: string, id: string): Promise<WebhookEndpoint | undefined> {
+    const row = this.#sql('SELECT * FROM webhook_endpoints WHERE account_id = ? AND id = ?').get(accountId, id) as EndpointRow | undefined;
+    return row && endpointOf(row);
+  }
+
+  async updateEndpoint(accountId: string, id: string, patch: EndpointPatch): Promise<boolean> {
+    const { sets, values } = endpointSets(patch, () => '?');
+    if (sets.length === 0) return (await this.getEndpoint(accountId, id)) !== undefined;
+    const changes = this.#db.prepare(`UPDATE webhook_endpoints SET ${sets.join(', ')} WHERE account_id = ? AND id = ?`).run(...values, accountId, id).changes;
+    this.#subscribed = undefined;
+    return changes > 0;
+  }
+
+  async deleteEndpoint(accountId: string, id: string): Promise<boolean> {
+    const changes = this.#sql('DELETE FROM webhook_endpoints WHERE account_id = ? AND id = ?').run(accountId, id).changes;
+    // What was still on its way there is dropped with it.
+    this.#sql("UPDATE webhook_deliveries SET status = 'failed', due_at = NULL, last_error = 'endpoint deleted' WHERE endpoint_id = ? AND status = 'pending'").run(id);
+    this.#subscribed = undefined;
+    return changes > 0;
+  }
+
+  async callbackSecret(accountId: string, create: () => string): Promise<string> {
+    this.#sql('INSERT INTO callback_secrets (account_id, secret) VALUES (?, ?) ON CONFLICT (account_id) DO NOTHING').run(accountId, create());
+    return (this.#sql('SELECT secret FROM callback_secrets WHERE account_id = ?').get(accountId) as { secret: string }).secret;
+  }
+
+  async claimDeliveries(claim: { now: number; limit: number; owner: string; leaseUntil: number }): Promise<ClaimedDelivery[]> {
+    return this.#db.transaction(() => {
+      const rows = this.#sql(
+        `UPDATE webhook_deliveries SET due_at = @leaseUntil, lease_owner = @owner
+          WHERE seq IN (
+            SELECT d.seq FROM webhook_deliveries d
+             WHERE d.status = 'pending' AND d.due_at <= @now
+               AND NOT EXISTS (SELECT 1 FROM webhook_deliveries p WHERE p.status = 'pending' AND p.message_id = d.message_id AND p.target = d.target AND p.seq < d.seq)
+             ORDER BY d.due_at LIMIT @limit)
+          RETURNING seq`,
+      ).all(claim) as { seq: number }[];
+      if (rows.length === 0) return [];
+      return (
+        this.#sql(
+          `SELECT d.*, e.type AS event_type, e.created_at AS event_created_at, e.data AS event_data, COALESCE(w.secret, c.secret) AS secret
+             FROM webhook_deliveries d JOIN webhook_events e ON e.id = d.event_id
+             LEFT JOIN webhook_endpoints w ON w.id = d.endpoint_id LEFT JOIN callback_secrets c ON c.account_id = d.account_id
+            WHERE d.seq IN (SELECT value FROM json_each(?)) ORDER BY d.seq`,
+        ).all(JSON.stringify(rows.map((r) => r.seq))) as (DeliveryRow & { event_type: string; event_created_at: number; event_data: string; secret: string })[]
+      ).map((r) => ({ ...deliveryOf(r), event: { id: r.event_id, type: r.event_type, createdAt: r.event_created_at, data: JSON.parse(r.event_data) as unknown }, secret: r.secret }));
+    }).immediate();
+  }
+
+  async recordAttempt(o: AttemptOutcome): Promise<void> {
+    const a = o.attempt;
+    this.#db.transaction(() => {
+      this.#sql('INSERT INTO webhook_attempts (delivery_id, at, status_code, error, latency_ms, response_excerpt) VALUES (?, ?, ?, ?, ?, ?)').run(
+        o.deliveryId, a.at, a.statusCode, a.error, a.latencyMs, a.responseExcerpt,
+      );
+      this.#sql(
+        `UPDATE webhook_deliveries SET attempts = attempts + 1, last_attempt_at = ?, last_status_code = ?, last_error = ?,
+           status = ?, due_at = ?, lease_owner = NULL WHERE id = ?`,
+      ).run(a.at, a.statusCode, a.error, o.result === 'retry' ? 'pending' : o.result, o.retryAt, o.deliveryId);
+      if (o.endpointId) {
+        const failing = o.result === 'delivered' ? null : a.at;
+        this.#sql('UPDATE webhook_endpoints SET failing_since = CASE WHEN ? IS NULL THEN NULL ELSE COALESCE(failing_since, ?) END WHERE id = ?').run(failing, failing, o.endpointId);
+      }
+    })();
+  }
+
+  async listDeliveries(accountId: string, filter: { endpointId?: string; messageId?: string }, limit: number): Promise<WebhookDelivery[]> {
+    const where = ['account_id = ?'];
+    const values: unknown[] = [accountId];
+    if (filter.endpointId) where.push('endpoint_id = ?'), values.push(filter.endpointId);
+    if (filter.messageId) where.push('message_id = ?'), values.push(filter.messageId);
+    return (this.#sql(`SELECT * FROM webhook_deliveries WHERE ${where.join(' AND ')} ORDER BY seq DESC LIMIT ?`).all(...values, limit) as DeliveryRow[]).map(deliveryOf);
+  }
+
+  async getDelivery(accountId: string, id: string): Promise<{ delivery: WebhookDelivery; attempts: DeliveryAttempt[] } | undefined> {
+    const row = this.#sql('SELECT * FROM webhook_deliveries WHERE account_id = ? AND id = ?').get(accountId, id) as DeliveryRow | undefined;
+    if (!row) return undefined;
+    const attempts = this.#sql('SELECT * FROM webhook_attempts WHERE delivery_id = ? ORDER BY id').all(id) as AttemptRow[];
+    return { delivery: deliveryOf(row), attempts: attempts.map(attemptOf) };
+  }
+
+  async addNotice(accountId: string, n: Notice): Promise<void> {
+    this.#sql('INSERT INTO notices (account_id, at, type, message, detail) VALUES (?, ?, ?, ?, ?)').run(accountId, n.at, n.type, n.message, json(n.detail));
+  }
+
+  async listNotices(accountId: string, limit: number): Promise<Notice[]> {
+    const rows = this.#sql('SELECT at, type, message, detail FROM notices WHERE account_id = ? ORDER BY id DESC LIMIT ?').all(accountId, limit) as { at: number; type: string; message: string; detail: string | null }[];
+    return rows.map((r) => ({ at: Number(r.at), type: r.type, message: r.message, detail: parseJson<Record<string, unknown>>(r.detail) }));
+  }
+
+  async optedOut(accountId: string, sender: string, numbers: readonly string[]): Promise<Set<string>> {
+    if (numbers.length === 0) return new Set();
+    const rows = this.#sql(
+      `SELECT number FROM opt_outs WHERE account_id = ? AND sender IN (?, '*') AND number IN (SELECT value FROM json_each(?))`,
+    ).all(accountId, sender, JSON.stringify(numbers)) as { number: string }[];
+    return new Set(rows.map((r) => r.number));
+  }
+
+  async setOptOut(accountId: string, o: OptOut, optedOut: boolean): Promise<boolean> {
+    const changes = optedOut
+      ? this.#sql('INSERT INTO opt_outs (account_id, sender, number, created_at, source) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING').run(accountId, o.sender, o.number, o.createdAt, o.source).changes
+      : this.#sql('DELETE FROM opt_outs WHERE account_id = ? AND sender = ? AND number = ?').run(accountId, o.sender, o.number).changes;
+    return changes > 0;
+  }
+
+  async listOptOuts(accountId: string, filter: { sender?: string; number?: string }, limit: number): Promise<OptOut[]> {
+    const rows = this.#sql(
+      `SELECT sender, number, created_at, source FROM opt_outs WHERE account_id = ? AND (? IS NULL OR sender = ?) AND (? IS NULL OR number = ?) ORDER BY created_at DESC LIMIT ?`,
+    ).all(accountId, filter.sender ?? null, filter.sender ?? null, filter.number ?? null, filter.number ?? null, limit) as { sender: string; number: string; created_at: number; source: string }[];
+    return rows.map((r) => ({ sender: r.sender, number: r.number, createdAt: Number(r.created_at), source: r.source }));
   }
 
   async listInbound(accountId: string, before: string | undefined, limit: number): Promise<InboundMessage[]> {

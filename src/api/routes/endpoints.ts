@@ -1,0 +1,187 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import type { DeliveryAttempt, WebhookDelivery, WebhookEndpoint } from '../../app/store.js';
+import { SwitchboardError } from '../../core/errors.js';
+import { EVENT_TYPES } from '../../core/events.js';
+import { ErrorBody } from '../schemas.js';
+import type { Services } from '../services.js';
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+const errors = { 400: ErrorBody, 401: ErrorBody, 404: ErrorBody, 429: ErrorBody };
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
+
+const EventList = Type.Array(Type.String({ description: `"*" or one of ${EVENT_TYPES.join(', ')}` }), { maxItems: EVENT_TYPES.length + 1 });
+
+const EndpointView = Type.Object({
+  id: Type.String(),
+  url: Type.String(),
+  description: Nullable(Type.String()),
+  events: Type.Array(Type.String()),
+  secret: Type.String({ description: 'signs every event sent here (Standard Webhooks)' }),
+  enabled: Type.Boolean(),
+  created_at: Type.String(),
+  failing_since: Nullable(Type.String()),
+  disabled_at: Nullable(Type.String()),
+  disabled_reason: Nullable(Type.String()),
+});
+
+const DeliveryView = Type.Object({
+  id: Type.String(),
+  event_id: Type.String(),
+  message_id: Type.String(),
+  endpoint_id: Nullable(Type.String()),
+  url: Type.String(),
+  status: Type.Union([Type.Literal('pending'), Type.Literal('delivered'), Type.Literal('failed')]),
+  attempt_count: Type.Integer(),
+  next_attempt_at: Nullable(Type.String()),
+  created_at: Type.String(),
+  last_attempt_at: Nullable(Type.String()),
+  last_status_code: Nullable(Type.Integer()),
+  last_error: Nullable(Type.String()),
+});
+
+const AttemptView = Type.Object({
+  at: Type.String(),
+  status_code: Nullable(Type.Integer()),
+  error: Nullable(Type.String()),
+  latency_ms: Type.Integer(),
+  response_excerpt: Nullable(Type.String({ description: 'the first 1 KB of the answer' })),
+});
+
+function endpointView(e: WebhookEndpoint) {
+  return {
+    id: e.id,
+    url: e.url,
+    description: e.description,
+    events: [...e.events],
+    secret: e.secret,
+    enabled: e.disabledAt === null,
+    created_at: iso(e.createdAt)!,
+    failing_since: iso(e.failingSince),
+    disabled_at: iso(e.disabledAt),
+    disabled_reason: e.disabledReason,
+  };
+}
+
+function deliveryView(d: WebhookDelivery) {
+  return {
+    id: d.id,
+    event_id: d.eventId,
+    message_id: d.messageId,
+    endpoint_id: d.endpointId,
+    url: d.url,
+    status: d.status,
+    attempt_count: d.attempts,
+    next_attempt_at: d.status === 'pending' ? iso(d.dueAt) : null,
+    created_at: iso(d.createdAt)!,
+    last_attempt_at: iso(d.lastAttemptAt),
+    last_status_code: d.lastStatusCode,
+    last_error: d.lastError,
+  };
+}
+
+const attemptView = (a: DeliveryAttempt) => ({ at: iso(a.at)!, status_code: a.statusCode, error: a.error, latency_ms: a.latencyMs, response_excerpt: a.responseExcerpt });
+
+const Id = Type.Object({ id: Type.String() });
+
+function limitOf(value: string | undefined): number {
+  const limit = value === undefined ? 50 : Number(value);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw new SwitchboardError('invalid_parameter', 'limit must be from 1 to 100.', { param: 'limit' });
+  return limit;
+}
+
+/** Webhook endpoints, their deliveries and attempts, the callback secret, and account notices. */
+export const endpointRoutes = ({ endpoints }: Services): FastifyPluginAsyncTypebox =>
+  async (app) => {
+    app.post(
+      '/v1/webhooks/endpoints',
+      {
+        schema: {
+          summary: 'Register a webhook endpoint',
+          body: Type.Object(
+            { url: Type.String(), events: Type.Optional(EventList), description: Type.Optional(Type.String({ maxLength: 500 })), secret: Type.Optional(Type.String()) },
+            { additionalProperties: false },
+          ),
+          response: { 201: EndpointView, ...errors },
+        },
+      },
+      async (request, reply) => reply.code(201).send(endpointView(await endpoints.create(request.accountId, request.body))),
+    );
+
+    app.get('/v1/webhooks/endpoints', { schema: { summary: "The account's webhook endpoints", response: { 200: Type.Object({ endpoints: Type.Array(EndpointView) }), ...errors } } }, async (request) => ({
+      endpoints: (await endpoints.list(request.accountId)).map(endpointView),
+    }));
+
+    app.get('/v1/webhooks/endpoints/:id', { schema: { summary: 'A webhook endpoint', params: Id, response: { 200: EndpointView, ...errors } } }, async (request) =>
+      endpointView(await endpoints.get(request.accountId, request.params.id)),
+    );
+
+    app.patch(
+      '/v1/webhooks/endpoints/:id',
+      {
+        schema: {
+          summary: 'Change a webhook endpoint; {"enabled": true} re-enables one that was disabled',
+          params: Id,
+          body: Type.Object(
+            { url: Type.Optional(Type.String()), events: Type.Optional(EventList), description: Type.Optional(Nullable(Type.String({ maxLength: 500 }))), enabled: Type.Optional(Type.Boolean()) },
+            { additionalProperties: false },
+          ),
+          response: { 200: EndpointView, ...errors },
+        },
+      },
+      async (request) => endpointView(await endpoints.update(request.accountId, request.params.id, request.body)),
+    );
+
+    app.delete('/v1/webhooks/endpoints/:id', { schema: { summary: 'Remove a webhook endpoint', params: Id, response: { 204: Type.Null(), ...errors } } }, async (request, reply) => {
+      await endpoints.remove(request.accountId, request.params.id);
+      return reply.code(204).send(null);
+    });
+
+    app.get(
+      '/v1/webhooks/deliveries',
+      {
+        schema: {
+          summary: 'Webhook deliveries, newest first',
+          querystring: Type.Object(
+            { endpoint_id: Type.Optional(Type.String()), message_id: Type.Optional(Type.String()), limit: Type.Optional(Type.String({ pattern: '^[0-9]+$' })) },
+            { additionalProperties: false },
+          ),
+          response: { 200: Type.Object({ deliveries: Type.Array(DeliveryView) }), ...errors },
+        },
+      },
+      async (request) => {
+        const { endpoint_id, message_id, limit } = request.query;
+        const list = await endpoints.deliveries(request.accountId, { ...(endpoint_id && { endpointId: endpoint_id }), ...(message_id && { messageId: message_id }) }, limitOf(limit));
+        return { deliveries: list.map(deliveryView) };
+      },
+    );
+
+    app.get(
+      '/v1/webhooks/deliveries/:id',
+      { schema: { summary: 'A webhook delivery with every attempt', params: Id, response: { 200: Type.Intersect([DeliveryView, Type.Object({ attempts: Type.Array(AttemptView) })]), ...errors } } },
+      async (request) => {
+        const { delivery, attempts } = await endpoints.delivery(request.accountId, request.params.id);
+        return { ...deliveryView(delivery), attempts: attempts.map(attemptView) };
+      },
+    );
+
+    app.get(
+      '/v1/webhooks/callback-secret',
+      { schema: { summary: "The secret that signs events sent to messages' own callback_url", response: { 200: Type.Object({ secret: Type.String() }), ...errors } } },
+      async (request) => ({ secret: await endpoints.callbackSecret(request.accountId) }),
+    );
+
+    app.get(
+      '/v1/notices',
+      {
+        schema: {
+          summary: "What the account should know (an endpoint disabled after failing for days), newest first",
+          querystring: Type.Object({ limit: Type.Optional(Type.String({ pattern: '^[0-9]+$' })) }, { additionalProperties: false }),
+          response: { 200: Type.Object({ notices: Type.Array(Type.Object({ at: Type.String(), type: Type.String(), message: Type.String(), detail: Type.Unknown() })) }), ...errors },
+        },
+      },
+      async (request) => ({
+        notices: (await endpoints.notices(request.accountId, limitOf(request.query.limit))).map((n) => ({ at: iso(n.at)!, type: n.type, message: n.message, detail: n.detail })),
+      }),
+    );
+  };

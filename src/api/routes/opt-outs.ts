@@ -1,0 +1,41 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import type { OptOut } from '../../app/store.js';
+import { SwitchboardError } from '../../core/errors.js';
+import { ErrorBody } from '../schemas.js';
+import type { Services } from '../services.js';
+
+const errors = { 400: ErrorBody, 401: ErrorBody, 404: ErrorBody, 429: ErrorBody };
+const Entry = Type.Object({ sender: Type.String({ description: 'the sender, or "*" for every sender of the account' }), number: Type.String() }, { additionalProperties: false });
+const OptOutView = Type.Object({ sender: Type.String(), number: Type.String(), created_at: Type.String(), source: Type.String({ description: '"keyword" (the subscriber texted STOP) or "api"' }) });
+const view = (o: OptOut) => ({ sender: o.sender, number: o.number, created_at: new Date(o.createdAt).toISOString(), source: o.source });
+
+/** The account's opt-out list. */
+export const optOutRoutes = ({ optOuts }: Services): FastifyPluginAsyncTypebox =>
+  async (app) => {
+    app.get(
+      '/v1/opt-outs',
+      {
+        schema: {
+          summary: 'Numbers opted out, newest first',
+          querystring: Type.Object({ sender: Type.Optional(Type.String()), number: Type.Optional(Type.String()), limit: Type.Optional(Type.String({ pattern: '^[0-9]+$' })) }, { additionalProperties: false }),
+          response: { 200: Type.Object({ opt_outs: Type.Array(OptOutView) }), ...errors },
+        },
+      },
+      async (request) => {
+        const { sender, number, limit } = request.query;
+        const n = limit === undefined ? 100 : Number(limit);
+        if (n < 1 || n > 1000) throw new SwitchboardError('invalid_parameter', 'limit must be from 1 to 1000.', { param: 'limit' });
+        return { opt_outs: (await optOuts.list(request.accountId, { ...(sender && { sender }), ...(number && { number }) }, n)).map(view) };
+      },
+    );
+
+    app.post('/v1/opt-outs', { schema: { summary: 'Opt a number out of a sender (or of all: "*")', body: Entry, response: { 201: OptOutView, ...errors } } }, async (request, reply) =>
+      reply.code(201).send(view(await optOuts.add(request.accountId, request.body.sender, request.body.number))),
+    );
+
+    app.delete('/v1/opt-outs', { schema: { summary: 'Lift an opt-out', querystring: Entry, response: { 204: Type.Null(), ...errors } } }, async (request, reply) => {
+      await optOuts.remove(request.accountId, request.query.sender, request.query.number);
+      return reply.code(204).send(null);
+    });
+  };

@@ -1,0 +1,47 @@
+import { keywordOf } from '../core/compliance/keywords.js';
+import { SwitchboardError } from '../core/errors.js';
+import type { Clock } from './clock.js';
+import type { InboundMessage, OptOut, Store } from './store.js';
+
+const NUMBER = /^\+[1-9][0-9]{6,14}$/;
+
+/**
+ * The account's opt-out list: a subscriber texting STOP (or its equivalents) to a sender stops
+ * that sender's messages to them, START lifts it; the API adds and lifts entries too, `*` as
+ * sender meaning every sender of the account. Accept refuses an opted-out recipient.
+ */
+export class OptOuts {
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Applies the keyword an inbound message is, if it is one. */
+  async onInbound(m: InboundMessage): Promise<void> {
+    const keyword = keywordOf(m.text);
+    if (keyword !== 'stop' && keyword !== 'start') return;
+    await this.store.setOptOut(m.accountId, { sender: m.to, number: m.from, createdAt: this.clock.now(), source: 'keyword' }, keyword === 'stop');
+  }
+
+  #entry(sender: string, number: string): OptOut {
+    if (!NUMBER.test(number)) throw new SwitchboardError('invalid_phone_number', 'number must be an E.164 number, e.g. +447700900000.', { param: 'number' });
+    if (sender.length === 0 || sender.length > 32) throw new SwitchboardError('invalid_parameter', 'sender must be a sender of 1 to 32 characters, or "*" for all.', { param: 'sender' });
+    return { sender, number, createdAt: this.clock.now(), source: 'api' };
+  }
+
+  async add(accountId: string, sender: string, number: string): Promise<OptOut> {
+    const entry = this.#entry(sender, number);
+    await this.store.setOptOut(accountId, entry, true);
+    return entry;
+  }
+
+  async remove(accountId: string, sender: string, number: string): Promise<void> {
+    if (!(await this.store.setOptOut(accountId, this.#entry(sender, number), false))) {
+      throw new SwitchboardError('not_found', `${number} is not opted out of ${sender}.`, { param: 'number' });
+    }
+  }
+
+  list(accountId: string, filter: { sender?: string; number?: string }, limit: number): Promise<OptOut[]> {
+    return this.store.listOptOuts(accountId, filter, limit);
+  }
+}

@@ -1,0 +1,122 @@
+import { nextWebhookAttempt } from '../core/policies/webhook-retry.js';
+import type { Clock } from './clock.js';
+import type { ClaimedDelivery, Store } from './store.js';
+
+/** A signed POST of one event to one URL: the HTTP answer, or why there was none. */
+export type WebhookPost = (request: { url: string; eventId: string; timestamp: Date; body: string; secret: string }) => Promise<
+  { readonly status: number; readonly text: string } | { readonly error: string }
+>;
+
+export interface DelivererOptions {
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly post: WebhookPost;
+  /** The body of an event as receivers get it. */
+  readonly render: (event: ClaimedDelivery['event']) => string;
+  readonly owner: string;
+  readonly leaseMs: number;
+  readonly pollMs: number;
+  /** Deliveries in flight at once. */
+  readonly concurrency: number;
+  /** Shrinks the retry schedule (1: 5 s ... 8 h over a day). */
+  readonly retryScale: number;
+  /** An endpoint failing without a break for this long is disabled. */
+  readonly disableAfterMs: number;
+  readonly random: () => number;
+  readonly onError: (error: unknown) => void;
+  readonly onDisabled: (accountId: string, endpointId: string, url: string) => void;
+}
+
+const EXCERPT = 1024;
+
+/**
+ * Sends webhook events, at least once: deliveries live in the store until delivered or given up,
+ * are claimed under a lease (a node that dies leaves them to the others), retried on the
+ * schedule of `nextWebhookAttempt`, and every attempt is recorded.
+ */
+export class WebhookDeliverer {
+  #running = false;
+  #loop: Promise<void> = Promise.resolve();
+  #wakeUp: (() => void) | undefined;
+
+  constructor(private readonly opts: DelivererOptions) {}
+
+  start(): void {
+    this.#running = true;
+    this.#loop = this.#run();
+  }
+
+  wake(): void {
+    this.#wakeUp?.();
+  }
+
+  async stop(): Promise<void> {
+    this.#running = false;
+    this.#wakeUp?.();
+    await this.#loop;
+  }
+
+  async #run(): Promise<void> {
+    while (this.#running) {
+      let claimed = 0;
+      try {
+        const now = this.opts.clock.now();
+        const batch = await this.opts.store.claimDeliveries({ now, limit: this.opts.concurrency, owner: this.opts.owner, leaseUntil: now + this.opts.leaseMs });
+        claimed = batch.length;
+        await Promise.all(batch.map((d) => this.#deliver(d).catch(this.opts.onError)));
+      } catch (error) {
+        this.opts.onError(error);
+      }
+      if (claimed === 0 && this.#running) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, this.opts.pollMs);
+          this.#wakeUp = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        this.#wakeUp = undefined;
+      }
+    }
+  }
+
+  async #deliver(d: ClaimedDelivery): Promise<void> {
+    const { clock, store } = this.opts;
+    const started = clock.now();
+    // Signed at the time of sending: receivers refuse a webhook-timestamp far from their clock.
+    const answer = await this.opts.post({ url: d.url, eventId: d.event.id, timestamp: new Date(started), body: this.opts.render(d.event), secret: d.secret });
+    const at = clock.now();
+    const ok = 'status' in answer && answer.status >= 200 && answer.status < 300;
+    const retryAt = ok ? null : nextWebhookAttempt(d.attempts + 1, d.event.createdAt, at, this.opts.random(), this.opts.retryScale);
+    await store.recordAttempt({
+      deliveryId: d.id,
+      endpointId: d.endpointId,
+      attempt: {
+        at,
+        statusCode: 'status' in answer ? answer.status : null,
+        error: 'error' in answer ? answer.error : null,
+        latencyMs: at - started,
+        responseExcerpt: 'text' in answer ? answer.text.slice(0, EXCERPT) : null,
+      },
+      result: ok ? 'delivered' : retryAt === null ? 'failed' : 'retry',
+      retryAt,
+    });
+    if (!ok && d.endpointId) await this.#disableIfDead(d.accountId, d.endpointId, at);
+  }
+
+  /** An endpoint that has failed without a break for too long is disabled, and its account told. */
+  async #disableIfDead(accountId: string, endpointId: string, now: number): Promise<void> {
+    const endpoint = await this.opts.store.getEndpoint(accountId, endpointId);
+    if (!endpoint || endpoint.disabledAt !== null || endpoint.failingSince === null || now - endpoint.failingSince < this.opts.disableAfterMs) return;
+    const days = Math.round((now - endpoint.failingSince) / 86_400_000);
+    const reason = `every delivery failed for ${days >= 1 ? `${days} day(s)` : `${Math.round((now - endpoint.failingSince) / 1000)} s`}`;
+    await this.opts.store.updateEndpoint(accountId, endpointId, { disabledAt: now, disabledReason: reason });
+    await this.opts.store.addNotice(accountId, {
+      at: now,
+      type: 'webhook_endpoint_disabled',
+      message: `The webhook endpoint ${endpoint.url} was disabled: ${reason}. Fix it, then re-enable it with PATCH /v1/webhooks/endpoints/${endpointId} {"enabled": true}.`,
+      detail: { endpoint_id: endpointId, url: endpoint.url, failing_since: new Date(endpoint.failingSince).toISOString() },
+    });
+    this.opts.onDisabled(accountId, endpointId, endpoint.url);
+  }
+}

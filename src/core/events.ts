@@ -1,0 +1,28 @@
+import type { MessageStatus } from './lifecycle.js';
+
+/** What webhooks tell: a message's lifecycle changes, and messages received. */
+export const EVENT_TYPES = [
+  'message.queued',
+  'message.sent',
+  'message.delivered',
+  'message.undelivered',
+  'message.failed',
+  'message.rejected',
+  'message.expired',
+  'message.canceled',
+  'message.received',
+] as const;
+
+export type EventType = (typeof EVENT_TYPES)[number];
+
+const LIFECYCLE = new Set<string>(EVENT_TYPES);
+
+/**
+ * The event a status change makes, if any. `sending` and `scheduled` are the gateway's own
+ * business; a message handed from one queue to another (failover) has not changed status.
+ */
+export function lifecycleEvent(from: readonly MessageStatus[], to: MessageStatus): EventType | undefined {
+  const type = `message.${to}`;
+  if (!LIFECYCLE.has(type) || from.every((f) => f === to)) return undefined;
+  return type as EventType;
+}
