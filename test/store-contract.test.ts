@@ -204,6 +204,61 @@ for (const [name, open] of implementations) {
       ]);
     });
 
+    test('webhook events are queued with the changes they tell, fanned out, and delivered in order per message and target', async () => {
+      const endpoint = { accountId: 'hooks', url: 'https://example.com/a', description: null, secret: 'whsec_a', createdAt: T0, failingSince: null, disabledAt: null, disabledReason: null };
+      await store.insertEndpoint({ ...endpoint, id: 'we_all', events: ['*'] });
+      await store.insertEndpoint({ ...endpoint, id: 'we_fail', events: ['message.failed'] });
+      const m = message({ accountId: 'hooks', callbackUrl: 'https://example.com/cb' });
+      const quiet = message({ accountId: 'nobody' });
+      await store.insertMessages([m, quiet]);
+      await store.applyWrites([
+        { transition: { messageId: m.id, from: ['queued'], to: 'sending', event: event(T0 + 1, 'sending', 'sending'), dueAt: null } },
+        { transition: { messageId: m.id, from: ['sending'], to: 'sent', event: event(T0 + 2, 'sent', 'sent'), dueAt: null } },
+        { transition: { messageId: quiet.id, from: ['queued'], to: 'sent', event: event(T0 + 2, 'sent', 'sent'), dueAt: null } },
+      ]);
+      assert.equal(await store.callbackSecret('hooks', () => 'whsec_cb'), 'whsec_cb');
+      assert.equal(await store.callbackSecret('hooks', () => 'whsec_other'), 'whsec_cb');
+
+      const L = T0 + 1_000_000; // past every event made so far
+      const lease = { now: L + 10, limit: 10, owner: 'n1', leaseUntil: L + 1000 };
+      const first = await store.claimDeliveries(lease);
+      // message.queued to both targets; message.sent waits behind it; the quiet account made nothing.
+      assert.deepEqual(first.map((d) => [d.url, d.event.type]).sort(), [['https://example.com/a', 'message.queued'], ['https://example.com/cb', 'message.queued']]);
+      assert.deepEqual(first.map((d) => d.secret).sort(), ['whsec_a', 'whsec_cb']);
+      assert.equal((first[0]!.event.data as { id: string }).id, m.id);
+      assert.deepEqual(await store.claimDeliveries(lease), [], 'leased, and the later ones wait');
+
+      const toEndpoint = first.find((d) => d.endpointId === 'we_all')!;
+      await store.recordAttempt({ deliveryId: toEndpoint.id, endpointId: 'we_all', attempt: { at: L + 20, statusCode: 500, error: null, latencyMs: 3, responseExcerpt: 'no' }, result: 'retry', retryAt: L + 50 });
+      assert.equal((await store.getEndpoint('hooks', 'we_all'))?.failingSince, L + 20);
+      const again = await store.claimDeliveries({ ...lease, now: L + 50, leaseUntil: L + 2000 });
+      assert.deepEqual(again.map((d) => [d.id, d.attempts]), [[toEndpoint.id, 1]]);
+      await store.recordAttempt({ deliveryId: toEndpoint.id, endpointId: 'we_all', attempt: { at: L + 60, statusCode: 204, error: null, latencyMs: 2, responseExcerpt: '' }, result: 'delivered', retryAt: null });
+      assert.equal((await store.getEndpoint('hooks', 'we_all'))?.failingSince, null);
+      const next = await store.claimDeliveries({ ...lease, now: L + 60, leaseUntil: L + 3000 });
+      assert.deepEqual(next.map((d) => d.event.type), ['message.sent']);
+
+      const detail = await store.getDelivery('hooks', toEndpoint.id);
+      assert.deepEqual(detail?.attempts.map((a) => a.statusCode), [500, 204]);
+      assert.equal(detail?.delivery.status, 'delivered');
+      assert.equal((await store.listDeliveries('hooks', { endpointId: 'we_all' }, 10)).length, 2);
+      assert.equal(await store.updateEndpoint('hooks', 'we_all', { disabledAt: T0, disabledReason: 'test', events: ['message.sent'] }), true);
+      assert.deepEqual((await store.listEndpoints('hooks')).map((e) => [e.id, e.disabledAt, e.events]), [['we_all', T0, ['message.sent']], ['we_fail', null, ['message.failed']]]);
+      assert.equal(await store.deleteEndpoint('hooks', 'we_fail'), true);
+      await store.addNotice('hooks', { at: T0, type: 'webhook_endpoint_disabled', message: 'm', detail: { a: 1 } });
+      assert.deepEqual(await store.listNotices('hooks', 5), [{ at: T0, type: 'webhook_endpoint_disabled', message: 'm', detail: { a: 1 } }]);
+    });
+
+    test('opt-outs per sender, and for every sender', async () => {
+      await store.setOptOut('acc', { sender: 'Shop', number: '+447700900001', createdAt: T0, source: 'keyword' }, true);
+      await store.setOptOut('acc', { sender: '*', number: '+447700900002', createdAt: T0, source: 'api' }, true);
+      assert.deepEqual([...(await store.optedOut('acc', 'Shop', ['+447700900001', '+447700900002', '+447700900003']))].sort(), ['+447700900001', '+447700900002']);
+      assert.deepEqual([...(await store.optedOut('acc', 'Other', ['+447700900001', '+447700900002']))], ['+447700900002']);
+      assert.equal(await store.setOptOut('acc', { sender: 'Shop', number: '+447700900001', createdAt: T0, source: 'keyword' }, false), true);
+      assert.equal(await store.setOptOut('acc', { sender: 'Shop', number: '+447700900001', createdAt: T0, source: 'keyword' }, false), false);
+      assert.deepEqual((await store.listOptOuts('acc', {}, 10)).map((o) => o.number), ['+447700900002']);
+    });
+
     test('routing table and inbound messages', async () => {
       assert.equal(await store.loadRoutes(), undefined);
       const routes = [{ name: 'r', match: { prefixes: ['+44'] }, strategy: 'priority' as const, resendUnknown: false, connections: [{ connection: 'c1', priority: 1, weight: 1, price: 0.04 }] }];

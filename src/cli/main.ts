@@ -4,6 +4,7 @@ import { keysCommand } from './keys.js';
 import { migrateCommand } from './migrate.js';
 import { normalizeCommand } from './normalize.js';
 import { smscSimCommand } from './smsc-sim.js';
+import { webhooksCommand } from './webhooks.js';
 
 const USAGE = `Usage: switchboard <command>
 
@@ -15,6 +16,8 @@ Commands:
   explain --json < lines.jsonl                   Explain {"provider","code","context"?} lines, one result per line
   normalize <provider> [--kind K] < payload       How Switchboard reads a provider's raw payload (smpp: smpp-receipt, smpp-status)
   normalize --jsonl < payloads.jsonl             {"provider","kind"?,"raw","content_type"?} lines, one result per line
+  webhooks listen --secret whsec_... [--port 4000]
+                                                 Receive, verify and print webhook events on 127.0.0.1
   smsc-sim [--port 2775] [--receipt-delay MS] [--ids hex|decimal] [--receipt-ids same|hex|decimal] [--tps N]
                                                  Run an SMPP SMSC simulator on 127.0.0.1
 `;
@@ -25,6 +28,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   explain: explainCommand,
   normalize: normalizeCommand,
   'smsc-sim': smscSimCommand,
+  webhooks: webhooksCommand,
 };
 
 const [name, ...args] = process.argv.slice(2);

@@ -1,0 +1,295 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { Webhook } from 'standardwebhooks';
+import { systemClock } from '../src/app/clock.js';
+import { smppPlugin } from '../src/providers/smpp/plugin.js';
+import { SmscSimulator } from '../src/providers/smpp/simulator.js';
+import { bearer, eventually, freePort, tempDir, testNode, type TestNode } from './helpers.js';
+import { createKey, startServerProcess } from './processes.js';
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** A real HTTP receiver on 127.0.0.1 that answers `statuses` in turn (then 204), recording every request. */
+class Receiver {
+  readonly requests: { headers: Record<string, string>; body: string }[] = [];
+  readonly #server: Server;
+  url = '';
+
+  constructor(private readonly statuses: number[] = []) {
+    this.#server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        this.requests.push({ headers: req.headers as Record<string, string>, body });
+        res.writeHead(this.statuses.shift() ?? 204).end(this.statuses.length > 0 ? 'not now' : '');
+      });
+    });
+  }
+
+  async listen(port = 0): Promise<this> {
+    await new Promise<void>((r) => this.#server.listen(port, '127.0.0.1', r));
+    this.url = `http://127.0.0.1:${(this.#server.address() as { port: number }).port}/hooks`;
+    return this;
+  }
+
+  /** Every request whose signature verifies with `secret`, as a receiving app checks them. */
+  verified(secret: string): Json[] {
+    return this.requests.map((r) => new Webhook(secret).verify(r.body, r.headers) as Json);
+  }
+
+  close(): Promise<unknown> {
+    this.#server.closeAllConnections();
+    return new Promise((r) => this.#server.close(r));
+  }
+}
+
+const FAST = { SWITCHBOARD_WEBHOOKS_ALLOW_PRIVATE: 'true', SWITCHBOARD_WEBHOOK_RETRY_SCALE: '0.004' };
+
+function api(node: TestNode) {
+  const call = async (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: Json) => {
+    const res = await node.api.inject({ method, url, headers: bearer(node.key), ...(payload && { payload }) });
+    return { status: res.statusCode, body: res.body ? (res.json() as Json) : {} };
+  };
+  const send = async (payload: Json) => {
+    const res = await call('POST', '/v1/messages', { from: 'Switchboard', text: 'Hi', ...payload });
+    assert.equal(res.status, 202, JSON.stringify(res.body));
+    return res.body.messages[0].id as string;
+  };
+  return { call, send };
+}
+
+describe('webhooks out', () => {
+  let node: TestNode;
+  let client: ReturnType<typeof api>;
+  before(async () => {
+    node = await testNode({ env: FAST });
+    client = api(node);
+  });
+  after(() => node.close());
+
+  test('every status change reaches a registered endpoint, signed, in order; failures carry the canonical error', async () => {
+    const receiver = await new Receiver().listen();
+    try {
+      const created = await client.call('POST', '/v1/webhooks/endpoints', { url: receiver.url, events: ['message.queued', 'message.sent', 'message.delivered', 'message.undelivered'] });
+      assert.equal(created.status, 201, JSON.stringify(created.body));
+      assert.match(created.body.secret, /^whsec_/);
+      const ok = await client.send({ to: '+447700900000' });
+      const bad = await client.send({ to: '+447700900001' });
+      const events = await eventually(async () => {
+        const all = receiver.verified(created.body.secret);
+        return all.filter((e) => e.data.message.id === bad).length === 3 && all.filter((e) => e.data.message.id === ok).length === 3 ? all : undefined;
+      });
+      assert.deepEqual(events.filter((e) => e.data.message.id === ok).map((e) => e.type), ['message.queued', 'message.sent', 'message.delivered']);
+      const failure = events.find((e) => e.type === 'message.undelivered')!;
+      assert.equal(failure.data.message.id, bad);
+      assert.equal(failure.data.error.code, 'unknown_subscriber');
+      assert.equal(failure.data.error.provider.source, 'sandbox');
+      assert.match(failure.timestamp, /^\d{4}-\d\d-\d\dT/);
+      // The webhook-id is the event's id: the same on every attempt, so receivers can skip repeats.
+      assert.equal(receiver.requests.find((r) => r.body.includes('"message.undelivered"'))!.headers['webhook-id'], failure.id);
+      await client.call('DELETE', `/v1/webhooks/endpoints/${created.body.id}`);
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  test('a receiver that fails 3 times gets the event on the 4th try; every attempt is readable', async () => {
+    const receiver = await new Receiver([500, 503, 500]).listen();
+    try {
+      const created = await client.call('POST', '/v1/webhooks/endpoints', { url: receiver.url });
+      const id = await client.send({ to: '+447700900000' });
+      const events = await eventually(async () => ((all) => (all.length >= 6 ? all : undefined))(receiver.verified(created.body.secret)));
+      // The first event was tried four times, and the later ones waited for it.
+      assert.deepEqual(events.map((e) => e.type), ['message.queued', 'message.queued', 'message.queued', 'message.queued', 'message.sent', 'message.delivered']);
+      const list = await client.call('GET', `/v1/webhooks/deliveries?message_id=${id}`);
+      const queued = list.body.deliveries.at(-1);
+      assert.equal(queued.status, 'delivered');
+      assert.equal(queued.attempt_count, 4);
+      const detail = await client.call('GET', `/v1/webhooks/deliveries/${queued.id}`);
+      assert.deepEqual(detail.body.attempts.map((a: Json) => a.status_code), [500, 503, 500, 204]);
+      assert.equal(detail.body.attempts[0].response_excerpt, 'not now');
+      assert.ok(detail.body.attempts.every((a: Json) => Number.isInteger(a.latency_ms)));
+      await client.call('DELETE', `/v1/webhooks/endpoints/${created.body.id}`);
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  test("a message's callback_url gets its events, signed with the account's callback secret", async () => {
+    const receiver = await new Receiver().listen();
+    try {
+      await client.send({ to: '+447700900000', callback_url: receiver.url });
+      const { body } = await client.call('GET', '/v1/webhooks/callback-secret');
+      const events = await eventually(async () => ((all) => (all.length === 3 ? all : undefined))(receiver.verified(body.secret)));
+      assert.deepEqual(events.map((e) => e.type), ['message.queued', 'message.sent', 'message.delivered']);
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  test('URLs are checked: scheme, length, and no private addresses unless the operator allows them', async () => {
+    for (const url of ['ftp://example.com/hook', 'not a url', `https://example.com/${'a'.repeat(2100)}`, 'https://user:pw@example.com/']) {
+      const res = await client.call('POST', '/v1/webhooks/endpoints', { url });
+      assert.equal(res.status, 400, url);
+      assert.equal(res.body.error.code, 'invalid_callback_url');
+      assert.equal(res.body.error.param, 'url');
+    }
+    const events = await client.call('POST', '/v1/webhooks/endpoints', { url: 'https://example.com/', events: ['message.exploded'] });
+    assert.equal(events.body.error.param, 'events');
+
+    const strict = await testNode();
+    try {
+      const s = api(strict);
+      for (const url of ['http://127.0.0.1:9/x', 'http://10.1.2.3/x', 'http://169.254.169.254/latest/meta-data', 'http://[::1]/x', 'http://localhost/x']) {
+        const res = await s.call('POST', '/v1/webhooks/endpoints', { url });
+        assert.equal(res.status, 400, url);
+        assert.match(res.body.error.message, /private|loopback|link-local/);
+      }
+      const send = await s.call('POST', '/v1/messages', { from: 'Switchboard', to: '+447700900000', text: 'Hi', callback_url: 'http://192.168.1.1/hook' });
+      assert.equal(send.status, 400);
+      assert.equal(send.body.error.code, 'invalid_callback_url');
+      assert.equal(send.body.error.param, 'callback_url');
+    } finally {
+      await strict.close();
+    }
+  });
+});
+
+test('an endpoint failing for too long is disabled, and the account told', async () => {
+  const node = await testNode({ env: { ...FAST, SWITCHBOARD_WEBHOOK_DISABLE_AFTER_MS: '300' } });
+  const receiver = await new Receiver(Array(1000).fill(500)).listen();
+  try {
+    const client = api(node);
+    const created = await client.call('POST', '/v1/webhooks/endpoints', { url: receiver.url });
+    await client.send({ to: '+447700900000' });
+    const endpoint = await eventually(async () => ((e) => (e.body.enabled ? undefined : e.body))(await client.call('GET', `/v1/webhooks/endpoints/${created.body.id}`)));
+    assert.match(endpoint.disabled_reason, /failed/);
+    const notices = (await client.call('GET', '/v1/notices')).body.notices;
+    assert.equal(notices[0].type, 'webhook_endpoint_disabled');
+    assert.equal(notices[0].detail.endpoint_id, created.body.id);
+    const again = await client.call('PATCH', `/v1/webhooks/endpoints/${created.body.id}`, { enabled: true });
+    assert.equal(again.body.enabled, true);
+  } finally {
+    await node.close();
+    await receiver.close();
+  }
+});
+
+test('a crash mid-delivery loses nothing: undelivered events go out after the restart', async () => {
+  const dir = tempDir();
+  const port = await freePort();
+  const hookPort = await freePort();
+  const env = { SWITCHBOARD_DATA_DIR: dir, ...FAST, SWITCHBOARD_SANDBOX_RECEIPT_DELAY_MS: '10' };
+  let receiver: Receiver | undefined;
+  try {
+    const first = await startServerProcess(port, env);
+    const key = createKey({ SWITCHBOARD_DATA_DIR: dir });
+    const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
+    // Nothing listens there yet: every attempt fails, and the events wait.
+    const endpoint = (await (await fetch(`${first.url}/v1/webhooks/endpoints`, { method: 'POST', headers, body: JSON.stringify({ url: `http://127.0.0.1:${hookPort}/hooks` }) })).json()) as Json;
+    const sent = (await (await fetch(`${first.url}/v1/messages`, { method: 'POST', headers, body: JSON.stringify({ from: 'Crash', to: '+447700900000', text: 'Hi' }) })).json()) as Json;
+    const id = sent.messages[0].id as string;
+    await eventually(async () => {
+      const list = (await (await fetch(`${first.url}/v1/webhooks/deliveries?message_id=${id}`, { headers })).json()) as Json;
+      return list.deliveries.some((d: Json) => d.attempt_count > 0) ? true : undefined;
+    });
+    await first.stop('SIGKILL');
+
+    receiver = await new Receiver().listen(hookPort);
+    const second = await startServerProcess(port, env);
+    try {
+      const events = await eventually(async () => ((all) => (all.length === 3 ? all : undefined))(receiver!.verified(endpoint.secret)), 15_000);
+      assert.deepEqual(events.map((e) => e.type), ['message.queued', 'message.sent', 'message.delivered']);
+    } finally {
+      await second.stop();
+    }
+  } finally {
+    await receiver?.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+describe('inbound keywords and the opt-out list', () => {
+  let smsc: SmscSimulator;
+  let node: TestNode;
+  let client: ReturnType<typeof api>;
+  let receiver: Receiver;
+  let secret: string;
+  before(async () => {
+    smsc = new SmscSimulator({ port: 0, receiptDelayMs: 10 });
+    const port = await smsc.listen();
+    const connector = smppPlugin.create(
+      { name: 'carrier', provider: 'smpp', host: '127.0.0.1', port, system_id: 'sb', password: 'pw', test_numbers: true, reconnect_min_ms: 50 },
+      { clock: systemClock, publicUrl: 'http://127.0.0.1:8080' },
+    );
+    node = await testNode({ connectors: [connector], env: FAST });
+    client = api(node);
+    receiver = await new Receiver().listen();
+    secret = (await client.call('POST', '/v1/webhooks/endpoints', { url: receiver.url, events: ['message.received'] })).body.secret;
+    await eventually(async () => (smsc.sessions > 0 ? true : undefined));
+  });
+  after(async () => {
+    await node.close();
+    await smsc.close();
+    await receiver.close();
+  });
+
+  const sendTo = (to: string, from = '12345') => client.call('POST', '/v1/messages', { from, to, text: 'Sale!' });
+
+  test('STOP opts the number out of that sender: sending to it is refused; START lifts it', async () => {
+    await smsc.deliverMo('+447700900123', '12345', 'Stop');
+    const received = await eventually(async () => ((all) => (all.length > 0 ? all[0] : undefined))(receiver.verified(secret)));
+    assert.equal(received.type, 'message.received');
+    assert.equal(received.data.message.keyword, 'stop');
+    assert.equal(received.data.message.from, '+447700900123');
+
+    const refused = await eventually(async () => ((r) => (r.status === 403 ? r : undefined))(await sendTo('+447700900123')));
+    assert.equal(refused.body.error.code, 'destination_opted_out');
+    assert.equal(refused.body.error.param, 'to');
+    const many = await client.call('POST', '/v1/messages', { from: '12345', to: ['+447700900000', '+447700900123'], text: 'Sale!' });
+    assert.equal(many.body.error.param, 'to[1]');
+    assert.equal((await sendTo('+447700900123', 'OtherBrand')).status, 202, 'other senders are not affected');
+    const list = await client.call('GET', '/v1/opt-outs?number=%2B447700900123');
+    assert.deepEqual(list.body.opt_outs.map((o: Json) => [o.sender, o.source]), [['12345', 'keyword']]);
+
+    await smsc.deliverMo('+447700900123', '12345', 'START');
+    await eventually(async () => ((r) => (r.status === 202 ? r : undefined))(await sendTo('+447700900123')));
+  });
+
+  test('the API adds and lifts opt-outs, "*" meaning every sender', async () => {
+    const added = await client.call('POST', '/v1/opt-outs', { sender: '*', number: '+447700900456' });
+    assert.equal(added.status, 201);
+    assert.equal((await sendTo('+447700900456', 'AnyBrand')).status, 403);
+    assert.equal((await client.call('POST', '/v1/opt-outs', { sender: '*', number: '447700900456' })).body.error.code, 'invalid_phone_number');
+    const lifted = await node.api.inject({ method: 'DELETE', url: '/v1/opt-outs?sender=*&number=%2B447700900456', headers: bearer(node.key) });
+    assert.equal(lifted.statusCode, 204);
+    assert.equal((await sendTo('+447700900456', 'AnyBrand')).status, 202);
+  });
+});
+
+test('`switchboard webhooks listen` prints verified events and refuses bad signatures', async () => {
+  const port = await freePort();
+  const secret = `whsec_${Buffer.from('a local development secret').toString('base64')}`;
+  const cli = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+  const child = spawn(process.execPath, [cli, 'webhooks', 'listen', '--port', String(port), '--secret', secret], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  try {
+    await new Promise((r) => child.stderr.once('data', r));
+    const body = JSON.stringify({ id: 'evt_1', type: 'message.delivered', timestamp: new Date().toISOString(), data: {} });
+    const now = new Date();
+    const signature = new Webhook(secret).sign('evt_1', now, body);
+    const headers = { 'content-type': 'application/json', 'webhook-id': 'evt_1', 'webhook-timestamp': String(Math.floor(now.getTime() / 1000)) };
+    const good = await fetch(`http://127.0.0.1:${port}/`, { method: 'POST', headers: { ...headers, 'webhook-signature': signature }, body });
+    assert.equal(good.status, 204);
+    const bad = await fetch(`http://127.0.0.1:${port}/`, { method: 'POST', headers: { ...headers, 'webhook-signature': 'v1,AAAA' }, body });
+    assert.equal(bad.status, 401);
+    await eventually(async () => (out.includes('"message.delivered"') ? true : undefined));
+  } finally {
+    child.kill('SIGTERM');
+  }
+});
