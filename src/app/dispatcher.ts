@@ -14,6 +14,7 @@ import type { ReceiptIngest } from './receipts.js';
 import type { Recovery } from './recovery.js';
 import type { ClaimedMessage, Store } from './store.js';
 import type { Coordination } from './coordination.js';
+import { Sleeper } from './sleeper.js';
 import { Window } from './throughput.js';
 import type { TransitionWriter } from './transitions.js';
 
@@ -76,8 +77,7 @@ class Lane {
   readonly #window: Window;
   #running = false;
   #loop: Promise<void> = Promise.resolve();
-  #wakeUp: (() => void) | undefined;
-  #woken = false;
+  readonly #sleeper = new Sleeper();
   readonly #sends = new Set<Promise<void>>();
 
   constructor(
@@ -94,13 +94,12 @@ class Lane {
   }
 
   wake(): void {
-    this.#woken = true;
-    this.#wakeUp?.();
+    this.#sleeper.wake();
   }
 
   async stop(): Promise<void> {
     this.#running = false;
-    this.#wakeUp?.();
+    this.#sleeper.wake();
     await this.#loop;
     await Promise.all(this.#sends);
   }
@@ -113,24 +112,8 @@ class Lane {
       } catch (error) {
         this.opts.onError(error, this.connector.name);
       }
-      if (claimed === 0 && this.#running) await this.#sleep();
+      if (claimed === 0 && this.#running) await this.#sleeper.sleep(this.opts.pollMs);
     }
-  }
-
-  async #sleep(): Promise<void> {
-    if (this.#woken) {
-      this.#woken = false;
-      return;
-    }
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, this.opts.pollMs);
-      this.#wakeUp = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
-    this.#wakeUp = undefined;
-    this.#woken = false;
   }
 
   async #round(): Promise<number> {
@@ -185,7 +168,9 @@ class Lane {
   async #pace(segments: number): Promise<void> {
     if (!Number.isFinite(this.connector.tps)) return;
     const wait = await this.opts.coordination.pace(`tps:${this.connector.name}`, (segments * 1000) / this.connector.tps);
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    // A timer cannot wait less than a millisecond: a slot due sooner is taken now (the pace still
+    // holds over any second), rather than slowing a fast connection to one submit per tick.
+    if (wait >= 1) await new Promise((r) => setTimeout(r, wait));
   }
 
   /** A claimed message that is not to be sent: expired, held by a connection that is down, or left mid-send. */

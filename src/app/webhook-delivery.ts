@@ -1,5 +1,6 @@
 import { nextWebhookAttempt } from '../core/policies/webhook-retry.js';
 import type { Clock } from './clock.js';
+import { Sleeper } from './sleeper.js';
 import type { ClaimedDelivery, Store } from './store.js';
 
 /** A signed POST of one event to one URL: the HTTP answer, or why there was none. */
@@ -37,7 +38,7 @@ const EXCERPT = 1024;
 export class WebhookDeliverer {
   #running = false;
   #loop: Promise<void> = Promise.resolve();
-  #wakeUp: (() => void) | undefined;
+  readonly #sleeper = new Sleeper();
 
   constructor(private readonly opts: DelivererOptions) {}
 
@@ -46,13 +47,9 @@ export class WebhookDeliverer {
     this.#loop = this.#run();
   }
 
-  wake(): void {
-    this.#wakeUp?.();
-  }
-
   async stop(): Promise<void> {
     this.#running = false;
-    this.#wakeUp?.();
+    this.#sleeper.wake();
     await this.#loop;
   }
 
@@ -67,16 +64,7 @@ export class WebhookDeliverer {
       } catch (error) {
         this.opts.onError(error);
       }
-      if (claimed === 0 && this.#running) {
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, this.opts.pollMs);
-          this.#wakeUp = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-        this.#wakeUp = undefined;
-      }
+      if (claimed === 0 && this.#running) await this.#sleeper.sleep(this.opts.pollMs);
     }
   }
 

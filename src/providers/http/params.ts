@@ -35,3 +35,12 @@ export function requireToken(url: string, token: string): void {
     throw new SwitchboardError('invalid_signature', 'The callback does not carry the token of this connection’s callback URL.');
   }
 }
+
+/** A provider's body as JSON, or undefined when it is not JSON (an HTML error page, say). */
+export function parseJsonBody(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}

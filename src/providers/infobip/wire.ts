@@ -2,6 +2,7 @@ import type { ReceiptReport, SubmitResult } from '../../app/connector.js';
 import type { ReportedCode } from '../../core/catalogue/interpret.js';
 import { SwitchboardError } from '../../core/errors.js';
 import { statusCode } from '../http/transport.js';
+import { parseJsonBody } from '../http/params.js';
 
 /** Infobip's status and error objects: an id and name inside a group. */
 interface Coded {
@@ -20,13 +21,6 @@ interface Report {
   readonly error?: Coded;
 }
 
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
-}
 
 function coded(context: 'status-groups' | 'error-groups', c: Coded | undefined): ReportedCode | undefined {
   if (!c?.groupName) return undefined;
@@ -39,7 +33,7 @@ function coded(context: 'status-groups' | 'error-groups', c: Coded | undefined):
  * refused), or `requestError.serviceException` with the HTTP status.
  */
 export function readSubmitAnswer(httpStatus: number | undefined, text: string): SubmitResult {
-  const body = parseJson(text) as { messages?: { messageId?: string; status?: Coded }[]; requestError?: { serviceException?: { messageId?: string; text?: string } } } | undefined;
+  const body = parseJsonBody(text) as { messages?: { messageId?: string; status?: Coded }[]; requestError?: { serviceException?: { messageId?: string; text?: string } } } | undefined;
   const messages = body?.messages;
   if (Array.isArray(messages) && messages.length > 0) {
     const rejected = messages.find((m) => m.status?.groupName === 'REJECTED');
@@ -57,7 +51,7 @@ export function readSubmitAnswer(httpStatus: number | undefined, text: string): 
 
 /** A delivery report body: `results[]`, one per message. */
 export function readReports(text: string): ReceiptReport[] {
-  const body = parseJson(text) as { results?: Report[] } | undefined;
+  const body = parseJsonBody(text) as { results?: Report[] } | undefined;
   if (!Array.isArray(body?.results)) throw new SwitchboardError('invalid_parameter', 'An Infobip delivery report is a JSON object with results[].', { param: 'results' });
   return body.results.map((r, i) => {
     const status = coded('status-groups', r.status);

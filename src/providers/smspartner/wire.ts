@@ -1,6 +1,7 @@
 import type { ReceiptReport, SubmitResult } from '../../app/connector.js';
 import { SwitchboardError } from '../../core/errors.js';
 import { statusCode } from '../http/transport.js';
+import { parseJsonBody } from '../http/params.js';
 
 interface SendAnswer {
   readonly success?: boolean;
@@ -10,13 +11,6 @@ interface SendAnswer {
   readonly errors?: readonly { readonly elementId?: string; readonly message?: string }[];
 }
 
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * The answer of /v1/send: `success: true` with the `message_id` of the send, or `success:
@@ -24,7 +18,7 @@ function parseJson(text: string): unknown {
  * `httpStatus` is absent for a pasted body.
  */
 export function readSubmitAnswer(httpStatus: number | undefined, text: string): SubmitResult {
-  const body = parseJson(text) as SendAnswer | undefined;
+  const body = parseJsonBody(text) as SendAnswer | undefined;
   if (!body || typeof body !== 'object' || typeof body.success !== 'boolean') {
     if (httpStatus === undefined) throw new Error('not an SMSPartner answer: no success field');
     if (httpStatus >= 200 && httpStatus < 300) return { kind: 'unknown', reason: `HTTP ${httpStatus} without success`, raw: text.slice(0, 2000) };

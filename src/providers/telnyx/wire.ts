@@ -1,6 +1,7 @@
 import type { InboundReport, ReceiptReport, SubmitResult } from '../../app/connector.js';
 import { SwitchboardError } from '../../core/errors.js';
 import { statusCode } from '../http/transport.js';
+import { parseJsonBody } from '../http/params.js';
 
 interface TelnyxError {
   readonly code?: string;
@@ -16,13 +17,6 @@ interface MessagePayload {
   readonly errors?: readonly TelnyxError[];
 }
 
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
-}
 
 function errorCode(e: TelnyxError | undefined) {
   if (!e?.code) return undefined;
@@ -36,7 +30,7 @@ function errorCode(e: TelnyxError | undefined) {
  * `status` is the HTTP status; without it (a pasted body) the body alone decides.
  */
 export function readSubmitAnswer(status: number | undefined, text: string): SubmitResult {
-  const body = parseJson(text) as { data?: MessagePayload; errors?: TelnyxError[] } | undefined;
+  const body = parseJsonBody(text) as { data?: MessagePayload; errors?: TelnyxError[] } | undefined;
   const ok = status === undefined ? typeof body?.data?.id === 'string' : status >= 200 && status < 300;
   if (ok) {
     const id = body?.data?.id;
@@ -54,7 +48,7 @@ export function readSubmitAnswer(status: number | undefined, text: string): Subm
 
 /** A webhook body: message.sent and message.finalized are receipts, message.received an inbound message. */
 export function readWebhook(text: string): { receipts: ReceiptReport[]; inbound: InboundReport[] } {
-  const body = parseJson(text) as { data?: { event_type?: string; occurred_at?: string; payload?: MessagePayload } } | undefined;
+  const body = parseJsonBody(text) as { data?: { event_type?: string; occurred_at?: string; payload?: MessagePayload } } | undefined;
   const event = body?.data;
   const payload = event?.payload;
   if (!event?.event_type || !payload) throw new SwitchboardError('invalid_parameter', 'A Telnyx webhook is a JSON object with data.event_type and data.payload.', { param: 'data' });

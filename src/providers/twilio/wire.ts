@@ -1,6 +1,7 @@
 import type { ReceiptReport, SubmitResult } from '../../app/connector.js';
 import { SwitchboardError } from '../../core/errors.js';
 import { statusCode } from '../http/transport.js';
+import { parseJsonBody } from '../http/params.js';
 
 /** Twilio's error body: `{ code, message, more_info, status }`. */
 interface TwilioError {
@@ -9,20 +10,13 @@ interface TwilioError {
   readonly status?: number;
 }
 
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * The answer to a POST on the Messages resource: the message resource (its `sid`), or Twilio's
  * error body. `status` is the HTTP status; without it (a pasted body) the body alone decides.
  */
 export function readSubmitAnswer(status: number | undefined, text: string): SubmitResult {
-  const body = parseJson(text) as { sid?: unknown } & TwilioError | undefined;
+  const body = parseJsonBody(text) as { sid?: unknown } & TwilioError | undefined;
   const ok = status === undefined ? typeof body?.sid === 'string' : status >= 200 && status < 300;
   if (ok) {
     if (typeof body?.sid === 'string') return { kind: 'accepted', providerMessageIds: [body.sid], raw: body };

@@ -1,26 +1,20 @@
 import type { ReceiptReport, SubmitResult } from '../../app/connector.js';
 import { SwitchboardError } from '../../core/errors.js';
 import { statusCode } from '../http/transport.js';
+import { parseJsonBody } from '../http/params.js';
 
 interface SmsAnswer {
   readonly 'message-count'?: string;
   readonly messages?: readonly { readonly status?: string; readonly 'message-id'?: string; readonly 'error-text'?: string }[];
 }
 
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * The answer of /sms/json: one `messages[]` entry per part, `status` "0" for each part taken,
  * otherwise the first non-zero status and its `error-text`. `httpStatus` is absent for a pasted body.
  */
 export function readSubmitAnswer(httpStatus: number | undefined, text: string): SubmitResult {
-  const body = parseJson(text) as SmsAnswer | undefined;
+  const body = parseJsonBody(text) as SmsAnswer | undefined;
   const parts = body?.messages;
   if (!Array.isArray(parts) || parts.length === 0) {
     if (httpStatus === undefined) throw new Error('not an SMS API answer: no messages[]');

@@ -3,6 +3,7 @@ import type { ReceiptReport, SubmitResult } from '../../app/connector.js';
 import { SwitchboardError } from '../../core/errors.js';
 import { statusCode } from '../http/transport.js';
 import { webexConnectCodes } from './codes.js';
+import { parseJsonBody } from '../http/params.js';
 
 const SMS_CODES = new Set<string>(webexConnectCodes.find((t) => t.context === 'sms')!.rows.map((r) => r.code));
 
@@ -12,20 +13,13 @@ function coded(code: string, message?: string): ReportedCode {
   return { provider: 'webex-connect', context, code, ...(message && { message }) };
 }
 
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * The answer of the Send SMS API (/v1/sms/messages): the `messageId` of the accepted message, or
  * an error object `{code, message}` with a 7xxx code. `httpStatus` is absent for a pasted body.
  */
 export function readSubmitAnswer(httpStatus: number | undefined, text: string): SubmitResult {
-  const body = parseJson(text) as { messageId?: string; code?: string | number; message?: string; description?: string } | undefined;
+  const body = parseJsonBody(text) as { messageId?: string; code?: string | number; message?: string; description?: string } | undefined;
   if (body && typeof body === 'object' && typeof body.messageId === 'string' && (httpStatus === undefined || httpStatus < 300)) {
     return { kind: 'accepted', providerMessageIds: [body.messageId], raw: body };
   }
@@ -52,7 +46,7 @@ interface DeliveryInfo {
  * notification or an array of them.
  */
 export function readReceipts(text: string): ReceiptReport[] {
-  const body = parseJson(text);
+  const body = parseJsonBody(text);
   const items = Array.isArray(body) ? body : [body];
   return items.map((item) => {
     const n = (item as { deliveryInfoNotification?: { transid?: string; deliveryInfo?: DeliveryInfo } } | undefined)?.deliveryInfoNotification;
