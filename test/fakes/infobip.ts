@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import { FakeServer } from './server.js';
 
 const PENDING = { groupId: 1, groupName: 'PENDING', id: 26, name: 'PENDING_ACCEPTED', description: 'Message sent to next instance' };
 const REJECTED = { groupId: 5, groupName: 'REJECTED', id: 52, name: 'REJECTED_DESTINATION', description: 'Invalid destination address' };
@@ -9,14 +9,12 @@ const REJECTED = { groupId: 5, groupName: 'REJECTED', id: 52, name: 'REJECTED_DE
  * documents (a status per message, REJECTED included; requestError on 401), then posting
  * delivery reports to the notify URL.
  */
-export class FakeInfobip {
+export class FakeInfobip extends FakeServer {
   readonly requests: { auth: string | undefined; body: { messages: Record<string, unknown>[] } }[] = [];
-  readonly #server: Server;
-  readonly #timers = new Set<NodeJS.Timeout>();
-  url = '';
 
   constructor(readonly apiKey: string) {
-    this.#server = createServer((req, res) => {
+    super();
+    this.serve((req, res) => {
       let raw = '';
       req.on('data', (c: Buffer) => (raw += c.toString()));
       req.on('end', () => {
@@ -48,23 +46,10 @@ export class FakeInfobip {
             : { groupId: 0, groupName: 'OK', id: 0, name: 'NO_ERROR', description: 'No Error', permanent: false },
           callbackData: m.callbackData,
         };
-        const timer = setTimeout(() => {
-          this.#timers.delete(timer);
+        this.later(() => {
           void fetch(m.notifyUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ results: [report] }) }).catch(() => undefined);
         }, 20);
-        this.#timers.add(timer);
       });
     });
-  }
-
-  async listen(): Promise<void> {
-    await new Promise<void>((r) => this.#server.listen(0, '127.0.0.1', r));
-    this.url = `http://127.0.0.1:${(this.#server.address() as { port: number }).port}`;
-  }
-
-  async close(): Promise<void> {
-    for (const t of this.#timers) clearTimeout(t);
-    this.#server.closeAllConnections();
-    await new Promise((r) => this.#server.close(r));
   }
 }

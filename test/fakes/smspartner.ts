@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { FakeServer } from './server.js';
 
 const REFUSED: Record<string, { status: number; body: Record<string, unknown> }> = {
   '+447400000001': { status: 200, body: { success: false, code: 14, message: 'Le numéro est dans la liste STOP SMS' } },
@@ -12,15 +12,13 @@ const REFUSED: Record<string, { status: number; body: Record<string, unknown> }>
  * A local stand-in for SMSPartner's /v1/send: the API key in the JSON body, `success` with a
  * `message_id`, control codes on refusal; then a delivery report to the `urlDlr` the request gave.
  */
-export class FakeSmsPartner {
+export class FakeSmsPartner extends FakeServer {
   readonly requests: Record<string, unknown>[] = [];
-  readonly #server: Server;
-  readonly #timers = new Set<NodeJS.Timeout>();
   #nextId = 300;
-  url = '';
 
   constructor(readonly apiKey: string) {
-    this.#server = createServer((req, res) => {
+    super();
+    this.serve((req, res) => {
       let raw = '';
       req.on('data', (c: Buffer) => (raw += c.toString()));
       req.on('end', () => {
@@ -34,23 +32,10 @@ export class FakeSmsPartner {
         answer(200, { success: true, code: 200, message_id: id, nb_sms: 1, cost: 0.038, currency: 'EUR' });
         const statut = body.phoneNumbers === '+447400000005' ? 'Not delivered' : 'Delivered';
         const report = new URLSearchParams({ messageId: String(id), phoneNumber: body.phoneNumbers!, statut, date: '2026-11-22 11:31:00', stopSms: '0' });
-        const timer = setTimeout(() => {
-          this.#timers.delete(timer);
+        this.later(() => {
           void fetch(body.urlDlr!, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: report.toString() }).catch(() => undefined);
         }, 20);
-        this.#timers.add(timer);
       });
     });
-  }
-
-  async listen(): Promise<void> {
-    await new Promise<void>((r) => this.#server.listen(0, '127.0.0.1', r));
-    this.url = `http://127.0.0.1:${(this.#server.address() as { port: number }).port}`;
-  }
-
-  async close(): Promise<void> {
-    for (const t of this.#timers) clearTimeout(t);
-    this.#server.closeAllConnections();
-    await new Promise((r) => this.#server.close(r));
   }
 }

@@ -1,5 +1,5 @@
 import { generateKeyPairSync, randomUUID, sign } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import { FakeServer } from './server.js';
 
 const BEHAVIOUR: Record<string, { status: number; body?: object; retryAfter?: string; text?: string; final?: [string, string?] }> = {
   '+447400000001': { status: 422, body: { errors: [{ code: '40300', title: 'Blocked (STOP)', detail: 'The destination has opted out.' }] } },
@@ -12,19 +12,17 @@ const BEHAVIOUR: Record<string, { status: number; body?: object; retryAfter?: st
  * A local stand-in for Telnyx Messaging v2: POST /v2/messages with a Bearer key, answering as
  * Telnyx documents, then message.sent and message.finalized webhooks signed with Ed25519.
  */
-export class FakeTelnyx {
+export class FakeTelnyx extends FakeServer {
   readonly requests: { auth: string | undefined; body: Record<string, unknown> }[] = [];
   readonly publicKey: string;
   readonly #privateKey;
-  readonly #server: Server;
-  readonly #timers = new Set<NodeJS.Timeout>();
-  url = '';
 
   constructor(readonly apiKey: string) {
+    super();
     const { publicKey, privateKey } = generateKeyPairSync('ed25519');
     this.publicKey = publicKey.export({ format: 'der', type: 'spki' }).subarray(12).toString('base64');
     this.#privateKey = privateKey;
-    this.#server = createServer((req, res) => {
+    this.serve((req, res) => {
       let raw = '';
       req.on('data', (c: Buffer) => (raw += c.toString()));
       req.on('end', () => {
@@ -65,25 +63,13 @@ export class FakeTelnyx {
     });
   }
 
-  async listen(): Promise<void> {
-    await new Promise<void>((r) => this.#server.listen(0, '127.0.0.1', r));
-    this.url = `http://127.0.0.1:${(this.#server.address() as { port: number }).port}`;
-  }
-
-  async close(): Promise<void> {
-    for (const t of this.#timers) clearTimeout(t);
-    this.#server.closeAllConnections();
-    await new Promise((r) => this.#server.close(r));
-  }
-
   /** Signs `<timestamp>|<body>` as Telnyx does. */
   signature(timestamp: string, body: string): string {
     return sign(null, Buffer.from(`${timestamp}|${body}`), this.#privateKey).toString('base64');
   }
 
   #webhook(url: string, eventType: string, payload: object, delayMs: number): void {
-    const timer = setTimeout(() => {
-      this.#timers.delete(timer);
+    this.later(() => {
       const body = JSON.stringify({ data: { event_type: eventType, id: randomUUID(), occurred_at: new Date().toISOString(), payload, record_type: 'event' }, meta: { attempt: 1 } });
       const timestamp = String(Math.floor(Date.now() / 1000));
       void fetch(url, {
@@ -92,6 +78,5 @@ export class FakeTelnyx {
         body,
       }).catch(() => undefined);
     }, delayMs);
-    this.#timers.add(timer);
   }
 }

@@ -1,6 +1,7 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { twilioSignature, formParams } from '../../src/providers/twilio/signature.js';
+import { FakeServer } from './server.js';
 
 /** What the fake answers, by destination; anything else is queued, sent, then delivered. */
 const BEHAVIOUR: Record<string, { status: number; body?: object; retryAfter?: string; text?: string; hang?: true; callback?: [string, string?] }> = {
@@ -25,17 +26,15 @@ function read(req: IncomingMessage): Promise<string> {
  * message resource, JSON errors with a code, 429 with Retry-After, a 5xx, a request that never
  * answers; then status callbacks signed with X-Twilio-Signature.
  */
-export class FakeTwilio {
+export class FakeTwilio extends FakeServer {
   readonly requests: { auth: string | undefined; form: Record<string, string> }[] = [];
-  readonly #server: Server;
-  readonly #timers = new Set<NodeJS.Timeout>();
-  url = '';
 
   constructor(
     readonly accountSid: string,
     readonly authToken: string,
   ) {
-    this.#server = createServer(async (req, res) => {
+    super();
+    this.serve(async (req, res) => {
       const body = await read(req);
       const expectedAuth = `Basic ${Buffer.from(`${accountSid}:${authToken}`).toString('base64')}`;
       if (req.method !== 'POST' || req.url !== `/2010-04-01/Accounts/${accountSid}/Messages.json`) {
@@ -68,21 +67,9 @@ export class FakeTwilio {
     });
   }
 
-  async listen(): Promise<void> {
-    await new Promise<void>((r) => this.#server.listen(0, '127.0.0.1', r));
-    this.url = `http://127.0.0.1:${(this.#server.address() as { port: number }).port}`;
-  }
-
-  async close(): Promise<void> {
-    for (const t of this.#timers) clearTimeout(t);
-    this.#server.closeAllConnections();
-    await new Promise((r) => this.#server.close(r));
-  }
-
   /** Posts a status callback as Twilio does: form-encoded, signed over the URL and sorted params. */
   #callback(url: string, params: Record<string, string>, delayMs: number): void {
-    const timer = setTimeout(() => {
-      this.#timers.delete(timer);
+    this.later(() => {
       const body = new URLSearchParams(params).toString();
       void fetch(url, {
         method: 'POST',
@@ -90,6 +77,5 @@ export class FakeTwilio {
         body,
       }).catch(() => undefined);
     }, delayMs);
-    this.#timers.add(timer);
   }
 }

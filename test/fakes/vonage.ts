@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
 import { vonageSignature } from '../../src/providers/vonage/signature.js';
+import { FakeServer } from './server.js';
 
 const REFUSED: Record<string, { status: string; text: string }> = {
   '447400000001': { status: '7', text: 'Number barred.' },
@@ -14,20 +14,18 @@ const HANGS = '447400000009';
  * A local stand-in for Vonage's SMS API: /sms/json with Basic auth, one messages[] entry per part,
  * refusals as a non-zero status with error-text, then delivery receipts signed with md5hash.
  */
-export class FakeVonage {
+export class FakeVonage extends FakeServer {
   readonly requests: { auth: string | undefined; body: Record<string, unknown> }[] = [];
   /** While true, every request is answered 503, as during an outage. */
   down = false;
-  readonly #server: Server;
-  readonly #timers = new Set<NodeJS.Timeout>();
-  url = '';
 
   constructor(
     readonly apiKey: string,
     readonly apiSecret: string,
     readonly signatureSecret: string,
   ) {
-    this.#server = createServer((req, res) => {
+    super();
+    this.serve((req, res) => {
       let raw = '';
       req.on('data', (c: Buffer) => (raw += c.toString()));
       req.on('end', () => {
@@ -62,17 +60,6 @@ export class FakeVonage {
     });
   }
 
-  async listen(): Promise<void> {
-    await new Promise<void>((r) => this.#server.listen(0, '127.0.0.1', r));
-    this.url = `http://127.0.0.1:${(this.#server.address() as { port: number }).port}`;
-  }
-
-  async close(): Promise<void> {
-    for (const t of this.#timers) clearTimeout(t);
-    this.#server.closeAllConnections();
-    await new Promise((r) => this.#server.close(r));
-  }
-
   /** A receipt's parameters, signed as Vonage signs them. */
   signed(params: Record<string, string>, timestamp = Math.floor(Date.now() / 1000)): Record<string, string> {
     const all = { ...params, 'api-key': this.apiKey, 'network-code': '23410', price: '0.03330000', scts: '2611221031', 'message-timestamp': '2026-11-22 10:31:00', timestamp: String(timestamp), nonce: randomBytes(8).toString('hex') };
@@ -80,10 +67,8 @@ export class FakeVonage {
   }
 
   #receipt(url: string, params: Record<string, string>): void {
-    const timer = setTimeout(() => {
-      this.#timers.delete(timer);
+    this.later(() => {
       void fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(this.signed(params)) }).catch(() => undefined);
     }, 20);
-    this.#timers.add(timer);
   }
 }

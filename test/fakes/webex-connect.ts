@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import { FakeServer } from './server.js';
 
 /** Destinations the fake refuses or fails, as Webex Connect answers them. */
 const REFUSED: Record<string, { status: number; body: { code: string; message: string } }> = {
@@ -14,14 +14,12 @@ const FAILED: Record<string, { code: string; description: string; status: string
  * `messageId` on acceptance (202), `{code, message}` on refusal; then a `Submitted` (7501) and a
  * final delivery callback to the request's callbackUrl.
  */
-export class FakeWebexConnect {
+export class FakeWebexConnect extends FakeServer {
   readonly requests: { auth: string | undefined; body: Record<string, string> }[] = [];
-  readonly #server: Server;
-  readonly #timers = new Set<NodeJS.Timeout>();
-  url = '';
 
   constructor(readonly serviceKey: string) {
-    this.#server = createServer((req, res) => {
+    super();
+    this.serve((req, res) => {
       let raw = '';
       req.on('data', (c: Buffer) => (raw += c.toString()));
       req.on('end', () => {
@@ -50,21 +48,8 @@ export class FakeWebexConnect {
         correlationid: '',
       },
     };
-    const timer = setTimeout(() => {
-      this.#timers.delete(timer);
+    this.later(() => {
       void fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload) }).catch(() => undefined);
     }, delayMs);
-    this.#timers.add(timer);
-  }
-
-  async listen(): Promise<void> {
-    await new Promise<void>((r) => this.#server.listen(0, '127.0.0.1', r));
-    this.url = `http://127.0.0.1:${(this.#server.address() as { port: number }).port}`;
-  }
-
-  async close(): Promise<void> {
-    for (const t of this.#timers) clearTimeout(t);
-    this.#server.closeAllConnections();
-    await new Promise((r) => this.#server.close(r));
   }
 }
