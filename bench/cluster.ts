@@ -1,5 +1,5 @@
 import { PostgresStore } from '../src/storage/postgres/store.js';
-import { startServer, type BenchServer } from './server.js';
+import { sendBatches, startServer, type BenchServer } from './server.js';
 
 export interface ClusterFigure {
   readonly acceptedPerSecond: number;
@@ -33,18 +33,9 @@ export async function benchCluster(nodeCount: number, total: number): Promise<Cl
   const nodes = [first];
   for (let n = 2; n <= nodeCount; n++) nodes.push(await startServer({ ...env, SWITCHBOARD_NODE_ID: `bench-${n}`, SWITCHBOARD_SANDBOX_RECEIPT_DELAY_MS: '10' }, { key: first.key }));
   try {
-    const headers = { authorization: `Bearer ${first.key}`, 'content-type': 'application/json' };
     const perNode = Math.ceil(total / 1000 / nodes.length);
     const started = performance.now();
-    await Promise.all(
-      nodes.map(async (node, n) => {
-        for (let b = 0; b < perNode; b++) {
-          const to = Array.from({ length: 1000 }, (_, i) => `+4474${String(n * 10_000_000 + b * 1000 + i).padStart(8, '0')}`);
-          const res = await fetch(`${node.url}/v1/messages`, { method: 'POST', headers, body: JSON.stringify({ from: 'Bench', to, text: 'Your code is 123456' }) });
-          if (res.status !== 202) throw new Error(`accept failed: ${res.status} ${await res.text()}`);
-        }
-      }),
-    );
+    await Promise.all(nodes.map((node, n) => sendBatches({ url: node.url, key: first.key }, perNode, n * 10_000_000)));
     const accepted = perNode * nodes.length * 1000;
     const acceptSeconds = (performance.now() - started) / 1000;
     while ((await delivered(nodes)) < accepted) await new Promise((r) => setTimeout(r, 100));

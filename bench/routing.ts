@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer } from './server.js';
+import { sendBatches, startServer } from './server.js';
 
 export interface LaneFigure {
   readonly connection: string;
@@ -23,13 +23,8 @@ export async function benchThreeConnections(total: number): Promise<{ seconds: n
   writeFileSync(config, `connections:\n${connections.join('\n')}\nroutes:\n  - { name: all, strategy: weighted, connections: [${targets.join(', ')}] }\n`);
   const server = await startServer({ SWITCHBOARD_CONFIG: config });
   try {
-    const headers = { authorization: `Bearer ${server.key}`, 'content-type': 'application/json' };
     const started = performance.now();
-    for (let batch = 0; batch < total / 1000; batch++) {
-      const to = Array.from({ length: 1000 }, (_, i) => `+4474001${String(10_000 + ((batch * 1000 + i) % 90_000)).slice(-5)}`);
-      const res = await fetch(`${server.url}/v1/messages`, { method: 'POST', headers, body: JSON.stringify({ from: 'Bench', to, text: 'Your code is 123456' }) });
-      if (res.status !== 202) throw new Error(`accept failed: ${res.status} ${await res.text()}`);
-    }
+    await sendBatches(server, total / 1000);
     // When each connection made its last submit: its figure is over the time it had work.
     const lastSubmitAt = new Map<string, number>();
     let sent: Record<string, number> = {};

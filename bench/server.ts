@@ -61,3 +61,13 @@ export async function startServer(env: Record<string, string> = {}, known?: { ke
       }),
   };
 }
+
+/** Sends `batches` requests of 1,000 distinct UK mobile recipients (from `first` on) to one server. */
+export async function sendBatches(server: { url: string; key: string }, batches: number, first = 0): Promise<void> {
+  const headers = { authorization: `Bearer ${server.key}`, 'content-type': 'application/json' };
+  for (let b = 0; b < batches; b++) {
+    const to = Array.from({ length: 1000 }, (_, i) => `+4474${String(first + b * 1000 + i).padStart(8, '0')}`);
+    const res = await fetch(`${server.url}/v1/messages`, { method: 'POST', headers, body: JSON.stringify({ from: 'Bench', to, text: 'Your code is 123456' }) });
+    if (res.status !== 202) throw new Error(`accept failed: ${res.status} ${await res.text()}`);
+  }
+}

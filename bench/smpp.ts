@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { SmppSession } from '../src/providers/smpp/session.js';
-import { freePort, startServer } from './server.js';
+import { freePort, sendBatches, startServer } from './server.js';
 
 const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
 
@@ -55,13 +55,8 @@ export async function benchEndToEnd(total: number, env: Record<string, string> =
   );
   const server = await startServer({ SWITCHBOARD_CONFIG: config, ...env });
   try {
-    const headers = { authorization: `Bearer ${server.key}`, 'content-type': 'application/json' };
     const started = performance.now();
-    for (let batch = 0; batch < total / 1000; batch++) {
-      const to = Array.from({ length: 1000 }, (_, i) => `+4474001${String(10_000 + ((batch * 1000 + i) % 90_000)).slice(-5)}`);
-      const res = await fetch(`${server.url}/v1/messages`, { method: 'POST', headers, body: JSON.stringify({ from: 'Bench', to, text: 'Your code is 123456' }) });
-      if (res.status !== 202) throw new Error(`accept failed: ${res.status} ${await res.text()}`);
-    }
+    await sendBatches(server, total / 1000);
     for (;;) {
       const text = await (await fetch(`${server.url}/metrics`)).text();
       const delivered = Number(/^switchboard_messages_finished_total\{status="delivered",error_code=""\} (\d+)/m.exec(text)?.[1] ?? 0);
