@@ -2,7 +2,17 @@ import type { InboundMessage } from '../app/store.js';
 import { keywordOf } from '../core/compliance/keywords.js';
 import type { Message, MessageEvent } from '../core/message.js';
 
-const iso = (ms: number) => new Date(ms).toISOString();
+// The messages of one request share their times: formatting each once matters at 1,000 recipients.
+const formatted = new Map<number, string>();
+function iso(ms: number): string {
+  let text = formatted.get(ms);
+  if (text === undefined) {
+    if (formatted.size >= 64) formatted.clear();
+    text = new Date(ms).toISOString();
+    formatted.set(ms, text);
+  }
+  return text;
+}
 
 /** A message as the API shows it (snake_case, ISO times). */
 export function messageView(m: Message) {

@@ -134,7 +134,7 @@ export class SqliteStore implements Store {
           m.callbackUrl, m.sendAt, m.expiresAt, m.createdAt, m.updatedAt, m.connection, m.attempts, m.providerMessageId, m.dueAt, null, json(m.route),
         );
         this.#insertEvent(m.id, m.firstEvent);
-        if (m.status === 'queued') this.#emit(m.accountId, m.id, m.callbackUrl, 'message.queued', m.createdAt, messageOf(m));
+        if (m.status === 'queued') this.#emit(m.accountId, m.id, m.callbackUrl, 'message.queued', m.createdAt, () => messageOf(m));
       }
       for (const i of idempotency) insertIdempotency.run(i.accountId, i.key, i.requestHash, i.statusCode, i.response, i.createdAt);
     })();
@@ -215,7 +215,7 @@ export class SqliteStore implements Store {
     if (!row) return false;
     this.#insertEvent(t.messageId, t.event);
     const type = lifecycleEvent(t.from, t.to);
-    if (type) this.#emit(row.account_id, row.id, row.callback_url, type, t.event.at, toMessage(row));
+    if (type) this.#emit(row.account_id, row.id, row.callback_url, type, t.event.at, () => toMessage(row));
     return true;
   }
 
@@ -226,11 +226,11 @@ export class SqliteStore implements Store {
    * Queues a webhook event, in the transaction of the change it tells, for every enabled
    * endpoint of the account that takes its type and for the message's own callback URL.
    */
-  #emit(accountId: string, messageId: string, callbackUrl: string | null, type: string, at: number, data: unknown): void {
+  #emit(accountId: string, messageId: string, callbackUrl: string | null, type: string, at: number, data: () => unknown): void {
     this.#subscribed ??= new Set((this.#sql('SELECT DISTINCT account_id FROM webhook_endpoints WHERE disabled_at IS NULL').all() as { account_id: string }[]).map((r) => r.account_id));
     if (!callbackUrl && !this.#subscribed.has(accountId)) return;
     const eventId = newId('evt', at);
-    this.#sql('INSERT INTO webhook_events (id, account_id, message_id, type, created_at, data) VALUES (?, ?, ?, ?, ?, ?)').run(eventId, accountId, messageId, type, at, JSON.stringify(data));
+    this.#sql('INSERT INTO webhook_events (id, account_id, message_id, type, created_at, data) VALUES (?, ?, ?, ?, ?, ?)').run(eventId, accountId, messageId, type, at, JSON.stringify(data()));
     this.#sql(
       `INSERT INTO webhook_deliveries (id, event_id, account_id, message_id, endpoint_id, target, url, status, due_at, created_at)
        SELECT 'whd_' || lower(hex(randomblob(12))), @eventId, account_id, @messageId, id, id, url, 'pending', @at, @at FROM webhook_endpoints
@@ -355,7 +355,7 @@ export class SqliteStore implements Store {
       this.#sql('INSERT INTO inbound_messages (id, account_id, connection, "from", "to", text, received_at, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
         m.id, m.accountId, m.connection, m.from, m.to, m.text, m.receivedAt, json(m.payload),
       );
-      this.#emit(m.accountId, m.id, null, 'message.received', m.receivedAt, m);
+      this.#emit(m.accountId, m.id, null, 'message.received', m.receivedAt, () => m);
     })();
   }
 
