@@ -1,12 +1,61 @@
-import type { ProviderCodeTable } from '../../core/catalogue/types.js';
+import type { ProviderCodeRow, ProviderCodeTable } from '../../core/catalogue/types.js';
+
+import { smspartnerCodes } from '../smspartner/codes.js';
 
 /**
- * Infobip's status and error groups (the `groupId`/`groupName` of every status and error object in
- * send answers and delivery reports). The per-id tables of Infobip's "Response status and error
- * codes" are the same scheme as SMSPartner's HLR tables; until they are transcribed here, a code
- * reads through its group.
+ * Infobip's general error codes (`error.id`, with `error.name`) are the very table SMSPartner
+ * publishes for its HLR lookups (seed 001: OK, HANDSET_ERRORS, USER_ERRORS, OPERATOR_ERRORS, the
+ * same ids and EC_ names): it is read from there rather than copied.
+ */
+const generalErrors: readonly ProviderCodeRow[] = (smspartnerCodes as readonly ProviderCodeTable[]).filter((t) => /-errorgrpid-[0-3]$/.test(t.context)).flatMap((t) => t.rows);
+
+/**
+ * Infobip's status and error objects in send answers and delivery reports: each `id` and `name`
+ * (general status and error codes of Infobip's "Response status and error codes"), and the
+ * `groupName` they belong to, for an id not listed here.
  */
 export const infobipCodes = [
+  {
+    provider: 'infobip',
+    context: 'status-ids',
+    title: 'General status codes (status.id)',
+    aliases: ['status-id'],
+    rows: [
+      { code: '3', name: 'PENDING_WAITING_DELIVERY', message: 'Sent, waiting for a delivery report', canonical: null, state: 'sent' },
+      { code: '7', name: 'PENDING_ENROUTE', message: 'Sent to the next instance', canonical: null, state: 'sent' },
+      { code: '26', name: 'PENDING_ACCEPTED', message: 'Accepted, ready to go to the operator', canonical: null, state: 'sent' },
+      { code: '4', name: 'UNDELIVERABLE_REJECTED_OPERATOR', message: 'The operator rejected the message', canonical: 'carrier_rejected', state: 'undelivered' },
+      { code: '9', name: 'UNDELIVERABLE_NOT_DELIVERED', message: 'Sent to the operator, not delivered', canonical: 'delivery_failed', state: 'undelivered' },
+      { code: '2', name: 'DELIVERED_TO_OPERATOR', message: 'Delivered to the operator', canonical: null, state: 'delivered' },
+      { code: '5', name: 'DELIVERED_TO_HANDSET', message: 'Delivered to the handset', canonical: null, state: 'delivered' },
+      { code: '15', name: 'EXPIRED_EXPIRED', message: 'Not delivered within its validity period', canonical: 'message_expired', state: 'expired' },
+      { code: '29', name: 'EXPIRED_DLR_UNKNOWN', message: "The operator's delivery report was not recognised", canonical: 'delivery_unknown', state: 'expired' },
+      { code: '6', name: 'REJECTED_NETWORK', message: 'The network is out of coverage', canonical: 'unroutable_destination', state: 'rejected' },
+      { code: '8', name: 'REJECTED_PREFIX_MISSING', message: 'The number has no valid prefix or length', canonical: 'invalid_phone_number', state: 'rejected' },
+      { code: '10', name: 'REJECTED_DND', message: 'The recipient is on a Do Not Disturb list', canonical: 'destination_do_not_disturb', state: 'rejected' },
+      { code: '11', name: 'REJECTED_SOURCE', message: 'The sender id is not registered on the account', canonical: 'sender_not_authorized', state: 'rejected' },
+      { code: '12', name: 'REJECTED_NOT_ENOUGH_CREDITS', message: 'Not enough credit', canonical: 'insufficient_credit', state: 'failed' },
+      { code: '13', name: 'REJECTED_SENDER', message: 'The sender is blocklisted', canonical: 'sender_blocklisted', state: 'rejected' },
+      { code: '14', name: 'REJECTED_DESTINATION_BLOCK', message: 'The destination is blocklisted', canonical: 'destination_blocklisted', state: 'rejected' },
+      { code: '17', name: 'REJECTED_PREPAID_PACKAGE_EXPIRED', message: "The account's prepaid package expired", canonical: 'insufficient_credit', state: 'failed' },
+      { code: '18', name: 'REJECTED_DESTINATION_NOT_REGISTERED', message: 'The destination is not registered for this (test) account', canonical: 'destination_not_allowed', state: 'failed' },
+      { code: '19', name: 'REJECTED_ROUTE_NOT_AVAILABLE', message: 'No route is available for the destination', canonical: 'unroutable_destination', state: 'rejected' },
+      { code: '20', name: 'REJECTED_FLOODING_FILTER', message: 'Refused by the flooding filter', canonical: 'flood_protection', state: 'rejected' },
+      { code: '21', name: 'REJECTED_SYSTEM_ERROR', message: 'A system error; resubmit', canonical: 'provider_error', state: 'rejected' },
+      { code: '23', name: 'REJECTED_DUPLICATE_MESSAGE_ID', message: 'A message with this id was already sent', canonical: 'duplicate_message', state: 'rejected' },
+      { code: '24', name: 'REJECTED_INVALID_UDH', message: 'The user data header is invalid', canonical: 'invalid_message', state: 'rejected' },
+      { code: '25', name: 'REJECTED_MESSAGE_TOO_LONG', message: 'The message is too long', canonical: 'message_too_long', state: 'rejected' },
+      { code: '51', name: 'MISSING_TO', message: 'The destination is missing', canonical: 'missing_parameter', state: 'rejected' },
+      { code: '52', name: 'REJECTED_DESTINATION', message: 'The destination is not a valid number for any operator', canonical: 'invalid_phone_number', state: 'rejected' },
+    ],
+  },
+  {
+    provider: 'infobip',
+    context: 'error-ids',
+    title: 'General error codes (error.id)',
+    aliases: ['error-id'],
+    rows: generalErrors,
+  },
   {
     provider: 'infobip',
     context: 'status-groups',

@@ -3,6 +3,7 @@ import type { ReportedCode } from '../../core/catalogue/interpret.js';
 import { SwitchboardError } from '../../core/errors.js';
 import { statusCode } from '../http/transport.js';
 import { parseJsonBody } from '../http/params.js';
+import { infobipCodes } from './codes.js';
 
 /** Infobip's status and error objects: an id and name inside a group. */
 interface Coded {
@@ -22,10 +23,19 @@ interface Report {
 }
 
 
-function coded(context: 'status-groups' | 'error-groups', c: Coded | undefined): ReportedCode | undefined {
-  if (!c?.groupName) return undefined;
+const KNOWN = {
+  status: new Set<string>(infobipCodes.find((t) => t.context === 'status-ids')!.rows.map((r) => r.code)),
+  error: new Set<string>(infobipCodes.find((t) => t.context === 'error-ids')!.rows.map((r) => r.code)),
+};
+
+/** A status or error object: by its id where the general table has it, else by its group. */
+function coded(kind: 'status' | 'error', c: Coded | undefined): ReportedCode | undefined {
+  if (!c?.groupName && c?.id === undefined) return undefined;
   const message = c.name ? `${c.name}${c.description ? `: ${c.description}` : ''}` : c.description;
-  return { provider: 'infobip', context, code: c.groupName, ...(message !== undefined && { message }) };
+  const byId = c.id !== undefined && KNOWN[kind].has(String(c.id));
+  if (!byId && !c.groupName) return undefined;
+  const [context, code] = byId ? [`${kind}-ids`, String(c.id)] : [`${kind}-groups`, c.groupName!];
+  return { provider: 'infobip', context, code, ...(message !== undefined && { message }) };
 }
 
 /**
@@ -37,7 +47,7 @@ export function readSubmitAnswer(httpStatus: number | undefined, text: string): 
   const messages = body?.messages;
   if (Array.isArray(messages) && messages.length > 0) {
     const rejected = messages.find((m) => m.status?.groupName === 'REJECTED');
-    if (rejected) return { kind: 'refused', code: coded('status-groups', rejected.status)!, raw: body };
+    if (rejected) return { kind: 'refused', code: coded('status', rejected.status)!, raw: body };
     return { kind: 'accepted', providerMessageIds: messages.map((m) => String(m.messageId ?? '')), raw: body };
   }
   const exception = body?.requestError?.serviceException;
@@ -54,9 +64,9 @@ export function readReports(text: string): ReceiptReport[] {
   const body = parseJsonBody(text) as { results?: Report[] } | undefined;
   if (!Array.isArray(body?.results)) throw new SwitchboardError('invalid_parameter', 'An Infobip delivery report is a JSON object with results[].', { param: 'results' });
   return body.results.map((r, i) => {
-    const status = coded('status-groups', r.status);
+    const status = coded('status', r.status);
     if (!r.messageId || !status) throw new SwitchboardError('invalid_parameter', `results[${i}] needs messageId and status.groupName.`, { param: `results[${i}]` });
-    const error = r.error?.groupName && r.error.groupName !== 'OK' ? coded('error-groups', r.error) : undefined;
+    const error = r.error?.groupName && r.error.groupName !== 'OK' ? coded('error', r.error) : undefined;
     const done = r.doneAt ? Date.parse(r.doneAt) : Number.NaN;
     return { providerMessageId: r.messageId, status, ...(error && { error }), occurredAt: Number.isNaN(done) ? null : done, raw: r };
   });
