@@ -9,7 +9,9 @@ import { Dispatcher } from './app/dispatcher.js';
 import { ConnectionHealth } from './app/health.js';
 import { Recovery } from './app/recovery.js';
 import { AccountRateLimits } from './app/rate-limits.js';
-import { connectionViews, RoutingTable } from './app/routing.js';
+import { Topology } from './app/topology.js';
+import { connectionFactory, connectorContext } from './connections.js';
+import { SwitchboardError } from './core/errors.js';
 import { ApiKeys, DEFAULT_ACCOUNT } from './app/keys.js';
 import { InboundService } from './app/inbound.js';
 import { MessageService } from './app/messages.js';
@@ -36,7 +38,7 @@ import { PostgresStore } from './storage/postgres/store.js';
 import { RedisCoordination } from './coordination/redis.js';
 import { LocalCoordination, type Coordination } from './app/coordination.js';
 
-const ROUTES_RELOAD_MS = 5000;
+const TOPOLOGY_RELOAD_MS = 5000;
 
 export function databaseFile(config: Pick<Config, 'dataDir'>): string {
   return join(config.dataDir, 'switchboard.db');
@@ -75,7 +77,7 @@ export interface NodeOverrides {
  * metrics) and wires them to the application services. Nothing listens until `api.listen`.
  */
 export async function startNode(config: Config, overrides: NodeOverrides = {}): Promise<Node> {
-  const topology = config.configFile ? readTopology(config.configFile, PROVIDER_PLUGINS) : defaultTopology(config);
+  const file = config.configFile ? readTopology(config.configFile, PROVIDER_PLUGINS) : defaultTopology(config);
   const publicUrl = config.publicUrl.replace(/\/+$/, '');
   const clock = overrides.clock ?? systemClock;
   const log = overrides.logger ?? pino({ level: config.logLevel });
@@ -89,28 +91,18 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
   if (!config.databaseUrl) await store.releaseLeases(clock.now());
   const coordination = openCoordination(config, clock);
 
-  const configured = topology.connections.flatMap((c) => PROVIDER_PLUGINS.get(String(c.provider))!.tables?.(c) ?? []);
-  const catalogue = new Catalogue([...PROVIDER_TABLES, ...configured], config.publicUrl);
+  const catalogue = new Catalogue(PROVIDER_TABLES, config.publicUrl);
   const { metrics, registry } = prometheusMetrics(() => store.queueDepth());
-  const connectors =
-    overrides.connectors ??
-    topology.connections.map((c) => {
-      try {
-        return PROVIDER_PLUGINS.get(String(c.provider))!.create(c, { clock, publicUrl });
-      } catch (error) {
-        throw new ConfigError(`connection ${String(c.name)}: ${(error as Error).message}`);
-      }
-    });
-  const byName = new Map(connectors.map((c) => [c.name, c]));
+  /** The live connections, by name: what dispatch, receipts and accept look them up in. */
+  const byName = new Map<string, Connector>();
   const health = new ConnectionHealth(clock, config.breaker, config.downGraceMs);
-  for (const connector of connectors) health.add(connector);
-  const fileRoutes = overrides.routes ?? (overrides.connectors ? [singleRoute(connectors[0]!.name)] : topology.routes);
-  // A table changed through the API stays in force over restarts, until the file's own table changes.
-  const fileHash = createHash('sha256').update(JSON.stringify(fileRoutes)).digest('hex');
-  const routing = new RoutingTable(fileRoutes, store, fileHash, clock);
-  await routing.reload();
-  // Nodes sharing a database take up a table changed through another node.
-  const reloading = config.databaseUrl ? setInterval(() => void routing.reload().catch((err: unknown) => log.warn({ err }, 'reloading routes failed')), ROUTES_RELOAD_MS) : undefined;
+
+  // The file's connections and routes, unless the API changed them since the file last did.
+  const fileConnections = overrides.connectors ? [] : file.connections;
+  const fileRoutes = overrides.routes ?? (overrides.connectors ? [singleRoute(overrides.connectors[0]!.name)] : file.routes);
+  const fileHash = createHash('sha256').update(JSON.stringify({ connections: fileConnections, routes: fileRoutes })).digest('hex');
+  const saved = await store.loadTopology();
+  const current = saved?.fileHash === fileHash ? saved : { connections: fileConnections, routes: fileRoutes, updatedAt: 0 };
   const recovery = new Recovery(catalogue, config.retry, health.available, Math.random);
 
   // Status changes are background work: a few milliseconds of wait let many share one commit.
@@ -123,7 +115,6 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
     writer,
     receipts,
     metrics,
-    connectors: byName,
     health,
     recovery,
     coordination,
@@ -153,7 +144,7 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
     store,
     clock,
     metrics,
-    routes: () => routing.routes,
+    routes: () => topology.routes,
     available: health.available,
     random: Math.random,
     capabilities: (name) => byName.get(name)?.capabilities,
@@ -165,6 +156,33 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
   });
   const optOuts = new OptOuts(store, clock);
   const inbound = new InboundService(store, clock, (message) => optOuts.onInbound(message));
+  const topology = new Topology(
+    {
+      store,
+      clock,
+      fileHash,
+      health,
+      create: connectionFactory(PROVIDER_PLUGINS, { clock, publicUrl }),
+      attach: async (connector, tables) => {
+        for (const table of tables) catalogue.set(table);
+        byName.set(connector.name, connector);
+        health.add(connector);
+        metrics.connection(connector.name, connector.ready);
+        dispatcher.add(connector);
+        await connector.start(
+          connectorContext(connector.name, { receipts, inbound, coordination, health, metrics, catalogue, log, nodeId: config.nodeId, variants: connector.capabilities.idVariants }),
+        );
+      },
+      detach: async (connector) => {
+        await dispatcher.remove(connector.name);
+        await connector.stop();
+        health.remove(connector.name);
+        byName.delete(connector.name);
+      },
+    },
+    current.routes,
+    current.updatedAt,
+  );
   const api = await buildApi(
     {
       accept,
@@ -177,46 +195,24 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
       rateLimits: new AccountRateLimits(config.rateLimit, coordination),
       endpoints,
       optOuts,
-      routing,
-      connections: () => connectionViews(byName.values(), health, store),
+      topology,
       publicUrl,
       metricsText: async () => ({ contentType: registry.contentType, body: await registry.metrics() }),
     },
     { logger: log, logRequests: config.logRequests },
   );
 
-  for (const connector of connectors) {
-    const connection = connector.name;
-    metrics.connection(connection, connector.ready);
-    const variants = connector.capabilities.idVariants;
-    await connector.start({
-      // Both settle once what they carry is committed; a failure is thrown back to the connector,
-      // which refuses the PDU so that the carrier delivers it again.
-      receipt: (report) =>
-        receipts.ingest(connection, report, variants).catch((err: unknown) => {
-          log.error({ err, connection }, 'receipt failed');
-          throw err;
-        }),
-      inbound: (message) =>
-        inbound.receive(connection, message).then(
-          () => undefined,
-          (err: unknown) => {
-            log.error({ err, connection }, 'inbound message failed');
-            throw err;
-          },
-        ),
-      holdSessions: (count, max, ttlMs) => coordination.holdSlots(`sessions:${connection}`, config.nodeId, count, max, ttlMs),
-      releaseSessions: () => coordination.releaseSlots(`sessions:${connection}`, config.nodeId),
-      status: ({ state, reason }) => {
-        metrics.connection(connection, state === 'up');
-        health.report(connection, state);
-        const why = reason && catalogue.explain(reason.provider, reason.code, reason.context);
-        const detail = why && { code: reason.code, meaning: why.provider_message, canonical: why.canonical?.code, resolution: why.canonical?.resolution };
-        if (state === 'up') log.info({ connection }, 'connection up');
-        else log.warn({ connection, reason: detail }, 'connection down');
-      },
-    });
+  try {
+    for (const connector of overrides.connectors ?? []) await topology.add(connector, []);
+    for (const settings of current.connections) {
+      const { connector, tables } = connectionFactory(PROVIDER_PLUGINS, { clock, publicUrl })(settings);
+      await topology.add(connector, tables, settings);
+    }
+  } catch (error) {
+    throw new ConfigError(error instanceof SwitchboardError ? `${error.message}${error.param ? ` (${error.param})` : ''}` : (error as Error).message);
   }
+  // Nodes sharing a database take up connections and routes changed through another node.
+  const reloading = config.databaseUrl ? setInterval(() => void topology.reload().catch((err: unknown) => log.warn({ err }, 'reloading the topology failed')), TOPOLOGY_RELOAD_MS) : undefined;
   dispatcher.start();
   deliverer.start();
 
@@ -230,7 +226,7 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
       await api.close();
       await dispatcher.stop();
       await deliverer.stop();
-      for (const connector of connectors) await connector.stop();
+      for (const connector of byName.values()) await connector.stop();
       await writer.drain();
       await coordination.close();
       await store.close();

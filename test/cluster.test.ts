@@ -109,7 +109,12 @@ describe('three nodes on PostgreSQL and Redis', () => {
     const done = await eventually(async () => {
       const log = await readLog(survivors[0]!.url, key, 'Kill');
       return [...log.values()].every((s) => s === 'delivered') && log.size === ids.length ? log : undefined;
-    }, 30_000);
+    }, 45_000).catch(async (e: Error) => {
+      const log = await readLog(survivors[0]!.url, key, 'Kill');
+      const stuck = [...log].filter(([, s]) => s !== 'delivered');
+      const detail = await Promise.all(stuck.slice(0, 3).map(async ([id]) => (await fetch(`${survivors[0]!.url}/v1/messages/${id}`, { headers: bearer(key) })).json()));
+      throw new Error(`${e.message}: ${stuck.length} not delivered: ${JSON.stringify(detail)}`);
+    });
     assert.equal(done.size, 600);
     // The standing-by node took over the dead one's bind, once its hold lapsed.
     await eventually(async () => ((await carrierOn(standing)).up ? true : undefined));

@@ -215,6 +215,46 @@ describe('routing at run time, and the account rate limit', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  test('connections are added, changed and removed at run time, and kept over a restart', async () => {
+    let node = await testNode();
+    const dir = node.dir;
+    const key = node.key;
+    const call = (method: 'GET' | 'PUT' | 'DELETE', url: string, payload?: Json) =>
+      node.api.inject({ method, url, headers: bearer(key), ...(payload && { payload }) }).then((r) => ({ status: r.statusCode, body: r.body ? (r.json() as Json) : {} }));
+    try {
+      const bad = await call('PUT', '/v1/connections/extra', { provider: 'sandbox', tps: 'fast' });
+      assert.equal(bad.status, 400);
+      assert.equal(bad.body.error.param, 'tps');
+      assert.equal((await call('PUT', '/v1/connections/extra', { provider: 'carrier-pigeon' })).body.error.param, 'provider');
+      assert.equal((await call('PUT', '/v1/connections/codes', { provider: 'sandbox' })).body.error.param, 'name');
+
+      const added = await call('PUT', '/v1/connections/extra', { provider: 'sandbox', receipt_delay_ms: 10, tps: 50 });
+      assert.equal(added.status, 200, JSON.stringify(added.body));
+      assert.deepEqual([added.body.name, added.body.provider, added.body.tps, added.body.up], ['extra', 'sandbox', 50, true]);
+      const routed = await call('PUT', '/v1/routes', { routes: [{ name: 'gb', match: { prefixes: ['+44'] }, connections: ['extra'] }, { name: 'rest', connections: ['sandbox'] }] });
+      assert.equal(routed.status, 200);
+      const api = client(node);
+      assert.equal((await api.until(await api.send('+447700900000'), 'delivered')).connection, 'extra');
+
+      const inUse = await call('DELETE', '/v1/connections/extra');
+      assert.equal(inUse.status, 400);
+      assert.match(inUse.body.error.message, /Route "gb"/);
+      const changed = await call('PUT', '/v1/connections/extra', { provider: 'sandbox', receipt_delay_ms: 10, tps: 20 });
+      assert.equal(changed.body.tps, 20);
+
+      await node.stop();
+      node = await testNode({ dir });
+      const kept = (await call('GET', '/v1/connections')).body.connections.map((c: Json) => [c.name, c.tps]);
+      assert.deepEqual(kept, [['sandbox', kept[0][1]], ['extra', 20]]);
+      await call('PUT', '/v1/routes', { routes: [{ name: 'rest', connections: ['sandbox'] }] });
+      assert.equal((await call('DELETE', '/v1/connections/extra')).status, 204);
+      assert.deepEqual((await call('GET', '/v1/connections')).body.connections.map((c: Json) => c.name), ['sandbox']);
+    } finally {
+      await node.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('an account over its request rate gets 429 rate_limit_exceeded with Retry-After', async () => {
     const node = await testNode({ env: { SWITCHBOARD_RATE_LIMIT: '2', SWITCHBOARD_RATE_LIMIT_BURST: '3' } });
     try {

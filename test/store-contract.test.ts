@@ -260,11 +260,12 @@ for (const [name, open] of implementations) {
     });
 
     test('routing table and inbound messages', async () => {
-      assert.equal(await store.loadRoutes(), undefined);
+      assert.equal(await store.loadTopology(), undefined);
+      const connections = [{ name: 'c1', provider: 'sandbox', tps: 5 }];
       const routes = [{ name: 'r', match: { prefixes: ['+44'] }, strategy: 'priority' as const, resendUnknown: false, connections: [{ connection: 'c1', priority: 1, weight: 1, price: 0.04 }] }];
-      await store.saveRoutes({ fileHash: 'h', routes, updatedAt: T0 });
-      await store.saveRoutes({ fileHash: 'h2', routes, updatedAt: T0 + 1 });
-      assert.deepEqual(await store.loadRoutes(), { fileHash: 'h2', routes, updatedAt: T0 + 1 });
+      await store.saveTopology({ fileHash: 'h', connections: [], routes, updatedAt: T0 });
+      await store.saveTopology({ fileHash: 'h2', connections, routes, updatedAt: T0 + 1 });
+      assert.deepEqual(await store.loadTopology(), { fileHash: 'h2', connections, routes, updatedAt: T0 + 1 });
 
       for (const i of [1, 2, 3]) {
         await store.insertInbound({ id: `in_${i}`, accountId: 'acc', connection: 'c1', from: '+447700900001', to: 'Shop', text: `m${i}`, receivedAt: T0 + i, payload: { i } });

@@ -5,7 +5,7 @@ import type { MessageService } from '../app/messages.js';
 import type { AccountRateLimits } from '../app/rate-limits.js';
 import type { OptOuts } from '../app/opt-outs.js';
 import type { WebhookEndpoints } from '../app/webhook-endpoints.js';
-import type { ConnectionView, RoutingTable } from '../app/routing.js';
+import type { Topology } from '../app/topology.js';
 import type { WebhookService } from '../app/webhooks.js';
 import type { Store } from '../app/store.js';
 import type { Catalogue } from '../core/catalogue/catalogue.js';
@@ -22,9 +22,8 @@ export interface Services {
   readonly rateLimits: AccountRateLimits;
   readonly endpoints: WebhookEndpoints;
   readonly optOuts: OptOuts;
-  readonly routing: RoutingTable;
-  /** This node's connections with their live state. */
-  readonly connections: () => Promise<ConnectionView[]>;
+  /** Connections and routes, read and changed at run time. */
+  readonly topology: Topology;
   readonly catalogue: Catalogue;
   readonly store: Pick<Store, 'ping'>;
   /** Prometheus exposition of the node's metrics. */

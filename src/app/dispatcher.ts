@@ -25,7 +25,6 @@ export interface DispatcherOptions {
   readonly writer: TransitionWriter;
   readonly receipts: ReceiptIngest;
   readonly metrics: Metrics;
-  readonly connectors: ReadonlyMap<string, Connector>;
   readonly health: ConnectionHealth;
   /** Where connections' submit pace is kept: shared by every node of a deployment. */
   readonly coordination: Coordination;
@@ -54,12 +53,27 @@ function event(at: number, type: string, status: Message['status'] | null, detai
 export class Dispatcher {
   readonly #lanes = new Map<string, Lane>();
 
-  constructor(private readonly opts: DispatcherOptions) {
-    for (const connector of opts.connectors.values()) this.#lanes.set(connector.name, new Lane(connector, opts, (c) => this.wake([c])));
-  }
+  constructor(private readonly opts: DispatcherOptions) {}
+
+  #started = false;
 
   start(): void {
+    this.#started = true;
     for (const lane of this.#lanes.values()) lane.start();
+  }
+
+  /** A connection added at run time gets its lane. */
+  add(connector: Connector): void {
+    const lane = new Lane(connector, this.opts, (c) => this.wake([c]));
+    this.#lanes.set(connector.name, lane);
+    if (this.#started) lane.start();
+  }
+
+  /** A connection removed at run time: its lane stops claiming and finishes what it sends. */
+  async remove(name: string): Promise<void> {
+    const lane = this.#lanes.get(name);
+    this.#lanes.delete(name);
+    await lane?.stop();
   }
 
   wake(connections: Iterable<string>): void {

@@ -169,9 +169,9 @@ export interface Store {
   setOptOut(accountId: string, entry: OptOut, optedOut: boolean): Promise<boolean>;
   listOptOuts(accountId: string, filter: { sender?: string; number?: string }, limit: number): Promise<OptOut[]>;
 
-  /** The routing table as last changed through the API, with the hash of the file it replaced. */
-  loadRoutes(): Promise<SavedRoutes | undefined>;
-  saveRoutes(saved: SavedRoutes): Promise<void>;
+  /** Connections and routes as last changed through the API, with the hash of the file they replaced. */
+  loadTopology(): Promise<SavedTopology | undefined>;
+  saveTopology(saved: SavedTopology): Promise<void>;
 
   /** Stores an inbound message, with its message.received event for the account's endpoints. */
   insertInbound(message: InboundMessage): Promise<void>;
@@ -252,8 +252,10 @@ export interface OptOut {
   readonly source: string;
 }
 
-export interface SavedRoutes {
+export interface SavedTopology {
   readonly fileHash: string;
+  /** Each connection's settings, as the configuration file writes them. */
+  readonly connections: readonly Record<string, unknown>[];
   readonly routes: readonly Route[];
   readonly updatedAt: number;
 }

@@ -130,9 +130,7 @@ export function parseTopology(text: string, file: string, plugins: ReadonlyMap<s
     const { connections, routes } = value as { connections: Record<string, unknown>[]; routes: RouteInput[] };
     const names = new Set<string>();
     connections.forEach((c, i) => {
-      const plugin = plugins.get(String(c.provider));
-      if (!plugin) problems.push({ path: ['connections', i, 'provider'], message: `unknown provider ${JSON.stringify(c.provider)}; known: ${[...plugins.keys()].join(', ')}` });
-      else problems.push(...schemaProblems(plugin.settings, c, ['connections', i]));
+      problems.push(...settingsProblems(c, plugins, ['connections', i]));
       if (names.has(String(c.name))) problems.push({ path: ['connections', i, 'name'], message: `another connection is already named ${JSON.stringify(c.name)}` });
       names.add(String(c.name));
     });
@@ -144,6 +142,21 @@ export function parseTopology(text: string, file: string, plugins: ReadonlyMap<s
   }
   const { connections, routes } = value as { connections: Record<string, unknown>[]; routes: RouteInput[] };
   return { connections, routes: routes.map(toRoute) };
+}
+
+function settingsProblems(c: Record<string, unknown>, plugins: ReadonlyMap<string, ProviderPlugin>, at: readonly (string | number)[]): Problem[] {
+  const plugin = plugins.get(String(c.provider));
+  if (!plugin) return [{ path: [...at, 'provider'], message: `unknown provider ${JSON.stringify(c.provider)}; known: ${[...plugins.keys()].join(', ')}` }];
+  return schemaProblems(plugin.settings, c, at);
+}
+
+/**
+ * Checks one connection's settings given through the API, as the file's are checked. Returns
+ * the problems with where they are (`tps`, `provider`).
+ */
+export function connectionProblems(settings: Record<string, unknown>, plugins: ReadonlyMap<string, ProviderPlugin>): string[] {
+  const name = schemaProblems(FileSchema.properties.connections.items, settings, []);
+  return [...name, ...settingsProblems(settings, plugins, [])].map((p) => `${describe(p.path)}: ${p.message}`);
 }
 
 function routeNameProblems(routes: readonly RouteInput[], connections: ReadonlySet<string>): Problem[] {

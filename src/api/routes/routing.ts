@@ -11,27 +11,50 @@ const ConnectionView = Type.Object({
   tps: Type.Number(),
   window: Type.Integer(),
   up: Type.Boolean({ description: 'its session is up on this node (always true for HTTP providers)' }),
-  standby: Type.Boolean({ description: "other nodes hold all the binds the carrier allows: this node sends nothing through it" }),
+  standby: Type.Boolean({ description: 'other nodes hold all the binds the carrier allows: this node sends nothing through it' }),
   breaker: Type.Union([Type.Literal('closed'), Type.Literal('open'), Type.Literal('half_open')]),
   available: Type.Boolean({ description: 'messages are routed to it' }),
   queued: Type.Integer({ description: 'messages waiting for it' }),
 });
 
 const Routes = Type.Object({ routes: RoutesSchema });
+const errors = { 400: ErrorBody, 401: ErrorBody, 404: ErrorBody, 429: ErrorBody };
+const Name = Type.Object({ name: Type.String() });
 
-export const routingRoutes = ({ routing, connections }: Services): FastifyPluginAsyncTypebox =>
+/** Connections and routes, read and changed at run time. */
+export const routingRoutes = ({ topology }: Services): FastifyPluginAsyncTypebox =>
   async (app) => {
     app.get(
       '/v1/connections',
-      { schema: { summary: "This node's connections and their live state", response: { 200: Type.Object({ connections: Type.Array(ConnectionView) }), 401: ErrorBody } } },
-      async () => ({ connections: await connections() }),
+      { schema: { summary: "This node's connections and their live state", response: { 200: Type.Object({ connections: Type.Array(ConnectionView) }), ...errors } } },
+      async () => ({ connections: await topology.views() }),
     );
 
-    app.get(
-      '/v1/routes',
-      { schema: { summary: 'The routing table in force', response: { 200: Routes, 401: ErrorBody } } },
-      async () => ({ routes: routesToJson(routing.routes) }),
+    app.put(
+      '/v1/connections/:name',
+      {
+        schema: {
+          summary: "Add a connection, or replace its settings (the provider's settings, as in the configuration file); kept over restarts until the file changes",
+          params: Name,
+          body: Type.Object({ provider: Type.String(), name: Type.Optional(Type.String()) }, { additionalProperties: true }),
+          response: { 200: ConnectionView, ...errors },
+        },
+      },
+      async (request) => {
+        if (request.body.name !== undefined && request.body.name !== request.params.name) {
+          throw new SwitchboardError('invalid_parameter', 'The name is the one of the path.', { param: 'name' });
+        }
+        const connector = await topology.putConnection({ ...request.body, name: request.params.name });
+        return (await topology.views()).find((c) => c.name === connector.name)!;
+      },
     );
+
+    app.delete('/v1/connections/:name', { schema: { summary: 'Remove a connection no route sends through', params: Name, response: { 204: Type.Null(), ...errors } } }, async (request, reply) => {
+      await topology.deleteConnection(request.params.name);
+      return reply.code(204).send(null);
+    });
+
+    app.get('/v1/routes', { schema: { summary: 'The routing table in force', response: { 200: Routes, ...errors } } }, async () => ({ routes: routesToJson(topology.routes) }));
 
     app.put(
       '/v1/routes',
@@ -39,18 +62,17 @@ export const routingRoutes = ({ routing, connections }: Services): FastifyPlugin
         schema: {
           summary: 'Replace the routing table, at once and for every new message; kept over restarts until the configuration file changes',
           body: Routes,
-          response: { 200: Routes, 400: ErrorBody, 401: ErrorBody },
+          response: { 200: Routes, ...errors },
         },
       },
       async (request) => {
-        const names = new Set((await connections()).map((c) => c.name));
-        const parsed = parseRoutes(request.body.routes, names);
+        const parsed = parseRoutes(request.body.routes, new Set(topology.connectors.keys()));
         if ('problems' in parsed) {
           const [first] = parsed.problems;
           throw new SwitchboardError('invalid_parameter', `The routing table is not valid: ${parsed.problems.join('; ')}.`, { param: first!.split(':')[0]! });
         }
-        await routing.replace(parsed.routes);
-        return { routes: routesToJson(routing.routes) };
+        await topology.replaceRoutes(parsed.routes);
+        return { routes: routesToJson(topology.routes) };
       },
     );
   };

@@ -102,14 +102,19 @@ export class Catalogue {
   constructor(tables: readonly ProviderCodeTable[], docBaseUrl: string) {
     this.#docBaseUrl = docBaseUrl.replace(/\/+$/, '');
     for (const table of tables) {
-      const contexts = this.#providers.get(table.provider) ?? new Map<string, IndexedTable>();
-      if (contexts.has(table.context)) throw new Error(`duplicate context ${table.provider}/${table.context}`);
-      contexts.set(table.context, index(table));
-      this.#providers.set(table.provider, contexts);
-      const aliases = this.#aliases.get(table.provider) ?? new Map<string, string>();
-      for (const alias of table.aliases ?? []) aliases.set(alias, table.context);
-      this.#aliases.set(table.provider, aliases);
+      if (this.#providers.get(table.provider)?.has(table.context)) throw new Error(`duplicate context ${table.provider}/${table.context}`);
+      this.set(table);
     }
+  }
+
+  /** Adds a table, or replaces the one of the same provider and context (a connection's own, changed at run time). */
+  set(table: ProviderCodeTable): void {
+    const contexts = this.#providers.get(table.provider) ?? new Map<string, IndexedTable>();
+    contexts.set(table.context, index(table));
+    this.#providers.set(table.provider, contexts);
+    const aliases = this.#aliases.get(table.provider) ?? new Map<string, string>();
+    for (const alias of table.aliases ?? []) aliases.set(alias, table.context);
+    this.#aliases.set(table.provider, aliases);
   }
 
   providers(): string[] {

@@ -17,7 +17,7 @@ import type {
   NewMessage,
   ParkedReceipt,
   ProviderIdRecord,
-  SavedRoutes,
+  SavedTopology,
   Store,
   StoredIdempotency,
   StoreWrite,
@@ -314,16 +314,16 @@ export class PostgresStore implements Store {
     return row && { requestHash: row.request_hash, statusCode: row.status_code, response: row.response };
   }
 
-  async loadRoutes(): Promise<SavedRoutes | undefined> {
+  async loadTopology(): Promise<SavedTopology | undefined> {
     const [row] = await this.#rows<{ file_hash: string; topology: string; updated_at: number }>('SELECT file_hash, topology, updated_at FROM topology WHERE id = 1');
-    return row && { fileHash: row.file_hash, routes: (JSON.parse(row.topology) as { routes: Route[] }).routes, updatedAt: row.updated_at };
+    return row && { fileHash: row.file_hash, ...(JSON.parse(row.topology) as { connections: Record<string, unknown>[]; routes: Route[] }), updatedAt: row.updated_at };
   }
 
-  async saveRoutes(saved: SavedRoutes): Promise<void> {
+  async saveTopology(saved: SavedTopology): Promise<void> {
     await this.#pool.query(
       `INSERT INTO topology (id, file_hash, topology, updated_at) VALUES (1, $1, $2, $3)
        ON CONFLICT (id) DO UPDATE SET file_hash = excluded.file_hash, topology = excluded.topology, updated_at = excluded.updated_at`,
-      [saved.fileHash, JSON.stringify({ routes: saved.routes }), saved.updatedAt],
+      [saved.fileHash, JSON.stringify({ connections: saved.connections, routes: saved.routes }), saved.updatedAt],
     );
   }
 

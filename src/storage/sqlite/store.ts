@@ -19,7 +19,7 @@ import type {
   NewMessage,
   ParkedReceipt,
   ProviderIdRecord,
-  SavedRoutes,
+  SavedTopology,
   Store,
   StoredIdempotency,
   StoreWrite,
@@ -338,16 +338,16 @@ export class SqliteStore implements Store {
     return row && { requestHash: row.request_hash, statusCode: row.status_code, response: row.response };
   }
 
-  async loadRoutes(): Promise<SavedRoutes | undefined> {
+  async loadTopology(): Promise<SavedTopology | undefined> {
     const row = this.#sql('SELECT file_hash, topology, updated_at FROM topology WHERE id = 1').get() as { file_hash: string; topology: string; updated_at: number } | undefined;
-    return row && { fileHash: row.file_hash, routes: (JSON.parse(row.topology) as { routes: Route[] }).routes, updatedAt: Number(row.updated_at) };
+    return row && { fileHash: row.file_hash, ...(JSON.parse(row.topology) as { connections: Record<string, unknown>[]; routes: Route[] }), updatedAt: Number(row.updated_at) };
   }
 
-  async saveRoutes(saved: SavedRoutes): Promise<void> {
+  async saveTopology(saved: SavedTopology): Promise<void> {
     this.#sql(
       `INSERT INTO topology (id, file_hash, topology, updated_at) VALUES (1, ?, ?, ?)
        ON CONFLICT (id) DO UPDATE SET file_hash = excluded.file_hash, topology = excluded.topology, updated_at = excluded.updated_at`,
-    ).run(saved.fileHash, JSON.stringify({ routes: saved.routes }), saved.updatedAt);
+    ).run(saved.fileHash, JSON.stringify({ connections: saved.connections, routes: saved.routes }), saved.updatedAt);
   }
 
   async insertInbound(m: InboundMessage): Promise<void> {
