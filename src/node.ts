@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import { AcceptService } from './app/accept.js';
+import { DestinationReader } from './app/destinations.js';
 import { systemClock, type Clock } from './app/clock.js';
 import type { Connector } from './app/connector.js';
 import { Dispatcher } from './app/dispatcher.js';
@@ -140,6 +142,8 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
     onError: (err) => log.error({ err }, 'webhook delivery failed'),
     onDisabled: (account, endpoint, url) => log.warn({ account, endpoint, url }, 'webhook endpoint disabled: it failed for too long'),
   });
+  // One worker thread reads the numbers of large batches, where there is a core to spare for it.
+  const destinations = new DestinationReader(availableParallelism() > 1 ? 1 : 0);
   const accept = new AcceptService({
     store,
     clock,
@@ -152,6 +156,7 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
     onAccepted: (names) => dispatcher.wake(names),
     allowFixedLine: config.allowFixedLine,
     coordination,
+    destinations,
     callbacks: endpoints,
   });
   const optOuts = new OptOuts(store, clock);
@@ -228,6 +233,7 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
       await deliverer.stop();
       for (const connector of byName.values()) await connector.stop();
       await writer.drain();
+      await destinations.close();
       await coordination.close();
       await store.close();
     },

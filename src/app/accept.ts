@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { checkDestination, parseDestination } from '../core/validation/phone.js';
+import { checkDestination } from '../core/validation/phone.js';
 import { classifySender } from '../core/validation/sender.js';
 import { encodeText } from '../core/encoding/segments.js';
 import { SwitchboardError } from '../core/errors.js';
@@ -16,6 +16,7 @@ import { Batcher } from './batcher.js';
 import type { Clock } from './clock.js';
 import type { Coordination } from './coordination.js';
 import type { ConnectorCapabilities } from './connector.js';
+import type { DestinationReader } from './destinations.js';
 import { newMessageId } from './ids.js';
 import type { Metrics } from './metrics.js';
 import type { IdempotencyWrite, NewMessage, Store } from './store.js';
@@ -54,6 +55,7 @@ export interface AcceptOptions {
   readonly allowFixedLine: boolean;
   readonly metrics: Metrics;
   readonly coordination: Coordination;
+  readonly destinations: DestinationReader;
   /** A message's own callback_url: its shape checked at once, its addresses and signing secret before storing. */
   readonly callbacks: {
     checkShape(url: string, param: string): string;
@@ -118,7 +120,7 @@ export class AcceptService {
 
   async #accept(accountId: string, request: SendRequest, idempotency?: { key: string; requestHash: string }): Promise<AcceptResult> {
     const now = this.opts.clock.now();
-    const messages = this.#build(accountId, request, now);
+    const messages = await this.#build(accountId, request, now);
     await this.#refuseOptedOut(accountId, request.from, messages);
     if (request.callback_url !== undefined) await this.opts.callbacks.prepare(accountId, request.callback_url, 'callback_url');
     const body = this.opts.render(messages);
@@ -141,7 +143,7 @@ export class AcceptService {
     throw new SwitchboardError('destination_opted_out', `${messages[i]!.to} opted out of messages from ${from} (STOP).`, { param: messages.length > 1 ? `to[${i}]` : 'to' });
   }
 
-  #build(accountId: string, request: SendRequest, now: number): NewMessage[] {
+  async #build(accountId: string, request: SendRequest, now: number): Promise<NewMessage[]> {
     const recipients = typeof request.to === 'string' ? [request.to] : request.to;
     if (recipients.length === 0) throw new SwitchboardError('missing_parameter', 'Give at least one recipient in `to`.', { param: 'to' });
     if (recipients.length > MAX_RECIPIENTS) {
@@ -173,10 +175,13 @@ export class AcceptService {
     const start = sendAt ?? now;
     const routes = this.opts.routes();
     const multiple = typeof request.to !== 'string';
+    const read = await this.opts.destinations.read(recipients, multiple);
 
     return recipients.map((to, i) => {
       const param = multiple ? `to[${i}]` : 'to';
-      const destination = parseDestination(to, param);
+      const destination = read.destinations[i];
+      // Recipients before the first unreadable one are checked first, so the first bad one is named.
+      if (!destination) throw new SwitchboardError(read.error!.code, read.error!.message, { param: read.error!.param ?? param });
       const decision = chooseRoute(routes, { to, from: request.from, accountId, country: destination.country, type: request.type }, this.opts.random());
       if (!decision) {
         throw new SwitchboardError('no_route', `No route is configured for ${JSON.stringify(to)}.`, { param });

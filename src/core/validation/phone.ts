@@ -1,5 +1,6 @@
 import { parsePhoneNumberFromString, type NumberType } from 'libphonenumber-js/max';
 import { parsePhoneNumberFromString as parseMobile } from 'libphonenumber-js/mobile';
+import type { CanonicalCode } from '../catalogue/canonical.js';
 import { SwitchboardError } from '../errors.js';
 
 /** Number types that can receive SMS. Fixed lines join them only when the operator allows it. */
@@ -48,6 +49,26 @@ export function parseDestination(input: string, param: string): Destination {
   const mobile = parseMobile(input);
   if (mobile?.isValid()) return { e164: input, country: mobile.country, mobile: true };
   return { e164: input, country: parsePhoneNumberFromString(input)?.country, mobile: false };
+}
+
+/** The recipients read up to the first that is not a number, and why that one is not. */
+export interface ReadDestinations {
+  readonly destinations: Destination[];
+  readonly error?: { readonly code: CanonicalCode; readonly message: string; readonly param: string | undefined };
+}
+
+/** Reads every recipient in order, stopping at the first that is not a valid E.164 number. */
+export function readDestinations(numbers: readonly string[], multiple: boolean): ReadDestinations {
+  const destinations: Destination[] = [];
+  for (const [i, to] of numbers.entries()) {
+    try {
+      destinations.push(parseDestination(to, multiple ? `to[${i}]` : 'to'));
+    } catch (error) {
+      if (!(error instanceof SwitchboardError)) throw error;
+      return { destinations, error: { code: error.code, message: error.message, param: error.param } };
+    }
+  }
+  return { destinations };
 }
 
 /**

@@ -29,6 +29,9 @@ export class SandboxConnector implements Connector {
   readonly #clock: Clock;
   readonly #throttled = new Set<string>();
   readonly #timers = new Set<NodeJS.Timeout>();
+  // Provider ids: a random prefix per start (ids of earlier runs never collide) and a sequence.
+  readonly #idPrefix = randomBytes(6).toString('hex').toUpperCase();
+  #sequence = 0;
   #context: ConnectorContext | undefined;
 
   constructor(options: SandboxOptions) {
@@ -51,7 +54,7 @@ export class SandboxConnector implements Connector {
     }
     if (behaviour.submit) return this.#refused(behaviour.submit, message);
     this.#throttled.delete(message.id);
-    const id = randomBytes(8).toString('hex').toUpperCase();
+    const id = `${this.#idPrefix}${(++this.#sequence).toString(16).toUpperCase().padStart(8, '0')}`;
     if (behaviour.receipt) this.#receiptLater(id, message, behaviour.receipt);
     return { kind: 'accepted', providerMessageIds: [id], raw: { 'message-id': id, status: 'ACCEPTED', to: message.to } };
   }
