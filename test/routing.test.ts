@@ -121,6 +121,34 @@ describe('failover between two HTTP providers', () => {
   });
 });
 
+describe('a circuit breaker whose probe is throttled', () => {
+  test('the probe is handed back: the next message probes, and its success closes the circuit', async () => {
+    const a = new FakeVonage('key', 'secret', 'sig');
+    await a.listen();
+    const port = await freePort();
+    const publicUrl = `http://127.0.0.1:${port}`;
+    const connector = vonagePlugin.create({ name: 'a', provider: 'vonage', api_key: 'key', api_secret: 'secret', signature_secret: 'sig', base_url: a.url, timeout_ms: 300 }, { clock: systemClock, publicUrl });
+    const node = await testNode({ connectors: [connector], env: { SWITCHBOARD_PUBLIC_URL: publicUrl, ...FAST } });
+    try {
+      await node.api.listen({ host: '127.0.0.1', port });
+      const api = client(node);
+      // Three submits that are never answered open the circuit of the only connection.
+      const hung = await Promise.all(['1', '2', '3'].map(() => api.send('+447400000009')));
+      await Promise.all(hung.map((id) => api.until(id, 'sent')));
+      assert.notEqual((await api.connections()).a!.breaker, 'closed');
+      // The first message after is the probe, and the provider throttles it.
+      const throttled = await api.send('+447400000002');
+      await eventually(async () => ((m) => (types(m).includes('retry_scheduled') ? m : undefined))(await api.get(throttled)));
+      const next = await api.until(await api.send('+447400123400'), 'delivered');
+      assert.equal(next.connection, 'a');
+      assert.equal((await api.connections()).a!.breaker, 'closed');
+    } finally {
+      await node.close();
+      await a.close();
+    }
+  });
+});
+
 describe('failover when a connection cannot bind, and throttling', () => {
   let smsc: SmscSimulator;
   let node: TestNode;

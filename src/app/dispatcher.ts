@@ -302,7 +302,8 @@ class Lane {
     const failure = error ?? messageError(catalogue, 'unknown_error', 'The provider refused the message without an error code.', result.code);
     const def = catalogue.canonical(failure.code as CanonicalCode);
     if (isConnectionFault(def)) health.failed(connection);
-    else if (def.type !== 'rate_limit_error') health.succeeded(connection);
+    else if (def.type === 'rate_limit_error') health.inconclusive(connection);
+    else health.succeeded(connection);
     const transition = recovery.plan({
       message: { ...message, attempts: attempt },
       error: failure,

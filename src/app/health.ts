@@ -88,6 +88,11 @@ export class ConnectionHealth {
     this.#entries.get(name)?.breaker.succeeded();
   }
 
+  /** A submit was throttled: neither success nor failure, and the breaker may probe again. */
+  inconclusive(name: string): void {
+    this.#entries.get(name)?.breaker.inconclusive();
+  }
+
   /** A submit failed because of the connection; true when that opened its circuit. */
   failed(name: string): boolean {
     return this.#entries.get(name)?.breaker.failed(this.clock.now()) ?? false;

@@ -57,6 +57,17 @@ export class CircuitBreaker {
     this.#openMs = this.policy.openMs;
   }
 
+  /**
+   * A send whose answer says nothing of the connection's health: throttled. The failure count
+   * stands, and a probe hands its place back, so that the next message probes. Throttling shows
+   * the provider is there but not that it sends (closing on it would let the whole flow onto a
+   * connection that may still refuse it), and it is our pace at fault, not the connection
+   * (opening again would punish it for that).
+   */
+  inconclusive(): void {
+    this.#probing = false;
+  }
+
   /** A failure that says the connection, not the message, is at fault. True when it opened the circuit. */
   failed(now: number): boolean {
     const wasProbe = this.#probing;
