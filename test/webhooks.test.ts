@@ -8,7 +8,8 @@ import { Webhook } from 'standardwebhooks';
 import { systemClock } from '../src/app/clock.js';
 import { smppPlugin } from '../src/providers/smpp/plugin.js';
 import { SmscSimulator } from '../src/providers/smpp/simulator.js';
-import { bearer, eventually, freePort, tempDir, testNode, type TestNode } from './helpers.js';
+import { PostgresStore } from '../src/storage/postgres/store.js';
+import { bearer, eventually, freePort, TEST_DATABASE_URL, tempDir, testNode, type TestNode } from './helpers.js';
 import { createKey, startServerProcess } from './processes.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -158,6 +159,34 @@ describe('webhooks out', () => {
     }
   });
 });
+
+for (const store of ['SQLite', 'PostgreSQL'] as const) {
+  test(`a scheduled message tells message.queued when its send_at comes, not before (${store})`, async () => {
+    const schema = `hooks_${process.pid}_${Date.now()}`;
+    const node = await testNode({ env: { ...FAST, ...(store === 'PostgreSQL' && { SWITCHBOARD_DATABASE_URL: TEST_DATABASE_URL, SWITCHBOARD_DATABASE_SCHEMA: schema }) } });
+    const receiver = await new Receiver().listen();
+    try {
+      const client = api(node);
+      const created = await client.call('POST', '/v1/webhooks/endpoints', { url: receiver.url });
+      const id = await client.send({ to: '+447700900000', send_at: new Date(node.clock.now() + 60_000).toISOString() });
+      // Events are written with the change they tell: a scheduled message has made none yet.
+      assert.deepEqual((await client.call('GET', `/v1/webhooks/deliveries?message_id=${id}`)).body.deliveries, []);
+      node.clock.advance(60_000);
+      const events = await eventually(async () => ((all) => (all.length === 3 ? all : undefined))(receiver.verified(created.body.secret)));
+      assert.deepEqual(events.map((e) => e.type), ['message.queued', 'message.sent', 'message.delivered']);
+      assert.equal(events[0]!.data.message.id, id);
+      assert.equal(events[0]!.data.message.status, 'queued');
+    } finally {
+      await node.close();
+      await receiver.close();
+      if (store === 'PostgreSQL') {
+        const pg = new PostgresStore({ url: TEST_DATABASE_URL, schema });
+        await pg.dropSchema();
+        await pg.close();
+      }
+    }
+  });
+}
 
 test('an endpoint failing for too long is disabled, and the account told', async () => {
   const node = await testNode({ env: { ...FAST, SWITCHBOARD_WEBHOOK_DISABLE_AFTER_MS: '300' } });

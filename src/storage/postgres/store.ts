@@ -250,6 +250,13 @@ export class PostgresStore implements Store {
         c,
         started.flatMap((m) => claim.startEvents({ ...m, status: m.claimedFrom, attempts: m.attempts - 1 }).map((e): [string, MessageEvent] => [m.id, e])),
       );
+      // A scheduled message is queued when its send_at comes: that is its message.queued.
+      await emit(
+        c,
+        started
+          .filter((m) => m.claimedFrom === 'scheduled')
+          .map(({ claimedFrom: _from, ...m }) => ({ accountId: m.accountId, messageId: m.id, callbackUrl: m.callbackUrl, type: 'message.queued', at: now, data: { ...m, status: 'queued', attempts: m.attempts - 1 } })),
+      );
       return claimed;
     });
   }

@@ -272,6 +272,8 @@ export class SqliteStore implements Store {
         const claimedFrom = before.get(message.id)!;
         if (message.status === 'sending' && claimedFrom !== 'sending') {
           for (const e of claim.startEvents({ ...message, status: claimedFrom, attempts: message.attempts - 1 })) this.#insertEvent(message.id, e);
+          // A scheduled message is queued when its send_at comes: that is its message.queued.
+          if (claimedFrom === 'scheduled') this.#emit(message.accountId, message.id, message.callbackUrl, 'message.queued', now, () => ({ ...message, status: 'queued', attempts: message.attempts - 1 }));
         }
         return { ...message, claimedFrom };
       });
