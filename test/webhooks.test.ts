@@ -14,19 +14,23 @@ import { createKey, startServerProcess } from './processes.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-/** A real HTTP receiver on 127.0.0.1 that answers `statuses` in turn (then 204), recording every request. */
+/**
+ * A real HTTP receiver on 127.0.0.1 that answers `statuses` in turn (then 204), recording every
+ * request; 'hang' holds that request open without an answer until the receiver closes.
+ */
 class Receiver {
   readonly requests: { headers: Record<string, string>; body: string }[] = [];
   readonly #server: Server;
   url = '';
 
-  constructor(private readonly statuses: number[] = []) {
+  constructor(private readonly statuses: (number | 'hang')[] = []) {
     this.#server = createServer((req, res) => {
       let body = '';
       req.on('data', (c: Buffer) => (body += c.toString()));
       req.on('end', () => {
         this.requests.push({ headers: req.headers as Record<string, string>, body });
-        res.writeHead(this.statuses.shift() ?? 204).end(this.statuses.length > 0 ? 'not now' : '');
+        const status = this.statuses.shift() ?? 204;
+        if (status !== 'hang') res.writeHead(status).end(this.statuses.length > 0 ? 'not now' : '');
       });
     });
   }
@@ -129,6 +133,27 @@ describe('webhooks out', () => {
       assert.deepEqual(events.map((e) => e.type), ['message.queued', 'message.sent', 'message.delivered']);
     } finally {
       await receiver.close();
+    }
+  });
+
+  test("an endpoint that hangs holds up only its own deliveries: another endpoint's events keep coming", async () => {
+    const hanging = await new Receiver(['hang']).listen();
+    const healthy = await new Receiver().listen();
+    try {
+      const slow = await client.call('POST', '/v1/webhooks/endpoints', { url: hanging.url });
+      const fast = await client.call('POST', '/v1/webhooks/endpoints', { url: healthy.url });
+      const id = await client.send({ to: '+447700900000' });
+      // Well within the post timeout (10 s) the hanging endpoint is still waiting on.
+      const events = await eventually(async () => ((all) => (all.length === 3 ? all : undefined))(healthy.verified(fast.body.secret)));
+      assert.deepEqual(events.map((e) => e.type), ['message.queued', 'message.sent', 'message.delivered']);
+      await eventually(async () => (hanging.requests.length > 0 ? true : undefined));
+      assert.deepEqual(hanging.verified(slow.body.secret).map((e) => e.type), ['message.queued'], 'held open; the later events wait behind it');
+      const held = await client.call('GET', `/v1/webhooks/deliveries?message_id=${id}&endpoint_id=${slow.body.id}`);
+      assert.deepEqual(held.body.deliveries.map((d: Json) => [d.status, d.attempt_count]), [['pending', 0], ['pending', 0], ['pending', 0]]);
+      for (const e of [slow, fast]) await client.call('DELETE', `/v1/webhooks/endpoints/${e.body.id}`);
+    } finally {
+      await hanging.close();
+      await healthy.close();
     }
   });
 

@@ -39,6 +39,8 @@ export class WebhookDeliverer {
   #running = false;
   #loop: Promise<void> = Promise.resolve();
   readonly #sleeper = new Sleeper();
+  /** Posts in flight, by delivery id. */
+  readonly #inFlight = new Map<string, Promise<void>>();
 
   constructor(private readonly opts: DelivererOptions) {}
 
@@ -47,25 +49,44 @@ export class WebhookDeliverer {
     this.#loop = this.#run();
   }
 
+  /** Stops claiming, and waits for the posts in flight to end. */
   async stop(): Promise<void> {
     this.#running = false;
     this.#sleeper.wake();
     await this.#loop;
   }
 
+  // Claims as slots free, not batch by batch: a slow endpoint holds its own slots, not everyone's.
   async #run(): Promise<void> {
     while (this.#running) {
+      const free = this.opts.concurrency - this.#inFlight.size;
+      if (free === 0) {
+        await Promise.race(this.#inFlight.values());
+        continue;
+      }
       let claimed = 0;
       try {
         const now = this.opts.clock.now();
-        const batch = await this.opts.store.claimDeliveries({ now, limit: this.opts.concurrency, owner: this.opts.owner, leaseUntil: now + this.opts.leaseMs });
+        const batch = await this.opts.store.claimDeliveries({ now, limit: free, owner: this.opts.owner, leaseUntil: now + this.opts.leaseMs });
         claimed = batch.length;
-        await Promise.all(batch.map((d) => this.#deliver(d).catch(this.opts.onError)));
+        for (const d of batch) {
+          // Still in flight past its lease (a lease shorter than the post timeout): claimed again, it is only renewed.
+          if (this.#inFlight.has(d.id)) continue;
+          const post = this.#deliver(d)
+            .catch(this.opts.onError)
+            .finally(() => {
+              this.#inFlight.delete(d.id);
+              // A delivery done may let the next event of its message go.
+              this.#sleeper.wake();
+            });
+          this.#inFlight.set(d.id, post);
+        }
       } catch (error) {
         this.opts.onError(error);
       }
       if (claimed === 0 && this.#running) await this.#sleeper.sleep(this.opts.pollMs);
     }
+    await Promise.all(this.#inFlight.values());
   }
 
   async #deliver(d: ClaimedDelivery): Promise<void> {
