@@ -283,6 +283,36 @@ describe('routing at run time, and the account rate limit', () => {
     }
   });
 
+  test('a connection is removed only once no message waits for it; what it sent still expires at validity', async () => {
+    const node = await testNode();
+    const call = (method: 'POST' | 'PUT' | 'DELETE', url: string, payload?: Json) =>
+      node.api.inject({ method, url, headers: bearer(node.key), ...(payload && { payload }) }).then((r) => ({ status: r.statusCode, body: r.body ? (r.json() as Json) : {} }));
+    try {
+      await call('PUT', '/v1/connections/extra', { provider: 'sandbox', receipt_delay_ms: 10 });
+      await call('PUT', '/v1/routes', { routes: [{ name: 'all', connections: ['extra'] }] });
+      const api = client(node);
+      // No final receipt ever comes for this one: it waits, sent, until its validity ends.
+      const unreceipted = (await api.until(await api.send('+447700900004'), 'sent')).id as string;
+      const later = await api.send('+447700900000', { send_at: new Date(node.clock.now() + 3_600_000).toISOString() });
+      await call('PUT', '/v1/routes', { routes: [{ name: 'rest', connections: ['sandbox'] }] });
+
+      const refused = await call('DELETE', '/v1/connections/extra');
+      assert.equal(refused.status, 400);
+      assert.equal(refused.body.error.code, 'invalid_parameter');
+      assert.equal(refused.body.error.param, 'name');
+      assert.match(refused.body.error.message, /^1 message is still queued or scheduled for extra/);
+      assert.equal((await call('POST', `/v1/messages/${later}/cancel`)).status, 200);
+      assert.equal((await call('DELETE', '/v1/connections/extra')).status, 204);
+
+      node.clock.advance(49 * 3_600_000);
+      const expired = await api.until(unreceipted, 'expired');
+      assert.equal(expired.error.code, 'message_expired');
+      assert.equal(expired.connection, 'extra');
+    } finally {
+      await node.close();
+    }
+  });
+
   test('an account over its request rate gets 429 rate_limit_exceeded with Retry-After', async () => {
     const node = await testNode({ env: { SWITCHBOARD_RATE_LIMIT: '2', SWITCHBOARD_RATE_LIMIT_BURST: '3' } });
     try {

@@ -52,6 +52,8 @@ function event(at: number, type: string, status: Message['status'] | null, detai
  */
 export class Dispatcher {
   readonly #lanes = new Map<string, Lane>();
+  /** Lanes of connections removed at run time: they send nothing, and expire what is left on them. */
+  readonly #retired = new Map<string, Lane>();
 
   constructor(private readonly opts: DispatcherOptions) {}
 
@@ -62,18 +64,27 @@ export class Dispatcher {
     for (const lane of this.#lanes.values()) lane.start();
   }
 
-  /** A connection added at run time gets its lane. */
+  /** A connection added at run time gets its lane (taking over from a retired one of that name). */
   add(connector: Connector): void {
+    const retired = this.#retired.get(connector.name);
+    this.#retired.delete(connector.name);
+    // It only expires messages, as the new lane also does: claims keep them from meeting.
+    void retired?.stop();
     const lane = new Lane(connector, this.opts, (c) => this.wake([c]));
     this.#lanes.set(connector.name, lane);
     if (this.#started) lane.start();
   }
 
-  /** A connection removed at run time: its lane stops claiming and finishes what it sends. */
+  /**
+   * A connection removed at run time: its lane finishes what it sends, then sends nothing more
+   * but still expires the messages left on it (sent ones that wait for a receipt) at their validity.
+   */
   async remove(name: string): Promise<void> {
     const lane = this.#lanes.get(name);
+    if (!lane) return;
     this.#lanes.delete(name);
-    await lane?.stop();
+    this.#retired.set(name, lane);
+    await lane.retire();
   }
 
   wake(connections: Iterable<string>): void {
@@ -82,7 +93,7 @@ export class Dispatcher {
 
   /** Stops claiming, waits for the submits in flight, and writes their outcomes. */
   async stop(): Promise<void> {
-    await Promise.all([...this.#lanes.values()].map((l) => l.stop()));
+    await Promise.all([...this.#lanes.values(), ...this.#retired.values()].map((l) => l.stop()));
     await this.opts.writer.drain();
   }
 }
@@ -90,7 +101,9 @@ export class Dispatcher {
 class Lane {
   readonly #window: Window;
   #running = false;
+  #retired = false;
   #loop: Promise<void> = Promise.resolve();
+  #current: Promise<number> = Promise.resolve(0);
   readonly #sleeper = new Sleeper();
   readonly #sends = new Set<Promise<void>>();
 
@@ -118,11 +131,20 @@ class Lane {
     await Promise.all(this.#sends);
   }
 
+  /** From now on only expires; resolves once the round under way and its submits are done. */
+  async retire(): Promise<void> {
+    this.#retired = true;
+    this.#sleeper.wake();
+    await this.#current.catch(() => undefined);
+    await Promise.all(this.#sends);
+  }
+
   async #run(): Promise<void> {
     while (this.#running) {
       let claimed = 0;
       try {
-        claimed = await this.#round();
+        this.#current = this.#round();
+        claimed = await this.#current;
       } catch (error) {
         this.opts.onError(error, this.connector.name);
       }
@@ -135,7 +157,7 @@ class Lane {
     const name = this.connector.name;
     // A connection that cannot send leaves its messages queued, hands them to another connection
     // of their route once it is truly down, and in any case still expires them.
-    const mode = health.mode(name);
+    const mode = this.#retired ? 'wait' : health.mode(name);
     const sending = mode === 'send' || mode === 'probe';
     // Claim in sizeable batches: one transaction for many messages, not one each.
     if (sending) await this.#window.whenFree(Math.ceil(this.connector.window / 2));

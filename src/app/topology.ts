@@ -99,12 +99,21 @@ export class Topology {
     });
   }
 
-  /** Removes a connection no route names any more. */
+  /**
+   * Removes a connection no route names any more and no message waits for: a queued or scheduled
+   * message would be left with nothing to send it. Messages sent through it that wait for a
+   * receipt stay, and expire at their validity.
+   */
   deleteConnection(name: string): Promise<void> {
     return this.#serially(async () => {
       if (!this.connectors.has(name)) throw new SwitchboardError('not_found', `No connection is named ${JSON.stringify(name)}.`, { param: 'name' });
       const route = this.#routes.find((r) => r.connections.some((t) => t.connection === name));
       if (route) throw new SwitchboardError('invalid_parameter', `Route "${route.name}" sends through ${name}: change the routes first.`, { param: 'name' });
+      const waiting = (await this.deps.store.queueDepth())[name] ?? 0;
+      if (waiting > 0) {
+        const count = waiting === 1 ? '1 message is' : `${waiting} messages are`;
+        throw new SwitchboardError('invalid_parameter', `${count} still queued or scheduled for ${name}: remove it once they are sent, have failed over or expired, or are canceled.`, { param: 'name' });
+      }
       await this.#swap(name, undefined, undefined);
       await this.#save();
     });

@@ -49,7 +49,7 @@ export const routingRoutes = ({ topology }: Services): FastifyPluginAsyncTypebox
       },
     );
 
-    app.delete('/v1/connections/:name', { schema: { summary: 'Remove a connection no route sends through', params: Name, response: { 204: Type.Null(), ...errors } } }, async (request, reply) => {
+    app.delete('/v1/connections/:name', { schema: { summary: 'Remove a connection no route sends through and no queued or scheduled message waits for', params: Name, response: { 204: Type.Null(), ...errors } } }, async (request, reply) => {
       await topology.deleteConnection(request.params.name);
       return reply.code(204).send(null);
     });
