@@ -66,6 +66,26 @@ describe('npx switchboard normalize', () => {
     assert.equal(out[2].messages[0].state, 'expired');
   });
 
+  test('--jsonl: a null, scalar or ill-typed line is an error for that line, and the next lines are read', () => {
+    const lines = ['null', '[1]', '"text"', JSON.stringify({ provider: 'smpp', kind: 5, raw: 'x' }), JSON.stringify({ provider: 'smpp', kind: 'smpp-status', raw: '0' })].join('\n');
+    const { status, out } = normalize(['--jsonl'], lines);
+    assert.equal(status, 0);
+    const results = out.split('\n').map((l) => JSON.parse(l));
+    assert.equal(results.length, 5);
+    for (const r of results.slice(0, 4)) assert.match(r.error, /expected \{"provider": string/);
+    assert.equal(results[4].messages[0].state, 'sent');
+  });
+
+  test('a payload of a shape a reader does not expect is a clear error naming the provider and kind', () => {
+    const lines = [
+      JSON.stringify({ provider: 'infobip', raw: '{"results":[null]}' }),
+      JSON.stringify({ provider: 'vonage', kind: 'submit-response', raw: '{"messages":[null]}' }),
+    ].join('\n');
+    const [infobip, vonage] = normalize(['--jsonl'], lines).out.split('\n').map((l) => JSON.parse(l));
+    assert.match(infobip.error, /^infobip receipt: a shape Switchboard cannot read/);
+    assert.match(vonage.error, /^vonage submit-response: a shape Switchboard cannot read/);
+  });
+
   test('a Twilio status callback body and a Messages answer', () => {
     const receipt = JSON.parse(normalize(['twilio'], 'MessageSid=SM1&MessageStatus=undelivered&ErrorCode=30005&To=%2B447400123456').out);
     assert.equal(receipt.messages[0].provider_message_id, 'SM1');

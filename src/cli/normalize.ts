@@ -23,8 +23,32 @@ function normalizeOne(catalogue: Catalogue, provider: string, kind: string | und
   try {
     return { provider, kind: reader.kind, messages: reader.read(raw, contentType).flatMap((r) => normalizeReading(catalogue, r)) };
   } catch (error) {
-    return { provider, kind: reader.kind, error: error instanceof Error ? error.message : String(error) };
+    // A reader meeting null or a scalar where its provider sends an object fails with a TypeError.
+    const message =
+      error instanceof TypeError
+        ? `${provider} ${reader.kind}: a shape Switchboard cannot read (${error.message})`
+        : error instanceof Error
+          ? error.message
+          : String(error);
+    return { provider, kind: reader.kind, error: message };
   }
+}
+
+const LINE_SHAPE = 'expected {"provider": string, "kind"?: string, "raw": string, "content_type"?: string}';
+
+/** One `--jsonl` line: its result, or an error result saying what is wrong with the line. */
+function normalizeLine(catalogue: Catalogue, line: string): object {
+  let input: unknown;
+  try {
+    input = JSON.parse(line);
+  } catch {
+    return { error: 'the line is not JSON' };
+  }
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) return { error: LINE_SHAPE };
+  const { provider, kind, raw, content_type } = input as Record<string, unknown>;
+  const optional = (v: unknown): v is string | undefined => v === undefined || typeof v === 'string';
+  if (typeof provider !== 'string' || typeof raw !== 'string' || !optional(kind) || !optional(content_type)) return { error: LINE_SHAPE };
+  return normalizeOne(catalogue, provider, kind, raw, content_type);
 }
 
 /**
@@ -36,20 +60,7 @@ export async function normalizeCommand(argv: string[]): Promise<number> {
   const catalogue = new Catalogue(PROVIDER_TABLES, loadConfig().publicUrl);
   if (values.jsonl) {
     for await (const line of createInterface({ input: process.stdin, crlfDelay: Number.POSITIVE_INFINITY })) {
-      if (line.trim() === '') continue;
-      let input: Record<string, unknown>;
-      try {
-        input = JSON.parse(line) as Record<string, unknown>;
-      } catch {
-        process.stdout.write(`${JSON.stringify({ error: 'the line is not JSON' })}\n`);
-        continue;
-      }
-      const { provider, kind, raw, content_type } = input;
-      const result =
-        typeof provider === 'string' && typeof raw === 'string'
-          ? normalizeOne(catalogue, provider, typeof kind === 'string' ? kind : undefined, raw, typeof content_type === 'string' ? content_type : undefined)
-          : { error: 'expected {"provider": string, "kind"?: string, "raw": string, "content_type"?: string}' };
-      process.stdout.write(`${JSON.stringify(result)}\n`);
+      if (line.trim() !== '') process.stdout.write(`${JSON.stringify(normalizeLine(catalogue, line))}\n`);
     }
     return 0;
   }
