@@ -4,7 +4,7 @@ import { encodeText } from '../core/encoding/segments.js';
 import type { Message, MessageError, MessageEvent } from '../core/message.js';
 import type { CanonicalCode } from '../core/catalogue/canonical.js';
 import { isConnectionFault } from '../core/policies/breaker.js';
-import { refusedStatus } from '../core/policies/retry.js';
+import { refusedStatus, resendUnknownTo } from '../core/policies/retry.js';
 import { nextConnection } from '../core/routing/router.js';
 import type { Clock } from './clock.js';
 import type { Connector, SubmitResult } from './connector.js';
@@ -308,7 +308,7 @@ class Lane {
       const error = messageError(catalogue, 'provider_timeout', `No trustworthy answer from the provider: ${result.reason}`);
       // Resending could put the message twice on the handset: unless its route allows it, it
       // waits for a receipt instead.
-      const next = message.route?.resendUnknown ? nextConnection(message.route.chain, connection, health.available, false) : undefined;
+      const next = resendUnknownTo(message.route, connection, health.available);
       const moved = await writer.apply({
         messageId: message.id,
         from: ['sending'],

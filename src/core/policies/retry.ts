@@ -1,6 +1,6 @@
 import type { MessageStatus } from '../lifecycle.js';
 import type { MessageError } from '../message.js';
-import { nextConnection } from '../routing/router.js';
+import { nextConnection, type MessageRoute } from '../routing/router.js';
 
 /** How failed submits are tried again: exponential backoff with jitter (half fixed, half random), bounded. */
 export interface RetryPolicy {
@@ -83,4 +83,13 @@ export function afterFailure(input: FailureInput): FailureStep {
   }
   const decision = decideRetry(input.error, input.attempts, input.now, input.expiresAt, input.policy, input.random, input.retryAfterMs);
   return decision.retry ? { action: 'retry', at: decision.at } : { action: 'give_up', why: decision.why };
+}
+
+/**
+ * Where a message whose submit outcome is unknown (the request went out, no answer came) goes:
+ * nowhere, since the handset may have it, unless its route allows resending; then to the next
+ * available connection of its chain.
+ */
+export function resendUnknownTo(route: MessageRoute | null, current: string, available: (connection: string) => boolean): string | undefined {
+  return route?.resendUnknown ? nextConnection(route.chain, current, available, false) : undefined;
 }
