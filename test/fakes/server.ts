@@ -1,4 +1,4 @@
-import { createServer, type RequestListener, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 
 /**
  * What every local stand-in for a provider shares: an HTTP server on 127.0.0.1 and the timers of
@@ -14,6 +14,16 @@ export abstract class FakeServer {
     this.#server = createServer(handler);
   }
 
+  /** As `serve`, with the request's body read as text first. */
+  protected serveText(handler: (req: IncomingMessage, body: string, res: ServerResponse) => void): void {
+    this.serve((req, res) => {
+      let body = '';
+      req.setEncoding('utf8');
+      req.on('data', (c: string) => (body += c));
+      req.on('end', () => handler(req, body, res));
+    });
+  }
+
   /** Runs `work` after `ms`, unless the fake is closed first. */
   protected later(work: () => void, ms: number): void {
     const timer = setTimeout(() => {
@@ -21,6 +31,11 @@ export abstract class FakeServer {
       work();
     }, ms);
     this.#timers.add(timer);
+  }
+
+  /** Calls back `url` after `ms`, as a provider posts a receipt; what comes of it is not the fake's business. */
+  protected callback(url: string, init: { method?: string; headers?: Record<string, string>; body?: string }, ms = 20): void {
+    this.later(() => void fetch(url, { method: 'POST', ...init }).catch(() => undefined), ms);
   }
 
   async listen(): Promise<void> {
@@ -33,4 +48,9 @@ export abstract class FakeServer {
     this.#server!.closeAllConnections();
     await new Promise((r) => this.#server!.close(r));
   }
+}
+
+/** Answers with a JSON body, as most providers do. */
+export function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
 }

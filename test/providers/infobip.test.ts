@@ -3,66 +3,119 @@ import { after, before, describe, test } from 'node:test';
 import { systemClock } from '../../src/app/clock.js';
 import { infobipPlugin } from '../../src/providers/infobip/plugin.js';
 import { FakeInfobip } from '../fakes/infobip.js';
-import { bearer, eventually, freePort, testNode, type TestNode } from '../helpers.js';
+import { freePort, testNode, type TestNode } from '../helpers.js';
+import { assertRetryAfter, client } from './harness.js';
 
-describe('Infobip connector against a local Infobip', () => {
-  let infobip: FakeInfobip;
-  let node: TestNode;
-  let base: string;
-  const token = 'infobip-report-token-123';
-  before(async () => {
-    infobip = new FakeInfobip('app-key');
-    await infobip.listen();
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    const connector = infobipPlugin.create(
-      { name: 'ib', provider: 'infobip', api_key: 'app-key', base_url: infobip.url, receipt_token: token, tps: 100 },
-      { clock: systemClock, publicUrl: base },
-    );
-    node = await testNode({ connectors: [connector], env: { SWITCHBOARD_PUBLIC_URL: base } });
-    await node.api.listen({ host: '127.0.0.1', port });
-  });
-  after(async () => {
-    await node.close();
-    await infobip.close();
-  });
+for (const version of [2, 3] as const) {
+  describe(`Infobip connector (send API v${version}) against a local Infobip`, () => {
+    let infobip: FakeInfobip;
+    let node: TestNode;
+    let base: string;
+    let api: ReturnType<typeof client>;
+    const token = 'infobip-report-token-123';
+    const webhook = () => `${base}/v1/providers/infobip/ib/receipts?token=${token}`;
+    before(async () => {
+      infobip = new FakeInfobip('app-key');
+      await infobip.listen();
+      const port = await freePort();
+      base = `http://127.0.0.1:${port}`;
+      const connector = infobipPlugin.create(
+        { name: 'ib', provider: 'infobip', api_key: 'app-key', base_url: infobip.url, receipt_token: token, api_version: version, timeout_ms: 500, tps: 100 },
+        { clock: systemClock, publicUrl: base },
+      );
+      node = await testNode({ connectors: [connector], env: { SWITCHBOARD_PUBLIC_URL: base } });
+      await node.api.listen({ host: '127.0.0.1', port });
+      api = client(node, 'InfoSMS');
+    });
+    after(async () => {
+      await node.close();
+      await infobip.close();
+    });
 
-  const send = async (to: string) => {
-    const res = await node.api.inject({ method: 'POST', url: '/v1/messages', headers: bearer(node.key), payload: { from: 'InfoSMS', to, text: 'Hi' } });
-    assert.equal(res.statusCode, 202, res.body);
-    return res.json().messages[0].id as string;
-  };
-  const get = async (id: string) => (await node.api.inject({ method: 'GET', url: `/v1/messages/${id}`, headers: bearer(node.key) })).json();
-  const until = (id: string, status: string) => eventually(async () => ((await get(id)).status === status ? get(id) : undefined));
+    test('sends with the App key in the API’s own shape and applies the delivery report', async () => {
+      const id = await api.send('+447400123456', 'Hi');
+      const m = await api.until(id, 'delivered');
+      const { path, auth, body } = infobip.requests.at(-1)!;
+      assert.equal(auth, 'App app-key');
+      const sent = body.messages[0]!;
+      assert.deepEqual(sent.destinations, [{ to: '447400123456' }]);
+      assert.match(m.provider_message_id, /^[0-9a-f-]{36}$/);
+      if (version === 3) {
+        assert.equal(path, '/sms/3/messages');
+        assert.equal(sent.sender, 'InfoSMS');
+        assert.deepEqual(sent.content, { text: 'Hi' });
+        assert.deepEqual(sent.webhooks, { delivery: { url: webhook() }, contentType: 'application/json', callbackData: id });
+        assert.equal((sent.options as { validityPeriod: { timeUnit: string } }).validityPeriod.timeUnit, 'MINUTES');
+      } else {
+        assert.equal(path, '/sms/2/text/advanced');
+        assert.equal(sent.from, 'InfoSMS');
+        assert.equal(sent.text, 'Hi');
+        assert.equal(sent.callbackData, id);
+        assert.equal(sent.notifyUrl, webhook());
+      }
+      assert.equal(m.events.at(-1).at, '2026-11-22T10:31:00.000Z');
+    });
 
-  test('sends /sms/2/text/advanced with the App key and applies the delivery report', async () => {
-    const id = await send('+447400123456');
-    const m = await until(id, 'delivered');
-    const { auth, body } = infobip.requests.at(-1)!;
-    assert.equal(auth, 'App app-key');
-    const sent = body.messages[0]!;
-    assert.deepEqual(sent.destinations, [{ to: '447400123456' }]);
-    assert.equal(sent.from, 'InfoSMS');
-    assert.equal(sent.callbackData, id);
-    assert.equal(sent.notifyUrl, `${base}/v1/providers/infobip/ib/receipts?token=${token}`);
-    assert.equal(m.events.at(-1).at, '2026-11-22T10:31:00.000Z');
-  });
+    test('an UNDELIVERABLE report with a handset error, and a REJECTED answer', async () => {
+      const failed = await api.until(await api.send('+447400000005'), 'undelivered');
+      // Read by its id in Infobip's general error codes, more precise than its group.
+      assert.equal(failed.error.code, 'absent_subscriber');
+      assert.equal(failed.error.provider.context, 'error-ids');
+      assert.equal(failed.error.provider.code, '27');
+      assert.match(failed.error.provider.message, /EC_ABSENT_SUBSCRIBER/);
+      const rejected = await api.until(await api.send('+447400000001'), 'rejected');
+      assert.equal(rejected.error.code, 'invalid_phone_number');
+      assert.equal(rejected.error.provider.code, '52');
+      assert.match(rejected.error.provider.message, /REJECTED_DESTINATION/);
+    });
 
-  test('an UNDELIVERABLE report with a handset error, and a REJECTED answer', async () => {
-    const failed = await until(await send('+447400000005'), 'undelivered');
-    // Read by its id in Infobip's general error codes, more precise than its group.
-    assert.equal(failed.error.code, 'absent_subscriber');
-    assert.equal(failed.error.provider.context, 'error-ids');
-    assert.equal(failed.error.provider.code, '27');
-    assert.match(failed.error.provider.message, /EC_ABSENT_SUBSCRIBER/);
-    const rejected = await until(await send('+447400000001'), 'rejected');
-    assert.equal(rejected.error.code, 'invalid_phone_number');
-    assert.equal(rejected.error.provider.code, '52');
-    assert.match(rejected.error.provider.message, /REJECTED_DESTINATION/);
-  });
+    test('request errors read by their own code: 401 is the credentials, 400 names the field', async () => {
+      const unauthorized = await api.until(await api.send('+447400000007'), 'failed');
+      assert.equal(unauthorized.error.code, 'provider_authentication_failed');
+      assert.deepEqual(unauthorized.error.provider, {
+        source: 'infobip',
+        context: 'api-errors',
+        code: version === 3 ? 'E401' : 'UNAUTHORIZED',
+        message: 'Invalid login details',
+      });
+      const bad = await api.until(await api.send('+447400000006'), 'rejected');
+      assert.equal(bad.error.code, 'invalid_parameter');
+      assert.equal(bad.error.provider.message, 'Bad request; messages[0].destinations[0].to: Invalid destination address.');
+    });
 
-  test('a report without the notify URL token is refused', async () => {
-    const res = await fetch(`${base}/v1/providers/infobip/ib/receipts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"results":[]}' });
-    assert.equal(res.status, 401);
+    test('429 TOO_MANY_REQUESTS waits for its Retry-After; a 500 is retried', async () => {
+      const throttled = await api.event(await api.send('+447400000002'), 'retry_scheduled');
+      assertRetryAfter(throttled.event, 2000);
+      assert.equal(throttled.event.error.provider.code, version === 3 ? 'E429' : 'TOO_MANY_REQUESTS');
+      const failing = await api.event(await api.send('+447400000003'), 'retry_scheduled');
+      assert.equal(failing.event.error.code, 'provider_error');
+      assert.equal(failing.event.error.provider.code, version === 3 ? 'E500' : 'GENERAL_ERROR');
+    });
+
+    test('no answer within the deadline leaves the outcome unknown, and nothing is resent', async () => {
+      const { message, event } = await api.event(await api.send('+447400000004'), 'submit_unknown');
+      assert.equal(message.status, 'sent');
+      assert.equal(event.error.code, 'provider_timeout');
+      await new Promise((r) => setTimeout(r, 300));
+      assert.equal(infobip.requests.filter((r) => JSON.stringify(r.body).includes('447400000004')).length, 1);
+    });
+
+    test('an incoming STOP is listed and opts the number out of the number it answered', async () => {
+      const res = await infobip.deliverMo(webhook(), '447400123999', '447860099299', 'STOP');
+      assert.equal(res.status, 200);
+      const [received] = await api.inbound();
+      assert.equal(received!.from, '+447400123999');
+      assert.equal(received!.to, '+447860099299');
+      assert.equal(received!.keyword, 'stop');
+      const refused = await api.post('+447400123999', 'Sale!', '+447860099299');
+      assert.equal(refused.statusCode, 403);
+      assert.equal(refused.json().error.code, 'destination_opted_out');
+    });
+
+    test('a webhook without the notify URL token is refused', async () => {
+      const res = await fetch(`${base}/v1/providers/infobip/ib/receipts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"results":[]}' });
+      assert.equal(res.status, 401);
+      assert.equal(((await res.json()) as { error: { code: string } }).error.code, 'invalid_signature');
+    });
   });
-});
+}

@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { SwitchboardError } from '../../core/errors.js';
 
 /**
@@ -29,11 +30,27 @@ function flatten(value: Record<string, unknown>, prefix: string, into: Record<st
   }
 }
 
+/** Whether a secret a caller presented is the expected one, in constant time. */
+export function sameSecret(given: string | null | undefined, expected: string): boolean {
+  if (given === null || given === undefined) return false;
+  const digest = (s: string) => createHash('sha256').update(s).digest();
+  return timingSafeEqual(digest(given), digest(expected));
+}
+
 /** For providers that do not sign their callbacks: the URL they call must carry the connection's secret token. */
 export function requireToken(url: string, token: string): void {
-  if (new URL(url).searchParams.get('token') !== token) {
+  if (!sameSecret(new URL(url).searchParams.get('token'), token)) {
     throw new SwitchboardError('invalid_signature', 'The callback does not carry the token of this connection’s callback URL.');
   }
+}
+
+/**
+ * A number as providers write it in webhooks (`447700900001`, `+447700900001`) in E.164; a short
+ * code (3 to 8 digits, as senders are classified) or anything else stays as it is.
+ */
+export function e164OrShortCode(value: string): string {
+  const digits = value.trim().replace(/^\+/, '');
+  return /^[1-9]\d{8,14}$/.test(digits) ? `+${digits}` : value.trim();
 }
 
 /** A provider's body as JSON, or undefined when it is not JSON (an HTML error page, say). */

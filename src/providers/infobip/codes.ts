@@ -12,7 +12,10 @@ const generalErrors: readonly ProviderCodeRow[] = (smspartnerCodes as readonly P
 /**
  * Infobip's status and error objects in send answers and delivery reports: each `id` and `name`
  * (general status and error codes of Infobip's "Response status and error codes"), and the
- * `groupName` they belong to, for an id not listed here.
+ * `groupName` they belong to, for an id not listed here. Then the errors of a refused request:
+ * the v2 API's `requestError.serviceException.messageId` and the v3 API's `errorCode`, the pairs
+ * Infobip's official SDKs translate one into the other (infobip-api-java-client,
+ * ApiExceptionDetailsResolver).
  */
 export const infobipCodes = [
   {
@@ -62,6 +65,7 @@ export const infobipCodes = [
     title: 'Status groups (status.groupId / groupName)',
     aliases: ['status'],
     rows: [
+      { code: 'ACCEPTED', name: '0', message: 'Accepted by Infobip (the v3 API)', canonical: null, state: 'sent' },
       { code: 'PENDING', name: '1', message: 'Sent or accepted, waiting for a delivery report', canonical: null, state: 'sent' },
       { code: 'UNDELIVERABLE', name: '2', message: 'The message could not be delivered', canonical: 'delivery_failed', state: 'undelivered' },
       { code: 'DELIVERED', name: '3', message: 'Delivered', canonical: null, state: 'delivered' },
@@ -79,6 +83,20 @@ export const infobipCodes = [
       { code: 'HANDSET_ERRORS', name: '1', message: 'The handset or subscriber could not take the message', canonical: 'handset_error' },
       { code: 'USER_ERRORS', name: '2', message: 'Refused for the sender or the account (blocklists, flood filters, validity)', canonical: 'carrier_rejected' },
       { code: 'OPERATOR_ERRORS', name: '3', message: 'The operator network failed or refused the message', canonical: 'network_error' },
+    ],
+  },
+  {
+    provider: 'infobip',
+    context: 'api-errors',
+    title: 'Request errors (serviceException.messageId, errorCode)',
+    aliases: ['request-error', 'service-exception'],
+    rows: [
+      { code: 'E400', name: 'BAD_REQUEST', message: 'Bad request: the request cannot be processed as sent', canonical: 'invalid_parameter' },
+      { code: 'E401', name: 'UNAUTHORIZED', message: 'Unauthorized: the API key is missing, wrong or revoked', canonical: 'provider_authentication_failed' },
+      { code: 'E403', name: 'FORBIDDEN', message: 'Forbidden: the key may not use this API or resource', canonical: 'provider_access_denied' },
+      { code: 'E404', name: 'NOT_FOUND', message: 'Not found: the endpoint or the resource does not exist', canonical: 'provider_configuration_error' },
+      { code: 'E429', name: 'TOO_MANY_REQUESTS', message: 'Too many requests', canonical: 'rate_limit_exceeded' },
+      { code: 'E500', name: 'GENERAL_ERROR', message: 'A general error on Infobip’s side', canonical: 'provider_error' },
     ],
   },
 ] as const satisfies readonly ProviderCodeTable[];

@@ -12,6 +12,7 @@ const Settings = Type.Object(
     api_key: Type.String({ minLength: 1 }),
     base_url: Type.String({ minLength: 1, description: "the account's base URL, https://<id>.api.infobip.com" }),
     receipt_token: Type.String({ minLength: 16, description: 'a secret the notify URL carries: Infobip does not sign its reports' }),
+    api_version: Type.Optional(Type.Union([Type.Literal(2), Type.Literal(3)], { description: 'the send API: 2 (/sms/2/text/advanced, default) or 3 (/sms/3/messages)' })),
   },
   { additionalProperties: false },
 );
@@ -26,6 +27,7 @@ export const infobipPlugin: ProviderPlugin = {
         ...httpConnection(s, DEFAULTS),
         apiKey: s.api_key,
         baseUrl: s.base_url.replace(/\/+$/, ''),
+        apiVersion: s.api_version ?? 2,
         notifyUrl: `${webhookUrl(publicUrl, 'infobip', s.name)}?token=${encodeURIComponent(s.receipt_token)}`,
         token: s.receipt_token,
       },
