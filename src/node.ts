@@ -92,6 +92,9 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
   // once. Nodes sharing a database wait for the leases of a node that died to end.
   if (!config.databaseUrl) await store.releaseLeases(clock.now());
   const coordination = openCoordination(config, clock);
+  if (config.databaseUrl && !config.redisUrl) {
+    log.warn('SWITCHBOARD_DATABASE_URL is set without SWITCHBOARD_REDIS_URL: rate limits, TPS and SMPP binds are held per node, not across nodes');
+  }
 
   const catalogue = new Catalogue(PROVIDER_TABLES, config.publicUrl);
   const { metrics, registry } = prometheusMetrics(() => store.queueDepth());

@@ -38,10 +38,11 @@ describe('GET /v1/messages and operations', () => {
     assert.deepEqual((await list('error_code=destination_barred')).messages.map((m: { text: string }) => m.text), ['m3']);
     assert.equal((await list(`since=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`)).messages.length, 0);
     assert.equal((await list(`until=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`)).messages.length, 5);
+    assert.equal((await list(`since=${new Date(Date.now() - 86_400_000).toISOString().slice(0, 10)}`)).messages.length, 5, 'a date is read as UTC midnight');
   });
 
   test('bad query parameters get canonical errors', async () => {
-    for (const [query, param] of [['limit=0', 'limit'], ['status=lost', 'status'], ['since=yesterday', 'since'], ['cursor=xyz', 'cursor'], ['colour=red', 'colour']]) {
+    for (const [query, param] of [['limit=0', 'limit'], ['status=lost', 'status'], ['since=yesterday', 'since'], ['since=0', 'since'], ['until=2026-02-30', 'until'], ['cursor=xyz', 'cursor'], ['colour=red', 'colour']]) {
       const res = await node.api.inject({ method: 'GET', url: `/v1/messages?${query}`, headers: bearer(node.key) });
       assert.equal(res.statusCode, 400, query);
       assert.equal(res.json().error.code, 'invalid_parameter', query);

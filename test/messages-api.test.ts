@@ -65,6 +65,8 @@ describe('POST /v1/messages', () => {
     ['unknown field', { from: 'A1', to: '+447700900000', text: 'x', colour: 'red' }, 400, 'invalid_parameter', 'colour'],
     ['too many recipients', { from: 'A1', to: Array(1001).fill('+447700900000'), text: 'x' }, 400, 'too_many_recipients', 'to'],
     ['bad send_at', { from: 'A1', to: '+447700900000', text: 'x', send_at: 'tomorrow' }, 400, 'invalid_schedule', 'send_at'],
+    ['send_at on a day the month lacks', { from: 'A1', to: '+447700900000', text: 'x', send_at: '2027-02-30T10:00:00Z' }, 400, 'invalid_schedule', 'send_at'],
+    ['send_at without a time zone', { from: 'A1', to: '+447700900000', text: 'x', send_at: '2027-02-03T10:00:00' }, 400, 'invalid_schedule', 'send_at'],
     ['past send_at', { from: 'A1', to: '+447700900000', text: 'x', send_at: '2020-01-01T00:00:00Z' }, 400, 'invalid_schedule', 'send_at'],
     ['bad validity', { from: 'A1', to: '+447700900000', text: 'x', validity: 5 }, 400, 'invalid_parameter', 'validity'],
     ['bad callback', { from: 'A1', to: '+447700900000', text: 'x', callback_url: 'ftp://x' }, 400, 'invalid_callback_url', 'callback_url'],
@@ -98,6 +100,14 @@ describe('POST /v1/messages', () => {
     assert.equal(res.json().error.code, 'unsupported_media_type');
   });
 
+  test('a malformed URL and an overlong id get canonical errors', async () => {
+    for (const url of ['/v1/messages/%ZZ', `/v1/messages/msg_${'A'.repeat(200)}`]) {
+      const res = await node.api.inject({ method: 'GET', url, headers: bearer(node.key) });
+      assert.equal(res.statusCode, 400, url);
+      assert.equal(res.json().error.code, 'invalid_parameter');
+    }
+  });
+
   test('no key, and a bad key, each get their own code', async () => {
     const none = await node.api.inject({ method: 'GET', url: '/v1/messages' });
     assert.equal(none.statusCode, 401);
@@ -118,6 +128,8 @@ describe('POST /v1/messages', () => {
     assert.equal(second.body, first.body);
     const stored = await node.store.listMessages('acct_default', { from: 'Switchboard' }, 1000);
     assert.equal(stored.filter((m) => m.text === 'Once').length, 2);
+    const reordered = await send({ text: 'Once', to: body.to, from: body.from }, headers);
+    assert.equal(reordered.body, first.body, 'the same fields in another order are the same request');
     const other = await send({ ...body, text: 'Twice' }, headers);
     assert.equal(other.statusCode, 422);
     assert.equal(other.json().error.code, 'idempotency_key_reused');

@@ -35,11 +35,10 @@ function message(overrides: Partial<NewMessage> = {}): NewMessage {
     createdAt: now,
     updatedAt: now,
     connection: 'c1',
-    route: { name: 'main', chain: ['c1', 'c2'], resendUnknown: false },
+    route: { name: 'main', chain: ['c1', 'c2'], resendUnknown: false, reason: 'every destination', accepted: 'c1' },
     attempts: 0,
     providerMessageId: null,
     dueAt: T0,
-    firstEvent: event(now, 'queued', 'queued'),
     ...overrides,
   };
 }
@@ -86,12 +85,12 @@ for (const [name, open] of implementations) {
       assert.equal(await store.findApiKey('nope'), undefined);
     });
 
-    test('messages are stored with their first event and idempotency answer, in one go', async () => {
+    test('messages are stored with their route and idempotency answer, in one go', async () => {
       const m = message({ sendAt: T0 + 5000, status: 'scheduled', clientRef: 'ref-1' });
       await store.insertMessages([m], [{ accountId: 'acc', key: 'k1', requestHash: 'abc', statusCode: 202, response: '{"ok":1}', createdAt: T0 }]);
-      const { dueAt: _due, firstEvent, ...stored } = m;
+      const { dueAt: _due, ...stored } = m;
       assert.deepEqual(await store.getMessage(m.id), stored);
-      assert.deepEqual(await store.listEvents(m.id), [firstEvent]);
+      assert.deepEqual(await store.listEvents(m.id), [], 'the first event is read from the message');
       assert.deepEqual(await store.getIdempotency('acc', 'k1'), { requestHash: 'abc', statusCode: 202, response: '{"ok":1}' });
       // A batch that fails stores nothing of itself.
       const again = message();
@@ -135,7 +134,7 @@ for (const [name, open] of implementations) {
       assert.equal(after?.status, 'rejected');
       assert.equal(after?.connection, 'c2');
       assert.equal(after?.error?.code, 'invalid_phone_number');
-      assert.deepEqual((await store.listEvents(m.id)).map((e) => e.type), ['queued', 'note', 'submit_failed']);
+      assert.deepEqual((await store.listEvents(m.id)).map((e) => e.type), ['note', 'submit_failed']);
       assert.equal((await store.listMessages('acc', { errorCode: 'invalid_phone_number' }, 10)).length, 1);
       assert.deepEqual(await store.findProviderId('c2', 'p1'), { connection: 'c2', providerMessageId: 'p1', messageId: m.id, part: 1, parts: 1 });
     });
@@ -156,7 +155,7 @@ for (const [name, open] of implementations) {
 
       const sent = await c({ now: T0 + 1000, leaseUntil: T0 + 31_000 });
       assert.deepEqual(sent.map((m) => [m.id, m.status, m.claimedFrom, m.attempts]), [[due.id, 'sending', 'queued', 1]]);
-      assert.deepEqual((await store.listEvents(due.id)).map((e) => e.type), ['queued', 'sending']);
+      assert.deepEqual((await store.listEvents(due.id)).map((e) => e.type), ['sending']);
       assert.equal((await store.getMessage(due.id))?.status, 'sending');
 
       // A node that died leaves its claim: after the lease it is taken over, as it was left.

@@ -47,6 +47,8 @@ const FASTIFY_CODES: Readonly<Record<string, CanonicalCode>> = {
   FST_ERR_CTP_EMPTY_JSON_BODY: 'invalid_json',
   FST_ERR_CTP_INVALID_JSON_BODY: 'invalid_json',
   FST_ERR_CTP_BODY_TOO_LARGE: 'payload_too_large',
+  FST_ERR_BAD_URL: 'invalid_parameter',
+  FST_ERR_MAX_PARAM_LENGTH: 'invalid_parameter',
 };
 
 /** Any error thrown while handling a request, as a canonical error. Unknown ones are internal. */

@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { MESSAGE_STATUSES, type MessageStatus } from '../core/lifecycle.js';
-import { MAX_RECIPIENTS } from '../core/message.js';
+import { DEFAULT_VALIDITY_SECONDS, MAX_RECIPIENTS, MAX_SEGMENTS, MAX_VALIDITY_SECONDS, MIN_VALIDITY_SECONDS } from '../core/message.js';
 
 // The one definition of the API's shapes: requests are validated against these schemas and
 // /openapi.json is generated from them.
@@ -11,11 +11,13 @@ export const SendBody = Type.Object(
   {
     from: Type.String({ description: 'Alphanumeric sender id (1-11 characters, at least one letter), short code, or E.164 number' }),
     to: Type.Union([Phone, Type.Array(Phone, { maxItems: MAX_RECIPIENTS })], { description: `One recipient, or up to ${MAX_RECIPIENTS}` }),
-    text: Type.String({ description: 'The message text; GSM 7-bit or UCS-2 is chosen automatically' }),
-    send_at: Type.Optional(Type.String({ description: 'ISO-8601 date-time to send at' })),
-    validity: Type.Optional(Type.Integer({ description: 'Seconds the message may take to be delivered (default 172800 = 48 h)' })),
+    text: Type.String({ description: `The message text; GSM 7-bit or UCS-2 is chosen automatically, at most ${MAX_SEGMENTS} segments` }),
+    send_at: Type.Optional(Type.String({ description: 'ISO-8601 date-time with a time zone to send at, at most a year ahead, e.g. 2026-12-01T09:00:00Z' })),
+    validity: Type.Optional(
+      Type.Integer({ description: `Seconds the message may take to be delivered: ${MIN_VALIDITY_SECONDS} to ${MAX_VALIDITY_SECONDS} (default ${DEFAULT_VALIDITY_SECONDS} = 48 h)` }),
+    ),
     client_ref: Type.Optional(Type.String({ maxLength: 256, description: 'Your own reference, returned with the message' })),
-    callback_url: Type.Optional(Type.String({ description: 'URL to receive this message\'s status events' })),
+    callback_url: Type.Optional(Type.String({ description: 'An http(s) URL to receive this message\'s status events, signed as webhooks are; public addresses only unless the operator allows private ones' })),
     type: Type.Optional(Type.String({ pattern: '^[a-z0-9_-]{1,32}$', description: 'What kind of message it is ("transactional", "marketing", "otp"...): routes may match on it' })),
   },
   { additionalProperties: false },

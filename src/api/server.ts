@@ -29,6 +29,8 @@ export async function buildApi(services: Services, options: ApiOptions): Promise
     logController: new LogController({ disableRequestLogging: !options.logRequests }),
     bodyLimit: 1024 * 1024,
     return503OnClosing: true,
+    // A malformed URL or an overlong path parameter is the caller's mistake, told in our format.
+    frameworkErrors: (error, request, reply) => sendError(services.catalogue, request, reply, error),
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 

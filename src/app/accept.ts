@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { stringify } from 'safe-stable-stringify';
+import { parseIsoDateTime } from '../core/validation/datetime.js';
 import { checkDestination } from '../core/validation/phone.js';
 import { classifySender } from '../core/validation/sender.js';
 import { encodeText } from '../core/encoding/segments.js';
@@ -107,7 +109,8 @@ export class AcceptService {
   }
 
   async #acceptOnce(accountId: string, request: SendRequest, key: string): Promise<AcceptResult> {
-    const requestHash = createHash('sha256').update(JSON.stringify(request)).digest('hex');
+    // Keys sorted: the same body with its fields in another order is the same request.
+    const requestHash = createHash('sha256').update(stringify(request)).digest('hex');
     const stored = await this.opts.store.getIdempotency(accountId, key);
     if (stored) {
       if (stored.requestHash !== requestHash) {
@@ -186,8 +189,7 @@ export class AcceptService {
       if (!decision) {
         throw new SwitchboardError('no_route', `No route is configured for ${JSON.stringify(to)}.`, { param });
       }
-      const { reason, ...route } = decision;
-      const connection = route.chain.find(this.opts.available) ?? route.chain[0]!;
+      const connection = decision.chain.find(this.opts.available) ?? decision.chain[0]!;
       const reserved = this.opts.capabilities(connection)?.reservedNumbers;
       checkDestination(destination, param, { allowFixedLine: this.opts.allowFixedLine, ...(reserved && { reserved }) });
       const status = sendAt === null ? 'queued' : 'scheduled';
@@ -208,24 +210,10 @@ export class AcceptService {
         createdAt: now,
         updatedAt: now,
         connection,
-        route,
+        route: { ...decision, accepted: connection, ...(request.type !== undefined && { type: request.type }) },
         attempts: 0,
         providerMessageId: null,
         dueAt: start,
-        firstEvent: {
-          at: now,
-          type: status,
-          status,
-          error: null,
-          detail: {
-            route: route.name,
-            connection,
-            reason,
-            ...(route.chain.length > 1 && { failover: route.chain.filter((c) => c !== connection) }),
-            ...(request.type !== undefined && { type: request.type }),
-          },
-          payload: null,
-        },
       } satisfies NewMessage;
     });
   }
@@ -233,8 +221,8 @@ export class AcceptService {
 
 function parseSendAt(value: string | undefined, now: number): number | null {
   if (value === undefined) return null;
-  const at = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/.test(value) ? Date.parse(value) : Number.NaN;
-  if (Number.isNaN(at)) {
+  const at = parseIsoDateTime(value);
+  if (at === undefined) {
     throw new SwitchboardError('invalid_schedule', 'send_at must be an ISO-8601 date-time with a time zone, e.g. 2026-12-01T09:00:00Z.', { param: 'send_at' });
   }
   if (at < now - SCHEDULE_GRACE_MS) throw new SwitchboardError('invalid_schedule', 'send_at is in the past.', { param: 'send_at' });

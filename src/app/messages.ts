@@ -1,5 +1,5 @@
 import { SwitchboardError } from '../core/errors.js';
-import type { Message, MessageEvent } from '../core/message.js';
+import { acceptedEvent, type Message, type MessageEvent } from '../core/message.js';
 import type { Clock } from './clock.js';
 import type { MessageFilter, Store } from './store.js';
 import type { TransitionWriter } from './transitions.js';
@@ -17,7 +17,9 @@ export class MessageService {
     if (!message || message.accountId !== accountId) {
       throw new SwitchboardError('message_not_found', `No message ${JSON.stringify(id)} exists on this account.`, { param: 'id' });
     }
-    return { message, events: await this.store.listEvents(id) };
+    const accepted = acceptedEvent(message);
+    const events = await this.store.listEvents(id);
+    return { message, events: accepted ? [accepted, ...events] : events };
   }
 
   /** One page, newest first, and the cursor of the next page (null on the last). */

@@ -2,11 +2,10 @@ import type { MessageStatus } from '../core/lifecycle.js';
 import type { Message, MessageError, MessageEvent } from '../core/message.js';
 import type { Route } from '../core/routing/router.js';
 
-/** A message to store at accept, with the event that records its first status. */
+/** A message to store at accept; its first event is read from it (acceptedEvent). */
 export interface NewMessage extends Message {
   /** When the dispatcher should first act on it: now, or send_at for a scheduled message. */
   readonly dueAt: number;
-  readonly firstEvent: MessageEvent;
 }
 
 /**

@@ -22,6 +22,14 @@ export interface MessageError {
   readonly provider?: ProviderDetails;
 }
 
+/** The route a message was given at accept, and what it was accepted as. */
+export interface AcceptedRoute extends MessageRoute {
+  /** The connection chosen at accept (the first of the chain that could take it). */
+  readonly accepted?: string;
+  /** The message type the request named, which routes may match on. */
+  readonly type?: string;
+}
+
 /** A message as Switchboard keeps it. Times are epoch milliseconds. */
 export interface Message {
   readonly id: string;
@@ -42,9 +50,30 @@ export interface Message {
   /** The connection the message goes (or went) through. */
   readonly connection: string;
   /** The route chosen at accept, whose chain failover follows. */
-  readonly route: MessageRoute | null;
+  readonly route: AcceptedRoute | null;
   readonly attempts: number;
   readonly providerMessageId: string | null;
+}
+
+/**
+ * The first event of a message, its acceptance: read from the message itself, so accepting a
+ * message writes one row, not two. Undefined for a message whose route does not say why it was
+ * chosen (those stored their first event).
+ */
+export function acceptedEvent(m: Message): MessageEvent | undefined {
+  const route = m.route;
+  if (route?.reason === undefined) return undefined;
+  const status = m.sendAt === null ? 'queued' : 'scheduled';
+  const connection = route.accepted ?? route.chain[0]!;
+  const failover = route.chain.filter((c) => c !== connection);
+  return {
+    at: m.createdAt,
+    type: status,
+    status,
+    error: null,
+    detail: { route: route.name, connection, reason: route.reason, ...(failover.length > 0 && { failover }), ...(route.type !== undefined && { type: route.type }) },
+    payload: null,
+  };
 }
 
 /** One step of a message's life: a transition, or a note (route chosen, retry planned). */

@@ -87,7 +87,7 @@ export function eventValues(messageId: string, e: MessageEvent): unknown[] {
 
 /** A message as stored at accept, without what only the queue needs. */
 export function messageOf(m: NewMessage): Message {
-  const { dueAt: _due, firstEvent: _first, ...message } = m;
+  const { dueAt: _due, ...message } = m;
   return message;
 }
 

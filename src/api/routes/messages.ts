@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { MessageFilter } from '../../app/store.js';
 import { SwitchboardError } from '../../core/errors.js';
+import { parseIsoDateTime } from '../../core/validation/datetime.js';
 import type { Services } from '../services.js';
 import { ErrorBody, IdParams, ListQuery, ListResponse, MessageView, MessageWithEvents, SendBody, SendResponse } from '../schemas.js';
 import { eventView, messageView } from '../view.js';
@@ -9,8 +10,8 @@ const errors = { 400: ErrorBody, 401: ErrorBody, 404: ErrorBody, 409: ErrorBody,
 
 function isoParam(value: string | undefined, param: string): number | undefined {
   if (value === undefined) return undefined;
-  const ms = Date.parse(value);
-  if (Number.isNaN(ms)) throw new SwitchboardError('invalid_parameter', `${param} must be an ISO-8601 date-time.`, { param });
+  const ms = parseIsoDateTime(value, { dateOnly: true });
+  if (ms === undefined) throw new SwitchboardError('invalid_parameter', `${param} must be an ISO-8601 date-time with a time zone (e.g. 2026-12-01T09:00:00Z) or a date (2026-12-01, UTC).`, { param });
   return ms;
 }
 

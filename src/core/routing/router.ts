@@ -59,9 +59,11 @@ export interface MessageRoute {
   /** Connection names, in the order they are tried. */
   readonly chain: readonly string[];
   readonly resendUnknown: boolean;
+  /** Why the route matched; the first event of the message tells it. */
+  readonly reason?: string;
 }
 
-/** The route chosen and why: it goes on the message's events. */
+/** The route chosen and why. */
 export interface RouteDecision extends MessageRoute {
   readonly reason: string;
 }

@@ -158,7 +158,6 @@ export class PostgresStore implements Store {
         }
         const casts = ['text', 'text', 'text', 'text', 'text', 'text', 'int', 'text', 'text', 'text', 'text', 'text', 'bigint', 'bigint', 'bigint', 'bigint', 'text', 'int', 'text', 'bigint', 'text', 'text'];
         await c.query(`INSERT INTO messages (${MESSAGE_COLUMNS}) SELECT * FROM unnest(${casts.map((t, i) => `$${i + 1}::${t}[]`).join(', ')})`, columns);
-        await insertEvents(c, messages.map((m) => [m.id, m.firstEvent]));
         await emit(
           c,
           messages.filter((m) => m.status === 'queued').map((m) => ({ accountId: m.accountId, messageId: m.id, callbackUrl: m.callbackUrl, type: 'message.queued', at: m.createdAt, data: messageOf(m) })),

@@ -133,7 +133,6 @@ export class SqliteStore implements Store {
           m.id, m.accountId, m.to, m.from, m.text, m.encoding, m.segments, m.status, m.error?.code ?? null, json(m.error), m.clientRef,
           m.callbackUrl, m.sendAt, m.expiresAt, m.createdAt, m.updatedAt, m.connection, m.attempts, m.providerMessageId, m.dueAt, null, json(m.route),
         );
-        this.#insertEvent(m.id, m.firstEvent);
         if (m.status === 'queued') this.#emit(m.accountId, m.id, m.callbackUrl, 'message.queued', m.createdAt, () => messageOf(m));
       }
       for (const i of idempotency) insertIdempotency.run(i.accountId, i.key, i.requestHash, i.statusCode, i.response, i.createdAt);
