@@ -14,6 +14,17 @@ export interface Topology {
 }
 
 const Strings = Type.Array(Type.String({ minLength: 1 }), { minItems: 1 });
+const Prefixes = Type.Array(Type.String({ pattern: '^\\+[0-9]{1,15}$' }), { minItems: 1 });
+const MCC_MNC = /^[0-9]{5,6}$/;
+
+/**
+ * Mobile networks' number ranges: MCC-MNC to E.164 prefixes, as the numbering plan assigns them
+ * (`"23410": ["+447700", "+447701"]`). What routes matching on `networks` know a number's network
+ * by; ported numbers are not detected without an HLR lookup.
+ */
+export const NetworksSchema = Type.Record(Type.String(), Prefixes, { description: 'MCC-MNC to the E.164 prefixes of its number ranges' });
+
+type NetworksInput = Static<typeof NetworksSchema>;
 
 const Target = Type.Union([
   Type.String({ minLength: 1 }),
@@ -36,11 +47,12 @@ export const RoutesSchema = Type.Array(
       match: Type.Optional(
         Type.Object(
           {
-            prefixes: Type.Optional(Type.Array(Type.String({ pattern: '^\\+[0-9]{1,15}$' }), { minItems: 1 })),
+            prefixes: Type.Optional(Prefixes),
             countries: Type.Optional(Strings),
             senders: Type.Optional(Strings),
             accounts: Type.Optional(Strings),
             types: Type.Optional(Strings),
+            networks: Type.Optional(Type.Array(Type.String({ pattern: MCC_MNC.source }), { minItems: 1, description: 'MCC-MNC, of the networks table' })),
           },
           { additionalProperties: false },
         ),
@@ -67,6 +79,7 @@ const FileSchema = Type.Object(
       { minItems: 1 },
     ),
     routes: RoutesSchema,
+    networks: Type.Optional(NetworksSchema),
   },
   { additionalProperties: false },
 );
@@ -81,12 +94,18 @@ interface Problem {
   readonly message: string;
 }
 
-function segments(pointer: string): (string | number)[] {
+/** A JSON pointer's path in `value`: indices where it meets an array, keys elsewhere (a network "23410" is a key). */
+function segments(pointer: string, value: unknown): (string | number)[] {
+  let node = value;
   return pointer
     .split('/')
     .slice(1)
-    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+    .map((s) => {
+      const key = s.replace(/~1/g, '/').replace(/~0/g, '~');
+      const seg = Array.isArray(node) ? Number(key) : key;
+      node = (node as Record<string | number, unknown> | undefined)?.[seg];
+      return seg;
+    });
 }
 
 function describe(path: readonly (string | number)[]): string {
@@ -106,7 +125,7 @@ function schemaProblems(schema: TSchema, value: unknown, at: readonly (string | 
   return Value.Errors(schema, value)
     .filter((e) => e.keyword !== 'boolean')
     .map((e) => {
-      const path = [...at, ...segments(e.instancePath)];
+      const path = [...at, ...segments(e.instancePath, value)];
       const extra = (e.params as { additionalProperties?: string[] }).additionalProperties;
       return extra ? { path: [...path, extra[0]!], message: `unknown setting ${JSON.stringify(extra[0])}` } : { path, message: e.message };
     });
@@ -127,21 +146,27 @@ export function parseTopology(text: string, file: string, plugins: ReadonlyMap<s
   const value = doc.toJS() as unknown;
   const problems = schemaProblems(FileSchema, value, []);
   if (problems.length === 0) {
-    const { connections, routes } = value as { connections: Record<string, unknown>[]; routes: RouteInput[] };
+    const { connections, routes, networks } = value as FileInput;
     const names = new Set<string>();
     connections.forEach((c, i) => {
       problems.push(...settingsProblems(c, plugins, ['connections', i]));
       if (names.has(String(c.name))) problems.push({ path: ['connections', i, 'name'], message: `another connection is already named ${JSON.stringify(c.name)}` });
       names.add(String(c.name));
     });
-    problems.push(...routeNameProblems(routes, names));
+    problems.push(...tableProblems(routes, networks, names));
   }
   if (problems.length > 0) {
     const listed = problems.map((p) => `${file}:${lineOf(doc, lines, p.path)}: ${describe(p.path)}: ${p.message}`);
     throw new ConfigError(`the configuration is not valid:\n  ${listed.join('\n  ')}`);
   }
-  const { connections, routes } = value as { connections: Record<string, unknown>[]; routes: RouteInput[] };
-  return { connections, routes: routes.map(toRoute) };
+  const { connections, routes, networks } = value as FileInput;
+  return { connections, routes: routes.map((r) => toRoute(r, networks ?? {})) };
+}
+
+interface FileInput {
+  readonly connections: Record<string, unknown>[];
+  readonly routes: RouteInput[];
+  readonly networks?: NetworksInput;
 }
 
 function settingsProblems(c: Record<string, unknown>, plugins: ReadonlyMap<string, ProviderPlugin>, at: readonly (string | number)[]): Problem[] {
@@ -159,19 +184,43 @@ export function connectionProblems(settings: Record<string, unknown>, plugins: R
   return [...name, ...settingsProblems(settings, plugins, [])].map((p) => `${describe(p.path)}: ${p.message}`);
 }
 
-function routeNameProblems(routes: readonly RouteInput[], connections: ReadonlySet<string>): Problem[] {
-  return routes.flatMap((r, i) =>
-    r.connections.flatMap((t, j) => {
+/** What the shape alone does not say: every name a route gives is known, and no number lies on two networks. */
+function tableProblems(routes: readonly RouteInput[], networks: NetworksInput | undefined, connections: ReadonlySet<string>): Problem[] {
+  const problems: Problem[] = [];
+  // Each range's network: a number lies on one network only, so no range may hold another's.
+  const owner = new Map<string, string>();
+  for (const [network, ranges] of Object.entries(networks ?? {})) {
+    if (!MCC_MNC.test(network)) problems.push({ path: ['networks', network], message: 'a network is named by its MCC-MNC, 5 or 6 digits ("23410")' });
+    for (const range of ranges) if (!owner.has(range)) owner.set(range, network);
+  }
+  for (const [network, ranges] of Object.entries(networks ?? {})) {
+    ranges.forEach((range, j) => {
+      for (let end = range.length; end > 1; end--) {
+        const other = owner.get(range.slice(0, end));
+        if (other !== undefined && other !== network) {
+          problems.push({ path: ['networks', network, j], message: `${range} lies within ${range.slice(0, end)}, a range of ${other}: a number is on one network only` });
+          return;
+        }
+      }
+    });
+  }
+  routes.forEach((r, i) => {
+    r.connections.forEach((t, j) => {
       const name = typeof t === 'string' ? t : t.connection;
-      return connections.has(name) ? [] : [{ path: ['routes', i, 'connections', j], message: `no connection is named ${JSON.stringify(name)}` }];
-    }),
-  );
+      if (!connections.has(name)) problems.push({ path: ['routes', i, 'connections', j], message: `no connection is named ${JSON.stringify(name)}` });
+    });
+    r.match?.networks?.forEach((network, k) => {
+      if (!networks?.[network]) problems.push({ path: ['routes', i, 'match', 'networks', k], message: `no network ${JSON.stringify(network)} in the networks table` });
+    });
+  });
+  return problems;
 }
 
-function toRoute(r: RouteInput): Route {
+function toRoute(r: RouteInput, networks: NetworksInput): Route {
+  const { networks: named, ...match } = r.match ?? {};
   return {
     name: r.name,
-    match: r.match ?? {},
+    match: named ? { ...match, networks: Object.fromEntries(named.map((n) => [n, networks[n]!])) } : match,
     strategy: r.strategy ?? 'priority',
     resendUnknown: r.resend_unknown ?? false,
     connections: r.connections.map(
@@ -181,25 +230,34 @@ function toRoute(r: RouteInput): Route {
 }
 
 /**
- * Checks a routing table given through the API against the connections there are. Returns the
- * routes, or the problems with where they are (`routes[2].connections[0]`).
+ * Checks a routing table (and the networks table its routes match on) given through the API
+ * against the connections there are. Returns the routes, or the problems with where they are
+ * (`routes[2].connections[0]`, `networks.23410[1]`).
  */
-export function parseRoutes(value: unknown, connections: ReadonlySet<string>): { routes: Route[] } | { problems: string[] } {
-  const problems = schemaProblems(RoutesSchema, value, ['routes']);
-  if (problems.length === 0) problems.push(...routeNameProblems(value as RouteInput[], connections));
+export function parseRoutes(value: unknown, networks: unknown, connections: ReadonlySet<string>): { routes: Route[] } | { problems: string[] } {
+  const problems = [...schemaProblems(RoutesSchema, value, ['routes']), ...(networks === undefined ? [] : schemaProblems(NetworksSchema, networks, ['networks']))];
+  if (problems.length === 0) problems.push(...tableProblems(value as RouteInput[], networks as NetworksInput | undefined, connections));
   if (problems.length > 0) return { problems: problems.map((p) => `${describe(p.path)}: ${p.message}`) };
-  return { routes: (value as RouteInput[]).map(toRoute) };
+  return { routes: (value as RouteInput[]).map((r) => toRoute(r, (networks ?? {}) as NetworksInput)) };
 }
 
-/** A routing table as the file and the API write it. */
-export function routesToJson(routes: readonly Route[]): RouteInput[] {
-  return routes.map((r) => ({
-    name: r.name,
-    ...(Object.keys(r.match).length > 0 && { match: { ...r.match } as RouteInput['match'] }),
-    strategy: r.strategy,
-    connections: r.connections.map((t) => ({ connection: t.connection, priority: t.priority, weight: t.weight, ...(t.price !== null && { price: t.price }) })),
-    resend_unknown: r.resendUnknown,
-  }));
+/** A routing table as the file and the API write it: its routes, and the ranges of the networks they match on. */
+export function routingToJson(routes: readonly Route[]): { routes: RouteInput[]; networks?: NetworksInput } {
+  const networks = Object.assign({}, ...routes.map((r) => r.match.networks ?? {})) as Record<string, string[]>;
+  return {
+    routes: routes.map((r) => {
+      const { networks: ranges, ...match } = r.match;
+      const written = { ...match, ...(ranges && { networks: Object.keys(ranges) }) };
+      return {
+        name: r.name,
+        ...(Object.keys(written).length > 0 && { match: written as RouteInput['match'] }),
+        strategy: r.strategy,
+        connections: r.connections.map((t) => ({ connection: t.connection, priority: t.priority, weight: t.weight, ...(t.price !== null && { price: t.price }) })),
+        resend_unknown: r.resendUnknown,
+      };
+    }),
+    ...(Object.keys(networks).length > 0 && { networks }),
+  };
 }
 
 export function readTopology(file: string, plugins: ReadonlyMap<string, ProviderPlugin>): Topology {

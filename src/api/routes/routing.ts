@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { parseRoutes, RoutesSchema, routesToJson } from '../../config/file.js';
+import { NetworksSchema, parseRoutes, RoutesSchema, routingToJson } from '../../config/file.js';
 import { SwitchboardError } from '../../core/errors.js';
 import { ErrorBody } from '../schemas.js';
 import type { Services } from '../services.js';
@@ -17,7 +17,7 @@ const ConnectionView = Type.Object({
   queued: Type.Integer({ description: 'messages waiting for it' }),
 });
 
-const Routes = Type.Object({ routes: RoutesSchema });
+const Routes = Type.Object({ routes: RoutesSchema, networks: Type.Optional(NetworksSchema) });
 const errors = { 400: ErrorBody, 401: ErrorBody, 404: ErrorBody, 429: ErrorBody };
 const Name = Type.Object({ name: Type.String() });
 
@@ -54,7 +54,7 @@ export const routingRoutes = ({ topology }: Services): FastifyPluginAsyncTypebox
       return reply.code(204).send(null);
     });
 
-    app.get('/v1/routes', { schema: { summary: 'The routing table in force', response: { 200: Routes, ...errors } } }, async () => ({ routes: routesToJson(topology.routes) }));
+    app.get('/v1/routes', { schema: { summary: 'The routing table in force', response: { 200: Routes, ...errors } } }, async () => routingToJson(topology.routes));
 
     app.put(
       '/v1/routes',
@@ -66,13 +66,13 @@ export const routingRoutes = ({ topology }: Services): FastifyPluginAsyncTypebox
         },
       },
       async (request) => {
-        const parsed = parseRoutes(request.body.routes, new Set(topology.connectors.keys()));
+        const parsed = parseRoutes(request.body.routes, request.body.networks, new Set(topology.connectors.keys()));
         if ('problems' in parsed) {
           const [first] = parsed.problems;
           throw new SwitchboardError('invalid_parameter', `The routing table is not valid: ${parsed.problems.join('; ')}.`, { param: first!.split(':')[0]! });
         }
         await topology.replaceRoutes(parsed.routes);
-        return { routes: routesToJson(topology.routes) };
+        return routingToJson(topology.routes);
       },
     );
   };

@@ -31,6 +31,17 @@ test('the first matching route wins; message type and sender narrow it', () => {
   assert.equal(chooseRoute([route('priority', [target('uk')], { countries: ['GB'] })], { ...input, country: 'FR' }, 0), undefined);
 });
 
+test('a network matches the numbers of its ranges only: an unknown network matches nothing', () => {
+  const o2 = route('priority', [target('o2')], { networks: { '23410': ['+447700', '+447701'] } });
+  const routes = [o2, route('priority', [target('any')])];
+  const input = { to: '+447701123456', from: 'Shop', accountId: 'acc', country: 'GB', type: undefined };
+  const decision = chooseRoute(routes, input, 0);
+  assert.deepEqual(decision?.chain, ['o2']);
+  assert.match(decision!.reason, /network in 23410/);
+  assert.deepEqual(chooseRoute(routes, { ...input, to: '+447800123456' }, 0)?.chain, ['any']);
+  assert.equal(chooseRoute([o2], { ...input, to: '+447800123456' }, 0), undefined);
+});
+
 test('failover walks the chain forward; a connection that is down may hand back to an earlier one', () => {
   const up = (c: string) => c !== 'b';
   assert.equal(nextConnection(['a', 'b', 'c'], 'a', up, false), 'c');

@@ -10,6 +10,13 @@ export interface RouteMatch {
   readonly accounts?: readonly string[];
   /** Message types, as the send request names them ("transactional", "marketing", "otp"...). */
   readonly types?: readonly string[];
+  /**
+   * Mobile networks by MCC-MNC, each with the number ranges (E.164 prefixes) assigned to it:
+   * `{ "23410": ["+447700", "+447701"] }`. Matches a number only when its network is known, that
+   * is, when it lies in one of these ranges. Ranges are as assigned: a number ported to another
+   * network still counts as its first network's (only an HLR lookup would tell).
+   */
+  readonly networks?: Readonly<Record<string, readonly string[]>>;
 }
 
 /** One connection a route may use. */
@@ -76,6 +83,7 @@ function describe(route: Route): string {
   if (match.senders) parts.push(`sender in ${match.senders.join(', ')}`);
   if (match.accounts) parts.push(`account in ${match.accounts.join(', ')}`);
   if (match.types) parts.push(`type in ${match.types.join(', ')}`);
+  if (match.networks) parts.push(`network in ${Object.keys(match.networks).join(', ')}`);
   const matched = parts.length > 0 ? parts.join(' and ') : 'matches every message';
   return `route "${route.name}": ${matched}; ${route.strategy}`;
 }
@@ -86,6 +94,7 @@ function matches(match: RouteMatch, input: RoutingInput): boolean {
   if (match.senders && !match.senders.includes(input.from)) return false;
   if (match.accounts && !match.accounts.includes(input.accountId)) return false;
   if (match.types && (!input.type || !match.types.includes(input.type))) return false;
+  if (match.networks && !Object.values(match.networks).some((ranges) => ranges.some((p) => input.to.startsWith(p)))) return false;
   return true;
 }
 
