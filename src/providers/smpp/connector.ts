@@ -53,6 +53,16 @@ function sourceAddressing(from: string, s: SmppSettings): { ton: number; npi: nu
 }
 
 /**
+ * The number an MO message went to, as sends write it: an international one (TON 1) in E.164, so
+ * that a STOP to a long number opts out of what that number sends. Anything else (a short code)
+ * stays as the carrier wrote it. The subscriber's own number is always international.
+ */
+function moDestination(p: Pdu): string {
+  const addr = String(p.body.destination_addr);
+  return p.body.dest_addr_ton === 1 && !addr.startsWith('+') ? `+${addr}` : addr;
+}
+
+/**
  * An SMPP 3.4 client connection (ESME) to a carrier's SMSC: binds, keeps the link alive with
  * enquire_link, reconnects with backoff and jitter, submits in GSM 7-bit or UCS-2 (long messages
  * with a UDH or message_payload), slows down when throttled, and reads delivery receipts.
@@ -293,7 +303,7 @@ export class SmppConnector implements Connector {
         const report = receiptReport(p);
         if (report) await this.#context?.receipt(report);
       } else {
-        await this.#context?.inbound({ from: `+${String(p.body.source_addr)}`, to: String(p.body.destination_addr), text: textOf(p), raw: describe(p) });
+        await this.#context?.inbound({ from: `+${String(p.body.source_addr)}`, to: moDestination(p), text: textOf(p), raw: describe(p) });
       }
       session.respond(p, 0, { message_id: '' });
     } catch {
