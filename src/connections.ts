@@ -5,6 +5,7 @@ import type { ConnectionHealth } from './app/health.js';
 import type { InboundService } from './app/inbound.js';
 import type { Metrics } from './app/metrics.js';
 import type { ReceiptIngest } from './app/receipts.js';
+import type { Store } from './app/store.js';
 import type { ConnectionFactory } from './app/topology.js';
 import type { Clock } from './app/clock.js';
 import { connectionProblems } from './config/file.js';
@@ -29,6 +30,7 @@ export function connectionFactory(plugins: ReadonlyMap<string, ProviderPlugin>, 
 }
 
 export interface ContextDeps {
+  readonly store: Store;
   readonly receipts: ReceiptIngest;
   readonly inbound: InboundService;
   readonly coordination: Coordination;
@@ -58,6 +60,7 @@ export function connectorContext(connection: string, d: ContextDeps): ConnectorC
           throw err;
         },
       ),
+    awaitingReceipts: () => d.store.awaitingReceipts(connection),
     holdSessions: (count, max, ttlMs) => d.coordination.holdSlots(`sessions:${connection}`, d.nodeId, count, max, ttlMs),
     releaseSessions: () => d.coordination.releaseSlots(`sessions:${connection}`, d.nodeId),
     status: ({ state, reason }) => {

@@ -178,7 +178,7 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
         metrics.connection(connector.name, connector.ready);
         dispatcher.add(connector);
         await connector.start(
-          connectorContext(connector.name, { receipts, inbound, coordination, health, metrics, catalogue, log, nodeId: config.nodeId, variants: connector.capabilities.idVariants }),
+          connectorContext(connector.name, { store, receipts, inbound, coordination, health, metrics, catalogue, log, nodeId: config.nodeId, variants: connector.capabilities.idVariants }),
         );
       },
       detach: async (connector) => {

@@ -27,16 +27,13 @@ test('a crash loses nothing that was accepted: every queued message goes out aft
     assert.doesNotMatch(second.output(), /First start/);
     try {
       const read = () => readLog(second.url, key, 'Crash');
-      await eventually(async () => ([...(await read()).values()].some((s) => s === 'queued' || s === 'sending') ? undefined : true), 20_000);
-      await new Promise((r) => setTimeout(r, 500)); // the last receipts (10 ms)
-      const statuses = await read();
+      // Everything still queued at the crash goes out; what the sandbox carrier had already taken
+      // gets the receipt it still owed when the carrier starts again with the node.
+      const statuses = await eventually(async () => {
+        const now = await read();
+        return [...now.values()].every((s) => s === 'delivered') ? now : undefined;
+      }, 20_000);
       assert.deepEqual([...statuses.keys()].sort(), [...ids].sort());
-      // The sandbox carrier died with the node, and its receipts with it: what it had taken stays
-      // sent until its validity ends. Everything still queued at the crash went out and was delivered.
-      const delivered = [...statuses.values()].filter((s) => s === 'delivered').length;
-      const sent = [...statuses.values()].filter((s) => s === 'sent').length;
-      assert.equal(delivered + sent, ids.length);
-      assert.ok(delivered > ids.length / 2, `only ${delivered} delivered`);
     } finally {
       await second.stop();
     }

@@ -239,7 +239,7 @@ describe('SMPP session robustness and pacing', () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const { port } = server.address() as { port: number };
     const connector = smppPlugin.create({ name: 'raw', provider: 'smpp', host: '127.0.0.1', port, system_id: 'sb', password: 'pw' }, { clock: systemClock, publicUrl: 'http://127.0.0.1:8080' });
-    await connector.start({ receipt: async () => undefined, inbound: async () => undefined, status: () => undefined, holdSessions: async () => true, releaseSessions: async () => undefined });
+    await connector.start({ receipt: async () => undefined, inbound: async () => undefined, status: () => undefined, holdSessions: async () => true, releaseSessions: async () => undefined, awaitingReceipts: async () => [] });
     try {
       await eventually(async () => (received.includes('enquire_link_resp:0') ? true : undefined));
       assert.deepEqual(received.slice(0, 3), ['bind_transceiver:0', 'generic_nack:2', 'enquire_link_resp:0']);

@@ -191,7 +191,7 @@ for (const [name, open] of implementations) {
             from: ['queued'],
             to: 'sent',
             event: event(T0, 'sent', 'sent'),
-            dueAt: null,
+            dueAt: m.expiresAt,
             providerIds: [1, 2].map((part) => ({ connection: 'c1', providerMessageId: `part${part}`, messageId: m.id, part, parts: 2 })),
           },
         },
@@ -201,6 +201,8 @@ for (const [name, open] of implementations) {
         { part: 1, parts: 2, state: null },
         { part: 2, parts: 2, state: 'delivered' },
       ]);
+      const awaiting = (await store.awaitingReceipts('c1')).filter((r) => r.providerMessageId.startsWith('part'));
+      assert.deepEqual(awaiting, [{ providerMessageId: 'part1', to: m.to }], 'the part still waiting for its receipt');
     });
 
     test('webhook events are queued with the changes they tell, fanned out, and delivered in order per message and target', async () => {

@@ -112,6 +112,11 @@ export interface ConnectorContext {
    * provider's bind limit. False when the others hold them all.
    */
   holdSessions(count: number, max: number, ttlMs: number): Promise<boolean>;
+  /**
+   * What this connection handed over that still waits for its receipt: a carrier that keeps its
+   * state in memory (the sandbox) answers these after a restart, as a real one would.
+   */
+  awaitingReceipts(): Promise<{ providerMessageId: string; to: string }[]>;
   releaseSessions(): Promise<void>;
 }
 

@@ -131,6 +131,8 @@ export interface Store {
   queueDepth(): Promise<Record<string, number>>;
 
   findProviderId(connection: string, providerMessageId: string): Promise<ProviderIdRecord | undefined>;
+  /** The parts a connection handed over whose message still waits for its receipt (status sent). */
+  awaitingReceipts(connection: string): Promise<{ providerMessageId: string; to: string }[]>;
   /** Records the final state of one part. */
   setPartState(connection: string, providerMessageId: string, state: MessageStatus): Promise<void>;
   partStates(messageId: string): Promise<{ part: number; parts: number; state: MessageStatus | null }[]>;

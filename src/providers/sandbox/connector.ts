@@ -44,6 +44,11 @@ export class SandboxConnector implements Connector {
 
   async start(context: ConnectorContext): Promise<void> {
     this.#context = context;
+    // The receipts a previous run still owed (it stopped, or crashed, before their delay).
+    for (const { providerMessageId, to } of await context.awaitingReceipts()) {
+      const { receipt } = behaviourFor(to);
+      if (receipt) this.#receiptLater(providerMessageId, to, receipt);
+    }
   }
 
   async send(message: OutboundMessage): Promise<SubmitResult> {
@@ -55,7 +60,7 @@ export class SandboxConnector implements Connector {
     if (behaviour.submit) return this.#refused(behaviour.submit, message);
     this.#throttled.delete(message.id);
     const id = `${this.#idPrefix}${(++this.#sequence).toString(16).toUpperCase().padStart(8, '0')}`;
-    if (behaviour.receipt) this.#receiptLater(id, message, behaviour.receipt);
+    if (behaviour.receipt) this.#receiptLater(id, message.to, behaviour.receipt);
     return { kind: 'accepted', providerMessageIds: [id], raw: { 'message-id': id, status: 'ACCEPTED', to: message.to } };
   }
 
@@ -68,7 +73,7 @@ export class SandboxConnector implements Connector {
     return { kind: 'refused', code: { provider: 'sandbox', context: 'submit', code }, raw: { status: code, to: message.to } };
   }
 
-  #receiptLater(id: string, message: OutboundMessage, code: string): void {
+  #receiptLater(id: string, to: string, code: string): void {
     const timer = setTimeout(() => {
       this.#timers.delete(timer);
       const doneAt = this.#clock.now();
@@ -76,7 +81,7 @@ export class SandboxConnector implements Connector {
         providerMessageId: id,
         status: { provider: 'sandbox', context: 'receipt', code },
         occurredAt: doneAt,
-        raw: { 'message-id': id, to: message.to, status: code, 'done-date': new Date(doneAt).toISOString() },
+        raw: { 'message-id': id, to, status: code, 'done-date': new Date(doneAt).toISOString() },
       });
     }, this.#delay);
     this.#timers.add(timer);

@@ -279,6 +279,14 @@ export class PostgresStore implements Store {
     return row && { connection, providerMessageId, messageId: row.message_id, part: row.part, parts: row.parts };
   }
 
+  async awaitingReceipts(connection: string): Promise<{ providerMessageId: string; to: string }[]> {
+    return this.#rows<{ providerMessageId: string; to: string }>(
+      `SELECT p.provider_message_id AS "providerMessageId", m."to" AS "to" FROM messages m JOIN provider_ids p ON p.message_id = m.id AND p.connection = m.connection
+        WHERE m.connection = $1 AND m.status = 'sent' AND m.due_at IS NOT NULL AND p.state IS NULL ORDER BY m.id, p.part`,
+      [connection],
+    );
+  }
+
   async setPartState(connection: string, providerMessageId: string, state: MessageStatus): Promise<void> {
     await this.#pool.query('UPDATE provider_ids SET state = $1 WHERE connection = $2 AND provider_message_id = $3', [state, connection, providerMessageId]);
   }

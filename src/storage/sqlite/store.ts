@@ -297,6 +297,13 @@ export class SqliteStore implements Store {
     return row && { connection, providerMessageId, messageId: row.message_id, part: row.part, parts: row.parts };
   }
 
+  async awaitingReceipts(connection: string): Promise<{ providerMessageId: string; to: string }[]> {
+    return this.#sql(
+      `SELECT p.provider_message_id AS providerMessageId, m."to" AS "to" FROM messages m JOIN provider_ids p ON p.message_id = m.id AND p.connection = m.connection
+        WHERE m.connection = ? AND m.status = 'sent' AND m.due_at IS NOT NULL AND p.state IS NULL ORDER BY m.id, p.part`,
+    ).all(connection) as { providerMessageId: string; to: string }[];
+  }
+
   async setPartState(connection: string, providerMessageId: string, state: MessageStatus): Promise<void> {
     this.#sql('UPDATE provider_ids SET state = ? WHERE connection = ? AND provider_message_id = ?').run(state, connection, providerMessageId);
   }
