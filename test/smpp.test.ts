@@ -8,14 +8,14 @@ import { smppPlugin } from '../src/providers/smpp/plugin.js';
 import { SmscSimulator, type SimulatorOptions } from '../src/providers/smpp/simulator.js';
 import { bearer, eventually, testNode, type TestNode } from './helpers.js';
 
-async function setup(sim: SimulatorOptions, settings: Record<string, unknown> = {}) {
+async function setup(sim: SimulatorOptions, settings: Record<string, unknown> = {}, env: Record<string, string> = {}) {
   const smsc = new SmscSimulator({ port: 0, receiptDelayMs: 20, ...sim });
   const port = await smsc.listen();
   const connector = smppPlugin.create(
     { name: 'carrier', provider: 'smpp', host: '127.0.0.1', port, system_id: 'switchboard', password: 'secret', window: 20, tps: 500, reconnect_min_ms: 50, reconnect_max_ms: 200, test_numbers: true, ...settings },
     { clock: systemClock, publicUrl: 'http://127.0.0.1:8080' },
   );
-  const node = await testNode({ connectors: [connector] });
+  const node = await testNode({ connectors: [connector], env });
   await eventually(async () => (smsc.sessions > 0 ? true : undefined));
   return { smsc, node };
 }
@@ -152,6 +152,29 @@ describe('SMPP receipts with ids in another form', () => {
       assert.equal(pdu.tlvs.get(0x0424)?.length, 400);
     } finally {
       await node.close();
+      await smsc.close();
+    }
+  });
+});
+
+describe('SMPP sends slower than the lease', () => {
+  test('a submit_sm answered after the lease ran out goes once, and the message is delivered once', async () => {
+    const { smsc, node } = await setup({ submitDelayMs: 2500 }, {}, { SWITCHBOARD_LEASE_MS: '1000' });
+    let open = true;
+    try {
+      const api = client(node);
+      const m = await api.until(await api.send('+447700900000', 'slow carrier'), 'delivered');
+      // Stopping waits for every send in flight: a second submit would be on the wire by then.
+      await node.close();
+      open = false;
+      assert.equal(smsc.submitted.length, 1);
+      assert.equal(m.attempts, 1);
+      assert.deepEqual(
+        m.events.map((e: { type: string }) => e.type),
+        ['queued', 'sending', 'sent', 'receipt'],
+      );
+    } finally {
+      if (open) await node.close();
       await smsc.close();
     }
   });

@@ -165,6 +165,30 @@ for (const [name, open] of implementations) {
       assert.equal((await store.queueDepth()).claims, 2, 'the later one and the expired one wait');
     });
 
+    test('a send in flight keeps its lease, and a claim taken over cannot write its outcome', async () => {
+      const m = message({ connection: 'leases' });
+      await store.insertMessages([m]);
+      const c = (over: Partial<Parameters<Store['claimDue']>[0]>) => claim(store, { connection: 'leases', ...over });
+      const [first] = await c({ leaseUntil: T0 + 1000 });
+      assert.equal(first?.attempts, 1);
+      assert.equal(await store.renewLeases('n1', [m.id], T0 + 5000), 1);
+      assert.equal(await store.renewLeases('n2', [m.id], T0 + 9000), 0, 'only the owner renews');
+      assert.deepEqual(await c({ now: T0 + 4999, owner: 'n2' }), [], 'renewed: not claimed again');
+
+      // Once the lease runs out another node takes it over and starts it again.
+      const [taken] = await c({ now: T0 + 5000, owner: 'n2', leaseUntil: T0 + 6000 });
+      assert.equal(taken?.claimedFrom, 'sending');
+      const requeue = { messageId: m.id, from: ['sending'] as const, to: 'queued' as const, dueAt: T0 + 5000, event: event(T0 + 5000, 'recovered', 'queued') };
+      assert.deepEqual(await store.applyWrites([{ transition: { ...requeue, claim: { owner: 'n2', attempt: 1 } } }]), [true]);
+      const [again] = await c({ now: T0 + 5000, owner: 'n2', leaseUntil: T0 + 6000 });
+      assert.equal(again?.attempts, 2);
+      assert.equal(await store.renewLeases('n1', [m.id], T0 + 9000), 0, 'the first node lost it');
+
+      const sent = (owner: string, attempt: number) => ({ transition: { messageId: m.id, from: ['sending'] as const, to: 'sent' as const, dueAt: null, event: event(T0 + 5500, 'sent', 'sent'), claim: { owner, attempt } } });
+      assert.deepEqual(await store.applyWrites([sent('n1', 1), sent('n2', 1), sent('n2', 2)]), [false, false, true], 'only the claim that holds writes');
+      assert.deepEqual((await store.listEvents(m.id)).map((e) => e.type), ['sending', 'recovered', 'sending', 'sent']);
+    });
+
     test('two claims at once never take the same message', async () => {
       const batch = Array.from({ length: 60 }, () => message({ connection: 'race' }));
       await store.insertMessages(batch);

@@ -58,10 +58,25 @@ export class Dispatcher {
   constructor(private readonly opts: DispatcherOptions) {}
 
   #started = false;
+  #renewal: NodeJS.Timeout | undefined;
 
   start(): void {
     this.#started = true;
     for (const lane of this.#lanes.values()) lane.start();
+    // A send may take longer than the lease (a throttle pause, a slow answer): its claim is kept
+    // while it is in flight, or it would be claimed again and sent twice.
+    this.#renewal = setInterval(() => void this.#renewLeases(), Math.max(1, Math.floor(this.opts.leaseMs / 3)));
+  }
+
+  async #renewLeases(): Promise<void> {
+    const ids = [...this.#lanes.values(), ...this.#retired.values()].flatMap((lane) => [...lane.inFlight]);
+    if (ids.length === 0) return;
+    const { store, clock, owner, leaseMs } = this.opts;
+    try {
+      await store.renewLeases(owner, ids, clock.now() + leaseMs);
+    } catch (error) {
+      this.opts.onError(error, 'lease renewal');
+    }
   }
 
   /** A connection added at run time gets its lane (taking over from a retired one of that name). */
@@ -94,6 +109,7 @@ export class Dispatcher {
   /** Stops claiming, waits for the submits in flight, and writes their outcomes. */
   async stop(): Promise<void> {
     await Promise.all([...this.#lanes.values(), ...this.#retired.values()].map((l) => l.stop()));
+    clearInterval(this.#renewal);
     await this.opts.writer.drain();
   }
 }
@@ -106,6 +122,8 @@ class Lane {
   #current: Promise<number> = Promise.resolve(0);
   readonly #sleeper = new Sleeper();
   readonly #sends = new Set<Promise<void>>();
+  /** Ids of the messages this lane is sending now: their leases are renewed until the outcome is written. */
+  readonly inFlight = new Set<string>();
 
   constructor(
     private readonly connector: Connector,
@@ -185,7 +203,9 @@ class Lane {
     for (const message of toSend) {
       await this.#window.acquire();
       await this.#pace(message.segments);
+      this.inFlight.add(message.id);
       const send = this.#send(message, message.attempts).finally(() => {
+        this.inFlight.delete(message.id);
         this.#window.release();
         this.#sends.delete(send);
       });
@@ -282,8 +302,10 @@ class Lane {
   }
 
   async #outcome(message: Message, attempt: number, result: SubmitResult, now: number): Promise<void> {
-    const { writer, catalogue, receipts, health, recovery } = this.opts;
+    const { writer, catalogue, receipts, health, recovery, owner } = this.opts;
     const connection = this.connector.name;
+    // Written only while the claim is still ours: one taken over has its outcome from the taker.
+    const claim = { owner, attempt };
     if (result.kind === 'accepted') {
       health.succeeded(connection);
       const ids = result.providerMessageIds;
@@ -292,6 +314,7 @@ class Lane {
       const recorded = writer.apply({
         messageId: message.id,
         from: ['sending'],
+        claim,
         to: 'sent',
         event: event(now, 'sent', 'sent', { connection, attempt, provider_message_ids: ids }, null, result.raw ?? null),
         dueAt: this.connector.capabilities.receipts ? message.expiresAt : null,
@@ -312,6 +335,7 @@ class Lane {
       const moved = await writer.apply({
         messageId: message.id,
         from: ['sending'],
+        claim,
         error,
         ...(next
           ? { to: 'queued', connection: next, dueAt: now, event: event(now, 'failover', 'queued', { connection, attempt, to_connection: next, reason: 'resend_unknown' }, error, result.raw ?? null) }
@@ -337,7 +361,7 @@ class Lane {
       payload: result.raw ?? null,
       ...(result.retryAfterMs !== undefined && { retryAfterMs: result.retryAfterMs }),
     });
-    const applied = await writer.apply(transition);
+    const applied = await writer.apply({ ...transition, claim });
     if (applied && transition.connection) this.wakeLane(transition.connection);
   }
 }

@@ -25,6 +25,12 @@ export interface Transition {
   readonly incrementAttempts?: boolean;
   /** Provider ids to record with the change (the submit answer), whether or not it applies. */
   readonly providerIds?: readonly ProviderIdRecord[];
+  /**
+   * Applied only while this claim holds: the message is leased to `owner` on its `attempt`-th
+   * attempt. A send whose lease was taken over (by another node, or this one) cannot overwrite
+   * the attempt that took over. Unset: no such guard.
+   */
+  readonly claim?: { readonly owner: string; readonly attempt: number };
 }
 
 /** A note on a message's events that changes no status (e.g. a part's receipt). */
@@ -127,6 +133,11 @@ export interface Store {
    * alive then, and waiting for the leases to end would only delay recovery.
    */
   releaseLeases(now: number): Promise<number>;
+  /**
+   * Extends to `leaseUntil` the leases `owner` still holds on these messages (its sends in
+   * flight), in one statement; a lease another node took over is left alone. Returns how many.
+   */
+  renewLeases(owner: string, messageIds: readonly string[], leaseUntil: number): Promise<number>;
   /** Messages waiting to be dispatched (queued or scheduled), per connection. */
   queueDepth(): Promise<Record<string, number>>;
 

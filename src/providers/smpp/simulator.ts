@@ -25,6 +25,8 @@ export interface SimulatorOptions {
   readonly receiptIdFormat?: 'same' | 'hex' | 'decimal';
   /** submit_sm per second above which it answers ESME_RTHROTTLED. Default unlimited. */
   readonly tps?: number;
+  /** How long it takes to answer each submit_sm, as a slow SMSC. Default 0. */
+  readonly submitDelayMs?: number;
 }
 
 /** What the sandbox's submit codes become on the wire. */
@@ -148,7 +150,8 @@ export class SmscSimulator {
         session.respond(p);
         return;
       case 'submit_sm':
-        this.#submit(session, p);
+        if (this.options.submitDelayMs) this.#later(() => this.#submit(session, p), this.options.submitDelayMs);
+        else this.#submit(session, p);
         return;
       default:
         session.respond(p, STATUS.ESME_RINVCMDID);
@@ -183,8 +186,7 @@ export class SmscSimulator {
 
   #receiptLater(submit: Pdu, messageId: string, outcome: string): void {
     const submittedAt = Date.now();
-    const timer = setTimeout(() => {
-      this.#timers.delete(timer);
+    this.#later(() => {
       const r = RECEIPTS[outcome];
       if (!r) return;
       const format = this.options.receiptIdFormat ?? 'same';
@@ -212,6 +214,14 @@ export class SmscSimulator {
         tlvs,
       );
     }, this.options.receiptDelayMs ?? 200);
+  }
+
+  /** Runs `fn` after `ms`, unless the simulator closes first. */
+  #later(fn: () => void, ms: number): void {
+    const timer = setTimeout(() => {
+      this.#timers.delete(timer);
+      fn();
+    }, ms);
     this.#timers.add(timer);
   }
 
@@ -222,11 +232,7 @@ export class SmscSimulator {
   #deliver(body: Pdu['body'], tlvs: Map<number, Buffer>, attempt = 1): void {
     const retry = () => {
       if (attempt >= 10) return;
-      const timer = setTimeout(() => {
-        this.#timers.delete(timer);
-        this.#deliver(body, tlvs, attempt + 1);
-      }, 200);
-      this.#timers.add(timer);
+      this.#later(() => this.#deliver(body, tlvs, attempt + 1), 200);
     };
     const receiver = [...this.#receivers][0];
     if (!receiver) return retry();

@@ -264,6 +264,11 @@ export class PostgresStore implements Store {
     return (await this.#pool.query('UPDATE messages SET due_at = $1, lease_owner = NULL WHERE lease_owner IS NOT NULL', [now])).rowCount ?? 0;
   }
 
+  async renewLeases(owner: string, messageIds: readonly string[], leaseUntil: number): Promise<number> {
+    const r = await this.#pool.query("UPDATE messages SET due_at = $3 WHERE lease_owner = $1 AND status = 'sending' AND id = ANY($2::text[])", [owner, messageIds, leaseUntil]);
+    return r.rowCount ?? 0;
+  }
+
   async queueDepth(): Promise<Record<string, number>> {
     const rows = await this.#rows<{ connection: string; n: number }>(
       "SELECT connection, count(*)::int AS n FROM messages WHERE due_at IS NOT NULL AND status IN ('queued', 'scheduled') GROUP BY connection",
@@ -549,9 +554,10 @@ async function transitionAll(c: Client, ts: readonly Transition[]): Promise<bool
        connection = COALESCE(w.connection, m.connection),
        provider_message_id = COALESCE(w.provider_message_id, m.provider_message_id),
        attempts = m.attempts + w.increment
-     FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::boolean[], $6::text[], $7::text[], $8::text[], $9::text[], $10::int[], $11::text[])
-       AS w(id, status, at, due, set_error, error, error_code, connection, provider_message_id, increment, allowed)
+     FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::boolean[], $6::text[], $7::text[], $8::text[], $9::text[], $10::int[], $11::text[], $12::text[], $13::int[])
+       AS w(id, status, at, due, set_error, error, error_code, connection, provider_message_id, increment, allowed, claim_owner, claim_attempt)
      WHERE m.id = w.id AND m.status = ANY(string_to_array(w.allowed, ','))
+       AND (w.claim_owner IS NULL OR (m.lease_owner = w.claim_owner AND m.attempts = w.claim_attempt))
      RETURNING m.*`,
     [
       ts.map((t) => t.messageId),
@@ -565,6 +571,8 @@ async function transitionAll(c: Client, ts: readonly Transition[]): Promise<bool
       ts.map((t) => t.providerMessageId ?? null),
       ts.map((t) => (t.incrementAttempts ? 1 : 0)),
       ts.map((t) => t.from.join(',')),
+      ts.map((t) => t.claim?.owner ?? null),
+      ts.map((t) => t.claim?.attempt ?? null),
     ],
   );
   const applied = new Map(r.rows.map((row) => [row.id, row]));

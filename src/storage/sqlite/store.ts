@@ -197,7 +197,8 @@ export class SqliteStore implements Store {
          connection = COALESCE(@connection, connection),
          provider_message_id = COALESCE(@providerMessageId, provider_message_id),
          attempts = attempts + @increment
-       WHERE id = @id AND status IN (${t.from.map((_, i) => `@from${i}`).join(', ')}) RETURNING *`,
+       WHERE id = @id AND status IN (${t.from.map((_, i) => `@from${i}`).join(', ')})
+         AND (@claimOwner IS NULL OR (lease_owner = @claimOwner AND attempts = @claimAttempt)) RETURNING *`,
     ).get({
       id: t.messageId,
       to: t.to,
@@ -209,6 +210,8 @@ export class SqliteStore implements Store {
       connection: t.connection ?? null,
       providerMessageId: t.providerMessageId ?? null,
       increment: t.incrementAttempts ? 1 : 0,
+      claimOwner: t.claim?.owner ?? null,
+      claimAttempt: t.claim?.attempt ?? null,
       ...Object.fromEntries(t.from.map((status, i) => [`from${i}`, status])),
     }) as MessageRow | undefined;
     if (!row) return false;
@@ -281,6 +284,10 @@ export class SqliteStore implements Store {
 
   async releaseLeases(now: number): Promise<number> {
     return this.#sql('UPDATE messages SET due_at = ?, lease_owner = NULL WHERE lease_owner IS NOT NULL').run(now).changes;
+  }
+
+  async renewLeases(owner: string, messageIds: readonly string[], leaseUntil: number): Promise<number> {
+    return this.#sql("UPDATE messages SET due_at = ? WHERE lease_owner = ? AND status = 'sending' AND id IN (SELECT value FROM json_each(?))").run(leaseUntil, owner, JSON.stringify(messageIds)).changes;
   }
 
   async queueDepth(): Promise<Record<string, number>> {
