@@ -3,7 +3,9 @@ import { createServer } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import pino from 'pino';
 import { systemClock } from '../src/app/clock.js';
-import { encodePdu, pdu, PduError, PduReader } from '../src/providers/smpp/pdu/codec.js';
+import { encodePdu, pdu, PduError, PduReader, type Pdu } from '../src/providers/smpp/pdu/codec.js';
+import { STATUS } from '../src/providers/smpp/pdu/commands.js';
+import { idKey } from '../src/providers/smpp/receipt.js';
 import { smppPlugin } from '../src/providers/smpp/plugin.js';
 import { SmscSimulator, type SimulatorOptions } from '../src/providers/smpp/simulator.js';
 import { bearer, eventually, testNode, type TestNode } from './helpers.js';
@@ -175,6 +177,48 @@ describe('SMPP sends slower than the lease', () => {
       );
     } finally {
       if (open) await node.close();
+      await smsc.close();
+    }
+  });
+});
+
+describe('SMPP long messages refused partway', () => {
+  const udh = (p: Pdu) => {
+    const sm = p.body.short_message as Buffer;
+    return { reference: sm[3], part: sm[5] };
+  };
+
+  test('throttled at part 2 of 3: the next attempt resumes at part 2 with the same reference, part 1 kept', async () => {
+    const wire: Pdu[] = [];
+    const { smsc, node } = await setup({ refuse: (n, p) => (wire.push(p), n === 2 ? STATUS.ESME_RTHROTTLED : undefined) });
+    try {
+      const api = client(node);
+      const m = await api.until(await api.send('+447700900000', 'z'.repeat(400)), 'delivered');
+      assert.deepEqual(wire.map((p) => udh(p).part), [1, 2, 2, 3]);
+      assert.equal(new Set(wire.map((p) => udh(p).reference)).size, 1, 'one reference for every part');
+      const sent = m.events.find((e: { type: string }) => e.type === 'sent');
+      assert.deepEqual(sent.detail.provider_message_ids, smsc.submitted.map((s) => s.messageId));
+      assert.equal(m.events.filter((e: { type: string }) => e.type === 'receipt').length, 3);
+    } finally {
+      await node.close();
+      await smsc.close();
+    }
+  });
+
+  test('part 2 of 3 refused for good: the message fails, part 1 recorded as reached the carrier', async () => {
+    const wire: Pdu[] = [];
+    const { smsc, node } = await setup({ refuse: (n, p) => (wire.push(p), n === 2 ? STATUS.ESME_RX_P_APPN : undefined) });
+    try {
+      const api = client(node);
+      const m = await api.until(await api.send('+447700900000', 'z'.repeat(400)), 'rejected');
+      assert.equal(m.error.code, 'carrier_rejected');
+      assert.deepEqual(wire.map((p) => udh(p).part), [1, 2]);
+      const [first] = smsc.submitted;
+      const note = m.events.find((e: { type: string }) => e.type === 'parts_submitted');
+      assert.deepEqual(note.detail, { connection: 'carrier', attempt: 1, parts: 'part 1 of 3 reached the carrier', provider_message_ids: [first!.messageId] });
+      assert.deepEqual(await node.store.findProviderId('carrier', idKey(first!.messageId)), { connection: 'carrier', providerMessageId: idKey(first!.messageId), messageId: m.id, part: 1, parts: 3 });
+    } finally {
+      await node.close();
       await smsc.close();
     }
   });

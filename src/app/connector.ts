@@ -41,8 +41,11 @@ export interface OutboundMessage {
 export type SubmitResult =
   /** The provider took the message; one id per part it reported (often one for the whole). */
   | { readonly kind: 'accepted'; readonly providerMessageIds: readonly string[]; readonly raw?: unknown }
-  /** The provider refused it, saying why. */
-  | { readonly kind: 'refused'; readonly code: ReportedCode; readonly retryAfterMs?: number; readonly raw?: unknown }
+  /**
+   * The provider refused it, saying why. `partIds`: the ids of the parts it took before refusing
+   * one (a long message sent part by part): those parts reached the carrier.
+   */
+  | { readonly kind: 'refused'; readonly code: ReportedCode; readonly retryAfterMs?: number; readonly partIds?: readonly string[]; readonly raw?: unknown }
   /** No answer we can trust (timeout, connection lost after sending): it may have been taken. */
   | { readonly kind: 'unknown'; readonly reason: string; readonly raw?: unknown };
 

@@ -350,7 +350,7 @@ class Lane {
     if (isConnectionFault(def)) health.failed(connection);
     else if (def.type === 'rate_limit_error') health.inconclusive(connection);
     else health.succeeded(connection);
-    const transition = recovery.plan({
+    let transition = recovery.plan({
       message: { ...message, attempts: attempt },
       error: failure,
       finalState: refusedStatus(failure, state),
@@ -361,6 +361,19 @@ class Lane {
       payload: result.raw ?? null,
       ...(result.retryAfterMs !== undefined && { retryAfterMs: result.retryAfterMs }),
     });
+    const parts = result.partIds ?? [];
+    if (parts.length > 0) {
+      const idKey = this.connector.capabilities.idKey;
+      const n = parts.length;
+      await writer.note({
+        messageId: message.id,
+        event: event(now, 'parts_submitted', null, { connection, attempt, parts: `${n === 1 ? 'part 1' : `parts 1-${n}`} of ${message.segments} reached the carrier`, provider_message_ids: parts }),
+      });
+      transition = {
+        ...transition,
+        providerIds: parts.map((id, i) => ({ connection, providerMessageId: idKey ? idKey(id) : id, messageId: message.id, part: i + 1, parts: message.segments })),
+      };
+    }
     const applied = await writer.apply({ ...transition, claim });
     if (applied && transition.connection) this.wakeLane(transition.connection);
   }

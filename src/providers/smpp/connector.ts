@@ -84,6 +84,8 @@ export class SmppConnector implements Connector {
   #pausedUntil = 0;
   #throttleMs = 0;
   #reference = 0;
+  /** Long messages refused partway: the parts the SMSC took, so the next attempt resumes after them. */
+  readonly #partial = new Map<string, { reference: number; ids: string[]; expiresAt: number }>();
 
   constructor(
     private readonly settings: SmppSettings,
@@ -126,11 +128,12 @@ export class SmppConnector implements Connector {
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     const s = this.settings;
     const source = sourceAddressing(message.from, s);
-    this.#reference = (this.#reference + 1) & 0xff;
-    const parts = submitParts(message, s.longMessages, this.#reference, s.gsmDataCoding);
-    const ids: string[] = [];
+    const resumed = this.#resume(message.id);
+    const reference = resumed?.reference ?? (this.#reference = (this.#reference + 1) & 0xff);
+    const parts = submitParts(message, s.longMessages, reference, s.gsmDataCoding);
+    const ids = resumed?.ids ?? [];
     const raw: unknown[] = [];
-    for (const part of parts) {
+    for (const part of parts.slice(ids.length)) {
       let resp: Pdu;
       try {
         resp = await session.request(
@@ -164,12 +167,25 @@ export class SmppConnector implements Connector {
           this.#throttleMs = Math.min(30_000, Math.max(500, this.#throttleMs * 2));
           this.#pausedUntil = this.clock.now() + this.#throttleMs;
         }
-        return { kind: 'refused', code: code(resp.status), raw, ...(throttled && { retryAfterMs: this.#throttleMs }) };
+        if (ids.length === 0) return { kind: 'refused', code: code(resp.status), raw, ...(throttled && { retryAfterMs: this.#throttleMs }) };
+        // The parts before it reached the carrier: a next attempt sends only the rest, with the
+        // same reference, so the handset still joins them.
+        this.#partial.set(message.id, { reference, ids, expiresAt: message.expiresAt });
+        return { kind: 'refused', code: code(resp.status), partIds: [...ids], raw, ...(throttled && { retryAfterMs: this.#throttleMs }) };
       }
       ids.push(String(resp.body.message_id ?? ''));
     }
     this.#throttleMs = 0;
     return { kind: 'accepted', providerMessageIds: ids, raw };
+  }
+
+  /** The parts of this message an earlier attempt got through, if any (forgetting those past their validity). */
+  #resume(messageId: string): { reference: number; ids: string[] } | undefined {
+    const now = this.clock.now();
+    for (const [id, p] of this.#partial) if (p.expiresAt <= now) this.#partial.delete(id);
+    const resumed = this.#partial.get(messageId);
+    this.#partial.delete(messageId);
+    return resumed;
   }
 
   /** Binds this node needs: one transceiver, or a transmitter and a receiver. */

@@ -27,6 +27,11 @@ export interface SimulatorOptions {
   readonly tps?: number;
   /** How long it takes to answer each submit_sm, as a slow SMSC. Default 0. */
   readonly submitDelayMs?: number;
+  /**
+   * A command_status to refuse the n-th submit_sm (counted from 1) with, whatever its
+   * destination; undefined lets the table answer. Default: the table answers every one.
+   */
+  readonly refuse?: (n: number, submit: Pdu) => number | undefined;
 }
 
 /** What the sandbox's submit codes become on the wire. */
@@ -73,6 +78,7 @@ export class SmscSimulator {
   readonly #timers = new Set<NodeJS.Timeout>();
   #counter = BigInt(`0x${randomBytes(4).toString('hex')}`);
   #window = { second: 0, count: 0 };
+  #submits = 0;
 
   constructor(private readonly options: SimulatorOptions = {}) {
     this.#server = createServer((socket) => this.#accept(new SmppSession(socket, { responseTimeoutMs: 10_000 })));
@@ -165,6 +171,11 @@ export class SmscSimulator {
     if (second !== this.#window.second) this.#window = { second, count: 0 };
     if (this.options.tps !== undefined && ++this.#window.count > this.options.tps) {
       session.respond(p, STATUS.ESME_RTHROTTLED);
+      return;
+    }
+    const refusal = this.options.refuse?.(++this.#submits, p);
+    if (refusal !== undefined) {
+      session.respond(p, refusal);
       return;
     }
     const key = `${to}|${(p.body.short_message as Buffer).toString('hex')}`;
