@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { SmscSimulator } from '../providers/smpp/simulator.js';
 
 /**
- * `smsc-sim [--port 2775] [--receipt-delay 200] [--ids hex|decimal] [--receipt-ids same|hex|decimal] [--tps N]`:
+ * `smsc-sim [--port 2775] [--receipt-delay 200] [--ids hex|decimal] [--receipt-ids same|hex|decimal] [--tps N] [--submit-delay MS]`:
  * an SMSC on 127.0.0.1 answering like the sandbox. Each line typed on stdin as
  * `<from> <to> <text>` is sent to bound receivers as an MO message.
  */
@@ -16,6 +16,7 @@ export async function smscSimCommand(argv: string[]): Promise<number> {
       ids: { type: 'string', default: 'hex' },
       'receipt-ids': { type: 'string', default: 'same' },
       tps: { type: 'string' },
+      'submit-delay': { type: 'string' },
       'system-id': { type: 'string' },
       password: { type: 'string' },
     },
@@ -28,6 +29,7 @@ export async function smscSimCommand(argv: string[]): Promise<number> {
     idFormat: ids,
     receiptIdFormat: receiptIds,
     ...(values.tps !== undefined && { tps: Number(values.tps) }),
+    ...(values['submit-delay'] !== undefined && { submitDelayMs: Number(values['submit-delay']) }),
     ...(values['system-id'] !== undefined && { systemId: values['system-id'] }),
     ...(values.password !== undefined && { password: values.password }),
   });

@@ -2,7 +2,7 @@ import type { ProviderCodeTable } from '../../core/catalogue/types.js';
 
 /**
  * SMPP 3.4: the command_status values of section 5.1.3 (Table 5-2), the receipt stat: values of
- * Appendix B, and the message_state values of section 5.2.28.
+ * Appendix B (and the err: values of the SMSC simulator), and the message_state values of section 5.2.28.
  */
 export const smppCodes = [
   {
@@ -83,6 +83,18 @@ export const smppCodes = [
       { code: 'UNKNOWN', name: 'UNKNOWN', message: 'Message is in invalid state', canonical: 'delivery_unknown', state: 'undelivered' },
       { code: 'REJECTD', name: 'REJECTED', message: 'Message is in a rejected state', canonical: 'carrier_rejected', state: 'rejected' },
       { code: 'ENROUTE', name: 'ENROUTE', message: 'The message is in enroute state', canonical: null, state: 'sent' },
+    ],
+  },
+  // err: is specific to each SMSC (Appendix B): these are the values Switchboard's simulator
+  // writes, for refusals SMPP has no command_status for. Any other value stays raw, and stat: decides.
+  {
+    provider: 'smpp',
+    context: 'receipt-err',
+    title: 'Delivery receipt err: values of the SMSC simulator',
+    aliases: ['err'],
+    rows: [
+      { code: 'SPM', message: 'Rejected by the carrier as spam', canonical: 'carrier_rejected' },
+      { code: 'SND', message: 'Sender not authorized for this destination', canonical: 'sender_not_authorized' },
     ],
   },
   {

@@ -34,21 +34,26 @@ export interface SimulatorOptions {
   readonly refuse?: (n: number, submit: Pdu) => number | undefined;
 }
 
-/** What the sandbox's submit codes become on the wire. */
+/** What the sandbox's submit codes become on the wire: a command_status. */
 const SUBMIT_STATUS: Readonly<Record<string, number>> = {
   THROTTLED: STATUS.ESME_RTHROTTLED,
-  BARRED: STATUS.ESME_RX_P_APPN,
-  SENDER_REFUSED: 0x0a, // ESME_RINVSRCADR
   PLATFORM_ERROR: STATUS.ESME_RSYSERR,
 };
 
-/** What the sandbox's receipt codes become: stat:, and the GSM MAP error of network_error_code. */
-const RECEIPTS: Readonly<Record<string, { stat: string; state: number; map: number }>> = {
-  DELIVERED: { stat: 'DELIVRD', state: 2, map: 0 },
-  UNKNOWN_SUBSCRIBER: { stat: 'UNDELIV', state: 5, map: 1 },
-  ABSENT_SUBSCRIBER: { stat: 'UNDELIV', state: 5, map: 27 },
-  SPAM_REJECTED: { stat: 'REJECTD', state: 8, map: 0 },
-  MEMORY_FULL: { stat: 'UNDELIV', state: 5, map: 33 },
+/**
+ * What the sandbox's receipt codes become: stat:, err: (the GSM MAP error, or one of the
+ * simulator's own err: codes in the catalogue) and the MAP error of network_error_code. The
+ * submit refusals SMPP has no command_status for (a barred destination, a sender not allowed)
+ * are accepted and rejected in their receipt, so they end in the sandbox's status and error.
+ */
+const RECEIPTS: Readonly<Record<string, { stat: string; state: number; err: string; map?: number }>> = {
+  DELIVERED: { stat: 'DELIVRD', state: 2, err: '000' },
+  UNKNOWN_SUBSCRIBER: { stat: 'UNDELIV', state: 5, err: '001', map: 1 },
+  ABSENT_SUBSCRIBER: { stat: 'UNDELIV', state: 5, err: '027', map: 27 },
+  SPAM_REJECTED: { stat: 'UNDELIV', state: 5, err: 'SPM' },
+  MEMORY_FULL: { stat: 'UNDELIV', state: 5, err: '033', map: 33 },
+  BARRED: { stat: 'REJECTD', state: 8, err: '013', map: 13 },
+  SENDER_REFUSED: { stat: 'REJECTD', state: 8, err: 'SND' },
 };
 
 export interface SubmittedMessage {
@@ -184,7 +189,7 @@ export class SmscSimulator {
       session.respond(p, SUBMIT_STATUS[behaviour.firstSubmit] ?? STATUS.ESME_RSYSERR);
       return;
     }
-    if (behaviour.submit) {
+    if (behaviour.submit && !RECEIPTS[behaviour.submit]) {
       session.respond(p, SUBMIT_STATUS[behaviour.submit] ?? STATUS.ESME_RSYSERR);
       return;
     }
@@ -192,7 +197,8 @@ export class SmscSimulator {
     const messageId = this.options.idFormat === 'decimal' ? this.#counter.toString(10) : this.#counter.toString(16).toUpperCase().padStart(10, '0');
     this.submitted.push({ messageId, pdu: p, at: Date.now() });
     session.respond(p, 0, { message_id: messageId });
-    if (behaviour.receipt && Number(p.body.registered_delivery ?? 0) & 0x03) this.#receiptLater(p, messageId, behaviour.receipt);
+    const receipt = behaviour.submit ?? behaviour.receipt;
+    if (receipt && Number(p.body.registered_delivery ?? 0) & 0x03) this.#receiptLater(p, messageId, receipt);
   }
 
   #receiptLater(submit: Pdu, messageId: string, outcome: string): void {
@@ -204,12 +210,12 @@ export class SmscSimulator {
       const n = BigInt(this.options.idFormat === 'decimal' ? messageId : `0x${messageId}`);
       const id = format === 'same' ? messageId : format === 'decimal' ? n.toString(10) : n.toString(16).toUpperCase();
       const original = textOf(submit).slice(0, 20);
-      const text = `id:${id} sub:001 dlvrd:${r.stat === 'DELIVRD' ? '001' : '000'} submit date:${smscTime(submittedAt)} done date:${smscTime(Date.now())} stat:${r.stat} err:${String(r.map).padStart(3, '0')} text:${original}`;
+      const text = `id:${id} sub:001 dlvrd:${r.stat === 'DELIVRD' ? '001' : '000'} submit date:${smscTime(submittedAt)} done date:${smscTime(Date.now())} stat:${r.stat} err:${r.err} text:${original}`;
       const tlvs = new Map<number, Buffer>([
         [TLV.receipted_message_id, Buffer.from(`${id}\0`, 'latin1')],
         [TLV.message_state, Buffer.from([r.state])],
       ]);
-      if (r.map) tlvs.set(TLV.network_error_code, Buffer.from([3, r.map >> 8, r.map & 0xff]));
+      if (r.map !== undefined) tlvs.set(TLV.network_error_code, Buffer.from([3, r.map >> 8, r.map & 0xff]));
       this.#deliver(
         {
             source_addr_ton: submit.body.dest_addr_ton,
