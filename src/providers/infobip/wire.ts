@@ -112,10 +112,6 @@ export function readWebhook(text: string): WebhookReading {
   if (!Array.isArray(body?.results)) throw new SwitchboardError('invalid_parameter', 'An Infobip webhook is a JSON object with results[].', { param: 'results' });
   const receipts: ReceiptReport[] = [];
   const messages: InboundReport[] = [];
-  body.results.forEach((r, i) => {
-    if (!r || typeof r !== 'object') throw new SwitchboardError('invalid_parameter', `results[${i}] is not an object.`, { param: `results[${i}]` });
-    if (r.status === undefined && r.from !== undefined) messages.push(inbound(r, i));
-    else receipts.push(report(r, i));
-  });
+  body.results.forEach((r, i) => (r.status === undefined && r.from !== undefined ? messages.push(inbound(r, i)) : receipts.push(report(r, i))));
   return { receipts, inbound: messages };
 }
