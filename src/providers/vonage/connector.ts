@@ -3,13 +3,17 @@ import type { OutboundMessage, SubmitResult, WebhookReading, WebhookRequest } fr
 import { SwitchboardError } from '../../core/errors.js';
 import { HttpConnector, type HttpConnectionSettings, type HttpSubmit } from '../http/connector.js';
 import { webhookParams } from '../http/params.js';
-import { verifyVonageSignature, type VonageSignatureMethod } from './signature.js';
-import { readReceipt, readSubmitAnswer } from './wire.js';
+import { verifyVonageSignature, vonageSignature, type VonageSignatureMethod } from './signature.js';
+import { readSubmitAnswer, readWebhook } from './wire.js';
 
 export interface VonageSettings extends HttpConnectionSettings {
   readonly apiKey: string;
-  readonly apiSecret: string;
-  /** The signature secret and method of signed webhooks; null accepts unsigned receipts. */
+  /** Sent with each request when the connection does not sign them. */
+  readonly apiSecret: string | undefined;
+  /**
+   * The account's signature secret and method: requests are signed with `sig` (and carry no
+   * `api_secret`, which Vonage refuses beside a signature), webhooks must be. Null: unsigned.
+   */
   readonly signature: { readonly secret: string; readonly method: VonageSignatureMethod } | null;
   readonly baseUrl: string;
   /** Where Vonage sends delivery receipts: this server's public webhook URL for the connection. */
@@ -17,12 +21,16 @@ export interface VonageSettings extends HttpConnectionSettings {
 }
 
 const REFUSALS = {
-  missing: 'The receipt carries no sig, and this connection only takes signed webhooks.',
-  stale: 'The receipt timestamp is more than 5 minutes from now: the call is refused as a possible replay.',
-  invalid: "The receipt's sig does not match this connection's signature secret.",
+  missing: 'The webhook carries no sig, and this connection only takes signed webhooks.',
+  stale: 'The webhook timestamp is more than 5 minutes from now: the call is refused as a possible replay.',
+  invalid: "The webhook's sig does not match this connection's signature secret.",
 } as const;
 
-/** Vonage's SMS API (/sms/json) and its delivery receipts, signed when the account signs them. */
+/**
+ * Vonage's SMS API (/sms/json), its delivery receipts and inbound messages. Credentials go in the
+ * form body as the SMS API reference has them: `api_key` with `api_secret`, or with `timestamp`
+ * and `sig` when the connection has a signature secret.
+ */
 export class VonageConnector extends HttpConnector {
   readonly provider = 'vonage';
 
@@ -35,24 +43,29 @@ export class VonageConnector extends HttpConnector {
 
   protected submitRequest(message: OutboundMessage): HttpSubmit {
     const s = this.settings;
+    const now = this.clock.now();
+    const params: Record<string, string> = {
+      api_key: s.apiKey,
+      from: message.from.replace(/^\+/, ''),
+      to: message.to.slice(1),
+      text: message.text,
+      type: message.encoding === 'UCS-2' ? 'unicode' : 'text',
+      'status-report-req': 'true',
+      callback: s.callback,
+      'client-ref': message.id,
+      ttl: String(Math.max(20_000, message.expiresAt - now)),
+    };
+    if (s.signature) {
+      params.timestamp = String(Math.floor(now / 1000));
+      params.sig = vonageSignature(params, s.signature.secret, s.signature.method);
+    } else {
+      params.api_secret = s.apiSecret!;
+    }
     return {
       url: `${s.baseUrl}/sms/json`,
       method: 'POST',
-      headers: {
-        authorization: `Basic ${Buffer.from(`${s.apiKey}:${s.apiSecret}`).toString('base64')}`,
-        'content-type': 'application/json',
-        accept: 'application/json',
-      },
-      body: JSON.stringify({
-        from: message.from.replace(/^\+/, ''),
-        to: message.to.slice(1),
-        text: message.text,
-        type: message.encoding === 'UCS-2' ? 'unicode' : 'text',
-        'status-report-req': true,
-        callback: s.callback,
-        'client-ref': message.id,
-        ttl: Math.max(20_000, message.expiresAt - this.clock.now()),
-      }),
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+      body: new URLSearchParams(params).toString(),
     };
   }
 
@@ -67,6 +80,6 @@ export class VonageConnector extends HttpConnector {
       const verdict = verifyVonageSignature(params, signature.secret, signature.method, this.clock.now());
       if (verdict !== 'ok') throw new SwitchboardError('invalid_signature', REFUSALS[verdict]);
     }
-    return { receipts: [readReceipt(params)], inbound: [] };
+    return readWebhook(params);
   }
 }

@@ -10,8 +10,8 @@ const Settings = Type.Object(
   {
     ...httpConnectionFields('vonage', DEFAULTS),
     api_key: Type.String({ minLength: 1 }),
-    api_secret: Type.String({ minLength: 1 }),
-    signature_secret: Type.Optional(Type.String({ minLength: 1, description: 'verifies signed delivery receipts' })),
+    api_secret: Type.Optional(Type.String({ minLength: 1, description: 'sent with each request; not needed when requests are signed' })),
+    signature_secret: Type.Optional(Type.String({ minLength: 1, description: 'signs requests (sig) and verifies signed webhooks' })),
     signature_method: Type.Optional(
       Type.Union([Type.Literal('md5hash'), Type.Literal('md5'), Type.Literal('sha1'), Type.Literal('sha256'), Type.Literal('sha512')], { description: 'default md5hash' }),
     ),
@@ -29,6 +29,7 @@ export const vonagePlugin: ProviderPlugin = {
     if (!s.signature_secret && !s.accept_unsigned_receipts) {
       throw new Error('set signature_secret (signed webhooks), or accept_unsigned_receipts: true');
     }
+    if (!s.signature_secret && !s.api_secret) throw new Error('set api_secret, or signature_secret to sign requests');
     return new VonageConnector(
       {
         ...httpConnection(s, DEFAULTS),

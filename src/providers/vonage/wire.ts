@@ -1,13 +1,12 @@
-import type { ReceiptReport, SubmitResult } from '../../app/connector.js';
+import type { ReceiptReport, SubmitResult, WebhookReading } from '../../app/connector.js';
 import { SwitchboardError } from '../../core/errors.js';
 import { statusCode } from '../http/transport.js';
-import { parseJsonBody } from '../http/params.js';
+import { e164OrShortCode, parseJsonBody } from '../http/params.js';
 
 interface SmsAnswer {
   readonly 'message-count'?: string;
   readonly messages?: readonly { readonly status?: string; readonly 'message-id'?: string; readonly 'error-text'?: string }[];
 }
-
 
 /**
  * The answer of /sms/json: one `messages[]` entry per part, `status` "0" for each part taken,
@@ -30,7 +29,7 @@ export function readSubmitAnswer(httpStatus: number | undefined, text: string): 
       raw: body,
     };
   }
-  return { kind: 'accepted', providerMessageIds: parts.map((p) => String(p['message-id'] ?? '')), raw: body };
+  return { kind: 'accepted', providerMessageIds: parts.flatMap((p) => (p['message-id'] ? [String(p['message-id'])] : [])), raw: body };
 }
 
 /** `message-timestamp` ("2026-11-22 10:31:00", UTC), else `scts` (YYMMDDHHMM), in epoch milliseconds. */
@@ -54,4 +53,15 @@ export function readReceipt(params: Readonly<Record<string, string>>): ReceiptRe
     occurredAt: occurredAt(params),
     raw: params,
   };
+}
+
+/**
+ * A webhook's parameters: a delivery receipt (with `status`), or an inbound message (`msisdn`,
+ * `to`, `messageId`, `text`, `type`, `keyword`, `message-timestamp`; each part of a long one
+ * comes alone, with `concat-ref`, `concat-part` and `concat-total`, and is kept as it came).
+ */
+export function readWebhook(params: Readonly<Record<string, string>>): WebhookReading {
+  if (params.status !== undefined || params.msisdn === undefined) return { receipts: [readReceipt(params)], inbound: [] };
+  if (!params.to) throw new SwitchboardError('invalid_parameter', 'An inbound message needs msisdn and to.', { param: 'to' });
+  return { receipts: [], inbound: [{ from: e164OrShortCode(params.msisdn), to: e164OrShortCode(params.to), text: params.text ?? '', raw: params }] };
 }
