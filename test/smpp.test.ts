@@ -311,6 +311,58 @@ describe('SMPP when the SMSC is away', () => {
   });
 });
 
+/** A connector context that takes everything and holds every bind. */
+const context = { receipt: async () => undefined, inbound: async () => undefined, status: () => undefined, holdSessions: async () => true, releaseSessions: async () => undefined, awaitingReceipts: async () => [] };
+
+/** An SMSC of a few lines, for what the simulator does not do: `answer` sees every PDU of every connection. */
+async function rawPeer(answer: (p: Pdu, reply: (out: Pdu) => void, connection: number) => void) {
+  let connections = 0;
+  const server = createServer((socket) => {
+    const connection = ++connections;
+    const reader = new PduReader();
+    socket.on('data', (chunk: Buffer) => {
+      for (const p of reader.push(chunk)) if (!(p instanceof PduError)) answer(p, (out) => socket.write(encodePdu(out)), connection);
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { port: (server.address() as { port: number }).port, close: () => new Promise<void>((r) => server.close(() => r())) };
+}
+
+describe('SMPP with a transmitter and a receiver', () => {
+  test('binds bind_transmitter and bind_receiver, and reads receipts on the receiver', async () => {
+    const { smsc, node } = await setup({}, { bind_mode: 'transmitter_receiver' });
+    try {
+      await eventually(async () => (smsc.sessions === 2 ? true : undefined));
+      const api = client(node);
+      const m = await api.until(await api.send('+447700900000', 'two binds'), 'delivered');
+      assert.equal(m.events.at(-1).payload.receipt.stat, 'DELIVRD');
+    } finally {
+      await node.close();
+      await smsc.close();
+    }
+  });
+
+  test('on shutdown both sessions unbind', async () => {
+    const seen: string[] = [];
+    const peer = await rawPeer((p, reply, connection) => {
+      seen.push(`${connection}:${p.command}`);
+      if (p.command.startsWith('bind_') || p.command === 'unbind') reply(pdu(`${p.command}_resp` as 'unbind_resp', p.sequence, p.command === 'unbind' ? {} : { system_id: 'raw' }));
+    });
+    const connector = smppPlugin.create(
+      { name: 'raw', provider: 'smpp', host: '127.0.0.1', port: peer.port, system_id: 'sb', password: 'pw', bind_mode: 'transmitter_receiver' },
+      { clock: systemClock, publicUrl: 'http://127.0.0.1:8080' },
+    );
+    await connector.start(context);
+    try {
+      await eventually(async () => (seen.includes('2:bind_receiver') ? true : undefined));
+      await connector.stop();
+      assert.deepEqual(seen.sort(), ['1:bind_transmitter', '1:unbind', '2:bind_receiver', '2:unbind']);
+    } finally {
+      await peer.close();
+    }
+  });
+});
+
 describe('SMPP session robustness and pacing', () => {
   test('a malformed PDU from the SMSC is answered with generic_nack and the session keeps reading', async () => {
     const received: string[] = [];
@@ -332,7 +384,7 @@ describe('SMPP session robustness and pacing', () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const { port } = server.address() as { port: number };
     const connector = smppPlugin.create({ name: 'raw', provider: 'smpp', host: '127.0.0.1', port, system_id: 'sb', password: 'pw' }, { clock: systemClock, publicUrl: 'http://127.0.0.1:8080' });
-    await connector.start({ receipt: async () => undefined, inbound: async () => undefined, status: () => undefined, holdSessions: async () => true, releaseSessions: async () => undefined, awaitingReceipts: async () => [] });
+    await connector.start(context);
     try {
       await eventually(async () => (received.includes('enquire_link_resp:0') ? true : undefined));
       assert.deepEqual(received.slice(0, 3), ['bind_transceiver:0', 'generic_nack:2', 'enquire_link_resp:0']);

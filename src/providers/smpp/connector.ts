@@ -108,11 +108,15 @@ export class SmppConnector implements Connector {
     this.#running = false;
     clearTimeout(this.#reconnectTimer);
     clearInterval(this.#keepAlive);
-    for (const session of new Set([this.#transmitter, this.#receiver])) {
-      if (!session || session.closed) continue;
-      await session.request('unbind').catch(() => undefined);
-      session.destroy();
-    }
+    // Let go of the sessions first: one closing must not take the other down before its unbind.
+    const sessions = [...new Set([this.#transmitter, this.#receiver])].filter((s): s is SmppSession => s !== undefined && !s.closed);
+    this.#transmitter = this.#receiver = undefined;
+    await Promise.all(
+      sessions.map(async (session) => {
+        await session.request('unbind').catch(() => undefined);
+        session.destroy();
+      }),
+    );
     if (Number.isFinite(this.settings.maxBinds)) await this.#context?.releaseSessions().catch(() => undefined);
   }
 
