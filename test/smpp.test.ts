@@ -363,6 +363,84 @@ describe('SMPP with a transmitter and a receiver', () => {
   });
 });
 
+/** A node whose one connection is an SMPP transceiver bound to `port`. */
+async function nodeOn(port: number, settings: Record<string, unknown> = {}) {
+  const connector = smppPlugin.create(
+    { name: 'carrier', provider: 'smpp', host: '127.0.0.1', port, system_id: 'sb', password: 'pw', reconnect_min_ms: 50, reconnect_max_ms: 100, test_numbers: true, ...settings },
+    { clock: systemClock, publicUrl: 'http://127.0.0.1:8080' },
+  );
+  return testNode({ connectors: [connector] });
+}
+
+/** Answers binds and enquire_links; submit_sm as `submit` says. */
+const answering = (submit: (p: Pdu, reply: (out: Pdu) => void) => void) => (p: Pdu, reply: (out: Pdu) => void) => {
+  if (p.command === 'bind_transceiver') reply(pdu('bind_transceiver_resp', p.sequence, { system_id: 'raw' }));
+  else if (p.command === 'enquire_link' || p.command === 'unbind') reply(pdu(`${p.command}_resp`, p.sequence));
+  else if (p.command === 'submit_sm') submit(p, reply);
+};
+
+describe('SMPP flow control', () => {
+  test('never more than `window` submit_sm outstanding on the wire', async () => {
+    let outstanding = 0;
+    let most = 0;
+    let n = 0;
+    const peer = await rawPeer(
+      answering((p, reply) => {
+        most = Math.max(most, ++outstanding);
+        setTimeout(() => {
+          outstanding--;
+          reply(pdu('submit_sm_resp', p.sequence, { message_id: `M${++n}` }));
+        }, 30);
+      }),
+    );
+    const node = await nodeOn(peer.port, { window: 3, tps: 1000 });
+    try {
+      const api = client(node);
+      const ids = await Promise.all(Array.from({ length: 12 }, (_, i) => api.send(`+4474001234${String(10 + i)}`, 'windowed')));
+      await Promise.all(ids.map((id) => api.until(id, 'sent')));
+      assert.equal(n, 12);
+      assert.equal(most, 3);
+    } finally {
+      await node.close();
+      await peer.close();
+    }
+  });
+
+  test('ESME_RMSGQFUL slows down and the message goes again later', async () => {
+    const { smsc, node } = await setup({ refuse: (n) => (n === 1 ? STATUS.ESME_RMSGQFUL : undefined) });
+    try {
+      const api = client(node);
+      const m = await api.until(await api.send('+447700900000', 'queue full'), 'delivered');
+      const retry = m.events.find((e: { type: string }) => e.type === 'retry_scheduled');
+      assert.equal(retry.error.code, 'provider_queue_full');
+      assert.equal(retry.error.provider.code, '0x00000014');
+      assert.equal(smsc.submitted.length, 1);
+    } finally {
+      await node.close();
+      await smsc.close();
+    }
+  });
+
+  test('a generic_nack to our submit_sm is the refusal its command_status says', async () => {
+    const peer = await rawPeer(answering((p, reply) => reply(pdu('generic_nack', p.sequence, {}, new Map(), STATUS.ESME_RINVCMDLEN))));
+    const node = await nodeOn(peer.port);
+    try {
+      const api = client(node);
+      const id = await api.send('+447700900000', 'nacked');
+      const m = await eventually(async () => {
+        const got = await api.get(id);
+        return got.events.some((e: { type: string }) => e.type === 'retry_scheduled' || e.type === 'submit_failed') ? got : undefined;
+      });
+      const refused = m.events.find((e: { type: string }) => e.type === 'retry_scheduled' || e.type === 'submit_failed');
+      assert.equal(refused.error.code, 'provider_protocol_error');
+      assert.equal(refused.error.provider.code, '0x00000002');
+    } finally {
+      await node.close();
+      await peer.close();
+    }
+  });
+});
+
 describe('SMPP session robustness and pacing', () => {
   test('a malformed PDU from the SMSC is answered with generic_nack and the session keeps reading', async () => {
     const received: string[] = [];
