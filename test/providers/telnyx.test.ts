@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { systemClock } from '../../src/app/clock.js';
+import { interpret } from '../../src/core/catalogue/interpret.js';
+import { Catalogue } from '../../src/core/catalogue/catalogue.js';
+import { PROVIDER_TABLES } from '../../src/providers/tables.js';
 import { telnyxPlugin } from '../../src/providers/telnyx/plugin.js';
 import { FakeTelnyx } from '../fakes/telnyx.js';
 import { bearer, eventually, freePort, testNode, type TestNode } from '../helpers.js';
@@ -70,6 +73,21 @@ describe('Telnyx connector against a local Telnyx', () => {
     const retry = m.events.find((e: { type: string }) => e.type === 'retry_scheduled');
     assert.equal(retry.error.code, 'rate_limit_exceeded');
     assert.ok(Date.parse(retry.detail.retry_at) - Date.parse(retry.at) >= 2000);
+  });
+
+  test("Telnyx's general API codes: a refused key (401, 10009) is an authentication failure, which fails over", async () => {
+    const wrongKey = telnyxPlugin.create(
+      { name: 'telnyx-wrong', provider: 'telnyx', api_key: 'KEY-wrong', public_key: telnyx.publicKey, base_url: telnyx.url },
+      { clock: systemClock, publicUrl: base },
+    );
+    const result = await wrongKey.send({ id: 'msg_x', to: '+447400123456', from: '+14155552671', text: 'Hi', encoding: 'GSM-7', parts: ['Hi'], expiresAt: Date.now() + 60_000, attempt: 1 });
+    assert.ok(result.kind === 'refused', result.kind);
+    assert.deepEqual(result.code, { provider: 'telnyx', code: '10009', message: 'Authentication failed' });
+    const catalogue = new Catalogue(PROVIDER_TABLES, base);
+    const { error } = interpret(catalogue, result.code);
+    assert.equal(error?.code, 'provider_authentication_failed');
+    assert.equal(error?.provider?.context, 'api-error-codes');
+    assert.equal(catalogue.canonical('provider_authentication_failed').failover, true);
   });
 
   test('webhooks with a bad, stale or missing signature are refused', async () => {

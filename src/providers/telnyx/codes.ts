@@ -1,8 +1,11 @@
 import type { ProviderCodeTable } from '../../core/catalogue/types.js';
 
 /**
- * Telnyx messaging error codes, from Telnyx's public "Messaging Error Code Reference"
- * (developers.telnyx.com, docs/messaging/messages/error-codes), one table per section of it:
+ * Telnyx's general API error codes (10xxx), from its public "API error codes" reference
+ * (developers.telnyx.com, development/api-fundamentals/api-errors: message = Title; 10024 to 10038
+ * could not be confirmed and are left out), and its messaging error codes, from its public
+ * "Messaging Error Code Reference" (developers.telnyx.com, docs/messaging/messages/error-codes),
+ * one table per section of it:
  * message = Error, description = Cause, resolution = Action (link markup reduced to its text).
  * `permanent` is set only where the page's "Retriable vs permanent errors" table lists the code as
  * Permanent (true) or as Auto-retriable / Temporary hold (false). Delivery statuses are the
@@ -10,6 +13,39 @@ import type { ProviderCodeTable } from '../../core/catalogue/types.js';
  * "Receiving Webhooks for Messaging", the value list (with `expired`) from Telnyx's API reference.
  */
 export const telnyxCodes = [
+  {
+    provider: 'telnyx',
+    context: 'api-error-codes',
+    title: 'API error codes',
+    group: 'General API errors (10xxx)',
+    aliases: ['api-errors', 'general'],
+    rows: [
+      { code: '10001', message: 'Inactive phone number', canonical: 'sender_not_authorized', note: 'The page does not say which number; in a send the only number of the account is the sender.' },
+      { code: '10002', message: 'Invalid phone number', canonical: 'invalid_phone_number' },
+      { code: '10003', message: 'Invalid URL', canonical: 'provider_configuration_error', note: "The only URL Switchboard sends is webhook_url, built on SWITCHBOARD_PUBLIC_URL: fix that setting." },
+      { code: '10004', message: 'Missing required parameter', canonical: 'missing_parameter' },
+      { code: '10005', message: 'Resource not found', canonical: 'provider_configuration_error', note: 'A wrong base_url or messaging_profile_id, as an HTTP 404 is read.' },
+      { code: '10006', message: 'Invalid ID', canonical: 'provider_configuration_error', note: 'The only id Switchboard sends is messaging_profile_id.' },
+      { code: '10007', message: 'Unexpected error', canonical: 'provider_error' },
+      { code: '10008', message: 'Request timeout', canonical: 'provider_timeout' },
+      { code: '10009', message: 'Authentication failed', canonical: 'provider_authentication_failed' },
+      { code: '10010', message: 'Authorization failed', canonical: 'provider_access_denied' },
+      { code: '10011', message: 'Too many requests', canonical: 'rate_limit_exceeded' },
+      { code: '10012', message: 'Duplicate resource', canonical: 'duplicate_message' },
+      { code: '10013', message: 'Missing association', canonical: 'provider_configuration_error' },
+      { code: '10014', message: 'Unsupported Media Type', canonical: 'provider_protocol_error', note: 'Switchboard sends JSON: read as an HTTP 415 is.' },
+      { code: '10015', message: 'Bad Request', canonical: 'invalid_parameter' },
+      { code: '10016', message: 'Phone number must be in +E.164 format', canonical: 'invalid_phone_number' },
+      { code: '10017', message: 'Associated resource does not exist', canonical: 'provider_configuration_error' },
+      { code: '10018', message: 'Invalid sort direction', canonical: 'invalid_parameter' },
+      { code: '10019', message: 'Invalid email address', canonical: 'invalid_parameter' },
+      { code: '10020', message: 'Invalid resource type', canonical: 'invalid_parameter' },
+      { code: '10021', message: 'Resource in use', canonical: 'unsupported_operation' },
+      { code: '10022', message: 'One or more invalid IDs', canonical: 'provider_configuration_error' },
+      { code: '10023', message: 'Invalid JSON', canonical: 'provider_protocol_error', note: 'Switchboard builds the body: invalid JSON there is a fault of the connector, not of the message.' },
+      { code: '10039', message: 'Feature limited', canonical: 'quota_exceeded', note: "HTTP 403: a limit of the account's level (https://telnyx.com/upgrade) has been reached." },
+    ],
+  },
   {
     provider: 'telnyx',
     context: 'carrier-rejections',

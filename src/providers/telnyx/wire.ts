@@ -1,7 +1,9 @@
 import type { InboundReport, ReceiptReport, SubmitResult } from '../../app/connector.js';
+import type { ReportedCode } from '../../core/catalogue/interpret.js';
 import { SwitchboardError } from '../../core/errors.js';
 import { statusCode } from '../http/transport.js';
 import { parseJsonBody } from '../http/params.js';
+import { telnyxCodes } from './codes.js';
 
 interface TelnyxError {
   readonly code?: string;
@@ -17,17 +19,25 @@ interface MessagePayload {
   readonly errors?: readonly TelnyxError[];
 }
 
+/** Every Telnyx error code of the tables; they are unique across them. */
+const LISTED = new Set<string>(telnyxCodes.filter((t) => t.context !== 'delivery-status').flatMap((t) => t.rows.map((r) => r.code)));
 
-function errorCode(e: TelnyxError | undefined) {
+function errorCode(e: TelnyxError | undefined): ReportedCode | undefined {
   if (!e?.code) return undefined;
   const message = e.detail ?? e.title;
   // Telnyx's codes are unique across its tables: no context needed to find one.
   return { provider: 'telnyx', code: String(e.code), ...(message !== undefined && { message }) };
 }
 
+/** What the provider details say of a code Switchboard's tables do not list. */
+function unlisted(code: ReportedCode): string {
+  return `Telnyx code ${code.code}${code.message === undefined ? '' : ` (${code.message})`} is not in Switchboard's Telnyx tables`;
+}
+
 /**
  * The answer to POST /v2/messages: `{ data: { id, ... } }`, or `{ errors: [{ code, title, detail }] }`.
- * `status` is the HTTP status; without it (a pasted body) the body alone decides.
+ * A code of the tables says why; another one is read through the HTTP status. `status` is the
+ * HTTP status; without it (a pasted body) the body alone decides.
  */
 export function readSubmitAnswer(status: number | undefined, text: string): SubmitResult {
   const body = parseJsonBody(text) as { data?: MessagePayload; errors?: TelnyxError[] } | undefined;
@@ -38,12 +48,11 @@ export function readSubmitAnswer(status: number | undefined, text: string): Subm
     return { kind: 'unknown', reason: `HTTP ${status} without a message id`, raw: text.slice(0, 2000) };
   }
   const code = errorCode(body?.errors?.[0]);
-  // Throttling and server failures are the transport's story whatever code comes with them; other
-  // refusals are told by Telnyx's code.
-  const transport = status !== undefined && (status === 429 || status >= 500);
-  if (code && !transport) return { kind: 'refused', code, raw: body };
-  if (status === undefined) throw new Error('neither a message (data.id) nor Telnyx errors[]');
-  return { kind: 'refused', code: { ...statusCode(status), ...(code?.message !== undefined && { message: code.message }) }, raw: body ?? text.slice(0, 2000) };
+  if (code && LISTED.has(code.code)) return { kind: 'refused', code, raw: body };
+  if (status !== undefined) return { kind: 'refused', code: { ...statusCode(status), ...(code && { message: unlisted(code) }) }, raw: body ?? text.slice(0, 2000) };
+  // A pasted body has no HTTP status to read an unlisted code by: it reads as unknown.
+  if (code) return { kind: 'refused', code: { ...code, message: unlisted(code) }, raw: body };
+  throw new Error('neither a message (data.id) nor Telnyx errors[]');
 }
 
 /** A webhook body: message.sent and message.finalized are receipts, message.received an inbound message. */
