@@ -1,10 +1,9 @@
 import type { Clock } from '../../app/clock.js';
 import type { OutboundMessage, SubmitResult, WebhookReading, WebhookRequest } from '../../app/connector.js';
-import { SwitchboardError } from '../../core/errors.js';
 import { HttpConnector, type HttpConnectionSettings, type HttpSubmit } from '../http/connector.js';
-import { webhookParams } from '../http/params.js';
 import { statusCode } from '../http/transport.js';
 import { pick, render, templateValues } from './template.js';
+import { readCallback, type CallbackRules } from './webhook.js';
 
 /** A connection to a provider described by configuration alone: a request template and rules. */
 export interface GenericHttpSettings extends HttpConnectionSettings {
@@ -17,8 +16,8 @@ export interface GenericHttpSettings extends HttpConnectionSettings {
     /** Where the provider's message id is: a JSON path, or the first group of a pattern. */
     readonly messageId: { readonly json: string } | { readonly regex: RegExp } | undefined;
   };
-  /** How receipts are read: field names (dotted for JSON) and a shared token the callback URL carries. */
-  readonly receipts: { readonly id: string; readonly status: string; readonly token: string | undefined } | undefined;
+  /** How callbacks are authenticated and read; none when the provider sends no receipts. */
+  readonly receipts: CallbackRules | undefined;
   readonly callbackUrl: string;
 }
 
@@ -71,17 +70,6 @@ export class GenericHttpConnector extends HttpConnector {
   }
 
   protected readWebhook(request: WebhookRequest): WebhookReading {
-    const rules = this.settings.receipts!;
-    const params = webhookParams(request.url, request.headers['content-type'], request.body.toString('utf8'));
-    if (rules.token !== undefined && params.token !== rules.token) {
-      throw new SwitchboardError('invalid_signature', 'The receipt does not carry the token of this connection’s callback URL.');
-    }
-    const id = params[rules.id];
-    const status = params[rules.status];
-    if (!id || !status) throw new SwitchboardError('invalid_parameter', `A receipt needs ${rules.id} and ${rules.status}.`, { param: id ? rules.status : rules.id });
-    return {
-      receipts: [{ providerMessageId: id, status: { provider: 'generic-http', context: `${this.name}-receipts`, code: status }, occurredAt: null, raw: params }],
-      inbound: [],
-    };
+    return readCallback(this.name, this.settings.receipts!, request);
   }
 }

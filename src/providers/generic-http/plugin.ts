@@ -42,7 +42,17 @@ const Settings = Type.Object(
         {
           id: Type.String({ minLength: 1 }),
           status: Type.String({ minLength: 1 }),
-          token: Type.Optional(Type.String({ minLength: 16 })),
+          token: Type.Optional(Type.String({ minLength: 16, description: 'a secret the callback URL carries' })),
+          header: Type.Optional(
+            Type.Object({ name: Type.String({ minLength: 1 }), value: Type.String({ minLength: 16 }) }, { additionalProperties: false, description: 'a header every callback must carry, and its secret value' }),
+          ),
+          error: Type.Optional(
+            Type.Object({ field: Type.String({ minLength: 1 }), codes: Type.Record(Type.String(), Canonical) }, { additionalProperties: false, description: "the provider's error code field, and the canonical error of each code" }),
+          ),
+          occurred_at: Type.Optional(Type.String({ minLength: 1, description: 'the event time field: ISO 8601 with its offset, or Unix seconds or milliseconds' })),
+          inbound: Type.Optional(
+            Type.Object({ from: Type.String({ minLength: 1 }), to: Type.String({ minLength: 1 }), text: Type.String({ minLength: 1 }) }, { additionalProperties: false, description: 'the fields of a message a subscriber sent' }),
+          ),
           statuses: Type.Record(
             Type.String(),
             Type.Object(
@@ -57,13 +67,17 @@ const Settings = Type.Object(
         { additionalProperties: false },
       ),
     ),
+    receipts_unauthenticated: Type.Optional(Type.Boolean({ description: 'take callbacks without a token or header (default false)' })),
   },
   { additionalProperties: false },
 );
 
 type GenericSettings = Static<typeof Settings> & {
   response?: { permanent_error?: CanonicalCode; temporary_error?: CanonicalCode };
-  receipts?: { statuses: Record<string, { state: 'sent' | 'delivered' | 'undelivered' | 'expired' | 'rejected' | 'failed'; error?: CanonicalCode }> };
+  receipts?: {
+    statuses: Record<string, { state: 'sent' | 'delivered' | 'undelivered' | 'expired' | 'rejected' | 'failed'; error?: CanonicalCode }>;
+    error?: { field: string; codes: Record<string, CanonicalCode> };
+  };
 };
 
 function regex(source: string | undefined, setting: string): RegExp | undefined {
@@ -75,7 +89,7 @@ function regex(source: string | undefined, setting: string): RegExp | undefined 
   }
 }
 
-/** A provider added by configuration alone: a request template, Kannel-style answer rules, receipts by field. */
+/** A provider added by configuration alone: a request template, Kannel-style answer rules, authenticated callbacks read by field. */
 export const genericHttpPlugin: ProviderPlugin = {
   provider: 'generic-http',
   settings: Settings,
@@ -83,6 +97,10 @@ export const genericHttpPlugin: ProviderPlugin = {
     const s = raw as GenericSettings;
     const unknown = unknownPlaceholders([s.request.url, s.request.body ?? '', ...Object.values(s.request.headers ?? {})].join('\n'));
     if (unknown.length > 0) throw new Error(`unknown template values: ${unknown.join(', ')}`);
+    const r = s.receipts;
+    if (r && r.token === undefined && r.header === undefined && !s.receipts_unauthenticated) {
+      throw new Error('receipts need a token or a header to authenticate callbacks (or receipts_unauthenticated: true)');
+    }
     const id = s.response?.message_id;
     const callback = webhookUrl(publicUrl, 'generic-http', s.name);
     return new GenericHttpConnector(
@@ -95,8 +113,8 @@ export const genericHttpPlugin: ProviderPlugin = {
           temporaryFailure: regex(s.response?.temporary_failure, 'response.temporary_failure'),
           messageId: id === undefined ? undefined : 'json' in id ? { json: id.json } : { regex: regex(id.regex, 'response.message_id.regex')! },
         },
-        receipts: s.receipts && { id: s.receipts.id, status: s.receipts.status, token: s.receipts.token },
-        callbackUrl: s.receipts?.token ? `${callback}?token=${encodeURIComponent(s.receipts.token)}` : callback,
+        receipts: r && { id: r.id, status: r.status, error: r.error?.field, occurredAt: r.occurred_at, token: r.token, header: r.header, inbound: r.inbound },
+        callbackUrl: r?.token ? `${callback}?token=${encodeURIComponent(r.token)}` : callback,
       },
       clock,
     );
@@ -126,6 +144,14 @@ export const genericHttpPlugin: ProviderPlugin = {
           canonical: error ?? (state === 'sent' || state === 'delivered' ? null : 'delivery_failed'),
           state,
         })),
+      });
+    }
+    if (s.receipts?.error) {
+      tables.push({
+        provider: 'generic-http',
+        context: `${s.name}-receipt-errors`,
+        title: `Receipt error codes of connection ${s.name}`,
+        rows: Object.entries(s.receipts.error.codes).map(([code, canonical]) => ({ code, message: `Receipt error ${code}`, canonical })),
       });
     }
     return tables;
