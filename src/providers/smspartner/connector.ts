@@ -2,19 +2,19 @@ import type { Clock } from '../../app/clock.js';
 import type { OutboundMessage, SubmitResult, WebhookReading, WebhookRequest } from '../../app/connector.js';
 import { HttpConnector, type HttpConnectionSettings, type HttpSubmit } from '../http/connector.js';
 import { requireToken, webhookParams } from '../http/params.js';
-import { readReceipt, readSubmitAnswer } from './wire.js';
+import { readSubmitAnswer, readWebhook, smspartnerText } from './wire.js';
 
 export interface SmsPartnerSettings extends HttpConnectionSettings {
   readonly apiKey: string;
   readonly baseUrl: string;
   /** 1 premium, 2 low cost. */
   readonly range: 1 | 2;
-  /** Where SMSPartner reports delivery; it carries `token`, as SMSPartner does not sign reports. */
-  readonly dlrUrl: string;
+  /** Where SMSPartner reports delivery and replies; it carries `token`, as SMSPartner does not sign its calls. */
+  readonly webhookUrl: string;
   readonly token: string;
 }
 
-/** SMSPartner's SMS API (/v1/send, JSON) and its delivery reports. */
+/** SMSPartner's SMS API (/v1/send, JSON), its delivery reports and replies. */
 export class SmsPartnerConnector extends HttpConnector {
   readonly provider = 'smspartner';
 
@@ -34,11 +34,12 @@ export class SmsPartnerConnector extends HttpConnector {
       body: JSON.stringify({
         apiKey: s.apiKey,
         phoneNumbers: message.to,
-        message: message.text,
+        message: smspartnerText(message.text),
         sender: message.from,
         gamme: s.range,
         ...(message.encoding === 'UCS-2' && { isUnicode: 1 }),
-        urlDlr: s.dlrUrl,
+        urlDlr: s.webhookUrl,
+        urlResponse: s.webhookUrl,
       }),
     };
   }
@@ -49,6 +50,6 @@ export class SmsPartnerConnector extends HttpConnector {
 
   protected readWebhook(request: WebhookRequest): WebhookReading {
     requireToken(request.url, this.settings.token);
-    return { receipts: [readReceipt(webhookParams(request.url, request.headers['content-type'], request.body.toString('utf8')))], inbound: [] };
+    return readWebhook(webhookParams(request.url, request.headers['content-type'], request.body.toString('utf8')));
   }
 }
