@@ -65,6 +65,20 @@ describe('Twilio connector against a local Twilio', () => {
     assert.equal(m.error.provider.message, 'Attempt to send to unsubscribed recipient');
   });
 
+  test('a 400 is a refusal: a code of the table says why, another one reads through the HTTP status', async () => {
+    const listed = await until(await send('+447400000006'), 'rejected');
+    assert.equal(listed.error.code, 'invalid_parameter');
+    assert.deepEqual(listed.error.provider, { source: 'twilio', code: '21656', context: 'error-codes', message: 'The ContentVariables Parameter is invalid' });
+    const unlisted = await until(await send('+447400000007'), 'rejected');
+    assert.equal(unlisted.error.code, 'invalid_parameter');
+    assert.deepEqual(unlisted.error.provider, {
+      source: 'http',
+      code: '400',
+      context: 'status',
+      message: "Twilio error 29999 (A code no table lists) is not in Switchboard's Twilio table",
+    });
+  });
+
   test('429 with Retry-After is retried no sooner than asked', async () => {
     const id = await send('+447400000002');
     const m = await eventually(async () => {

@@ -2,6 +2,7 @@ import type { ReceiptReport, SubmitResult } from '../../app/connector.js';
 import { SwitchboardError } from '../../core/errors.js';
 import { statusCode } from '../http/transport.js';
 import { parseJsonBody } from '../http/params.js';
+import { twilioCodes } from './codes.js';
 
 /** Twilio's error body: `{ code, message, more_info, status }`. */
 interface TwilioError {
@@ -10,10 +11,18 @@ interface TwilioError {
   readonly status?: number;
 }
 
+const LISTED = new Set<string>(twilioCodes.find((t) => t.context === 'error-codes')!.rows.map((r) => r.code));
+
+/** What the provider details say of a code Switchboard's table does not list. */
+function unlisted(code: string, message: string | undefined): string {
+  return `Twilio error ${code}${message === undefined ? '' : ` (${message})`} is not in Switchboard's Twilio table`;
+}
 
 /**
  * The answer to a POST on the Messages resource: the message resource (its `sid`), or Twilio's
- * error body. `status` is the HTTP status; without it (a pasted body) the body alone decides.
+ * error body. A code of the table says why a message was refused; another one is read through the
+ * HTTP status (a 4xx is a refusal, never a success). `status` is the HTTP status; without it (a
+ * pasted body) the body's own `status` stands in, and the body alone decides.
  */
 export function readSubmitAnswer(status: number | undefined, text: string): SubmitResult {
   const body = parseJsonBody(text) as { sid?: unknown } & TwilioError | undefined;
@@ -22,16 +31,18 @@ export function readSubmitAnswer(status: number | undefined, text: string): Subm
     if (typeof body?.sid === 'string') return { kind: 'accepted', providerMessageIds: [body.sid], raw: body };
     return { kind: 'unknown', reason: `HTTP ${status} without a message sid`, raw: text.slice(0, 2000) };
   }
-  if (typeof body?.code === 'number') {
-    return {
-      kind: 'refused',
-      code: { provider: 'twilio', context: 'error-codes', code: String(body.code), ...(body.message !== undefined && { message: body.message }) },
-      raw: body,
-    };
+  const code = typeof body?.code === 'number' ? String(body.code) : undefined;
+  const message = typeof body?.message === 'string' ? body.message : undefined;
+  if (code && LISTED.has(code)) {
+    return { kind: 'refused', code: { provider: 'twilio', context: 'error-codes', code, ...(message !== undefined && { message }) }, raw: body };
   }
-  const httpStatus = status ?? body?.status;
-  if (httpStatus === undefined) throw new Error('neither a message resource (sid) nor a Twilio error (code)');
-  return { kind: 'refused', code: statusCode(httpStatus), raw: body ?? text.slice(0, 2000) };
+  const httpStatus = status ?? (typeof body?.status === 'number' ? body.status : undefined);
+  if (httpStatus !== undefined) {
+    return { kind: 'refused', code: { ...statusCode(httpStatus), ...(code && { message: unlisted(code, message) }) }, raw: body ?? text.slice(0, 2000) };
+  }
+  // A pasted body without a status has nothing to read an unlisted code by: it reads as unknown.
+  if (code) return { kind: 'refused', code: { provider: 'twilio', context: 'error-codes', code, message: unlisted(code, message) }, raw: body };
+  throw new Error('neither a message resource (sid) nor a Twilio error (code)');
 }
 
 /** A status callback's form parameters, as a receipt. */
