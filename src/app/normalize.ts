@@ -1,12 +1,21 @@
 import type { Catalogue } from '../core/catalogue/catalogue.js';
 import { interpret, messageError } from '../core/catalogue/interpret.js';
+import { keywordOf, type Keyword } from '../core/compliance/keywords.js';
 import type { MessageStatus } from '../core/lifecycle.js';
 import type { MessageError } from '../core/message.js';
 import { refusedStatus } from '../core/policies/retry.js';
-import type { ReceiptReport, SubmitResult } from './connector.js';
+import type { InboundReport, ReceiptReport, SubmitResult, WebhookReading } from './connector.js';
 
-/** What a provider's payload says, as a connector reads it: a submit answer, or a receipt. */
-export type ProviderReading = { readonly kind: 'submit'; readonly result: SubmitResult } | { readonly kind: 'receipt'; readonly report: ReceiptReport };
+/** What a provider's payload says, as a connector reads it: a submit answer, a receipt, or a message a subscriber sent. */
+export type ProviderReading =
+  | { readonly kind: 'submit'; readonly result: SubmitResult }
+  | { readonly kind: 'receipt'; readonly report: ReceiptReport }
+  | { readonly kind: 'inbound'; readonly message: InboundReport };
+
+/** A webhook call's receipts and inbound messages, as readings. */
+export function webhookReadings({ receipts, inbound }: WebhookReading): ProviderReading[] {
+  return [...receipts.map((report) => ({ kind: 'receipt', report }) as const), ...inbound.map((message) => ({ kind: 'inbound', message }) as const)];
+}
 
 /** Reads one raw payload of a provider; throws an Error saying why when it cannot. */
 export type PayloadReader = (raw: string, contentType?: string) => ProviderReading[];
@@ -20,12 +29,25 @@ export interface NormalizedMessage {
   readonly occurred_at?: string;
 }
 
+/** A message a subscriber sent, as Switchboard would store it, with the opt-out keyword it is. */
+export interface NormalizedInbound {
+  readonly direction: 'inbound';
+  readonly from: string;
+  readonly to: string;
+  readonly text: string;
+  readonly keyword: Keyword | null;
+}
+
 /**
  * What Switchboard does with a reading: the status a message would take and its canonical
  * error, by the same catalogue rules the dispatcher and the receipt ingest apply. A transient
- * refusal reads as `queued` (it would be retried).
+ * refusal reads as `queued` (it would be retried). A message a subscriber sent reads as itself.
  */
-export function normalizeReading(catalogue: Catalogue, reading: ProviderReading): NormalizedMessage[] {
+export function normalizeReading(catalogue: Catalogue, reading: ProviderReading): (NormalizedMessage | NormalizedInbound)[] {
+  if (reading.kind === 'inbound') {
+    const { from, to, text } = reading.message;
+    return [{ direction: 'inbound', from, to, text, keyword: keywordOf(text) ?? null }];
+  }
   if (reading.kind === 'receipt') {
     const { report } = reading;
     const { state, error } = interpret(catalogue, report.status, report.error);

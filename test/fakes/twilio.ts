@@ -26,7 +26,7 @@ function read(req: IncomingMessage): Promise<string> {
 /**
  * A local stand-in for Twilio's Messages resource, answering as Twilio documents: 201 with the
  * message resource, JSON errors with a code, 429 with Retry-After, a 5xx, a request that never
- * answers; then status callbacks signed with X-Twilio-Signature.
+ * answers; then status callbacks signed with X-Twilio-Signature, and incoming messages on demand.
  */
 export class FakeTwilio extends FakeServer {
   readonly requests: { auth: string | undefined; form: Record<string, string> }[] = [];
@@ -69,15 +69,29 @@ export class FakeTwilio extends FakeServer {
     });
   }
 
+  /**
+   * Posts a message a subscriber sent to the number's messaging webhook, as Twilio does: the
+   * incoming message's parameters, form-encoded and signed, no MessageStatus.
+   */
+  incoming(url: string, from: string, to: string, text: string): Promise<Response> {
+    const sid = `SM${randomBytes(16).toString('hex')}`;
+    return this.#post(url, {
+      ToCountry: 'US', SmsMessageSid: sid, NumMedia: '0', SmsSid: sid, SmsStatus: 'received', Body: text, To: to,
+      NumSegments: '1', MessageSid: sid, AccountSid: this.accountSid, From: from, ApiVersion: '2010-04-01',
+    });
+  }
+
   /** Posts a status callback as Twilio does: form-encoded, signed over the URL and sorted params. */
   #callback(url: string, params: Record<string, string>, delayMs: number): void {
-    this.later(() => {
-      const body = new URLSearchParams(params).toString();
-      void fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': twilioSignature(this.authToken, url, formParams(body)) },
-        body,
-      }).catch(() => undefined);
-    }, delayMs);
+    this.later(() => void this.#post(url, params).catch(() => undefined), delayMs);
+  }
+
+  #post(url: string, params: Record<string, string>): Promise<Response> {
+    const body = new URLSearchParams(params).toString();
+    return fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': twilioSignature(this.authToken, url, formParams(body)) },
+      body,
+    });
   }
 }

@@ -114,6 +114,24 @@ describe('Twilio connector against a local Twilio', () => {
     assert.equal(tries(), 1);
   });
 
+  test('a signed incoming STOP is listed in /v1/inbound, and opts the number out of that sender', async () => {
+    const res = await twilio.incoming(`${base}/v1/providers/twilio/us/receipts`, '+447400555111', '+14155552671', 'Stop');
+    assert.equal(res.status, 200);
+    assert.deepEqual(await res.json(), { received: { receipts: 0, inbound: 1 } });
+    const listed = (await node.api.inject({ method: 'GET', url: '/v1/inbound', headers: bearer(node.key) })).json();
+    const mo = listed.messages.find((m: { from: string }) => m.from === '+447400555111');
+    assert.equal(mo.to, '+14155552671');
+    assert.equal(mo.text, 'Stop');
+    assert.equal(mo.keyword, 'stop');
+    assert.equal(mo.connection, 'us');
+    assert.equal(mo.payload.SmsStatus, 'received');
+    const refused = await node.api.inject({ method: 'POST', url: '/v1/messages', headers: bearer(node.key), payload: { from: '+14155552671', to: '+447400555111', text: 'Sale!' } });
+    assert.equal(refused.statusCode, 403);
+    assert.equal(refused.json().error.code, 'destination_opted_out');
+    const otherSender = await node.api.inject({ method: 'POST', url: '/v1/messages', headers: bearer(node.key), payload: { from: '+14155550000', to: '+447400555111', text: 'Hi' } });
+    assert.equal(otherSender.statusCode, 202);
+  });
+
   test('status callbacks without a valid signature are refused, and change nothing', async () => {
     const url = `${base}/v1/providers/twilio/us/receipts`;
     const body = new URLSearchParams({ MessageSid: 'SMforged', MessageStatus: 'delivered' }).toString();

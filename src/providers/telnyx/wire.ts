@@ -63,10 +63,10 @@ export function readWebhook(text: string): { receipts: ReceiptReport[]; inbound:
   if (!event?.event_type || !payload) throw new SwitchboardError('invalid_parameter', 'A Telnyx webhook is a JSON object with data.event_type and data.payload.', { param: 'data' });
   const occurred = event.occurred_at ? Date.parse(event.occurred_at) : Number.NaN;
   if (event.event_type === 'message.received') {
-    return {
-      receipts: [],
-      inbound: [{ from: payload.from?.phone_number ?? '', to: payload.to?.[0]?.phone_number ?? '', text: payload.text ?? '', raw: body }],
-    };
+    const from = payload.from?.phone_number;
+    const to = payload.to?.[0]?.phone_number;
+    if (!from || !to) throw new SwitchboardError('invalid_parameter', 'A message.received event needs data.payload.from.phone_number and data.payload.to[0].phone_number.', { param: 'data.payload' });
+    return { receipts: [], inbound: [{ from, to, text: payload.text ?? '', raw: body }] };
   }
   if (event.event_type !== 'message.sent' && event.event_type !== 'message.finalized') return { receipts: [], inbound: [] };
   const status = payload.to?.[0]?.status;

@@ -3,7 +3,7 @@ import type { OutboundMessage, SubmitResult, WebhookReading, WebhookRequest } fr
 import { SwitchboardError } from '../../core/errors.js';
 import { HttpConnector, type HttpConnectionSettings, type HttpSubmit } from '../http/connector.js';
 import { formParams, verifyTwilioSignature } from './signature.js';
-import { readStatusCallback, readSubmitAnswer } from './wire.js';
+import { readSubmitAnswer, readWebhook } from './wire.js';
 
 export interface TwilioSettings extends HttpConnectionSettings {
   readonly accountSid: string;
@@ -11,14 +11,20 @@ export interface TwilioSettings extends HttpConnectionSettings {
   /** Send through a Messaging Service instead of the message's `from`. */
   readonly messagingServiceSid: string | undefined;
   readonly baseUrl: string;
-  /** Where Twilio posts status callbacks: this server's public webhook URL for the connection. */
+  /**
+   * Where Twilio posts status callbacks: this server's public webhook URL for the connection. Set
+   * as the number's messaging webhook too, it takes the messages subscribers send.
+   */
   readonly statusCallback: string;
 }
 
 /** ValidityPeriod is whole seconds, 1 to 36,000 (10 hours) at Twilio. */
 const MAX_VALIDITY_SECONDS = 36_000;
 
-/** Twilio's Messages resource: form-encoded POSTs with Basic auth, status callbacks signed with X-Twilio-Signature. */
+/**
+ * Twilio's Messages resource: form-encoded POSTs with Basic auth; status callbacks and incoming
+ * messages signed with X-Twilio-Signature.
+ */
 export class TwilioConnector extends HttpConnector {
   readonly provider = 'twilio';
 
@@ -59,6 +65,6 @@ export class TwilioConnector extends HttpConnector {
     if (!verifyTwilioSignature(this.settings.authToken, request.url, params, request.headers['x-twilio-signature'])) {
       throw new SwitchboardError('invalid_signature', 'The X-Twilio-Signature header is missing or does not match this connection’s auth token and URL.');
     }
-    return { receipts: [readStatusCallback(params)], inbound: [] };
+    return readWebhook(params);
   }
 }

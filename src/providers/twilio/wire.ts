@@ -1,4 +1,4 @@
-import type { ReceiptReport, SubmitResult } from '../../app/connector.js';
+import type { ReceiptReport, SubmitResult, WebhookReading } from '../../app/connector.js';
 import { SwitchboardError } from '../../core/errors.js';
 import { statusCode } from '../http/transport.js';
 import { parseJsonBody } from '../http/params.js';
@@ -45,17 +45,30 @@ export function readSubmitAnswer(status: number | undefined, text: string): Subm
   throw new Error('neither a message resource (sid) nor a Twilio error (code)');
 }
 
-/** A status callback's form parameters, as a receipt. */
-export function readStatusCallback(params: ReadonlyMap<string, string[]>): ReceiptReport {
-  const sid = params.get('MessageSid')?.[0];
-  const status = params.get('MessageStatus')?.[0];
-  if (!sid || !status) throw new SwitchboardError('invalid_parameter', 'A status callback needs MessageSid and MessageStatus.', { param: sid ? 'MessageStatus' : 'MessageSid' });
-  const errorCode = params.get('ErrorCode')?.[0];
-  return {
+/**
+ * A call to the connection's URL, form parameters already read. A status callback (MessageStatus)
+ * is a receipt; an incoming message (the number's messaging webhook: MessageSid or SmsSid, From,
+ * To, Body, and no MessageStatus) is a message a subscriber sent.
+ */
+export function readWebhook(params: ReadonlyMap<string, string[]>): WebhookReading {
+  const first = (name: string) => params.get(name)?.[0];
+  const raw = Object.fromEntries([...params].map(([k, v]) => [k, v.length === 1 ? v[0] : v]));
+  const sid = first('MessageSid') ?? first('SmsSid');
+  const status = first('MessageStatus');
+  if (!sid) throw new SwitchboardError('invalid_parameter', 'A Twilio webhook needs MessageSid (or SmsSid).', { param: 'MessageSid' });
+  if (!status) {
+    const from = first('From');
+    const to = first('To');
+    if (!from || !to) throw new SwitchboardError('invalid_parameter', 'A status callback needs MessageStatus; an incoming message needs From and To.', { param: from ? 'To' : 'From' });
+    return { receipts: [], inbound: [{ from, to, text: first('Body') ?? '', raw }] };
+  }
+  const errorCode = first('ErrorCode');
+  const receipt: ReceiptReport = {
     providerMessageId: sid,
     status: { provider: 'twilio', context: 'message-status', code: status },
     ...(errorCode && errorCode !== '0' && { error: { provider: 'twilio', context: 'error-codes', code: errorCode } }),
     occurredAt: null,
-    raw: Object.fromEntries([...params].map(([k, v]) => [k, v.length === 1 ? v[0] : v])),
+    raw,
   };
+  return { receipts: [receipt], inbound: [] };
 }
