@@ -7,6 +7,7 @@ const REFUSED: Record<string, { status: number; body: { code: string; message: s
 };
 const FAILED: Record<string, { code: string; description: string; status: string }> = {
   '+447400000005': { code: '7203', description: 'Unknown Subscriber address', status: 'Failed' },
+  '+447400000007': { code: '7107', description: 'Message length exceeded', status: 'Failed' },
 };
 
 /**

@@ -57,6 +57,12 @@ describe('Webex Connect connector against a local Webex Connect', () => {
     assert.equal(refused.error.provider.context, 'sms');
   });
 
+  test('7107 in an SMS callback reads through its SMS row: message too long, failed', async () => {
+    const m = await until(await send('+447400000007'), 'failed');
+    assert.equal(m.error.code, 'message_too_long');
+    assert.deepEqual(m.error.provider, { source: 'webex-connect', code: '7107', context: 'sms', message: 'Message length exceeded' });
+  });
+
   test('a callback without the token is refused', async () => {
     const res = await fetch(`${base}/v1/providers/webex-connect/wx/receipts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     assert.equal(res.status, 401);

@@ -33,6 +33,13 @@ export const webexConnectCodes = [
       { code: '7006', message: 'Internal server error', canonical: 'provider_error', description: 'Returned when the message failed at the gateway and was not transmitted to the destination operator. This is may be an intermittent temporary error', state: 'failed' },
       { code: '7101', message: 'Invalid Sender ID', canonical: 'sender_not_authorized', description: 'Returned when the sender is not authorized or configured at the destination operator or the wrong sender Id is being used for this request', state: 'failed' },
       { code: '7102', message: 'Invalid address', canonical: 'invalid_phone_number', description: 'Returned when the address is invalid', state: 'failed' },
+      {
+        code: '7107',
+        message: 'Message length exceeded',
+        canonical: 'message_too_long',
+        state: 'failed',
+        note: "Not in the SMS table of the status-code page, which lists 7107 under Voice only; Webex Connect's SMS delivery-receipt examples (developers.webexconnect.io, Outbound Webhooks, SMS) show it in SMS callbacks with deliveryStatus Failed. The Voice row stays as the page has it.",
+      },
       { code: '7109', message: 'User in DnD', canonical: 'destination_do_not_disturb', description: 'Returned when the user is registered on Do Not Disturb list', state: 'undelivered' },
       { code: '7201', message: 'Delivery failed at Operator', canonical: 'delivery_failed', description: 'Returned when the message was routed to the operator but was rejected for various network-specific reasons (temp. failure or other network related issue)', state: 'undelivered' },
       { code: '7202', message: 'Delivery failed at platform', canonical: 'provider_error', description: 'Returned when the delivery failed at platform', state: 'undelivered' },
