@@ -9,6 +9,8 @@ import { systemClock } from '../src/app/clock.js';
 import { smppPlugin } from '../src/providers/smpp/plugin.js';
 import { SmscSimulator } from '../src/providers/smpp/simulator.js';
 import { PostgresStore } from '../src/storage/postgres/store.js';
+import { standardWebhookPost } from '../src/webhooks/post.js';
+import { UrlGuard } from '../src/webhooks/url-guard.js';
 import { bearer, eventually, freePort, TEST_DATABASE_URL, tempDir, testNode, type TestNode } from './helpers.js';
 import { createKey, startServerProcess } from './processes.js';
 
@@ -212,6 +214,29 @@ for (const store of ['SQLite', 'PostgreSQL'] as const) {
     }
   });
 }
+
+test('a delivery connects to the addresses checked, never to a second DNS answer (no DNS rebinding)', async () => {
+  const receiver = await new Receiver(['hang']).listen();
+  try {
+    const port = new URL(receiver.url).port;
+    const event = { eventId: 'evt_1', timestamp: new Date(), body: '{"type":"message.sent"}', secret: `whsec_${Buffer.from('a secret for the test').toString('base64')}` };
+    // The first answer is the receiver; any later one would be an address nothing listens on.
+    let asked = 0;
+    const rebinding = async () => [{ address: asked++ === 0 ? '127.0.0.1' : '127.0.0.2', family: 4 }];
+    const dev = standardWebhookPost(new UrlGuard(true, rebinding), 300);
+    assert.deepEqual(await dev({ url: `http://hooks.test:${port}/hooks`, ...event }), { error: 'no answer within 300 ms' }, 'held open by the receiver, until the timeout');
+    assert.equal(asked, 1, 'resolved once, for the check; the connection used that answer');
+    assert.deepEqual(await dev({ url: `http://hooks.test:${port}/hooks`, ...event }), { error: 'ECONNREFUSED' }, 'the next delivery checks again, and goes where that check said');
+    assert.equal(receiver.verified(event.secret).length, 1);
+
+    const strict = standardWebhookPost(new UrlGuard(false, async () => [{ address: '127.0.0.1', family: 4 }]), 300);
+    const refused = await strict({ url: `http://hooks.test:${port}/hooks`, ...event });
+    assert.match('error' in refused ? refused.error : '', /private/);
+    assert.equal(receiver.requests.length, 1, 'nothing was sent');
+  } finally {
+    await receiver.close();
+  }
+});
 
 test('an endpoint failing for too long is disabled, and the account told', async () => {
   const node = await testNode({ env: { ...FAST, SWITCHBOARD_WEBHOOK_DISABLE_AFTER_MS: '300' } });

@@ -1,38 +1,66 @@
+import type { LookupAddress } from 'node:dns';
+import http from 'node:http';
+import https from 'node:https';
+import type { LookupFunction } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import type { WebhookPost } from '../app/webhook-delivery.js';
 import type { UrlGuard } from './url-guard.js';
 
+/** Enough of an answer to keep an excerpt of; the rest is read and dropped. */
+const KEEP = 4096;
+
+/** Connects to the addresses given (never none), in their order: no second DNS answer is asked for. */
+function pinned(addresses: readonly LookupAddress[]): LookupFunction {
+  return (_host, options, callback) => {
+    if (options.all) callback(null, [...addresses]);
+    else callback(null, addresses[0]!.address, addresses[0]!.family);
+  };
+}
+
 /**
  * POSTs an event signed with the Standard Webhooks scheme (`webhook-id`, `webhook-timestamp`,
- * `webhook-signature`), after checking again where the URL resolves: DNS may have changed
- * since the endpoint was registered.
+ * `webhook-signature`). Where the URL resolves is checked again before each delivery, as DNS
+ * may have changed since the endpoint was registered, and the connection goes to the addresses
+ * checked, not to a fresh DNS answer: a name that resolves to a public address for the check
+ * and to a private one for the connection (DNS rebinding) gets nowhere. Redirects are not
+ * followed, as a redirect could lead anywhere.
  */
 export function standardWebhookPost(guard: UrlGuard, timeoutMs: number): WebhookPost {
+  // Kept apart from the global agents: a socket reused here was opened to a checked address.
+  const agents = { 'http:': new http.Agent({ keepAlive: true }), 'https:': new https.Agent({ keepAlive: true }) };
   return async ({ url, eventId, timestamp, body, secret }) => {
+    let target: URL;
+    let addresses: LookupAddress[];
     try {
-      await guard.check(url, 'url');
+      target = guard.checkShape(url, 'url');
+      addresses = await guard.addresses(target, 'url');
     } catch (error) {
       return { error: (error as Error).message };
     }
-    const signature = new Webhook(secret).sign(eventId, timestamp, body);
-    try {
-      const res = await fetch(url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'user-agent': 'Switchboard-Webhooks/1',
-          'webhook-id': eventId,
-          'webhook-timestamp': String(Math.floor(timestamp.getTime() / 1000)),
-          'webhook-signature': signature,
-        },
-        body,
-        redirect: 'manual', // a redirect could lead anywhere, past the address check
-        signal: AbortSignal.timeout(timeoutMs),
+    const headers = {
+      'content-type': 'application/json',
+      'content-length': String(Buffer.byteLength(body)),
+      'user-agent': 'Switchboard-Webhooks/1',
+      'webhook-id': eventId,
+      'webhook-timestamp': String(Math.floor(timestamp.getTime() / 1000)),
+      'webhook-signature': new Webhook(secret).sign(eventId, timestamp, body),
+    };
+    const signal = AbortSignal.timeout(timeoutMs);
+    const client = target.protocol === 'https:' ? https : http;
+    return new Promise((resolve) => {
+      const request = client.request(target, { method: 'POST', headers, agent: agents[target.protocol as 'http:' | 'https:'], lookup: pinned(addresses), signal }, (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          if (text.length < KEEP) text += chunk;
+        });
+        // Read to its end, or cut short: the status is the answer either way.
+        const answered = () => resolve({ status: res.statusCode ?? 0, text });
+        res.on('error', answered);
+        res.on('close', answered);
       });
-      return { status: res.status, text: await res.text().catch(() => '') };
-    } catch (error) {
-      const cause = (error as { cause?: { code?: string } }).cause?.code;
-      return { error: cause ?? (error as Error).message };
-    }
+      request.on('error', (error: NodeJS.ErrnoException) => resolve({ error: signal.aborted ? `no answer within ${timeoutMs} ms` : (error.code ?? error.message) }));
+      request.end(body);
+    });
   };
 }

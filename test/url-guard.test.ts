@@ -1,0 +1,63 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { isPrivateAddress, UrlGuard } from '../src/webhooks/url-guard.js';
+
+// One address inside (and, where a neighbour is public, one just outside) each blocked range.
+const PRIVATE: [string, string][] = [
+  ['"this network"', '0.0.0.0'],
+  ['"this network"', '0.255.1.2'],
+  ['private', '10.1.2.3'],
+  ['carrier-grade NAT', '100.64.0.1'],
+  ['carrier-grade NAT', '100.127.255.254'],
+  ['loopback', '127.0.0.1'],
+  ['link-local (cloud metadata)', '169.254.169.254'],
+  ['private', '172.16.0.1'],
+  ['private', '172.31.255.254'],
+  ['private', '192.168.1.1'],
+  ['benchmarking', '198.18.0.1'],
+  ['benchmarking', '198.19.255.254'],
+  ['multicast', '224.0.0.1'],
+  ['multicast', '239.255.255.250'],
+  ['reserved', '240.0.0.1'],
+  ['broadcast', '255.255.255.255'],
+  ['unspecified', '::'],
+  ['loopback', '::1'],
+  ['unique-local', 'fc00::1'],
+  ['unique-local', 'fd12:3456::1'],
+  ['link-local', 'fe80::1'],
+  ['site-local', 'fec0::1'],
+  ['site-local', 'feff::1'],
+  ['multicast', 'ff02::1'],
+  ['local-use NAT64', '64:ff9b:1::a00:1'],
+  ['IPv4-mapped loopback', '::ffff:127.0.0.1'],
+  ['IPv4-mapped loopback, hex', '::ffff:7f00:1'],
+  ['IPv4-mapped private', '::ffff:192.168.0.1'],
+  ['IPv4-compatible loopback', '::127.0.0.1'],
+  ['IPv4-compatible private', '::a00:1'],
+  ['NAT64 of loopback', '64:ff9b::127.0.0.1'],
+  ['NAT64 of link-local', '64:ff9b::a9fe:a9fe'],
+];
+
+const PUBLIC = ['8.8.8.8', '1.1.1.1', '100.128.0.1', '172.32.0.1', '198.20.0.1', '223.255.255.254', '2001:4860:4860::8888', '::ffff:8.8.8.8', '64:ff9b::808:808'];
+
+test('the guard blocks every loopback, private, link-local, NAT, multicast and reserved range, IPv4 carried in IPv6 judged as IPv4', async () => {
+  const guard = new UrlGuard(false);
+  for (const [range, address] of PRIVATE) {
+    assert.equal(isPrivateAddress(address), true, `${address} (${range})`);
+    const url = `http://${address.includes(':') ? `[${address}]` : address}/hooks`;
+    await assert.rejects(guard.check(url, 'url'), { code: 'invalid_callback_url', message: /private/ }, url);
+  }
+  for (const address of PUBLIC) assert.equal(isPrivateAddress(address), false, address);
+});
+
+test('every address a name resolves to is checked: one private answer among public ones refuses it', async () => {
+  const guard = new UrlGuard(false, async () => [
+    { address: '93.184.215.14', family: 4 },
+    { address: '::ffff:10.0.0.1', family: 6 },
+  ]);
+  await assert.rejects(guard.check('https://hooks.example/', 'url'), { code: 'invalid_callback_url', param: 'url' });
+  const unresolved = new UrlGuard(false, async () => []);
+  await assert.rejects(unresolved.check('https://hooks.example/', 'url'), { message: /does not resolve/ });
+  const allowed = new UrlGuard(true, async () => [{ address: '127.0.0.1', family: 4 }]);
+  assert.deepEqual(await allowed.addresses(new URL('http://hooks.example/'), 'url'), [{ address: '127.0.0.1', family: 4 }]);
+});
