@@ -55,7 +55,9 @@ export function normalizeReading(catalogue: Catalogue, reading: ProviderReading)
       {
         provider_message_id: report.providerMessageId,
         state: state ?? 'sent',
-        provider_code: report.error?.code ?? report.status.code,
+        // The code that decided, as the error's provider details name it (a status when an error
+        // code is not in the tables), else the code reported.
+        provider_code: error?.provider?.code ?? report.error?.code ?? report.status.code,
         error,
         ...(report.occurredAt !== null && { occurred_at: new Date(report.occurredAt).toISOString() }),
       },

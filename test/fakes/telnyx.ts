@@ -6,6 +6,7 @@ const BEHAVIOUR: Record<string, { status: number; body?: object; retryAfter?: st
   '+447400000002': { status: 429, retryAfter: '2', body: { errors: [{ code: '10011', title: 'Too many requests' }] } },
   '+447400000003': { status: 503, text: 'service unavailable' },
   '+447400000005': { status: 200, final: ['delivery_failed', '40008'] },
+  '+447400000006': { status: 200, final: ['delivery_failed', '40999'] },
 };
 
 /**

@@ -11,6 +11,7 @@ const BEHAVIOUR: Record<string, { status: number; body?: object; retryAfter?: st
   '+447400000004': { status: 201, hang: true },
   '+447400000005': { status: 201, callback: ['undelivered', '30003'] },
   '+447400000006': { status: 400, body: { code: 21656, message: 'The ContentVariables Parameter is invalid', more_info: 'https://www.twilio.com/docs/errors/21656', status: 400 } },
+  '+447400000008': { status: 201, callback: ['undelivered', '30099'] },
   '+447400000007': { status: 400, body: { code: 29999, message: 'A code no table lists', more_info: 'https://www.twilio.com/docs/errors/29999', status: 400 } },
 };
 

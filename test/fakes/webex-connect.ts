@@ -4,6 +4,7 @@ import { FakeServer } from './server.js';
 /** Destinations the fake refuses or fails, as Webex Connect answers them. */
 const REFUSED: Record<string, { status: number; body: { code: string; message: string } }> = {
   '+447400000002': { status: 400, body: { code: '7004', message: 'Invalid parameters/Values' } },
+  '+447400000008': { status: 400, body: { code: '7999', message: 'A code no table lists' } },
 };
 const FAILED: Record<string, { code: string; description: string; status: string }> = {
   '+447400000005': { code: '7203', description: 'Unknown Subscriber address', status: 'Failed' },

@@ -61,6 +61,14 @@ describe('Telnyx connector against a local Telnyx', () => {
     assert.equal(m.error.provider.context, 'carrier-rejections');
   });
 
+  test('an errors[] code not in the tables: the status decides, and the provider details say the code was not understood', async () => {
+    const m = await until(await send('+447400000006'), 'undelivered');
+    assert.equal(m.error.code, 'delivery_failed');
+    assert.equal(m.error.provider.code, 'delivery_failed');
+    assert.equal(m.error.provider.context, 'delivery-status');
+    assert.match(m.error.provider.message, /Telnyx code 40999 \(.*\) is not in Switchboard's Telnyx tables/);
+  });
+
   test("Telnyx's errors[] refuses the message with its code; 429 is retried after Retry-After", async () => {
     const stop = await until(await send('+447400000001'), 'rejected');
     assert.equal(stop.error.code, 'destination_opted_out');

@@ -58,6 +58,18 @@ describe('Twilio connector against a local Twilio', () => {
     assert.deepEqual(m.error.provider, { source: 'twilio', code: '30003', context: 'error-codes', message: 'Unreachable destination handset' });
   });
 
+  test('an ErrorCode not in the table: the status decides, and the provider details say the code was not understood', async () => {
+    const m = await until(await send('+447400000008'), 'undelivered');
+    assert.equal(m.error.code, 'delivery_failed');
+    assert.deepEqual(m.error.provider, {
+      source: 'twilio',
+      code: 'undelivered',
+      context: 'message-status',
+      message: "undelivered; Twilio error 30099 is not in Switchboard's Twilio table",
+    });
+    assert.equal(m.events.at(-1).payload.ErrorCode, '30099');
+  });
+
   test("Twilio's JSON error refuses the message with its code", async () => {
     const m = await until(await send('+447400000001'), 'rejected');
     assert.equal(m.error.code, 'destination_opted_out');

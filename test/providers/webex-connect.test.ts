@@ -57,6 +57,17 @@ describe('Webex Connect connector against a local Webex Connect', () => {
     assert.equal(refused.error.provider.context, 'sms');
   });
 
+  test('an answer with a code not in the tables reads through its HTTP status, the code named', async () => {
+    const m = await until(await send('+447400000008'), 'rejected');
+    assert.equal(m.error.code, 'invalid_parameter');
+    assert.deepEqual(m.error.provider, {
+      source: 'http',
+      code: '400',
+      context: 'status',
+      message: "Webex Connect code 7999 (A code no table lists) is not in Switchboard's Webex Connect SMS or common tables",
+    });
+  });
+
   test('7107 in an SMS callback reads through its SMS row: message too long, failed', async () => {
     const m = await until(await send('+447400000007'), 'failed');
     assert.equal(m.error.code, 'message_too_long');

@@ -72,12 +72,15 @@ export function readWebhook(text: string): { receipts: ReceiptReport[]; inbound:
   const status = payload.to?.[0]?.status;
   if (!payload.id || !status) throw new SwitchboardError('invalid_parameter', 'A message event needs data.payload.id and data.payload.to[0].status.', { param: 'data.payload' });
   const error = errorCode(payload.errors?.[0]);
+  // A code the tables do not list cannot say more than the status: the status decides, and its
+  // message says which code was not understood.
+  const listed = error && LISTED.has(error.code);
   return {
     receipts: [
       {
         providerMessageId: payload.id,
-        status: { provider: 'telnyx', context: 'delivery-status', code: status },
-        ...(error && { error }),
+        status: { provider: 'telnyx', context: 'delivery-status', code: status, ...(error && !listed && { message: `${status}; ${unlisted(error)}` }) },
+        ...(listed && { error }),
         occurredAt: Number.isNaN(occurred) ? null : occurred,
         raw: body,
       },

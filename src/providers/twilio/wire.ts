@@ -47,7 +47,7 @@ export function readSubmitAnswer(status: number | undefined, text: string): Subm
 
 /**
  * A call to the connection's URL, form parameters already read. A status callback (MessageStatus)
- * is a receipt; an incoming message (the number's messaging webhook: MessageSid or SmsSid, From,
+ * is a receipt, its ErrorCode read when the table lists it; an incoming message (the number's messaging webhook: MessageSid or SmsSid, From,
  * To, Body, and no MessageStatus) is a message a subscriber sent.
  */
 export function readWebhook(params: ReadonlyMap<string, string[]>): WebhookReading {
@@ -63,10 +63,13 @@ export function readWebhook(params: ReadonlyMap<string, string[]>): WebhookReadi
     return { receipts: [], inbound: [{ from, to, text: first('Body') ?? '', raw }] };
   }
   const errorCode = first('ErrorCode');
+  const error = errorCode && errorCode !== '0' ? errorCode : undefined;
+  // An ErrorCode the table does not list cannot say more than the status: the status decides,
+  // and its message says which code was not understood.
   const receipt: ReceiptReport = {
     providerMessageId: sid,
-    status: { provider: 'twilio', context: 'message-status', code: status },
-    ...(errorCode && errorCode !== '0' && { error: { provider: 'twilio', context: 'error-codes', code: errorCode } }),
+    status: { provider: 'twilio', context: 'message-status', code: status, ...(error && !LISTED.has(error) && { message: `${status}; ${unlisted(error, undefined)}` }) },
+    ...(error && LISTED.has(error) && { error: { provider: 'twilio', context: 'error-codes', code: error } }),
     occurredAt: null,
     raw,
   };

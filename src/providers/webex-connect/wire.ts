@@ -5,18 +5,30 @@ import { statusCode } from '../http/transport.js';
 import { webexConnectCodes } from './codes.js';
 import { parseJsonBody } from '../http/params.js';
 
-const SMS_CODES = new Set<string>(webexConnectCodes.find((t) => t.context === 'sms')!.rows.map((r) => r.code));
+const codesOf = (context: string) => new Set<string>(webexConnectCodes.find((t) => t.context === context)!.rows.map((r) => r.code));
+const SMS_CODES = codesOf('sms');
+const COMMON_CODES = codesOf('common-error-codes-across-channels');
 
-/** A Webex Connect code, in the SMS channel's table when it is there, else among the common codes. */
+/**
+ * A Webex Connect code, in the SMS channel's table when it is there, else among the common codes.
+ * A code in neither is reported against the SMS table, its message saying it is not listed.
+ */
 function coded(code: string, message?: string): ReportedCode {
+  if (!listed(code)) return { provider: 'webex-connect', context: 'sms', code, message: unlisted(code, message) };
   const context = SMS_CODES.has(code) ? 'sms' : 'common-error-codes-across-channels';
   return { provider: 'webex-connect', context, code, ...(message && { message }) };
 }
 
+const listed = (code: string) => SMS_CODES.has(code) || COMMON_CODES.has(code);
+
+function unlisted(code: string, message: string | undefined): string {
+  return `Webex Connect code ${code}${message ? ` (${message})` : ''} is not in Switchboard's Webex Connect SMS or common tables`;
+}
 
 /**
  * The answer of the Send SMS API (/v1/sms/messages): the `messageId` of the accepted message, or
- * an error object `{code, message}` with a 7xxx code. `httpStatus` is absent for a pasted body.
+ * an error object `{code, message}` with a 7xxx code; a code the tables do not list is read
+ * through the HTTP status. `httpStatus` is absent for a pasted body.
  */
 export function readSubmitAnswer(httpStatus: number | undefined, text: string): SubmitResult {
   const body = parseJsonBody(text) as { messageId?: string; code?: string | number; message?: string; description?: string } | undefined;
@@ -24,7 +36,12 @@ export function readSubmitAnswer(httpStatus: number | undefined, text: string): 
     return { kind: 'accepted', providerMessageIds: [body.messageId], raw: body };
   }
   if (body && typeof body === 'object' && body.code !== undefined) {
-    return { kind: 'refused', code: coded(String(body.code), body.message ?? body.description), raw: body };
+    const code = String(body.code);
+    const message = body.message ?? body.description;
+    if (httpStatus !== undefined && !listed(code)) {
+      return { kind: 'refused', code: { ...statusCode(httpStatus), message: unlisted(code, message) }, raw: body };
+    }
+    return { kind: 'refused', code: coded(code, message), raw: body };
   }
   if (httpStatus === undefined) throw new Error('not a Webex Connect answer: neither messageId nor code');
   if (httpStatus >= 200 && httpStatus < 300) return { kind: 'unknown', reason: `HTTP ${httpStatus} without messageId`, raw: text.slice(0, 2000) };
