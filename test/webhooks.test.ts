@@ -69,6 +69,24 @@ function api(node: TestNode) {
   return { call, send };
 }
 
+const STORES = ['SQLite', 'PostgreSQL'] as const;
+
+/** A test node on SQLite, or on a PostgreSQL schema of its own that is dropped when it closes. */
+async function nodeOn(store: (typeof STORES)[number], env: Record<string, string>): Promise<TestNode> {
+  if (store === 'SQLite') return testNode({ env });
+  const schema = `hooks_${process.pid}_${Date.now()}`;
+  const node = await testNode({ env: { ...env, SWITCHBOARD_DATABASE_URL: TEST_DATABASE_URL, SWITCHBOARD_DATABASE_SCHEMA: schema } });
+  return {
+    ...node,
+    async close() {
+      await node.close();
+      const pg = new PostgresStore({ url: TEST_DATABASE_URL, schema });
+      await pg.dropSchema();
+      await pg.close();
+    },
+  };
+}
+
 describe('webhooks out', () => {
   let node: TestNode;
   let client: ReturnType<typeof api>;
@@ -187,10 +205,9 @@ describe('webhooks out', () => {
   });
 });
 
-for (const store of ['SQLite', 'PostgreSQL'] as const) {
+for (const store of STORES) {
   test(`a scheduled message tells message.queued when its send_at comes, not before (${store})`, async () => {
-    const schema = `hooks_${process.pid}_${Date.now()}`;
-    const node = await testNode({ env: { ...FAST, ...(store === 'PostgreSQL' && { SWITCHBOARD_DATABASE_URL: TEST_DATABASE_URL, SWITCHBOARD_DATABASE_SCHEMA: schema }) } });
+    const node = await nodeOn(store, FAST);
     const receiver = await new Receiver().listen();
     try {
       const client = api(node);
@@ -206,11 +223,6 @@ for (const store of ['SQLite', 'PostgreSQL'] as const) {
     } finally {
       await node.close();
       await receiver.close();
-      if (store === 'PostgreSQL') {
-        const pg = new PostgresStore({ url: TEST_DATABASE_URL, schema });
-        await pg.dropSchema();
-        await pg.close();
-      }
     }
   });
 }
@@ -238,25 +250,43 @@ test('a delivery connects to the addresses checked, never to a second DNS answer
   }
 });
 
-test('an endpoint failing for too long is disabled, and the account told', async () => {
-  const node = await testNode({ env: { ...FAST, SWITCHBOARD_WEBHOOK_DISABLE_AFTER_MS: '300' } });
-  const receiver = await new Receiver(Array(1000).fill(500)).listen();
-  try {
-    const client = api(node);
-    const created = await client.call('POST', '/v1/webhooks/endpoints', { url: receiver.url });
-    await client.send({ to: '+447700900000' });
-    const endpoint = await eventually(async () => ((e) => (e.body.enabled ? undefined : e.body))(await client.call('GET', `/v1/webhooks/endpoints/${created.body.id}`)));
-    assert.match(endpoint.disabled_reason, /failed/);
-    const notices = (await client.call('GET', '/v1/notices')).body.notices;
-    assert.equal(notices[0].type, 'webhook_endpoint_disabled');
-    assert.equal(notices[0].detail.endpoint_id, created.body.id);
-    const again = await client.call('PATCH', `/v1/webhooks/endpoints/${created.body.id}`, { enabled: true });
-    assert.equal(again.body.enabled, true);
-  } finally {
-    await node.close();
-    await receiver.close();
-  }
-});
+for (const store of STORES) {
+  test(`an endpoint failing for too long is disabled, the account told, and what waited for it dropped; re-enabled, it gets the events from then on (${store})`, async () => {
+    const node = await nodeOn(store, { ...FAST, SWITCHBOARD_WEBHOOK_DISABLE_AFTER_MS: '300' });
+    const failing = await new Receiver(Array(1000).fill(500)).listen();
+    const fixed = await new Receiver().listen();
+    try {
+      const client = api(node);
+      const created = await client.call('POST', '/v1/webhooks/endpoints', { url: failing.url });
+      const before = await client.send({ to: '+447700900000' });
+      const endpoint = await eventually(async () => ((e) => (e.body.enabled ? undefined : e.body))(await client.call('GET', `/v1/webhooks/endpoints/${created.body.id}`)));
+      assert.match(endpoint.disabled_reason, /failed/);
+      const notices = (await client.call('GET', '/v1/notices')).body.notices;
+      assert.equal(notices[0].type, 'webhook_endpoint_disabled');
+      assert.equal(notices[0].detail.endpoint_id, created.body.id);
+
+      // The retries stop: the first event, and the two waiting behind it, are given up with the reason.
+      const dropped = await eventually(async () =>
+        ((list: Json[]) => (list.length === 3 && list.every((d) => d.status === 'failed') ? list : undefined))((await client.call('GET', `/v1/webhooks/deliveries?message_id=${before}`)).body.deliveries),
+      );
+      for (const d of dropped) assert.equal(d.last_error, `endpoint disabled: ${endpoint.disabled_reason}`);
+      const first = (await client.call('GET', `/v1/webhooks/deliveries/${dropped.at(-1)!.id}`)).body;
+      assert.ok(first.attempts.length > 0 && first.attempts.every((a: Json) => a.status_code === 500));
+      const tried = failing.requests.length;
+
+      const again = await client.call('PATCH', `/v1/webhooks/endpoints/${created.body.id}`, { enabled: true, url: fixed.url });
+      assert.equal(again.body.enabled, true);
+      const after = await client.send({ to: '+447700900000' });
+      const events = await eventually(async () => ((all) => (all.length === 3 ? all : undefined))(fixed.verified(created.body.secret)));
+      assert.deepEqual(events.map((e) => [e.type, e.data.message.id]), [['message.queued', after], ['message.sent', after], ['message.delivered', after]]);
+      assert.equal(failing.requests.length, tried, 'nothing more went to the old URL');
+    } finally {
+      await node.close();
+      await failing.close();
+      await fixed.close();
+    }
+  });
+}
 
 test('a crash mid-delivery loses nothing: undelivered events go out after the restart', async () => {
   const dir = tempDir();

@@ -394,8 +394,17 @@ export class PostgresStore implements Store {
     return row!.secret;
   }
 
+  /** What was on its way to an endpoint since disabled is dropped, with the reason, as it comes due. */
   async claimDeliveries(claim: { now: number; limit: number; owner: string; leaseUntil: number }): Promise<ClaimedDelivery[]> {
     return this.#tx(async (c) => {
+      await c.query(
+        `WITH dropped AS (
+           SELECT d.seq, w.disabled_reason FROM webhook_deliveries d JOIN webhook_endpoints w ON w.id = d.endpoint_id
+            WHERE d.status = 'pending' AND d.due_at <= $1 AND w.disabled_at IS NOT NULL FOR UPDATE OF d SKIP LOCKED)
+         UPDATE webhook_deliveries d SET status = 'failed', due_at = NULL, lease_owner = NULL, last_error = COALESCE('endpoint disabled: ' || dropped.disabled_reason, 'endpoint disabled')
+           FROM dropped WHERE d.seq = dropped.seq`,
+        [claim.now],
+      );
       const picked = (
         await c.query<{ seq: number }>(
           `WITH picked AS (

@@ -412,8 +412,14 @@ export class SqliteStore implements Store {
     return (this.#sql('SELECT secret FROM callback_secrets WHERE account_id = ?').get(accountId) as { secret: string }).secret;
   }
 
+  /** What was on its way to an endpoint since disabled is dropped, with the reason, as it comes due. */
   async claimDeliveries(claim: { now: number; limit: number; owner: string; leaseUntil: number }): Promise<ClaimedDelivery[]> {
     return this.#db.transaction(() => {
+      this.#sql(
+        `UPDATE webhook_deliveries SET status = 'failed', due_at = NULL, lease_owner = NULL,
+           last_error = COALESCE('endpoint disabled: ' || (SELECT w.disabled_reason FROM webhook_endpoints w WHERE w.id = webhook_deliveries.endpoint_id), 'endpoint disabled')
+          WHERE status = 'pending' AND due_at <= ? AND endpoint_id IN (SELECT id FROM webhook_endpoints WHERE disabled_at IS NOT NULL)`,
+      ).run(claim.now);
       const rows = this.#sql(
         `UPDATE webhook_deliveries SET due_at = @leaseUntil, lease_owner = @owner
           WHERE seq IN (
