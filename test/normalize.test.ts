@@ -81,9 +81,12 @@ describe('npx switchboard normalize', () => {
       JSON.stringify({ provider: 'infobip', raw: '{"results":[null]}' }),
       JSON.stringify({ provider: 'vonage', kind: 'submit-response', raw: '{"messages":[null]}' }),
     ].join('\n');
-    const [infobip, vonage] = normalize(['--jsonl'], lines).out.split('\n').map((l) => JSON.parse(l));
-    assert.match(infobip.error, /^infobip receipt: a shape Switchboard cannot read/);
-    assert.match(vonage.error, /^vonage submit-response: a shape Switchboard cannot read/);
+    const results = normalize(['--jsonl'], lines).out.split('\n').map((l) => JSON.parse(l));
+    assert.deepEqual(results.map((r) => [r.provider, r.kind]), [['infobip', 'receipt'], ['vonage', 'submit-response']]);
+    for (const r of results) {
+      assert.equal(typeof r.error, 'string');
+      assert.doesNotMatch(r.error, /^Cannot read properties/, 'a bare TypeError says nothing of the payload');
+    }
   });
 
   test('a Twilio status callback body and a Messages answer', () => {
@@ -97,6 +100,84 @@ describe('npx switchboard normalize', () => {
     assert.equal(refused.messages[0].state, 'rejected');
     assert.equal(refused.messages[0].error.code, 'destination_opted_out');
     assert.match(JSON.parse(normalize(['twilio'], 'MessageSid=SM3').out).error, /MessageStatus/);
+  });
+
+  test('a Twilio incoming message reads as inbound with its keyword; an ErrorCode not in the table leaves the status to decide', () => {
+    const inbound = JSON.parse(normalize(['twilio'], 'MessageSid=SM9&SmsSid=SM9&SmsStatus=received&From=%2B447400123456&To=%2B14155552671&Body=STOP&NumMedia=0').out);
+    assert.deepEqual(inbound.messages, [{ direction: 'inbound', from: '+447400123456', to: '+14155552671', text: 'STOP', keyword: 'stop' }]);
+    const [m] = JSON.parse(normalize(['twilio'], 'MessageSid=SM1&MessageStatus=undelivered&ErrorCode=30099').out).messages;
+    assert.equal(m.provider_code, 'undelivered');
+    assert.equal(m.error.code, 'delivery_failed');
+    assert.equal(m.error.provider.code, m.provider_code, 'the code shown is the code that decided');
+    assert.match(m.error.provider.message, /Twilio error 30099 is not in Switchboard's Twilio table/);
+    const [refused] = JSON.parse(normalize(['twilio', '--kind', 'submit-response'], '{"code":29999,"message":"Odd","status":400}').out).messages;
+    assert.equal(refused.state, 'rejected', 'a 4xx is a refusal, never queued');
+    assert.equal(refused.error.code, 'invalid_parameter');
+  });
+
+  test('a Telnyx webhook (receipt or inbound message) and a /v2/messages answer', () => {
+    const webhook = (event_type: string, payload: object) => JSON.stringify({ data: { event_type, occurred_at: '2026-11-22T10:31:00.000Z', payload } });
+    const receipt = JSON.parse(normalize(['telnyx'], webhook('message.finalized', { id: 'T1', to: [{ phone_number: '+447400123456', status: 'delivered' }] })).out);
+    assert.deepEqual(receipt.messages, [{ provider_message_id: 'T1', state: 'delivered', provider_code: 'delivered', error: null, occurred_at: '2026-11-22T10:31:00.000Z' }]);
+    const failed = JSON.parse(normalize(['telnyx'], webhook('message.finalized', { id: 'T2', to: [{ status: 'delivery_failed' }], errors: [{ code: '40300', title: 'Blocked (STOP)' }] })).out);
+    assert.equal(failed.messages[0].error.code, 'destination_opted_out');
+    const mo = JSON.parse(normalize(['telnyx'], webhook('message.received', { from: { phone_number: '+447400123456' }, to: [{ phone_number: '+14155552671' }], text: 'start' })).out);
+    assert.equal(mo.messages[0].direction, 'inbound');
+    assert.equal(mo.messages[0].keyword, 'start');
+    const accepted = JSON.parse(normalize(['telnyx', '--kind', 'submit-response'], '{"data":{"id":"T3","to":[{"status":"queued"}]}}').out);
+    assert.deepEqual(accepted.messages, [{ provider_message_id: 'T3', state: 'sent', error: null }]);
+    const refused = JSON.parse(normalize(['telnyx', '--kind', 'submit-response'], '{"errors":[{"code":"10009","title":"Authentication failed"}]}').out);
+    assert.equal(refused.messages[0].error.code, 'provider_authentication_failed');
+    assert.notEqual(refused.messages[0].state, 'queued');
+    const bad = normalize(['telnyx'], '{"data":null}');
+    assert.equal(bad.status, 1);
+    assert.match(JSON.parse(bad.out).error, /data\.event_type and data\.payload/);
+    assert.match(JSON.parse(normalize(['telnyx'], webhook('message.received', { text: 'hi' })).out).error, /from\.phone_number/);
+  });
+
+  test('an Infobip delivery report and a send answer', () => {
+    const report = (status: object) => JSON.stringify({ results: [{ messageId: 'I1', status, doneAt: '2026-11-22T10:31:00.000+0000' }] });
+    const delivered = JSON.parse(normalize(['infobip'], report({ groupId: 3, groupName: 'DELIVERED', id: 5, name: 'DELIVERED_TO_HANDSET' })).out);
+    assert.deepEqual(delivered.messages, [{ provider_message_id: 'I1', state: 'delivered', provider_code: '5', error: null, occurred_at: '2026-11-22T10:31:00.000Z' }]);
+    const rejected = JSON.parse(normalize(['infobip'], report({ groupId: 5, groupName: 'REJECTED', id: 52, name: 'REJECTED_DESTINATION' })).out);
+    assert.equal(rejected.messages[0].error.code, 'invalid_phone_number');
+    const accepted = JSON.parse(normalize(['infobip', '--kind', 'submit-response'], '{"messages":[{"messageId":"I2","status":{"groupId":1,"groupName":"PENDING","id":26,"name":"PENDING_ACCEPTED"}}]}').out);
+    assert.deepEqual(accepted.messages, [{ provider_message_id: 'I2', state: 'sent', error: null }]);
+    const bad = normalize(['infobip'], '{"results":"none"}');
+    assert.equal(bad.status, 1);
+    assert.match(JSON.parse(bad.out).error, /results/);
+  });
+
+  test('a Webex Connect delivery callback and a Send SMS answer', () => {
+    const callback = (code: string, Description: string) => JSON.stringify({ deliveryInfoNotification: { transid: 'W1', deliveryInfo: { timeStamp: '2026-11-22T11:31:00.000+01:00', code, Description, deliveryStatus: 'x' } } });
+    const delivered = JSON.parse(normalize(['webex-connect'], callback('7500', 'Delivered')).out);
+    assert.deepEqual(delivered.messages, [{ provider_message_id: 'W1', state: 'delivered', provider_code: '7500', error: null, occurred_at: '2026-11-22T10:31:00.000Z' }]);
+    const tooLong = JSON.parse(normalize(['webex-connect'], callback('7107', 'Message length exceeded')).out).messages[0];
+    assert.equal(tooLong.state, 'failed');
+    assert.equal(tooLong.error.code, 'message_too_long');
+    assert.equal(tooLong.error.provider.context, 'sms');
+    const accepted = JSON.parse(normalize(['webex-connect', '--kind', 'submit-response'], '{"messageId":"W2","acceptedTime":"2026-11-22T10:31:00Z"}').out);
+    assert.deepEqual(accepted.messages, [{ provider_message_id: 'W2', state: 'sent', error: null }]);
+    const refused = JSON.parse(normalize(['webex-connect', '--kind', 'submit-response'], '{"code":"7001","message":"Authentication failed."}').out);
+    assert.equal(refused.messages[0].error.code, 'provider_authentication_failed');
+    const bad = normalize(['webex-connect'], '[null]');
+    assert.equal(bad.status, 1);
+    assert.match(JSON.parse(bad.out).error, /deliveryInfoNotification/);
+  });
+
+  test('an SMSPartner delivery report and a /v1/send answer', () => {
+    const delivered = JSON.parse(normalize(['smspartner'], 'messageId=123&statut=Delivered').out);
+    assert.equal(delivered.messages[0].provider_message_id, '123');
+    assert.equal(delivered.messages[0].state, 'delivered');
+    const undelivered = JSON.parse(normalize(['smspartner'], JSON.stringify({ messageId: '124', statut: 'UNDELIV' })).out);
+    assert.equal(undelivered.messages[0].state, 'undelivered');
+    const accepted = JSON.parse(normalize(['smspartner', '--kind', 'submit-response'], '{"success":true,"code":200,"message_id":4567}').out);
+    assert.deepEqual(accepted.messages, [{ provider_message_id: '4567', state: 'sent', error: null }]);
+    const stop = JSON.parse(normalize(['smspartner', '--kind', 'submit-response'], '{"success":false,"code":14,"message":"STOP"}').out);
+    assert.equal(stop.messages[0].error.code, 'destination_opted_out');
+    const bad = normalize(['smspartner'], '{}');
+    assert.equal(bad.status, 1);
+    assert.match(JSON.parse(bad.out).error, /messageId/);
   });
 
   test('a Vonage receipt as JSON or as a query string, and an /sms/json answer', () => {
