@@ -9,7 +9,7 @@ test('the README’s HTTP provider examples are valid connections, as the plugin
   const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
   const section = readme.slice(readme.indexOf('\n## HTTP providers'), readme.indexOf('\n## SMPP'));
   const examples = [...section.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]!);
-  assert.deepEqual(examples.map((e) => /provider: ([\w-]+)/.exec(e)![1]), ['vonage', 'infobip', 'smspartner', 'generic-http']);
+  assert.deepEqual(examples.map((e) => /provider: ([\w-]+)/.exec(e)![1]), ['twilio', 'vonage', 'telnyx', 'infobip', 'smspartner', 'webex-connect', 'generic-http']);
   for (const example of examples) {
     const name = /name: ([\w-]+)/.exec(example)![1]!;
     const { connections } = parseTopology(`${example}routes:\n  - name: all\n    connections: [${name}]\n`, 'README.md', PROVIDER_PLUGINS);
