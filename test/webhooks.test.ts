@@ -1,60 +1,11 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
 import { after, before, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { Webhook } from 'standardwebhooks';
 import { systemClock } from '../src/app/clock.js';
 import { smppPlugin } from '../src/providers/smpp/plugin.js';
 import { SmscSimulator } from '../src/providers/smpp/simulator.js';
 import { PostgresStore } from '../src/storage/postgres/store.js';
-import { standardWebhookPost } from '../src/webhooks/post.js';
-import { UrlGuard } from '../src/webhooks/url-guard.js';
-import { bearer, eventually, freePort, TEST_DATABASE_URL, tempDir, testNode, type TestNode } from './helpers.js';
-import { createKey, startServerProcess } from './processes.js';
-
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-
-/**
- * A real HTTP receiver on 127.0.0.1 that answers `statuses` in turn (then 204), recording every
- * request; 'hang' holds that request open without an answer until the receiver closes.
- */
-class Receiver {
-  readonly requests: { headers: Record<string, string>; body: string }[] = [];
-  readonly #server: Server;
-  url = '';
-
-  constructor(private readonly statuses: (number | 'hang')[] = []) {
-    this.#server = createServer((req, res) => {
-      let body = '';
-      req.on('data', (c: Buffer) => (body += c.toString()));
-      req.on('end', () => {
-        this.requests.push({ headers: req.headers as Record<string, string>, body });
-        const status = this.statuses.shift() ?? 204;
-        if (status !== 'hang') res.writeHead(status).end(this.statuses.length > 0 ? 'not now' : '');
-      });
-    });
-  }
-
-  async listen(port = 0): Promise<this> {
-    await new Promise<void>((r) => this.#server.listen(port, '127.0.0.1', r));
-    this.url = `http://127.0.0.1:${(this.#server.address() as { port: number }).port}/hooks`;
-    return this;
-  }
-
-  /** Every request whose signature verifies with `secret`, as a receiving app checks them. */
-  verified(secret: string): Json[] {
-    return this.requests.map((r) => new Webhook(secret).verify(r.body, r.headers) as Json);
-  }
-
-  close(): Promise<unknown> {
-    this.#server.closeAllConnections();
-    return new Promise((r) => this.#server.close(r));
-  }
-}
-
-const FAST = { SWITCHBOARD_WEBHOOKS_ALLOW_PRIVATE: 'true', SWITCHBOARD_WEBHOOK_RETRY_SCALE: '0.004' };
+import { bearer, eventually, TEST_DATABASE_URL, testNode, type TestNode } from './helpers.js';
+import { FAST_WEBHOOKS, Receiver, type Json } from './webhook-receiver.js';
 
 function api(node: TestNode) {
   const call = async (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: Json) => {
@@ -91,7 +42,7 @@ describe('webhooks out', () => {
   let node: TestNode;
   let client: ReturnType<typeof api>;
   before(async () => {
-    node = await testNode({ env: FAST });
+    node = await testNode({ env: FAST_WEBHOOKS });
     client = api(node);
   });
   after(() => node.close());
@@ -207,7 +158,7 @@ describe('webhooks out', () => {
 
 for (const store of STORES) {
   test(`a scheduled message tells message.queued when its send_at comes, not before (${store})`, async () => {
-    const node = await nodeOn(store, FAST);
+    const node = await nodeOn(store, FAST_WEBHOOKS);
     const receiver = await new Receiver().listen();
     try {
       const client = api(node);
@@ -227,32 +178,9 @@ for (const store of STORES) {
   });
 }
 
-test('a delivery connects to the addresses checked, never to a second DNS answer (no DNS rebinding)', async () => {
-  const receiver = await new Receiver(['hang']).listen();
-  try {
-    const port = new URL(receiver.url).port;
-    const event = { eventId: 'evt_1', timestamp: new Date(), body: '{"type":"message.sent"}', secret: `whsec_${Buffer.from('a secret for the test').toString('base64')}` };
-    // The first answer is the receiver; any later one would be an address nothing listens on.
-    let asked = 0;
-    const rebinding = async () => [{ address: asked++ === 0 ? '127.0.0.1' : '127.0.0.2', family: 4 }];
-    const dev = standardWebhookPost(new UrlGuard(true, rebinding), 300);
-    assert.deepEqual(await dev({ url: `http://hooks.test:${port}/hooks`, ...event }), { error: 'no answer within 300 ms' }, 'held open by the receiver, until the timeout');
-    assert.equal(asked, 1, 'resolved once, for the check; the connection used that answer');
-    assert.deepEqual(await dev({ url: `http://hooks.test:${port}/hooks`, ...event }), { error: 'ECONNREFUSED' }, 'the next delivery checks again, and goes where that check said');
-    assert.equal(receiver.verified(event.secret).length, 1);
-
-    const strict = standardWebhookPost(new UrlGuard(false, async () => [{ address: '127.0.0.1', family: 4 }]), 300);
-    const refused = await strict({ url: `http://hooks.test:${port}/hooks`, ...event });
-    assert.match('error' in refused ? refused.error : '', /private/);
-    assert.equal(receiver.requests.length, 1, 'nothing was sent');
-  } finally {
-    await receiver.close();
-  }
-});
-
 for (const store of STORES) {
   test(`an endpoint failing for too long is disabled, the account told, and what waited for it dropped; re-enabled, it gets the events from then on (${store})`, async () => {
-    const node = await nodeOn(store, { ...FAST, SWITCHBOARD_WEBHOOK_DISABLE_AFTER_MS: '300' });
+    const node = await nodeOn(store, { ...FAST_WEBHOOKS, SWITCHBOARD_WEBHOOK_DISABLE_AFTER_MS: '300' });
     const failing = await new Receiver(Array(1000).fill(500)).listen();
     const fixed = await new Receiver().listen();
     try {
@@ -288,74 +216,6 @@ for (const store of STORES) {
   });
 }
 
-/**
- * A server process on a fresh data folder, with an endpoint at `hookUrl` and one message sent:
- * the node to kill (SIGKILL, as a crash) and then start again on the same folder.
- */
-async function crashingNode(hookUrl: string) {
-  const dir = tempDir();
-  const port = await freePort();
-  const env = { SWITCHBOARD_DATA_DIR: dir, ...FAST, SWITCHBOARD_SANDBOX_RECEIPT_DELAY_MS: '10' };
-  let server = await startServerProcess(port, env);
-  const headers = { authorization: `Bearer ${createKey({ SWITCHBOARD_DATA_DIR: dir })}`, 'content-type': 'application/json' };
-  const call = async (path: string, body?: Json) =>
-    (await (await fetch(`${server.url}${path}`, { method: body ? 'POST' : 'GET', headers, ...(body && { body: JSON.stringify(body) }) })).json()) as Json;
-  const endpoint = await call('/v1/webhooks/endpoints', { url: hookUrl });
-  const id = (await call('/v1/messages', { from: 'Crash', to: '+447700900000', text: 'Hi' })).messages[0].id as string;
-  return {
-    secret: endpoint.secret as string,
-    deliveries: async () => (await call(`/v1/webhooks/deliveries?message_id=${id}`)).deliveries as Json[],
-    call,
-    crash: () => server.stop('SIGKILL'),
-    async restart() {
-      server = await startServerProcess(port, env);
-    },
-    async close() {
-      await server.stop();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
-
-test('a crash after a failed attempt loses nothing: undelivered events go out after the restart', async () => {
-  const hookPort = await freePort();
-  // Nothing listens there yet: every attempt fails, and the events wait.
-  const node = await crashingNode(`http://127.0.0.1:${hookPort}/hooks`);
-  let receiver: Receiver | undefined;
-  try {
-    await eventually(async () => ((await node.deliveries()).some((d) => d.attempt_count > 0) ? true : undefined));
-    await node.crash();
-    receiver = await new Receiver().listen(hookPort);
-    await node.restart();
-    const events = await eventually(async () => ((all) => (all.length === 3 ? all : undefined))(receiver!.verified(node.secret)), 15_000);
-    assert.deepEqual(events.map((e) => e.type), ['message.queued', 'message.sent', 'message.delivered']);
-  } finally {
-    await node.close();
-    await receiver?.close();
-  }
-});
-
-test('a crash while a POST is in flight loses nothing: the event goes again after the restart (at least once)', async () => {
-  const receiver = await new Receiver(['hang']).listen();
-  const node = await crashingNode(receiver.url);
-  try {
-    // The receiver holds the first POST open; the node dies in the middle of it.
-    await eventually(async () => (receiver.requests.length > 0 ? true : undefined));
-    await node.crash();
-    await node.restart();
-    const events = await eventually(async () => ((all) => (all.length === 4 ? all : undefined))(receiver.verified(node.secret)), 15_000);
-    assert.deepEqual(events.map((e) => e.type), ['message.queued', 'message.queued', 'message.sent', 'message.delivered']);
-    assert.equal(events[1]!.id, events[0]!.id, 'the same event again: the receiver can tell it by its webhook-id');
-    const queued = (await node.deliveries()).at(-1)!;
-    assert.equal(queued.status, 'delivered');
-    // The attempt the crash cut short left no answer to record.
-    assert.deepEqual((await node.call(`/v1/webhooks/deliveries/${queued.id}`)).attempts.map((a: Json) => a.status_code), [204]);
-  } finally {
-    await node.close();
-    await receiver.close();
-  }
-});
-
 describe('inbound keywords and the opt-out list', () => {
   let smsc: SmscSimulator;
   let node: TestNode;
@@ -369,7 +229,7 @@ describe('inbound keywords and the opt-out list', () => {
       { name: 'carrier', provider: 'smpp', host: '127.0.0.1', port, system_id: 'sb', password: 'pw', test_numbers: true, reconnect_min_ms: 50 },
       { clock: systemClock, publicUrl: 'http://127.0.0.1:8080' },
     );
-    node = await testNode({ connectors: [connector], env: FAST });
+    node = await testNode({ connectors: [connector], env: FAST_WEBHOOKS });
     client = api(node);
     receiver = await new Receiver().listen();
     secret = (await client.call('POST', '/v1/webhooks/endpoints', { url: receiver.url, events: ['message.received'] })).body.secret;
@@ -412,55 +272,4 @@ describe('inbound keywords and the opt-out list', () => {
     assert.equal(lifted.statusCode, 204);
     assert.equal((await sendTo('+447700900456', 'AnyBrand')).status, 202);
   });
-});
-
-/** `switchboard webhooks listen` on a free port, once it says it listens; its output as it comes. */
-async function listen(args: string[]) {
-  const port = await freePort();
-  const cli = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
-  const child = spawn(process.execPath, [cli, 'webhooks', 'listen', '--port', String(port), ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, SWITCHBOARD_WEBHOOK_SECRET: '' } });
-  const output = { out: '', err: '' };
-  child.stdout.on('data', (d) => (output.out += d));
-  child.stderr.on('data', (d) => (output.err += d));
-  await eventually(async () => (output.err.includes('Listening') ? true : undefined));
-  return { url: `http://127.0.0.1:${port}/`, output, stop: () => child.kill('SIGTERM') };
-}
-
-const cliEvent = () => {
-  const body = JSON.stringify({ id: 'evt_1', type: 'message.delivered', timestamp: new Date().toISOString(), data: {} });
-  const now = new Date();
-  return { body, now, headers: { 'content-type': 'application/json', 'webhook-id': 'evt_1', 'webhook-timestamp': String(Math.floor(now.getTime() / 1000)) } };
-};
-
-test('`switchboard webhooks listen --secret` prints verified events and refuses bad signatures', async () => {
-  const secret = `whsec_${Buffer.from('a local development secret').toString('base64')}`;
-  const listener = await listen(['--secret', secret]);
-  try {
-    const { body, now, headers } = cliEvent();
-    const good = await fetch(listener.url, { method: 'POST', headers: { ...headers, 'webhook-signature': new Webhook(secret).sign('evt_1', now, body) }, body });
-    assert.equal(good.status, 204);
-    const bad = await fetch(listener.url, { method: 'POST', headers: { ...headers, 'webhook-signature': 'v1,AAAA' }, body });
-    assert.equal(bad.status, 401);
-    await eventually(async () => (listener.output.out.includes('"message.delivered"') ? true : undefined));
-    assert.equal(listener.output.out.trim().split('\n').length, 1, 'only the verified one');
-    assert.doesNotMatch(listener.output.err, /NOT verified/);
-  } finally {
-    listener.stop();
-  }
-});
-
-test('`switchboard webhooks listen` without a secret prints every event, marked NOT verified, and says how to verify', async () => {
-  const listener = await listen([]);
-  try {
-    assert.match(listener.output.err, /NOT verified.*--secret whsec_/);
-    const { body, headers } = cliEvent();
-    const res = await fetch(listener.url, { method: 'POST', headers: { ...headers, 'webhook-signature': 'v1,AAAA' }, body });
-    assert.equal(res.status, 204);
-    await eventually(async () => (listener.output.out.includes('"message.delivered"') && listener.output.err.includes('evt_1') ? true : undefined));
-    assert.deepEqual(JSON.parse(listener.output.out), JSON.parse(body));
-    assert.match(listener.output.err, /NOT verified \(no secret given\): evt_1/);
-    assert.equal((await fetch(listener.url, { method: 'POST', body: 'hello' })).status, 400);
-  } finally {
-    listener.stop();
-  }
 });

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { standardWebhookPost } from '../src/webhooks/post.js';
 import { isPrivateAddress, UrlGuard } from '../src/webhooks/url-guard.js';
+import { Receiver } from './webhook-receiver.js';
 
 // One address inside (and, where a neighbour is public, one just outside) each blocked range.
 const PRIVATE: [string, string][] = [
@@ -60,4 +62,27 @@ test('every address a name resolves to is checked: one private answer among publ
   await assert.rejects(unresolved.check('https://hooks.example/', 'url'), { message: /does not resolve/ });
   const allowed = new UrlGuard(true, async () => [{ address: '127.0.0.1', family: 4 }]);
   assert.deepEqual(await allowed.addresses(new URL('http://hooks.example/'), 'url'), [{ address: '127.0.0.1', family: 4 }]);
+});
+
+test('a delivery connects to the addresses checked, never to a second DNS answer (no DNS rebinding)', async () => {
+  const receiver = await new Receiver(['hang']).listen();
+  try {
+    const port = new URL(receiver.url).port;
+    const event = { eventId: 'evt_1', timestamp: new Date(), body: '{"type":"message.sent"}', secret: `whsec_${Buffer.from('a secret for the test').toString('base64')}` };
+    // The first answer is the receiver; any later one would be an address nothing listens on.
+    let asked = 0;
+    const rebinding = async () => [{ address: asked++ === 0 ? '127.0.0.1' : '127.0.0.2', family: 4 }];
+    const dev = standardWebhookPost(new UrlGuard(true, rebinding), 300);
+    assert.deepEqual(await dev({ url: `http://hooks.test:${port}/hooks`, ...event }), { error: 'no answer within 300 ms' }, 'held open by the receiver, until the timeout');
+    assert.equal(asked, 1, 'resolved once, for the check; the connection used that answer');
+    assert.deepEqual(await dev({ url: `http://hooks.test:${port}/hooks`, ...event }), { error: 'ECONNREFUSED' }, 'the next delivery checks again, and goes where that check said');
+    assert.equal(receiver.verified(event.secret).length, 1);
+
+    const strict = standardWebhookPost(new UrlGuard(false, async () => [{ address: '127.0.0.1', family: 4 }]), 300);
+    const refused = await strict({ url: `http://hooks.test:${port}/hooks`, ...event });
+    assert.match('error' in refused ? refused.error : '', /private/);
+    assert.equal(receiver.requests.length, 1, 'nothing was sent');
+  } finally {
+    await receiver.close();
+  }
 });

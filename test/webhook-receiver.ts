@@ -1,0 +1,46 @@
+import { createServer, type Server } from 'node:http';
+import { Webhook } from 'standardwebhooks';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Json = Record<string, any>;
+
+/** Webhooks for tests: private addresses allowed (receivers are local), retries in milliseconds. */
+export const FAST_WEBHOOKS = { SWITCHBOARD_WEBHOOKS_ALLOW_PRIVATE: 'true', SWITCHBOARD_WEBHOOK_RETRY_SCALE: '0.004' };
+
+/**
+ * A real HTTP receiver on 127.0.0.1 that answers `statuses` in turn (then 204), recording every
+ * request; 'hang' holds that request open without an answer until the receiver closes.
+ */
+export class Receiver {
+  readonly requests: { headers: Record<string, string>; body: string }[] = [];
+  readonly #server: Server;
+  url = '';
+
+  constructor(private readonly statuses: (number | 'hang')[] = []) {
+    this.#server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        this.requests.push({ headers: req.headers as Record<string, string>, body });
+        const status = this.statuses.shift() ?? 204;
+        if (status !== 'hang') res.writeHead(status).end(this.statuses.length > 0 ? 'not now' : '');
+      });
+    });
+  }
+
+  async listen(port = 0): Promise<this> {
+    await new Promise<void>((r) => this.#server.listen(port, '127.0.0.1', r));
+    this.url = `http://127.0.0.1:${(this.#server.address() as { port: number }).port}/hooks`;
+    return this;
+  }
+
+  /** Every request whose signature verifies with `secret`, as a receiving app checks them. */
+  verified(secret: string): Json[] {
+    return this.requests.map((r) => new Webhook(secret).verify(r.body, r.headers) as Json);
+  }
+
+  close(): Promise<unknown> {
+    this.#server.closeAllConnections();
+    return new Promise((r) => this.#server.close(r));
+  }
+}
