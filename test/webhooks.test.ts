@@ -189,9 +189,10 @@ for (const store of STORES) {
       const before = await client.send({ to: '+447700900000' });
       const endpoint = await eventually(async () => ((e) => (e.body.enabled ? undefined : e.body))(await client.call('GET', `/v1/webhooks/endpoints/${created.body.id}`)));
       assert.match(endpoint.disabled_reason, /failed/);
-      const notices = (await client.call('GET', '/v1/notices')).body.notices;
-      assert.equal(notices[0].type, 'webhook_endpoint_disabled');
-      assert.equal(notices[0].detail.endpoint_id, created.body.id);
+      // The notice is written just after the endpoint is disabled.
+      const notices = await eventually(async () => ((n: Json[]) => (n.length > 0 ? n : undefined))((await client.call('GET', '/v1/notices')).body.notices));
+      assert.equal(notices[0]!.type, 'webhook_endpoint_disabled');
+      assert.equal(notices[0]!.detail.endpoint_id, created.body.id);
 
       // The retries stop: the first event, and the two waiting behind it, are given up with the reason.
       const dropped = await eventually(async () =>
