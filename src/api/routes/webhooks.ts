@@ -1,5 +1,4 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { SwitchboardError } from '../../core/errors.js';
 import type { Services } from '../services.js';
 
 /** Where providers call back: no API key (the provider signs its calls), the raw body kept for the signature. */
@@ -21,11 +20,6 @@ export const webhookRoutes = ({ webhooks, publicUrl }: Services): FastifyPluginA
           url: publicUrl + request.url,
           headers,
           body: Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0),
-        }).catch((error: unknown) => {
-          // A reader meeting null or a scalar where the provider sends an object throws a TypeError:
-          // the payload is malformed, the caller's fault (400), not ours (500).
-          if (error instanceof TypeError) throw new SwitchboardError('invalid_parameter', `The ${request.params.provider} payload has a shape Switchboard cannot read (${error.message}).`);
-          throw error;
         });
         return { received: result };
       },
