@@ -165,7 +165,8 @@ export interface Store {
   /**
    * Takes up to `limit` deliveries due at `now` and leases them to `owner` until `leaseUntil`.
    * A delivery waits while an earlier one of the same message to the same target is pending:
-   * events reach each target in order.
+   * events reach each target in order. Deliveries to an endpoint that was disabled are given up
+   * (failed, with the reason) instead of claimed.
    */
   claimDeliveries(claim: { now: number; limit: number; owner: string; leaseUntil: number }): Promise<ClaimedDelivery[]>;
   /** Records an attempt and its outcome; a failure marks the endpoint failing, a success clears it. */

@@ -16,7 +16,7 @@ Commands:
   explain --json < lines.jsonl                   Explain {"provider","code","context"?} lines, one result per line
   normalize <provider> [--kind K] < payload       How Switchboard reads a provider's raw payload (smpp: smpp-receipt, smpp-status)
   normalize --jsonl < payloads.jsonl             {"provider","kind"?,"raw","content_type"?} lines, one result per line
-  webhooks listen --secret whsec_... [--port 4000]
+  webhooks listen [--port 4000] [--secret whsec_...]
                                                  Receive, verify and print webhook events on 127.0.0.1
   smsc-sim [--port 2775] [--receipt-delay MS] [--ids hex|decimal] [--receipt-ids same|hex|decimal] [--tps N]
                                                  Run an SMPP SMSC simulator on 127.0.0.1
