@@ -7,7 +7,7 @@ import type { WebhookRequest } from '../../src/app/connector.js';
 import { genericHttpPlugin } from '../../src/providers/generic-http/plugin.js';
 import { FakeRegional } from '../fakes/regional.js';
 import { freePort, tempDir, testNode, type TestNode } from '../helpers.js';
-import { assertRetryAfter, client } from './harness.js';
+import { assertRetryAfter, assertStopped, assertUnknownOutcome, client } from './harness.js';
 
 describe('a provider added by configuration alone (generic-http)', () => {
   const provider = new FakeRegional();
@@ -97,21 +97,13 @@ routes:
   });
 
   test('no answer within the deadline leaves the outcome unknown, and nothing is resent', async () => {
-    const { message, event } = await api.event(await api.send('+447400000004'), 'submit_unknown');
-    assert.equal(message.status, 'sent');
-    assert.equal(event.error.code, 'provider_timeout');
-    await new Promise((r) => setTimeout(r, 300));
-    assert.equal(provider.requests.filter((f) => f.get('dst') === '447400000004').length, 1);
+    await assertUnknownOutcome(api, '+447400000004', () => provider.requests.filter((f) => f.get('dst') === '447400000004').length);
   });
 
   test('a message a subscriber sends in is read by its fields, listed, and STOP opts the number out', async () => {
     const res = await fetch(`${base}/v1/providers/generic-http/regional/receipts?token=${token}&src=447400123999&dst=12345&msg=STOP`);
     assert.equal(res.status, 200);
-    const [received] = await api.inbound();
-    assert.deepEqual([received!.from, received!.to, received!.keyword], ['+447400123999', '12345', 'stop']);
-    const refused = await api.post('+447400123999', 'Sale!', '12345');
-    assert.equal(refused.statusCode, 403);
-    assert.equal(refused.json().error.code, 'destination_opted_out');
+    await assertStopped(api, '+447400123999', '12345');
   });
 
   test('a callback without the token is refused', async () => {

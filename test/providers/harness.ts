@@ -29,6 +29,26 @@ export function client(node: TestNode, from: string) {
   };
 }
 
+type Client = ReturnType<typeof client>;
+
+/** A send whose answer never came: it stays sent with provider_timeout, and is never resent. */
+export async function assertUnknownOutcome(api: Client, to: string, submits: () => number): Promise<void> {
+  const { message, event } = await api.event(await api.send(to), 'submit_unknown');
+  assert.equal(message.status, 'sent');
+  assert.equal(event.error.code, 'provider_timeout');
+  await new Promise((r) => setTimeout(r, 300));
+  assert.equal(submits(), 1);
+}
+
+/** The newest inbound message is a STOP from `from` to `to`, and `to` can no longer send to `from`. */
+export async function assertStopped(api: Client, from: string, to: string): Promise<void> {
+  const [received] = await api.inbound();
+  assert.deepEqual([received!.from, received!.to, received!.keyword], [from, to, 'stop']);
+  const refused = await api.post(from, 'Sale!', to);
+  assert.equal(refused.statusCode, 403);
+  assert.equal(refused.json().error.code, 'destination_opted_out');
+}
+
 /** A retry the provider asked to wait for: throttled, and due no sooner than its Retry-After. */
 export function assertRetryAfter(retry: Json, ms: number): void {
   assert.equal(retry.error.code, 'rate_limit_exceeded');

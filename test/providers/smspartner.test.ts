@@ -5,7 +5,7 @@ import { smspartnerPlugin } from '../../src/providers/smspartner/plugin.js';
 import { parisTime } from '../../src/providers/smspartner/wire.js';
 import { FakeSmsPartner } from '../fakes/smspartner.js';
 import { freePort, testNode, type TestNode } from '../helpers.js';
-import { assertRetryAfter, client } from './harness.js';
+import { assertRetryAfter, assertUnknownOutcome, client } from './harness.js';
 
 describe('SMSPartner connector against a local SMSPartner', () => {
   let smspartner: FakeSmsPartner;
@@ -96,11 +96,7 @@ describe('SMSPartner connector against a local SMSPartner', () => {
   });
 
   test('no answer within the deadline leaves the outcome unknown, and nothing is resent', async () => {
-    const { message, event } = await api.event(await api.send('+447400000004'), 'submit_unknown');
-    assert.equal(message.status, 'sent');
-    assert.equal(event.error.code, 'provider_timeout');
-    await new Promise((r) => setTimeout(r, 300));
-    assert.equal(smspartner.requests.filter((r) => r.phoneNumbers === '+447400000004').length, 1);
+    await assertUnknownOutcome(api, '+447400000004', () => smspartner.requests.filter((r) => r.phoneNumbers === '+447400000004').length);
   });
 
   test('replies: a long number’s is kept with its numbers; a STOP on the short number stops every sender', async () => {
