@@ -94,6 +94,17 @@ describe('POST /v1/messages', () => {
     assert.equal(res.json().error.type, 'invalid_request_error');
   });
 
+  test('an empty body labelled JSON is no body: a send is refused as invalid_json, a cancel goes through', async () => {
+    const headers = { ...bearer(node.key), 'content-type': 'application/json' };
+    const send = await node.api.inject({ method: 'POST', url: '/v1/messages', headers, payload: '' });
+    assert.equal(send.statusCode, 400);
+    assert.equal(send.json().error.code, 'invalid_json');
+    const [m] = (await node.api.inject({ method: 'POST', url: '/v1/messages', headers, payload: { from: 'A1', to: '+447700900000', text: 'x', send_at: new Date(Date.now() + 3_600_000).toISOString() } })).json().messages;
+    const cancel = await node.api.inject({ method: 'POST', url: `/v1/messages/${m.id}/cancel`, headers, payload: '' });
+    assert.equal(cancel.statusCode, 200, cancel.body);
+    assert.equal(cancel.json().status, 'canceled');
+  });
+
   test('a body that is not JSON gets unsupported_media_type', async () => {
     const res = await node.api.inject({ method: 'POST', url: '/v1/messages', headers: { ...bearer(node.key), 'content-type': 'text/plain' }, payload: 'hi' });
     assert.equal(res.statusCode, 415);

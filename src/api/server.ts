@@ -37,6 +37,10 @@ export async function buildApi(services: Services, options: ApiOptions): Promise
   app.decorateRequest('accountId', '');
   // The API speaks JSON only: anything else is refused as unsupported_media_type.
   app.removeContentTypeParser('text/plain');
+  // Clients often label a POST without a body (cancel) as JSON: an empty body is no body.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => (body === '' ? done(null, undefined) : parseJson(request, body as string, done)));
   app.setErrorHandler((error, request, reply) => sendError(services.catalogue, request, reply, error as Error));
   app.setNotFoundHandler((request, reply) =>
     sendError(services.catalogue, request, reply, new SwitchboardError('not_found', `No route ${request.method} ${request.url.split('?')[0]}.`)),
