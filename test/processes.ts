@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { PostgresStore } from '../src/storage/postgres/store.js';
+import { freePort, TEST_DATABASE_URL, TEST_REDIS_URL, tempDir } from './helpers.js';
 
 const MAIN = fileURLToPath(new URL('../src/main.js', import.meta.url));
 const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
@@ -67,4 +71,71 @@ export async function readLog(url: string, key: string, from: string): Promise<M
     cursor = page.next_cursor ?? '';
   } while (cursor);
   return seen;
+}
+
+/** Nodes as separate processes on one PostgreSQL schema and one Redis prefix, both this cluster's own. */
+export interface Cluster {
+  readonly nodes: ServerProcess[];
+  readonly key: string;
+  /** The environment every node shares (database, Redis, configuration file). */
+  readonly env: Record<string, string>;
+  /** Stops every node, drops the schema and removes the data folder. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `count` nodes named node-1, node-2... sharing a fresh schema and Redis prefix, each
+ * with its own URL as SWITCHBOARD_PUBLIC_URL (so a provider's callback names the node that sent).
+ * `config` is the switchboard.yaml they all run, if any.
+ */
+export async function startCluster(name: string, count: number, opts: { config?: string; env?: Record<string, string> } = {}): Promise<Cluster> {
+  const namespace = `${name}_${process.pid}_${Date.now()}`;
+  const dir = tempDir();
+  const env: Record<string, string> = {
+    SWITCHBOARD_DATABASE_URL: TEST_DATABASE_URL,
+    SWITCHBOARD_DATABASE_SCHEMA: namespace,
+    SWITCHBOARD_REDIS_URL: TEST_REDIS_URL,
+    SWITCHBOARD_REDIS_PREFIX: `${namespace}:`,
+    SWITCHBOARD_DATA_DIR: dir,
+    ...opts.env,
+  };
+  if (opts.config !== undefined) {
+    env.SWITCHBOARD_CONFIG = join(dir, 'switchboard.yaml');
+    writeFileSync(env.SWITCHBOARD_CONFIG, opts.config);
+  }
+  const key = createKey(env);
+  const nodes = await Promise.all(
+    Array.from({ length: count }, async (_, i) => {
+      const port = await freePort();
+      return startServerProcess(port, { ...env, SWITCHBOARD_NODE_ID: `node-${i + 1}`, SWITCHBOARD_PUBLIC_URL: `http://127.0.0.1:${port}` });
+    }),
+  );
+  return {
+    nodes,
+    key,
+    env,
+    async stop() {
+      await Promise.all(nodes.map((n) => n.stop()));
+      const store = new PostgresStore({ url: TEST_DATABASE_URL, schema: namespace });
+      await store.dropSchema();
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;
+
+/** POST /v1/messages on `node`; the ids of the messages accepted. */
+export async function sendThrough(node: ServerProcess, key: string, body: Json): Promise<string[]> {
+  const res = await fetch(`${node.url}/v1/messages`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const text = await res.text();
+  assert.equal(res.status, 202, text);
+  return (JSON.parse(text) as { messages: { id: string }[] }).messages.map((m) => m.id);
+}
+
+/** GET /v1/messages/{id} on `node`. */
+export async function getMessage(node: ServerProcess, key: string, id: string): Promise<Json> {
+  return (await fetch(`${node.url}/v1/messages/${id}`, { headers: { authorization: `Bearer ${key}` } })).json() as Promise<Json>;
 }
