@@ -245,7 +245,7 @@ for (const [name, open] of implementations) {
       assert.equal(await store.callbackSecret('hooks', () => 'whsec_other'), 'whsec_cb');
 
       const L = T0 + 1_000_000; // past every event made so far
-      const lease = { now: L + 10, limit: 10, owner: 'n1', leaseUntil: L + 1000 };
+      const lease = { now: L + 10, limit: 10, perTarget: 4, owner: 'n1', leaseUntil: L + 1000 };
       const first = await store.claimDeliveries(lease);
       // message.queued to both targets; message.sent waits behind it; the quiet account made nothing.
       assert.deepEqual(first.map((d) => [d.url, d.event.type]).sort(), [['https://example.com/a', 'message.queued'], ['https://example.com/cb', 'message.queued']]);
@@ -272,6 +272,27 @@ for (const [name, open] of implementations) {
       assert.equal(await store.deleteEndpoint('hooks', 'we_fail'), true);
       await store.addNotice('hooks', { at: T0, type: 'webhook_endpoint_disabled', message: 'm', detail: { a: 1 } });
       assert.deepEqual(await store.listNotices('hooks', 5), [{ at: T0, type: 'webhook_endpoint_disabled', message: 'm', detail: { a: 1 } }]);
+    });
+
+    test('a target takes at most perTarget deliveries in flight; the others keep theirs', async () => {
+      const endpoint = { url: 'https://example.com/a', description: null, secret: 'whsec_a', events: ['message.queued'], createdAt: T0, failingSince: null, disabledAt: null, disabledReason: null };
+      await store.insertEndpoint({ ...endpoint, id: 'we_cap', accountId: 'cap' });
+      await store.insertEndpoint({ ...endpoint, id: 'we_lease', accountId: 'lease' });
+      // Before the deliveries of the test above come due: only these are claimed here.
+      const T1 = T0 + 100_000;
+      await store.insertMessages([0, 1, 2].map((i) => message({ accountId: 'cap', createdAt: T1 + i })));
+      await store.insertMessages([3, 4].map((i) => message({ accountId: 'lease', createdAt: T1 + i })));
+      const M = T1 + 1000;
+      const lease = { now: M, limit: 10, perTarget: 2, owner: 'n1', leaseUntil: M + 100 };
+      const to = <D extends { endpointId: string | null }>(ds: readonly D[], id: string) => ds.filter((d) => d.endpointId === id);
+
+      const first = await store.claimDeliveries(lease);
+      assert.equal(to(first, 'we_cap').length, 2, 'the third waits for a slot of its target');
+      assert.equal(to(first, 'we_lease').length, 2);
+      assert.deepEqual(await store.claimDeliveries(lease), []);
+      const [c1] = to(first, 'we_cap');
+      await store.recordAttempt({ deliveryId: c1!.id, endpointId: 'we_cap', attempt: { at: M + 1, statusCode: 204, error: null, latencyMs: 1, responseExcerpt: '' }, result: 'delivered', retryAt: null });
+      assert.deepEqual((await store.claimDeliveries(lease)).map((d) => d.endpointId), ['we_cap'], 'a slot freed');
     });
 
     test('opt-outs per sender, and for every sender', async () => {

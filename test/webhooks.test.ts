@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { systemClock } from '../src/app/clock.js';
+import { IN_FLIGHT_PER_TARGET } from '../src/app/webhook-delivery.js';
 import { smppPlugin } from '../src/providers/smpp/plugin.js';
 import { SmscSimulator } from '../src/providers/smpp/simulator.js';
 import { PostgresStore } from '../src/storage/postgres/store.js';
@@ -121,6 +122,24 @@ describe('webhooks out', () => {
       assert.deepEqual(hanging.verified(slow.body.secret).map((e) => e.type), ['message.queued'], 'held open; the later events wait behind it');
       const held = await client.call('GET', `/v1/webhooks/deliveries?message_id=${id}&endpoint_id=${slow.body.id}`);
       assert.deepEqual(held.body.deliveries.map((d: Json) => [d.status, d.attempt_count]), [['pending', 0], ['pending', 0], ['pending', 0]]);
+      for (const e of [slow, fast]) await client.call('DELETE', `/v1/webhooks/endpoints/${e.body.id}`);
+    } finally {
+      await hanging.close();
+      await healthy.close();
+    }
+  });
+
+  test('an endpoint with many deliveries held open takes only its share of the slots: the others keep flowing', async () => {
+    const hanging = await new Receiver(Array(100).fill('hang')).listen();
+    const healthy = await new Receiver().listen();
+    try {
+      const slow = await client.call('POST', '/v1/webhooks/endpoints', { url: hanging.url, events: ['message.queued'] });
+      const fast = await client.call('POST', '/v1/webhooks/endpoints', { url: healthy.url });
+      // More first events for the hanging endpoint than there are slots in all.
+      const ids = await Promise.all(Array.from({ length: 25 }, () => client.send({ to: '+447700900000' })));
+      const events = await eventually(async () => ((all) => (all.length === 3 * ids.length ? all : undefined))(healthy.verified(fast.body.secret)));
+      for (const id of ids) assert.deepEqual(events.filter((e) => e.data.message.id === id).map((e) => e.type), ['message.queued', 'message.sent', 'message.delivered']);
+      assert.equal(hanging.requests.length, IN_FLIGHT_PER_TARGET, 'the hanging endpoint holds its share, no more');
       for (const e of [slow, fast]) await client.call('DELETE', `/v1/webhooks/endpoints/${e.body.id}`);
     } finally {
       await hanging.close();

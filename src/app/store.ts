@@ -165,10 +165,11 @@ export interface Store {
   /**
    * Takes up to `limit` deliveries due at `now` and leases them to `owner` until `leaseUntil`.
    * A delivery waits while an earlier one of the same message to the same target is pending:
-   * events reach each target in order. Deliveries to an endpoint that was disabled are given up
-   * (failed, with the reason) instead of claimed.
+   * events reach each target in order. A target with `perTarget` deliveries under a live lease
+   * (by any node) gets no more, so that one slow target cannot take every slot. Deliveries to an
+   * endpoint that was disabled are given up (failed, with the reason) instead of claimed.
    */
-  claimDeliveries(claim: { now: number; limit: number; owner: string; leaseUntil: number }): Promise<ClaimedDelivery[]>;
+  claimDeliveries(claim: DeliveryClaim): Promise<ClaimedDelivery[]>;
   /** Records an attempt and its outcome; a failure marks the endpoint failing, a success clears it. */
   recordAttempt(outcome: AttemptOutcome): Promise<void>;
   listDeliveries(accountId: string, filter: { endpointId?: string; messageId?: string }, limit: number): Promise<WebhookDelivery[]>;
@@ -225,6 +226,15 @@ export interface WebhookDelivery {
   readonly lastAttemptAt: number | null;
   readonly lastStatusCode: number | null;
   readonly lastError: string | null;
+}
+
+/** What `claimDeliveries` takes: at most `limit`, and at most `perTarget` in flight to one target. */
+export interface DeliveryClaim {
+  readonly now: number;
+  readonly limit: number;
+  readonly perTarget: number;
+  readonly owner: string;
+  readonly leaseUntil: number;
 }
 
 /** A delivery claimed to be sent now, with its event and the secret that signs it. */

@@ -31,6 +31,12 @@ export interface DelivererOptions {
 const EXCERPT = 1024;
 
 /**
+ * Posts in flight to one target (an endpoint, or a callback URL) at most, across the nodes: a
+ * slow target holds these slots, and the others' events keep flowing through the rest.
+ */
+export const IN_FLIGHT_PER_TARGET = 4;
+
+/**
  * Sends webhook events, at least once: deliveries live in the store until delivered or given up,
  * are claimed under a lease (a node that dies leaves them to the others), retried on the
  * schedule of `nextWebhookAttempt`, and every attempt is recorded.
@@ -67,7 +73,7 @@ export class WebhookDeliverer {
       let claimed = 0;
       try {
         const now = this.opts.clock.now();
-        const batch = await this.opts.store.claimDeliveries({ now, limit: free, owner: this.opts.owner, leaseUntil: now + this.opts.leaseMs });
+        const batch = await this.opts.store.claimDeliveries({ now, limit: free, perTarget: IN_FLIGHT_PER_TARGET, owner: this.opts.owner, leaseUntil: now + this.opts.leaseMs });
         claimed = batch.length;
         for (const d of batch) {
           // Still in flight past its lease (a lease shorter than the post timeout): claimed again, it is only renewed.

@@ -4,6 +4,7 @@ import type {
   AttemptOutcome,
   Claim,
   ClaimedDelivery,
+  DeliveryClaim,
   ClaimedMessage,
   DeliveryAttempt,
   EndpointPatch,
@@ -395,7 +396,7 @@ export class PostgresStore implements Store {
   }
 
   /** What was on its way to an endpoint since disabled is dropped, with the reason, as it comes due. */
-  async claimDeliveries(claim: { now: number; limit: number; owner: string; leaseUntil: number }): Promise<ClaimedDelivery[]> {
+  async claimDeliveries(claim: DeliveryClaim): Promise<ClaimedDelivery[]> {
     return this.#tx(async (c) => {
       await c.query(
         `WITH dropped AS (
@@ -407,13 +408,20 @@ export class PostgresStore implements Store {
       );
       const picked = (
         await c.query<{ seq: number }>(
-          `WITH picked AS (
-             SELECT d.seq FROM webhook_deliveries d
+          // busy: what each target has under a live lease; ready: the due ones, numbered per target.
+          // A window cannot lock: the rows picked are locked after, and rechecked, as another node may have taken them.
+          `WITH busy AS (
+             SELECT target, count(*) AS n FROM webhook_deliveries WHERE status = 'pending' AND due_at > $1 AND lease_owner IS NOT NULL GROUP BY target),
+           ready AS (
+             SELECT d.seq, d.due_at, d.target, row_number() OVER (PARTITION BY d.target ORDER BY d.due_at, d.seq) AS n FROM webhook_deliveries d
               WHERE d.status = 'pending' AND d.due_at <= $1
-                AND NOT EXISTS (SELECT 1 FROM webhook_deliveries p WHERE p.status = 'pending' AND p.message_id = d.message_id AND p.target = d.target AND p.seq < d.seq)
-              ORDER BY d.due_at LIMIT $2 FOR UPDATE SKIP LOCKED)
-           UPDATE webhook_deliveries w SET due_at = $3, lease_owner = $4 FROM picked WHERE w.seq = picked.seq RETURNING w.seq`,
-          [claim.now, claim.limit, claim.leaseUntil, claim.owner],
+                AND NOT EXISTS (SELECT 1 FROM webhook_deliveries p WHERE p.status = 'pending' AND p.message_id = d.message_id AND p.target = d.target AND p.seq < d.seq)),
+           picked AS (
+             SELECT r.seq FROM ready r LEFT JOIN busy b ON b.target = r.target WHERE r.n + COALESCE(b.n, 0) <= $5 ORDER BY r.due_at, r.seq LIMIT $2),
+           locked AS (
+             SELECT w.seq FROM webhook_deliveries w WHERE w.seq IN (SELECT seq FROM picked) AND w.status = 'pending' AND w.due_at <= $1 FOR UPDATE SKIP LOCKED)
+           UPDATE webhook_deliveries w SET due_at = $3, lease_owner = $4 FROM locked WHERE w.seq = locked.seq RETURNING w.seq`,
+          [claim.now, claim.limit, claim.leaseUntil, claim.owner, claim.perTarget],
         )
       ).rows;
       if (picked.length === 0) return [];

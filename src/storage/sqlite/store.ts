@@ -6,6 +6,7 @@ import type {
   AttemptOutcome,
   Claim,
   ClaimedDelivery,
+  DeliveryClaim,
   ClaimedMessage,
   DeliveryAttempt,
   EndpointPatch,
@@ -413,20 +414,25 @@ export class SqliteStore implements Store {
   }
 
   /** What was on its way to an endpoint since disabled is dropped, with the reason, as it comes due. */
-  async claimDeliveries(claim: { now: number; limit: number; owner: string; leaseUntil: number }): Promise<ClaimedDelivery[]> {
+  async claimDeliveries(claim: DeliveryClaim): Promise<ClaimedDelivery[]> {
     return this.#db.transaction(() => {
       this.#sql(
         `UPDATE webhook_deliveries SET status = 'failed', due_at = NULL, lease_owner = NULL,
            last_error = COALESCE('endpoint disabled: ' || (SELECT w.disabled_reason FROM webhook_endpoints w WHERE w.id = webhook_deliveries.endpoint_id), 'endpoint disabled')
           WHERE status = 'pending' AND due_at <= ? AND endpoint_id IN (SELECT id FROM webhook_endpoints WHERE disabled_at IS NOT NULL)`,
       ).run(claim.now);
+      // busy: what each target has under a live lease; ready: the due ones, numbered per target.
       const rows = this.#sql(
-        `UPDATE webhook_deliveries SET due_at = @leaseUntil, lease_owner = @owner
+        `WITH busy AS (
+           SELECT target, count(*) AS n FROM webhook_deliveries WHERE status = 'pending' AND due_at > @now AND lease_owner IS NOT NULL GROUP BY target),
+         ready AS (
+           SELECT d.seq, d.due_at, d.target, row_number() OVER (PARTITION BY d.target ORDER BY d.due_at, d.seq) AS n FROM webhook_deliveries d
+            WHERE d.status = 'pending' AND d.due_at <= @now
+              AND NOT EXISTS (SELECT 1 FROM webhook_deliveries p WHERE p.status = 'pending' AND p.message_id = d.message_id AND p.target = d.target AND p.seq < d.seq))
+         UPDATE webhook_deliveries SET due_at = @leaseUntil, lease_owner = @owner
           WHERE seq IN (
-            SELECT d.seq FROM webhook_deliveries d
-             WHERE d.status = 'pending' AND d.due_at <= @now
-               AND NOT EXISTS (SELECT 1 FROM webhook_deliveries p WHERE p.status = 'pending' AND p.message_id = d.message_id AND p.target = d.target AND p.seq < d.seq)
-             ORDER BY d.due_at LIMIT @limit)
+            SELECT r.seq FROM ready r LEFT JOIN busy b ON b.target = r.target
+             WHERE r.n + COALESCE(b.n, 0) <= @perTarget ORDER BY r.due_at, r.seq LIMIT @limit)
           RETURNING seq`,
       ).all(claim) as { seq: number }[];
       if (rows.length === 0) return [];
