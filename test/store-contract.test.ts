@@ -3,7 +3,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { newMessageId } from '../src/app/ids.js';
-import type { NewMessage, Store } from '../src/app/store.js';
+import type { ClaimedDelivery, NewMessage, Store } from '../src/app/store.js';
 import type { MessageEvent } from '../src/core/message.js';
 import { PostgresStore } from '../src/storage/postgres/store.js';
 import { SqliteStore } from '../src/storage/sqlite/store.js';
@@ -254,11 +254,11 @@ for (const [name, open] of implementations) {
       assert.deepEqual(await store.claimDeliveries(lease), [], 'leased, and the later ones wait');
 
       const toEndpoint = first.find((d) => d.endpointId === 'we_all')!;
-      await store.recordAttempt({ deliveryId: toEndpoint.id, endpointId: 'we_all', attempt: { at: L + 20, statusCode: 500, error: null, latencyMs: 3, responseExcerpt: 'no' }, result: 'retry', retryAt: L + 50 });
+      await store.recordAttempt({ deliveryId: toEndpoint.id, owner: 'n1', endpointId: 'we_all', attempt: { at: L + 20, statusCode: 500, error: null, latencyMs: 3, responseExcerpt: 'no' }, result: 'retry', retryAt: L + 50 });
       assert.equal((await store.getEndpoint('hooks', 'we_all'))?.failingSince, L + 20);
       const again = await store.claimDeliveries({ ...lease, now: L + 50, leaseUntil: L + 2000 });
       assert.deepEqual(again.map((d) => [d.id, d.attempts]), [[toEndpoint.id, 1]]);
-      await store.recordAttempt({ deliveryId: toEndpoint.id, endpointId: 'we_all', attempt: { at: L + 60, statusCode: 204, error: null, latencyMs: 2, responseExcerpt: '' }, result: 'delivered', retryAt: null });
+      await store.recordAttempt({ deliveryId: toEndpoint.id, owner: 'n1', endpointId: 'we_all', attempt: { at: L + 60, statusCode: 204, error: null, latencyMs: 2, responseExcerpt: '' }, result: 'delivered', retryAt: null });
       assert.equal((await store.getEndpoint('hooks', 'we_all'))?.failingSince, null);
       const next = await store.claimDeliveries({ ...lease, now: L + 60, leaseUntil: L + 3000 });
       assert.deepEqual(next.map((d) => d.event.type), ['message.sent']);
@@ -274,7 +274,7 @@ for (const [name, open] of implementations) {
       assert.deepEqual(await store.listNotices('hooks', 5), [{ at: T0, type: 'webhook_endpoint_disabled', message: 'm', detail: { a: 1 } }]);
     });
 
-    test('a target takes at most perTarget deliveries in flight; the others keep theirs', async () => {
+    test('a target takes at most perTarget deliveries in flight; leases in flight renew; only the holder records an attempt', async () => {
       const endpoint = { url: 'https://example.com/a', description: null, secret: 'whsec_a', events: ['message.queued'], createdAt: T0, failingSince: null, disabledAt: null, disabledReason: null };
       await store.insertEndpoint({ ...endpoint, id: 'we_cap', accountId: 'cap' });
       await store.insertEndpoint({ ...endpoint, id: 'we_lease', accountId: 'lease' });
@@ -290,9 +290,28 @@ for (const [name, open] of implementations) {
       assert.equal(to(first, 'we_cap').length, 2, 'the third waits for a slot of its target');
       assert.equal(to(first, 'we_lease').length, 2);
       assert.deepEqual(await store.claimDeliveries(lease), []);
-      const [c1] = to(first, 'we_cap');
-      await store.recordAttempt({ deliveryId: c1!.id, endpointId: 'we_cap', attempt: { at: M + 1, statusCode: 204, error: null, latencyMs: 1, responseExcerpt: '' }, result: 'delivered', retryAt: null });
-      assert.deepEqual((await store.claimDeliveries(lease)).map((d) => d.endpointId), ['we_cap'], 'a slot freed');
+      const attempt = (at: number, statusCode: number) => ({ at, statusCode, error: null, latencyMs: 1, responseExcerpt: '' });
+      const [c1, c2] = to(first, 'we_cap');
+      assert.equal(await store.recordAttempt({ deliveryId: c1!.id, owner: 'n1', endpointId: 'we_cap', attempt: attempt(M + 1, 204), result: 'delivered', retryAt: null }), true);
+      const [c3] = await store.claimDeliveries(lease);
+      assert.equal(c3?.endpointId, 'we_cap', 'a slot freed');
+
+      // n1 keeps all but l5 in flight; n2 owns none of them.
+      const [l4, l5] = to(first, 'we_lease') as [ClaimedDelivery, ClaimedDelivery];
+      const kept = [c2!.id, c3.id, l4.id];
+      assert.equal(await store.renewDeliveryLeases('n1', kept, M + 10_000), 3);
+      assert.equal(await store.renewDeliveryLeases('n2', [...kept, l5.id], M + 10_000), 0);
+      const taken = await store.claimDeliveries({ ...lease, now: M + 200, owner: 'n2', leaseUntil: M + 1000 });
+      assert.deepEqual(taken.map((d) => d.id), [l5.id], 'only the lease that lapsed is taken over');
+
+      // n1's late answer for l5 is not recorded over n2's claim; n2's is.
+      assert.equal(await store.recordAttempt({ deliveryId: l5.id, owner: 'n1', endpointId: 'we_lease', attempt: attempt(M + 300, 500), result: 'retry', retryAt: M + 400 }), false);
+      const untouched = await store.getDelivery('lease', l5.id);
+      assert.deepEqual([untouched?.delivery.status, untouched?.delivery.attempts, untouched?.attempts], ['pending', 0, []]);
+      assert.equal((await store.getEndpoint('lease', 'we_lease'))?.failingSince, null);
+      assert.deepEqual(await store.claimDeliveries({ ...lease, now: M + 500, owner: 'n3' }), [], "still n2's");
+      assert.equal(await store.recordAttempt({ deliveryId: l5.id, owner: 'n2', endpointId: 'we_lease', attempt: attempt(M + 600, 204), result: 'delivered', retryAt: null }), true);
+      assert.deepEqual((await store.getDelivery('lease', l5.id))?.attempts.map((a) => a.statusCode), [204]);
     });
 
     test('opt-outs per sender, and for every sender', async () => {

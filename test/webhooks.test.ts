@@ -236,6 +236,31 @@ for (const store of STORES) {
   });
 }
 
+test('a post slower than the lease is kept by the node that made it: another node does not post it again', async () => {
+  const schema = `hooks_lease_${process.pid}_${Date.now()}`;
+  const env = { ...FAST_WEBHOOKS, SWITCHBOARD_LEASE_MS: '200', SWITCHBOARD_DATABASE_URL: TEST_DATABASE_URL, SWITCHBOARD_DATABASE_SCHEMA: schema };
+  const a = await testNode({ env });
+  const b = await testNode({ env: { ...env, SWITCHBOARD_NODE_ID: 'b' } });
+  // The first answer comes long after the lease would have lapsed.
+  const receiver = await new Receiver([{ afterMs: 1500 }]).listen();
+  try {
+    const client = api({ ...a, key: a.key || b.key });
+    const created = await client.call('POST', '/v1/webhooks/endpoints', { url: receiver.url });
+    const id = await client.send({ to: '+447700900000' });
+    const events = await eventually(async () => ((all) => (all.length >= 3 ? all : undefined))(receiver.verified(created.body.secret)), 10_000);
+    assert.deepEqual(events.map((e) => e.type), ['message.queued', 'message.sent', 'message.delivered'], 'one POST of each');
+    const queued = (await client.call('GET', `/v1/webhooks/deliveries?message_id=${id}`)).body.deliveries.at(-1);
+    assert.deepEqual((await client.call('GET', `/v1/webhooks/deliveries/${queued.id}`)).body.attempts.map((x: Json) => x.status_code), [204]);
+  } finally {
+    await a.close();
+    await b.close();
+    await receiver.close();
+    const pg = new PostgresStore({ url: TEST_DATABASE_URL, schema });
+    await pg.dropSchema();
+    await pg.close();
+  }
+});
+
 describe('inbound keywords and the opt-out list', () => {
   let smsc: SmscSimulator;
   let node: TestNode;

@@ -170,8 +170,18 @@ export interface Store {
    * endpoint that was disabled are given up (failed, with the reason) instead of claimed.
    */
   claimDeliveries(claim: DeliveryClaim): Promise<ClaimedDelivery[]>;
-  /** Records an attempt and its outcome; a failure marks the endpoint failing, a success clears it. */
-  recordAttempt(outcome: AttemptOutcome): Promise<void>;
+  /**
+   * Keeps the deliveries `owner` has in flight leased until `leaseUntil` (one statement): a post
+   * may wait longer than the lease, and must not be claimed and posted again meanwhile. Returns
+   * how many were renewed; one no longer leased to `owner` is not.
+   */
+  renewDeliveryLeases(owner: string, deliveryIds: readonly string[], leaseUntil: number): Promise<number>;
+  /**
+   * Records an attempt and its outcome; a failure marks the endpoint failing, a success clears it.
+   * Only while the delivery is pending and leased to `outcome.owner`: false, and nothing written,
+   * for the late answer of a delivery another node took over (its own record stands).
+   */
+  recordAttempt(outcome: AttemptOutcome): Promise<boolean>;
   listDeliveries(accountId: string, filter: { endpointId?: string; messageId?: string }, limit: number): Promise<WebhookDelivery[]>;
   getDelivery(accountId: string, id: string): Promise<{ delivery: WebhookDelivery; attempts: DeliveryAttempt[] } | undefined>;
   addNotice(accountId: string, notice: Notice): Promise<void>;
@@ -254,6 +264,8 @@ export interface DeliveryAttempt {
 /** What one attempt came to: delivered, tried again at `retryAt`, or given up. */
 export interface AttemptOutcome {
   readonly deliveryId: string;
+  /** Who claimed the delivery and made the attempt. */
+  readonly owner: string;
   readonly endpointId: string | null;
   readonly attempt: DeliveryAttempt;
   readonly result: 'delivered' | 'retry' | 'failed';

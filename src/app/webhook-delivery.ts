@@ -47,12 +47,26 @@ export class WebhookDeliverer {
   readonly #sleeper = new Sleeper();
   /** Posts in flight, by delivery id. */
   readonly #inFlight = new Map<string, Promise<void>>();
+  #renewal: NodeJS.Timeout | undefined;
 
   constructor(private readonly opts: DelivererOptions) {}
 
   start(): void {
     this.#running = true;
     this.#loop = this.#run();
+    // A post may wait longer than the lease (10 s of post timeout): its claim is kept while it
+    // is in flight, or another node would claim it and post it again.
+    this.#renewal = setInterval(() => void this.#renewLeases(), Math.max(1, Math.floor(this.opts.leaseMs / 3)));
+  }
+
+  async #renewLeases(): Promise<void> {
+    if (this.#inFlight.size === 0) return;
+    const { store, clock, owner, leaseMs } = this.opts;
+    try {
+      await store.renewDeliveryLeases(owner, [...this.#inFlight.keys()], clock.now() + leaseMs);
+    } catch (error) {
+      this.opts.onError(error);
+    }
   }
 
   /** Stops claiming, and waits for the posts in flight to end. */
@@ -60,6 +74,7 @@ export class WebhookDeliverer {
     this.#running = false;
     this.#sleeper.wake();
     await this.#loop;
+    clearInterval(this.#renewal);
   }
 
   // Claims as slots free, not batch by batch: a slow endpoint holds its own slots, not everyone's.
@@ -76,7 +91,7 @@ export class WebhookDeliverer {
         const batch = await this.opts.store.claimDeliveries({ now, limit: free, perTarget: IN_FLIGHT_PER_TARGET, owner: this.opts.owner, leaseUntil: now + this.opts.leaseMs });
         claimed = batch.length;
         for (const d of batch) {
-          // Still in flight past its lease (a lease shorter than the post timeout): claimed again, it is only renewed.
+          // Still in flight past its lease (a renewal came late): claimed again, it is only renewed.
           if (this.#inFlight.has(d.id)) continue;
           const post = this.#deliver(d)
             .catch(this.opts.onError)
@@ -103,8 +118,9 @@ export class WebhookDeliverer {
     const at = clock.now();
     const ok = 'status' in answer && answer.status >= 200 && answer.status < 300;
     const retryAt = ok ? null : nextWebhookAttempt(d.attempts + 1, d.event.createdAt, at, this.opts.random(), this.opts.retryScale);
-    await store.recordAttempt({
+    const held = await store.recordAttempt({
       deliveryId: d.id,
+      owner: this.opts.owner,
       endpointId: d.endpointId,
       attempt: {
         at,
@@ -116,6 +132,8 @@ export class WebhookDeliverer {
       result: ok ? 'delivered' : retryAt === null ? 'failed' : 'retry',
       retryAt,
     });
+    // Taken over by another node while this post waited: its record stands, not this answer.
+    if (!held) return;
     if (!ok && d.endpointId) await this.#disableIfDead(d.accountId, d.endpointId, at);
   }
 

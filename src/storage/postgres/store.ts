@@ -438,23 +438,30 @@ export class PostgresStore implements Store {
     });
   }
 
-  async recordAttempt(o: AttemptOutcome): Promise<void> {
+  async renewDeliveryLeases(owner: string, deliveryIds: readonly string[], leaseUntil: number): Promise<number> {
+    const r = await this.#pool.query("UPDATE webhook_deliveries SET due_at = $3 WHERE lease_owner = $1 AND status = 'pending' AND id = ANY($2::text[])", [owner, deliveryIds, leaseUntil]);
+    return r.rowCount ?? 0;
+  }
+
+  async recordAttempt(o: AttemptOutcome): Promise<boolean> {
     const a = o.attempt;
-    await this.#tx(async (c) => {
+    return this.#tx(async (c) => {
+      const held = await c.query(
+        `UPDATE webhook_deliveries SET attempts = attempts + 1, last_attempt_at = $1, last_status_code = $2, last_error = $3,
+           status = $4, due_at = $5, lease_owner = NULL WHERE id = $6 AND status = 'pending' AND lease_owner = $7`,
+        [a.at, a.statusCode, a.error, o.result === 'retry' ? 'pending' : o.result, o.retryAt, o.deliveryId, o.owner],
+      );
+      if (held.rowCount === 0) return false;
       await c.query('INSERT INTO webhook_attempts (delivery_id, at, status_code, error, latency_ms, response_excerpt) VALUES ($1, $2, $3, $4, $5, $6)', [
         o.deliveryId, a.at, a.statusCode, a.error, a.latencyMs, a.responseExcerpt,
       ]);
-      await c.query(
-        `UPDATE webhook_deliveries SET attempts = attempts + 1, last_attempt_at = $1, last_status_code = $2, last_error = $3,
-           status = $4, due_at = $5, lease_owner = NULL WHERE id = $6`,
-        [a.at, a.statusCode, a.error, o.result === 'retry' ? 'pending' : o.result, o.retryAt, o.deliveryId],
-      );
       if (o.endpointId) {
         await c.query(
           o.result === 'delivered' ? 'UPDATE webhook_endpoints SET failing_since = NULL WHERE id = $1' : 'UPDATE webhook_endpoints SET failing_since = COALESCE(failing_since, $2) WHERE id = $1',
           o.result === 'delivered' ? [o.endpointId] : [o.endpointId, a.at],
         );
       }
+      return true;
     });
   }
 

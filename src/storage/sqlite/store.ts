@@ -447,20 +447,28 @@ export class SqliteStore implements Store {
     }).immediate();
   }
 
-  async recordAttempt(o: AttemptOutcome): Promise<void> {
+  async renewDeliveryLeases(owner: string, deliveryIds: readonly string[], leaseUntil: number): Promise<number> {
+    return this.#sql("UPDATE webhook_deliveries SET due_at = ? WHERE lease_owner = ? AND status = 'pending' AND id IN (SELECT value FROM json_each(?))").run(
+      leaseUntil, owner, JSON.stringify(deliveryIds),
+    ).changes;
+  }
+
+  async recordAttempt(o: AttemptOutcome): Promise<boolean> {
     const a = o.attempt;
-    this.#db.transaction(() => {
+    return this.#db.transaction(() => {
+      const held = this.#sql(
+        `UPDATE webhook_deliveries SET attempts = attempts + 1, last_attempt_at = ?, last_status_code = ?, last_error = ?,
+           status = ?, due_at = ?, lease_owner = NULL WHERE id = ? AND status = 'pending' AND lease_owner = ?`,
+      ).run(a.at, a.statusCode, a.error, o.result === 'retry' ? 'pending' : o.result, o.retryAt, o.deliveryId, o.owner).changes;
+      if (held === 0) return false;
       this.#sql('INSERT INTO webhook_attempts (delivery_id, at, status_code, error, latency_ms, response_excerpt) VALUES (?, ?, ?, ?, ?, ?)').run(
         o.deliveryId, a.at, a.statusCode, a.error, a.latencyMs, a.responseExcerpt,
       );
-      this.#sql(
-        `UPDATE webhook_deliveries SET attempts = attempts + 1, last_attempt_at = ?, last_status_code = ?, last_error = ?,
-           status = ?, due_at = ?, lease_owner = NULL WHERE id = ?`,
-      ).run(a.at, a.statusCode, a.error, o.result === 'retry' ? 'pending' : o.result, o.retryAt, o.deliveryId);
       if (o.endpointId) {
         const failing = o.result === 'delivered' ? null : a.at;
         this.#sql('UPDATE webhook_endpoints SET failing_since = CASE WHEN ? IS NULL THEN NULL ELSE COALESCE(failing_since, ?) END WHERE id = ?').run(failing, failing, o.endpointId);
       }
+      return true;
     })();
   }
 
