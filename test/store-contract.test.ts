@@ -270,8 +270,25 @@ for (const [name, open] of implementations) {
       assert.equal(await store.updateEndpoint('hooks', 'we_all', { disabledAt: T0, disabledReason: 'test', events: ['message.sent'] }), true);
       assert.deepEqual((await store.listEndpoints('hooks')).map((e) => [e.id, e.disabledAt, e.events]), [['we_all', T0, ['message.sent']], ['we_fail', null, ['message.failed']]]);
       assert.equal(await store.deleteEndpoint('hooks', 'we_fail'), true);
-      await store.addNotice('hooks', { at: T0, type: 'webhook_endpoint_disabled', message: 'm', detail: { a: 1 } });
-      assert.deepEqual(await store.listNotices('hooks', 5), [{ at: T0, type: 'webhook_endpoint_disabled', message: 'm', detail: { a: 1 } }]);
+    });
+
+    test('an endpoint disabled for failing tells the account: a notice, and endpoint.disabled to its other endpoints that take it', async () => {
+      const endpoint = { accountId: 'told', url: 'https://example.com/t', description: null, secret: 'whsec_t', createdAt: T0, failingSince: T0, disabledAt: null, disabledReason: null };
+      await store.insertEndpoint({ ...endpoint, id: 'we_dead', events: ['*'] });
+      await store.insertEndpoint({ ...endpoint, id: 'we_ops', events: ['endpoint.disabled'] });
+      await store.insertEndpoint({ ...endpoint, id: 'we_msgs', events: ['message.queued'] });
+      await store.insertEndpoint({ ...endpoint, id: 'we_off', events: ['*'], disabledAt: T0, disabledReason: 'off' });
+      const T2 = T0 + 200_000; // before the deliveries of the tests above come due
+      const notice = { at: T2, type: 'webhook_endpoint_disabled', message: 'm', detail: { a: 1 } };
+      const disabled = { at: T2, reason: 'every delivery failed', notice, event: { endpoint: { id: 'we_dead' } } };
+      assert.equal(await store.disableEndpoint('told', 'we_dead', disabled), true);
+      assert.equal(await store.disableEndpoint('told', 'we_dead', disabled), false, 'already disabled: nothing more');
+      assert.equal(await store.disableEndpoint('told', 'we_gone', disabled), false);
+      const dead = await store.getEndpoint('told', 'we_dead');
+      assert.deepEqual([dead?.disabledAt, dead?.disabledReason], [T2, 'every delivery failed']);
+      assert.deepEqual(await store.listNotices('told', 5), [notice]);
+      const told = await store.claimDeliveries({ now: T2 + 10, limit: 10, perTarget: 4, owner: 'n1', leaseUntil: T2 + 1000 });
+      assert.deepEqual(told.map((d) => [d.endpointId, d.messageId, d.event.type, d.event.data, d.secret]), [['we_ops', 'we_dead', 'endpoint.disabled', { endpoint: { id: 'we_dead' } }, 'whsec_t']]);
     });
 
     test('a target takes at most perTarget deliveries in flight; leases in flight renew; only the holder records an attempt', async () => {

@@ -202,16 +202,24 @@ for (const store of STORES) {
     const node = await nodeOn(store, { ...FAST_WEBHOOKS, SWITCHBOARD_WEBHOOK_DISABLE_AFTER_MS: '300' });
     const failing = await new Receiver(Array(1000).fill(500)).listen();
     const fixed = await new Receiver().listen();
+    const watching = await new Receiver().listen();
     try {
       const client = api(node);
+      const watcher = await client.call('POST', '/v1/webhooks/endpoints', { url: watching.url, events: ['endpoint.disabled'] });
       const created = await client.call('POST', '/v1/webhooks/endpoints', { url: failing.url });
       const before = await client.send({ to: '+447700900000' });
       const endpoint = await eventually(async () => ((e) => (e.body.enabled ? undefined : e.body))(await client.call('GET', `/v1/webhooks/endpoints/${created.body.id}`)));
       assert.match(endpoint.disabled_reason, /failed/);
-      // The notice is written just after the endpoint is disabled.
-      const notices = await eventually(async () => ((n: Json[]) => (n.length > 0 ? n : undefined))((await client.call('GET', '/v1/notices')).body.notices));
+      // The notice is written in the transaction that disables the endpoint.
+      const notices: Json[] = (await client.call('GET', '/v1/notices')).body.notices;
       assert.equal(notices[0]!.type, 'webhook_endpoint_disabled');
       assert.equal(notices[0]!.detail.endpoint_id, created.body.id);
+      // The account's other endpoint that takes it is told too, signed like every event.
+      const [told, ...more] = await eventually(async () => ((all) => (all.length > 0 ? all : undefined))(watching.verified(watcher.body.secret)));
+      assert.equal(told!.type, 'endpoint.disabled');
+      assert.deepEqual(told!.data.endpoint, { id: created.body.id, url: failing.url, disabled_at: endpoint.disabled_at, disabled_reason: endpoint.disabled_reason });
+      assert.deepEqual(more, [], 'told once, and of nothing else');
+      assert.ok(!failing.requests.some((r) => r.body.includes('endpoint.disabled')), 'not the disabled endpoint itself');
 
       // The retries stop: the first event, and the two waiting behind it, are given up with the reason.
       const dropped = await eventually(async () =>
@@ -232,6 +240,7 @@ for (const store of STORES) {
       await node.close();
       await failing.close();
       await fixed.close();
+      await watching.close();
     }
   });
 }

@@ -160,6 +160,13 @@ export interface Store {
   /** False when the account has no such endpoint. */
   updateEndpoint(accountId: string, id: string, patch: EndpointPatch): Promise<boolean>;
   deleteEndpoint(accountId: string, id: string): Promise<boolean>;
+  /**
+   * Disables an endpoint that failed for too long, in one transaction with what tells the
+   * account: `notice`, and an `endpoint.disabled` event (its data `event`, its subject the
+   * endpoint, standing in for a message) queued for the account's other enabled endpoints that
+   * take it. False, and nothing done, when the endpoint is gone or already disabled.
+   */
+  disableEndpoint(accountId: string, id: string, disabled: { at: number; reason: string; notice: Notice; event: unknown }): Promise<boolean>;
   /** The account's secret for callback_url events, made with `create` the first time. */
   callbackSecret(accountId: string, create: () => string): Promise<string>;
   /**
@@ -184,7 +191,6 @@ export interface Store {
   recordAttempt(outcome: AttemptOutcome): Promise<boolean>;
   listDeliveries(accountId: string, filter: { endpointId?: string; messageId?: string }, limit: number): Promise<WebhookDelivery[]>;
   getDelivery(accountId: string, id: string): Promise<{ delivery: WebhookDelivery; attempts: DeliveryAttempt[] } | undefined>;
-  addNotice(accountId: string, notice: Notice): Promise<void>;
   listNotices(accountId: string, limit: number): Promise<Notice[]>;
 
   /** Which of `numbers` opted out of `sender` (or of every sender of the account). */

@@ -114,7 +114,7 @@ export class WebhookDeliverer {
     const { clock, store } = this.opts;
     const started = clock.now();
     // Signed at the time of sending: receivers refuse a webhook-timestamp far from their clock.
-    const answer = await this.opts.post({ url: d.url, eventId: d.event.id, timestamp: new Date(started), body: this.opts.render(d.event), secret: d.secret });
+    const answer = await this.opts.post({ url: d.url, eventId: d.event.id, timestamp: new Date(started), body: this.#body(d.event), secret: d.secret });
     const at = clock.now();
     const ok = 'status' in answer && answer.status >= 200 && answer.status < 300;
     const retryAt = ok ? null : nextWebhookAttempt(d.attempts + 1, d.event.createdAt, at, this.opts.random(), this.opts.retryScale);
@@ -137,19 +137,33 @@ export class WebhookDeliverer {
     if (!ok && d.endpointId) await this.#disableIfDead(d.accountId, d.endpointId, at);
   }
 
-  /** An endpoint that has failed without a break for too long is disabled, and its account told. */
+  /** Message events go through `render`; an endpoint event's data is stored as receivers get it. */
+  #body(event: ClaimedDelivery['event']): string {
+    if (!event.type.startsWith('endpoint.')) return this.opts.render(event);
+    return JSON.stringify({ id: event.id, type: event.type, timestamp: new Date(event.createdAt).toISOString(), data: event.data });
+  }
+
+  /**
+   * An endpoint that has failed without a break for too long is disabled, and its account told:
+   * a notice, and an endpoint.disabled event to its other endpoints.
+   */
   async #disableIfDead(accountId: string, endpointId: string, now: number): Promise<void> {
     const endpoint = await this.opts.store.getEndpoint(accountId, endpointId);
     if (!endpoint || endpoint.disabledAt !== null || endpoint.failingSince === null || now - endpoint.failingSince < this.opts.disableAfterMs) return;
     const days = Math.round((now - endpoint.failingSince) / 86_400_000);
     const reason = `every delivery failed for ${days >= 1 ? `${days} day(s)` : `${Math.round((now - endpoint.failingSince) / 1000)} s`}`;
-    await this.opts.store.updateEndpoint(accountId, endpointId, { disabledAt: now, disabledReason: reason });
-    await this.opts.store.addNotice(accountId, {
+    const disabled = await this.opts.store.disableEndpoint(accountId, endpointId, {
       at: now,
-      type: 'webhook_endpoint_disabled',
-      message: `The webhook endpoint ${endpoint.url} was disabled: ${reason}. Fix it, then re-enable it with PATCH /v1/webhooks/endpoints/${endpointId} {"enabled": true}.`,
-      detail: { endpoint_id: endpointId, url: endpoint.url, failing_since: new Date(endpoint.failingSince).toISOString() },
+      reason,
+      notice: {
+        at: now,
+        type: 'webhook_endpoint_disabled',
+        message: `The webhook endpoint ${endpoint.url} was disabled: ${reason}. Fix it, then re-enable it with PATCH /v1/webhooks/endpoints/${endpointId} {"enabled": true}.`,
+        detail: { endpoint_id: endpointId, url: endpoint.url, failing_since: new Date(endpoint.failingSince).toISOString() },
+      },
+      event: { endpoint: { id: endpointId, url: endpoint.url, disabled_at: new Date(now).toISOString(), disabled_reason: reason } },
     });
-    this.opts.onDisabled(accountId, endpointId, endpoint.url);
+    // Another node's post to it may have got there first.
+    if (disabled) this.opts.onDisabled(accountId, endpointId, endpoint.url);
   }
 }

@@ -1,6 +1,6 @@
 import type { MessageStatus } from './lifecycle.js';
 
-/** What webhooks tell: a message's lifecycle changes, and messages received. */
+/** What webhooks tell: a message's lifecycle changes, messages received, and an endpoint disabled. */
 export const EVENT_TYPES = [
   'message.queued',
   'message.sent',
@@ -11,11 +11,12 @@ export const EVENT_TYPES = [
   'message.expired',
   'message.canceled',
   'message.received',
+  'endpoint.disabled',
 ] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];
 
-const LIFECYCLE = new Set<string>(EVENT_TYPES);
+const LIFECYCLE = new Set<string>(EVENT_TYPES.filter((t) => t.startsWith('message.')));
 
 /**
  * The event a status change makes, if any. `sending` and `scheduled` are the gateway's own

@@ -389,6 +389,17 @@ export class PostgresStore implements Store {
     });
   }
 
+  async disableEndpoint(accountId: string, id: string, disabled: { at: number; reason: string; notice: Notice; event: unknown }): Promise<boolean> {
+    return this.#tx(async (c) => {
+      const r = await c.query('UPDATE webhook_endpoints SET disabled_at = $1, disabled_reason = $2 WHERE account_id = $3 AND id = $4 AND disabled_at IS NULL', [disabled.at, disabled.reason, accountId, id]);
+      if (r.rowCount === 0) return false;
+      const n = disabled.notice;
+      await c.query('INSERT INTO notices (account_id, at, type, message, detail) VALUES ($1, $2, $3, $4, $5)', [accountId, n.at, n.type, n.message, json(n.detail)]);
+      await emit(c, [{ accountId, messageId: id, callbackUrl: null, type: 'endpoint.disabled', at: disabled.at, data: disabled.event }]);
+      return true;
+    });
+  }
+
   async callbackSecret(accountId: string, create: () => string): Promise<string> {
     await this.#pool.query('INSERT INTO callback_secrets (account_id, secret) VALUES ($1, $2) ON CONFLICT (account_id) DO NOTHING', [accountId, create()]);
     const [row] = await this.#rows<{ secret: string }>('SELECT secret FROM callback_secrets WHERE account_id = $1', [accountId]);
@@ -478,10 +489,6 @@ export class PostgresStore implements Store {
     if (!row) return undefined;
     const attempts = await this.#rows<AttemptRow>('SELECT * FROM webhook_attempts WHERE delivery_id = $1 ORDER BY id', [id]);
     return { delivery: deliveryOf(row), attempts: attempts.map(attemptOf) };
-  }
-
-  async addNotice(accountId: string, n: Notice): Promise<void> {
-    await this.#pool.query('INSERT INTO notices (account_id, at, type, message, detail) VALUES ($1, $2, $3, $4, $5)', [accountId, n.at, n.type, n.message, json(n.detail)]);
   }
 
   async listNotices(accountId: string, limit: number): Promise<Notice[]> {

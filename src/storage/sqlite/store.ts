@@ -408,6 +408,20 @@ export class SqliteStore implements Store {
     return changes > 0;
   }
 
+  async disableEndpoint(accountId: string, id: string, disabled: { at: number; reason: string; notice: Notice; event: unknown }): Promise<boolean> {
+    return this.#db.transaction(() => {
+      const changes = this.#sql('UPDATE webhook_endpoints SET disabled_at = ?, disabled_reason = ? WHERE account_id = ? AND id = ? AND disabled_at IS NULL').run(
+        disabled.at, disabled.reason, accountId, id,
+      ).changes;
+      if (changes === 0) return false;
+      this.#subscribed = undefined;
+      const n = disabled.notice;
+      this.#sql('INSERT INTO notices (account_id, at, type, message, detail) VALUES (?, ?, ?, ?, ?)').run(accountId, n.at, n.type, n.message, json(n.detail));
+      this.#emit(accountId, id, null, 'endpoint.disabled', disabled.at, () => disabled.event);
+      return true;
+    })();
+  }
+
   async callbackSecret(accountId: string, create: () => string): Promise<string> {
     this.#sql('INSERT INTO callback_secrets (account_id, secret) VALUES (?, ?) ON CONFLICT (account_id) DO NOTHING').run(accountId, create());
     return (this.#sql('SELECT secret FROM callback_secrets WHERE account_id = ?').get(accountId) as { secret: string }).secret;
@@ -485,10 +499,6 @@ export class SqliteStore implements Store {
     if (!row) return undefined;
     const attempts = this.#sql('SELECT * FROM webhook_attempts WHERE delivery_id = ? ORDER BY id').all(id) as AttemptRow[];
     return { delivery: deliveryOf(row), attempts: attempts.map(attemptOf) };
-  }
-
-  async addNotice(accountId: string, n: Notice): Promise<void> {
-    this.#sql('INSERT INTO notices (account_id, at, type, message, detail) VALUES (?, ?, ?, ?, ?)').run(accountId, n.at, n.type, n.message, json(n.detail));
   }
 
   async listNotices(accountId: string, limit: number): Promise<Notice[]> {
