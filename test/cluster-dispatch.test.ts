@@ -51,13 +51,16 @@ describe('scheduled messages and retries across three nodes on PostgreSQL and Re
   };
 
   test('messages scheduled through different nodes go out once each, at or after their send_at', async () => {
-    const sendAt = new Date(Date.now() + 2500).toISOString();
+    const sendAt = new Date(Date.now() + 3000).toISOString();
     const to = Array.from({ length: 30 }, (_, i) => `+4474002${String(i).padStart(5, '0')}`);
     const ids: string[] = [];
     for (const [i, number] of to.entries()) ids.push(...(await sendThrough(cluster.nodes[i % 3]!, cluster.key, { from: '+14155552671', to: number, text: 'Later', send_at: sendAt })));
     const accepted = await Promise.all(ids.map((id) => getMessage(cluster.nodes[0]!, cluster.key, id)));
-    assert.ok(accepted.every((m) => m.status === 'scheduled' || m.status === 'queued'), JSON.stringify(accepted.map((m) => m.status)));
-    assert.equal(submitsTo('+4474002').size, 0, 'nothing goes before send_at');
+    // Unless accepting them took the machine longer than the lead (a loaded CI), none has gone yet.
+    if (Date.now() < Date.parse(sendAt) - 200) {
+      assert.ok(accepted.every((m) => m.status === 'scheduled'), JSON.stringify(accepted.map((m) => m.status)));
+      assert.equal(submitsTo('+4474002').size, 0, 'nothing goes before send_at');
+    }
 
     await untilAll(ids, 'delivered');
     const submits = submitsTo('+4474002');
