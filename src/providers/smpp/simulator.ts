@@ -246,10 +246,14 @@ export class SmscSimulator {
    * Sends a receipt to a bound receiver; as an SMSC does, one that fails (its bind died, no
    * bind at all) is tried again later, on whichever bind there is then.
    */
+  /**
+   * Like a real SMSC, keeps what it owes an ESME until a receiver takes it: across a dropped bind
+   * and the time another node needs to bind in its place (two minutes, then it gives up).
+   */
   #deliver(body: Pdu['body'], tlvs: Map<number, Buffer>, attempt = 1): void {
     const retry = () => {
-      if (attempt >= 10) return;
-      this.#later(() => this.#deliver(body, tlvs, attempt + 1), 200);
+      if (attempt >= 70) return;
+      this.#later(() => this.#deliver(body, tlvs, attempt + 1), Math.min(200 * attempt, 2000));
     };
     const receiver = [...this.#receivers][0];
     if (!receiver) return retry();
