@@ -55,7 +55,7 @@ describe('failover between two HTTP providers', () => {
     const port = await freePort();
     const publicUrl = `http://127.0.0.1:${port}`;
     const vonage = (name: string, url: string): Connector =>
-      vonagePlugin.create({ name, provider: 'vonage', api_key: 'key', api_secret: 'secret', signature_secret: 'sig', base_url: url, tps: 200, timeout_ms: 300 }, { clock: systemClock, publicUrl });
+      vonagePlugin.create({ name, provider: 'vonage', api_key: 'key', api_secret: 'secret', signature_secret: 'sig', base_url: url, tps: 200, timeout_ms: 2000 }, { clock: systemClock, publicUrl });
     node = await testNode({
       connectors: [vonage('a', a.url), vonage('b', b.url)],
       routes: [route(['a', 'b'], { name: 'careful', match: { senders: ['Careful'] } }), route(['a', 'b'], { resendUnknown: true })],
@@ -127,7 +127,7 @@ describe('a circuit breaker whose probe is throttled', () => {
     await a.listen();
     const port = await freePort();
     const publicUrl = `http://127.0.0.1:${port}`;
-    const connector = vonagePlugin.create({ name: 'a', provider: 'vonage', api_key: 'key', api_secret: 'secret', signature_secret: 'sig', base_url: a.url, timeout_ms: 300 }, { clock: systemClock, publicUrl });
+    const connector = vonagePlugin.create({ name: 'a', provider: 'vonage', api_key: 'key', api_secret: 'secret', signature_secret: 'sig', base_url: a.url, timeout_ms: 2000 }, { clock: systemClock, publicUrl });
     const node = await testNode({ connectors: [connector], env: { SWITCHBOARD_PUBLIC_URL: publicUrl, ...FAST } });
     try {
       await node.api.listen({ host: '127.0.0.1', port });

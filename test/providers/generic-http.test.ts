@@ -26,7 +26,7 @@ describe('a provider added by configuration alone (generic-http)', () => {
       `connections:
   - name: regional
     provider: generic-http
-    timeout_ms: 500
+    timeout_ms: 2000
     request:
       method: POST
       url: ${provider.url}/send

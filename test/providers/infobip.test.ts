@@ -20,7 +20,7 @@ for (const version of [2, 3] as const) {
       const port = await freePort();
       base = `http://127.0.0.1:${port}`;
       const connector = infobipPlugin.create(
-        { name: 'ib', provider: 'infobip', api_key: 'app-key', base_url: infobip.url, receipt_token: token, api_version: version, timeout_ms: 500, tps: 100 },
+        { name: 'ib', provider: 'infobip', api_key: 'app-key', base_url: infobip.url, receipt_token: token, api_version: version, timeout_ms: 2000, tps: 100 },
         { clock: systemClock, publicUrl: base },
       );
       node = await testNode({ connectors: [connector], env: { SWITCHBOARD_PUBLIC_URL: base } });

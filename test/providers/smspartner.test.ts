@@ -20,7 +20,7 @@ describe('SMSPartner connector against a local SMSPartner', () => {
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
     const connector = smspartnerPlugin.create(
-      { name: 'fr', provider: 'smspartner', api_key: 'partner-key', receipt_token: token, base_url: smspartner.url, timeout_ms: 500, tps: 100 },
+      { name: 'fr', provider: 'smspartner', api_key: 'partner-key', receipt_token: token, base_url: smspartner.url, timeout_ms: 2000, tps: 100 },
       { clock: systemClock, publicUrl: base },
     );
     node = await testNode({ connectors: [connector], env: { SWITCHBOARD_PUBLIC_URL: base } });

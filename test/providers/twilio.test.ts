@@ -19,7 +19,7 @@ describe('Twilio connector against a local Twilio', () => {
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
     const connector = twilioPlugin.create(
-      { name: 'us', provider: 'twilio', account_sid: SID, auth_token: TOKEN, base_url: twilio.url, timeout_ms: 500, tps: 100 },
+      { name: 'us', provider: 'twilio', account_sid: SID, auth_token: TOKEN, base_url: twilio.url, timeout_ms: 2000, tps: 100 },
       { clock: systemClock, publicUrl: base },
     );
     node = await testNode({ connectors: [connector], env: { SWITCHBOARD_PUBLIC_URL: base } });

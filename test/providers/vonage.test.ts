@@ -19,7 +19,7 @@ describe('Vonage connector against a local SMS API', () => {
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
     const connector = vonagePlugin.create(
-      { name: 'vonage-uk', provider: 'vonage', api_key: 'key', signature_secret: 'signing-secret', base_url: vonage.url, timeout_ms: 500, tps: 100 },
+      { name: 'vonage-uk', provider: 'vonage', api_key: 'key', signature_secret: 'signing-secret', base_url: vonage.url, timeout_ms: 2000, tps: 100 },
       { clock: systemClock, publicUrl: base },
     );
     node = await testNode({ connectors: [connector], env: { SWITCHBOARD_PUBLIC_URL: base } });
