@@ -62,11 +62,12 @@ export function inboundView(m: InboundMessage) {
 /**
  * A webhook event's body: its type and time, and the message as it was then; failures carry
  * the canonical error with the provider's details beside the message, as Chirp's failure
- * webhook does.
+ * webhook does. An endpoint event carries the endpoint as it was stored.
  */
 export function webhookPayload(event: { id: string; type: string; createdAt: number; data: unknown }): string {
-  const data =
-    event.type === 'message.received'
+  const data = event.type.startsWith('endpoint.')
+    ? event.data // stored as receivers get it
+    : event.type === 'message.received'
       ? { message: inboundView(event.data as InboundMessage) }
       : { message: messageView(event.data as Message), error: (event.data as Message).error };
   return JSON.stringify({ id: event.id, type: event.type, timestamp: iso(event.createdAt), data });

@@ -114,7 +114,7 @@ export class WebhookDeliverer {
     const { clock, store } = this.opts;
     const started = clock.now();
     // Signed at the time of sending: receivers refuse a webhook-timestamp far from their clock.
-    const answer = await this.opts.post({ url: d.url, eventId: d.event.id, timestamp: new Date(started), body: this.#body(d.event), secret: d.secret });
+    const answer = await this.opts.post({ url: d.url, eventId: d.event.id, timestamp: new Date(started), body: this.opts.render(d.event), secret: d.secret });
     const at = clock.now();
     const ok = 'status' in answer && answer.status >= 200 && answer.status < 300;
     const retryAt = ok ? null : nextWebhookAttempt(d.attempts + 1, d.event.createdAt, at, this.opts.random(), this.opts.retryScale);
@@ -135,12 +135,6 @@ export class WebhookDeliverer {
     // Taken over by another node while this post waited: its record stands, not this answer.
     if (!held) return;
     if (!ok && d.endpointId) await this.#disableIfDead(d.accountId, d.endpointId, at);
-  }
-
-  /** Message events go through `render`; an endpoint event's data is stored as receivers get it. */
-  #body(event: ClaimedDelivery['event']): string {
-    if (!event.type.startsWith('endpoint.')) return this.opts.render(event);
-    return JSON.stringify({ id: event.id, type: event.type, timestamp: new Date(event.createdAt).toISOString(), data: event.data });
   }
 
   /**
