@@ -223,19 +223,10 @@ class Lane {
    */
   async #pace(segments: number): Promise<void> {
     if (!Number.isFinite(this.connector.tps)) return;
-    const { coordination, clock } = this.opts;
-    const key = `tps:${this.connector.name}`;
-    const span = (segments * 1000) / this.connector.tps;
-    const wait = await coordination.pace(key, span);
+    const wait = await this.opts.coordination.pace(`tps:${this.connector.name}`, (segments * 1000) / this.connector.tps);
     // A timer cannot wait less than a millisecond: a slot due sooner is taken now (the pace still
     // holds over any second), rather than slowing a fast connection to one submit per tick.
-    if (wait < 1) return;
-    const due = clock.now() + wait;
-    await new Promise((r) => setTimeout(r, wait));
-    // A busy event loop wakes late, and the next slot would then follow too closely: what the
-    // carrier sees is the submits' real spacing, so the pace moves on by the time lost.
-    const late = clock.now() - due;
-    if (late >= 1) await coordination.pace(key, Math.min(late, span));
+    if (wait >= 1) await new Promise((r) => setTimeout(r, wait));
   }
 
   /** A claimed message that is not to be sent: expired, held by a connection that is down, or left mid-send. */
