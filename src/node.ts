@@ -41,6 +41,7 @@ import { RedisCoordination } from './coordination/redis.js';
 import { LocalCoordination, type Coordination } from './app/coordination.js';
 
 const TOPOLOGY_RELOAD_MS = 5000;
+const RECEIPT_SWEEP_MS = 5000;
 
 export function databaseFile(config: Pick<Config, 'dataDir'>): string {
   return join(config.dataDir, 'switchboard.db');
@@ -223,6 +224,11 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
   const reloading = config.databaseUrl ? setInterval(() => void topology.reload().catch((err: unknown) => log.warn({ err }, 'reloading the topology failed')), TOPOLOGY_RELOAD_MS) : undefined;
   dispatcher.start();
   deliverer.start();
+  // Receipts parked by a node that died before applying them: this one before a restart, or another.
+  const sweepReceipts = () =>
+    void receipts.sweep((name) => byName.get(name)?.capabilities.idVariants).catch((err: unknown) => log.warn({ err }, 'applying stranded receipts failed'));
+  sweepReceipts();
+  const sweeping = setInterval(sweepReceipts, RECEIPT_SWEEP_MS);
 
   return {
     api,
@@ -231,6 +237,7 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
     firstKey,
     async stop() {
       clearInterval(reloading);
+      clearInterval(sweeping);
       await api.close();
       await dispatcher.stop();
       await deliverer.stop();

@@ -206,6 +206,9 @@ for (const [name, open] of implementations) {
       assert.deepEqual(taken.map((r) => r.receipt), [{ n: 1 }, { n: 2 }]);
       assert.deepEqual(await store.takeParkedReceipts('c1', ['x1']), []);
 
+      // A receipt parked by a node that died before applying it is found once its id is recorded.
+      await store.parkReceipt({ connection: 'c1', providerMessageId: 'part2', receivedAt: T0, receipt: { n: 3 } });
+      assert.deepEqual(await store.strandedReceipts(10), [], 'its id is not recorded yet');
       const m = message();
       await store.insertMessages([m]);
       await store.applyWrites([
@@ -220,6 +223,8 @@ for (const [name, open] of implementations) {
           },
         },
       ]);
+      assert.deepEqual(await store.strandedReceipts(10), [{ connection: 'c1', providerMessageId: 'part2' }]);
+      assert.deepEqual((await store.takeParkedReceipts('c1', ['part2'])).map((r) => r.receipt), [{ n: 3 }]);
       await store.setPartState('c1', 'part2', 'delivered');
       assert.deepEqual(await store.partStates(m.id), [
         { part: 1, parts: 2, state: null },

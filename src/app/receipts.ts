@@ -82,6 +82,16 @@ export class ReceiptIngest {
     }
   }
 
+  /**
+   * Applies the receipts a node parked and then died before applying, though their provider id
+   * is recorded by now (on start, and now and then: any node may do it for any other).
+   */
+  async sweep(variantsOf: (connection: string) => ((id: string) => string[]) | undefined): Promise<void> {
+    for (const { connection, providerMessageId } of await this.store.strandedReceipts(500)) {
+      await this.release(connection, [providerMessageId], variantsOf(connection));
+    }
+  }
+
   async #apply(record: ProviderIdRecord, report: ReceiptReport): Promise<void> {
     const { state, error } = interpret(this.catalogue, report.status, report.error);
     const at = report.occurredAt ?? this.clock.now();

@@ -151,6 +151,8 @@ export interface Store {
   countParkedReceipts(): Promise<number>;
   /** Removes and returns the receipts parked for these provider ids. */
   takeParkedReceipts(connection: string, providerMessageIds: readonly string[]): Promise<ParkedReceipt[]>;
+  /** Parked receipts whose provider id has been recorded since: the node that parked one died before applying it. */
+  strandedReceipts(limit: number): Promise<{ connection: string; providerMessageId: string }[]>;
 
   getIdempotency(accountId: string, key: string): Promise<StoredIdempotency | undefined>;
 

@@ -326,6 +326,14 @@ export class PostgresStore implements Store {
       .map((r) => ({ connection: r.connection, providerMessageId: r.provider_message_id, receivedAt: r.received_at, receipt: JSON.parse(r.receipt) as unknown }));
   }
 
+  async strandedReceipts(limit: number): Promise<{ connection: string; providerMessageId: string }[]> {
+    return this.#rows<{ connection: string; providerMessageId: string }>(
+      `SELECT DISTINCT r.connection AS connection, r.provider_message_id AS "providerMessageId" FROM parked_receipts r
+        JOIN provider_ids p ON p.connection = r.connection AND p.provider_message_id = r.provider_message_id LIMIT $1`,
+      [limit],
+    );
+  }
+
   async getIdempotency(accountId: string, key: string): Promise<StoredIdempotency | undefined> {
     const [row] = await this.#rows<{ request_hash: string; status_code: number; response: string }>(
       'SELECT request_hash, status_code, response FROM idempotency_keys WHERE account_id = $1 AND key = $2',

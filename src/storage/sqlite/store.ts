@@ -347,6 +347,13 @@ export class SqliteStore implements Store {
       .map((r) => ({ connection: r.connection, providerMessageId: r.provider_message_id, receivedAt: r.received_at, receipt: JSON.parse(r.receipt) as unknown }));
   }
 
+  async strandedReceipts(limit: number): Promise<{ connection: string; providerMessageId: string }[]> {
+    return this.#sql(
+      `SELECT DISTINCT r.connection AS connection, r.provider_message_id AS providerMessageId FROM parked_receipts r
+        JOIN provider_ids p ON p.connection = r.connection AND p.provider_message_id = r.provider_message_id LIMIT ?`,
+    ).all(limit) as { connection: string; providerMessageId: string }[];
+  }
+
   async getIdempotency(accountId: string, key: string): Promise<StoredIdempotency | undefined> {
     const row = this.#sql('SELECT request_hash, status_code, response FROM idempotency_keys WHERE account_id = ? AND key = ?').get(accountId, key) as
       | { request_hash: string; status_code: number; response: string }
