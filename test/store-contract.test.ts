@@ -198,13 +198,17 @@ for (const [name, open] of implementations) {
       assert.equal(ids.length, 60);
     });
 
-    test('receipts parked before their provider id are taken once, in arrival order; parts keep their state', async () => {
+    test('receipts parked before their provider id are read in arrival order and unparked once applied; parts keep their state', async () => {
       await store.parkReceipt({ connection: 'c1', providerMessageId: 'x1', receivedAt: T0, receipt: { n: 1 } });
       await store.parkReceipt({ connection: 'c1', providerMessageId: 'x1', receivedAt: T0 + 1, receipt: { n: 2 } });
-      assert.equal(await store.countParkedReceipts(), 2);
-      const taken = await store.takeParkedReceipts('c1', ['x1', 'x2']);
-      assert.deepEqual(taken.map((r) => r.receipt), [{ n: 1 }, { n: 2 }]);
-      assert.deepEqual(await store.takeParkedReceipts('c1', ['x1']), []);
+      await store.parkReceipt({ connection: 'c1', providerMessageId: 'y1', receivedAt: T0 + 1, receipt: { n: 2 } });
+      assert.equal(await store.countParkedReceipts(), 3);
+      const parked = await store.parkedReceipts('c1', ['x1', 'x2']);
+      assert.deepEqual(parked.map((r) => r.receipt), [{ n: 1 }, { n: 2 }], 'in arrival order, and still parked');
+      assert.equal(await store.dropParkedReceipt('c1', ['x1', 'y1'], { n: 2 }), 2, 'one receipt, under every key it was parked under');
+      assert.deepEqual((await store.parkedReceipts('c1', ['x1', 'y1'])).map((r) => r.receipt), [{ n: 1 }]);
+      assert.equal(await store.dropParkedReceipt('c1', ['x1'], { n: 1 }), 1);
+      assert.deepEqual(await store.parkedReceipts('c1', ['x1']), []);
 
       // A receipt parked by a node that died before applying it is found once its id is recorded.
       await store.parkReceipt({ connection: 'c1', providerMessageId: 'part2', receivedAt: T0, receipt: { n: 3 } });
@@ -224,7 +228,7 @@ for (const [name, open] of implementations) {
         },
       ]);
       assert.deepEqual(await store.strandedReceipts(10), [{ connection: 'c1', providerMessageId: 'part2' }]);
-      assert.deepEqual((await store.takeParkedReceipts('c1', ['part2'])).map((r) => r.receipt), [{ n: 3 }]);
+      assert.equal(await store.dropParkedReceipt('c1', ['part2'], { n: 3 }), 1);
       await store.setPartState('c1', 'part2', 'delivered');
       assert.deepEqual(await store.partStates(m.id), [
         { part: 1, parts: 2, state: null },

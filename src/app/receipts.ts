@@ -69,16 +69,15 @@ export class ReceiptIngest {
       this.#parked ??= await this.store.countParkedReceipts();
       if (this.#parked === 0) return;
     }
-    const parked = await this.store.takeParkedReceipts(connection, keys);
-    if (this.#parked !== undefined) this.#parked = Math.max(0, this.#parked - parked.length);
-    for (const p of parked) {
+    for (const p of await this.store.parkedReceipts(connection, keys)) {
       const report = p.receipt as ReceiptReport;
-      // Its copies under the other keys are spent too.
-      const others = variants(report.providerMessageId).filter((k) => k !== p.providerMessageId);
-      const spent = (await this.store.takeParkedReceipts(connection, others)).length;
-      if (this.#parked !== undefined) this.#parked = Math.max(0, this.#parked - spent);
       const found = await this.store.findProviderId(connection, p.providerMessageId);
       if (found) await this.#apply(found, report);
+      // Unparked (with its copies under the other keys) only once applied: a node that dies in
+      // between leaves it to the sweep. Two nodes releasing it at once apply it once (the status
+      // change is guarded) and note the repeat.
+      const spent = await this.store.dropParkedReceipt(connection, [...new Set([p.providerMessageId, ...variants(report.providerMessageId)])], p.receipt);
+      if (this.#parked !== undefined) this.#parked = Math.max(0, this.#parked - spent);
     }
   }
 

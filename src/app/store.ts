@@ -149,8 +149,10 @@ export interface Store {
   partStates(messageId: string): Promise<{ part: number; parts: number; state: MessageStatus | null }[]>;
   parkReceipt(receipt: ParkedReceipt): Promise<void>;
   countParkedReceipts(): Promise<number>;
-  /** Removes and returns the receipts parked for these provider ids. */
-  takeParkedReceipts(connection: string, providerMessageIds: readonly string[]): Promise<ParkedReceipt[]>;
+  /** The receipts parked for these provider ids, in arrival order (they stay parked). */
+  parkedReceipts(connection: string, providerMessageIds: readonly string[]): Promise<ParkedReceipt[]>;
+  /** Removes one parked receipt, under every id it was parked under; how many rows went. */
+  dropParkedReceipt(connection: string, providerMessageIds: readonly string[], receipt: unknown): Promise<number>;
   /** Parked receipts whose provider id has been recorded since: the node that parked one died before applying it. */
   strandedReceipts(limit: number): Promise<{ connection: string; providerMessageId: string }[]>;
 

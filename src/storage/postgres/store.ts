@@ -315,15 +315,21 @@ export class PostgresStore implements Store {
     return row!.n;
   }
 
-  async takeParkedReceipts(connection: string, providerMessageIds: readonly string[]): Promise<ParkedReceipt[]> {
-    if (providerMessageIds.length === 0) return [];
-    const rows = await this.#rows<{ id: number; connection: string; provider_message_id: string; received_at: number; receipt: string }>(
-      'DELETE FROM parked_receipts WHERE connection = $1 AND provider_message_id = ANY($2::text[]) RETURNING *',
+  async parkedReceipts(connection: string, providerMessageIds: readonly string[]): Promise<ParkedReceipt[]> {
+    const rows = await this.#rows<{ connection: string; provider_message_id: string; received_at: number; receipt: string }>(
+      'SELECT * FROM parked_receipts WHERE connection = $1 AND provider_message_id = ANY($2::text[]) ORDER BY id',
       [connection, providerMessageIds],
     );
-    return rows
-      .sort((a, b) => a.id - b.id)
-      .map((r) => ({ connection: r.connection, providerMessageId: r.provider_message_id, receivedAt: r.received_at, receipt: JSON.parse(r.receipt) as unknown }));
+    return rows.map((r) => ({ connection: r.connection, providerMessageId: r.provider_message_id, receivedAt: Number(r.received_at), receipt: JSON.parse(r.receipt) as unknown }));
+  }
+
+  async dropParkedReceipt(connection: string, providerMessageIds: readonly string[], receipt: unknown): Promise<number> {
+    const result = await this.#pool.query('DELETE FROM parked_receipts WHERE connection = $1 AND provider_message_id = ANY($2::text[]) AND receipt = $3', [
+      connection,
+      providerMessageIds,
+      JSON.stringify(receipt),
+    ]);
+    return result.rowCount ?? 0;
   }
 
   async strandedReceipts(limit: number): Promise<{ connection: string; providerMessageId: string }[]> {

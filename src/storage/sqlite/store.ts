@@ -337,14 +337,19 @@ export class SqliteStore implements Store {
     return (this.#sql('SELECT count(*) AS n FROM parked_receipts').get() as { n: number }).n;
   }
 
-  async takeParkedReceipts(connection: string, providerMessageIds: readonly string[]): Promise<ParkedReceipt[]> {
-    if (providerMessageIds.length === 0) return [];
+  async parkedReceipts(connection: string, providerMessageIds: readonly string[]): Promise<ParkedReceipt[]> {
     const rows = this.#sql(
-      `DELETE FROM parked_receipts WHERE connection = ? AND provider_message_id IN (${providerMessageIds.map(() => '?').join(', ')}) RETURNING *`,
-    ).all(connection, ...providerMessageIds) as { id: number; connection: string; provider_message_id: string; received_at: number; receipt: string }[];
-    return rows
-      .sort((a, b) => a.id - b.id)
-      .map((r) => ({ connection: r.connection, providerMessageId: r.provider_message_id, receivedAt: r.received_at, receipt: JSON.parse(r.receipt) as unknown }));
+      'SELECT * FROM parked_receipts WHERE connection = ? AND provider_message_id IN (SELECT value FROM json_each(?)) ORDER BY id',
+    ).all(connection, JSON.stringify(providerMessageIds)) as { connection: string; provider_message_id: string; received_at: number; receipt: string }[];
+    return rows.map((r) => ({ connection: r.connection, providerMessageId: r.provider_message_id, receivedAt: r.received_at, receipt: JSON.parse(r.receipt) as unknown }));
+  }
+
+  async dropParkedReceipt(connection: string, providerMessageIds: readonly string[], receipt: unknown): Promise<number> {
+    return this.#sql('DELETE FROM parked_receipts WHERE connection = ? AND provider_message_id IN (SELECT value FROM json_each(?)) AND receipt = ?').run(
+      connection,
+      JSON.stringify(providerMessageIds),
+      JSON.stringify(receipt),
+    ).changes;
   }
 
   async strandedReceipts(limit: number): Promise<{ connection: string; providerMessageId: string }[]> {
