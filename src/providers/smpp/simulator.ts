@@ -79,6 +79,7 @@ export class SmscSimulator {
   readonly #server: Server;
   readonly #sessions = new Set<SmppSession>();
   readonly #receivers = new Set<SmppSession>();
+  #closed = false;
   readonly #throttledOnce = new Set<string>();
   readonly #timers = new Set<NodeJS.Timeout>();
   #counter = BigInt(`0x${randomBytes(4).toString('hex')}`);
@@ -110,6 +111,7 @@ export class SmscSimulator {
   }
 
   async close(): Promise<void> {
+    this.#closed = true;
     for (const t of this.#timers) clearTimeout(t);
     this.dropAll();
     await new Promise<void>((resolve) => this.#server.close(() => resolve()));
@@ -235,6 +237,8 @@ export class SmscSimulator {
 
   /** Runs `fn` after `ms`, unless the simulator closes first. */
   #later(fn: () => void, ms: number): void {
+    // Closing drops the sessions, and what was being delivered on them would be tried again.
+    if (this.#closed) return;
     const timer = setTimeout(() => {
       this.#timers.delete(timer);
       fn();
