@@ -1,6 +1,7 @@
 import type { Catalogue } from '../core/catalogue/catalogue.js';
 import { interpret, messageError } from '../core/catalogue/interpret.js';
 import { keywordOf, type Keyword } from '../core/compliance/keywords.js';
+import { SwitchboardError } from '../core/errors.js';
 import type { MessageStatus } from '../core/lifecycle.js';
 import type { MessageError } from '../core/message.js';
 import { refusedStatus } from '../core/policies/retry.js';
@@ -15,6 +16,20 @@ export type ProviderReading =
 /** A webhook call's receipts and inbound messages, as readings. */
 export function webhookReadings({ receipts, inbound }: WebhookReading): ProviderReading[] {
   return [...receipts.map((report) => ({ kind: 'receipt', report }) as const), ...inbound.map((message) => ({ kind: 'inbound', message }) as const)];
+}
+
+/**
+ * Runs a reader on a provider's payload. One meeting null or a scalar where the provider sends an
+ * object throws a TypeError: the payload is malformed, the caller's fault (`invalid_parameter`,
+ * 400), not ours. Only the reading is judged so.
+ */
+export function readPayload<T>(what: string, read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof TypeError) throw new SwitchboardError('invalid_parameter', `The ${what} payload has a shape Switchboard cannot read (${error.message}).`);
+    throw error;
+  }
 }
 
 /** Reads one raw payload of a provider; throws an Error saying why when it cannot. */

@@ -1,21 +1,8 @@
 import { SwitchboardError } from '../core/errors.js';
 import type { Connector, WebhookRequest } from './connector.js';
 import type { InboundService } from './inbound.js';
+import { readPayload } from './normalize.js';
 import type { ReceiptIngest } from './receipts.js';
-
-/**
- * A reader meeting null or a scalar where the provider sends an object throws a TypeError: the
- * payload is malformed, the caller's fault (400). Only the reading is judged so; a failure while
- * ingesting what was read stays an internal error.
- */
-function read<T>(provider: string, reader: () => T): T {
-  try {
-    return reader();
-  } catch (error) {
-    if (error instanceof TypeError) throw new SwitchboardError('invalid_parameter', `The ${provider} payload has a shape Switchboard cannot read (${error.message}).`);
-    throw error;
-  }
-}
 
 /** Webhook calls from providers: read by the connection's own reader, then ingested. */
 export class WebhookService {
@@ -30,7 +17,7 @@ export class WebhookService {
     if (!connector || connector.provider !== provider || !connector.webhooks) {
       throw new SwitchboardError('not_found', `No ${provider} connection named ${JSON.stringify(connection)} takes webhooks here.`, { param: 'connection' });
     }
-    const reading = read(provider, () => connector.webhooks!(request));
+    const reading = readPayload(provider, () => connector.webhooks!(request));
     for (const report of reading.receipts) await this.receipts.ingest(connection, report, connector.capabilities.idVariants);
     for (const message of reading.inbound) await this.inbound.receive(connection, message);
     return { receipts: reading.receipts.length, inbound: reading.inbound.length };

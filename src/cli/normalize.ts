@@ -1,7 +1,7 @@
 import { createInterface } from 'node:readline';
 import { text } from 'node:stream/consumers';
 import { parseArgs } from 'node:util';
-import { normalizeReading, type PayloadReader } from '../app/normalize.js';
+import { normalizeReading, readPayload, type PayloadReader } from '../app/normalize.js';
 import { loadConfig } from '../config/env.js';
 import { Catalogue } from '../core/catalogue/catalogue.js';
 import { PAYLOAD_READERS } from '../providers/readers.js';
@@ -21,16 +21,10 @@ function normalizeOne(catalogue: Catalogue, provider: string, kind: string | und
   const reader = readerFor(provider, kind);
   if (typeof reader === 'string') return { provider, kind: kind ?? null, error: reader };
   try {
-    return { provider, kind: reader.kind, messages: reader.read(raw, contentType).flatMap((r) => normalizeReading(catalogue, r)) };
+    const readings = readPayload(`${provider} ${reader.kind}`, () => reader.read(raw, contentType));
+    return { provider, kind: reader.kind, messages: readings.flatMap((r) => normalizeReading(catalogue, r)) };
   } catch (error) {
-    // A reader meeting null or a scalar where its provider sends an object fails with a TypeError.
-    const message =
-      error instanceof TypeError
-        ? `${provider} ${reader.kind}: a shape Switchboard cannot read (${error.message})`
-        : error instanceof Error
-          ? error.message
-          : String(error);
-    return { provider, kind: reader.kind, error: message };
+    return { provider, kind: reader.kind, error: error instanceof Error ? error.message : String(error) };
   }
 }
 
