@@ -1,7 +1,20 @@
 import assert from 'node:assert/strict';
-import { bearer, eventually, type TestNode } from '../helpers.js';
+import type { Connector } from '../../src/app/connector.js';
+import { bearer, eventually, freePort, testNode, type TestNode } from '../helpers.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/**
+ * A node listening on 127.0.0.1 with one connection, made by `create` with the node's public URL
+ * (where the provider's callbacks come in).
+ */
+export async function providerNode(create: (publicUrl: string) => Connector): Promise<{ node: TestNode; base: string }> {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const node = await testNode({ connectors: [create(base)], env: { SWITCHBOARD_PUBLIC_URL: base } });
+  await node.api.listen({ host: '127.0.0.1', port });
+  return { node, base };
+}
 
 /**
  * What the HTTP provider tests ask of a node through its API: send from a sender, read a

@@ -3,8 +3,8 @@ import { after, before, describe, test } from 'node:test';
 import { systemClock } from '../../src/app/clock.js';
 import { infobipPlugin } from '../../src/providers/infobip/plugin.js';
 import { FakeInfobip } from '../fakes/infobip.js';
-import { freePort, testNode, type TestNode } from '../helpers.js';
-import { assertRetryAfter, assertStopped, assertUnknownOutcome, client } from './harness.js';
+import type { TestNode } from '../helpers.js';
+import { assertRetryAfter, assertStopped, assertUnknownOutcome, client, providerNode } from './harness.js';
 
 for (const version of [2, 3] as const) {
   describe(`Infobip connector (send API v${version}) against a local Infobip`, () => {
@@ -17,14 +17,7 @@ for (const version of [2, 3] as const) {
     before(async () => {
       infobip = new FakeInfobip('app-key');
       await infobip.listen();
-      const port = await freePort();
-      base = `http://127.0.0.1:${port}`;
-      const connector = infobipPlugin.create(
-        { name: 'ib', provider: 'infobip', api_key: 'app-key', base_url: infobip.url, receipt_token: token, api_version: version, timeout_ms: 2000, tps: 100 },
-        { clock: systemClock, publicUrl: base },
-      );
-      node = await testNode({ connectors: [connector], env: { SWITCHBOARD_PUBLIC_URL: base } });
-      await node.api.listen({ host: '127.0.0.1', port });
+      ({ node, base } = await providerNode((publicUrl) => infobipPlugin.create({ name: 'ib', provider: 'infobip', api_key: 'app-key', base_url: infobip.url, receipt_token: token, api_version: version, timeout_ms: 2000, tps: 100 }, { clock: systemClock, publicUrl })));
       api = client(node, 'InfoSMS');
     });
     after(async () => {

@@ -4,8 +4,8 @@ import { systemClock } from '../../src/app/clock.js';
 import { smspartnerPlugin } from '../../src/providers/smspartner/plugin.js';
 import { parisTime } from '../../src/providers/smspartner/wire.js';
 import { FakeSmsPartner } from '../fakes/smspartner.js';
-import { freePort, testNode, type TestNode } from '../helpers.js';
-import { assertRetryAfter, assertUnknownOutcome, client } from './harness.js';
+import type { TestNode } from '../helpers.js';
+import { assertRetryAfter, assertUnknownOutcome, client, providerNode } from './harness.js';
 
 describe('SMSPartner connector against a local SMSPartner', () => {
   let smspartner: FakeSmsPartner;
@@ -17,14 +17,7 @@ describe('SMSPartner connector against a local SMSPartner', () => {
   before(async () => {
     smspartner = new FakeSmsPartner('partner-key');
     await smspartner.listen();
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    const connector = smspartnerPlugin.create(
-      { name: 'fr', provider: 'smspartner', api_key: 'partner-key', receipt_token: token, base_url: smspartner.url, timeout_ms: 2000, tps: 100 },
-      { clock: systemClock, publicUrl: base },
-    );
-    node = await testNode({ connectors: [connector], env: { SWITCHBOARD_PUBLIC_URL: base } });
-    await node.api.listen({ host: '127.0.0.1', port });
+    ({ node, base } = await providerNode((publicUrl) => smspartnerPlugin.create({ name: 'fr', provider: 'smspartner', api_key: 'partner-key', receipt_token: token, base_url: smspartner.url, timeout_ms: 2000, tps: 100 }, { clock: systemClock, publicUrl })));
     api = client(node, 'MaBoutique');
   });
   after(async () => {

@@ -6,7 +6,8 @@ import { Catalogue } from '../../src/core/catalogue/catalogue.js';
 import { PROVIDER_TABLES } from '../../src/providers/tables.js';
 import { telnyxPlugin } from '../../src/providers/telnyx/plugin.js';
 import { FakeTelnyx } from '../fakes/telnyx.js';
-import { bearer, eventually, freePort, testNode, type TestNode } from '../helpers.js';
+import { bearer, eventually, type TestNode } from '../helpers.js';
+import { providerNode } from './harness.js';
 
 describe('Telnyx connector against a local Telnyx', () => {
   let telnyx: FakeTelnyx;
@@ -15,14 +16,7 @@ describe('Telnyx connector against a local Telnyx', () => {
   before(async () => {
     telnyx = new FakeTelnyx('KEY-test');
     await telnyx.listen();
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    const connector = telnyxPlugin.create(
-      { name: 'telnyx-us', provider: 'telnyx', api_key: 'KEY-test', public_key: telnyx.publicKey, base_url: telnyx.url, messaging_profile_id: 'mp-1', tps: 100 },
-      { clock: systemClock, publicUrl: base },
-    );
-    node = await testNode({ connectors: [connector], env: { SWITCHBOARD_PUBLIC_URL: base } });
-    await node.api.listen({ host: '127.0.0.1', port });
+    ({ node, base } = await providerNode((publicUrl) => telnyxPlugin.create({ name: 'telnyx-us', provider: 'telnyx', api_key: 'KEY-test', public_key: telnyx.publicKey, base_url: telnyx.url, messaging_profile_id: 'mp-1', tps: 100 }, { clock: systemClock, publicUrl })));
   });
   after(async () => {
     await node.close();

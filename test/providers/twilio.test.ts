@@ -4,7 +4,8 @@ import { systemClock } from '../../src/app/clock.js';
 import { twilioSignature, formParams } from '../../src/providers/twilio/signature.js';
 import { twilioPlugin } from '../../src/providers/twilio/plugin.js';
 import { FakeTwilio } from '../fakes/twilio.js';
-import { bearer, eventually, freePort, testNode, type TestNode } from '../helpers.js';
+import { bearer, eventually, type TestNode } from '../helpers.js';
+import { providerNode } from './harness.js';
 
 const SID = `AC${'1'.repeat(32)}`;
 const TOKEN = 'secret-token';
@@ -16,14 +17,7 @@ describe('Twilio connector against a local Twilio', () => {
   before(async () => {
     twilio = new FakeTwilio(SID, TOKEN);
     await twilio.listen();
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    const connector = twilioPlugin.create(
-      { name: 'us', provider: 'twilio', account_sid: SID, auth_token: TOKEN, base_url: twilio.url, timeout_ms: 2000, tps: 100 },
-      { clock: systemClock, publicUrl: base },
-    );
-    node = await testNode({ connectors: [connector], env: { SWITCHBOARD_PUBLIC_URL: base } });
-    await node.api.listen({ host: '127.0.0.1', port });
+    ({ node, base } = await providerNode((publicUrl) => twilioPlugin.create({ name: 'us', provider: 'twilio', account_sid: SID, auth_token: TOKEN, base_url: twilio.url, timeout_ms: 2000, tps: 100 }, { clock: systemClock, publicUrl })));
   });
   after(async () => {
     await node.close();

@@ -4,8 +4,8 @@ import { systemClock } from '../../src/app/clock.js';
 import { vonagePlugin } from '../../src/providers/vonage/plugin.js';
 import { vonageSignature } from '../../src/providers/vonage/signature.js';
 import { FakeVonage } from '../fakes/vonage.js';
-import { freePort, testNode, type TestNode } from '../helpers.js';
-import { assertRetryAfter, assertStopped, assertUnknownOutcome, client } from './harness.js';
+import type { TestNode } from '../helpers.js';
+import { assertRetryAfter, assertStopped, assertUnknownOutcome, client, providerNode } from './harness.js';
 
 describe('Vonage connector against a local SMS API', () => {
   let vonage: FakeVonage;
@@ -16,14 +16,7 @@ describe('Vonage connector against a local SMS API', () => {
   before(async () => {
     vonage = new FakeVonage('key', 'secret', 'signing-secret');
     await vonage.listen();
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    const connector = vonagePlugin.create(
-      { name: 'vonage-uk', provider: 'vonage', api_key: 'key', signature_secret: 'signing-secret', base_url: vonage.url, timeout_ms: 2000, tps: 100 },
-      { clock: systemClock, publicUrl: base },
-    );
-    node = await testNode({ connectors: [connector], env: { SWITCHBOARD_PUBLIC_URL: base } });
-    await node.api.listen({ host: '127.0.0.1', port });
+    ({ node, base } = await providerNode((publicUrl) => vonagePlugin.create({ name: 'vonage-uk', provider: 'vonage', api_key: 'key', signature_secret: 'signing-secret', base_url: vonage.url, timeout_ms: 2000, tps: 100 }, { clock: systemClock, publicUrl })));
     api = client(node, 'Switchboard');
   });
   after(async () => {

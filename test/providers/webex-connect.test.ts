@@ -3,7 +3,8 @@ import { after, before, describe, test } from 'node:test';
 import { systemClock } from '../../src/app/clock.js';
 import { webexConnectPlugin } from '../../src/providers/webex-connect/plugin.js';
 import { FakeWebexConnect } from '../fakes/webex-connect.js';
-import { bearer, eventually, freePort, testNode, type TestNode } from '../helpers.js';
+import { bearer, eventually, type TestNode } from '../helpers.js';
+import { providerNode } from './harness.js';
 
 describe('Webex Connect connector against a local Webex Connect', () => {
   let webex: FakeWebexConnect;
@@ -13,14 +14,7 @@ describe('Webex Connect connector against a local Webex Connect', () => {
   before(async () => {
     webex = new FakeWebexConnect('service-key');
     await webex.listen();
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    const connector = webexConnectPlugin.create(
-      { name: 'wx', provider: 'webex-connect', service_key: 'service-key', base_url: webex.url, receipt_token: token, tps: 100 },
-      { clock: systemClock, publicUrl: base },
-    );
-    node = await testNode({ connectors: [connector], env: { SWITCHBOARD_PUBLIC_URL: base } });
-    await node.api.listen({ host: '127.0.0.1', port });
+    ({ node, base } = await providerNode((publicUrl) => webexConnectPlugin.create({ name: 'wx', provider: 'webex-connect', service_key: 'service-key', base_url: webex.url, receipt_token: token, tps: 100 }, { clock: systemClock, publicUrl })));
   });
   after(async () => {
     await node.close();
