@@ -16,7 +16,13 @@ if (node.firstKey) {
   process.stdout.write(
     `\nFirst start: created the default account and its API key (shown once, stored only hashed):\n\n  ${node.firstKey}\n\n` +
       `Send a message:\n  curl -s ${config.publicUrl}/v1/messages -H 'Authorization: Bearer ${node.firstKey}' \\\n` +
-      `    -H 'Content-Type: application/json' -d '{"from":"Switchboard","to":"+447700900000","text":"Hello"}'\n\n`,
+      `    -H 'Content-Type: application/json' -d '{"from":"Switchboard","to":"+447700900000","text":"Hello"}'\n\n` +
+      `This key is an admin key. Make ordinary keys for applications: npx switchboard keys create --name my-app\n\n`,
+  );
+} else {
+  process.stdout.write(
+    `\nKeys are shown only when made. List them: npx switchboard keys list; make one: npx switchboard keys create [--admin]\n` +
+      `(run where this server runs, with the same SWITCHBOARD_DATA_DIR or SWITCHBOARD_DATABASE_URL)\n\n`,
   );
 }
 await node.api.listen({ host: config.host, port: config.port });

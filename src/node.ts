@@ -88,7 +88,7 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
   await store.migrate();
   const created = await store.ensureAccount(DEFAULT_ACCOUNT, 'Default account', clock.now());
   const keys = new ApiKeys(store, clock);
-  const firstKey = created ? await keys.create(DEFAULT_ACCOUNT) : undefined;
+  const firstKey = created ? (await keys.create(DEFAULT_ACCOUNT, { name: 'first start', admin: true })).key : undefined;
   // Alone on its SQLite file, a node starting up knows no claim is alive: it takes them back at
   // once. Nodes sharing a database wait for the leases of a node that died to end.
   if (!config.databaseUrl) await store.releaseLeases(clock.now());

@@ -80,9 +80,20 @@ for (const [name, open] of implementations) {
     test('accounts and hashed API keys', async () => {
       assert.equal(await store.ensureAccount('acc', 'Account', T0), true);
       assert.equal(await store.ensureAccount('acc', 'Account', T0), false);
-      await store.insertApiKey({ id: 'key1', accountId: 'acc', hash: 'h1', prefix: 'sb_', createdAt: T0 });
-      assert.deepEqual(await store.findApiKey('h1'), { id: 'key1', accountId: 'acc' });
-      assert.equal(await store.findApiKey('nope'), undefined);
+      await store.insertApiKey({ id: 'key1', accountId: 'acc', hash: 'h1', prefix: 'sk_abcd', name: 'ci', scopes: ['send', 'read'], createdAt: T0 });
+      await store.insertApiKey({ id: 'key2', accountId: 'acc', hash: 'h2', prefix: 'sk_efgh', name: null, scopes: ['admin'], createdAt: T0 + 1 });
+      const key1 = { id: 'key1', accountId: 'acc', name: 'ci', prefix: 'sk_abcd', scopes: ['send', 'read'], createdAt: T0, lastUsedAt: null, revokedAt: null };
+      assert.deepEqual(await store.findApiKeys(['h1', 'nope']), [{ ...key1, hash: 'h1' }]);
+      await store.touchApiKeys(['key1'], T0 + 60_000);
+      await store.touchApiKeys(['key1'], T0 + 30_000); // a late write never moves the time back
+      assert.equal(await store.revokeApiKey('other', 'key2', T0 + 2), false, "another account's key");
+      assert.equal(await store.revokeApiKey('acc', 'key2', T0 + 2), true);
+      assert.equal(await store.revokeApiKey('acc', 'key2', T0 + 3), false, 'already revoked');
+      assert.deepEqual(await store.findApiKeys(['h2']), []);
+      assert.deepEqual(
+        (await store.listApiKeys('acc')).map((k) => [k.id, k.lastUsedAt, k.revokedAt]),
+        [['key1', T0 + 60_000, null], ['key2', null, T0 + 2]],
+      );
     });
 
     test('messages are stored with their route and idempotency answer, in one go', async () => {

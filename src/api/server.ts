@@ -2,6 +2,8 @@ import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { SwitchboardError } from '../core/errors.js';
+import { allows, type Access } from '../core/access/scopes.js';
+import { routeAccess } from './access.js';
 import { sendError } from './errors.js';
 import { catalogueRoutes } from './routes/catalogue.js';
 import { docsRoutes } from './routes/docs.js';
@@ -11,8 +13,9 @@ import { operationRoutes } from './routes/operations.js';
 import { endpointRoutes } from './routes/endpoints.js';
 import { optOutRoutes } from './routes/opt-outs.js';
 import { routingRoutes } from './routes/routing.js';
-import { WEBHOOK_PATH, webhookRoutes } from './routes/webhooks.js';
-import type { Services } from './services.js';
+import { keyRoutes } from './routes/keys.js';
+import { webhookRoutes } from './routes/webhooks.js';
+import type { RegisteredRoute, Services } from './services.js';
 
 export interface ApiOptions {
   readonly logger: FastifyBaseLogger;
@@ -35,6 +38,7 @@ export async function buildApi(services: Services, options: ApiOptions): Promise
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.decorateRequest('accountId', '');
+  app.decorateRequest('caller', null);
   // The API speaks JSON only: anything else is refused as unsupported_media_type.
   app.removeContentTypeParser('text/plain');
   // Clients often label a POST without a body (cancel) as JSON: an empty body is no body.
@@ -55,14 +59,32 @@ export async function buildApi(services: Services, options: ApiOptions): Promise
     },
   });
 
+  // Access is decided by the route the router matched, never by a test on the URL's text: a
+  // route's access is fixed when it is registered (see access.ts), so an encoded or odd-cased
+  // path that reaches a route meets that route's rule, and one that reaches none needs a key.
+  const routeTable: RegisteredRoute[] = [];
+  app.decorate('routeTable', routeTable);
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    if (new Set(methods.map((m) => routeAccess(m, route.url))).size > 1) throw new Error(`${route.url}: one route, one access; register its methods apart`);
+    const access = routeAccess(methods[0]!, route.url);
+    route.config = { ...route.config, access };
+    for (const method of methods) routeTable.push({ method, url: route.url, access });
+  });
   app.addHook('onRequest', async (request) => {
-    if (!request.url.startsWith('/v1/') || WEBHOOK_PATH.test(request.url)) return;
+    const access: Access = request.is404 ? 'key' : (request.routeOptions.config.access ?? 'admin');
+    if (access === 'public') return;
     const header = request.headers.authorization;
     if (!header) throw new SwitchboardError('missing_api_key', 'Send your API key in the `Authorization: Bearer <key>` header.');
     const key = BEARER.exec(header)?.[1];
     if (!key) throw new SwitchboardError('invalid_api_key', 'The Authorization header must be `Bearer <key>`.');
-    request.accountId = await services.keys.authenticate(key);
-    await services.rateLimits.check(request.accountId);
+    const caller = await services.keys.authenticate(key);
+    if (!allows(caller.scopes, access)) {
+      throw new SwitchboardError('insufficient_scope', `This operation needs a key with the \`${access}\` scope; this key holds: ${caller.scopes.join(', ')}.`);
+    }
+    request.accountId = caller.accountId;
+    request.caller = caller;
+    await services.rateLimits.check(caller.accountId);
   });
 
   await app.register(messageRoutes(services));
@@ -74,5 +96,6 @@ export async function buildApi(services: Services, options: ApiOptions): Promise
   await app.register(routingRoutes(services));
   await app.register(endpointRoutes(services));
   await app.register(optOutRoutes(services));
+  await app.register(keyRoutes(services));
   return app;
 }

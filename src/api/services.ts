@@ -1,6 +1,7 @@
 import type { AcceptService } from '../app/accept.js';
 import type { InboundService } from '../app/inbound.js';
-import type { ApiKeys } from '../app/keys.js';
+import type { ApiKeys, Caller } from '../app/keys.js';
+import type { Access } from '../core/access/scopes.js';
 import type { MessageService } from '../app/messages.js';
 import type { AccountRateLimits } from '../app/rate-limits.js';
 import type { OptOuts } from '../app/opt-outs.js';
@@ -30,9 +31,26 @@ export interface Services {
   readonly metricsText: () => Promise<{ contentType: string; body: string }>;
 }
 
+/** A route as the server registered it, with who may call it. */
+export interface RegisteredRoute {
+  readonly method: string;
+  readonly url: string;
+  readonly access: Access;
+}
+
 declare module 'fastify' {
   interface FastifyRequest {
-    /** The authenticated account; set for every /v1 route. */
+    /** The authenticated account; set for every route that needs a key. */
     accountId: string;
+    /** The key's account and scopes; null on public routes. */
+    caller: Caller | null;
+  }
+  interface FastifyInstance {
+    /** Every route registered, as the router holds it: what the access test walks. */
+    readonly routeTable: readonly RegisteredRoute[];
+  }
+  interface FastifyContextConfig {
+    /** Fixed at registration from access.ts; see there. */
+    access?: Access;
   }
 }

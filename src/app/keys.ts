@@ -1,45 +1,84 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { ADMIN_SCOPES, DEFAULT_SCOPES, type Scope } from '../core/access/scopes.js';
 import { SwitchboardError } from '../core/errors.js';
+import { Batcher } from './batcher.js';
 import type { Clock } from './clock.js';
 import { newId } from './ids.js';
-import type { Store } from './store.js';
+import type { ApiKeyRecord, Store } from './store.js';
 
 export const DEFAULT_ACCOUNT = 'acct_default';
+
+/** How often a key's last-used time is written: a busy key costs one write a minute, not one a request. */
+const TOUCH_EVERY_MS = 60_000;
 
 function hashKey(key: string): string {
   return createHash('sha256').update(key).digest('hex');
 }
 
+/** Who a request's key speaks for. */
+export interface Caller {
+  readonly keyId: string;
+  readonly accountId: string;
+  readonly scopes: readonly Scope[];
+}
+
+/** A key just made: the secret itself is in `key`, shown this once and never stored. */
+export interface CreatedKey extends ApiKeyRecord {
+  readonly key: string;
+}
+
 /**
- * API keys: random, shown once, stored only as a SHA-256 hash. Lookups are cached for a short
- * while so a request costs no query, and a revoked key stops working within `cacheMs`.
+ * API keys: random, shown once, stored only as a SHA-256 hash. Every request looks its key up in
+ * the store (lookups of concurrent requests share one query), so a key revoked on any node, or by
+ * the CLI, is refused by every node from the next request on: no cache to outlive it.
  */
 export class ApiKeys {
-  readonly #cache = new Map<string, { accountId: string; until: number }>();
+  readonly #lookups: Batcher<string, (ApiKeyRecord & { hash: string }) | undefined>;
+  readonly #touched = new Map<string, number>();
 
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
-    private readonly cacheMs = 30_000,
-  ) {}
-
-  async create(accountId: string): Promise<string> {
-    const key = `sk_${randomBytes(24).toString('base64url')}`;
-    const now = this.clock.now();
-    await this.store.insertApiKey({ id: newId('key', now), accountId, hash: hashKey(key), prefix: key.slice(0, 7), createdAt: now });
-    return key;
+  ) {
+    this.#lookups = new Batcher(async (hashes) => {
+      const found = new Map((await store.findApiKeys([...new Set(hashes)])).map((k) => [k.hash, k]));
+      return hashes.map((h) => found.get(h));
+    }, 500);
   }
 
-  /** The account a key belongs to; throws `invalid_api_key` for an unknown key. */
-  async authenticate(key: string): Promise<string> {
-    const hash = hashKey(key);
+  async create(accountId: string, options: { name?: string | null; admin?: boolean; scopes?: readonly Scope[] } = {}): Promise<CreatedKey> {
+    const key = `sk_${randomBytes(24).toString('base64url')}`;
     const now = this.clock.now();
-    const cached = this.#cache.get(hash);
-    if (cached && cached.until > now) return cached.accountId;
-    const found = await this.store.findApiKey(hash);
+    const scopes = options.admin ? ADMIN_SCOPES : (options.scopes ?? DEFAULT_SCOPES);
+    const record = { id: newId('key', now), accountId, prefix: key.slice(0, 7), name: options.name ?? null, scopes, createdAt: now };
+    await this.store.insertApiKey({ ...record, hash: hashKey(key) });
+    return { ...record, lastUsedAt: null, revokedAt: null, key };
+  }
+
+  list(accountId: string): Promise<ApiKeyRecord[]> {
+    return this.store.listApiKeys(accountId);
+  }
+
+  async revoke(accountId: string, id: string): Promise<void> {
+    if (!(await this.store.revokeApiKey(accountId, id, this.clock.now()))) {
+      throw new SwitchboardError('not_found', `No active API key ${id}.`, { param: 'id' });
+    }
+  }
+
+  /** The caller a key speaks for; throws `invalid_api_key` for an unknown or revoked key. */
+  async authenticate(key: string): Promise<Caller> {
+    const found = await this.#lookups.push(hashKey(key));
     if (!found) throw new SwitchboardError('invalid_api_key', 'The API key is not valid. Check it was copied whole, or create a new one.');
-    if (this.#cache.size > 10_000) this.#cache.clear();
-    this.#cache.set(hash, { accountId: found.accountId, until: now + this.cacheMs });
-    return found.accountId;
+    this.#touch(found.id);
+    return { keyId: found.id, accountId: found.accountId, scopes: found.scopes };
+  }
+
+  #touch(id: string): void {
+    const now = this.clock.now();
+    if ((this.#touched.get(id) ?? 0) > now - TOUCH_EVERY_MS) return;
+    if (this.#touched.size > 10_000) this.#touched.clear();
+    this.#touched.set(id, now);
+    // Best effort: a failed write only leaves the last-used time older than it is.
+    this.store.touchApiKeys([id], now).catch(() => this.#touched.delete(id));
   }
 }

@@ -1,5 +1,6 @@
 import type { MessageStatus } from '../core/lifecycle.js';
 import type { Message, MessageError, MessageEvent } from '../core/message.js';
+import type { Scope } from '../core/access/scopes.js';
 import type { Route } from '../core/routing/router.js';
 
 /** A message to store at accept; its first event is read from it (acceptedEvent). */
@@ -88,9 +89,27 @@ export interface StoredIdempotency {
   readonly response: string;
 }
 
+/** An API key as stored: never the key itself, only its SHA-256 hash and first characters. */
 export interface ApiKeyRecord {
   readonly id: string;
   readonly accountId: string;
+  readonly name: string | null;
+  /** The key's first characters, to tell keys apart in a list. */
+  readonly prefix: string;
+  readonly scopes: readonly Scope[];
+  readonly createdAt: number;
+  readonly lastUsedAt: number | null;
+  readonly revokedAt: number | null;
+}
+
+export interface NewApiKey {
+  readonly id: string;
+  readonly accountId: string;
+  readonly hash: string;
+  readonly prefix: string;
+  readonly name: string | null;
+  readonly scopes: readonly Scope[];
+  readonly createdAt: number;
 }
 
 /**
@@ -105,8 +124,15 @@ export interface Store {
 
   /** Creates the default account if there is none; true when it was created now. */
   ensureAccount(id: string, name: string, now: number): Promise<boolean>;
-  insertApiKey(key: { id: string; accountId: string; hash: string; prefix: string; createdAt: number }): Promise<void>;
-  findApiKey(hash: string): Promise<ApiKeyRecord | undefined>;
+  insertApiKey(key: NewApiKey): Promise<void>;
+  /** The keys, not revoked, with these hashes, each with its hash: one query for many requests. */
+  findApiKeys(hashes: readonly string[]): Promise<(ApiKeyRecord & { readonly hash: string })[]>;
+  /** An account's keys, revoked ones too, oldest first. */
+  listApiKeys(accountId: string): Promise<ApiKeyRecord[]>;
+  /** Revokes a key of the account; false when it has none such, or it was revoked already. */
+  revokeApiKey(accountId: string, id: string, at: number): Promise<boolean>;
+  /** Records that these keys were used at `at` (never moves a later time back). */
+  touchApiKeys(ids: readonly string[], at: number): Promise<void>;
 
   /** Stores messages (and their idempotency answer, if any) atomically, in one transaction. */
   insertMessages(messages: readonly NewMessage[], idempotency?: readonly IdempotencyWrite[]): Promise<void>;

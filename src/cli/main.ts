@@ -9,7 +9,10 @@ import { webhooksCommand } from './webhooks.js';
 const USAGE = `Usage: switchboard <command>
 
 Commands:
-  keys create [--json]                           Create an API key on the default account
+  keys create [--admin | --scopes S,...] [--name N] [--json]
+                                                 Create an API key on the default account (default scopes: send, read, webhooks, opt_outs)
+  keys list [--json]                             The keys: id, prefix, name, scopes, created, last used, revoked
+  keys revoke <id>                               Revoke a key: every node refuses it at once
   migrate                                        Bring the database to the current schema (the server also does on start)
   explain <provider> <code> [--context C] [--json]
                                                  Explain a provider's error or status code

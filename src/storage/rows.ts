@@ -2,7 +2,8 @@ import type { TextEncoding } from '../core/encoding/segments.js';
 import type { MessageStatus } from '../core/lifecycle.js';
 import type { Message, MessageError, MessageEvent } from '../core/message.js';
 import type { MessageRoute } from '../core/routing/router.js';
-import type { DeliveryAttempt, EndpointPatch, NewMessage, WebhookDelivery, WebhookEndpoint } from '../app/store.js';
+import type { ApiKeyRecord, DeliveryAttempt, EndpointPatch, NewMessage, WebhookDelivery, WebhookEndpoint } from '../app/store.js';
+import { isScope } from '../core/access/scopes.js';
 
 // How domain objects map to table rows, shared by every SQL engine. Times are epoch
 // milliseconds; JSON columns hold text.
@@ -185,4 +186,31 @@ export interface AttemptRow {
 
 export function attemptOf(r: AttemptRow): DeliveryAttempt {
   return { at: Number(r.at), statusCode: nullableNumber(r.status_code), error: r.error, latencyMs: Number(r.latency_ms), responseExcerpt: r.response_excerpt };
+}
+
+export interface ApiKeyRow {
+  id: string;
+  account_id: string;
+  name: string | null;
+  prefix: string;
+  scopes: string;
+  created_at: number;
+  last_used_at: number | null;
+  revoked_at: number | null;
+}
+
+export const API_KEY_COLUMNS = 'id, account_id, name, prefix, scopes, created_at, last_used_at, revoked_at';
+
+export function apiKeyOf(r: ApiKeyRow): ApiKeyRecord {
+  return {
+    id: r.id,
+    accountId: r.account_id,
+    name: r.name,
+    prefix: r.prefix,
+    // A scope this version does not know (written by a newer one) grants nothing.
+    scopes: r.scopes.split(',').filter(isScope),
+    createdAt: Number(r.created_at),
+    lastUsedAt: nullableNumber(r.last_used_at),
+    revokedAt: nullableNumber(r.revoked_at),
+  };
 }

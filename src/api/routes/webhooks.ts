@@ -1,9 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Services } from '../services.js';
 
-/** Where providers call back: no API key (the provider signs its calls), the raw body kept for the signature. */
-export const WEBHOOK_PATH = /^\/v1\/providers\/[^/]+\/[^/]+\/receipts(?:\?|$)/;
-
+/** Where providers call back: no API key (the provider signs its calls; see access.ts), the raw body kept for the signature. */
 export const webhookRoutes = ({ webhooks, publicUrl }: Services): FastifyPluginAsync =>
   async (app) => {
     app.removeAllContentTypeParsers();

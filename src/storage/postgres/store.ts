@@ -1,6 +1,7 @@
 import pg from 'pg';
 import type {
   ApiKeyRecord,
+  NewApiKey,
   AttemptOutcome,
   Claim,
   ClaimedDelivery,
@@ -30,6 +31,8 @@ import type { Route } from '../../core/routing/router.js';
 import { newId } from '../../app/ids.js';
 import { lifecycleEvent } from '../../core/events.js';
 import {
+  API_KEY_COLUMNS,
+  apiKeyOf,
   attemptOf,
   deliveryOf,
   endpointOf,
@@ -40,6 +43,7 @@ import {
   parseJson,
   toEvent,
   toMessage,
+  type ApiKeyRow,
   type AttemptRow,
   type DeliveryRow,
   type EndpointRow,
@@ -136,13 +140,28 @@ export class PostgresStore implements Store {
     return (r.rowCount ?? 0) > 0;
   }
 
-  async insertApiKey(key: { id: string; accountId: string; hash: string; prefix: string; createdAt: number }): Promise<void> {
-    await this.#pool.query('INSERT INTO api_keys (id, account_id, hash, prefix, created_at) VALUES ($1, $2, $3, $4, $5)', [key.id, key.accountId, key.hash, key.prefix, key.createdAt]);
+  async insertApiKey(key: NewApiKey): Promise<void> {
+    await this.#pool.query('INSERT INTO api_keys (id, account_id, hash, prefix, name, scopes, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)', [
+      key.id, key.accountId, key.hash, key.prefix, key.name, key.scopes.join(','), key.createdAt,
+    ]);
   }
 
-  async findApiKey(hash: string): Promise<ApiKeyRecord | undefined> {
-    const [row] = await this.#rows<{ id: string; account_id: string }>('SELECT id, account_id FROM api_keys WHERE hash = $1 AND revoked_at IS NULL', [hash]);
-    return row && { id: row.id, accountId: row.account_id };
+  async findApiKeys(hashes: readonly string[]): Promise<(ApiKeyRecord & { hash: string })[]> {
+    const rows = await this.#rows<ApiKeyRow & { hash: string }>(`SELECT ${API_KEY_COLUMNS}, hash FROM api_keys WHERE hash = ANY($1) AND revoked_at IS NULL`, [hashes]);
+    return rows.map((r) => ({ ...apiKeyOf(r), hash: r.hash }));
+  }
+
+  async listApiKeys(accountId: string): Promise<ApiKeyRecord[]> {
+    return (await this.#rows<ApiKeyRow>(`SELECT ${API_KEY_COLUMNS} FROM api_keys WHERE account_id = $1 ORDER BY created_at, id`, [accountId])).map(apiKeyOf);
+  }
+
+  async revokeApiKey(accountId: string, id: string, at: number): Promise<boolean> {
+    const { rowCount } = await this.#pool.query('UPDATE api_keys SET revoked_at = $1 WHERE account_id = $2 AND id = $3 AND revoked_at IS NULL', [at, accountId, id]);
+    return (rowCount ?? 0) > 0;
+  }
+
+  async touchApiKeys(ids: readonly string[], at: number): Promise<void> {
+    await this.#pool.query('UPDATE api_keys SET last_used_at = $1 WHERE id = ANY($2) AND (last_used_at IS NULL OR last_used_at < $1)', [at, ids]);
   }
 
   async insertMessages(messages: readonly NewMessage[], idempotency: readonly IdempotencyWrite[] = []): Promise<void> {

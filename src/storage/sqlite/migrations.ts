@@ -213,4 +213,14 @@ CREATE TABLE opt_outs (
 );
 `,
   },
+  {
+    id: 5,
+    name: 'key scopes',
+    sql: `
+-- Keys made before scopes existed could do everything: they keep every scope.
+ALTER TABLE api_keys ADD COLUMN name TEXT;
+ALTER TABLE api_keys ADD COLUMN scopes TEXT NOT NULL DEFAULT 'send,read,webhooks,opt_outs,admin';
+ALTER TABLE api_keys ADD COLUMN last_used_at BIGINT;
+`,
+  },
 ];

@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import type {
   ApiKeyRecord,
+  NewApiKey,
   AttemptOutcome,
   Claim,
   ClaimedDelivery,
@@ -32,6 +33,8 @@ import type { Route } from '../../core/routing/router.js';
 import { newId } from '../../app/ids.js';
 import { lifecycleEvent } from '../../core/events.js';
 import {
+  API_KEY_COLUMNS,
+  apiKeyOf,
   attemptOf,
   deliveryOf,
   endpointOf,
@@ -42,6 +45,7 @@ import {
   parseJson,
   toEvent,
   toMessage,
+  type ApiKeyRow,
   type AttemptRow,
   type DeliveryRow,
   type EndpointRow,
@@ -114,13 +118,29 @@ export class SqliteStore implements Store {
     return this.#sql('INSERT INTO accounts (id, name, created_at) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING').run(id, name, now).changes > 0;
   }
 
-  async insertApiKey(key: { id: string; accountId: string; hash: string; prefix: string; createdAt: number }): Promise<void> {
-    this.#sql('INSERT INTO api_keys (id, account_id, hash, prefix, created_at) VALUES (?, ?, ?, ?, ?)').run(key.id, key.accountId, key.hash, key.prefix, key.createdAt);
+  async insertApiKey(key: NewApiKey): Promise<void> {
+    this.#sql('INSERT INTO api_keys (id, account_id, hash, prefix, name, scopes, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
+      key.id, key.accountId, key.hash, key.prefix, key.name, key.scopes.join(','), key.createdAt,
+    );
   }
 
-  async findApiKey(hash: string): Promise<ApiKeyRecord | undefined> {
-    const row = this.#sql('SELECT id, account_id FROM api_keys WHERE hash = ? AND revoked_at IS NULL').get(hash) as { id: string; account_id: string } | undefined;
-    return row && { id: row.id, accountId: row.account_id };
+  async findApiKeys(hashes: readonly string[]): Promise<(ApiKeyRecord & { hash: string })[]> {
+    const rows = this.#sql(`SELECT ${API_KEY_COLUMNS}, hash FROM api_keys WHERE hash IN (SELECT value FROM json_each(?)) AND revoked_at IS NULL`).all(
+      JSON.stringify(hashes),
+    ) as (ApiKeyRow & { hash: string })[];
+    return rows.map((r) => ({ ...apiKeyOf(r), hash: r.hash }));
+  }
+
+  async listApiKeys(accountId: string): Promise<ApiKeyRecord[]> {
+    return (this.#sql(`SELECT ${API_KEY_COLUMNS} FROM api_keys WHERE account_id = ? ORDER BY created_at, id`).all(accountId) as ApiKeyRow[]).map(apiKeyOf);
+  }
+
+  async revokeApiKey(accountId: string, id: string, at: number): Promise<boolean> {
+    return this.#sql('UPDATE api_keys SET revoked_at = ? WHERE account_id = ? AND id = ? AND revoked_at IS NULL').run(at, accountId, id).changes > 0;
+  }
+
+  async touchApiKeys(ids: readonly string[], at: number): Promise<void> {
+    this.#sql('UPDATE api_keys SET last_used_at = ? WHERE id IN (SELECT value FROM json_each(?)) AND (last_used_at IS NULL OR last_used_at < ?)').run(at, JSON.stringify(ids), at);
   }
 
   async insertMessages(messages: readonly NewMessage[], idempotency: readonly IdempotencyWrite[] = []): Promise<void> {

@@ -36,6 +36,17 @@ export const accessErrors = [
     failover: false,
   },
   {
+    code: 'insufficient_scope',
+    type: 'authentication_error',
+    http_status: 403,
+    title: 'Key lacks the scope',
+    description: 'The API key is valid, but this operation needs a scope it does not hold: connections, routes, keys and metrics need an admin key; sending, reading messages, webhooks and opt-outs each need their own scope.',
+    resolution: 'Call with a key that holds the scope the error names. An operator creates one with `npx switchboard keys create --admin` (every scope) or `--scopes send,read`; `npx switchboard keys list` shows what each key holds.',
+    permanent: true,
+    retry: 'after_fix',
+    failover: false,
+  },
+  {
     code: 'invalid_signature',
     type: 'authentication_error',
     http_status: 401,

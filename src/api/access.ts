@@ -1,0 +1,45 @@
+import type { Access } from '../core/access/scopes.js';
+
+/**
+ * Who may call each route, in one table a reviewer can read at once: `METHOD /path` as the route
+ * is registered. A route that is not here needs an admin key: nothing is public, or open to an
+ * ordinary key, unless it is declared so. HEAD follows its GET.
+ */
+export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
+  'GET /healthz': 'public',
+  'GET /openapi.json': 'public',
+  'GET /docs/errors': 'public',
+  'GET /docs/errors/:code': 'public',
+  // Providers call these without our key: each request is checked against the provider's own signature.
+  'GET /v1/providers/:provider/:connection/receipts': 'public',
+  'POST /v1/providers/:provider/:connection/receipts': 'public',
+
+  'GET /v1/errors': 'key',
+  'GET /v1/errors/:code': 'key',
+  'GET /v1/providers/:provider/codes/:code': 'key',
+
+  'POST /v1/messages': 'send',
+  'POST /v1/messages/:id/cancel': 'send',
+  'GET /v1/messages': 'read',
+  'GET /v1/messages/:id': 'read',
+  'GET /v1/inbound': 'read',
+  'GET /v1/notices': 'read',
+
+  'POST /v1/webhooks/endpoints': 'webhooks',
+  'GET /v1/webhooks/endpoints': 'webhooks',
+  'GET /v1/webhooks/endpoints/:id': 'webhooks',
+  'PATCH /v1/webhooks/endpoints/:id': 'webhooks',
+  'DELETE /v1/webhooks/endpoints/:id': 'webhooks',
+  'GET /v1/webhooks/deliveries': 'webhooks',
+  'GET /v1/webhooks/deliveries/:id': 'webhooks',
+  'GET /v1/webhooks/callback-secret': 'webhooks',
+
+  'GET /v1/opt-outs': 'opt_outs',
+  'POST /v1/opt-outs': 'opt_outs',
+  'DELETE /v1/opt-outs': 'opt_outs',
+};
+
+/** The access a route was declared with; admin for one nobody declared. */
+export function routeAccess(method: string, url: string): Access {
+  return ROUTE_ACCESS[`${method === 'HEAD' ? 'GET' : method} ${url}`] ?? 'admin';
+}
