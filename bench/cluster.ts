@@ -1,5 +1,5 @@
 import { PostgresStore } from '../src/storage/postgres/store.js';
-import { sendBatches, startServer, type BenchServer } from './server.js';
+import { metricsText, sendBatches, startServer, type BenchServer } from './server.js';
 
 export interface ClusterFigure {
   readonly acceptedPerSecond: number;
@@ -12,7 +12,7 @@ const REDIS_URL = process.env.SWITCHBOARD_BENCH_REDIS_URL ?? 'redis://127.0.0.1:
 async function delivered(nodes: readonly BenchServer[]): Promise<number> {
   let sum = 0;
   for (const node of nodes) {
-    const text = await (await fetch(`${node.url}/metrics`)).text();
+    const text = await metricsText(node);
     sum += Number(/^switchboard_messages_finished_total\{status="delivered",error_code=""\} (\d+)/m.exec(text)?.[1] ?? 0);
   }
   return sum;

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sendBatches, startServer } from './server.js';
+import { metricsText, sendBatches, startServer } from './server.js';
 
 export interface LaneFigure {
   readonly connection: string;
@@ -29,7 +29,7 @@ export async function benchThreeConnections(total: number): Promise<{ seconds: n
     const lastSubmitAt = new Map<string, number>();
     let sent: Record<string, number> = {};
     for (;;) {
-      const text = await (await fetch(`${server.url}/metrics`)).text();
+      const text = await metricsText(server);
       const now = Object.fromEntries(
         [...text.matchAll(/^switchboard_messages_dispatched_total\{connection="([^"]+)"\} (\d+)/gm)].map((m) => [m[1]!, Number(m[2])]),
       );

@@ -1,5 +1,5 @@
 import { benchAccept } from './accept.js';
-import { startServer } from './server.js';
+import { metricsText, startServer, type BenchServer } from './server.js';
 import { benchCluster } from './cluster.js';
 import { benchThreeConnections } from './routing.js';
 import { benchEndToEnd, benchSubmitRate } from './smpp.js';
@@ -9,8 +9,8 @@ import { benchEndToEnd, benchSubmitRate } from './smpp.js';
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 
 /** Messages the server counted as stored (it answers 202 only after the commit). */
-async function countAccepted(url: string): Promise<number> {
-  const text = await (await fetch(`${url}/metrics`)).text();
+async function countAccepted(server: BenchServer): Promise<number> {
+  const text = await metricsText(server);
   return Number(/^switchboard_messages_accepted_total (\d+)/m.exec(text)?.[1] ?? 0);
 }
 
@@ -26,7 +26,7 @@ async function acceptSection(): Promise<void> {
     const server = await startServer(env);
     try {
       const f = await benchAccept(server, { connections, seconds, recipientsPerRequest });
-      const stored = await countAccepted(server.url);
+      const stored = await countAccepted(server);
       console.log(
         `  ${label.padEnd(44)} ${f.requestsPerSecond.toFixed(0).padStart(6)} req/s ${f.messagesPerSecond.toFixed(0).padStart(7)} msg/s` +
           `  p50 ${String(f.p50).padStart(4)} ms  p99 ${String(f.p99).padStart(4)} ms  errors ${f.errors}  stored ${stored} (answered 202: ${f.accepted})`,

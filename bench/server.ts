@@ -71,3 +71,8 @@ export async function sendBatches(server: { url: string; key: string }, batches:
     if (res.status !== 202) throw new Error(`accept failed: ${res.status} ${await res.text()}`);
   }
 }
+
+/** The node's Prometheus metrics (an admin key reads them, as a scraper configured with one would). */
+export async function metricsText(server: { url: string; key: string }): Promise<string> {
+  return (await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${server.key}` } })).text();
+}

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { SmppSession } from '../src/providers/smpp/session.js';
-import { freePort, sendBatches, startServer } from './server.js';
+import { freePort, metricsText, sendBatches, startServer } from './server.js';
 
 const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
 
@@ -58,7 +58,7 @@ export async function benchEndToEnd(total: number, env: Record<string, string> =
     const started = performance.now();
     await sendBatches(server, total / 1000);
     for (;;) {
-      const text = await (await fetch(`${server.url}/metrics`)).text();
+      const text = await metricsText(server);
       const delivered = Number(/^switchboard_messages_finished_total\{status="delivered",error_code=""\} (\d+)/m.exec(text)?.[1] ?? 0);
       if (delivered >= total) break;
       await new Promise((r) => setTimeout(r, 50));

@@ -55,7 +55,7 @@ describe('GET /v1/messages and operations', () => {
     assert.equal(health.statusCode, 200);
     assert.deepEqual(health.json(), { status: 'ok' });
 
-    const metrics = await node.api.inject({ method: 'GET', url: '/metrics' });
+    const metrics = await node.api.inject({ method: 'GET', url: '/metrics', headers: bearer(node.key) });
     assert.equal(metrics.statusCode, 200);
     assert.match(metrics.body, /switchboard_messages_accepted_total 5/);
     assert.match(metrics.body, /switchboard_messages_finished_total\{status="delivered",error_code=""\} 3/);
@@ -74,8 +74,8 @@ describe('GET /v1/messages and operations', () => {
     assert.ok(doc.paths['/v1/providers/{provider}/codes/{code}'].get);
   });
 
-  test('an unknown route answers not_found in the canonical format', async () => {
-    const res = await node.api.inject({ method: 'GET', url: '/v2/nothing' });
+  test('an unknown route answers not_found in the canonical format (to a caller with a key)', async () => {
+    const res = await node.api.inject({ method: 'GET', url: '/v2/nothing', headers: bearer(node.key) });
     assert.equal(res.statusCode, 404);
     assert.equal(res.json().error.code, 'not_found');
   });

@@ -53,9 +53,9 @@ export function startServerProcess(port: number, env: Record<string, string>): P
   });
 }
 
-/** `switchboard keys create --json` against the store `env` names. */
+/** `switchboard keys create --admin --json` against the store `env` names: the tests act as the operator. */
 export function createKey(env: Record<string, string>): string {
-  const res = spawnSync(process.execPath, [CLI, 'keys', 'create', '--json'], { env: { ...process.env, ...env }, encoding: 'utf8' });
+  const res = spawnSync(process.execPath, [CLI, 'keys', 'create', '--admin', '--json'], { env: { ...process.env, ...env }, encoding: 'utf8' });
   assert.equal(res.status, 0, res.stderr);
   return (JSON.parse(res.stdout) as { key: string }).key;
 }

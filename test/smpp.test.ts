@@ -149,7 +149,7 @@ describe('SMPP connector against the SMSC simulator', () => {
     smsc.dropAll();
     await eventually(async () => (smsc.sessions > 0 ? true : undefined));
     await api.until(await api.send('+447700900000', 'after the drop'), 'delivered');
-    const metrics = (await node.api.inject({ method: 'GET', url: '/metrics' })).body;
+    const metrics = (await node.api.inject({ method: 'GET', url: '/metrics', headers: bearer(node.key) })).body;
     assert.match(metrics, /switchboard_connection_up\{connection="carrier"\} 1/);
   });
 });
