@@ -88,4 +88,19 @@ describe('the configuration file', () => {
       await node.close();
     }
   });
+
+  test('tps 0 is no limit: an SMPP connection takes it, and shows tps null', async () => {
+    const node = await testNode();
+    try {
+      const put = (name: string, body: object) => node.api.inject({ method: 'PUT', url: `/v1/connections/${name}`, headers: bearer(node.key), payload: body });
+      const smpp = await put('carrier', { provider: 'smpp', host: '127.0.0.1', port: 9, system_id: 'sb', password: 'pw', tps: 0 });
+      assert.equal(smpp.statusCode, 200, smpp.body);
+      assert.equal(smpp.json().tps, null);
+      const negative = await put('carrier', { provider: 'smpp', host: '127.0.0.1', port: 9, system_id: 'sb', password: 'pw', tps: -1 });
+      assert.equal(negative.statusCode, 400);
+      assert.equal(negative.json().error.param, 'tps');
+    } finally {
+      await node.close();
+    }
+  });
 });

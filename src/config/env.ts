@@ -72,7 +72,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = integer('PORT', env.PORT, 8080);
   const sync = env.SWITCHBOARD_SQLITE_SYNC ?? 'full';
   if (sync !== 'full' && sync !== 'normal') throw new Error('SWITCHBOARD_SQLITE_SYNC must be "full" or "normal"');
-  const rate = integer('SWITCHBOARD_RATE_LIMIT', env.SWITCHBOARD_RATE_LIMIT, 100);
+  // No limit by default: a gateway's owner load-testing it must not meet its own throttle.
+  const rate = integer('SWITCHBOARD_RATE_LIMIT', env.SWITCHBOARD_RATE_LIMIT, 0);
   return {
     host,
     port,

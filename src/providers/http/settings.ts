@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { tpsOf, tpsSetting } from '../plugin.js';
 import type { HttpConnectionSettings } from './connector.js';
 
 /** The settings every HTTP connection has, with the provider's defaults in their descriptions. */
@@ -6,7 +7,7 @@ export function httpConnectionFields(provider: string, defaults: { tps: number; 
   return {
     name: Type.String({ minLength: 1 }),
     provider: Type.Literal(provider),
-    tps: Type.Optional(Type.Number({ exclusiveMinimum: 0, description: `requests per second, default ${defaults.tps}` })),
+    tps: tpsSetting('requests', defaults.tps),
     window: Type.Optional(Type.Integer({ minimum: 1, description: `requests in flight, default ${defaults.window}` })),
     timeout_ms: Type.Optional(Type.Integer({ minimum: 100, description: 'default 10000' })),
   };
@@ -17,7 +18,7 @@ export function httpConnection(
   s: { name: string; tps?: number; window?: number; timeout_ms?: number },
   defaults: { tps: number; window: number },
 ): HttpConnectionSettings {
-  return { name: s.name, tps: s.tps ?? defaults.tps, window: s.window ?? defaults.window, timeoutMs: s.timeout_ms ?? 10_000 };
+  return { name: s.name, tps: tpsOf(s.tps, defaults.tps), window: s.window ?? defaults.window, timeoutMs: s.timeout_ms ?? 10_000 };
 }
 
 /** Where a provider calls back for a connection of this server. */

@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import type { ProviderPlugin } from '../plugin.js';
+import { tpsOf, tpsSetting, type ProviderPlugin } from '../plugin.js';
 import { SandboxConnector } from './connector.js';
 
 const Settings = Type.Object(
@@ -7,7 +7,7 @@ const Settings = Type.Object(
     name: Type.String({ minLength: 1 }),
     provider: Type.Literal('sandbox'),
     receipt_delay_ms: Type.Optional(Type.Integer({ minimum: 0, description: 'Delay before the delivery receipt (default 200)' })),
-    tps: Type.Optional(Type.Number({ exclusiveMinimum: 0, description: 'Submits per second (default: unlimited)' })),
+    tps: tpsSetting('submits', 'unlimited'),
     window: Type.Optional(Type.Integer({ minimum: 1, description: 'Submits awaiting an answer at once (default 1000)' })),
   },
   { additionalProperties: false },
@@ -22,7 +22,7 @@ export const sandboxPlugin: ProviderPlugin = {
       name: s.name,
       clock,
       ...(s.receipt_delay_ms !== undefined && { receiptDelayMs: s.receipt_delay_ms }),
-      ...(s.tps !== undefined && { tps: s.tps }),
+      ...(s.tps !== undefined && { tps: tpsOf(s.tps, Number.POSITIVE_INFINITY) }),
       ...(s.window !== undefined && { window: s.window }),
     });
   },

@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import type { ProviderPlugin } from '../plugin.js';
+import { tpsOf, tpsSetting, type ProviderPlugin } from '../plugin.js';
 import { SmppConnector } from './connector.js';
 
 const Settings = Type.Object(
@@ -13,7 +13,7 @@ const Settings = Type.Object(
     system_type: Type.Optional(Type.String({ maxLength: 12 })),
     bind_mode: Type.Optional(Type.Union([Type.Literal('transceiver'), Type.Literal('transmitter_receiver')], { description: 'default transceiver' })),
     window: Type.Optional(Type.Integer({ minimum: 1, description: 'outstanding submit_sm per session, default 10' })),
-    tps: Type.Optional(Type.Number({ exclusiveMinimum: 0, description: 'submits per second, default 50' })),
+    tps: tpsSetting('submits', 50),
     source_ton: Type.Optional(Type.Integer({ minimum: 0, maximum: 6 })),
     source_npi: Type.Optional(Type.Integer({ minimum: 0, maximum: 18 })),
     dest_ton: Type.Optional(Type.Integer({ minimum: 0, maximum: 6, description: 'default 1 (international)' })),
@@ -50,7 +50,7 @@ export const smppPlugin: ProviderPlugin = {
         bindMode: s.bind_mode ?? 'transceiver',
         maxBinds: s.max_binds ?? Number.POSITIVE_INFINITY,
         window: s.window ?? 10,
-        tps: s.tps ?? 50,
+        tps: tpsOf(s.tps, 50),
         sourceTon: s.source_ton,
         sourceNpi: s.source_npi,
         destTon: s.dest_ton ?? 1,
