@@ -61,6 +61,12 @@ describe('SMPP connector against the SMSC simulator', () => {
     const m = await api.get(id);
     assert.equal(m.provider_message_id, smsc.submitted.at(-1)!.messageId);
     assert.equal(m.events.at(-1).payload.receipt.stat, 'DELIVRD');
+    // The receipt's done date has minute resolution: kept as the provider's time, while the
+    // message's own times never go backwards.
+    assert.ok(Date.parse(m.events.at(-1).detail.provider_time) <= Date.parse(m.events.at(-1).at));
+    assert.ok(Date.parse(m.updated_at) >= Date.parse(m.created_at), `${m.updated_at} >= ${m.created_at}`);
+    const times = m.events.map((e: { at: string }) => Date.parse(e.at));
+    assert.deepEqual(times, [...times].sort((x, y) => x - y));
   });
 
   test('UCS-2 text goes as data_coding 8, big-endian', async () => {

@@ -93,10 +93,13 @@ export class ReceiptIngest {
 
   async #apply(record: ProviderIdRecord, report: ReceiptReport): Promise<void> {
     const { state, error } = interpret(this.catalogue, report.status, report.error);
-    const at = report.occurredAt ?? this.clock.now();
+    // The event is when Switchboard learned it, so a message's times never go backwards (a
+    // receipt's done date often has only minute resolution); the provider's own time is kept beside.
+    const at = this.clock.now();
     const detail = {
       connection: record.connection,
       provider_message_id: record.providerMessageId,
+      ...(report.occurredAt !== null && { provider_time: new Date(report.occurredAt).toISOString() }),
       ...(record.parts > 1 && { part: record.part, parts: record.parts }),
     };
     const target = state && isFinal(state) ? await this.#messageState(record, state) : undefined;
@@ -133,8 +136,7 @@ export class ReceiptIngest {
       error: event.error!,
       finalState: target,
       from: ['sent'],
-      now: this.clock.now(),
-      at: event.at,
+      now: event.at,
       finalType: 'receipt',
       detail: event.detail ?? {},
       payload: event.payload,

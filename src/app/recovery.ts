@@ -15,8 +15,6 @@ export interface Failure {
   readonly now: number;
   /** The event's type when the failure is final ("submit_failed", "receipt"). */
   readonly finalType: string;
-  /** When the event happened, if not now (a receipt's own time). */
-  readonly at?: number;
   readonly detail: Record<string, unknown>;
   readonly payload: unknown;
   readonly retryAfterMs?: number;
@@ -36,7 +34,6 @@ export class Recovery {
 
   plan(f: Failure): Transition {
     const { message, error, now } = f;
-    const at = f.at ?? now;
     const step = afterFailure({
       error,
       failover: this.catalogue.canonical(error.code as CanonicalCode).failover,
@@ -52,7 +49,7 @@ export class Recovery {
     });
     const base = { messageId: message.id, from: f.from, error };
     const event = (type: string, status: MessageStatus, detail: Record<string, unknown>): MessageEvent => ({
-      at,
+      at: now,
       type,
       status,
       error,
