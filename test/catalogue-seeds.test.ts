@@ -3,12 +3,14 @@ import { test } from 'node:test';
 import { CANONICAL_ERRORS } from '../src/core/catalogue/canonical.js';
 import { Catalogue } from '../src/core/catalogue/catalogue.js';
 import { PROVIDER_TABLES } from '../src/providers/tables.js';
-import { seedRows, slug } from './seeds.js';
+import { seedRows, seedsAbsent, slug } from './seeds.js';
 
 const catalogue = new Catalogue(PROVIDER_TABLES, 'http://127.0.0.1:8080');
-const rows = seedRows();
+// Read only where the seeds are; elsewhere the tests that need them are reported as skipped.
+const rows = seedsAbsent ? [] : seedRows();
+const withSeeds = { skip: seedsAbsent };
 
-test('the seeds are read: every document yields its coded rows', () => {
+test('the seeds are read: every document yields its coded rows', withSeeds, () => {
   const per = (p: string) => rows.filter((r) => r.provider === p).length;
   // Lower bounds, so that a parser that silently reads nothing fails here.
   assert.ok(per('vonage') >= 20, `vonage ${per('vonage')}`);
@@ -18,7 +20,7 @@ test('the seeds are read: every document yields its coded rows', () => {
   assert.ok(per('chirp') >= 8, `chirp ${per('chirp')}`);
 });
 
-test('every coded row of every seed is mapped in its context', () => {
+test('every coded row of every seed is mapped in its context', withSeeds, () => {
   const missing = rows.filter((r) => catalogue.lookup(r.provider, r.code, r.context).length === 0);
   assert.deepEqual(
     missing.map((r) => `${r.provider} ${r.context} ${r.code} (line ${r.line})`),
@@ -26,7 +28,7 @@ test('every coded row of every seed is mapped in its context', () => {
   );
 });
 
-test('a code listed twice in one seed section keeps both rows', () => {
+test('a code listed twice in one seed section keeps both rows', withSeeds, () => {
   const counts = new Map<string, number>();
   for (const r of rows) counts.set(`${r.provider}|${r.context}|${r.code}`, (counts.get(`${r.provider}|${r.context}|${r.code}`) ?? 0) + 1);
   for (const [key, n] of counts) {
