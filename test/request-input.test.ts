@@ -164,6 +164,14 @@ describe('request input', () => {
     }
   });
 
+  test('a body nested a hundred thousand deep is read like any other', async () => {
+    const deep = `${'['.repeat(100_000)}"\\ud800"${']'.repeat(100_000)}`;
+    const answer = await call('POST', '/v1/messages', `{"from":"A1","to":"+447700900000","text":"x","deep":${deep}}`);
+    assert.equal(answer.status, 400, answer.body);
+    assert.equal(errorOf(answer).code, 'invalid_encoding');
+    assert.equal(errorOf(answer).param, `deep${'[0]'.repeat(100_000)}`);
+  });
+
   test('a body over the limit answers 413 saying the limit', async () => {
     const answer = await node.api.inject({
       method: 'POST',

@@ -25,7 +25,7 @@ export function parseJsonBody(body: Buffer): unknown {
     throw invalidUtf8(bytes);
   }
   const value = parse(text);
-  checkValue(value, '');
+  checkValue(value);
   return value;
 }
 
@@ -37,35 +37,56 @@ function parse(text: string): unknown {
   }
 }
 
-/** "" + "to" -> "to"; "to" + 3 -> "to[3]"; "request" + "headers" -> "request.headers". */
-function child(path: string, key: string | number): string {
-  if (typeof key === 'number') return `${path}[${key}]`;
-  return path === '' ? key : `${path}.${key}`;
+/** A place in the body: its key in its parent, up to the body itself. */
+interface Place {
+  readonly key: string | number;
+  readonly parent: Place | undefined;
 }
 
-/** Walks the parsed body for what cannot be taken as given, the first one found refusing it. */
-function checkValue(value: unknown, path: string): void {
-  if (typeof value === 'string') {
-    if (!value.isWellFormed()) {
-      throw new SwitchboardError('invalid_encoding', `${path === '' ? 'The request body' : `\`${path}\``} holds a lone surrogate (an unpaired \\ud800-\\udfff escape): it is not text that can be sent.`, {
-        ...(path !== '' && { param: path }),
-      });
-    }
-    return;
+/** A place as `param` names it: `to[3]`, `request.headers` ("" for the body itself). */
+function pathOf(place: Place | undefined): string {
+  let path = '';
+  for (let at = place; at; at = at.parent) {
+    const key = at.key;
+    path = typeof key === 'number' ? `[${key}]${path}` : `${at.parent ? '.' : ''}${key}${path}`;
   }
-  if (Array.isArray(value)) {
-    value.forEach((item, i) => checkValue(item, child(path, i)));
-    return;
+  return path;
+}
+
+/**
+ * Every value of a parsed body with its place, in document order. Iterative, and paths made only
+ * when one is named: a body nested a hundred thousand deep is read like any other.
+ */
+function* values(root: unknown): Generator<{ value: unknown; place: Place | undefined }> {
+  const stack: { value: unknown; place: Place | undefined }[] = [{ value: root, place: undefined }];
+  for (let node = stack.pop(); node; node = stack.pop()) {
+    yield node;
+    const { value, place: parent } = node;
+    if (value === null || typeof value !== 'object') continue;
+    const children = Array.isArray(value) ? value.map((item, key) => ({ value: item, place: { key, parent } })) : Object.entries(value).map(([key, item]) => ({ value: item, place: { key, parent } }));
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
   }
-  if (value === null || typeof value !== 'object') return;
-  for (const [key, item] of Object.entries(value)) {
-    const at = child(path, key);
+}
+
+const named = (path: string) => (path === '' ? 'The request body' : `\`${path}\``);
+
+/** Refuses the first thing in the body that cannot be taken as given. */
+function checkValue(root: unknown): void {
+  for (const { value, place } of values(root)) {
+    const key = place?.key;
     // As secure-json-parse refuses them: `__proto__`, and `constructor` holding a `prototype`.
-    if (key === '__proto__' || (key === 'constructor' && item !== null && typeof item === 'object' && 'prototype' in item)) {
-      throw new SwitchboardError('invalid_parameter', `Keys named \`__proto__\`, or \`constructor\` holding \`prototype\`, are not accepted: \`${at}\`.`, { param: at });
+    if (key === '__proto__' || (key === 'constructor' && value !== null && typeof value === 'object' && 'prototype' in value)) {
+      const param = pathOf(place);
+      throw new SwitchboardError('invalid_parameter', `Keys named \`__proto__\`, or \`constructor\` holding \`prototype\`, are not accepted: \`${param}\`.`, { param });
     }
-    if (!key.isWellFormed()) throw new SwitchboardError('invalid_encoding', `A key in ${path === '' ? 'the request body' : `\`${path}\``} holds a lone surrogate.`, path === '' ? {} : { param: path });
-    checkValue(item, at);
+    if (typeof key === 'string' && !key.isWellFormed()) {
+      const param = pathOf(place!.parent);
+      throw new SwitchboardError('invalid_encoding', `A key in ${param === '' ? 'the request body' : `\`${param}\``} holds a lone surrogate (an unpaired \\ud800-\\udfff escape).`, param === '' ? {} : { param });
+    }
+    if (typeof value === 'string' && !value.isWellFormed()) {
+      const param = pathOf(place);
+      throw new SwitchboardError('invalid_encoding', `${named(param)} holds a lone surrogate (an unpaired \\ud800-\\udfff escape): it is not text that can be sent.`, param === '' ? {} : { param });
+    }
   }
 }
 
@@ -80,13 +101,12 @@ function invalidUtf8(bytes: Buffer): SwitchboardError {
   const marker = unusedCharacter(text);
   let path: string | undefined;
   try {
-    path = pathOf(JSON.parse(text.slice(0, at) + marker + text.slice(at + 1)), marker, '');
+    path = placeOf(JSON.parse(text.slice(0, at) + marker + text.slice(at + 1)), marker);
   } catch {
     path = undefined;
   }
-  const named = path !== undefined && path !== '';
-  return new SwitchboardError('invalid_encoding', `${named ? `\`${path}\`` : 'The request body'} holds bytes that are not valid UTF-8; nothing was sent in their place. Send the body encoded as UTF-8.`, {
-    ...(named && { param: path }),
+  return new SwitchboardError('invalid_encoding', `${named(path ?? '')} holds bytes that are not valid UTF-8; nothing was sent in their place. Send the body encoded as UTF-8.`, {
+    ...(path && { param: path }),
   });
 }
 
@@ -113,13 +133,10 @@ function unusedCharacter(text: string): string {
 }
 
 /** The path of the first string value holding `marker`, or of the object whose key holds it. */
-function pathOf(value: unknown, marker: string, path: string): string | undefined {
-  if (typeof value === 'string') return value.includes(marker) ? path : undefined;
-  if (value === null || typeof value !== 'object') return undefined;
-  for (const [key, item] of Array.isArray(value) ? value.entries() : Object.entries(value)) {
-    if (typeof key === 'string' && key.includes(marker)) return path;
-    const found = pathOf(item, marker, child(path, key));
-    if (found !== undefined) return found;
+function placeOf(root: unknown, marker: string): string | undefined {
+  for (const { value, place } of values(root)) {
+    if (typeof place?.key === 'string' && place.key.includes(marker)) return pathOf(place.parent);
+    if (typeof value === 'string' && value.includes(marker)) return pathOf(place);
   }
   return undefined;
 }
