@@ -57,7 +57,7 @@ describe('POST /v1/messages', () => {
     ['missing text', { from: 'A1', to: '+447700900000' }, 400, 'missing_parameter', 'text'],
     ['missing from', { to: '+447700900000', text: 'x' }, 400, 'missing_parameter', 'from'],
     ['empty text', { from: 'A1', to: '+447700900000', text: '' }, 400, 'missing_parameter', 'text'],
-    ['broken Unicode', { from: 'A1', to: '+447700900000', text: 'a\ud800b' }, 400, 'invalid_parameter', 'text'],
+    ['broken Unicode', { from: 'A1', to: '+447700900000', text: 'a\ud800b' }, 400, 'invalid_encoding', 'text'],
     ['text too long', { from: 'A1', to: '+447700900000', text: 'a'.repeat(1531) }, 400, 'message_too_long', 'text'],
     ['bad sender', { from: 'Way too long sender', to: '+447700900000', text: 'x' }, 400, 'invalid_sender', 'from'],
     ['fixed line', { from: 'A1', to: '+442079460000', text: 'x' }, 400, 'not_mobile_number', 'to'],

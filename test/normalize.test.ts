@@ -102,6 +102,16 @@ describe('npx switchboard normalize', () => {
     assert.match(JSON.parse(normalize(['twilio'], 'MessageSid=SM3').out).error, /MessageStatus/);
   });
 
+  test('a Twilio callback written as JSON reads as the form Twilio posts; a missing MessageSid is named only when it is missing', () => {
+    const form = normalize(['twilio'], 'MessageSid=SM1&MessageStatus=undelivered&ErrorCode=30005');
+    const json = normalize(['twilio'], ' {"MessageSid": "SM1", "MessageStatus": "undelivered", "ErrorCode": 30005}\n');
+    assert.equal(json.status, 0);
+    assert.deepEqual(JSON.parse(json.out), JSON.parse(form.out));
+    const inbound = JSON.parse(normalize(['--jsonl'], JSON.stringify({ provider: 'twilio', raw: '{"SmsSid":"SM9","From":"+447400123456","To":"+14155552671","Body":"Stop"}', content_type: 'application/json' })).out);
+    assert.deepEqual(inbound.messages, [{ direction: 'inbound', from: '+447400123456', to: '+14155552671', text: 'Stop', keyword: 'stop' }]);
+    assert.match(JSON.parse(normalize(['twilio'], '{"MessageStatus":"delivered"}').out).error, /needs MessageSid/);
+  });
+
   test('a Twilio incoming message reads as inbound with its keyword; an ErrorCode not in the table leaves the status to decide', () => {
     const inbound = JSON.parse(normalize(['twilio'], 'MessageSid=SM9&SmsSid=SM9&SmsStatus=received&From=%2B447400123456&To=%2B14155552671&Body=STOP&NumMedia=0').out);
     assert.deepEqual(inbound.messages, [{ direction: 'inbound', from: '+447400123456', to: '+14155552671', text: 'STOP', keyword: 'stop' }]);

@@ -2,6 +2,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { Catalogue } from '../core/catalogue/catalogue.js';
 import type { CanonicalCode } from '../core/catalogue/canonical.js';
 import { SwitchboardError } from '../core/errors.js';
+import { BODY_LIMIT_BYTES } from './json-body.js';
 
 interface AjvIssue {
   keyword: string;
@@ -44,8 +45,6 @@ function fromValidation(issues: readonly AjvIssue[], context: string | undefined
 const FASTIFY_CODES: Readonly<Record<string, CanonicalCode>> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'invalid_json',
-  FST_ERR_CTP_EMPTY_JSON_BODY: 'invalid_json',
-  FST_ERR_CTP_INVALID_JSON_BODY: 'invalid_json',
   FST_ERR_CTP_BODY_TOO_LARGE: 'payload_too_large',
   FST_ERR_BAD_URL: 'invalid_parameter',
   FST_ERR_MAX_PARAM_LENGTH: 'invalid_parameter',
@@ -57,8 +56,8 @@ export function toSwitchboardError(error: FastifyError | Error): SwitchboardErro
   const fe = error as FastifyError & { validation?: AjvIssue[]; validationContext?: string };
   if (fe.validation) return fromValidation(fe.validation, fe.validationContext);
   const mapped = fe.code ? FASTIFY_CODES[fe.code] : undefined;
+  if (mapped === 'payload_too_large') return new SwitchboardError(mapped, `The request body is larger than the ${BODY_LIMIT_BYTES / 1024 / 1024} MiB (${BODY_LIMIT_BYTES} bytes) accepted.`);
   if (mapped) return new SwitchboardError(mapped, mapped === 'invalid_json' ? `The request body is not valid JSON: ${fe.message}` : fe.message);
-  if (error instanceof SyntaxError && fe.statusCode === 400) return new SwitchboardError('invalid_json', `The request body is not valid JSON: ${error.message}`);
   if (fe.statusCode === 404) return new SwitchboardError('not_found', fe.message);
   return new SwitchboardError('internal_error', 'Switchboard hit an unexpected error. Nothing accepted before it was lost.');
 }

@@ -5,6 +5,7 @@ import { SwitchboardError } from '../core/errors.js';
 import { allows, type Access } from '../core/access/scopes.js';
 import { routeAccess } from './access.js';
 import { sendError } from './errors.js';
+import { BODY_LIMIT_BYTES, parseJsonBody } from './json-body.js';
 import { catalogueRoutes } from './routes/catalogue.js';
 import { docsRoutes } from './routes/docs.js';
 import { inboundRoutes } from './routes/inbound.js';
@@ -30,7 +31,7 @@ export async function buildApi(services: Services, options: ApiOptions): Promise
   const app = Fastify({
     loggerInstance: options.logger,
     logController: new LogController({ disableRequestLogging: !options.logRequests }),
-    bodyLimit: 1024 * 1024,
+    bodyLimit: BODY_LIMIT_BYTES,
     return503OnClosing: true,
     // A malformed URL or an overlong path parameter is the caller's mistake, told in our format.
     frameworkErrors: (error, request, reply) => sendError(services.catalogue, request, reply, error),
@@ -41,10 +42,15 @@ export async function buildApi(services: Services, options: ApiOptions): Promise
   app.decorateRequest('caller', null);
   // The API speaks JSON only: anything else is refused as unsupported_media_type.
   app.removeContentTypeParser('text/plain');
-  // Clients often label a POST without a body (cancel) as JSON: an empty body is no body.
-  const parseJson = app.getDefaultJsonParser('error', 'error');
+  // Read as bytes: a body that is not UTF-8 is refused, never decoded with U+FFFD in its place.
   app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => (body === '' ? done(null, undefined) : parseJson(request, body as string, done)));
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => {
+    try {
+      done(null, parseJsonBody(body as Buffer));
+    } catch (error) {
+      done(error as Error, undefined);
+    }
+  });
   app.setErrorHandler((error, request, reply) => sendError(services.catalogue, request, reply, error as Error));
   app.setNotFoundHandler((request, reply) =>
     sendError(services.catalogue, request, reply, new SwitchboardError('not_found', `No route ${request.method} ${request.url.split('?')[0]}.`)),

@@ -3,6 +3,7 @@ import { stringify } from 'safe-stable-stringify';
 import { parseIsoDateTime } from '../core/validation/datetime.js';
 import { checkDestination } from '../core/validation/phone.js';
 import { classifySender } from '../core/validation/sender.js';
+import { checkText } from '../core/validation/text.js';
 import { encodeText } from '../core/encoding/segments.js';
 import { SwitchboardError } from '../core/errors.js';
 import {
@@ -153,10 +154,7 @@ export class AcceptService {
       throw new SwitchboardError('too_many_recipients', `A request may name at most ${MAX_RECIPIENTS} recipients; this one names ${recipients.length}.`, { param: 'to' });
     }
     classifySender(request.from);
-    if (request.text.length === 0) throw new SwitchboardError('missing_parameter', 'The message text is empty.', { param: 'text' });
-    if (!request.text.isWellFormed()) {
-      throw new SwitchboardError('invalid_parameter', 'The text is not valid Unicode: it holds a lone surrogate.', { param: 'text' });
-    }
+    checkText(request.text);
     const encoded = encodeText(request.text);
     if (encoded.parts.length > MAX_SEGMENTS) {
       throw new SwitchboardError(

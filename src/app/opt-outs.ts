@@ -1,9 +1,11 @@
 import { keywordOf } from '../core/compliance/keywords.js';
 import { SwitchboardError } from '../core/errors.js';
+import { classifySender } from '../core/validation/sender.js';
 import type { Clock } from './clock.js';
 import type { InboundMessage, OptOut, Store } from './store.js';
 
 const NUMBER = /^\+[1-9][0-9]{6,14}$/;
+const ALL_SENDERS = '*';
 
 /**
  * The account's opt-out list: a subscriber texting STOP (or its equivalents) to a sender stops
@@ -29,7 +31,9 @@ export class OptOuts {
     return { sender, number, createdAt: this.clock.now(), source: 'api' };
   }
 
+  /** A new entry names a sender a message could have (or `*`); lifting one takes any stored sender. */
   async add(accountId: string, sender: string, number: string): Promise<OptOut> {
+    if (sender !== ALL_SENDERS) classifySender(sender, 'sender');
     const entry = this.#entry(sender, number);
     await this.store.setOptOut(accountId, entry, true);
     return entry;

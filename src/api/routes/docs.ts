@@ -52,12 +52,35 @@ function indexPage(): string {
   return page('Errors', `<h1>Errors</h1><p>Every error Switchboard reports, whichever provider it came from.</p><table><thead><tr><th>Code</th><th>Type</th><th>HTTP</th><th>Title</th></tr></thead><tbody>${rows}</tbody></table>`);
 }
 
+function unknownPage(code: string): string {
+  return page('Unknown error', `<h1>No error is named <code>${esc(code)}</code></h1><p>Switchboard has no canonical error of that name. <a href="/docs/errors">All errors</a> lists every one.</p>`);
+}
+
+/** The q of each media type an Accept header lists. */
+function qualities(accept: string): Map<string, number> {
+  return new Map(
+    accept.split(',').map((part) => {
+      const [type = '', ...params] = part.split(';').map((s) => s.trim().toLowerCase());
+      const q = params.find((p) => p.startsWith('q='));
+      return [type, q === undefined ? 1 : Number(q.slice(2)) || 0];
+    }),
+  );
+}
+
+/** A browser asks for HTML by name; an API client (asking for any type, or JSON) keeps the canonical JSON error. */
+function wantsHtml(accept: string | undefined): boolean {
+  if (accept === undefined) return false;
+  const q = qualities(accept);
+  return (q.get('text/html') ?? 0) > 0 && (q.get('text/html') ?? 0) >= (q.get('application/json') ?? 0);
+}
+
 /** Readable pages for every canonical error: where each error's doc_url points. */
 export const docsRoutes = ({ catalogue }: Services): FastifyPluginAsync =>
   async (app) => {
     app.get('/docs/errors', { schema: { hide: true } }, async (_request, reply) => reply.type('text/html; charset=utf-8').send(indexPage()));
     app.get<{ Params: { code: string } }>('/docs/errors/:code', { schema: { hide: true } }, async (request, reply) => {
       const def = CANONICAL_ERRORS.find((e) => e.code === request.params.code);
+      if (!def && wantsHtml(request.headers.accept)) return reply.code(404).type('text/html; charset=utf-8').send(unknownPage(request.params.code));
       if (!def) throw new SwitchboardError('not_found', `No canonical error is named ${JSON.stringify(request.params.code)}.`, { param: 'code' });
       return reply.type('text/html; charset=utf-8').send(errorPage(catalogue, def));
     });
