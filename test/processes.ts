@@ -46,7 +46,8 @@ export function startServerProcess(port: number, env: Record<string, string>): P
       } catch {
         // not listening yet
       }
-      if (Date.now() > until || child.exitCode !== null) return reject(new Error(`server did not start: ${out}`));
+      // One that never answered is stopped, or it would keep the test process alive.
+      if (Date.now() > until || child.exitCode !== null) return void server.stop('SIGKILL').then(() => reject(new Error(`server did not start: ${out}`)));
       setTimeout(poll, 50);
     };
     void poll();
@@ -104,24 +105,28 @@ export async function startCluster(name: string, count: number, opts: { config?:
     writeFileSync(env.SWITCHBOARD_CONFIG, opts.config);
   }
   const key = createKey(env);
-  const nodes = await Promise.all(
+  const started = await Promise.allSettled(
     Array.from({ length: count }, async (_, i) => {
       const port = await freePort();
       return startServerProcess(port, { ...env, SWITCHBOARD_NODE_ID: `node-${i + 1}`, SWITCHBOARD_PUBLIC_URL: `http://127.0.0.1:${port}` });
     }),
   );
-  return {
-    nodes,
-    key,
-    env,
-    async stop() {
-      await Promise.all(nodes.map((n) => n.stop()));
-      const store = new PostgresStore({ url: TEST_DATABASE_URL, schema: namespace });
-      await store.dropSchema();
-      await store.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
+  const nodes = started.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+  const stop = async () => {
+    await Promise.all(nodes.map((n) => n.stop()));
+    const store = new PostgresStore({ url: TEST_DATABASE_URL, schema: namespace });
+    await store.dropSchema();
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
   };
+  // A node that did not start fails the test's setup, which then has no cluster to stop: the
+  // nodes that did start are stopped here, or they would keep the test process alive.
+  const failed = started.find((r) => r.status === 'rejected');
+  if (failed) {
+    await stop();
+    throw failed.reason;
+  }
+  return { nodes, key, env, stop };
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
