@@ -2,6 +2,7 @@ import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { SwitchboardError } from '../core/errors.js';
+import { DOCUMENT_KEYWORD, documentOnly } from './document.js';
 import { sendError } from './errors.js';
 import { catalogueRoutes } from './routes/catalogue.js';
 import { docsRoutes } from './routes/docs.js';
@@ -28,10 +29,11 @@ export async function buildApi(services: Services, options: ApiOptions): Promise
     loggerInstance: options.logger,
     logController: new LogController({ disableRequestLogging: !options.logRequests }),
     bodyLimit: 1024 * 1024,
-    return503OnClosing: true,
+    // Fastify's own answer while closing is not in the canonical format: the onRequest hook below answers instead.
+    return503OnClosing: false,
     // A malformed URL or an overlong path parameter is the caller's mistake, told in our format.
     frameworkErrors: (error, request, reply) => sendError(services.catalogue, request, reply, error),
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false } },
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false, keywords: [DOCUMENT_KEYWORD] } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.decorateRequest('accountId', '');
@@ -53,6 +55,19 @@ export async function buildApi(services: Services, options: ApiOptions): Promise
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
     },
+    transform: ({ schema, url }) => ({ schema: documentOnly(schema) as typeof schema, url }),
+  });
+
+  // Requests already on an open connection when the node starts closing are turned away, so
+  // that a load balancer sends them elsewhere.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onRequest', async (_request, reply) => {
+    if (!closing) return;
+    reply.header('connection', 'close');
+    throw new SwitchboardError('service_unavailable', 'This node is shutting down; send the request to another node or retry shortly.');
   });
 
   app.addHook('onRequest', async (request) => {

@@ -3,7 +3,9 @@ import { SwitchboardError } from '../core/errors.js';
 import type { Clock } from './clock.js';
 import type { InboundMessage, OptOut, Store } from './store.js';
 
-const NUMBER = /^\+[1-9][0-9]{6,14}$/;
+/** The numbers the list holds: E.164, 7 to 15 digits. */
+export const OPT_OUT_NUMBER_PATTERN = '^\\+[1-9][0-9]{6,14}$';
+const NUMBER = new RegExp(OPT_OUT_NUMBER_PATTERN);
 
 /**
  * The account's opt-out list: a subscriber texting STOP (or its equivalents) to a sender stops
