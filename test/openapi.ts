@@ -33,7 +33,7 @@ export class ApiDocument {
     const global = (doc.security as unknown[] | undefined) ?? [];
     for (const [path, item] of Object.entries(doc.paths as Record<string, Schema>)) {
       for (const [method, op] of Object.entries(item)) {
-        const pattern = path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]+');
+        const pattern = path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]*');
         this.operations.push({
           method: method.toUpperCase(),
           path,

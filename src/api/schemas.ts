@@ -133,14 +133,20 @@ export const EventView = Type.Object({
 export const SendResponse = Type.Object({ messages: Type.Array(MessageView) });
 export const MessageWithEvents = Type.Intersect([MessageView, Type.Object({ events: Type.Array(EventView) })]);
 
+/** A point in time: an ISO-8601 date-time with a zone, or a date read as UTC midnight. */
+const Moment = (when: string) => {
+  const description = `ISO-8601 date-time with a time zone, or a date (UTC midnight): ${when}`;
+  return documented(Type.String({ description }), Type.Union([Type.String({ format: 'date-time' }), Type.String({ format: 'date' })], { description }));
+};
+
 export const ListQuery = Type.Object(
   {
     status: Type.Optional(Status),
     to: Type.Optional(Type.String()),
     from: Type.Optional(Type.String()),
     error_code: Type.Optional(Type.String()),
-    since: Type.Optional(Type.String({ description: 'ISO-8601: created at or after' })),
-    until: Type.Optional(Type.String({ description: 'ISO-8601: created before' })),
+    since: Type.Optional(Moment('created at or after')),
+    until: Type.Optional(Moment('created before')),
     limit: Type.Optional(Limit(100, 50)),
     cursor: Type.Optional(Type.String({ description: 'next_cursor of the previous page' })),
   },

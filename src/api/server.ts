@@ -4,6 +4,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import { SwitchboardError } from '../core/errors.js';
 import { DOCUMENT_KEYWORD, documentOnly } from './document.js';
 import { sendError } from './errors.js';
+import { refuseUnstorable } from './unstorable.js';
 import { catalogueRoutes } from './routes/catalogue.js';
 import { docsRoutes } from './routes/docs.js';
 import { inboundRoutes } from './routes/inbound.js';
@@ -79,6 +80,9 @@ export async function buildApi(services: Services, options: ApiOptions): Promise
     request.accountId = await services.keys.authenticate(key);
     await services.rateLimits.check(request.accountId);
   });
+
+  // Before the schemas: no string that cannot be stored as sent goes further, whatever the route.
+  app.addHook('preValidation', async (request) => refuseUnstorable(request));
 
   await app.register(messageRoutes(services));
   await app.register(inboundRoutes(services));
