@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { connect } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { bearer, eventually, testNode, type TestNode } from './helpers.js';
 import { ApiDocument, assertCanonicalError } from './openapi.js';
@@ -212,6 +213,28 @@ describe('the OpenAPI document describes every answer', () => {
       statuses.push(res.status);
     }
     assert.ok(statuses.includes(429), statuses.join(', '));
+  });
+
+  test('a request arriving while the node closes gets the documented 503', async () => {
+    const closing = await testNode();
+    const address = await closing.api.listen({ port: 0, host: '127.0.0.1' });
+    const socket = connect(Number(new URL(address).port), '127.0.0.1');
+    let received = '';
+    socket.on('data', (d: Buffer) => (received += d.toString()));
+    const until = (text: string) => eventually(async () => (received.includes(text) ? true : undefined));
+    // The first request is in the node (its 100 Continue says so) when closing starts; the second comes after.
+    socket.write(`POST /v1/opt-outs HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${closing.key}\r\nContent-Type: application/json\r\nContent-Length: 2\r\nExpect: 100-continue\r\n\r\n`);
+    await until('100 Continue');
+    const stopped = closing.close();
+    await new Promise((resolve) => setImmediate(resolve));
+    socket.write('{}GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n');
+    await new Promise((resolve) => socket.on('close', resolve));
+    await stopped;
+    const last = received.slice(received.lastIndexOf('HTTP/1.1 '));
+    const [head, body] = last.split('\r\n\r\n') as [string, string];
+    assert.match(head, /^HTTP\/1\.1 503 /);
+    doc.check(doc.operation('GET', '/healthz'), 503, /content-type: ([^\r]+)/i.exec(head)?.[1], body, 'while closing');
+    assert.equal(JSON.parse(body).error.code, 'service_unavailable');
   });
 
   test('every operation of the document was driven to a success and, where it documents a client error, a failure', () => {
