@@ -6,6 +6,7 @@ import pino from 'pino';
 import type { Clock } from '../src/app/clock.js';
 import { loadConfig, type Config } from '../src/config/env.js';
 import { startNode, type Node, type NodeOverrides } from '../src/node.js';
+import { PostgresStore } from '../src/storage/postgres/store.js';
 
 /** A clock that runs with real time but can be moved ahead, for validity and schedules. */
 export class TestClock implements Clock {
@@ -58,6 +59,24 @@ export async function testNode(overrides: NodeOverrides & { dir?: string; env?: 
     async close() {
       await node.stop();
       if (!overrides.dir) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export const STORES = ['SQLite', 'PostgreSQL'] as const;
+
+/** A test node on SQLite, or on a PostgreSQL schema of its own that is dropped when it closes. */
+export async function testNodeOn(store: (typeof STORES)[number], env: Record<string, string>): Promise<TestNode> {
+  if (store === 'SQLite') return testNode({ env });
+  const schema = `test_${process.pid}_${Date.now()}`;
+  const node = await testNode({ env: { ...env, SWITCHBOARD_DATABASE_URL: TEST_DATABASE_URL, SWITCHBOARD_DATABASE_SCHEMA: schema } });
+  return {
+    ...node,
+    async close() {
+      await node.close();
+      const pg = new PostgresStore({ url: TEST_DATABASE_URL, schema });
+      await pg.dropSchema();
+      await pg.close();
     },
   };
 }

@@ -5,7 +5,7 @@ import { IN_FLIGHT_PER_TARGET } from '../src/app/webhook-delivery.js';
 import { smppPlugin } from '../src/providers/smpp/plugin.js';
 import { SmscSimulator } from '../src/providers/smpp/simulator.js';
 import { PostgresStore } from '../src/storage/postgres/store.js';
-import { bearer, eventually, TEST_DATABASE_URL, testNode, type TestNode } from './helpers.js';
+import { bearer, eventually, STORES, TEST_DATABASE_URL, testNode, testNodeOn, type TestNode } from './helpers.js';
 import { FAST_WEBHOOKS, Receiver, type Json } from './webhook-receiver.js';
 
 function api(node: TestNode) {
@@ -19,24 +19,6 @@ function api(node: TestNode) {
     return res.body.messages[0].id as string;
   };
   return { call, send };
-}
-
-const STORES = ['SQLite', 'PostgreSQL'] as const;
-
-/** A test node on SQLite, or on a PostgreSQL schema of its own that is dropped when it closes. */
-async function nodeOn(store: (typeof STORES)[number], env: Record<string, string>): Promise<TestNode> {
-  if (store === 'SQLite') return testNode({ env });
-  const schema = `hooks_${process.pid}_${Date.now()}`;
-  const node = await testNode({ env: { ...env, SWITCHBOARD_DATABASE_URL: TEST_DATABASE_URL, SWITCHBOARD_DATABASE_SCHEMA: schema } });
-  return {
-    ...node,
-    async close() {
-      await node.close();
-      const pg = new PostgresStore({ url: TEST_DATABASE_URL, schema });
-      await pg.dropSchema();
-      await pg.close();
-    },
-  };
 }
 
 describe('webhooks out', () => {
@@ -177,7 +159,7 @@ describe('webhooks out', () => {
 
 for (const store of STORES) {
   test(`a scheduled message tells message.queued when its send_at comes, not before (${store})`, async () => {
-    const node = await nodeOn(store, FAST_WEBHOOKS);
+    const node = await testNodeOn(store, FAST_WEBHOOKS);
     const receiver = await new Receiver().listen();
     try {
       const client = api(node);
@@ -199,7 +181,7 @@ for (const store of STORES) {
 
 for (const store of STORES) {
   test(`an endpoint failing for too long is disabled, the account told, and what waited for it dropped; re-enabled, it gets the events from then on (${store})`, async () => {
-    const node = await nodeOn(store, { ...FAST_WEBHOOKS, SWITCHBOARD_WEBHOOK_DISABLE_AFTER_MS: '300' });
+    const node = await testNodeOn(store, { ...FAST_WEBHOOKS, SWITCHBOARD_WEBHOOK_DISABLE_AFTER_MS: '300' });
     const failing = await new Receiver(Array(1000).fill(500)).listen();
     const fixed = await new Receiver().listen();
     const watching = await new Receiver().listen();

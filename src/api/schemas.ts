@@ -1,42 +1,90 @@
-import { Type, type Static } from 'typebox';
+import { Type, type Static, type TSchema } from 'typebox';
+import { maxCharacters } from '../core/encoding/segments.js';
 import { MESSAGE_STATUSES, type MessageStatus } from '../core/lifecycle.js';
 import { DEFAULT_VALIDITY_SECONDS, MAX_RECIPIENTS, MAX_SEGMENTS, MAX_VALIDITY_SECONDS, MIN_VALIDITY_SECONDS } from '../core/message.js';
+import { E164_PATTERN } from '../core/validation/phone.js';
+import { SENDER_PATTERN } from '../core/validation/sender.js';
+import { MAX_WEBHOOK_URL } from '../webhooks/url-guard.js';
+import { documented } from './document.js';
 
 // The one definition of the API's shapes: requests are validated against these schemas and
-// /openapi.json is generated from them.
+// /openapi.json is generated from them. Bounds the application checks with its own precise
+// error codes are in the document only (see document.ts).
 
-const Phone = Type.String({ description: 'E.164 number, e.g. +447700900000', examples: ['+447700900000'] });
+const phoneText = { description: 'E.164 number, e.g. +447700900000', examples: ['+447700900000'] };
+const Phone = documented(Type.String(phoneText), Type.String({ ...phoneText, pattern: E164_PATTERN }));
+
+/** An http(s) URL the server calls: its shape is checked by the URL guard, which names the parameter. */
+export const CallbackUrl = (description: string) =>
+  documented(Type.String({ description }), Type.String({ description, format: 'uri', pattern: '^[Hh][Tt][Tt][Pp][Ss]?://', maxLength: MAX_WEBHOOK_URL }));
+
+/** A `limit` query parameter: digits in the query string, a whole number from 1 to `max`. */
+export const Limit = (max: number, byDefault: number) => {
+  const description = `1 to ${max}, default ${byDefault}`;
+  return documented(Type.String({ pattern: '^[0-9]+$', description }), Type.Integer({ minimum: 1, maximum: max, default: byDefault, description }));
+};
+
+const fromText = { description: 'Alphanumeric sender id (1-11 letters, digits or spaces, at least one letter), short code (3-8 digits), or E.164 number' };
+const textText = { description: `The message text; GSM 7-bit or UCS-2 is chosen automatically, at most ${MAX_SEGMENTS} segments` };
+const validityText = { description: `Seconds the message may take to be delivered: ${MIN_VALIDITY_SECONDS} to ${MAX_VALIDITY_SECONDS} (default ${DEFAULT_VALIDITY_SECONDS} = 48 h)` };
+const sendAtText = { description: 'ISO-8601 date-time with a time zone to send at, at most a year ahead, e.g. 2026-12-01T09:00:00Z' };
 
 export const SendBody = Type.Object(
   {
-    from: Type.String({ description: 'Alphanumeric sender id (1-11 characters, at least one letter), short code, or E.164 number' }),
-    to: Type.Union([Phone, Type.Array(Phone, { maxItems: MAX_RECIPIENTS })], { description: `One recipient, or up to ${MAX_RECIPIENTS}` }),
-    text: Type.String({ description: `The message text; GSM 7-bit or UCS-2 is chosen automatically, at most ${MAX_SEGMENTS} segments` }),
-    send_at: Type.Optional(Type.String({ description: 'ISO-8601 date-time with a time zone to send at, at most a year ahead, e.g. 2026-12-01T09:00:00Z' })),
+    from: documented(Type.String(fromText), Type.String({ ...fromText, pattern: SENDER_PATTERN })),
+    to: Type.Union([Phone, documented(Type.Array(Phone, { maxItems: MAX_RECIPIENTS }), Type.Array(Phone, { minItems: 1, maxItems: MAX_RECIPIENTS }))], {
+      description: `One recipient, or up to ${MAX_RECIPIENTS}`,
+    }),
+    text: documented(Type.String(textText), Type.String({ ...textText, minLength: 1, maxLength: maxCharacters(MAX_SEGMENTS) })),
+    send_at: Type.Optional(documented(Type.String(sendAtText), Type.String({ ...sendAtText, format: 'date-time' }))),
     validity: Type.Optional(
-      Type.Integer({ description: `Seconds the message may take to be delivered: ${MIN_VALIDITY_SECONDS} to ${MAX_VALIDITY_SECONDS} (default ${DEFAULT_VALIDITY_SECONDS} = 48 h)` }),
+      documented(Type.Integer(validityText), Type.Integer({ ...validityText, minimum: MIN_VALIDITY_SECONDS, maximum: MAX_VALIDITY_SECONDS, default: DEFAULT_VALIDITY_SECONDS })),
     ),
     client_ref: Type.Optional(Type.String({ maxLength: 256, description: 'Your own reference, returned with the message' })),
-    callback_url: Type.Optional(Type.String({ description: 'An http(s) URL to receive this message\'s status events, signed as webhooks are; public addresses only unless the operator allows private ones' })),
+    callback_url: Type.Optional(CallbackUrl("An http(s) URL to receive this message's status events, signed as webhooks are; public addresses only unless the operator allows private ones")),
     type: Type.Optional(Type.String({ pattern: '^[a-z0-9_-]{1,32}$', description: 'What kind of message it is ("transactional", "marketing", "otp"...): routes may match on it' })),
   },
   { additionalProperties: false },
 );
 export type SendBody = Static<typeof SendBody>;
 
-export const ErrorBody = Type.Object(
-  {
-    error: Type.Object({
-      type: Type.String(),
-      code: Type.String(),
-      message: Type.String(),
-      doc_url: Type.String(),
-      param: Type.Optional(Type.String()),
-      provider: Type.Optional(Type.Object({ source: Type.String(), code: Type.String(), message: Type.Optional(Type.String()), context: Type.Optional(Type.String()) })),
-    }),
-  },
-  { description: 'Every error the API returns' },
-);
+const errorProperties = {
+  error: Type.Object({
+    type: Type.String({ description: 'the class of error, e.g. invalid_request_error' }),
+    code: Type.String({ description: 'the canonical error code, e.g. invalid_phone_number; GET /v1/errors lists them' }),
+    message: Type.String(),
+    doc_url: Type.String({ description: 'the readable page of the code' }),
+    param: Type.Optional(Type.String({ description: 'the parameter at fault, e.g. to[3]' })),
+    provider: Type.Optional(Type.Object({ source: Type.String(), code: Type.String(), message: Type.Optional(Type.String()), context: Type.Optional(Type.String()) })),
+  }),
+};
+
+export const ErrorBody = Type.Object(errorProperties, { description: 'Every error the API returns' });
+
+/** What each error status means; the codes of each are in GET /v1/errors. */
+const ERROR_STATUSES = {
+  400: 'The request is not valid: invalid_json, missing_parameter, invalid_parameter, or a precise code naming the parameter (invalid_phone_number, invalid_sender, message_too_long...)',
+  401: 'No valid credentials: missing_api_key or invalid_api_key (invalid_signature for provider callbacks)',
+  403: 'Refused: the key lacks the scope the route needs (insufficient_scope), or the destination does not take messages from this account (destination_opted_out...)',
+  404: 'not_found: nothing of that id or name on this account',
+  409: 'The request conflicts with the current state: message_not_cancelable, idempotency_key_in_use',
+  413: 'payload_too_large: the body is over 1 MiB',
+  415: 'unsupported_media_type: the body is not application/json',
+  422: 'idempotency_key_reused, or no_route for a recipient',
+  429: 'rate_limit_exceeded: retry after the Retry-After header',
+  503: 'service_unavailable: the node is shutting down or cannot reach its storage; try another node or later',
+} as const;
+export type ErrorStatus = keyof typeof ERROR_STATUSES;
+
+/** Every route that needs an API key may answer these. */
+export const KEYED: readonly ErrorStatus[] = [401, 403, 429, 503];
+/** Every route that takes a body may answer these. */
+export const BODY: readonly ErrorStatus[] = [400, 413, 415];
+
+/** Response schemas for the error statuses a route can answer, each with the canonical body. */
+export function errorResponses(...statuses: readonly ErrorStatus[]): Partial<Record<ErrorStatus, TSchema>> {
+  return Object.fromEntries([...new Set(statuses)].sort().map((s) => [s, Type.Object(errorProperties, { description: ERROR_STATUSES[s] })]));
+}
 
 const MessageErrorSchema = Type.Union([
   Type.Null(),
@@ -85,15 +133,21 @@ export const EventView = Type.Object({
 export const SendResponse = Type.Object({ messages: Type.Array(MessageView) });
 export const MessageWithEvents = Type.Intersect([MessageView, Type.Object({ events: Type.Array(EventView) })]);
 
+/** A point in time: an ISO-8601 date-time with a zone, or a date read as UTC midnight. */
+const Moment = (when: string) => {
+  const description = `ISO-8601 date-time with a time zone, or a date (UTC midnight): ${when}`;
+  return documented(Type.String({ description }), Type.Union([Type.String({ format: 'date-time' }), Type.String({ format: 'date' })], { description }));
+};
+
 export const ListQuery = Type.Object(
   {
     status: Type.Optional(Status),
     to: Type.Optional(Type.String()),
     from: Type.Optional(Type.String()),
     error_code: Type.Optional(Type.String()),
-    since: Type.Optional(Type.String({ description: 'ISO-8601: created at or after' })),
-    until: Type.Optional(Type.String({ description: 'ISO-8601: created before' })),
-    limit: Type.Optional(Type.String({ pattern: '^[0-9]+$', description: '1 to 100, default 50' })),
+    since: Type.Optional(Moment('created at or after')),
+    until: Type.Optional(Moment('created before')),
+    limit: Type.Optional(Limit(100, 50)),
     cursor: Type.Optional(Type.String({ description: 'next_cursor of the previous page' })),
   },
   { additionalProperties: false },
@@ -102,7 +156,9 @@ export type ListQuery = Static<typeof ListQuery>;
 
 export const ListResponse = Type.Object({ messages: Type.Array(MessageView), next_cursor: Type.Union([Type.String(), Type.Null()]) });
 
-export const IdParams = Type.Object({ id: Type.String() });
+/** find-my-way refuses a longer path parameter (FST_ERR_MAX_PARAM_LENGTH), answered as invalid_parameter. */
+export const PathParam = (description?: string) => Type.String({ maxLength: 100, ...(description && { description }) });
+export const IdParams = Type.Object({ id: PathParam() });
 
 const CanonicalView = Type.Object({
   code: Type.String(),

@@ -4,8 +4,10 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import { SwitchboardError } from '../core/errors.js';
 import { allows, type Access } from '../core/access/scopes.js';
 import { routeAccess } from './access.js';
+import { DOCUMENT_KEYWORD, documentOnly } from './document.js';
 import { sendError } from './errors.js';
 import { BODY_LIMIT_BYTES, parseJsonBody } from './json-body.js';
+import { refuseUnstorable } from './unstorable.js';
 import { catalogueRoutes } from './routes/catalogue.js';
 import { docsRoutes } from './routes/docs.js';
 import { inboundRoutes } from './routes/inbound.js';
@@ -32,10 +34,11 @@ export async function buildApi(services: Services, options: ApiOptions): Promise
     loggerInstance: options.logger,
     logController: new LogController({ disableRequestLogging: !options.logRequests }),
     bodyLimit: BODY_LIMIT_BYTES,
-    return503OnClosing: true,
+    // Fastify's own answer while closing is not in the canonical format: the onRequest hook below answers instead.
+    return503OnClosing: false,
     // A malformed URL or an overlong path parameter is the caller's mistake, told in our format.
     frameworkErrors: (error, request, reply) => sendError(services.catalogue, request, reply, error),
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false } },
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false, keywords: [DOCUMENT_KEYWORD] } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.decorateRequest('accountId', '');
@@ -63,6 +66,19 @@ export async function buildApi(services: Services, options: ApiOptions): Promise
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
     },
+    transform: ({ schema, url }) => ({ schema: documentOnly(schema) as typeof schema, url }),
+  });
+
+  // Requests already on an open connection when the node starts closing are turned away, so
+  // that a load balancer sends them elsewhere.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onRequest', async (_request, reply) => {
+    if (!closing) return;
+    reply.header('connection', 'close');
+    throw new SwitchboardError('service_unavailable', 'This node is shutting down; send the request to another node or retry shortly.');
   });
 
   // Access is decided by the route the router matched, never by a test on the URL's text: a
@@ -92,6 +108,9 @@ export async function buildApi(services: Services, options: ApiOptions): Promise
     request.caller = caller;
     await services.rateLimits.check(caller.accountId);
   });
+
+  // Before the schemas: no string that cannot be stored as sent goes further, whatever the route.
+  app.addHook('preValidation', async (request) => refuseUnstorable(request));
 
   await app.register(messageRoutes(services));
   await app.register(inboundRoutes(services));

@@ -4,7 +4,9 @@ import { classifySender } from '../core/validation/sender.js';
 import type { Clock } from './clock.js';
 import type { InboundMessage, OptOut, Store } from './store.js';
 
-const NUMBER = /^\+[1-9][0-9]{6,14}$/;
+/** The numbers the list holds: E.164, 7 to 15 digits. */
+export const OPT_OUT_NUMBER_PATTERN = '^\\+[1-9][0-9]{6,14}$';
+const NUMBER = new RegExp(OPT_OUT_NUMBER_PATTERN);
 const ALL_SENDERS = '*';
 
 /**

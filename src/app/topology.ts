@@ -9,7 +9,8 @@ import type { Store } from './store.js';
 export interface ConnectionView extends ConnectionState {
   readonly name: string;
   readonly provider: string;
-  readonly tps: number;
+  /** Null when the connection has no limit. */
+  readonly tps: number | null;
   readonly window: number;
   readonly queued: number;
 }
@@ -150,7 +151,7 @@ export class Topology {
     return [...this.connectors.values()].map((c) => ({
       name: c.name,
       provider: c.provider,
-      tps: c.tps,
+      tps: Number.isFinite(c.tps) ? c.tps : null,
       window: c.window,
       queued: depth[c.name] ?? 0,
       ...this.deps.health.state(c.name)!,

@@ -25,7 +25,9 @@ export function newWebhookSecret(): string {
   return `whsec_${randomBytes(24).toString('base64')}`;
 }
 
-const SECRET = /^whsec_[A-Za-z0-9+/]{16,}={0,2}$/;
+/** whsec_ and base64 of at least 12 bytes. */
+export const WEBHOOK_SECRET_PATTERN = '^whsec_[A-Za-z0-9+/]{16,}={0,2}$';
+const SECRET = new RegExp(WEBHOOK_SECRET_PATTERN);
 
 /** An account's webhook endpoints, its callback secret, deliveries and notices. */
 export class WebhookEndpoints {

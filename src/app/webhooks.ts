@@ -1,4 +1,5 @@
 import { SwitchboardError } from '../core/errors.js';
+import { unstorableIn } from '../core/validation/text.js';
 import type { Connector, WebhookRequest } from './connector.js';
 import type { InboundService } from './inbound.js';
 import { readPayload } from './normalize.js';
@@ -18,6 +19,8 @@ export class WebhookService {
       throw new SwitchboardError('not_found', `No ${provider} connection named ${JSON.stringify(connection)} takes webhooks here.`, { param: 'connection' });
     }
     const reading = readPayload(provider, () => connector.webhooks!(request));
+    const flaw = unstorableIn(reading);
+    if (flaw) throw new SwitchboardError(flaw.code, `The ${provider} payload cannot be stored: ${flaw.param} ${flaw.why}.`);
     for (const report of reading.receipts) await this.receipts.ingest(connection, report, connector.capabilities.idVariants);
     for (const message of reading.inbound) await this.inbound.receive(connection, message);
     return { receipts: reading.receipts.length, inbound: reading.inbound.length };

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { CANONICAL_ERRORS } from '../../core/catalogue/canonical.js';
 import { SwitchboardError } from '../../core/errors.js';
-import { CanonicalErrorView, ErrorBody, Explanation } from '../schemas.js';
+import { CanonicalErrorView, errorResponses, Explanation, KEYED, PathParam } from '../schemas.js';
 import type { Services } from '../services.js';
 
 export const catalogueRoutes = ({ catalogue }: Services): FastifyPluginAsyncTypebox =>
@@ -11,13 +11,13 @@ export const catalogueRoutes = ({ catalogue }: Services): FastifyPluginAsyncType
 
     app.get(
       '/v1/errors',
-      { schema: { summary: 'Every canonical error', response: { 200: Type.Object({ errors: Type.Array(CanonicalErrorView) }) } } },
+      { schema: { summary: 'Every canonical error', response: { 200: Type.Object({ errors: Type.Array(CanonicalErrorView) }), ...errorResponses(...KEYED) } } },
       async () => ({ errors: CANONICAL_ERRORS.map(view) }),
     );
 
     app.get(
       '/v1/errors/:code',
-      { schema: { summary: 'One canonical error', params: Type.Object({ code: Type.String() }), response: { 200: CanonicalErrorView, 404: ErrorBody } } },
+      { schema: { summary: 'One canonical error', params: Type.Object({ code: PathParam() }), response: { 200: CanonicalErrorView, ...errorResponses(...KEYED, 400, 404) } } },
       async (request) => {
         const def = CANONICAL_ERRORS.find((e) => e.code === request.params.code);
         if (!def) throw new SwitchboardError('not_found', `No canonical error is named ${JSON.stringify(request.params.code)}.`, { param: 'code' });
@@ -30,9 +30,9 @@ export const catalogueRoutes = ({ catalogue }: Services): FastifyPluginAsyncType
       {
         schema: {
           summary: 'One provider code, explained',
-          params: Type.Object({ provider: Type.String(), code: Type.String() }),
+          params: Type.Object({ provider: PathParam(), code: PathParam() }),
           querystring: Type.Object({ context: Type.Optional(Type.String()) }, { additionalProperties: false }),
-          response: { 200: Explanation, 404: ErrorBody },
+          response: { 200: Explanation, ...errorResponses(...KEYED, 400, 404) },
         },
       },
       async (request) => {

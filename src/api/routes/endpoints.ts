@@ -1,16 +1,21 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { DeliveryAttempt, WebhookDelivery, WebhookEndpoint } from '../../app/store.js';
+import { WEBHOOK_SECRET_PATTERN } from '../../app/webhook-endpoints.js';
 import { SwitchboardError } from '../../core/errors.js';
 import { EVENT_TYPES } from '../../core/events.js';
-import { ErrorBody } from '../schemas.js';
+import { BODY, CallbackUrl, errorResponses, KEYED, Limit, PathParam } from '../schemas.js';
+import { documented } from '../document.js';
 import type { Services } from '../services.js';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-const errors = { 400: ErrorBody, 401: ErrorBody, 404: ErrorBody, 429: ErrorBody };
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 
-const EventList = Type.Array(Type.String({ description: `"*" or one of ${EVENT_TYPES.join(', ')}` }), { maxItems: EVENT_TYPES.length + 1 });
+const eventText = { description: `"*" or one of ${EVENT_TYPES.join(', ')}` };
+const EventList = Type.Array(documented(Type.String(eventText), Type.String({ ...eventText, enum: ['*', ...EVENT_TYPES] })), { maxItems: EVENT_TYPES.length + 1 });
+const EndpointUrl = CallbackUrl('Where events are posted: an http(s) URL; public addresses only unless the operator allows private ones');
+const secretText = { description: 'signs every event sent here (Standard Webhooks); generated when not given' };
+const Secret = documented(Type.String(secretText), Type.String({ ...secretText, pattern: WEBHOOK_SECRET_PATTERN }));
 
 const EndpointView = Type.Object({
   id: Type.String(),
@@ -82,7 +87,7 @@ function deliveryView(d: WebhookDelivery) {
 
 const attemptView = (a: DeliveryAttempt) => ({ at: iso(a.at)!, status_code: a.statusCode, error: a.error, latency_ms: a.latencyMs, response_excerpt: a.responseExcerpt });
 
-const Id = Type.Object({ id: Type.String() });
+const Id = Type.Object({ id: PathParam() });
 
 function limitOf(value: string | undefined): number {
   const limit = value === undefined ? 50 : Number(value);
@@ -99,20 +104,20 @@ export const endpointRoutes = ({ endpoints }: Services): FastifyPluginAsyncTypeb
         schema: {
           summary: 'Register a webhook endpoint',
           body: Type.Object(
-            { url: Type.String(), events: Type.Optional(EventList), description: Type.Optional(Type.String({ maxLength: 500 })), secret: Type.Optional(Type.String()) },
+            { url: EndpointUrl, events: Type.Optional(EventList), description: Type.Optional(Type.String({ maxLength: 500 })), secret: Type.Optional(Secret) },
             { additionalProperties: false },
           ),
-          response: { 201: EndpointView, ...errors },
+          response: { 201: EndpointView, ...errorResponses(...KEYED, ...BODY) },
         },
       },
       async (request, reply) => reply.code(201).send(endpointView(await endpoints.create(request.accountId, request.body))),
     );
 
-    app.get('/v1/webhooks/endpoints', { schema: { summary: "The account's webhook endpoints", response: { 200: Type.Object({ endpoints: Type.Array(EndpointView) }), ...errors } } }, async (request) => ({
+    app.get('/v1/webhooks/endpoints', { schema: { summary: "The account's webhook endpoints", response: { 200: Type.Object({ endpoints: Type.Array(EndpointView) }), ...errorResponses(...KEYED) } } }, async (request) => ({
       endpoints: (await endpoints.list(request.accountId)).map(endpointView),
     }));
 
-    app.get('/v1/webhooks/endpoints/:id', { schema: { summary: 'A webhook endpoint', params: Id, response: { 200: EndpointView, ...errors } } }, async (request) =>
+    app.get('/v1/webhooks/endpoints/:id', { schema: { summary: 'A webhook endpoint', params: Id, response: { 200: EndpointView, ...errorResponses(...KEYED, 400, 404) } } }, async (request) =>
       endpointView(await endpoints.get(request.accountId, request.params.id)),
     );
 
@@ -123,16 +128,16 @@ export const endpointRoutes = ({ endpoints }: Services): FastifyPluginAsyncTypeb
           summary: 'Change a webhook endpoint; {"enabled": true} re-enables one that was disabled',
           params: Id,
           body: Type.Object(
-            { url: Type.Optional(Type.String()), events: Type.Optional(EventList), description: Type.Optional(Nullable(Type.String({ maxLength: 500 }))), enabled: Type.Optional(Type.Boolean()) },
+            { url: Type.Optional(EndpointUrl), events: Type.Optional(EventList), description: Type.Optional(Nullable(Type.String({ maxLength: 500 }))), enabled: Type.Optional(Type.Boolean()) },
             { additionalProperties: false },
           ),
-          response: { 200: EndpointView, ...errors },
+          response: { 200: EndpointView, ...errorResponses(...KEYED, ...BODY, 404) },
         },
       },
       async (request) => endpointView(await endpoints.update(request.accountId, request.params.id, request.body)),
     );
 
-    app.delete('/v1/webhooks/endpoints/:id', { schema: { summary: 'Remove a webhook endpoint', params: Id, response: { 204: Type.Null(), ...errors } } }, async (request, reply) => {
+    app.delete('/v1/webhooks/endpoints/:id', { schema: { summary: 'Remove a webhook endpoint', params: Id, response: { 204: Type.Null(), ...errorResponses(...KEYED, ...BODY, 404) } } }, async (request, reply) => {
       await endpoints.remove(request.accountId, request.params.id);
       return reply.code(204).send(null);
     });
@@ -143,10 +148,10 @@ export const endpointRoutes = ({ endpoints }: Services): FastifyPluginAsyncTypeb
         schema: {
           summary: 'Webhook deliveries, newest first',
           querystring: Type.Object(
-            { endpoint_id: Type.Optional(Type.String()), message_id: Type.Optional(Type.String()), limit: Type.Optional(Type.String({ pattern: '^[0-9]+$' })) },
+            { endpoint_id: Type.Optional(Type.String()), message_id: Type.Optional(Type.String()), limit: Type.Optional(Limit(100, 50)) },
             { additionalProperties: false },
           ),
-          response: { 200: Type.Object({ deliveries: Type.Array(DeliveryView) }), ...errors },
+          response: { 200: Type.Object({ deliveries: Type.Array(DeliveryView) }), ...errorResponses(...KEYED, 400) },
         },
       },
       async (request) => {
@@ -158,7 +163,7 @@ export const endpointRoutes = ({ endpoints }: Services): FastifyPluginAsyncTypeb
 
     app.get(
       '/v1/webhooks/deliveries/:id',
-      { schema: { summary: 'A webhook delivery with every attempt', params: Id, response: { 200: Type.Intersect([DeliveryView, Type.Object({ attempts: Type.Array(AttemptView) })]), ...errors } } },
+      { schema: { summary: 'A webhook delivery with every attempt', params: Id, response: { 200: Type.Intersect([DeliveryView, Type.Object({ attempts: Type.Array(AttemptView) })]), ...errorResponses(...KEYED, 400, 404) } } },
       async (request) => {
         const { delivery, attempts } = await endpoints.delivery(request.accountId, request.params.id);
         return { ...deliveryView(delivery), attempts: attempts.map(attemptView) };
@@ -167,7 +172,7 @@ export const endpointRoutes = ({ endpoints }: Services): FastifyPluginAsyncTypeb
 
     app.get(
       '/v1/webhooks/callback-secret',
-      { schema: { summary: "The secret that signs events sent to messages' own callback_url", response: { 200: Type.Object({ secret: Type.String() }), ...errors } } },
+      { schema: { summary: "The secret that signs events sent to messages' own callback_url", response: { 200: Type.Object({ secret: Type.String() }), ...errorResponses(...KEYED) } } },
       async (request) => ({ secret: await endpoints.callbackSecret(request.accountId) }),
     );
 
@@ -176,8 +181,8 @@ export const endpointRoutes = ({ endpoints }: Services): FastifyPluginAsyncTypeb
       {
         schema: {
           summary: "What the account should know (an endpoint disabled after failing for days), newest first",
-          querystring: Type.Object({ limit: Type.Optional(Type.String({ pattern: '^[0-9]+$' })) }, { additionalProperties: false }),
-          response: { 200: Type.Object({ notices: Type.Array(Type.Object({ at: Type.String(), type: Type.String(), message: Type.String(), detail: Type.Unknown() })) }), ...errors },
+          querystring: Type.Object({ limit: Type.Optional(Limit(100, 50)) }, { additionalProperties: false }),
+          response: { 200: Type.Object({ notices: Type.Array(Type.Object({ at: Type.String(), type: Type.String(), message: Type.String(), detail: Type.Unknown() })) }), ...errorResponses(...KEYED, 400) },
         },
       },
       async (request) => ({

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { SwitchboardError } from '../../core/errors.js';
-import { ErrorBody } from '../schemas.js';
+import { errorResponses, KEYED, Limit } from '../schemas.js';
 import { inboundView } from '../view.js';
 import type { Services } from '../services.js';
 
@@ -24,10 +24,10 @@ export const inboundRoutes = ({ inbound }: Services): FastifyPluginAsyncTypebox 
         schema: {
           summary: 'Messages subscribers sent in, newest first',
           querystring: Type.Object(
-            { limit: Type.Optional(Type.String({ pattern: '^[0-9]+$' })), cursor: Type.Optional(Type.String()) },
+            { limit: Type.Optional(Limit(100, 50)), cursor: Type.Optional(Type.String({ description: 'next_cursor of the previous page' })) },
             { additionalProperties: false },
           ),
-          response: { 200: Type.Object({ messages: Type.Array(InboundView), next_cursor: Type.Union([Type.String(), Type.Null()]) }), 400: ErrorBody, 401: ErrorBody },
+          response: { 200: Type.Object({ messages: Type.Array(InboundView), next_cursor: Type.Union([Type.String(), Type.Null()]) }), ...errorResponses(...KEYED, 400) },
         },
       },
       async (request) => {

@@ -3,10 +3,9 @@ import type { MessageFilter } from '../../app/store.js';
 import { SwitchboardError } from '../../core/errors.js';
 import { parseIsoDateTime } from '../../core/validation/datetime.js';
 import type { Services } from '../services.js';
-import { ErrorBody, IdParams, ListQuery, ListResponse, MessageView, MessageWithEvents, SendBody, SendResponse } from '../schemas.js';
+import { BODY, errorResponses, IdParams, KEYED, ListQuery, ListResponse, MessageView, MessageWithEvents, SendBody, SendResponse } from '../schemas.js';
 import { eventView, messageView } from '../view.js';
 
-const errors = { 400: ErrorBody, 401: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody, 429: ErrorBody };
 
 function isoParam(value: string | undefined, param: string): number | undefined {
   if (value === undefined) return undefined;
@@ -43,7 +42,7 @@ export const messageRoutes = (services: Services): FastifyPluginAsyncTypebox =>
           summary: 'Send a message to one or more recipients',
           headers: { type: 'object', properties: { 'idempotency-key': { type: 'string', maxLength: 255 } } },
           body: SendBody,
-          response: { 202: SendResponse, ...errors },
+          response: { 202: SendResponse, ...errorResponses(...KEYED, ...BODY, 409, 422) },
         },
       },
       async (request, reply) => {
@@ -51,7 +50,7 @@ export const messageRoutes = (services: Services): FastifyPluginAsyncTypebox =>
         const result = await services.accept.accept(request.accountId, request.body, typeof key === 'string' ? key : undefined);
         // The body is serialized once, at accept, so that an idempotent replay returns the same bytes.
         return reply
-          .code(result.statusCode)
+          .code(result.statusCode as 202)
           .type('application/json')
           .serializer((payload: string) => payload)
           .send(result.body as never);
@@ -60,7 +59,7 @@ export const messageRoutes = (services: Services): FastifyPluginAsyncTypebox =>
 
     app.get(
       '/v1/messages/:id',
-      { schema: { summary: 'A message, its status, error and events', params: IdParams, response: { 200: MessageWithEvents, ...errors } } },
+      { schema: { summary: 'A message, its status, error and events', params: IdParams, response: { 200: MessageWithEvents, ...errorResponses(...KEYED, 400, 404) } } },
       async (request) => {
         const { message, events } = await services.messages.get(request.accountId, request.params.id);
         return { ...messageView(message), events: events.map(eventView) };
@@ -69,7 +68,7 @@ export const messageRoutes = (services: Services): FastifyPluginAsyncTypebox =>
 
     app.get(
       '/v1/messages',
-      { schema: { summary: 'The message log, newest first', querystring: ListQuery, response: { 200: ListResponse, ...errors } } },
+      { schema: { summary: 'The message log, newest first', querystring: ListQuery, response: { 200: ListResponse, ...errorResponses(...KEYED, 400) } } },
       async (request) => {
         const limit = request.query.limit === undefined ? 50 : Number(request.query.limit);
         if (limit < 1 || limit > 100) throw new SwitchboardError('invalid_parameter', 'limit must be from 1 to 100.', { param: 'limit' });
@@ -83,7 +82,7 @@ export const messageRoutes = (services: Services): FastifyPluginAsyncTypebox =>
 
     app.post(
       '/v1/messages/:id/cancel',
-      { schema: { summary: 'Cancel a scheduled or queued message', params: IdParams, response: { 200: MessageView, ...errors } } },
+      { schema: { summary: 'Cancel a scheduled or queued message', params: IdParams, response: { 200: MessageView, ...errorResponses(...KEYED, ...BODY, 404, 409) } } },
       async (request) => messageView(await services.messages.cancel(request.accountId, request.params.id)),
     );
   };

@@ -1,10 +1,12 @@
 import type { FastifyPluginAsync } from 'fastify';
+import { Type } from 'typebox';
+import { errorResponses } from '../schemas.js';
 import { SwitchboardError } from '../../core/errors.js';
 import type { Services } from '../services.js';
 
 export const operationRoutes = (services: Services): FastifyPluginAsync =>
   async (app) => {
-    app.get('/healthz', { schema: { summary: 'Whether this node can take traffic' } }, async () => {
+    app.get('/healthz', { schema: { summary: 'Whether this node can take traffic', security: [], response: { 200: Type.Object({ status: Type.Literal('ok') }), ...errorResponses(503) } } }, async () => {
       try {
         await services.store.ping();
       } catch {
@@ -13,7 +15,7 @@ export const operationRoutes = (services: Services): FastifyPluginAsync =>
       return { status: 'ok' };
     });
 
-    app.get('/metrics', { schema: { summary: 'Prometheus metrics' } }, async (_request, reply) => {
+    app.get('/metrics', { schema: { summary: 'Prometheus metrics', security: [], response: { 200: { description: 'Prometheus text exposition', content: { 'text/plain': { schema: Type.String() } } }, ...errorResponses(503) } } }, async (_request, reply) => {
       const { contentType, body } = await services.metricsText();
       return reply.type(contentType).send(body);
     });

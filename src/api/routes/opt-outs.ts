@@ -2,11 +2,20 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { OptOut } from '../../app/store.js';
 import { SwitchboardError } from '../../core/errors.js';
-import { ErrorBody } from '../schemas.js';
+import { OPT_OUT_NUMBER_PATTERN } from '../../app/opt-outs.js';
+import { BODY, errorResponses, KEYED, Limit } from '../schemas.js';
+import { documented } from '../document.js';
 import type { Services } from '../services.js';
 
-const errors = { 400: ErrorBody, 401: ErrorBody, 404: ErrorBody, 429: ErrorBody };
-const Entry = Type.Object({ sender: Type.String({ description: 'the sender, or "*" for every sender of the account' }), number: Type.String() }, { additionalProperties: false });
+const senderText = { description: 'the sender, or "*" for every sender of the account' };
+const numberText = { description: 'E.164 number, e.g. +447700900000' };
+const Entry = Type.Object(
+  {
+    sender: documented(Type.String(senderText), Type.String({ ...senderText, minLength: 1, maxLength: 32 })),
+    number: documented(Type.String(numberText), Type.String({ ...numberText, pattern: OPT_OUT_NUMBER_PATTERN })),
+  },
+  { additionalProperties: false },
+);
 const OptOutView = Type.Object({ sender: Type.String(), number: Type.String(), created_at: Type.String(), source: Type.String({ description: '"keyword" (the subscriber texted STOP) or "api"' }) });
 const view = (o: OptOut) => ({ sender: o.sender, number: o.number, created_at: new Date(o.createdAt).toISOString(), source: o.source });
 
@@ -18,8 +27,8 @@ export const optOutRoutes = ({ optOuts }: Services): FastifyPluginAsyncTypebox =
       {
         schema: {
           summary: 'Numbers opted out, newest first',
-          querystring: Type.Object({ sender: Type.Optional(Type.String()), number: Type.Optional(Type.String()), limit: Type.Optional(Type.String({ pattern: '^[0-9]+$' })) }, { additionalProperties: false }),
-          response: { 200: Type.Object({ opt_outs: Type.Array(OptOutView) }), ...errors },
+          querystring: Type.Object({ sender: Type.Optional(Type.String()), number: Type.Optional(Type.String()), limit: Type.Optional(Limit(1000, 100)) }, { additionalProperties: false }),
+          response: { 200: Type.Object({ opt_outs: Type.Array(OptOutView) }), ...errorResponses(...KEYED, 400) },
         },
       },
       async (request) => {
@@ -30,11 +39,11 @@ export const optOutRoutes = ({ optOuts }: Services): FastifyPluginAsyncTypebox =
       },
     );
 
-    app.post('/v1/opt-outs', { schema: { summary: 'Opt a number out of a sender (or of all: "*")', body: Entry, response: { 201: OptOutView, ...errors } } }, async (request, reply) =>
+    app.post('/v1/opt-outs', { schema: { summary: 'Opt a number out of a sender (or of all: "*")', body: Entry, response: { 201: OptOutView, ...errorResponses(...KEYED, ...BODY) } } }, async (request, reply) =>
       reply.code(201).send(view(await optOuts.add(request.accountId, request.body.sender, request.body.number))),
     );
 
-    app.delete('/v1/opt-outs', { schema: { summary: 'Lift an opt-out', querystring: Entry, response: { 204: Type.Null(), ...errors } } }, async (request, reply) => {
+    app.delete('/v1/opt-outs', { schema: { summary: 'Lift an opt-out', querystring: Entry, response: { 204: Type.Null(), ...errorResponses(...KEYED, ...BODY, 404) } } }, async (request, reply) => {
       await optOuts.remove(request.accountId, request.query.sender, request.query.number);
       return reply.code(204).send(null);
     });

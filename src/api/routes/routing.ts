@@ -2,13 +2,13 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { NetworksSchema, parseRoutes, RoutesSchema, routingToJson } from '../../config/file.js';
 import { SwitchboardError } from '../../core/errors.js';
-import { ErrorBody } from '../schemas.js';
+import { BODY, errorResponses, KEYED, PathParam } from '../schemas.js';
 import type { Services } from '../services.js';
 
 const ConnectionView = Type.Object({
   name: Type.String(),
   provider: Type.String(),
-  tps: Type.Number(),
+  tps: Type.Union([Type.Number(), Type.Null()], { description: 'submits per second at most; null when the connection has no limit' }),
   window: Type.Integer(),
   up: Type.Boolean({ description: 'its session is up on this node (always true for HTTP providers)' }),
   standby: Type.Boolean({ description: 'other nodes hold all the binds the carrier allows: this node sends nothing through it' }),
@@ -18,15 +18,14 @@ const ConnectionView = Type.Object({
 });
 
 const Routes = Type.Object({ routes: RoutesSchema, networks: Type.Optional(NetworksSchema) });
-const errors = { 400: ErrorBody, 401: ErrorBody, 404: ErrorBody, 429: ErrorBody };
-const Name = Type.Object({ name: Type.String() });
+const Name = Type.Object({ name: PathParam() });
 
 /** Connections and routes, read and changed at run time. */
 export const routingRoutes = ({ topology }: Services): FastifyPluginAsyncTypebox =>
   async (app) => {
     app.get(
       '/v1/connections',
-      { schema: { summary: "This node's connections and their live state", response: { 200: Type.Object({ connections: Type.Array(ConnectionView) }), ...errors } } },
+      { schema: { summary: "This node's connections and their live state", response: { 200: Type.Object({ connections: Type.Array(ConnectionView) }), ...errorResponses(...KEYED) } } },
       async () => ({ connections: await topology.views() }),
     );
 
@@ -37,7 +36,7 @@ export const routingRoutes = ({ topology }: Services): FastifyPluginAsyncTypebox
           summary: "Add a connection, or replace its settings (the provider's settings, as in the configuration file); kept over restarts until the file changes",
           params: Name,
           body: Type.Object({ provider: Type.String(), name: Type.Optional(Type.String()) }, { additionalProperties: true }),
-          response: { 200: ConnectionView, ...errors },
+          response: { 200: ConnectionView, ...errorResponses(...KEYED, ...BODY) },
         },
       },
       async (request) => {
@@ -49,12 +48,12 @@ export const routingRoutes = ({ topology }: Services): FastifyPluginAsyncTypebox
       },
     );
 
-    app.delete('/v1/connections/:name', { schema: { summary: 'Remove a connection no route sends through and no queued or scheduled message waits for', params: Name, response: { 204: Type.Null(), ...errors } } }, async (request, reply) => {
+    app.delete('/v1/connections/:name', { schema: { summary: 'Remove a connection no route sends through and no queued or scheduled message waits for', params: Name, response: { 204: Type.Null(), ...errorResponses(...KEYED, ...BODY, 404) } } }, async (request, reply) => {
       await topology.deleteConnection(request.params.name);
       return reply.code(204).send(null);
     });
 
-    app.get('/v1/routes', { schema: { summary: 'The routing table in force', response: { 200: Routes, ...errors } } }, async () => routingToJson(topology.routes));
+    app.get('/v1/routes', { schema: { summary: 'The routing table in force', response: { 200: Routes, ...errorResponses(...KEYED) } } }, async () => routingToJson(topology.routes));
 
     app.put(
       '/v1/routes',
@@ -62,7 +61,7 @@ export const routingRoutes = ({ topology }: Services): FastifyPluginAsyncTypebox
         schema: {
           summary: 'Replace the routing table, at once and for every new message; kept over restarts until the configuration file changes',
           body: Routes,
-          response: { 200: Routes, ...errors },
+          response: { 200: Routes, ...errorResponses(...KEYED, ...BODY) },
         },
       },
       async (request) => {

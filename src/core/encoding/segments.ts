@@ -8,6 +8,11 @@ const LIMITS: Readonly<Record<TextEncoding, { single: number; part: number }>> =
   'UCS-2': { single: 70, part: 67 },
 };
 
+/** The most characters a text of `parts` parts can hold: each then a one-septet GSM character. */
+export function maxCharacters(parts: number): number {
+  return parts * LIMITS['GSM-7'].part;
+}
+
 /** How a text goes on the air: its encoding, its length in that encoding's units, and its parts. */
 export interface EncodedText {
   readonly encoding: TextEncoding;

@@ -13,7 +13,9 @@ const SMS_CAPABLE: ReadonlySet<NumberType> = new Set([
   'TOLL_FREE',
 ]);
 
-const E164 = /^\+[1-9]\d{5,14}$/;
+/** A + and 6 to 15 digits, the first not 0: the shape every destination must have. */
+export const E164_PATTERN = '^\\+[1-9]\\d{5,14}$';
+const E164 = new RegExp(E164_PATTERN);
 
 export interface DestinationPolicy {
   /** Accept numbers that can only be fixed lines (text-to-landline). Default false. */

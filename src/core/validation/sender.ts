@@ -1,9 +1,13 @@
 import { SwitchboardError } from '../errors.js';
+import { E164_PATTERN } from './phone.js';
 
 const ALPHANUMERIC = /^[A-Za-z0-9 ]{1,11}$/;
 const HAS_LETTER = /[A-Za-z]/;
 const SHORT_CODE = /^\d{3,8}$/;
-const E164 = /^\+[1-9]\d{5,14}$/;
+const E164 = new RegExp(E164_PATTERN);
+
+/** The senders `classifySender` accepts, as one pattern for the API's document. */
+export const SENDER_PATTERN = `${E164_PATTERN}|^\\d{3,8}$|^(?=[^A-Za-z]*[A-Za-z])(?! )[A-Za-z0-9 ]{1,11}(?<! )$`;
 
 export type SenderKind = 'alphanumeric' | 'short_code' | 'number';
 

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import fc from 'fast-check';
 import { SwitchboardError } from '../errors.js';
-import { validateDestination } from './phone.js';
-import { classifySender } from './sender.js';
+import { E164_PATTERN, validateDestination } from './phone.js';
+import { classifySender, SENDER_PATTERN } from './sender.js';
 
 const strict = { allowFixedLine: false };
 
@@ -49,4 +50,12 @@ test('senders: alphanumeric ids, short codes and E.164 numbers', () => {
   assert.equal(classifySender('12345'), 'short_code');
   assert.equal(classifySender('+447911123456'), 'number');
   for (const bad of ['', 'TwelveChars1', '123456789012', 'Shop!', ' Shop']) assert.equal(code(() => classifySender(bad)), 'invalid_sender', bad);
+});
+
+test('the documented sender pattern accepts exactly the senders classifySender accepts', () => {
+  const pattern = new RegExp(SENDER_PATTERN);
+  const accepts = (from: string) => code(() => classifySender(from)) === undefined;
+  const senderish = fc.oneof(fc.string({ unit: fc.constantFrom(...'aZ09 +!-'.split('')), maxLength: 16 }), fc.string({ maxLength: 16 }), fc.stringMatching(new RegExp(E164_PATTERN)));
+  fc.assert(fc.property(senderish, (from) => pattern.test(from) === accepts(from)), { seed: 7, numRuns: 2000 });
+  for (const from of ['Switchboard', 'MY SHOP 24', '12345', '+447911123456', '', ' Shop', 'Shop ', '123', '12', 'A']) assert.equal(pattern.test(from), accepts(from), from);
 });
