@@ -110,7 +110,7 @@ describe('the OpenAPI document describes every answer', () => {
 
   test('operations: health and metrics', async () => {
     await expect(200, { method: 'GET', path: '/healthz', key: false });
-    await expect(200, { method: 'GET', path: '/metrics', key: false });
+    await expect(200, { method: 'GET', path: '/metrics' });
   });
 
   test('connections, routes and provider receipts', async () => {
@@ -177,6 +177,14 @@ describe('the OpenAPI document describes every answer', () => {
     await expect(204, { method: 'DELETE', path: '/v1/opt-outs', query: 'sender=Shop&number=%2B447700900099' });
     await expect(404, { method: 'DELETE', path: '/v1/opt-outs', query: 'sender=Shop&number=%2B447700900099' });
     await expect(400, { method: 'DELETE', path: '/v1/opt-outs', query: 'sender=Shop' });
+  });
+
+  test('keys', async () => {
+    const made = await expect(201, { method: 'POST', path: '/v1/keys', body: { name: 'conformance', scopes: ['read'] } });
+    await expect(400, { method: 'POST', path: '/v1/keys', body: { scopes: ['root'] } });
+    await expect(200, { method: 'GET', path: '/v1/keys' });
+    await expect(204, { method: 'DELETE', path: '/v1/keys/{id}', params: { id: made.id } });
+    await expect(404, { method: 'DELETE', path: '/v1/keys/{id}', params: { id: made.id } });
   });
 
   test('every route refuses what any route may be sent wrong, as documented', async () => {

@@ -2,10 +2,9 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { ApiKeyRecord } from '../../app/store.js';
 import { SCOPES, type Scope } from '../../core/access/scopes.js';
-import { ErrorBody } from '../schemas.js';
+import { BODY, errorResponses, KEYED, PathParam } from '../schemas.js';
 import type { Services } from '../services.js';
 
-const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 429: ErrorBody };
 const ScopeSchema = Type.Unsafe<Scope>({ type: 'string', enum: [...SCOPES] });
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
@@ -32,7 +31,7 @@ const view = (k: ApiKeyRecord) => ({
 /** API keys, for admins: the secret is shown once, when the key is created. */
 export const keyRoutes = ({ keys }: Services): FastifyPluginAsyncTypebox =>
   async (app) => {
-    app.get('/v1/keys', { schema: { summary: 'The API keys, revoked ones too', response: { 200: Type.Object({ keys: Type.Array(KeyView) }), ...errors } } }, async (request) => ({
+    app.get('/v1/keys', { schema: { summary: 'The API keys, revoked ones too', response: { 200: Type.Object({ keys: Type.Array(KeyView) }), ...errorResponses(...KEYED) } } }, async (request) => ({
       keys: (await keys.list(request.accountId)).map(view),
     }));
 
@@ -48,7 +47,7 @@ export const keyRoutes = ({ keys }: Services): FastifyPluginAsyncTypebox =>
             },
             { additionalProperties: false },
           ),
-          response: { 201: Type.Intersect([KeyView, Type.Object({ key: Type.String({ description: 'the key itself: shown this once, stored only hashed' }) })]), ...errors },
+          response: { 201: Type.Intersect([KeyView, Type.Object({ key: Type.String({ description: 'the key itself: shown this once, stored only hashed' }) })]), ...errorResponses(...KEYED, ...BODY) },
         },
       },
       async (request, reply) => {
@@ -57,7 +56,7 @@ export const keyRoutes = ({ keys }: Services): FastifyPluginAsyncTypebox =>
       },
     );
 
-    app.delete('/v1/keys/:id', { schema: { summary: 'Revoke a key: every node refuses it from the next request on', params: Type.Object({ id: Type.String() }), response: { 204: Type.Null(), ...errors } } }, async (request, reply) => {
+    app.delete('/v1/keys/:id', { schema: { summary: 'Revoke a key: every node refuses it from the next request on', params: Type.Object({ id: PathParam() }), response: { 204: Type.Null(), ...errorResponses(...KEYED, ...BODY, 404) } } }, async (request, reply) => {
       await keys.revoke(request.accountId, request.params.id);
       return reply.code(204).send(null);
     });

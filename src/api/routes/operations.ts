@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { Type } from 'typebox';
-import { errorResponses } from '../schemas.js';
+import { errorResponses, KEYED } from '../schemas.js';
 import { SwitchboardError } from '../../core/errors.js';
 import type { Services } from '../services.js';
 
@@ -15,7 +15,7 @@ export const operationRoutes = (services: Services): FastifyPluginAsync =>
       return { status: 'ok' };
     });
 
-    app.get('/metrics', { schema: { summary: 'Prometheus metrics', security: [], response: { 200: { description: 'Prometheus text exposition', content: { 'text/plain': { schema: Type.String() } } }, ...errorResponses(503) } } }, async (_request, reply) => {
+    app.get('/metrics', { schema: { summary: 'Prometheus metrics (an admin key)', response: { 200: { description: 'Prometheus text exposition', content: { 'text/plain': { schema: Type.String() } } }, ...errorResponses(...KEYED) } } }, async (_request, reply) => {
       const { contentType, body } = await services.metricsText();
       return reply.type(contentType).send(body);
     });

@@ -31,7 +31,8 @@ export function checkText(text: string, param = 'text'): void {
 /** Why a string cannot be kept as it was received, if it cannot, and the code that says so. */
 function flaw(text: string): Unstorable | undefined {
   // PostgreSQL cannot store U+0000 in text, and no field has a use for it.
-  if (text.includes('\u0000')) return { code: 'invalid_characters', why: 'holds the character U+0000, which no field may hold' };
+  const nul = text.indexOf('\u0000');
+  if (nul !== -1) return { code: 'invalid_characters', why: `holds the character U+0000 at character ${[...text.slice(0, nul)].length + 1}, which no field may hold` };
   // Stored as UTF-8, a lone surrogate would come back as U+FFFD: not what was received.
   if (!text.isWellFormed()) return { code: 'invalid_encoding', why: 'is not valid Unicode: it holds a lone surrogate' };
   return undefined;
