@@ -84,6 +84,8 @@ async function crashMidStream(resendUnknown: boolean) {
         duplicates: [...submits.values()].filter((n) => n > 1).length,
         // Recovered with an unknown outcome: waiting for a receipt, or resent through b.
         unknownOutcomes: messages.filter((m) => outcomeUnknown(m) || m.status === 'unknown' || m.connection === 'b').length,
+        // Of those, the ones the SMSC never had: marked, and killed before the submit left.
+        unknownNeverSubmitted: messages.filter((m) => outcomeUnknown(m) && !submits.has(m.to)).length,
         lost: messages.filter((m) => !submits.has(m.to) && !FINAL.has(m.status) && !outcomeUnknown(m)).length,
         delivered: messages.filter((m) => m.status === 'delivered').length,
         recoverySeconds,

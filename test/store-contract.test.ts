@@ -37,6 +37,7 @@ function message(overrides: Partial<NewMessage> = {}): NewMessage {
     connection: 'c1',
     route: { name: 'main', chain: ['c1', 'c2'], resendUnknown: false, reason: 'every destination', accepted: 'c1' },
     attempts: 0,
+    nextAttemptAt: null,
     providerMessageId: null,
     dueAt: T0,
     ...overrides,
