@@ -77,7 +77,14 @@ describe('message lifecycle through the sandbox', () => {
   });
 
   test('a throttled submit is retried later, then delivered', async () => {
-    const m = await until(await send({ to: '+447700900006' }), 'delivered');
+    const id = await send({ to: '+447700900006' });
+    // While it waits, it says so: its attempts and when the next one comes.
+    const waiting = await eventually(async () => ((w) => (w.status === 'queued' && w.attempts === 1 ? w : undefined))(await get(id)));
+    const scheduled = waiting.events.find((e: { type: string }) => e.type === 'retry_scheduled');
+    assert.equal(waiting.next_attempt_at, scheduled.detail.retry_at);
+    assert.equal(scheduled.detail.attempts, 1);
+    const m = await until(id, 'delivered');
+    assert.equal(m.next_attempt_at, null);
     assert.equal(m.attempts, 2);
     const retry = m.events.find((e: { type: string }) => e.type === 'retry_scheduled');
     assert.equal(retry.error.code, 'rate_limit_exceeded');

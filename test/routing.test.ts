@@ -118,6 +118,17 @@ describe('failover between two HTTP providers', () => {
     const resent = await eventually(async () => ((m) => (m.connection === 'b' ? m : undefined))(await api.get(id)));
     const failover = resent.events.find((e: Json) => e.type === 'failover');
     assert.equal(failover.detail.reason, 'resend_unknown');
+
+    // No receipt ever tells what became of it: at its validity end it is unknown, not expired.
+    node.clock.advance(49 * 3_600_000);
+    try {
+      const unknown = await api.until(waiting.id, 'unknown');
+      assert.equal(unknown.error.code, 'provider_timeout');
+      assert.equal(unknown.attempts, 1);
+      assert.deepEqual(types(unknown), ['queued', 'sending', 'submit_unknown', 'unknown']);
+    } finally {
+      node.clock.offset = 0;
+    }
   });
 });
 

@@ -37,6 +37,7 @@ function message(overrides: Partial<NewMessage> = {}): NewMessage {
     connection: 'c1',
     route: { name: 'main', chain: ['c1', 'c2'], resendUnknown: false, reason: 'every destination', accepted: 'c1' },
     attempts: 0,
+    nextAttemptAt: null,
     providerMessageId: null,
     dueAt: T0,
     ...overrides,
@@ -198,6 +199,38 @@ for (const [name, open] of implementations) {
       const sent = (owner: string, attempt: number) => ({ transition: { messageId: m.id, from: ['sending'] as const, to: 'sent' as const, dueAt: null, event: event(T0 + 5500, 'sent', 'sent'), claim: { owner, attempt } } });
       assert.deepEqual(await store.applyWrites([sent('n1', 1), sent('n2', 1), sent('n2', 2)]), [false, false, true], 'only the claim that holds writes');
       assert.deepEqual((await store.listEvents(m.id)).map((e) => e.type), ['sending', 'recovered', 'sending', 'sent']);
+    });
+
+    test('a submit mark holds only under its claim, and tells a claim taken over whether the submit may have left', async () => {
+      const [marked, unmarked] = [message({ connection: 'marks' }), message({ connection: 'marks' })];
+      await store.insertMessages([marked, unmarked]);
+      const c = (over: Partial<Parameters<Store['claimDue']>[0]>) => claim(store, { connection: 'marks', ...over });
+      const first = await c({ leaseUntil: T0 + 1000 });
+      assert.deepEqual(first.map((m) => m.submitMarked), [false, false]);
+      const mark = (owner: string, attempt: number) => ({ submitting: { messageId: marked.id, owner, attempt } });
+      assert.deepEqual(await store.applyWrites([mark('n2', 1), mark('n1', 2), mark('n1', 1)]), [false, false, true], 'only the claim that holds marks');
+      assert.deepEqual((await store.listEvents(marked.id)).map((e) => e.type), ['sending'], 'a mark is no event');
+
+      // A node that died: the claim taken over says which attempt may have left.
+      const taken = await c({ now: T0 + 1000, owner: 'n2', leaseUntil: T0 + 2000 });
+      assert.deepEqual(taken.map((m) => [m.id, m.claimedFrom, m.attempts, m.submitMarked]).sort(), [[marked.id, 'sending', 1, true], [unmarked.id, 'sending', 1, false]].sort());
+
+      // The unmarked one goes again with its attempt given back: its next claim is attempt 1 again, unmarked.
+      const requeue = { messageId: unmarked.id, from: ['sending'] as const, to: 'queued' as const, dueAt: T0 + 1000, attemptsDelta: -1, event: event(T0 + 1000, 'recovered', 'queued') };
+      assert.deepEqual(await store.applyWrites([{ transition: requeue }]), [true]);
+      const [again] = await c({ now: T0 + 1000, owner: 'n2', leaseUntil: T0 + 2000 });
+      assert.deepEqual([again?.id, again?.attempts, again?.submitMarked], [unmarked.id, 1, false]);
+    });
+
+    test('a message waiting for a retry shows when it goes again', async () => {
+      const m = message({ connection: 'retries' });
+      await store.insertMessages([m]);
+      assert.equal((await store.getMessage(m.id))?.nextAttemptAt, null, 'a first attempt is no retry');
+      await claim(store, { connection: 'retries' });
+      const retry = { messageId: m.id, from: ['sending'] as const, to: 'queued' as const, dueAt: T0 + 4000, event: event(T0, 'retry_scheduled', 'queued') };
+      assert.deepEqual(await store.applyWrites([{ transition: retry }]), [true]);
+      const waiting = await store.getMessage(m.id);
+      assert.deepEqual([waiting?.status, waiting?.attempts, waiting?.nextAttemptAt], ['queued', 1, T0 + 4000]);
     });
 
     test('two claims at once never take the same message', async () => {

@@ -117,7 +117,8 @@ export const MessageView = Type.Object({
   created_at: Type.String(),
   updated_at: Type.String(),
   connection: Type.String(),
-  attempts: Type.Integer(),
+  attempts: Type.Integer({ description: 'Submit attempts made so far' }),
+  next_attempt_at: Type.Union([Type.String(), Type.Null()], { description: 'When a message queued again after a failed attempt is tried next (it waits for a retry); null otherwise' }),
   provider_message_id: Type.Union([Type.String(), Type.Null()]),
 });
 

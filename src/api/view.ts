@@ -33,6 +33,7 @@ export function messageView(m: Message) {
     updated_at: iso(m.updatedAt),
     connection: m.connection,
     attempts: m.attempts,
+    next_attempt_at: m.nextAttemptAt === null ? null : iso(m.nextAttemptAt),
     provider_message_id: m.providerMessageId,
   };
 }

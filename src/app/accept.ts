@@ -210,6 +210,7 @@ export class AcceptService {
         connection,
         route: { ...decision, accepted: connection, ...(request.type !== undefined && { type: request.type }) },
         attempts: 0,
+        nextAttemptAt: null,
         providerMessageId: null,
         dueAt: start,
       } satisfies NewMessage;

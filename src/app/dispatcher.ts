@@ -38,6 +38,11 @@ export interface DispatcherOptions {
   readonly onError: (error: unknown, connection: string) => void;
 }
 
+/** Sent without a trustworthy answer: a submit timed out, or a node stopped mid-send. */
+function outcomeUnknown(message: Message): boolean {
+  return message.error?.code === 'provider_timeout' || message.error?.code === 'outcome_unknown';
+}
+
 /** How long a connection that is down holds messages no other connection can take before looking again. */
 const HOLD_MS = 1000;
 
@@ -233,17 +238,7 @@ class Lane {
   async #settle(message: ClaimedMessage, now: number): Promise<void> {
     const { writer, catalogue, health } = this.opts;
     const name = this.connector.name;
-    if (message.claimedFrom === 'sending') {
-      // The provider may or may not have it: it goes again, on the same connection.
-      await writer.apply({
-        messageId: message.id,
-        from: ['sending'],
-        to: 'queued',
-        event: event(now, 'recovered', 'queued', { reason: 'the previous send attempt was interrupted', connection: name }),
-        dueAt: now,
-      });
-      return;
-    }
+    if (message.claimedFrom === 'sending') return this.#recover(message, now);
     if (message.expiresAt > now) {
       const next = nextConnection(message.route?.chain ?? [], name, health.available, true);
       if (!next) return; // nowhere else to go: it waits out the hold and is looked at again
@@ -258,6 +253,19 @@ class Lane {
         dueAt: now,
       });
       if (moved) this.wakeLane(next);
+      return;
+    }
+    if (message.claimedFrom === 'sent' && outcomeUnknown(message)) {
+      // No receipt told what became of a submit that may have gone out: saying expired, delivered
+      // or failed would be a guess.
+      await writer.apply({
+        messageId: message.id,
+        from: ['sent'],
+        to: 'unknown',
+        event: event(now, 'unknown', 'unknown', { expires_at: new Date(message.expiresAt).toISOString() }, message.error),
+        error: message.error,
+        dueAt: null,
+      });
       return;
     }
     const error = messageError(
@@ -275,7 +283,53 @@ class Lane {
     });
   }
 
+  /**
+   * A message found mid-send: its node stopped, or its lease ran out. Without a submit mark its
+   * attempt certainly never left, and it goes again as if nothing happened (the attempt is given
+   * back). With one, the provider may have it: its outcome is unknown, as for a submit that got
+   * no answer.
+   */
+  async #recover(message: ClaimedMessage, now: number): Promise<void> {
+    const { writer, catalogue, health } = this.opts;
+    const connection = this.connector.name;
+    const attempt = message.attempts;
+    if (!message.submitMarked) {
+      await writer.apply({
+        messageId: message.id,
+        from: ['sending'],
+        to: 'queued',
+        event: event(now, 'recovered', 'queued', { reason: 'the previous send attempt was interrupted before its submit left', connection, attempt }),
+        dueAt: now,
+        attemptsDelta: -1,
+      });
+      return;
+    }
+    const error = messageError(catalogue, 'outcome_unknown', 'The gateway stopped after the submit was handed to the provider and before its answer was recorded.');
+    const next = message.expiresAt > now ? resendUnknownTo(message.route, connection, health.available) : undefined;
+    const moved = await writer.apply({
+      messageId: message.id,
+      from: ['sending'],
+      error,
+      ...(next
+        ? { to: 'queued', connection: next, dueAt: now, event: event(now, 'failover', 'queued', { connection, attempt, to_connection: next, reason: 'resend_unknown' }, error) }
+        : message.expiresAt > now
+          ? { to: 'sent', dueAt: message.expiresAt, event: event(now, 'submit_unknown', 'sent', { connection, attempt }, error) }
+          : { to: 'unknown', dueAt: null, event: event(now, 'unknown', 'unknown', { connection, attempt, expires_at: new Date(message.expiresAt).toISOString() }, error) }),
+    });
+    if (moved && next) this.wakeLane(next);
+  }
+
   async #send(message: Message, attempt: number): Promise<void> {
+    const { writer, owner } = this.opts;
+    // Committed before the submit may leave: a crash from here on leaves an unknown outcome, not
+    // a message sent again. Marks of concurrent sends share one commit. A claim taken over in
+    // the meantime is not ours to send.
+    try {
+      if (!(await writer.mark({ messageId: message.id, owner, attempt }))) return;
+    } catch (error) {
+      this.opts.onError(error, this.connector.name);
+      return;
+    }
     const started = this.opts.clock.now();
     let result: SubmitResult;
     try {

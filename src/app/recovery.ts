@@ -60,7 +60,7 @@ export class Recovery {
       case 'failover':
         return { ...base, to: 'queued', connection: step.connection, dueAt: now, event: event('failover', 'queued', { to_connection: step.connection }) };
       case 'retry':
-        return { ...base, to: 'queued', dueAt: step.at, event: event('retry_scheduled', 'queued', { retry_at: new Date(step.at).toISOString() }) };
+        return { ...base, to: 'queued', dueAt: step.at, event: event('retry_scheduled', 'queued', { retry_at: new Date(step.at).toISOString(), attempts: message.attempts }) };
       case 'give_up':
         return { ...base, to: f.finalState, dueAt: null, event: event(f.finalType, f.finalState, { why: step.why }) };
     }

@@ -23,7 +23,8 @@ export interface Transition {
   readonly dueAt: number | null;
   readonly connection?: string;
   readonly providerMessageId?: string;
-  readonly incrementAttempts?: boolean;
+  /** Added to the attempt count: -1 gives back an attempt whose submit never left. */
+  readonly attemptsDelta?: number;
   /** Provider ids to record with the change (the submit answer), whether or not it applies. */
   readonly providerIds?: readonly ProviderIdRecord[];
   /**
@@ -40,8 +41,19 @@ export interface EventNote {
   readonly event: MessageEvent;
 }
 
-/** A status change, or an event note. */
-export type StoreWrite = { readonly transition: Transition } | { readonly note: EventNote };
+/**
+ * The mark that an attempt's submit may leave the gateway now: written before the connector is
+ * called, and only while the claim holds (false otherwise: the message is someone else's and
+ * must not be sent).
+ */
+export interface SubmitMark {
+  readonly messageId: string;
+  readonly owner: string;
+  readonly attempt: number;
+}
+
+/** A status change, an event note, or a submit mark. */
+export type StoreWrite = { readonly transition: Transition } | { readonly note: EventNote } | { readonly submitting: SubmitMark };
 
 export interface MessageFilter {
   readonly status?: MessageStatus;
@@ -141,8 +153,8 @@ export interface Store {
   listMessages(accountId: string, filter: MessageFilter, limit: number): Promise<Message[]>;
 
   /**
-   * Applies, in order and in one transaction, each transition whose guard holds and each note;
-   * returns which applied (a note always does). Order matters: events keep the order they happened in.
+   * Applies, in order and in one transaction, each transition and submit mark whose guard holds
+   * and each note; returns which applied (a note always does). Order matters: events keep the order they happened in.
    */
   applyWrites(writes: readonly StoreWrite[]): Promise<boolean[]>;
 
@@ -358,4 +370,6 @@ export interface Claim {
 export interface ClaimedMessage extends Message {
   /** The status the message had when claimed. */
   readonly claimedFrom: MessageStatus;
+  /** Whether its current attempt was marked as submitted: found mid-send, its outcome is then unknown. */
+  readonly submitMarked: boolean;
 }

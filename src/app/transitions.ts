@@ -1,7 +1,7 @@
 import { canTransition, isFinal } from '../core/lifecycle.js';
 import { Batcher } from './batcher.js';
 import type { Metrics } from './metrics.js';
-import type { EventNote, Store, StoreWrite, Transition } from './store.js';
+import type { EventNote, Store, StoreWrite, SubmitMark, Transition } from './store.js';
 
 /**
  * Every status change and event note goes through here: concurrent ones are committed together,
@@ -29,6 +29,11 @@ export class TransitionWriter {
 
   async note(note: EventNote): Promise<void> {
     await this.#batcher.push({ note });
+  }
+
+  /** Commits that an attempt's submit may leave now; false when the claim is no longer ours (send nothing). */
+  mark(mark: SubmitMark): Promise<boolean> {
+    return this.#batcher.push({ submitting: mark });
   }
 
   drain(): Promise<void> {

@@ -10,6 +10,7 @@ export const EVENT_TYPES = [
   'message.rejected',
   'message.expired',
   'message.canceled',
+  'message.unknown',
   'message.received',
   'endpoint.disabled',
 ] as const;

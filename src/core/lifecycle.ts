@@ -14,6 +14,8 @@ export const MESSAGE_STATUSES = [
   'rejected',
   'expired',
   'canceled',
+  // Its submit may or may not have reached the carrier, and no receipt told by its validity end.
+  'unknown',
 ] as const;
 
 export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
@@ -25,6 +27,7 @@ export const FINAL_STATUSES: ReadonlySet<MessageStatus> = new Set([
   'rejected',
   'expired',
   'canceled',
+  'unknown',
 ]);
 
 const NEXT: Readonly<Record<MessageStatus, readonly MessageStatus[]>> = {
@@ -32,15 +35,17 @@ const NEXT: Readonly<Record<MessageStatus, readonly MessageStatus[]>> = {
   // queued -> queued: a connection that is down hands its waiting messages to another.
   queued: ['sending', 'queued', 'canceled', 'expired', 'rejected', 'failed'],
   // Back to queued for a retry, a failover, or a send interrupted by a stop.
-  sending: ['sent', 'queued', 'failed', 'rejected', 'expired'],
+  // Unknown: found mid-send past its validity, its submit may have gone out.
+  sending: ['sent', 'queued', 'failed', 'rejected', 'expired', 'unknown'],
   // Back to queued when a failed receipt is retried.
-  sent: ['delivered', 'undelivered', 'rejected', 'expired', 'failed', 'queued'],
+  sent: ['delivered', 'undelivered', 'rejected', 'expired', 'failed', 'queued', 'unknown'],
   delivered: [],
   undelivered: [],
   failed: [],
   rejected: [],
   expired: [],
   canceled: [],
+  unknown: [],
 };
 
 export function isFinal(status: MessageStatus): boolean {

@@ -52,6 +52,8 @@ export interface Message {
   /** The route chosen at accept, whose chain failover follows. */
   readonly route: AcceptedRoute | null;
   readonly attempts: number;
+  /** When a message queued again after a failed attempt is tried next; null otherwise. */
+  readonly nextAttemptAt: number | null;
   readonly providerMessageId: string | null;
 }
 

@@ -2,7 +2,7 @@ import type { TextEncoding } from '../core/encoding/segments.js';
 import type { MessageStatus } from '../core/lifecycle.js';
 import type { Message, MessageError, MessageEvent } from '../core/message.js';
 import type { MessageRoute } from '../core/routing/router.js';
-import type { ApiKeyRecord, DeliveryAttempt, EndpointPatch, NewMessage, WebhookDelivery, WebhookEndpoint } from '../app/store.js';
+import type { ApiKeyRecord, ClaimedMessage, DeliveryAttempt, EndpointPatch, NewMessage, WebhookDelivery, WebhookEndpoint } from '../app/store.js';
 import { isScope } from '../core/access/scopes.js';
 
 // How domain objects map to table rows, shared by every SQL engine. Times are epoch
@@ -28,6 +28,8 @@ export interface MessageRow {
   route: string | null;
   attempts: number;
   provider_message_id: string | null;
+  submitted_attempt: number;
+  due_at: number | null;
 }
 
 export interface EventRow {
@@ -67,8 +69,15 @@ export function toMessage(row: MessageRow): Message {
     connection: row.connection,
     route: parseJson<MessageRoute>(row.route),
     attempts: Number(row.attempts),
+    nextAttemptAt: row.status === 'queued' && Number(row.attempts) > 0 && row.due_at !== null ? Number(row.due_at) : null,
     providerMessageId: row.provider_message_id,
   };
+}
+
+/** A claimed message: whether its current attempt's submit may have left is read from its mark. */
+export function toClaimed(row: MessageRow, claimedFrom: MessageStatus): ClaimedMessage {
+  const message = toMessage(row);
+  return { ...message, claimedFrom, submitMarked: message.attempts > 0 && Number(row.submitted_attempt) === message.attempts };
 }
 
 export function toEvent(row: EventRow): MessageEvent {

@@ -7,6 +7,7 @@ import type {
   ClaimedDelivery,
   DeliveryClaim,
   ClaimedMessage,
+  SubmitMark,
   DeliveryAttempt,
   EndpointPatch,
   Notice,
@@ -42,6 +43,7 @@ import {
   messageOf,
   parseJson,
   toEvent,
+  toClaimed,
   toMessage,
   type ApiKeyRow,
   type AttemptRow,
@@ -228,12 +230,16 @@ export class PostgresStore implements Store {
         const transitions = round.filter((i) => 'transition' in writes[i]!);
         const done = await transitionAll(c, transitions.map((i) => (writes[i] as { transition: Transition }).transition));
         transitions.forEach((i, k) => (applied[i] = done[k]!));
+        const marks = round.filter((i) => 'submitting' in writes[i]!);
+        const marked = await markAll(c, marks.map((i) => (writes[i] as { submitting: SubmitMark }).submitting));
+        marks.forEach((i, k) => (applied[i] = marked[k]!));
         for (const i of round) if ('note' in writes[i]!) applied[i] = true;
         await insertEvents(
           c,
-          round.filter((i) => applied[i]).map((i) => {
+          round.flatMap((i): [string, MessageEvent][] => {
             const w = writes[i]!;
-            return 'note' in w ? [w.note.messageId, w.note.event] : [w.transition.messageId, w.transition.event];
+            if (!applied[i] || 'submitting' in w) return [];
+            return ['note' in w ? [w.note.messageId, w.note.event] : [w.transition.messageId, w.transition.event]];
           }),
         );
       }
@@ -263,7 +269,7 @@ export class PostgresStore implements Store {
           [connection, now, limit, owner, leaseUntil, send],
         )
       ).rows;
-      const claimed = rows.map((row): ClaimedMessage => ({ ...toMessage(row), claimedFrom: row.claimed_from }));
+      const claimed = rows.map((row) => toClaimed(row, row.claimed_from));
       const started = claimed.filter((m) => m.status === 'sending' && m.claimedFrom !== 'sending');
       await insertEvents(
         c,
@@ -592,12 +598,26 @@ function rounds(writes: readonly StoreWrite[]): number[][] {
   const out: number[][] = [];
   const seen = new Map<string, number>();
   writes.forEach((w, i) => {
-    const id = 'note' in w ? w.note.messageId : w.transition.messageId;
+    const id = 'note' in w ? w.note.messageId : 'submitting' in w ? w.submitting.messageId : w.transition.messageId;
     const round = (seen.get(id) ?? -1) + 1;
     seen.set(id, round);
     (out[round] ??= []).push(i);
   });
   return out;
+}
+
+/** Marks submits of distinct messages in one statement, each only while its claim holds; returns which applied. */
+async function markAll(c: Client, marks: readonly SubmitMark[]): Promise<boolean[]> {
+  if (marks.length === 0) return [];
+  const r = await c.query<{ id: string }>(
+    `UPDATE messages m SET submitted_attempt = w.attempt
+     FROM unnest($1::text[], $2::text[], $3::int[]) AS w(id, owner, attempt)
+     WHERE m.id = w.id AND m.status = 'sending' AND m.lease_owner = w.owner AND m.attempts = w.attempt
+     RETURNING m.id`,
+    [marks.map((k) => k.messageId), marks.map((k) => k.owner), marks.map((k) => k.attempt)],
+  );
+  const done = new Set(r.rows.map((row) => row.id));
+  return marks.map((k) => done.has(k.messageId));
 }
 
 /** Applies transitions of distinct messages in one statement; returns which applied. */
@@ -633,7 +653,7 @@ async function transitionAll(c: Client, ts: readonly Transition[]): Promise<bool
       ts.map((t) => t.error?.code ?? null),
       ts.map((t) => t.connection ?? null),
       ts.map((t) => t.providerMessageId ?? null),
-      ts.map((t) => (t.incrementAttempts ? 1 : 0)),
+      ts.map((t) => (t.attemptsDelta ?? 0)),
       ts.map((t) => t.from.join(',')),
       ts.map((t) => t.claim?.owner ?? null),
       ts.map((t) => t.claim?.attempt ?? null),

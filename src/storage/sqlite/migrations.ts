@@ -223,4 +223,14 @@ ALTER TABLE api_keys ADD COLUMN scopes TEXT NOT NULL DEFAULT 'send,read,webhooks
 ALTER TABLE api_keys ADD COLUMN last_used_at BIGINT;
 `,
   },
+  {
+    id: 6,
+    name: 'submit marks',
+    sql: `
+-- The attempt whose submit may have left the gateway: written, and committed, before the
+-- connector is called. A message found mid-send after a crash with attempts = submitted_attempt
+-- has an unknown outcome; with less, it certainly never went out.
+ALTER TABLE messages ADD COLUMN submitted_attempt INTEGER NOT NULL DEFAULT 0;
+`,
+  },
 ];

@@ -51,6 +51,7 @@ import {
   type EndpointRow,
   type EventRow,
   type MessageRow,
+  toClaimed,
 } from '../rows.js';
 import { MIGRATIONS } from './migrations.js';
 
@@ -198,6 +199,13 @@ export class SqliteStore implements Store {
     return this.#db.transaction(() =>
       writes.map((w) => {
         if ('transition' in w) return this.#transition(w.transition);
+        if ('submitting' in w) {
+          const { messageId, owner, attempt } = w.submitting;
+          return (
+            this.#sql("UPDATE messages SET submitted_attempt = ? WHERE id = ? AND status = 'sending' AND lease_owner = ? AND attempts = ?").run(attempt, messageId, owner, attempt)
+              .changes > 0
+          );
+        }
         this.#insertEvent(w.note.messageId, w.note.event);
         return true;
       }),
@@ -230,7 +238,7 @@ export class SqliteStore implements Store {
       errorCode: t.error?.code ?? null,
       connection: t.connection ?? null,
       providerMessageId: t.providerMessageId ?? null,
-      increment: t.incrementAttempts ? 1 : 0,
+      increment: t.attemptsDelta ?? 0,
       claimOwner: t.claim?.owner ?? null,
       claimAttempt: t.claim?.attempt ?? null,
       ...Object.fromEntries(t.from.map((status, i) => [`from${i}`, status])),
@@ -292,13 +300,14 @@ export class SqliteStore implements Store {
       ).all({ owner, leaseUntil, now, send: mode === 'send' ? 1 : 0, ids: JSON.stringify(picked.map((r) => r.id)) }) as MessageRow[];
       return rows.map((row): ClaimedMessage => {
         const message = toMessage(row);
-        const claimedFrom = before.get(message.id)!;
+        const claimed = toClaimed(row, before.get(message.id)!);
+        const claimedFrom = claimed.claimedFrom;
         if (message.status === 'sending' && claimedFrom !== 'sending') {
           for (const e of claim.startEvents({ ...message, status: claimedFrom, attempts: message.attempts - 1 })) this.#insertEvent(message.id, e);
           // A scheduled message is queued when its send_at comes: that is its message.queued.
           if (claimedFrom === 'scheduled') this.#emit(message.accountId, message.id, message.callbackUrl, 'message.queued', now, () => ({ ...message, status: 'queued', attempts: message.attempts - 1 }));
         }
-        return { ...message, claimedFrom };
+        return claimed;
       });
     }).immediate();
   }

@@ -36,6 +36,17 @@ export const providerErrors = [
     failover: false,
   },
   {
+    code: 'outcome_unknown',
+    type: 'provider_error',
+    http_status: 424,
+    title: 'Submit outcome unknown',
+    description: 'The gateway stopped (a crash, a killed process, a lost node) after the message was handed to the provider and before the provider\'s answer was recorded. The provider may or may not have it: its outcome is unknown.',
+    resolution: 'Wait for a delivery receipt before resending, to avoid a duplicate on the handset. Switchboard only resends it where the route sets resend_unknown; otherwise it ends as unknown at the end of its validity unless a receipt tells.',
+    permanent: false,
+    retry: 'after_delay',
+    failover: false,
+  },
+  {
     code: 'provider_queue_full',
     type: 'provider_error',
     http_status: 424,
