@@ -5,7 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import { SmscSimulator } from '../src/providers/smpp/simulator.js';
 import { PostgresStore } from '../src/storage/postgres/store.js';
 import { bearer, eventually, freePort, TEST_DATABASE_URL, TEST_REDIS_URL, tempDir, testNode } from './helpers.js';
-import { createKey, readLog, startServerProcess, type ServerProcess } from './processes.js';
+import { readLog, startCluster, type Cluster, type ServerProcess } from './processes.js';
 
 // Several nodes as separate processes on one PostgreSQL database and one Redis, sending through
 // one SMPP carrier (the simulator, in this process, which records every submit_sm it takes).
@@ -13,42 +13,26 @@ import { createKey, readLog, startServerProcess, type ServerProcess } from './pr
 const TPS = 150;
 
 describe('three nodes on PostgreSQL and Redis', () => {
-  const namespace = `cluster_${process.pid}_${Date.now()}`;
-  const dir = tempDir();
   let smsc: SmscSimulator;
-  let env: Record<string, string>;
-  let nodes: ServerProcess[];
+  let cluster: Cluster;
+  let nodes: readonly ServerProcess[];
   let key: string;
 
   before(async () => {
     smsc = new SmscSimulator({ port: 0, receiptDelayMs: 10 });
     const port = await smsc.listen();
-    const config = join(dir, 'switchboard.yaml');
-    writeFileSync(
-      config,
-      `connections:\n  - { name: carrier, provider: smpp, host: 127.0.0.1, port: ${port}, system_id: sb, password: pw, tps: ${TPS}, window: 20, reconnect_min_ms: 50, max_binds: 2, enquire_link_seconds: 0.5 }\n` +
+    cluster = await startCluster('cluster', 3, {
+      config:
+        `connections:\n  - { name: carrier, provider: smpp, host: 127.0.0.1, port: ${port}, system_id: sb, password: pw, tps: ${TPS}, window: 20, reconnect_min_ms: 50, max_binds: 2, enquire_link_seconds: 0.5 }\n` +
         'routes:\n  - { name: all, connections: [carrier] }\n',
-    );
-    env = {
-      SWITCHBOARD_DATABASE_URL: TEST_DATABASE_URL,
-      SWITCHBOARD_DATABASE_SCHEMA: namespace,
-      SWITCHBOARD_REDIS_URL: TEST_REDIS_URL,
-      SWITCHBOARD_REDIS_PREFIX: `${namespace}:`,
-      SWITCHBOARD_CONFIG: config,
-      SWITCHBOARD_DATA_DIR: dir,
-    };
-    key = createKey(env);
-    nodes = await Promise.all([1, 2, 3].map(async (n) => startServerProcess(await freePort(), { ...env, SWITCHBOARD_NODE_ID: `node-${n}` })));
+    });
+    ({ nodes, key } = cluster);
     // The carrier allows two binds: two nodes hold them, the third stands by.
     await eventually(async () => (smsc.sessions === 2 ? true : undefined));
   });
   after(async () => {
-    await Promise.all(nodes.map((n) => n.stop()));
+    await cluster?.stop();
     await smsc.close();
-    const store = new PostgresStore({ url: TEST_DATABASE_URL, schema: namespace });
-    await store.dropSchema();
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   /** Sends `batches` requests of 100 distinct recipients, each to the next node in turn. */
