@@ -175,10 +175,14 @@ export interface Store {
   callbackSecret(accountId: string, create: () => string): Promise<string>;
   /**
    * Takes up to `limit` deliveries due at `now` and leases them to `owner` until `leaseUntil`.
-   * A delivery waits while an earlier one of the same message to the same target is pending:
-   * events reach each target in order. A target with `perTarget` deliveries under a live lease
-   * (by any node) gets no more, so that one slow target cannot take every slot. Deliveries to an
-   * endpoint that was disabled are given up (failed, with the reason) instead of claimed.
+   * Only the head of each (message, target) chain is ever due: a delivery made while an earlier
+   * one of the same message to the same target is pending waits, and becomes due when that one
+   * is delivered or given up, so events reach each target in order. A target with `perTarget`
+   * deliveries in flight (by any node) gets no more, so that one slow target cannot take every
+   * slot; a failing target (its last attempt failed) gets one, a probe, once its backoff (the
+   * retry time of its last failure) is over. A lease that lapsed is taken over. Deliveries to an
+   * endpoint that was disabled are given up (failed, with the reason) instead of claimed. Costs
+   * O(targets due + deliveries handed out), never O(backlog).
    */
   claimDeliveries(claim: DeliveryClaim): Promise<ClaimedDelivery[]>;
   /**
@@ -261,6 +265,8 @@ export interface DeliveryClaim {
 export interface ClaimedDelivery extends WebhookDelivery {
   readonly event: { readonly id: string; readonly type: string; readonly createdAt: number; readonly data: unknown };
   readonly secret: string;
+  /** Failed attempts in a row of its target when claimed: a target failing as a whole backs off as a whole. */
+  readonly targetFailures: number;
 }
 
 export interface DeliveryAttempt {

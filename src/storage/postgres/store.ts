@@ -47,6 +47,7 @@ import {
   type MessageRow,
 } from '../rows.js';
 import { MIGRATIONS } from './migrations.js';
+import { WEBHOOK_SQL } from './webhook-sql.js';
 
 export interface PostgresOptions {
   /** postgres://user:password@host:port/database */
@@ -398,8 +399,11 @@ export class PostgresStore implements Store {
   async deleteEndpoint(accountId: string, id: string): Promise<boolean> {
     return this.#tx(async (c) => {
       const r = await c.query('DELETE FROM webhook_endpoints WHERE account_id = $1 AND id = $2', [accountId, id]);
-      await c.query("UPDATE webhook_deliveries SET status = 'failed', due_at = NULL, last_error = 'endpoint deleted' WHERE endpoint_id = $1 AND status = 'pending'", [id]);
-      return (r.rowCount ?? 0) > 0;
+      if ((r.rowCount ?? 0) === 0) return false;
+      // What was still on its way there is dropped with it.
+      await c.query(WEBHOOK_SQL.dropTarget, [id]);
+      await c.query('DELETE FROM webhook_targets WHERE target = $1', [id]);
+      return true;
     });
   }
 
@@ -421,45 +425,47 @@ export class PostgresStore implements Store {
   }
 
   /** What was on its way to an endpoint since disabled is dropped, with the reason, as it comes due. */
+  /**
+   * Looks at targets, not at the backlog: the targets due with room (locked, so one node claims
+   * from a target at a time, and skipped when another node has it), then each one's due
+   * deliveries through its index. What was on its way to an endpoint since disabled is dropped,
+   * with the reason, as it comes due.
+   */
   async claimDeliveries(claim: DeliveryClaim): Promise<ClaimedDelivery[]> {
+    const { now, limit, perTarget, owner, leaseUntil } = claim;
     return this.#tx(async (c) => {
-      await c.query(
-        `WITH dropped AS (
-           SELECT d.seq, w.disabled_reason FROM webhook_deliveries d JOIN webhook_endpoints w ON w.id = d.endpoint_id
-            WHERE d.status = 'pending' AND d.due_at <= $1 AND w.disabled_at IS NOT NULL FOR UPDATE OF d SKIP LOCKED)
-         UPDATE webhook_deliveries d SET status = 'failed', due_at = NULL, lease_owner = NULL, last_error = COALESCE('endpoint disabled: ' || dropped.disabled_reason, 'endpoint disabled')
-           FROM dropped WHERE d.seq = dropped.seq`,
-        [claim.now],
-      );
-      const picked = (
-        await c.query<{ seq: number }>(
-          // busy: what each target has under a live lease; ready: the due ones, numbered per target.
-          // A window cannot lock: the rows picked are locked after, and rechecked, as another node may have taken them.
-          `WITH busy AS (
-             SELECT target, count(*) AS n FROM webhook_deliveries WHERE status = 'pending' AND due_at > $1 AND lease_owner IS NOT NULL GROUP BY target),
-           ready AS (
-             SELECT d.seq, d.due_at, d.target, row_number() OVER (PARTITION BY d.target ORDER BY d.due_at, d.seq) AS n FROM webhook_deliveries d
-              WHERE d.status = 'pending' AND d.due_at <= $1
-                AND NOT EXISTS (SELECT 1 FROM webhook_deliveries p WHERE p.status = 'pending' AND p.message_id = d.message_id AND p.target = d.target AND p.seq < d.seq)),
-           picked AS (
-             SELECT r.seq FROM ready r LEFT JOIN busy b ON b.target = r.target WHERE r.n + COALESCE(b.n, 0) <= $5 ORDER BY r.due_at, r.seq LIMIT $2),
-           locked AS (
-             SELECT w.seq FROM webhook_deliveries w WHERE w.seq IN (SELECT seq FROM picked) AND w.status = 'pending' AND w.due_at <= $1 FOR UPDATE SKIP LOCKED)
-           UPDATE webhook_deliveries w SET due_at = $3, lease_owner = $4 FROM locked WHERE w.seq = locked.seq RETURNING w.seq`,
-          [claim.now, claim.limit, claim.leaseUntil, claim.owner, claim.perTarget],
-        )
+      const taken = (await c.query<{ seq: number }>(WEBHOOK_SQL.lapsed, [now, limit, leaseUntil, owner])).rows.map((r) => r.seq);
+      const targets = (
+        await c.query<{ target: string; in_flight: number; failures: number; version: number; disabled_at: number | null; disabled_reason: string | null }>(WEBHOOK_SQL.activeTargets, [now, perTarget, limit])
       ).rows;
-      if (picked.length === 0) return [];
-      const rows = (
-        await c.query<DeliveryRow & { event_type: string; event_created_at: number; event_data: string; secret: string }>(
-          `SELECT d.*, e.type AS event_type, e.created_at AS event_created_at, e.data AS event_data, COALESCE(w.secret, s.secret) AS secret
-             FROM webhook_deliveries d JOIN webhook_events e ON e.id = d.event_id
-             LEFT JOIN webhook_endpoints w ON w.id = d.endpoint_id LEFT JOIN callback_secrets s ON s.account_id = d.account_id
-            WHERE d.seq = ANY($1::bigint[]) ORDER BY d.seq`,
-          [picked.map((r) => r.seq)],
-        )
-      ).rows;
-      return rows.map((r) => ({ ...deliveryOf(r), event: { id: r.event_id, type: r.event_type, createdAt: r.event_created_at, data: JSON.parse(r.event_data) as unknown }, secret: r.secret }));
+      for (const t of targets) {
+        const room = limit - taken.length;
+        if (room <= 0) break;
+        if (t.disabled_at !== null) {
+          const reason = t.disabled_reason === null ? 'endpoint disabled' : `endpoint disabled: ${t.disabled_reason}`;
+          const dropped = (await c.query<{ message_id: string }>(WEBHOOK_SQL.dropReady, [t.target, now, room, reason])).rows;
+          if (dropped.length > 0) await c.query(WEBHOOK_SQL.dropped, [t.target, dropped.length]);
+          for (const d of dropped) await c.query(WEBHOOK_SQL.promote, [now, d.message_id, t.target]);
+          if (dropped.length < room) await c.query(WEBHOOK_SQL.parkTarget, [t.target, now, t.version]);
+          continue;
+        }
+        const cap = t.failures > 0 ? 1 : perTarget;
+        const leased = (await c.query<{ seq: number }>(WEBHOOK_SQL.leaseReady, [t.target, now, Math.min(room, cap - t.in_flight), leaseUntil, owner])).rows;
+        if (leased.length === 0) {
+          await c.query(WEBHOOK_SQL.parkTarget, [t.target, now, t.version]);
+          continue;
+        }
+        await c.query(WEBHOOK_SQL.addInFlight, [t.target, leased.length]);
+        taken.push(...leased.map((r) => r.seq));
+      }
+      if (taken.length === 0) return [];
+      const rows = (await c.query<DeliveryRow & { event_type: string; event_created_at: number; event_data: string; secret: string; target_failures: number }>(WEBHOOK_SQL.claimed, [taken])).rows;
+      return rows.map((r) => ({
+        ...deliveryOf(r),
+        event: { id: r.event_id, type: r.event_type, createdAt: r.event_created_at, data: JSON.parse(r.event_data) as unknown },
+        secret: r.secret,
+        targetFailures: r.target_failures,
+      }));
     });
   }
 
@@ -471,15 +477,16 @@ export class PostgresStore implements Store {
   async recordAttempt(o: AttemptOutcome): Promise<boolean> {
     const a = o.attempt;
     return this.#tx(async (c) => {
-      const held = await c.query(
-        `UPDATE webhook_deliveries SET attempts = attempts + 1, last_attempt_at = $1, last_status_code = $2, last_error = $3,
-           status = $4, due_at = $5, lease_owner = NULL WHERE id = $6 AND status = 'pending' AND lease_owner = $7`,
-        [a.at, a.statusCode, a.error, o.result === 'retry' ? 'pending' : o.result, o.retryAt, o.deliveryId, o.owner],
-      );
-      if (held.rowCount === 0) return false;
+      const held = (
+        await c.query<{ message_id: string; target: string }>(WEBHOOK_SQL.record, [a.at, a.statusCode, a.error, o.result === 'retry' ? 'pending' : o.result, o.retryAt, o.deliveryId, o.owner])
+      ).rows[0];
+      if (!held) return false;
       await c.query('INSERT INTO webhook_attempts (delivery_id, at, status_code, error, latency_ms, response_excerpt) VALUES ($1, $2, $3, $4, $5, $6)', [
         o.deliveryId, a.at, a.statusCode, a.error, a.latencyMs, a.responseExcerpt,
       ]);
+      const ended = o.result === 'retry' ? 0 : 1;
+      if (ended) await c.query(WEBHOOK_SQL.promote, [a.at, held.message_id, held.target]);
+      await c.query(WEBHOOK_SQL.answered, [held.target, o.result === 'delivered' ? 1 : 0, ended, o.retryAt, a.at]);
       if (o.endpointId) {
         await c.query(
           o.result === 'delivered' ? 'UPDATE webhook_endpoints SET failing_since = NULL WHERE id = $1' : 'UPDATE webhook_endpoints SET failing_since = COALESCE(failing_since, $2) WHERE id = $1',
@@ -657,22 +664,5 @@ async function emit(c: Client, items: readonly Emitted[]): Promise<void> {
   await c.query('INSERT INTO webhook_events (id, account_id, message_id, type, created_at, data) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[])', [
     col('id'), col('accountId'), col('messageId'), col('type'), col('at'), events.map((e) => JSON.stringify(e.data)),
   ]);
-  await c.query(
-    `INSERT INTO webhook_deliveries (id, event_id, account_id, message_id, endpoint_id, target, url, status, due_at, created_at)
-     SELECT 'whd_' || replace(gen_random_uuid()::text, '-', ''), ev.id, ev.account_id, ev.message_id, w.id, w.id, w.url, 'pending', ev.at, ev.at
-       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[]) WITH ORDINALITY AS ev(id, account_id, message_id, type, at, n)
-       JOIN webhook_endpoints w ON w.account_id = ev.account_id AND w.disabled_at IS NULL
-        AND (w.events = '*' OR position(',' || ev.type || ',' in ',' || w.events || ',') > 0)
-      ORDER BY ev.n, w.id`,
-    [col('id'), col('accountId'), col('messageId'), col('type'), col('at')],
-  );
-  const callbacks = events.filter((e) => e.callbackUrl);
-  if (callbacks.length > 0) {
-    await c.query(
-      `INSERT INTO webhook_deliveries (id, event_id, account_id, message_id, endpoint_id, target, url, status, due_at, created_at)
-       SELECT 'whd_' || replace(gen_random_uuid()::text, '-', ''), ev.id, ev.account_id, ev.message_id, NULL, 'callback:' || ev.url, ev.url, 'pending', ev.at, ev.at
-         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[]) WITH ORDINALITY AS ev(id, account_id, message_id, url, at, n) ORDER BY ev.n`,
-      [callbacks.map((e) => e.id), callbacks.map((e) => e.accountId), callbacks.map((e) => e.messageId), callbacks.map((e) => e.callbackUrl), callbacks.map((e) => e.at)],
-    );
-  }
+  await c.query(WEBHOOK_SQL.emit, [col('id'), col('accountId'), col('messageId'), col('type'), col('at'), col('callbackUrl')]);
 }
