@@ -393,6 +393,7 @@ export class PostgresStore implements Store {
     if (sets.length === 0) return (await this.getEndpoint(accountId, id)) !== undefined;
     const n = values.length;
     const r = await this.#pool.query(`UPDATE webhook_endpoints SET ${sets.join(', ')} WHERE account_id = $${n + 1} AND id = $${n + 2}`, [...values, accountId, id]);
+    if ((r.rowCount ?? 0) > 0 && patch.disabledAt) await this.#pool.query(WEBHOOK_SQL.wake, [id, patch.disabledAt]);
     return (r.rowCount ?? 0) > 0;
   }
 
@@ -414,6 +415,7 @@ export class PostgresStore implements Store {
       const n = disabled.notice;
       await c.query('INSERT INTO notices (account_id, at, type, message, detail) VALUES ($1, $2, $3, $4, $5)', [accountId, n.at, n.type, n.message, json(n.detail)]);
       await emit(c, [{ accountId, messageId: id, callbackUrl: null, type: 'endpoint.disabled', at: disabled.at, data: disabled.event }]);
+      await c.query(WEBHOOK_SQL.wake, [id, disabled.at]);
       return true;
     });
   }
@@ -443,10 +445,9 @@ export class PostgresStore implements Store {
         if (room <= 0) break;
         if (t.disabled_at !== null) {
           const reason = t.disabled_reason === null ? 'endpoint disabled' : `endpoint disabled: ${t.disabled_reason}`;
-          const dropped = (await c.query<{ message_id: string }>(WEBHOOK_SQL.dropReady, [t.target, now, room, reason])).rows;
-          if (dropped.length > 0) await c.query(WEBHOOK_SQL.dropped, [t.target, dropped.length]);
-          for (const d of dropped) await c.query(WEBHOOK_SQL.promote, [now, d.message_id, t.target]);
-          if (dropped.length < room) await c.query(WEBHOOK_SQL.parkTarget, [t.target, now, t.version]);
+          const dropped = (await c.query(WEBHOOK_SQL.dropWaiting, [t.target, room, reason])).rowCount ?? 0;
+          if (dropped > 0) await c.query(WEBHOOK_SQL.dropped, [t.target, dropped]);
+          if (dropped < room) await c.query(WEBHOOK_SQL.parkTarget, [t.target, now, t.version]);
           continue;
         }
         const cap = t.failures > 0 ? 1 : perTarget;

@@ -50,10 +50,10 @@ export const WEBHOOK_SQL = {
   leaseReady: `WITH r AS (
        SELECT seq FROM webhook_deliveries WHERE target = $1 AND status = 'pending' AND lease_owner IS NULL AND due_at <= $2 ORDER BY due_at LIMIT $3 FOR UPDATE SKIP LOCKED)
      UPDATE webhook_deliveries d SET due_at = $4, lease_owner = $5 FROM r WHERE d.seq = r.seq RETURNING d.seq`,
-  /** Deliveries to an endpoint disabled since are given up as they come due, with the reason. ($1 target, $2 now, $3 limit, $4 reason) */
-  dropReady: `WITH r AS (
-       SELECT seq FROM webhook_deliveries WHERE target = $1 AND status = 'pending' AND lease_owner IS NULL AND due_at <= $2 ORDER BY due_at LIMIT $3 FOR UPDATE SKIP LOCKED)
-     UPDATE webhook_deliveries d SET status = 'failed', due_at = NULL, last_error = $4 FROM r WHERE d.seq = r.seq RETURNING d.message_id`,
+  /** What still waits for an endpoint disabled since, due or not: given up, with the reason. ($1 target, $2 limit, $3 reason) */
+  dropWaiting: `WITH r AS (
+       SELECT seq FROM webhook_deliveries WHERE target = $1 AND status = 'pending' AND lease_owner IS NULL ORDER BY seq LIMIT $2 FOR UPDATE SKIP LOCKED)
+     UPDATE webhook_deliveries d SET status = 'failed', due_at = NULL, last_error = $3 FROM r WHERE d.seq = r.seq RETURNING d.seq`,
   dropped: `UPDATE webhook_targets SET pending = pending - $2, failed = failed + $2 WHERE target = $1`,
   /** A target with nothing due sleeps until its next due delivery, unless one came due meanwhile. ($1 target, $2 now, $3 version) */
   parkTarget: `UPDATE webhook_targets SET active_at = (
@@ -81,6 +81,8 @@ export const WEBHOOK_SQL = {
        active_at = CASE WHEN $4::bigint IS NOT NULL THEN $4::bigint WHEN failures > 0 OR active_at IS NULL THEN $5::bigint ELSE LEAST(active_at, $5::bigint) END, version = version + 1
      WHERE target = $1`,
   /** The oldest delivery still pending to a target (its age in metrics). */
+  /** A disabled endpoint's target is looked at at once, so what waits for it is dropped. ($1 target, $2 at) */
+  wake: `UPDATE webhook_targets SET active_at = $2 WHERE target = $1`,
   oldestPending: `SELECT created_at FROM webhook_deliveries WHERE target = $1 AND status = 'pending' ORDER BY seq LIMIT 1`,
   /** An endpoint deleted: what was on its way there goes with it. */
   dropTarget: `UPDATE webhook_deliveries SET status = 'failed', due_at = NULL, lease_owner = NULL, last_error = 'endpoint deleted' WHERE target = $1 AND status = 'pending'`,

@@ -403,6 +403,7 @@ export class SqliteStore implements Store {
     const { sets, values } = endpointSets(patch, () => '?');
     if (sets.length === 0) return (await this.getEndpoint(accountId, id)) !== undefined;
     const changes = this.#db.prepare(`UPDATE webhook_endpoints SET ${sets.join(', ')} WHERE account_id = ? AND id = ?`).run(...values, accountId, id).changes;
+    if (changes > 0 && patch.disabledAt) this.#sql(WEBHOOK_SQL.wake).run({ target: id, at: patch.disabledAt });
     this.#subscribed = undefined;
     return changes > 0;
   }
@@ -427,6 +428,7 @@ export class SqliteStore implements Store {
       ).changes;
       if (changes === 0) return false;
       this.#subscribed = undefined;
+      this.#sql(WEBHOOK_SQL.wake).run({ target: id, at: disabled.at });
       const n = disabled.notice;
       this.#sql('INSERT INTO notices (account_id, at, type, message, detail) VALUES (?, ?, ?, ?, ?)').run(accountId, n.at, n.type, n.message, json(n.detail));
       this.#emit(accountId, id, null, 'endpoint.disabled', disabled.at, () => disabled.event);
@@ -456,11 +458,10 @@ export class SqliteStore implements Store {
         if (room <= 0) break;
         const cap = t.failures > 0 ? 1 : perTarget;
         if (t.disabled_at !== null) {
-          const dropped = this.#sql(WEBHOOK_SQL.readyOfTarget).all({ target: t.target, now, limit: room }) as { seq: number; message_id: string }[];
+          const dropped = this.#sql(WEBHOOK_SQL.waitingOfTarget).all({ target: t.target, limit: room }) as { seq: number }[];
           for (const d of dropped) {
             this.#sql(WEBHOOK_SQL.drop).run({ seq: d.seq, reason: t.disabled_reason === null ? 'endpoint disabled' : `endpoint disabled: ${t.disabled_reason}` });
             this.#sql(WEBHOOK_SQL.dropped).run({ target: t.target });
-            this.#sql(WEBHOOK_SQL.promote).run({ at: now, messageId: d.message_id, target: t.target });
           }
           if (dropped.length < room) this.#sql(WEBHOOK_SQL.parkTarget).run({ target: t.target, now, version: t.version });
           continue;

@@ -38,7 +38,8 @@ export const WEBHOOK_SQL = {
        LEFT JOIN webhook_endpoints w ON w.id = d.endpoint_id LEFT JOIN callback_secrets c ON c.account_id = d.account_id
        LEFT JOIN webhook_targets t ON t.target = d.target
       WHERE d.seq IN (SELECT value FROM json_each(@seqs)) ORDER BY d.seq`,
-  /** Deliveries to an endpoint disabled since are given up as they come due, with the reason. */
+  /** What still waits for an endpoint disabled since, due or not: given up, with the reason. */
+  waitingOfTarget: `SELECT seq FROM webhook_deliveries WHERE target = @target AND status = 'pending' AND lease_owner IS NULL ORDER BY seq LIMIT @limit`,
   drop: `UPDATE webhook_deliveries SET status = 'failed', due_at = NULL, last_error = @reason WHERE seq = @seq`,
   dropped: `UPDATE webhook_targets SET pending = pending - 1, failed = failed + 1 WHERE target = @target`,
   /** The answer of the lease holder; anyone else's is too late. */
@@ -57,6 +58,8 @@ export const WEBHOOK_SQL = {
   promote: `UPDATE webhook_deliveries SET due_at = @at WHERE seq = (
        SELECT seq FROM webhook_deliveries WHERE message_id = @messageId AND target = @target AND status = 'pending' ORDER BY seq LIMIT 1) AND due_at IS NULL`,
   /** The oldest delivery still pending to a target (its age in metrics). */
+  /** A disabled endpoint's target is looked at at once, so what waits for it is dropped. */
+  wake: `UPDATE webhook_targets SET active_at = @at WHERE target = @target`,
   oldestPending: `SELECT created_at FROM webhook_deliveries WHERE target = @target AND status = 'pending' ORDER BY seq LIMIT 1`,
   /** An endpoint deleted: what was on its way there goes with it. */
   dropTarget: `UPDATE webhook_deliveries SET status = 'failed', due_at = NULL, lease_owner = NULL, last_error = 'endpoint deleted' WHERE target = @target AND status = 'pending'`,
