@@ -103,7 +103,7 @@ describe('hot webhook statements on PostgreSQL use indexes, whatever the backlog
     record: [1, 204, null, 'delivered', null, 'whd_1', 'n1'],
     promote: [1, 'msg_1', 'we_big'],
     answered: ['we_big', 1, 1, null, 1],
-    oldestPending: ['we_big'],
+    targets: [['we_big']],
     dropTarget: ['we_big'],
   };
 

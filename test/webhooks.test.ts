@@ -70,6 +70,14 @@ describe('webhooks out', () => {
       assert.match(failure.timestamp, /^\d{4}-\d\d-\d\dT/);
       // The webhook-id is the event's id: the same on every attempt, so receivers can skip repeats.
       assert.equal(receiver.requests.find((r) => r.body.includes('"message.undelivered"'))!.headers['webhook-id'], failure.id);
+      // Where its deliveries stand, on the API and in the metrics.
+      const shown = await eventually(async () => ((e) => (e.body.backlog.delivered_total === 6 ? e.body : undefined))(await client.call('GET', `/v1/webhooks/endpoints/${created.body.id}`)));
+      assert.deepEqual(shown.backlog, { pending: 0, in_flight: 0, oldest_pending_at: null, failures_in_a_row: 0, delivered_total: 6, failed_total: 0 });
+      const listed = (await client.call('GET', '/v1/webhooks/endpoints')).body.endpoints.find((e: Json) => e.id === created.body.id);
+      assert.equal(listed.backlog.delivered_total, 6);
+      const metrics = (await node.api.inject({ method: 'GET', url: '/metrics' })).body;
+      assert.match(metrics, new RegExp(`^switchboard_webhook_delivered\\{endpoint="${created.body.id}"\\} 6$`, 'm'));
+      assert.match(metrics, new RegExp(`^switchboard_webhook_pending\\{endpoint="${created.body.id}"\\} 0$`, 'm'));
       await client.call('DELETE', `/v1/webhooks/endpoints/${created.body.id}`);
     } finally {
       await receiver.close();

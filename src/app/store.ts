@@ -197,6 +197,11 @@ export interface Store {
    * for the late answer of a delivery another node took over (its own record stands).
    */
   recordAttempt(outcome: AttemptOutcome): Promise<boolean>;
+  /**
+   * Where deliveries to endpoints stand (all endpoints, or these), from counts kept as deliveries
+   * come and go: never a count over the deliveries, one index seek each for the oldest pending.
+   */
+  webhookTargets(endpointIds?: readonly string[]): Promise<WebhookTargetStats[]>;
   listDeliveries(accountId: string, filter: { endpointId?: string; messageId?: string }, limit: number): Promise<WebhookDelivery[]>;
   getDelivery(accountId: string, id: string): Promise<{ delivery: WebhookDelivery; attempts: DeliveryAttempt[] } | undefined>;
   listNotices(accountId: string, limit: number): Promise<Notice[]>;
@@ -250,6 +255,21 @@ export interface WebhookDelivery {
   readonly lastAttemptAt: number | null;
   readonly lastStatusCode: number | null;
   readonly lastError: string | null;
+}
+
+/** Where deliveries to one endpoint stand. */
+export interface WebhookTargetStats {
+  readonly endpointId: string;
+  /** Neither delivered nor given up. */
+  readonly pending: number;
+  readonly inFlight: number;
+  /** Failed attempts in a row (0 while it answers). */
+  readonly failures: number;
+  /** Created time of the oldest pending delivery. */
+  readonly oldestPendingAt: number | null;
+  /** Since the endpoint was created (counters, for a rate). */
+  readonly delivered: number;
+  readonly failed: number;
 }
 
 /** What `claimDeliveries` takes: at most `limit`, and at most `perTarget` in flight to one target. */

@@ -12,6 +12,7 @@ import type {
   OptOut,
   WebhookDelivery,
   WebhookEndpoint,
+  WebhookTargetStats,
   IdempotencyWrite,
   InboundMessage,
   MessageFilter,
@@ -45,6 +46,8 @@ import {
   type EndpointRow,
   type EventRow,
   type MessageRow,
+  type TargetRow,
+  targetOf,
 } from '../rows.js';
 import { MIGRATIONS } from './migrations.js';
 import { WEBHOOK_SQL } from './webhook-sql.js';
@@ -496,6 +499,10 @@ export class PostgresStore implements Store {
       }
       return true;
     });
+  }
+
+  async webhookTargets(endpointIds?: readonly string[]): Promise<WebhookTargetStats[]> {
+    return (await this.#rows<TargetRow>(WEBHOOK_SQL.targets, [endpointIds ?? null])).map(targetOf);
   }
 
   async listDeliveries(accountId: string, filter: { endpointId?: string; messageId?: string }, limit: number): Promise<WebhookDelivery[]> {

@@ -80,6 +80,9 @@ export const WEBHOOK_SQL = {
        pending = pending - $3::int, delivered = delivered + $2::int, failed = failed + ($3::int - $2::int),
        active_at = CASE WHEN $4::bigint IS NOT NULL THEN $4::bigint WHEN failures > 0 OR active_at IS NULL THEN $5::bigint ELSE LEAST(active_at, $5::bigint) END, version = version + 1
      WHERE target = $1`,
+  /** Endpoints' targets, read for metrics and the endpoints API (a table of one row per target). ($1 ids or null) */
+  targets: `SELECT t.*, (SELECT d.created_at FROM webhook_deliveries d WHERE d.target = t.target AND d.status = 'pending' ORDER BY d.seq LIMIT 1) AS oldest
+     FROM webhook_targets t WHERE t.endpoint_id IS NOT NULL AND ($1::text[] IS NULL OR t.target = ANY($1::text[]))`,
   /** The oldest delivery still pending to a target (its age in metrics). */
   /** A disabled endpoint's target is looked at at once, so what waits for it is dropped. ($1 target, $2 at) */
   wake: `UPDATE webhook_targets SET active_at = $2 WHERE target = $1`,

@@ -14,6 +14,7 @@ import type {
   OptOut,
   WebhookDelivery,
   WebhookEndpoint,
+  WebhookTargetStats,
   IdempotencyWrite,
   InboundMessage,
   MessageFilter,
@@ -47,6 +48,8 @@ import {
   type EndpointRow,
   type EventRow,
   type MessageRow,
+  type TargetRow,
+  targetOf,
 } from '../rows.js';
 import { MIGRATIONS } from './migrations.js';
 import { WEBHOOK_SQL } from './webhook-sql.js';
@@ -512,6 +515,10 @@ export class SqliteStore implements Store {
       }
       return true;
     })();
+  }
+
+  async webhookTargets(endpointIds?: readonly string[]): Promise<WebhookTargetStats[]> {
+    return (this.#sql(WEBHOOK_SQL.targets).all({ ids: endpointIds ? JSON.stringify(endpointIds) : null }) as TargetRow[]).map(targetOf);
   }
 
   async listDeliveries(accountId: string, filter: { endpointId?: string; messageId?: string }, limit: number): Promise<WebhookDelivery[]> {

@@ -57,6 +57,9 @@ export const WEBHOOK_SQL = {
   /** The head of a chain ended: the next event of the same message to the same target becomes due. */
   promote: `UPDATE webhook_deliveries SET due_at = @at WHERE seq = (
        SELECT seq FROM webhook_deliveries WHERE message_id = @messageId AND target = @target AND status = 'pending' ORDER BY seq LIMIT 1) AND due_at IS NULL`,
+  /** Endpoints' targets, read for metrics and the endpoints API (a table of one row per target). */
+  targets: `SELECT t.*, (SELECT d.created_at FROM webhook_deliveries d WHERE d.target = t.target AND d.status = 'pending' ORDER BY d.seq LIMIT 1) AS oldest
+     FROM webhook_targets t WHERE t.endpoint_id IS NOT NULL AND (@ids IS NULL OR t.target IN (SELECT value FROM json_each(@ids)))`,
   /** The oldest delivery still pending to a target (its age in metrics). */
   /** A disabled endpoint's target is looked at at once, so what waits for it is dropped. */
   wake: `UPDATE webhook_targets SET active_at = @at WHERE target = @target`,
