@@ -197,6 +197,8 @@ export interface Store {
    * for the late answer of a delivery another node took over (its own record stands).
    */
   recordAttempt(outcome: AttemptOutcome): Promise<boolean>;
+  /** recordAttempt for many, in order and in one transaction (one commit for a burst of answers). */
+  recordAttempts(outcomes: readonly AttemptOutcome[]): Promise<boolean[]>;
   /**
    * Where deliveries to endpoints stand (all endpoints, or these), from counts kept as deliveries
    * come and go: never a count over the deliveries, one index seek each for the oldest pending.

@@ -1,7 +1,8 @@
 import { nextWebhookAttempt } from '../core/policies/webhook-retry.js';
+import { Batcher } from './batcher.js';
 import type { Clock } from './clock.js';
 import { Sleeper } from './sleeper.js';
-import type { ClaimedDelivery, Store } from './store.js';
+import type { AttemptOutcome, ClaimedDelivery, Store } from './store.js';
 
 /** A signed POST of one event to one URL: the HTTP answer, or why there was none. */
 export type WebhookPost = (request: { url: string; eventId: string; timestamp: Date; body: string; secret: string }) => Promise<
@@ -47,8 +48,12 @@ export class WebhookDeliverer {
   /** Posts in flight, by delivery id. */
   readonly #inFlight = new Map<string, Promise<void>>();
   #renewal: NodeJS.Timeout | undefined;
+  /** Answers that come in together are recorded together: one commit for a burst, not one each. */
+  readonly #records: Batcher<AttemptOutcome, boolean>;
 
-  constructor(private readonly opts: DelivererOptions) {}
+  constructor(private readonly opts: DelivererOptions) {
+    this.#records = new Batcher((outcomes) => opts.store.recordAttempts(outcomes));
+  }
 
   start(): void {
     this.#running = true;
@@ -110,7 +115,7 @@ export class WebhookDeliverer {
   }
 
   async #deliver(d: ClaimedDelivery): Promise<void> {
-    const { clock, store } = this.opts;
+    const { clock } = this.opts;
     const started = clock.now();
     // Signed at the time of sending: receivers refuse a webhook-timestamp far from their clock.
     const answer = await this.opts.post({ url: d.url, eventId: d.event.id, timestamp: new Date(started), body: this.opts.render(d.event), secret: d.secret });
@@ -118,7 +123,7 @@ export class WebhookDeliverer {
     const ok = 'status' in answer && answer.status >= 200 && answer.status < 300;
     // A target failing as a whole waits as long as its failures in a row say, not only this delivery's.
     const retryAt = ok ? null : nextWebhookAttempt(Math.max(d.attempts, d.targetFailures) + 1, d.event.createdAt, at, this.opts.random(), this.opts.retryScale);
-    const held = await store.recordAttempt({
+    const held = await this.#records.push({
       deliveryId: d.id,
       owner: this.opts.owner,
       endpointId: d.endpointId,

@@ -479,25 +479,14 @@ export class PostgresStore implements Store {
   }
 
   async recordAttempt(o: AttemptOutcome): Promise<boolean> {
-    const a = o.attempt;
+    return (await this.recordAttempts([o]))[0]!;
+  }
+
+  async recordAttempts(outcomes: readonly AttemptOutcome[]): Promise<boolean[]> {
     return this.#tx(async (c) => {
-      const held = (
-        await c.query<{ message_id: string; target: string }>(WEBHOOK_SQL.record, [a.at, a.statusCode, a.error, o.result === 'retry' ? 'pending' : o.result, o.retryAt, o.deliveryId, o.owner])
-      ).rows[0];
-      if (!held) return false;
-      await c.query('INSERT INTO webhook_attempts (delivery_id, at, status_code, error, latency_ms, response_excerpt) VALUES ($1, $2, $3, $4, $5, $6)', [
-        o.deliveryId, a.at, a.statusCode, a.error, a.latencyMs, a.responseExcerpt,
-      ]);
-      const ended = o.result === 'retry' ? 0 : 1;
-      if (ended) await c.query(WEBHOOK_SQL.promote, [a.at, held.message_id, held.target]);
-      await c.query(WEBHOOK_SQL.answered, [held.target, o.result === 'delivered' ? 1 : 0, ended, o.retryAt, a.at]);
-      if (o.endpointId) {
-        await c.query(
-          o.result === 'delivered' ? 'UPDATE webhook_endpoints SET failing_since = NULL WHERE id = $1' : 'UPDATE webhook_endpoints SET failing_since = COALESCE(failing_since, $2) WHERE id = $1',
-          o.result === 'delivered' ? [o.endpointId] : [o.endpointId, a.at],
-        );
-      }
-      return true;
+      const held: boolean[] = [];
+      for (const o of outcomes) held.push(await recordOne(c, o));
+      return held;
     });
   }
 
@@ -571,6 +560,28 @@ export class PostgresStore implements Store {
 
 function quoteIdent(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
+}
+
+/** One answer of recordAttempts, in its transaction. */
+async function recordOne(c: Client, o: AttemptOutcome): Promise<boolean> {
+  const a = o.attempt;
+  const held = (
+    await c.query<{ message_id: string; target: string }>(WEBHOOK_SQL.record, [a.at, a.statusCode, a.error, o.result === 'retry' ? 'pending' : o.result, o.retryAt, o.deliveryId, o.owner])
+  ).rows[0];
+  if (!held) return false;
+  await c.query('INSERT INTO webhook_attempts (delivery_id, at, status_code, error, latency_ms, response_excerpt) VALUES ($1, $2, $3, $4, $5, $6)', [
+    o.deliveryId, a.at, a.statusCode, a.error, a.latencyMs, a.responseExcerpt,
+  ]);
+  const ended = o.result === 'retry' ? 0 : 1;
+  if (ended) await c.query(WEBHOOK_SQL.promote, [a.at, held.message_id, held.target]);
+  await c.query(WEBHOOK_SQL.answered, [held.target, o.result === 'delivered' ? 1 : 0, ended, o.retryAt, a.at]);
+  if (o.endpointId) {
+    await c.query(
+      o.result === 'delivered' ? 'UPDATE webhook_endpoints SET failing_since = NULL WHERE id = $1' : 'UPDATE webhook_endpoints SET failing_since = COALESCE(failing_since, $2) WHERE id = $1',
+      o.result === 'delivered' ? [o.endpointId] : [o.endpointId, a.at],
+    );
+  }
+  return true;
 }
 
 async function insertEvents(c: Client, events: readonly (readonly [string, MessageEvent])[]): Promise<void> {

@@ -496,25 +496,31 @@ export class SqliteStore implements Store {
   }
 
   async recordAttempt(o: AttemptOutcome): Promise<boolean> {
+    return (await this.recordAttempts([o]))[0]!;
+  }
+
+  async recordAttempts(outcomes: readonly AttemptOutcome[]): Promise<boolean[]> {
+    return this.#db.transaction(() => outcomes.map((o) => this.#record(o)))();
+  }
+
+  #record(o: AttemptOutcome): boolean {
     const a = o.attempt;
-    return this.#db.transaction(() => {
-      const held = this.#sql(WEBHOOK_SQL.record).get({
-        at: a.at, statusCode: a.statusCode, error: a.error, status: o.result === 'retry' ? 'pending' : o.result, retryAt: o.retryAt, id: o.deliveryId, owner: o.owner,
-      }) as { message_id: string; target: string } | undefined;
-      if (!held) return false;
-      this.#sql('INSERT INTO webhook_attempts (delivery_id, at, status_code, error, latency_ms, response_excerpt) VALUES (?, ?, ?, ?, ?, ?)').run(
-        o.deliveryId, a.at, a.statusCode, a.error, a.latencyMs, a.responseExcerpt,
-      );
-      const ended = o.result === 'retry' ? 0 : 1;
-      const ok = o.result === 'delivered' ? 1 : 0;
-      this.#sql(WEBHOOK_SQL.answered).run({ target: held.target, ok, ended, retryAt: o.retryAt, at: a.at });
-      if (ended) this.#sql(WEBHOOK_SQL.promote).run({ at: a.at, messageId: held.message_id, target: held.target });
-      if (o.endpointId) {
-        const failing = o.result === 'delivered' ? null : a.at;
-        this.#sql('UPDATE webhook_endpoints SET failing_since = CASE WHEN ? IS NULL THEN NULL ELSE COALESCE(failing_since, ?) END WHERE id = ?').run(failing, failing, o.endpointId);
-      }
-      return true;
-    })();
+    const held = this.#sql(WEBHOOK_SQL.record).get({
+      at: a.at, statusCode: a.statusCode, error: a.error, status: o.result === 'retry' ? 'pending' : o.result, retryAt: o.retryAt, id: o.deliveryId, owner: o.owner,
+    }) as { message_id: string; target: string } | undefined;
+    if (!held) return false;
+    this.#sql('INSERT INTO webhook_attempts (delivery_id, at, status_code, error, latency_ms, response_excerpt) VALUES (?, ?, ?, ?, ?, ?)').run(
+      o.deliveryId, a.at, a.statusCode, a.error, a.latencyMs, a.responseExcerpt,
+    );
+    const ended = o.result === 'retry' ? 0 : 1;
+    const ok = o.result === 'delivered' ? 1 : 0;
+    this.#sql(WEBHOOK_SQL.answered).run({ target: held.target, ok, ended, retryAt: o.retryAt, at: a.at });
+    if (ended) this.#sql(WEBHOOK_SQL.promote).run({ at: a.at, messageId: held.message_id, target: held.target });
+    if (o.endpointId) {
+      const failing = o.result === 'delivered' ? null : a.at;
+      this.#sql('UPDATE webhook_endpoints SET failing_since = CASE WHEN ? IS NULL THEN NULL ELSE COALESCE(failing_since, ?) END WHERE id = ?').run(failing, failing, o.endpointId);
+    }
+    return true;
   }
 
   async webhookTargets(endpointIds?: readonly string[]): Promise<WebhookTargetStats[]> {

@@ -60,10 +60,8 @@ export const WEBHOOK_SQL = {
   /** Endpoints' targets, read for metrics and the endpoints API (a table of one row per target). */
   targets: `SELECT t.*, (SELECT d.created_at FROM webhook_deliveries d WHERE d.target = t.target AND d.status = 'pending' ORDER BY d.seq LIMIT 1) AS oldest
      FROM webhook_targets t WHERE t.endpoint_id IS NOT NULL AND (@ids IS NULL OR t.target IN (SELECT value FROM json_each(@ids)))`,
-  /** The oldest delivery still pending to a target (its age in metrics). */
   /** A disabled endpoint's target is looked at at once, so what waits for it is dropped. */
   wake: `UPDATE webhook_targets SET active_at = @at WHERE target = @target`,
-  oldestPending: `SELECT created_at FROM webhook_deliveries WHERE target = @target AND status = 'pending' ORDER BY seq LIMIT 1`,
   /** An endpoint deleted: what was on its way there goes with it. */
   dropTarget: `UPDATE webhook_deliveries SET status = 'failed', due_at = NULL, lease_owner = NULL, last_error = 'endpoint deleted' WHERE target = @target AND status = 'pending'`,
 } as const;
