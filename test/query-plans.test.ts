@@ -91,6 +91,7 @@ describe('hot webhook statements on PostgreSQL use indexes, whatever the backlog
   const nodes = (n: PlanNode): PlanNode[] => [n, ...(n.Plans ?? []).flatMap(nodes)];
   const sample: Record<string, unknown[]> = {
     emit: [['evt_x'], ['acc'], ['msg_1'], ['message.sent'], [1], [null]],
+    touchTargets: [['we_big'], ['we_big'], [1], [1], [1]],
     lapsed: [1, 10, 2, 'n1'],
     activeTargets: [1, 4, 10],
     leaseReady: ['we_big', 1, 10, 2, 'n1'],

@@ -151,6 +151,7 @@ export class PostgresStore implements Store {
 
   async insertMessages(messages: readonly NewMessage[], idempotency: readonly IdempotencyWrite[] = []): Promise<void> {
     await this.#tx(async (c) => {
+      const touched: Touch[] = [];
       if (messages.length > 0) {
         // One statement whatever the batch size: a column array per field.
         const columns: unknown[][] = Array.from({ length: 22 }, () => []);
@@ -166,6 +167,7 @@ export class PostgresStore implements Store {
         await emit(
           c,
           messages.filter((m) => m.status === 'queued').map((m) => ({ accountId: m.accountId, messageId: m.id, callbackUrl: m.callbackUrl, type: 'message.queued', at: m.createdAt, data: messageOf(m) })),
+          touched,
         );
       }
       for (const i of idempotency) {
@@ -173,6 +175,7 @@ export class PostgresStore implements Store {
           i.accountId, i.key, i.requestHash, i.statusCode, i.response, i.createdAt,
         ]);
       }
+      await touchTargets(c, touched);
     });
   }
 
@@ -207,11 +210,12 @@ export class PostgresStore implements Store {
   async applyWrites(writes: readonly StoreWrite[]): Promise<boolean[]> {
     return this.#tx(async (c) => {
       const applied = new Array<boolean>(writes.length).fill(false);
+      const touched: Touch[] = [];
       // A few statements per round, whatever the batch size. A message written twice in one
       // batch (sent, then its receipt) has its second write in a later round: order holds.
       for (const round of rounds(writes)) {
         const transitions = round.filter((i) => 'transition' in writes[i]!);
-        const done = await transitionAll(c, transitions.map((i) => (writes[i] as { transition: Transition }).transition));
+        const done = await transitionAll(c, transitions.map((i) => (writes[i] as { transition: Transition }).transition), touched);
         transitions.forEach((i, k) => (applied[i] = done[k]!));
         for (const i of round) if ('note' in writes[i]!) applied[i] = true;
         await insertEvents(
@@ -222,6 +226,7 @@ export class PostgresStore implements Store {
           }),
         );
       }
+      await touchTargets(c, touched);
       return applied;
     });
   }
@@ -255,12 +260,15 @@ export class PostgresStore implements Store {
         started.flatMap((m) => claim.startEvents({ ...m, status: m.claimedFrom, attempts: m.attempts - 1 }).map((e): [string, MessageEvent] => [m.id, e])),
       );
       // A scheduled message is queued when its send_at comes: that is its message.queued.
+      const touched: Touch[] = [];
       await emit(
         c,
         started
           .filter((m) => m.claimedFrom === 'scheduled')
           .map(({ claimedFrom: _from, ...m }) => ({ accountId: m.accountId, messageId: m.id, callbackUrl: m.callbackUrl, type: 'message.queued', at: now, data: { ...m, status: 'queued', attempts: m.attempts - 1 } })),
+        touched,
       );
+      await touchTargets(c, touched);
       return claimed;
     });
   }
@@ -370,16 +378,23 @@ export class PostgresStore implements Store {
       await c.query('INSERT INTO inbound_messages (id, account_id, connection, "from", "to", text, received_at, payload) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)', [
         m.id, m.accountId, m.connection, m.from, m.to, m.text, m.receivedAt, json(m.payload),
       ]);
-      await emit(c, [{ accountId: m.accountId, messageId: m.id, callbackUrl: null, type: 'message.received', at: m.receivedAt, data: m }]);
+      const touched: Touch[] = [];
+      await emit(c, [{ accountId: m.accountId, messageId: m.id, callbackUrl: null, type: 'message.received', at: m.receivedAt, data: m }], touched);
+      await touchTargets(c, touched);
     });
   }
 
   async insertEndpoint(e: WebhookEndpoint): Promise<void> {
-    await this.#pool.query(
-      `INSERT INTO webhook_endpoints (id, account_id, url, description, events, secret, created_at, failing_since, disabled_at, disabled_reason)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-      [e.id, e.accountId, e.url, e.description, e.events.join(','), e.secret, e.createdAt, e.failingSince, e.disabledAt, e.disabledReason],
-    );
+    await this.#tx(async (c) => {
+      await c.query(
+        `INSERT INTO webhook_endpoints (id, account_id, url, description, events, secret, created_at, failing_since, disabled_at, disabled_reason)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+        [e.id, e.accountId, e.url, e.description, e.events.join(','), e.secret, e.createdAt, e.failingSince, e.disabledAt, e.disabledReason],
+      );
+      // Its target exists before its first event: nodes queuing events at once then update one
+      // row instead of racing to insert it.
+      await c.query('INSERT INTO webhook_targets (target, endpoint_id) VALUES ($1, $1) ON CONFLICT DO NOTHING', [e.id]);
+    });
   }
 
   async listEndpoints(accountId: string): Promise<WebhookEndpoint[]> {
@@ -417,7 +432,9 @@ export class PostgresStore implements Store {
       if (r.rowCount === 0) return false;
       const n = disabled.notice;
       await c.query('INSERT INTO notices (account_id, at, type, message, detail) VALUES ($1, $2, $3, $4, $5)', [accountId, n.at, n.type, n.message, json(n.detail)]);
-      await emit(c, [{ accountId, messageId: id, callbackUrl: null, type: 'endpoint.disabled', at: disabled.at, data: disabled.event }]);
+      const touched: Touch[] = [];
+      await emit(c, [{ accountId, messageId: id, callbackUrl: null, type: 'endpoint.disabled', at: disabled.at, data: disabled.event }], touched);
+      await touchTargets(c, touched);
       await c.query(WEBHOOK_SQL.wake, [id, disabled.at]);
       return true;
     });
@@ -485,7 +502,11 @@ export class PostgresStore implements Store {
   async recordAttempts(outcomes: readonly AttemptOutcome[]): Promise<boolean[]> {
     return this.#tx(async (c) => {
       const held: boolean[] = [];
-      for (const o of outcomes) held.push(await recordOne(c, o));
+      const answered: unknown[][] = [];
+      for (const o of outcomes) held.push(await recordOne(c, o, answered));
+      // Targets last, in their order (see WEBHOOK_SQL).
+      answered.sort((a, b) => String(a[0]).localeCompare(String(b[0])));
+      for (const params of answered) await c.query(WEBHOOK_SQL.answered, params);
       return held;
     });
   }
@@ -563,7 +584,7 @@ function quoteIdent(name: string): string {
 }
 
 /** One answer of recordAttempts, in its transaction. */
-async function recordOne(c: Client, o: AttemptOutcome): Promise<boolean> {
+async function recordOne(c: Client, o: AttemptOutcome, answered: unknown[][]): Promise<boolean> {
   const a = o.attempt;
   const held = (
     await c.query<{ message_id: string; target: string }>(WEBHOOK_SQL.record, [a.at, a.statusCode, a.error, o.result === 'retry' ? 'pending' : o.result, o.retryAt, o.deliveryId, o.owner])
@@ -574,7 +595,7 @@ async function recordOne(c: Client, o: AttemptOutcome): Promise<boolean> {
   ]);
   const ended = o.result === 'retry' ? 0 : 1;
   if (ended) await c.query(WEBHOOK_SQL.promote, [a.at, held.message_id, held.target]);
-  await c.query(WEBHOOK_SQL.answered, [held.target, o.result === 'delivered' ? 1 : 0, ended, o.retryAt, a.at]);
+  answered.push([held.target, o.result === 'delivered' ? 1 : 0, ended, o.retryAt, a.at]);
   if (o.endpointId) {
     await c.query(
       o.result === 'delivered' ? 'UPDATE webhook_endpoints SET failing_since = NULL WHERE id = $1' : 'UPDATE webhook_endpoints SET failing_since = COALESCE(failing_since, $2) WHERE id = $1',
@@ -608,7 +629,7 @@ function rounds(writes: readonly StoreWrite[]): number[][] {
 }
 
 /** Applies transitions of distinct messages in one statement; returns which applied. */
-async function transitionAll(c: Client, ts: readonly Transition[]): Promise<boolean[]> {
+async function transitionAll(c: Client, ts: readonly Transition[], touched: Touch[]): Promise<boolean[]> {
   if (ts.length === 0) return [];
   const ids = ts.flatMap((t) => t.providerIds ?? []);
   if (ids.length > 0) {
@@ -654,6 +675,7 @@ async function transitionAll(c: Client, ts: readonly Transition[]): Promise<bool
       const type = row && lifecycleEvent(t.from, t.to);
       return row && type ? [{ accountId: row.account_id, messageId: row.id, callbackUrl: row.callback_url, type, at: t.event.at, data: toMessage(row) }] : [];
     }),
+    touched,
   );
   return ts.map((t) => applied.has(t.messageId));
 }
@@ -671,7 +693,7 @@ interface Emitted {
  * Queues webhook events, in the transaction of the changes they tell, for every enabled endpoint
  * of the account that takes their type and for messages' own callback URLs.
  */
-async function emit(c: Client, items: readonly Emitted[]): Promise<void> {
+async function emit(c: Client, items: readonly Emitted[], touched: Touch[]): Promise<void> {
   if (items.length === 0) return;
   const accounts = [...new Set(items.map((i) => i.accountId))];
   const subscribed = new Set(
@@ -683,5 +705,27 @@ async function emit(c: Client, items: readonly Emitted[]): Promise<void> {
   await c.query('INSERT INTO webhook_events (id, account_id, message_id, type, created_at, data) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[])', [
     col('id'), col('accountId'), col('messageId'), col('type'), col('at'), events.map((e) => JSON.stringify(e.data)),
   ]);
-  await c.query(WEBHOOK_SQL.emit, [col('id'), col('accountId'), col('messageId'), col('type'), col('at'), col('callbackUrl')]);
+  touched.push(...(await c.query<Touch>(WEBHOOK_SQL.emit, [col('id'), col('accountId'), col('messageId'), col('type'), col('at'), col('callbackUrl')])).rows);
+}
+
+/** A delivery made, as its target counts it. */
+interface Touch {
+  readonly target: string;
+  readonly endpoint_id: string | null;
+  readonly due_at: number | null;
+}
+
+/** Counts what `emit` made on its targets: call it last in the transaction (see WEBHOOK_SQL). */
+async function touchTargets(c: Client, touched: readonly Touch[]): Promise<void> {
+  if (touched.length === 0) return;
+  const by = new Map<string, { endpointId: string | null; n: number; due: number | null; dues: number }>();
+  for (const t of touched) {
+    const e = by.get(t.target) ?? { endpointId: t.endpoint_id, n: 0, due: null, dues: 0 };
+    e.n++;
+    if (t.due_at !== null) (e.dues++, (e.due = e.due === null ? t.due_at : Math.min(e.due, t.due_at)));
+    by.set(t.target, e);
+  }
+  const targets = [...by.keys()].sort();
+  const rows = targets.map((t) => by.get(t)!);
+  await c.query(WEBHOOK_SQL.touchTargets, [targets, rows.map((r) => r.endpointId), rows.map((r) => r.n), rows.map((r) => r.due), rows.map((r) => r.dues)]);
 }

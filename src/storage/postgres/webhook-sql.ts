@@ -5,13 +5,13 @@
  * Locks: a claim never waits (targets and deliveries it takes are SKIP LOCKED); an answer locks
  * its delivery, then the next of its chain, then its target; queuing locks the pending heads of
  * its chains (FOR SHARE: an answer ending one either promotes the new delivery or is seen to have
- * ended it), then its targets in their order. Targets are always taken last: no cycle.
+ * ended it), and touches its targets, in their order, as the last statement of its transaction.
+ * Targets are always taken last: no cycle.
  */
 export const WEBHOOK_SQL = {
   /**
    * Fans events out ($1..$6: id, account, message, type, at, callback URL) to the accounts'
-   * endpoints and callback URLs, and counts them on their targets. A delivery is due only at the
-   * head of its (message, target) chain.
+   * endpoints and callback URLs. A delivery is due only at the head of its (message, target) chain.
    */
   emit: `WITH ev AS (
        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[]) WITH ORDINALITY AS ev(id, account_id, message_id, type, at, callback_url, n)),
@@ -32,8 +32,15 @@ export const WEBHOOK_SQL = {
               CASE WHEN r.k = 1 AND NOT EXISTS (SELECT 1 FROM heads h WHERE h.message_id = r.message_id AND h.target = r.target) THEN r.at END, r.at
          FROM ranked r ORDER BY r.n, r.target
        RETURNING target, endpoint_id, due_at)
-     INSERT INTO webhook_targets AS t (target, endpoint_id, pending, active_at, version)
-       SELECT target, max(endpoint_id), count(*), min(due_at), count(due_at) FROM made GROUP BY target ORDER BY target
+     SELECT * FROM made`,
+  /**
+   * Counts new deliveries on their targets ($1..$5: target, endpoint, how many, earliest due,
+   * how many due, in target order) and wakes the targets with one due (unless backing off).
+   * The last statement of its transaction: a target's row is held until commit, and nothing
+   * else is waited for while holding it.
+   */
+  touchTargets: `INSERT INTO webhook_targets AS t (target, endpoint_id, pending, active_at, version)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::bigint[], $5::int[])
      ON CONFLICT (target) DO UPDATE SET pending = t.pending + excluded.pending, version = t.version + excluded.version,
        active_at = CASE WHEN excluded.active_at IS NULL THEN t.active_at WHEN t.active_at IS NULL THEN excluded.active_at
                         WHEN t.failures > 0 THEN t.active_at ELSE LEAST(t.active_at, excluded.active_at) END`,
