@@ -3,6 +3,7 @@ import { metricsText, startServer, type BenchServer } from './server.js';
 import { benchCluster } from './cluster.js';
 import { benchThreeConnections } from './routing.js';
 import { benchEndToEnd, benchSubmitRate } from './smpp.js';
+import { webhooksSection } from './webhooks.js';
 
 // `npm run bench`: starts real server processes and drives them over HTTP from this process,
 // printing figures. Durations are short enough for a 2-core machine; BENCH_SECONDS overrides.
@@ -63,7 +64,8 @@ async function clusterSection(): Promise<void> {
   }
 }
 
-await acceptSection();
-await smppSection();
-await routingSection();
-await clusterSection();
+// `node dist/bench/run.js [section...]` runs those sections alone; no argument runs them all.
+const sections: Record<string, () => Promise<void>> = { accept: acceptSection, smpp: smppSection, routing: routingSection, cluster: clusterSection, webhooks: webhooksSection };
+const chosen = process.argv.slice(2);
+for (const name of chosen) if (!sections[name]) throw new Error(`no bench section ${name}: one of ${Object.keys(sections).join(', ')}`);
+for (const [name, section] of Object.entries(sections)) if (chosen.length === 0 || chosen.includes(name)) await section();

@@ -98,7 +98,7 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
   }
 
   const catalogue = new Catalogue(PROVIDER_TABLES, config.publicUrl);
-  const { metrics, registry } = prometheusMetrics(() => store.queueDepth());
+  const { metrics, registry } = prometheusMetrics(() => store.queueDepth(), () => store.webhookTargets());
   /** The live connections, by name: what dispatch, receipts and accept look them up in. */
   const byName = new Map<string, Connector>();
   const health = new ConnectionHealth(clock, config.breaker, config.downGraceMs);
@@ -139,7 +139,8 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
     owner: config.nodeId,
     leaseMs: config.leaseMs,
     pollMs: 200,
-    concurrency: 20,
+    concurrency: config.webhooks.concurrency,
+    perTarget: config.webhooks.perTarget,
     retryScale: config.webhooks.retryScale,
     disableAfterMs: config.webhooks.disableAfterMs,
     random: Math.random,

@@ -106,10 +106,10 @@ describe('webhook deliveries across three nodes on PostgreSQL and Redis', () => 
   test('a node killed with SIGKILL while deliveries are pending loses none: the others deliver them, in order', async () => {
     receiver.failing = true;
     const ids = await sendAll(200000);
-    // Every message is delivered (no sandbox receipt is owed by the node to be killed), and its
-    // events are failing at the receiver: attempts in flight and retries waiting.
+    // Every message is delivered (no sandbox receipt is owed by the node to be killed), and the
+    // endpoint is failing: it backs off as a whole, probed one delivery at a time, the rest waiting.
     await eventually(async () => ((ms) => (ms.every((m) => m.status === 'delivered') ? true : undefined))(await Promise.all(ids.map((id) => getMessage(cluster.nodes[0]!, cluster.key, id)))), 10_000);
-    await eventually(async () => (new Set(receiver.arrivals.filter((a) => ids.includes(a.messageId)).map((a) => a.messageId)).size === ids.length ? true : undefined), 10_000);
+    await eventually(async () => (receiver.arrivals.filter((a) => ids.includes(a.messageId)).length >= 2 ? true : undefined), 10_000);
     await cluster.nodes[2]!.stop('SIGKILL');
     await new Promise((r) => setTimeout(r, 200));
     receiver.failing = false;

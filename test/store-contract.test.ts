@@ -384,6 +384,34 @@ for (const [name, open] of implementations) {
       assert.deepEqual((await store.getDelivery('lease', l5.id))?.attempts.map((a) => a.statusCode), [204]);
     });
 
+    test('only the head of a chain is due; a failing target gets one probe after its backoff, and drains at full pace once it answers', async () => {
+      const endpoint = { url: 'https://example.com/p', description: null, secret: 'whsec_p', events: ['*'], createdAt: T0, failingSince: null, disabledAt: null, disabledReason: null };
+      await store.insertEndpoint({ ...endpoint, id: 'we_probe', accountId: 'probe' });
+      const T3 = T0 + 300_000;
+      const ms = [0, 1, 2, 3].map((i) => message({ accountId: 'probe', createdAt: T3 + i }));
+      await store.insertMessages(ms);
+      // A second event of the first message waits behind its first, whatever the slots.
+      await store.applyWrites([{ transition: { messageId: ms[0]!.id, from: ['queued'], to: 'sent', event: event(T3 + 5, 'sent', 'sent'), dueAt: null } }]);
+      const N = T3 + 10;
+      const lease = { now: N, limit: 10, perTarget: 10, owner: 'n1', leaseUntil: N + 100 };
+      const first = (await store.claimDeliveries(lease)).filter((d) => d.endpointId === 'we_probe');
+      assert.deepEqual(first.map((d) => d.event.type), ['message.queued', 'message.queued', 'message.queued', 'message.queued'], 'the heads only');
+      const attempt = (at: number, statusCode: number) => ({ at, statusCode, error: null, latencyMs: 1, responseExcerpt: '' });
+      const [a, ...rest] = first as [ClaimedDelivery, ...ClaimedDelivery[]];
+      // One failure holds the whole target until its retry time; the others' answers do not wake it.
+      await store.recordAttempt({ deliveryId: a.id, owner: 'n1', endpointId: 'we_probe', attempt: attempt(N + 1, 503), result: 'retry', retryAt: N + 50 });
+      for (const d of rest) await store.recordAttempt({ deliveryId: d.id, owner: 'n1', endpointId: 'we_probe', attempt: attempt(N + 2, 503), result: 'retry', retryAt: N + 50 });
+      assert.deepEqual(await store.claimDeliveries({ ...lease, now: N + 20 }), [], 'backing off');
+      const probe = await store.claimDeliveries({ ...lease, now: N + 50 });
+      assert.equal(probe.length, 1, 'one probe');
+      assert.ok(probe[0]!.targetFailures > 0);
+      assert.deepEqual(await store.claimDeliveries({ ...lease, now: N + 51 }), [], 'nothing more while the probe is out');
+      await store.recordAttempt({ deliveryId: probe[0]!.id, owner: 'n1', endpointId: 'we_probe', attempt: attempt(N + 52, 204), result: 'delivered', retryAt: null });
+      const drained = await store.claimDeliveries({ ...lease, now: N + 53 });
+      assert.equal(drained.length, probe[0]!.messageId === ms[0]!.id ? 4 : 3, 'the rest at once, and the next of the probed chain');
+      assert.ok(drained.every((d) => d.targetFailures === 0));
+    });
+
     test('opt-outs per sender, and for every sender', async () => {
       await store.setOptOut('acc', { sender: 'Shop', number: '+447700900001', createdAt: T0, source: 'keyword' }, true);
       await store.setOptOut('acc', { sender: '*', number: '+447700900002', createdAt: T0, source: 'api' }, true);

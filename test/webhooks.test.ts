@@ -1,12 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { systemClock } from '../src/app/clock.js';
-import { IN_FLIGHT_PER_TARGET } from '../src/app/webhook-delivery.js';
 import { smppPlugin } from '../src/providers/smpp/plugin.js';
 import { SmscSimulator } from '../src/providers/smpp/simulator.js';
 import { PostgresStore } from '../src/storage/postgres/store.js';
 import { bearer, eventually, STORES, TEST_DATABASE_URL, testNode, testNodeOn, type TestNode } from './helpers.js';
 import { FAST_WEBHOOKS, Receiver, type Json } from './webhook-receiver.js';
+
+/** Few slots, so that a test can fill them: 20 posts in flight from the node, 4 per target. */
+const SLOTS = { SWITCHBOARD_WEBHOOK_CONCURRENCY: '20', SWITCHBOARD_WEBHOOK_TARGET_CONCURRENCY: '4' };
 
 function api(node: TestNode) {
   const call = async (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: Json) => {
@@ -25,7 +27,7 @@ describe('webhooks out', () => {
   let node: TestNode;
   let client: ReturnType<typeof api>;
   before(async () => {
-    node = await testNode({ env: FAST_WEBHOOKS });
+    node = await testNode({ env: { ...FAST_WEBHOOKS, ...SLOTS } });
     client = api(node);
   });
   after(() => node.close());
@@ -50,6 +52,14 @@ describe('webhooks out', () => {
       assert.match(failure.timestamp, /^\d{4}-\d\d-\d\dT/);
       // The webhook-id is the event's id: the same on every attempt, so receivers can skip repeats.
       assert.equal(receiver.requests.find((r) => r.body.includes('"message.undelivered"'))!.headers['webhook-id'], failure.id);
+      // Where its deliveries stand, on the API and in the metrics.
+      const shown = await eventually(async () => ((e) => (e.body.backlog.delivered_total === 6 ? e.body : undefined))(await client.call('GET', `/v1/webhooks/endpoints/${created.body.id}`)));
+      assert.deepEqual(shown.backlog, { pending: 0, in_flight: 0, oldest_pending_at: null, failures_in_a_row: 0, delivered_total: 6, failed_total: 0 });
+      const listed = (await client.call('GET', '/v1/webhooks/endpoints')).body.endpoints.find((e: Json) => e.id === created.body.id);
+      assert.equal(listed.backlog.delivered_total, 6);
+      const metrics = (await node.api.inject({ method: 'GET', url: '/metrics' })).body;
+      assert.match(metrics, new RegExp(`^switchboard_webhook_delivered\\{endpoint="${created.body.id}"\\} 6$`, 'm'));
+      assert.match(metrics, new RegExp(`^switchboard_webhook_pending\\{endpoint="${created.body.id}"\\} 0$`, 'm'));
       await client.call('DELETE', `/v1/webhooks/endpoints/${created.body.id}`);
     } finally {
       await receiver.close();
@@ -121,7 +131,7 @@ describe('webhooks out', () => {
       const ids = await Promise.all(Array.from({ length: 25 }, () => client.send({ to: '+447700900000' })));
       const events = await eventually(async () => ((all) => (all.length === 3 * ids.length ? all : undefined))(healthy.verified(fast.body.secret)));
       for (const id of ids) assert.deepEqual(events.filter((e) => e.data.message.id === id).map((e) => e.type), ['message.queued', 'message.sent', 'message.delivered']);
-      assert.equal(hanging.requests.length, IN_FLIGHT_PER_TARGET, 'the hanging endpoint holds its share, no more');
+      assert.equal(hanging.requests.length, Number(SLOTS.SWITCHBOARD_WEBHOOK_TARGET_CONCURRENCY), 'the hanging endpoint holds its share, no more');
       for (const e of [slow, fast]) await client.call('DELETE', `/v1/webhooks/endpoints/${e.body.id}`);
     } finally {
       await hanging.close();

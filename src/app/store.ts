@@ -213,10 +213,14 @@ export interface Store {
   callbackSecret(accountId: string, create: () => string): Promise<string>;
   /**
    * Takes up to `limit` deliveries due at `now` and leases them to `owner` until `leaseUntil`.
-   * A delivery waits while an earlier one of the same message to the same target is pending:
-   * events reach each target in order. A target with `perTarget` deliveries under a live lease
-   * (by any node) gets no more, so that one slow target cannot take every slot. Deliveries to an
-   * endpoint that was disabled are given up (failed, with the reason) instead of claimed.
+   * Only the head of each (message, target) chain is ever due: a delivery made while an earlier
+   * one of the same message to the same target is pending waits, and becomes due when that one
+   * is delivered or given up, so events reach each target in order. A target with `perTarget`
+   * deliveries in flight (by any node) gets no more, so that one slow target cannot take every
+   * slot; a failing target (its last attempt failed) gets one, a probe, once its backoff (the
+   * retry time of its last failure) is over. A lease that lapsed is taken over. Deliveries to an
+   * endpoint that was disabled are given up (failed, with the reason) instead of claimed. Costs
+   * O(targets due + deliveries handed out), never O(backlog).
    */
   claimDeliveries(claim: DeliveryClaim): Promise<ClaimedDelivery[]>;
   /**
@@ -231,6 +235,13 @@ export interface Store {
    * for the late answer of a delivery another node took over (its own record stands).
    */
   recordAttempt(outcome: AttemptOutcome): Promise<boolean>;
+  /** recordAttempt for many, in order and in one transaction (one commit for a burst of answers). */
+  recordAttempts(outcomes: readonly AttemptOutcome[]): Promise<boolean[]>;
+  /**
+   * Where deliveries to endpoints stand (all endpoints, or these), from counts kept as deliveries
+   * come and go: never a count over the deliveries, one index seek each for the oldest pending.
+   */
+  webhookTargets(endpointIds?: readonly string[]): Promise<WebhookTargetStats[]>;
   listDeliveries(accountId: string, filter: { endpointId?: string; messageId?: string }, limit: number): Promise<WebhookDelivery[]>;
   getDelivery(accountId: string, id: string): Promise<{ delivery: WebhookDelivery; attempts: DeliveryAttempt[] } | undefined>;
   listNotices(accountId: string, limit: number): Promise<Notice[]>;
@@ -286,6 +297,21 @@ export interface WebhookDelivery {
   readonly lastError: string | null;
 }
 
+/** Where deliveries to one endpoint stand. */
+export interface WebhookTargetStats {
+  readonly endpointId: string;
+  /** Neither delivered nor given up. */
+  readonly pending: number;
+  readonly inFlight: number;
+  /** Failed attempts in a row (0 while it answers). */
+  readonly failures: number;
+  /** Created time of the oldest pending delivery. */
+  readonly oldestPendingAt: number | null;
+  /** Since the endpoint was created (counters, for a rate). */
+  readonly delivered: number;
+  readonly failed: number;
+}
+
 /** What `claimDeliveries` takes: at most `limit`, and at most `perTarget` in flight to one target. */
 export interface DeliveryClaim {
   readonly now: number;
@@ -299,6 +325,8 @@ export interface DeliveryClaim {
 export interface ClaimedDelivery extends WebhookDelivery {
   readonly event: { readonly id: string; readonly type: string; readonly createdAt: number; readonly data: unknown };
   readonly secret: string;
+  /** Failed attempts in a row of its target when claimed: a target failing as a whole backs off as a whole. */
+  readonly targetFailures: number;
 }
 
 export interface DeliveryAttempt {

@@ -1,7 +1,8 @@
 import { nextWebhookAttempt } from '../core/policies/webhook-retry.js';
+import { Batcher } from './batcher.js';
 import type { Clock } from './clock.js';
 import { Sleeper } from './sleeper.js';
-import type { ClaimedDelivery, Store } from './store.js';
+import type { AttemptOutcome, ClaimedDelivery, Store } from './store.js';
 
 /** A signed POST of one event to one URL: the HTTP answer, or why there was none. */
 export type WebhookPost = (request: { url: string; eventId: string; timestamp: Date; body: string; secret: string }) => Promise<
@@ -17,8 +18,13 @@ export interface DelivererOptions {
   readonly owner: string;
   readonly leaseMs: number;
   readonly pollMs: number;
-  /** Deliveries in flight at once. */
+  /** Deliveries in flight at once, from this node. */
   readonly concurrency: number;
+  /**
+   * Posts in flight to one target (an endpoint, or a callback URL) at most, across the nodes: a
+   * slow target holds these slots, and the others' events keep flowing through the rest.
+   */
+  readonly perTarget: number;
   /** Shrinks the retry schedule (1: 5 s ... 8 h over a day). */
   readonly retryScale: number;
   /** An endpoint failing without a break for this long is disabled. */
@@ -29,12 +35,6 @@ export interface DelivererOptions {
 }
 
 const EXCERPT = 1024;
-
-/**
- * Posts in flight to one target (an endpoint, or a callback URL) at most, across the nodes: a
- * slow target holds these slots, and the others' events keep flowing through the rest.
- */
-export const IN_FLIGHT_PER_TARGET = 4;
 
 /**
  * Sends webhook events, at least once: deliveries live in the store until delivered or given up,
@@ -48,8 +48,12 @@ export class WebhookDeliverer {
   /** Posts in flight, by delivery id. */
   readonly #inFlight = new Map<string, Promise<void>>();
   #renewal: NodeJS.Timeout | undefined;
+  /** Answers that come in together are recorded together: one commit for a burst, not one each. */
+  readonly #records: Batcher<AttemptOutcome, boolean>;
 
-  constructor(private readonly opts: DelivererOptions) {}
+  constructor(private readonly opts: DelivererOptions) {
+    this.#records = new Batcher((outcomes) => opts.store.recordAttempts(outcomes));
+  }
 
   start(): void {
     this.#running = true;
@@ -88,7 +92,7 @@ export class WebhookDeliverer {
       let claimed = 0;
       try {
         const now = this.opts.clock.now();
-        const batch = await this.opts.store.claimDeliveries({ now, limit: free, perTarget: IN_FLIGHT_PER_TARGET, owner: this.opts.owner, leaseUntil: now + this.opts.leaseMs });
+        const batch = await this.opts.store.claimDeliveries({ now, limit: free, perTarget: this.opts.perTarget, owner: this.opts.owner, leaseUntil: now + this.opts.leaseMs });
         claimed = batch.length;
         for (const d of batch) {
           // Still in flight past its lease (a renewal came late): claimed again, it is only renewed.
@@ -111,14 +115,15 @@ export class WebhookDeliverer {
   }
 
   async #deliver(d: ClaimedDelivery): Promise<void> {
-    const { clock, store } = this.opts;
+    const { clock } = this.opts;
     const started = clock.now();
     // Signed at the time of sending: receivers refuse a webhook-timestamp far from their clock.
     const answer = await this.opts.post({ url: d.url, eventId: d.event.id, timestamp: new Date(started), body: this.opts.render(d.event), secret: d.secret });
     const at = clock.now();
     const ok = 'status' in answer && answer.status >= 200 && answer.status < 300;
-    const retryAt = ok ? null : nextWebhookAttempt(d.attempts + 1, d.event.createdAt, at, this.opts.random(), this.opts.retryScale);
-    const held = await store.recordAttempt({
+    // A target failing as a whole waits as long as its failures in a row say, not only this delivery's.
+    const retryAt = ok ? null : nextWebhookAttempt(Math.max(d.attempts, d.targetFailures) + 1, d.event.createdAt, at, this.opts.random(), this.opts.retryScale);
+    const held = await this.#records.push({
       deliveryId: d.id,
       owner: this.opts.owner,
       endpointId: d.endpointId,

@@ -3,7 +3,7 @@ import { SwitchboardError } from '../core/errors.js';
 import { EVENT_TYPES } from '../core/events.js';
 import type { Clock } from './clock.js';
 import { newId } from './ids.js';
-import type { Notice, Store, WebhookDelivery, WebhookEndpoint } from './store.js';
+import type { Notice, Store, WebhookDelivery, WebhookEndpoint, WebhookTargetStats } from './store.js';
 
 /** Checks URLs the server will call: shape at once, addresses (no SSRF) with DNS. */
 export interface UrlCheck {
@@ -71,6 +71,12 @@ export class WebhookEndpoints {
 
   list(accountId: string): Promise<WebhookEndpoint[]> {
     return this.store.listEndpoints(accountId);
+  }
+
+  /** Where deliveries to these endpoints stand, by endpoint id; one with none yet is missing. */
+  async backlog(endpoints: readonly WebhookEndpoint[]): Promise<Map<string, WebhookTargetStats>> {
+    if (endpoints.length === 0) return new Map();
+    return new Map((await this.store.webhookTargets(endpoints.map((e) => e.id))).map((s) => [s.endpointId, s]));
   }
 
   async get(accountId: string, id: string): Promise<WebhookEndpoint> {

@@ -44,6 +44,10 @@ export interface Config {
     readonly retryScale: number;
     /** How long an endpoint may fail without a break before it is disabled. */
     readonly disableAfterMs: number;
+    /** Posts in flight at once from this node, to every target together. */
+    readonly concurrency: number;
+    /** Posts in flight at once to one endpoint or callback URL, across the nodes. */
+    readonly perTarget: number;
   };
   /** Requests per second each account may make (0: no limit), and the burst above it. */
   readonly rateLimit: { readonly perSecond: number; readonly burst: number };
@@ -107,6 +111,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       allowPrivate: flag(env.SWITCHBOARD_WEBHOOKS_ALLOW_PRIVATE),
       retryScale: positive('SWITCHBOARD_WEBHOOK_RETRY_SCALE', env.SWITCHBOARD_WEBHOOK_RETRY_SCALE, 1),
       disableAfterMs: integer('SWITCHBOARD_WEBHOOK_DISABLE_AFTER_MS', env.SWITCHBOARD_WEBHOOK_DISABLE_AFTER_MS, 3 * 86_400_000),
+      concurrency: integer('SWITCHBOARD_WEBHOOK_CONCURRENCY', env.SWITCHBOARD_WEBHOOK_CONCURRENCY, 512) || 1,
+      perTarget: integer('SWITCHBOARD_WEBHOOK_TARGET_CONCURRENCY', env.SWITCHBOARD_WEBHOOK_TARGET_CONCURRENCY, 64) || 1,
     },
     rateLimit: { perSecond: rate, burst: integer('SWITCHBOARD_RATE_LIMIT_BURST', env.SWITCHBOARD_RATE_LIMIT_BURST, rate * 2) },
   };

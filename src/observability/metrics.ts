@@ -1,10 +1,14 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { WebhookTargetStats } from '../app/store.js';
 import type { Metrics } from '../app/metrics.js';
 
 const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
 /** The node's Prometheus series. `queueDepth` is read from storage at scrape time. */
-export function prometheusMetrics(queueDepth: () => Promise<Record<string, number>>): { metrics: Metrics; registry: Registry } {
+export function prometheusMetrics(
+  queueDepth: () => Promise<Record<string, number>>,
+  webhookTargets: () => Promise<readonly WebhookTargetStats[]>,
+): { metrics: Metrics; registry: Registry } {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const accepted = new Counter({ name: 'switchboard_messages_accepted_total', help: 'Messages accepted through the API', registers: [registry] });
@@ -44,6 +48,29 @@ export function prometheusMetrics(queueDepth: () => Promise<Record<string, numbe
       for (const [connection, n] of Object.entries(await queueDepth())) this.set({ connection }, n);
     },
   });
+  // Per endpoint, from counts the store keeps as deliveries come and go (shared by the nodes).
+  const perEndpoint = (name: string, help: string, value: (s: WebhookTargetStats, now: number) => number | undefined) =>
+    new Gauge({
+      name,
+      help,
+      labelNames: ['endpoint'],
+      registers: [registry],
+      async collect() {
+        this.reset();
+        const now = Date.now();
+        for (const s of await webhookTargets()) {
+          const v = value(s, now);
+          if (v !== undefined) this.set({ endpoint: s.endpointId }, v);
+        }
+      },
+    });
+  perEndpoint('switchboard_webhook_pending', 'Webhook deliveries neither delivered nor given up, per endpoint', (s) => s.pending);
+  perEndpoint('switchboard_webhook_in_flight', 'Webhook posts waiting for their answer, per endpoint', (s) => s.inFlight);
+  perEndpoint('switchboard_webhook_oldest_pending_seconds', 'Age of the oldest pending webhook delivery, per endpoint', (s, now) =>
+    s.oldestPendingAt === null ? 0 : Math.max(0, (now - s.oldestPendingAt) / 1000),
+  );
+  perEndpoint('switchboard_webhook_delivered', 'Webhook deliveries delivered to the endpoint since it was created (rate() of it is its delivery rate)', (s) => s.delivered);
+  perEndpoint('switchboard_webhook_given_up', 'Webhook deliveries given up since the endpoint was created', (s) => s.failed);
   return {
     registry,
     metrics: {

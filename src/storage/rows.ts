@@ -2,7 +2,7 @@ import type { TextEncoding } from '../core/encoding/segments.js';
 import type { MessageStatus } from '../core/lifecycle.js';
 import type { Message, MessageError, MessageEvent } from '../core/message.js';
 import type { MessageRoute } from '../core/routing/router.js';
-import type { ApiKeyRecord, ClaimedMessage, DeliveryAttempt, EndpointPatch, NewMessage, WebhookDelivery, WebhookEndpoint } from '../app/store.js';
+import type { ApiKeyRecord, ClaimedMessage, DeliveryAttempt, EndpointPatch, NewMessage, WebhookDelivery, WebhookEndpoint, WebhookTargetStats } from '../app/store.js';
 import { isScope } from '../core/access/scopes.js';
 
 // How domain objects map to table rows, shared by every SQL engine. Times are epoch
@@ -182,6 +182,28 @@ export function deliveryOf(r: DeliveryRow): WebhookDelivery {
     lastAttemptAt: nullableNumber(r.last_attempt_at),
     lastStatusCode: nullableNumber(r.last_status_code),
     lastError: r.last_error,
+  };
+}
+
+export interface TargetRow {
+  endpoint_id: string;
+  pending: number;
+  in_flight: number;
+  failures: number;
+  oldest: number | null;
+  delivered: number;
+  failed: number;
+}
+
+export function targetOf(r: TargetRow): WebhookTargetStats {
+  return {
+    endpointId: r.endpoint_id,
+    pending: Number(r.pending),
+    inFlight: Number(r.in_flight),
+    failures: Number(r.failures),
+    oldestPendingAt: nullableNumber(r.oldest),
+    delivered: Number(r.delivered),
+    failed: Number(r.failed),
   };
 }
 

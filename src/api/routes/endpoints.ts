@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import type { DeliveryAttempt, WebhookDelivery, WebhookEndpoint } from '../../app/store.js';
+import type { DeliveryAttempt, WebhookDelivery, WebhookEndpoint, WebhookTargetStats } from '../../app/store.js';
 import { WEBHOOK_SECRET_PATTERN } from '../../app/webhook-endpoints.js';
 import { SwitchboardError } from '../../core/errors.js';
 import { EVENT_TYPES } from '../../core/events.js';
@@ -28,6 +28,19 @@ const EndpointView = Type.Object({
   failing_since: Nullable(Type.String()),
   disabled_at: Nullable(Type.String()),
   disabled_reason: Nullable(Type.String()),
+  backlog: Type.Optional(
+    Type.Object(
+      {
+        pending: Type.Integer({ description: 'deliveries neither delivered nor given up' }),
+        in_flight: Type.Integer(),
+        oldest_pending_at: Nullable(Type.String()),
+        failures_in_a_row: Type.Integer({ description: 'while above 0 the endpoint is probed with one delivery at a time' }),
+        delivered_total: Type.Integer(),
+        failed_total: Type.Integer(),
+      },
+      { description: 'where deliveries to the endpoint stand (GET only)' },
+    ),
+  ),
 });
 
 const DeliveryView = Type.Object({
@@ -52,6 +65,17 @@ const AttemptView = Type.Object({
   latency_ms: Type.Integer(),
   response_excerpt: Nullable(Type.String({ description: 'the first 1 KB of the answer' })),
 });
+
+function backlogView(s: WebhookTargetStats | undefined) {
+  return {
+    pending: s?.pending ?? 0,
+    in_flight: s?.inFlight ?? 0,
+    oldest_pending_at: iso(s?.oldestPendingAt ?? null),
+    failures_in_a_row: s?.failures ?? 0,
+    delivered_total: s?.delivered ?? 0,
+    failed_total: s?.failed ?? 0,
+  };
+}
 
 function endpointView(e: WebhookEndpoint) {
   return {
@@ -113,13 +137,16 @@ export const endpointRoutes = ({ endpoints }: Services): FastifyPluginAsyncTypeb
       async (request, reply) => reply.code(201).send(endpointView(await endpoints.create(request.accountId, request.body))),
     );
 
-    app.get('/v1/webhooks/endpoints', { schema: { summary: "The account's webhook endpoints", response: { 200: Type.Object({ endpoints: Type.Array(EndpointView) }), ...errorResponses(...KEYED) } } }, async (request) => ({
-      endpoints: (await endpoints.list(request.accountId)).map(endpointView),
-    }));
+    app.get('/v1/webhooks/endpoints', { schema: { summary: "The account's webhook endpoints", response: { 200: Type.Object({ endpoints: Type.Array(EndpointView) }), ...errorResponses(...KEYED) } } }, async (request) => {
+      const list = await endpoints.list(request.accountId);
+      const backlog = await endpoints.backlog(list);
+      return { endpoints: list.map((e) => ({ ...endpointView(e), backlog: backlogView(backlog.get(e.id)) })) };
+    });
 
-    app.get('/v1/webhooks/endpoints/:id', { schema: { summary: 'A webhook endpoint', params: Id, response: { 200: EndpointView, ...errorResponses(...KEYED, 400, 404) } } }, async (request) =>
-      endpointView(await endpoints.get(request.accountId, request.params.id)),
-    );
+    app.get('/v1/webhooks/endpoints/:id', { schema: { summary: 'A webhook endpoint', params: Id, response: { 200: EndpointView, ...errorResponses(...KEYED, 400, 404) } } }, async (request) => {
+      const endpoint = await endpoints.get(request.accountId, request.params.id);
+      return { ...endpointView(endpoint), backlog: backlogView((await endpoints.backlog([endpoint])).get(endpoint.id)) };
+    });
 
     app.patch(
       '/v1/webhooks/endpoints/:id',

@@ -229,4 +229,34 @@ ALTER TABLE api_keys ADD COLUMN last_used_at BIGINT;
 ALTER TABLE messages ADD COLUMN submitted_attempt INTEGER NOT NULL DEFAULT 0;
 `,
   },
+  {
+    id: 7,
+    name: 'webhook targets',
+    sql: `
+CREATE TABLE webhook_targets (
+  target TEXT PRIMARY KEY,
+  endpoint_id TEXT,
+  pending INTEGER NOT NULL DEFAULT 0,
+  in_flight INTEGER NOT NULL DEFAULT 0,
+  failures INTEGER NOT NULL DEFAULT 0,
+  active_at BIGINT,
+  version INTEGER NOT NULL DEFAULT 0,
+  delivered BIGINT NOT NULL DEFAULT 0,
+  failed BIGINT NOT NULL DEFAULT 0
+);
+CREATE INDEX webhook_targets_active ON webhook_targets (active_at) WHERE active_at IS NOT NULL;
+
+DROP INDEX webhook_deliveries_due;
+CREATE INDEX webhook_deliveries_ready ON webhook_deliveries (target, due_at) WHERE status = 'pending' AND lease_owner IS NULL AND due_at IS NOT NULL;
+CREATE INDEX webhook_deliveries_leased ON webhook_deliveries (due_at) WHERE status = 'pending' AND lease_owner IS NOT NULL;
+CREATE INDEX webhook_deliveries_target ON webhook_deliveries (target, seq) WHERE status = 'pending';
+
+UPDATE webhook_deliveries d SET due_at = NULL
+ WHERE d.status = 'pending' AND d.lease_owner IS NULL AND EXISTS (
+   SELECT 1 FROM webhook_deliveries p WHERE p.status = 'pending' AND p.message_id = d.message_id AND p.target = d.target AND p.seq < d.seq);
+INSERT INTO webhook_targets (target, endpoint_id, pending, in_flight, active_at)
+  SELECT target, max(endpoint_id), count(*), count(lease_owner), min(due_at) FROM webhook_deliveries WHERE status = 'pending' GROUP BY target;
+
+`,
+  },
 ];

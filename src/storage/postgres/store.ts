@@ -14,6 +14,7 @@ import type {
   OptOut,
   WebhookDelivery,
   WebhookEndpoint,
+  WebhookTargetStats,
   IdempotencyWrite,
   InboundMessage,
   MessageFilter,
@@ -51,8 +52,11 @@ import {
   type EndpointRow,
   type EventRow,
   type MessageRow,
+  type TargetRow,
+  targetOf,
 } from '../rows.js';
 import { MIGRATIONS } from './migrations.js';
+import { WEBHOOK_SQL } from './webhook-sql.js';
 
 export interface PostgresOptions {
   /** postgres://user:password@host:port/database */
@@ -168,6 +172,7 @@ export class PostgresStore implements Store {
 
   async insertMessages(messages: readonly NewMessage[], idempotency: readonly IdempotencyWrite[] = []): Promise<void> {
     await this.#tx(async (c) => {
+      const touched: Touch[] = [];
       if (messages.length > 0) {
         // One statement whatever the batch size: a column array per field.
         const columns: unknown[][] = Array.from({ length: 22 }, () => []);
@@ -183,6 +188,7 @@ export class PostgresStore implements Store {
         await emit(
           c,
           messages.filter((m) => m.status === 'queued').map((m) => ({ accountId: m.accountId, messageId: m.id, callbackUrl: m.callbackUrl, type: 'message.queued', at: m.createdAt, data: messageOf(m) })),
+          touched,
         );
       }
       for (const i of idempotency) {
@@ -190,6 +196,7 @@ export class PostgresStore implements Store {
           i.accountId, i.key, i.requestHash, i.statusCode, i.response, i.createdAt,
         ]);
       }
+      await touchTargets(c, touched);
     });
   }
 
@@ -224,11 +231,12 @@ export class PostgresStore implements Store {
   async applyWrites(writes: readonly StoreWrite[]): Promise<boolean[]> {
     return this.#tx(async (c) => {
       const applied = new Array<boolean>(writes.length).fill(false);
+      const touched: Touch[] = [];
       // A few statements per round, whatever the batch size. A message written twice in one
       // batch (sent, then its receipt) has its second write in a later round: order holds.
       for (const round of rounds(writes)) {
         const transitions = round.filter((i) => 'transition' in writes[i]!);
-        const done = await transitionAll(c, transitions.map((i) => (writes[i] as { transition: Transition }).transition));
+        const done = await transitionAll(c, transitions.map((i) => (writes[i] as { transition: Transition }).transition), touched);
         transitions.forEach((i, k) => (applied[i] = done[k]!));
         const marks = round.filter((i) => 'submitting' in writes[i]!);
         const marked = await markAll(c, marks.map((i) => (writes[i] as { submitting: SubmitMark }).submitting));
@@ -243,6 +251,7 @@ export class PostgresStore implements Store {
           }),
         );
       }
+      await touchTargets(c, touched);
       return applied;
     });
   }
@@ -276,12 +285,15 @@ export class PostgresStore implements Store {
         started.flatMap((m) => claim.startEvents({ ...m, status: m.claimedFrom, attempts: m.attempts - 1 }).map((e): [string, MessageEvent] => [m.id, e])),
       );
       // A scheduled message is queued when its send_at comes: that is its message.queued.
+      const touched: Touch[] = [];
       await emit(
         c,
         started
           .filter((m) => m.claimedFrom === 'scheduled')
           .map(({ claimedFrom: _from, ...m }) => ({ accountId: m.accountId, messageId: m.id, callbackUrl: m.callbackUrl, type: 'message.queued', at: now, data: { ...m, status: 'queued', attempts: m.attempts - 1 } })),
+        touched,
       );
+      await touchTargets(c, touched);
       return claimed;
     });
   }
@@ -391,16 +403,23 @@ export class PostgresStore implements Store {
       await c.query('INSERT INTO inbound_messages (id, account_id, connection, "from", "to", text, received_at, payload) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)', [
         m.id, m.accountId, m.connection, m.from, m.to, m.text, m.receivedAt, json(m.payload),
       ]);
-      await emit(c, [{ accountId: m.accountId, messageId: m.id, callbackUrl: null, type: 'message.received', at: m.receivedAt, data: m }]);
+      const touched: Touch[] = [];
+      await emit(c, [{ accountId: m.accountId, messageId: m.id, callbackUrl: null, type: 'message.received', at: m.receivedAt, data: m }], touched);
+      await touchTargets(c, touched);
     });
   }
 
   async insertEndpoint(e: WebhookEndpoint): Promise<void> {
-    await this.#pool.query(
-      `INSERT INTO webhook_endpoints (id, account_id, url, description, events, secret, created_at, failing_since, disabled_at, disabled_reason)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-      [e.id, e.accountId, e.url, e.description, e.events.join(','), e.secret, e.createdAt, e.failingSince, e.disabledAt, e.disabledReason],
-    );
+    await this.#tx(async (c) => {
+      await c.query(
+        `INSERT INTO webhook_endpoints (id, account_id, url, description, events, secret, created_at, failing_since, disabled_at, disabled_reason)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+        [e.id, e.accountId, e.url, e.description, e.events.join(','), e.secret, e.createdAt, e.failingSince, e.disabledAt, e.disabledReason],
+      );
+      // Its target exists before its first event: nodes queuing events at once then update one
+      // row instead of racing to insert it.
+      await c.query('INSERT INTO webhook_targets (target, endpoint_id) VALUES ($1, $1) ON CONFLICT DO NOTHING', [e.id]);
+    });
   }
 
   async listEndpoints(accountId: string): Promise<WebhookEndpoint[]> {
@@ -417,14 +436,18 @@ export class PostgresStore implements Store {
     if (sets.length === 0) return (await this.getEndpoint(accountId, id)) !== undefined;
     const n = values.length;
     const r = await this.#pool.query(`UPDATE webhook_endpoints SET ${sets.join(', ')} WHERE account_id = $${n + 1} AND id = $${n + 2}`, [...values, accountId, id]);
+    if ((r.rowCount ?? 0) > 0 && patch.disabledAt) await this.#pool.query(WEBHOOK_SQL.wake, [id, patch.disabledAt]);
     return (r.rowCount ?? 0) > 0;
   }
 
   async deleteEndpoint(accountId: string, id: string): Promise<boolean> {
     return this.#tx(async (c) => {
       const r = await c.query('DELETE FROM webhook_endpoints WHERE account_id = $1 AND id = $2', [accountId, id]);
-      await c.query("UPDATE webhook_deliveries SET status = 'failed', due_at = NULL, last_error = 'endpoint deleted' WHERE endpoint_id = $1 AND status = 'pending'", [id]);
-      return (r.rowCount ?? 0) > 0;
+      if ((r.rowCount ?? 0) === 0) return false;
+      // What was still on its way there is dropped with it.
+      await c.query(WEBHOOK_SQL.dropTarget, [id]);
+      await c.query('DELETE FROM webhook_targets WHERE target = $1', [id]);
+      return true;
     });
   }
 
@@ -434,7 +457,10 @@ export class PostgresStore implements Store {
       if (r.rowCount === 0) return false;
       const n = disabled.notice;
       await c.query('INSERT INTO notices (account_id, at, type, message, detail) VALUES ($1, $2, $3, $4, $5)', [accountId, n.at, n.type, n.message, json(n.detail)]);
-      await emit(c, [{ accountId, messageId: id, callbackUrl: null, type: 'endpoint.disabled', at: disabled.at, data: disabled.event }]);
+      const touched: Touch[] = [];
+      await emit(c, [{ accountId, messageId: id, callbackUrl: null, type: 'endpoint.disabled', at: disabled.at, data: disabled.event }], touched);
+      await touchTargets(c, touched);
+      await c.query(WEBHOOK_SQL.wake, [id, disabled.at]);
       return true;
     });
   }
@@ -446,45 +472,46 @@ export class PostgresStore implements Store {
   }
 
   /** What was on its way to an endpoint since disabled is dropped, with the reason, as it comes due. */
+  /**
+   * Looks at targets, not at the backlog: the targets due with room (locked, so one node claims
+   * from a target at a time, and skipped when another node has it), then each one's due
+   * deliveries through its index. What was on its way to an endpoint since disabled is dropped,
+   * with the reason, as it comes due.
+   */
   async claimDeliveries(claim: DeliveryClaim): Promise<ClaimedDelivery[]> {
+    const { now, limit, perTarget, owner, leaseUntil } = claim;
     return this.#tx(async (c) => {
-      await c.query(
-        `WITH dropped AS (
-           SELECT d.seq, w.disabled_reason FROM webhook_deliveries d JOIN webhook_endpoints w ON w.id = d.endpoint_id
-            WHERE d.status = 'pending' AND d.due_at <= $1 AND w.disabled_at IS NOT NULL FOR UPDATE OF d SKIP LOCKED)
-         UPDATE webhook_deliveries d SET status = 'failed', due_at = NULL, lease_owner = NULL, last_error = COALESCE('endpoint disabled: ' || dropped.disabled_reason, 'endpoint disabled')
-           FROM dropped WHERE d.seq = dropped.seq`,
-        [claim.now],
-      );
-      const picked = (
-        await c.query<{ seq: number }>(
-          // busy: what each target has under a live lease; ready: the due ones, numbered per target.
-          // A window cannot lock: the rows picked are locked after, and rechecked, as another node may have taken them.
-          `WITH busy AS (
-             SELECT target, count(*) AS n FROM webhook_deliveries WHERE status = 'pending' AND due_at > $1 AND lease_owner IS NOT NULL GROUP BY target),
-           ready AS (
-             SELECT d.seq, d.due_at, d.target, row_number() OVER (PARTITION BY d.target ORDER BY d.due_at, d.seq) AS n FROM webhook_deliveries d
-              WHERE d.status = 'pending' AND d.due_at <= $1
-                AND NOT EXISTS (SELECT 1 FROM webhook_deliveries p WHERE p.status = 'pending' AND p.message_id = d.message_id AND p.target = d.target AND p.seq < d.seq)),
-           picked AS (
-             SELECT r.seq FROM ready r LEFT JOIN busy b ON b.target = r.target WHERE r.n + COALESCE(b.n, 0) <= $5 ORDER BY r.due_at, r.seq LIMIT $2),
-           locked AS (
-             SELECT w.seq FROM webhook_deliveries w WHERE w.seq IN (SELECT seq FROM picked) AND w.status = 'pending' AND w.due_at <= $1 FOR UPDATE SKIP LOCKED)
-           UPDATE webhook_deliveries w SET due_at = $3, lease_owner = $4 FROM locked WHERE w.seq = locked.seq RETURNING w.seq`,
-          [claim.now, claim.limit, claim.leaseUntil, claim.owner, claim.perTarget],
-        )
+      const taken = (await c.query<{ seq: number }>(WEBHOOK_SQL.lapsed, [now, limit, leaseUntil, owner])).rows.map((r) => r.seq);
+      const targets = (
+        await c.query<{ target: string; in_flight: number; failures: number; version: number; disabled_at: number | null; disabled_reason: string | null }>(WEBHOOK_SQL.activeTargets, [now, perTarget, limit])
       ).rows;
-      if (picked.length === 0) return [];
-      const rows = (
-        await c.query<DeliveryRow & { event_type: string; event_created_at: number; event_data: string; secret: string }>(
-          `SELECT d.*, e.type AS event_type, e.created_at AS event_created_at, e.data AS event_data, COALESCE(w.secret, s.secret) AS secret
-             FROM webhook_deliveries d JOIN webhook_events e ON e.id = d.event_id
-             LEFT JOIN webhook_endpoints w ON w.id = d.endpoint_id LEFT JOIN callback_secrets s ON s.account_id = d.account_id
-            WHERE d.seq = ANY($1::bigint[]) ORDER BY d.seq`,
-          [picked.map((r) => r.seq)],
-        )
-      ).rows;
-      return rows.map((r) => ({ ...deliveryOf(r), event: { id: r.event_id, type: r.event_type, createdAt: r.event_created_at, data: JSON.parse(r.event_data) as unknown }, secret: r.secret }));
+      for (const t of targets) {
+        const room = limit - taken.length;
+        if (room <= 0) break;
+        if (t.disabled_at !== null) {
+          const reason = t.disabled_reason === null ? 'endpoint disabled' : `endpoint disabled: ${t.disabled_reason}`;
+          const dropped = (await c.query(WEBHOOK_SQL.dropWaiting, [t.target, room, reason])).rowCount ?? 0;
+          if (dropped > 0) await c.query(WEBHOOK_SQL.dropped, [t.target, dropped]);
+          if (dropped < room) await c.query(WEBHOOK_SQL.parkTarget, [t.target, now, t.version]);
+          continue;
+        }
+        const cap = t.failures > 0 ? 1 : perTarget;
+        const leased = (await c.query<{ seq: number }>(WEBHOOK_SQL.leaseReady, [t.target, now, Math.min(room, cap - t.in_flight), leaseUntil, owner])).rows;
+        if (leased.length === 0) {
+          await c.query(WEBHOOK_SQL.parkTarget, [t.target, now, t.version]);
+          continue;
+        }
+        await c.query(WEBHOOK_SQL.addInFlight, [t.target, leased.length]);
+        taken.push(...leased.map((r) => r.seq));
+      }
+      if (taken.length === 0) return [];
+      const rows = (await c.query<DeliveryRow & { event_type: string; event_created_at: number; event_data: string; secret: string; target_failures: number }>(WEBHOOK_SQL.claimed, [taken])).rows;
+      return rows.map((r) => ({
+        ...deliveryOf(r),
+        event: { id: r.event_id, type: r.event_type, createdAt: r.event_created_at, data: JSON.parse(r.event_data) as unknown },
+        secret: r.secret,
+        targetFailures: r.target_failures,
+      }));
     });
   }
 
@@ -494,25 +521,23 @@ export class PostgresStore implements Store {
   }
 
   async recordAttempt(o: AttemptOutcome): Promise<boolean> {
-    const a = o.attempt;
+    return (await this.recordAttempts([o]))[0]!;
+  }
+
+  async recordAttempts(outcomes: readonly AttemptOutcome[]): Promise<boolean[]> {
     return this.#tx(async (c) => {
-      const held = await c.query(
-        `UPDATE webhook_deliveries SET attempts = attempts + 1, last_attempt_at = $1, last_status_code = $2, last_error = $3,
-           status = $4, due_at = $5, lease_owner = NULL WHERE id = $6 AND status = 'pending' AND lease_owner = $7`,
-        [a.at, a.statusCode, a.error, o.result === 'retry' ? 'pending' : o.result, o.retryAt, o.deliveryId, o.owner],
-      );
-      if (held.rowCount === 0) return false;
-      await c.query('INSERT INTO webhook_attempts (delivery_id, at, status_code, error, latency_ms, response_excerpt) VALUES ($1, $2, $3, $4, $5, $6)', [
-        o.deliveryId, a.at, a.statusCode, a.error, a.latencyMs, a.responseExcerpt,
-      ]);
-      if (o.endpointId) {
-        await c.query(
-          o.result === 'delivered' ? 'UPDATE webhook_endpoints SET failing_since = NULL WHERE id = $1' : 'UPDATE webhook_endpoints SET failing_since = COALESCE(failing_since, $2) WHERE id = $1',
-          o.result === 'delivered' ? [o.endpointId] : [o.endpointId, a.at],
-        );
-      }
-      return true;
+      const held: boolean[] = [];
+      const answered: unknown[][] = [];
+      for (const o of outcomes) held.push(await recordOne(c, o, answered));
+      // Targets last, in their order (see WEBHOOK_SQL).
+      answered.sort((a, b) => String(a[0]).localeCompare(String(b[0])));
+      for (const params of answered) await c.query(WEBHOOK_SQL.answered, params);
+      return held;
     });
+  }
+
+  async webhookTargets(endpointIds?: readonly string[]): Promise<WebhookTargetStats[]> {
+    return (await this.#rows<TargetRow>(WEBHOOK_SQL.targets, [endpointIds ?? null])).map(targetOf);
   }
 
   async listDeliveries(accountId: string, filter: { endpointId?: string; messageId?: string }, limit: number): Promise<WebhookDelivery[]> {
@@ -583,6 +608,28 @@ function quoteIdent(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
 
+/** One answer of recordAttempts, in its transaction. */
+async function recordOne(c: Client, o: AttemptOutcome, answered: unknown[][]): Promise<boolean> {
+  const a = o.attempt;
+  const held = (
+    await c.query<{ message_id: string; target: string }>(WEBHOOK_SQL.record, [a.at, a.statusCode, a.error, o.result === 'retry' ? 'pending' : o.result, o.retryAt, o.deliveryId, o.owner])
+  ).rows[0];
+  if (!held) return false;
+  await c.query('INSERT INTO webhook_attempts (delivery_id, at, status_code, error, latency_ms, response_excerpt) VALUES ($1, $2, $3, $4, $5, $6)', [
+    o.deliveryId, a.at, a.statusCode, a.error, a.latencyMs, a.responseExcerpt,
+  ]);
+  const ended = o.result === 'retry' ? 0 : 1;
+  if (ended) await c.query(WEBHOOK_SQL.promote, [a.at, held.message_id, held.target]);
+  answered.push([held.target, o.result === 'delivered' ? 1 : 0, ended, o.retryAt, a.at]);
+  if (o.endpointId) {
+    await c.query(
+      o.result === 'delivered' ? 'UPDATE webhook_endpoints SET failing_since = NULL WHERE id = $1' : 'UPDATE webhook_endpoints SET failing_since = COALESCE(failing_since, $2) WHERE id = $1',
+      o.result === 'delivered' ? [o.endpointId] : [o.endpointId, a.at],
+    );
+  }
+  return true;
+}
+
 async function insertEvents(c: Client, events: readonly (readonly [string, MessageEvent])[]): Promise<void> {
   if (events.length === 0) return;
   const columns: unknown[][] = Array.from({ length: 7 }, () => []);
@@ -621,7 +668,7 @@ async function markAll(c: Client, marks: readonly SubmitMark[]): Promise<boolean
 }
 
 /** Applies transitions of distinct messages in one statement; returns which applied. */
-async function transitionAll(c: Client, ts: readonly Transition[]): Promise<boolean[]> {
+async function transitionAll(c: Client, ts: readonly Transition[], touched: Touch[]): Promise<boolean[]> {
   if (ts.length === 0) return [];
   const ids = ts.flatMap((t) => t.providerIds ?? []);
   if (ids.length > 0) {
@@ -667,6 +714,7 @@ async function transitionAll(c: Client, ts: readonly Transition[]): Promise<bool
       const type = row && lifecycleEvent(t.from, t.to);
       return row && type ? [{ accountId: row.account_id, messageId: row.id, callbackUrl: row.callback_url, type, at: t.event.at, data: toMessage(row) }] : [];
     }),
+    touched,
   );
   return ts.map((t) => applied.has(t.messageId));
 }
@@ -684,7 +732,7 @@ interface Emitted {
  * Queues webhook events, in the transaction of the changes they tell, for every enabled endpoint
  * of the account that takes their type and for messages' own callback URLs.
  */
-async function emit(c: Client, items: readonly Emitted[]): Promise<void> {
+async function emit(c: Client, items: readonly Emitted[], touched: Touch[]): Promise<void> {
   if (items.length === 0) return;
   const accounts = [...new Set(items.map((i) => i.accountId))];
   const subscribed = new Set(
@@ -696,22 +744,27 @@ async function emit(c: Client, items: readonly Emitted[]): Promise<void> {
   await c.query('INSERT INTO webhook_events (id, account_id, message_id, type, created_at, data) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[])', [
     col('id'), col('accountId'), col('messageId'), col('type'), col('at'), events.map((e) => JSON.stringify(e.data)),
   ]);
-  await c.query(
-    `INSERT INTO webhook_deliveries (id, event_id, account_id, message_id, endpoint_id, target, url, status, due_at, created_at)
-     SELECT 'whd_' || replace(gen_random_uuid()::text, '-', ''), ev.id, ev.account_id, ev.message_id, w.id, w.id, w.url, 'pending', ev.at, ev.at
-       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[]) WITH ORDINALITY AS ev(id, account_id, message_id, type, at, n)
-       JOIN webhook_endpoints w ON w.account_id = ev.account_id AND w.disabled_at IS NULL
-        AND (w.events = '*' OR position(',' || ev.type || ',' in ',' || w.events || ',') > 0)
-      ORDER BY ev.n, w.id`,
-    [col('id'), col('accountId'), col('messageId'), col('type'), col('at')],
-  );
-  const callbacks = events.filter((e) => e.callbackUrl);
-  if (callbacks.length > 0) {
-    await c.query(
-      `INSERT INTO webhook_deliveries (id, event_id, account_id, message_id, endpoint_id, target, url, status, due_at, created_at)
-       SELECT 'whd_' || replace(gen_random_uuid()::text, '-', ''), ev.id, ev.account_id, ev.message_id, NULL, 'callback:' || ev.url, ev.url, 'pending', ev.at, ev.at
-         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[]) WITH ORDINALITY AS ev(id, account_id, message_id, url, at, n) ORDER BY ev.n`,
-      [callbacks.map((e) => e.id), callbacks.map((e) => e.accountId), callbacks.map((e) => e.messageId), callbacks.map((e) => e.callbackUrl), callbacks.map((e) => e.at)],
-    );
+  touched.push(...(await c.query<Touch>(WEBHOOK_SQL.emit, [col('id'), col('accountId'), col('messageId'), col('type'), col('at'), col('callbackUrl')])).rows);
+}
+
+/** A delivery made, as its target counts it. */
+interface Touch {
+  readonly target: string;
+  readonly endpoint_id: string | null;
+  readonly due_at: number | null;
+}
+
+/** Counts what `emit` made on its targets: call it last in the transaction (see WEBHOOK_SQL). */
+async function touchTargets(c: Client, touched: readonly Touch[]): Promise<void> {
+  if (touched.length === 0) return;
+  const by = new Map<string, { endpointId: string | null; n: number; due: number | null; dues: number }>();
+  for (const t of touched) {
+    const e = by.get(t.target) ?? { endpointId: t.endpoint_id, n: 0, due: null, dues: 0 };
+    e.n++;
+    if (t.due_at !== null) (e.dues++, (e.due = e.due === null ? t.due_at : Math.min(e.due, t.due_at)));
+    by.set(t.target, e);
   }
+  const targets = [...by.keys()].sort();
+  const rows = targets.map((t) => by.get(t)!);
+  await c.query(WEBHOOK_SQL.touchTargets, [targets, rows.map((r) => r.endpointId), rows.map((r) => r.n), rows.map((r) => r.due), rows.map((r) => r.dues)]);
 }

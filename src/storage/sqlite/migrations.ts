@@ -233,4 +233,43 @@ ALTER TABLE api_keys ADD COLUMN last_used_at BIGINT;
 ALTER TABLE messages ADD COLUMN submitted_attempt INTEGER NOT NULL DEFAULT 0;
 `,
   },
+  {
+    id: 7,
+    name: 'webhook targets',
+    sql: `
+-- One row per place events go (an endpoint, or a callback URL): what a claim needs to pick
+-- targets with room without looking at their deliveries, and what metrics read.
+CREATE TABLE webhook_targets (
+  target TEXT PRIMARY KEY,
+  endpoint_id TEXT,
+  -- Deliveries neither delivered nor given up.
+  pending INTEGER NOT NULL DEFAULT 0,
+  -- Claimed and not yet answered, by any node.
+  in_flight INTEGER NOT NULL DEFAULT 0,
+  -- Failed attempts in a row: while above 0 the target is probed with one delivery at a time.
+  failures INTEGER NOT NULL DEFAULT 0,
+  -- When a claim should next look at the target (its backoff while failing); NULL: nothing due.
+  active_at BIGINT,
+  -- Moves with every delivery that becomes due, so a claim that found nothing only parks the
+  -- target if nothing came meanwhile.
+  version INTEGER NOT NULL DEFAULT 0,
+  delivered INTEGER NOT NULL DEFAULT 0,
+  failed INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX webhook_targets_active ON webhook_targets (active_at) WHERE active_at IS NOT NULL;
+
+-- Only the head of each (message, target) chain has a due time; the rest wait with none.
+DROP INDEX webhook_deliveries_due;
+CREATE INDEX webhook_deliveries_ready ON webhook_deliveries (target, due_at) WHERE status = 'pending' AND lease_owner IS NULL AND due_at IS NOT NULL;
+CREATE INDEX webhook_deliveries_leased ON webhook_deliveries (due_at) WHERE status = 'pending' AND lease_owner IS NOT NULL;
+CREATE INDEX webhook_deliveries_target ON webhook_deliveries (target, seq) WHERE status = 'pending';
+
+UPDATE webhook_deliveries SET due_at = NULL
+ WHERE status = 'pending' AND lease_owner IS NULL AND EXISTS (
+   SELECT 1 FROM webhook_deliveries p WHERE p.status = 'pending' AND p.message_id = webhook_deliveries.message_id AND p.target = webhook_deliveries.target AND p.seq < webhook_deliveries.seq);
+INSERT INTO webhook_targets (target, endpoint_id, pending, in_flight, active_at)
+  SELECT target, max(endpoint_id), count(*), sum(lease_owner IS NOT NULL), min(due_at) FROM webhook_deliveries WHERE status = 'pending' GROUP BY target;
+
+`,
+  },
 ];

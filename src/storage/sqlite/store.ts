@@ -15,6 +15,7 @@ import type {
   OptOut,
   WebhookDelivery,
   WebhookEndpoint,
+  WebhookTargetStats,
   IdempotencyWrite,
   InboundMessage,
   MessageFilter,
@@ -52,8 +53,11 @@ import {
   type EventRow,
   type MessageRow,
   toClaimed,
+  type TargetRow,
+  targetOf,
 } from '../rows.js';
 import { MIGRATIONS } from './migrations.js';
+import { WEBHOOK_SQL } from './webhook-sql.js';
 
 export interface SqliteOptions {
   /** Path of the database file; its folder is created if missing. */
@@ -262,17 +266,11 @@ export class SqliteStore implements Store {
     if (!callbackUrl && !this.#subscribed.has(accountId)) return;
     const eventId = newId('evt', at);
     this.#sql('INSERT INTO webhook_events (id, account_id, message_id, type, created_at, data) VALUES (?, ?, ?, ?, ?, ?)').run(eventId, accountId, messageId, type, at, JSON.stringify(data()));
-    this.#sql(
-      `INSERT INTO webhook_deliveries (id, event_id, account_id, message_id, endpoint_id, target, url, status, due_at, created_at)
-       SELECT 'whd_' || lower(hex(randomblob(12))), @eventId, account_id, @messageId, id, id, url, 'pending', @at, @at FROM webhook_endpoints
-        WHERE account_id = @accountId AND disabled_at IS NULL AND (events = '*' OR instr(',' || events || ',', ',' || @type || ',') > 0)`,
-    ).run({ eventId, messageId, at, accountId, type });
+    const made = this.#sql(WEBHOOK_SQL.insertForEndpoints).all({ eventId, messageId, at, accountId, type }) as { target: string; endpoint_id: string | null; due_at: number | null }[];
     if (callbackUrl) {
-      this.#sql(
-        `INSERT INTO webhook_deliveries (id, event_id, account_id, message_id, endpoint_id, target, url, status, due_at, created_at)
-         VALUES ('whd_' || lower(hex(randomblob(12))), ?, ?, ?, NULL, ?, ?, 'pending', ?, ?)`,
-      ).run(eventId, accountId, messageId, `callback:${callbackUrl}`, callbackUrl, at, at);
+      made.push(...(this.#sql(WEBHOOK_SQL.insertForCallback).all({ eventId, accountId, messageId, target: `callback:${callbackUrl}`, url: callbackUrl, at }) as typeof made));
     }
+    for (const d of made) this.#sql(WEBHOOK_SQL.touchTarget).run({ target: d.target, endpointId: d.endpoint_id, due: d.due_at });
   }
 
   async claimDue(claim: Claim): Promise<ClaimedMessage[]> {
@@ -437,14 +435,20 @@ export class SqliteStore implements Store {
     const { sets, values } = endpointSets(patch, () => '?');
     if (sets.length === 0) return (await this.getEndpoint(accountId, id)) !== undefined;
     const changes = this.#db.prepare(`UPDATE webhook_endpoints SET ${sets.join(', ')} WHERE account_id = ? AND id = ?`).run(...values, accountId, id).changes;
+    if (changes > 0 && patch.disabledAt) this.#sql(WEBHOOK_SQL.wake).run({ target: id, at: patch.disabledAt });
     this.#subscribed = undefined;
     return changes > 0;
   }
 
   async deleteEndpoint(accountId: string, id: string): Promise<boolean> {
-    const changes = this.#sql('DELETE FROM webhook_endpoints WHERE account_id = ? AND id = ?').run(accountId, id).changes;
-    // What was still on its way there is dropped with it.
-    this.#sql("UPDATE webhook_deliveries SET status = 'failed', due_at = NULL, last_error = 'endpoint deleted' WHERE endpoint_id = ? AND status = 'pending'").run(id);
+    const changes = this.#db.transaction(() => {
+      const deleted = this.#sql('DELETE FROM webhook_endpoints WHERE account_id = ? AND id = ?').run(accountId, id).changes;
+      if (deleted === 0) return 0;
+      // What was still on its way there is dropped with it.
+      this.#sql(WEBHOOK_SQL.dropTarget).run({ target: id });
+      this.#sql('DELETE FROM webhook_targets WHERE target = ?').run(id);
+      return deleted;
+    })();
     this.#subscribed = undefined;
     return changes > 0;
   }
@@ -456,6 +460,7 @@ export class SqliteStore implements Store {
       ).changes;
       if (changes === 0) return false;
       this.#subscribed = undefined;
+      this.#sql(WEBHOOK_SQL.wake).run({ target: id, at: disabled.at });
       const n = disabled.notice;
       this.#sql('INSERT INTO notices (account_id, at, type, message, detail) VALUES (?, ?, ?, ?, ?)').run(accountId, n.at, n.type, n.message, json(n.detail));
       this.#emit(accountId, id, null, 'endpoint.disabled', disabled.at, () => disabled.event);
@@ -468,37 +473,48 @@ export class SqliteStore implements Store {
     return (this.#sql('SELECT secret FROM callback_secrets WHERE account_id = ?').get(accountId) as { secret: string }).secret;
   }
 
-  /** What was on its way to an endpoint since disabled is dropped, with the reason, as it comes due. */
+  /**
+   * Looks at targets, not at the backlog: the targets due with room, then each one's due
+   * deliveries through its index. What was on its way to an endpoint since disabled is dropped,
+   * with the reason, as it comes due.
+   */
   async claimDeliveries(claim: DeliveryClaim): Promise<ClaimedDelivery[]> {
+    const { now, limit, perTarget, owner, leaseUntil } = claim;
     return this.#db.transaction(() => {
-      this.#sql(
-        `UPDATE webhook_deliveries SET status = 'failed', due_at = NULL, lease_owner = NULL,
-           last_error = COALESCE('endpoint disabled: ' || (SELECT w.disabled_reason FROM webhook_endpoints w WHERE w.id = webhook_deliveries.endpoint_id), 'endpoint disabled')
-          WHERE status = 'pending' AND due_at <= ? AND endpoint_id IN (SELECT id FROM webhook_endpoints WHERE disabled_at IS NOT NULL)`,
-      ).run(claim.now);
-      // busy: what each target has under a live lease; ready: the due ones, numbered per target.
-      const rows = this.#sql(
-        `WITH busy AS (
-           SELECT target, count(*) AS n FROM webhook_deliveries WHERE status = 'pending' AND due_at > @now AND lease_owner IS NOT NULL GROUP BY target),
-         ready AS (
-           SELECT d.seq, d.due_at, d.target, row_number() OVER (PARTITION BY d.target ORDER BY d.due_at, d.seq) AS n FROM webhook_deliveries d
-            WHERE d.status = 'pending' AND d.due_at <= @now
-              AND NOT EXISTS (SELECT 1 FROM webhook_deliveries p WHERE p.status = 'pending' AND p.message_id = d.message_id AND p.target = d.target AND p.seq < d.seq))
-         UPDATE webhook_deliveries SET due_at = @leaseUntil, lease_owner = @owner
-          WHERE seq IN (
-            SELECT r.seq FROM ready r LEFT JOIN busy b ON b.target = r.target
-             WHERE r.n + COALESCE(b.n, 0) <= @perTarget ORDER BY r.due_at, r.seq LIMIT @limit)
-          RETURNING seq`,
-      ).all(claim) as { seq: number }[];
-      if (rows.length === 0) return [];
-      return (
-        this.#sql(
-          `SELECT d.*, e.type AS event_type, e.created_at AS event_created_at, e.data AS event_data, COALESCE(w.secret, c.secret) AS secret
-             FROM webhook_deliveries d JOIN webhook_events e ON e.id = d.event_id
-             LEFT JOIN webhook_endpoints w ON w.id = d.endpoint_id LEFT JOIN callback_secrets c ON c.account_id = d.account_id
-            WHERE d.seq IN (SELECT value FROM json_each(?)) ORDER BY d.seq`,
-        ).all(JSON.stringify(rows.map((r) => r.seq))) as (DeliveryRow & { event_type: string; event_created_at: number; event_data: string; secret: string })[]
-      ).map((r) => ({ ...deliveryOf(r), event: { id: r.event_id, type: r.event_type, createdAt: r.event_created_at, data: JSON.parse(r.event_data) as unknown }, secret: r.secret }));
+      const taken = (this.#sql(WEBHOOK_SQL.lapsed).all({ now, limit }) as { seq: number }[]).map((r) => r.seq);
+      const targets = this.#sql(WEBHOOK_SQL.activeTargets).all({ now, perTarget, limit }) as {
+        target: string; in_flight: number; failures: number; version: number; disabled_at: number | null; disabled_reason: string | null;
+      }[];
+      for (const t of targets) {
+        const room = limit - taken.length;
+        if (room <= 0) break;
+        const cap = t.failures > 0 ? 1 : perTarget;
+        if (t.disabled_at !== null) {
+          const dropped = this.#sql(WEBHOOK_SQL.waitingOfTarget).all({ target: t.target, limit: room }) as { seq: number }[];
+          for (const d of dropped) {
+            this.#sql(WEBHOOK_SQL.drop).run({ seq: d.seq, reason: t.disabled_reason === null ? 'endpoint disabled' : `endpoint disabled: ${t.disabled_reason}` });
+            this.#sql(WEBHOOK_SQL.dropped).run({ target: t.target });
+          }
+          if (dropped.length < room) this.#sql(WEBHOOK_SQL.parkTarget).run({ target: t.target, now, version: t.version });
+          continue;
+        }
+        const ready = this.#sql(WEBHOOK_SQL.readyOfTarget).all({ target: t.target, now, limit: Math.min(room, cap - t.in_flight) }) as { seq: number }[];
+        if (ready.length === 0) {
+          this.#sql(WEBHOOK_SQL.parkTarget).run({ target: t.target, now, version: t.version });
+          continue;
+        }
+        this.#sql(WEBHOOK_SQL.addInFlight).run({ target: t.target, n: ready.length });
+        taken.push(...ready.map((r) => r.seq));
+      }
+      if (taken.length === 0) return [];
+      const seqs = JSON.stringify(taken);
+      this.#sql(WEBHOOK_SQL.lease).run({ leaseUntil, owner, seqs });
+      return (this.#sql(WEBHOOK_SQL.claimed).all({ seqs }) as (DeliveryRow & { event_type: string; event_created_at: number; event_data: string; secret: string; target_failures: number })[]).map((r) => ({
+        ...deliveryOf(r),
+        event: { id: r.event_id, type: r.event_type, createdAt: r.event_created_at, data: JSON.parse(r.event_data) as unknown },
+        secret: r.secret,
+        targetFailures: r.target_failures,
+      }));
     }).immediate();
   }
 
@@ -509,22 +525,35 @@ export class SqliteStore implements Store {
   }
 
   async recordAttempt(o: AttemptOutcome): Promise<boolean> {
+    return (await this.recordAttempts([o]))[0]!;
+  }
+
+  async recordAttempts(outcomes: readonly AttemptOutcome[]): Promise<boolean[]> {
+    return this.#db.transaction(() => outcomes.map((o) => this.#record(o)))();
+  }
+
+  #record(o: AttemptOutcome): boolean {
     const a = o.attempt;
-    return this.#db.transaction(() => {
-      const held = this.#sql(
-        `UPDATE webhook_deliveries SET attempts = attempts + 1, last_attempt_at = ?, last_status_code = ?, last_error = ?,
-           status = ?, due_at = ?, lease_owner = NULL WHERE id = ? AND status = 'pending' AND lease_owner = ?`,
-      ).run(a.at, a.statusCode, a.error, o.result === 'retry' ? 'pending' : o.result, o.retryAt, o.deliveryId, o.owner).changes;
-      if (held === 0) return false;
-      this.#sql('INSERT INTO webhook_attempts (delivery_id, at, status_code, error, latency_ms, response_excerpt) VALUES (?, ?, ?, ?, ?, ?)').run(
-        o.deliveryId, a.at, a.statusCode, a.error, a.latencyMs, a.responseExcerpt,
-      );
-      if (o.endpointId) {
-        const failing = o.result === 'delivered' ? null : a.at;
-        this.#sql('UPDATE webhook_endpoints SET failing_since = CASE WHEN ? IS NULL THEN NULL ELSE COALESCE(failing_since, ?) END WHERE id = ?').run(failing, failing, o.endpointId);
-      }
-      return true;
-    })();
+    const held = this.#sql(WEBHOOK_SQL.record).get({
+      at: a.at, statusCode: a.statusCode, error: a.error, status: o.result === 'retry' ? 'pending' : o.result, retryAt: o.retryAt, id: o.deliveryId, owner: o.owner,
+    }) as { message_id: string; target: string } | undefined;
+    if (!held) return false;
+    this.#sql('INSERT INTO webhook_attempts (delivery_id, at, status_code, error, latency_ms, response_excerpt) VALUES (?, ?, ?, ?, ?, ?)').run(
+      o.deliveryId, a.at, a.statusCode, a.error, a.latencyMs, a.responseExcerpt,
+    );
+    const ended = o.result === 'retry' ? 0 : 1;
+    const ok = o.result === 'delivered' ? 1 : 0;
+    this.#sql(WEBHOOK_SQL.answered).run({ target: held.target, ok, ended, retryAt: o.retryAt, at: a.at });
+    if (ended) this.#sql(WEBHOOK_SQL.promote).run({ at: a.at, messageId: held.message_id, target: held.target });
+    if (o.endpointId) {
+      const failing = o.result === 'delivered' ? null : a.at;
+      this.#sql('UPDATE webhook_endpoints SET failing_since = CASE WHEN ? IS NULL THEN NULL ELSE COALESCE(failing_since, ?) END WHERE id = ?').run(failing, failing, o.endpointId);
+    }
+    return true;
+  }
+
+  async webhookTargets(endpointIds?: readonly string[]): Promise<WebhookTargetStats[]> {
+    return (this.#sql(WEBHOOK_SQL.targets).all({ ids: endpointIds ? JSON.stringify(endpointIds) : null }) as TargetRow[]).map(targetOf);
   }
 
   async listDeliveries(accountId: string, filter: { endpointId?: string; messageId?: string }, limit: number): Promise<WebhookDelivery[]> {

@@ -1,0 +1,236 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Webhook } from 'standardwebhooks';
+import { PostgresStore } from '../src/storage/postgres/store.js';
+import { freePort, startServer, type BenchServer } from './server.js';
+
+const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+const DATABASE_URL = process.env.SWITCHBOARD_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const REDIS_URL = process.env.SWITCHBOARD_BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const TICK = 1000;
+
+/**
+ * A receiving app on 127.0.0.1: answers at once, checks each signature as an app would, counts the
+ * message.delivered events (once per event id: at least once means a repeat can come).
+ */
+class CountingReceiver {
+  readonly delivered = new Set<string>();
+  refusing = false;
+  secret = '';
+  #server: Server;
+  url = '';
+
+  constructor() {
+    this.#server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        if (this.refusing) return void res.writeHead(503).end();
+        const body = Buffer.concat(chunks).toString();
+        const payload = new Webhook(this.secret).verify(body, req.headers as Record<string, string>) as { id: string; type: string } | { id: string; type: string }[];
+        for (const event of Array.isArray(payload) ? payload : [payload]) if (event.type === 'message.delivered') this.delivered.add(event.id);
+        res.writeHead(204).end();
+      });
+    });
+    this.#server.keepAliveTimeout = 60_000;
+  }
+
+  async listen(): Promise<this> {
+    await new Promise<void>((r) => this.#server.listen(0, '127.0.0.1', r));
+    this.url = `http://127.0.0.1:${(this.#server.address() as { port: number }).port}/hooks`;
+    return this;
+  }
+
+  close(): Promise<unknown> {
+    this.#server.closeAllConnections();
+    return new Promise((r) => this.#server.close(r));
+  }
+}
+
+async function startSimulator(port: number): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [CLI, 'smsc-sim', '--port', String(port), '--receipt-delay', '10'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve) => child.stdout!.once('data', () => resolve()));
+  return child;
+}
+
+/** CPU milliseconds (user + system) a process has used, from /proc. */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+}
+
+async function metric(url: string, pattern: RegExp): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  return Number(pattern.exec(text)?.[1] ?? 0);
+}
+const deliveredMessages = (url: string) => metric(url, /^switchboard_messages_finished_total\{status="delivered",error_code=""\} (\d+)/m);
+
+async function until(done: () => Promise<boolean> | boolean): Promise<void> {
+  while (!(await done())) await new Promise((r) => setTimeout(r, 50));
+}
+
+/**
+ * `total` single-recipient sends, `inFlight` at a time spread over the nodes; returns the
+ * accepted count of each second, and the seconds the whole took.
+ */
+async function sendSingles(nodes: readonly BenchServer[], key: string, total: number, inFlight: number, first: number): Promise<{ perSecond: number[]; seconds: number }> {
+  const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
+  const perSecond: number[] = [];
+  const started = performance.now();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: inFlight }, async (_, lane) => {
+      const node = nodes[lane % nodes.length]!;
+      while (next < total) {
+        const n = next++;
+        const res = await fetch(`${node.url}/v1/messages`, { method: 'POST', headers, body: JSON.stringify({ from: 'Bench', to: `+4474${String(first + n).padStart(8, '0')}`, text: 'Your code is 123456' }) });
+        if (res.status !== 202) throw new Error(`accept failed: ${res.status} ${await res.text()}`);
+        await res.arrayBuffer();
+        const second = Math.floor((performance.now() - started) / TICK);
+        perSecond[second] = (perSecond[second] ?? 0) + 1;
+      }
+    }),
+  );
+  return { perSecond: Array.from(perSecond, (n) => n ?? 0), seconds: (performance.now() - started) / 1000 };
+}
+
+interface Rig {
+  readonly nodes: BenchServer[];
+  readonly receiver: CountingReceiver;
+  stop(): Promise<void>;
+}
+
+/** An SMSC simulator, `nodeCount` gateway nodes (0: one on SQLite) with one SMPP connection each, a receiver. */
+async function startRig(nodeCount: number, webhooks: boolean, env: Record<string, string> = {}): Promise<Rig> {
+  const smscPort = await freePort();
+  const sim = await startSimulator(smscPort);
+  const config = join(tmpdir(), `switchboard-bench-webhooks-${process.pid}.yaml`);
+  writeFileSync(
+    config,
+    `connections:\n  - { name: carrier, provider: smpp, host: 127.0.0.1, port: ${smscPort}, system_id: bench, password: bench, window: 100, tps: 100000 }\nroutes:\n  - { name: all, connections: [carrier] }\n`,
+  );
+  const namespace = `bench_wh_${process.pid}_${nodeCount}_${Date.now()}`;
+  const shared: Record<string, string> =
+    nodeCount > 0 ? { SWITCHBOARD_DATABASE_URL: DATABASE_URL, SWITCHBOARD_DATABASE_SCHEMA: namespace, SWITCHBOARD_REDIS_URL: REDIS_URL, SWITCHBOARD_REDIS_PREFIX: `${namespace}:` } : {};
+  const common = { SWITCHBOARD_CONFIG: config, SWITCHBOARD_WEBHOOKS_ALLOW_PRIVATE: 'true', SWITCHBOARD_WEBHOOK_RETRY_SCALE: '0.001', ...shared, ...env };
+  const first = await startServer({ ...common, SWITCHBOARD_NODE_ID: 'bench-1' });
+  const nodes = [first];
+  for (let n = 2; n <= nodeCount; n++) nodes.push(await startServer({ ...common, SWITCHBOARD_NODE_ID: `bench-${n}` }, { key: first.key }));
+  const receiver = await new CountingReceiver().listen();
+  if (webhooks) {
+    const res = await fetch(`${first.url}/v1/webhooks/endpoints`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${first.key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ url: receiver.url, events: ['message.delivered'] }),
+    });
+    if (res.status !== 201) throw new Error(`endpoint: ${res.status} ${await res.text()}`);
+    receiver.secret = ((await res.json()) as { secret: string }).secret;
+  }
+  return {
+    nodes,
+    receiver,
+    stop: async () => {
+      await Promise.all(nodes.map((n) => n.stop()));
+      await receiver.close();
+      sim.kill();
+      if (nodeCount > 0) {
+        const store = new PostgresStore({ url: DATABASE_URL, schema: namespace });
+        await store.dropSchema();
+        await store.close();
+      }
+    },
+  };
+}
+
+export interface PipelineFigures {
+  readonly acceptPerSecond: number;
+  readonly perSecond: number[];
+  /** Seconds from the first send until every message was delivered (webhooks off) or its event received (on). */
+  readonly seconds: number;
+  readonly cpuMsPerMessage: number;
+}
+
+/** HTTP accept -> SMPP -> simulator -> receipt (-> signed webhook to the receiver, when `webhooks`). */
+export async function benchPipeline(nodeCount: number, total: number, webhooks: boolean): Promise<PipelineFigures> {
+  const rig = await startRig(nodeCount, webhooks);
+  try {
+    const pids = rig.nodes.map((n) => n.child.pid!);
+    const cpuBefore = pids.reduce((s, p) => s + cpuMs(p), 0);
+    const started = performance.now();
+    const sent = await sendSingles(rig.nodes, rig.nodes[0]!.key, total, 50, 0);
+    if (webhooks) await until(() => rig.receiver.delivered.size >= total);
+    else await until(async () => (await Promise.all(rig.nodes.map((n) => deliveredMessages(n.url)))).reduce((a, b) => a + b, 0) >= total);
+    const seconds = (performance.now() - started) / 1000;
+    const cpu = pids.reduce((s, p) => s + cpuMs(p), 0) - cpuBefore;
+    return { acceptPerSecond: total / sent.seconds, perSecond: sent.perSecond, seconds, cpuMsPerMessage: cpu / total };
+  } finally {
+    await rig.stop();
+  }
+}
+
+export interface DrainFigures {
+  readonly backlog: number;
+  readonly drainPerSecond: number;
+  readonly acceptDuringDrain: number;
+  readonly acceptWithoutDrain: number;
+  readonly perSecond: number[];
+}
+
+/**
+ * One endpoint refuses (503) while `backlog` messages go through, so their events wait; then it
+ * answers again: how fast the backlog drains, and what accept does while it drains compared with
+ * before (the same `probe` sends, against an idle pipeline of the same size).
+ */
+export async function benchDrain(nodeCount: number, backlog: number, probe: number): Promise<DrainFigures> {
+  const rig = await startRig(nodeCount, true);
+  try {
+    const { nodes, receiver } = rig;
+    receiver.refusing = true;
+    const key = nodes[0]!.key;
+    await sendSingles(nodes, key, backlog, 50, 0);
+    await until(async () => (await Promise.all(nodes.map((n) => deliveredMessages(n.url)))).reduce((a, b) => a + b, 0) >= backlog);
+    // Accept with the backlog waiting but not draining, then with it draining.
+    const quiet = await sendSingles(nodes, key, probe, 50, backlog);
+    receiver.refusing = false;
+    const started = performance.now();
+    const during = await sendSingles(nodes, key, probe, 50, backlog + probe);
+    await until(() => receiver.delivered.size >= backlog + 2 * probe);
+    const seconds = (performance.now() - started) / 1000;
+    return { backlog, drainPerSecond: (backlog + 2 * probe) / seconds, acceptDuringDrain: probe / during.seconds, acceptWithoutDrain: probe / quiet.seconds, perSecond: during.perSecond };
+  } finally {
+    await rig.stop();
+  }
+}
+
+const rates = (perSecond: readonly number[]) => perSecond.join(' ');
+
+/** `npm run bench` section; alone: `node dist/bench/run.js webhooks`. */
+export async function webhooksSection(): Promise<void> {
+  const total = Number(process.env.BENCH_WEBHOOK_MESSAGES ?? 20_000);
+  const backlog = Number(process.env.BENCH_WEBHOOK_BACKLOG ?? 100_000);
+  const nodeSets = (process.env.BENCH_WEBHOOK_NODES ?? '0,1,3').split(',').map(Number);
+  console.log(`\nWebhooks: ${total} single-recipient sends (50 in flight) -> SMPP (window 100) -> simulator -> receipt -> one endpoint on 127.0.0.1 (message.delivered)`);
+  for (const nodeCount of nodeSets) {
+    const label = nodeCount === 0 ? 'SQLite, 1 node' : `PostgreSQL + Redis, ${nodeCount} node(s)`;
+    const off = await benchPipeline(nodeCount, total, false);
+    const on = await benchPipeline(nodeCount, total, true);
+    console.log(`  ${label}`);
+    console.log(`    webhooks off: accept ${off.acceptPerSecond.toFixed(0).padStart(5)}/s  all delivered in ${off.seconds.toFixed(1)} s  CPU ${off.cpuMsPerMessage.toFixed(3)} ms/message`);
+    console.log(`      accepted per second: ${rates(off.perSecond)}`);
+    console.log(`    webhooks on:  accept ${on.acceptPerSecond.toFixed(0).padStart(5)}/s  every event received in ${on.seconds.toFixed(1)} s  CPU ${on.cpuMsPerMessage.toFixed(3)} ms/message`);
+    console.log(`      accepted per second: ${rates(on.perSecond)}`);
+    console.log(`    on/off: time ${(on.seconds / off.seconds).toFixed(2)}x, accept ${(on.acceptPerSecond / off.acceptPerSecond).toFixed(2)}x`);
+    if (backlog > 0) {
+      const d = await benchDrain(nodeCount, backlog, Math.min(total, 10_000));
+      console.log(
+        `    ${d.backlog} events waiting for an endpoint that comes back: drained at ${d.drainPerSecond.toFixed(0)} events/s; ` +
+          `accept ${d.acceptDuringDrain.toFixed(0)}/s during the drain vs ${d.acceptWithoutDrain.toFixed(0)}/s before it`,
+      );
+      console.log(`      accepted per second during the drain: ${rates(d.perSecond)}`);
+    }
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * The statements webhook delivery runs for every event, exported so that a test can check
+ * their query plans: each one reaches its rows through an index, whatever the backlog.
+ */
+export const WEBHOOK_SQL = {
+  /** Fans an event out to the account's endpoints; a delivery is due only at the head of its (message, target) chain. */
+  insertForEndpoints: `INSERT INTO webhook_deliveries (id, event_id, account_id, message_id, endpoint_id, target, url, status, due_at, created_at)
+     SELECT 'whd_' || lower(hex(randomblob(12))), @eventId, w.account_id, @messageId, w.id, w.id, w.url, 'pending',
+            CASE WHEN EXISTS (SELECT 1 FROM webhook_deliveries p WHERE p.message_id = @messageId AND p.target = w.id AND p.status = 'pending') THEN NULL ELSE @at END, @at
+       FROM webhook_endpoints w
+      WHERE w.account_id = @accountId AND w.disabled_at IS NULL AND (w.events = '*' OR instr(',' || w.events || ',', ',' || @type || ',') > 0)
+     RETURNING target, endpoint_id, due_at`,
+  insertForCallback: `INSERT INTO webhook_deliveries (id, event_id, account_id, message_id, endpoint_id, target, url, status, due_at, created_at)
+     VALUES ('whd_' || lower(hex(randomblob(12))), @eventId, @accountId, @messageId, NULL, @target, @url, 'pending',
+            CASE WHEN EXISTS (SELECT 1 FROM webhook_deliveries p WHERE p.message_id = @messageId AND p.target = @target AND p.status = 'pending') THEN NULL ELSE @at END, @at)
+     RETURNING target, endpoint_id, due_at`,
+  /** Counts a new delivery on its target and, when it is due, wakes the target (unless it is backing off). */
+  touchTarget: `INSERT INTO webhook_targets (target, endpoint_id, pending, active_at, version) VALUES (@target, @endpointId, 1, @due, 1)
+     ON CONFLICT (target) DO UPDATE SET pending = pending + 1, version = version + (@due IS NOT NULL),
+       active_at = CASE WHEN @due IS NULL THEN active_at WHEN active_at IS NULL THEN @due WHEN failures > 0 THEN active_at ELSE min(active_at, @due) END`,
+  /** Posts whose lease lapsed (their node died): taken over, already counted in flight on their target. */
+  lapsed: `SELECT seq FROM webhook_deliveries WHERE status = 'pending' AND lease_owner IS NOT NULL AND due_at <= @now ORDER BY due_at LIMIT @limit`,
+  /** Targets with something due and room for another post: one at a time while failing. */
+  activeTargets: `SELECT t.target, t.in_flight, t.failures, t.version, w.disabled_at, w.disabled_reason FROM webhook_targets t
+      LEFT JOIN webhook_endpoints w ON w.id = t.endpoint_id
+     WHERE t.active_at <= @now AND t.in_flight < (CASE WHEN t.failures > 0 THEN 1 ELSE @perTarget END)
+     ORDER BY t.active_at LIMIT @limit`,
+  /** A target's due deliveries, oldest due first. */
+  readyOfTarget: `SELECT seq, message_id FROM webhook_deliveries WHERE target = @target AND status = 'pending' AND lease_owner IS NULL AND due_at <= @now ORDER BY due_at LIMIT @limit`,
+  /** A target with nothing due sleeps until its next due delivery, unless one came due meanwhile. */
+  parkTarget: `UPDATE webhook_targets SET active_at = (
+       SELECT min(due_at) FROM webhook_deliveries WHERE target = @target AND status = 'pending' AND lease_owner IS NULL AND due_at > @now)
+     WHERE target = @target AND version = @version`,
+  lease: `UPDATE webhook_deliveries SET due_at = @leaseUntil, lease_owner = @owner WHERE seq IN (SELECT value FROM json_each(@seqs))`,
+  addInFlight: `UPDATE webhook_targets SET in_flight = in_flight + @n WHERE target = @target`,
+  claimed: `SELECT d.*, e.type AS event_type, e.created_at AS event_created_at, e.data AS event_data, COALESCE(w.secret, c.secret) AS secret, COALESCE(t.failures, 0) AS target_failures
+       FROM webhook_deliveries d JOIN webhook_events e ON e.id = d.event_id
+       LEFT JOIN webhook_endpoints w ON w.id = d.endpoint_id LEFT JOIN callback_secrets c ON c.account_id = d.account_id
+       LEFT JOIN webhook_targets t ON t.target = d.target
+      WHERE d.seq IN (SELECT value FROM json_each(@seqs)) ORDER BY d.seq`,
+  /** What still waits for an endpoint disabled since, due or not: given up, with the reason. */
+  waitingOfTarget: `SELECT seq FROM webhook_deliveries WHERE target = @target AND status = 'pending' AND lease_owner IS NULL ORDER BY seq LIMIT @limit`,
+  drop: `UPDATE webhook_deliveries SET status = 'failed', due_at = NULL, last_error = @reason WHERE seq = @seq`,
+  dropped: `UPDATE webhook_targets SET pending = pending - 1, failed = failed + 1 WHERE target = @target`,
+  /** The answer of the lease holder; anyone else's is too late. */
+  record: `UPDATE webhook_deliveries SET attempts = attempts + 1, last_attempt_at = @at, last_status_code = @statusCode, last_error = @error,
+       status = @status, due_at = @retryAt, lease_owner = NULL WHERE id = @id AND status = 'pending' AND lease_owner = @owner
+     RETURNING message_id, target`,
+  /**
+   * A post answered: its slot frees; a failure holds the whole target until `retryAt` (then one
+   * probe); a success lets it go at full pace again.
+   */
+  answered: `UPDATE webhook_targets SET in_flight = max(in_flight - 1, 0), failures = CASE WHEN @ok THEN 0 ELSE failures + 1 END,
+       pending = pending - @ended, delivered = delivered + @ok, failed = failed + (@ended - @ok),
+       active_at = CASE WHEN @retryAt IS NOT NULL THEN @retryAt WHEN failures > 0 OR active_at IS NULL THEN @at ELSE min(active_at, @at) END, version = version + 1
+     WHERE target = @target`,
+  /** The head of a chain ended: the next event of the same message to the same target becomes due. */
+  promote: `UPDATE webhook_deliveries SET due_at = @at WHERE seq = (
+       SELECT seq FROM webhook_deliveries WHERE message_id = @messageId AND target = @target AND status = 'pending' ORDER BY seq LIMIT 1) AND due_at IS NULL`,
+  /** Endpoints' targets, read for metrics and the endpoints API (a table of one row per target). */
+  targets: `SELECT t.*, (SELECT d.created_at FROM webhook_deliveries d WHERE d.target = t.target AND d.status = 'pending' ORDER BY d.seq LIMIT 1) AS oldest
+     FROM webhook_targets t WHERE t.endpoint_id IS NOT NULL AND (@ids IS NULL OR t.target IN (SELECT value FROM json_each(@ids)))`,
+  /** A disabled endpoint's target is looked at at once, so what waits for it is dropped. */
+  wake: `UPDATE webhook_targets SET active_at = @at WHERE target = @target`,
+  /** An endpoint deleted: what was on its way there goes with it. */
+  dropTarget: `UPDATE webhook_deliveries SET status = 'failed', due_at = NULL, lease_owner = NULL, last_error = 'endpoint deleted' WHERE target = @target AND status = 'pending'`,
+} as const;
