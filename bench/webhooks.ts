@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Webhook } from 'standardwebhooks';
 import { PostgresStore } from '../src/storage/postgres/store.js';
-import { freePort, startServer, type BenchServer } from './server.js';
+import { freePort, metricsText, startServer, type BenchServer } from './server.js';
 
 const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
 const DATABASE_URL = process.env.SWITCHBOARD_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -63,11 +63,10 @@ function cpuMs(pid: number): number {
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
 }
 
-async function metric(url: string, pattern: RegExp): Promise<number> {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  return Number(pattern.exec(text)?.[1] ?? 0);
+async function metric(server: BenchServer, pattern: RegExp): Promise<number> {
+  return Number(pattern.exec(await metricsText(server))?.[1] ?? 0);
 }
-const deliveredMessages = (url: string) => metric(url, /^switchboard_messages_finished_total\{status="delivered",error_code=""\} (\d+)/m);
+const deliveredMessages = (server: BenchServer) => metric(server, /^switchboard_messages_finished_total\{status="delivered",error_code=""\} (\d+)/m);
 
 async function until(done: () => Promise<boolean> | boolean): Promise<void> {
   while (!(await done())) await new Promise((r) => setTimeout(r, 50));
@@ -163,7 +162,7 @@ export async function benchPipeline(nodeCount: number, total: number, webhooks: 
     const started = performance.now();
     const sent = await sendSingles(rig.nodes, rig.nodes[0]!.key, total, 50, 0);
     if (webhooks) await until(() => rig.receiver.delivered.size >= total);
-    else await until(async () => (await Promise.all(rig.nodes.map((n) => deliveredMessages(n.url)))).reduce((a, b) => a + b, 0) >= total);
+    else await until(async () => (await Promise.all(rig.nodes.map((n) => deliveredMessages(n)))).reduce((a, b) => a + b, 0) >= total);
     const seconds = (performance.now() - started) / 1000;
     const cpu = pids.reduce((s, p) => s + cpuMs(p), 0) - cpuBefore;
     return { acceptPerSecond: total / sent.seconds, perSecond: sent.perSecond, seconds, cpuMsPerMessage: cpu / total };
@@ -192,7 +191,7 @@ export async function benchDrain(nodeCount: number, backlog: number, probe: numb
     receiver.refusing = true;
     const key = nodes[0]!.key;
     await sendSingles(nodes, key, backlog, 50, 0);
-    await until(async () => (await Promise.all(nodes.map((n) => deliveredMessages(n.url)))).reduce((a, b) => a + b, 0) >= backlog);
+    await until(async () => (await Promise.all(nodes.map((n) => deliveredMessages(n)))).reduce((a, b) => a + b, 0) >= backlog);
     // Accept with the backlog waiting but not draining, then with it draining.
     const quiet = await sendSingles(nodes, key, probe, 50, backlog);
     receiver.refusing = false;
