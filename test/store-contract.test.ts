@@ -256,7 +256,7 @@ for (const [name, open] of implementations) {
 
       // A receipt parked by a node that died before applying it is found once its id is recorded.
       await store.parkReceipt({ connection: 'c1', providerMessageId: 'part2', receivedAt: T0, receipt: { n: 3 } });
-      assert.deepEqual(await store.strandedReceipts(10), [], 'its id is not recorded yet');
+      assert.deepEqual(await store.strandedReceipts(0, 10), { stranded: [], next: 0 }, 'its id is not recorded yet');
       const m = message();
       await store.insertMessages([m]);
       await store.applyWrites([
@@ -271,7 +271,15 @@ for (const [name, open] of implementations) {
           },
         },
       ]);
-      assert.deepEqual(await store.strandedReceipts(10), [{ connection: 'c1', providerMessageId: 'part2' }]);
+      assert.deepEqual((await store.strandedReceipts(0, 10)).stranded, [{ connection: 'c1', providerMessageId: 'part2' }]);
+      // A look at a page of parked receipts goes on from where the last one stopped.
+      await store.parkReceipt({ connection: 'c1', providerMessageId: 'unknown', receivedAt: T0, receipt: { n: 4 } });
+      const first = await store.strandedReceipts(0, 1);
+      assert.deepEqual(first.stranded, [{ connection: 'c1', providerMessageId: 'part2' }]);
+      assert.ok(first.next > 0, 'a full page: the next look starts after it');
+      assert.deepEqual((await store.strandedReceipts(first.next, 1)).stranded, [], 'the unknown one stays parked');
+      assert.equal((await store.strandedReceipts(first.next, 2)).next, 0, 'past the last: back to the first');
+      assert.equal(await store.dropParkedReceipt('c1', ['unknown'], { n: 4 }), 1);
       assert.equal(await store.dropParkedReceipt('c1', ['part2'], { n: 3 }), 1);
       await store.setPartState('c1', 'part2', 'delivered');
       assert.deepEqual(await store.partStates(m.id), [

@@ -15,6 +15,8 @@ import type { TransitionWriter } from './transitions.js';
  * A failure the catalogue calls transient sends the message again, as at submit.
  */
 export class ReceiptIngest {
+  /** Where the sweep of parked receipts goes on from: it looks at a page of them each time. */
+  #sweptTo = 0;
   /** Receipts parked and not yet applied; while none are, recording an id costs no look-up. */
   #parked: number | undefined;
   /** Provider ids this node is recording right now: a receipt for one waits for the write, not the database. */
@@ -86,9 +88,9 @@ export class ReceiptIngest {
    * is recorded by now (on start, and now and then: any node may do it for any other).
    */
   async sweep(variantsOf: (connection: string) => ((id: string) => string[]) | undefined): Promise<void> {
-    for (const { connection, providerMessageId } of await this.store.strandedReceipts(500)) {
-      await this.release(connection, [providerMessageId], variantsOf(connection));
-    }
+    const { stranded, next } = await this.store.strandedReceipts(this.#sweptTo, 500);
+    this.#sweptTo = next;
+    for (const { connection, providerMessageId } of stranded) await this.release(connection, [providerMessageId], variantsOf(connection));
   }
 
   async #apply(record: ProviderIdRecord, report: ReceiptReport): Promise<void> {

@@ -191,8 +191,13 @@ export interface Store {
   parkedReceipts(connection: string, providerMessageIds: readonly string[]): Promise<ParkedReceipt[]>;
   /** Removes one parked receipt, under every id it was parked under; how many rows went. */
   dropParkedReceipt(connection: string, providerMessageIds: readonly string[], receipt: unknown): Promise<number>;
-  /** Parked receipts whose provider id has been recorded since: the node that parked one died before applying it. */
-  strandedReceipts(limit: number): Promise<{ connection: string; providerMessageId: string }[]>;
+  /**
+   * Looks at the next `limit` parked receipts after `after` (in parking order) and returns those
+   * whose provider id has been recorded since: the node that parked one died before applying it.
+   * `next` is where the following look starts (0: back to the first), so each look costs `limit`
+   * rows however many receipts are parked.
+   */
+  strandedReceipts(after: number, limit: number): Promise<{ stranded: { connection: string; providerMessageId: string }[]; next: number }>;
 
   getIdempotency(accountId: string, key: string): Promise<StoredIdempotency | undefined>;
 

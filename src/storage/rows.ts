@@ -245,3 +245,13 @@ export function apiKeyOf(r: ApiKeyRow): ApiKeyRecord {
     revokedAt: nullableNumber(r.revoked_at),
   };
 }
+
+/** A page of parked receipts as `strandedReceipts` returns it: the known ones once each, and where to look next. */
+export function strandedOf(
+  rows: readonly { id: number; connection: string; providerMessageId: string; known: number | boolean }[],
+  limit: number,
+): { stranded: { connection: string; providerMessageId: string }[]; next: number } {
+  const seen = new Map<string, { connection: string; providerMessageId: string }>();
+  for (const r of rows) if (r.known) seen.set(`${r.connection}\u0000${r.providerMessageId}`, { connection: r.connection, providerMessageId: r.providerMessageId });
+  return { stranded: [...seen.values()], next: rows.length < limit ? 0 : Number(rows.at(-1)!.id) };
+}

@@ -42,6 +42,7 @@ import {
   eventValues,
   json,
   messageOf,
+  strandedOf,
   parseJson,
   toEvent,
   toClaimed,
@@ -369,12 +370,14 @@ export class PostgresStore implements Store {
     return result.rowCount ?? 0;
   }
 
-  async strandedReceipts(limit: number): Promise<{ connection: string; providerMessageId: string }[]> {
-    return this.#rows<{ connection: string; providerMessageId: string }>(
-      `SELECT DISTINCT r.connection AS connection, r.provider_message_id AS "providerMessageId" FROM parked_receipts r
-        JOIN provider_ids p ON p.connection = r.connection AND p.provider_message_id = r.provider_message_id LIMIT $1`,
-      [limit],
+  async strandedReceipts(after: number, limit: number): Promise<{ stranded: { connection: string; providerMessageId: string }[]; next: number }> {
+    const rows = await this.#rows<{ id: number; connection: string; providerMessageId: string; known: boolean }>(
+      `SELECT r.id, r.connection, r.provider_message_id AS "providerMessageId",
+              EXISTS (SELECT 1 FROM provider_ids p WHERE p.connection = r.connection AND p.provider_message_id = r.provider_message_id) AS known
+         FROM parked_receipts r WHERE r.id > $1 ORDER BY r.id LIMIT $2`,
+      [after, limit],
     );
+    return strandedOf(rows, limit);
   }
 
   async getIdempotency(accountId: string, key: string): Promise<StoredIdempotency | undefined> {

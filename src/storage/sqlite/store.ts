@@ -43,6 +43,7 @@ import {
   eventValues,
   json,
   messageOf,
+  strandedOf,
   parseJson,
   toEvent,
   toMessage,
@@ -379,11 +380,13 @@ export class SqliteStore implements Store {
     ).changes;
   }
 
-  async strandedReceipts(limit: number): Promise<{ connection: string; providerMessageId: string }[]> {
-    return this.#sql(
-      `SELECT DISTINCT r.connection AS connection, r.provider_message_id AS providerMessageId FROM parked_receipts r
-        JOIN provider_ids p ON p.connection = r.connection AND p.provider_message_id = r.provider_message_id LIMIT ?`,
-    ).all(limit) as { connection: string; providerMessageId: string }[];
+  async strandedReceipts(after: number, limit: number): Promise<{ stranded: { connection: string; providerMessageId: string }[]; next: number }> {
+    const rows = this.#sql(
+      `SELECT r.id, r.connection, r.provider_message_id AS providerMessageId,
+              EXISTS (SELECT 1 FROM provider_ids p WHERE p.connection = r.connection AND p.provider_message_id = r.provider_message_id) AS known
+         FROM parked_receipts r WHERE r.id > ? ORDER BY r.id LIMIT ?`,
+    ).all(after, limit) as { id: number; connection: string; providerMessageId: string; known: number }[];
+    return strandedOf(rows, limit);
   }
 
   async getIdempotency(accountId: string, key: string): Promise<StoredIdempotency | undefined> {
