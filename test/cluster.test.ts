@@ -90,9 +90,15 @@ describe('three nodes on PostgreSQL and Redis', () => {
     const standing = nodes[states.findIndex((s) => s.standby)]!;
     await killed.stop('SIGKILL');
     const survivors = nodes.filter((n) => n !== killed);
+    // A message the dead node had handed to the carrier without recording the answer has an
+    // unknown outcome: it waits (sent) for a receipt it can no longer be matched by, and is not sent again.
+    const settled = async (id: string, status: string) =>
+      status === 'delivered' || (status === 'sent' && ((await (await fetch(`${survivors[0]!.url}/v1/messages/${id}`, { headers: bearer(key) })).json()) as { error: { code: string } | null }).error?.code === 'outcome_unknown');
     const done = await eventually(async () => {
       const log = await readLog(survivors[0]!.url, key, 'Kill');
-      return [...log.values()].every((s) => s === 'delivered') && log.size === ids.length ? log : undefined;
+      if (log.size !== ids.length || [...log.values()].some((s) => s !== 'delivered' && s !== 'sent')) return undefined;
+      for (const [id, status] of log) if (!(await settled(id, status))) return undefined;
+      return log;
     }, 45_000).catch(async (e: Error) => {
       const log = await readLog(survivors[0]!.url, key, 'Kill');
       const stuck = [...log].filter(([, s]) => s !== 'delivered');
@@ -107,8 +113,7 @@ describe('three nodes on PostgreSQL and Redis', () => {
     const counts = new Map<string, number>();
     for (const s of submitsTo('4474200')) counts.set(String(s.pdu.body.destination_addr), (counts.get(String(s.pdu.body.destination_addr)) ?? 0) + 1);
     assert.equal(counts.size, 600);
-    const twice = [...counts.values()].filter((n) => n > 1).length;
-    assert.ok(twice <= 20, `${twice} sent twice: at most the dead node's window`);
+    assert.deepEqual([...counts.values()].filter((n) => n > 1), [], 'no message sent twice');
   });
 });
 
@@ -127,10 +132,9 @@ describe('limits shared through Redis', () => {
     const b = await testNode({ env: { ...env, SWITCHBOARD_NODE_ID: 'b' } });
     try {
       const key = a.key || b.key; // the first of the two to start made it
-      const codes: number[] = [];
-      for (const node of [a, b, a, b, a, b]) codes.push((await node.api.inject({ method: 'GET', url: '/v1/messages', headers: bearer(key) })).statusCode);
-      assert.deepEqual(codes.slice(0, 4), [200, 200, 200, 200]);
-      assert.deepEqual(codes.slice(4), [429, 429]);
+      // All at once, so that the bucket (1 a second) earns nothing meanwhile, however busy the machine.
+      const codes = await Promise.all([a, b, a, b, a, b].map(async (node) => (await node.api.inject({ method: 'GET', url: '/v1/messages', headers: bearer(key) })).statusCode));
+      assert.deepEqual(codes.sort(), [200, 200, 200, 200, 429, 429]);
     } finally {
       await a.close();
       await b.close();
