@@ -71,6 +71,7 @@ export const MessageView = Type.Object({
   connection: Type.String(),
   attempts: Type.Integer(),
   provider_message_id: Type.Union([Type.String(), Type.Null()]),
+  price: Type.Optional(Type.String({ description: 'what the message was charged, when its account has a price list' })),
 });
 
 export const EventView = Type.Object({
@@ -82,7 +83,11 @@ export const EventView = Type.Object({
   payload: Type.Unknown(),
 });
 
-export const SendResponse = Type.Object({ messages: Type.Array(MessageView) });
+export const SendResponse = Type.Object({
+  messages: Type.Array(MessageView),
+  remaining_balance: Type.Optional(Type.String({ description: 'the balance after this request\'s charge, when the account has a price list' })),
+});
+export const AccountQuery = Type.Object({ account: Type.Optional(Type.String({ description: 'a sub-account\'s id' })) }, { additionalProperties: false });
 export const MessageWithEvents = Type.Intersect([MessageView, Type.Object({ events: Type.Array(EventView) })]);
 
 export const ListQuery = Type.Object(
@@ -95,6 +100,7 @@ export const ListQuery = Type.Object(
     until: Type.Optional(Type.String({ description: 'ISO-8601: created before' })),
     limit: Type.Optional(Type.String({ pattern: '^[0-9]+$', description: '1 to 100, default 50' })),
     cursor: Type.Optional(Type.String({ description: 'next_cursor of the previous page' })),
+    account: Type.Optional(Type.String({ description: 'a sub-account\'s id: its messages instead of the caller\'s' })),
   },
   { additionalProperties: false },
 );

@@ -53,6 +53,8 @@ export interface Message {
   readonly route: AcceptedRoute | null;
   readonly attempts: number;
   readonly providerMessageId: string | null;
+  /** What it was charged at accept, in micro-units; absent when its account is not charged. */
+  readonly price?: number;
 }
 
 /**

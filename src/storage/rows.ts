@@ -2,13 +2,15 @@ import type { TextEncoding } from '../core/encoding/segments.js';
 import type { MessageStatus } from '../core/lifecycle.js';
 import type { Message, MessageError, MessageEvent } from '../core/message.js';
 import type { MessageRoute } from '../core/routing/router.js';
-import type { ApiKeyRecord, DeliveryAttempt, EndpointPatch, NewMessage, WebhookDelivery, WebhookEndpoint } from '../app/store.js';
+import type { PriceList } from '../core/accounts/prices.js';
+import type { Account, AccountPatch, AccountStatus, LedgerEntry, LedgerType, ApiKeyRecord, DeliveryAttempt, EndpointPatch, NewMessage, WebhookDelivery, WebhookEndpoint } from '../app/store.js';
 import { isScope } from '../core/access/scopes.js';
 
 // How domain objects map to table rows, shared by every SQL engine. Times are epoch
 // milliseconds; JSON columns hold text.
 
 export interface MessageRow {
+  price?: number | null;
   id: string;
   account_id: string;
   to: string;
@@ -68,6 +70,7 @@ export function toMessage(row: MessageRow): Message {
     route: parseJson<MessageRoute>(row.route),
     attempts: Number(row.attempts),
     providerMessageId: row.provider_message_id,
+    ...(row.price !== null && row.price !== undefined && { price: Number(row.price) }),
   };
 }
 
@@ -214,3 +217,81 @@ export function apiKeyOf(r: ApiKeyRow): ApiKeyRecord {
     revokedAt: nullableNumber(r.revoked_at),
   };
 }
+
+export interface AccountRow {
+  id: string;
+  parent_id: string | null;
+  path: string;
+  name: string;
+  status: string;
+  currency: string;
+  balance: number;
+  credit_limit: number;
+  prices: string | null;
+  created_at: number;
+}
+
+export function accountOf(r: AccountRow): Account {
+  return {
+    id: r.id,
+    parentId: r.parent_id,
+    path: r.path,
+    name: r.name,
+    status: r.status as AccountStatus,
+    currency: r.currency,
+    balance: Number(r.balance),
+    creditLimit: Number(r.credit_limit),
+    prices: parseJson<PriceList>(r.prices),
+    createdAt: Number(r.created_at),
+  };
+}
+
+/** An account patch as SET clauses, with `placeholder(i)` for the i-th value. */
+export function accountSets(patch: AccountPatch, placeholder: (i: number) => string): { sets: string[]; values: unknown[] } {
+  const sets: string[] = [];
+  const values: unknown[] = [];
+  const set = (column: string, value: unknown) => {
+    values.push(value);
+    sets.push(`${column} = ${placeholder(values.length)}`);
+  };
+  if (patch.name !== undefined) set('name', patch.name);
+  if (patch.status !== undefined) set('status', patch.status);
+  if (patch.creditLimit !== undefined) set('credit_limit', patch.creditLimit);
+  if (patch.prices !== undefined) set('prices', json(patch.prices));
+  return { sets, values };
+}
+
+export interface LedgerRow {
+  seq: number;
+  id: string;
+  account_id: string;
+  at: number;
+  type: string;
+  amount: number;
+  balance_after: number;
+  message_id: string | null;
+  messages: number | null;
+  counterparty: string | null;
+  description: string | null;
+}
+
+export function ledgerOf(r: LedgerRow): LedgerEntry {
+  return {
+    seq: Number(r.seq),
+    id: r.id,
+    accountId: r.account_id,
+    at: Number(r.at),
+    type: r.type as LedgerType,
+    amount: Number(r.amount),
+    balanceAfter: Number(r.balance_after),
+    messageId: r.message_id,
+    messages: nullableNumber(r.messages),
+    counterparty: r.counterparty,
+    description: r.description,
+  };
+}
+
+export const LEDGER_COLUMNS = 'id, account_id, at, type, amount, balance_after, message_id, messages, counterparty, description';
+
+/** Statuses a charged message is refunded in, when it never reached a provider. */
+export const REFUNDED_STATUSES: readonly string[] = ['failed', 'rejected', 'expired', 'canceled'];
