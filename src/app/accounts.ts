@@ -85,12 +85,14 @@ export class Accounts {
   }
 
   async topUp(caller: Actor, id: string, amount: number, description: string | null): Promise<LedgerEntry> {
+    positive(amount);
     const account = await this.within(caller, id);
     return this.store.topUp({ id: newId('led', this.clock.now()), accountId: account.id, amount, at: this.clock.now(), description });
   }
 
   /** Moves money from the caller's account to one of its direct sub-accounts, if its balance covers it. */
   async transfer(caller: Actor, to: string, amount: number, description: string | null): Promise<LedgerEntry> {
+    positive(amount);
     const child = await this.within(caller, to, { strict: true });
     const parent = (await this.store.getAccount(caller.accountId))!;
     if (child.parentId !== parent.id) {
@@ -118,4 +120,8 @@ export class Accounts {
     const entries = rows.slice(0, limit);
     return { account: target, entries, next: rows.length > limit ? entries[entries.length - 1]!.seq : null };
   }
+}
+
+function positive(amount: number): void {
+  if (amount <= 0) throw new SwitchboardError('invalid_parameter', 'amount must be more than zero.', { param: 'amount' });
 }

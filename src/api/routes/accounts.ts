@@ -77,12 +77,6 @@ export const accountView = (a: Account) => ({
   created_at: new Date(a.createdAt).toISOString(),
 });
 
-function positive(text: string, param: string): number {
-  const amount = parseAmount(text, param);
-  if (amount <= 0) throw new SwitchboardError('invalid_parameter', `${param} must be more than zero.`, { param });
-  return amount;
-}
-
 /** Sub-accounts: the operator's (admin) or a parent's (the `accounts` scope), each acting on the accounts under its own. */
 export const accountRoutes = ({ accounts }: Services): FastifyPluginAsyncTypebox =>
   async (app) => {
@@ -184,7 +178,7 @@ export const accountRoutes = ({ accounts }: Services): FastifyPluginAsyncTypebox
         },
       },
       async (request, reply) => {
-        const entry = await accounts.topUp(request.caller!, request.params.id, positive(request.body.amount, 'amount'), request.body.description ?? null);
+        const entry = await accounts.topUp(request.caller!, request.params.id, parseAmount(request.body.amount, 'amount'), request.body.description ?? null);
         return reply.code(201).send(ledgerView(entry));
       },
     );
@@ -200,7 +194,7 @@ export const accountRoutes = ({ accounts }: Services): FastifyPluginAsyncTypebox
         },
       },
       async (request, reply) => {
-        const entry = await accounts.transfer(request.caller!, request.params.id, positive(request.body.amount, 'amount'), request.body.description ?? null);
+        const entry = await accounts.transfer(request.caller!, request.params.id, parseAmount(request.body.amount, 'amount'), request.body.description ?? null);
         return reply.code(201).send(ledgerView(entry));
       },
     );
