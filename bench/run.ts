@@ -22,6 +22,7 @@ async function acceptSection(): Promise<void> {
     ['single recipient, 64 connections, priced', 64, 1, {}, true],
     ['1,000-recipient batches, 8 connections', 8, 1000, {}],
     ['single recipient, dispatcher idle (1 TPS)', 64, 1, { SWITCHBOARD_SANDBOX_TPS: '1' }],
+    ['single recipient, dispatcher idle, priced', 64, 1, { SWITCHBOARD_SANDBOX_TPS: '1' }, true],
     ['1,000-recipient batches, dispatcher idle', 8, 1000, { SWITCHBOARD_SANDBOX_TPS: '1' }],
   ];
   for (const [label, connections, recipientsPerRequest, env, priced] of runs) {
