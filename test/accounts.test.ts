@@ -132,6 +132,11 @@ describe('accounts, sub-accounts, prices and the ledger', () => {
     }
     await call(keyA, 'PATCH', `/v1/accounts/${a1.id}`, { status: 'active' });
     assert.equal((await call(keyA1, 'GET', '/v1/balance')).status, 200);
+    // Disabling an account disables the accounts under it.
+    await call(node.key, 'PATCH', `/v1/accounts/${a.id}`, { status: 'disabled' });
+    assert.equal((await call(keyA1, 'GET', '/v1/balance')).body.error.code, 'account_disabled');
+    await call(node.key, 'PATCH', `/v1/accounts/${a.id}`, { status: 'active' });
+    assert.equal((await call(keyA1, 'GET', '/v1/balance')).status, 200);
   });
 
   test('an account without a price list is not charged: no price, no balance in the answer', async () => {

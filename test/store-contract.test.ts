@@ -124,6 +124,12 @@ for (const [name, open] of implementations) {
       assert.equal(await store.updateAccount('nobody', { status: 'disabled' }), false);
       await store.insertApiKey({ id: 'ka1', accountId: 'a1', hash: 'ha1', prefix: 'sk_a1', name: null, scopes: ['send'], createdAt: T0 });
       assert.deepEqual((await store.findApiKeys(['ha1']))[0]?.account, { status: 'disabled', path: 'root/a/a1', prices: null });
+      // The highest account above that is not active speaks for the whole branch under it.
+      await store.updateAccount('a1', { status: 'active' });
+      await store.updateAccount('a', { status: 'blocked' });
+      assert.equal((await store.findApiKeys(['ha1']))[0]?.account.status, 'blocked');
+      await store.updateAccount('a', { status: 'active' });
+      assert.equal((await store.findApiKeys(['ha1']))[0]?.account.status, 'active');
     });
 
     test('money: a request is charged only if the balance (and credit limit) covers it, alone in its batch; the ledger sums to the balance', async () => {

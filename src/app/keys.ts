@@ -75,8 +75,8 @@ export class ApiKeys {
     const found = await this.#lookups.push(hashKey(key));
     if (!found) throw new SwitchboardError('invalid_api_key', 'The API key is not valid. Check it was copied whole, or create a new one.');
     // Read with the key on every request: an account disabled on any node is refused by all at once.
-    if (found.account.status === 'disabled') throw new SwitchboardError('account_disabled', 'This account is disabled: its keys are refused until it is enabled again.');
-    if (found.account.status === 'blocked') throw new SwitchboardError('account_blocked', 'This account is blocked: its keys are refused.');
+    if (found.account.status === 'disabled') throw new SwitchboardError('account_disabled', 'This account (or one above it) is disabled: its keys are refused until it is enabled again.');
+    if (found.account.status === 'blocked') throw new SwitchboardError('account_blocked', 'This account (or one above it) is blocked: its keys are refused.');
     this.#touch(found.id);
     return { keyId: found.id, accountId: found.accountId, scopes: found.scopes, path: found.account.path, prices: found.account.prices };
   }

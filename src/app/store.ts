@@ -94,6 +94,7 @@ export interface LedgerFilter {
 
 /** The account a key belongs to, as a request needs it: read with the key, in the same query. */
 export interface KeyAccount {
+  /** Its own status, or that of the highest account above it that is not active: disabling an account disables those under it. */
   readonly status: AccountStatus;
   readonly path: string;
   readonly prices: PriceList | null;

@@ -241,6 +241,8 @@ ALTER TABLE accounts ADD COLUMN credit_limit BIGINT NOT NULL DEFAULT 0;
 -- The price list (JSON); NULL: the account is not charged.
 ALTER TABLE accounts ADD COLUMN prices TEXT;
 CREATE INDEX accounts_parent ON accounts (parent_id, id);
+-- A key is refused when its account, or one above it, is not active: few are, and they are found at once.
+CREATE INDEX accounts_inactive ON accounts (path) WHERE status <> 'active';
 
 -- What a message was charged at accept (micro-units); NULL when its account was not charged.
 ALTER TABLE messages ADD COLUMN price BIGINT;

@@ -199,7 +199,8 @@ export class SqliteStore implements Store {
 
   async findApiKeys(hashes: readonly string[]): Promise<(ApiKeyRecord & { hash: string; account: KeyAccount })[]> {
     const rows = this.#sql(
-      `SELECT k.id, k.account_id, k.name, k.prefix, k.scopes, k.created_at, k.last_used_at, k.revoked_at, k.hash, a.status, a.path, a.prices
+      `SELECT k.id, k.account_id, k.name, k.prefix, k.scopes, k.created_at, k.last_used_at, k.revoked_at, k.hash, a.path, a.prices,
+              COALESCE((SELECT p.status FROM accounts p WHERE p.status <> 'active' AND substr(a.path, 1, length(p.path) + 1) = p.path || '/' ORDER BY length(p.path) LIMIT 1), a.status) AS status
          FROM api_keys k JOIN accounts a ON a.id = k.account_id WHERE k.hash IN (SELECT value FROM json_each(?)) AND k.revoked_at IS NULL`,
     ).all(JSON.stringify(hashes)) as (ApiKeyRow & AccountRow & { hash: string })[];
     return rows.map((r) => ({ ...apiKeyOf(r), hash: r.hash, account: { status: accountOf(r).status, path: r.path, prices: accountOf(r).prices } }));
