@@ -98,7 +98,7 @@ describe('tenancy: no account reaches, changes or learns of another\'s data, on 
     assert.deepEqual(leaks, []);
   });
 
-  test('asking for another\'s account with ?account= is answered as for an account that does not exist', async () => {
+  test('naming another\'s account (?account=, parent) is answered as naming one that does not exist', async () => {
     const routes = node.api.routeTable.filter((r) => r.method === 'GET' && r.access !== 'public' && ['/v1/messages', '/v1/messages/:id', '/v1/balance', '/v1/ledger'].includes(r.url));
     assert.equal(routes.length, 4);
     const leaks: string[] = [];
@@ -109,6 +109,16 @@ describe('tenancy: no account reaches, changes or learns of another\'s data, on 
           const theirs = await call(caller.key, 'GET', `${url}?account=${other.account}`);
           const nobody = await call(caller.key, 'GET', `${url}?account=${unknown(other.account)}`);
           if (theirs.status !== 404 || theirs.code !== nobody.code) leaks.push(`${caller.name} ${url}?account=${other.name}: ${theirs.status} ${theirs.code}`);
+        }
+      }
+    }
+    // Naming another's account as the parent of a new account, or of a list.
+    for (const caller of owned) {
+      for (const other of owned.filter((o) => !under.get(caller.name)!.includes(o.name))) {
+        for (const [method, url, body] of [['POST', '/v1/accounts', { name: 'x', parent: other.account }], ['GET', `/v1/accounts?parent=${other.account}`, undefined]] as const) {
+          const theirs = await call(caller.key, method, url, body);
+          const nobody = await call(caller.key, method, url.replace(other.account, unknown(other.account)), body && { ...body, parent: unknown(other.account) });
+          if (theirs.status !== 404 || theirs.code !== nobody.code) leaks.push(`${caller.name} ${method} ${url} naming ${other.name}: ${theirs.status} ${theirs.code}`);
         }
       }
     }
