@@ -139,6 +139,16 @@ describe('accounts, sub-accounts, prices and the ledger', () => {
     assert.equal((await call(keyA1, 'GET', '/v1/balance')).status, 200);
   });
 
+  test('an account with allowed senders sends from them only', async () => {
+    const set = await call(keyA, 'PATCH', `/v1/accounts/${a1.id}`, { allowed_senders: ['Shop', '+447700900555'] });
+    assert.deepEqual(set.body.allowed_senders, ['Shop', '+447700900555']);
+    const refused = await call(keyA1, 'POST', '/v1/messages', { from: 'Other', to: '+447700900002', text: 'Hi' });
+    assert.deepEqual([refused.status, refused.body.error.code, refused.body.error.param], [400, 'sender_not_authorized', 'from']);
+    assert.equal((await call(keyA1, 'POST', '/v1/messages', { from: 'Shop', to: '+447700900002', text: 'Hi' })).status, 202);
+    assert.equal((await call(keyA, 'PATCH', `/v1/accounts/${a1.id}`, { allowed_senders: null })).body.allowed_senders, null);
+    assert.equal((await call(keyA1, 'POST', '/v1/messages', { from: 'Other', to: '+447700900002', text: 'Hi' })).status, 202, 'null: any sender');
+  });
+
   test('an account without a price list is not charged: no price, no balance in the answer', async () => {
     const sent = await call(node.key, 'POST', '/v1/messages', { from: 'Ops', to: '+447700900000', text: 'Hi' });
     assert.equal(sent.status, 202);

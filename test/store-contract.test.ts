@@ -86,7 +86,7 @@ for (const [name, open] of implementations) {
       await store.insertApiKey({ id: 'key1', accountId: 'acc', hash: 'h1', prefix: 'sk_abcd', name: 'ci', scopes: ['send', 'read'], createdAt: T0 });
       await store.insertApiKey({ id: 'key2', accountId: 'acc', hash: 'h2', prefix: 'sk_efgh', name: null, scopes: ['admin'], createdAt: T0 + 1 });
       const key1 = { id: 'key1', accountId: 'acc', name: 'ci', prefix: 'sk_abcd', scopes: ['send', 'read'], createdAt: T0, lastUsedAt: null, revokedAt: null };
-      assert.deepEqual(await store.findApiKeys(['h1', 'nope']), [{ ...key1, hash: 'h1', account: { status: 'active', path: 'acc', prices: null } }]);
+      assert.deepEqual(await store.findApiKeys(['h1', 'nope']), [{ ...key1, hash: 'h1', account: { status: 'active', path: 'acc', prices: null, allowedSenders: null } }]);
       await store.touchApiKeys(['key1'], T0 + 60_000);
       await store.touchApiKeys(['key1'], T0 + 30_000); // a late write never moves the time back
       assert.equal(await store.revokeApiKey('other', 'key2', T0 + 2), false, "another account's key");
@@ -118,12 +118,14 @@ for (const [name, open] of implementations) {
       await store.createAccount({ id: 'a1', parentId: 'a', name: 'A1', currency: 'EUR', prices: { entries: [{ country: 'GB', price: 35_000 }] }, createdAt: T0 + 1 });
       await assert.rejects(store.createAccount({ id: 'x', parentId: 'nobody', name: 'X', currency: 'EUR', prices: null, createdAt: T0 }));
       const a1 = await store.getAccount('a1');
-      assert.deepEqual(a1, { id: 'a1', parentId: 'a', path: 'root/a/a1', name: 'A1', status: 'active', currency: 'EUR', balance: 0, creditLimit: 0, prices: { entries: [{ country: 'GB', price: 35_000 }] }, createdAt: T0 + 1 });
+      assert.deepEqual(a1, { id: 'a1', parentId: 'a', path: 'root/a/a1', name: 'A1', status: 'active', currency: 'EUR', balance: 0, creditLimit: 0, prices: { entries: [{ country: 'GB', price: 35_000 }] }, allowedSenders: null, createdAt: T0 + 1 });
       assert.deepEqual((await store.listAccounts('root')).map((a) => a.id), ['a']);
       assert.equal(await store.updateAccount('a1', { status: 'disabled', creditLimit: 5_000_000, prices: null }), true);
+      await store.updateAccount('a', { allowedSenders: ['Shop'] });
+      assert.deepEqual((await store.getAccount('a'))?.allowedSenders, ['Shop']);
       assert.equal(await store.updateAccount('nobody', { status: 'disabled' }), false);
       await store.insertApiKey({ id: 'ka1', accountId: 'a1', hash: 'ha1', prefix: 'sk_a1', name: null, scopes: ['send'], createdAt: T0 });
-      assert.deepEqual((await store.findApiKeys(['ha1']))[0]?.account, { status: 'disabled', path: 'root/a/a1', prices: null });
+      assert.deepEqual((await store.findApiKeys(['ha1']))[0]?.account, { status: 'disabled', path: 'root/a/a1', prices: null, allowedSenders: null });
       // The highest account above that is not active speaks for the whole branch under it.
       await store.updateAccount('a1', { status: 'active' });
       await store.updateAccount('a', { status: 'blocked' });

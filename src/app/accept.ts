@@ -72,10 +72,12 @@ const IDEMPOTENCY_LOCK_MS = 60_000;
 const MAX_SCHEDULE_AHEAD_MS = 365 * 24 * 3600 * 1000;
 const SCHEDULE_GRACE_MS = 60_000;
 
-/** Who pays for a send: the caller's account, charged when it has a price list. */
+/** Who sends: the caller's account, charged when it has a price list, and the senders it may use. */
 export interface Payer {
   readonly accountId: string;
   readonly prices: PriceList | null;
+  /** The senders the account may use; null: any. */
+  readonly allowedSenders: readonly string[] | null;
 }
 
 /**
@@ -157,6 +159,9 @@ export class AcceptService {
       throw new SwitchboardError('too_many_recipients', `A request may name at most ${MAX_RECIPIENTS} recipients; this one names ${recipients.length}.`, { param: 'to' });
     }
     classifySender(request.from);
+    if (payer.allowedSenders && !payer.allowedSenders.includes(request.from)) {
+      throw new SwitchboardError('sender_not_authorized', `This account may send from ${payer.allowedSenders.map((s) => JSON.stringify(s)).join(', ') || 'no sender'} only.`, { param: 'from' });
+    }
     if (request.text.length === 0) throw new SwitchboardError('missing_parameter', 'The message text is empty.', { param: 'text' });
     if (!request.text.isWellFormed()) {
       throw new SwitchboardError('invalid_parameter', 'The text is not valid Unicode: it holds a lone surrogate.', { param: 'text' });

@@ -15,6 +15,7 @@ export interface AccountChange {
   readonly status?: AccountStatus;
   readonly creditLimit?: number;
   readonly prices?: PriceList | null;
+  readonly allowedSenders?: readonly string[] | null;
 }
 
 /**
@@ -47,10 +48,11 @@ export class Accounts {
     return (await this.within(caller, requested, { param: 'account' })).id;
   }
 
-  async create(caller: Actor, input: { name: string; currency?: string; parent?: string; prices?: PriceList | null }): Promise<Account> {
+  async create(caller: Actor, input: { name: string; currency?: string; parent?: string; prices?: PriceList | null; allowedSenders?: readonly string[] | null }): Promise<Account> {
     const parent = await this.within(caller, input.parent, { param: 'parent' });
     const id = newId('acct', this.clock.now());
     await this.store.createAccount({ id, parentId: parent.id, name: input.name, currency: input.currency ?? parent.currency, prices: input.prices ?? null, createdAt: this.clock.now() });
+    if (input.allowedSenders) await this.store.updateAccount(id, { allowedSenders: input.allowedSenders });
     return (await this.store.getAccount(id))!;
   }
 

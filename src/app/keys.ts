@@ -25,6 +25,8 @@ export interface Caller {
   readonly path: string;
   /** The account's price list; null: it is not charged. */
   readonly prices: PriceList | null;
+  /** The senders the account may use; null: any. */
+  readonly allowedSenders: readonly string[] | null;
 }
 
 /** A key just made: the secret itself is in `key`, shown this once and never stored. */
@@ -78,7 +80,7 @@ export class ApiKeys {
     if (found.account.status === 'disabled') throw new SwitchboardError('account_disabled', 'This account (or one above it) is disabled: its keys are refused until it is enabled again.');
     if (found.account.status === 'blocked') throw new SwitchboardError('account_blocked', 'This account (or one above it) is blocked: its keys are refused.');
     this.#touch(found.id);
-    return { keyId: found.id, accountId: found.accountId, scopes: found.scopes, path: found.account.path, prices: found.account.prices };
+    return { keyId: found.id, accountId: found.accountId, scopes: found.scopes, path: found.account.path, prices: found.account.prices, allowedSenders: found.account.allowedSenders };
   }
 
   #touch(id: string): void {

@@ -48,6 +48,8 @@ export interface Account {
   readonly creditLimit: number;
   /** Null: the account is not charged. */
   readonly prices: PriceList | null;
+  /** The senders (`from`) it may use; null: any. */
+  readonly allowedSenders: readonly string[] | null;
   readonly createdAt: number;
 }
 
@@ -60,7 +62,7 @@ export interface NewAccount {
   readonly createdAt: number;
 }
 
-export type AccountPatch = Partial<Pick<Account, 'name' | 'status' | 'creditLimit' | 'prices'>>;
+export type AccountPatch = Partial<Pick<Account, 'name' | 'status' | 'creditLimit' | 'prices' | 'allowedSenders'>>;
 
 export const LEDGER_TYPES = ['top_up', 'transfer_in', 'transfer_out', 'charge', 'refund'] as const;
 export type LedgerType = (typeof LEDGER_TYPES)[number];
@@ -98,6 +100,7 @@ export interface KeyAccount {
   readonly status: AccountStatus;
   readonly path: string;
   readonly prices: PriceList | null;
+  readonly allowedSenders: readonly string[] | null;
 }
 
 /**

@@ -3,7 +3,7 @@ import type { MessageStatus } from '../core/lifecycle.js';
 import type { Message, MessageError, MessageEvent } from '../core/message.js';
 import type { MessageRoute } from '../core/routing/router.js';
 import type { PriceList } from '../core/accounts/prices.js';
-import type { Account, AccountPatch, AccountStatus, LedgerEntry, LedgerType, ApiKeyRecord, DeliveryAttempt, EndpointPatch, NewMessage, WebhookDelivery, WebhookEndpoint } from '../app/store.js';
+import type { Account, AccountPatch, AccountStatus, KeyAccount, LedgerEntry, LedgerType, ApiKeyRecord, DeliveryAttempt, EndpointPatch, NewMessage, WebhookDelivery, WebhookEndpoint } from '../app/store.js';
 import { isScope } from '../core/access/scopes.js';
 
 // How domain objects map to table rows, shared by every SQL engine. Times are epoch
@@ -228,6 +228,7 @@ export interface AccountRow {
   balance: number;
   credit_limit: number;
   prices: string | null;
+  allowed_senders: string | null;
   created_at: number;
 }
 
@@ -242,6 +243,7 @@ export function accountOf(r: AccountRow): Account {
     balance: Number(r.balance),
     creditLimit: Number(r.credit_limit),
     prices: parseJson<PriceList>(r.prices),
+    allowedSenders: parseJson<string[]>(r.allowed_senders),
     createdAt: Number(r.created_at),
   };
 }
@@ -258,6 +260,7 @@ export function accountSets(patch: AccountPatch, placeholder: (i: number) => str
   if (patch.status !== undefined) set('status', patch.status);
   if (patch.creditLimit !== undefined) set('credit_limit', patch.creditLimit);
   if (patch.prices !== undefined) set('prices', json(patch.prices));
+  if (patch.allowedSenders !== undefined) set('allowed_senders', json(patch.allowedSenders));
   return { sets, values };
 }
 
@@ -289,6 +292,12 @@ export function ledgerOf(r: LedgerRow): LedgerEntry {
     counterparty: r.counterparty,
     description: r.description,
   };
+}
+
+/** The account of a key, from its row (status as the key look-up computed it). */
+export function keyAccountOf(r: AccountRow): KeyAccount {
+  const a = accountOf(r);
+  return { status: a.status, path: a.path, prices: a.prices, allowedSenders: a.allowedSenders };
 }
 
 export const LEDGER_COLUMNS = 'id, account_id, at, type, amount, balance_after, message_id, messages, counterparty, description';

@@ -30,6 +30,7 @@ const PricesSchema = Type.Object(
   },
   { additionalProperties: false, description: 'the price list; null: the account is not charged' },
 );
+const AllowedSenders = Type.Array(Type.String({ minLength: 1, maxLength: 20 }), { maxItems: 1000, uniqueItems: true, description: 'the senders (from) the account may use; null: any' });
 type PricesInput = { default?: string; entries: { country?: string; prefix?: string; network?: string; ranges?: string[]; price: string }[] };
 
 const AccountView = Type.Object({
@@ -41,6 +42,7 @@ const AccountView = Type.Object({
   balance: Amount,
   credit_limit: Amount,
   prices: Type.Union([Type.Unknown(), Type.Null()]),
+  allowed_senders: Type.Union([Type.Array(Type.String()), Type.Null()], { description: 'the senders (from) the account may use; null: any' }),
   created_at: Type.String(),
 });
 
@@ -74,6 +76,7 @@ export const accountView = (a: Account) => ({
   balance: formatAmount(a.balance),
   credit_limit: formatAmount(a.creditLimit),
   prices: pricesView(a.prices),
+  allowed_senders: a.allowedSenders && [...a.allowedSenders],
   created_at: new Date(a.createdAt).toISOString(),
 });
 
@@ -91,6 +94,7 @@ export const accountRoutes = ({ accounts }: Services): FastifyPluginAsyncTypebox
               currency: Type.Optional(Type.String({ pattern: '^[A-Z]{3}$', description: 'ISO 4217; default: the parent\'s' })),
               parent: Type.Optional(Type.String({ description: 'default: the caller\'s account' })),
               prices: Type.Optional(Type.Union([PricesSchema, Type.Null()])),
+              allowed_senders: Type.Optional(Type.Union([AllowedSenders, Type.Null()])),
             },
             { additionalProperties: false },
           ),
@@ -98,8 +102,14 @@ export const accountRoutes = ({ accounts }: Services): FastifyPluginAsyncTypebox
         },
       },
       async (request, reply) => {
-        const { name, currency, parent, prices } = request.body;
-        const created = await accounts.create(request.caller!, { name, ...(currency && { currency }), ...(parent && { parent }), prices: priceList(prices as PricesInput | null | undefined) ?? null });
+        const { name, currency, parent, prices, allowed_senders } = request.body;
+        const created = await accounts.create(request.caller!, {
+          name,
+          ...(currency && { currency }),
+          ...(parent && { parent }),
+          prices: priceList(prices as PricesInput | null | undefined) ?? null,
+          allowedSenders: allowed_senders ?? null,
+        });
         return reply.code(201).send(accountView(created));
       },
     );
@@ -124,7 +134,7 @@ export const accountRoutes = ({ accounts }: Services): FastifyPluginAsyncTypebox
       '/v1/accounts/:id',
       {
         schema: {
-          summary: 'Change a sub-account: name, status (active, disabled, blocked), price list, credit limit (admin)',
+          summary: 'Change a sub-account: name, status (active, disabled, blocked), price list, allowed senders, credit limit (admin)',
           params: IdParams,
           body: Type.Object(
             {
@@ -132,6 +142,7 @@ export const accountRoutes = ({ accounts }: Services): FastifyPluginAsyncTypebox
               status: Type.Optional(Type.Union([Type.Literal('active'), Type.Literal('disabled'), Type.Literal('blocked')])),
               credit_limit: Type.Optional(PositiveAmount),
               prices: Type.Optional(Type.Union([PricesSchema, Type.Null()])),
+              allowed_senders: Type.Optional(Type.Union([AllowedSenders, Type.Null()])),
             },
             { additionalProperties: false },
           ),
@@ -147,6 +158,7 @@ export const accountRoutes = ({ accounts }: Services): FastifyPluginAsyncTypebox
             ...(b.status !== undefined && { status: b.status }),
             ...(b.credit_limit !== undefined && { creditLimit: parseAmount(b.credit_limit, 'credit_limit') }),
             ...(prices !== undefined && { prices }),
+            ...(b.allowed_senders !== undefined && { allowedSenders: b.allowed_senders }),
           }),
         );
       },

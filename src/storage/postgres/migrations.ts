@@ -236,6 +236,8 @@ ALTER TABLE accounts ADD COLUMN balance BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE accounts ADD COLUMN credit_limit BIGINT NOT NULL DEFAULT 0;
 -- The price list (JSON); NULL: the account is not charged.
 ALTER TABLE accounts ADD COLUMN prices TEXT;
+-- The senders (from) the account may use (JSON array); NULL: any.
+ALTER TABLE accounts ADD COLUMN allowed_senders TEXT;
 CREATE INDEX accounts_parent ON accounts (parent_id, id);
 -- A key is refused when its account, or one above it, is not active: few are, and they are found at once.
 CREATE INDEX accounts_inactive ON accounts (path) WHERE status <> 'active';

@@ -39,6 +39,7 @@ import { newId } from '../../app/ids.js';
 import { lifecycleEvent } from '../../core/events.js';
 import {
   accountOf,
+  keyAccountOf,
   accountSets,
   ledgerOf,
   LEDGER_COLUMNS,
@@ -213,12 +214,12 @@ export class PostgresStore implements Store {
 
   async findApiKeys(hashes: readonly string[]): Promise<(ApiKeyRecord & { hash: string; account: KeyAccount })[]> {
     const rows = await this.#rows<ApiKeyRow & AccountRow & { hash: string }>(
-      `SELECT k.id, k.account_id, k.name, k.prefix, k.scopes, k.created_at, k.last_used_at, k.revoked_at, k.hash, a.path, a.prices,
+      `SELECT k.id, k.account_id, k.name, k.prefix, k.scopes, k.created_at, k.last_used_at, k.revoked_at, k.hash, a.path, a.prices, a.allowed_senders,
               COALESCE((SELECT p.status FROM accounts p WHERE p.status <> 'active' AND substr(a.path, 1, length(p.path) + 1) = p.path || '/' ORDER BY length(p.path) LIMIT 1), a.status) AS status
          FROM api_keys k JOIN accounts a ON a.id = k.account_id WHERE k.hash = ANY($1) AND k.revoked_at IS NULL`,
       [hashes],
     );
-    return rows.map((r) => ({ ...apiKeyOf(r), hash: r.hash, account: { status: accountOf(r).status, path: r.path, prices: accountOf(r).prices } }));
+    return rows.map((r) => ({ ...apiKeyOf(r), hash: r.hash, account: keyAccountOf(r) }));
   }
 
   async listApiKeys(accountId: string): Promise<ApiKeyRecord[]> {
