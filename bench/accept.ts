@@ -39,3 +39,18 @@ export async function benchAccept(server: BenchServer, opts: { connections: numb
     errors: result.non2xx + result.errors + result.timeouts,
   };
 }
+
+/**
+ * A sub-account with a price list (every destination at 0.01 a segment) and a balance that
+ * outlasts the run, and its key: its sends are priced and charged at accept.
+ */
+export async function pricedAccount(server: BenchServer): Promise<BenchServer> {
+  const call = async (path: string, body: object) => {
+    const res = await fetch(`${server.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${server.key}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    if (res.status !== 201) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+    return (await res.json()) as { id: string; key: string };
+  };
+  const account = await call('/v1/accounts', { name: 'Bench', prices: { entries: [{ country: 'GB', price: '0.01' }], default: '0.02' } });
+  await call(`/v1/accounts/${account.id}/top-ups`, { amount: '100000000' });
+  return { ...server, key: (await call(`/v1/accounts/${account.id}/keys`, {})).key };
+}

@@ -1,4 +1,4 @@
-import { benchAccept } from './accept.js';
+import { benchAccept, pricedAccount } from './accept.js';
 import { metricsText, startServer, type BenchServer } from './server.js';
 import { benchCluster } from './cluster.js';
 import { benchThreeConnections } from './routing.js';
@@ -7,6 +7,7 @@ import { webhooksSection } from './webhooks.js';
 
 // `npm run bench`: starts real server processes and drives them over HTTP from this process,
 // printing figures. Durations are short enough for a 2-core machine; BENCH_SECONDS overrides.
+// `npm run bench -- accept` (or smpp, routing, cluster) runs those sections only.
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 
 /** Messages the server counted as stored (it answers 202 only after the commit). */
@@ -17,16 +18,19 @@ async function countAccepted(server: BenchServer): Promise<number> {
 
 async function acceptSection(): Promise<void> {
   console.log(`\nAccept through the HTTP API: SQLite (synchronous=full), the sandbox carrier dispatching; ${seconds}s each`);
-  const runs: [string, number, number, Record<string, string>][] = [
+  const runs: [string, number, number, Record<string, string>, boolean?][] = [
     ['single recipient, 64 connections', 64, 1, {}],
+    ['single recipient, 64 connections, priced', 64, 1, {}, true],
     ['1,000-recipient batches, 8 connections', 8, 1000, {}],
     ['single recipient, dispatcher idle (1 TPS)', 64, 1, { SWITCHBOARD_SANDBOX_TPS: '1' }],
+    ['single recipient, dispatcher idle, priced', 64, 1, { SWITCHBOARD_SANDBOX_TPS: '1' }, true],
     ['1,000-recipient batches, dispatcher idle', 8, 1000, { SWITCHBOARD_SANDBOX_TPS: '1' }],
   ];
-  for (const [label, connections, recipientsPerRequest, env] of runs) {
+  for (const [label, connections, recipientsPerRequest, env, priced] of runs) {
     const server = await startServer(env);
     try {
-      const f = await benchAccept(server, { connections, seconds, recipientsPerRequest });
+      // Priced: the key of an account with a price list, charged at every accept.
+      const f = await benchAccept(priced ? await pricedAccount(server) : server, { connections, seconds, recipientsPerRequest });
       const stored = await countAccepted(server);
       console.log(
         `  ${label.padEnd(44)} ${f.requestsPerSecond.toFixed(0).padStart(6)} req/s ${f.messagesPerSecond.toFixed(0).padStart(7)} msg/s` +

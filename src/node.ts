@@ -15,6 +15,7 @@ import { Topology } from './app/topology.js';
 import { connectionFactory, connectorContext } from './connections.js';
 import { SwitchboardError } from './core/errors.js';
 import { ApiKeys, DEFAULT_ACCOUNT } from './app/keys.js';
+import { Accounts } from './app/accounts.js';
 import { InboundService } from './app/inbound.js';
 import { MessageService } from './app/messages.js';
 import { WebhookService } from './app/webhooks.js';
@@ -197,6 +198,7 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
     {
       accept,
       keys,
+      accounts: new Accounts(store, keys, clock),
       catalogue,
       store,
       messages: new MessageService(store, writer, clock),

@@ -13,8 +13,8 @@ const PUBLIC = new Set([
   'POST /v1/providers/:provider/:connection/receipts',
 ]);
 
-/** The routes an ordinary key may call (every scope but admin). */
-const ORDINARY = /^(?:POST|GET|HEAD) \/v1\/(?:messages|inbound|notices|errors|providers\/:provider\/codes)|^(?:\w+) \/v1\/(?:webhooks|opt-outs)(?:\/|$)/;
+/** The routes a key without admin may call (an account's own business, and its sub-accounts'; top-ups are the operator's). */
+const ORDINARY = /^(?:POST|GET|HEAD) \/v1\/(?:messages|inbound|notices|errors|balance|ledger|providers\/:provider\/codes)|^(?:\w+) \/v1\/(?:webhooks|opt-outs|accounts(?!\/:id\/top-ups))(?:\/|$)/;
 
 const SAMPLE: Record<string, string> = { id: 'msg_01J0000000000000000000000', code: 'unknown_subscriber', provider: 'sandbox', connection: 'sandbox', name: 'sandbox' };
 

@@ -24,7 +24,7 @@ describe('POST /v1/messages', () => {
     assert.equal(m.segments, 1);
     assert.equal(m.client_ref, 'order-1');
     assert.ok(Date.parse(m.created_at));
-    const stored = await node.store.getMessage(m.id);
+    const stored = await node.store.getMessage('acct_default', m.id);
     assert.equal(stored?.text, 'Hello');
   });
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { after, before, describe, test } from 'node:test';
+import { DEFAULT_ACCOUNT } from '../src/app/keys.js';
 import { bearer, freePort, testNode, type TestNode } from './helpers.js';
 
 interface Answer {
@@ -78,7 +79,7 @@ describe('request input', () => {
       const answer = await call('POST', '/v1/messages', JSON.stringify({ from: 'A1', to: '+447700900000', text }));
       assert.equal(answer.status, 202, answer.body);
       const [m] = (JSON.parse(answer.body) as { messages: { id: string }[] }).messages;
-      assert.equal((await node.store.getMessage(m!.id))?.text, text);
+      assert.equal((await node.store.getMessage(DEFAULT_ACCOUNT, m!.id))?.text, text);
     });
 
     test('a byte order mark before the body is no part of it', async () => {
@@ -145,7 +146,7 @@ describe('request input', () => {
         assert.equal(answer.status, 202, answer.body);
         const [m] = (JSON.parse(answer.body) as { messages: { id: string; encoding: string }[] }).messages;
         assert.equal(m!.encoding, encoding, JSON.stringify(text));
-        assert.equal((await node.store.getMessage(m!.id))?.text, text);
+        assert.equal((await node.store.getMessage(DEFAULT_ACCOUNT, m!.id))?.text, text);
       }
     });
   });

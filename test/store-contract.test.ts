@@ -44,6 +44,9 @@ function message(overrides: Partial<NewMessage> = {}): NewMessage {
   };
 }
 
+/** Stores messages as one accepted request, not charged. */
+const insert = (store: Store, messages: readonly NewMessage[]) => store.insertMessages([{ messages, respond: () => '' }]);
+
 const claim = (store: Store, over: Partial<Parameters<Store['claimDue']>[0]> = {}) =>
   store.claimDue({ connection: 'c1', now: T0, limit: 100, owner: 'n1', leaseUntil: T0 + 30_000, startEvents: () => [event(T0, "sending", "sending")], ...over });
 
@@ -84,7 +87,7 @@ for (const [name, open] of implementations) {
       await store.insertApiKey({ id: 'key1', accountId: 'acc', hash: 'h1', prefix: 'sk_abcd', name: 'ci', scopes: ['send', 'read'], createdAt: T0 });
       await store.insertApiKey({ id: 'key2', accountId: 'acc', hash: 'h2', prefix: 'sk_efgh', name: null, scopes: ['admin'], createdAt: T0 + 1 });
       const key1 = { id: 'key1', accountId: 'acc', name: 'ci', prefix: 'sk_abcd', scopes: ['send', 'read'], createdAt: T0, lastUsedAt: null, revokedAt: null };
-      assert.deepEqual(await store.findApiKeys(['h1', 'nope']), [{ ...key1, hash: 'h1' }]);
+      assert.deepEqual(await store.findApiKeys(['h1', 'nope']), [{ ...key1, hash: 'h1', account: { status: 'active', path: 'acc', prices: null, allowedSenders: null } }]);
       await store.touchApiKeys(['key1'], T0 + 60_000);
       await store.touchApiKeys(['key1'], T0 + 30_000); // a late write never moves the time back
       assert.equal(await store.revokeApiKey('other', 'key2', T0 + 2), false, "another account's key");
@@ -99,20 +102,92 @@ for (const [name, open] of implementations) {
 
     test('messages are stored with their route and idempotency answer, in one go', async () => {
       const m = message({ sendAt: T0 + 5000, status: 'scheduled', clientRef: 'ref-1' });
-      await store.insertMessages([m], [{ accountId: 'acc', key: 'k1', requestHash: 'abc', statusCode: 202, response: '{"ok":1}', createdAt: T0 }]);
+      await store.insertMessages([{ messages: [m], idempotency: { accountId: 'acc', key: 'k1', requestHash: 'abc', statusCode: 202, createdAt: T0 }, respond: () => '{"ok":1}' }]);
       const { dueAt: _due, ...stored } = m;
-      assert.deepEqual(await store.getMessage(m.id), stored);
-      assert.deepEqual(await store.listEvents(m.id), [], 'the first event is read from the message');
+      assert.deepEqual(await store.getMessage(m.accountId, m.id), stored);
+      assert.deepEqual(await store.listEvents(m.accountId, m.id), [], 'the first event is read from the message');
       assert.deepEqual(await store.getIdempotency('acc', 'k1'), { requestHash: 'abc', statusCode: 202, response: '{"ok":1}' });
       // A batch that fails stores nothing of itself.
       const again = message();
-      await assert.rejects(store.insertMessages([again], [{ accountId: 'acc', key: 'k1', requestHash: 'x', statusCode: 202, response: '', createdAt: T0 }]));
-      assert.equal(await store.getMessage(again.id), undefined);
+      await assert.rejects(store.insertMessages([{ messages: [again], idempotency: { accountId: 'acc', key: 'k1', requestHash: 'x', statusCode: 202, createdAt: T0 }, respond: () => '' }]));
+      assert.equal(await store.getMessage(again.accountId, again.id), undefined);
+    });
+
+    test('accounts form a tree: each knows its path from the root; a key is read with its account', async () => {
+      await store.ensureAccount('root', 'Root', T0);
+      await store.createAccount({ id: 'a', parentId: 'root', name: 'A', currency: 'EUR', prices: null, createdAt: T0 });
+      await store.createAccount({ id: 'a1', parentId: 'a', name: 'A1', currency: 'EUR', prices: { entries: [{ country: 'GB', price: 35_000 }] }, createdAt: T0 + 1 });
+      await assert.rejects(store.createAccount({ id: 'x', parentId: 'nobody', name: 'X', currency: 'EUR', prices: null, createdAt: T0 }));
+      const a1 = await store.getAccount('a1');
+      assert.deepEqual(a1, { id: 'a1', parentId: 'a', path: 'root/a/a1', name: 'A1', status: 'active', currency: 'EUR', balance: 0, creditLimit: 0, prices: { entries: [{ country: 'GB', price: 35_000 }] }, allowedSenders: null, createdAt: T0 + 1 });
+      assert.deepEqual((await store.listAccounts('root')).map((a) => a.id), ['a']);
+      assert.equal(await store.updateAccount('a1', { status: 'disabled', creditLimit: 5_000_000, prices: null }), true);
+      await store.updateAccount('a', { allowedSenders: ['Shop'] });
+      assert.deepEqual((await store.getAccount('a'))?.allowedSenders, ['Shop']);
+      assert.equal(await store.updateAccount('nobody', { status: 'disabled' }), false);
+      await store.insertApiKey({ id: 'ka1', accountId: 'a1', hash: 'ha1', prefix: 'sk_a1', name: null, scopes: ['send'], createdAt: T0 });
+      assert.deepEqual((await store.findApiKeys(['ha1']))[0]?.account, { status: 'disabled', path: 'root/a/a1', prices: null, allowedSenders: null });
+      // The highest account above that is not active speaks for the whole branch under it.
+      await store.updateAccount('a1', { status: 'active' });
+      await store.updateAccount('a', { status: 'blocked' });
+      assert.equal((await store.findApiKeys(['ha1']))[0]?.account.status, 'blocked');
+      await store.updateAccount('a', { status: 'active' });
+      assert.equal((await store.findApiKeys(['ha1']))[0]?.account.status, 'active');
+    });
+
+    test('money: a request is charged only if the balance (and credit limit) covers it, alone in its batch; the ledger sums to the balance', async () => {
+      await store.ensureAccount('root', 'Root', T0);
+      await store.createAccount({ id: 'payer', parentId: 'root', name: 'P', currency: 'EUR', prices: null, createdAt: T0 });
+      await store.createAccount({ id: 'kid', parentId: 'payer', name: 'K', currency: 'EUR', prices: null, createdAt: T0 });
+      const top = await store.topUp({ id: 'led_t', accountId: 'payer', amount: 1_000_000, at: T0, description: 'first' });
+      assert.equal(top.balanceAfter, 1_000_000);
+      assert.equal(await store.transfer({ from: 'payer', to: 'kid', amount: 2_000_000, at: T0, ids: ['led_x1', 'led_x2'], description: null }), undefined, 'not covered: nothing moves');
+      assert.equal((await store.transfer({ from: 'payer', to: 'kid', amount: 400_000, at: T0, ids: ['led_o', 'led_i'], description: null }))?.balanceAfter, 600_000);
+      const priced = (price: number) => message({ accountId: 'payer', price });
+      const charge = (n: number, amount: number) => ({ accountId: 'payer', amount, entryId: `led_c${n}`, at: T0 + n });
+      const [m1, m2, m3] = [priced(250_000), priced(500_000), priced(300_000)];
+      const answers = await store.insertMessages([
+        { messages: [m1], charge: charge(1, 250_000), respond: (b) => `left ${b}` },
+        { messages: [m2], charge: charge(2, 500_000), respond: (b) => `left ${b}` },
+        { messages: [m3], charge: charge(3, 300_000), respond: (b) => `left ${b}` },
+        { messages: [message({ accountId: 'payer' })], respond: (b) => `free ${b}` },
+      ]);
+      assert.deepEqual(answers, ['left 350000', undefined, 'left 50000', 'free null']);
+      assert.equal(await store.getMessage('payer', m2.id), undefined, 'the request short of credit stored nothing');
+      assert.equal((await store.getMessage('payer', m1.id))?.price, 250_000);
+      assert.equal(await store.getMessage('kid', m1.id), undefined, "another account's message is not found");
+      // Never handed to a provider: refunded once, in the transaction of its final change.
+      const cancel = { messageId: m1.id, from: ['queued' as const], to: 'canceled' as const, event: event(T0 + 9, 'canceled', 'canceled'), dueAt: null };
+      assert.deepEqual(await store.applyWrites([{ transition: cancel }, { transition: cancel }]), [true, false]);
+      // Handed to a provider: it stays charged whatever comes after.
+      await store.applyWrites([{ transition: { messageId: m3.id, from: ['queued'], to: 'sent', event: event(T0 + 9, 'sent', 'sent'), dueAt: null, providerMessageId: 'p-1' } }]);
+      await store.applyWrites([{ transition: { messageId: m3.id, from: ['sent'], to: 'failed', event: event(T0 + 10, 'failed', 'failed'), dueAt: null } }]);
+      const account = (await store.getAccount('payer'))!;
+      assert.equal(account.balance, 300_000);
+      const ledger = await store.listLedger('payer', {}, 100);
+      assert.deepEqual(ledger.map((e) => [e.type, e.amount, e.balanceAfter]), [
+        ['refund', 250_000, 300_000],
+        ['charge', -300_000, 50_000],
+        ['charge', -250_000, 350_000],
+        ['transfer_out', -400_000, 600_000],
+        ['top_up', 1_000_000, 1_000_000],
+      ]);
+      assert.equal(ledger.reduce((sum, e) => sum + e.amount, 0), account.balance);
+      assert.deepEqual((await store.listLedger('payer', { type: 'charge' }, 1)).map((e) => e.messages), [1]);
+      assert.deepEqual((await store.listLedger('payer', { before: ledger[3]!.seq }, 10)).map((e) => e.type), ['top_up']);
+      assert.deepEqual((await store.listLedger('kid', {}, 10)).map((e) => [e.type, e.amount, e.counterparty]), [['transfer_in', 400_000, 'payer']]);
+      // Postpaid: a credit limit lets the balance go below zero, down to it and no further.
+      await store.updateAccount('payer', { creditLimit: 100_000 });
+      const [ok, short] = await store.insertMessages([
+        { messages: [priced(400_000)], charge: charge(4, 400_000), respond: (b) => String(b) },
+        { messages: [priced(1)], charge: charge(5, 1), respond: (b) => String(b) },
+      ]);
+      assert.deepEqual([ok, short], ['-100000', undefined]);
     });
 
     test('the message log filters and pages newest first', async () => {
       const batch = Array.from({ length: 5 }, (_, i) => message({ accountId: 'log', to: i % 2 ? '+447700900001' : '+447700900002', status: i === 4 ? 'delivered' : 'queued' }));
-      await store.insertMessages(batch);
+      await insert(store, batch);
       const page1 = await store.listMessages('log', {}, 3);
       assert.deepEqual(page1.map((m) => m.id), batch.slice(2).reverse().map((m) => m.id));
       const page2 = await store.listMessages('log', { before: page1.at(-1)!.id }, 3);
@@ -124,7 +199,7 @@ for (const [name, open] of implementations) {
 
     test('a transition applies only from the statuses it names; notes always do, in order', async () => {
       const m = message();
-      await store.insertMessages([m]);
+      await insert(store, [m]);
       const applied = await store.applyWrites([
         { transition: { messageId: m.id, from: ['sending'], to: 'sent', event: event(T0 + 1, 'sent', 'sent'), dueAt: null } },
         { note: { messageId: m.id, event: event(T0 + 2, 'note') } },
@@ -142,11 +217,11 @@ for (const [name, open] of implementations) {
         },
       ]);
       assert.deepEqual(applied, [false, true, true]);
-      const after = await store.getMessage(m.id);
+      const after = await store.getMessage(m.accountId, m.id);
       assert.equal(after?.status, 'rejected');
       assert.equal(after?.connection, 'c2');
       assert.equal(after?.error?.code, 'invalid_phone_number');
-      assert.deepEqual((await store.listEvents(m.id)).map((e) => e.type), ['note', 'submit_failed']);
+      assert.deepEqual((await store.listEvents(m.accountId, m.id)).map((e) => e.type), ['note', 'submit_failed']);
       assert.equal((await store.listMessages('acc', { errorCode: 'invalid_phone_number' }, 10)).length, 1);
       assert.deepEqual(await store.findProviderId('c2', 'p1'), { connection: 'c2', providerMessageId: 'p1', messageId: m.id, part: 1, parts: 1 });
     });
@@ -155,7 +230,7 @@ for (const [name, open] of implementations) {
       const due = message({ connection: 'claims' });
       const later = message({ connection: 'claims', dueAt: T0 + 60_000 });
       const expired = message({ connection: 'claims', expiresAt: T0 - 1 });
-      await store.insertMessages([due, later, expired]);
+      await insert(store, [due, later, expired]);
       const c = (over: Partial<Parameters<Store['claimDue']>[0]>) => claim(store, { connection: 'claims', ...over });
 
       const held = await c({ mode: 'hold', leaseUntil: T0 + 1000 });
@@ -167,8 +242,8 @@ for (const [name, open] of implementations) {
 
       const sent = await c({ now: T0 + 1000, leaseUntil: T0 + 31_000 });
       assert.deepEqual(sent.map((m) => [m.id, m.status, m.claimedFrom, m.attempts]), [[due.id, 'sending', 'queued', 1]]);
-      assert.deepEqual((await store.listEvents(due.id)).map((e) => e.type), ['sending']);
-      assert.equal((await store.getMessage(due.id))?.status, 'sending');
+      assert.deepEqual((await store.listEvents(due.accountId, due.id)).map((e) => e.type), ['sending']);
+      assert.equal((await store.getMessage(due.accountId, due.id))?.status, 'sending');
 
       // A node that died leaves its claim: after the lease it is taken over, as it was left.
       // (The expired message, never settled here, is due again too: it is not started.)
@@ -179,7 +254,7 @@ for (const [name, open] of implementations) {
 
     test('a send in flight keeps its lease, and a claim taken over cannot write its outcome', async () => {
       const m = message({ connection: 'leases' });
-      await store.insertMessages([m]);
+      await insert(store, [m]);
       const c = (over: Partial<Parameters<Store['claimDue']>[0]>) => claim(store, { connection: 'leases', ...over });
       const [first] = await c({ leaseUntil: T0 + 1000 });
       assert.equal(first?.attempts, 1);
@@ -198,18 +273,18 @@ for (const [name, open] of implementations) {
 
       const sent = (owner: string, attempt: number) => ({ transition: { messageId: m.id, from: ['sending'] as const, to: 'sent' as const, dueAt: null, event: event(T0 + 5500, 'sent', 'sent'), claim: { owner, attempt } } });
       assert.deepEqual(await store.applyWrites([sent('n1', 1), sent('n2', 1), sent('n2', 2)]), [false, false, true], 'only the claim that holds writes');
-      assert.deepEqual((await store.listEvents(m.id)).map((e) => e.type), ['sending', 'recovered', 'sending', 'sent']);
+      assert.deepEqual((await store.listEvents(m.accountId, m.id)).map((e) => e.type), ['sending', 'recovered', 'sending', 'sent']);
     });
 
     test('a submit mark holds only under its claim, and tells a claim taken over whether the submit may have left', async () => {
       const [marked, unmarked] = [message({ connection: 'marks' }), message({ connection: 'marks' })];
-      await store.insertMessages([marked, unmarked]);
+      await insert(store, [marked, unmarked]);
       const c = (over: Partial<Parameters<Store['claimDue']>[0]>) => claim(store, { connection: 'marks', ...over });
       const first = await c({ leaseUntil: T0 + 1000 });
       assert.deepEqual(first.map((m) => m.submitMarked), [false, false]);
       const mark = (owner: string, attempt: number) => ({ submitting: { messageId: marked.id, owner, attempt } });
       assert.deepEqual(await store.applyWrites([mark('n2', 1), mark('n1', 2), mark('n1', 1)]), [false, false, true], 'only the claim that holds marks');
-      assert.deepEqual((await store.listEvents(marked.id)).map((e) => e.type), ['sending'], 'a mark is no event');
+      assert.deepEqual((await store.listEvents(marked.accountId, marked.id)).map((e) => e.type), ['sending'], 'a mark is no event');
 
       // A node that died: the claim taken over says which attempt may have left.
       const taken = await c({ now: T0 + 1000, owner: 'n2', leaseUntil: T0 + 2000 });
@@ -224,18 +299,18 @@ for (const [name, open] of implementations) {
 
     test('a message waiting for a retry shows when it goes again', async () => {
       const m = message({ connection: 'retries' });
-      await store.insertMessages([m]);
-      assert.equal((await store.getMessage(m.id))?.nextAttemptAt, null, 'a first attempt is no retry');
+      await insert(store, [m]);
+      assert.equal((await store.getMessage(m.accountId, m.id))?.nextAttemptAt, null, 'a first attempt is no retry');
       await claim(store, { connection: 'retries' });
       const retry = { messageId: m.id, from: ['sending'] as const, to: 'queued' as const, dueAt: T0 + 4000, event: event(T0, 'retry_scheduled', 'queued') };
       assert.deepEqual(await store.applyWrites([{ transition: retry }]), [true]);
-      const waiting = await store.getMessage(m.id);
+      const waiting = await store.getMessage(m.accountId, m.id);
       assert.deepEqual([waiting?.status, waiting?.attempts, waiting?.nextAttemptAt], ['queued', 1, T0 + 4000]);
     });
 
     test('two claims at once never take the same message', async () => {
       const batch = Array.from({ length: 60 }, () => message({ connection: 'race' }));
-      await store.insertMessages(batch);
+      await insert(store, batch);
       const [a, b] = await Promise.all([claim(store, { connection: 'race', limit: 40, owner: 'a' }), claim(store, { connection: 'race', limit: 40, owner: 'b' })]);
       const ids = [...a, ...b].map((m) => m.id);
       assert.equal(new Set(ids).size, ids.length);
@@ -258,7 +333,7 @@ for (const [name, open] of implementations) {
       await store.parkReceipt({ connection: 'c1', providerMessageId: 'part2', receivedAt: T0, receipt: { n: 3 } });
       assert.deepEqual(await store.strandedReceipts(0, 10), { stranded: [], next: 0 }, 'its id is not recorded yet');
       const m = message();
-      await store.insertMessages([m]);
+      await insert(store, [m]);
       await store.applyWrites([
         {
           transition: {
@@ -296,7 +371,7 @@ for (const [name, open] of implementations) {
       await store.insertEndpoint({ ...endpoint, id: 'we_fail', events: ['message.failed'] });
       const m = message({ accountId: 'hooks', callbackUrl: 'https://example.com/cb' });
       const quiet = message({ accountId: 'nobody' });
-      await store.insertMessages([m, quiet]);
+      await insert(store, [m, quiet]);
       await store.applyWrites([
         { transition: { messageId: m.id, from: ['queued'], to: 'sending', event: event(T0 + 1, 'sending', 'sending'), dueAt: null } },
         { transition: { messageId: m.id, from: ['sending'], to: 'sent', event: event(T0 + 2, 'sent', 'sent'), dueAt: null } },
@@ -358,8 +433,8 @@ for (const [name, open] of implementations) {
       await store.insertEndpoint({ ...endpoint, id: 'we_lease', accountId: 'lease' });
       // Before the deliveries of the test above come due: only these are claimed here.
       const T1 = T0 + 100_000;
-      await store.insertMessages([0, 1, 2].map((i) => message({ accountId: 'cap', createdAt: T1 + i })));
-      await store.insertMessages([3, 4].map((i) => message({ accountId: 'lease', createdAt: T1 + i })));
+      await insert(store, [0, 1, 2].map((i) => message({ accountId: 'cap', createdAt: T1 + i })));
+      await insert(store, [3, 4].map((i) => message({ accountId: 'lease', createdAt: T1 + i })));
       const M = T1 + 1000;
       const lease = { now: M, limit: 10, perTarget: 2, owner: 'n1', leaseUntil: M + 100 };
       const to = <D extends { endpointId: string | null }>(ds: readonly D[], id: string) => ds.filter((d) => d.endpointId === id);
@@ -397,7 +472,7 @@ for (const [name, open] of implementations) {
       await store.insertEndpoint({ ...endpoint, id: 'we_probe', accountId: 'probe' });
       const T3 = T0 + 300_000;
       const ms = [0, 1, 2, 3].map((i) => message({ accountId: 'probe', createdAt: T3 + i }));
-      await store.insertMessages(ms);
+      await insert(store, ms);
       // A second event of the first message waits behind its first, whatever the slots.
       await store.applyWrites([{ transition: { messageId: ms[0]!.id, from: ['queued'], to: 'sent', event: event(T3 + 5, 'sent', 'sent'), dueAt: null } }]);
       const N = T3 + 10;

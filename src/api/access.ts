@@ -34,6 +34,18 @@ export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
   'GET /v1/webhooks/deliveries/:id': 'webhooks',
   'GET /v1/webhooks/callback-secret': 'webhooks',
 
+  'GET /v1/balance': 'read',
+  'GET /v1/ledger': 'read',
+
+  // An account acts on the accounts under its own (services: Accounts.within); top-ups are the operator's (admin).
+  'POST /v1/accounts': 'accounts',
+  'GET /v1/accounts': 'accounts',
+  'GET /v1/accounts/:id': 'accounts',
+  'PATCH /v1/accounts/:id': 'accounts',
+  'GET /v1/accounts/:id/keys': 'accounts',
+  'POST /v1/accounts/:id/keys': 'accounts',
+  'POST /v1/accounts/:id/transfers': 'accounts',
+
   'GET /v1/opt-outs': 'opt_outs',
   'POST /v1/opt-outs': 'opt_outs',
   'DELETE /v1/opt-outs': 'opt_outs',

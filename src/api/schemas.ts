@@ -65,12 +65,13 @@ export const ErrorBody = Type.Object(errorProperties, { description: 'Every erro
 const ERROR_STATUSES = {
   400: 'The request is not valid: invalid_json, missing_parameter, invalid_parameter, or a precise code naming the parameter (invalid_phone_number, invalid_sender, message_too_long...)',
   401: 'No valid credentials: missing_api_key or invalid_api_key (invalid_signature for provider callbacks)',
-  403: 'Refused: the key lacks the scope the route needs (insufficient_scope), or the destination does not take messages from this account (destination_opted_out...)',
+  402: 'insufficient_credit: the balance (and credit limit) does not cover the whole request; nothing was charged',
+  403: 'Refused: the key lacks the scope the route needs (insufficient_scope), its account is disabled or blocked (account_disabled, account_blocked), or the destination does not take messages from this account (destination_opted_out...)',
   404: 'not_found: nothing of that id or name on this account',
   409: 'The request conflicts with the current state: message_not_cancelable, idempotency_key_in_use',
   413: 'payload_too_large: the body is over 1 MiB',
   415: 'unsupported_media_type: the body is not application/json',
-  422: 'idempotency_key_reused, or no_route for a recipient',
+  422: 'idempotency_key_reused, or no_route or no_price for a recipient',
   429: 'rate_limit_exceeded: retry after the Retry-After header',
   503: 'service_unavailable: the node is shutting down or cannot reach its storage; try another node or later',
 } as const;
@@ -120,6 +121,7 @@ export const MessageView = Type.Object({
   attempts: Type.Integer({ description: 'Submit attempts made so far' }),
   next_attempt_at: Type.Union([Type.String(), Type.Null()], { description: 'When a message queued again after a failed attempt is tried next (it waits for a retry); null otherwise' }),
   provider_message_id: Type.Union([Type.String(), Type.Null()]),
+  price: Type.Optional(Type.String({ description: 'what the message was charged, when its account has a price list' })),
 });
 
 export const EventView = Type.Object({
@@ -131,7 +133,11 @@ export const EventView = Type.Object({
   payload: Type.Unknown(),
 });
 
-export const SendResponse = Type.Object({ messages: Type.Array(MessageView) });
+export const SendResponse = Type.Object({
+  messages: Type.Array(MessageView),
+  remaining_balance: Type.Optional(Type.String({ description: 'the balance after this request\'s charge, when the account has a price list' })),
+});
+export const AccountQuery = Type.Object({ account: Type.Optional(Type.String({ description: 'a sub-account\'s id' })) }, { additionalProperties: false });
 export const MessageWithEvents = Type.Intersect([MessageView, Type.Object({ events: Type.Array(EventView) })]);
 
 /** A point in time: an ISO-8601 date-time with a zone, or a date read as UTC midnight. */
@@ -150,6 +156,7 @@ export const ListQuery = Type.Object(
     until: Type.Optional(Moment('created before')),
     limit: Type.Optional(Limit(100, 50)),
     cursor: Type.Optional(Type.String({ description: 'next_cursor of the previous page' })),
+    account: Type.Optional(Type.String({ description: 'a sub-account\'s id: its messages instead of the caller\'s' })),
   },
   { additionalProperties: false },
 );

@@ -17,6 +17,8 @@ import { endpointRoutes } from './routes/endpoints.js';
 import { optOutRoutes } from './routes/opt-outs.js';
 import { routingRoutes } from './routes/routing.js';
 import { keyRoutes } from './routes/keys.js';
+import { accountRoutes } from './routes/accounts.js';
+import { ledgerRoutes } from './routes/ledger.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import type { RegisteredRoute, Services } from './services.js';
 
@@ -122,5 +124,7 @@ export async function buildApi(services: Services, options: ApiOptions): Promise
   await app.register(endpointRoutes(services));
   await app.register(optOutRoutes(services));
   await app.register(keyRoutes(services));
+  await app.register(accountRoutes(services));
+  await app.register(ledgerRoutes(services));
   return app;
 }

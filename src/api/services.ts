@@ -1,4 +1,5 @@
 import type { AcceptService } from '../app/accept.js';
+import type { Accounts } from '../app/accounts.js';
 import type { InboundService } from '../app/inbound.js';
 import type { ApiKeys, Caller } from '../app/keys.js';
 import type { Access } from '../core/access/scopes.js';
@@ -20,6 +21,7 @@ export interface Services {
   /** How providers reach this server: the URL their signatures cover. */
   readonly publicUrl: string;
   readonly keys: ApiKeys;
+  readonly accounts: Accounts;
   readonly rateLimits: AccountRateLimits;
   readonly endpoints: WebhookEndpoints;
   readonly optOuts: OptOuts;
@@ -42,7 +44,7 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The authenticated account; set for every route that needs a key. */
     accountId: string;
-    /** The key's account and scopes; null on public routes. */
+    /** The key's account, its place in the tree, and scopes; null on public routes. */
     caller: Caller | null;
   }
   interface FastifyInstance {

@@ -1,4 +1,5 @@
 import type { InboundMessage } from '../app/store.js';
+import { formatAmount } from '../core/accounts/money.js';
 import { keywordOf } from '../core/compliance/keywords.js';
 import type { Message, MessageEvent } from '../core/message.js';
 
@@ -35,6 +36,7 @@ export function messageView(m: Message) {
     attempts: m.attempts,
     next_attempt_at: m.nextAttemptAt === null ? null : iso(m.nextAttemptAt),
     provider_message_id: m.providerMessageId,
+    ...(m.price !== undefined && { price: formatAmount(m.price) }),
   };
 }
 
@@ -42,8 +44,9 @@ export function eventView(e: MessageEvent) {
   return { at: iso(e.at), type: e.type, status: e.status, error: e.error, detail: e.detail, payload: e.payload };
 }
 
-export function renderSendResponse(messages: readonly Message[]): string {
-  return JSON.stringify({ messages: messages.map(messageView) });
+/** The 202 answer; a charged account also sees its balance after this request's charge. */
+export function renderSendResponse(messages: readonly Message[], remainingBalance: number | null): string {
+  return JSON.stringify({ messages: messages.map(messageView), ...(remainingBalance !== null && { remaining_balance: formatAmount(remainingBalance) }) });
 }
 
 /** A message a subscriber sent in, with the keyword it is (STOP, START, HELP), if any. */

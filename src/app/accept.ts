@@ -20,9 +20,11 @@ import type { Clock } from './clock.js';
 import type { Coordination } from './coordination.js';
 import type { ConnectorCapabilities } from './connector.js';
 import type { DestinationReader } from './destinations.js';
-import { newMessageId } from './ids.js';
+import { newId, newMessageId } from './ids.js';
+import { formatAmount } from '../core/accounts/money.js';
+import { segmentPrice, type PriceList } from '../core/accounts/prices.js';
 import type { Metrics } from './metrics.js';
-import type { IdempotencyWrite, NewMessage, Store } from './store.js';
+import type { AcceptWrite, NewMessage, Store } from './store.js';
 
 /** A send request as the API received it (already shape-checked). */
 export interface SendRequest {
@@ -51,8 +53,8 @@ export interface AcceptOptions {
   readonly available: (connection: string) => boolean;
   readonly random: () => number;
   readonly capabilities: (connection: string) => ConnectorCapabilities | undefined;
-  /** Renders stored messages as the API shows them. */
-  readonly render: (messages: readonly Message[]) => string;
+  /** Renders stored messages as the API shows them, with the balance left after their charge (null: not charged). */
+  readonly render: (messages: readonly Message[], remainingBalance: number | null) => string;
   /** Called after messages are stored, with the connections that have new work. */
   readonly onAccepted: (connections: ReadonlySet<string>) => void;
   readonly allowFixedLine: boolean;
@@ -71,9 +73,12 @@ const IDEMPOTENCY_LOCK_MS = 60_000;
 const MAX_SCHEDULE_AHEAD_MS = 365 * 24 * 3600 * 1000;
 const SCHEDULE_GRACE_MS = 60_000;
 
-interface Batch {
-  readonly messages: readonly NewMessage[];
-  readonly idempotency?: IdempotencyWrite;
+/** Who sends: the caller's account, charged when it has a price list, and the senders it may use. */
+export interface Payer {
+  readonly accountId: string;
+  readonly prices: PriceList | null;
+  /** The senders the account may use; null: any. */
+  readonly allowedSenders: readonly string[] | null;
 }
 
 /**
@@ -82,34 +87,30 @@ interface Batch {
  * concurrent requests are committed together; the answer goes out only once the commit is done.
  */
 export class AcceptService {
-  readonly #writes: Batcher<Batch, void>;
+  readonly #writes: Batcher<AcceptWrite, string | undefined>;
 
   constructor(private readonly opts: AcceptOptions) {
-    this.#writes = new Batcher<Batch, void>(async (batches) => {
-      const idempotency = batches.flatMap((b) => (b.idempotency ? [b.idempotency] : []));
-      await opts.store.insertMessages(
-        batches.flatMap((b) => b.messages),
-        idempotency,
-      );
-      return batches.map((): void => undefined);
-    });
+    // Each request is charged (or left out, short of credit) on its own inside the batch's transaction.
+    this.#writes = new Batcher<AcceptWrite, string | undefined>((writes) => opts.store.insertMessages(writes));
   }
 
-  async accept(accountId: string, request: SendRequest, idempotencyKey?: string): Promise<AcceptResult> {
-    if (idempotencyKey === undefined) return this.#accept(accountId, request);
+  async accept(payer: Payer, request: SendRequest, idempotencyKey?: string): Promise<AcceptResult> {
+    const accountId = payer.accountId;
+    if (idempotencyKey === undefined) return this.#accept(payer, request);
     // Held across nodes while the request is processed: the same key twice at once is refused.
     const lock = `idempotency:${accountId}:${idempotencyKey}`;
     if (!(await this.opts.coordination.lock(lock, IDEMPOTENCY_LOCK_MS))) {
       throw new SwitchboardError('idempotency_key_in_use', 'A request with this Idempotency-Key is still being processed; retry when it has finished.');
     }
     try {
-      return await this.#acceptOnce(accountId, request, idempotencyKey);
+      return await this.#acceptOnce(payer, request, idempotencyKey);
     } finally {
       await this.opts.coordination.unlock(lock);
     }
   }
 
-  async #acceptOnce(accountId: string, request: SendRequest, key: string): Promise<AcceptResult> {
+  async #acceptOnce(payer: Payer, request: SendRequest, key: string): Promise<AcceptResult> {
+    const accountId = payer.accountId;
     // Keys sorted: the same body with its fields in another order is the same request.
     const requestHash = createHash('sha256').update(stringify(request)).digest('hex');
     const stored = await this.opts.store.getIdempotency(accountId, key);
@@ -119,21 +120,25 @@ export class AcceptService {
       }
       return { statusCode: stored.statusCode, body: stored.response };
     }
-    return this.#accept(accountId, request, { key, requestHash });
+    return this.#accept(payer, request, { key, requestHash });
   }
 
-  async #accept(accountId: string, request: SendRequest, idempotency?: { key: string; requestHash: string }): Promise<AcceptResult> {
+  async #accept(payer: Payer, request: SendRequest, idempotency?: { key: string; requestHash: string }): Promise<AcceptResult> {
+    const accountId = payer.accountId;
     const now = this.opts.clock.now();
-    const messages = await this.#build(accountId, request, now);
+    const messages = await this.#build(payer, request, now);
     await this.#refuseOptedOut(accountId, request.from, messages);
     if (request.callback_url !== undefined) await this.opts.callbacks.prepare(accountId, request.callback_url, 'callback_url');
-    const body = this.opts.render(messages);
-    await this.#writes.push({
+    const amount = payer.prices ? messages.reduce((sum, m) => sum + m.price!, 0) : 0;
+    const body = await this.#writes.push({
       messages,
-      ...(idempotency && {
-        idempotency: { accountId, key: idempotency.key, requestHash: idempotency.requestHash, statusCode: 202, response: body, createdAt: now },
-      }),
+      ...(payer.prices && amount > 0 && { charge: { accountId, amount, entryId: newId('led', now), at: now } }),
+      ...(idempotency && { idempotency: { accountId, key: idempotency.key, requestHash: idempotency.requestHash, statusCode: 202, createdAt: now } }),
+      respond: (remaining) => this.opts.render(messages, payer.prices ? remaining : null),
     });
+    if (body === undefined) {
+      throw new SwitchboardError('insufficient_credit', `The account's balance does not cover this request (${formatAmount(amount)}): nothing was sent or charged.`);
+    }
     this.opts.metrics.accepted(messages.length, (this.opts.clock.now() - now) / 1000);
     this.opts.onAccepted(new Set(messages.map((m) => m.connection)));
     return { statusCode: 202, body };
@@ -147,13 +152,17 @@ export class AcceptService {
     throw new SwitchboardError('destination_opted_out', `${messages[i]!.to} opted out of messages from ${from} (STOP).`, { param: messages.length > 1 ? `to[${i}]` : 'to' });
   }
 
-  async #build(accountId: string, request: SendRequest, now: number): Promise<NewMessage[]> {
+  async #build(payer: Payer, request: SendRequest, now: number): Promise<NewMessage[]> {
+    const accountId = payer.accountId;
     const recipients = typeof request.to === 'string' ? [request.to] : request.to;
     if (recipients.length === 0) throw new SwitchboardError('missing_parameter', 'Give at least one recipient in `to`.', { param: 'to' });
     if (recipients.length > MAX_RECIPIENTS) {
       throw new SwitchboardError('too_many_recipients', `A request may name at most ${MAX_RECIPIENTS} recipients; this one names ${recipients.length}.`, { param: 'to' });
     }
     classifySender(request.from);
+    if (payer.allowedSenders && !payer.allowedSenders.includes(request.from)) {
+      throw new SwitchboardError('sender_not_authorized', `This account may send from ${payer.allowedSenders.map((s) => JSON.stringify(s)).join(', ') || 'no sender'} only.`, { param: 'from' });
+    }
     checkText(request.text);
     const encoded = encodeText(request.text);
     if (encoded.parts.length > MAX_SEGMENTS) {
@@ -190,6 +199,8 @@ export class AcceptService {
       const connection = decision.chain.find(this.opts.available) ?? decision.chain[0]!;
       const reserved = this.opts.capabilities(connection)?.reservedNumbers;
       checkDestination(destination, param, { allowFixedLine: this.opts.allowFixedLine, ...(reserved && { reserved }) });
+      const price = payer.prices && segmentPrice(payer.prices, destination.e164, destination.country);
+      if (price === undefined) throw new SwitchboardError('no_price', `The account has no price for ${to}: nothing was sent or charged.`, { param });
       const status = sendAt === null ? 'queued' : 'scheduled';
       return {
         id: newMessageId(now),
@@ -213,6 +224,7 @@ export class AcceptService {
         nextAttemptAt: null,
         providerMessageId: null,
         dueAt: start,
+        ...(price !== null && { price: price * encoded.parts.length }),
       } satisfies NewMessage;
     });
   }

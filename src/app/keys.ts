@@ -4,7 +4,8 @@ import { SwitchboardError } from '../core/errors.js';
 import { Batcher } from './batcher.js';
 import type { Clock } from './clock.js';
 import { newId } from './ids.js';
-import type { ApiKeyRecord, Store } from './store.js';
+import type { PriceList } from '../core/accounts/prices.js';
+import type { ApiKeyRecord, KeyAccount, Store } from './store.js';
 
 export const DEFAULT_ACCOUNT = 'acct_default';
 
@@ -20,6 +21,12 @@ export interface Caller {
   readonly keyId: string;
   readonly accountId: string;
   readonly scopes: readonly Scope[];
+  /** The account's place in the tree (ids from the root, '/'-joined): what it may act on lies under it. */
+  readonly path: string;
+  /** The account's price list; null: it is not charged. */
+  readonly prices: PriceList | null;
+  /** The senders the account may use; null: any. */
+  readonly allowedSenders: readonly string[] | null;
 }
 
 /** A key just made: the secret itself is in `key`, shown this once and never stored. */
@@ -33,7 +40,7 @@ export interface CreatedKey extends ApiKeyRecord {
  * the CLI, is refused by every node from the next request on: no cache to outlive it.
  */
 export class ApiKeys {
-  readonly #lookups: Batcher<string, (ApiKeyRecord & { hash: string }) | undefined>;
+  readonly #lookups: Batcher<string, (ApiKeyRecord & { hash: string; account: KeyAccount }) | undefined>;
   readonly #touched = new Map<string, number>();
 
   constructor(
@@ -69,8 +76,11 @@ export class ApiKeys {
   async authenticate(key: string): Promise<Caller> {
     const found = await this.#lookups.push(hashKey(key));
     if (!found) throw new SwitchboardError('invalid_api_key', 'The API key is not valid. Check it was copied whole, or create a new one.');
+    // Read with the key on every request: an account disabled on any node is refused by all at once.
+    if (found.account.status === 'disabled') throw new SwitchboardError('account_disabled', 'This account (or one above it) is disabled: its keys are refused until it is enabled again.');
+    if (found.account.status === 'blocked') throw new SwitchboardError('account_blocked', 'This account (or one above it) is blocked: its keys are refused.');
     this.#touch(found.id);
-    return { keyId: found.id, accountId: found.accountId, scopes: found.scopes };
+    return { keyId: found.id, accountId: found.accountId, scopes: found.scopes, path: found.account.path, prices: found.account.prices, allowedSenders: found.account.allowedSenders };
   }
 
   #touch(id: string): void {

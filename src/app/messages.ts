@@ -13,12 +13,12 @@ export class MessageService {
   ) {}
 
   async get(accountId: string, id: string): Promise<{ message: Message; events: MessageEvent[] }> {
-    const message = await this.store.getMessage(id);
-    if (!message || message.accountId !== accountId) {
+    const message = await this.store.getMessage(accountId, id);
+    if (!message) {
       throw new SwitchboardError('message_not_found', `No message ${JSON.stringify(id)} exists on this account.`, { param: 'id' });
     }
     const accepted = acceptedEvent(message);
-    const events = await this.store.listEvents(id);
+    const events = await this.store.listEvents(accountId, id);
     return { message, events: accepted ? [accepted, ...events] : events };
   }
 
@@ -40,7 +40,7 @@ export class MessageService {
       event: { at: now, type: 'canceled', status: 'canceled', error: null, detail: { by: 'api' }, payload: null },
       dueAt: null,
     });
-    const current = (await this.store.getMessage(id))!;
+    const current = (await this.store.getMessage(accountId, id))!;
     if (!applied) {
       throw new SwitchboardError(
         'message_not_cancelable',

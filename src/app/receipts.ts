@@ -131,7 +131,7 @@ export class ReceiptIngest {
 
   /** A transient failure in a receipt: the message goes again, unless its retries are spent or it would expire. */
   async #retry(record: ProviderIdRecord, target: MessageStatus, event: MessageEvent): Promise<Transition | undefined> {
-    const message = await this.store.getMessage(record.messageId);
+    const message = await this.store.findMessage(record.messageId);
     if (!message || message.status !== 'sent' || message.connection !== record.connection) return undefined;
     return this.recovery.plan({
       message,

@@ -2,11 +2,105 @@ import type { MessageStatus } from '../core/lifecycle.js';
 import type { Message, MessageError, MessageEvent } from '../core/message.js';
 import type { Scope } from '../core/access/scopes.js';
 import type { Route } from '../core/routing/router.js';
+import type { PriceList } from '../core/accounts/prices.js';
 
 /** A message to store at accept; its first event is read from it (acceptedEvent). */
 export interface NewMessage extends Message {
   /** When the dispatcher should first act on it: now, or send_at for a scheduled message. */
   readonly dueAt: number;
+}
+
+/**
+ * One accepted request, stored with its messages at once or not at all. With a charge, it is
+ * stored only if the account can pay: its balance less the charge stays at or above
+ * -credit_limit, checked and taken in one conditional update in the insert's transaction.
+ */
+export interface AcceptWrite {
+  readonly messages: readonly NewMessage[];
+  readonly charge?: Charge;
+  /** Its idempotency record; the response stored is the one `respond` renders. */
+  readonly idempotency?: Omit<IdempotencyWrite, 'response'>;
+  /** The answer, given the account's balance after the charge (null: not charged). */
+  readonly respond: (remainingBalance: number | null) => string;
+}
+
+export interface Charge {
+  readonly accountId: string;
+  /** Micro-units, > 0. */
+  readonly amount: number;
+  readonly entryId: string;
+  readonly at: number;
+}
+
+export type AccountStatus = 'active' | 'disabled' | 'blocked';
+export const ACCOUNT_STATUSES: readonly AccountStatus[] = ['active', 'disabled', 'blocked'];
+
+/** An account, in the tree under the operator's account. Money in micro-units. */
+export interface Account {
+  readonly id: string;
+  readonly parentId: string | null;
+  /** The ids from the root down to this account, joined by '/'. */
+  readonly path: string;
+  readonly name: string;
+  readonly status: AccountStatus;
+  readonly currency: string;
+  readonly balance: number;
+  readonly creditLimit: number;
+  /** Null: the account is not charged. */
+  readonly prices: PriceList | null;
+  /** The senders (`from`) it may use; null: any. */
+  readonly allowedSenders: readonly string[] | null;
+  readonly createdAt: number;
+}
+
+export interface NewAccount {
+  readonly id: string;
+  readonly parentId: string;
+  readonly name: string;
+  readonly currency: string;
+  readonly prices: PriceList | null;
+  readonly createdAt: number;
+}
+
+export type AccountPatch = Partial<Pick<Account, 'name' | 'status' | 'creditLimit' | 'prices' | 'allowedSenders'>>;
+
+export const LEDGER_TYPES = ['top_up', 'transfer_in', 'transfer_out', 'charge', 'refund'] as const;
+export type LedgerType = (typeof LEDGER_TYPES)[number];
+
+/** One immutable ledger entry: the account's balance is the sum of its entries' amounts. */
+export interface LedgerEntry {
+  readonly seq: number;
+  readonly id: string;
+  readonly accountId: string;
+  readonly at: number;
+  readonly type: LedgerType;
+  /** Signed micro-units: credits positive, debits negative. */
+  readonly amount: number;
+  readonly balanceAfter: number;
+  /** A charge's first message (its request's), a refund's message. */
+  readonly messageId: string | null;
+  /** How many messages a charge paid for. */
+  readonly messages: number | null;
+  /** The other account of a transfer. */
+  readonly counterparty: string | null;
+  readonly description: string | null;
+}
+
+export interface LedgerFilter {
+  readonly type?: LedgerType;
+  readonly since?: number;
+  readonly until?: number;
+  /** Only entries older than this seq (the page cursor). */
+  readonly before?: number;
+}
+
+/** The account a key belongs to, as a request needs it: read with the key, in the same query. */
+export interface KeyAccount {
+  /** Its own status, or that of the highest account above it that is not active: disabling an account disables those under it. */
+  readonly status: AccountStatus;
+  readonly path: string;
+  readonly prices: PriceList | null;
+  readonly allowedSenders: readonly string[] | null;
 }
 
 /**
@@ -136,9 +230,25 @@ export interface Store {
 
   /** Creates the default account if there is none; true when it was created now. */
   ensureAccount(id: string, name: string, now: number): Promise<boolean>;
+  /** Creates an account under its parent (which must exist). */
+  createAccount(account: NewAccount): Promise<void>;
+  getAccount(id: string): Promise<Account | undefined>;
+  /** An account's direct children, oldest first. */
+  listAccounts(parentId: string): Promise<Account[]>;
+  /** False when there is no such account. */
+  updateAccount(id: string, patch: AccountPatch): Promise<boolean>;
+  /** Credits the account (a top-up: amount > 0) with its ledger entry, in one transaction. */
+  topUp(entry: { id: string; accountId: string; amount: number; at: number; description: string | null }): Promise<LedgerEntry>;
+  /**
+   * Moves `amount` from one account to another, two ledger entries in one transaction; only if
+   * the payer's balance covers it (credit limits are not lent on). Undefined, and nothing done, when not.
+   */
+  transfer(move: { from: string; to: string; amount: number; at: number; ids: readonly [string, string]; description: string | null }): Promise<LedgerEntry | undefined>;
+  /** Newest first. */
+  listLedger(accountId: string, filter: LedgerFilter, limit: number): Promise<LedgerEntry[]>;
   insertApiKey(key: NewApiKey): Promise<void>;
-  /** The keys, not revoked, with these hashes, each with its hash: one query for many requests. */
-  findApiKeys(hashes: readonly string[]): Promise<(ApiKeyRecord & { readonly hash: string })[]>;
+  /** The keys, not revoked, with these hashes, each with its hash and account: one query for many requests. */
+  findApiKeys(hashes: readonly string[]): Promise<(ApiKeyRecord & { readonly hash: string; readonly account: KeyAccount })[]>;
   /** An account's keys, revoked ones too, oldest first. */
   listApiKeys(accountId: string): Promise<ApiKeyRecord[]>;
   /** Revokes a key of the account; false when it has none such, or it was revoked already. */
@@ -146,10 +256,21 @@ export interface Store {
   /** Records that these keys were used at `at` (never moves a later time back). */
   touchApiKeys(ids: readonly string[], at: number): Promise<void>;
 
-  /** Stores messages (and their idempotency answer, if any) atomically, in one transaction. */
-  insertMessages(messages: readonly NewMessage[], idempotency?: readonly IdempotencyWrite[]): Promise<void>;
-  getMessage(id: string): Promise<Message | undefined>;
-  listEvents(messageId: string): Promise<MessageEvent[]>;
+  /**
+   * Stores accepted requests in one transaction, each with its messages, charge and idempotency
+   * answer. A request its account cannot pay for is left out, alone: the others are stored. Returns
+   * each request's stored answer, or undefined for one left out.
+   */
+  insertMessages(writes: readonly AcceptWrite[]): Promise<(string | undefined)[]>;
+  /**
+   * A message of the account; undefined for another account's. A message that was charged and
+   * never reaches a provider (refused at submit, canceled, expired before sending) is refunded by
+   * applyWrites, in the transaction of its final change, once.
+   */
+  getMessage(accountId: string, id: string): Promise<Message | undefined>;
+  listEvents(accountId: string, messageId: string): Promise<MessageEvent[]>;
+  /** Any account's message: for receipts, which know a message by its provider's id only. Never reached from an account's request. */
+  findMessage(id: string): Promise<Message | undefined>;
   listMessages(accountId: string, filter: MessageFilter, limit: number): Promise<Message[]>;
 
   /**

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { systemClock } from '../app/clock.js';
 import { ApiKeys, DEFAULT_ACCOUNT } from '../app/keys.js';
 import type { ApiKeyRecord } from '../app/store.js';
-import { isScope, type Scope } from '../core/access/scopes.js';
+import { isScope, SCOPES, type Scope } from '../core/access/scopes.js';
 import { loadConfig, type Config } from '../config/env.js';
 import { databaseFile, openStore } from '../node.js';
 
@@ -42,7 +42,7 @@ export async function keysCommand(argv: string[]): Promise<number> {
   const scopes = values.scopes?.split(',').map((s) => s.trim());
   const unknown = scopes?.filter((s) => !isScope(s));
   if (unknown?.length) {
-    process.stderr.write(`Unknown scope ${unknown.join(', ')}: the scopes are send, read, webhooks, opt_outs, admin.\n`);
+    process.stderr.write(`Unknown scope ${unknown.join(', ')}: the scopes are ${SCOPES.join(', ')}.\n`);
     return 2;
   }
   const config = loadConfig();

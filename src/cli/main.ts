@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { accountsCommand } from './accounts.js';
 import { explainCommand } from './explain.js';
 import { keysCommand } from './keys.js';
 import { migrateCommand } from './migrate.js';
@@ -13,6 +14,12 @@ Commands:
                                                  Create an API key on the default account (default scopes: send, read, webhooks, opt_outs)
   keys list [--json]                             The keys: id, prefix, name, scopes, created, last used, revoked
   keys revoke <id>                               Revoke a key: every node refuses it at once
+  accounts create --name N [--parent ID] [--currency EUR] [--json]
+                                                 Create an account under the operator's (or under --parent)
+  accounts list [--parent ID] [--json]           The accounts directly under the operator's (or under --parent)
+  accounts show <id> [--json]                    An account: status, balance, prices
+  accounts disable|block|enable <id>             Refuse (or accept again) an account's keys and sends, on every node at once
+  accounts top-up <id> <amount>                  Credit an account, e.g. 25.50 in its currency
   migrate                                        Bring the database to the current schema (the server also does on start)
   explain <provider> <code> [--context C] [--json]
                                                  Explain a provider's error or status code
@@ -26,6 +33,7 @@ Commands:
 `;
 
 const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
+  accounts: accountsCommand,
   keys: keysCommand,
   migrate: migrateCommand,
   explain: explainCommand,

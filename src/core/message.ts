@@ -55,6 +55,8 @@ export interface Message {
   /** When a message queued again after a failed attempt is tried next; null otherwise. */
   readonly nextAttemptAt: number | null;
   readonly providerMessageId: string | null;
+  /** What it was charged at accept, in micro-units; absent when its account is not charged. */
+  readonly price?: number;
 }
 
 /**

@@ -2,13 +2,15 @@ import type { TextEncoding } from '../core/encoding/segments.js';
 import type { MessageStatus } from '../core/lifecycle.js';
 import type { Message, MessageError, MessageEvent } from '../core/message.js';
 import type { MessageRoute } from '../core/routing/router.js';
-import type { ApiKeyRecord, ClaimedMessage, DeliveryAttempt, EndpointPatch, NewMessage, WebhookDelivery, WebhookEndpoint, WebhookTargetStats } from '../app/store.js';
+import type { PriceList } from '../core/accounts/prices.js';
+import type { Account, AccountPatch, AccountStatus, KeyAccount, LedgerEntry, LedgerType, ApiKeyRecord, ClaimedMessage, DeliveryAttempt, EndpointPatch, NewMessage, WebhookDelivery, WebhookEndpoint, WebhookTargetStats } from '../app/store.js';
 import { isScope } from '../core/access/scopes.js';
 
 // How domain objects map to table rows, shared by every SQL engine. Times are epoch
 // milliseconds; JSON columns hold text.
 
 export interface MessageRow {
+  price?: number | null;
   id: string;
   account_id: string;
   to: string;
@@ -71,6 +73,7 @@ export function toMessage(row: MessageRow): Message {
     attempts: Number(row.attempts),
     nextAttemptAt: row.status === 'queued' && Number(row.attempts) > 0 && row.due_at !== null ? Number(row.due_at) : null,
     providerMessageId: row.provider_message_id,
+    ...(row.price !== null && row.price !== undefined && { price: Number(row.price) }),
   };
 }
 
@@ -255,3 +258,90 @@ export function strandedOf(
   for (const r of rows) if (r.known) seen.set(`${r.connection}\u0000${r.providerMessageId}`, { connection: r.connection, providerMessageId: r.providerMessageId });
   return { stranded: [...seen.values()], next: rows.length < limit ? 0 : Number(rows.at(-1)!.id) };
 }
+
+export interface AccountRow {
+  id: string;
+  parent_id: string | null;
+  path: string;
+  name: string;
+  status: string;
+  currency: string;
+  balance: number;
+  credit_limit: number;
+  prices: string | null;
+  allowed_senders: string | null;
+  created_at: number;
+}
+
+export function accountOf(r: AccountRow): Account {
+  return {
+    id: r.id,
+    parentId: r.parent_id,
+    path: r.path,
+    name: r.name,
+    status: r.status as AccountStatus,
+    currency: r.currency,
+    balance: Number(r.balance),
+    creditLimit: Number(r.credit_limit),
+    prices: parseJson<PriceList>(r.prices),
+    allowedSenders: parseJson<string[]>(r.allowed_senders),
+    createdAt: Number(r.created_at),
+  };
+}
+
+/** An account patch as SET clauses, with `placeholder(i)` for the i-th value. */
+export function accountSets(patch: AccountPatch, placeholder: (i: number) => string): { sets: string[]; values: unknown[] } {
+  const sets: string[] = [];
+  const values: unknown[] = [];
+  const set = (column: string, value: unknown) => {
+    values.push(value);
+    sets.push(`${column} = ${placeholder(values.length)}`);
+  };
+  if (patch.name !== undefined) set('name', patch.name);
+  if (patch.status !== undefined) set('status', patch.status);
+  if (patch.creditLimit !== undefined) set('credit_limit', patch.creditLimit);
+  if (patch.prices !== undefined) set('prices', json(patch.prices));
+  if (patch.allowedSenders !== undefined) set('allowed_senders', json(patch.allowedSenders));
+  return { sets, values };
+}
+
+export interface LedgerRow {
+  seq: number;
+  id: string;
+  account_id: string;
+  at: number;
+  type: string;
+  amount: number;
+  balance_after: number;
+  message_id: string | null;
+  messages: number | null;
+  counterparty: string | null;
+  description: string | null;
+}
+
+export function ledgerOf(r: LedgerRow): LedgerEntry {
+  return {
+    seq: Number(r.seq),
+    id: r.id,
+    accountId: r.account_id,
+    at: Number(r.at),
+    type: r.type as LedgerType,
+    amount: Number(r.amount),
+    balanceAfter: Number(r.balance_after),
+    messageId: r.message_id,
+    messages: nullableNumber(r.messages),
+    counterparty: r.counterparty,
+    description: r.description,
+  };
+}
+
+/** The account of a key, from its row (status as the key look-up computed it). */
+export function keyAccountOf(r: AccountRow): KeyAccount {
+  const a = accountOf(r);
+  return { status: a.status, path: a.path, prices: a.prices, allowedSenders: a.allowedSenders };
+}
+
+export const LEDGER_COLUMNS = 'id, account_id, at, type, amount, balance_after, message_id, messages, counterparty, description';
+
+/** Statuses a charged message is refunded in, when it never reached a provider. */
+export const REFUNDED_STATUSES: readonly string[] = ['failed', 'rejected', 'expired', 'canceled'];

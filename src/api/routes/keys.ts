@@ -5,10 +5,10 @@ import { SCOPES, type Scope } from '../../core/access/scopes.js';
 import { BODY, errorResponses, KEYED, PathParam } from '../schemas.js';
 import type { Services } from '../services.js';
 
-const ScopeSchema = Type.Unsafe<Scope>({ type: 'string', enum: [...SCOPES] });
+export const ScopeSchema = Type.Unsafe<Scope>({ type: 'string', enum: [...SCOPES] });
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
-const KeyView = Type.Object({
+export const KeyView = Type.Object({
   id: Type.String(),
   name: Type.Union([Type.String(), Type.Null()]),
   prefix: Type.String({ description: 'the first characters of the key, to tell keys apart' }),
@@ -18,7 +18,17 @@ const KeyView = Type.Object({
   revoked_at: Type.Union([Type.String(), Type.Null()]),
 });
 
-const view = (k: ApiKeyRecord) => ({
+export const NewKeyBody = Type.Object(
+  {
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+    scopes: Type.Optional(Type.Array(ScopeSchema, { minItems: 1, uniqueItems: true, description: 'default: send, read, webhooks, opt_outs' })),
+  },
+  { additionalProperties: false },
+);
+
+export const CreatedKeyView = Type.Intersect([KeyView, Type.Object({ key: Type.String({ description: 'the key itself: shown this once, stored only hashed' }) })]);
+
+export const keyView = (k: ApiKeyRecord) => ({
   id: k.id,
   name: k.name,
   prefix: k.prefix,
@@ -32,7 +42,7 @@ const view = (k: ApiKeyRecord) => ({
 export const keyRoutes = ({ keys }: Services): FastifyPluginAsyncTypebox =>
   async (app) => {
     app.get('/v1/keys', { schema: { summary: 'The API keys, revoked ones too', response: { 200: Type.Object({ keys: Type.Array(KeyView) }), ...errorResponses(...KEYED) } } }, async (request) => ({
-      keys: (await keys.list(request.accountId)).map(view),
+      keys: (await keys.list(request.accountId)).map(keyView),
     }));
 
     app.post(
@@ -40,19 +50,13 @@ export const keyRoutes = ({ keys }: Services): FastifyPluginAsyncTypebox =>
       {
         schema: {
           summary: 'Create an API key; its secret is in this answer only',
-          body: Type.Object(
-            {
-              name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
-              scopes: Type.Optional(Type.Array(ScopeSchema, { minItems: 1, uniqueItems: true, description: 'default: every scope but admin' })),
-            },
-            { additionalProperties: false },
-          ),
-          response: { 201: Type.Intersect([KeyView, Type.Object({ key: Type.String({ description: 'the key itself: shown this once, stored only hashed' }) })]), ...errorResponses(...KEYED, ...BODY) },
+          body: NewKeyBody,
+          response: { 201: CreatedKeyView, ...errorResponses(...KEYED, ...BODY) },
         },
       },
       async (request, reply) => {
         const created = await keys.create(request.accountId, { name: request.body?.name ?? null, ...(request.body?.scopes && { scopes: request.body.scopes }) });
-        return reply.code(201).send({ ...view(created), key: created.key });
+        return reply.code(201).send({ ...keyView(created), key: created.key });
       },
     );
 

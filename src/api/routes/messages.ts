@@ -3,7 +3,7 @@ import type { MessageFilter } from '../../app/store.js';
 import { SwitchboardError } from '../../core/errors.js';
 import { parseIsoDateTime } from '../../core/validation/datetime.js';
 import type { Services } from '../services.js';
-import { BODY, errorResponses, IdParams, KEYED, ListQuery, ListResponse, MessageView, MessageWithEvents, SendBody, SendResponse } from '../schemas.js';
+import { AccountQuery, BODY, errorResponses, IdParams, KEYED, ListQuery, ListResponse, MessageView, MessageWithEvents, SendBody, SendResponse } from '../schemas.js';
 import { eventView, messageView } from '../view.js';
 
 
@@ -42,12 +42,12 @@ export const messageRoutes = (services: Services): FastifyPluginAsyncTypebox =>
           summary: 'Send a message to one or more recipients',
           headers: { type: 'object', properties: { 'idempotency-key': { type: 'string', maxLength: 255 } } },
           body: SendBody,
-          response: { 202: SendResponse, ...errorResponses(...KEYED, ...BODY, 409, 422) },
+          response: { 202: SendResponse, ...errorResponses(...KEYED, ...BODY, 402, 409, 422) },
         },
       },
       async (request, reply) => {
         const key = request.headers['idempotency-key'];
-        const result = await services.accept.accept(request.accountId, request.body, typeof key === 'string' ? key : undefined);
+        const result = await services.accept.accept(request.caller!, request.body, typeof key === 'string' ? key : undefined);
         // The body is serialized once, at accept, so that an idempotent replay returns the same bytes.
         return reply
           .code(result.statusCode as 202)
@@ -59,9 +59,10 @@ export const messageRoutes = (services: Services): FastifyPluginAsyncTypebox =>
 
     app.get(
       '/v1/messages/:id',
-      { schema: { summary: 'A message, its status, error and events', params: IdParams, response: { 200: MessageWithEvents, ...errorResponses(...KEYED, 400, 404) } } },
+      { schema: { summary: 'A message, its status, error and events', params: IdParams, querystring: AccountQuery, response: { 200: MessageWithEvents, ...errorResponses(...KEYED, 400, 404) } } },
       async (request) => {
-        const { message, events } = await services.messages.get(request.accountId, request.params.id);
+        const account = await services.accounts.actingOn(request.caller!, request.query.account);
+        const { message, events } = await services.messages.get(account, request.params.id);
         return { ...messageView(message), events: events.map(eventView) };
       },
     );
@@ -72,7 +73,8 @@ export const messageRoutes = (services: Services): FastifyPluginAsyncTypebox =>
       async (request) => {
         const limit = request.query.limit === undefined ? 50 : Number(request.query.limit);
         if (limit < 1 || limit > 100) throw new SwitchboardError('invalid_parameter', 'limit must be from 1 to 100.', { param: 'limit' });
-        const page = await services.messages.list(request.accountId, parseFilter(request.query), limit);
+        const account = await services.accounts.actingOn(request.caller!, request.query.account);
+        const page = await services.messages.list(account, parseFilter(request.query), limit);
         return {
           messages: page.messages.map(messageView),
           next_cursor: page.next === null ? null : Buffer.from(page.next, 'utf8').toString('base64url'),

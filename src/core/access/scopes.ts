@@ -1,9 +1,10 @@
 /**
  * What an API key may do. A route declares the scope it needs; a key carries a set of them.
  * `admin` manages what every account shares (connections, routes, keys, metrics); the others are
- * an account's own business. Later scopes (sub-accounts...) are added here, nowhere else.
+ * an account's own business, and `accounts` manages the account's sub-accounts (their keys,
+ * status, prices, transfers to them). Later scopes are added here, nowhere else.
  */
-export const SCOPES = ['send', 'read', 'webhooks', 'opt_outs', 'admin'] as const;
+export const SCOPES = ['send', 'read', 'webhooks', 'opt_outs', 'accounts', 'admin'] as const;
 
 export type Scope = (typeof SCOPES)[number];
 
@@ -25,5 +26,6 @@ export function isScope(value: string): value is Scope {
 
 /** Whether a key holding `scopes` may call a route declared `access`. */
 export function allows(scopes: readonly Scope[], access: Access): boolean {
-  return access === 'public' || access === 'key' || scopes.includes(access);
+  // An admin key made before a scope existed holds it too.
+  return access === 'public' || access === 'key' || scopes.includes(access) || scopes.includes('admin');
 }

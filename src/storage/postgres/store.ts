@@ -1,5 +1,12 @@
 import pg from 'pg';
 import type {
+  AcceptWrite,
+  Account,
+  AccountPatch,
+  KeyAccount,
+  LedgerEntry,
+  LedgerFilter,
+  NewAccount,
   ApiKeyRecord,
   NewApiKey,
   AttemptOutcome,
@@ -33,6 +40,14 @@ import type { Route } from '../../core/routing/router.js';
 import { newId } from '../../app/ids.js';
 import { lifecycleEvent } from '../../core/events.js';
 import {
+  accountOf,
+  keyAccountOf,
+  accountSets,
+  ledgerOf,
+  LEDGER_COLUMNS,
+  REFUNDED_STATUSES,
+  type AccountRow,
+  type LedgerRow,
   API_KEY_COLUMNS,
   apiKeyOf,
   attemptOf,
@@ -79,7 +94,7 @@ const types = {
 const MIGRATION_LOCK = 727_465_001;
 
 const MESSAGE_COLUMNS = `id, account_id, "to", "from", text, encoding, segments, status, error_code, error, client_ref,
-  callback_url, send_at, expires_at, created_at, updated_at, connection, attempts, provider_message_id, due_at, lease_owner, route`;
+  callback_url, send_at, expires_at, created_at, updated_at, connection, attempts, provider_message_id, due_at, lease_owner, route, price`;
 
 /**
  * The Store on PostgreSQL, shared by any number of nodes: the system of record and the dispatch
@@ -143,8 +158,59 @@ export class PostgresStore implements Store {
   }
 
   async ensureAccount(id: string, name: string, now: number): Promise<boolean> {
-    const r = await this.#pool.query('INSERT INTO accounts (id, name, created_at) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING', [id, name, now]);
+    const r = await this.#pool.query('INSERT INTO accounts (id, name, created_at, path) VALUES ($1, $2, $3, $1) ON CONFLICT (id) DO NOTHING', [id, name, now]);
     return (r.rowCount ?? 0) > 0;
+  }
+
+  async createAccount(a: NewAccount): Promise<void> {
+    const r = await this.#pool.query(
+      `INSERT INTO accounts (id, parent_id, path, name, currency, prices, created_at) SELECT $1, id, path || '/' || $1, $2, $3, $4, $5 FROM accounts WHERE id = $6`,
+      [a.id, a.name, a.currency, json(a.prices), a.createdAt, a.parentId],
+    );
+    if ((r.rowCount ?? 0) === 0) throw new Error(`no parent account ${a.parentId}`);
+  }
+
+  async getAccount(id: string): Promise<Account | undefined> {
+    const [row] = await this.#rows<AccountRow>('SELECT * FROM accounts WHERE id = $1', [id]);
+    return row && accountOf(row);
+  }
+
+  async listAccounts(parentId: string): Promise<Account[]> {
+    return (await this.#rows<AccountRow>('SELECT * FROM accounts WHERE parent_id = $1 ORDER BY created_at, id', [parentId])).map(accountOf);
+  }
+
+  async updateAccount(id: string, patch: AccountPatch): Promise<boolean> {
+    const { sets, values } = accountSets(patch, (i) => `$${i}`);
+    if (sets.length === 0) return (await this.getAccount(id)) !== undefined;
+    const r = await this.#pool.query(`UPDATE accounts SET ${sets.join(', ')} WHERE id = $${values.length + 1}`, [...values, id]);
+    return (r.rowCount ?? 0) > 0;
+  }
+
+  async topUp(t: { id: string; accountId: string; amount: number; at: number; description: string | null }): Promise<LedgerEntry> {
+    return this.#tx(async (c) => {
+      const entry = await post(c, { id: t.id, accountId: t.accountId, at: t.at, type: 'top_up', amount: t.amount, messageId: null, messages: null, counterparty: null, description: t.description });
+      if (!entry) throw new Error(`no account ${t.accountId}`);
+      return entry;
+    });
+  }
+
+  async transfer(m: { from: string; to: string; amount: number; at: number; ids: readonly [string, string]; description: string | null }): Promise<LedgerEntry | undefined> {
+    return this.#tx(async (c) => {
+      const common = { at: m.at, messageId: null, messages: null, description: m.description };
+      const out = await post(c, { ...common, id: m.ids[0], accountId: m.from, type: 'transfer_out', amount: -m.amount, counterparty: m.to }, 'zero');
+      if (!out) return undefined;
+      await post(c, { ...common, id: m.ids[1], accountId: m.to, type: 'transfer_in', amount: m.amount, counterparty: m.from });
+      return out;
+    });
+  }
+
+  async listLedger(accountId: string, f: LedgerFilter, limit: number): Promise<LedgerEntry[]> {
+    const rows = await this.#rows<LedgerRow>(
+      `SELECT seq, ${LEDGER_COLUMNS} FROM ledger_entries WHERE account_id = $1 AND ($2::text IS NULL OR type = $2) AND ($3::bigint IS NULL OR at >= $3)
+         AND ($4::bigint IS NULL OR at < $4) AND ($5::bigint IS NULL OR seq < $5) ORDER BY seq DESC LIMIT $6`,
+      [accountId, f.type ?? null, f.since ?? null, f.until ?? null, f.before ?? null, limit],
+    );
+    return rows.map(ledgerOf);
   }
 
   async insertApiKey(key: NewApiKey): Promise<void> {
@@ -153,9 +219,14 @@ export class PostgresStore implements Store {
     ]);
   }
 
-  async findApiKeys(hashes: readonly string[]): Promise<(ApiKeyRecord & { hash: string })[]> {
-    const rows = await this.#rows<ApiKeyRow & { hash: string }>(`SELECT ${API_KEY_COLUMNS}, hash FROM api_keys WHERE hash = ANY($1) AND revoked_at IS NULL`, [hashes]);
-    return rows.map((r) => ({ ...apiKeyOf(r), hash: r.hash }));
+  async findApiKeys(hashes: readonly string[]): Promise<(ApiKeyRecord & { hash: string; account: KeyAccount })[]> {
+    const rows = await this.#rows<ApiKeyRow & AccountRow & { hash: string }>(
+      `SELECT k.id, k.account_id, k.name, k.prefix, k.scopes, k.created_at, k.last_used_at, k.revoked_at, k.hash, a.path, a.prices, a.allowed_senders,
+              COALESCE((SELECT p.status FROM accounts p WHERE p.status <> 'active' AND substr(a.path, 1, length(p.path) + 1) = p.path || '/' ORDER BY length(p.path) LIMIT 1), a.status) AS status
+         FROM api_keys k JOIN accounts a ON a.id = k.account_id WHERE k.hash = ANY($1) AND k.revoked_at IS NULL`,
+      [hashes],
+    );
+    return rows.map((r) => ({ ...apiKeyOf(r), hash: r.hash, account: keyAccountOf(r) }));
   }
 
   async listApiKeys(accountId: string): Promise<ApiKeyRecord[]> {
@@ -171,20 +242,35 @@ export class PostgresStore implements Store {
     await this.#pool.query('UPDATE api_keys SET last_used_at = $1 WHERE id = ANY($2) AND (last_used_at IS NULL OR last_used_at < $1)', [at, ids]);
   }
 
-  async insertMessages(messages: readonly NewMessage[], idempotency: readonly IdempotencyWrite[] = []): Promise<void> {
-    await this.#tx(async (c) => {
+  async insertMessages(writes: readonly AcceptWrite[]): Promise<(string | undefined)[]> {
+    return this.#tx(async (c) => {
       const touched: Touch[] = [];
+      // Charges first, in account order: two nodes charging the same accounts lock them in one order.
+      const balances = new Map<AcceptWrite, number | null>();
+      const charged = writes.filter((w) => w.charge).sort((a, b) => (a.charge!.accountId < b.charge!.accountId ? -1 : a.charge!.accountId > b.charge!.accountId ? 1 : 0));
+      for (const w of charged) {
+        const ch = w.charge!;
+        const entry = await post(
+          c,
+          { id: ch.entryId, accountId: ch.accountId, at: ch.at, type: 'charge', amount: -ch.amount, messageId: w.messages[0]?.id ?? null, messages: w.messages.length, counterparty: null, description: null },
+          'credit',
+        );
+        if (entry) balances.set(w, entry.balanceAfter);
+      }
+      for (const w of writes) if (!w.charge) balances.set(w, null);
+      const stored = writes.filter((w) => balances.has(w));
+      const messages = stored.flatMap((w) => w.messages);
       if (messages.length > 0) {
         // One statement whatever the batch size: a column array per field.
-        const columns: unknown[][] = Array.from({ length: 22 }, () => []);
+        const columns: unknown[][] = Array.from({ length: 23 }, () => []);
         for (const m of messages) {
           const values = [
             m.id, m.accountId, m.to, m.from, m.text, m.encoding, m.segments, m.status, m.error?.code ?? null, json(m.error), m.clientRef,
-            m.callbackUrl, m.sendAt, m.expiresAt, m.createdAt, m.updatedAt, m.connection, m.attempts, m.providerMessageId, m.dueAt, null, json(m.route),
+            m.callbackUrl, m.sendAt, m.expiresAt, m.createdAt, m.updatedAt, m.connection, m.attempts, m.providerMessageId, m.dueAt, null, json(m.route), m.price ?? null,
           ];
           values.forEach((v, i) => columns[i]!.push(v));
         }
-        const casts = ['text', 'text', 'text', 'text', 'text', 'text', 'int', 'text', 'text', 'text', 'text', 'text', 'bigint', 'bigint', 'bigint', 'bigint', 'text', 'int', 'text', 'bigint', 'text', 'text'];
+        const casts = ['text', 'text', 'text', 'text', 'text', 'text', 'int', 'text', 'text', 'text', 'text', 'text', 'bigint', 'bigint', 'bigint', 'bigint', 'text', 'int', 'text', 'bigint', 'text', 'text', 'bigint'];
         await c.query(`INSERT INTO messages (${MESSAGE_COLUMNS}) SELECT * FROM unnest(${casts.map((t, i) => `$${i + 1}::${t}[]`).join(', ')})`, columns);
         await emit(
           c,
@@ -192,22 +278,36 @@ export class PostgresStore implements Store {
           touched,
         );
       }
-      for (const i of idempotency) {
+      const responses = writes.map((w) => (balances.has(w) ? w.respond(balances.get(w)!) : undefined));
+      for (const [k, w] of writes.entries()) {
+        const i = w.idempotency;
+        if (!i || responses[k] === undefined) continue;
         await c.query('INSERT INTO idempotency_keys (account_id, key, request_hash, status_code, response, created_at) VALUES ($1, $2, $3, $4, $5, $6)', [
-          i.accountId, i.key, i.requestHash, i.statusCode, i.response, i.createdAt,
+          i.accountId, i.key, i.requestHash, i.statusCode, responses[k], i.createdAt,
         ]);
       }
       await touchTargets(c, touched);
+      return responses;
     });
   }
 
-  async getMessage(id: string): Promise<Message | undefined> {
+  async getMessage(accountId: string, id: string): Promise<Message | undefined> {
+    const [row] = await this.#rows<MessageRow>('SELECT * FROM messages WHERE id = $1 AND account_id = $2', [id, accountId]);
+    return row && toMessage(row);
+  }
+
+  async findMessage(id: string): Promise<Message | undefined> {
     const [row] = await this.#rows<MessageRow>('SELECT * FROM messages WHERE id = $1', [id]);
     return row && toMessage(row);
   }
 
-  async listEvents(messageId: string): Promise<MessageEvent[]> {
-    return (await this.#rows<EventRow>('SELECT at, type, status, error, detail, payload FROM message_events WHERE message_id = $1 ORDER BY id', [messageId])).map(toEvent);
+  async listEvents(accountId: string, messageId: string): Promise<MessageEvent[]> {
+    return (
+      await this.#rows<EventRow>(
+        'SELECT at, type, status, error, detail, payload FROM message_events WHERE message_id = $1 AND EXISTS (SELECT 1 FROM messages WHERE id = $1 AND account_id = $2) ORDER BY id',
+        [messageId, accountId],
+      )
+    ).map(toEvent);
   }
 
   async listMessages(accountId: string, filter: MessageFilter, limit: number): Promise<Message[]> {
@@ -607,6 +707,23 @@ export class PostgresStore implements Store {
   }
 }
 
+/**
+ * Adds `amount` to an account's balance and writes its ledger entry. With a floor, only if the
+ * balance after stays at or above it (zero, or -credit_limit): one conditional update, which
+ * PostgreSQL re-checks on the row's newest version when another transaction changed it first.
+ */
+async function post(c: Client, e: Omit<LedgerEntry, 'seq' | 'balanceAfter'>, floor?: 'zero' | 'credit'): Promise<LedgerEntry | undefined> {
+  const guard = floor === 'zero' ? ' AND balance + $2 >= 0' : floor === 'credit' ? ' AND balance + $2 >= -credit_limit' : '';
+  const [row] = (await c.query<{ balance: number }>(`UPDATE accounts SET balance = balance + $2 WHERE id = $1${guard} RETURNING balance`, [e.accountId, e.amount])).rows;
+  if (!row) return undefined;
+  const [{ seq }] = (
+    await c.query<{ seq: number }>(`INSERT INTO ledger_entries (${LEDGER_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING seq`, [
+      e.id, e.accountId, e.at, e.type, e.amount, row.balance, e.messageId, e.messages, e.counterparty, e.description,
+    ])
+  ).rows as [{ seq: number }];
+  return { ...e, seq, balanceAfter: row.balance };
+}
+
 function quoteIdent(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
@@ -710,6 +827,12 @@ async function transitionAll(c: Client, ts: readonly Transition[], touched: Touc
     ],
   );
   const applied = new Map(r.rows.map((row) => [row.id, row]));
+  for (const t of ts) {
+    const row = applied.get(t.messageId);
+    if (row?.price && row.provider_message_id === null && REFUNDED_STATUSES.includes(t.to)) {
+      await post(c, { id: newId('led', t.event.at), accountId: row.account_id, at: t.event.at, type: 'refund', amount: Number(row.price), messageId: row.id, messages: 1, counterparty: null, description: t.to });
+    }
+  }
   await emit(
     c,
     ts.flatMap((t) => {

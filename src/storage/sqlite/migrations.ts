@@ -272,4 +272,47 @@ INSERT INTO webhook_targets (target, endpoint_id, pending, in_flight, active_at)
 
 `,
   },
+  {
+    id: 8,
+    name: 'accounts and money',
+    sql: `
+-- Accounts form a tree under the operator's (default) account. path: the ids from the root down,
+-- joined by '/': "is Y within X" is one prefix test, whatever the depth.
+ALTER TABLE accounts ADD COLUMN parent_id TEXT REFERENCES accounts(id);
+ALTER TABLE accounts ADD COLUMN path TEXT;
+UPDATE accounts SET path = id;
+ALTER TABLE accounts ADD COLUMN status TEXT NOT NULL DEFAULT 'active';
+ALTER TABLE accounts ADD COLUMN currency TEXT NOT NULL DEFAULT 'EUR';
+-- Money in whole micro-units (1 unit = 1,000,000). balance is the sum of the account's ledger
+-- entries, kept beside them in the same transaction; it may go down to -credit_limit.
+ALTER TABLE accounts ADD COLUMN balance BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE accounts ADD COLUMN credit_limit BIGINT NOT NULL DEFAULT 0;
+-- The price list (JSON); NULL: the account is not charged.
+ALTER TABLE accounts ADD COLUMN prices TEXT;
+-- The senders (from) the account may use (JSON array); NULL: any.
+ALTER TABLE accounts ADD COLUMN allowed_senders TEXT;
+CREATE INDEX accounts_parent ON accounts (parent_id, id);
+-- A key is refused when its account, or one above it, is not active: few are, and they are found at once.
+CREATE INDEX accounts_inactive ON accounts (path) WHERE status <> 'active';
+
+-- What a message was charged at accept (micro-units); NULL when its account was not charged.
+ALTER TABLE messages ADD COLUMN price BIGINT;
+
+-- Immutable: entries are only ever inserted.
+CREATE TABLE ledger_entries (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL UNIQUE,
+  account_id TEXT NOT NULL,
+  at BIGINT NOT NULL,
+  type TEXT NOT NULL,
+  amount BIGINT NOT NULL,
+  balance_after BIGINT NOT NULL,
+  message_id TEXT,
+  messages INTEGER,
+  counterparty TEXT,
+  description TEXT
+);
+CREATE INDEX ledger_entries_account ON ledger_entries (account_id, seq);
+`,
+  },
 ];

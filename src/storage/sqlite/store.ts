@@ -2,6 +2,13 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import type {
+  AcceptWrite,
+  Account,
+  AccountPatch,
+  KeyAccount,
+  LedgerEntry,
+  LedgerFilter,
+  NewAccount,
   ApiKeyRecord,
   NewApiKey,
   AttemptOutcome,
@@ -34,6 +41,14 @@ import type { Route } from '../../core/routing/router.js';
 import { newId } from '../../app/ids.js';
 import { lifecycleEvent } from '../../core/events.js';
 import {
+  accountOf,
+  keyAccountOf,
+  accountSets,
+  ledgerOf,
+  LEDGER_COLUMNS,
+  REFUNDED_STATUSES,
+  type AccountRow,
+  type LedgerRow,
   API_KEY_COLUMNS,
   apiKeyOf,
   attemptOf,
@@ -71,7 +86,7 @@ export interface SqliteOptions {
 }
 
 const MESSAGE_COLUMNS = `id, account_id, "to", "from", text, encoding, segments, status, error_code, error, client_ref,
-  callback_url, send_at, expires_at, created_at, updated_at, connection, attempts, provider_message_id, due_at, lease_owner, route`;
+  callback_url, send_at, expires_at, created_at, updated_at, connection, attempts, provider_message_id, due_at, lease_owner, route, price`;
 
 /**
  * The Store on an embedded SQLite file (WAL mode). better-sqlite3 is synchronous and a node owns
@@ -121,7 +136,66 @@ export class SqliteStore implements Store {
   }
 
   async ensureAccount(id: string, name: string, now: number): Promise<boolean> {
-    return this.#sql('INSERT INTO accounts (id, name, created_at) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING').run(id, name, now).changes > 0;
+    return this.#sql('INSERT INTO accounts (id, name, created_at, path) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO NOTHING').run(id, name, now, id).changes > 0;
+  }
+
+  async createAccount(a: NewAccount): Promise<void> {
+    const changes = this.#sql(
+      `INSERT INTO accounts (id, parent_id, path, name, currency, prices, created_at) SELECT ?, id, path || '/' || ?, ?, ?, ?, ? FROM accounts WHERE id = ?`,
+    ).run(a.id, a.id, a.name, a.currency, json(a.prices), a.createdAt, a.parentId).changes;
+    if (changes === 0) throw new Error(`no parent account ${a.parentId}`);
+  }
+
+  async getAccount(id: string): Promise<Account | undefined> {
+    const row = this.#sql('SELECT * FROM accounts WHERE id = ?').get(id) as AccountRow | undefined;
+    return row && accountOf(row);
+  }
+
+  async listAccounts(parentId: string): Promise<Account[]> {
+    return (this.#sql('SELECT * FROM accounts WHERE parent_id = ? ORDER BY created_at, id').all(parentId) as AccountRow[]).map(accountOf);
+  }
+
+  async updateAccount(id: string, patch: AccountPatch): Promise<boolean> {
+    const { sets, values } = accountSets(patch, () => '?');
+    if (sets.length === 0) return (await this.getAccount(id)) !== undefined;
+    return this.#db.prepare(`UPDATE accounts SET ${sets.join(', ')} WHERE id = ?`).run(...values, id).changes > 0;
+  }
+
+  /** Adds `amount` to the balance and writes its entry; undefined when `guard` (the balance after must stay >= floor) fails. */
+  #post(e: Omit<LedgerEntry, 'seq' | 'balanceAfter'>, floor?: 'zero' | 'credit'): LedgerEntry | undefined {
+    const guard = floor === 'zero' ? ' AND balance + @amount >= 0' : floor === 'credit' ? ' AND balance + @amount >= -credit_limit' : '';
+    const row = this.#sql(`UPDATE accounts SET balance = balance + @amount WHERE id = @id${guard} RETURNING balance`).get({ id: e.accountId, amount: e.amount }) as { balance: number } | undefined;
+    if (!row) return undefined;
+    const { seq } = this.#sql(`INSERT INTO ledger_entries (${LEDGER_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`).get(
+      e.id, e.accountId, e.at, e.type, e.amount, row.balance, e.messageId, e.messages, e.counterparty, e.description,
+    ) as { seq: number };
+    return { ...e, seq, balanceAfter: row.balance };
+  }
+
+  async topUp(t: { id: string; accountId: string; amount: number; at: number; description: string | null }): Promise<LedgerEntry> {
+    return this.#db.transaction(() => {
+      const entry = this.#post({ id: t.id, accountId: t.accountId, at: t.at, type: 'top_up', amount: t.amount, messageId: null, messages: null, counterparty: null, description: t.description });
+      if (!entry) throw new Error(`no account ${t.accountId}`);
+      return entry;
+    }).immediate();
+  }
+
+  async transfer(m: { from: string; to: string; amount: number; at: number; ids: readonly [string, string]; description: string | null }): Promise<LedgerEntry | undefined> {
+    return this.#db.transaction(() => {
+      const common = { at: m.at, messageId: null, messages: null, description: m.description };
+      const out = this.#post({ ...common, id: m.ids[0], accountId: m.from, type: 'transfer_out', amount: -m.amount, counterparty: m.to }, 'zero');
+      if (!out) return undefined;
+      this.#post({ ...common, id: m.ids[1], accountId: m.to, type: 'transfer_in', amount: m.amount, counterparty: m.from });
+      return out;
+    }).immediate();
+  }
+
+  async listLedger(accountId: string, f: LedgerFilter, limit: number): Promise<LedgerEntry[]> {
+    const rows = this.#sql(
+      `SELECT seq, ${LEDGER_COLUMNS} FROM ledger_entries WHERE account_id = ? AND (? IS NULL OR type = ?) AND (? IS NULL OR at >= ?) AND (? IS NULL OR at < ?)
+         AND (? IS NULL OR seq < ?) ORDER BY seq DESC LIMIT ?`,
+    ).all(accountId, f.type ?? null, f.type ?? null, f.since ?? null, f.since ?? null, f.until ?? null, f.until ?? null, f.before ?? null, f.before ?? null, limit) as LedgerRow[];
+    return rows.map(ledgerOf);
   }
 
   async insertApiKey(key: NewApiKey): Promise<void> {
@@ -130,11 +204,13 @@ export class SqliteStore implements Store {
     );
   }
 
-  async findApiKeys(hashes: readonly string[]): Promise<(ApiKeyRecord & { hash: string })[]> {
-    const rows = this.#sql(`SELECT ${API_KEY_COLUMNS}, hash FROM api_keys WHERE hash IN (SELECT value FROM json_each(?)) AND revoked_at IS NULL`).all(
-      JSON.stringify(hashes),
-    ) as (ApiKeyRow & { hash: string })[];
-    return rows.map((r) => ({ ...apiKeyOf(r), hash: r.hash }));
+  async findApiKeys(hashes: readonly string[]): Promise<(ApiKeyRecord & { hash: string; account: KeyAccount })[]> {
+    const rows = this.#sql(
+      `SELECT k.id, k.account_id, k.name, k.prefix, k.scopes, k.created_at, k.last_used_at, k.revoked_at, k.hash, a.path, a.prices, a.allowed_senders,
+              COALESCE((SELECT p.status FROM accounts p WHERE p.status <> 'active' AND substr(a.path, 1, length(p.path) + 1) = p.path || '/' ORDER BY length(p.path) LIMIT 1), a.status) AS status
+         FROM api_keys k JOIN accounts a ON a.id = k.account_id WHERE k.hash IN (SELECT value FROM json_each(?)) AND k.revoked_at IS NULL`,
+    ).all(JSON.stringify(hashes)) as (ApiKeyRow & AccountRow & { hash: string })[];
+    return rows.map((r) => ({ ...apiKeyOf(r), hash: r.hash, account: keyAccountOf(r) }));
   }
 
   async listApiKeys(accountId: string): Promise<ApiKeyRecord[]> {
@@ -149,21 +225,36 @@ export class SqliteStore implements Store {
     this.#sql('UPDATE api_keys SET last_used_at = ? WHERE id IN (SELECT value FROM json_each(?)) AND (last_used_at IS NULL OR last_used_at < ?)').run(at, JSON.stringify(ids), at);
   }
 
-  async insertMessages(messages: readonly NewMessage[], idempotency: readonly IdempotencyWrite[] = []): Promise<void> {
-    const insertMessage = this.#sql(`INSERT INTO messages (${MESSAGE_COLUMNS}) VALUES (${Array(22).fill('?').join(', ')})`);
+  async insertMessages(writes: readonly AcceptWrite[]): Promise<(string | undefined)[]> {
+    const insertMessage = this.#sql(`INSERT INTO messages (${MESSAGE_COLUMNS}) VALUES (${Array(23).fill('?').join(', ')})`);
     const insertIdempotency = this.#sql(
       'INSERT INTO idempotency_keys (account_id, key, request_hash, status_code, response, created_at) VALUES (?, ?, ?, ?, ?, ?)',
     );
-    this.#db.transaction(() => {
-      for (const m of messages) {
-        insertMessage.run(
-          m.id, m.accountId, m.to, m.from, m.text, m.encoding, m.segments, m.status, m.error?.code ?? null, json(m.error), m.clientRef,
-          m.callbackUrl, m.sendAt, m.expiresAt, m.createdAt, m.updatedAt, m.connection, m.attempts, m.providerMessageId, m.dueAt, null, json(m.route),
-        );
-        if (m.status === 'queued') this.#emit(m.accountId, m.id, m.callbackUrl, 'message.queued', m.createdAt, () => messageOf(m));
-      }
-      for (const i of idempotency) insertIdempotency.run(i.accountId, i.key, i.requestHash, i.statusCode, i.response, i.createdAt);
-    })();
+    return this.#db.transaction(() =>
+      writes.map((w) => {
+        let balance: number | null = null;
+        if (w.charge) {
+          const c = w.charge;
+          const entry = this.#post(
+            { id: c.entryId, accountId: c.accountId, at: c.at, type: 'charge', amount: -c.amount, messageId: w.messages[0]?.id ?? null, messages: w.messages.length, counterparty: null, description: null },
+            'credit',
+          );
+          if (!entry) return undefined;
+          balance = entry.balanceAfter;
+        }
+        for (const m of w.messages) {
+          insertMessage.run(
+            m.id, m.accountId, m.to, m.from, m.text, m.encoding, m.segments, m.status, m.error?.code ?? null, json(m.error), m.clientRef,
+            m.callbackUrl, m.sendAt, m.expiresAt, m.createdAt, m.updatedAt, m.connection, m.attempts, m.providerMessageId, m.dueAt, null, json(m.route), m.price ?? null,
+          );
+          if (m.status === 'queued') this.#emit(m.accountId, m.id, m.callbackUrl, 'message.queued', m.createdAt, () => messageOf(m));
+        }
+        const response = w.respond(balance);
+        const i = w.idempotency;
+        if (i) insertIdempotency.run(i.accountId, i.key, i.requestHash, i.statusCode, response, i.createdAt);
+        return response;
+      }),
+    ).immediate();
   }
 
   #insertEvent(messageId: string, event: MessageEvent): void {
@@ -172,13 +263,20 @@ export class SqliteStore implements Store {
     );
   }
 
-  async getMessage(id: string): Promise<Message | undefined> {
+  async getMessage(accountId: string, id: string): Promise<Message | undefined> {
+    const row = this.#sql('SELECT * FROM messages WHERE id = ? AND account_id = ?').get(id, accountId) as MessageRow | undefined;
+    return row && toMessage(row);
+  }
+
+  async findMessage(id: string): Promise<Message | undefined> {
     const row = this.#sql('SELECT * FROM messages WHERE id = ?').get(id) as MessageRow | undefined;
     return row && toMessage(row);
   }
 
-  async listEvents(messageId: string): Promise<MessageEvent[]> {
-    const rows = this.#sql('SELECT at, type, status, error, detail, payload FROM message_events WHERE message_id = ? ORDER BY id').all(messageId) as EventRow[];
+  async listEvents(accountId: string, messageId: string): Promise<MessageEvent[]> {
+    const rows = this.#sql(
+      'SELECT at, type, status, error, detail, payload FROM message_events WHERE message_id = ? AND EXISTS (SELECT 1 FROM messages WHERE id = ? AND account_id = ?) ORDER BY id',
+    ).all(messageId, messageId, accountId) as EventRow[];
     return rows.map(toEvent);
   }
 
@@ -250,6 +348,9 @@ export class SqliteStore implements Store {
     }) as MessageRow | undefined;
     if (!row) return false;
     this.#insertEvent(t.messageId, t.event);
+    if (row.price && row.provider_message_id === null && REFUNDED_STATUSES.includes(t.to)) {
+      this.#post({ id: newId('led', t.event.at), accountId: row.account_id, at: t.event.at, type: 'refund', amount: Number(row.price), messageId: row.id, messages: 1, counterparty: null, description: t.to });
+    }
     const type = lifecycleEvent(t.from, t.to);
     if (type) this.#emit(row.account_id, row.id, row.callback_url, type, t.event.at, () => toMessage(row));
     return true;
