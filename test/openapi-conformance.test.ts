@@ -187,6 +187,27 @@ describe('the OpenAPI document describes every answer', () => {
     await expect(404, { method: 'DELETE', path: '/v1/keys/{id}', params: { id: made.id } });
   });
 
+  test('accounts, balance and ledger', async () => {
+    const child = await expect(201, { method: 'POST', path: '/v1/accounts', body: { name: 'Team', prices: { default: '0.05', entries: [{ country: 'GB', price: '0.04' }] } } });
+    await expect(400, { method: 'POST', path: '/v1/accounts', body: { name: '' } });
+    await expect(404, { method: 'POST', path: '/v1/accounts', body: { name: 'Orphan', parent: 'acct_nobody' } });
+    await expect(200, { method: 'GET', path: '/v1/accounts' });
+    await expect(200, { method: 'GET', path: '/v1/accounts/{id}', params: { id: child.id } });
+    await expect(404, { method: 'GET', path: '/v1/accounts/{id}', params: { id: 'acct_nobody' } });
+    await expect(200, { method: 'PATCH', path: '/v1/accounts/{id}', params: { id: child.id }, body: { name: 'Team A' } });
+    await expect(201, { method: 'POST', path: '/v1/accounts/{id}/keys', params: { id: child.id }, body: { name: 'team' } });
+    await expect(200, { method: 'GET', path: '/v1/accounts/{id}/keys', params: { id: child.id } });
+    await expect(201, { method: 'POST', path: '/v1/accounts/{id}/top-ups', params: { id: child.id }, body: { amount: '10.00' } });
+    await expect(400, { method: 'POST', path: '/v1/accounts/{id}/top-ups', params: { id: child.id }, body: { amount: '-1' } });
+    await expect(402, { method: 'POST', path: '/v1/accounts/{id}/transfers', params: { id: child.id }, body: { amount: '1000000' } });
+    await expect(201, { method: 'POST', path: '/v1/accounts/{id}/top-ups', params: { id: 'acct_default' }, body: { amount: '5' } });
+    await expect(201, { method: 'POST', path: '/v1/accounts/{id}/transfers', params: { id: child.id }, body: { amount: '1.5' } });
+    await expect(200, { method: 'GET', path: '/v1/balance', query: `account=${child.id}` });
+    await expect(404, { method: 'GET', path: '/v1/balance', query: 'account=acct_nobody' });
+    await expect(200, { method: 'GET', path: '/v1/ledger', query: `account=${child.id}` });
+    await expect(400, { method: 'GET', path: '/v1/ledger', query: 'limit=0' });
+  });
+
   test('every route refuses what any route may be sent wrong, as documented', async () => {
     const junk = { id: 'x', code: 'x', provider: 'x', connection: 'x', name: 'x' };
     for (const op of doc.operations) {

@@ -69,7 +69,7 @@ export const messageRoutes = (services: Services): FastifyPluginAsyncTypebox =>
 
     app.get(
       '/v1/messages',
-      { schema: { summary: 'The message log, newest first', querystring: ListQuery, response: { 200: ListResponse, ...errorResponses(...KEYED, 400) } } },
+      { schema: { summary: 'The message log, newest first', querystring: ListQuery, response: { 200: ListResponse, ...errorResponses(...KEYED, 400, 404) } } },
       async (request) => {
         const limit = request.query.limit === undefined ? 50 : Number(request.query.limit);
         if (limit < 1 || limit > 100) throw new SwitchboardError('invalid_parameter', 'limit must be from 1 to 100.', { param: 'limit' });
