@@ -72,7 +72,7 @@ routes:
     assert.equal(form.get('coding'), '0');
     assert.equal(form.get('dlr'), `${base}/v1/providers/generic-http/regional/receipts?token=${token}`);
     assert.match(m.provider_message_id, /^\d+$/);
-    assert.equal(m.events.at(-1).at, '2026-11-22T10:31:00.000Z');
+    assert.equal(m.events.at(-1).detail.provider_time, '2026-11-22T10:31:00.000Z');
   });
 
   test('a receipt’s error code reads through its table: absent subscriber is sent again', async () => {

@@ -46,7 +46,7 @@ for (const version of [2, 3] as const) {
         assert.equal(sent.callbackData, id);
         assert.equal(sent.notifyUrl, webhook());
       }
-      assert.equal(m.events.at(-1).at, '2026-11-22T10:31:00.000Z');
+      assert.equal(m.events.at(-1).detail.provider_time, '2026-11-22T10:31:00.000Z');
     });
 
     test('an UNDELIVERABLE report with a handset error, and a REJECTED answer', async () => {

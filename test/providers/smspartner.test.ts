@@ -38,7 +38,7 @@ describe('SMSPartner connector against a local SMSPartner', () => {
     assert.equal(sent.urlResponse, webhook());
     assert.match(m.provider_message_id, /^\d+$/);
     assert.equal(m.events.at(-1).payload.statut, 'Delivered');
-    assert.equal(m.events.at(-1).at, '2026-07-22T09:31:00.000Z', '11:31 in Paris in July is UTC+2');
+    assert.equal(m.events.at(-1).detail.provider_time, '2026-07-22T09:31:00.000Z', '11:31 in Paris in July is UTC+2');
   });
 
   test('line breaks and the euro sign are written as SMSPartner documents', async () => {
@@ -68,7 +68,7 @@ describe('SMSPartner connector against a local SMSPartner', () => {
     const m = await api.until(await api.send('+447400000005'), 'undelivered');
     assert.equal(m.error.code, 'delivery_failed');
     assert.equal(m.attempts, 5);
-    assert.equal(m.events.at(-1).at, '2026-11-22T10:31:00.000Z');
+    assert.equal(m.events.at(-1).detail.provider_time, '2026-11-22T10:31:00.000Z');
   });
 
   test('success without a message_id is taken, and never sent again', async () => {

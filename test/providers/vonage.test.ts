@@ -40,7 +40,7 @@ describe('Vonage connector against a local SMS API', () => {
     assert.equal(body['client-ref'], id);
     assert.equal(body.callback, receipts());
     assert.equal(m.events.filter((e: { type: string }) => e.type === 'receipt').length, 2);
-    assert.equal(m.events.at(-1).at, '2026-11-22T10:31:00.000Z', 'the time is the receipt’s own');
+    assert.equal(m.events.at(-1).detail.provider_time, '2026-11-22T10:31:00.000Z', 'the time is the receipt’s own');
   });
 
   test('without a signature secret, api_key and api_secret go in the body', async () => {
