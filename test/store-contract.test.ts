@@ -30,6 +30,7 @@ function message(overrides: Partial<NewMessage> = {}): NewMessage {
     error: null,
     clientRef: null,
     callbackUrl: null,
+    callbackEvents: null,
     sendAt: null,
     expiresAt: T0 + 3_600_000,
     createdAt: now,

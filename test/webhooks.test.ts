@@ -100,6 +100,25 @@ describe('webhooks out', () => {
     }
   });
 
+  test('callback_events chooses what a callback_url gets, as a dlr-mask does', async () => {
+    const receiver = await new Receiver().listen();
+    try {
+      const id = await client.send({ to: '+447700900000', callback_url: receiver.url, callback_events: ['message.delivered', 'message.undelivered'] });
+      const failed = await client.send({ to: '+447700900001', callback_url: receiver.url, callback_events: ['message.delivered', 'message.undelivered'] });
+      const { body } = await client.call('GET', '/v1/webhooks/callback-secret');
+      const events = await eventually(async () => ((all) => (all.length === 2 ? all : undefined))(receiver.verified(body.secret)));
+      assert.deepEqual(events.map((e) => [e.type, e.data.message.id]).sort(), [['message.delivered', id], ['message.undelivered', failed]].sort());
+      assert.deepEqual((await client.call('GET', `/v1/messages/${id}`)).body.callback_events, ['message.delivered', 'message.undelivered']);
+      const alone = await client.call('POST', '/v1/messages', { from: 'Switchboard', to: '+447700900000', text: 'Hi', callback_events: ['message.delivered'] });
+      assert.equal(alone.body.error.param, 'callback_events');
+      const unknown = await client.call('POST', '/v1/messages', { from: 'Switchboard', to: '+447700900000', text: 'Hi', callback_url: receiver.url, callback_events: ['message.received'] });
+      assert.equal(unknown.status, 400);
+      assert.equal(unknown.body.error.param, 'callback_events[0]');
+    } finally {
+      await receiver.close();
+    }
+  });
+
   test("an endpoint that hangs holds up only its own deliveries: another endpoint's events keep coming", async () => {
     const hanging = await new Receiver(['hang']).listen();
     const healthy = await new Receiver().listen();

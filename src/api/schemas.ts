@@ -1,5 +1,6 @@
 import { Type, type Static, type TSchema } from 'typebox';
 import { maxCharacters } from '../core/encoding/segments.js';
+import { MESSAGE_EVENT_TYPES } from '../core/events.js';
 import { MESSAGE_STATUSES, type MessageStatus } from '../core/lifecycle.js';
 import { DEFAULT_VALIDITY_SECONDS, MAX_RECIPIENTS, MAX_SEGMENTS, MAX_VALIDITY_SECONDS, MIN_VALIDITY_SECONDS } from '../core/message.js';
 import { E164_PATTERN } from '../core/validation/phone.js';
@@ -42,6 +43,12 @@ export const SendBody = Type.Object(
     ),
     client_ref: Type.Optional(Type.String({ maxLength: 256, description: 'Your own reference, returned with the message' })),
     callback_url: Type.Optional(CallbackUrl("An http(s) URL to receive this message's status events, signed as webhooks are; public addresses only unless the operator allows private ones")),
+    callback_events: Type.Optional(
+      Type.Array(Type.Unsafe<string>({ type: 'string', enum: [...MESSAGE_EVENT_TYPES] }), {
+        minItems: 1,
+        description: "The events callback_url gets, as Kannel's dlr-mask chooses them (e.g. [\"message.delivered\", \"message.undelivered\"]); default: every one",
+      }),
+    ),
     type: Type.Optional(Type.String({ pattern: '^[a-z0-9_-]{1,32}$', description: 'What kind of message it is ("transactional", "marketing", "otp"...): routes may match on it' })),
   },
   { additionalProperties: false },
@@ -113,6 +120,7 @@ export const MessageView = Type.Object({
   segments: Type.Integer(),
   client_ref: Type.Union([Type.String(), Type.Null()]),
   callback_url: Type.Union([Type.String(), Type.Null()]),
+  callback_events: Type.Union([Type.Array(Type.String()), Type.Null()]),
   send_at: Type.Union([Type.String(), Type.Null()]),
   expires_at: Type.String(),
   created_at: Type.String(),

@@ -28,6 +28,7 @@ export function messageView(m: Message) {
     segments: m.segments,
     client_ref: m.clientRef,
     callback_url: m.callbackUrl,
+    callback_events: m.callbackEvents === null ? null : [...m.callbackEvents],
     send_at: m.sendAt === null ? null : iso(m.sendAt),
     expires_at: iso(m.expiresAt),
     created_at: iso(m.createdAt),

@@ -35,6 +35,7 @@ export interface SendRequest {
   readonly validity?: number;
   readonly client_ref?: string;
   readonly callback_url?: string;
+  readonly callback_events?: readonly string[];
   /** What kind of message it is, for routing ("transactional", "marketing", "otp"...). */
   readonly type?: string;
 }
@@ -182,6 +183,10 @@ export class AcceptService {
       );
     }
     const callbackUrl = request.callback_url === undefined ? null : this.opts.callbacks.checkShape(request.callback_url, 'callback_url');
+    if (request.callback_events !== undefined && callbackUrl === null) {
+      throw new SwitchboardError('invalid_parameter', 'callback_events chooses the events of callback_url: send it with one.', { param: 'callback_events' });
+    }
+    const callbackEvents = request.callback_events === undefined ? null : [...new Set(request.callback_events)];
     const start = sendAt ?? now;
     const routes = this.opts.routes();
     const multiple = typeof request.to !== 'string';
@@ -214,6 +219,7 @@ export class AcceptService {
         error: null,
         clientRef: request.client_ref ?? null,
         callbackUrl,
+        callbackEvents,
         sendAt,
         expiresAt: start + validity * 1000,
         createdAt: now,

@@ -17,6 +17,9 @@ export const EVENT_TYPES = [
 
 export type EventType = (typeof EVENT_TYPES)[number];
 
+/** The events of a message's own life: what a message's callback_url may ask for. */
+export const MESSAGE_EVENT_TYPES = EVENT_TYPES.filter((t) => t.startsWith('message.') && t !== 'message.received');
+
 const LIFECYCLE = new Set<string>(EVENT_TYPES.filter((t) => t.startsWith('message.')));
 
 /**

@@ -43,6 +43,8 @@ export interface Message {
   readonly error: MessageError | null;
   readonly clientRef: string | null;
   readonly callbackUrl: string | null;
+  /** The events `callbackUrl` gets (as Kannel's dlr-mask); null: every one. */
+  readonly callbackEvents: readonly string[] | null;
   readonly sendAt: number | null;
   readonly expiresAt: number;
   readonly createdAt: number;

@@ -22,6 +22,7 @@ export interface MessageRow {
   error: string | null;
   client_ref: string | null;
   callback_url: string | null;
+  callback_events: string | null;
   send_at: number | null;
   expires_at: number;
   created_at: number;
@@ -64,6 +65,7 @@ export function toMessage(row: MessageRow): Message {
     error: parseJson<MessageError>(row.error),
     clientRef: row.client_ref,
     callbackUrl: row.callback_url,
+    callbackEvents: row.callback_events === null ? null : row.callback_events.split(','),
     sendAt: row.send_at === null ? null : Number(row.send_at),
     expiresAt: Number(row.expires_at),
     createdAt: Number(row.created_at),
@@ -345,3 +347,8 @@ export const LEDGER_COLUMNS = 'id, account_id, at, type, amount, balance_after, 
 
 /** Statuses a charged message is refunded in, when it never reached a provider. */
 export const REFUNDED_STATUSES: readonly string[] = ['failed', 'rejected', 'expired', 'canceled'];
+
+/** Where a message's event of `type` goes besides the endpoints: its callback_url, if it asked for that event. */
+export function callbackFor(m: { readonly callbackUrl: string | null; readonly callbackEvents: readonly string[] | null }, type: string): string | null {
+  return m.callbackUrl !== null && (m.callbackEvents === null || m.callbackEvents.includes(type)) ? m.callbackUrl : null;
+}

@@ -56,6 +56,7 @@ import {
   endpointSets,
   eventValues,
   json,
+  callbackFor,
   messageOf,
   strandedOf,
   parseJson,
@@ -94,7 +95,7 @@ const types = {
 const MIGRATION_LOCK = 727_465_001;
 
 const MESSAGE_COLUMNS = `id, account_id, "to", "from", text, encoding, segments, status, error_code, error, client_ref,
-  callback_url, send_at, expires_at, created_at, updated_at, connection, attempts, provider_message_id, due_at, lease_owner, route, price`;
+  callback_url, send_at, expires_at, created_at, updated_at, connection, attempts, provider_message_id, due_at, lease_owner, route, price, callback_events`;
 
 /**
  * The Store on PostgreSQL, shared by any number of nodes: the system of record and the dispatch
@@ -262,19 +263,19 @@ export class PostgresStore implements Store {
       const messages = stored.flatMap((w) => w.messages);
       if (messages.length > 0) {
         // One statement whatever the batch size: a column array per field.
-        const columns: unknown[][] = Array.from({ length: 23 }, () => []);
+        const columns: unknown[][] = Array.from({ length: 24 }, () => []);
         for (const m of messages) {
           const values = [
             m.id, m.accountId, m.to, m.from, m.text, m.encoding, m.segments, m.status, m.error?.code ?? null, json(m.error), m.clientRef,
-            m.callbackUrl, m.sendAt, m.expiresAt, m.createdAt, m.updatedAt, m.connection, m.attempts, m.providerMessageId, m.dueAt, null, json(m.route), m.price ?? null,
+            m.callbackUrl, m.sendAt, m.expiresAt, m.createdAt, m.updatedAt, m.connection, m.attempts, m.providerMessageId, m.dueAt, null, json(m.route), m.price ?? null, m.callbackEvents?.join(',') ?? null,
           ];
           values.forEach((v, i) => columns[i]!.push(v));
         }
-        const casts = ['text', 'text', 'text', 'text', 'text', 'text', 'int', 'text', 'text', 'text', 'text', 'text', 'bigint', 'bigint', 'bigint', 'bigint', 'text', 'int', 'text', 'bigint', 'text', 'text', 'bigint'];
+        const casts = ['text', 'text', 'text', 'text', 'text', 'text', 'int', 'text', 'text', 'text', 'text', 'text', 'bigint', 'bigint', 'bigint', 'bigint', 'text', 'int', 'text', 'bigint', 'text', 'text', 'bigint', 'text'];
         await c.query(`INSERT INTO messages (${MESSAGE_COLUMNS}) SELECT * FROM unnest(${casts.map((t, i) => `$${i + 1}::${t}[]`).join(', ')})`, columns);
         await emit(
           c,
-          messages.filter((m) => m.status === 'queued').map((m) => ({ accountId: m.accountId, messageId: m.id, callbackUrl: m.callbackUrl, type: 'message.queued', at: m.createdAt, data: messageOf(m) })),
+          messages.filter((m) => m.status === 'queued').map((m) => ({ accountId: m.accountId, messageId: m.id, callbackUrl: callbackFor(m, 'message.queued'), type: 'message.queued', at: m.createdAt, data: messageOf(m) })),
           touched,
         );
       }
@@ -391,7 +392,7 @@ export class PostgresStore implements Store {
         c,
         started
           .filter((m) => m.claimedFrom === 'scheduled')
-          .map(({ claimedFrom: _from, ...m }) => ({ accountId: m.accountId, messageId: m.id, callbackUrl: m.callbackUrl, type: 'message.queued', at: now, data: { ...m, status: 'queued', attempts: m.attempts - 1 } })),
+          .map(({ claimedFrom: _from, ...m }) => ({ accountId: m.accountId, messageId: m.id, callbackUrl: callbackFor(m, 'message.queued'), type: 'message.queued', at: now, data: { ...m, status: 'queued', attempts: m.attempts - 1 } })),
         touched,
       );
       await touchTargets(c, touched);
@@ -838,7 +839,7 @@ async function transitionAll(c: Client, ts: readonly Transition[], touched: Touc
     ts.flatMap((t) => {
       const row = applied.get(t.messageId);
       const type = row && lifecycleEvent(t.from, t.to);
-      return row && type ? [{ accountId: row.account_id, messageId: row.id, callbackUrl: row.callback_url, type, at: t.event.at, data: toMessage(row) }] : [];
+      return row && type ? [{ accountId: row.account_id, messageId: row.id, callbackUrl: callbackFor(toMessage(row), type), type, at: t.event.at, data: toMessage(row) }] : [];
     }),
     touched,
   );

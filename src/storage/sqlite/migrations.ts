@@ -315,4 +315,12 @@ CREATE TABLE ledger_entries (
 CREATE INDEX ledger_entries_account ON ledger_entries (account_id, seq);
 `,
   },
+  {
+    id: 9,
+    name: 'callback events',
+    sql: `
+-- The events a message's callback_url gets, comma-separated (as Kannel's dlr-mask); NULL: every one.
+ALTER TABLE messages ADD COLUMN callback_events TEXT;
+`,
+  },
 ];

@@ -57,6 +57,7 @@ import {
   endpointSets,
   eventValues,
   json,
+  callbackFor,
   messageOf,
   strandedOf,
   parseJson,
@@ -86,7 +87,7 @@ export interface SqliteOptions {
 }
 
 const MESSAGE_COLUMNS = `id, account_id, "to", "from", text, encoding, segments, status, error_code, error, client_ref,
-  callback_url, send_at, expires_at, created_at, updated_at, connection, attempts, provider_message_id, due_at, lease_owner, route, price`;
+  callback_url, send_at, expires_at, created_at, updated_at, connection, attempts, provider_message_id, due_at, lease_owner, route, price, callback_events`;
 
 /**
  * The Store on an embedded SQLite file (WAL mode). better-sqlite3 is synchronous and a node owns
@@ -226,7 +227,7 @@ export class SqliteStore implements Store {
   }
 
   async insertMessages(writes: readonly AcceptWrite[]): Promise<(string | undefined)[]> {
-    const insertMessage = this.#sql(`INSERT INTO messages (${MESSAGE_COLUMNS}) VALUES (${Array(23).fill('?').join(', ')})`);
+    const insertMessage = this.#sql(`INSERT INTO messages (${MESSAGE_COLUMNS}) VALUES (${Array(24).fill('?').join(', ')})`);
     const insertIdempotency = this.#sql(
       'INSERT INTO idempotency_keys (account_id, key, request_hash, status_code, response, created_at) VALUES (?, ?, ?, ?, ?, ?)',
     );
@@ -245,9 +246,9 @@ export class SqliteStore implements Store {
         for (const m of w.messages) {
           insertMessage.run(
             m.id, m.accountId, m.to, m.from, m.text, m.encoding, m.segments, m.status, m.error?.code ?? null, json(m.error), m.clientRef,
-            m.callbackUrl, m.sendAt, m.expiresAt, m.createdAt, m.updatedAt, m.connection, m.attempts, m.providerMessageId, m.dueAt, null, json(m.route), m.price ?? null,
+            m.callbackUrl, m.sendAt, m.expiresAt, m.createdAt, m.updatedAt, m.connection, m.attempts, m.providerMessageId, m.dueAt, null, json(m.route), m.price ?? null, m.callbackEvents?.join(',') ?? null,
           );
-          if (m.status === 'queued') this.#emit(m.accountId, m.id, m.callbackUrl, 'message.queued', m.createdAt, () => messageOf(m));
+          if (m.status === 'queued') this.#emit(m.accountId, m.id, callbackFor(m, 'message.queued'), 'message.queued', m.createdAt, () => messageOf(m));
         }
         const response = w.respond(balance);
         const i = w.idempotency;
@@ -352,7 +353,7 @@ export class SqliteStore implements Store {
       this.#post({ id: newId('led', t.event.at), accountId: row.account_id, at: t.event.at, type: 'refund', amount: Number(row.price), messageId: row.id, messages: 1, counterparty: null, description: t.to });
     }
     const type = lifecycleEvent(t.from, t.to);
-    if (type) this.#emit(row.account_id, row.id, row.callback_url, type, t.event.at, () => toMessage(row));
+    if (type) this.#emit(row.account_id, row.id, callbackFor(toMessage(row), type), type, t.event.at, () => toMessage(row));
     return true;
   }
 
@@ -405,7 +406,7 @@ export class SqliteStore implements Store {
         if (message.status === 'sending' && claimedFrom !== 'sending') {
           for (const e of claim.startEvents({ ...message, status: claimedFrom, attempts: message.attempts - 1 })) this.#insertEvent(message.id, e);
           // A scheduled message is queued when its send_at comes: that is its message.queued.
-          if (claimedFrom === 'scheduled') this.#emit(message.accountId, message.id, message.callbackUrl, 'message.queued', now, () => ({ ...message, status: 'queued', attempts: message.attempts - 1 }));
+          if (claimedFrom === 'scheduled') this.#emit(message.accountId, message.id, callbackFor(message, 'message.queued'), 'message.queued', now, () => ({ ...message, status: 'queued', attempts: message.attempts - 1 }));
         }
         return claimed;
       });
