@@ -352,3 +352,8 @@ export const REFUNDED_STATUSES: readonly string[] = ['failed', 'rejected', 'expi
 export function callbackFor(m: { readonly callbackUrl: string | null; readonly callbackEvents: readonly string[] | null }, type: string): string | null {
   return m.callbackUrl !== null && (m.callbackEvents === null || m.callbackEvents.includes(type)) ? m.callbackUrl : null;
 }
+
+/** callbackFor, read from a row without making the whole message of it (a status change's hot path). */
+export function rowCallbackFor(row: Pick<MessageRow, 'callback_url' | 'callback_events'>, type: string): string | null {
+  return callbackFor({ callbackUrl: row.callback_url, callbackEvents: row.callback_events === null ? null : row.callback_events.split(',') }, type);
+}

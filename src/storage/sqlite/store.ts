@@ -58,6 +58,7 @@ import {
   eventValues,
   json,
   callbackFor,
+  rowCallbackFor,
   messageOf,
   strandedOf,
   parseJson,
@@ -353,7 +354,7 @@ export class SqliteStore implements Store {
       this.#post({ id: newId('led', t.event.at), accountId: row.account_id, at: t.event.at, type: 'refund', amount: Number(row.price), messageId: row.id, messages: 1, counterparty: null, description: t.to });
     }
     const type = lifecycleEvent(t.from, t.to);
-    if (type) this.#emit(row.account_id, row.id, callbackFor(toMessage(row), type), type, t.event.at, () => toMessage(row));
+    if (type) this.#emit(row.account_id, row.id, rowCallbackFor(row, type), type, t.event.at, () => toMessage(row));
     return true;
   }
 
