@@ -65,7 +65,11 @@ describe('three nodes on PostgreSQL and Redis', () => {
     const done = await eventually(async () => {
       const log = await readLog(nodes[0]!.url, key, 'Once');
       return [...log.values()].every((s) => s === 'delivered') && log.size === ids.length ? log : undefined;
-    }, 30_000);
+    }, 30_000).catch(async (e: Error) => {
+      const stuck = [...(await readLog(nodes[0]!.url, key, 'Once'))].filter(([, s]) => s !== 'delivered');
+      const detail = await Promise.all(stuck.slice(0, 3).map(async ([id]) => (await fetch(`${nodes[0]!.url}/v1/messages/${id}`, { headers: bearer(key) })).json()));
+      throw new Error(`${e.message}: ${stuck.length} not delivered: ${JSON.stringify(detail)}`);
+    });
     assert.deepEqual([...done.keys()].sort(), [...ids].sort());
 
     const submits = submitsTo('4474100');
@@ -112,7 +116,9 @@ describe('three nodes on PostgreSQL and Redis', () => {
     // Every number got the message; only what the dead node had in flight can have gone twice.
     const counts = new Map<string, number>();
     for (const s of submitsTo('4474200')) counts.set(String(s.pdu.body.destination_addr), (counts.get(String(s.pdu.body.destination_addr)) ?? 0) + 1);
-    assert.equal(counts.size, 600);
+    // A message the dead node marked may not have left it: only those (unknown outcomes) may be missing at the carrier.
+    const unknown = [...done.values()].filter((s) => s === 'sent').length;
+    assert.ok(counts.size >= 600 - unknown && counts.size <= 600, `${counts.size} numbers reached the carrier, ${unknown} outcomes unknown`);
     assert.deepEqual([...counts.values()].filter((n) => n > 1), [], 'no message sent twice');
   });
 });

@@ -127,7 +127,7 @@ class Lane {
   #current: Promise<number> = Promise.resolve(0);
   readonly #sleeper = new Sleeper();
   readonly #sends = new Set<Promise<void>>();
-  /** Ids of the messages this lane is sending now: their leases are renewed until the outcome is written. */
+  /** Ids of the messages this lane has claimed to send: their leases are renewed until the outcome is written. */
   readonly inFlight = new Set<string>();
 
   constructor(
@@ -205,10 +205,12 @@ class Lane {
       else settled.push(this.#settle(message, now));
     }
     if (mode === 'probe' && toSend.length > 0) health.started(name);
+    // Leases are renewed from the claim on, not from the send: a message waiting for its window
+    // or its pace longer than the lease would be taken over and, once marked, read as a crash.
+    for (const message of toSend) this.inFlight.add(message.id);
     for (const message of toSend) {
       await this.#window.acquire();
       await this.#pace(message.segments);
-      this.inFlight.add(message.id);
       const send = this.#send(message, message.attempts).finally(() => {
         this.inFlight.delete(message.id);
         this.#window.release();
