@@ -5,13 +5,18 @@ import { after, before, describe, test } from 'node:test';
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
 import { PostgresStore } from '../src/storage/postgres/store.js';
-import { WEBHOOK_SQL as PG_SQL } from '../src/storage/postgres/webhook-sql.js';
+import { RECEIPT_SQL as PG_RECEIPT_SQL } from '../src/storage/postgres/receipt-sql.js';
+import { WEBHOOK_SQL as PG_WEBHOOK_SQL } from '../src/storage/postgres/webhook-sql.js';
 import { SqliteStore } from '../src/storage/sqlite/store.js';
-import { WEBHOOK_SQL as SQLITE_SQL } from '../src/storage/sqlite/webhook-sql.js';
+import { RECEIPT_SQL as SQLITE_RECEIPT_SQL } from '../src/storage/sqlite/receipt-sql.js';
+import { WEBHOOK_SQL as SQLITE_WEBHOOK_SQL } from '../src/storage/sqlite/webhook-sql.js';
 import { TEST_DATABASE_URL, tempDir } from './helpers.js';
 
-// Every statement webhook delivery runs per event must reach its rows through an index: with a
-// backlog of deliveries waiting, a scan would make each event cost as much as the backlog.
+// Every statement webhook delivery runs per event, and the sweep of parked receipts, must reach
+// its rows through an index: with a backlog waiting, a scan would make each cost as much as the backlog.
+
+const SQLITE_SQL = { ...SQLITE_WEBHOOK_SQL, ...SQLITE_RECEIPT_SQL };
+const PG_SQL = { ...PG_WEBHOOK_SQL, ...PG_RECEIPT_SQL };
 
 const BACKLOG = 20_000;
 /** Tables that grow with traffic: never read whole by a hot statement. */
@@ -19,7 +24,7 @@ const BACKLOG_TABLES = ['webhook_deliveries', 'webhook_events', 'webhook_attempt
 /** Statements that sort only what they hand out (the rows claimed, the events of one batch). */
 const SORTS_WHAT_IT_HANDS_OUT = new Set(['claimed', 'emit', 'lease', 'drop']);
 
-describe('hot webhook statements on SQLite use indexes, whatever the backlog', () => {
+describe('hot webhook and receipt statements on SQLite use indexes, whatever the backlog', () => {
   let dir: string;
   let db: BetterSqlite3.Database;
   before(async () => {
@@ -40,6 +45,10 @@ describe('hot webhook statements on SQLite use indexes, whatever the backlog', (
       INSERT INTO webhook_targets (target, endpoint_id, pending, active_at) VALUES ('we_big', 'we_big', ${BACKLOG}, 0);
       WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 4999)
       INSERT INTO webhook_targets (target, pending) SELECT 'callback:https://example.com/' || i, 0 FROM n;
+      WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ${BACKLOG - 1})
+      INSERT INTO parked_receipts (connection, provider_message_id, received_at, receipt) SELECT 'c', 'p' || i, i, '{}' FROM n;
+      WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ${BACKLOG - 1})
+      INSERT INTO provider_ids (connection, provider_message_id, message_id, part, parts) SELECT 'c', 'q' || i, 'msg_' || i, 1, 1 FROM n;
       ANALYZE;
     `);
   });
@@ -61,7 +70,7 @@ describe('hot webhook statements on SQLite use indexes, whatever the backlog', (
   }
 });
 
-describe('hot webhook statements on PostgreSQL use indexes, whatever the backlog', () => {
+describe('hot webhook and receipt statements on PostgreSQL use indexes, whatever the backlog', () => {
   const schema = `plans_${process.pid}_${Date.now()}`;
   let store: PostgresStore;
   let client: pg.Client;
@@ -78,6 +87,8 @@ describe('hot webhook statements on PostgreSQL use indexes, whatever the backlog
       INSERT INTO webhook_endpoints (id, account_id, url, events, secret, created_at) VALUES ('we_big', 'acc', 'https://example.com/h', '*', 's', 0);
       INSERT INTO webhook_targets (target, endpoint_id, pending, active_at) VALUES ('we_big', 'we_big', ${BACKLOG}, 0);
       INSERT INTO webhook_targets (target, pending) SELECT 'callback:https://example.com/' || i, 0 FROM generate_series(0, 4999) AS i;
+      INSERT INTO parked_receipts (connection, provider_message_id, received_at, receipt) SELECT 'c', 'p' || i, i, '{}' FROM generate_series(0, ${BACKLOG - 1}) AS i;
+      INSERT INTO provider_ids (connection, provider_message_id, message_id, part, parts) SELECT 'c', 'q' || i, 'msg_' || i, 1, 1 FROM generate_series(0, ${BACKLOG - 1}) AS i;
       ANALYZE;
     `);
   });
@@ -106,6 +117,7 @@ describe('hot webhook statements on PostgreSQL use indexes, whatever the backlog
     answered: ['we_big', 1, 1, null, 1],
     targets: [['we_big']],
     dropTarget: ['we_big'],
+    stranded: [100, 500],
   };
 
   for (const [name, sql] of Object.entries(PG_SQL)) {

@@ -38,13 +38,17 @@ describe('connection secrets are write-only', () => {
     assert.equal((await keep(call('PUT', '/v1/connections/tw', { ...twilio, account_sid: TOKEN }))).statusCode, 400);
     assert.equal((await keep(call('PUT', '/v1/connections/carrier', { ...smpp, password: `${SMPP_PASSWORD}toolong` }))).statusCode, 400);
     await keep(call('PUT', '/v1/routes', { routes: [{ name: 'all', connections: ['tw', 'carrier', 'sandbox'] }] }));
-    await keep(call('GET', '/v1/connections'));
+    const listed = await keep(call('GET', '/v1/connections'));
+    assert.deepEqual(
+      (JSON.parse(listed.body) as { connections: { name: string }[] }).connections.map((c) => c.name).sort(),
+      ['carrier', 'sandbox', 'tw'],
+      'the connections were set and are shown',
+    );
     await keep(call('GET', '/v1/routes'));
     const sent = await node.api.inject({ method: 'POST', url: '/v1/messages', headers: bearer(node.key), payload: { from: 'Shop', to: '+447911123456', text: 'hi' } });
     await new Promise((r) => setTimeout(r, 300));
     await keep(call('GET', `/v1/messages/${sent.json().messages[0].id}`));
     const everything = [...seen, ...logged].join('\n');
-    assert.ok(everything.includes('"tw"') || everything.includes('tw'), 'the answers were read');
     assert.ok(!everything.includes(TOKEN), 'the auth token never comes back');
     assert.ok(!everything.includes(SMPP_PASSWORD), 'the SMPP password never comes back');
   });

@@ -258,7 +258,7 @@ export function strandedOf(
 ): { stranded: { connection: string; providerMessageId: string }[]; next: number } {
   const seen = new Map<string, { connection: string; providerMessageId: string }>();
   for (const r of rows) if (r.known) seen.set(`${r.connection}\u0000${r.providerMessageId}`, { connection: r.connection, providerMessageId: r.providerMessageId });
-  return { stranded: [...seen.values()], next: rows.length < limit ? 0 : Number(rows.at(-1)!.id) };
+  return { stranded: [...seen.values()], next: rows.length < limit ? 0 : Math.max(...rows.map((r) => Number(r.id))) };
 }
 
 export interface AccountRow {

@@ -74,6 +74,7 @@ import {
   targetOf,
 } from '../rows.js';
 import { MIGRATIONS } from './migrations.js';
+import { RECEIPT_SQL } from './receipt-sql.js';
 import { WEBHOOK_SQL } from './webhook-sql.js';
 
 export interface PostgresOptions {
@@ -473,12 +474,7 @@ export class PostgresStore implements Store {
   }
 
   async strandedReceipts(after: number, limit: number): Promise<{ stranded: { connection: string; providerMessageId: string }[]; next: number }> {
-    const rows = await this.#rows<{ id: number; connection: string; providerMessageId: string; known: boolean }>(
-      `SELECT r.id, r.connection, r.provider_message_id AS "providerMessageId",
-              EXISTS (SELECT 1 FROM provider_ids p WHERE p.connection = r.connection AND p.provider_message_id = r.provider_message_id) AS known
-         FROM parked_receipts r WHERE r.id > $1 ORDER BY r.id LIMIT $2`,
-      [after, limit],
-    );
+    const rows = await this.#rows<{ id: number; connection: string; providerMessageId: string; known: boolean }>(RECEIPT_SQL.stranded, [after, limit]);
     return strandedOf(rows, limit);
   }
 

@@ -75,6 +75,7 @@ import {
   targetOf,
 } from '../rows.js';
 import { MIGRATIONS } from './migrations.js';
+import { RECEIPT_SQL } from './receipt-sql.js';
 import { WEBHOOK_SQL } from './webhook-sql.js';
 
 export interface SqliteOptions {
@@ -484,11 +485,7 @@ export class SqliteStore implements Store {
   }
 
   async strandedReceipts(after: number, limit: number): Promise<{ stranded: { connection: string; providerMessageId: string }[]; next: number }> {
-    const rows = this.#sql(
-      `SELECT r.id, r.connection, r.provider_message_id AS providerMessageId,
-              EXISTS (SELECT 1 FROM provider_ids p WHERE p.connection = r.connection AND p.provider_message_id = r.provider_message_id) AS known
-         FROM parked_receipts r WHERE r.id > ? ORDER BY r.id LIMIT ?`,
-    ).all(after, limit) as { id: number; connection: string; providerMessageId: string; known: number }[];
+    const rows = this.#sql(RECEIPT_SQL.stranded).all({ after, limit }) as { id: number; connection: string; providerMessageId: string; known: number }[];
     return strandedOf(rows, limit);
   }
 
