@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomInt } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -11,6 +11,7 @@ import { Dispatcher } from './app/dispatcher.js';
 import { ConnectionHealth } from './app/health.js';
 import { Recovery } from './app/recovery.js';
 import { AccountRateLimits } from './app/rate-limits.js';
+import { VerifiedNumbers } from './app/verified-numbers.js';
 import { Topology } from './app/topology.js';
 import { connectionFactory, connectorContext } from './connections.js';
 import { SwitchboardError } from './core/errors.js';
@@ -194,11 +195,25 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
     current.routes,
     current.updatedAt,
   );
+  const accounts = new Accounts(store, keys, clock);
+  const verifiedNumbers = new VerifiedNumbers({
+    store,
+    accounts,
+    clock,
+    code: () => String(randomInt(1_000_000)).padStart(6, '0'),
+    text: config.verification.text,
+    // A code goes out as the operator's own message: an account in trial is not charged for it.
+    send: async (to, text) => {
+      const operator = (await store.getAccount(DEFAULT_ACCOUNT))!;
+      await accept.accept({ accountId: operator.id, prices: operator.prices, allowedSenders: null, trial: false }, { from: config.verification.from, to, text });
+    },
+  });
   const api = await buildApi(
     {
       accept,
       keys,
-      accounts: new Accounts(store, keys, clock),
+      accounts,
+      verifiedNumbers,
       catalogue,
       store,
       messages: new MessageService(store, writer, clock),
@@ -211,7 +226,7 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
       publicUrl,
       metricsText: async () => ({ contentType: registry.contentType, body: await registry.metrics() }),
     },
-    { logger: log, logRequests: config.logRequests },
+    { logger: log, logRequests: config.logRequests, trustProxy: config.trustProxy },
   );
 
   try {

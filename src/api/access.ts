@@ -46,6 +46,12 @@ export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
   'POST /v1/accounts/:id/keys': 'accounts',
   'POST /v1/accounts/:id/transfers': 'accounts',
 
+  // Adding a number sends it a code; a sub-account's numbers also need the accounts scope (VerifiedNumbers).
+  'POST /v1/verified-numbers': 'send',
+  'POST /v1/verified-numbers/:number/confirm': 'send',
+  'DELETE /v1/verified-numbers/:number': 'send',
+  'GET /v1/verified-numbers': 'read',
+
   'GET /v1/opt-outs': 'opt_outs',
   'POST /v1/opt-outs': 'opt_outs',
   'DELETE /v1/opt-outs': 'opt_outs',

@@ -3,6 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { SwitchboardError } from '../core/errors.js';
 import { allows, type Access } from '../core/access/scopes.js';
+import { refuseAddress } from '../app/ip-allowlist.js';
 import { routeAccess } from './access.js';
 import { DOCUMENT_KEYWORD, documentOnly } from './document.js';
 import { sendError } from './errors.js';
@@ -15,6 +16,7 @@ import { messageRoutes } from './routes/messages.js';
 import { operationRoutes } from './routes/operations.js';
 import { endpointRoutes } from './routes/endpoints.js';
 import { optOutRoutes } from './routes/opt-outs.js';
+import { verifiedNumberRoutes } from './routes/verified-numbers.js';
 import { routingRoutes } from './routes/routing.js';
 import { keyRoutes } from './routes/keys.js';
 import { accountRoutes } from './routes/accounts.js';
@@ -26,9 +28,16 @@ export interface ApiOptions {
   readonly logger: FastifyBaseLogger;
   /** Log every request (two lines each). Off by default: it costs throughput. */
   readonly logRequests: boolean;
+  /** Whose X-Forwarded-For names the client (see Config.trustProxy); false: the connection's address is the client's. */
+  readonly trustProxy?: boolean | number | string;
 }
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
+
+/** A number of trusted proxies as the function Fastify takes for it (its types take no number). */
+function hops(trust: boolean | number | string): boolean | string | ((address: string, hop: number) => boolean) {
+  return typeof trust === 'number' ? (_address, hop) => hop < trust : trust;
+}
 
 /** Builds the HTTP API without listening, so tests can `inject` into it. */
 export async function buildApi(services: Services, options: ApiOptions): Promise<FastifyInstance> {
@@ -36,6 +45,7 @@ export async function buildApi(services: Services, options: ApiOptions): Promise
     loggerInstance: options.logger,
     logController: new LogController({ disableRequestLogging: !options.logRequests }),
     bodyLimit: BODY_LIMIT_BYTES,
+    trustProxy: hops(options.trustProxy ?? false),
     // Fastify's own answer while closing is not in the canonical format: the onRequest hook below answers instead.
     return503OnClosing: false,
     // A malformed URL or an overlong path parameter is the caller's mistake, told in our format.
@@ -103,12 +113,13 @@ export async function buildApi(services: Services, options: ApiOptions): Promise
     const key = BEARER.exec(header)?.[1];
     if (!key) throw new SwitchboardError('invalid_api_key', 'The Authorization header must be `Bearer <key>`.');
     const caller = await services.keys.authenticate(key);
+    refuseAddress(caller.ipAllowlists, request.ip);
     if (!allows(caller.scopes, access)) {
       throw new SwitchboardError('insufficient_scope', `This operation needs a key with the \`${access}\` scope; this key holds: ${caller.scopes.join(', ')}.`);
     }
     request.accountId = caller.accountId;
     request.caller = caller;
-    await services.rateLimits.check(caller.accountId);
+    await services.rateLimits.check(caller.accountId, caller.apiRate);
   });
 
   // Before the schemas: no string that cannot be stored as sent goes further, whatever the route.
@@ -123,6 +134,7 @@ export async function buildApi(services: Services, options: ApiOptions): Promise
   await app.register(routingRoutes(services));
   await app.register(endpointRoutes(services));
   await app.register(optOutRoutes(services));
+  await app.register(verifiedNumberRoutes(services));
   await app.register(keyRoutes(services));
   await app.register(accountRoutes(services));
   await app.register(ledgerRoutes(services));

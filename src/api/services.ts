@@ -6,6 +6,7 @@ import type { Access } from '../core/access/scopes.js';
 import type { MessageService } from '../app/messages.js';
 import type { AccountRateLimits } from '../app/rate-limits.js';
 import type { OptOuts } from '../app/opt-outs.js';
+import type { VerifiedNumbers } from '../app/verified-numbers.js';
 import type { WebhookEndpoints } from '../app/webhook-endpoints.js';
 import type { Topology } from '../app/topology.js';
 import type { WebhookService } from '../app/webhooks.js';
@@ -25,6 +26,7 @@ export interface Services {
   readonly rateLimits: AccountRateLimits;
   readonly endpoints: WebhookEndpoints;
   readonly optOuts: OptOuts;
+  readonly verifiedNumbers: VerifiedNumbers;
   /** Connections and routes, read and changed at run time. */
   readonly topology: Topology;
   readonly catalogue: Catalogue;

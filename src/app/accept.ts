@@ -80,6 +80,8 @@ export interface Payer {
   readonly prices: PriceList | null;
   /** The senders the account may use; null: any. */
   readonly allowedSenders: readonly string[] | null;
+  /** In trial: it sends only to its verified numbers. */
+  readonly trial: boolean;
 }
 
 /**
@@ -128,6 +130,8 @@ export class AcceptService {
     const accountId = payer.accountId;
     const now = this.opts.clock.now();
     const messages = await this.#build(payer, request, now);
+    // Read only for an account in trial: no other send pays for it.
+    if (payer.trial) await this.#refuseUnverified(accountId, messages);
     await this.#refuseOptedOut(accountId, request.from, messages);
     if (request.callback_url !== undefined) await this.opts.callbacks.prepare(accountId, request.callback_url, 'callback_url');
     const amount = payer.prices ? messages.reduce((sum, m) => sum + m.price!, 0) : 0;
@@ -143,6 +147,16 @@ export class AcceptService {
     this.opts.metrics.accepted(messages.length, (this.opts.clock.now() - now) / 1000);
     this.opts.onAccepted(new Set(messages.map((m) => m.connection)));
     return { statusCode: 202, body };
+  }
+
+  /** In trial, a recipient the account has not verified refuses the request, naming it (as Vonage's demo mode and Twilio's trial do). */
+  async #refuseUnverified(accountId: string, messages: readonly NewMessage[]): Promise<void> {
+    const verified = await this.opts.store.verifiedAmong(accountId, messages.map((m) => m.to));
+    const i = messages.findIndex((m) => !verified.has(m.to));
+    if (i < 0) return;
+    throw new SwitchboardError('destination_not_allowed', `This account is in trial: it sends only to its verified numbers, and ${messages[i]!.to} is not one. Add it with POST /v1/verified-numbers.`, {
+      param: messages.length > 1 ? `to[${i}]` : 'to',
+    });
   }
 
   /** A recipient on the account's opt-out list for this sender refuses the request, naming it. */

@@ -16,6 +16,9 @@ export interface AccountChange {
   readonly creditLimit?: number;
   readonly prices?: PriceList | null;
   readonly allowedSenders?: readonly string[] | null;
+  readonly trial?: boolean;
+  readonly ipAllowlist?: readonly string[] | null;
+  readonly apiRate?: number | null;
 }
 
 /**
@@ -48,11 +51,15 @@ export class Accounts {
     return (await this.within(caller, requested, { param: 'account' })).id;
   }
 
-  async create(caller: Actor, input: { name: string; currency?: string; parent?: string; prices?: PriceList | null; allowedSenders?: readonly string[] | null }): Promise<Account> {
+  async create(
+    caller: Actor,
+    input: { name: string; currency?: string; parent?: string; prices?: PriceList | null } & Pick<AccountChange, 'allowedSenders' | 'trial' | 'ipAllowlist' | 'apiRate'>,
+  ): Promise<Account> {
     const parent = await this.within(caller, input.parent, { param: 'parent' });
     const id = newId('acct', this.clock.now());
     await this.store.createAccount({ id, parentId: parent.id, name: input.name, currency: input.currency ?? parent.currency, prices: input.prices ?? null, createdAt: this.clock.now() });
-    if (input.allowedSenders) await this.store.updateAccount(id, { allowedSenders: input.allowedSenders });
+    const { allowedSenders, trial, ipAllowlist, apiRate } = input;
+    await this.store.updateAccount(id, { ...(allowedSenders && { allowedSenders }), ...(trial && { trial }), ...(ipAllowlist && { ipAllowlist }), ...(apiRate && { apiRate }) });
     return (await this.store.getAccount(id))!;
   }
 

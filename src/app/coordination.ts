@@ -38,7 +38,8 @@ export class LocalCoordination implements Coordination {
   async rate(key: string, perSecond: number, burst: number): Promise<number> {
     const now = this.clock.now();
     let bucket = this.#buckets.get(key);
-    if (!bucket) this.#buckets.set(key, (bucket = new TokenBucket(perSecond, burst, now)));
+    // A changed rate (an account's api_rate) holds from the next request, as in Redis.
+    if (bucket?.perSecond !== perSecond || bucket.burst !== burst) this.#buckets.set(key, (bucket = new TokenBucket(perSecond, burst, now)));
     return bucket.take(now);
   }
 

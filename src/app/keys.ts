@@ -27,6 +27,12 @@ export interface Caller {
   readonly prices: PriceList | null;
   /** The senders the account may use; null: any. */
   readonly allowedSenders: readonly string[] | null;
+  /** In trial (itself or under an account that is): it sends only to its verified numbers. */
+  readonly trial: boolean;
+  /** The address lists the request must be in, the account's and its ancestors'; empty: any address. */
+  readonly ipAllowlists: readonly (readonly string[])[];
+  /** Its API requests per second; null: the operator's default. */
+  readonly apiRate: number | null;
 }
 
 /** A key just made: the secret itself is in `key`, shown this once and never stored. */
@@ -80,7 +86,8 @@ export class ApiKeys {
     if (found.account.status === 'disabled') throw new SwitchboardError('account_disabled', 'This account (or one above it) is disabled: its keys are refused until it is enabled again.');
     if (found.account.status === 'blocked') throw new SwitchboardError('account_blocked', 'This account (or one above it) is blocked: its keys are refused.');
     this.#touch(found.id);
-    return { keyId: found.id, accountId: found.accountId, scopes: found.scopes, path: found.account.path, prices: found.account.prices, allowedSenders: found.account.allowedSenders };
+    const { path, prices, allowedSenders, trial, ipAllowlists, apiRate } = found.account;
+    return { keyId: found.id, accountId: found.accountId, scopes: found.scopes, path, prices, allowedSenders, trial, ipAllowlists, apiRate };
   }
 
   #touch(id: string): void {

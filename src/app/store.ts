@@ -50,6 +50,12 @@ export interface Account {
   readonly prices: PriceList | null;
   /** The senders (`from`) it may use; null: any. */
   readonly allowedSenders: readonly string[] | null;
+  /** In trial, it sends only to its verified numbers. */
+  readonly trial: boolean;
+  /** The CIDRs its keys may be used from; null: any. */
+  readonly ipAllowlist: readonly string[] | null;
+  /** API requests per second; null: the operator's default. */
+  readonly apiRate: number | null;
   readonly createdAt: number;
 }
 
@@ -62,7 +68,7 @@ export interface NewAccount {
   readonly createdAt: number;
 }
 
-export type AccountPatch = Partial<Pick<Account, 'name' | 'status' | 'creditLimit' | 'prices' | 'allowedSenders'>>;
+export type AccountPatch = Partial<Pick<Account, 'name' | 'status' | 'creditLimit' | 'prices' | 'allowedSenders' | 'trial' | 'ipAllowlist' | 'apiRate'>>;
 
 export const LEDGER_TYPES = ['top_up', 'transfer_in', 'transfer_out', 'charge', 'refund'] as const;
 export type LedgerType = (typeof LEDGER_TYPES)[number];
@@ -101,6 +107,22 @@ export interface KeyAccount {
   readonly path: string;
   readonly prices: PriceList | null;
   readonly allowedSenders: readonly string[] | null;
+  /** In trial itself, or under an account that is. */
+  readonly trial: boolean;
+  /** The address lists of the account and of every account above it that has one: a request must be in each. */
+  readonly ipAllowlists: readonly (readonly string[])[];
+  readonly apiRate: number | null;
+}
+
+/** A number an account in trial may send to: verified, or waiting for the code sent to it. */
+export interface VerifiedNumber {
+  readonly accountId: string;
+  readonly number: string;
+  readonly createdAt: number;
+  /** Null while its code waits to be confirmed. */
+  readonly verifiedAt: number | null;
+  /** The code waiting: its hash, when it was sent, until when it holds, and the tries made against it. */
+  readonly code: { readonly hash: string; readonly sentAt: number; readonly expiresAt: number; readonly attempts: number } | null;
 }
 
 /**
@@ -372,6 +394,21 @@ export interface Store {
   getDelivery(accountId: string, id: string): Promise<{ delivery: WebhookDelivery; attempts: DeliveryAttempt[] } | undefined>;
   listNotices(accountId: string, limit: number): Promise<Notice[]>;
 
+  /** Which of `numbers` the account has verified (those waiting for their code are not). */
+  verifiedAmong(accountId: string, numbers: readonly string[]): Promise<Set<string>>;
+  getVerifiedNumber(accountId: string, number: string): Promise<VerifiedNumber | undefined>;
+  /** Stores the number as given, replacing the account's entry for it (its first created_at kept). */
+  putVerifiedNumber(n: VerifiedNumber): Promise<void>;
+  listVerifiedNumbers(accountId: string): Promise<VerifiedNumber[]>;
+  deleteVerifiedNumber(accountId: string, number: string): Promise<boolean>;
+  /**
+   * Counts one try against the number's waiting code, if it has one with fewer than `max` tries;
+   * the entry after it, or undefined (no code waiting, or tried too often). Concurrent tries each
+   * count: no more than `max` are ever compared.
+   */
+  takeCodeAttempt(accountId: string, number: string, max: number): Promise<VerifiedNumber | undefined>;
+  /** Marks the number verified if its waiting code is still `codeHash`. */
+  markVerified(accountId: string, number: string, codeHash: string, at: number): Promise<boolean>;
   /** Which of `numbers` opted out of `sender` (or of every sender of the account). */
   optedOut(accountId: string, sender: string, numbers: readonly string[]): Promise<Set<string>>;
   /** Adds (true) or lifts (false) an opt-out; false when nothing changed. */

@@ -51,6 +51,14 @@ export interface Config {
   };
   /** Requests per second each account may make (0: no limit), and the burst above it. */
   readonly rateLimit: { readonly perSecond: number; readonly burst: number };
+  /**
+   * Which proxies' X-Forwarded-For gives the client's address (IP allowlists, logs): false (the
+   * default) none, the connection's address is the client's; true every one; a number, that many
+   * hops; or addresses and CIDRs of the proxies, comma-separated.
+   */
+  readonly trustProxy: boolean | number | string;
+  /** The message that sends a verification code: its sender, and its text with `{code}` where the code goes. */
+  readonly verification: { readonly from: string; readonly text: string };
 }
 
 function flag(value: string | undefined): boolean {
@@ -69,6 +77,18 @@ function positive(name: string, value: string | undefined, fallback: number): nu
   const n = Number(value);
   if (!(n > 0)) throw new Error(`${name} must be a positive number, not ${JSON.stringify(value)}`);
   return n;
+}
+
+function trustProxy(value: string | undefined): boolean | number | string {
+  if (value === undefined || value === '' || ['0', 'false', 'no', 'off'].includes(value.toLowerCase())) return false;
+  if (['true', 'yes', 'on'].includes(value.toLowerCase())) return true;
+  return /^[0-9]+$/.test(value) ? Number(value) : value;
+}
+
+function verifyText(value: string | undefined): string {
+  if (!value) return 'Your verification code is {code}. It expires in 10 minutes.';
+  if (!value.includes('{code}')) throw new Error('SWITCHBOARD_VERIFY_TEXT must hold {code}, where the code goes');
+  return value;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -115,5 +135,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       perTarget: integer('SWITCHBOARD_WEBHOOK_TARGET_CONCURRENCY', env.SWITCHBOARD_WEBHOOK_TARGET_CONCURRENCY, 64) || 1,
     },
     rateLimit: { perSecond: rate, burst: integer('SWITCHBOARD_RATE_LIMIT_BURST', env.SWITCHBOARD_RATE_LIMIT_BURST, rate * 2) },
+    trustProxy: trustProxy(env.SWITCHBOARD_TRUST_PROXY),
+    verification: { from: env.SWITCHBOARD_VERIFY_FROM || 'Switchboard', text: verifyText(env.SWITCHBOARD_VERIFY_TEXT) },
   };
 }

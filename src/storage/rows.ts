@@ -3,7 +3,7 @@ import type { MessageStatus } from '../core/lifecycle.js';
 import type { Message, MessageError, MessageEvent } from '../core/message.js';
 import type { MessageRoute } from '../core/routing/router.js';
 import type { PriceList } from '../core/accounts/prices.js';
-import type { Account, AccountPatch, AccountStatus, KeyAccount, LedgerEntry, LedgerType, ApiKeyRecord, ClaimedMessage, DeliveryAttempt, EndpointPatch, NewMessage, WebhookDelivery, WebhookEndpoint, WebhookTargetStats } from '../app/store.js';
+import type { Account, AccountPatch, AccountStatus, KeyAccount, VerifiedNumber, LedgerEntry, LedgerType, ApiKeyRecord, ClaimedMessage, DeliveryAttempt, EndpointPatch, NewMessage, WebhookDelivery, WebhookEndpoint, WebhookTargetStats } from '../app/store.js';
 import { isScope } from '../core/access/scopes.js';
 
 // How domain objects map to table rows, shared by every SQL engine. Times are epoch
@@ -272,6 +272,9 @@ export interface AccountRow {
   credit_limit: number;
   prices: string | null;
   allowed_senders: string | null;
+  trial: boolean | number;
+  ip_allowlist: string | null;
+  api_rate: number | null;
   created_at: number;
 }
 
@@ -287,6 +290,9 @@ export function accountOf(r: AccountRow): Account {
     creditLimit: Number(r.credit_limit),
     prices: parseJson<PriceList>(r.prices),
     allowedSenders: parseJson<string[]>(r.allowed_senders),
+    trial: Boolean(r.trial),
+    ipAllowlist: parseJson<string[]>(r.ip_allowlist),
+    apiRate: r.api_rate === null ? null : Number(r.api_rate),
     createdAt: Number(r.created_at),
   };
 }
@@ -304,6 +310,9 @@ export function accountSets(patch: AccountPatch, placeholder: (i: number) => str
   if (patch.creditLimit !== undefined) set('credit_limit', patch.creditLimit);
   if (patch.prices !== undefined) set('prices', json(patch.prices));
   if (patch.allowedSenders !== undefined) set('allowed_senders', json(patch.allowedSenders));
+  if (patch.trial !== undefined) set('trial', patch.trial ? 1 : 0);
+  if (patch.ipAllowlist !== undefined) set('ip_allowlist', json(patch.ipAllowlist));
+  if (patch.apiRate !== undefined) set('api_rate', patch.apiRate);
   return { sets, values };
 }
 
@@ -337,10 +346,50 @@ export function ledgerOf(r: LedgerRow): LedgerEntry {
   };
 }
 
-/** The account of a key, from its row (status as the key look-up computed it). */
-export function keyAccountOf(r: AccountRow): KeyAccount {
+/** The account of a key, from its row (status, trial and address lists as the key look-up computed them over the account's branch). */
+export function keyAccountOf(r: AccountRow & { ip_allowlists: string | null }): KeyAccount {
   const a = accountOf(r);
-  return { status: a.status, path: a.path, prices: a.prices, allowedSenders: a.allowedSenders };
+  const lists = (parseJson<string[]>(r.ip_allowlists) ?? []).map((list) => JSON.parse(list) as string[]);
+  return { status: a.status, path: a.path, prices: a.prices, allowedSenders: a.allowedSenders, trial: a.trial, ipAllowlists: lists, apiRate: a.apiRate };
+}
+
+export interface VerifiedNumberRow {
+  account_id: string;
+  number: string;
+  created_at: number;
+  verified_at: number | null;
+  code_hash: string | null;
+  code_sent_at: number | null;
+  code_expires_at: number | null;
+  attempts: number;
+}
+
+export function verifiedNumberOf(r: VerifiedNumberRow): VerifiedNumber {
+  return {
+    accountId: r.account_id,
+    number: r.number,
+    createdAt: Number(r.created_at),
+    verifiedAt: r.verified_at === null ? null : Number(r.verified_at),
+    code: r.code_hash === null ? null : { hash: r.code_hash, sentAt: Number(r.code_sent_at), expiresAt: Number(r.code_expires_at), attempts: Number(r.attempts) },
+  };
+}
+
+/** A verified number as the values of its columns, in VERIFIED_NUMBER_COLUMNS order. */
+export function verifiedNumberValues(n: VerifiedNumber): unknown[] {
+  return [n.accountId, n.number, n.createdAt, n.verifiedAt, n.code?.hash ?? null, n.code?.sentAt ?? null, n.code?.expiresAt ?? null, n.code?.attempts ?? 0];
+}
+
+export const VERIFIED_NUMBER_COLUMNS = 'account_id, number, created_at, verified_at, code_hash, code_sent_at, code_expires_at, attempts';
+
+/**
+ * What the key look-up reads of the account's branch besides its own row, for an account `a`:
+ * whether it or one above it is in trial, and the address lists of those that have one. Each
+ * reaches only the few accounts in trial or limited by address, through their partial indexes.
+ */
+export function branchColumns(sql: { readonly inTrial: string; readonly listsAsJson: string }): string {
+  const inBranch = `(p.id = a.id OR substr(a.path, 1, length(p.path) + 1) = p.path || '/')`;
+  return `EXISTS (SELECT 1 FROM accounts p WHERE ${sql.inTrial} AND ${inBranch}) AS trial,
+              (SELECT ${sql.listsAsJson} FROM accounts p WHERE p.ip_allowlist IS NOT NULL AND ${inBranch}) AS ip_allowlists`;
 }
 
 export const LEDGER_COLUMNS = 'id, account_id, at, type, amount, balance_after, message_id, messages, counterparty, description';

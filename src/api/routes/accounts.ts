@@ -4,6 +4,7 @@ import type { Account } from '../../app/store.js';
 import { formatAmount, parseAmount } from '../../core/accounts/money.js';
 import type { PriceEntry, PriceList } from '../../core/accounts/prices.js';
 import { SwitchboardError } from '../../core/errors.js';
+import { parseAllowlist } from '../../app/ip-allowlist.js';
 import { BODY, errorResponses, IdParams, KEYED } from '../schemas.js';
 import type { Services } from '../services.js';
 import { CreatedKeyView, KeyView, keyView, NewKeyBody } from './keys.js';
@@ -30,6 +31,26 @@ const PricesSchema = Type.Object(
   { additionalProperties: false, description: 'the price list; null: the account is not charged' },
 );
 const AllowedSenders = Type.Array(Type.String({ minLength: 1, maxLength: 20 }), { maxItems: 1000, uniqueItems: true, description: 'the senders (from) the account may use; null: any' });
+const IpAllowlist = Type.Array(Type.String({ minLength: 1, maxLength: 49 }), {
+  maxItems: 1000,
+  description: 'CIDRs (IPv4 or IPv6; a bare address is itself alone) its keys may be used from, besides those of the accounts above it; null: any',
+});
+const Trial = Type.Boolean({ description: 'in trial, the account (and every account under it) sends only to its verified numbers' });
+const ApiRate = Type.Number({ exclusiveMinimum: 0, maximum: 1_000_000, description: 'API requests per second (a burst of twice that); null: the operator\'s default' });
+const limitsInput = {
+  trial: Type.Optional(Trial),
+  ip_allowlist: Type.Optional(Type.Union([IpAllowlist, Type.Null()])),
+  api_rate: Type.Optional(Type.Union([ApiRate, Type.Null()])),
+};
+
+/** The limits of an account as given on create or change. */
+function limits(b: { trial?: boolean; ip_allowlist?: string[] | null; api_rate?: number | null }) {
+  return {
+    ...(b.trial !== undefined && { trial: b.trial }),
+    ...(b.ip_allowlist !== undefined && { ipAllowlist: b.ip_allowlist && parseAllowlist(b.ip_allowlist, 'ip_allowlist') }),
+    ...(b.api_rate !== undefined && { apiRate: b.api_rate }),
+  };
+}
 type PricesInput = { default?: string; entries: { country?: string; prefix?: string; network?: string; ranges?: string[]; price: string }[] };
 
 const AccountView = Type.Object({
@@ -42,6 +63,9 @@ const AccountView = Type.Object({
   credit_limit: Amount,
   prices: Type.Union([Type.Unknown(), Type.Null()]),
   allowed_senders: Type.Union([Type.Array(Type.String()), Type.Null()], { description: 'the senders (from) the account may use; null: any' }),
+  trial: Trial,
+  ip_allowlist: Type.Union([Type.Array(Type.String()), Type.Null()], { description: 'CIDRs its keys may be used from; null: any' }),
+  api_rate: Type.Union([Type.Number(), Type.Null()], { description: 'API requests per second; null: the operator\'s default' }),
   created_at: Type.String(),
 });
 
@@ -76,6 +100,9 @@ export const accountView = (a: Account) => ({
   credit_limit: formatAmount(a.creditLimit),
   prices: pricesView(a.prices),
   allowed_senders: a.allowedSenders && [...a.allowedSenders],
+  trial: a.trial,
+  ip_allowlist: a.ipAllowlist && [...a.ipAllowlist],
+  api_rate: a.apiRate,
   created_at: new Date(a.createdAt).toISOString(),
 });
 
@@ -94,6 +121,7 @@ export const accountRoutes = ({ accounts }: Services): FastifyPluginAsyncTypebox
               parent: Type.Optional(Type.String({ description: 'default: the caller\'s account' })),
               prices: Type.Optional(Type.Union([PricesSchema, Type.Null()])),
               allowed_senders: Type.Optional(Type.Union([AllowedSenders, Type.Null()])),
+              ...limitsInput,
             },
             { additionalProperties: false },
           ),
@@ -108,6 +136,7 @@ export const accountRoutes = ({ accounts }: Services): FastifyPluginAsyncTypebox
           ...(parent && { parent }),
           prices: priceList(prices as PricesInput | null | undefined) ?? null,
           allowedSenders: allowed_senders ?? null,
+          ...limits(request.body),
         });
         return reply.code(201).send(accountView(created));
       },
@@ -133,7 +162,7 @@ export const accountRoutes = ({ accounts }: Services): FastifyPluginAsyncTypebox
       '/v1/accounts/:id',
       {
         schema: {
-          summary: 'Change a sub-account: name, status (active, disabled, blocked), price list, allowed senders, credit limit (admin)',
+          summary: 'Change a sub-account: name, status (active, disabled, blocked), price list, allowed senders, trial, IP allowlist, API rate, credit limit (admin)',
           params: IdParams,
           body: Type.Object(
             {
@@ -142,6 +171,7 @@ export const accountRoutes = ({ accounts }: Services): FastifyPluginAsyncTypebox
               credit_limit: Type.Optional(PositiveAmount),
               prices: Type.Optional(Type.Union([PricesSchema, Type.Null()])),
               allowed_senders: Type.Optional(Type.Union([AllowedSenders, Type.Null()])),
+              ...limitsInput,
             },
             { additionalProperties: false },
           ),
@@ -158,6 +188,7 @@ export const accountRoutes = ({ accounts }: Services): FastifyPluginAsyncTypebox
             ...(b.credit_limit !== undefined && { creditLimit: parseAmount(b.credit_limit, 'credit_limit') }),
             ...(prices !== undefined && { prices }),
             ...(b.allowed_senders !== undefined && { allowedSenders: b.allowed_senders }),
+            ...limits(b),
           }),
         );
       },

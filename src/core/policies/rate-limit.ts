@@ -7,8 +7,8 @@ export class TokenBucket {
   #at: number;
 
   constructor(
-    private readonly perSecond: number,
-    private readonly burst: number,
+    readonly perSecond: number,
+    readonly burst: number,
     now: number,
   ) {
     this.#tokens = burst;

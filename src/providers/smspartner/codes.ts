@@ -56,7 +56,7 @@ export const smspartnerCodes = [
       { code: '52', message: 'The number of concatenated SMS cannot exceed 10 SMS', canonical: 'message_too_long' },
       { code: '55', message: 'No number to send', canonical: 'missing_parameter' },
       { code: '90', message: 'The JSON is malformed: syntax error', canonical: 'invalid_json' },
-      { code: '96', message: 'The IP is not authorized', canonical: 'provider_access_denied' },
+      { code: '96', message: 'The IP is not authorized', canonical: 'ip_not_allowed' },
       { code: '500', message: 'Problem adding the SMS to the queue', canonical: 'provider_error' },
     ],
   },
@@ -73,7 +73,7 @@ export const smspartnerCodes = [
       { code: '6', message: 'The format is not correct', canonical: 'invalid_parameter' },
       { code: '9', message: 'Does not appear to be a mobile number', canonical: 'not_mobile_number' },
       { code: '50', message: 'The number of allowed numbers is a maximum of 500', canonical: 'too_many_recipients' },
-      { code: '96', message: 'The IP is not authorized', canonical: 'provider_access_denied' },
+      { code: '96', message: 'The IP is not authorized', canonical: 'ip_not_allowed' },
     ],
   },
   {
@@ -89,7 +89,7 @@ export const smspartnerCodes = [
       { code: '6', message: 'The format is not correct', canonical: 'invalid_parameter' },
       { code: '9', message: 'Does not appear to be a mobile number', canonical: 'not_mobile_number' },
       { code: '50', message: 'The number of allowed numbers is a maximum of 500', canonical: 'too_many_recipients' },
-      { code: '96', message: 'The IP is not authorized', canonical: 'provider_access_denied' },
+      { code: '96', message: 'The IP is not authorized', canonical: 'ip_not_allowed' },
     ],
   },
   {
@@ -171,7 +171,7 @@ export const smspartnerCodes = [
       { code: '35', message: 'The rental file is being downloaded', canonical: 'provider_unavailable' },
       { code: '36', message: 'The rental of the file has failed', canonical: 'provider_error' },
       { code: '61', message: 'The request seems invalid and returned no results', canonical: 'invalid_parameter' },
-      { code: '96', message: 'The IP is not authorized', canonical: 'provider_access_denied' },
+      { code: '96', message: 'The IP is not authorized', canonical: 'ip_not_allowed' },
     ],
   },
   {
@@ -187,7 +187,7 @@ export const smspartnerCodes = [
       { code: '6', message: 'The sub-account is not found', canonical: 'not_found' },
       { code: '7', message: 'Insufficient credit for the sub-account', canonical: 'insufficient_credit' },
       { code: '11', message: 'Insufficient credit', canonical: 'insufficient_credit' },
-      { code: '96', message: 'The IP is not authorized', canonical: 'provider_access_denied' },
+      { code: '96', message: 'The IP is not authorized', canonical: 'ip_not_allowed' },
     ],
   },
   {
@@ -428,7 +428,7 @@ export const smspartnerCodes = [
       { code: '50', message: 'The number of allowed mails is a maximum of 500', canonical: 'too_many_recipients' },
       { code: '55', message: 'No default price has been found', canonical: 'destination_not_supported' },
       { code: '90', message: 'The JSON is malformed: syntax error', canonical: 'invalid_json' },
-      { code: '96', message: 'The IP is not authorized', canonical: 'provider_access_denied' },
+      { code: '96', message: 'The IP is not authorized', canonical: 'ip_not_allowed' },
       { code: '429', message: 'Too many requests made in one minute (limit: 2000 requests / minute / IP Address)', canonical: 'rate_limit_exceeded' },
       { code: '500', message: 'Problem adding the mail to the queue', canonical: 'provider_error' },
     ],

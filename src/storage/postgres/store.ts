@@ -7,6 +7,7 @@ import type {
   LedgerEntry,
   LedgerFilter,
   NewAccount,
+  VerifiedNumber,
   ApiKeyRecord,
   NewApiKey,
   AttemptOutcome,
@@ -42,6 +43,11 @@ import { lifecycleEvent } from '../../core/events.js';
 import {
   accountOf,
   keyAccountOf,
+  branchColumns,
+  verifiedNumberOf,
+  verifiedNumberValues,
+  VERIFIED_NUMBER_COLUMNS,
+  type VerifiedNumberRow,
   accountSets,
   ledgerOf,
   LEDGER_COLUMNS,
@@ -87,6 +93,8 @@ export interface PostgresOptions {
 
 type Client = pg.PoolClient;
 
+/** The account's branch, read with every key (see branchColumns). */
+const KEY_BRANCH = branchColumns({ inTrial: 'p.trial', listsAsJson: 'json_agg(p.ip_allowlist)::text' });
 /** Times are BIGINT epoch milliseconds: read them as numbers, not strings. */
 const types = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
@@ -223,8 +231,9 @@ export class PostgresStore implements Store {
   }
 
   async findApiKeys(hashes: readonly string[]): Promise<(ApiKeyRecord & { hash: string; account: KeyAccount })[]> {
-    const rows = await this.#rows<ApiKeyRow & AccountRow & { hash: string }>(
-      `SELECT k.id, k.account_id, k.name, k.prefix, k.scopes, k.created_at, k.last_used_at, k.revoked_at, k.hash, a.path, a.prices, a.allowed_senders,
+    const rows = await this.#rows<ApiKeyRow & AccountRow & { hash: string; ip_allowlists: string | null }>(
+      `SELECT k.id, k.account_id, k.name, k.prefix, k.scopes, k.created_at, k.last_used_at, k.revoked_at, k.hash, a.path, a.prices, a.allowed_senders, a.api_rate,
+              ${KEY_BRANCH},
               COALESCE((SELECT p.status FROM accounts p WHERE p.status <> 'active' AND substr(a.path, 1, length(p.path) + 1) = p.path || '/' ORDER BY length(p.path) LIMIT 1), a.status) AS status
          FROM api_keys k JOIN accounts a ON a.id = k.account_id WHERE k.hash = ANY($1) AND k.revoked_at IS NULL`,
       [hashes],
@@ -659,6 +668,49 @@ export class PostgresStore implements Store {
   async listNotices(accountId: string, limit: number): Promise<Notice[]> {
     const rows = await this.#rows<{ at: number; type: string; message: string; detail: string | null }>('SELECT at, type, message, detail FROM notices WHERE account_id = $1 ORDER BY id DESC LIMIT $2', [accountId, limit]);
     return rows.map((r) => ({ at: r.at, type: r.type, message: r.message, detail: parseJson<Record<string, unknown>>(r.detail) }));
+  }
+
+  async verifiedAmong(accountId: string, numbers: readonly string[]): Promise<Set<string>> {
+    const rows = await this.#rows<{ number: string }>('SELECT number FROM verified_numbers WHERE account_id = $1 AND number = ANY($2::text[]) AND verified_at IS NOT NULL', [accountId, numbers]);
+    return new Set(rows.map((r) => r.number));
+  }
+
+  async getVerifiedNumber(accountId: string, number: string): Promise<VerifiedNumber | undefined> {
+    const [row] = await this.#rows<VerifiedNumberRow>(`SELECT ${VERIFIED_NUMBER_COLUMNS} FROM verified_numbers WHERE account_id = $1 AND number = $2`, [accountId, number]);
+    return row && verifiedNumberOf(row);
+  }
+
+  async putVerifiedNumber(n: VerifiedNumber): Promise<void> {
+    await this.#pool.query(
+      `INSERT INTO verified_numbers (${VERIFIED_NUMBER_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+         ON CONFLICT (account_id, number) DO UPDATE SET verified_at = excluded.verified_at, code_hash = excluded.code_hash,
+           code_sent_at = excluded.code_sent_at, code_expires_at = excluded.code_expires_at, attempts = excluded.attempts`,
+      verifiedNumberValues(n),
+    );
+  }
+
+  async listVerifiedNumbers(accountId: string): Promise<VerifiedNumber[]> {
+    return (await this.#rows<VerifiedNumberRow>(`SELECT ${VERIFIED_NUMBER_COLUMNS} FROM verified_numbers WHERE account_id = $1 ORDER BY created_at, number`, [accountId])).map(verifiedNumberOf);
+  }
+
+  async deleteVerifiedNumber(accountId: string, number: string): Promise<boolean> {
+    return ((await this.#pool.query('DELETE FROM verified_numbers WHERE account_id = $1 AND number = $2', [accountId, number])).rowCount ?? 0) > 0;
+  }
+
+  async takeCodeAttempt(accountId: string, number: string, max: number): Promise<VerifiedNumber | undefined> {
+    const [row] = await this.#rows<VerifiedNumberRow>(
+      `UPDATE verified_numbers SET attempts = attempts + 1 WHERE account_id = $1 AND number = $2 AND code_hash IS NOT NULL AND attempts < $3 RETURNING ${VERIFIED_NUMBER_COLUMNS}`,
+      [accountId, number, max],
+    );
+    return row && verifiedNumberOf(row);
+  }
+
+  async markVerified(accountId: string, number: string, codeHash: string, at: number): Promise<boolean> {
+    const r = await this.#pool.query(
+      'UPDATE verified_numbers SET verified_at = $1, code_hash = NULL, code_sent_at = NULL, code_expires_at = NULL, attempts = 0 WHERE account_id = $2 AND number = $3 AND code_hash = $4',
+      [at, accountId, number, codeHash],
+    );
+    return (r.rowCount ?? 0) > 0;
   }
 
   async optedOut(accountId: string, sender: string, numbers: readonly string[]): Promise<Set<string>> {

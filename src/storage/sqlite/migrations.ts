@@ -323,4 +323,34 @@ CREATE INDEX ledger_entries_account ON ledger_entries (account_id, seq);
 ALTER TABLE messages ADD COLUMN callback_events TEXT;
 `,
   },
+  {
+    id: 10,
+    name: 'account limits',
+    sql: `
+-- Trial: the account (and every account under it) sends only to its verified numbers.
+ALTER TABLE accounts ADD COLUMN trial INTEGER NOT NULL DEFAULT 0;
+-- The addresses (JSON array of CIDRs) its keys may be used from; NULL: any. Ancestors' lists apply too.
+ALTER TABLE accounts ADD COLUMN ip_allowlist TEXT;
+-- API requests per second; NULL: the operator's default.
+ALTER TABLE accounts ADD COLUMN api_rate REAL;
+-- Read with every key: few accounts are in trial or limited by address, and they are found at once.
+CREATE INDEX accounts_trial ON accounts (path) WHERE trial = 1;
+CREATE INDEX accounts_ip_limited ON accounts (path) WHERE ip_allowlist IS NOT NULL;
+
+-- The numbers an account in trial may send to. A number waits for its code (code_hash set,
+-- verified_at NULL) until the code is confirmed, or is verified at once by a parent.
+CREATE TABLE verified_numbers (
+  account_id TEXT NOT NULL,
+  number TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  verified_at BIGINT,
+  code_hash TEXT,
+  code_sent_at BIGINT,
+  code_expires_at BIGINT,
+  -- Codes tried against the pending one: past a few, it is locked until a new code is sent.
+  attempts INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (account_id, number)
+);
+`,
+  },
 ];

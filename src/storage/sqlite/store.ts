@@ -9,6 +9,7 @@ import type {
   LedgerEntry,
   LedgerFilter,
   NewAccount,
+  VerifiedNumber,
   ApiKeyRecord,
   NewApiKey,
   AttemptOutcome,
@@ -43,6 +44,11 @@ import { lifecycleEvent } from '../../core/events.js';
 import {
   accountOf,
   keyAccountOf,
+  branchColumns,
+  verifiedNumberOf,
+  verifiedNumberValues,
+  VERIFIED_NUMBER_COLUMNS,
+  type VerifiedNumberRow,
   accountSets,
   ledgerOf,
   LEDGER_COLUMNS,
@@ -88,6 +94,8 @@ export interface SqliteOptions {
   readonly synchronous?: 'full' | 'normal';
 }
 
+/** The account's branch, read with every key (see branchColumns). */
+const KEY_BRANCH = branchColumns({ inTrial: 'p.trial = 1', listsAsJson: 'json_group_array(p.ip_allowlist)' });
 const MESSAGE_COLUMNS = `id, account_id, "to", "from", text, encoding, segments, status, error_code, error, client_ref,
   callback_url, send_at, expires_at, created_at, updated_at, connection, attempts, provider_message_id, due_at, lease_owner, route, price, callback_events`;
 
@@ -209,10 +217,11 @@ export class SqliteStore implements Store {
 
   async findApiKeys(hashes: readonly string[]): Promise<(ApiKeyRecord & { hash: string; account: KeyAccount })[]> {
     const rows = this.#sql(
-      `SELECT k.id, k.account_id, k.name, k.prefix, k.scopes, k.created_at, k.last_used_at, k.revoked_at, k.hash, a.path, a.prices, a.allowed_senders,
+      `SELECT k.id, k.account_id, k.name, k.prefix, k.scopes, k.created_at, k.last_used_at, k.revoked_at, k.hash, a.path, a.prices, a.allowed_senders, a.api_rate,
+              ${KEY_BRANCH},
               COALESCE((SELECT p.status FROM accounts p WHERE p.status <> 'active' AND substr(a.path, 1, length(p.path) + 1) = p.path || '/' ORDER BY length(p.path) LIMIT 1), a.status) AS status
          FROM api_keys k JOIN accounts a ON a.id = k.account_id WHERE k.hash IN (SELECT value FROM json_each(?)) AND k.revoked_at IS NULL`,
-    ).all(JSON.stringify(hashes)) as (ApiKeyRow & AccountRow & { hash: string })[];
+    ).all(JSON.stringify(hashes)) as (ApiKeyRow & AccountRow & { hash: string; ip_allowlists: string | null })[];
     return rows.map((r) => ({ ...apiKeyOf(r), hash: r.hash, account: keyAccountOf(r) }));
   }
 
@@ -677,6 +686,53 @@ export class SqliteStore implements Store {
   async listNotices(accountId: string, limit: number): Promise<Notice[]> {
     const rows = this.#sql('SELECT at, type, message, detail FROM notices WHERE account_id = ? ORDER BY id DESC LIMIT ?').all(accountId, limit) as { at: number; type: string; message: string; detail: string | null }[];
     return rows.map((r) => ({ at: Number(r.at), type: r.type, message: r.message, detail: parseJson<Record<string, unknown>>(r.detail) }));
+  }
+
+  async verifiedAmong(accountId: string, numbers: readonly string[]): Promise<Set<string>> {
+    const rows = this.#sql('SELECT number FROM verified_numbers WHERE account_id = ? AND number IN (SELECT value FROM json_each(?)) AND verified_at IS NOT NULL').all(
+      accountId,
+      JSON.stringify(numbers),
+    ) as { number: string }[];
+    return new Set(rows.map((r) => r.number));
+  }
+
+  async getVerifiedNumber(accountId: string, number: string): Promise<VerifiedNumber | undefined> {
+    const row = this.#sql(`SELECT ${VERIFIED_NUMBER_COLUMNS} FROM verified_numbers WHERE account_id = ? AND number = ?`).get(accountId, number) as VerifiedNumberRow | undefined;
+    return row && verifiedNumberOf(row);
+  }
+
+  async putVerifiedNumber(n: VerifiedNumber): Promise<void> {
+    this.#sql(
+      `INSERT INTO verified_numbers (${VERIFIED_NUMBER_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (account_id, number) DO UPDATE SET verified_at = excluded.verified_at, code_hash = excluded.code_hash,
+           code_sent_at = excluded.code_sent_at, code_expires_at = excluded.code_expires_at, attempts = excluded.attempts`,
+    ).run(...verifiedNumberValues(n));
+  }
+
+  async listVerifiedNumbers(accountId: string): Promise<VerifiedNumber[]> {
+    return (this.#sql(`SELECT ${VERIFIED_NUMBER_COLUMNS} FROM verified_numbers WHERE account_id = ? ORDER BY created_at, number`).all(accountId) as VerifiedNumberRow[]).map(verifiedNumberOf);
+  }
+
+  async deleteVerifiedNumber(accountId: string, number: string): Promise<boolean> {
+    return this.#sql('DELETE FROM verified_numbers WHERE account_id = ? AND number = ?').run(accountId, number).changes > 0;
+  }
+
+  async takeCodeAttempt(accountId: string, number: string, max: number): Promise<VerifiedNumber | undefined> {
+    const row = this.#sql(
+      `UPDATE verified_numbers SET attempts = attempts + 1 WHERE account_id = ? AND number = ? AND code_hash IS NOT NULL AND attempts < ? RETURNING ${VERIFIED_NUMBER_COLUMNS}`,
+    ).get(accountId, number, max) as VerifiedNumberRow | undefined;
+    return row && verifiedNumberOf(row);
+  }
+
+  async markVerified(accountId: string, number: string, codeHash: string, at: number): Promise<boolean> {
+    return (
+      this.#sql('UPDATE verified_numbers SET verified_at = ?, code_hash = NULL, code_sent_at = NULL, code_expires_at = NULL, attempts = 0 WHERE account_id = ? AND number = ? AND code_hash = ?').run(
+        at,
+        accountId,
+        number,
+        codeHash,
+      ).changes > 0
+    );
   }
 
   async optedOut(accountId: string, sender: string, numbers: readonly string[]): Promise<Set<string>> {

@@ -278,6 +278,17 @@ export const requestErrors = [
     failover: false,
   },
   {
+    code: 'invalid_verification_code',
+    type: 'invalid_request_error',
+    http_status: 400,
+    title: 'Invalid verification code',
+    description: 'The code does not confirm the number: it is not the code sent, it has expired, or too many wrong codes were tried against it.',
+    resolution: 'Check the code in the message the number received and send it again; once it has expired or is locked, request a new code (adding the number again sends one).',
+    permanent: false,
+    retry: 'after_fix',
+    failover: false,
+  },
+  {
     code: 'no_route',
     type: 'invalid_request_error',
     http_status: 422,
