@@ -88,7 +88,7 @@ for (const [name, open] of implementations) {
       await store.insertApiKey({ id: 'key1', accountId: 'acc', hash: 'h1', prefix: 'sk_abcd', name: 'ci', scopes: ['send', 'read'], createdAt: T0 });
       await store.insertApiKey({ id: 'key2', accountId: 'acc', hash: 'h2', prefix: 'sk_efgh', name: null, scopes: ['admin'], createdAt: T0 + 1 });
       const key1 = { id: 'key1', accountId: 'acc', name: 'ci', prefix: 'sk_abcd', scopes: ['send', 'read'], createdAt: T0, lastUsedAt: null, revokedAt: null };
-      assert.deepEqual(await store.findApiKeys(['h1', 'nope']), [{ ...key1, hash: 'h1', account: { status: 'active', path: 'acc', prices: null, allowedSenders: null } }]);
+      assert.deepEqual(await store.findApiKeys(['h1', 'nope']), [{ ...key1, hash: 'h1', account: { status: 'active', path: 'acc', prices: null, allowedSenders: null, trial: false, ipAllowlists: [], apiRate: null } }]);
       await store.touchApiKeys(['key1'], T0 + 60_000);
       await store.touchApiKeys(['key1'], T0 + 30_000); // a late write never moves the time back
       assert.equal(await store.revokeApiKey('other', 'key2', T0 + 2), false, "another account's key");
@@ -120,20 +120,50 @@ for (const [name, open] of implementations) {
       await store.createAccount({ id: 'a1', parentId: 'a', name: 'A1', currency: 'EUR', prices: { entries: [{ country: 'GB', price: 35_000 }] }, createdAt: T0 + 1 });
       await assert.rejects(store.createAccount({ id: 'x', parentId: 'nobody', name: 'X', currency: 'EUR', prices: null, createdAt: T0 }));
       const a1 = await store.getAccount('a1');
-      assert.deepEqual(a1, { id: 'a1', parentId: 'a', path: 'root/a/a1', name: 'A1', status: 'active', currency: 'EUR', balance: 0, creditLimit: 0, prices: { entries: [{ country: 'GB', price: 35_000 }] }, allowedSenders: null, createdAt: T0 + 1 });
+      assert.deepEqual(a1, { id: 'a1', parentId: 'a', path: 'root/a/a1', name: 'A1', status: 'active', currency: 'EUR', balance: 0, creditLimit: 0, prices: { entries: [{ country: 'GB', price: 35_000 }] }, allowedSenders: null, trial: false, ipAllowlist: null, apiRate: null, createdAt: T0 + 1 });
       assert.deepEqual((await store.listAccounts('root')).map((a) => a.id), ['a']);
       assert.equal(await store.updateAccount('a1', { status: 'disabled', creditLimit: 5_000_000, prices: null }), true);
       await store.updateAccount('a', { allowedSenders: ['Shop'] });
       assert.deepEqual((await store.getAccount('a'))?.allowedSenders, ['Shop']);
       assert.equal(await store.updateAccount('nobody', { status: 'disabled' }), false);
       await store.insertApiKey({ id: 'ka1', accountId: 'a1', hash: 'ha1', prefix: 'sk_a1', name: null, scopes: ['send'], createdAt: T0 });
-      assert.deepEqual((await store.findApiKeys(['ha1']))[0]?.account, { status: 'disabled', path: 'root/a/a1', prices: null, allowedSenders: null });
+      assert.deepEqual((await store.findApiKeys(['ha1']))[0]?.account, { status: 'disabled', path: 'root/a/a1', prices: null, allowedSenders: null, trial: false, ipAllowlists: [], apiRate: null });
       // The highest account above that is not active speaks for the whole branch under it.
       await store.updateAccount('a1', { status: 'active' });
       await store.updateAccount('a', { status: 'blocked' });
       assert.equal((await store.findApiKeys(['ha1']))[0]?.account.status, 'blocked');
       await store.updateAccount('a', { status: 'active' });
       assert.equal((await store.findApiKeys(['ha1']))[0]?.account.status, 'active');
+      // Trial and address lists hold for the branch under an account: the key reads them all, its own first or not.
+      await store.updateAccount('a', { trial: true, ipAllowlist: ['10.0.0.0/8'] });
+      await store.updateAccount('a1', { ipAllowlist: ['10.1.0.0/16', '2001:db8::/32'], apiRate: 2.5 });
+      const branch = (await store.findApiKeys(['ha1']))[0]?.account;
+      assert.deepEqual([branch?.trial, [...(branch?.ipAllowlists ?? [])].sort(), branch?.apiRate], [true, [['10.0.0.0/8'], ['10.1.0.0/16', '2001:db8::/32']], 2.5]);
+      assert.deepEqual(await store.getAccount('a'), { ...(await store.getAccount('a'))!, trial: true, ipAllowlist: ['10.0.0.0/8'], apiRate: null });
+      await store.updateAccount('a', { trial: false, ipAllowlist: null });
+      await store.updateAccount('a1', { apiRate: null });
+      assert.deepEqual((await store.findApiKeys(['ha1']))[0]?.account, { status: 'active', path: 'root/a/a1', prices: null, allowedSenders: null, trial: false, ipAllowlists: [['10.1.0.0/16', '2001:db8::/32']], apiRate: null });
+    });
+
+    test('verified numbers: a code waits, each try counts up to the limit, and only verified numbers are found', async () => {
+      const pending = { accountId: 'v', number: '+447700900001', createdAt: T0, verifiedAt: null, code: { hash: 'h', sentAt: T0, expiresAt: T0 + 600_000, attempts: 0 } };
+      await store.putVerifiedNumber(pending);
+      await store.putVerifiedNumber({ accountId: 'v', number: '+447700900002', createdAt: T0 + 1, verifiedAt: T0 + 1, code: null });
+      await store.putVerifiedNumber({ accountId: 'w', number: '+447700900001', createdAt: T0, verifiedAt: T0, code: null });
+      assert.deepEqual(await store.verifiedAmong('v', ['+447700900001', '+447700900002', '+447700900003']), new Set(['+447700900002']));
+      assert.deepEqual((await store.takeCodeAttempt('v', '+447700900001', 2))?.code?.attempts, 1);
+      assert.deepEqual((await store.takeCodeAttempt('v', '+447700900001', 2))?.code?.attempts, 2);
+      assert.equal(await store.takeCodeAttempt('v', '+447700900001', 2), undefined, 'locked');
+      assert.equal(await store.takeCodeAttempt('v', '+447700900002', 2), undefined, 'no code waits');
+      assert.equal(await store.markVerified('v', '+447700900001', 'other', T0 + 5), false);
+      assert.equal(await store.markVerified('v', '+447700900001', 'h', T0 + 5), true);
+      assert.deepEqual(await store.getVerifiedNumber('v', '+447700900001'), { ...pending, verifiedAt: T0 + 5, code: null });
+      // A new code for the number keeps when it was first added.
+      await store.putVerifiedNumber({ ...pending, createdAt: T0 + 9, code: { ...pending.code, sentAt: T0 + 9 } });
+      assert.deepEqual((await store.listVerifiedNumbers('v')).map((n) => [n.number, n.createdAt, n.verifiedAt]), [['+447700900001', T0, null], ['+447700900002', T0 + 1, T0 + 1]]);
+      assert.equal(await store.deleteVerifiedNumber('w', '+447700900002'), false);
+      assert.equal(await store.deleteVerifiedNumber('v', '+447700900002'), true);
+      assert.deepEqual((await store.listVerifiedNumbers('w')).map((n) => n.number), ['+447700900001']);
     });
 
     test('money: a request is charged only if the balance (and credit limit) covers it, alone in its batch; the ledger sums to the balance', async () => {

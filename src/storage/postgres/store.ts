@@ -232,7 +232,7 @@ export class PostgresStore implements Store {
 
   async findApiKeys(hashes: readonly string[]): Promise<(ApiKeyRecord & { hash: string; account: KeyAccount })[]> {
     const rows = await this.#rows<ApiKeyRow & AccountRow & { hash: string; ip_allowlists: string | null }>(
-      `SELECT k.id, k.account_id, k.name, k.prefix, k.scopes, k.created_at, k.last_used_at, k.revoked_at, k.hash, a.path, a.prices, a.allowed_senders, a.api_rate,
+      `SELECT k.id, k.account_id, k.name, k.prefix, k.scopes, k.created_at, k.last_used_at, k.revoked_at, k.hash, a.path, a.prices, a.allowed_senders, a.ip_allowlist, a.api_rate,
               ${KEY_BRANCH},
               COALESCE((SELECT p.status FROM accounts p WHERE p.status <> 'active' AND substr(a.path, 1, length(p.path) + 1) = p.path || '/' ORDER BY length(p.path) LIMIT 1), a.status) AS status
          FROM api_keys k JOIN accounts a ON a.id = k.account_id WHERE k.hash = ANY($1) AND k.revoked_at IS NULL`,
