@@ -20,6 +20,9 @@ Commands:
   accounts show <id> [--json]                    An account: status, balance, prices
   accounts disable|block|enable <id>             Refuse (or accept again) an account's keys and sends, on every node at once
   accounts top-up <id> <amount>                  Credit an account, e.g. 25.50 in its currency
+  accounts limits <id> [--trial on|off] [--ip-allowlist CIDR,...|any] [--api-rate N|default]
+                                                 An account's trial mode, IP allowlist and API rate: shown, or changed
+  accounts verify-number <id> <number>           A number an account in trial may send to, verified at once
   migrate                                        Bring the database to the current schema (the server also does on start)
   explain <provider> <code> [--context C] [--json]
                                                  Explain a provider's error or status code
