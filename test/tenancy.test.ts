@@ -27,6 +27,7 @@ const BODIES: Record<string, object> = {
   'POST /v1/accounts': { name: 'x' },
   'POST /v1/webhooks/endpoints': { url: 'http://127.0.0.1:9/x' },
   'POST /v1/opt-outs': { sender: '*', number: '+447700900998' },
+  'POST /v1/verified-numbers/:number/confirm': { code: '123456' },
 };
 
 describe('tenancy: no account reaches, changes or learns of another\'s data, on any route', () => {
@@ -54,6 +55,8 @@ describe('tenancy: no account reaches, changes or learns of another\'s data, on 
     await call(key, 'POST', '/v1/messages', { from: 'Shop', to: number, text: `now ${name}` });
     const delivery = await eventually(async () => (JSON.parse((await call(key, 'GET', '/v1/webhooks/deliveries')).text) as Json).deliveries[0]?.id as string | undefined);
     await call(key, 'POST', '/v1/opt-outs', { sender: '*', number });
+    // Verified for it by the operator, above every account.
+    assert.equal((await call(node.key, 'POST', '/v1/verified-numbers', { number, account: id })).status, 201);
     return { name, account: id, key, keyId: created.id, message, delivery, endpoint, number };
   }
 
@@ -74,21 +77,22 @@ describe('tenancy: no account reaches, changes or learns of another\'s data, on 
     if (url.startsWith('/v1/webhooks/deliveries')) return o.delivery;
     if (url.startsWith('/v1/accounts')) return o.account;
     if (url.startsWith('/v1/keys')) return o.keyId;
+    if (url.startsWith('/v1/verified-numbers')) return o.number;
     return 'x';
   }
   const unknown = (id: string) => `${id.slice(0, -4)}ZZZZ`;
 
   test('another\'s id, on every route, is answered as an id that does not exist; never 2xx', async () => {
-    const routes = node.api.routeTable.filter((r) => r.access !== 'public' && r.method !== 'HEAD' && r.url.includes(':id'));
-    assert.ok(routes.length >= 12, `routes with an id: ${routes.length}`);
+    const routes = node.api.routeTable.filter((r) => r.access !== 'public' && r.method !== 'HEAD' && /:id|:number/.test(r.url));
+    assert.ok(routes.length >= 14, `routes with an id: ${routes.length}`);
     const leaks: string[] = [];
     for (const r of routes) {
       for (const caller of owned) {
         for (const other of owned.filter((o) => !under.get(caller.name)!.includes(o.name))) {
           const id = idFor(r.url, other);
           const body = BODIES[`${r.method} ${r.url}`] ?? (r.method === 'GET' || r.method === 'DELETE' ? undefined : {});
-          const theirs = await call(caller.key, r.method, r.url.replace(':id', id), body);
-          const nobody = await call(caller.key, r.method, r.url.replace(':id', unknown(id)), body);
+          const theirs = await call(caller.key, r.method, r.url.replace(/:id|:number/, encodeURIComponent(id)), body);
+          const nobody = await call(caller.key, r.method, r.url.replace(/:id|:number/, encodeURIComponent(unknown(id))), body);
           if (theirs.status < 300 || theirs.status !== nobody.status || theirs.code !== nobody.code) {
             leaks.push(`${caller.name} ${r.method} ${r.url} on ${other.name}'s: ${theirs.status} ${theirs.code} (unknown id: ${nobody.status} ${nobody.code})`);
           }
@@ -99,8 +103,8 @@ describe('tenancy: no account reaches, changes or learns of another\'s data, on 
   });
 
   test('naming another\'s account (?account=, parent) is answered as naming one that does not exist', async () => {
-    const routes = node.api.routeTable.filter((r) => r.method === 'GET' && r.access !== 'public' && ['/v1/messages', '/v1/messages/:id', '/v1/balance', '/v1/ledger'].includes(r.url));
-    assert.equal(routes.length, 4);
+    const routes = node.api.routeTable.filter((r) => r.method === 'GET' && r.access !== 'public' && ['/v1/messages', '/v1/messages/:id', '/v1/balance', '/v1/ledger', '/v1/verified-numbers'].includes(r.url));
+    assert.equal(routes.length, 5);
     const leaks: string[] = [];
     for (const r of routes) {
       for (const caller of owned) {
@@ -112,12 +116,18 @@ describe('tenancy: no account reaches, changes or learns of another\'s data, on 
         }
       }
     }
-    // Naming another's account as the parent of a new account, or of a list.
+    // Naming another's account as the parent of a new account, or of a list, or as the owner of a verified number.
     for (const caller of owned) {
       for (const other of owned.filter((o) => !under.get(caller.name)!.includes(o.name))) {
-        for (const [method, url, body] of [['POST', '/v1/accounts', { name: 'x', parent: other.account }], ['GET', `/v1/accounts?parent=${other.account}`, undefined]] as const) {
+        const asks = [
+          ['POST', '/v1/accounts', { name: 'x', parent: other.account }],
+          ['GET', `/v1/accounts?parent=${other.account}`, undefined],
+          ['POST', '/v1/verified-numbers', { number: '+447700900997', account: other.account }],
+          ['DELETE', `/v1/verified-numbers/${encodeURIComponent(other.number)}?account=${other.account}`, undefined],
+        ] as const;
+        for (const [method, url, body] of asks) {
           const theirs = await call(caller.key, method, url, body);
-          const nobody = await call(caller.key, method, url.replace(other.account, unknown(other.account)), body && { ...body, parent: unknown(other.account) });
+          const nobody = await call(caller.key, method, url.replace(other.account, unknown(other.account)), body && ('parent' in body ? { ...body, parent: unknown(other.account) } : { ...body, account: unknown(other.account) }));
           if (theirs.status !== 404 || theirs.code !== nobody.code) leaks.push(`${caller.name} ${method} ${url} naming ${other.name}: ${theirs.status} ${theirs.code}`);
         }
       }
@@ -158,6 +168,8 @@ describe('tenancy: no account reaches, changes or learns of another\'s data, on 
       assert.deepEqual(keys.keys.map((k: Json) => k.id), [o.keyId], `${o.name}'s keys`);
       const outs = JSON.parse((await call(o.key, 'GET', '/v1/opt-outs')).text) as Json;
       assert.deepEqual(outs.opt_outs.map((x: Json) => x.number), [o.number]);
+      const verified = JSON.parse((await call(o.key, 'GET', '/v1/verified-numbers')).text) as Json;
+      assert.deepEqual(verified.verified_numbers.map((x: Json) => x.number), [o.number]);
     }
   });
 });
