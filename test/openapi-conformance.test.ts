@@ -208,8 +208,27 @@ describe('the OpenAPI document describes every answer', () => {
     await expect(400, { method: 'GET', path: '/v1/ledger', query: 'limit=0' });
   });
 
+  test('account limits and verified numbers', async () => {
+    const trial = await expect(201, { method: 'POST', path: '/v1/accounts', body: { name: 'Trial', trial: true, ip_allowlist: ['127.0.0.1', '::1'], api_rate: 100 } });
+    await expect(400, { method: 'POST', path: '/v1/accounts', body: { name: 'Trial', ip_allowlist: ['localhost'] } });
+    await expect(200, { method: 'PATCH', path: '/v1/accounts/{id}', params: { id: trial.id }, body: { ip_allowlist: null, api_rate: null } });
+    await expect(201, { method: 'POST', path: '/v1/verified-numbers', body: { number: '+447700900300', account: trial.id } });
+    await expect(404, { method: 'POST', path: '/v1/verified-numbers', body: { number: '+447700900300', account: 'acct_nobody' } });
+    await expect(400, { method: 'POST', path: '/v1/verified-numbers', body: { number: '+1555' } });
+    const number = '+447700900301';
+    await expect(201, { method: 'POST', path: '/v1/verified-numbers', body: { number } });
+    const code = /\d{6}/.exec((await expect(200, { method: 'GET', path: '/v1/messages', query: `to=${encodeURIComponent(number)}` })).messages[0].text)![0];
+    await expect(400, { method: 'POST', path: '/v1/verified-numbers/{number}/confirm', params: { number }, body: { code: 'nope' } });
+    await expect(200, { method: 'POST', path: '/v1/verified-numbers/{number}/confirm', params: { number }, body: { code } });
+    await expect(404, { method: 'POST', path: '/v1/verified-numbers/{number}/confirm', params: { number: '+447700900399' }, body: { code } });
+    await expect(200, { method: 'GET', path: '/v1/verified-numbers', query: `account=${trial.id}` });
+    await expect(404, { method: 'GET', path: '/v1/verified-numbers', query: 'account=acct_nobody' });
+    await expect(204, { method: 'DELETE', path: '/v1/verified-numbers/{number}', params: { number } });
+    await expect(404, { method: 'DELETE', path: '/v1/verified-numbers/{number}', params: { number } });
+  });
+
   test('every route refuses what any route may be sent wrong, as documented', async () => {
-    const junk = { id: 'x', code: 'x', provider: 'x', connection: 'x', name: 'x' };
+    const junk = { id: 'x', code: 'x', provider: 'x', connection: 'x', name: 'x', number: 'x' };
     for (const op of doc.operations) {
       const params = Object.fromEntries(Object.keys(junk).map((k) => [k, junk[k as keyof typeof junk]]));
       if (op.secured) {
