@@ -8,23 +8,26 @@ import { PostgresStore } from '../src/storage/postgres/store.js';
 import { RECEIPT_SQL as PG_RECEIPT_SQL } from '../src/storage/postgres/receipt-sql.js';
 import { WEBHOOK_SQL as PG_WEBHOOK_SQL } from '../src/storage/postgres/webhook-sql.js';
 import { SqliteStore } from '../src/storage/sqlite/store.js';
+import { ACCOUNT_SQL as SQLITE_ACCOUNT_SQL } from '../src/storage/sqlite/account-sql.js';
+import { ACCOUNT_SQL as PG_ACCOUNT_SQL } from '../src/storage/postgres/account-sql.js';
 import { RECEIPT_SQL as SQLITE_RECEIPT_SQL } from '../src/storage/sqlite/receipt-sql.js';
 import { WEBHOOK_SQL as SQLITE_WEBHOOK_SQL } from '../src/storage/sqlite/webhook-sql.js';
 import { TEST_DATABASE_URL, tempDir } from './helpers.js';
 
-// Every statement webhook delivery runs per event, and the sweep of parked receipts, must reach
-// its rows through an index: with a backlog waiting, a scan would make each cost as much as the backlog.
+// Every statement webhook delivery runs per event, the sweep of parked receipts, and what an
+// account's requests read of its branch and verified numbers, must reach its rows through an index:
+// with a backlog waiting (or many accounts), a scan would make each cost as much as the backlog.
 
-const SQLITE_SQL = { ...SQLITE_WEBHOOK_SQL, ...SQLITE_RECEIPT_SQL };
-const PG_SQL = { ...PG_WEBHOOK_SQL, ...PG_RECEIPT_SQL };
+const SQLITE_SQL = { ...SQLITE_WEBHOOK_SQL, ...SQLITE_RECEIPT_SQL, ...SQLITE_ACCOUNT_SQL };
+const PG_SQL = { ...PG_WEBHOOK_SQL, ...PG_RECEIPT_SQL, ...PG_ACCOUNT_SQL };
 
 const BACKLOG = 20_000;
 /** Tables that grow with traffic: never read whole by a hot statement. */
-const BACKLOG_TABLES = ['webhook_deliveries', 'webhook_events', 'webhook_attempts', 'messages', 'provider_ids', 'parked_receipts'];
+const BACKLOG_TABLES = ['webhook_deliveries', 'webhook_events', 'webhook_attempts', 'messages', 'provider_ids', 'parked_receipts', 'accounts', 'verified_numbers'];
 /** Statements that sort only what they hand out (the rows claimed, the events of one batch). */
 const SORTS_WHAT_IT_HANDS_OUT = new Set(['claimed', 'emit', 'lease', 'drop']);
 
-describe('hot webhook and receipt statements on SQLite use indexes, whatever the backlog', () => {
+describe('hot webhook, receipt and account statements on SQLite use indexes, whatever the backlog', () => {
   let dir: string;
   let db: BetterSqlite3.Database;
   before(async () => {
@@ -49,6 +52,11 @@ describe('hot webhook and receipt statements on SQLite use indexes, whatever the
       INSERT INTO parked_receipts (connection, provider_message_id, received_at, receipt) SELECT 'c', 'p' || i, i, '{}' FROM n;
       WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ${BACKLOG - 1})
       INSERT INTO provider_ids (connection, provider_message_id, message_id, part, parts) SELECT 'c', 'q' || i, 'msg_' || i, 1, 1 FROM n;
+      INSERT INTO accounts (id, name, created_at, path) VALUES ('acc', 'Root', 0, 'acc');
+      WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ${BACKLOG - 1})
+      INSERT INTO accounts (id, parent_id, path, name, created_at, trial, ip_allowlist) SELECT 'acc_' || i, 'acc', 'acc/acc_' || i, 'A', i, i % 2, CASE WHEN i % 3 = 0 THEN '["10.0.0.0/8"]' END FROM n;
+      WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ${BACKLOG - 1})
+      INSERT INTO verified_numbers (account_id, number, created_at, verified_at) SELECT 'acc_' || (i % 100), '+4477009' || (10000 + i), i, i FROM n;
       ANALYZE;
     `);
   });
@@ -70,7 +78,7 @@ describe('hot webhook and receipt statements on SQLite use indexes, whatever the
   }
 });
 
-describe('hot webhook and receipt statements on PostgreSQL use indexes, whatever the backlog', () => {
+describe('hot webhook, receipt and account statements on PostgreSQL use indexes, whatever the backlog', () => {
   const schema = `plans_${process.pid}_${Date.now()}`;
   let store: PostgresStore;
   let client: pg.Client;
@@ -89,6 +97,10 @@ describe('hot webhook and receipt statements on PostgreSQL use indexes, whatever
       INSERT INTO webhook_targets (target, pending) SELECT 'callback:https://example.com/' || i, 0 FROM generate_series(0, 4999) AS i;
       INSERT INTO parked_receipts (connection, provider_message_id, received_at, receipt) SELECT 'c', 'p' || i, i, '{}' FROM generate_series(0, ${BACKLOG - 1}) AS i;
       INSERT INTO provider_ids (connection, provider_message_id, message_id, part, parts) SELECT 'c', 'q' || i, 'msg_' || i, 1, 1 FROM generate_series(0, ${BACKLOG - 1}) AS i;
+      INSERT INTO accounts (id, name, created_at, path) VALUES ('acc', 'Root', 0, 'acc');
+      INSERT INTO accounts (id, parent_id, path, name, created_at, trial, ip_allowlist)
+        SELECT 'acc_' || i, 'acc', 'acc/acc_' || i, 'A', i, i % 2 = 0, CASE WHEN i % 3 = 0 THEN '["10.0.0.0/8"]' END FROM generate_series(0, ${BACKLOG - 1}) AS i;
+      INSERT INTO verified_numbers (account_id, number, created_at, verified_at) SELECT 'acc_' || (i % 100), '+4477009' || (10000 + i), i, i FROM generate_series(0, ${BACKLOG - 1}) AS i;
       ANALYZE;
     `);
   });
@@ -118,6 +130,8 @@ describe('hot webhook and receipt statements on PostgreSQL use indexes, whatever
     targets: [['we_big']],
     dropTarget: ['we_big'],
     stranded: [100, 500],
+    branch: ['acc_7'],
+    verified: ['acc_7', ['+447700910007', '+447700900000']],
   };
 
   for (const [name, sql] of Object.entries(PG_SQL)) {

@@ -382,14 +382,14 @@ export function verifiedNumberValues(n: VerifiedNumber): unknown[] {
 export const VERIFIED_NUMBER_COLUMNS = 'account_id, number, created_at, verified_at, code_hash, code_sent_at, code_expires_at, attempts';
 
 /**
- * What the key look-up reads of the account's branch besides its own row, for an account `a`:
- * whether it or one above it is in trial, and the address lists of those that have one. Each
- * reaches only the few accounts in trial or limited by address, through their partial indexes.
+ * What the key look-up reads of the accounts from the root down to the key's account `a`: whether
+ * one of them is in trial, and the address lists of those that have one. `ancestry` matches an
+ * account `p` whose id is in a's path: each is found by its key, so the cost is the tree's depth,
+ * however many accounts are in trial or limited by address.
  */
-export function branchColumns(sql: { readonly inTrial: string; readonly listsAsJson: string }): string {
-  const inBranch = `(p.id = a.id OR substr(a.path, 1, length(p.path) + 1) = p.path || '/')`;
-  return `EXISTS (SELECT 1 FROM accounts p WHERE ${sql.inTrial} AND ${inBranch}) AS trial,
-              (SELECT ${sql.listsAsJson} FROM accounts p WHERE p.ip_allowlist IS NOT NULL AND ${inBranch}) AS ip_allowlists`;
+export function branchColumns(sql: { readonly ancestry: string; readonly inTrial: string; readonly listsAsJson: string }): string {
+  return `EXISTS (SELECT 1 FROM accounts p WHERE ${sql.ancestry} AND ${sql.inTrial}) AS trial,
+              (SELECT ${sql.listsAsJson} FROM accounts p WHERE ${sql.ancestry} AND p.ip_allowlist IS NOT NULL) AS ip_allowlists`;
 }
 
 export const LEDGER_COLUMNS = 'id, account_id, at, type, amount, balance_after, message_id, messages, counterparty, description';

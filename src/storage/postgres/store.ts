@@ -43,7 +43,6 @@ import { lifecycleEvent } from '../../core/events.js';
 import {
   accountOf,
   keyAccountOf,
-  branchColumns,
   verifiedNumberOf,
   verifiedNumberValues,
   VERIFIED_NUMBER_COLUMNS,
@@ -81,6 +80,7 @@ import {
 } from '../rows.js';
 import { MIGRATIONS } from './migrations.js';
 import { RECEIPT_SQL } from './receipt-sql.js';
+import { ACCOUNT_SQL, KEY_BRANCH } from './account-sql.js';
 import { WEBHOOK_SQL } from './webhook-sql.js';
 
 export interface PostgresOptions {
@@ -93,8 +93,6 @@ export interface PostgresOptions {
 
 type Client = pg.PoolClient;
 
-/** The account's branch, read with every key (see branchColumns). */
-const KEY_BRANCH = branchColumns({ inTrial: 'p.trial', listsAsJson: 'json_agg(p.ip_allowlist)::text' });
 /** Times are BIGINT epoch milliseconds: read them as numbers, not strings. */
 const types = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
@@ -671,7 +669,7 @@ export class PostgresStore implements Store {
   }
 
   async verifiedAmong(accountId: string, numbers: readonly string[]): Promise<Set<string>> {
-    const rows = await this.#rows<{ number: string }>('SELECT number FROM verified_numbers WHERE account_id = $1 AND number = ANY($2::text[]) AND verified_at IS NOT NULL', [accountId, numbers]);
+    const rows = await this.#rows<{ number: string }>(ACCOUNT_SQL.verified, [accountId, numbers]);
     return new Set(rows.map((r) => r.number));
   }
 

@@ -333,9 +333,6 @@ ALTER TABLE accounts ADD COLUMN trial INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE accounts ADD COLUMN ip_allowlist TEXT;
 -- API requests per second; NULL: the operator's default.
 ALTER TABLE accounts ADD COLUMN api_rate REAL;
--- Read with every key: few accounts are in trial or limited by address, and they are found at once.
-CREATE INDEX accounts_trial ON accounts (path) WHERE trial = 1;
-CREATE INDEX accounts_ip_limited ON accounts (path) WHERE ip_allowlist IS NOT NULL;
 
 -- The numbers an account in trial may send to. A number waits for its code (code_hash set,
 -- verified_at NULL) until the code is confirmed, or is verified at once by a parent.

@@ -44,7 +44,6 @@ import { lifecycleEvent } from '../../core/events.js';
 import {
   accountOf,
   keyAccountOf,
-  branchColumns,
   verifiedNumberOf,
   verifiedNumberValues,
   VERIFIED_NUMBER_COLUMNS,
@@ -82,6 +81,7 @@ import {
 } from '../rows.js';
 import { MIGRATIONS } from './migrations.js';
 import { RECEIPT_SQL } from './receipt-sql.js';
+import { ACCOUNT_SQL, KEY_BRANCH } from './account-sql.js';
 import { WEBHOOK_SQL } from './webhook-sql.js';
 
 export interface SqliteOptions {
@@ -94,8 +94,6 @@ export interface SqliteOptions {
   readonly synchronous?: 'full' | 'normal';
 }
 
-/** The account's branch, read with every key (see branchColumns). */
-const KEY_BRANCH = branchColumns({ inTrial: 'p.trial = 1', listsAsJson: 'json_group_array(p.ip_allowlist)' });
 const MESSAGE_COLUMNS = `id, account_id, "to", "from", text, encoding, segments, status, error_code, error, client_ref,
   callback_url, send_at, expires_at, created_at, updated_at, connection, attempts, provider_message_id, due_at, lease_owner, route, price, callback_events`;
 
@@ -689,10 +687,7 @@ export class SqliteStore implements Store {
   }
 
   async verifiedAmong(accountId: string, numbers: readonly string[]): Promise<Set<string>> {
-    const rows = this.#sql('SELECT number FROM verified_numbers WHERE account_id = ? AND number IN (SELECT value FROM json_each(?)) AND verified_at IS NOT NULL').all(
-      accountId,
-      JSON.stringify(numbers),
-    ) as { number: string }[];
+    const rows = this.#sql(ACCOUNT_SQL.verified).all({ account: accountId, numbers: JSON.stringify(numbers) }) as { number: string }[];
     return new Set(rows.map((r) => r.number));
   }
 

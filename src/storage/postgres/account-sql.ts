@@ -1,0 +1,12 @@
+import { branchColumns } from '../rows.js';
+
+/** What the key look-up reads of the accounts above the key's (see branchColumns). */
+export const KEY_BRANCH = branchColumns({ ancestry: "p.id = ANY(string_to_array(a.path, '/'))", inTrial: 'p.trial', listsAsJson: 'json_agg(p.ip_allowlist)::text' });
+
+/** Statements run with an account's requests whatever the number of accounts, exported so that a test can check their plans. */
+export const ACCOUNT_SQL = {
+  /** The branch of one account, as every key look-up reads it. */
+  branch: `SELECT ${KEY_BRANCH} FROM accounts a WHERE a.id = $1`,
+  /** Which recipients of a send the account (in trial) has verified. */
+  verified: 'SELECT number FROM verified_numbers WHERE account_id = $1 AND number = ANY($2::text[]) AND verified_at IS NOT NULL',
+};
