@@ -149,4 +149,31 @@ describe('limits shared through Redis', () => {
       await store.close();
     }
   });
+  test("an account's own API rate and IP allowlist hold on every node from the next request", async () => {
+    const namespace = `limits_${process.pid}_${Date.now()}`;
+    const env = { SWITCHBOARD_DATABASE_URL: TEST_DATABASE_URL, SWITCHBOARD_DATABASE_SCHEMA: namespace, SWITCHBOARD_REDIS_URL: TEST_REDIS_URL, SWITCHBOARD_REDIS_PREFIX: `${namespace}:` };
+    const a = await testNode({ env });
+    const b = await testNode({ env: { ...env, SWITCHBOARD_NODE_ID: 'b' } });
+    try {
+      const admin = a.key || b.key;
+      const on = async (node: typeof a, key: string, method: string, url: string, payload?: object) => {
+        const res = await node.api.inject({ method: method as 'GET', url, headers: bearer(key), ...(payload && { payload }) });
+        return { status: res.statusCode, body: res.json() as { id: string; key: string; error?: { code: string } } };
+      };
+      const shop = (await on(a, admin, 'POST', '/v1/accounts', { name: 'Shop', api_rate: 1 })).body;
+      const key = (await on(a, admin, 'POST', `/v1/accounts/${shop.id}/keys`, {})).body.key;
+      // A burst of twice its rate, for both nodes together: requests sent at once.
+      const codes = await Promise.all([a, b, a, b, a, b].map(async (node) => (await on(node, key, 'GET', '/v1/messages')).status));
+      assert.deepEqual(codes.sort(), [200, 200, 429, 429, 429, 429]);
+      assert.equal((await on(b, admin, 'GET', '/v1/messages')).status, 200, 'the operator is not held by it');
+      await on(a, admin, 'PATCH', `/v1/accounts/${shop.id}`, { api_rate: null, ip_allowlist: ['192.0.2.0/24'] });
+      assert.equal((await on(b, key, 'GET', '/v1/messages')).body.error?.code, 'ip_not_allowed');
+    } finally {
+      await a.close();
+      await b.close();
+      const store = new PostgresStore({ url: TEST_DATABASE_URL, schema: namespace });
+      await store.dropSchema();
+      await store.close();
+    }
+  });
 });

@@ -70,7 +70,7 @@ export const ErrorBody = Type.Object(errorProperties, { description: 'Every erro
 
 /** What each error status means; the codes of each are in GET /v1/errors. */
 const ERROR_STATUSES = {
-  400: 'The request is not valid: invalid_json, missing_parameter, invalid_parameter, or a precise code naming the parameter (invalid_phone_number, invalid_sender, message_too_long...)',
+  400: 'The request is not valid: invalid_json, missing_parameter, invalid_parameter, or a precise code naming the parameter (invalid_phone_number, invalid_sender, message_too_long, invalid_verification_code...)',
   401: 'No valid credentials: missing_api_key or invalid_api_key (invalid_signature for provider callbacks)',
   402: 'insufficient_credit: the balance (and credit limit) does not cover the whole request; nothing was charged',
   403: 'Refused: the key lacks the scope the route needs (insufficient_scope), its account is disabled or blocked (account_disabled, account_blocked), the request comes from an address outside the account\'s IP allowlist (ip_not_allowed), or the destination does not take messages from this account (destination_opted_out, destination_not_allowed in trial...)',
