@@ -114,7 +114,13 @@ export const smspartnerCodes = [
       { code: 'PENDING', message: 'The message has been processed and sent to the next instance. The delivery report has not yet been received and is awaited, the status is still pending.', canonical: null, state: 'sent' },
       { code: 'UNDELIV', message: 'The message has been sent to the operator, but could not be delivered, as a receipt with the status "UNDELIV" was canceled by the operator.', canonical: 'delivery_failed', state: 'undelivered' },
       { code: 'ACCEPTD', message: 'The SMS has been accepted and will be sent.', canonical: null, state: 'sent' },
-      { code: 'UNKNOWN', message: 'An unknown error occurred.', canonical: 'unknown_error', state: 'undelivered' },
+      {
+        code: 'UNKNOWN',
+        message: 'An unknown error occurred.',
+        canonical: 'delivery_unknown',
+        state: 'unknown',
+        note: "SMPP's stat:UNKNOWN, passed on as this list passes on DELIVRD, UNDELIV and the others: the operator's final state says nothing of delivery, so the outcome is unknown, not a failure.",
+      },
       { code: 'ENROUTE', message: 'The message is en route.', canonical: null, state: 'sent' },
       { code: 'EXPIRED', message: 'The message has been sent and has expired due to exceeding its validity period (our default platform is 48 hours), or the operator returned EXPIRED as the final status.', canonical: 'message_expired', state: 'expired' },
       { code: 'REJECTD', message: 'The message has been sent, but it was rejected by the operator and returned REJECTD as the final status.', canonical: 'carrier_rejected', state: 'rejected' },
@@ -217,7 +223,14 @@ export const smspartnerCodes = [
     title: 'DELIVERED (statusGrpId: 3)',
     group: 'DELIVERED (statusGrpId: 3)',
     rows: [
-      { code: '2', name: 'DELIVERED_TO_OPERATOR', message: 'The message has been sent and delivered successfully to the operator.', canonical: null, state: 'delivered' },
+      {
+        code: '2',
+        name: 'DELIVERED_TO_OPERATOR',
+        message: 'The message has been sent and delivered successfully to the operator.',
+        canonical: null,
+        state: 'sent',
+        note: 'Filed under DELIVERED, but the operator is the next hop, not the handset: sent.',
+      },
       { code: '5', name: 'DELIVERED_TO_HANDSET', message: 'The message has been processed and successfully delivered to the recipient.', canonical: null, state: 'delivered' },
     ],
   },
@@ -228,7 +241,7 @@ export const smspartnerCodes = [
     group: 'EXPIRED (statusGrpId: 4)',
     rows: [
       { code: '15', name: 'EXPIRED_EXPIRED', message: 'The message has been received and sent to the operator. However, it remained pending until the validity period expired or until the operator returned the status EXPIRED.', canonical: 'message_expired', state: 'expired' },
-      { code: '29', name: 'EXPIRED_DLR_UNKNOWN', message: "The message has been received and transmitted to the operator for delivery. However, the operator's delivery report has not been formatted correctly or has not been recognized as valid.", canonical: 'delivery_unknown', state: 'expired' },
+      { code: '29', name: 'EXPIRED_DLR_UNKNOWN', message: "The message has been received and transmitted to the operator for delivery. However, the operator's delivery report has not been formatted correctly or has not been recognized as valid.", canonical: 'delivery_unknown', state: 'unknown', note: 'Filed under EXPIRED, but it says the report could not be read: whether the message reached the handset is unknown.' },
     ],
   },
   {
