@@ -18,9 +18,12 @@ export interface Interpretation {
   readonly error: MessageError | null;
 }
 
-/** Builds the message error for a canonical code, keeping what the provider said. */
-export function messageError(catalogue: Catalogue, code: CanonicalCode, message: string, provider?: ReportedCode): MessageError {
-  const view = catalogue.canonical(code);
+/**
+ * Builds the message error for a canonical code, keeping what the provider said; `providerPermanent`
+ * is the provider's own flag for its code, which wins over the canonical error's.
+ */
+export function messageError(catalogue: Catalogue, code: CanonicalCode, message: string, provider?: ReportedCode, providerPermanent?: boolean): MessageError {
+  const view = catalogue.canonical(code, providerPermanent);
   return {
     type: view.type,
     code,
@@ -58,5 +61,5 @@ export function interpret(catalogue: Catalogue, status: ReportedCode, error?: Re
     ...(source.context === undefined && match && { context: match.table.context }),
     ...(providerMessage !== undefined && { message: providerMessage }),
   };
-  return { state, error: messageError(catalogue, canonical, providerMessage ?? catalogue.canonical(canonical).title, reported) };
+  return { state, error: messageError(catalogue, canonical, providerMessage ?? catalogue.canonical(canonical).title, reported, match?.row.permanent) };
 }

@@ -56,6 +56,7 @@ export const infobipCodes = [
     provider: 'infobip',
     context: 'error-ids',
     title: 'General error codes (error.id)',
+    permanent_source: 'The Permanent column of Infobip\'s general error codes, as SMSPartner publishes the same table for its HLR error groups (seed 001); a report\'s own error.permanent is not read',
     aliases: ['error-id'],
     rows: generalErrors,
   },

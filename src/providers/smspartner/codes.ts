@@ -9,6 +9,9 @@ import type { ProviderCodeTable } from '../../core/catalogue/types.js';
  * not of a Switchboard API key. Faults of the page (the loose 992 line, the garbled 508/509 row,
  * the two 2053 rows, the repeated message of mail code 3) are kept and explained in `note`.
  */
+/** Where the HLR error groups' `permanent` flags come from. */
+const HLR_PERMANENT = 'The Permanent column of the HLR error groups on SMSPartner\'s "Error Codes" page (seed 001)';
+
 export const smspartnerCodes = [
   {
     provider: 'smspartner',
@@ -263,6 +266,7 @@ export const smspartnerCodes = [
     context: 'ok-errorgrpid-0',
     title: 'OK (errorGrpId: 0)',
     group: 'OK (errorGrpId: 0)',
+    permanent_source: HLR_PERMANENT,
     rows: [
       { code: '0', name: 'NO_ERROR', permanent: false, message: 'No error description is provided. Generally returned for successful delivery or when the error code has not been returned by the operator.', canonical: null },
     ],
@@ -272,6 +276,7 @@ export const smspartnerCodes = [
     context: 'handset-errors-errorgrpid-1',
     title: 'HANDSET_ERRORS (errorGrpId: 1)',
     group: 'HANDSET_ERRORS (errorGrpId: 1)',
+    permanent_source: HLR_PERMANENT,
     rows: [
       { code: '1', name: 'EC_UNKNOWN_SUBSCRIBER', permanent: true, message: "The number does not exist or has not been assigned to an active subscriber in the operator's user database.", canonical: 'unknown_subscriber' },
       { code: '5', name: 'EC_UNIDENTIFIED_SUBSCRIBER', permanent: false, message: 'Unidentified subscriber', canonical: 'absent_subscriber' },
@@ -340,6 +345,7 @@ export const smspartnerCodes = [
     context: 'user-errors-errorgrpid-2',
     title: 'USER_ERRORS (errorGrpId: 2)',
     group: 'USER_ERRORS (errorGrpId: 2)',
+    permanent_source: HLR_PERMANENT,
     rows: [
       { code: '2049', name: 'EC_IMSI_BLACKLISTED', permanent: true, message: 'IMSI is blacklisted.', canonical: 'destination_blocklisted' },
       { code: '2052', name: 'EC_BLACKLISTED_DESTINATIONADDRESS', permanent: true, message: 'The destination number has been blacklisted either at the request of the operator or on your account via the SMSPartner web portals – please remove the blacklist from your account via portal.infobip.com or contact support for more information.', canonical: 'destination_blocklisted' },
@@ -372,6 +378,7 @@ export const smspartnerCodes = [
     context: 'operator-errors-errorgrpid-3',
     title: 'OPERATOR_ERRORS (errorGrpId: 3)',
     group: 'OPERATOR_ERRORS (errorGrpId: 3)',
+    permanent_source: HLR_PERMANENT,
     rows: [
       { code: '10', name: 'EC_BEARER_SERVICE_NOT_PROVISIONED', permanent: true, message: 'Bearer service not provided.', canonical: 'subscriber_not_provisioned' },
       { code: '20', name: 'EC_SS_INCOMPATIBILITY', permanent: false, message: 'SS incompatibility.', canonical: 'network_error' },

@@ -30,7 +30,7 @@ export const webexConnectCodes = [
       { code: '7500', message: 'Delivered', canonical: null, description: 'Returned when the message is transmitted to the destination network and confirmation of delivery provided from the mobile handset', state: 'delivered' },
       { code: '7501', message: 'Submitted', canonical: null, description: 'Returned when the message has is in an interim status indicating submission to network provider, prior to it being actually delivered to the handset', state: 'sent' },
       { code: '7004', message: 'Invalid parameters/Values', canonical: 'invalid_parameter', description: 'Returned when an invalid value or parameters are provided', state: 'failed' },
-      { code: '7006', message: 'Internal server error', canonical: 'provider_error', description: 'Returned when the message failed at the gateway and was not transmitted to the destination operator. This is may be an intermittent temporary error', state: 'failed' },
+      { code: '7006', message: 'Internal server error', canonical: 'provider_error', description: 'Returned when the message failed at the gateway and was not transmitted to the destination operator. This is may be an intermittent temporary error', permanent: false, permanent_source: 'Its description (an intermittent temporary error)', state: 'failed' },
       { code: '7101', message: 'Invalid Sender ID', canonical: 'sender_not_authorized', description: 'Returned when the sender is not authorized or configured at the destination operator or the wrong sender Id is being used for this request', state: 'failed' },
       { code: '7102', message: 'Invalid address', canonical: 'invalid_phone_number', description: 'Returned when the address is invalid', state: 'failed' },
       {
