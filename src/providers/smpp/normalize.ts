@@ -50,8 +50,8 @@ function readOne(bytes: Buffer): ProviderReading[] {
     return [{ kind: 'submit', result: { kind: 'accepted', providerMessageIds: messageId === '' ? [] : [messageId] } }];
   }
   if (name !== 'deliver_sm') {
-    if (response) throw new Error(`the PDU is a ${name} with command_status 0 (ESME_ROK): it acknowledges, and says nothing of a message`);
-    throw new Error(`the PDU is a ${name}, a request that carries no outcome; a deliver_sm, a submit_sm_resp or another response (generic_nack included) does`);
+    if (response) throw new Error(`the PDU is ${name} with command_status 0 (ESME_ROK): it acknowledges, and says nothing of a message`);
+    throw new Error(`the PDU is ${name}, a request that carries no outcome; a deliver_sm, a submit_sm_resp or another response (generic_nack included) does`);
   }
   const deliver = decodePdu(bytes);
   if (!isReceipt(deliver)) return [{ kind: 'inbound', message: inboundReport(deliver) }];
