@@ -47,10 +47,16 @@ describe('a whole captured HTTP request, as ngrok or a proxy log shows it', () =
     assert.deepEqual(normalize(['smspartner', '--kind', 'submit-response'], capture).result.messages, [{ provider_message_id: '306', state: 'sent', error: null }]);
   });
 
-  test('JSON posted where the provider posts forms is read the same', () => {
+  test('JSON posted where the provider posts forms is read the same, even under a form Content-Type', () => {
     const json = JSON.stringify(Object.fromEntries(new URLSearchParams(vonageQuery)));
-    const capture = `POST /v1/providers/vonage/uk/receipts HTTP/1.1\r\nContent-Type: application/json\r\n\r\n${json}`;
-    assert.deepEqual(normalize(['vonage'], capture).result, normalize(['vonage'], vonageQuery).result);
+    for (const type of ['application/json', 'application/x-www-form-urlencoded']) {
+      const capture = `POST /v1/providers/vonage/uk/receipts HTTP/1.1\r\nContent-Type: ${type}\r\n\r\n${json}`;
+      assert.deepEqual(normalize(['vonage'], capture).result, normalize(['vonage'], vonageQuery).result, type);
+    }
+    const twilio = normalize(['twilio'], 'POST /t HTTP/1.1\nContent-Type: application/x-www-form-urlencoded\n\n{"MessageSid":"SM1","MessageStatus":"delivered"}');
+    assert.equal(twilio.result.messages[0]!.state, 'delivered');
+    // Where a provider posts JSON, a form is refused saying what is expected.
+    assert.match(normalize(['telnyx'], 'POST /t HTTP/1.1\nContent-Type: application/x-www-form-urlencoded\n\nid=1&status=delivered').result.error!, /JSON object with data\.event_type/);
   });
 });
 
@@ -157,5 +163,21 @@ describe("a status poll's answer with several entries", () => {
     const refused = normalize(['smspartner', '--kind', 'submit-response'], '<result><success>false</success><code>14</code><message>STOP</message></result>');
     assert.equal(refused.result.messages[0]!.error.code, 'destination_opted_out');
     assert.match(normalize(['smspartner', '--kind', 'submit-response'], '<result><success>true</result>').result.error!, /closes <result> where <success> is open/);
+  });
+
+});
+
+describe('XML answers, where a provider has them', () => {
+  test("Vonage's /sms/xml answer reads as its /sms/json answer", () => {
+    // The answers of nexmo-java's SendMessageEndpoint tests (https://github.com/Nexmo/nexmo-java).
+    const message = (id: string, balance: string) =>
+      `<message><to>not-a-number</to><messageId>${id}</messageId><status>0</status><remainingBalance>${balance}</remainingBalance><messagePrice>0.03330000</messagePrice><network>12345</network></message>`;
+    const two = `<?xml version='1.0' encoding='UTF-8' ?>\n<mt-submission-response>\n<messages count='2'>${message('message-id-1', '26.43133450')}${message('message-id-2', '26.39803450')}</messages>\n</mt-submission-response>`;
+    assert.deepEqual(normalize(['vonage', '--kind', 'submit-response'], two).result.messages.map((m) => m.provider_message_id), ['message-id-1', 'message-id-2']);
+    const invalid = "<?xml version='1.0' encoding='UTF-8' ?>\n<mt-submission-response>\n<messages count='1'>\n<message>\n<status>6</status>\n<errorText>The message was invalid</errorText>\n</message>\n</messages>\n</mt-submission-response>";
+    const [m] = normalize(['vonage', '--kind', 'submit-response'], invalid).result.messages;
+    assert.equal(m!.state, 'rejected');
+    assert.equal(m!.error.code, 'invalid_message');
+    assert.equal(m!.error.provider.message, 'The message was invalid');
   });
 });

@@ -1,5 +1,5 @@
 import type { PayloadReader, ProviderReading } from '../../app/normalize.js';
-import { parseJsonBody, webhookParams } from '../http/params.js';
+import { parseJsonBody, pastedType, webhookParams } from '../http/params.js';
 import { looksLikeXml, readXml } from '../http/xml.js';
 import { readReceipt, readSubmitAnswer } from './wire.js';
 
@@ -48,8 +48,7 @@ const receipt: PayloadReader = (raw, contentType) => {
     if (typeof body.success === 'boolean') return [statusEntry(body)];
     return [{ kind: 'receipt', report: readReceipt(webhookParams('http://localhost/', 'application/json', JSON.stringify(body))) }];
   }
-  const type = body === undefined ? 'application/x-www-form-urlencoded' : (contentType ?? 'application/json');
-  return [{ kind: 'receipt', report: readReceipt(webhookParams('http://localhost/', type, text.replace(/^\?/, ''))) }];
+  return [{ kind: 'receipt', report: readReceipt(webhookParams('http://localhost/', pastedType(text, contentType), text.replace(/^\?/, ''))) }];
 };
 
 export const smspartnerReaders: Readonly<Record<string, PayloadReader>> = {
