@@ -146,6 +146,7 @@ describe("a status poll's answer with several entries", () => {
     const [delivered, notFound] = result.messages;
     assert.equal(delivered!.state, 'delivered');
     assert.equal(delivered!.provider_message_id, '2270142');
+    assert.equal(delivered!.occurred_at, '2018-08-18T18:00:06.000Z', 'date in Unix seconds');
     assert.equal(notFound!.lookup_failed, true);
     assert.equal('state' in notFound!, false, 'no status is claimed for the message');
     assert.equal(notFound!.provider_message_id, '2270110');
