@@ -36,6 +36,12 @@ test('a final status saying nobody knows the outcome reads as unknown: never a f
   }
   assert.equal(canonicalError('delivery_unknown').retry, 'never');
   assert.equal(canonicalError('delivery_unknown').failover, false);
+  // An error code beside such a status does not make it a failure (Vonage sends err-code 1 with it).
+  const { state, error } = interpret(catalogue, { provider: 'vonage', context: 'dlr', code: 'unknown' }, { provider: 'vonage', context: 'err-code', code: '1' });
+  assert.equal(state, 'unknown');
+  assert.equal(error?.code, 'delivery_unknown');
+  const absent = interpret(catalogue, { provider: 'smpp', context: 'stat', code: 'UNKNOWN' }, { provider: 'smpp', context: 'map', code: '27' });
+  assert.equal(absent.error?.retry, 'never');
 });
 
 test('a read status reads as read, after delivered', () => {

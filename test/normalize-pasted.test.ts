@@ -120,7 +120,9 @@ describe('answers nobody knows the outcome of', () => {
   });
 
   test("Vonage's status unknown and Telnyx's delivery_unconfirmed read as unknown", () => {
-    assert.equal(normalize(['vonage'], 'messageId=0A0000001234567B&status=unknown&err-code=1').result.messages[0]!.state, 'unknown');
+    const [vonage] = normalize(['vonage'], 'messageId=0A0000001234567B&status=unknown&err-code=1').result.messages;
+    assert.equal(vonage!.state, 'unknown');
+    assert.equal(vonage!.error.code, 'delivery_unknown', 'err-code 1 beside it does not make it a failure');
     const finalized = { data: { event_type: 'message.finalized', occurred_at: '2026-11-22T10:31:00.000Z', payload: { id: 'T9', to: [{ phone_number: '+13125550000', status: 'delivery_unconfirmed' }] } } };
     const [m] = normalize(['telnyx'], JSON.stringify(finalized)).result.messages;
     assert.equal(m!.state, 'unknown');

@@ -45,7 +45,12 @@ describe('delivery receipts', () => {
   before(async () => {
     node = await testNode({ connectors: [carrier], env: FAST_WEBHOOKS });
   });
-  after(() => node.close());
+  /** Endpoints' receivers, closed at the end even when a test fails. */
+  const receivers: Receiver[] = [];
+  after(async () => {
+    await Promise.all(receivers.map((r) => r.close()));
+    await node.close();
+  });
 
   async function send(text = 'Hi'): Promise<string> {
     const res = await node.api.inject({ method: 'POST', url: '/v1/messages', headers: bearer(node.key), payload: { from: 'Switchboard', to: '+447911123456', text } });
@@ -108,6 +113,7 @@ describe('delivery receipts', () => {
   /** An endpoint taking `events`, and the verified events it got for one message, once there are `count`. */
   async function endpoint(events: string[]) {
     const receiver = await new Receiver().listen();
+    receivers.push(receiver);
     const res = await node.api.inject({ method: 'POST', url: '/v1/webhooks/endpoints', headers: bearer(node.key), payload: { url: receiver.url, events } });
     assert.equal(res.statusCode, 201, res.body);
     const { secret } = res.json();
@@ -116,13 +122,13 @@ describe('delivery receipts', () => {
         const mine = receiver.verified(secret).filter((e: Json) => e.data.message.id === id);
         return mine.length >= count ? mine : undefined;
       });
-    return { receiver, got };
+    return got;
   }
   const metric = async (line: RegExp) => (await node.api.inject({ method: 'GET', url: '/metrics', headers: bearer(node.key) })).body.match(line)?.[1];
   const TWILIO_READ = { provider: 'twilio', context: 'message-status', code: 'read' };
 
   test('a read receipt after delivery makes the message read, with its message.read event; a late delivered receipt changes nothing', async () => {
-    const { receiver, got } = await endpoint(['message.delivered', 'message.read']);
+    const got = await endpoint(['message.delivered', 'message.read']);
     const id = await send();
     const { provider_message_id: pid } = await until(id, 'sent');
     await carrier.receipt(pid, 'DELIVERED');
@@ -137,7 +143,6 @@ describe('delivery receipts', () => {
     assert.deepEqual(events.map((e: Json) => [e.type, e.data.message.status]), [['message.delivered', 'delivered'], ['message.read', 'read']]);
     const listed = (await node.api.inject({ method: 'GET', url: '/v1/messages?status=read', headers: bearer(node.key) })).json();
     assert.deepEqual(listed.messages.map((x: Json) => x.id), [id]);
-    await receiver.close();
   });
 
   test('a read receipt that overtook the delivery receipt: read straight from sent; each message finishes once in the metrics', async () => {
@@ -154,7 +159,7 @@ describe('delivery receipts', () => {
   });
 
   test('a final receipt saying nobody knows (Telnyx delivery_unconfirmed) ends the message unknown: not a failure, not sent again, shown apart', async () => {
-    const { receiver, got } = await endpoint(['message.unknown', 'message.undelivered']);
+    const got = await endpoint(['message.unknown', 'message.undelivered']);
     const id = await send();
     const { provider_message_id: pid } = await until(id, 'sent');
     const submits = carrier.sent.length;
@@ -169,6 +174,5 @@ describe('delivery receipts', () => {
     assert.equal(event!.type, 'message.unknown');
     assert.equal(await metric(/^switchboard_messages_finished_total\{status="unknown",error_code="delivery_unknown"\} (\d+)$/m), '1');
     assert.equal(await metric(/^switchboard_messages_finished_total\{status="undelivered",error_code="delivery_unknown"\} (\d+)$/m), undefined);
-    await receiver.close();
   });
 });
