@@ -47,7 +47,7 @@ describe('npx switchboard normalize', () => {
     assert.equal(bad.status, 1);
     assert.match(JSON.parse(bad.out).error, /no receipt id and status/);
     const pduOfAnotherKind = normalize(['smpp'], encodePdu(pdu('enquire_link', 1)).toString('hex'));
-    assert.match(JSON.parse(pduOfAnotherKind.out).error, /not a deliver_sm/);
+    assert.match(JSON.parse(pduOfAnotherKind.out).error, /is enquire_link, a request that carries no outcome/);
     const unknown = normalize(['carrier-pigeon'], '');
     assert.equal(unknown.status, 2);
     assert.match(unknown.err, /unknown provider/);

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Connector, ConnectorContext, OutboundMessage, SubmitResult } from '../src/app/connector.js';
+import type { ReportedCode } from '../src/core/catalogue/interpret.js';
 import { bearer, eventually, testNode, type TestNode } from './helpers.js';
+import { FAST_WEBHOOKS, Receiver, type Json } from './webhook-receiver.js';
 
 /** A carrier the test drives by hand: it holds submit answers and sends receipts when told. */
 class ManualCarrier implements Connector {
@@ -29,7 +31,11 @@ class ManualCarrier implements Connector {
   }
   async stop(): Promise<void> {}
   receipt(id: string, code: string): Promise<void> {
-    return this.context.receipt({ providerMessageId: id, status: { provider: 'sandbox', context: 'receipt', code }, occurredAt: Date.now(), raw: { id, code } });
+    return this.report(id, { provider: 'sandbox', context: 'receipt', code });
+  }
+  /** A receipt in any provider's codes. */
+  report(id: string, status: ReportedCode): Promise<void> {
+    return this.context.receipt({ providerMessageId: id, status, occurredAt: Date.now(), raw: { id, ...status } });
   }
 }
 
@@ -37,9 +43,14 @@ describe('delivery receipts', () => {
   let node: TestNode;
   const carrier = new ManualCarrier();
   before(async () => {
-    node = await testNode({ connectors: [carrier] });
+    node = await testNode({ connectors: [carrier], env: FAST_WEBHOOKS });
   });
-  after(() => node.close());
+  /** Endpoints' receivers, closed at the end even when a test fails. */
+  const receivers: Receiver[] = [];
+  after(async () => {
+    await Promise.all(receivers.map((r) => r.close()));
+    await node.close();
+  });
 
   async function send(text = 'Hi'): Promise<string> {
     const res = await node.api.inject({ method: 'POST', url: '/v1/messages', headers: bearer(node.key), payload: { from: 'Switchboard', to: '+447911123456', text } });
@@ -97,5 +108,71 @@ describe('delivery receipts', () => {
     const m = await until(bad, 'undelivered');
     assert.equal(m.error.code, 'unknown_subscriber');
     assert.equal(m.events.at(-1).detail.part, 2);
+  });
+
+  /** An endpoint taking `events`, and the verified events it got for one message, once there are `count`. */
+  async function endpoint(events: string[]) {
+    const receiver = await new Receiver().listen();
+    receivers.push(receiver);
+    const res = await node.api.inject({ method: 'POST', url: '/v1/webhooks/endpoints', headers: bearer(node.key), payload: { url: receiver.url, events } });
+    assert.equal(res.statusCode, 201, res.body);
+    const { secret } = res.json();
+    const got = (id: string, count: number) =>
+      eventually(async () => {
+        const mine = receiver.verified(secret).filter((e: Json) => e.data.message.id === id);
+        return mine.length >= count ? mine : undefined;
+      });
+    return got;
+  }
+  const metric = async (line: RegExp) => (await node.api.inject({ method: 'GET', url: '/metrics', headers: bearer(node.key) })).body.match(line)?.[1];
+  const TWILIO_READ = { provider: 'twilio', context: 'message-status', code: 'read' };
+
+  test('a read receipt after delivery makes the message read, with its message.read event; a late delivered receipt changes nothing', async () => {
+    const got = await endpoint(['message.delivered', 'message.read']);
+    const id = await send();
+    const { provider_message_id: pid } = await until(id, 'sent');
+    await carrier.receipt(pid, 'DELIVERED');
+    await until(id, 'delivered');
+    await carrier.report(pid, TWILIO_READ);
+    await until(id, 'read');
+    await carrier.receipt(pid, 'DELIVERED');
+    const m = await eventually(async () => ((await message(id)).events.at(-1).type === 'receipt_ignored' ? message(id) : undefined));
+    assert.equal(m.status, 'read', 'never back to delivered');
+    assert.equal(m.error, null);
+    const events = await got(id, 2);
+    assert.deepEqual(events.map((e: Json) => [e.type, e.data.message.status]), [['message.delivered', 'delivered'], ['message.read', 'read']]);
+    const listed = (await node.api.inject({ method: 'GET', url: '/v1/messages?status=read', headers: bearer(node.key) })).json();
+    assert.deepEqual(listed.messages.map((x: Json) => x.id), [id]);
+  });
+
+  test('a read receipt that overtook the delivery receipt: read straight from sent; each message finishes once in the metrics', async () => {
+    const id = await send();
+    const { provider_message_id: pid } = await until(id, 'sent');
+    await carrier.report(pid, TWILIO_READ);
+    await until(id, 'read');
+    await carrier.receipt(pid, 'DELIVERED');
+    await eventually(async () => ((await message(id)).events.at(-1).type === 'receipt_ignored' ? true : undefined));
+    assert.equal((await message(id)).status, 'read');
+    // The message read after its delivery counted as delivered and as read; this one as read only.
+    assert.equal(await metric(/^switchboard_messages_read_total (\d+)$/m), '2');
+    assert.equal(await metric(/^switchboard_messages_finished_total\{status="read",error_code=""\} (\d+)$/m), '1');
+  });
+
+  test('a final receipt saying nobody knows (Telnyx delivery_unconfirmed) ends the message unknown: not a failure, not sent again, shown apart', async () => {
+    const got = await endpoint(['message.unknown', 'message.undelivered']);
+    const id = await send();
+    const { provider_message_id: pid } = await until(id, 'sent');
+    const submits = carrier.sent.length;
+    await carrier.report(pid, { provider: 'telnyx', context: 'delivery-status', code: 'delivery_unconfirmed' });
+    const m = await until(id, 'unknown');
+    assert.equal(m.error.code, 'delivery_unknown');
+    assert.equal(m.error.retry, 'never');
+    assert.equal(m.attempts, 1);
+    assert.equal(m.next_attempt_at, null);
+    assert.equal(carrier.sent.length, submits, 'not sent again');
+    const [event] = await got(id, 1);
+    assert.equal(event!.type, 'message.unknown');
+    assert.equal(await metric(/^switchboard_messages_finished_total\{status="unknown",error_code="delivery_unknown"\} (\d+)$/m), '1');
+    assert.equal(await metric(/^switchboard_messages_finished_total\{status="undelivered",error_code="delivery_unknown"\} (\d+)$/m), undefined);
   });
 });

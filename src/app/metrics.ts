@@ -4,7 +4,10 @@ import type { MessageStatus } from '../core/lifecycle.js';
 export interface Metrics {
   accepted(count: number, seconds: number): void;
   dispatched(connection: string, seconds: number): void;
+  /** A message reached its final status: counted once per message (a read after delivery is `read`). */
   finished(status: MessageStatus, errorCode: string | null): void;
+  /** A message was read, after its delivery or in place of it. */
+  read(): void;
   /** A connection came up or went down (an SMPP bind). */
   connection(name: string, up: boolean): void;
 }

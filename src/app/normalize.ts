@@ -1,5 +1,5 @@
 import type { Catalogue } from '../core/catalogue/catalogue.js';
-import { interpret, messageError } from '../core/catalogue/interpret.js';
+import { interpret, messageError, type ReportedCode } from '../core/catalogue/interpret.js';
 import { keywordOf, type Keyword } from '../core/compliance/keywords.js';
 import { SwitchboardError } from '../core/errors.js';
 import type { MessageStatus } from '../core/lifecycle.js';
@@ -7,11 +7,16 @@ import type { MessageError } from '../core/message.js';
 import { refusedStatus } from '../core/policies/retry.js';
 import type { InboundReport, ReceiptReport, SubmitResult, WebhookReading } from './connector.js';
 
-/** What a provider's payload says, as a connector reads it: a submit answer, a receipt, or a message a subscriber sent. */
+/**
+ * What a provider's payload says, as a connector reads it: a submit answer, a receipt, a message a
+ * subscriber sent, or an entry of a status poll whose look-up failed (the provider did not find the
+ * message: that says nothing of its delivery).
+ */
 export type ProviderReading =
   | { readonly kind: 'submit'; readonly result: SubmitResult }
   | { readonly kind: 'receipt'; readonly report: ReceiptReport }
-  | { readonly kind: 'inbound'; readonly message: InboundReport };
+  | { readonly kind: 'inbound'; readonly message: InboundReport }
+  | { readonly kind: 'lookup_failed'; readonly providerMessageId?: string; readonly to?: string; readonly code: ReportedCode };
 
 /** A webhook call's receipts and inbound messages, as readings. */
 export function webhookReadings({ receipts, inbound }: WebhookReading): ProviderReading[] {
@@ -53,12 +58,24 @@ export interface NormalizedInbound {
   readonly keyword: Keyword | null;
 }
 
+/** A status poll's entry that found no message: no status, and the error of the look-up. */
+export interface NormalizedLookupFailure {
+  readonly provider_message_id?: string;
+  readonly to?: string;
+  readonly lookup_failed: true;
+  readonly error: MessageError | null;
+}
+
 /**
  * What Switchboard does with a reading: the status a message would take and its canonical
  * error, by the same catalogue rules the dispatcher and the receipt ingest apply. A transient
  * refusal reads as `queued` (it would be retried). A message a subscriber sent reads as itself.
  */
-export function normalizeReading(catalogue: Catalogue, reading: ProviderReading): (NormalizedMessage | NormalizedInbound)[] {
+export function normalizeReading(catalogue: Catalogue, reading: ProviderReading): (NormalizedMessage | NormalizedInbound | NormalizedLookupFailure)[] {
+  if (reading.kind === 'lookup_failed') {
+    const { providerMessageId, to, code } = reading;
+    return [{ ...(providerMessageId !== undefined && { provider_message_id: providerMessageId }), ...(to !== undefined && { to }), lookup_failed: true, error: interpret(catalogue, code).error }];
+  }
   if (reading.kind === 'inbound') {
     const { from, to, text } = reading.message;
     return [{ direction: 'inbound', from, to, text, keyword: keywordOf(text) ?? null }];

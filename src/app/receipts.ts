@@ -117,7 +117,8 @@ export class ReceiptIngest {
         error,
         dueAt: null,
       };
-      const applied = await this.writer.apply(transition);
+      // A read receipt reads a delivered message, or a sent one whose delivery receipt it overtook.
+      const applied = (target === 'read' && (await this.writer.apply({ ...transition, from: ['delivered'] }))) || (await this.writer.apply(transition));
       if (applied && transition.to === 'queued') this.requeued(transition.connection ?? record.connection);
       if (applied) return;
     }

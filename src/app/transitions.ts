@@ -23,8 +23,11 @@ export class TransitionWriter {
     const illegal = transition.from.find((from) => !canTransition(from, transition.to));
     if (illegal) throw new Error(`a message cannot go from ${illegal} to ${transition.to}`);
     const applied = await this.#batcher.push({ transition });
-    if (applied && isFinal(transition.to)) this.metrics.finished(transition.to, transition.error?.code ?? null);
-    return applied;
+    if (!applied) return false;
+    // A message finishes once: delivered becoming read is counted as read only.
+    if (isFinal(transition.to) && transition.from.some((from) => !isFinal(from))) this.metrics.finished(transition.to, transition.error?.code ?? null);
+    if (transition.to === 'read') this.metrics.read();
+    return true;
   }
 
   async note(note: EventNote): Promise<void> {

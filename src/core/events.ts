@@ -11,6 +11,7 @@ export const EVENT_TYPES = [
   'message.expired',
   'message.canceled',
   'message.unknown',
+  'message.read',
   'message.received',
   'endpoint.disabled',
 ] as const;

@@ -2,8 +2,17 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { canTransition, FINAL_STATUSES, MESSAGE_STATUSES } from './lifecycle.js';
 
-test('final statuses stay final', () => {
-  for (const from of FINAL_STATUSES) for (const to of MESSAGE_STATUSES) assert.equal(canTransition(from, to), false, `${from} -> ${to}`);
+test('final statuses stay final, but for delivered becoming read', () => {
+  for (const from of FINAL_STATUSES) {
+    for (const to of MESSAGE_STATUSES) assert.equal(canTransition(from, to), from === 'delivered' && to === 'read', `${from} -> ${to}`);
+  }
+});
+
+test('read comes after delivered (or in its place), never before it', () => {
+  assert.ok(canTransition('delivered', 'read'));
+  assert.ok(canTransition('sent', 'read'));
+  assert.equal(canTransition('read', 'delivered'), false);
+  assert.deepEqual(MESSAGE_STATUSES.filter((s) => canTransition(s, 'read')).sort(), ['delivered', 'sent']);
 });
 
 test('a receipt is final only once the message is sent', () => {

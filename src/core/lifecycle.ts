@@ -1,7 +1,8 @@
 /**
  * The one state machine every message lives in. Connectors, receipts, the dispatcher and the API
  * all move a message through `transition`, so the rules (final states stay final, a late or
- * repeated receipt changes nothing) hold everywhere.
+ * repeated receipt changes nothing) hold everywhere. The one move out of a final status is
+ * `delivered` to `read`: a read receipt says more than delivery, never less.
  */
 export const MESSAGE_STATUSES = [
   'scheduled',
@@ -14,8 +15,11 @@ export const MESSAGE_STATUSES = [
   'rejected',
   'expired',
   'canceled',
-  // Its submit may or may not have reached the carrier, and no receipt told by its validity end.
+  // Nobody knows whether it reached the handset: its submit may or may not have reached the
+  // carrier and no receipt told by its validity end, or the provider's final receipt says so.
   'unknown',
+  // Delivered, and the recipient opened it (chat channels, RCS; Twilio reports it).
+  'read',
 ] as const;
 
 export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
@@ -28,6 +32,7 @@ export const FINAL_STATUSES: ReadonlySet<MessageStatus> = new Set([
   'expired',
   'canceled',
   'unknown',
+  'read',
 ]);
 
 const NEXT: Readonly<Record<MessageStatus, readonly MessageStatus[]>> = {
@@ -38,14 +43,16 @@ const NEXT: Readonly<Record<MessageStatus, readonly MessageStatus[]>> = {
   // Unknown: found mid-send past its validity, its submit may have gone out.
   sending: ['sent', 'queued', 'failed', 'rejected', 'expired', 'unknown'],
   // Back to queued when a failed receipt is retried.
-  sent: ['delivered', 'undelivered', 'rejected', 'expired', 'failed', 'queued', 'unknown'],
-  delivered: [],
+  // Read straight from sent: a read receipt that overtook (or replaced) the delivery receipt.
+  sent: ['delivered', 'undelivered', 'rejected', 'expired', 'failed', 'queued', 'unknown', 'read'],
+  delivered: ['read'],
   undelivered: [],
   failed: [],
   rejected: [],
   expired: [],
   canceled: [],
   unknown: [],
+  read: [],
 };
 
 export function isFinal(status: MessageStatus): boolean {

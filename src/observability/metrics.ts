@@ -32,6 +32,7 @@ export function prometheusMetrics(
     labelNames: ['status', 'error_code'],
     registers: [registry],
   });
+  const read = new Counter({ name: 'switchboard_messages_read_total', help: 'Messages the recipient read (after delivery or in its place)', registers: [registry] });
   const connectionUp = new Gauge({
     name: 'switchboard_connection_up',
     help: 'Whether a connection can take messages (1) or is down (0)',
@@ -84,6 +85,9 @@ export function prometheusMetrics(
       },
       finished(status, errorCode) {
         finished.inc({ status, error_code: errorCode ?? '' });
+      },
+      read() {
+        read.inc();
       },
       connection(name, up) {
         connectionUp.set({ connection: name }, up ? 1 : 0);

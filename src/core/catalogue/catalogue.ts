@@ -1,5 +1,6 @@
 import type { MessageStatus } from '../lifecycle.js';
 import { canonicalError, docPath, type CanonicalCode } from './canonical.js';
+import { permanenceOf } from './permanence.js';
 import type { CanonicalErrorDef, ProviderCodeRow, ProviderCodeTable } from './types.js';
 
 /** A provider code resolved in one table. */
@@ -152,14 +153,14 @@ export class Catalogue {
     return tables.flatMap((t) => rowsFor(t, code).map((row) => ({ table: t.table, row })));
   }
 
-  canonical(code: CanonicalCode): CanonicalView {
+  /** The canonical error, with the permanence a provider's own flag gives it for that provider's code. */
+  canonical(code: CanonicalCode, providerPermanent?: boolean): CanonicalView {
     const def = canonicalError(code);
     return {
       code,
       type: def.type,
       http_status: def.http_status,
-      permanent: def.permanent,
-      retry: def.retry,
+      ...permanenceOf(def, providerPermanent),
       failover: def.failover,
       title: def.title,
       resolution: def.resolution,
@@ -207,7 +208,7 @@ export class Catalogue {
       ...(row.resolution !== undefined && { provider_resolution: row.resolution }),
       ...(row.state !== undefined && { state: row.state }),
       ...(row.note !== undefined && { note: row.note }),
-      canonical: row.canonical === null ? null : this.canonical(row.canonical),
+      canonical: row.canonical === null ? null : this.canonical(row.canonical, row.permanent),
     };
   }
 }

@@ -18,9 +18,12 @@ export interface Interpretation {
   readonly error: MessageError | null;
 }
 
-/** Builds the message error for a canonical code, keeping what the provider said. */
-export function messageError(catalogue: Catalogue, code: CanonicalCode, message: string, provider?: ReportedCode): MessageError {
-  const view = catalogue.canonical(code);
+/**
+ * Builds the message error for a canonical code, keeping what the provider said; `providerPermanent`
+ * is the provider's own flag for its code, which wins over the canonical error's.
+ */
+export function messageError(catalogue: Catalogue, code: CanonicalCode, message: string, provider?: ReportedCode, providerPermanent?: boolean): MessageError {
+  const view = catalogue.canonical(code, providerPermanent);
   return {
     type: view.type,
     code,
@@ -41,15 +44,19 @@ export function messageError(catalogue: Catalogue, code: CanonicalCode, message:
 
 /**
  * Reads a provider's status and optional error code through the catalogue. The status decides
- * the state; the error code, when known, the canonical error (it is the more specific of the two).
+ * the state; the error code, when known, the canonical error (it is the more specific of the two),
+ * except beside a status nobody knows the outcome of.
  * An unknown code keeps its raw value and reads as `unknown_error`.
  */
 export function interpret(catalogue: Catalogue, status: ReportedCode, error?: ReportedCode): Interpretation {
   const statusMatch = catalogue.lookup(status.provider, status.code, status.context)[0];
   const errorMatch = error && catalogue.lookup(error.provider, error.code, error.context)[0];
   const state = statusMatch?.row.state;
-  const match = errorMatch?.row.canonical ? errorMatch : statusMatch;
-  const source = errorMatch?.row.canonical ? error! : status;
+  // A status saying nobody knows the outcome decides: an error code beside it cannot make it a
+  // failure, to be retried and perhaps reach the handset twice.
+  const byError = state !== 'unknown' && errorMatch?.row.canonical;
+  const match = byError ? errorMatch : statusMatch;
+  const source = byError ? error! : status;
   const canonical: CanonicalCode | null = match ? match.row.canonical : 'unknown_error';
   if (canonical === null) return { state, error: null };
   const providerMessage = source.message ?? match?.row.message;
@@ -58,5 +65,5 @@ export function interpret(catalogue: Catalogue, status: ReportedCode, error?: Re
     ...(source.context === undefined && match && { context: match.table.context }),
     ...(providerMessage !== undefined && { message: providerMessage }),
   };
-  return { state, error: messageError(catalogue, canonical, providerMessage ?? catalogue.canonical(canonical).title, reported) };
+  return { state, error: messageError(catalogue, canonical, providerMessage ?? catalogue.canonical(canonical).title, reported, match?.row.permanent) };
 }

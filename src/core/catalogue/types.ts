@@ -56,8 +56,14 @@ export interface ProviderCodeRow {
   readonly name?: string;
   /** The provider's longer description, where the documentation gives one. */
   readonly description?: string;
-  /** The provider's own permanent flag, where the documentation gives one. */
+  /**
+   * The provider's own permanent flag, where the documentation gives one: it wins over the
+   * canonical error's for this code (see `permanenceOf`). Its source is `permanent_source`, or the
+   * table's.
+   */
   readonly permanent?: boolean;
+  /** Where this row's `permanent` flag is published, when not where the table's flags are. */
+  readonly permanent_source?: string;
   /** For delivery statuses: the lifecycle status this code means. */
   readonly state?: MessageStatus;
   /** The provider's own resolution text, where the documentation gives one. */
@@ -85,5 +91,7 @@ export interface ProviderCodeTable {
    * "0x00000058" and "88" are one code (SMPP command_status).
    */
   readonly match?: 'text' | 'integer';
+  /** Where the `permanent` flags of the table's rows are published (a column, a page). */
+  readonly permanent_source?: string;
   readonly rows: readonly ProviderCodeRow[];
 }

@@ -34,7 +34,7 @@ export const chirpCodes = [
         note: 'The table maps two scenarios to message_undeliverable; both rows are kept, told apart by the scenario (name).',
       },
       { code: 'telnyx_api_error', name: 'Telnyx API error', message: 'An unexpected error occurred with the Telnyx API.', description: 'HTTP 424', canonical: 'provider_error' },
-      { code: 'telnyx_api_unavailable', name: 'Telnyx service down', message: 'Telnyx API is temporarily unavailable.', description: 'HTTP 424', canonical: 'provider_unavailable' },
+      { code: 'telnyx_api_unavailable', name: 'Telnyx service down', message: 'Telnyx API is temporarily unavailable.', description: 'HTTP 424', permanent: false, permanent_source: 'Its message (temporarily unavailable)', canonical: 'provider_unavailable' },
       { code: 'rate_limit_exceeded', name: 'Rate limited', message: 'Too many requests sent in a short period.', description: 'HTTP 429', canonical: 'rate_limit_exceeded' },
     ],
   },

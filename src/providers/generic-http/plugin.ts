@@ -57,7 +57,7 @@ const Settings = Type.Object(
             Type.String(),
             Type.Object(
               {
-                state: Type.Union(['sent', 'delivered', 'undelivered', 'expired', 'rejected', 'failed'].map((s) => Type.Literal(s)) as unknown as [ReturnType<typeof Type.Literal>]),
+                state: Type.Union(['sent', 'delivered', 'read', 'undelivered', 'expired', 'rejected', 'failed', 'unknown'].map((s) => Type.Literal(s)) as unknown as [ReturnType<typeof Type.Literal>]),
                 error: Type.Optional(Canonical),
               },
               { additionalProperties: false },
@@ -75,7 +75,7 @@ const Settings = Type.Object(
 type GenericSettings = Static<typeof Settings> & {
   response?: { permanent_error?: CanonicalCode; temporary_error?: CanonicalCode };
   receipts?: {
-    statuses: Record<string, { state: 'sent' | 'delivered' | 'undelivered' | 'expired' | 'rejected' | 'failed'; error?: CanonicalCode }>;
+    statuses: Record<string, { state: 'sent' | 'delivered' | 'read' | 'undelivered' | 'expired' | 'rejected' | 'failed' | 'unknown'; error?: CanonicalCode }>;
     error?: { field: string; codes: Record<string, CanonicalCode> };
   };
 };
@@ -141,7 +141,7 @@ export const genericHttpPlugin: ProviderPlugin = {
         rows: Object.entries(s.receipts.statuses).map(([code, { state, error }]) => ({
           code,
           message: `Receipt status ${code}`,
-          canonical: error ?? (state === 'sent' || state === 'delivered' ? null : 'delivery_failed'),
+          canonical: error ?? (state === 'sent' || state === 'delivered' || state === 'read' ? null : state === 'unknown' ? 'delivery_unknown' : 'delivery_failed'),
           state,
         })),
       });

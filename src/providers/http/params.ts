@@ -53,6 +53,16 @@ export function e164OrShortCode(value: string): string {
   return /^[1-9]\d{8,14}$/.test(digits) ? `+${digits}` : value.trim();
 }
 
+/**
+ * The type a pasted payload is read as: JSON when it is a JSON object or array, whatever it was
+ * declared as (a provider that posts forms may be set to post JSON, and a log may hold either);
+ * else the declared type, a form by default.
+ */
+export function pastedType(text: string, contentType: string | undefined): string {
+  if (/^\s*[[{]/.test(text)) return 'application/json';
+  return contentType ?? 'application/x-www-form-urlencoded';
+}
+
 /** A provider's body as JSON, or undefined when it is not JSON (an HTML error page, say). */
 export function parseJsonBody(text: string): unknown {
   try {

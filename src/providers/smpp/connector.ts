@@ -5,7 +5,7 @@ import type { ReportedCode } from '../../core/catalogue/interpret.js';
 import { classifySender } from '../../core/validation/sender.js';
 import { isReservedNumber } from '../sandbox/numbers.js';
 import type { Pdu } from './pdu/codec.js';
-import { describe, relativeValidity, textOf } from './fields.js';
+import { describe, inboundReport, relativeValidity, textOf } from './fields.js';
 import { STATUS } from './pdu/commands.js';
 import { submitParts, type LongMessageMode } from './parts.js';
 import { idKey, idVariants, isReceipt, receiptReport } from './receipt.js';
@@ -57,11 +57,6 @@ function sourceAddressing(from: string, s: SmppSettings): { ton: number; npi: nu
  * that a STOP to a long number opts out of what that number sends. Anything else (a short code)
  * stays as the carrier wrote it. The subscriber's own number is always international.
  */
-function moDestination(p: Pdu): string {
-  const addr = String(p.body.destination_addr);
-  return p.body.dest_addr_ton === 1 && !addr.startsWith('+') ? `+${addr}` : addr;
-}
-
 /**
  * An SMPP 3.4 client connection (ESME) to a carrier's SMSC: binds, keeps the link alive with
  * enquire_link, reconnects with backoff and jitter, submits in GSM 7-bit or UCS-2 (long messages
@@ -323,7 +318,7 @@ export class SmppConnector implements Connector {
         const report = receiptReport(p);
         if (report) await this.#context?.receipt(report);
       } else {
-        await this.#context?.inbound({ from: `+${String(p.body.source_addr)}`, to: moDestination(p), text: textOf(p), raw: describe(p) });
+        await this.#context?.inbound(inboundReport(p));
       }
       session.respond(p, 0, { message_id: '' });
     } catch {

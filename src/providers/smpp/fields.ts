@@ -1,3 +1,4 @@
+import type { InboundReport } from '../../app/connector.js';
 import { decodeGsm7 } from '../../core/encoding/gsm7.js';
 import type { Pdu } from './pdu/codec.js';
 import { TLV } from './pdu/commands.js';
@@ -28,4 +29,15 @@ export function describe(p: Pdu): Record<string, unknown> {
   const body = Object.fromEntries(Object.entries(p.body).map(([k, v]) => [k, Buffer.isBuffer(v) ? v.toString('hex') : v]));
   const tlvs = Object.fromEntries([...p.tlvs].map(([t, v]) => [`0x${t.toString(16).padStart(4, '0')}`, v.toString('hex')]));
   return { command: p.command, command_status: p.status, sequence_number: p.sequence, ...body, ...(p.tlvs.size > 0 && { tlvs }) };
+}
+
+/** The number a subscriber's message was sent to: international (TON 1) in E.164, a short code as it is. */
+function moDestination(p: Pdu): string {
+  const addr = String(p.body.destination_addr);
+  return p.body.dest_addr_ton === 1 && !addr.startsWith('+') ? `+${addr}` : addr;
+}
+
+/** A deliver_sm that is not a receipt: the message a subscriber sent. */
+export function inboundReport(p: Pdu): InboundReport {
+  return { from: `+${String(p.body.source_addr)}`, to: moDestination(p), text: textOf(p), raw: describe(p) };
 }

@@ -9,6 +9,9 @@ import type { ProviderCodeTable } from '../../core/catalogue/types.js';
  * not of a Switchboard API key. Faults of the page (the loose 992 line, the garbled 508/509 row,
  * the two 2053 rows, the repeated message of mail code 3) are kept and explained in `note`.
  */
+/** Where the HLR error groups' `permanent` flags come from. */
+const HLR_PERMANENT = 'The Permanent column of the HLR error groups on SMSPartner\'s "Error Codes" page (seed 001)';
+
 export const smspartnerCodes = [
   {
     provider: 'smspartner',
@@ -114,7 +117,13 @@ export const smspartnerCodes = [
       { code: 'PENDING', message: 'The message has been processed and sent to the next instance. The delivery report has not yet been received and is awaited, the status is still pending.', canonical: null, state: 'sent' },
       { code: 'UNDELIV', message: 'The message has been sent to the operator, but could not be delivered, as a receipt with the status "UNDELIV" was canceled by the operator.', canonical: 'delivery_failed', state: 'undelivered' },
       { code: 'ACCEPTD', message: 'The SMS has been accepted and will be sent.', canonical: null, state: 'sent' },
-      { code: 'UNKNOWN', message: 'An unknown error occurred.', canonical: 'unknown_error', state: 'undelivered' },
+      {
+        code: 'UNKNOWN',
+        message: 'An unknown error occurred.',
+        canonical: 'delivery_unknown',
+        state: 'unknown',
+        note: "SMPP's stat:UNKNOWN, passed on as this list passes on DELIVRD, UNDELIV and the others: the operator's final state says nothing of delivery, so the outcome is unknown, not a failure.",
+      },
       { code: 'ENROUTE', message: 'The message is en route.', canonical: null, state: 'sent' },
       { code: 'EXPIRED', message: 'The message has been sent and has expired due to exceeding its validity period (our default platform is 48 hours), or the operator returned EXPIRED as the final status.', canonical: 'message_expired', state: 'expired' },
       { code: 'REJECTD', message: 'The message has been sent, but it was rejected by the operator and returned REJECTD as the final status.', canonical: 'carrier_rejected', state: 'rejected' },
@@ -217,7 +226,14 @@ export const smspartnerCodes = [
     title: 'DELIVERED (statusGrpId: 3)',
     group: 'DELIVERED (statusGrpId: 3)',
     rows: [
-      { code: '2', name: 'DELIVERED_TO_OPERATOR', message: 'The message has been sent and delivered successfully to the operator.', canonical: null, state: 'delivered' },
+      {
+        code: '2',
+        name: 'DELIVERED_TO_OPERATOR',
+        message: 'The message has been sent and delivered successfully to the operator.',
+        canonical: null,
+        state: 'sent',
+        note: 'Filed under DELIVERED, but the operator is the next hop, not the handset: sent.',
+      },
       { code: '5', name: 'DELIVERED_TO_HANDSET', message: 'The message has been processed and successfully delivered to the recipient.', canonical: null, state: 'delivered' },
     ],
   },
@@ -228,7 +244,7 @@ export const smspartnerCodes = [
     group: 'EXPIRED (statusGrpId: 4)',
     rows: [
       { code: '15', name: 'EXPIRED_EXPIRED', message: 'The message has been received and sent to the operator. However, it remained pending until the validity period expired or until the operator returned the status EXPIRED.', canonical: 'message_expired', state: 'expired' },
-      { code: '29', name: 'EXPIRED_DLR_UNKNOWN', message: "The message has been received and transmitted to the operator for delivery. However, the operator's delivery report has not been formatted correctly or has not been recognized as valid.", canonical: 'delivery_unknown', state: 'expired' },
+      { code: '29', name: 'EXPIRED_DLR_UNKNOWN', message: "The message has been received and transmitted to the operator for delivery. However, the operator's delivery report has not been formatted correctly or has not been recognized as valid.", canonical: 'delivery_unknown', state: 'unknown', note: 'Filed under EXPIRED, but it says the report could not be read: whether the message reached the handset is unknown.' },
     ],
   },
   {
@@ -250,6 +266,7 @@ export const smspartnerCodes = [
     context: 'ok-errorgrpid-0',
     title: 'OK (errorGrpId: 0)',
     group: 'OK (errorGrpId: 0)',
+    permanent_source: HLR_PERMANENT,
     rows: [
       { code: '0', name: 'NO_ERROR', permanent: false, message: 'No error description is provided. Generally returned for successful delivery or when the error code has not been returned by the operator.', canonical: null },
     ],
@@ -259,6 +276,7 @@ export const smspartnerCodes = [
     context: 'handset-errors-errorgrpid-1',
     title: 'HANDSET_ERRORS (errorGrpId: 1)',
     group: 'HANDSET_ERRORS (errorGrpId: 1)',
+    permanent_source: HLR_PERMANENT,
     rows: [
       { code: '1', name: 'EC_UNKNOWN_SUBSCRIBER', permanent: true, message: "The number does not exist or has not been assigned to an active subscriber in the operator's user database.", canonical: 'unknown_subscriber' },
       { code: '5', name: 'EC_UNIDENTIFIED_SUBSCRIBER', permanent: false, message: 'Unidentified subscriber', canonical: 'absent_subscriber' },
@@ -327,6 +345,7 @@ export const smspartnerCodes = [
     context: 'user-errors-errorgrpid-2',
     title: 'USER_ERRORS (errorGrpId: 2)',
     group: 'USER_ERRORS (errorGrpId: 2)',
+    permanent_source: HLR_PERMANENT,
     rows: [
       { code: '2049', name: 'EC_IMSI_BLACKLISTED', permanent: true, message: 'IMSI is blacklisted.', canonical: 'destination_blocklisted' },
       { code: '2052', name: 'EC_BLACKLISTED_DESTINATIONADDRESS', permanent: true, message: 'The destination number has been blacklisted either at the request of the operator or on your account via the SMSPartner web portals – please remove the blacklist from your account via portal.infobip.com or contact support for more information.', canonical: 'destination_blocklisted' },
@@ -359,6 +378,7 @@ export const smspartnerCodes = [
     context: 'operator-errors-errorgrpid-3',
     title: 'OPERATOR_ERRORS (errorGrpId: 3)',
     group: 'OPERATOR_ERRORS (errorGrpId: 3)',
+    permanent_source: HLR_PERMANENT,
     rows: [
       { code: '10', name: 'EC_BEARER_SERVICE_NOT_PROVISIONED', permanent: true, message: 'Bearer service not provided.', canonical: 'subscriber_not_provisioned' },
       { code: '20', name: 'EC_SS_INCOMPATIBILITY', permanent: false, message: 'SS incompatibility.', canonical: 'network_error' },

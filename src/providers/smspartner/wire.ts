@@ -57,6 +57,11 @@ export function parisTime(stamp: string | undefined): number | null {
   return wall - parisOffset(wall - parisOffset(wall));
 }
 
+/** A report's date: Paris wall-clock time, or Unix seconds as the status API's list entries give it. */
+function reportTime(stamp: string | undefined): number | null {
+  return stamp !== undefined && /^\d{9,10}$/.test(stamp) ? Number(stamp) * 1000 : parisTime(stamp);
+}
+
 /** The first of these names the parameters carry. */
 function first(params: Readonly<Record<string, string>>, names: readonly string[]): string | undefined {
   for (const name of names) if (params[name] !== undefined && params[name] !== '') return params[name];
@@ -67,7 +72,7 @@ function first(params: Readonly<Record<string, string>>, names: readonly string[
  * A delivery report's parameters (query string, form or JSON alike), with the fields of the
  * status API: the message id, and the status as the status list writes it ("Delivered", "Not
  * delivered", "Waiting") or as the carrier's receipt does (DELIVRD, UNDELIV, EXPIRED...); its
- * date in Paris time.
+ * date in Paris time (or in Unix seconds).
  */
 export function readReceipt(params: Readonly<Record<string, string>>): ReceiptReport {
   const id = first(params, ['messageId', 'message_id', 'msgId']);
@@ -77,7 +82,7 @@ export function readReceipt(params: Readonly<Record<string, string>>): ReceiptRe
   return {
     providerMessageId: id,
     status: carrierCode ? { provider: 'smspartner', context: 'sms-status', code: status } : { provider: 'smspartner', context: 'status-list', code: status.toLowerCase() },
-    occurredAt: parisTime(first(params, ['date', 'deliveryDate'])),
+    occurredAt: reportTime(first(params, ['date', 'deliveryDate'])),
     raw: params,
   };
 }

@@ -12,6 +12,9 @@ import type { ProviderCodeTable } from '../../core/catalogue/types.js';
  * `to[].status` values of message webhooks: descriptions from the "Delivery statuses" table of
  * "Receiving Webhooks for Messaging", the value list (with `expired`) from Telnyx's API reference.
  */
+/** Where the messaging codes' `permanent` flags come from. */
+const RETRIABLE = 'The "Retriable vs permanent errors" table of Telnyx\'s Messaging Error Code Reference';
+
 export const telnyxCodes = [
   {
     provider: 'telnyx',
@@ -51,10 +54,20 @@ export const telnyxCodes = [
     context: 'carrier-rejections',
     title: 'Carrier rejections',
     group: 'Delivery errors (40xxx)',
+    permanent_source: RETRIABLE,
     aliases: ['carrier', 'delivery-errors'],
     rows: [
       { code: '40001', message: 'Not routable', description: 'Destination is a landline or non-routable number', resolution: 'Verify the recipient can receive SMS/MMS', permanent: true, canonical: 'unroutable_destination', state: 'undelivered' },
-      { code: '40002', message: 'Blocked as spam (temporary)', description: 'Carrier spam filter triggered', resolution: 'Reduce sending rate; review message content for spam patterns', canonical: 'carrier_rejected', state: 'undelivered' },
+      {
+        code: '40002',
+        message: 'Blocked as spam (temporary)',
+        description: 'Carrier spam filter triggered',
+        resolution: 'Reduce sending rate; review message content for spam patterns',
+        permanent: false,
+        permanent_source: 'The error\'s own title, "Blocked as spam (temporary)"',
+        canonical: 'carrier_rejected',
+        state: 'undelivered',
+      },
       { code: '40003', message: 'Blocked as spam (permanent)', description: 'Sending number permanently blocked by carrier', resolution: 'Use a different sending number; contact support for appeal', permanent: true, canonical: 'sender_blocklisted', state: 'undelivered' },
       { code: '40004', message: 'Rejected by destination', description: 'Recipient carrier rejecting for unknown reason', resolution: 'Retry after delay; contact support if persistent', canonical: 'carrier_rejected', state: 'undelivered' },
       { code: '40005', message: 'Message expired', description: 'Message TTL expired before delivery', resolution: 'Increase validity period or check carrier delays', canonical: 'message_expired', state: 'expired' },
@@ -73,6 +86,7 @@ export const telnyxCodes = [
     context: '10dlc-specific-errors',
     title: '10DLC-specific errors',
     group: 'Delivery errors (40xxx)',
+    permanent_source: RETRIABLE,
     aliases: ['10dlc'],
     rows: [
       { code: '40010', message: 'Not 10DLC registered', description: 'Sending number lacks 10DLC campaign registration', resolution: 'Register for 10DLC', permanent: true, canonical: 'sender_registration_required', state: 'undelivered' },
@@ -80,7 +94,7 @@ export const telnyxCodes = [
       { code: '40017', message: 'AT&T spam rejection', description: 'AT&T flagged message as spam', resolution: 'Review content; avoid URL shorteners and spam-like patterns', canonical: 'carrier_rejected', state: 'undelivered' },
       { code: '40018', message: 'AT&T sending limit', description: 'Exceeded AT&T throughput for this campaign', resolution: 'Reduce rate or improve brand vetting score', canonical: 'rate_limit_exceeded', state: 'undelivered' },
       { code: '40019', message: 'AT&T invalid tag data', description: 'Incorrect 10DLC tagging information', resolution: 'Verify campaign and number assignment; troubleshoot 10DLC', canonical: 'sender_registration_required', state: 'undelivered' },
-      { code: '40020', message: 'Artificial traffic inflation', description: '2FA traffic blocked for 24 hours', resolution: 'Wait 24 hours; review for fraud patterns on your numbers', permanent: false, canonical: 'flood_protection', state: 'undelivered' },
+      { code: '40020', message: 'Artificial traffic inflation', description: '2FA traffic blocked for 24 hours', resolution: 'Wait 24 hours; review for fraud patterns on your numbers', permanent: false, canonical: 'traffic_fraud_blocked', state: 'undelivered' },
     ],
   },
   {
@@ -88,6 +102,7 @@ export const telnyxCodes = [
     context: 'toll-free-errors',
     title: 'Toll-free errors',
     group: 'Delivery errors (40xxx)',
+    permanent_source: RETRIABLE,
     aliases: ['toll-free'],
     rows: [
       { code: '40329', message: 'Toll-free not verified', description: "Number hasn't passed toll-free verification", resolution: 'Complete toll-free verification', canonical: 'sender_registration_required', state: 'undelivered' },
@@ -99,6 +114,7 @@ export const telnyxCodes = [
     context: 'sender-recipient-errors',
     title: 'Sender/recipient errors',
     group: 'API request errors (403xx)',
+    permanent_source: RETRIABLE,
     aliases: ['sender', 'api-request-errors'],
     rows: [
       { code: '40300', message: 'Blocked (STOP)', description: 'Recipient sent STOP — opt-out in effect', resolution: 'Do not retry; wait for recipient to opt back in', permanent: true, canonical: 'destination_opted_out' },
@@ -120,6 +136,7 @@ export const telnyxCodes = [
     context: 'content-errors',
     title: 'Content errors',
     group: 'API request errors (403xx)',
+    permanent_source: RETRIABLE,
     aliases: ['content'],
     rows: [
       { code: '40302', message: 'Message too large', description: 'SMS exceeds maximum segment count', resolution: 'Shorten message or send as MMS', canonical: 'message_too_long' },
@@ -135,13 +152,14 @@ export const telnyxCodes = [
     context: 'profile-configuration-errors',
     title: 'Profile/configuration errors',
     group: 'API request errors (403xx)',
+    permanent_source: RETRIABLE,
     aliases: ['profile', 'configuration'],
     rows: [
       { code: '40311', message: 'Invalid profile secret', description: '`X-Profile-Secret` header is wrong', resolution: 'Check your messaging profile secret', canonical: 'provider_authentication_failed' },
       { code: '40312', message: 'Profile disabled', description: 'Messaging profile is disabled', resolution: 'Re-enable in Mission Control', canonical: 'provider_configuration_error' },
       { code: '40313', message: 'Missing profile secret', description: '`X-Profile-Secret` header required but not sent', resolution: 'Include the header in your request', canonical: 'provider_authentication_failed' },
       { code: '40314', message: 'Messaging disabled', description: 'Messaging disabled on your account', resolution: 'Contact Telnyx support', permanent: true, canonical: 'account_suspended' },
-      { code: '40315', message: 'Unhealthy sender', description: 'Sending number has poor health metrics', resolution: 'Check number success/spam rates; consider replacing', canonical: 'sender_blocklisted' },
+      { code: '40315', message: 'Unhealthy sender', description: 'Sending number has poor health metrics', resolution: 'Check number success/spam rates; consider replacing', canonical: 'sender_unhealthy' },
       { code: '40318', message: 'Queue full', description: 'Internal message queue at capacity', resolution: 'Back off and retry after a delay', canonical: 'provider_queue_full' },
       { code: '40323', message: 'Activation failed', description: 'Could not enable messaging on number', resolution: 'Contact support', canonical: 'provider_configuration_error' },
       { code: '40331', message: 'Missing whitelist', description: 'No whitelisted destinations on profile', resolution: 'Add destination regions to your messaging profile', canonical: 'destination_not_allowed' },
@@ -177,7 +195,7 @@ export const telnyxCodes = [
         note: 'A value of `to[].status` in the API reference that the webhook guide\'s "Delivery statuses" table does not describe: the status itself is used as the message.',
       },
       { code: 'sending_failed', message: 'Telnyx failed to send the message to the carrier', canonical: 'provider_error', state: 'failed' },
-      { code: 'delivery_unconfirmed', message: 'No delivery confirmation was received from the carrier', canonical: 'delivery_unknown', state: 'undelivered', note: 'Final at Telnyx (message.finalized): no confirmation will follow, so the message is not left waiting for one.' },
+      { code: 'delivery_unconfirmed', message: 'No delivery confirmation was received from the carrier', canonical: 'delivery_unknown', state: 'unknown', note: 'Final at Telnyx (message.finalized): no confirmation will follow, so the message is not left waiting for one; whether it reached the handset is unknown, which is not a failure.' },
       { code: 'delivered', message: 'Carrier has confirmed delivery to the recipient', canonical: null, state: 'delivered' },
       { code: 'delivery_failed', message: 'The carrier failed to deliver the message to the recipient', canonical: 'delivery_failed', state: 'undelivered' },
     ],

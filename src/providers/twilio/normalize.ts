@@ -1,5 +1,5 @@
 import { webhookReadings, type PayloadReader } from '../../app/normalize.js';
-import { webhookParams } from '../http/params.js';
+import { pastedType, webhookParams } from '../http/params.js';
 import { formParams } from './signature.js';
 import { readSubmitAnswer, readWebhook } from './wire.js';
 
@@ -11,7 +11,7 @@ import { readSubmitAnswer, readWebhook } from './wire.js';
 export const twilioReaders: Readonly<Record<string, PayloadReader>> = {
   receipt: (raw, contentType) => {
     const text = raw.trim();
-    const json = contentType === undefined ? text.startsWith('{') : contentType.includes('json');
+    const json = pastedType(text, contentType).includes('json');
     const params = json ? new Map(Object.entries(webhookParams('http://localhost/', 'application/json', text)).map(([k, v]) => [k, [v]])) : formParams(text);
     return webhookReadings(readWebhook(params));
   },
