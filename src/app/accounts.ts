@@ -1,5 +1,6 @@
 import { SwitchboardError } from '../core/errors.js';
 import type { Scope } from '../core/access/scopes.js';
+import type { Protocol } from '../core/access/protocols.js';
 import type { PriceList } from '../core/accounts/prices.js';
 import { formatAmount } from '../core/accounts/money.js';
 import type { Clock } from './clock.js';
@@ -16,6 +17,7 @@ export interface AccountChange {
   readonly creditLimit?: number;
   readonly prices?: PriceList | null;
   readonly allowedSenders?: readonly string[] | null;
+  readonly protocols?: readonly Protocol[] | null;
 }
 
 /**
@@ -48,11 +50,15 @@ export class Accounts {
     return (await this.within(caller, requested, { param: 'account' })).id;
   }
 
-  async create(caller: Actor, input: { name: string; currency?: string; parent?: string; prices?: PriceList | null; allowedSenders?: readonly string[] | null }): Promise<Account> {
+  async create(
+    caller: Actor,
+    input: { name: string; currency?: string; parent?: string; prices?: PriceList | null; allowedSenders?: readonly string[] | null; protocols?: readonly Protocol[] | null },
+  ): Promise<Account> {
     const parent = await this.within(caller, input.parent, { param: 'parent' });
     const id = newId('acct', this.clock.now());
     await this.store.createAccount({ id, parentId: parent.id, name: input.name, currency: input.currency ?? parent.currency, prices: input.prices ?? null, createdAt: this.clock.now() });
     if (input.allowedSenders) await this.store.updateAccount(id, { allowedSenders: input.allowedSenders });
+    if (input.protocols) await this.store.updateAccount(id, { protocols: input.protocols });
     return (await this.store.getAccount(id))!;
   }
 

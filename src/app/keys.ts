@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import type { Protocol } from '../core/access/protocols.js';
 import { ADMIN_SCOPES, DEFAULT_SCOPES, type Scope } from '../core/access/scopes.js';
 import { SwitchboardError } from '../core/errors.js';
 import { Batcher } from './batcher.js';
@@ -27,6 +28,14 @@ export interface Caller {
   readonly prices: PriceList | null;
   /** The senders the account may use; null: any. */
   readonly allowedSenders: readonly string[] | null;
+  /** The ways the account may send; null: every one. */
+  readonly protocols: readonly Protocol[] | null;
+}
+
+/** A key's or a credential's account that is disabled or blocked (itself, or one above it) is refused. */
+export function refuseInactive(account: Pick<KeyAccount, 'status'>): void {
+  if (account.status === 'disabled') throw new SwitchboardError('account_disabled', 'This account (or one above it) is disabled: its keys and credentials are refused until it is enabled again.');
+  if (account.status === 'blocked') throw new SwitchboardError('account_blocked', 'This account (or one above it) is blocked: its keys and credentials are refused.');
 }
 
 /** A key just made: the secret itself is in `key`, shown this once and never stored. */
@@ -77,10 +86,9 @@ export class ApiKeys {
     const found = await this.#lookups.push(hashKey(key));
     if (!found) throw new SwitchboardError('invalid_api_key', 'The API key is not valid. Check it was copied whole, or create a new one.');
     // Read with the key on every request: an account disabled on any node is refused by all at once.
-    if (found.account.status === 'disabled') throw new SwitchboardError('account_disabled', 'This account (or one above it) is disabled: its keys are refused until it is enabled again.');
-    if (found.account.status === 'blocked') throw new SwitchboardError('account_blocked', 'This account (or one above it) is blocked: its keys are refused.');
+    refuseInactive(found.account);
     this.#touch(found.id);
-    return { keyId: found.id, accountId: found.accountId, scopes: found.scopes, path: found.account.path, prices: found.account.prices, allowedSenders: found.account.allowedSenders };
+    return { keyId: found.id, accountId: found.accountId, scopes: found.scopes, path: found.account.path, prices: found.account.prices, allowedSenders: found.account.allowedSenders, protocols: found.account.protocols };
   }
 
   #touch(id: string): void {

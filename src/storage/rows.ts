@@ -3,7 +3,8 @@ import type { MessageStatus } from '../core/lifecycle.js';
 import type { Message, MessageError, MessageEvent } from '../core/message.js';
 import type { MessageRoute } from '../core/routing/router.js';
 import type { PriceList } from '../core/accounts/prices.js';
-import type { Account, AccountPatch, AccountStatus, KeyAccount, LedgerEntry, LedgerType, ApiKeyRecord, ClaimedMessage, DeliveryAttempt, EndpointPatch, NewMessage, WebhookDelivery, WebhookEndpoint, WebhookTargetStats } from '../app/store.js';
+import type { FaceProtocol, Protocol } from '../core/access/protocols.js';
+import type { FaceCredential, Account, AccountPatch, AccountStatus, KeyAccount, LedgerEntry, LedgerType, ApiKeyRecord, ClaimedMessage, DeliveryAttempt, EndpointPatch, NewMessage, WebhookDelivery, WebhookEndpoint, WebhookTargetStats } from '../app/store.js';
 import { isScope } from '../core/access/scopes.js';
 
 // How domain objects map to table rows, shared by every SQL engine. Times are epoch
@@ -11,6 +12,7 @@ import { isScope } from '../core/access/scopes.js';
 
 export interface MessageRow {
   price?: number | null;
+  face?: string | null;
   id: string;
   account_id: string;
   to: string;
@@ -76,6 +78,7 @@ export function toMessage(row: MessageRow): Message {
     nextAttemptAt: row.status === 'queued' && Number(row.attempts) > 0 && row.due_at !== null ? Number(row.due_at) : null,
     providerMessageId: row.provider_message_id,
     ...(row.price !== null && row.price !== undefined && { price: Number(row.price) }),
+    ...(row.face && { face: row.face }),
   };
 }
 
@@ -272,6 +275,7 @@ export interface AccountRow {
   credit_limit: number;
   prices: string | null;
   allowed_senders: string | null;
+  protocols?: string | null;
   created_at: number;
 }
 
@@ -287,6 +291,7 @@ export function accountOf(r: AccountRow): Account {
     creditLimit: Number(r.credit_limit),
     prices: parseJson<PriceList>(r.prices),
     allowedSenders: parseJson<string[]>(r.allowed_senders),
+    protocols: parseJson<Protocol[]>(r.protocols ?? null),
     createdAt: Number(r.created_at),
   };
 }
@@ -304,6 +309,7 @@ export function accountSets(patch: AccountPatch, placeholder: (i: number) => str
   if (patch.creditLimit !== undefined) set('credit_limit', patch.creditLimit);
   if (patch.prices !== undefined) set('prices', json(patch.prices));
   if (patch.allowedSenders !== undefined) set('allowed_senders', json(patch.allowedSenders));
+  if (patch.protocols !== undefined) set('protocols', json(patch.protocols));
   return { sets, values };
 }
 
@@ -340,7 +346,47 @@ export function ledgerOf(r: LedgerRow): LedgerEntry {
 /** The account of a key, from its row (status as the key look-up computed it). */
 export function keyAccountOf(r: AccountRow): KeyAccount {
   const a = accountOf(r);
-  return { status: a.status, path: a.path, prices: a.prices, allowedSenders: a.allowedSenders };
+  return { status: a.status, path: a.path, prices: a.prices, allowedSenders: a.allowedSenders, protocols: a.protocols };
+}
+
+/**
+ * What a request needs of the account `a` it authenticates as, for a key or a credential alike:
+ * the status is its own, or that of the highest account above it that is not active.
+ */
+export const KEY_ACCOUNT_COLUMNS = `a.path, a.prices, a.allowed_senders, a.protocols,
+  COALESCE((SELECT p.status FROM accounts p WHERE p.status <> 'active' AND substr(a.path, 1, length(p.path) + 1) = p.path || '/' ORDER BY length(p.path) LIMIT 1), a.status) AS status`;
+
+export interface FaceCredentialRow {
+  id: string;
+  account_id: string;
+  protocol: string;
+  key: string;
+  secret: string;
+  settings: string;
+  name: string | null;
+  created_at: number;
+  revoked_at: number | null;
+}
+
+export const FACE_CREDENTIAL_COLUMNS = 'id, account_id, protocol, key, secret, settings, name, created_at, revoked_at';
+
+export function faceCredentialOf(r: FaceCredentialRow): FaceCredential {
+  return {
+    id: r.id,
+    accountId: r.account_id,
+    protocol: r.protocol as FaceProtocol,
+    key: r.key,
+    secret: r.secret,
+    settings: JSON.parse(r.settings) as Record<string, string | null>,
+    name: r.name,
+    createdAt: Number(r.created_at),
+    revokedAt: r.revoked_at === null ? null : Number(r.revoked_at),
+  };
+}
+
+/** A credential's values in FACE_CREDENTIAL_COLUMNS order. */
+export function faceCredentialValues(c: FaceCredential): unknown[] {
+  return [c.id, c.accountId, c.protocol, c.key, c.secret, JSON.stringify(c.settings), c.name, c.createdAt, c.revokedAt];
 }
 
 export const LEDGER_COLUMNS = 'id, account_id, at, type, amount, balance_after, message_id, messages, counterparty, description';

@@ -4,6 +4,7 @@ import type { Account } from '../../app/store.js';
 import { formatAmount, parseAmount } from '../../core/accounts/money.js';
 import type { PriceEntry, PriceList } from '../../core/accounts/prices.js';
 import { SwitchboardError } from '../../core/errors.js';
+import { PROTOCOLS, type Protocol } from '../../core/access/protocols.js';
 import { BODY, errorResponses, IdParams, KEYED } from '../schemas.js';
 import type { Services } from '../services.js';
 import { CreatedKeyView, KeyView, keyView, NewKeyBody } from './keys.js';
@@ -30,6 +31,10 @@ const PricesSchema = Type.Object(
   { additionalProperties: false, description: 'the price list; null: the account is not charged' },
 );
 const AllowedSenders = Type.Array(Type.String({ minLength: 1, maxLength: 20 }), { maxItems: 1000, uniqueItems: true, description: 'the senders (from) the account may use; null: any' });
+const Protocols = Type.Array(Type.Unsafe<Protocol>({ type: 'string', enum: [...PROTOCOLS] }), {
+  uniqueItems: true,
+  description: 'the ways the account may send: api (this API), vonage, twilio, smspartner (compatible APIs), smpp; null: every one',
+});
 type PricesInput = { default?: string; entries: { country?: string; prefix?: string; network?: string; ranges?: string[]; price: string }[] };
 
 const AccountView = Type.Object({
@@ -42,6 +47,7 @@ const AccountView = Type.Object({
   credit_limit: Amount,
   prices: Type.Union([Type.Unknown(), Type.Null()]),
   allowed_senders: Type.Union([Type.Array(Type.String()), Type.Null()], { description: 'the senders (from) the account may use; null: any' }),
+  protocols: Type.Union([Type.Array(Type.String()), Type.Null()], { description: 'the ways the account may send; null: every one' }),
   created_at: Type.String(),
 });
 
@@ -76,6 +82,7 @@ export const accountView = (a: Account) => ({
   credit_limit: formatAmount(a.creditLimit),
   prices: pricesView(a.prices),
   allowed_senders: a.allowedSenders && [...a.allowedSenders],
+  protocols: a.protocols && [...a.protocols],
   created_at: new Date(a.createdAt).toISOString(),
 });
 
@@ -94,6 +101,7 @@ export const accountRoutes = ({ accounts }: Services): FastifyPluginAsyncTypebox
               parent: Type.Optional(Type.String({ description: 'default: the caller\'s account' })),
               prices: Type.Optional(Type.Union([PricesSchema, Type.Null()])),
               allowed_senders: Type.Optional(Type.Union([AllowedSenders, Type.Null()])),
+              protocols: Type.Optional(Type.Union([Protocols, Type.Null()])),
             },
             { additionalProperties: false },
           ),
@@ -101,13 +109,14 @@ export const accountRoutes = ({ accounts }: Services): FastifyPluginAsyncTypebox
         },
       },
       async (request, reply) => {
-        const { name, currency, parent, prices, allowed_senders } = request.body;
+        const { name, currency, parent, prices, allowed_senders, protocols } = request.body;
         const created = await accounts.create(request.caller!, {
           name,
           ...(currency && { currency }),
           ...(parent && { parent }),
           prices: priceList(prices as PricesInput | null | undefined) ?? null,
           allowedSenders: allowed_senders ?? null,
+          protocols: protocols ?? null,
         });
         return reply.code(201).send(accountView(created));
       },
@@ -133,7 +142,7 @@ export const accountRoutes = ({ accounts }: Services): FastifyPluginAsyncTypebox
       '/v1/accounts/:id',
       {
         schema: {
-          summary: 'Change a sub-account: name, status (active, disabled, blocked), price list, allowed senders, credit limit (admin)',
+          summary: 'Change a sub-account: name, status (active, disabled, blocked), price list, allowed senders, protocols, credit limit (admin)',
           params: IdParams,
           body: Type.Object(
             {
@@ -142,6 +151,7 @@ export const accountRoutes = ({ accounts }: Services): FastifyPluginAsyncTypebox
               credit_limit: Type.Optional(PositiveAmount),
               prices: Type.Optional(Type.Union([PricesSchema, Type.Null()])),
               allowed_senders: Type.Optional(Type.Union([AllowedSenders, Type.Null()])),
+              protocols: Type.Optional(Type.Union([Protocols, Type.Null()])),
             },
             { additionalProperties: false },
           ),
@@ -158,6 +168,7 @@ export const accountRoutes = ({ accounts }: Services): FastifyPluginAsyncTypebox
             ...(b.credit_limit !== undefined && { creditLimit: parseAmount(b.credit_limit, 'credit_limit') }),
             ...(prices !== undefined && { prices }),
             ...(b.allowed_senders !== undefined && { allowedSenders: b.allowed_senders }),
+            ...(b.protocols !== undefined && { protocols: b.protocols }),
           }),
         );
       },
