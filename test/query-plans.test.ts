@@ -10,19 +10,24 @@ import { WEBHOOK_SQL as PG_WEBHOOK_SQL } from '../src/storage/postgres/webhook-s
 import { SqliteStore } from '../src/storage/sqlite/store.js';
 import { RECEIPT_SQL as SQLITE_RECEIPT_SQL } from '../src/storage/sqlite/receipt-sql.js';
 import { WEBHOOK_SQL as SQLITE_WEBHOOK_SQL } from '../src/storage/sqlite/webhook-sql.js';
+import { CREDENTIAL_SQL as SQLITE_CREDENTIAL_SQL } from '../src/storage/sqlite/credential-sql.js';
+import { CREDENTIAL_SQL as PG_CREDENTIAL_SQL } from '../src/storage/postgres/credential-sql.js';
 import { TEST_DATABASE_URL, tempDir } from './helpers.js';
 
 // Every statement webhook delivery runs per event, and the sweep of parked receipts, must reach
 // its rows through an index: with a backlog waiting, a scan would make each cost as much as the backlog.
 
-const SQLITE_SQL = { ...SQLITE_WEBHOOK_SQL, ...SQLITE_RECEIPT_SQL };
-const PG_SQL = { ...PG_WEBHOOK_SQL, ...PG_RECEIPT_SQL };
+const SQLITE_SQL = { ...SQLITE_WEBHOOK_SQL, ...SQLITE_RECEIPT_SQL, ...SQLITE_CREDENTIAL_SQL };
+const PG_SQL = { ...PG_WEBHOOK_SQL, ...PG_RECEIPT_SQL, ...PG_CREDENTIAL_SQL };
 
 const BACKLOG = 20_000;
 /** Tables that grow with traffic: never read whole by a hot statement. */
-const BACKLOG_TABLES = ['webhook_deliveries', 'webhook_events', 'webhook_attempts', 'messages', 'provider_ids', 'parked_receipts'];
-/** Statements that sort only what they hand out (the rows claimed, the events of one batch). */
-const SORTS_WHAT_IT_HANDS_OUT = new Set(['claimed', 'emit', 'lease', 'drop']);
+const BACKLOG_TABLES = ['webhook_deliveries', 'webhook_events', 'webhook_attempts', 'messages', 'provider_ids', 'parked_receipts', 'face_credentials'];
+/**
+ * Statements that sort only what they hand out (the rows claimed, the events of one batch), or
+ * a handful of rows (a credential's account's inactive ancestors, to find the highest).
+ */
+const SORTS_WHAT_IT_HANDS_OUT = new Set(['claimed', 'emit', 'lease', 'drop', 'findCredential']);
 
 describe('hot webhook and receipt statements on SQLite use indexes, whatever the backlog', () => {
   let dir: string;
@@ -49,6 +54,9 @@ describe('hot webhook and receipt statements on SQLite use indexes, whatever the
       INSERT INTO parked_receipts (connection, provider_message_id, received_at, receipt) SELECT 'c', 'p' || i, i, '{}' FROM n;
       WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ${BACKLOG - 1})
       INSERT INTO provider_ids (connection, provider_message_id, message_id, part, parts) SELECT 'c', 'q' || i, 'msg_' || i, 1, 1 FROM n;
+      INSERT INTO accounts (id, name, created_at, path) VALUES ('acc', 'Account', 0, 'acc');
+      WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ${BACKLOG - 1})
+      INSERT INTO face_credentials (id, account_id, protocol, key, secret, settings, created_at) SELECT 'cred_' || i, 'acc', 'vonage', 'k' || i, 's', '{}', i FROM n;
       ANALYZE;
     `);
   });
@@ -89,6 +97,8 @@ describe('hot webhook and receipt statements on PostgreSQL use indexes, whatever
       INSERT INTO webhook_targets (target, pending) SELECT 'callback:https://example.com/' || i, 0 FROM generate_series(0, 4999) AS i;
       INSERT INTO parked_receipts (connection, provider_message_id, received_at, receipt) SELECT 'c', 'p' || i, i, '{}' FROM generate_series(0, ${BACKLOG - 1}) AS i;
       INSERT INTO provider_ids (connection, provider_message_id, message_id, part, parts) SELECT 'c', 'q' || i, 'msg_' || i, 1, 1 FROM generate_series(0, ${BACKLOG - 1}) AS i;
+      INSERT INTO accounts (id, name, created_at, path) VALUES ('acc', 'Account', 0, 'acc');
+      INSERT INTO face_credentials (id, account_id, protocol, key, secret, settings, created_at) SELECT 'cred_' || i, 'acc', 'vonage', 'k' || i, 's', '{}', i FROM generate_series(0, ${BACKLOG - 1}) AS i;
       ANALYZE;
     `);
   });
@@ -118,6 +128,7 @@ describe('hot webhook and receipt statements on PostgreSQL use indexes, whatever
     targets: [['we_big']],
     dropTarget: ['we_big'],
     stranded: [100, 500],
+    findCredential: ['vonage', 'k42'],
   };
 
   for (const [name, sql] of Object.entries(PG_SQL)) {

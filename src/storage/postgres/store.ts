@@ -83,6 +83,7 @@ import {
 import { MIGRATIONS } from './migrations.js';
 import { RECEIPT_SQL } from './receipt-sql.js';
 import { WEBHOOK_SQL } from './webhook-sql.js';
+import { CREDENTIAL_SQL } from './credential-sql.js';
 
 export interface PostgresOptions {
   /** postgres://user:password@host:port/database */
@@ -243,10 +244,7 @@ export class PostgresStore implements Store {
   }
 
   async findFaceCredential(protocol: FaceProtocol, key: string): Promise<(FaceCredential & { account: KeyAccount }) | undefined> {
-    const [row] = await this.#rows<FaceCredentialRow & AccountRow>(
-      `SELECT c.*, ${KEY_ACCOUNT_COLUMNS} FROM face_credentials c JOIN accounts a ON a.id = c.account_id WHERE c.protocol = $1 AND c.key = $2 AND c.revoked_at IS NULL`,
-      [protocol, key],
-    );
+    const [row] = await this.#rows<FaceCredentialRow & AccountRow>(CREDENTIAL_SQL.findCredential, [protocol, key]);
     return row && { ...faceCredentialOf(row), account: keyAccountOf(row) };
   }
 

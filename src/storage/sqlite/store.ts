@@ -84,6 +84,7 @@ import {
 import { MIGRATIONS } from './migrations.js';
 import { RECEIPT_SQL } from './receipt-sql.js';
 import { WEBHOOK_SQL } from './webhook-sql.js';
+import { CREDENTIAL_SQL } from './credential-sql.js';
 
 export interface SqliteOptions {
   /** Path of the database file; its folder is created if missing. */
@@ -227,9 +228,7 @@ export class SqliteStore implements Store {
   }
 
   async findFaceCredential(protocol: FaceProtocol, key: string): Promise<(FaceCredential & { account: KeyAccount }) | undefined> {
-    const row = this.#sql(
-      `SELECT c.*, ${KEY_ACCOUNT_COLUMNS} FROM face_credentials c JOIN accounts a ON a.id = c.account_id WHERE c.protocol = ? AND c.key = ? AND c.revoked_at IS NULL`,
-    ).get(protocol, key) as (FaceCredentialRow & AccountRow) | undefined;
+    const row = this.#sql(CREDENTIAL_SQL.findCredential).get({ protocol, key }) as (FaceCredentialRow & AccountRow) | undefined;
     return row && { ...faceCredentialOf(row), account: keyAccountOf(row) };
   }
 
