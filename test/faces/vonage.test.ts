@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import { createHash, createHmac } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
-import { Auth } from '@vonage/auth';
+import { fileURLToPath } from 'node:url';
 import { Vonage } from '@vonage/server-sdk';
-import { AlgorithmTypes } from '@vonage/auth';
-import { SMS } from '@vonage/sms';
 import { bearer, eventually, testNode, type TestNode } from '../helpers.js';
 import { FAST_WEBHOOKS, Receiver, type Json } from '../webhook-receiver.js';
 
@@ -20,6 +19,10 @@ interface Credential {
 }
 
 const SIGNED = ['md5hash', 'md5', 'sha1', 'sha256', 'sha512'] as const;
+/** Vonage's SDK's signature helper, as an application verifying our receipts calls it (its AlgorithmTypes values). */
+const verify = (c: Credential, fields: Record<string, string>, algorithm: 'MD5HASH' | 'SHA512HMAC') =>
+  new Vonage({ apiKey: c.key, apiSecret: c.secret }).sms.verifySignature(fields.sig!, fields, c.settings.signature_secret!, algorithm as never);
+const CLI = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 
 /** Vonage's signature as its documentation describes it, written apart from the server's own. */
 function sign(params: Record<string, string>, secret: string, method: (typeof SIGNED)[number]): string {
@@ -242,6 +245,7 @@ describe('the Vonage SMS API face', () => {
       await fetch(`${base}/sms/json`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"to": {"a": 1}}' }).then(async (r) => ({ status: r.status, text: await r.text() })),
       await fetch(`${base}/sms/json?text=%FF`, { method: 'GET' }).then(async (r) => ({ status: r.status, text: await r.text() })),
       await fetch(`${base}/sms/json`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: Buffer.from([0x74, 0x3d, 0xff]) }).then(async (r) => ({ status: r.status, text: await r.text() })),
+      await sms({ ...auth(plain), from: 'Shop', to: '447700900000', text: 'x'.repeat(1024 * 1024) }),
     ];
     for (const res of bad) {
       assert.equal(res.status, 200, res.text);
@@ -267,9 +271,8 @@ describe('the Vonage SMS API face', () => {
     );
     assert.match(dlr.scts!, /^\d{10}$/);
     assert.match(dlr['message-timestamp']!, /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
-    const client = new SMS(new Auth({ apiKey: plain.key, apiSecret: plain.secret }));
-    assert.ok(client.verifySignature(dlr.sig!, dlr, plain.settings.signature_secret!, AlgorithmTypes.md5hash), 'the SDK verifies the receipt');
-    assert.ok(!client.verifySignature(dlr.sig!, { ...dlr, status: 'delivered' }, plain.settings.signature_secret!, AlgorithmTypes.md5hash));
+    assert.ok(verify(plain, dlr, 'MD5HASH'), 'the SDK verifies the receipt');
+    assert.ok(!verify(plain, { ...dlr, status: 'delivered' }, 'MD5HASH'));
   });
 
   test('a request\'s callback gets the receipt, as a query string or a form as the credential asks; status-report-req=0 asks for none', async () => {
@@ -286,8 +289,7 @@ describe('the Vonage SMS API face', () => {
     const query = Object.fromEntries(new URL(viaGet.url, 'http://x').searchParams);
     assert.deepEqual([query.app, query.status, query['err-code'], query.to], ['1', 'delivered', '0', '447700900999']);
     const { app: _app, ...fields } = query;
-    const client = new SMS(new Auth({ apiKey: byGet.key, apiSecret: byGet.secret }));
-    assert.ok(client.verifySignature(fields.sig!, fields as Record<string, string>, byGet.settings.signature_secret!, AlgorithmTypes.sha512hmac));
+    assert.ok(verify(byGet, fields as Record<string, string>, 'SHA512HMAC'));
     const viaForm = await eventually(async () => receiver.requests.find((r) => r.body.includes(formId)));
     assert.match(viaForm.headers['content-type']!, /^application\/x-www-form-urlencoded/);
     assert.equal(new URLSearchParams(viaForm.body).get('status'), 'delivered');
@@ -298,7 +300,7 @@ describe('the Vonage SMS API face', () => {
 
   test("Vonage's own Node SDK sends through Switchboard and reads its answers", async () => {
     const plain = creds.get('plain')!;
-    const vonage = new Vonage(new Auth({ apiKey: plain.key, apiSecret: plain.secret }), { restHost: base });
+    const vonage = new Vonage({ apiKey: plain.key, apiSecret: plain.secret }, { restHost: base });
     const sent = await vonage.sms.send({ to: '447700900000', from: 'Shop', text: 'From the SDK', clientRef: 'sdk-1' });
     assert.equal(sent.messageCount, '1');
     const [message] = sent.messages as unknown as Json[];
@@ -311,6 +313,21 @@ describe('the Vonage SMS API face', () => {
       assert.equal(error.response.messages[0].status, '3');
       return true;
     });
+  });
+
+  test('the operator makes, lists and revokes credentials from the terminal', () => {
+    const env = { ...process.env, SWITCHBOARD_DATA_DIR: node.dir };
+    const cli = (...args: string[]) => spawnSync(process.execPath, [CLI, 'credentials', ...args], { encoding: 'utf8', env });
+    const made = cli('create', '--protocol', 'vonage', '--account', shop.id, '--signature-method', 'sha1', '--json');
+    assert.equal(made.status, 0, made.stderr);
+    const created = JSON.parse(made.stdout) as Json;
+    assert.deepEqual([created.accountId, created.settings.signature_method, created.secret.length], [shop.id, 'sha1', 16]);
+    const listed = cli('list', '--account', shop.id);
+    assert.match(listed.stdout, new RegExp(`${created.id}  vonage  ${created.key}  -  .*  active`));
+    assert.doesNotMatch(listed.stdout, new RegExp(created.secret));
+    assert.equal(cli('revoke', created.id, '--account', shop.id).status, 0);
+    assert.match(cli('list', '--account', shop.id).stdout, new RegExp(`${created.id} .* revoked`));
+    assert.equal(cli('create', '--protocol', 'twilio').status, 1, 'no Twilio face yet');
   });
 
   test('credentials: listed without their secrets, an account\'s own or those under it, never another\'s', async () => {
