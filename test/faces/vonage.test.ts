@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { Vonage } from '@vonage/server-sdk';
-import { bearer, eventually, testNode, type TestNode } from '../helpers.js';
+import { bearer, eventually, testNode, testNodeOn, type TestNode } from '../helpers.js';
 import { FAST_WEBHOOKS, Receiver, type Json } from '../webhook-receiver.js';
 
 // Switchboard answering as Vonage's SMS API: real HTTP requests shaped as Vonage's reference and
@@ -346,5 +346,26 @@ describe('the Vonage SMS API face', () => {
     assert.equal((await admin('DELETE', `/v1/accounts/${shop.id}/credentials/${own.json().id}`, undefined, other.key)).statusCode, 404);
     const bad = await admin('POST', `/v1/accounts/${shop.id}/credentials`, { protocol: 'vonage', signature_method: 'sha3' });
     assert.deepEqual([bad.statusCode, bad.json().error.param], [400, 'signature_method']);
+  });
+});
+
+describe('the Vonage SMS API face on PostgreSQL', () => {
+  test('a send through the face is stored, sent and receipted as on SQLite', async () => {
+    const receiver = await new Receiver().listen();
+    const node = await testNodeOn('PostgreSQL', FAST_WEBHOOKS);
+    try {
+      const base = await node.api.listen({ host: '127.0.0.1', port: 0 });
+      const made = await node.api.inject({ method: 'POST', url: '/v1/accounts/acct_default/credentials', headers: bearer(node.key), payload: { protocol: 'vonage', receipt_url: receiver.url, receipt_method: 'POST' } });
+      const c = made.json() as Credential;
+      const res = await fetch(`${base}/sms/json`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...{ api_key: c.key, api_secret: c.secret }, from: 'Shop', to: '447700900000', text: 'Hi' }) });
+      const entry = ((await res.json()) as Json).messages[0] as Json;
+      assert.equal(entry.status, '0');
+      const request = await eventually(async () => receiver.requests.find((r) => r.body.includes(entry['message-id'] as string)));
+      const dlr = new URLSearchParams(request.body);
+      assert.deepEqual([dlr.get('status'), dlr.get('err-code'), dlr.get('api-key')], ['delivered', '0', c.key]);
+    } finally {
+      await node.close();
+      await receiver.close();
+    }
   });
 });

@@ -4,7 +4,7 @@ import type { Services } from '../../api/services.js';
 import type { Message } from '../../core/message.js';
 import { networkOf } from '../../core/routing/router.js';
 import { requestParams } from '../params.js';
-import { acceptedEntries, jsonAnswer, refusedEntry, xmlAnswer, type AnswerEntry } from './answer.js';
+import { acceptedEntries, jsonAnswer, refusedEntry, xmlAnswer } from './answer.js';
 import { authenticate } from './auth.js';
 import { vonageSettings } from './credential.js';
 import { sendRequest } from './send.js';
@@ -28,19 +28,19 @@ function formatOf(request: FastifyRequest): Format {
  */
 export const vonageRoutes = (services: Services): FastifyPluginAsync =>
   async (app) => {
-    app.removeAllContentTypeParsers();
-    app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
-    // Whatever fails before the handler (a body too large, a URL that cannot be read) answers in Vonage's format too.
-    app.setErrorHandler((error, request, reply) => refuse(request, reply, error as Error, undefined));
-
+    const send = (reply: FastifyReply, format: Format, body: string) => reply.code(200).type(FORMATS[format].type).serializer((text: string) => text).send(body);
     const refuse = (request: FastifyRequest, reply: FastifyReply, raw: Error, to: string | undefined) => {
       const error = toSwitchboardError(raw);
       const status = submitStatus(error.code, error.param);
       if (status === '5') request.log.error({ err: raw }, 'Vonage SMS API request failed');
-      return answer(reply, formatOf(request), [refusedEntry(status, error.message, to)]);
+      const format = formatOf(request);
+      return send(reply, format, FORMATS[format].render([refusedEntry(status, error.message, to)]));
     };
-    const answer = (reply: FastifyReply, format: Format, entries: readonly AnswerEntry[]) =>
-      reply.code(200).type(FORMATS[format].type).serializer((body: string) => body).send(FORMATS[format].render(entries));
+
+    app.removeAllContentTypeParsers();
+    app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+    // Whatever fails before the handler (a body too large, a URL that cannot be read) answers in Vonage's format too.
+    app.setErrorHandler((error, request, reply) => refuse(request, reply, error as Error, undefined));
 
     for (const format of Object.keys(FORMATS) as Format[]) {
       for (const method of ['GET', 'POST'] as const) {
@@ -57,11 +57,11 @@ export const vonageRoutes = (services: Services): FastifyPluginAsync =>
               const caller = await authenticate(services.credentials, services.clock, params, request.headers.authorization);
               await services.rateLimits.check(caller.payer.accountId);
               const routes = services.topology.routes;
-              const send = sendRequest(params, vonageSettings(caller.credential.settings), routes);
+              const wanted = sendRequest(params, vonageSettings(caller.credential.settings), routes);
               const render = (messages: readonly Message[], remaining: number | null) =>
                 FORMATS[format].render(acceptedEntries(messages[0]!, remaining, networkOf(routes, messages[0]!.to)));
-              const result = await services.accept.accept(caller.payer, send, undefined, { protocol: 'vonage', face: `vonage:${caller.credential.id}`, render });
-              return reply.code(200).type(FORMATS[format].type).serializer((body: string) => body).send(result.body);
+              const result = await services.accept.accept(caller.payer, wanted, undefined, { protocol: 'vonage', face: `vonage:${caller.credential.id}`, render });
+              return send(reply, format, result.body);
             } catch (error) {
               return refuse(request, reply, error as Error, to);
             }
