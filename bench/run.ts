@@ -1,4 +1,5 @@
-import { benchAccept, pricedAccount } from './accept.js';
+import { benchAccept, pricedAccount, type AcceptFigures } from './accept.js';
+import { benchVonage } from './faces.js';
 import { metricsText, startServer, type BenchServer } from './server.js';
 import { benchCluster } from './cluster.js';
 import { benchThreeConnections } from './routing.js';
@@ -7,7 +8,7 @@ import { webhooksSection } from './webhooks.js';
 
 // `npm run bench`: starts real server processes and drives them over HTTP from this process,
 // printing figures. Durations are short enough for a 2-core machine; BENCH_SECONDS overrides.
-// `npm run bench -- accept` (or smpp, routing, cluster) runs those sections only.
+// `npm run bench -- accept` (or faces, smpp, routing, cluster) runs those sections only.
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 
 /** Messages the server counted as stored (it answers 202 only after the commit). */
@@ -42,6 +43,40 @@ async function acceptSection(): Promise<void> {
   }
 }
 
+/**
+ * Each compatible API beside the native API, single recipient at 64 connections, each run on a
+ * fresh server; `BENCH_FACE_PAIRS` pairs (3), in turn one first then the other, so that a machine
+ * whose speed drifts weighs on both alike. The ratio of each pair, and their median, is printed.
+ */
+async function facesSection(): Promise<void> {
+  const pairs = Number(process.env.BENCH_FACE_PAIRS ?? 3);
+  console.log(`\nAccept through Vonage's SMS API beside the native API: SQLite (synchronous=full), single recipient, 64 connections; ${seconds}s each, ${pairs} pairs`);
+  const runs: [string, (server: BenchServer) => Promise<AcceptFigures>][] = [
+    ['native API (POST /v1/messages)', (server) => benchAccept(server, { connections: 64, seconds, recipientsPerRequest: 1 })],
+    ["Vonage's SMS API (POST /sms/json, a form)", (server) => benchVonage(server, { connections: 64, seconds })],
+  ];
+  const ratios: number[] = [];
+  for (let pair = 0; pair < pairs; pair++) {
+    const rates = new Map<string, number>();
+    for (const [label, run] of pair % 2 === 0 ? runs : [...runs].reverse()) {
+      const server = await startServer();
+      try {
+        const f = await run(server);
+        rates.set(label, f.messagesPerSecond);
+        console.log(
+          `  ${label.padEnd(44)} ${f.messagesPerSecond.toFixed(0).padStart(7)} msg/s  p50 ${String(f.p50).padStart(4)} ms  p99 ${String(f.p99).padStart(4)} ms  errors ${f.errors}  stored ${await countAccepted(server)}`,
+        );
+      } finally {
+        await server.stop();
+      }
+    }
+    ratios.push(rates.get(runs[1]![0])! / rates.get(runs[0]![0])!);
+    console.log(`  pair ${pair + 1}: Vonage at ${(ratios[pair]! * 100).toFixed(0)}% of the native API`);
+  }
+  const sorted = [...ratios].sort((a, b) => a - b);
+  console.log(`  median: Vonage at ${(sorted[Math.floor(sorted.length / 2)]! * 100).toFixed(0)}% of the native API (range ${(sorted[0]! * 100).toFixed(0)}-${(sorted[sorted.length - 1]! * 100).toFixed(0)}%)`);
+}
+
 async function smppSection(): Promise<void> {
   console.log('\nSMPP (simulator in its own process)');
   const rate = await benchSubmitRate(50_000, 100);
@@ -69,7 +104,7 @@ async function clusterSection(): Promise<void> {
 }
 
 // `node dist/bench/run.js [section...]` runs those sections alone; no argument runs them all.
-const sections: Record<string, () => Promise<void>> = { accept: acceptSection, smpp: smppSection, routing: routingSection, cluster: clusterSection, webhooks: webhooksSection };
+const sections: Record<string, () => Promise<void>> = { accept: acceptSection, faces: facesSection, smpp: smppSection, routing: routingSection, cluster: clusterSection, webhooks: webhooksSection };
 const chosen = process.argv.slice(2);
 for (const name of chosen) if (!sections[name]) throw new Error(`no bench section ${name}: one of ${Object.keys(sections).join(', ')}`);
 for (const [name, section] of Object.entries(sections)) if (chosen.length === 0 || chosen.includes(name)) await section();

@@ -17,6 +17,8 @@ import { connectionFactory, connectorContext } from './connections.js';
 import { SwitchboardError } from './core/errors.js';
 import { ApiKeys, DEFAULT_ACCOUNT } from './app/keys.js';
 import { Accounts } from './app/accounts.js';
+import { FaceCredentials } from './app/credentials.js';
+import { FACE_CREDENTIALS } from './faces/registry.js';
 import { InboundService } from './app/inbound.js';
 import { MessageService } from './app/messages.js';
 import { WebhookService } from './app/webhooks.js';
@@ -28,7 +30,8 @@ import { renderSendResponse, webhookPayload } from './api/view.js';
 import { OptOuts } from './app/opt-outs.js';
 import { WebhookDeliverer } from './app/webhook-delivery.js';
 import { WebhookEndpoints } from './app/webhook-endpoints.js';
-import { standardWebhookPost } from './webhooks/post.js';
+import { guardedSend, standardWebhookPost } from './webhooks/post.js';
+import { faceCallbacks } from './faces/callbacks.js';
 import { UrlGuard } from './webhooks/url-guard.js';
 import type { Config } from './config/env.js';
 import { Catalogue } from './core/catalogue/catalogue.js';
@@ -133,11 +136,13 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
   });
   const urlGuard = new UrlGuard(config.webhooks.allowPrivate);
   const endpoints = new WebhookEndpoints(store, urlGuard, clock);
+  const credentials = new FaceCredentials(store, clock, FACE_CREDENTIALS);
   const deliverer = new WebhookDeliverer({
     store,
     clock,
     post: standardWebhookPost(urlGuard, 10_000),
     render: webhookPayload,
+    faceCallback: faceCallbacks(credentials, guardedSend(urlGuard, 10_000), () => topology.routes),
     owner: config.nodeId,
     leaseMs: config.leaseMs,
     pollMs: 200,
@@ -205,7 +210,7 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
     // A code goes out as the operator's own message: an account in trial is not charged for it.
     send: async (to, text) => {
       const operator = (await store.getAccount(DEFAULT_ACCOUNT))!;
-      await accept.accept({ accountId: operator.id, prices: operator.prices, allowedSenders: null, trial: false }, { from: config.verification.from, to, text });
+      await accept.accept({ accountId: operator.id, prices: operator.prices, allowedSenders: null, trial: false, protocols: null }, { from: config.verification.from, to, text });
     },
   });
   const api = await buildApi(
@@ -214,6 +219,8 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
       keys,
       accounts,
       verifiedNumbers,
+      credentials,
+      clock,
       catalogue,
       store,
       messages: new MessageService(store, writer, clock),

@@ -11,6 +11,11 @@ const PUBLIC = new Set([
   'GET /docs/errors/:code',
   'GET /v1/providers/:provider/:connection/receipts',
   'POST /v1/providers/:provider/:connection/receipts',
+  // Vonage's SMS API: authenticated by the account's Vonage credential, answered in Vonage's format.
+  'GET /sms/json',
+  'POST /sms/json',
+  'GET /sms/xml',
+  'POST /sms/xml',
 ]);
 
 /** The routes a key without admin may call (an account's own business, and its sub-accounts'; top-ups are the operator's). */

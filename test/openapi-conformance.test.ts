@@ -227,8 +227,20 @@ describe('the OpenAPI document describes every answer', () => {
     await expect(404, { method: 'DELETE', path: '/v1/verified-numbers/{number}', params: { number } });
   });
 
+  test('credentials for the compatible APIs', async () => {
+    const child = await expect(201, { method: 'POST', path: '/v1/accounts', body: { name: 'Vonage app', protocols: ['api', 'vonage'] } });
+    const made = await expect(201, { method: 'POST', path: '/v1/accounts/{id}/credentials', params: { id: child.id }, body: { protocol: 'vonage', signature_method: 'sha256' } });
+    assert.equal(typeof made.secret, 'string');
+    await expect(400, { method: 'POST', path: '/v1/accounts/{id}/credentials', params: { id: child.id }, body: { protocol: 'vonage', receipt_method: 'PUT' } });
+    await expect(404, { method: 'POST', path: '/v1/accounts/{id}/credentials', params: { id: 'acct_nobody' }, body: { protocol: 'vonage' } });
+    await expect(200, { method: 'GET', path: '/v1/accounts/{id}/credentials', params: { id: child.id } });
+    await expect(404, { method: 'GET', path: '/v1/accounts/{id}/credentials', params: { id: 'acct_nobody' } });
+    await expect(204, { method: 'DELETE', path: '/v1/accounts/{id}/credentials/{credential}', params: { id: child.id, credential: made.id } });
+    await expect(404, { method: 'DELETE', path: '/v1/accounts/{id}/credentials/{credential}', params: { id: child.id, credential: made.id } });
+  });
+
   test('every route refuses what any route may be sent wrong, as documented', async () => {
-    const junk = { id: 'x', code: 'x', provider: 'x', connection: 'x', name: 'x', number: 'x' };
+    const junk = { id: 'x', code: 'x', provider: 'x', connection: 'x', name: 'x', number: 'x', credential: 'x' };
     for (const op of doc.operations) {
       const params = Object.fromEntries(Object.keys(junk).map((k) => [k, junk[k as keyof typeof junk]]));
       if (op.secured) {

@@ -12,20 +12,25 @@ import { ACCOUNT_SQL as SQLITE_ACCOUNT_SQL } from '../src/storage/sqlite/account
 import { ACCOUNT_SQL as PG_ACCOUNT_SQL } from '../src/storage/postgres/account-sql.js';
 import { RECEIPT_SQL as SQLITE_RECEIPT_SQL } from '../src/storage/sqlite/receipt-sql.js';
 import { WEBHOOK_SQL as SQLITE_WEBHOOK_SQL } from '../src/storage/sqlite/webhook-sql.js';
+import { CREDENTIAL_SQL as SQLITE_CREDENTIAL_SQL } from '../src/storage/sqlite/credential-sql.js';
+import { CREDENTIAL_SQL as PG_CREDENTIAL_SQL } from '../src/storage/postgres/credential-sql.js';
 import { TEST_DATABASE_URL, tempDir } from './helpers.js';
 
 // Every statement webhook delivery runs per event, the sweep of parked receipts, and what an
 // account's requests read of its branch and verified numbers, must reach its rows through an index:
 // with a backlog waiting (or many accounts), a scan would make each cost as much as the backlog.
 
-const SQLITE_SQL = { ...SQLITE_WEBHOOK_SQL, ...SQLITE_RECEIPT_SQL, ...SQLITE_ACCOUNT_SQL };
-const PG_SQL = { ...PG_WEBHOOK_SQL, ...PG_RECEIPT_SQL, ...PG_ACCOUNT_SQL };
+const SQLITE_SQL = { ...SQLITE_WEBHOOK_SQL, ...SQLITE_RECEIPT_SQL, ...SQLITE_ACCOUNT_SQL, ...SQLITE_CREDENTIAL_SQL };
+const PG_SQL = { ...PG_WEBHOOK_SQL, ...PG_RECEIPT_SQL, ...PG_ACCOUNT_SQL, ...PG_CREDENTIAL_SQL };
 
 const BACKLOG = 20_000;
 /** Tables that grow with traffic: never read whole by a hot statement. */
-const BACKLOG_TABLES = ['webhook_deliveries', 'webhook_events', 'webhook_attempts', 'messages', 'provider_ids', 'parked_receipts', 'accounts', 'verified_numbers'];
-/** Statements that sort only what they hand out (the rows claimed, the events of one batch). */
-const SORTS_WHAT_IT_HANDS_OUT = new Set(['claimed', 'emit', 'lease', 'drop']);
+const BACKLOG_TABLES = ['webhook_deliveries', 'webhook_events', 'webhook_attempts', 'messages', 'provider_ids', 'parked_receipts', 'accounts', 'verified_numbers', 'face_credentials'];
+/**
+ * Statements that sort only what they hand out (the rows claimed, the events of one batch), or
+ * a handful of rows (a credential's account's inactive ancestors, to find the highest).
+ */
+const SORTS_WHAT_IT_HANDS_OUT = new Set(['claimed', 'emit', 'lease', 'drop', 'findCredential']);
 
 describe('hot webhook, receipt and account statements on SQLite use indexes, whatever the backlog', () => {
   let dir: string;
@@ -57,6 +62,8 @@ describe('hot webhook, receipt and account statements on SQLite use indexes, wha
       INSERT INTO accounts (id, parent_id, path, name, created_at, trial, ip_allowlist) SELECT 'acc_' || i, 'acc', 'acc/acc_' || i, 'A', i, i % 2, CASE WHEN i % 3 = 0 THEN '["10.0.0.0/8"]' END FROM n;
       WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ${BACKLOG - 1})
       INSERT INTO verified_numbers (account_id, number, created_at, verified_at) SELECT 'acc_' || (i % 100), '+4477009' || (10000 + i), i, i FROM n;
+      WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ${BACKLOG - 1})
+      INSERT INTO face_credentials (id, account_id, protocol, key, secret, settings, created_at) SELECT 'cred_' || i, 'acc_' || (i % 100), 'vonage', 'k' || i, 's', '{}', i FROM n;
       ANALYZE;
     `);
   });
@@ -101,6 +108,7 @@ describe('hot webhook, receipt and account statements on PostgreSQL use indexes,
       INSERT INTO accounts (id, parent_id, path, name, created_at, trial, ip_allowlist)
         SELECT 'acc_' || i, 'acc', 'acc/acc_' || i, 'A', i, i % 2 = 0, CASE WHEN i % 3 = 0 THEN '["10.0.0.0/8"]' END FROM generate_series(0, ${BACKLOG - 1}) AS i;
       INSERT INTO verified_numbers (account_id, number, created_at, verified_at) SELECT 'acc_' || (i % 100), '+4477009' || (10000 + i), i, i FROM generate_series(0, ${BACKLOG - 1}) AS i;
+      INSERT INTO face_credentials (id, account_id, protocol, key, secret, settings, created_at) SELECT 'cred_' || i, 'acc_' || (i % 100), 'vonage', 'k' || i, 's', '{}', i FROM generate_series(0, ${BACKLOG - 1}) AS i;
       ANALYZE;
     `);
   });
@@ -132,6 +140,7 @@ describe('hot webhook, receipt and account statements on PostgreSQL use indexes,
     stranded: [100, 500],
     branch: ['acc_7'],
     verified: ['acc_7', ['+447700910007', '+447700900000']],
+    findCredential: ['vonage', 'k42'],
   };
 
   for (const [name, sql] of Object.entries(PG_SQL)) {

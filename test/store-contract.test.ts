@@ -88,7 +88,7 @@ for (const [name, open] of implementations) {
       await store.insertApiKey({ id: 'key1', accountId: 'acc', hash: 'h1', prefix: 'sk_abcd', name: 'ci', scopes: ['send', 'read'], createdAt: T0 });
       await store.insertApiKey({ id: 'key2', accountId: 'acc', hash: 'h2', prefix: 'sk_efgh', name: null, scopes: ['admin'], createdAt: T0 + 1 });
       const key1 = { id: 'key1', accountId: 'acc', name: 'ci', prefix: 'sk_abcd', scopes: ['send', 'read'], createdAt: T0, lastUsedAt: null, revokedAt: null };
-      assert.deepEqual(await store.findApiKeys(['h1', 'nope']), [{ ...key1, hash: 'h1', account: { status: 'active', path: 'acc', prices: null, allowedSenders: null, trial: false, ipAllowlists: [], apiRate: null } }]);
+      assert.deepEqual(await store.findApiKeys(['h1', 'nope']), [{ ...key1, hash: 'h1', account: { status: 'active', path: 'acc', prices: null, allowedSenders: null, trial: false, ipAllowlists: [], apiRate: null, protocols: null } }]);
       await store.touchApiKeys(['key1'], T0 + 60_000);
       await store.touchApiKeys(['key1'], T0 + 30_000); // a late write never moves the time back
       assert.equal(await store.revokeApiKey('other', 'key2', T0 + 2), false, "another account's key");
@@ -99,6 +99,24 @@ for (const [name, open] of implementations) {
         (await store.listApiKeys('acc')).map((k) => [k.id, k.lastUsedAt, k.revokedAt]),
         [['key1', T0 + 60_000, null], ['key2', null, T0 + 2]],
       );
+    });
+
+    test("accounts' credentials for the compatible APIs: found by protocol and key with their account, revocable, and messages keep theirs", async () => {
+      await store.ensureAccount('acc', 'Account', T0);
+      await store.updateAccount('acc', { protocols: ['api', 'vonage'] });
+      const credential = { id: 'cred1', accountId: 'acc', protocol: 'vonage' as const, name: 'app', key: 'abcd1234', secret: 's3cret', settings: { signature_secret: 'sig', receipt_url: null }, createdAt: T0, revokedAt: null };
+      await store.insertFaceCredential(credential);
+      assert.deepEqual(await store.findFaceCredential('vonage', 'abcd1234'), { ...credential, account: { status: 'active', path: 'acc', prices: null, allowedSenders: null, trial: false, ipAllowlists: [], apiRate: null, protocols: ['api', 'vonage'] } });
+      assert.equal(await store.findFaceCredential('twilio', 'abcd1234'), undefined, 'another protocol');
+      assert.equal(await store.revokeFaceCredential('other', 'cred1', T0 + 1), false, "another account's credential");
+      assert.equal(await store.revokeFaceCredential('acc', 'cred1', T0 + 1), true);
+      assert.equal(await store.findFaceCredential('vonage', 'abcd1234'), undefined, 'revoked');
+      assert.deepEqual(await store.getFaceCredential('cred1'), { ...credential, revokedAt: T0 + 1 }, 'still signs the receipts of what it sent');
+      assert.deepEqual((await store.listFaceCredentials('acc')).map((c) => c.id), ['cred1']);
+      const m = message({ id: 'msg_face', face: 'vonage:cred1' });
+      await store.insertMessages([{ messages: [m], respond: () => '' }]);
+      assert.equal((await store.getMessage('acc', 'msg_face'))?.face, 'vonage:cred1');
+      await store.updateAccount('acc', { protocols: null });
     });
 
     test('messages are stored with their route and idempotency answer, in one go', async () => {
@@ -120,14 +138,14 @@ for (const [name, open] of implementations) {
       await store.createAccount({ id: 'a1', parentId: 'a', name: 'A1', currency: 'EUR', prices: { entries: [{ country: 'GB', price: 35_000 }] }, createdAt: T0 + 1 });
       await assert.rejects(store.createAccount({ id: 'x', parentId: 'nobody', name: 'X', currency: 'EUR', prices: null, createdAt: T0 }));
       const a1 = await store.getAccount('a1');
-      assert.deepEqual(a1, { id: 'a1', parentId: 'a', path: 'root/a/a1', name: 'A1', status: 'active', currency: 'EUR', balance: 0, creditLimit: 0, prices: { entries: [{ country: 'GB', price: 35_000 }] }, allowedSenders: null, trial: false, ipAllowlist: null, apiRate: null, createdAt: T0 + 1 });
+      assert.deepEqual(a1, { id: 'a1', parentId: 'a', path: 'root/a/a1', name: 'A1', status: 'active', currency: 'EUR', balance: 0, creditLimit: 0, prices: { entries: [{ country: 'GB', price: 35_000 }] }, allowedSenders: null, trial: false, ipAllowlist: null, apiRate: null, protocols: null, createdAt: T0 + 1 });
       assert.deepEqual((await store.listAccounts('root')).map((a) => a.id), ['a']);
       assert.equal(await store.updateAccount('a1', { status: 'disabled', creditLimit: 5_000_000, prices: null }), true);
       await store.updateAccount('a', { allowedSenders: ['Shop'] });
       assert.deepEqual((await store.getAccount('a'))?.allowedSenders, ['Shop']);
       assert.equal(await store.updateAccount('nobody', { status: 'disabled' }), false);
       await store.insertApiKey({ id: 'ka1', accountId: 'a1', hash: 'ha1', prefix: 'sk_a1', name: null, scopes: ['send'], createdAt: T0 });
-      assert.deepEqual((await store.findApiKeys(['ha1']))[0]?.account, { status: 'disabled', path: 'root/a/a1', prices: null, allowedSenders: null, trial: false, ipAllowlists: [], apiRate: null });
+      assert.deepEqual((await store.findApiKeys(['ha1']))[0]?.account, { status: 'disabled', path: 'root/a/a1', prices: null, allowedSenders: null, trial: false, ipAllowlists: [], apiRate: null, protocols: null });
       // The highest account above that is not active speaks for the whole branch under it.
       await store.updateAccount('a1', { status: 'active' });
       await store.updateAccount('a', { status: 'blocked' });
@@ -142,7 +160,7 @@ for (const [name, open] of implementations) {
       assert.deepEqual(await store.getAccount('a'), { ...(await store.getAccount('a'))!, trial: true, ipAllowlist: ['10.0.0.0/8'], apiRate: null });
       await store.updateAccount('a', { trial: false, ipAllowlist: null });
       await store.updateAccount('a1', { apiRate: null });
-      assert.deepEqual((await store.findApiKeys(['ha1']))[0]?.account, { status: 'active', path: 'root/a/a1', prices: null, allowedSenders: null, trial: false, ipAllowlists: [['10.1.0.0/16', '2001:db8::/32']], apiRate: null });
+      assert.deepEqual((await store.findApiKeys(['ha1']))[0]?.account, { status: 'active', path: 'root/a/a1', prices: null, allowedSenders: null, trial: false, ipAllowlists: [['10.1.0.0/16', '2001:db8::/32']], apiRate: null, protocols: null });
     });
 
     test('verified numbers: a code waits, each try counts up to the limit, and only verified numbers are found', async () => {

@@ -14,6 +14,11 @@ interface Owned {
   readonly delivery: string;
   readonly endpoint: string;
   readonly number: string;
+  /** Its Vonage credential: id and api_key. */
+  readonly credential: string;
+  readonly apiKey: string;
+  /** A message it sent through the Vonage face. */
+  readonly faceMessage: string;
 }
 
 /** Bodies good enough to get past validation, so that a route reaches its look-up. */
@@ -28,6 +33,7 @@ const BODIES: Record<string, object> = {
   'POST /v1/webhooks/endpoints': { url: 'http://127.0.0.1:9/x' },
   'POST /v1/opt-outs': { sender: '*', number: '+447700900998' },
   'POST /v1/verified-numbers/:number/confirm': { code: '123456' },
+  'POST /v1/accounts/:id/credentials': { protocol: 'vonage' },
 };
 
 describe('tenancy: no account reaches, changes or learns of another\'s data, on any route', () => {
@@ -54,10 +60,13 @@ describe('tenancy: no account reaches, changes or learns of another\'s data, on 
     const message = (JSON.parse((await call(key, 'POST', '/v1/messages', { from: 'Shop', to: number, text: `for ${name}`, send_at: later })).text) as Json).messages[0].id as string;
     await call(key, 'POST', '/v1/messages', { from: 'Shop', to: number, text: `now ${name}` });
     const delivery = await eventually(async () => (JSON.parse((await call(key, 'GET', '/v1/webhooks/deliveries')).text) as Json).deliveries[0]?.id as string | undefined);
+    const credential = JSON.parse((await call(key, 'POST', `/v1/accounts/${id}/credentials`, { protocol: 'vonage' })).text) as Json;
+    const sent = await node.api.inject({ method: 'POST', url: '/sms/json', payload: { api_key: credential.key, api_secret: credential.secret, from: 'Shop', to: number.slice(1), text: `vonage ${name}` } });
+    const faceMessage = (sent.json() as Json).messages[0]['message-id'] as string;
     await call(key, 'POST', '/v1/opt-outs', { sender: '*', number });
     // Verified for it by the operator, above every account.
     assert.equal((await call(node.key, 'POST', '/v1/verified-numbers', { number, account: id })).status, 201);
-    return { name, account: id, key, keyId: created.id, message, delivery, endpoint, number };
+    return { name, account: id, key, keyId: created.id, message, delivery, endpoint, number, credential: credential.id, apiKey: credential.key, faceMessage };
   }
 
   before(async () => {
@@ -91,8 +100,8 @@ describe('tenancy: no account reaches, changes or learns of another\'s data, on 
         for (const other of owned.filter((o) => !under.get(caller.name)!.includes(o.name))) {
           const id = idFor(r.url, other);
           const body = BODIES[`${r.method} ${r.url}`] ?? (r.method === 'GET' || r.method === 'DELETE' ? undefined : {});
-          const theirs = await call(caller.key, r.method, r.url.replace(/:id|:number/, encodeURIComponent(id)), body);
-          const nobody = await call(caller.key, r.method, r.url.replace(/:id|:number/, encodeURIComponent(unknown(id))), body);
+          const theirs = await call(caller.key, r.method, r.url.replace(/:id|:number/, encodeURIComponent(id)).replace(':credential', other.credential), body);
+          const nobody = await call(caller.key, r.method, r.url.replace(/:id|:number/, encodeURIComponent(unknown(id))).replace(':credential', other.credential), body);
           if (theirs.status < 300 || theirs.status !== nobody.status || theirs.code !== nobody.code) {
             leaks.push(`${caller.name} ${r.method} ${r.url} on ${other.name}'s: ${theirs.status} ${theirs.code} (unknown id: ${nobody.status} ${nobody.code})`);
           }
@@ -146,7 +155,7 @@ describe('tenancy: no account reaches, changes or learns of another\'s data, on 
         for (const other of owned.filter((o) => !under.get(caller.name)!.includes(o.name) && !under.get(o.name)!.includes(caller.name))) {
           const filtered = [`message_id=${other.message}`, `endpoint_id=${other.endpoint}`, `number=${encodeURIComponent(other.number)}`, `to=${encodeURIComponent(other.number)}`];
           for (const text of [mine.text, ...(await Promise.all(filtered.map((q) => call(caller.key, 'GET', `${r.url}?${q}`)))).map((x) => x.text)]) {
-            for (const secret of [other.account, other.message, other.delivery, other.endpoint, other.number, other.keyId]) {
+            for (const secret of [other.account, other.message, other.delivery, other.endpoint, other.number, other.keyId, other.faceMessage, other.apiKey]) {
               if (text.includes(secret)) leaks.push(`${caller.name} GET ${r.url} shows ${other.name}'s ${secret}`);
             }
           }
@@ -166,6 +175,10 @@ describe('tenancy: no account reaches, changes or learns of another\'s data, on 
       assert.deepEqual([account.status, account.balance], ['active', '0.000000'], `${o.name}'s account`);
       const keys = JSON.parse((await call(node.key, 'GET', `/v1/accounts/${o.account}/keys`)).text) as Json;
       assert.deepEqual(keys.keys.map((k: Json) => k.id), [o.keyId], `${o.name}'s keys`);
+      const credentials = JSON.parse((await call(o.key, 'GET', `/v1/accounts/${o.account}/credentials`)).text) as Json;
+      assert.deepEqual(credentials.credentials.map((c: Json) => [c.id, c.revoked_at]), [[o.credential, null]], `${o.name}'s credentials`);
+      const sent = JSON.parse((await call(o.key, 'GET', `/v1/messages/${o.faceMessage}`)).text) as Json;
+      assert.equal(sent.text, `vonage ${o.name}`, 'a message sent through the Vonage face is the account\'s own');
       const outs = JSON.parse((await call(o.key, 'GET', '/v1/opt-outs')).text) as Json;
       assert.deepEqual(outs.opt_outs.map((x: Json) => x.number), [o.number]);
       const verified = JSON.parse((await call(o.key, 'GET', '/v1/verified-numbers')).text) as Json;

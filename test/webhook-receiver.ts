@@ -13,7 +13,7 @@ export const FAST_WEBHOOKS = { SWITCHBOARD_WEBHOOKS_ALLOW_PRIVATE: 'true', SWITC
  * `{ afterMs }` answers 204 that late.
  */
 export class Receiver {
-  readonly requests: { headers: Record<string, string>; body: string }[] = [];
+  readonly requests: { method: string; url: string; headers: Record<string, string>; body: string }[] = [];
   readonly #server: Server;
   url = '';
 
@@ -22,7 +22,7 @@ export class Receiver {
       let body = '';
       req.on('data', (c: Buffer) => (body += c.toString()));
       req.on('end', () => {
-        this.requests.push({ headers: req.headers as Record<string, string>, body });
+        this.requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers as Record<string, string>, body });
         const status = this.statuses.shift() ?? 204;
         if (typeof status === 'number') res.writeHead(status).end(this.statuses.length > 0 ? 'not now' : '');
         else if (status !== 'hang') setTimeout(() => res.writeHead(204).end(), status.afterMs);

@@ -13,6 +13,11 @@ export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
   // Providers call these without our key: each request is checked against the provider's own signature.
   'GET /v1/providers/:provider/:connection/receipts': 'public',
   'POST /v1/providers/:provider/:connection/receipts': 'public',
+  // Compatible APIs: each request authenticates with the account's credential for that API (its signature or secret).
+  'GET /sms/json': 'public',
+  'POST /sms/json': 'public',
+  'GET /sms/xml': 'public',
+  'POST /sms/xml': 'public',
 
   'GET /v1/errors': 'key',
   'GET /v1/errors/:code': 'key',
@@ -45,6 +50,10 @@ export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
   'GET /v1/accounts/:id/keys': 'accounts',
   'POST /v1/accounts/:id/keys': 'accounts',
   'POST /v1/accounts/:id/transfers': 'accounts',
+  // Credentials for the compatible APIs: an account's own, or those of an account under it.
+  'GET /v1/accounts/:id/credentials': 'accounts',
+  'POST /v1/accounts/:id/credentials': 'accounts',
+  'DELETE /v1/accounts/:id/credentials/:credential': 'accounts',
 
   // Adding a number sends it a code; a sub-account's numbers also need the accounts scope (VerifiedNumbers).
   'POST /v1/verified-numbers': 'send',

@@ -21,6 +21,8 @@ import { routingRoutes } from './routes/routing.js';
 import { keyRoutes } from './routes/keys.js';
 import { accountRoutes } from './routes/accounts.js';
 import { ledgerRoutes } from './routes/ledger.js';
+import { credentialRoutes } from './routes/credentials.js';
+import { vonageRoutes } from '../faces/vonage/routes.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import type { RegisteredRoute, Services } from './services.js';
 
@@ -138,5 +140,7 @@ export async function buildApi(services: Services, options: ApiOptions): Promise
   await app.register(keyRoutes(services));
   await app.register(accountRoutes(services));
   await app.register(ledgerRoutes(services));
+  await app.register(credentialRoutes(services));
+  await app.register(vonageRoutes(services));
   return app;
 }

@@ -2,6 +2,8 @@ import type { AcceptService } from '../app/accept.js';
 import type { Accounts } from '../app/accounts.js';
 import type { InboundService } from '../app/inbound.js';
 import type { ApiKeys, Caller } from '../app/keys.js';
+import type { Clock } from '../app/clock.js';
+import type { FaceCredentials } from '../app/credentials.js';
 import type { Access } from '../core/access/scopes.js';
 import type { MessageService } from '../app/messages.js';
 import type { AccountRateLimits } from '../app/rate-limits.js';
@@ -22,6 +24,9 @@ export interface Services {
   /** How providers reach this server: the URL their signatures cover. */
   readonly publicUrl: string;
   readonly keys: ApiKeys;
+  /** Accounts' credentials for the compatible APIs (Vonage's api_key and secrets...). */
+  readonly credentials: FaceCredentials;
+  readonly clock: Clock;
   readonly accounts: Accounts;
   readonly rateLimits: AccountRateLimits;
   readonly endpoints: WebhookEndpoints;

@@ -5,6 +5,7 @@ import { checkDestination } from '../core/validation/phone.js';
 import { classifySender } from '../core/validation/sender.js';
 import { checkText } from '../core/validation/text.js';
 import { encodeText } from '../core/encoding/segments.js';
+import { allowsProtocol, type Protocol } from '../core/access/protocols.js';
 import { SwitchboardError } from '../core/errors.js';
 import {
   DEFAULT_VALIDITY_SECONDS,
@@ -82,7 +83,20 @@ export interface Payer {
   readonly allowedSenders: readonly string[] | null;
   /** In trial: it sends only to its verified numbers. */
   readonly trial: boolean;
+  /** The ways the account may send; null: every one. */
+  readonly protocols: readonly Protocol[] | null;
 }
+
+/** How a request came: the native API (the default) or a compatible API, which renders its own answer. */
+export interface Channel {
+  readonly protocol: Protocol;
+  /** Kept on each message (`vonage:cred_...`): its receipts go in that API's format. */
+  readonly face?: string;
+  /** The answer, in place of the native API's. */
+  readonly render?: AcceptOptions['render'];
+}
+
+const NATIVE: Channel = { protocol: 'api' };
 
 /**
  * Accepting a send request: validate everything before anything is stored (one bad recipient
@@ -97,22 +111,25 @@ export class AcceptService {
     this.#writes = new Batcher<AcceptWrite, string | undefined>((writes) => opts.store.insertMessages(writes));
   }
 
-  async accept(payer: Payer, request: SendRequest, idempotencyKey?: string): Promise<AcceptResult> {
+  async accept(payer: Payer, request: SendRequest, idempotencyKey?: string, channel: Channel = NATIVE): Promise<AcceptResult> {
     const accountId = payer.accountId;
-    if (idempotencyKey === undefined) return this.#accept(payer, request);
+    if (!allowsProtocol(payer.protocols, channel.protocol)) {
+      throw new SwitchboardError('protocol_not_allowed', `This account may not send through ${channel.protocol === 'api' ? 'the API' : channel.protocol}; it may use: ${payer.protocols!.join(', ') || 'nothing'}.`);
+    }
+    if (idempotencyKey === undefined) return this.#accept(payer, request, channel);
     // Held across nodes while the request is processed: the same key twice at once is refused.
     const lock = `idempotency:${accountId}:${idempotencyKey}`;
     if (!(await this.opts.coordination.lock(lock, IDEMPOTENCY_LOCK_MS))) {
       throw new SwitchboardError('idempotency_key_in_use', 'A request with this Idempotency-Key is still being processed; retry when it has finished.');
     }
     try {
-      return await this.#acceptOnce(payer, request, idempotencyKey);
+      return await this.#acceptOnce(payer, request, idempotencyKey, channel);
     } finally {
       await this.opts.coordination.unlock(lock);
     }
   }
 
-  async #acceptOnce(payer: Payer, request: SendRequest, key: string): Promise<AcceptResult> {
+  async #acceptOnce(payer: Payer, request: SendRequest, key: string, channel: Channel): Promise<AcceptResult> {
     const accountId = payer.accountId;
     // Keys sorted: the same body with its fields in another order is the same request.
     const requestHash = createHash('sha256').update(stringify(request)).digest('hex');
@@ -123,13 +140,14 @@ export class AcceptService {
       }
       return { statusCode: stored.statusCode, body: stored.response };
     }
-    return this.#accept(payer, request, { key, requestHash });
+    return this.#accept(payer, request, channel, { key, requestHash });
   }
 
-  async #accept(payer: Payer, request: SendRequest, idempotency?: { key: string; requestHash: string }): Promise<AcceptResult> {
+  async #accept(payer: Payer, request: SendRequest, channel: Channel, idempotency?: { key: string; requestHash: string }): Promise<AcceptResult> {
     const accountId = payer.accountId;
     const now = this.opts.clock.now();
-    const messages = await this.#build(payer, request, now);
+    const messages = await this.#build(payer, request, now, channel.face);
+    const render = channel.render ?? this.opts.render;
     // Read only for an account in trial: no other send pays for it.
     if (payer.trial) await this.#refuseUnverified(accountId, messages);
     await this.#refuseOptedOut(accountId, request.from, messages);
@@ -139,7 +157,7 @@ export class AcceptService {
       messages,
       ...(payer.prices && amount > 0 && { charge: { accountId, amount, entryId: newId('led', now), at: now } }),
       ...(idempotency && { idempotency: { accountId, key: idempotency.key, requestHash: idempotency.requestHash, statusCode: 202, createdAt: now } }),
-      respond: (remaining) => this.opts.render(messages, payer.prices ? remaining : null),
+      respond: (remaining) => render(messages, payer.prices ? remaining : null),
     });
     if (body === undefined) {
       throw new SwitchboardError('insufficient_credit', `The account's balance does not cover this request (${formatAmount(amount)}): nothing was sent or charged.`);
@@ -167,7 +185,7 @@ export class AcceptService {
     throw new SwitchboardError('destination_opted_out', `${messages[i]!.to} opted out of messages from ${from} (STOP).`, { param: messages.length > 1 ? `to[${i}]` : 'to' });
   }
 
-  async #build(payer: Payer, request: SendRequest, now: number): Promise<NewMessage[]> {
+  async #build(payer: Payer, request: SendRequest, now: number, face: string | undefined): Promise<NewMessage[]> {
     const accountId = payer.accountId;
     const recipients = typeof request.to === 'string' ? [request.to] : request.to;
     if (recipients.length === 0) throw new SwitchboardError('missing_parameter', 'Give at least one recipient in `to`.', { param: 'to' });
@@ -245,6 +263,7 @@ export class AcceptService {
         providerMessageId: null,
         dueAt: start,
         ...(price !== null && { price: price * encoded.parts.length }),
+        ...(face !== undefined && { face }),
       } satisfies NewMessage;
     });
   }

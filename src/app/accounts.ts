@@ -1,5 +1,6 @@
 import { SwitchboardError } from '../core/errors.js';
 import type { Scope } from '../core/access/scopes.js';
+import type { Protocol } from '../core/access/protocols.js';
 import type { PriceList } from '../core/accounts/prices.js';
 import { formatAmount } from '../core/accounts/money.js';
 import type { Clock } from './clock.js';
@@ -19,6 +20,7 @@ export interface AccountChange {
   readonly trial?: boolean;
   readonly ipAllowlist?: readonly string[] | null;
   readonly apiRate?: number | null;
+  readonly protocols?: readonly Protocol[] | null;
 }
 
 /**
@@ -53,13 +55,13 @@ export class Accounts {
 
   async create(
     caller: Actor,
-    input: { name: string; currency?: string; parent?: string; prices?: PriceList | null } & Pick<AccountChange, 'allowedSenders' | 'trial' | 'ipAllowlist' | 'apiRate'>,
+    input: { name: string; currency?: string; parent?: string; prices?: PriceList | null } & Pick<AccountChange, 'allowedSenders' | 'trial' | 'ipAllowlist' | 'apiRate' | 'protocols'>,
   ): Promise<Account> {
     const parent = await this.within(caller, input.parent, { param: 'parent' });
     const id = newId('acct', this.clock.now());
     await this.store.createAccount({ id, parentId: parent.id, name: input.name, currency: input.currency ?? parent.currency, prices: input.prices ?? null, createdAt: this.clock.now() });
-    const { allowedSenders, trial, ipAllowlist, apiRate } = input;
-    await this.store.updateAccount(id, { ...(allowedSenders && { allowedSenders }), ...(trial && { trial }), ...(ipAllowlist && { ipAllowlist }), ...(apiRate && { apiRate }) });
+    const { allowedSenders, trial, ipAllowlist, apiRate, protocols } = input;
+    await this.store.updateAccount(id, { ...(allowedSenders && { allowedSenders }), ...(trial && { trial }), ...(ipAllowlist && { ipAllowlist }), ...(apiRate && { apiRate }), ...(protocols && { protocols }) });
     return (await this.store.getAccount(id))!;
   }
 

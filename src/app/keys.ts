@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import type { Protocol } from '../core/access/protocols.js';
 import { ADMIN_SCOPES, DEFAULT_SCOPES, type Scope } from '../core/access/scopes.js';
 import { SwitchboardError } from '../core/errors.js';
 import { Batcher } from './batcher.js';
@@ -33,6 +34,14 @@ export interface Caller {
   readonly ipAllowlists: readonly (readonly string[])[];
   /** Its API requests per second; null: the operator's default. */
   readonly apiRate: number | null;
+  /** The ways the account may send; null: every one. */
+  readonly protocols: readonly Protocol[] | null;
+}
+
+/** A key's or a credential's account that is disabled or blocked (itself, or one above it) is refused. */
+export function refuseInactive(account: Pick<KeyAccount, 'status'>): void {
+  if (account.status === 'disabled') throw new SwitchboardError('account_disabled', 'This account (or one above it) is disabled: its keys and credentials are refused until it is enabled again.');
+  if (account.status === 'blocked') throw new SwitchboardError('account_blocked', 'This account (or one above it) is blocked: its keys and credentials are refused.');
 }
 
 /** A key just made: the secret itself is in `key`, shown this once and never stored. */
@@ -83,11 +92,10 @@ export class ApiKeys {
     const found = await this.#lookups.push(hashKey(key));
     if (!found) throw new SwitchboardError('invalid_api_key', 'The API key is not valid. Check it was copied whole, or create a new one.');
     // Read with the key on every request: an account disabled on any node is refused by all at once.
-    if (found.account.status === 'disabled') throw new SwitchboardError('account_disabled', 'This account (or one above it) is disabled: its keys are refused until it is enabled again.');
-    if (found.account.status === 'blocked') throw new SwitchboardError('account_blocked', 'This account (or one above it) is blocked: its keys are refused.');
+    refuseInactive(found.account);
     this.#touch(found.id);
-    const { path, prices, allowedSenders, trial, ipAllowlists, apiRate } = found.account;
-    return { keyId: found.id, accountId: found.accountId, scopes: found.scopes, path, prices, allowedSenders, trial, ipAllowlists, apiRate };
+    const { path, prices, allowedSenders, trial, ipAllowlists, apiRate, protocols } = found.account;
+    return { keyId: found.id, accountId: found.accountId, scopes: found.scopes, path, prices, allowedSenders, trial, ipAllowlists, apiRate, protocols };
   }
 
   #touch(id: string): void {

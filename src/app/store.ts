@@ -2,6 +2,7 @@ import type { MessageStatus } from '../core/lifecycle.js';
 import type { Message, MessageError, MessageEvent } from '../core/message.js';
 import type { Scope } from '../core/access/scopes.js';
 import type { Route } from '../core/routing/router.js';
+import type { FaceProtocol, Protocol } from '../core/access/protocols.js';
 import type { PriceList } from '../core/accounts/prices.js';
 
 /** A message to store at accept; its first event is read from it (acceptedEvent). */
@@ -56,6 +57,8 @@ export interface Account {
   readonly ipAllowlist: readonly string[] | null;
   /** API requests per second; null: the operator's default. */
   readonly apiRate: number | null;
+  /** The ways it may send (the API, compatible APIs, SMPP); null: every one. */
+  readonly protocols: readonly Protocol[] | null;
   readonly createdAt: number;
 }
 
@@ -68,7 +71,7 @@ export interface NewAccount {
   readonly createdAt: number;
 }
 
-export type AccountPatch = Partial<Pick<Account, 'name' | 'status' | 'creditLimit' | 'prices' | 'allowedSenders' | 'trial' | 'ipAllowlist' | 'apiRate'>>;
+export type AccountPatch = Partial<Pick<Account, 'name' | 'status' | 'creditLimit' | 'prices' | 'allowedSenders' | 'trial' | 'ipAllowlist' | 'apiRate' | 'protocols'>>;
 
 export const LEDGER_TYPES = ['top_up', 'transfer_in', 'transfer_out', 'charge', 'refund'] as const;
 export type LedgerType = (typeof LEDGER_TYPES)[number];
@@ -112,6 +115,7 @@ export interface KeyAccount {
   /** The address lists of the account and of every account above it that has one: a request must be in each. */
   readonly ipAllowlists: readonly (readonly string[])[];
   readonly apiRate: number | null;
+  readonly protocols: readonly Protocol[] | null;
 }
 
 /** A number an account in trial may send to: verified, or waiting for the code sent to it. */
@@ -278,6 +282,17 @@ export interface Store {
   /** Records that these keys were used at `at` (never moves a later time back). */
   touchApiKeys(ids: readonly string[], at: number): Promise<void>;
 
+  /** Stores a compatible API's credential (its secrets as given: the server signs and checks with them). */
+  insertFaceCredential(credential: FaceCredential): Promise<void>;
+  /** The active credential of `protocol` named `key`, with its account as a key's is read (status from above included). */
+  findFaceCredential(protocol: FaceProtocol, key: string): Promise<(FaceCredential & { readonly account: KeyAccount }) | undefined>;
+  /** A credential by id, revoked or not: what signs the receipts of the messages sent with it. */
+  getFaceCredential(id: string): Promise<FaceCredential | undefined>;
+  /** An account's credentials, revoked ones too, oldest first. */
+  listFaceCredentials(accountId: string): Promise<FaceCredential[]>;
+  /** Revokes a credential of the account; false when it has none such, or it was revoked already. */
+  revokeFaceCredential(accountId: string, id: string, at: number): Promise<boolean>;
+
   /**
    * Stores accepted requests in one transaction, each with its messages, charge and idempotency
    * answer. A request its account cannot pay for is left out, alone: the others are stored. Returns
@@ -423,6 +438,23 @@ export interface Store {
   insertInbound(message: InboundMessage): Promise<void>;
   /** Newest first; `before` is the page cursor (an inbound id). */
   listInbound(accountId: string, before: string | undefined, limit: number): Promise<InboundMessage[]>;
+}
+
+/**
+ * An account's credential for a compatible API (a face): its public `key` (Vonage's api_key), its
+ * `secret` (api_secret), and the face's own settings (signature secret and method, receipt URL).
+ */
+export interface FaceCredential {
+  readonly id: string;
+  readonly accountId: string;
+  readonly protocol: FaceProtocol;
+  readonly name: string | null;
+  readonly key: string;
+  readonly secret: string;
+  /** The face's settings, as the face defines them. */
+  readonly settings: Readonly<Record<string, string | null>>;
+  readonly createdAt: number;
+  readonly revokedAt: number | null;
 }
 
 /** Where an account's events go. */

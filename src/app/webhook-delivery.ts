@@ -9,12 +9,19 @@ export type WebhookPost = (request: { url: string; eventId: string; timestamp: D
   { readonly status: number; readonly text: string } | { readonly error: string }
 >;
 
+/**
+ * Where a message came through a compatible API, its receipt to its own callback URL in that
+ * API's format: the answer, or undefined for a delivery that goes as Switchboard's event.
+ */
+export type FaceCallback = (delivery: ClaimedDelivery, at: number) => ReturnType<WebhookPost> | undefined;
+
 export interface DelivererOptions {
   readonly store: Store;
   readonly clock: Clock;
   readonly post: WebhookPost;
   /** The body of an event as receivers get it. */
   readonly render: (event: ClaimedDelivery['event']) => string;
+  readonly faceCallback?: FaceCallback;
   readonly owner: string;
   readonly leaseMs: number;
   readonly pollMs: number;
@@ -118,7 +125,8 @@ export class WebhookDeliverer {
     const { clock } = this.opts;
     const started = clock.now();
     // Signed at the time of sending: receivers refuse a webhook-timestamp far from their clock.
-    const answer = await this.opts.post({ url: d.url, eventId: d.event.id, timestamp: new Date(started), body: this.opts.render(d.event), secret: d.secret });
+    const answer = await (this.opts.faceCallback?.(d, started) ??
+      this.opts.post({ url: d.url, eventId: d.event.id, timestamp: new Date(started), body: this.opts.render(d.event), secret: d.secret }));
     const at = clock.now();
     const ok = 'status' in answer && answer.status >= 200 && answer.status < 300;
     // A target failing as a whole waits as long as its failures in a row say, not only this delivery's.

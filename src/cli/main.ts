@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { accountsCommand } from './accounts.js';
+import { credentialsCommand } from './credentials.js';
 import { explainCommand } from './explain.js';
 import { keysCommand } from './keys.js';
 import { migrateCommand } from './migrate.js';
@@ -23,6 +24,10 @@ Commands:
   accounts limits <id> [--trial on|off] [--ip-allowlist CIDR,...|any] [--api-rate N|default]
                                                  An account's trial mode, IP allowlist and API rate: shown, or changed
   accounts verify-number <id> <number>           A number an account in trial may send to, verified at once
+  credentials create --protocol vonage [--account ID] [--signature-method M] [--receipt-url URL] [--receipt-method GET|POST|POST-JSON] [--json]
+                                                 Create an account's credential for a compatible API (Vonage: api_key, api_secret, signature secret), shown once
+  credentials list [--account ID] [--json]       An account's credentials: id, protocol, key, name, created, revoked
+  credentials revoke <id> [--account ID]         Revoke a credential: every node refuses it at once
   migrate                                        Bring the database to the current schema (the server also does on start)
   explain <provider> <code> [--context C] [--json]
                                                  Explain a provider's error or status code
@@ -37,6 +42,7 @@ Commands:
 
 const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   accounts: accountsCommand,
+  credentials: credentialsCommand,
   keys: keysCommand,
   migrate: migrateCommand,
   explain: explainCommand,

@@ -59,6 +59,11 @@ export interface Message {
   readonly providerMessageId: string | null;
   /** What it was charged at accept, in micro-units; absent when its account is not charged. */
   readonly price?: number;
+  /**
+   * The compatible API it came through and the credential used (`vonage:cred_...`): its receipts
+   * to its callback URL go in that API's format. Absent for a message sent through the native API.
+   */
+  readonly face?: string;
 }
 
 /**

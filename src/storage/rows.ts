@@ -3,7 +3,8 @@ import type { MessageStatus } from '../core/lifecycle.js';
 import type { Message, MessageError, MessageEvent } from '../core/message.js';
 import type { MessageRoute } from '../core/routing/router.js';
 import type { PriceList } from '../core/accounts/prices.js';
-import type { Account, AccountPatch, AccountStatus, KeyAccount, VerifiedNumber, LedgerEntry, LedgerType, ApiKeyRecord, ClaimedMessage, DeliveryAttempt, EndpointPatch, NewMessage, WebhookDelivery, WebhookEndpoint, WebhookTargetStats } from '../app/store.js';
+import type { FaceProtocol, Protocol } from '../core/access/protocols.js';
+import type { FaceCredential, Account, AccountPatch, AccountStatus, KeyAccount, VerifiedNumber, LedgerEntry, LedgerType, ApiKeyRecord, ClaimedMessage, DeliveryAttempt, EndpointPatch, NewMessage, WebhookDelivery, WebhookEndpoint, WebhookTargetStats } from '../app/store.js';
 import { isScope } from '../core/access/scopes.js';
 
 // How domain objects map to table rows, shared by every SQL engine. Times are epoch
@@ -11,6 +12,7 @@ import { isScope } from '../core/access/scopes.js';
 
 export interface MessageRow {
   price?: number | null;
+  face?: string | null;
   id: string;
   account_id: string;
   to: string;
@@ -76,6 +78,7 @@ export function toMessage(row: MessageRow): Message {
     nextAttemptAt: row.status === 'queued' && Number(row.attempts) > 0 && row.due_at !== null ? Number(row.due_at) : null,
     providerMessageId: row.provider_message_id,
     ...(row.price !== null && row.price !== undefined && { price: Number(row.price) }),
+    ...(row.face && { face: row.face }),
   };
 }
 
@@ -275,6 +278,7 @@ export interface AccountRow {
   trial: boolean | number;
   ip_allowlist: string | null;
   api_rate: number | null;
+  protocols?: string | null;
   created_at: number;
 }
 
@@ -293,6 +297,7 @@ export function accountOf(r: AccountRow): Account {
     trial: Boolean(r.trial),
     ipAllowlist: parseJson<string[]>(r.ip_allowlist),
     apiRate: r.api_rate === null ? null : Number(r.api_rate),
+    protocols: parseJson<Protocol[]>(r.protocols ?? null),
     createdAt: Number(r.created_at),
   };
 }
@@ -313,6 +318,7 @@ export function accountSets(patch: AccountPatch, placeholder: (i: number) => str
   if (patch.trial !== undefined) set('trial', patch.trial ? 1 : 0);
   if (patch.ipAllowlist !== undefined) set('ip_allowlist', json(patch.ipAllowlist));
   if (patch.apiRate !== undefined) set('api_rate', patch.apiRate);
+  if (patch.protocols !== undefined) set('protocols', json(patch.protocols));
   return { sets, values };
 }
 
@@ -350,7 +356,7 @@ export function ledgerOf(r: LedgerRow): LedgerEntry {
 export function keyAccountOf(r: AccountRow & { ip_allowlists: string | null }): KeyAccount {
   const a = accountOf(r);
   const lists = (parseJson<string[]>(r.ip_allowlists) ?? []).map((list) => JSON.parse(list) as string[]);
-  return { status: a.status, path: a.path, prices: a.prices, allowedSenders: a.allowedSenders, trial: a.trial, ipAllowlists: lists, apiRate: a.apiRate };
+  return { status: a.status, path: a.path, prices: a.prices, allowedSenders: a.allowedSenders, trial: a.trial, ipAllowlists: lists, apiRate: a.apiRate, protocols: a.protocols };
 }
 
 export interface VerifiedNumberRow {
@@ -390,6 +396,49 @@ export const VERIFIED_NUMBER_COLUMNS = 'account_id, number, created_at, verified
 export function branchColumns(sql: { readonly ancestry: string; readonly inTrial: string; readonly listsAsJson: string }): string {
   return `EXISTS (SELECT 1 FROM accounts p WHERE ${sql.ancestry} AND ${sql.inTrial}) AS trial,
               (SELECT ${sql.listsAsJson} FROM accounts p WHERE ${sql.ancestry} AND p.ip_allowlist IS NOT NULL) AS ip_allowlists`;
+}
+
+/**
+ * What a request needs of the account `a` it authenticates as, for a key or a credential alike
+ * (read by keyAccountOf): `branch` is the engine's branchColumns; the status is the account's
+ * own, or that of the highest account above it that is not active.
+ */
+export function keyAccountColumns(branch: string): string {
+  return `a.path, a.prices, a.allowed_senders, a.ip_allowlist, a.api_rate, a.protocols, ${branch},
+  COALESCE((SELECT p.status FROM accounts p WHERE p.status <> 'active' AND substr(a.path, 1, length(p.path) + 1) = p.path || '/' ORDER BY length(p.path) LIMIT 1), a.status) AS status`;
+}
+
+export interface FaceCredentialRow {
+  id: string;
+  account_id: string;
+  protocol: string;
+  key: string;
+  secret: string;
+  settings: string;
+  name: string | null;
+  created_at: number;
+  revoked_at: number | null;
+}
+
+export const FACE_CREDENTIAL_COLUMNS = 'id, account_id, protocol, key, secret, settings, name, created_at, revoked_at';
+
+export function faceCredentialOf(r: FaceCredentialRow): FaceCredential {
+  return {
+    id: r.id,
+    accountId: r.account_id,
+    protocol: r.protocol as FaceProtocol,
+    key: r.key,
+    secret: r.secret,
+    settings: JSON.parse(r.settings) as Record<string, string | null>,
+    name: r.name,
+    createdAt: Number(r.created_at),
+    revokedAt: r.revoked_at === null ? null : Number(r.revoked_at),
+  };
+}
+
+/** A credential's values in FACE_CREDENTIAL_COLUMNS order. */
+export function faceCredentialValues(c: FaceCredential): unknown[] {
+  return [c.id, c.accountId, c.protocol, c.key, c.secret, JSON.stringify(c.settings), c.name, c.createdAt, c.revokedAt];
 }
 
 export const LEDGER_COLUMNS = 'id, account_id, at, type, amount, balance_after, message_id, messages, counterparty, description';

@@ -17,18 +17,22 @@ function pinned(addresses: readonly LookupAddress[]): LookupFunction {
   };
 }
 
+/** One HTTP request to a URL an account gave: the answer's status and the start of its text, or why there was none. */
+export type GuardedSend = (request: { url: string; method: 'GET' | 'POST'; headers: Record<string, string>; body?: string }) => Promise<
+  { readonly status: number; readonly text: string } | { readonly error: string }
+>;
+
 /**
- * POSTs an event signed with the Standard Webhooks scheme (`webhook-id`, `webhook-timestamp`,
- * `webhook-signature`). Where the URL resolves is checked again before each delivery, as DNS
- * may have changed since the endpoint was registered, and the connection goes to the addresses
- * checked, not to a fresh DNS answer: a name that resolves to a public address for the check
- * and to a private one for the connection (DNS rebinding) gets nowhere. Redirects are not
+ * Sends a request to a URL an account gave. Where the URL resolves is checked again before each
+ * request, as DNS may have changed since it was registered, and the connection goes to the
+ * addresses checked, not to a fresh DNS answer: a name that resolves to a public address for the
+ * check and to a private one for the connection (DNS rebinding) gets nowhere. Redirects are not
  * followed, as a redirect could lead anywhere.
  */
-export function standardWebhookPost(guard: UrlGuard, timeoutMs: number): WebhookPost {
+export function guardedSend(guard: UrlGuard, timeoutMs: number): GuardedSend {
   // Kept apart from the global agents: a socket reused here was opened to a checked address.
   const agents = { 'http:': new http.Agent({ keepAlive: true }), 'https:': new https.Agent({ keepAlive: true }) };
-  return async ({ url, eventId, timestamp, body, secret }) => {
+  return async ({ url, method, headers, body }) => {
     let target: URL;
     let addresses: LookupAddress[];
     try {
@@ -37,18 +41,10 @@ export function standardWebhookPost(guard: UrlGuard, timeoutMs: number): Webhook
     } catch (error) {
       return { error: (error as Error).message };
     }
-    const headers = {
-      'content-type': 'application/json',
-      'content-length': String(Buffer.byteLength(body)),
-      'user-agent': 'Switchboard-Webhooks/1',
-      'webhook-id': eventId,
-      'webhook-timestamp': String(Math.floor(timestamp.getTime() / 1000)),
-      'webhook-signature': new Webhook(secret).sign(eventId, timestamp, body),
-    };
     const signal = AbortSignal.timeout(timeoutMs);
     const client = target.protocol === 'https:' ? https : http;
     return new Promise((resolve) => {
-      const request = client.request(target, { method: 'POST', headers, agent: agents[target.protocol as 'http:' | 'https:'], lookup: pinned(addresses), signal }, (res) => {
+      const request = client.request(target, { method, headers, agent: agents[target.protocol as 'http:' | 'https:'], lookup: pinned(addresses), signal }, (res) => {
         let text = '';
         res.setEncoding('utf8');
         res.on('data', (chunk: string) => {
@@ -63,4 +59,23 @@ export function standardWebhookPost(guard: UrlGuard, timeoutMs: number): Webhook
       request.end(body);
     });
   };
+}
+
+/** POSTs an event signed with the Standard Webhooks scheme (`webhook-id`, `webhook-timestamp`, `webhook-signature`). */
+export function standardWebhookPost(guard: UrlGuard, timeoutMs: number): WebhookPost {
+  const send = guardedSend(guard, timeoutMs);
+  return ({ url, eventId, timestamp, body, secret }) =>
+    send({
+      url,
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'content-length': String(Buffer.byteLength(body)),
+        'user-agent': 'Switchboard-Webhooks/1',
+        'webhook-id': eventId,
+        'webhook-timestamp': String(Math.floor(timestamp.getTime() / 1000)),
+        'webhook-signature': new Webhook(secret).sign(eventId, timestamp, body),
+      },
+      body,
+    });
 }

@@ -5,6 +5,7 @@ import { formatAmount, parseAmount } from '../../core/accounts/money.js';
 import type { PriceEntry, PriceList } from '../../core/accounts/prices.js';
 import { SwitchboardError } from '../../core/errors.js';
 import { parseAllowlist } from '../../app/ip-allowlist.js';
+import { PROTOCOLS, type Protocol } from '../../core/access/protocols.js';
 import { BODY, errorResponses, IdParams, KEYED } from '../schemas.js';
 import type { Services } from '../services.js';
 import { CreatedKeyView, KeyView, keyView, NewKeyBody } from './keys.js';
@@ -51,6 +52,10 @@ function limits(b: { trial?: boolean; ip_allowlist?: string[] | null; api_rate?:
     ...(b.api_rate !== undefined && { apiRate: b.api_rate }),
   };
 }
+const Protocols = Type.Array(Type.Unsafe<Protocol>({ type: 'string', enum: [...PROTOCOLS] }), {
+  uniqueItems: true,
+  description: 'the ways the account may send: api (this API), vonage, twilio, smspartner (compatible APIs), smpp; null: every one',
+});
 type PricesInput = { default?: string; entries: { country?: string; prefix?: string; network?: string; ranges?: string[]; price: string }[] };
 
 const AccountView = Type.Object({
@@ -66,6 +71,7 @@ const AccountView = Type.Object({
   trial: Trial,
   ip_allowlist: Type.Union([Type.Array(Type.String()), Type.Null()], { description: 'CIDRs its keys may be used from; null: any' }),
   api_rate: Type.Union([Type.Number(), Type.Null()], { description: 'API requests per second; null: the operator\'s default' }),
+  protocols: Type.Union([Type.Array(Type.String()), Type.Null()], { description: 'the ways the account may send; null: every one' }),
   created_at: Type.String(),
 });
 
@@ -103,6 +109,7 @@ export const accountView = (a: Account) => ({
   trial: a.trial,
   ip_allowlist: a.ipAllowlist && [...a.ipAllowlist],
   api_rate: a.apiRate,
+  protocols: a.protocols && [...a.protocols],
   created_at: new Date(a.createdAt).toISOString(),
 });
 
@@ -122,6 +129,7 @@ export const accountRoutes = ({ accounts }: Services): FastifyPluginAsyncTypebox
               prices: Type.Optional(Type.Union([PricesSchema, Type.Null()])),
               allowed_senders: Type.Optional(Type.Union([AllowedSenders, Type.Null()])),
               ...limitsInput,
+              protocols: Type.Optional(Type.Union([Protocols, Type.Null()])),
             },
             { additionalProperties: false },
           ),
@@ -129,7 +137,7 @@ export const accountRoutes = ({ accounts }: Services): FastifyPluginAsyncTypebox
         },
       },
       async (request, reply) => {
-        const { name, currency, parent, prices, allowed_senders } = request.body;
+        const { name, currency, parent, prices, allowed_senders, protocols } = request.body;
         const created = await accounts.create(request.caller!, {
           name,
           ...(currency && { currency }),
@@ -137,6 +145,7 @@ export const accountRoutes = ({ accounts }: Services): FastifyPluginAsyncTypebox
           prices: priceList(prices as PricesInput | null | undefined) ?? null,
           allowedSenders: allowed_senders ?? null,
           ...limits(request.body),
+          protocols: protocols ?? null,
         });
         return reply.code(201).send(accountView(created));
       },
@@ -162,7 +171,7 @@ export const accountRoutes = ({ accounts }: Services): FastifyPluginAsyncTypebox
       '/v1/accounts/:id',
       {
         schema: {
-          summary: 'Change a sub-account: name, status (active, disabled, blocked), price list, allowed senders, trial, IP allowlist, API rate, credit limit (admin)',
+          summary: 'Change a sub-account: name, status (active, disabled, blocked), price list, allowed senders, trial, IP allowlist, API rate, protocols, credit limit (admin)',
           params: IdParams,
           body: Type.Object(
             {
@@ -172,6 +181,7 @@ export const accountRoutes = ({ accounts }: Services): FastifyPluginAsyncTypebox
               prices: Type.Optional(Type.Union([PricesSchema, Type.Null()])),
               allowed_senders: Type.Optional(Type.Union([AllowedSenders, Type.Null()])),
               ...limitsInput,
+              protocols: Type.Optional(Type.Union([Protocols, Type.Null()])),
             },
             { additionalProperties: false },
           ),
@@ -189,6 +199,7 @@ export const accountRoutes = ({ accounts }: Services): FastifyPluginAsyncTypebox
             ...(prices !== undefined && { prices }),
             ...(b.allowed_senders !== undefined && { allowedSenders: b.allowed_senders }),
             ...limits(b),
+            ...(b.protocols !== undefined && { protocols: b.protocols }),
           }),
         );
       },

@@ -143,3 +143,13 @@ export function nextConnection(
   const candidates = wrap && at >= 0 ? [...after, ...chain.slice(0, at)] : after;
   return candidates.find((c) => c !== current && available(c));
 }
+
+/** The MCC-MNC of the network whose ranges (in any route's `networks`) hold the number; undefined when none does. */
+export function networkOf(routes: readonly Route[], number: string): string | undefined {
+  for (const route of routes) {
+    for (const [network, ranges] of Object.entries(route.match.networks ?? {})) {
+      if (ranges.some((prefix) => number.startsWith(prefix))) return network;
+    }
+  }
+  return undefined;
+}

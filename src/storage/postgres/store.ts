@@ -34,7 +34,9 @@ import type {
   StoredIdempotency,
   StoreWrite,
   Transition,
+  FaceCredential,
 } from '../../app/store.js';
+import type { FaceProtocol } from '../../core/access/protocols.js';
 import type { MessageStatus } from '../../core/lifecycle.js';
 import type { Message, MessageEvent } from '../../core/message.js';
 import type { Route } from '../../core/routing/router.js';
@@ -68,6 +70,10 @@ import {
   parseJson,
   toEvent,
   toClaimed,
+  faceCredentialOf,
+  faceCredentialValues,
+  FACE_CREDENTIAL_COLUMNS,
+  type FaceCredentialRow,
   toMessage,
   type ApiKeyRow,
   type AttemptRow,
@@ -80,8 +86,9 @@ import {
 } from '../rows.js';
 import { MIGRATIONS } from './migrations.js';
 import { RECEIPT_SQL } from './receipt-sql.js';
-import { ACCOUNT_SQL, KEY_BRANCH } from './account-sql.js';
+import { ACCOUNT_SQL, KEY_ACCOUNT_COLUMNS } from './account-sql.js';
 import { WEBHOOK_SQL } from './webhook-sql.js';
+import { CREDENTIAL_SQL } from './credential-sql.js';
 
 export interface PostgresOptions {
   /** postgres://user:password@host:port/database */
@@ -103,7 +110,7 @@ const types = {
 const MIGRATION_LOCK = 727_465_001;
 
 const MESSAGE_COLUMNS = `id, account_id, "to", "from", text, encoding, segments, status, error_code, error, client_ref,
-  callback_url, send_at, expires_at, created_at, updated_at, connection, attempts, provider_message_id, due_at, lease_owner, route, price, callback_events`;
+  callback_url, send_at, expires_at, created_at, updated_at, connection, attempts, provider_message_id, due_at, lease_owner, route, price, callback_events, face`;
 
 /**
  * The Store on PostgreSQL, shared by any number of nodes: the system of record and the dispatch
@@ -230,13 +237,34 @@ export class PostgresStore implements Store {
 
   async findApiKeys(hashes: readonly string[]): Promise<(ApiKeyRecord & { hash: string; account: KeyAccount })[]> {
     const rows = await this.#rows<ApiKeyRow & AccountRow & { hash: string; ip_allowlists: string | null }>(
-      `SELECT k.id, k.account_id, k.name, k.prefix, k.scopes, k.created_at, k.last_used_at, k.revoked_at, k.hash, a.path, a.prices, a.allowed_senders, a.ip_allowlist, a.api_rate,
-              ${KEY_BRANCH},
-              COALESCE((SELECT p.status FROM accounts p WHERE p.status <> 'active' AND substr(a.path, 1, length(p.path) + 1) = p.path || '/' ORDER BY length(p.path) LIMIT 1), a.status) AS status
+      `SELECT k.id, k.account_id, k.name, k.prefix, k.scopes, k.created_at, k.last_used_at, k.revoked_at, k.hash, ${KEY_ACCOUNT_COLUMNS}
          FROM api_keys k JOIN accounts a ON a.id = k.account_id WHERE k.hash = ANY($1) AND k.revoked_at IS NULL`,
       [hashes],
     );
     return rows.map((r) => ({ ...apiKeyOf(r), hash: r.hash, account: keyAccountOf(r) }));
+  }
+
+  async insertFaceCredential(c: FaceCredential): Promise<void> {
+    await this.#pool.query(`INSERT INTO face_credentials (${FACE_CREDENTIAL_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, faceCredentialValues(c));
+  }
+
+  async findFaceCredential(protocol: FaceProtocol, key: string): Promise<(FaceCredential & { account: KeyAccount }) | undefined> {
+    const [row] = await this.#rows<FaceCredentialRow & AccountRow & { ip_allowlists: string | null }>(CREDENTIAL_SQL.findCredential, [protocol, key]);
+    return row && { ...faceCredentialOf(row), account: keyAccountOf(row) };
+  }
+
+  async getFaceCredential(id: string): Promise<FaceCredential | undefined> {
+    const [row] = await this.#rows<FaceCredentialRow>(`SELECT ${FACE_CREDENTIAL_COLUMNS} FROM face_credentials WHERE id = $1`, [id]);
+    return row && faceCredentialOf(row);
+  }
+
+  async listFaceCredentials(accountId: string): Promise<FaceCredential[]> {
+    return (await this.#rows<FaceCredentialRow>(`SELECT ${FACE_CREDENTIAL_COLUMNS} FROM face_credentials WHERE account_id = $1 ORDER BY created_at, id`, [accountId])).map(faceCredentialOf);
+  }
+
+  async revokeFaceCredential(accountId: string, id: string, at: number): Promise<boolean> {
+    const { rowCount } = await this.#pool.query('UPDATE face_credentials SET revoked_at = $1 WHERE account_id = $2 AND id = $3 AND revoked_at IS NULL', [at, accountId, id]);
+    return (rowCount ?? 0) > 0;
   }
 
   async listApiKeys(accountId: string): Promise<ApiKeyRecord[]> {
@@ -272,15 +300,15 @@ export class PostgresStore implements Store {
       const messages = stored.flatMap((w) => w.messages);
       if (messages.length > 0) {
         // One statement whatever the batch size: a column array per field.
-        const columns: unknown[][] = Array.from({ length: 24 }, () => []);
+        const columns: unknown[][] = Array.from({ length: 25 }, () => []);
         for (const m of messages) {
           const values = [
             m.id, m.accountId, m.to, m.from, m.text, m.encoding, m.segments, m.status, m.error?.code ?? null, json(m.error), m.clientRef,
-            m.callbackUrl, m.sendAt, m.expiresAt, m.createdAt, m.updatedAt, m.connection, m.attempts, m.providerMessageId, m.dueAt, null, json(m.route), m.price ?? null, m.callbackEvents?.join(',') ?? null,
+            m.callbackUrl, m.sendAt, m.expiresAt, m.createdAt, m.updatedAt, m.connection, m.attempts, m.providerMessageId, m.dueAt, null, json(m.route), m.price ?? null, m.callbackEvents?.join(',') ?? null, m.face ?? null,
           ];
           values.forEach((v, i) => columns[i]!.push(v));
         }
-        const casts = ['text', 'text', 'text', 'text', 'text', 'text', 'int', 'text', 'text', 'text', 'text', 'text', 'bigint', 'bigint', 'bigint', 'bigint', 'text', 'int', 'text', 'bigint', 'text', 'text', 'bigint', 'text'];
+        const casts = ['text', 'text', 'text', 'text', 'text', 'text', 'int', 'text', 'text', 'text', 'text', 'text', 'bigint', 'bigint', 'bigint', 'bigint', 'text', 'int', 'text', 'bigint', 'text', 'text', 'bigint', 'text', 'text'];
         await c.query(`INSERT INTO messages (${MESSAGE_COLUMNS}) SELECT * FROM unnest(${casts.map((t, i) => `$${i + 1}::${t}[]`).join(', ')})`, columns);
         await emit(
           c,

@@ -1,4 +1,4 @@
-import { branchColumns } from '../rows.js';
+import { branchColumns, keyAccountColumns } from '../rows.js';
 
 /** What the key look-up reads of the accounts above the key's (see branchColumns). */
 export const KEY_BRANCH = branchColumns({
@@ -7,6 +7,9 @@ export const KEY_BRANCH = branchColumns({
   inTrial: 'p.trial = 1',
   listsAsJson: 'json_group_array(p.ip_allowlist)',
 });
+
+/** What a key's or a credential's look-up reads of its account `a`. */
+export const KEY_ACCOUNT_COLUMNS = keyAccountColumns(KEY_BRANCH);
 
 /** Statements run with an account's requests whatever the number of accounts, exported so that a test can check their plans. */
 export const ACCOUNT_SQL = {

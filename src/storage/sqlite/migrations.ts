@@ -350,4 +350,32 @@ CREATE TABLE verified_numbers (
 );
 `,
   },
+  {
+    id: 14,
+    name: 'compatible API credentials and protocols',
+    sql: `
+-- The ways an account may send (JSON array of api, vonage, twilio, smspartner, smpp); NULL: every one.
+ALTER TABLE accounts ADD COLUMN protocols TEXT;
+
+-- An account's credentials for a compatible API (a face): key is the public half (Vonage's
+-- api_key), secret the private one, kept as given since the server signs and checks with it
+-- (HMAC signatures need the secret itself, not a hash); settings is the face's own (JSON).
+CREATE TABLE face_credentials (
+  id TEXT PRIMARY KEY,
+  account_id TEXT NOT NULL REFERENCES accounts(id),
+  protocol TEXT NOT NULL,
+  key TEXT NOT NULL,
+  secret TEXT NOT NULL,
+  settings TEXT NOT NULL,
+  name TEXT,
+  created_at BIGINT NOT NULL,
+  revoked_at BIGINT
+);
+CREATE UNIQUE INDEX face_credentials_key ON face_credentials (protocol, key);
+CREATE INDEX face_credentials_account ON face_credentials (account_id, created_at);
+
+-- The face a message came through and its credential (vonage:cred_...); NULL: the native API.
+ALTER TABLE messages ADD COLUMN face TEXT;
+`,
+  },
 ];

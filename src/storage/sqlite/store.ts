@@ -35,7 +35,9 @@ import type {
   StoredIdempotency,
   StoreWrite,
   Transition,
+  FaceCredential,
 } from '../../app/store.js';
+import type { FaceProtocol } from '../../core/access/protocols.js';
 import type { MessageStatus } from '../../core/lifecycle.js';
 import type { Message, MessageEvent } from '../../core/message.js';
 import type { Route } from '../../core/routing/router.js';
@@ -76,13 +78,18 @@ import {
   type EventRow,
   type MessageRow,
   toClaimed,
+  faceCredentialOf,
+  faceCredentialValues,
+  FACE_CREDENTIAL_COLUMNS,
+  type FaceCredentialRow,
   type TargetRow,
   targetOf,
 } from '../rows.js';
 import { MIGRATIONS } from './migrations.js';
 import { RECEIPT_SQL } from './receipt-sql.js';
-import { ACCOUNT_SQL, KEY_BRANCH } from './account-sql.js';
+import { ACCOUNT_SQL, KEY_ACCOUNT_COLUMNS } from './account-sql.js';
 import { WEBHOOK_SQL } from './webhook-sql.js';
+import { CREDENTIAL_SQL } from './credential-sql.js';
 
 export interface SqliteOptions {
   /** Path of the database file; its folder is created if missing. */
@@ -95,7 +102,7 @@ export interface SqliteOptions {
 }
 
 const MESSAGE_COLUMNS = `id, account_id, "to", "from", text, encoding, segments, status, error_code, error, client_ref,
-  callback_url, send_at, expires_at, created_at, updated_at, connection, attempts, provider_message_id, due_at, lease_owner, route, price, callback_events`;
+  callback_url, send_at, expires_at, created_at, updated_at, connection, attempts, provider_message_id, due_at, lease_owner, route, price, callback_events, face`;
 
 /**
  * The Store on an embedded SQLite file (WAL mode). better-sqlite3 is synchronous and a node owns
@@ -215,12 +222,32 @@ export class SqliteStore implements Store {
 
   async findApiKeys(hashes: readonly string[]): Promise<(ApiKeyRecord & { hash: string; account: KeyAccount })[]> {
     const rows = this.#sql(
-      `SELECT k.id, k.account_id, k.name, k.prefix, k.scopes, k.created_at, k.last_used_at, k.revoked_at, k.hash, a.path, a.prices, a.allowed_senders, a.ip_allowlist, a.api_rate,
-              ${KEY_BRANCH},
-              COALESCE((SELECT p.status FROM accounts p WHERE p.status <> 'active' AND substr(a.path, 1, length(p.path) + 1) = p.path || '/' ORDER BY length(p.path) LIMIT 1), a.status) AS status
+      `SELECT k.id, k.account_id, k.name, k.prefix, k.scopes, k.created_at, k.last_used_at, k.revoked_at, k.hash, ${KEY_ACCOUNT_COLUMNS}
          FROM api_keys k JOIN accounts a ON a.id = k.account_id WHERE k.hash IN (SELECT value FROM json_each(?)) AND k.revoked_at IS NULL`,
     ).all(JSON.stringify(hashes)) as (ApiKeyRow & AccountRow & { hash: string; ip_allowlists: string | null })[];
     return rows.map((r) => ({ ...apiKeyOf(r), hash: r.hash, account: keyAccountOf(r) }));
+  }
+
+  async insertFaceCredential(c: FaceCredential): Promise<void> {
+    this.#sql(`INSERT INTO face_credentials (${FACE_CREDENTIAL_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(...faceCredentialValues(c));
+  }
+
+  async findFaceCredential(protocol: FaceProtocol, key: string): Promise<(FaceCredential & { account: KeyAccount }) | undefined> {
+    const row = this.#sql(CREDENTIAL_SQL.findCredential).get({ protocol, key }) as (FaceCredentialRow & AccountRow & { ip_allowlists: string | null }) | undefined;
+    return row && { ...faceCredentialOf(row), account: keyAccountOf(row) };
+  }
+
+  async getFaceCredential(id: string): Promise<FaceCredential | undefined> {
+    const row = this.#sql(`SELECT ${FACE_CREDENTIAL_COLUMNS} FROM face_credentials WHERE id = ?`).get(id) as FaceCredentialRow | undefined;
+    return row && faceCredentialOf(row);
+  }
+
+  async listFaceCredentials(accountId: string): Promise<FaceCredential[]> {
+    return (this.#sql(`SELECT ${FACE_CREDENTIAL_COLUMNS} FROM face_credentials WHERE account_id = ? ORDER BY created_at, id`).all(accountId) as FaceCredentialRow[]).map(faceCredentialOf);
+  }
+
+  async revokeFaceCredential(accountId: string, id: string, at: number): Promise<boolean> {
+    return this.#sql('UPDATE face_credentials SET revoked_at = ? WHERE account_id = ? AND id = ? AND revoked_at IS NULL').run(at, accountId, id).changes > 0;
   }
 
   async listApiKeys(accountId: string): Promise<ApiKeyRecord[]> {
@@ -236,7 +263,7 @@ export class SqliteStore implements Store {
   }
 
   async insertMessages(writes: readonly AcceptWrite[]): Promise<(string | undefined)[]> {
-    const insertMessage = this.#sql(`INSERT INTO messages (${MESSAGE_COLUMNS}) VALUES (${Array(24).fill('?').join(', ')})`);
+    const insertMessage = this.#sql(`INSERT INTO messages (${MESSAGE_COLUMNS}) VALUES (${Array(25).fill('?').join(', ')})`);
     const insertIdempotency = this.#sql(
       'INSERT INTO idempotency_keys (account_id, key, request_hash, status_code, response, created_at) VALUES (?, ?, ?, ?, ?, ?)',
     );
@@ -255,7 +282,7 @@ export class SqliteStore implements Store {
         for (const m of w.messages) {
           insertMessage.run(
             m.id, m.accountId, m.to, m.from, m.text, m.encoding, m.segments, m.status, m.error?.code ?? null, json(m.error), m.clientRef,
-            m.callbackUrl, m.sendAt, m.expiresAt, m.createdAt, m.updatedAt, m.connection, m.attempts, m.providerMessageId, m.dueAt, null, json(m.route), m.price ?? null, m.callbackEvents?.join(',') ?? null,
+            m.callbackUrl, m.sendAt, m.expiresAt, m.createdAt, m.updatedAt, m.connection, m.attempts, m.providerMessageId, m.dueAt, null, json(m.route), m.price ?? null, m.callbackEvents?.join(',') ?? null, m.face ?? null,
           );
           if (m.status === 'queued') this.#emit(m.accountId, m.id, callbackFor(m, 'message.queued'), 'message.queued', m.createdAt, () => messageOf(m));
         }

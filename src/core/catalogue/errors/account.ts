@@ -47,6 +47,17 @@ export const accountErrors = [
     failover: false,
   },
   {
+    code: 'protocol_not_allowed',
+    type: 'account_error',
+    http_status: 403,
+    title: 'Protocol not allowed for this account',
+    description: 'The account may not send this way: its `protocols` (the native API, a compatible API such as Vonage\'s, or SMPP) leave this one out.',
+    resolution: 'Send through one of the protocols the account allows, or ask whoever manages the account (its parent account, or the operator) to add this one to its `protocols`.',
+    permanent: true,
+    retry: 'after_fix',
+    failover: false,
+  },
+  {
     code: 'account_blocked',
     type: 'account_error',
     http_status: 403,

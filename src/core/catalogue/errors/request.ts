@@ -179,6 +179,17 @@ export const requestErrors = [
     failover: false,
   },
   {
+    code: 'invalid_network_code',
+    type: 'invalid_request_error',
+    http_status: 400,
+    title: 'Invalid network code',
+    description: 'The network code (MCC-MNC) the request names is not one of the networks Switchboard knows, or the recipient\'s number is not in its ranges.',
+    resolution: 'Leave the network code out, or give the MCC-MNC of a network in the routing table\'s `networks` whose ranges hold the recipient\'s number.',
+    permanent: true,
+    retry: 'after_fix',
+    failover: false,
+  },
+  {
     code: 'invalid_message',
     type: 'invalid_request_error',
     http_status: 400,
