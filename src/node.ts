@@ -25,6 +25,8 @@ import { TransitionWriter } from './app/transitions.js';
 import { buildApi } from './api/server.js';
 import { renderSendResponse, webhookPayload } from './api/view.js';
 import { OptOuts } from './app/opt-outs.js';
+import { Numbers } from './app/numbers.js';
+import { Usage } from './app/usage.js';
 import { WebhookDeliverer } from './app/webhook-delivery.js';
 import { WebhookEndpoints } from './app/webhook-endpoints.js';
 import { standardWebhookPost } from './webhooks/post.js';
@@ -166,7 +168,9 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
     callbacks: endpoints,
   });
   const optOuts = new OptOuts(store, clock);
-  const inbound = new InboundService(store, clock, (message) => optOuts.onInbound(message));
+  const accounts = new Accounts(store, keys, clock);
+  const numbers = new Numbers(store, accounts, clock);
+  const inbound = new InboundService(store, clock, (message) => optOuts.onInbound(message), (to) => numbers.ownerOf(to));
   const topology = new Topology(
     {
       store,
@@ -198,7 +202,9 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
     {
       accept,
       keys,
-      accounts: new Accounts(store, keys, clock),
+      accounts,
+      numbers,
+      usage: new Usage(store, accounts, clock),
       catalogue,
       store,
       messages: new MessageService(store, writer, clock),

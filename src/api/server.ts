@@ -19,6 +19,8 @@ import { routingRoutes } from './routes/routing.js';
 import { keyRoutes } from './routes/keys.js';
 import { accountRoutes } from './routes/accounts.js';
 import { ledgerRoutes } from './routes/ledger.js';
+import { numberRoutes } from './routes/numbers.js';
+import { usageRoutes } from './routes/usage.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import type { RegisteredRoute, Services } from './services.js';
 
@@ -126,5 +128,7 @@ export async function buildApi(services: Services, options: ApiOptions): Promise
   await app.register(keyRoutes(services));
   await app.register(accountRoutes(services));
   await app.register(ledgerRoutes(services));
+  await app.register(numberRoutes(services));
+  await app.register(usageRoutes(services));
   return app;
 }

@@ -6,6 +6,8 @@ import type { Access } from '../core/access/scopes.js';
 import type { MessageService } from '../app/messages.js';
 import type { AccountRateLimits } from '../app/rate-limits.js';
 import type { OptOuts } from '../app/opt-outs.js';
+import type { Numbers } from '../app/numbers.js';
+import type { Usage } from '../app/usage.js';
 import type { WebhookEndpoints } from '../app/webhook-endpoints.js';
 import type { Topology } from '../app/topology.js';
 import type { WebhookService } from '../app/webhooks.js';
@@ -22,6 +24,8 @@ export interface Services {
   readonly publicUrl: string;
   readonly keys: ApiKeys;
   readonly accounts: Accounts;
+  readonly numbers: Numbers;
+  readonly usage: Usage;
   readonly rateLimits: AccountRateLimits;
   readonly endpoints: WebhookEndpoints;
   readonly optOuts: OptOuts;

@@ -3,7 +3,7 @@ import type { MessageStatus } from '../core/lifecycle.js';
 import type { Message, MessageError, MessageEvent } from '../core/message.js';
 import type { MessageRoute } from '../core/routing/router.js';
 import type { PriceList } from '../core/accounts/prices.js';
-import type { Account, AccountPatch, AccountStatus, KeyAccount, LedgerEntry, LedgerType, ApiKeyRecord, ClaimedMessage, DeliveryAttempt, EndpointPatch, NewMessage, WebhookDelivery, WebhookEndpoint, WebhookTargetStats } from '../app/store.js';
+import type { OwnedNumber, Account, AccountPatch, AccountStatus, KeyAccount, LedgerEntry, LedgerType, ApiKeyRecord, ClaimedMessage, DeliveryAttempt, EndpointPatch, NewMessage, WebhookDelivery, WebhookEndpoint, WebhookTargetStats } from '../app/store.js';
 import { isScope } from '../core/access/scopes.js';
 
 // How domain objects map to table rows, shared by every SQL engine. Times are epoch
@@ -338,9 +338,15 @@ export function ledgerOf(r: LedgerRow): LedgerEntry {
 }
 
 /** The account of a key, from its row (status as the key look-up computed it). */
-export function keyAccountOf(r: AccountRow): KeyAccount {
+/**
+ * The account as a key's request needs it. Its owned numbers (`owned_numbers`, read in the key's
+ * query, and only for an account held to a list) are allowed senders too.
+ */
+export function keyAccountOf(r: AccountRow & { owned_numbers?: string | string[] | null }): KeyAccount {
   const a = accountOf(r);
-  return { status: a.status, path: a.path, prices: a.prices, allowedSenders: a.allowedSenders };
+  const owned = typeof r.owned_numbers === 'string' ? (JSON.parse(r.owned_numbers) as string[]) : (r.owned_numbers ?? []);
+  const allowedSenders = a.allowedSenders && owned.length > 0 ? [...a.allowedSenders, ...owned] : a.allowedSenders;
+  return { status: a.status, path: a.path, prices: a.prices, allowedSenders };
 }
 
 export const LEDGER_COLUMNS = 'id, account_id, at, type, amount, balance_after, message_id, messages, counterparty, description';
@@ -356,4 +362,14 @@ export function callbackFor(m: { readonly callbackUrl: string | null; readonly c
 /** callbackFor, read from a row without making the whole message of it (a status change's hot path). */
 export function rowCallbackFor(row: Pick<MessageRow, 'callback_url' | 'callback_events'>, type: string): string | null {
   return callbackFor({ callbackUrl: row.callback_url, callbackEvents: row.callback_events === null ? null : row.callback_events.split(',') }, type);
+}
+
+export interface NumberRow {
+  number: string;
+  account_id: string;
+  assigned_at: number;
+}
+
+export function numberOf(r: NumberRow): OwnedNumber {
+  return { number: r.number, accountId: r.account_id, assignedAt: Number(r.assigned_at) };
 }

@@ -143,3 +143,9 @@ export function nextConnection(
   const candidates = wrap && at >= 0 ? [...after, ...chain.slice(0, at)] : after;
   return candidates.find((c) => c !== current && available(c));
 }
+
+/** What one segment costs on each priced connection of the route `name`, in micro-units; undefined when none is priced. */
+export function segmentCosts(routes: readonly Route[], name: string): Readonly<Record<string, number>> | undefined {
+  const priced = routes.find((r) => r.name === name)?.connections.filter((t) => t.price !== null) ?? [];
+  return priced.length === 0 ? undefined : Object.fromEntries(priced.map((t) => [t.connection, Math.round(t.price! * 1_000_000)]));
+}

@@ -26,6 +26,8 @@ import type {
   IdempotencyWrite,
   InboundMessage,
   MessageFilter,
+  OwnedNumber,
+  UsageRecord,
   NewMessage,
   ParkedReceipt,
   ProviderIdRecord,
@@ -73,8 +75,12 @@ import {
   toClaimed,
   type TargetRow,
   targetOf,
+  numberOf,
+  type NumberRow,
 } from '../rows.js';
+import { merge, usageAtAccept, usageAtFinal, usageOf, type UsageDelta } from '../usage.js';
 import { MIGRATIONS } from './migrations.js';
+import { NUMBERS_SQL } from './numbers-sql.js';
 import { RECEIPT_SQL } from './receipt-sql.js';
 import { WEBHOOK_SQL } from './webhook-sql.js';
 
@@ -210,6 +216,7 @@ export class SqliteStore implements Store {
   async findApiKeys(hashes: readonly string[]): Promise<(ApiKeyRecord & { hash: string; account: KeyAccount })[]> {
     const rows = this.#sql(
       `SELECT k.id, k.account_id, k.name, k.prefix, k.scopes, k.created_at, k.last_used_at, k.revoked_at, k.hash, a.path, a.prices, a.allowed_senders,
+              CASE WHEN a.allowed_senders IS NULL THEN NULL ELSE (SELECT json_group_array(n.number) FROM numbers n WHERE n.account_id = a.id) END AS owned_numbers,
               COALESCE((SELECT p.status FROM accounts p WHERE p.status <> 'active' AND substr(a.path, 1, length(p.path) + 1) = p.path || '/' ORDER BY length(p.path) LIMIT 1), a.status) AS status
          FROM api_keys k JOIN accounts a ON a.id = k.account_id WHERE k.hash IN (SELECT value FROM json_each(?)) AND k.revoked_at IS NULL`,
     ).all(JSON.stringify(hashes)) as (ApiKeyRow & AccountRow & { hash: string })[];
@@ -233,8 +240,9 @@ export class SqliteStore implements Store {
     const insertIdempotency = this.#sql(
       'INSERT INTO idempotency_keys (account_id, key, request_hash, status_code, response, created_at) VALUES (?, ?, ?, ?, ?, ?)',
     );
-    return this.#db.transaction(() =>
-      writes.map((w) => {
+    return this.#db.transaction(() => {
+      const stored: NewMessage[] = [];
+      const responses = writes.map((w) => {
         let balance: number | null = null;
         if (w.charge) {
           const c = w.charge;
@@ -252,12 +260,19 @@ export class SqliteStore implements Store {
           );
           if (m.status === 'queued') this.#emit(m.accountId, m.id, callbackFor(m, 'message.queued'), 'message.queued', m.createdAt, () => messageOf(m));
         }
+        stored.push(...w.messages);
         const response = w.respond(balance);
         const i = w.idempotency;
         if (i) insertIdempotency.run(i.accountId, i.key, i.requestHash, i.statusCode, response, i.createdAt);
         return response;
-      }),
-    ).immediate();
+      });
+      this.#addUsage(usageAtAccept(stored));
+      return responses;
+    }).immediate();
+  }
+
+  #addUsage(deltas: readonly UsageDelta[]): void {
+    for (const d of deltas) this.#sql(NUMBERS_SQL.addUsage).run(d);
   }
 
   #insertEvent(messageId: string, event: MessageEvent): void {
@@ -354,6 +369,7 @@ export class SqliteStore implements Store {
     if (row.price && row.provider_message_id === null && REFUNDED_STATUSES.includes(t.to)) {
       this.#post({ id: newId('led', t.event.at), accountId: row.account_id, at: t.event.at, type: 'refund', amount: Number(row.price), messageId: row.id, messages: 1, counterparty: null, description: t.to });
     }
+    this.#addUsage(merge([usageAtFinal(row, t.to)]));
     const type = lifecycleEvent(t.from, t.to);
     if (type) this.#emit(row.account_id, row.id, rowCallbackFor(row, type), type, t.event.at, () => toMessage(row));
     return true;
@@ -715,5 +731,33 @@ export class SqliteStore implements Store {
       receivedAt: r.received_at,
       payload: parseJson<unknown>(r.payload),
     }));
+  }
+
+  async numberOwner(number: string): Promise<string | undefined> {
+    return (this.#sql(NUMBERS_SQL.owner).get({ number }) as { account_id: string } | undefined)?.account_id;
+  }
+
+  async getNumber(number: string): Promise<OwnedNumber | undefined> {
+    const row = this.#sql('SELECT number, account_id, assigned_at FROM numbers WHERE number = ?').get(number) as NumberRow | undefined;
+    return row && numberOf(row);
+  }
+
+  async assignNumber(n: OwnedNumber): Promise<void> {
+    this.#sql('INSERT INTO numbers (number, account_id, assigned_at) VALUES (?, ?, ?) ON CONFLICT (number) DO UPDATE SET account_id = excluded.account_id, assigned_at = excluded.assigned_at').run(
+      n.number, n.accountId, n.assignedAt,
+    );
+  }
+
+  async releaseNumber(number: string): Promise<boolean> {
+    return this.#sql('DELETE FROM numbers WHERE number = ?').run(number).changes > 0;
+  }
+
+  async listNumbers(accountId: string, after: string | undefined, limit: number): Promise<OwnedNumber[]> {
+    const rows = this.#sql('SELECT number, account_id, assigned_at FROM numbers WHERE account_id = ? AND number > ? ORDER BY number LIMIT ?').all(accountId, after ?? '', limit) as NumberRow[];
+    return rows.map(numberOf);
+  }
+
+  async usage(accountId: string, fromDay: number, toDay: number): Promise<UsageRecord[]> {
+    return (this.#sql(NUMBERS_SQL.usage).all({ account: accountId, from: fromDay, to: toDay }) as Parameters<typeof usageOf>[0][]).map(usageOf);
   }
 }
