@@ -1,38 +1,8 @@
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { bearer, eventually, STORES, tempDir, testNodeOn, type TestNode } from './helpers.js';
+import { bearer, eventually, inboundConfig, sendMo, STORES, testNodeOn, type TestNode } from './helpers.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-
-const TOKEN = 'a-long-shared-token-0123';
-
-/** The sandbox sends (at a route price, for usage's cost); `mo` only brings in what subscribers send. */
-function config(): string {
-  const file = join(tempDir(), 'switchboard.yaml');
-  writeFileSync(
-    file,
-    `connections:
-  - name: carrier
-    provider: sandbox
-    receipt_delay_ms: 10
-  - name: mo
-    provider: generic-http
-    request: { url: "http://127.0.0.1:9/send" }
-    receipts:
-      token: ${TOKEN}
-      id: msgid
-      status: stat
-      inbound: { from: src, to: dst, text: msg }
-      statuses: { DELIVRD: { state: delivered } }
-routes:
-  - name: everything
-    connections: [{ connection: carrier, price: 0.004 }]
-`,
-  );
-  return file;
-}
 
 for (const store of STORES) {
   describe(`numbers owned by accounts, per-account opt-outs and usage (${store})`, () => {
@@ -47,12 +17,7 @@ for (const store of STORES) {
       const res = await node.api.inject({ method: method as 'GET', url, headers: bearer(key), ...(payload && { payload }) });
       return { status: res.statusCode, body: (res.body.startsWith('{') ? JSON.parse(res.body) : res.body) as Json, headers: res.headers };
     };
-    /** A subscriber texts `text` to `to`, through the provider's webhook. */
-    const mo = async (from: string, to: string, text: string) => {
-      const q = new URLSearchParams({ token: TOKEN, src: from, dst: to, msg: text });
-      const res = await node.api.inject({ method: 'GET', url: `/v1/providers/generic-http/mo/receipts?${q}` });
-      assert.equal(res.statusCode, 200, res.body);
-    };
+    const mo = (from: string, to: string, text: string) => sendMo(node, from, to, text);
     const account = async (parentKey: string, name: string) => {
       const id = (await call(parentKey, 'POST', '/v1/accounts', { name })).body.id as string;
       const key = (await call(node.key, 'POST', `/v1/accounts/${id}/keys`, { scopes: ['send', 'read', 'webhooks', 'opt_outs', 'accounts'] })).body.key as string;
@@ -61,7 +26,7 @@ for (const store of STORES) {
     const inbound = async (key: string) => ((await call(key, 'GET', '/v1/inbound')).body.messages as Json[]).map((m) => `${m.from}>${m.to}:${m.text}`);
 
     before(async () => {
-      node = await testNodeOn(store, { SWITCHBOARD_CONFIG: config(), SWITCHBOARD_WEBHOOKS_ALLOW_PRIVATE: 'true' });
+      node = await testNodeOn(store, { SWITCHBOARD_CONFIG: inboundConfig(), SWITCHBOARD_WEBHOOKS_ALLOW_PRIVATE: 'true' });
       a = await account(node.key, 'A');
       a1 = await account(a.key, 'A1');
       b = await account(node.key, 'B');

@@ -208,8 +208,23 @@ describe('the OpenAPI document describes every answer', () => {
     await expect(400, { method: 'GET', path: '/v1/ledger', query: 'limit=0' });
   });
 
+  test('numbers and usage', async () => {
+    const child = await expect(201, { method: 'POST', path: '/v1/accounts', body: { name: 'Numbers' } });
+    await expect(201, { method: 'POST', path: '/v1/numbers', body: { number: '+447700900777', account: child.id } });
+    await expect(400, { method: 'POST', path: '/v1/numbers', body: { number: 'Shop' } });
+    await expect(404, { method: 'POST', path: '/v1/numbers', body: { number: '+447700900777', account: 'acct_nobody' } });
+    await expect(200, { method: 'GET', path: '/v1/numbers', query: `account=${child.id}` });
+    await expect(400, { method: 'GET', path: '/v1/numbers', query: 'limit=0' });
+    await expect(204, { method: 'DELETE', path: '/v1/numbers/{number}', params: { number: '+447700900777' } });
+    await expect(404, { method: 'DELETE', path: '/v1/numbers/{number}', params: { number: '+447700900777' } });
+    await expect(200, { method: 'GET', path: '/v1/usage', query: 'group=country' });
+    await expect(200, { method: 'GET', path: '/v1/usage', query: `account=${child.id}&from=2026-01-01&to=2026-01-31` });
+    await expect(400, { method: 'GET', path: '/v1/usage', query: 'from=2026-13-01' });
+    await expect(404, { method: 'GET', path: '/v1/usage', query: 'account=acct_nobody' });
+  });
+
   test('every route refuses what any route may be sent wrong, as documented', async () => {
-    const junk = { id: 'x', code: 'x', provider: 'x', connection: 'x', name: 'x' };
+    const junk = { id: 'x', code: 'x', provider: 'x', connection: 'x', name: 'x', number: 'x' };
     for (const op of doc.operations) {
       const params = Object.fromEntries(Object.keys(junk).map((k) => [k, junk[k as keyof typeof junk]]));
       if (op.secured) {
