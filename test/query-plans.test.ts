@@ -7,22 +7,25 @@ import pg from 'pg';
 import { PostgresStore } from '../src/storage/postgres/store.js';
 import { RECEIPT_SQL as PG_RECEIPT_SQL } from '../src/storage/postgres/receipt-sql.js';
 import { WEBHOOK_SQL as PG_WEBHOOK_SQL } from '../src/storage/postgres/webhook-sql.js';
+import { NUMBERS_SQL as PG_NUMBERS_SQL } from '../src/storage/postgres/numbers-sql.js';
 import { SqliteStore } from '../src/storage/sqlite/store.js';
 import { RECEIPT_SQL as SQLITE_RECEIPT_SQL } from '../src/storage/sqlite/receipt-sql.js';
 import { WEBHOOK_SQL as SQLITE_WEBHOOK_SQL } from '../src/storage/sqlite/webhook-sql.js';
+import { NUMBERS_SQL as SQLITE_NUMBERS_SQL } from '../src/storage/sqlite/numbers-sql.js';
 import { TEST_DATABASE_URL, tempDir } from './helpers.js';
 
-// Every statement webhook delivery runs per event, and the sweep of parked receipts, must reach
-// its rows through an index: with a backlog waiting, a scan would make each cost as much as the backlog.
+// Every statement webhook delivery runs per event, the sweep of parked receipts, the owner look-up
+// of every inbound message and the usage counters must reach their rows through an index: with a
+// backlog waiting, a scan would make each cost as much as the backlog.
 
-const SQLITE_SQL = { ...SQLITE_WEBHOOK_SQL, ...SQLITE_RECEIPT_SQL };
-const PG_SQL = { ...PG_WEBHOOK_SQL, ...PG_RECEIPT_SQL };
+const SQLITE_SQL = { ...SQLITE_WEBHOOK_SQL, ...SQLITE_RECEIPT_SQL, ...SQLITE_NUMBERS_SQL };
+const PG_SQL = { ...PG_WEBHOOK_SQL, ...PG_RECEIPT_SQL, ...PG_NUMBERS_SQL };
 
 const BACKLOG = 20_000;
 /** Tables that grow with traffic: never read whole by a hot statement. */
-const BACKLOG_TABLES = ['webhook_deliveries', 'webhook_events', 'webhook_attempts', 'messages', 'provider_ids', 'parked_receipts'];
-/** Statements that sort only what they hand out (the rows claimed, the events of one batch). */
-const SORTS_WHAT_IT_HANDS_OUT = new Set(['claimed', 'emit', 'lease', 'drop']);
+const BACKLOG_TABLES = ['webhook_deliveries', 'webhook_events', 'webhook_attempts', 'messages', 'provider_ids', 'parked_receipts', 'numbers', 'usage_counts'];
+/** Statements that sort only what they hand out (the rows claimed, the events of one batch, the counter rows of one account's days). */
+const SORTS_WHAT_IT_HANDS_OUT = new Set(['claimed', 'emit', 'lease', 'drop', 'usage']);
 
 describe('hot webhook and receipt statements on SQLite use indexes, whatever the backlog', () => {
   let dir: string;
@@ -49,6 +52,11 @@ describe('hot webhook and receipt statements on SQLite use indexes, whatever the
       INSERT INTO parked_receipts (connection, provider_message_id, received_at, receipt) SELECT 'c', 'p' || i, i, '{}' FROM n;
       WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ${BACKLOG - 1})
       INSERT INTO provider_ids (connection, provider_message_id, message_id, part, parts) SELECT 'c', 'q' || i, 'msg_' || i, 1, 1 FROM n;
+      INSERT INTO accounts (id, name, created_at, path) VALUES ('acc', 'a', 0, 'acc');
+      WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ${BACKLOG - 1})
+      INSERT INTO numbers (number, account_id, assigned_at) SELECT '+4477009' || (10000 + i), 'acc', i FROM n;
+      WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ${BACKLOG - 1})
+      INSERT INTO usage_counts (account_id, day, country, connection, slot, messages) SELECT 'acc_' || (i % 100), i / 100, 'GB', 'c', 0, 1 FROM n;
       ANALYZE;
     `);
   });
@@ -89,6 +97,9 @@ describe('hot webhook and receipt statements on PostgreSQL use indexes, whatever
       INSERT INTO webhook_targets (target, pending) SELECT 'callback:https://example.com/' || i, 0 FROM generate_series(0, 4999) AS i;
       INSERT INTO parked_receipts (connection, provider_message_id, received_at, receipt) SELECT 'c', 'p' || i, i, '{}' FROM generate_series(0, ${BACKLOG - 1}) AS i;
       INSERT INTO provider_ids (connection, provider_message_id, message_id, part, parts) SELECT 'c', 'q' || i, 'msg_' || i, 1, 1 FROM generate_series(0, ${BACKLOG - 1}) AS i;
+      INSERT INTO accounts (id, name, created_at, path) VALUES ('acc', 'a', 0, 'acc');
+      INSERT INTO numbers (number, account_id, assigned_at) SELECT '+4477009' || (10000 + i), 'acc', i FROM generate_series(0, ${BACKLOG - 1}) AS i;
+      INSERT INTO usage_counts (account_id, day, country, connection, slot, messages) SELECT 'acc_' || (i % 100), i / 100, 'GB', 'c', i % 16, 1 FROM generate_series(0, ${BACKLOG - 1}) AS i;
       ANALYZE;
     `);
   });
@@ -118,6 +129,9 @@ describe('hot webhook and receipt statements on PostgreSQL use indexes, whatever
     targets: [['we_big']],
     dropTarget: ['we_big'],
     stranded: [100, 500],
+    owner: ['+447700910000'],
+    addUsage: [['acc_1'], [3], ['GB'], ['c'], [1], [1], [0], [0], [0], [0]],
+    usage: ['acc_1', 10, 40],
   };
 
   for (const [name, sql] of Object.entries(PG_SQL)) {
