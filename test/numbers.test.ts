@@ -1,8 +1,12 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
-import { bearer, eventually, inboundConfig, sendMo, STORES, testNodeOn, type TestNode } from './helpers.js';
+import { bearer, eventually, inboundConfig, sendMo, STORES, testNode, testNodeOn, type TestNode } from './helpers.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
 
 for (const store of STORES) {
   describe(`numbers owned by accounts, per-account opt-outs and usage (${store})`, () => {
@@ -186,3 +190,32 @@ for (const store of STORES) {
     });
   });
 }
+
+describe('switchboard numbers, on the store the server uses', () => {
+  let node: TestNode;
+  before(async () => {
+    node = await testNode();
+  });
+  after(() => node.close());
+
+  const cli = (...args: string[]) => spawnSync(process.execPath, [CLI, 'numbers', ...args], { env: { ...process.env, SWITCHBOARD_DATA_DIR: node.dir }, encoding: 'utf8' });
+
+  test('assign, list and release; a bad number or account is refused', async () => {
+    const shop = (await node.api.inject({ method: 'POST', url: '/v1/accounts', headers: bearer(node.key), payload: { name: 'Shop' } })).json() as Json;
+    assert.equal(cli('assign', '+447700900601', shop.id).status, 0);
+    assert.equal(cli('assign', '60601', shop.id, '--json').status, 0);
+    const listed = cli('list', '--account', shop.id, '--json');
+    assert.deepEqual((JSON.parse(listed.stdout) as Json).numbers.map((n: Json) => n.number), ['+447700900601', '60601']);
+    assert.match(cli('list', '--account', shop.id).stdout, new RegExp(`^\\+447700900601  ${shop.id}  `));
+    // The server sees it at once: the number is the shop's.
+    const res = await node.api.inject({ method: 'GET', url: `/v1/numbers?account=${shop.id}`, headers: bearer(node.key) });
+    assert.equal((res.json() as Json).numbers.length, 2);
+    assert.equal(cli('release', '60601').status, 0);
+    assert.deepEqual((JSON.parse(cli('list', '--account', shop.id, '--json').stdout) as Json).numbers.map((n: Json) => n.number), ['+447700900601']);
+    const bad = cli('assign', 'Shop', shop.id);
+    assert.equal(bad.status, 1);
+    assert.match(bad.stderr, /alphanumeric sender id/);
+    assert.equal(cli('assign', '+447700900602', 'acct_nobody').status, 1);
+    assert.equal(cli('assign', '+447700900602').status, 2);
+  });
+});

@@ -4,6 +4,7 @@ import { explainCommand } from './explain.js';
 import { keysCommand } from './keys.js';
 import { migrateCommand } from './migrate.js';
 import { normalizeCommand } from './normalize.js';
+import { numbersCommand } from './numbers.js';
 import { smscSimCommand } from './smsc-sim.js';
 import { webhooksCommand } from './webhooks.js';
 
@@ -20,6 +21,9 @@ Commands:
   accounts show <id> [--json]                    An account: status, balance, prices
   accounts disable|block|enable <id>             Refuse (or accept again) an account's keys and sends, on every node at once
   accounts top-up <id> <amount>                  Credit an account, e.g. 25.50 in its currency
+  numbers assign <number> <account>              Give a number (E.164 or short code) to an account: its inbound and STOP are the account's
+  numbers list [--account ID] [--json]           The numbers an account owns (default: the operator's)
+  numbers release <number>                       Make a number nobody's again: its inbound goes to the operator
   migrate                                        Bring the database to the current schema (the server also does on start)
   explain <provider> <code> [--context C] [--json]
                                                  Explain a provider's error or status code
@@ -38,6 +42,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   migrate: migrateCommand,
   explain: explainCommand,
   normalize: normalizeCommand,
+  numbers: numbersCommand,
   'smsc-sim': smscSimCommand,
   webhooks: webhooksCommand,
 };
