@@ -191,14 +191,15 @@ for (const store of STORES) {
   });
 }
 
-describe('switchboard numbers, on the store the server uses', () => {
+describe('switchboard numbers and usage, on the store the server uses', () => {
   let node: TestNode;
   before(async () => {
     node = await testNode();
   });
   after(() => node.close());
 
-  const cli = (...args: string[]) => spawnSync(process.execPath, [CLI, 'numbers', ...args], { env: { ...process.env, SWITCHBOARD_DATA_DIR: node.dir }, encoding: 'utf8' });
+  const run = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { env: { ...process.env, SWITCHBOARD_DATA_DIR: node.dir }, encoding: 'utf8' });
+  const cli = (...args: string[]) => run('numbers', ...args);
 
   test('assign, list and release; a bad number or account is refused', async () => {
     const shop = (await node.api.inject({ method: 'POST', url: '/v1/accounts', headers: bearer(node.key), payload: { name: 'Shop' } })).json() as Json;
@@ -217,5 +218,20 @@ describe('switchboard numbers, on the store the server uses', () => {
     assert.match(bad.stderr, /alphanumeric sender id/);
     assert.equal(cli('assign', '+447700900602', 'acct_nobody').status, 1);
     assert.equal(cli('assign', '+447700900602').status, 2);
+  });
+
+  test('usage: the operator reads an account\'s usage beside its cost, as a table or JSON', async () => {
+    const sent = await node.api.inject({ method: 'POST', url: '/v1/messages', headers: bearer(node.key), payload: { from: 'Shop', to: ['+447700900000', '+447700900001'], text: 'Hi' } });
+    assert.equal(sent.statusCode, 202);
+    const report = await eventually(async () => {
+      const r = JSON.parse(run('usage', '--json').stdout) as Json;
+      return r.total.delivered === 1 && r.total.failed === 1 ? r : undefined;
+    }, 10_000);
+    assert.deepEqual([report.account, report.group, report.total.messages, report.total.segments], ['acct_default', 'day', 2, 2]);
+    const table = run('usage', '--group', 'country').stdout.split('\n');
+    assert.equal(table[1], 'country  messages  segments  delivered  failed  rate  charged  cost  margin');
+    assert.equal(table[2], '??  2  2  1  1  50.0%  0.000000  0.000000  0.000000');
+    assert.equal(run('usage', '--group', 'week').status, 2);
+    assert.match(run('usage', '--from', '2026-02-30').stderr, /from must be a date/);
   });
 });

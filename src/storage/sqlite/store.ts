@@ -78,7 +78,7 @@ import {
   numberOf,
   type NumberRow,
 } from '../rows.js';
-import { merge, usageAtAccept, usageAtFinal, usageOf, type UsageDelta } from '../usage.js';
+import { usageAtAccept, usageAtFinal, usageOf, type UsageDelta } from '../usage.js';
 import { MIGRATIONS } from './migrations.js';
 import { NUMBERS_SQL } from './numbers-sql.js';
 import { RECEIPT_SQL } from './receipt-sql.js';
@@ -369,7 +369,8 @@ export class SqliteStore implements Store {
     if (row.price && row.provider_message_id === null && REFUNDED_STATUSES.includes(t.to)) {
       this.#post({ id: newId('led', t.event.at), accountId: row.account_id, at: t.event.at, type: 'refund', amount: Number(row.price), messageId: row.id, messages: 1, counterparty: null, description: t.to });
     }
-    this.#addUsage(merge([usageAtFinal(row, t.to)]));
+    const usage = usageAtFinal(row, t.to);
+    if (usage) this.#addUsage([usage]);
     const type = lifecycleEvent(t.from, t.to);
     if (type) this.#emit(row.account_id, row.id, rowCallbackFor(row, type), type, t.event.at, () => toMessage(row));
     return true;
