@@ -709,7 +709,6 @@ export class PostgresStore implements Store {
     }));
   }
 
-  /** Drops the schema this store lives in: for tests that made their own. */
   async numberOwner(number: string): Promise<string | undefined> {
     return (await this.#rows<{ account_id: string }>(NUMBERS_SQL.owner, [number]))[0]?.account_id;
   }
@@ -739,6 +738,7 @@ export class PostgresStore implements Store {
     return (await this.#rows<Parameters<typeof usageOf>[0]>(NUMBERS_SQL.usage, [accountId, fromDay, toDay])).map(usageOf);
   }
 
+  /** Drops the schema this store lives in: for tests that made their own. */
   async dropSchema(): Promise<void> {
     if (this.#schema) await this.#pool.query(`DROP SCHEMA IF EXISTS ${quoteIdent(this.#schema)} CASCADE`);
   }
