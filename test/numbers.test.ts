@@ -166,6 +166,11 @@ for (const store of STORES) {
       assert.equal(gb.margin, (Number(gb.charged) - 0.008).toFixed(6));
       assert.deepEqual(gb.connections.map((c: Json) => [c.connection, c.messages, c.cost]), [['carrier', 3, '0.008000']]);
       const today = new Date().toISOString().slice(0, 10);
+      const byAccount = (await call(node.key, 'GET', '/v1/usage?group=account')).body;
+      assert.deepEqual(byAccount.usage.find((l: Json) => l.account === c.id).cost, '0.012000', 'the operator sees every account, each apart');
+      assert.ok([a.id, b.id].every((id) => byAccount.usage.some((l: Json) => l.account === id)));
+      const mine = (await call(a.key, 'GET', '/v1/usage?group=account')).body.usage.map((l: Json) => l.account) as string[];
+      assert.ok(mine.includes(a.id) && mine.every((id) => id === a.id || id === a1.id), 'an account sees itself and those under it only');
       const byDay = (await call(node.key, 'GET', `/v1/usage?account=${c.id}&from=${today}&to=${today}`)).body;
       assert.deepEqual(byDay.usage.map((l: Json) => l.day), [today]);
       assert.equal(byDay.total.cost, '0.012000');
@@ -223,10 +228,12 @@ describe('switchboard numbers and usage, on the store the server uses', () => {
   test('usage: the operator reads an account\'s usage beside its cost, as a table or JSON', async () => {
     const sent = await node.api.inject({ method: 'POST', url: '/v1/messages', headers: bearer(node.key), payload: { from: 'Shop', to: ['+447700900000', '+447700900001'], text: 'Hi' } });
     assert.equal(sent.statusCode, 202);
-    const report = await eventually(async () => {
-      const r = JSON.parse(run('usage', '--json').stdout) as Json;
-      return r.total.delivered === 1 && r.total.failed === 1 ? r : undefined;
-    }, 10_000);
+    // Both finished, as the API tells; then the CLI reads the same.
+    await eventually(async () => {
+      const t = ((await node.api.inject({ method: 'GET', url: '/v1/usage', headers: bearer(node.key) })).json() as Json).total;
+      return t.delivered === 1 && t.failed === 1 ? true : undefined;
+    });
+    const report = JSON.parse(run('usage', '--json').stdout) as Json;
     assert.deepEqual([report.account, report.group, report.total.messages, report.total.segments], ['acct_default', 'day', 2, 2]);
     const table = run('usage', '--group', 'country').stdout.split('\n');
     assert.equal(table[1], 'country  messages  segments  delivered  failed  rate  charged  cost  margin');

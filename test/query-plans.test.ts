@@ -25,7 +25,7 @@ const BACKLOG = 20_000;
 /** Tables that grow with traffic: never read whole by a hot statement. */
 const BACKLOG_TABLES = ['webhook_deliveries', 'webhook_events', 'webhook_attempts', 'messages', 'provider_ids', 'parked_receipts', 'numbers', 'usage_counts'];
 /** Statements that sort only what they hand out (the rows claimed, the events of one batch, the counter rows of one account's days). */
-const SORTS_WHAT_IT_HANDS_OUT = new Set(['claimed', 'emit', 'lease', 'drop', 'usage']);
+const SORTS_WHAT_IT_HANDS_OUT = new Set(['claimed', 'emit', 'lease', 'drop', 'usage', 'usageUnder']);
 
 describe('hot webhook and receipt statements on SQLite use indexes, whatever the backlog', () => {
   let dir: string;
@@ -132,6 +132,7 @@ describe('hot webhook and receipt statements on PostgreSQL use indexes, whatever
     owner: ['+447700910000'],
     addUsage: [['acc_1'], [3], ['GB'], ['c'], [1], [1], [0], [0], [0], [0]],
     usage: ['acc_1', 10, 40],
+    usageUnder: ['acc', 10, 40],
   };
 
   for (const [name, sql] of Object.entries(PG_SQL)) {

@@ -531,6 +531,9 @@ for (const [name, open] of implementations) {
 
     test('usage: counted at accept and at the final status, on the day accepted, refunds and connection costs included', async () => {
       const day = Math.floor(T0 / 86_400_000);
+      await store.ensureAccount('root', 'Root', T0);
+      await store.createAccount({ id: 'user', parentId: 'root', name: 'U', currency: 'EUR', prices: null, createdAt: T0 });
+      await store.createAccount({ id: 'user-kid', parentId: 'user', name: 'K', currency: 'EUR', prices: null, createdAt: T0 });
       const route = { name: 'r', chain: ['c1', 'c2'], resendUnknown: false, reason: 'x', accepted: 'c1', country: 'GB', costs: { c1: 4_000, c2: 6_000 } };
       const [sent, refused, failedOver] = [0, 1, 2].map(() => message({ accountId: 'user', segments: 2, price: 100_000, route }));
       await insert(store, [sent!, refused!, failedOver!]);
@@ -544,12 +547,17 @@ for (const [name, open] of implementations) {
       const rows = await store.usage('user', day, day);
       // What reached a provider cost its connection's price; the refused one was refunded.
       assert.deepEqual(rows, [
-        { day, country: 'FR', connection: 'c1', messages: 1, segments: 1, delivered: 0, failed: 0, charged: 0, cost: 0 },
-        { day, country: 'GB', connection: 'c1', messages: 3, segments: 6, delivered: 1, failed: 1, charged: 200_000, cost: 8_000 },
-        { day, country: 'GB', connection: 'c2', messages: 0, segments: 0, delivered: 0, failed: 1, charged: 0, cost: 12_000 },
+        { accountId: 'user', day, country: 'FR', connection: 'c1', messages: 1, segments: 1, delivered: 0, failed: 0, charged: 0, cost: 0 },
+        { accountId: 'user', day, country: 'GB', connection: 'c1', messages: 3, segments: 6, delivered: 1, failed: 1, charged: 200_000, cost: 8_000 },
+        { accountId: 'user', day, country: 'GB', connection: 'c2', messages: 0, segments: 0, delivered: 0, failed: 1, charged: 0, cost: 12_000 },
       ]);
       assert.deepEqual(await store.usage('user', day + 1, day + 3), []);
       assert.deepEqual(await store.usage('no-such-account', day, day), []);
+      // An account and those under it, each apart.
+      await insert(store, [message({ accountId: 'user-kid', route })]);
+      const sorted = (rs: readonly { accountId: string; country: string | null; connection: string }[]) => rs.map((r) => `${r.accountId} ${r.country} ${r.connection}`).sort();
+      assert.deepEqual(sorted(await store.usageUnder('root/user', day, day)), ['user FR c1', 'user GB c1', 'user GB c2', 'user-kid GB c1']);
+      assert.deepEqual(sorted(await store.usageUnder('root/user/user-kid', day, day)), ['user-kid GB c1']);
     });
 
     test('routing table and inbound messages', async () => {

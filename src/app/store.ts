@@ -203,6 +203,7 @@ export interface OwnedNumber {
  * Money in micro-units.
  */
 export interface UsageRecord {
+  readonly accountId: string;
   readonly day: number;
   /** ISO 3166 alpha-2; null when the destination's country is not known. */
   readonly country: string | null;
@@ -424,6 +425,8 @@ export interface Store {
   listNumbers(accountId: string, after: string | undefined, limit: number): Promise<OwnedNumber[]>;
   /** The account's usage on days `fromDay` to `toDay` (inclusive), by day, country and connection. */
   usage(accountId: string, fromDay: number, toDay: number): Promise<UsageRecord[]>;
+  /** The same for the account at `path` and every account under it, each account apart. */
+  usageUnder(path: string, fromDay: number, toDay: number): Promise<UsageRecord[]>;
 }
 
 /** Where an account's events go. */

@@ -8,13 +8,14 @@ const DAY_MS = 86_400_000;
 export const MAX_USAGE_DAYS = 366;
 const DEFAULT_DAYS = 30;
 
-export type UsageGroup = 'day' | 'country';
+/** By day, by destination country, or by account (the account and each one under it, each its own traffic). */
+export type UsageGroup = 'day' | 'country' | 'account';
 
 /** What a report adds up, and its split by connection. Money in micro-units. */
-export type UsageTotals = Omit<UsageRecord, 'day' | 'country' | 'connection'>;
+export type UsageTotals = Omit<UsageRecord, 'accountId' | 'day' | 'country' | 'connection'>;
 
 export interface UsageLine extends UsageTotals {
-  /** The day (YYYY-MM-DD) or the country (ISO 3166 alpha-2, null: not known) of the line. */
+  /** The day (YYYY-MM-DD), the country (ISO 3166 alpha-2, null: not known) or the account of the line. */
   readonly key: string | null;
   /** The same, per connection that took the messages. */
   readonly connections: readonly (UsageTotals & { readonly connection: string })[];
@@ -76,11 +77,11 @@ export class Usage {
     if (from > to) throw new SwitchboardError('invalid_parameter', 'from must be on or before to.', { param: 'from' });
     if (to - from + 1 > MAX_USAGE_DAYS) throw new SwitchboardError('invalid_parameter', `A report covers at most ${MAX_USAGE_DAYS} days.`, { param: 'from' });
     const account = await this.accounts.within(caller, query.account, { param: 'account' });
-    const records = await this.store.usage(account.id, from, to);
     const group = query.group ?? 'day';
+    const records = group === 'account' ? await this.store.usageUnder(account.path, from, to) : await this.store.usage(account.id, from, to);
     const groups = new Map<string | null, UsageRecord[]>();
     for (const r of records) {
-      const key = group === 'day' ? isoDay(r.day) : r.country;
+      const key = group === 'day' ? isoDay(r.day) : group === 'country' ? r.country : r.accountId;
       const same = groups.get(key);
       if (same) same.push(r);
       else groups.set(key, [r]);

@@ -25,8 +25,8 @@ Commands:
   numbers assign <number> <account>              Give a number (E.164 or short code) to an account: its inbound and STOP are the account's
   numbers list [--account ID] [--json]           The numbers an account owns (default: the operator's)
   numbers release <number>                       Make a number nobody's again: its inbound goes to the operator
-  usage [--account ID] [--from D] [--to D] [--group day|country] [--json]
-                                                 Messages, delivery and amount charged per day or country, beside each connection's cost
+  usage [--account ID] [--from D] [--to D] [--group day|country|account] [--json]
+                                                 Messages, delivery and amount charged per day, country or account, beside each connection's cost
   migrate                                        Bring the database to the current schema (the server also does on start)
   explain <provider> <code> [--context C] [--json]
                                                  Explain a provider's error or status code

@@ -2,14 +2,14 @@ import { parseArgs } from 'node:util';
 import { Accounts } from '../app/accounts.js';
 import { systemClock } from '../app/clock.js';
 import { ApiKeys, DEFAULT_ACCOUNT } from '../app/keys.js';
-import { Usage, type UsageLine } from '../app/usage.js';
+import { Usage, type UsageGroup, type UsageLine } from '../app/usage.js';
 import { formatAmount } from '../core/accounts/money.js';
 import { loadConfig } from '../config/env.js';
 import { openStore } from '../node.js';
 import { OPERATOR } from './accounts.js';
 
 const USAGE = `Usage:
-  switchboard usage [--account ID] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--group day|country] [--json]
+  switchboard usage [--account ID] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--group day|country|account] [--json]
 `;
 
 function row(l: UsageLine): string {
@@ -25,7 +25,7 @@ export async function usageCommand(argv: string[]): Promise<number> {
     allowPositionals: true,
     options: { json: { type: 'boolean' }, account: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, group: { type: 'string' } },
   });
-  if (positionals.length > 0 || (values.group !== undefined && values.group !== 'day' && values.group !== 'country')) {
+  if (positionals.length > 0 || (values.group !== undefined && !['day', 'country', 'account'].includes(values.group))) {
     process.stderr.write(USAGE);
     return 2;
   }
@@ -38,7 +38,7 @@ export async function usageCommand(argv: string[]): Promise<number> {
       ...(values.account && { account: values.account }),
       ...(values.from && { from: values.from }),
       ...(values.to && { to: values.to }),
-      ...(values.group && { group: values.group as 'day' | 'country' }),
+      ...(values.group && { group: values.group as UsageGroup }),
     });
     if (values.json) {
       process.stdout.write(`${JSON.stringify({ ...report, account: report.account.id, currency: report.account.currency })}\n`);

@@ -10,7 +10,6 @@ const DAY_MS = 86_400_000;
 
 /** What one write adds to one counter row. */
 export interface UsageDelta extends Omit<UsageRecord, 'country'> {
-  readonly accountId: string;
   readonly country: string;
 }
 
@@ -84,9 +83,24 @@ export function merge(deltas: readonly (UsageDelta | undefined)[]): UsageDelta[]
   return [...by.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, d]) => d);
 }
 
+/** A counter row as read back, summed over its slots (PostgreSQL's sums are strings). */
+export interface UsageRow {
+  account_id: string;
+  day: number;
+  country: string;
+  connection: string;
+  messages: number | string;
+  segments: number | string;
+  delivered: number | string;
+  failed: number | string;
+  charged: number | string;
+  cost: number | string;
+}
+
 /** A counter row as read back, summed over its slots. */
-export function usageOf(r: { day: number; country: string; connection: string; messages: number; segments: number; delivered: number; failed: number; charged: number; cost: number }): UsageRecord {
+export function usageOf(r: UsageRow): UsageRecord {
   return {
+    accountId: r.account_id,
     day: Number(r.day),
     country: r.country === '' ? null : r.country,
     connection: r.connection,

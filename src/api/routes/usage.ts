@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import type { UsageLine, UsageTotals } from '../../app/usage.js';
+import type { UsageGroup, UsageLine, UsageTotals } from '../../app/usage.js';
 import { formatAmount } from '../../core/accounts/money.js';
 import { errorResponses, KEYED } from '../schemas.js';
 import type { Services } from '../services.js';
@@ -21,6 +21,7 @@ const ConnectionLine = Type.Object({ connection: Type.String(), ...Totals });
 const Line = Type.Object({
   day: Type.Optional(Type.String({ description: 'group=day: the UTC day' })),
   country: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: 'group=country: ISO 3166 alpha-2; null when not known' })),
+  account: Type.Optional(Type.String({ description: 'group=account: the account whose own traffic the line is' })),
   ...Totals,
   connections: Type.Optional(Type.Array(ConnectionLine, { description: 'admin only: the same per connection' })),
 });
@@ -38,10 +39,11 @@ function totals(t: UsageTotals, admin: boolean) {
   };
 }
 
-function lineView(l: UsageLine, group: 'day' | 'country' | null, admin: boolean) {
+function lineView(l: UsageLine, group: UsageGroup | null, admin: boolean) {
   return {
     ...(group === 'day' && { day: l.key! }),
     ...(group === 'country' && { country: l.key }),
+    ...(group === 'account' && { account: l.key! }),
     ...totals(l, admin),
     ...(admin && { connections: l.connections.map((c) => ({ connection: c.connection, ...totals(c, admin) })) }),
   };
@@ -59,7 +61,7 @@ export const usageRoutes = ({ usage }: Services): FastifyPluginAsyncTypebox =>
             {
               from: Type.Optional(Type.String({ ...dayText, description: 'first day, YYYY-MM-DD (UTC); default 29 days before `to`' })),
               to: Type.Optional(Type.String({ ...dayText, description: 'last day, included; default today (UTC)' })),
-              group: Type.Optional(Type.Union([Type.Literal('day'), Type.Literal('country')], { description: 'default day' })),
+              group: Type.Optional(Type.Union([Type.Literal('day'), Type.Literal('country'), Type.Literal('account')], { description: 'day (default), country, or account: the account and each one under it, each its own traffic' })),
               account: Type.Optional(Type.String({ description: 'an account under the caller\'s: its usage instead' })),
               format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('csv')])),
             },

@@ -14,7 +14,13 @@ export const NUMBERS_SQL = {
       messages = usage_counts.messages + excluded.messages, segments = usage_counts.segments + excluded.segments,
       delivered = usage_counts.delivered + excluded.delivered, failed = usage_counts.failed + excluded.failed,
       charged = usage_counts.charged + excluded.charged, cost = usage_counts.cost + excluded.cost`,
-  usage: `SELECT day, country, connection, sum(messages) AS messages, sum(segments) AS segments, sum(delivered) AS delivered, sum(failed) AS failed,
+  usage: `SELECT account_id, day, country, connection, sum(messages) AS messages, sum(segments) AS segments, sum(delivered) AS delivered, sum(failed) AS failed,
       sum(charged) AS charged, sum(cost) AS cost
-    FROM usage_counts WHERE account_id = $1 AND day >= $2 AND day <= $3 GROUP BY day, country, connection ORDER BY day, country, connection`,
+    FROM usage_counts WHERE account_id = $1 AND day >= $2 AND day <= $3 GROUP BY account_id, day, country, connection ORDER BY day, country, connection`,
+  /** The same for the account at `path` and every account under it, each apart: the accounts of the subtree, then each one's index range. */
+  usageUnder: `SELECT u.account_id, u.day, u.country, u.connection, sum(u.messages) AS messages, sum(u.segments) AS segments, sum(u.delivered) AS delivered,
+      sum(u.failed) AS failed, sum(u.charged) AS charged, sum(u.cost) AS cost
+    FROM accounts a JOIN usage_counts u ON u.account_id = a.id AND u.day >= $2 AND u.day <= $3
+    WHERE a.path = $1 OR left(a.path, length($1) + 1) = $1 || '/'
+    GROUP BY u.account_id, u.day, u.country, u.connection`,
 } as const;

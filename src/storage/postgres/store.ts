@@ -77,7 +77,7 @@ import {
   numberOf,
   type NumberRow,
 } from '../rows.js';
-import { merge, usageAtAccept, usageAtFinal, usageOf, type UsageDelta } from '../usage.js';
+import { merge, usageAtAccept, usageAtFinal, usageOf, type UsageDelta, type UsageRow } from '../usage.js';
 import { MIGRATIONS } from './migrations.js';
 import { NUMBERS_SQL } from './numbers-sql.js';
 import { RECEIPT_SQL } from './receipt-sql.js';
@@ -735,7 +735,11 @@ export class PostgresStore implements Store {
   }
 
   async usage(accountId: string, fromDay: number, toDay: number): Promise<UsageRecord[]> {
-    return (await this.#rows<Parameters<typeof usageOf>[0]>(NUMBERS_SQL.usage, [accountId, fromDay, toDay])).map(usageOf);
+    return (await this.#rows<UsageRow>(NUMBERS_SQL.usage, [accountId, fromDay, toDay])).map(usageOf);
+  }
+
+  async usageUnder(path: string, fromDay: number, toDay: number): Promise<UsageRecord[]> {
+    return (await this.#rows<UsageRow>(NUMBERS_SQL.usageUnder, [path, fromDay, toDay])).map(usageOf);
   }
 
   /** Drops the schema this store lives in: for tests that made their own. */

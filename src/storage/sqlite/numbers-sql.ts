@@ -9,7 +9,13 @@ export const NUMBERS_SQL = {
     ON CONFLICT (account_id, day, country, connection, slot) DO UPDATE SET
       messages = messages + excluded.messages, segments = segments + excluded.segments, delivered = delivered + excluded.delivered,
       failed = failed + excluded.failed, charged = charged + excluded.charged, cost = cost + excluded.cost`,
-  usage: `SELECT day, country, connection, sum(messages) AS messages, sum(segments) AS segments, sum(delivered) AS delivered, sum(failed) AS failed,
+  usage: `SELECT account_id, day, country, connection, sum(messages) AS messages, sum(segments) AS segments, sum(delivered) AS delivered, sum(failed) AS failed,
       sum(charged) AS charged, sum(cost) AS cost
     FROM usage_counts WHERE account_id = @account AND day >= @from AND day <= @to GROUP BY day, country, connection ORDER BY day, country, connection`,
+  /** The same for the account at `path` and every account under it, each apart: the accounts of the subtree, then each one's index range. */
+  usageUnder: `SELECT u.account_id, u.day, u.country, u.connection, sum(u.messages) AS messages, sum(u.segments) AS segments, sum(u.delivered) AS delivered,
+      sum(u.failed) AS failed, sum(u.charged) AS charged, sum(u.cost) AS cost
+    FROM accounts a JOIN usage_counts u ON u.account_id = a.id AND u.day >= @from AND u.day <= @to
+    WHERE a.path = @path OR substr(a.path, 1, length(@path) + 1) = @path || '/'
+    GROUP BY u.account_id, u.day, u.country, u.connection`,
 } as const;

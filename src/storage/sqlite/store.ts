@@ -78,7 +78,7 @@ import {
   numberOf,
   type NumberRow,
 } from '../rows.js';
-import { usageAtAccept, usageAtFinal, usageOf, type UsageDelta } from '../usage.js';
+import { usageAtAccept, usageAtFinal, usageOf, type UsageDelta, type UsageRow } from '../usage.js';
 import { MIGRATIONS } from './migrations.js';
 import { NUMBERS_SQL } from './numbers-sql.js';
 import { RECEIPT_SQL } from './receipt-sql.js';
@@ -759,6 +759,10 @@ export class SqliteStore implements Store {
   }
 
   async usage(accountId: string, fromDay: number, toDay: number): Promise<UsageRecord[]> {
-    return (this.#sql(NUMBERS_SQL.usage).all({ account: accountId, from: fromDay, to: toDay }) as Parameters<typeof usageOf>[0][]).map(usageOf);
+    return (this.#sql(NUMBERS_SQL.usage).all({ account: accountId, from: fromDay, to: toDay }) as UsageRow[]).map(usageOf);
+  }
+
+  async usageUnder(path: string, fromDay: number, toDay: number): Promise<UsageRecord[]> {
+    return (this.#sql(NUMBERS_SQL.usageUnder).all({ path, from: fromDay, to: toDay }) as UsageRow[]).map(usageOf);
   }
 }
