@@ -337,10 +337,10 @@ export function ledgerOf(r: LedgerRow): LedgerEntry {
   };
 }
 
-/** The account of a key, from its row (status as the key look-up computed it). */
 /**
- * The account as a key's request needs it. Its owned numbers (`owned_numbers`, read in the key's
- * query, and only for an account held to a list) are allowed senders too.
+ * The account of a key, from its row (status as the key look-up computed it). Its owned numbers
+ * (`owned_numbers`, read in the key's query, and only for an account held to a list) are allowed
+ * senders too.
  */
 export function keyAccountOf(r: AccountRow & { owned_numbers?: string | string[] | null }): KeyAccount {
   const a = accountOf(r);
