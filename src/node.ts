@@ -28,6 +28,8 @@ import { TransitionWriter } from './app/transitions.js';
 import { buildApi } from './api/server.js';
 import { renderSendResponse, webhookPayload } from './api/view.js';
 import { OptOuts } from './app/opt-outs.js';
+import { Numbers } from './app/numbers.js';
+import { Usage } from './app/usage.js';
 import { WebhookDeliverer } from './app/webhook-delivery.js';
 import { WebhookEndpoints } from './app/webhook-endpoints.js';
 import { guardedSend, standardWebhookPost } from './webhooks/post.js';
@@ -172,7 +174,9 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
     callbacks: endpoints,
   });
   const optOuts = new OptOuts(store, clock);
-  const inbound = new InboundService(store, clock, (message) => optOuts.onInbound(message));
+  const accounts = new Accounts(store, keys, clock);
+  const numbers = new Numbers(store, accounts, clock);
+  const inbound = new InboundService(store, clock, (message) => optOuts.onInbound(message), (to) => numbers.ownerOf(to));
   const topology = new Topology(
     {
       store,
@@ -200,7 +204,6 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
     current.routes,
     current.updatedAt,
   );
-  const accounts = new Accounts(store, keys, clock);
   const verifiedNumbers = new VerifiedNumbers({
     store,
     accounts,
@@ -221,6 +224,8 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
       verifiedNumbers,
       credentials,
       clock,
+      numbers,
+      usage: new Usage(store, accounts, clock),
       catalogue,
       store,
       messages: new MessageService(store, writer, clock),

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -104,4 +104,43 @@ export function freePort(): Promise<number> {
       srv.close(() => resolve(port));
     });
   });
+}
+
+/** The token of the `mo` connection of `inboundConfig`. */
+export const MO_TOKEN = 'a-long-shared-token-0123';
+
+/**
+ * A configuration file: the sandbox sends everything (at a route price of 0.004 a segment), and
+ * `mo`, a generic-http connection, only brings in what subscribers send (see `sendMo`).
+ */
+export function inboundConfig(): string {
+  const file = join(tempDir(), 'switchboard.yaml');
+  writeFileSync(
+    file,
+    `connections:
+  - name: carrier
+    provider: sandbox
+    receipt_delay_ms: 10
+  - name: mo
+    provider: generic-http
+    request: { url: "http://127.0.0.1:9/send" }
+    receipts:
+      token: ${MO_TOKEN}
+      id: msgid
+      status: stat
+      inbound: { from: src, to: dst, text: msg }
+      statuses: { DELIVRD: { state: delivered } }
+routes:
+  - name: everything
+    connections: [{ connection: carrier, price: 0.004 }]
+`,
+  );
+  return file;
+}
+
+/** A subscriber texts `text` from `from` to `to`, through the `mo` connection's webhook. */
+export async function sendMo(node: Node, from: string, to: string, text: string): Promise<void> {
+  const q = new URLSearchParams({ token: MO_TOKEN, src: from, dst: to, msg: text });
+  const res = await node.api.inject({ method: 'GET', url: `/v1/providers/generic-http/mo/receipts?${q}` });
+  if (res.statusCode !== 200) throw new Error(`MO refused: ${res.statusCode} ${res.body}`);
 }

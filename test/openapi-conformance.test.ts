@@ -208,6 +208,21 @@ describe('the OpenAPI document describes every answer', () => {
     await expect(400, { method: 'GET', path: '/v1/ledger', query: 'limit=0' });
   });
 
+  test('numbers and usage', async () => {
+    const child = await expect(201, { method: 'POST', path: '/v1/accounts', body: { name: 'Numbers' } });
+    await expect(201, { method: 'POST', path: '/v1/numbers', body: { number: '+447700900777', account: child.id } });
+    await expect(400, { method: 'POST', path: '/v1/numbers', body: { number: 'Shop' } });
+    await expect(404, { method: 'POST', path: '/v1/numbers', body: { number: '+447700900777', account: 'acct_nobody' } });
+    await expect(200, { method: 'GET', path: '/v1/numbers', query: `account=${child.id}` });
+    await expect(400, { method: 'GET', path: '/v1/numbers', query: 'limit=0' });
+    await expect(204, { method: 'DELETE', path: '/v1/numbers/{number}', params: { number: '+447700900777' } });
+    await expect(404, { method: 'DELETE', path: '/v1/numbers/{number}', params: { number: '+447700900777' } });
+    await expect(200, { method: 'GET', path: '/v1/usage', query: 'group=country' });
+    await expect(200, { method: 'GET', path: '/v1/usage', query: `account=${child.id}&from=2026-01-01&to=2026-01-31` });
+    await expect(400, { method: 'GET', path: '/v1/usage', query: 'from=2026-13-01' });
+    await expect(404, { method: 'GET', path: '/v1/usage', query: 'account=acct_nobody' });
+  });
+
   test('account limits and verified numbers', async () => {
     const trial = await expect(201, { method: 'POST', path: '/v1/accounts', body: { name: 'Trial', trial: true, ip_allowlist: ['127.0.0.1', '::1'], api_rate: 100 } });
     await expect(400, { method: 'POST', path: '/v1/accounts', body: { name: 'Trial', ip_allowlist: ['localhost'] } });

@@ -7,6 +7,7 @@ import pg from 'pg';
 import { PostgresStore } from '../src/storage/postgres/store.js';
 import { RECEIPT_SQL as PG_RECEIPT_SQL } from '../src/storage/postgres/receipt-sql.js';
 import { WEBHOOK_SQL as PG_WEBHOOK_SQL } from '../src/storage/postgres/webhook-sql.js';
+import { NUMBERS_SQL as PG_NUMBERS_SQL } from '../src/storage/postgres/numbers-sql.js';
 import { SqliteStore } from '../src/storage/sqlite/store.js';
 import { ACCOUNT_SQL as SQLITE_ACCOUNT_SQL } from '../src/storage/sqlite/account-sql.js';
 import { ACCOUNT_SQL as PG_ACCOUNT_SQL } from '../src/storage/postgres/account-sql.js';
@@ -14,23 +15,26 @@ import { RECEIPT_SQL as SQLITE_RECEIPT_SQL } from '../src/storage/sqlite/receipt
 import { WEBHOOK_SQL as SQLITE_WEBHOOK_SQL } from '../src/storage/sqlite/webhook-sql.js';
 import { CREDENTIAL_SQL as SQLITE_CREDENTIAL_SQL } from '../src/storage/sqlite/credential-sql.js';
 import { CREDENTIAL_SQL as PG_CREDENTIAL_SQL } from '../src/storage/postgres/credential-sql.js';
+import { NUMBERS_SQL as SQLITE_NUMBERS_SQL } from '../src/storage/sqlite/numbers-sql.js';
 import { TEST_DATABASE_URL, tempDir } from './helpers.js';
 
-// Every statement webhook delivery runs per event, the sweep of parked receipts, and what an
-// account's requests read of its branch and verified numbers, must reach its rows through an index:
-// with a backlog waiting (or many accounts), a scan would make each cost as much as the backlog.
+// Every statement webhook delivery runs per event, the sweep of parked receipts, what an account's
+// requests read of its branch, verified numbers and credentials, the owner look-up of every inbound
+// message and the usage counters must reach their rows through an index: with a backlog waiting
+// (or many accounts), a scan would make each cost as much as the backlog.
 
-const SQLITE_SQL = { ...SQLITE_WEBHOOK_SQL, ...SQLITE_RECEIPT_SQL, ...SQLITE_ACCOUNT_SQL, ...SQLITE_CREDENTIAL_SQL };
-const PG_SQL = { ...PG_WEBHOOK_SQL, ...PG_RECEIPT_SQL, ...PG_ACCOUNT_SQL, ...PG_CREDENTIAL_SQL };
+const SQLITE_SQL = { ...SQLITE_WEBHOOK_SQL, ...SQLITE_RECEIPT_SQL, ...SQLITE_ACCOUNT_SQL, ...SQLITE_CREDENTIAL_SQL, ...SQLITE_NUMBERS_SQL };
+const PG_SQL = { ...PG_WEBHOOK_SQL, ...PG_RECEIPT_SQL, ...PG_ACCOUNT_SQL, ...PG_CREDENTIAL_SQL, ...PG_NUMBERS_SQL };
 
 const BACKLOG = 20_000;
 /** Tables that grow with traffic: never read whole by a hot statement. */
-const BACKLOG_TABLES = ['webhook_deliveries', 'webhook_events', 'webhook_attempts', 'messages', 'provider_ids', 'parked_receipts', 'accounts', 'verified_numbers', 'face_credentials'];
+const BACKLOG_TABLES = ['webhook_deliveries', 'webhook_events', 'webhook_attempts', 'messages', 'provider_ids', 'parked_receipts', 'accounts', 'verified_numbers', 'face_credentials', 'numbers', 'usage_counts'];
 /**
- * Statements that sort only what they hand out (the rows claimed, the events of one batch), or
- * a handful of rows (a credential's account's inactive ancestors, to find the highest).
+ * Statements that sort only what they hand out (the rows claimed, the events of one batch, the
+ * counter rows of one account's days), or a handful of rows (a credential's account's inactive
+ * ancestors, to find the highest).
  */
-const SORTS_WHAT_IT_HANDS_OUT = new Set(['claimed', 'emit', 'lease', 'drop', 'findCredential']);
+const SORTS_WHAT_IT_HANDS_OUT = new Set(['claimed', 'emit', 'lease', 'drop', 'findCredential', 'usage', 'usageUnder']);
 
 describe('hot webhook, receipt and account statements on SQLite use indexes, whatever the backlog', () => {
   let dir: string;
@@ -64,6 +68,10 @@ describe('hot webhook, receipt and account statements on SQLite use indexes, wha
       INSERT INTO verified_numbers (account_id, number, created_at, verified_at) SELECT 'acc_' || (i % 100), '+4477009' || (10000 + i), i, i FROM n;
       WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ${BACKLOG - 1})
       INSERT INTO face_credentials (id, account_id, protocol, key, secret, settings, created_at) SELECT 'cred_' || i, 'acc_' || (i % 100), 'vonage', 'k' || i, 's', '{}', i FROM n;
+      WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ${BACKLOG - 1})
+      INSERT INTO numbers (number, account_id, assigned_at) SELECT '+4477009' || (10000 + i), 'acc_' || (i % 1000), i FROM n;
+      WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ${BACKLOG - 1})
+      INSERT INTO usage_counts (account_id, day, country, connection, slot, messages) SELECT 'acc_' || (i % 100), i / 100, 'GB', 'c', 0, 1 FROM n;
       ANALYZE;
     `);
   });
@@ -109,6 +117,8 @@ describe('hot webhook, receipt and account statements on PostgreSQL use indexes,
         SELECT 'acc_' || i, 'acc', 'acc/acc_' || i, 'A', i, i % 2 = 0, CASE WHEN i % 3 = 0 THEN '["10.0.0.0/8"]' END FROM generate_series(0, ${BACKLOG - 1}) AS i;
       INSERT INTO verified_numbers (account_id, number, created_at, verified_at) SELECT 'acc_' || (i % 100), '+4477009' || (10000 + i), i, i FROM generate_series(0, ${BACKLOG - 1}) AS i;
       INSERT INTO face_credentials (id, account_id, protocol, key, secret, settings, created_at) SELECT 'cred_' || i, 'acc_' || (i % 100), 'vonage', 'k' || i, 's', '{}', i FROM generate_series(0, ${BACKLOG - 1}) AS i;
+      INSERT INTO numbers (number, account_id, assigned_at) SELECT '+4477009' || (10000 + i), 'acc_' || (i % 1000), i FROM generate_series(0, ${BACKLOG - 1}) AS i;
+      INSERT INTO usage_counts (account_id, day, country, connection, slot, messages) SELECT 'acc_' || (i % 100), i / 100, 'GB', 'c', i % 16, 1 FROM generate_series(0, ${BACKLOG - 1}) AS i;
       ANALYZE;
     `);
   });
@@ -141,6 +151,10 @@ describe('hot webhook, receipt and account statements on PostgreSQL use indexes,
     branch: ['acc_7'],
     verified: ['acc_7', ['+447700910007', '+447700900000']],
     findCredential: ['vonage', 'k42'],
+    owner: ['+447700910000'],
+    addUsage: [['acc_1'], [3], ['GB'], ['c'], [1], [1], [0], [0], [0], [0]],
+    usage: ['acc_1', 10, 40],
+    usageUnder: ['acc/acc_7', 10, 40],
   };
 
   for (const [name, sql] of Object.entries(PG_SQL)) {

@@ -554,6 +554,60 @@ for (const [name, open] of implementations) {
       assert.deepEqual((await store.listOptOuts('acc', {}, 10)).map((o) => o.number), ['+447700900002']);
     });
 
+    test('numbers: one owner each, found by the number; an account held to allowed senders may send from its own', async () => {
+      await store.ensureAccount('root', 'Root', T0);
+      await store.createAccount({ id: 'owner', parentId: 'root', name: 'O', currency: 'EUR', prices: null, createdAt: T0 });
+      await store.createAccount({ id: 'other', parentId: 'root', name: 'X', currency: 'EUR', prices: null, createdAt: T0 });
+      await store.assignNumber({ number: '+447700900500', accountId: 'owner', assignedAt: T0 });
+      await store.assignNumber({ number: '60500', accountId: 'other', assignedAt: T0 });
+      await store.assignNumber({ number: '60500', accountId: 'owner', assignedAt: T0 + 1 });
+      assert.equal(await store.numberOwner('60500'), 'owner', 'assigning again moves it');
+      assert.equal(await store.numberOwner('+447700900599'), undefined);
+      assert.deepEqual(await store.getNumber('60500'), { number: '60500', accountId: 'owner', assignedAt: T0 + 1 });
+      assert.deepEqual((await store.listNumbers('owner', undefined, 10)).map((n) => n.number), ['+447700900500', '60500']);
+      assert.deepEqual((await store.listNumbers('owner', '+447700900500', 10)).map((n) => n.number), ['60500']);
+      assert.deepEqual(await store.listNumbers('other', undefined, 10), []);
+
+      await store.insertApiKey({ id: 'kown', accountId: 'owner', hash: 'hown', prefix: 'sk_own', name: null, scopes: ['send'], createdAt: T0 });
+      assert.equal((await store.findApiKeys(['hown']))[0]?.account.allowedSenders, null, 'any sender: nothing more to read');
+      await store.updateAccount('owner', { allowedSenders: ['Shop'] });
+      assert.deepEqual([...(await store.findApiKeys(['hown']))[0]!.account.allowedSenders!].sort(), ['+447700900500', '60500', 'Shop']);
+      assert.equal(await store.releaseNumber('60500'), true);
+      assert.equal(await store.releaseNumber('60500'), false);
+      assert.deepEqual((await store.findApiKeys(['hown']))[0]?.account.allowedSenders, ['Shop', '+447700900500']);
+    });
+
+    test('usage: counted at accept and at the final status, on the day accepted, refunds and connection costs included', async () => {
+      const day = Math.floor(T0 / 86_400_000);
+      await store.ensureAccount('root', 'Root', T0);
+      await store.createAccount({ id: 'user', parentId: 'root', name: 'U', currency: 'EUR', prices: null, createdAt: T0 });
+      await store.createAccount({ id: 'user-kid', parentId: 'user', name: 'K', currency: 'EUR', prices: null, createdAt: T0 });
+      const route = { name: 'r', chain: ['c1', 'c2'], resendUnknown: false, reason: 'x', accepted: 'c1', country: 'GB', costs: { c1: 4_000, c2: 6_000 } };
+      const [sent, refused, failedOver] = [0, 1, 2].map(() => message({ accountId: 'user', segments: 2, price: 100_000, route }));
+      await insert(store, [sent!, refused!, failedOver!]);
+      await insert(store, [message({ accountId: 'user', route: { ...route, country: 'FR' } })]);
+      const final = (m: NewMessage, to: NewMessage['status'], extra: object = {}) =>
+        store.applyWrites([{ transition: { messageId: m.id, from: ['queued', 'sent'], to, event: event(T0 + 5, to, to), dueAt: null, ...extra } }]);
+      await final(sent!, 'delivered', { providerMessageId: 'u-1' });
+      await final(refused!, 'rejected');
+      await final(failedOver!, 'undelivered', { providerMessageId: 'u-2', connection: 'c2' });
+      await final(sent!, 'failed'); // a final status never changes: not counted again
+      const rows = await store.usage('user', day, day);
+      // What reached a provider cost its connection's price; the refused one was refunded.
+      assert.deepEqual(rows, [
+        { accountId: 'user', day, country: 'FR', connection: 'c1', messages: 1, segments: 1, delivered: 0, failed: 0, charged: 0, cost: 0 },
+        { accountId: 'user', day, country: 'GB', connection: 'c1', messages: 3, segments: 6, delivered: 1, failed: 1, charged: 200_000, cost: 8_000 },
+        { accountId: 'user', day, country: 'GB', connection: 'c2', messages: 0, segments: 0, delivered: 0, failed: 1, charged: 0, cost: 12_000 },
+      ]);
+      assert.deepEqual(await store.usage('user', day + 1, day + 3), []);
+      assert.deepEqual(await store.usage('no-such-account', day, day), []);
+      // An account and those under it, each apart.
+      await insert(store, [message({ accountId: 'user-kid', route })]);
+      const sorted = (rs: readonly { accountId: string; country: string | null; connection: string }[]) => rs.map((r) => `${r.accountId} ${r.country} ${r.connection}`).sort();
+      assert.deepEqual(sorted(await store.usageUnder('root/user', day, day)), ['user FR c1', 'user GB c1', 'user GB c2', 'user-kid GB c1']);
+      assert.deepEqual(sorted(await store.usageUnder('root/user/user-kid', day, day)), ['user-kid GB c1']);
+    });
+
     test('routing table and inbound messages', async () => {
       assert.equal(await store.loadTopology(), undefined);
       const connections = [{ name: 'c1', provider: 'sandbox', tps: 5 }];

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { bearer, eventually, testNode, type TestNode } from './helpers.js';
+import { bearer, eventually, inboundConfig, sendMo, testNode, type TestNode } from './helpers.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -19,6 +19,10 @@ interface Owned {
   readonly apiKey: string;
   /** A message it sent through the Vonage face. */
   readonly faceMessage: string;
+  /** A number the account owns: subscribers' messages to it, and their STOP, are its own. */
+  readonly owns: string;
+  /** A subscriber who texted STOP to that number. */
+  readonly stopped: string;
 }
 
 /** Bodies good enough to get past validation, so that a route reaches its look-up. */
@@ -64,13 +68,18 @@ describe('tenancy: no account reaches, changes or learns of another\'s data, on 
     const sent = await node.api.inject({ method: 'POST', url: '/sms/json', payload: { api_key: credential.key, api_secret: credential.secret, from: 'Shop', to: number.slice(1), text: `vonage ${name}` } });
     const faceMessage = (sent.json() as Json).messages[0]['message-id'] as string;
     await call(key, 'POST', '/v1/opt-outs', { sender: '*', number });
+    const owns = `+4477009002${String(made).padStart(2, '0')}`;
+    const stopped = `+4477009003${String(made).padStart(2, '0')}`;
+    await call(node.key, 'POST', '/v1/numbers', { number: owns, account: id });
+    await sendMo(node, number, owns, `in for ${name}`);
+    await sendMo(node, stopped, owns, 'STOP');
     // Verified for it by the operator, above every account.
     assert.equal((await call(node.key, 'POST', '/v1/verified-numbers', { number, account: id })).status, 201);
-    return { name, account: id, key, keyId: created.id, message, delivery, endpoint, number, credential: credential.id, apiKey: credential.key, faceMessage };
+    return { name, account: id, key, keyId: created.id, message, delivery, endpoint, number, credential: credential.id, apiKey: credential.key, faceMessage, owns, stopped };
   }
 
   before(async () => {
-    node = await testNode({ env: { SWITCHBOARD_WEBHOOKS_ALLOW_PRIVATE: 'true' } });
+    node = await testNode({ env: { SWITCHBOARD_WEBHOOKS_ALLOW_PRIVATE: 'true', SWITCHBOARD_CONFIG: inboundConfig() } });
     const a = await own('A', node.key);
     const a1 = await own('A1', a.key);
     const b = await own('B', node.key);
@@ -112,8 +121,8 @@ describe('tenancy: no account reaches, changes or learns of another\'s data, on 
   });
 
   test('naming another\'s account (?account=, parent) is answered as naming one that does not exist', async () => {
-    const routes = node.api.routeTable.filter((r) => r.method === 'GET' && r.access !== 'public' && ['/v1/messages', '/v1/messages/:id', '/v1/balance', '/v1/ledger', '/v1/verified-numbers'].includes(r.url));
-    assert.equal(routes.length, 5);
+    const routes = node.api.routeTable.filter((r) => r.method === 'GET' && r.access !== 'public' && ['/v1/messages', '/v1/messages/:id', '/v1/balance', '/v1/ledger', '/v1/verified-numbers', '/v1/numbers', '/v1/usage'].includes(r.url));
+    assert.equal(routes.length, 7);
     const leaks: string[] = [];
     for (const r of routes) {
       for (const caller of owned) {
@@ -155,7 +164,7 @@ describe('tenancy: no account reaches, changes or learns of another\'s data, on 
         for (const other of owned.filter((o) => !under.get(caller.name)!.includes(o.name) && !under.get(o.name)!.includes(caller.name))) {
           const filtered = [`message_id=${other.message}`, `endpoint_id=${other.endpoint}`, `number=${encodeURIComponent(other.number)}`, `to=${encodeURIComponent(other.number)}`];
           for (const text of [mine.text, ...(await Promise.all(filtered.map((q) => call(caller.key, 'GET', `${r.url}?${q}`)))).map((x) => x.text)]) {
-            for (const secret of [other.account, other.message, other.delivery, other.endpoint, other.number, other.keyId, other.faceMessage, other.apiKey]) {
+            for (const secret of [other.account, other.message, other.delivery, other.endpoint, other.number, other.keyId, other.faceMessage, other.apiKey, other.owns, other.stopped, `in for ${other.name}`]) {
               if (text.includes(secret)) leaks.push(`${caller.name} GET ${r.url} shows ${other.name}'s ${secret}`);
             }
           }
@@ -163,6 +172,25 @@ describe('tenancy: no account reaches, changes or learns of another\'s data, on 
       }
     }
     assert.deepEqual([...new Set(leaks)], []);
+  });
+
+  test('another\'s number is answered as a number that does not exist: never moved, released, or told whose it is', async () => {
+    const leaks: string[] = [];
+    for (const caller of owned) {
+      for (const other of owned.filter((o) => !under.get(caller.name)!.includes(o.name))) {
+        const nobody = other.owns.replace(/..$/, '99');
+        for (const [method, url, body] of [
+          ['POST', '/v1/numbers', { number: other.owns }],
+          ['POST', '/v1/numbers', { number: other.owns, account: caller.account }],
+          ['DELETE', `/v1/numbers/${encodeURIComponent(other.owns)}`, undefined],
+        ] as const) {
+          const theirs = await call(caller.key, method, url, body);
+          const none = await call(caller.key, method, url.replace(encodeURIComponent(other.owns), encodeURIComponent(nobody)), body && { ...body, number: nobody });
+          if (theirs.status < 300 || theirs.status !== none.status || theirs.code !== none.code) leaks.push(`${caller.name} ${method} ${url} on ${other.name}'s: ${theirs.status} ${theirs.code} (nobody's: ${none.status} ${none.code})`);
+        }
+      }
+    }
+    assert.deepEqual(leaks, []);
   });
 
   test('after all that, each account\'s data is as it was', async () => {
@@ -180,9 +208,13 @@ describe('tenancy: no account reaches, changes or learns of another\'s data, on 
       const sent = JSON.parse((await call(o.key, 'GET', `/v1/messages/${o.faceMessage}`)).text) as Json;
       assert.equal(sent.text, `vonage ${o.name}`, 'a message sent through the Vonage face is the account\'s own');
       const outs = JSON.parse((await call(o.key, 'GET', '/v1/opt-outs')).text) as Json;
-      assert.deepEqual(outs.opt_outs.map((x: Json) => x.number), [o.number]);
+      assert.deepEqual(outs.opt_outs.map((x: Json) => [x.sender, x.number]).sort(), [['*', o.number], [o.owns, o.stopped]].sort(), `${o.name}'s opt-outs`);
       const verified = JSON.parse((await call(o.key, 'GET', '/v1/verified-numbers')).text) as Json;
       assert.deepEqual(verified.verified_numbers.map((x: Json) => x.number), [o.number]);
+      const numbers = JSON.parse((await call(o.key, 'GET', '/v1/numbers')).text) as Json;
+      assert.deepEqual(numbers.numbers.map((n: Json) => n.number), [o.owns], `${o.name}'s numbers`);
+      const inbound = JSON.parse((await call(o.key, 'GET', '/v1/inbound')).text) as Json;
+      assert.deepEqual(inbound.messages.map((m: Json) => m.text).sort(), ['STOP', `in for ${o.name}`], `${o.name}'s inbound`);
     }
   });
 });

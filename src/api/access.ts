@@ -61,6 +61,12 @@ export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
   'DELETE /v1/verified-numbers/:number': 'send',
   'GET /v1/verified-numbers': 'read',
 
+  // Numbers move within the caller's subtree (services: Numbers); an account reads its own with `read`.
+  'POST /v1/numbers': 'accounts',
+  'GET /v1/numbers': 'read',
+  'DELETE /v1/numbers/:number': 'accounts',
+  'GET /v1/usage': 'read',
+
   'GET /v1/opt-outs': 'opt_outs',
   'POST /v1/opt-outs': 'opt_outs',
   'DELETE /v1/opt-outs': 'opt_outs',

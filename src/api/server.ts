@@ -23,6 +23,8 @@ import { accountRoutes } from './routes/accounts.js';
 import { ledgerRoutes } from './routes/ledger.js';
 import { credentialRoutes } from './routes/credentials.js';
 import { vonageRoutes } from '../faces/vonage/routes.js';
+import { numberRoutes } from './routes/numbers.js';
+import { usageRoutes } from './routes/usage.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import type { RegisteredRoute, Services } from './services.js';
 
@@ -142,5 +144,7 @@ export async function buildApi(services: Services, options: ApiOptions): Promise
   await app.register(ledgerRoutes(services));
   await app.register(credentialRoutes(services));
   await app.register(vonageRoutes(services));
+  await app.register(numberRoutes(services));
+  await app.register(usageRoutes(services));
   return app;
 }

@@ -9,6 +9,8 @@ import type { MessageService } from '../app/messages.js';
 import type { AccountRateLimits } from '../app/rate-limits.js';
 import type { OptOuts } from '../app/opt-outs.js';
 import type { VerifiedNumbers } from '../app/verified-numbers.js';
+import type { Numbers } from '../app/numbers.js';
+import type { Usage } from '../app/usage.js';
 import type { WebhookEndpoints } from '../app/webhook-endpoints.js';
 import type { Topology } from '../app/topology.js';
 import type { WebhookService } from '../app/webhooks.js';
@@ -28,6 +30,8 @@ export interface Services {
   readonly credentials: FaceCredentials;
   readonly clock: Clock;
   readonly accounts: Accounts;
+  readonly numbers: Numbers;
+  readonly usage: Usage;
   readonly rateLimits: AccountRateLimits;
   readonly endpoints: WebhookEndpoints;
   readonly optOuts: OptOuts;

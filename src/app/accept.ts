@@ -15,7 +15,7 @@ import {
   MIN_VALIDITY_SECONDS,
   type Message,
 } from '../core/message.js';
-import { chooseRoute, type Route } from '../core/routing/router.js';
+import { chooseRoute, segmentCosts, type Route } from '../core/routing/router.js';
 import { Batcher } from './batcher.js';
 import type { Clock } from './clock.js';
 import type { Coordination } from './coordination.js';
@@ -257,7 +257,7 @@ export class AcceptService {
         createdAt: now,
         updatedAt: now,
         connection,
-        route: { ...decision, accepted: connection, ...(request.type !== undefined && { type: request.type }) },
+        route: { ...decision, accepted: connection, ...(request.type !== undefined && { type: request.type }), ...usageKeys(routes, decision.name, destination.country) },
         attempts: 0,
         nextAttemptAt: null,
         providerMessageId: null,
@@ -267,6 +267,12 @@ export class AcceptService {
       } satisfies NewMessage;
     });
   }
+}
+
+/** What usage counts a message by, kept with its route: its destination's country and its connections' costs. */
+function usageKeys(routes: readonly Route[], name: string, country: string | undefined): { country?: string; costs?: Readonly<Record<string, number>> } {
+  const costs = segmentCosts(routes, name);
+  return { ...(country !== undefined && { country }), ...(costs && { costs }) };
 }
 
 function parseSendAt(value: string | undefined, now: number): number | null {

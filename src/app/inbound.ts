@@ -5,8 +5,9 @@ import { DEFAULT_ACCOUNT } from './keys.js';
 import type { InboundMessage, Store } from './store.js';
 
 /**
- * Messages subscribers send in (MO). Until numbers are assigned to accounts, they belong to the
- * default account.
+ * Messages subscribers send in (MO), whatever the connection: each belongs to the account that
+ * owns the number it was sent to (its inbound list, its webhooks, its opt-outs), and to the
+ * operator's account when nobody owns it.
  */
 export class InboundService {
   constructor(
@@ -14,13 +15,15 @@ export class InboundService {
     private readonly clock: Clock,
     /** Runs once the message is stored (opt-out keywords). */
     private readonly received: (message: InboundMessage) => Promise<void>,
+    /** The account owning the number a message was sent to; undefined: nobody's. */
+    private readonly ownerOf: (to: string) => Promise<string | undefined>,
   ) {}
 
   async receive(connection: string, report: InboundReport): Promise<InboundMessage> {
     const now = this.clock.now();
     const message: InboundMessage = {
       id: newId('in', now),
-      accountId: DEFAULT_ACCOUNT,
+      accountId: (await this.ownerOf(report.to)) ?? DEFAULT_ACCOUNT,
       connection,
       from: report.from,
       to: report.to,

@@ -215,6 +215,33 @@ export interface InboundMessage {
   readonly payload: unknown;
 }
 
+/** A number (E.164 or short code) an account owns: what subscribers send to it is the account's. */
+export interface OwnedNumber {
+  readonly number: string;
+  readonly accountId: string;
+  readonly assignedAt: number;
+}
+
+/**
+ * One account's traffic on one UTC day (days since 1970-01-01) to one country through one
+ * connection. Counted at accept (messages, segments, charged) and at the final status (delivered,
+ * failed, refunds taken off charged, and the connection's cost of what reached a provider).
+ * Money in micro-units.
+ */
+export interface UsageRecord {
+  readonly accountId: string;
+  readonly day: number;
+  /** ISO 3166 alpha-2; null when the destination's country is not known. */
+  readonly country: string | null;
+  readonly connection: string;
+  readonly messages: number;
+  readonly segments: number;
+  readonly delivered: number;
+  readonly failed: number;
+  readonly charged: number;
+  readonly cost: number;
+}
+
 export interface StoredIdempotency {
   readonly requestHash: string;
   readonly statusCode: number;
@@ -438,6 +465,20 @@ export interface Store {
   insertInbound(message: InboundMessage): Promise<void>;
   /** Newest first; `before` is the page cursor (an inbound id). */
   listInbound(accountId: string, before: string | undefined, limit: number): Promise<InboundMessage[]>;
+
+  /** The account owning a number, by its key: what inbound looks up for every message. */
+  numberOwner(number: string): Promise<string | undefined>;
+  getNumber(number: string): Promise<OwnedNumber | undefined>;
+  /** Gives the number to the account, whoever held it: a number has one owner at most. */
+  assignNumber(owned: OwnedNumber): Promise<void>;
+  /** False when nobody owned it. */
+  releaseNumber(number: string): Promise<boolean>;
+  /** An account's numbers in order, after `after` (the page cursor). */
+  listNumbers(accountId: string, after: string | undefined, limit: number): Promise<OwnedNumber[]>;
+  /** The account's usage on days `fromDay` to `toDay` (inclusive), by day, country and connection. */
+  usage(accountId: string, fromDay: number, toDay: number): Promise<UsageRecord[]>;
+  /** The same for the account at `path` and every account under it, each account apart. */
+  usageUnder(path: string, fromDay: number, toDay: number): Promise<UsageRecord[]>;
 }
 
 /**

@@ -22,7 +22,7 @@ const USAGE = `Usage:
 `;
 
 /** The operator: the root account, with every scope. */
-const OPERATOR: Actor = { accountId: DEFAULT_ACCOUNT, path: DEFAULT_ACCOUNT, scopes: ADMIN_SCOPES };
+export const OPERATOR: Actor = { accountId: DEFAULT_ACCOUNT, path: DEFAULT_ACCOUNT, scopes: ADMIN_SCOPES };
 
 function row(a: Account): string {
   return [a.id, a.parentId ?? '-', a.status, `${formatAmount(a.balance)} ${a.currency}`, a.prices ? 'priced' : 'not charged', a.name].join('  ');

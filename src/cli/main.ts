@@ -5,6 +5,8 @@ import { explainCommand } from './explain.js';
 import { keysCommand } from './keys.js';
 import { migrateCommand } from './migrate.js';
 import { normalizeCommand } from './normalize.js';
+import { numbersCommand } from './numbers.js';
+import { usageCommand } from './usage.js';
 import { smscSimCommand } from './smsc-sim.js';
 import { webhooksCommand } from './webhooks.js';
 
@@ -28,6 +30,11 @@ Commands:
                                                  Create an account's credential for a compatible API (Vonage: api_key, api_secret, signature secret), shown once
   credentials list [--account ID] [--json]       An account's credentials: id, protocol, key, name, created, revoked
   credentials revoke <id> [--account ID]         Revoke a credential: every node refuses it at once
+  numbers assign <number> <account>              Give a number (E.164 or short code) to an account: its inbound and STOP are the account's
+  numbers list [--account ID] [--json]           The numbers an account owns (default: the operator's)
+  numbers release <number>                       Make a number nobody's again: its inbound goes to the operator
+  usage [--account ID] [--from D] [--to D] [--group day|country|account] [--json]
+                                                 Messages, delivery and amount charged per day, country or account, beside each connection's cost
   migrate                                        Bring the database to the current schema (the server also does on start)
   explain <provider> <code> [--context C] [--json]
                                                  Explain a provider's error or status code
@@ -47,6 +54,8 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   migrate: migrateCommand,
   explain: explainCommand,
   normalize: normalizeCommand,
+  numbers: numbersCommand,
+  usage: usageCommand,
   'smsc-sim': smscSimCommand,
   webhooks: webhooksCommand,
 };

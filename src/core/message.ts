@@ -28,6 +28,10 @@ export interface AcceptedRoute extends MessageRoute {
   readonly accepted?: string;
   /** The message type the request named, which routes may match on. */
   readonly type?: string;
+  /** The destination's country (ISO 3166 alpha-2), as usage counts it. */
+  readonly country?: string;
+  /** What one segment costs on each priced connection of the chain (micro-units), as usage counts it. */
+  readonly costs?: Readonly<Record<string, number>>;
 }
 
 /** A message as Switchboard keeps it. Times are epoch milliseconds. */

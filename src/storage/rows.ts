@@ -4,7 +4,7 @@ import type { Message, MessageError, MessageEvent } from '../core/message.js';
 import type { MessageRoute } from '../core/routing/router.js';
 import type { PriceList } from '../core/accounts/prices.js';
 import type { FaceProtocol, Protocol } from '../core/access/protocols.js';
-import type { FaceCredential, Account, AccountPatch, AccountStatus, KeyAccount, VerifiedNumber, LedgerEntry, LedgerType, ApiKeyRecord, ClaimedMessage, DeliveryAttempt, EndpointPatch, NewMessage, WebhookDelivery, WebhookEndpoint, WebhookTargetStats } from '../app/store.js';
+import type { FaceCredential, OwnedNumber, Account, AccountPatch, AccountStatus, KeyAccount, VerifiedNumber, LedgerEntry, LedgerType, ApiKeyRecord, ClaimedMessage, DeliveryAttempt, EndpointPatch, NewMessage, WebhookDelivery, WebhookEndpoint, WebhookTargetStats } from '../app/store.js';
 import { isScope } from '../core/access/scopes.js';
 
 // How domain objects map to table rows, shared by every SQL engine. Times are epoch
@@ -352,11 +352,17 @@ export function ledgerOf(r: LedgerRow): LedgerEntry {
   };
 }
 
-/** The account of a key, from its row (status, trial and address lists as the key look-up computed them over the account's branch). */
-export function keyAccountOf(r: AccountRow & { ip_allowlists: string | null }): KeyAccount {
+/**
+ * The account of a key or credential, from its row: status, trial and address lists as the
+ * look-up computed them over the account's branch. Its owned numbers (`owned_numbers`, read only
+ * for an account held to a list) are allowed senders too.
+ */
+export function keyAccountOf(r: AccountRow & { ip_allowlists: string | null; owned_numbers?: string | string[] | null }): KeyAccount {
   const a = accountOf(r);
   const lists = (parseJson<string[]>(r.ip_allowlists) ?? []).map((list) => JSON.parse(list) as string[]);
-  return { status: a.status, path: a.path, prices: a.prices, allowedSenders: a.allowedSenders, trial: a.trial, ipAllowlists: lists, apiRate: a.apiRate, protocols: a.protocols };
+  const owned = typeof r.owned_numbers === 'string' ? (JSON.parse(r.owned_numbers) as string[]) : (r.owned_numbers ?? []);
+  const allowedSenders = a.allowedSenders && owned.length > 0 ? [...a.allowedSenders, ...owned] : a.allowedSenders;
+  return { status: a.status, path: a.path, prices: a.prices, allowedSenders, trial: a.trial, ipAllowlists: lists, apiRate: a.apiRate, protocols: a.protocols };
 }
 
 export interface VerifiedNumberRow {
@@ -400,11 +406,13 @@ export function branchColumns(sql: { readonly ancestry: string; readonly inTrial
 
 /**
  * What a request needs of the account `a` it authenticates as, for a key or a credential alike
- * (read by keyAccountOf): `branch` is the engine's branchColumns; the status is the account's
+ * (read by keyAccountOf): `branch` is the engine's branchColumns, `ownedAsJson` its aggregate of
+ * `n.number` as a JSON array; the status is the account's
  * own, or that of the highest account above it that is not active.
  */
-export function keyAccountColumns(branch: string): string {
+export function keyAccountColumns(branch: string, ownedAsJson: string): string {
   return `a.path, a.prices, a.allowed_senders, a.ip_allowlist, a.api_rate, a.protocols, ${branch},
+  CASE WHEN a.allowed_senders IS NULL THEN NULL ELSE (SELECT ${ownedAsJson} FROM numbers n WHERE n.account_id = a.id) END AS owned_numbers,
   COALESCE((SELECT p.status FROM accounts p WHERE p.status <> 'active' AND substr(a.path, 1, length(p.path) + 1) = p.path || '/' ORDER BY length(p.path) LIMIT 1), a.status) AS status`;
 }
 
@@ -454,4 +462,14 @@ export function callbackFor(m: { readonly callbackUrl: string | null; readonly c
 /** callbackFor, read from a row without making the whole message of it (a status change's hot path). */
 export function rowCallbackFor(row: Pick<MessageRow, 'callback_url' | 'callback_events'>, type: string): string | null {
   return callbackFor({ callbackUrl: row.callback_url, callbackEvents: row.callback_events === null ? null : row.callback_events.split(',') }, type);
+}
+
+export interface NumberRow {
+  number: string;
+  account_id: string;
+  assigned_at: number;
+}
+
+export function numberOf(r: NumberRow): OwnedNumber {
+  return { number: r.number, accountId: r.account_id, assignedAt: Number(r.assigned_at) };
 }

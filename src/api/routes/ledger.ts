@@ -35,7 +35,7 @@ export const ledgerView = (e: LedgerEntry) => ({
 const CSV_COLUMNS = ['id', 'at', 'type', 'amount', 'currency', 'balance_after', 'message_id', 'messages', 'counterparty', 'description'] as const;
 
 /** RFC 4180: a field with a comma, quote or line break is quoted, its quotes doubled. A leading =+-@ is defused for spreadsheets. */
-function csvField(value: string | number | null): string {
+export function csvField(value: string | number | null): string {
   if (value === null) return '';
   let text = String(value);
   if (/^[=+@]/.test(text) || (/^-/.test(text) && !/^-[0-9.]+$/.test(text))) text = `'${text}`;

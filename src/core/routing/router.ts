@@ -1,3 +1,5 @@
+import { MICRO } from '../accounts/money.js';
+
 /** What a route matches on. Every field given must match; an empty match takes everything. */
 export interface RouteMatch {
   /** E.164 prefixes, with the +: ["+44", "+3361"]. */
@@ -152,4 +154,10 @@ export function networkOf(routes: readonly Route[], number: string): string | un
     }
   }
   return undefined;
+}
+
+/** What one segment costs on each priced connection of the route `name`, in micro-units; undefined when none is priced. */
+export function segmentCosts(routes: readonly Route[], name: string): Readonly<Record<string, number>> | undefined {
+  const priced = routes.find((r) => r.name === name)?.connections.filter((t) => t.price !== null) ?? [];
+  return priced.length === 0 ? undefined : Object.fromEntries(priced.map((t) => [t.connection, Math.round(t.price! * MICRO)]));
 }

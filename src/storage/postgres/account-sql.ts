@@ -4,7 +4,7 @@ import { branchColumns, keyAccountColumns } from '../rows.js';
 export const KEY_BRANCH = branchColumns({ ancestry: "p.id = ANY(string_to_array(a.path, '/'))", inTrial: 'p.trial', listsAsJson: 'json_agg(p.ip_allowlist)::text' });
 
 /** What a key's or a credential's look-up reads of its account `a`. */
-export const KEY_ACCOUNT_COLUMNS = keyAccountColumns(KEY_BRANCH);
+export const KEY_ACCOUNT_COLUMNS = keyAccountColumns(KEY_BRANCH, 'json_agg(n.number)');
 
 /** Statements run with an account's requests whatever the number of accounts, exported so that a test can check their plans. */
 export const ACCOUNT_SQL = {

@@ -26,6 +26,8 @@ import type {
   IdempotencyWrite,
   InboundMessage,
   MessageFilter,
+  OwnedNumber,
+  UsageRecord,
   NewMessage,
   ParkedReceipt,
   ProviderIdRecord,
@@ -83,8 +85,12 @@ import {
   type MessageRow,
   type TargetRow,
   targetOf,
+  numberOf,
+  type NumberRow,
 } from '../rows.js';
+import { merge, usageAtAccept, usageAtFinal, usageOf, type UsageDelta, type UsageRow } from '../usage.js';
 import { MIGRATIONS } from './migrations.js';
+import { NUMBERS_SQL } from './numbers-sql.js';
 import { RECEIPT_SQL } from './receipt-sql.js';
 import { ACCOUNT_SQL, KEY_ACCOUNT_COLUMNS } from './account-sql.js';
 import { WEBHOOK_SQL } from './webhook-sql.js';
@@ -316,6 +322,7 @@ export class PostgresStore implements Store {
           touched,
         );
       }
+      await addUsage(c, usageAtAccept(messages));
       const responses = writes.map((w) => (balances.has(w) ? w.respond(balances.get(w)!) : undefined));
       for (const [k, w] of writes.entries()) {
         const i = w.idempotency;
@@ -371,11 +378,12 @@ export class PostgresStore implements Store {
     return this.#tx(async (c) => {
       const applied = new Array<boolean>(writes.length).fill(false);
       const touched: Touch[] = [];
+      const usage: UsageDelta[] = [];
       // A few statements per round, whatever the batch size. A message written twice in one
       // batch (sent, then its receipt) has its second write in a later round: order holds.
       for (const round of rounds(writes)) {
         const transitions = round.filter((i) => 'transition' in writes[i]!);
-        const done = await transitionAll(c, transitions.map((i) => (writes[i] as { transition: Transition }).transition), touched);
+        const done = await transitionAll(c, transitions.map((i) => (writes[i] as { transition: Transition }).transition), touched, usage);
         transitions.forEach((i, k) => (applied[i] = done[k]!));
         const marks = round.filter((i) => 'submitting' in writes[i]!);
         const marked = await markAll(c, marks.map((i) => (writes[i] as { submitting: SubmitMark }).submitting));
@@ -390,6 +398,7 @@ export class PostgresStore implements Store {
           }),
         );
       }
+      await addUsage(c, merge(usage));
       await touchTargets(c, touched);
       return applied;
     });
@@ -777,6 +786,39 @@ export class PostgresStore implements Store {
     }));
   }
 
+  async numberOwner(number: string): Promise<string | undefined> {
+    return (await this.#rows<{ account_id: string }>(NUMBERS_SQL.owner, [number]))[0]?.account_id;
+  }
+
+  async getNumber(number: string): Promise<OwnedNumber | undefined> {
+    const [row] = await this.#rows<NumberRow>('SELECT number, account_id, assigned_at FROM numbers WHERE number = $1', [number]);
+    return row && numberOf(row);
+  }
+
+  async assignNumber(n: OwnedNumber): Promise<void> {
+    await this.#pool.query(
+      'INSERT INTO numbers (number, account_id, assigned_at) VALUES ($1, $2, $3) ON CONFLICT (number) DO UPDATE SET account_id = excluded.account_id, assigned_at = excluded.assigned_at',
+      [n.number, n.accountId, n.assignedAt],
+    );
+  }
+
+  async releaseNumber(number: string): Promise<boolean> {
+    return ((await this.#pool.query('DELETE FROM numbers WHERE number = $1', [number])).rowCount ?? 0) > 0;
+  }
+
+  async listNumbers(accountId: string, after: string | undefined, limit: number): Promise<OwnedNumber[]> {
+    const rows = await this.#rows<NumberRow>('SELECT number, account_id, assigned_at FROM numbers WHERE account_id = $1 AND number > $2 ORDER BY number LIMIT $3', [accountId, after ?? '', limit]);
+    return rows.map(numberOf);
+  }
+
+  async usage(accountId: string, fromDay: number, toDay: number): Promise<UsageRecord[]> {
+    return (await this.#rows<UsageRow>(NUMBERS_SQL.usage, [accountId, fromDay, toDay])).map(usageOf);
+  }
+
+  async usageUnder(path: string, fromDay: number, toDay: number): Promise<UsageRecord[]> {
+    return (await this.#rows<UsageRow>(NUMBERS_SQL.usageUnder, [path, fromDay, toDay])).map(usageOf);
+  }
+
   /** Drops the schema this store lives in: for tests that made their own. */
   async dropSchema(): Promise<void> {
     if (this.#schema) await this.#pool.query(`DROP SCHEMA IF EXISTS ${quoteIdent(this.#schema)} CASCADE`);
@@ -863,8 +905,8 @@ async function markAll(c: Client, marks: readonly SubmitMark[]): Promise<boolean
   return marks.map((k) => done.has(k.messageId));
 }
 
-/** Applies transitions of distinct messages in one statement; returns which applied. */
-async function transitionAll(c: Client, ts: readonly Transition[], touched: Touch[]): Promise<boolean[]> {
+/** Applies transitions of distinct messages in one statement; returns which applied. What final statuses add to usage goes to `usage`. */
+async function transitionAll(c: Client, ts: readonly Transition[], touched: Touch[], usage: UsageDelta[]): Promise<boolean[]> {
   if (ts.length === 0) return [];
   const ids = ts.flatMap((t) => t.providerIds ?? []);
   if (ids.length > 0) {
@@ -908,6 +950,8 @@ async function transitionAll(c: Client, ts: readonly Transition[], touched: Touc
     if (row?.price && row.provider_message_id === null && REFUNDED_STATUSES.includes(t.to)) {
       await post(c, { id: newId('led', t.event.at), accountId: row.account_id, at: t.event.at, type: 'refund', amount: Number(row.price), messageId: row.id, messages: 1, counterparty: null, description: t.to });
     }
+    const delta = row && usageAtFinal(row, t.to);
+    if (delta) usage.push(delta);
   }
   await emit(
     c,
@@ -947,6 +991,15 @@ async function emit(c: Client, items: readonly Emitted[], touched: Touch[]): Pro
     col('id'), col('accountId'), col('messageId'), col('type'), col('at'), events.map((e) => JSON.stringify(e.data)),
   ]);
   touched.push(...(await c.query<Touch>(WEBHOOK_SQL.emit, [col('id'), col('accountId'), col('messageId'), col('type'), col('at'), col('callbackUrl')])).rows);
+}
+
+/** Adds to the usage counters (deltas one per row, in key order: see merge). */
+async function addUsage(c: Client, deltas: readonly UsageDelta[]): Promise<void> {
+  if (deltas.length === 0) return;
+  const col = <K extends keyof UsageDelta>(k: K) => deltas.map((d) => d[k]);
+  await c.query(NUMBERS_SQL.addUsage, [
+    col('accountId'), col('day'), col('country'), col('connection'), col('messages'), col('segments'), col('delivered'), col('failed'), col('charged'), col('cost'),
+  ]);
 }
 
 /** A delivery made, as its target counts it. */

@@ -9,7 +9,7 @@ export const KEY_BRANCH = branchColumns({
 });
 
 /** What a key's or a credential's look-up reads of its account `a`. */
-export const KEY_ACCOUNT_COLUMNS = keyAccountColumns(KEY_BRANCH);
+export const KEY_ACCOUNT_COLUMNS = keyAccountColumns(KEY_BRANCH, 'json_group_array(n.number)');
 
 /** Statements run with an account's requests whatever the number of accounts, exported so that a test can check their plans. */
 export const ACCOUNT_SQL = {

@@ -351,6 +351,48 @@ CREATE TABLE verified_numbers (
 `,
   },
   {
+    id: 11,
+    name: 'numbers and usage',
+    sql: `
+-- Numbers (E.164 or short codes) owned by accounts: what subscribers send to one is its owner's.
+-- Nobody's number is the operator's. The inbound look-up is one primary-key seek.
+CREATE TABLE numbers (
+  number TEXT PRIMARY KEY,
+  account_id TEXT NOT NULL REFERENCES accounts(id),
+  assigned_at BIGINT NOT NULL
+);
+CREATE INDEX numbers_account ON numbers (account_id, number);
+-- An account's subtree as one range of paths ('/' sorts just before '0').
+CREATE INDEX accounts_path ON accounts (path);
+
+-- Usage counters per account, UTC day (days since 1970-01-01), destination country ('' unknown)
+-- and connection, added to in the transactions that accept messages and that give them their
+-- final status. Each writer adds to its own slot's row (SQLite: one writer, slot 0), so that concurrent transactions
+-- do not queue on one hot row; a read sums the slots. Money in micro-units.
+CREATE TABLE usage_counts (
+  account_id TEXT NOT NULL,
+  day INTEGER NOT NULL,
+  country TEXT NOT NULL,
+  connection TEXT NOT NULL,
+  slot INTEGER NOT NULL,
+  messages BIGINT NOT NULL DEFAULT 0,
+  segments BIGINT NOT NULL DEFAULT 0,
+  delivered BIGINT NOT NULL DEFAULT 0,
+  failed BIGINT NOT NULL DEFAULT 0,
+  charged BIGINT NOT NULL DEFAULT 0,
+  cost BIGINT NOT NULL DEFAULT 0,
+  PRIMARY KEY (account_id, day, country, connection, slot)
+);
+-- What was sent before: counted once, country unknown, no cost (routes' prices were not kept).
+INSERT INTO usage_counts (account_id, day, country, connection, slot, messages, segments, delivered, failed, charged)
+  SELECT account_id, created_at / 86400000, '', connection, 0, count(*), sum(segments),
+         sum(CASE WHEN status = 'delivered' THEN 1 ELSE 0 END),
+         sum(CASE WHEN status IN ('undelivered', 'failed', 'rejected', 'expired') THEN 1 ELSE 0 END),
+         sum(CASE WHEN provider_message_id IS NULL AND status IN ('failed', 'rejected', 'expired', 'canceled') THEN 0 ELSE COALESCE(price, 0) END)
+    FROM messages GROUP BY account_id, created_at / 86400000, connection;
+`,
+  },
+  {
     id: 14,
     name: 'compatible API credentials and protocols',
     sql: `

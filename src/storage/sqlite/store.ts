@@ -27,6 +27,8 @@ import type {
   IdempotencyWrite,
   InboundMessage,
   MessageFilter,
+  OwnedNumber,
+  UsageRecord,
   NewMessage,
   ParkedReceipt,
   ProviderIdRecord,
@@ -84,8 +86,12 @@ import {
   type FaceCredentialRow,
   type TargetRow,
   targetOf,
+  numberOf,
+  type NumberRow,
 } from '../rows.js';
+import { usageAtAccept, usageAtFinal, usageOf, type UsageDelta, type UsageRow } from '../usage.js';
 import { MIGRATIONS } from './migrations.js';
+import { NUMBERS_SQL } from './numbers-sql.js';
 import { RECEIPT_SQL } from './receipt-sql.js';
 import { ACCOUNT_SQL, KEY_ACCOUNT_COLUMNS } from './account-sql.js';
 import { WEBHOOK_SQL } from './webhook-sql.js';
@@ -267,8 +273,9 @@ export class SqliteStore implements Store {
     const insertIdempotency = this.#sql(
       'INSERT INTO idempotency_keys (account_id, key, request_hash, status_code, response, created_at) VALUES (?, ?, ?, ?, ?, ?)',
     );
-    return this.#db.transaction(() =>
-      writes.map((w) => {
+    return this.#db.transaction(() => {
+      const stored: NewMessage[] = [];
+      const responses = writes.map((w) => {
         let balance: number | null = null;
         if (w.charge) {
           const c = w.charge;
@@ -286,12 +293,19 @@ export class SqliteStore implements Store {
           );
           if (m.status === 'queued') this.#emit(m.accountId, m.id, callbackFor(m, 'message.queued'), 'message.queued', m.createdAt, () => messageOf(m));
         }
+        stored.push(...w.messages);
         const response = w.respond(balance);
         const i = w.idempotency;
         if (i) insertIdempotency.run(i.accountId, i.key, i.requestHash, i.statusCode, response, i.createdAt);
         return response;
-      }),
-    ).immediate();
+      });
+      this.#addUsage(usageAtAccept(stored));
+      return responses;
+    }).immediate();
+  }
+
+  #addUsage(deltas: readonly UsageDelta[]): void {
+    for (const d of deltas) this.#sql(NUMBERS_SQL.addUsage).run(d);
   }
 
   #insertEvent(messageId: string, event: MessageEvent): void {
@@ -388,6 +402,8 @@ export class SqliteStore implements Store {
     if (row.price && row.provider_message_id === null && REFUNDED_STATUSES.includes(t.to)) {
       this.#post({ id: newId('led', t.event.at), accountId: row.account_id, at: t.event.at, type: 'refund', amount: Number(row.price), messageId: row.id, messages: 1, counterparty: null, description: t.to });
     }
+    const usage = usageAtFinal(row, t.to);
+    if (usage) this.#addUsage([usage]);
     const type = lifecycleEvent(t.from, t.to);
     if (type) this.#emit(row.account_id, row.id, rowCallbackFor(row, type), type, t.event.at, () => toMessage(row));
     return true;
@@ -793,5 +809,37 @@ export class SqliteStore implements Store {
       receivedAt: r.received_at,
       payload: parseJson<unknown>(r.payload),
     }));
+  }
+
+  async numberOwner(number: string): Promise<string | undefined> {
+    return (this.#sql(NUMBERS_SQL.owner).get({ number }) as { account_id: string } | undefined)?.account_id;
+  }
+
+  async getNumber(number: string): Promise<OwnedNumber | undefined> {
+    const row = this.#sql('SELECT number, account_id, assigned_at FROM numbers WHERE number = ?').get(number) as NumberRow | undefined;
+    return row && numberOf(row);
+  }
+
+  async assignNumber(n: OwnedNumber): Promise<void> {
+    this.#sql('INSERT INTO numbers (number, account_id, assigned_at) VALUES (?, ?, ?) ON CONFLICT (number) DO UPDATE SET account_id = excluded.account_id, assigned_at = excluded.assigned_at').run(
+      n.number, n.accountId, n.assignedAt,
+    );
+  }
+
+  async releaseNumber(number: string): Promise<boolean> {
+    return this.#sql('DELETE FROM numbers WHERE number = ?').run(number).changes > 0;
+  }
+
+  async listNumbers(accountId: string, after: string | undefined, limit: number): Promise<OwnedNumber[]> {
+    const rows = this.#sql('SELECT number, account_id, assigned_at FROM numbers WHERE account_id = ? AND number > ? ORDER BY number LIMIT ?').all(accountId, after ?? '', limit) as NumberRow[];
+    return rows.map(numberOf);
+  }
+
+  async usage(accountId: string, fromDay: number, toDay: number): Promise<UsageRecord[]> {
+    return (this.#sql(NUMBERS_SQL.usage).all({ account: accountId, from: fromDay, to: toDay }) as UsageRow[]).map(usageOf);
+  }
+
+  async usageUnder(path: string, fromDay: number, toDay: number): Promise<UsageRecord[]> {
+    return (this.#sql(NUMBERS_SQL.usageUnder).all({ path, from: fromDay, to: toDay }) as UsageRow[]).map(usageOf);
   }
 }
