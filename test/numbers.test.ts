@@ -2,7 +2,10 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
-import { bearer, eventually, inboundConfig, sendMo, STORES, testNode, testNodeOn, type TestNode } from './helpers.js';
+import { newMessageId } from '../src/app/ids.js';
+import type { NewMessage } from '../src/app/store.js';
+import { PostgresStore } from '../src/storage/postgres/store.js';
+import { bearer, eventually, inboundConfig, sendMo, STORES, TEST_DATABASE_URL, testNode, testNodeOn, type TestNode } from './helpers.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -240,5 +243,46 @@ describe('switchboard numbers and usage, on the store the server uses', () => {
     assert.equal(table[2], '??  2  2  1  1  50.0%  0.000000  0.000000  0.000000');
     assert.equal(run('usage', '--group', 'week').status, 2);
     assert.match(run('usage', '--from', '2026-02-30').stderr, /from must be a date/);
+  });
+});
+
+describe('usage counters stay exact with several PostgreSQL writers at once', () => {
+  const schema = `usage_${process.pid}_${Date.now()}`;
+  const stores: PostgresStore[] = [];
+  before(async () => {
+    for (let i = 0; i < 3; i++) stores.push(new PostgresStore({ url: TEST_DATABASE_URL, schema }));
+    await stores[0]!.migrate();
+  });
+  after(async () => {
+    await stores[0]!.dropSchema();
+    await Promise.all(stores.map((s) => s.close()));
+  });
+
+  test('accepts and final statuses from three stores, many transactions at once: every count lands once, none waits forever', async () => {
+    const now = Date.UTC(2026, 11, 1, 12);
+    const route = (country: string) => ({ name: 'r', chain: ['c1'], resendUnknown: false, accepted: 'c1', country, costs: { c1: 1_000 } });
+    const made = Array.from({ length: 300 }, (_, i): NewMessage => ({
+      id: newMessageId(now + i), accountId: `acct_${i % 2}`, to: '+447700900000', from: 'Shop', text: 'x', encoding: 'GSM-7', segments: 1 + (i % 3),
+      status: 'queued', error: null, clientRef: null, callbackUrl: null, callbackEvents: null, sendAt: null, expiresAt: now + 3_600_000,
+      createdAt: now, updatedAt: now, connection: 'c1', route: route(i % 4 === 0 ? 'FR' : 'GB'), attempts: 0, nextAttemptAt: null, providerMessageId: null, dueAt: now, price: 10_000,
+    }));
+    // Accepts of 1 to 3 messages each, spread over the three stores and sent at once.
+    const requests: NewMessage[][] = [];
+    for (let i = 0; i < made.length; i += 1 + (i % 3)) requests.push(made.slice(i, i + 1 + (i % 3)));
+    await Promise.all(requests.map((messages, k) => stores[k % 3]!.insertMessages([{ messages, respond: () => '' }])));
+    // Then every message's final status, in many small transactions at once.
+    await Promise.all(
+      made.map((m, k) =>
+        stores[k % 3]!.applyWrites([{ transition: { messageId: m.id, from: ['queued'], to: k % 5 === 0 ? 'undelivered' : 'delivered', event: { at: now + 1, type: 'x', status: null, error: null, detail: null, payload: null }, dueAt: null, providerMessageId: `p-${k}` } }]),
+      ),
+    );
+    const day = Math.floor(now / 86_400_000);
+    const rows = [...(await stores[1]!.usage('acct_0', day, day)), ...(await stores[2]!.usage('acct_1', day, day))];
+    const sum = (key: 'messages' | 'segments' | 'delivered' | 'failed' | 'charged' | 'cost') => rows.reduce((s, r) => s + r[key], 0);
+    const segments = made.reduce((s, m) => s + m.segments, 0);
+    assert.deepEqual(
+      { messages: sum('messages'), segments: sum('segments'), delivered: sum('delivered'), failed: sum('failed'), charged: sum('charged'), cost: sum('cost') },
+      { messages: 300, segments, delivered: 240, failed: 60, charged: 300 * 10_000, cost: segments * 1_000 },
+    );
   });
 });
