@@ -16,6 +16,8 @@ export interface AccountChange {
   readonly creditLimit?: number;
   readonly prices?: PriceList | null;
   readonly allowedSenders?: readonly string[] | null;
+  readonly dailyQuota?: number | null;
+  readonly lowBalanceThreshold?: number | null;
 }
 
 /**

@@ -27,6 +27,8 @@ export interface Caller {
   readonly prices: PriceList | null;
   /** The senders the account may use; null: any. */
   readonly allowedSenders: readonly string[] | null;
+  /** Messages the account may send per UTC day; null: no quota. */
+  readonly dailyQuota: number | null;
 }
 
 /** A key just made: the secret itself is in `key`, shown this once and never stored. */
@@ -80,7 +82,7 @@ export class ApiKeys {
     if (found.account.status === 'disabled') throw new SwitchboardError('account_disabled', 'This account (or one above it) is disabled: its keys are refused until it is enabled again.');
     if (found.account.status === 'blocked') throw new SwitchboardError('account_blocked', 'This account (or one above it) is blocked: its keys are refused.');
     this.#touch(found.id);
-    return { keyId: found.id, accountId: found.accountId, scopes: found.scopes, path: found.account.path, prices: found.account.prices, allowedSenders: found.account.allowedSenders };
+    return { keyId: found.id, accountId: found.accountId, scopes: found.scopes, path: found.account.path, prices: found.account.prices, allowedSenders: found.account.allowedSenders, dailyQuota: found.account.dailyQuota };
   }
 
   #touch(id: string): void {

@@ -272,6 +272,13 @@ export interface AccountRow {
   credit_limit: number;
   prices: string | null;
   allowed_senders: string | null;
+  daily_quota: number | null;
+  quota_day: number;
+  quota_used: number;
+  low_balance_threshold: number | null;
+  /** PostgreSQL only; the sums of the account's slices where read with them. */
+  reserved?: number;
+  pending?: number | null;
   created_at: number;
 }
 
@@ -287,6 +294,12 @@ export function accountOf(r: AccountRow): Account {
     creditLimit: Number(r.credit_limit),
     prices: parseJson<PriceList>(r.prices),
     allowedSenders: parseJson<string[]>(r.allowed_senders),
+    dailyQuota: nullableNumber(r.daily_quota),
+    quotaDay: Number(r.quota_day),
+    quotaUsed: Number(r.quota_used),
+    lowBalanceThreshold: nullableNumber(r.low_balance_threshold),
+    reserved: Number(r.reserved ?? 0) - Number(r.pending ?? 0),
+    pending: Number(r.pending ?? 0),
     createdAt: Number(r.created_at),
   };
 }
@@ -304,6 +317,8 @@ export function accountSets(patch: AccountPatch, placeholder: (i: number) => str
   if (patch.creditLimit !== undefined) set('credit_limit', patch.creditLimit);
   if (patch.prices !== undefined) set('prices', json(patch.prices));
   if (patch.allowedSenders !== undefined) set('allowed_senders', json(patch.allowedSenders));
+  if (patch.dailyQuota !== undefined) set('daily_quota', patch.dailyQuota);
+  if (patch.lowBalanceThreshold !== undefined) set('low_balance_threshold', patch.lowBalanceThreshold);
   return { sets, values };
 }
 
@@ -340,7 +355,7 @@ export function ledgerOf(r: LedgerRow): LedgerEntry {
 /** The account of a key, from its row (status as the key look-up computed it). */
 export function keyAccountOf(r: AccountRow): KeyAccount {
   const a = accountOf(r);
-  return { status: a.status, path: a.path, prices: a.prices, allowedSenders: a.allowedSenders };
+  return { status: a.status, path: a.path, prices: a.prices, allowedSenders: a.allowedSenders, dailyQuota: a.dailyQuota };
 }
 
 export const LEDGER_COLUMNS = 'id, account_id, at, type, amount, balance_after, message_id, messages, counterparty, description';

@@ -42,8 +42,11 @@ const AccountView = Type.Object({
   credit_limit: Amount,
   prices: Type.Union([Type.Unknown(), Type.Null()]),
   allowed_senders: Type.Union([Type.Array(Type.String()), Type.Null()], { description: 'the senders (from) the account may use; null: any' }),
+  daily_quota: Type.Union([Type.Integer(), Type.Null()], { description: 'messages it may send per UTC day; null: no quota' }),
+  low_balance_threshold: Type.Union([Amount, Type.Null()], { description: 'under this (balance plus credit limit) it gets an account.low_balance event and a notice; null: never' }),
   created_at: Type.String(),
 });
+const DailyQuota = Type.Integer({ minimum: 0, maximum: 1_000_000_000, description: 'messages per UTC day; null: no quota' });
 
 /** A price list as the API takes it: each entry matches on one thing, amounts exact. */
 function priceList(input: PricesInput | null | undefined): PriceList | null | undefined {
@@ -76,6 +79,8 @@ export const accountView = (a: Account) => ({
   credit_limit: formatAmount(a.creditLimit),
   prices: pricesView(a.prices),
   allowed_senders: a.allowedSenders && [...a.allowedSenders],
+  daily_quota: a.dailyQuota,
+  low_balance_threshold: a.lowBalanceThreshold === null ? null : formatAmount(a.lowBalanceThreshold),
   created_at: new Date(a.createdAt).toISOString(),
 });
 
@@ -133,7 +138,7 @@ export const accountRoutes = ({ accounts }: Services): FastifyPluginAsyncTypebox
       '/v1/accounts/:id',
       {
         schema: {
-          summary: 'Change a sub-account: name, status (active, disabled, blocked), price list, allowed senders, credit limit (admin)',
+          summary: 'Change a sub-account: name, status (active, disabled, blocked), price list, allowed senders, daily quota, low-balance threshold, credit limit (admin)',
           params: IdParams,
           body: Type.Object(
             {
@@ -142,6 +147,8 @@ export const accountRoutes = ({ accounts }: Services): FastifyPluginAsyncTypebox
               credit_limit: Type.Optional(PositiveAmount),
               prices: Type.Optional(Type.Union([PricesSchema, Type.Null()])),
               allowed_senders: Type.Optional(Type.Union([AllowedSenders, Type.Null()])),
+              daily_quota: Type.Optional(Type.Union([DailyQuota, Type.Null()])),
+              low_balance_threshold: Type.Optional(Type.Union([PositiveAmount, Type.Null()])),
             },
             { additionalProperties: false },
           ),
@@ -158,6 +165,8 @@ export const accountRoutes = ({ accounts }: Services): FastifyPluginAsyncTypebox
             ...(b.credit_limit !== undefined && { creditLimit: parseAmount(b.credit_limit, 'credit_limit') }),
             ...(prices !== undefined && { prices }),
             ...(b.allowed_senders !== undefined && { allowedSenders: b.allowed_senders }),
+            ...(b.daily_quota !== undefined && { dailyQuota: b.daily_quota }),
+            ...(b.low_balance_threshold !== undefined && { lowBalanceThreshold: b.low_balance_threshold === null ? null : parseAmount(b.low_balance_threshold, 'low_balance_threshold') }),
           }),
         );
       },
