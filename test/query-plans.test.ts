@@ -7,6 +7,7 @@ import pg from 'pg';
 import { PostgresStore } from '../src/storage/postgres/store.js';
 import { RECEIPT_SQL as PG_RECEIPT_SQL } from '../src/storage/postgres/receipt-sql.js';
 import { WEBHOOK_SQL as PG_WEBHOOK_SQL } from '../src/storage/postgres/webhook-sql.js';
+import { SLICE_SQL } from '../src/storage/postgres/slices.js';
 import { SqliteStore } from '../src/storage/sqlite/store.js';
 import { RECEIPT_SQL as SQLITE_RECEIPT_SQL } from '../src/storage/sqlite/receipt-sql.js';
 import { WEBHOOK_SQL as SQLITE_WEBHOOK_SQL } from '../src/storage/sqlite/webhook-sql.js';
@@ -14,15 +15,16 @@ import { TEST_DATABASE_URL, tempDir } from './helpers.js';
 
 // Every statement webhook delivery runs per event, and the sweep of parked receipts, must reach
 // its rows through an index: with a backlog waiting, a scan would make each cost as much as the backlog.
+// So must the statements that charge accepts from nodes' slices of accounts' balances (PostgreSQL).
 
 const SQLITE_SQL = { ...SQLITE_WEBHOOK_SQL, ...SQLITE_RECEIPT_SQL };
-const PG_SQL = { ...PG_WEBHOOK_SQL, ...PG_RECEIPT_SQL };
+const PG_SQL = { ...PG_WEBHOOK_SQL, ...PG_RECEIPT_SQL, ...SLICE_SQL };
 
 const BACKLOG = 20_000;
 /** Tables that grow with traffic: never read whole by a hot statement. */
-const BACKLOG_TABLES = ['webhook_deliveries', 'webhook_events', 'webhook_attempts', 'messages', 'provider_ids', 'parked_receipts'];
+const BACKLOG_TABLES = ['webhook_deliveries', 'webhook_events', 'webhook_attempts', 'messages', 'provider_ids', 'parked_receipts', 'ledger_entries', 'pending_charges', 'balance_slices', 'accounts'];
 /** Statements that sort only what they hand out (the rows claimed, the events of one batch). */
-const SORTS_WHAT_IT_HANDS_OUT = new Set(['claimed', 'emit', 'lease', 'drop']);
+const SORTS_WHAT_IT_HANDS_OUT = new Set(['claimed', 'emit', 'lease', 'drop', 'own', 'settle', 'due']);
 
 describe('hot webhook and receipt statements on SQLite use indexes, whatever the backlog', () => {
   let dir: string;
@@ -89,6 +91,12 @@ describe('hot webhook and receipt statements on PostgreSQL use indexes, whatever
       INSERT INTO webhook_targets (target, pending) SELECT 'callback:https://example.com/' || i, 0 FROM generate_series(0, 4999) AS i;
       INSERT INTO parked_receipts (connection, provider_message_id, received_at, receipt) SELECT 'c', 'p' || i, i, '{}' FROM generate_series(0, ${BACKLOG - 1}) AS i;
       INSERT INTO provider_ids (connection, provider_message_id, message_id, part, parts) SELECT 'c', 'q' || i, 'msg_' || i, 1, 1 FROM generate_series(0, ${BACKLOG - 1}) AS i;
+      -- Many accounts, each with slices on three nodes (one in five holding anything), a ledger and charges waiting.
+      INSERT INTO accounts (id, name, created_at, path) SELECT 'acct_' || i, 'A', 0, 'acct_' || i FROM generate_series(0, ${BACKLOG - 1}) AS i;
+      INSERT INTO balance_slices (account_id, node_id, granted, spent, granted_at, used_at, lease_until)
+        SELECT 'acct_' || (i / 3), 'n' || (i % 3), CASE WHEN i % 5 = 0 THEN 100 ELSE 0 END, 0, i, i, i FROM generate_series(0, ${BACKLOG - 1}) AS i;
+      INSERT INTO ledger_entries (id, account_id, at, type, amount, balance_after) SELECT 'led_' || i, 'acct_' || (i % 1000), i, 'top_up', 1, 1 FROM generate_series(0, ${BACKLOG - 1}) AS i;
+      INSERT INTO pending_charges (account_id, node_id, id, at, amount, messages) SELECT 'acct_' || (i % 1000), 'n' || (i % 3), 'led_p' || i, i, 1, 1 FROM generate_series(0, ${BACKLOG - 1}) AS i;
       ANALYZE;
     `);
   });
@@ -118,6 +126,13 @@ describe('hot webhook and receipt statements on PostgreSQL use indexes, whatever
     targets: [['we_big']],
     dropTarget: ['we_big'],
     stranded: [100, 500],
+    own: ['n1', ['acct_1', 'acct_2']],
+    take: ['n1', ['acct_1'], 1, 2, [10], [1]],
+    pending: ['n1', ['acct_1'], ['led_x'], [1], [10], ['msg_1'], [1]],
+    settle: ['acct_1', 'n1', 100],
+    idle: ['acct_1', 'n1'],
+    due: ['n1', 5, 5],
+    dueOf: ['n1', 5, 5, 'acct_1'],
   };
 
   for (const [name, sql] of Object.entries(PG_SQL)) {

@@ -28,6 +28,33 @@ export interface SliceConfig {
 /** Tells the account its balance ran low (notice and event), once per crossing. */
 export type LowBalanceHook = (c: Client, accountId: string, available: number, threshold: number, at: number) => Promise<void>;
 
+/** A slice holding anything: money set aside or spent, or messages of the quota (the partial indexes' condition). */
+const HELD = '(granted > 0 OR spent > 0 OR q_granted > 0)';
+/** Slices to give back: $1's unused since $2, and any whose lease ended before $3. */
+const DUE = `${HELD} AND ((node_id = $1 AND used_at < $2) OR lease_until < $3)`;
+
+/** The statements run per batch and per settlement (under test/query-plans.test.ts). */
+export const SLICE_SQL = {
+  /** This node's slices of the batch's accounts, locked, with what the account's row and other slices say. */
+  own: `SELECT s.*, a.balance, a.credit_limit, a.daily_quota, a.low_balance_threshold, a.low_balance_notified,
+                (SELECT COALESCE(sum(o.spent), 0)::bigint FROM balance_slices o WHERE o.account_id = s.account_id AND o.node_id <> s.node_id) AS others_spent
+           FROM balance_slices s JOIN accounts a ON a.id = s.account_id
+          WHERE s.node_id = $1 AND s.account_id = ANY($2::text[]) ORDER BY s.account_id FOR UPDATE OF s`,
+  /** Takes the batch's charges from this node's slices. */
+  take: `UPDATE balance_slices s SET spent = s.spent + t.amount, q_spent = s.q_spent + t.messages, used_at = $3, lease_until = $4
+         FROM unnest($2::text[], $5::bigint[], $6::int[]) AS t(account_id, amount, messages) WHERE s.node_id = $1 AND s.account_id = t.account_id`,
+  pending: `INSERT INTO pending_charges (account_id, node_id, id, at, amount, message_id, messages)
+       SELECT a, $1, i, t, m, f, n FROM unnest($2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::text[], $7::int[]) AS p(a, i, t, m, f, n)`,
+  /** Enters a slice's pending charges in the ledger, in the order they were taken, each with the balance after it. */
+  settle: `WITH moved AS (DELETE FROM pending_charges WHERE account_id = $1 AND node_id = $2 RETURNING *)
+       INSERT INTO ledger_entries (id, account_id, at, type, amount, balance_after, message_id, messages)
+       SELECT id, account_id, at, 'charge', -amount, $3 - sum(amount) OVER (ORDER BY seq), message_id, messages FROM moved ORDER BY seq`,
+  /** Other nodes' slices of an account not in use this instant. */
+  idle: `SELECT * FROM balance_slices WHERE account_id = $1 AND node_id <> $2 AND ${HELD} FOR UPDATE SKIP LOCKED`,
+  due: `SELECT DISTINCT account_id FROM balance_slices WHERE ${DUE} ORDER BY account_id`,
+  dueOf: `SELECT * FROM balance_slices WHERE account_id = $4 AND ${DUE} FOR UPDATE SKIP LOCKED`,
+};
+
 /** A slice lasting less than this asks for twice as much at its refill; one lasting longer, half. */
 const TARGET_MS = 1000;
 
@@ -74,10 +101,7 @@ export async function chargeAll(c: Client, cfg: SliceConfig, writes: readonly Ch
   const own = new Map(
     (
       await c.query<SliceRow & AccountState & { others_spent: number }>(
-        `SELECT s.*, a.balance, a.credit_limit, a.daily_quota, a.low_balance_threshold, a.low_balance_notified,
-                (SELECT COALESCE(sum(o.spent), 0)::bigint FROM balance_slices o WHERE o.account_id = s.account_id AND o.node_id <> s.node_id) AS others_spent
-           FROM balance_slices s JOIN accounts a ON a.id = s.account_id
-          WHERE s.node_id = $1 AND s.account_id = ANY($2::text[]) ORDER BY s.account_id FOR UPDATE OF s`,
+        SLICE_SQL.own,
         [cfg.node, accounts],
       )
     ).rows.map((r) => [r.account_id, r]),
@@ -119,16 +143,14 @@ export async function chargeAll(c: Client, cfg: SliceConfig, writes: readonly Ch
   }
   if (taken.length > 0) {
     await c.query(
-      `UPDATE balance_slices s SET spent = s.spent + t.amount, q_spent = s.q_spent + t.messages, used_at = $3, lease_until = $4
-         FROM unnest($2::text[], $5::bigint[], $6::int[]) AS t(account_id, amount, messages) WHERE s.node_id = $1 AND s.account_id = t.account_id`,
+      SLICE_SQL.take,
       [cfg.node, taken.map((t) => t.account), now, now + cfg.leaseMs, taken.map((t) => t.amount), taken.map((t) => t.messages)],
     );
   }
   if (pending.length > 0) {
     const col = <T>(f: (w: Charged) => T) => pending.map(f);
     await c.query(
-      `INSERT INTO pending_charges (account_id, node_id, id, at, amount, message_id, messages)
-       SELECT a, $1, i, t, m, f, n FROM unnest($2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::text[], $7::int[]) AS p(a, i, t, m, f, n)`,
+      SLICE_SQL.pending,
       [cfg.node, col((w) => w.charge.accountId), col((w) => w.charge.entryId), col((w) => w.charge.at), col((w) => w.charge.amount), col((w) => w.messages[0]?.id ?? null), col((w) => w.messages.length)],
     );
   }
@@ -178,7 +200,7 @@ async function chargeCentrally(
     if ('refused' in result && !reclaimed) {
       reclaimed = true;
       // Other nodes' slices not in use this instant come back before anything is refused.
-      const idle = (await c.query<SliceRow>(`SELECT * FROM balance_slices WHERE account_id = $1 AND node_id <> $2 AND ${HELD} FOR UPDATE SKIP LOCKED`, [account, cfg.node])).rows;
+      const idle = (await c.query<SliceRow>(SLICE_SQL.idle, [account, cfg.node])).rows;
       for (const s of idle) {
         await settle(c, a, s);
         othersSpent -= Number(s.spent);
@@ -224,21 +246,17 @@ async function chargeCentrally(
   await saveAccount(c, a, notified);
 }
 
-/** A slice holding anything: money set aside or spent, or messages of the quota. */
-const HELD = '(granted > 0 OR spent > 0 OR q_granted > 0)';
-
 /**
  * Settles and empties slices: `owner`'s unused since `idleBefore`, and any node's whose lease
  * ended before `now`. One transaction, accounts in id order; a slice locked by a batch in flight
  * is left for the next time.
  */
 export async function returnSlices(c: Client, owner: string, idleBefore: number, now: number): Promise<number> {
-  const due = `${HELD} AND ((node_id = $1 AND used_at < $2) OR lease_until < $3)`;
-  const accounts = (await c.query<{ account_id: string }>(`SELECT DISTINCT account_id FROM balance_slices WHERE ${due} ORDER BY account_id`, [owner, idleBefore, now])).rows;
+  const accounts = (await c.query<{ account_id: string }>(SLICE_SQL.due, [owner, idleBefore, now])).rows;
   let n = 0;
   for (const { account_id } of accounts) {
     const a = await lockAccount(c, account_id);
-    const slices = (await c.query<SliceRow>(`SELECT * FROM balance_slices WHERE account_id = $4 AND ${due} FOR UPDATE SKIP LOCKED`, [owner, idleBefore, now, account_id])).rows;
+    const slices = (await c.query<SliceRow>(SLICE_SQL.dueOf, [owner, idleBefore, now, account_id])).rows;
     for (const s of slices) await settle(c, a, s);
     await saveAccount(c, a, a.low_balance_notified);
     n += slices.length;
@@ -266,9 +284,7 @@ async function saveAccount(c: Client, a: AccountState, notified: boolean): Promi
 async function settle(c: Client, a: AccountState, s: SliceRow): Promise<void> {
   if (Number(s.spent) > 0) {
     await c.query(
-      `WITH moved AS (DELETE FROM pending_charges WHERE account_id = $1 AND node_id = $2 RETURNING *)
-       INSERT INTO ledger_entries (id, account_id, at, type, amount, balance_after, message_id, messages)
-       SELECT id, account_id, at, 'charge', -amount, $3 - sum(amount) OVER (ORDER BY seq), message_id, messages FROM moved ORDER BY seq`,
+      SLICE_SQL.settle,
       [s.account_id, s.node_id, a.balance],
     );
   }
