@@ -135,7 +135,8 @@ export async function chargeAll(c: Client, cfg: SliceConfig, writes: readonly Ch
       if (w.charge.amount > 0) pending.push(w);
       out.set(w, s.balance - s.others_spent - spent);
     }
-    taken.push({ account, amount, messages });
+    // Messages are counted only against a quota: an account without one keeps no count.
+    taken.push({ account, amount, messages: s.daily_quota === null ? 0 : messages });
     const available = s.balance - s.others_spent - spent + s.credit_limit;
     if (amount > 0 && s.low_balance_threshold !== null && !s.low_balance_notified && available < s.low_balance_threshold) {
       lows.push({ account, available, threshold: s.low_balance_threshold });
