@@ -5,10 +5,12 @@ import { benchCluster } from './cluster.js';
 import { benchThreeConnections } from './routing.js';
 import { benchEndToEnd, benchSubmitRate } from './smpp.js';
 import { webhooksSection } from './webhooks.js';
+import { pricingSection } from './pricing.js';
+import { pricesSection } from './prices.js';
 
 // `npm run bench`: starts real server processes and drives them over HTTP from this process,
 // printing figures. Durations are short enough for a 2-core machine; BENCH_SECONDS overrides.
-// `npm run bench -- accept` (or faces, smpp, routing, cluster) runs those sections only.
+// `npm run bench -- accept` (or faces, smpp, routing, cluster, webhooks, pricing, prices) runs those sections only.
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 
 /** Messages the server counted as stored (it answers 202 only after the commit). */
@@ -104,7 +106,7 @@ async function clusterSection(): Promise<void> {
 }
 
 // `node dist/bench/run.js [section...]` runs those sections alone; no argument runs them all.
-const sections: Record<string, () => Promise<void>> = { accept: acceptSection, faces: facesSection, smpp: smppSection, routing: routingSection, cluster: clusterSection, webhooks: webhooksSection };
+const sections: Record<string, () => Promise<void>> = { accept: acceptSection, faces: facesSection, smpp: smppSection, routing: routingSection, cluster: clusterSection, webhooks: webhooksSection, pricing: () => pricingSection(seconds), prices: pricesSection };
 const chosen = process.argv.slice(2);
 for (const name of chosen) if (!sections[name]) throw new Error(`no bench section ${name}: one of ${Object.keys(sections).join(', ')}`);
 for (const [name, section] of Object.entries(sections)) if (chosen.length === 0 || chosen.includes(name)) await section();

@@ -49,6 +49,9 @@ import { LocalCoordination, type Coordination } from './app/coordination.js';
 
 const TOPOLOGY_RELOAD_MS = 5000;
 const RECEIPT_SWEEP_MS = 5000;
+/** How often a node gives back the slices of accounts' balances it has not used for SLICE_IDLE_MS, and takes back dead nodes'. */
+const SLICE_SWEEP_MS = 1000;
+const SLICE_IDLE_MS = 2000;
 
 export function databaseFile(config: Pick<Config, 'dataDir'>): string {
   return join(config.dataDir, 'switchboard.db');
@@ -56,7 +59,9 @@ export function databaseFile(config: Pick<Config, 'dataDir'>): string {
 
 /** PostgreSQL when SWITCHBOARD_DATABASE_URL is set (shared by every node), else the embedded SQLite file. */
 export function openStore(config: Config): Store {
-  if (config.databaseUrl) return new PostgresStore({ url: config.databaseUrl, ...(config.databaseSchema && { schema: config.databaseSchema }) });
+  if (config.databaseUrl) {
+    return new PostgresStore({ url: config.databaseUrl, nodeId: config.nodeId, sliceLeaseMs: config.leaseMs, ...(config.databaseSchema && { schema: config.databaseSchema }) });
+  }
   return new SqliteStore({ file: databaseFile(config), synchronous: config.sqliteSync });
 }
 
@@ -213,7 +218,7 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
     // A code goes out as the operator's own message: an account in trial is not charged for it.
     send: async (to, text) => {
       const operator = (await store.getAccount(DEFAULT_ACCOUNT))!;
-      await accept.accept({ accountId: operator.id, prices: operator.prices, allowedSenders: null, trial: false, protocols: null }, { from: config.verification.from, to, text });
+      await accept.accept({ accountId: operator.id, prices: operator.prices, allowedSenders: null, trial: false, protocols: null, dailyQuota: null }, { from: config.verification.from, to, text });
     },
   });
   const api = await buildApi(
@@ -259,6 +264,8 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
     void receipts.sweep((name) => byName.get(name)?.capabilities.idVariants).catch((err: unknown) => log.warn({ err }, 'applying stranded receipts failed'));
   sweepReceipts();
   const sweeping = setInterval(sweepReceipts, RECEIPT_SWEEP_MS);
+  const returnSlices = (idleMs: number) => store.returnSlices(config.nodeId, clock.now() - idleMs, clock.now());
+  const slicing = setInterval(() => void returnSlices(SLICE_IDLE_MS).catch((err: unknown) => log.warn({ err }, 'giving back balance slices failed')), SLICE_SWEEP_MS);
 
   return {
     api,
@@ -268,11 +275,14 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
     async stop() {
       clearInterval(reloading);
       clearInterval(sweeping);
+      clearInterval(slicing);
       await api.close();
       await dispatcher.stop();
       await deliverer.stop();
       for (const connector of byName.values()) await connector.stop();
       await writer.drain();
+      // After the last accept: what this node set aside goes back to its accounts now, not at its lease's end.
+      await returnSlices(-Infinity);
       await destinations.close();
       await coordination.close();
       await store.close();

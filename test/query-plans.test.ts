@@ -8,6 +8,7 @@ import { PostgresStore } from '../src/storage/postgres/store.js';
 import { RECEIPT_SQL as PG_RECEIPT_SQL } from '../src/storage/postgres/receipt-sql.js';
 import { WEBHOOK_SQL as PG_WEBHOOK_SQL } from '../src/storage/postgres/webhook-sql.js';
 import { NUMBERS_SQL as PG_NUMBERS_SQL } from '../src/storage/postgres/numbers-sql.js';
+import { SLICE_SQL } from '../src/storage/postgres/slices.js';
 import { SqliteStore } from '../src/storage/sqlite/store.js';
 import { ACCOUNT_SQL as SQLITE_ACCOUNT_SQL } from '../src/storage/sqlite/account-sql.js';
 import { ACCOUNT_SQL as PG_ACCOUNT_SQL } from '../src/storage/postgres/account-sql.js';
@@ -20,21 +21,25 @@ import { TEST_DATABASE_URL, tempDir } from './helpers.js';
 
 // Every statement webhook delivery runs per event, the sweep of parked receipts, what an account's
 // requests read of its branch, verified numbers and credentials, the owner look-up of every inbound
-// message and the usage counters must reach their rows through an index: with a backlog waiting
+// message, the usage counters, and the statements that charge accepts from nodes' slices of
+// accounts' balances (PostgreSQL) must reach their rows through an index: with a backlog waiting
 // (or many accounts), a scan would make each cost as much as the backlog.
 
 const SQLITE_SQL = { ...SQLITE_WEBHOOK_SQL, ...SQLITE_RECEIPT_SQL, ...SQLITE_ACCOUNT_SQL, ...SQLITE_CREDENTIAL_SQL, ...SQLITE_NUMBERS_SQL };
-const PG_SQL = { ...PG_WEBHOOK_SQL, ...PG_RECEIPT_SQL, ...PG_ACCOUNT_SQL, ...PG_CREDENTIAL_SQL, ...PG_NUMBERS_SQL };
+const PG_SQL = { ...PG_WEBHOOK_SQL, ...PG_RECEIPT_SQL, ...PG_ACCOUNT_SQL, ...PG_CREDENTIAL_SQL, ...PG_NUMBERS_SQL, ...SLICE_SQL };
 
 const BACKLOG = 20_000;
 /** Tables that grow with traffic: never read whole by a hot statement. */
-const BACKLOG_TABLES = ['webhook_deliveries', 'webhook_events', 'webhook_attempts', 'messages', 'provider_ids', 'parked_receipts', 'accounts', 'verified_numbers', 'face_credentials', 'numbers', 'usage_counts'];
+const BACKLOG_TABLES = [
+  'webhook_deliveries', 'webhook_events', 'webhook_attempts', 'messages', 'provider_ids', 'parked_receipts', 'accounts', 'verified_numbers', 'face_credentials', 'numbers',
+  'usage_counts', 'ledger_entries', 'pending_charges', 'balance_slices',
+];
 /**
  * Statements that sort only what they hand out (the rows claimed, the events of one batch, the
- * counter rows of one account's days), or a handful of rows (a credential's account's inactive
- * ancestors, to find the highest).
+ * counter rows of one account's days, one node's slices), or a handful of rows (a credential's
+ * account's inactive ancestors, to find the highest).
  */
-const SORTS_WHAT_IT_HANDS_OUT = new Set(['claimed', 'emit', 'lease', 'drop', 'findCredential', 'usage', 'usageUnder']);
+const SORTS_WHAT_IT_HANDS_OUT = new Set(['claimed', 'emit', 'lease', 'drop', 'findCredential', 'usage', 'usageUnder', 'own', 'settle', 'due']);
 
 describe('hot webhook, receipt and account statements on SQLite use indexes, whatever the backlog', () => {
   let dir: string;
@@ -119,6 +124,12 @@ describe('hot webhook, receipt and account statements on PostgreSQL use indexes,
       INSERT INTO face_credentials (id, account_id, protocol, key, secret, settings, created_at) SELECT 'cred_' || i, 'acc_' || (i % 100), 'vonage', 'k' || i, 's', '{}', i FROM generate_series(0, ${BACKLOG - 1}) AS i;
       INSERT INTO numbers (number, account_id, assigned_at) SELECT '+4477009' || (10000 + i), 'acc_' || (i % 1000), i FROM generate_series(0, ${BACKLOG - 1}) AS i;
       INSERT INTO usage_counts (account_id, day, country, connection, slot, messages) SELECT 'acc_' || (i % 100), i / 100, 'GB', 'c', i % 16, 1 FROM generate_series(0, ${BACKLOG - 1}) AS i;
+      -- Many accounts, each with slices on three nodes (one in five holding anything), a ledger and charges waiting.
+      INSERT INTO accounts (id, name, created_at, path) SELECT 'acct_' || i, 'A', 0, 'acct_' || i FROM generate_series(0, ${BACKLOG - 1}) AS i;
+      INSERT INTO balance_slices (account_id, node_id, granted, spent, granted_at, used_at, lease_until)
+        SELECT 'acct_' || (i / 3), 'n' || (i % 3), CASE WHEN i % 5 = 0 THEN 100 ELSE 0 END, 0, i, i, i FROM generate_series(0, ${BACKLOG - 1}) AS i;
+      INSERT INTO ledger_entries (id, account_id, at, type, amount, balance_after) SELECT 'led_' || i, 'acct_' || (i % 1000), i, 'top_up', 1, 1 FROM generate_series(0, ${BACKLOG - 1}) AS i;
+      INSERT INTO pending_charges (account_id, node_id, id, at, amount, messages) SELECT 'acct_' || (i % 1000), 'n' || (i % 3), 'led_p' || i, i, 1, 1 FROM generate_series(0, ${BACKLOG - 1}) AS i;
       ANALYZE;
     `);
   });
@@ -155,6 +166,13 @@ describe('hot webhook, receipt and account statements on PostgreSQL use indexes,
     addUsage: [['acc_1'], [3], ['GB'], ['c'], [1], [1], [0], [0], [0], [0]],
     usage: ['acc_1', 10, 40],
     usageUnder: ['acc/acc_7', 10, 40],
+    own: ['n1', ['acct_1', 'acct_2']],
+    take: ['n1', ['acct_1'], 1, 2, [10], [1]],
+    pending: ['n1', ['acct_1'], ['led_x'], [1], [10], ['msg_1'], [1]],
+    settle: ['acct_1', 'n1', 100],
+    idle: ['acct_1', 'n1'],
+    due: ['n1', 5, 5],
+    dueOf: ['n1', 5, 5, 'acct_1'],
   };
 
   for (const [name, sql] of Object.entries(PG_SQL)) {

@@ -88,7 +88,7 @@ for (const [name, open] of implementations) {
       await store.insertApiKey({ id: 'key1', accountId: 'acc', hash: 'h1', prefix: 'sk_abcd', name: 'ci', scopes: ['send', 'read'], createdAt: T0 });
       await store.insertApiKey({ id: 'key2', accountId: 'acc', hash: 'h2', prefix: 'sk_efgh', name: null, scopes: ['admin'], createdAt: T0 + 1 });
       const key1 = { id: 'key1', accountId: 'acc', name: 'ci', prefix: 'sk_abcd', scopes: ['send', 'read'], createdAt: T0, lastUsedAt: null, revokedAt: null };
-      assert.deepEqual(await store.findApiKeys(['h1', 'nope']), [{ ...key1, hash: 'h1', account: { status: 'active', path: 'acc', prices: null, allowedSenders: null, trial: false, ipAllowlists: [], apiRate: null, protocols: null } }]);
+      assert.deepEqual(await store.findApiKeys(['h1', 'nope']), [{ ...key1, hash: 'h1', account: { status: 'active', path: 'acc', prices: null, allowedSenders: null, trial: false, ipAllowlists: [], apiRate: null, protocols: null, dailyQuota: null } }]);
       await store.touchApiKeys(['key1'], T0 + 60_000);
       await store.touchApiKeys(['key1'], T0 + 30_000); // a late write never moves the time back
       assert.equal(await store.revokeApiKey('other', 'key2', T0 + 2), false, "another account's key");
@@ -106,7 +106,7 @@ for (const [name, open] of implementations) {
       await store.updateAccount('acc', { protocols: ['api', 'vonage'] });
       const credential = { id: 'cred1', accountId: 'acc', protocol: 'vonage' as const, name: 'app', key: 'abcd1234', secret: 's3cret', settings: { signature_secret: 'sig', receipt_url: null }, createdAt: T0, revokedAt: null };
       await store.insertFaceCredential(credential);
-      assert.deepEqual(await store.findFaceCredential('vonage', 'abcd1234'), { ...credential, account: { status: 'active', path: 'acc', prices: null, allowedSenders: null, trial: false, ipAllowlists: [], apiRate: null, protocols: ['api', 'vonage'] } });
+      assert.deepEqual(await store.findFaceCredential('vonage', 'abcd1234'), { ...credential, account: { status: 'active', path: 'acc', prices: null, allowedSenders: null, trial: false, ipAllowlists: [], apiRate: null, protocols: ['api', 'vonage'], dailyQuota: null } });
       assert.equal(await store.findFaceCredential('twilio', 'abcd1234'), undefined, 'another protocol');
       assert.equal(await store.revokeFaceCredential('other', 'cred1', T0 + 1), false, "another account's credential");
       assert.equal(await store.revokeFaceCredential('acc', 'cred1', T0 + 1), true);
@@ -138,14 +138,19 @@ for (const [name, open] of implementations) {
       await store.createAccount({ id: 'a1', parentId: 'a', name: 'A1', currency: 'EUR', prices: { entries: [{ country: 'GB', price: 35_000 }] }, createdAt: T0 + 1 });
       await assert.rejects(store.createAccount({ id: 'x', parentId: 'nobody', name: 'X', currency: 'EUR', prices: null, createdAt: T0 }));
       const a1 = await store.getAccount('a1');
-      assert.deepEqual(a1, { id: 'a1', parentId: 'a', path: 'root/a/a1', name: 'A1', status: 'active', currency: 'EUR', balance: 0, creditLimit: 0, prices: { entries: [{ country: 'GB', price: 35_000 }] }, allowedSenders: null, trial: false, ipAllowlist: null, apiRate: null, protocols: null, createdAt: T0 + 1 });
+      assert.deepEqual(a1, { id: 'a1', parentId: 'a', path: 'root/a/a1', name: 'A1', status: 'active', currency: 'EUR', balance: 0, creditLimit: 0, prices: { entries: [{ country: 'GB', price: 35_000 }] }, allowedSenders: null, trial: false, ipAllowlist: null, apiRate: null, protocols: null,
+        dailyQuota: null, quotaUsed: 0, quotaDay: 0, lowBalanceThreshold: null, reserved: 0, pending: 0, createdAt: T0 + 1,
+      });
       assert.deepEqual((await store.listAccounts('root')).map((a) => a.id), ['a']);
       assert.equal(await store.updateAccount('a1', { status: 'disabled', creditLimit: 5_000_000, prices: null }), true);
       await store.updateAccount('a', { allowedSenders: ['Shop'] });
       assert.deepEqual((await store.getAccount('a'))?.allowedSenders, ['Shop']);
       assert.equal(await store.updateAccount('nobody', { status: 'disabled' }), false);
       await store.insertApiKey({ id: 'ka1', accountId: 'a1', hash: 'ha1', prefix: 'sk_a1', name: null, scopes: ['send'], createdAt: T0 });
-      assert.deepEqual((await store.findApiKeys(['ha1']))[0]?.account, { status: 'disabled', path: 'root/a/a1', prices: null, allowedSenders: null, trial: false, ipAllowlists: [], apiRate: null, protocols: null });
+      assert.deepEqual((await store.findApiKeys(['ha1']))[0]?.account, { status: 'disabled', path: 'root/a/a1', prices: null, allowedSenders: null, trial: false, ipAllowlists: [], apiRate: null, protocols: null, dailyQuota: null });
+      await store.updateAccount('a1', { dailyQuota: 500, lowBalanceThreshold: 2_000_000 });
+      const changed = (await store.getAccount('a1'))!;
+      assert.deepEqual([changed.dailyQuota, changed.lowBalanceThreshold], [500, 2_000_000]);
       // The highest account above that is not active speaks for the whole branch under it.
       await store.updateAccount('a1', { status: 'active' });
       await store.updateAccount('a', { status: 'blocked' });
@@ -160,7 +165,7 @@ for (const [name, open] of implementations) {
       assert.deepEqual(await store.getAccount('a'), { ...(await store.getAccount('a'))!, trial: true, ipAllowlist: ['10.0.0.0/8'], apiRate: null });
       await store.updateAccount('a', { trial: false, ipAllowlist: null });
       await store.updateAccount('a1', { apiRate: null });
-      assert.deepEqual((await store.findApiKeys(['ha1']))[0]?.account, { status: 'active', path: 'root/a/a1', prices: null, allowedSenders: null, trial: false, ipAllowlists: [['10.1.0.0/16', '2001:db8::/32']], apiRate: null, protocols: null });
+      assert.deepEqual((await store.findApiKeys(['ha1']))[0]?.account, { status: 'active', path: 'root/a/a1', prices: null, allowedSenders: null, trial: false, ipAllowlists: [['10.1.0.0/16', '2001:db8::/32']], apiRate: null, protocols: null, dailyQuota: 500 });
     });
 
     test('verified numbers: a code waits, each try counts up to the limit, and only verified numbers are found', async () => {
@@ -193,7 +198,7 @@ for (const [name, open] of implementations) {
       assert.equal(await store.transfer({ from: 'payer', to: 'kid', amount: 2_000_000, at: T0, ids: ['led_x1', 'led_x2'], description: null }), undefined, 'not covered: nothing moves');
       assert.equal((await store.transfer({ from: 'payer', to: 'kid', amount: 400_000, at: T0, ids: ['led_o', 'led_i'], description: null }))?.balanceAfter, 600_000);
       const priced = (price: number) => message({ accountId: 'payer', price });
-      const charge = (n: number, amount: number) => ({ accountId: 'payer', amount, entryId: `led_c${n}`, at: T0 + n });
+      const charge = (n: number, amount: number) => ({ accountId: 'payer', amount, messages: 1, entryId: `led_c${n}`, at: T0 + n });
       const [m1, m2, m3] = [priced(250_000), priced(500_000), priced(300_000)];
       const answers = await store.insertMessages([
         { messages: [m1], charge: charge(1, 250_000), respond: (b) => `left ${b}` },
@@ -201,7 +206,7 @@ for (const [name, open] of implementations) {
         { messages: [m3], charge: charge(3, 300_000), respond: (b) => `left ${b}` },
         { messages: [message({ accountId: 'payer' })], respond: (b) => `free ${b}` },
       ]);
-      assert.deepEqual(answers, ['left 350000', undefined, 'left 50000', 'free null']);
+      assert.deepEqual(answers, ['left 350000', { refused: 'insufficient_credit' }, 'left 50000', 'free null']);
       assert.equal(await store.getMessage('payer', m2.id), undefined, 'the request short of credit stored nothing');
       assert.equal((await store.getMessage('payer', m1.id))?.price, 250_000);
       assert.equal(await store.getMessage('kid', m1.id), undefined, "another account's message is not found");
@@ -231,7 +236,25 @@ for (const [name, open] of implementations) {
         { messages: [priced(400_000)], charge: charge(4, 400_000), respond: (b) => String(b) },
         { messages: [priced(1)], charge: charge(5, 1), respond: (b) => String(b) },
       ]);
-      assert.deepEqual([ok, short], ['-100000', undefined]);
+      assert.deepEqual([ok, short], ['-100000', { refused: 'insufficient_credit' }]);
+    });
+
+    test('a daily quota holds whole requests, per UTC day, priced or not', async () => {
+      await store.ensureAccount('root', 'Root', T0);
+      await store.createAccount({ id: 'quota', parentId: 'root', name: 'Q', currency: 'EUR', prices: null, createdAt: T0 });
+      await store.updateAccount('quota', { dailyQuota: 3 });
+      const send = (n: number, count: number, at: number) => ({
+        messages: Array.from({ length: count }, () => message({ accountId: 'quota' })),
+        charge: { accountId: 'quota', amount: 0, messages: count, entryId: `led_q${n}`, at },
+        respond: () => 'ok',
+      });
+      const day = 86_400_000;
+      const start = Math.floor(T0 / day) * day;
+      assert.deepEqual(await store.insertMessages([send(1, 2, start + 10), send(2, 2, start + 11), send(3, 1, start + 12)]), ['ok', { refused: 'quota_exceeded', limit: 3 }, 'ok']);
+      assert.deepEqual(await store.insertMessages([send(4, 1, start + 13)]), [{ refused: 'quota_exceeded', limit: 3 }], 'the quota is spent for the day');
+      assert.deepEqual(await store.insertMessages([send(5, 3, start + day)]), ['ok'], 'a new UTC day counts from zero');
+      assert.equal((await store.listMessages('quota', {}, 100)).length, 6);
+      assert.deepEqual(await store.listLedger('quota', {}, 10), [], 'an unpriced account is counted, not charged');
     });
 
     test('the message log filters and pages newest first', async () => {

@@ -25,7 +25,7 @@ import { newId, newMessageId } from './ids.js';
 import { formatAmount } from '../core/accounts/money.js';
 import { segmentPrice, type PriceList } from '../core/accounts/prices.js';
 import type { Metrics } from './metrics.js';
-import type { AcceptWrite, NewMessage, Store } from './store.js';
+import type { AcceptWrite, NewMessage, Refusal, Store } from './store.js';
 
 /** A send request as the API received it (already shape-checked). */
 export interface SendRequest {
@@ -85,6 +85,8 @@ export interface Payer {
   readonly trial: boolean;
   /** The ways the account may send; null: every one. */
   readonly protocols: readonly Protocol[] | null;
+  /** Messages it may send per UTC day; null: no quota. */
+  readonly dailyQuota: number | null;
 }
 
 /** How a request came: the native API (the default) or a compatible API, which renders its own answer. */
@@ -104,11 +106,11 @@ const NATIVE: Channel = { protocol: 'api' };
  * concurrent requests are committed together; the answer goes out only once the commit is done.
  */
 export class AcceptService {
-  readonly #writes: Batcher<AcceptWrite, string | undefined>;
+  readonly #writes: Batcher<AcceptWrite, string | Refusal>;
 
   constructor(private readonly opts: AcceptOptions) {
     // Each request is charged (or left out, short of credit) on its own inside the batch's transaction.
-    this.#writes = new Batcher<AcceptWrite, string | undefined>((writes) => opts.store.insertMessages(writes));
+    this.#writes = new Batcher<AcceptWrite, string | Refusal>((writes) => opts.store.insertMessages(writes));
   }
 
   async accept(payer: Payer, request: SendRequest, idempotencyKey?: string, channel: Channel = NATIVE): Promise<AcceptResult> {
@@ -153,13 +155,18 @@ export class AcceptService {
     await this.#refuseOptedOut(accountId, request.from, messages);
     if (request.callback_url !== undefined) await this.opts.callbacks.prepare(accountId, request.callback_url, 'callback_url');
     const amount = payer.prices ? messages.reduce((sum, m) => sum + m.price!, 0) : 0;
+    // Taken from the account only when it pays or counts: other accounts' accepts touch no account row.
+    const charged = amount > 0 || payer.dailyQuota !== null;
     const body = await this.#writes.push({
       messages,
-      ...(payer.prices && amount > 0 && { charge: { accountId, amount, entryId: newId('led', now), at: now } }),
+      ...(charged && { charge: { accountId, amount, messages: messages.length, entryId: newId('led', now), at: now } }),
       ...(idempotency && { idempotency: { accountId, key: idempotency.key, requestHash: idempotency.requestHash, statusCode: 202, createdAt: now } }),
       respond: (remaining) => render(messages, payer.prices ? remaining : null),
     });
-    if (body === undefined) {
+    if (typeof body !== 'string') {
+      if (body.refused === 'quota_exceeded') {
+        throw new SwitchboardError('quota_exceeded', `The account's daily quota of ${body.limit} messages (UTC day) does not hold these ${messages.length}: nothing was sent or charged.`);
+      }
       throw new SwitchboardError('insufficient_credit', `The account's balance does not cover this request (${formatAmount(amount)}): nothing was sent or charged.`);
     }
     this.opts.metrics.accepted(messages.length, (this.opts.clock.now() - now) / 1000);

@@ -21,6 +21,8 @@ export interface AccountChange {
   readonly ipAllowlist?: readonly string[] | null;
   readonly apiRate?: number | null;
   readonly protocols?: readonly Protocol[] | null;
+  readonly dailyQuota?: number | null;
+  readonly lowBalanceThreshold?: number | null;
 }
 
 /**

@@ -36,6 +36,8 @@ export interface Caller {
   readonly apiRate: number | null;
   /** The ways the account may send; null: every one. */
   readonly protocols: readonly Protocol[] | null;
+  /** Messages the account may send per UTC day; null: no quota. */
+  readonly dailyQuota: number | null;
 }
 
 /** A key's or a credential's account that is disabled or blocked (itself, or one above it) is refused. */
@@ -94,8 +96,8 @@ export class ApiKeys {
     // Read with the key on every request: an account disabled on any node is refused by all at once.
     refuseInactive(found.account);
     this.#touch(found.id);
-    const { path, prices, allowedSenders, trial, ipAllowlists, apiRate, protocols } = found.account;
-    return { keyId: found.id, accountId: found.accountId, scopes: found.scopes, path, prices, allowedSenders, trial, ipAllowlists, apiRate, protocols };
+    const { path, prices, allowedSenders, trial, ipAllowlists, apiRate, protocols, dailyQuota } = found.account;
+    return { keyId: found.id, accountId: found.accountId, scopes: found.scopes, path, prices, allowedSenders, trial, ipAllowlists, apiRate, protocols, dailyQuota };
   }
 
   #touch(id: string): void {

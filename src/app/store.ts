@@ -13,8 +13,9 @@ export interface NewMessage extends Message {
 
 /**
  * One accepted request, stored with its messages at once or not at all. With a charge, it is
- * stored only if the account can pay: its balance less the charge stays at or above
- * -credit_limit, checked and taken in one conditional update in the insert's transaction.
+ * stored only if the account can pay (its balance less the charge stays at or above
+ * -credit_limit) and its daily quota, if it has one, holds the messages: checked and taken in
+ * the insert's transaction, from the account's row or from the node's slice of it.
  */
 export interface AcceptWrite {
   readonly messages: readonly NewMessage[];
@@ -25,13 +26,22 @@ export interface AcceptWrite {
   readonly respond: (remainingBalance: number | null) => string;
 }
 
+/** What a request takes from its account: money (its ledger charge) and messages of its daily quota. */
 export interface Charge {
   readonly accountId: string;
-  /** Micro-units, > 0. */
+  /** Micro-units, >= 0 (0: an account with a quota and no price list). */
   readonly amount: number;
+  /** Messages, counted against the account's daily quota. */
+  readonly messages: number;
   readonly entryId: string;
   readonly at: number;
 }
+
+/** Why insertMessages left a request out. */
+export type Refusal = { readonly refused: 'insufficient_credit' } | { readonly refused: 'quota_exceeded'; readonly limit: number };
+
+/** The day (UTC) a daily quota counts on: days since 1970-01-01. */
+export const quotaDay = (at: number): number => Math.floor(at / 86_400_000);
 
 export type AccountStatus = 'active' | 'disabled' | 'blocked';
 export const ACCOUNT_STATUSES: readonly AccountStatus[] = ['active', 'disabled', 'blocked'];
@@ -59,6 +69,17 @@ export interface Account {
   readonly apiRate: number | null;
   /** The ways it may send (the API, compatible APIs, SMPP); null: every one. */
   readonly protocols: readonly Protocol[] | null;
+  /** Messages it may send per UTC day; null: no quota. */
+  readonly dailyQuota: number | null;
+  /** Messages counted against the quota on quotaDay (see quotaDay()), those set aside in slices included. */
+  readonly quotaUsed: number;
+  readonly quotaDay: number;
+  /** Under this (balance + credit limit) the account is told (account.low_balance); null: never. */
+  readonly lowBalanceThreshold: number | null;
+  /** Set aside by nodes for the sends they accept and not charged yet (PostgreSQL; 0 on SQLite). */
+  readonly reserved: number;
+  /** Charged from those reservations to accepted messages, not yet entered in the ledger. */
+  readonly pending: number;
   readonly createdAt: number;
 }
 
@@ -71,7 +92,7 @@ export interface NewAccount {
   readonly createdAt: number;
 }
 
-export type AccountPatch = Partial<Pick<Account, 'name' | 'status' | 'creditLimit' | 'prices' | 'allowedSenders' | 'trial' | 'ipAllowlist' | 'apiRate' | 'protocols'>>;
+export type AccountPatch = Partial<Pick<Account, 'name' | 'status' | 'creditLimit' | 'prices' | 'allowedSenders' | 'trial' | 'ipAllowlist' | 'apiRate' | 'protocols' | 'dailyQuota' | 'lowBalanceThreshold'>>;
 
 export const LEDGER_TYPES = ['top_up', 'transfer_in', 'transfer_out', 'charge', 'refund'] as const;
 export type LedgerType = (typeof LEDGER_TYPES)[number];
@@ -116,6 +137,7 @@ export interface KeyAccount {
   readonly ipAllowlists: readonly (readonly string[])[];
   readonly apiRate: number | null;
   readonly protocols: readonly Protocol[] | null;
+  readonly dailyQuota: number | null;
 }
 
 /** A number an account in trial may send to: verified, or waiting for the code sent to it. */
@@ -322,10 +344,18 @@ export interface Store {
 
   /**
    * Stores accepted requests in one transaction, each with its messages, charge and idempotency
-   * answer. A request its account cannot pay for is left out, alone: the others are stored. Returns
-   * each request's stored answer, or undefined for one left out.
+   * answer. A request its account cannot pay for, or its quota not hold, is left out, alone: the
+   * others are stored. Returns each request's stored answer, or why it was left out. When a charge
+   * takes the account under its low-balance threshold, its notice and account.low_balance event
+   * are stored in the same transaction, once until a credit lifts it back.
    */
-  insertMessages(writes: readonly AcceptWrite[]): Promise<(string | undefined)[]>;
+  insertMessages(writes: readonly AcceptWrite[]): Promise<(string | Refusal)[]>;
+  /**
+   * Gives back reservations (PostgreSQL's slices; nothing to do on SQLite): `owner`'s unused
+   * since `idleBefore` (all of them with Infinity: on shutdown), and any node's whose lease ended
+   * before `now` (a node that died). Their charges enter the ledger, in order. Returns how many.
+   */
+  returnSlices(owner: string, idleBefore: number, now: number): Promise<number>;
   /**
    * A message of the account; undefined for another account's. A message that was charged and
    * never reaches a provider (refused at submit, canceled, expired before sending) is refunded by

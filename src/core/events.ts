@@ -1,6 +1,6 @@
 import type { MessageStatus } from './lifecycle.js';
 
-/** What webhooks tell: a message's lifecycle changes, messages received, and an endpoint disabled. */
+/** What webhooks tell: a message's lifecycle changes, messages received, an endpoint disabled, and an account's balance running low. */
 export const EVENT_TYPES = [
   'message.queued',
   'message.sent',
@@ -14,6 +14,7 @@ export const EVENT_TYPES = [
   'message.read',
   'message.received',
   'endpoint.disabled',
+  'account.low_balance',
 ] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];

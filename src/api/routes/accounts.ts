@@ -72,8 +72,11 @@ const AccountView = Type.Object({
   ip_allowlist: Type.Union([Type.Array(Type.String()), Type.Null()], { description: 'CIDRs its keys may be used from; null: any' }),
   api_rate: Type.Union([Type.Number(), Type.Null()], { description: 'API requests per second; null: the operator\'s default' }),
   protocols: Type.Union([Type.Array(Type.String()), Type.Null()], { description: 'the ways the account may send; null: every one' }),
+  daily_quota: Type.Union([Type.Integer(), Type.Null()], { description: 'messages it may send per UTC day; null: no quota' }),
+  low_balance_threshold: Type.Union([Amount, Type.Null()], { description: 'under this (balance plus credit limit) it gets an account.low_balance event and a notice; null: never' }),
   created_at: Type.String(),
 });
+const DailyQuota = Type.Integer({ minimum: 0, maximum: 1_000_000_000, description: 'messages per UTC day; null: no quota' });
 
 /** A price list as the API takes it: each entry matches on one thing, amounts exact. */
 function priceList(input: PricesInput | null | undefined): PriceList | null | undefined {
@@ -110,6 +113,8 @@ export const accountView = (a: Account) => ({
   ip_allowlist: a.ipAllowlist && [...a.ipAllowlist],
   api_rate: a.apiRate,
   protocols: a.protocols && [...a.protocols],
+  daily_quota: a.dailyQuota,
+  low_balance_threshold: a.lowBalanceThreshold === null ? null : formatAmount(a.lowBalanceThreshold),
   created_at: new Date(a.createdAt).toISOString(),
 });
 
@@ -171,7 +176,7 @@ export const accountRoutes = ({ accounts }: Services): FastifyPluginAsyncTypebox
       '/v1/accounts/:id',
       {
         schema: {
-          summary: 'Change a sub-account: name, status (active, disabled, blocked), price list, allowed senders, trial, IP allowlist, API rate, protocols, credit limit (admin)',
+          summary: 'Change a sub-account: name, status (active, disabled, blocked), price list, allowed senders, trial, IP allowlist, API rate, protocols, daily quota, low-balance threshold, credit limit (admin)',
           params: IdParams,
           body: Type.Object(
             {
@@ -182,6 +187,8 @@ export const accountRoutes = ({ accounts }: Services): FastifyPluginAsyncTypebox
               allowed_senders: Type.Optional(Type.Union([AllowedSenders, Type.Null()])),
               ...limitsInput,
               protocols: Type.Optional(Type.Union([Protocols, Type.Null()])),
+              daily_quota: Type.Optional(Type.Union([DailyQuota, Type.Null()])),
+              low_balance_threshold: Type.Optional(Type.Union([PositiveAmount, Type.Null()])),
             },
             { additionalProperties: false },
           ),
@@ -200,6 +207,8 @@ export const accountRoutes = ({ accounts }: Services): FastifyPluginAsyncTypebox
             ...(b.allowed_senders !== undefined && { allowedSenders: b.allowed_senders }),
             ...limits(b),
             ...(b.protocols !== undefined && { protocols: b.protocols }),
+            ...(b.daily_quota !== undefined && { dailyQuota: b.daily_quota }),
+            ...(b.low_balance_threshold !== undefined && { lowBalanceThreshold: b.low_balance_threshold === null ? null : parseAmount(b.low_balance_threshold, 'low_balance_threshold') }),
           }),
         );
       },

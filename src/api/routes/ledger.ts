@@ -56,14 +56,33 @@ export const ledgerRoutes = ({ accounts }: Services): FastifyPluginAsyncTypebox 
       '/v1/balance',
       {
         schema: {
-          summary: 'The account\'s balance, and what it may still spend (balance plus credit limit)',
+          summary: 'The account\'s balance (the sum of its ledger), what nodes hold of it for sends under way, and what it may still spend',
           querystring: Type.Object({ account: Type.Optional(Type.String()) }, { additionalProperties: false }),
-          response: { 200: Type.Object({ account: Type.String(), currency: Type.String(), balance: Type.String(), credit_limit: Type.String(), available: Type.String() }), ...errorResponses(...KEYED, 400, 404) },
+          response: {
+            200: Type.Object({
+              account: Type.String(),
+              currency: Type.String(),
+              balance: Type.String({ description: 'the sum of the ledger entries' }),
+              credit_limit: Type.String(),
+              pending: Type.String({ description: 'charged to messages accepted and not yet entered in the ledger (within seconds)' }),
+              reserved: Type.String({ description: 'set aside by nodes for the sends they accept, not charged yet: still available' }),
+              available: Type.String({ description: 'what it may still spend: balance - pending + credit_limit' }),
+            }),
+            ...errorResponses(...KEYED, 400, 404),
+          },
         },
       },
       async (request) => {
         const a = await accounts.balance(request.caller!, request.query.account);
-        return { account: a.id, currency: a.currency, balance: formatAmount(a.balance), credit_limit: formatAmount(a.creditLimit), available: formatAmount(a.balance + a.creditLimit) };
+        return {
+          account: a.id,
+          currency: a.currency,
+          balance: formatAmount(a.balance),
+          credit_limit: formatAmount(a.creditLimit),
+          pending: formatAmount(a.pending),
+          reserved: formatAmount(a.reserved),
+          available: formatAmount(a.balance - a.pending + a.creditLimit),
+        };
       },
     );
 

@@ -20,20 +20,47 @@ export interface PriceList {
   readonly default?: number;
 }
 
-/** The price of one segment to `e164` (in `country`), or undefined when the list has none for it. */
-export function segmentPrice(list: PriceList, e164: string, country: string | undefined): number | undefined {
-  let best: { rank: number; price: number } | undefined;
+/** A list indexed for look-ups: the best entry per prefix (prefixes and networks' ranges) and per country. */
+interface PriceIndex {
+  readonly byPrefix: Map<string, { rank: number; price: number }>;
+  /** The prefix lengths present, longest first. */
+  readonly lengths: readonly number[];
+  readonly byCountry: Map<string, number>;
+}
+
+/** Built once per list (lists are immutable): a look-up then costs one map probe per prefix length, not a pass over the list. */
+const indexes = new WeakMap<PriceList, PriceIndex>();
+
+function indexOf(list: PriceList): PriceIndex {
+  let index = indexes.get(list);
+  if (index) return index;
+  const byPrefix = new Map<string, { rank: number; price: number }>();
+  const byCountry = new Map<string, number>();
+  const add = (prefix: string, rank: number, price: number) => {
+    // The first of equally specific entries wins.
+    if (!((byPrefix.get(prefix)?.rank ?? -1) >= rank)) byPrefix.set(prefix, { rank, price });
+  };
   for (const e of list.entries) {
-    let rank = -1;
-    if (e.network !== undefined) {
-      const longest = Math.max(-1, ...(e.ranges ?? []).filter((p) => e164.startsWith(p)).map((p) => p.length));
-      if (longest >= 0) rank = longest * 2 + 1;
-    } else if (e.prefix !== undefined) {
-      if (e164.startsWith(e.prefix)) rank = e.prefix.length * 2;
-    } else if (e.country !== undefined && e.country === country) {
-      rank = 0;
-    }
-    if (rank >= 0 && (!best || rank > best.rank)) best = { rank, price: e.price };
+    if (e.network !== undefined) for (const p of e.ranges ?? []) add(p, p.length * 2 + 1, e.price);
+    else if (e.prefix !== undefined) add(e.prefix, e.prefix.length * 2, e.price);
+    else if (e.country !== undefined && !byCountry.has(e.country)) byCountry.set(e.country, e.price);
   }
-  return best?.price ?? list.default;
+  const lengths = [...new Set([...byPrefix.keys()].map((p) => p.length))].sort((a, b) => b - a);
+  index = { byPrefix, lengths, byCountry };
+  indexes.set(list, index);
+  return index;
+}
+
+/**
+ * The price of one segment to `e164` (in `country`), or undefined when the list has none for it.
+ * The longest matching prefix wins (a network's range over a plain prefix of the same length):
+ * any longer one outranks every shorter, so the first length that matches decides.
+ */
+export function segmentPrice(list: PriceList, e164: string, country: string | undefined): number | undefined {
+  const index = indexOf(list);
+  for (const length of index.lengths) {
+    const hit = length <= e164.length ? index.byPrefix.get(e164.slice(0, length)) : undefined;
+    if (hit) return hit.price;
+  }
+  return (country !== undefined ? index.byCountry.get(country) : undefined) ?? list.default;
 }

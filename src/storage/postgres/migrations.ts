@@ -380,6 +380,52 @@ INSERT INTO usage_counts (account_id, day, country, connection, slot, messages, 
 `,
   },
   {
+    id: 12,
+    name: 'quota slices, daily quota, low balance',
+    sql: `
+-- A daily message quota (NULL: none), counted per UTC day: quota_used messages on day quota_day
+-- (days since 1970-01-01), those set aside in nodes' slices included.
+ALTER TABLE accounts ADD COLUMN daily_quota INTEGER;
+ALTER TABLE accounts ADD COLUMN quota_day INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE accounts ADD COLUMN quota_used INTEGER NOT NULL DEFAULT 0;
+-- Under this (balance + credit_limit, micro-units) the account is told once, until a credit lifts it again.
+ALTER TABLE accounts ADD COLUMN low_balance_threshold BIGINT;
+ALTER TABLE accounts ADD COLUMN low_balance_notified BOOLEAN NOT NULL DEFAULT false;
+-- Money set aside in nodes' slices (the sum of their granted): not spendable at the centre.
+ALTER TABLE accounts ADD COLUMN reserved BIGINT NOT NULL DEFAULT 0;
+-- Each node's slice of an account: it charges accepts from it without the account's row lock.
+-- spent is what it charged and has not yet entered in the ledger (pending_charges); q_* the
+-- same for messages of the quota, on day. A slice past lease_until is taken back by any node.
+CREATE TABLE balance_slices (
+  account_id TEXT NOT NULL REFERENCES accounts(id),
+  node_id TEXT NOT NULL,
+  granted BIGINT NOT NULL DEFAULT 0,
+  spent BIGINT NOT NULL DEFAULT 0,
+  q_granted INTEGER NOT NULL DEFAULT 0,
+  q_spent INTEGER NOT NULL DEFAULT 0,
+  day INTEGER NOT NULL DEFAULT 0,
+  granted_at BIGINT NOT NULL,
+  used_at BIGINT NOT NULL,
+  lease_until BIGINT NOT NULL,
+  PRIMARY KEY (account_id, node_id)
+);
+CREATE INDEX balance_slices_lease ON balance_slices (lease_until) WHERE granted > 0 OR spent > 0 OR q_granted > 0;
+CREATE INDEX balance_slices_node ON balance_slices (node_id, used_at) WHERE granted > 0 OR spent > 0 OR q_granted > 0;
+-- Charges taken from a slice, entered in the ledger (in order) when the slice is settled.
+CREATE TABLE pending_charges (
+  seq BIGSERIAL PRIMARY KEY,
+  account_id TEXT NOT NULL,
+  node_id TEXT NOT NULL,
+  id TEXT NOT NULL,
+  at BIGINT NOT NULL,
+  amount BIGINT NOT NULL,
+  message_id TEXT,
+  messages INTEGER NOT NULL
+);
+CREATE INDEX pending_charges_slice ON pending_charges (account_id, node_id, seq);
+`,
+  },
+  {
     id: 14,
     name: 'compatible API credentials and protocols',
     sql: `

@@ -32,6 +32,7 @@ import type {
   ParkedReceipt,
   ProviderIdRecord,
   SavedTopology,
+  Refusal,
   Store,
   StoredIdempotency,
   StoreWrite,
@@ -95,10 +96,16 @@ import { RECEIPT_SQL } from './receipt-sql.js';
 import { ACCOUNT_SQL, KEY_ACCOUNT_COLUMNS } from './account-sql.js';
 import { WEBHOOK_SQL } from './webhook-sql.js';
 import { CREDENTIAL_SQL } from './credential-sql.js';
+import { chargeAll, returnSlices, type SliceConfig } from './slices.js';
+import { lowBalance } from '../../core/accounts/low-balance.js';
 
 export interface PostgresOptions {
   /** postgres://user:password@host:port/database */
   readonly url: string;
+  /** This node, the owner of its slices of accounts' balances (see slices.ts); default "node". */
+  readonly nodeId?: string;
+  /** How long a slice outlives its last use before any node takes it back; default 30 s. */
+  readonly sliceLeaseMs?: number;
   /** A schema to live in (created if missing); default the database's search_path. */
   readonly schema?: string;
   readonly maxConnections?: number;
@@ -115,6 +122,9 @@ const types = {
 /** Arbitrary key of the advisory lock that lets one node at a time migrate. */
 const MIGRATION_LOCK = 727_465_001;
 
+/** An account with what its slices' charges add up to (few rows: one per node that sent for it). */
+const ACCOUNT_WITH_SLICES = 'a.*, (SELECT sum(s.spent) FROM balance_slices s WHERE s.account_id = a.id)::bigint AS pending FROM accounts a';
+
 const MESSAGE_COLUMNS = `id, account_id, "to", "from", text, encoding, segments, status, error_code, error, client_ref,
   callback_url, send_at, expires_at, created_at, updated_at, connection, attempts, provider_message_id, due_at, lease_owner, route, price, callback_events, face`;
 
@@ -126,9 +136,11 @@ const MESSAGE_COLUMNS = `id, account_id, "to", "from", text, encoding, segments,
 export class PostgresStore implements Store {
   readonly #pool: pg.Pool;
   readonly #schema: string | undefined;
+  readonly #slices: SliceConfig;
 
   constructor(options: PostgresOptions) {
     this.#schema = options.schema;
+    this.#slices = { node: options.nodeId ?? 'node', leaseMs: options.sliceLeaseMs ?? 30_000 };
     this.#pool = new pg.Pool({
       connectionString: options.url,
       max: options.maxConnections ?? 10,
@@ -193,12 +205,12 @@ export class PostgresStore implements Store {
   }
 
   async getAccount(id: string): Promise<Account | undefined> {
-    const [row] = await this.#rows<AccountRow>('SELECT * FROM accounts WHERE id = $1', [id]);
+    const [row] = await this.#rows<AccountRow>(`SELECT ${ACCOUNT_WITH_SLICES} WHERE a.id = $1`, [id]);
     return row && accountOf(row);
   }
 
   async listAccounts(parentId: string): Promise<Account[]> {
-    return (await this.#rows<AccountRow>('SELECT * FROM accounts WHERE parent_id = $1 ORDER BY created_at, id', [parentId])).map(accountOf);
+    return (await this.#rows<AccountRow>(`SELECT ${ACCOUNT_WITH_SLICES} WHERE a.parent_id = $1 ORDER BY a.created_at, a.id`, [parentId])).map(accountOf);
   }
 
   async updateAccount(id: string, patch: AccountPatch): Promise<boolean> {
@@ -210,8 +222,10 @@ export class PostgresStore implements Store {
 
   async topUp(t: { id: string; accountId: string; amount: number; at: number; description: string | null }): Promise<LedgerEntry> {
     return this.#tx(async (c) => {
-      const entry = await post(c, { id: t.id, accountId: t.accountId, at: t.at, type: 'top_up', amount: t.amount, messageId: null, messages: null, counterparty: null, description: t.description });
+      const touched: Touch[] = [];
+      const entry = await post(c, { id: t.id, accountId: t.accountId, at: t.at, type: 'top_up', amount: t.amount, messageId: null, messages: null, counterparty: null, description: t.description }, touched);
       if (!entry) throw new Error(`no account ${t.accountId}`);
+      await touchTargets(c, touched);
       return entry;
     });
   }
@@ -219,9 +233,11 @@ export class PostgresStore implements Store {
   async transfer(m: { from: string; to: string; amount: number; at: number; ids: readonly [string, string]; description: string | null }): Promise<LedgerEntry | undefined> {
     return this.#tx(async (c) => {
       const common = { at: m.at, messageId: null, messages: null, description: m.description };
-      const out = await post(c, { ...common, id: m.ids[0], accountId: m.from, type: 'transfer_out', amount: -m.amount, counterparty: m.to }, 'zero');
+      const touched: Touch[] = [];
+      const out = await post(c, { ...common, id: m.ids[0], accountId: m.from, type: 'transfer_out', amount: -m.amount, counterparty: m.to }, touched, 'zero');
       if (!out) return undefined;
-      await post(c, { ...common, id: m.ids[1], accountId: m.to, type: 'transfer_in', amount: m.amount, counterparty: m.from });
+      await post(c, { ...common, id: m.ids[1], accountId: m.to, type: 'transfer_in', amount: m.amount, counterparty: m.from }, touched);
+      await touchTargets(c, touched);
       return out;
     });
   }
@@ -286,22 +302,16 @@ export class PostgresStore implements Store {
     await this.#pool.query('UPDATE api_keys SET last_used_at = $1 WHERE id = ANY($2) AND (last_used_at IS NULL OR last_used_at < $1)', [at, ids]);
   }
 
-  async insertMessages(writes: readonly AcceptWrite[]): Promise<(string | undefined)[]> {
+  async insertMessages(writes: readonly AcceptWrite[]): Promise<(string | Refusal)[]> {
     return this.#tx(async (c) => {
       const touched: Touch[] = [];
-      // Charges first, in account order: two nodes charging the same accounts lock them in one order.
+      const charged = writes.filter((w): w is AcceptWrite & { charge: NonNullable<AcceptWrite['charge']> } => w.charge !== undefined);
+      const results = charged.length > 0 ? await chargeAll(c, this.#slices, charged, (cl, ...low) => tellLowBalance(cl, touched, ...low)) : new Map<AcceptWrite, number | Refusal>();
       const balances = new Map<AcceptWrite, number | null>();
-      const charged = writes.filter((w) => w.charge).sort((a, b) => (a.charge!.accountId < b.charge!.accountId ? -1 : a.charge!.accountId > b.charge!.accountId ? 1 : 0));
-      for (const w of charged) {
-        const ch = w.charge!;
-        const entry = await post(
-          c,
-          { id: ch.entryId, accountId: ch.accountId, at: ch.at, type: 'charge', amount: -ch.amount, messageId: w.messages[0]?.id ?? null, messages: w.messages.length, counterparty: null, description: null },
-          'credit',
-        );
-        if (entry) balances.set(w, entry.balanceAfter);
+      for (const w of writes) {
+        const r = w.charge ? results.get(w)! : null;
+        if (typeof r !== 'object' || r === null) balances.set(w, r);
       }
-      for (const w of writes) if (!w.charge) balances.set(w, null);
       const stored = writes.filter((w) => balances.has(w));
       const messages = stored.flatMap((w) => w.messages);
       if (messages.length > 0) {
@@ -323,10 +333,10 @@ export class PostgresStore implements Store {
         );
       }
       await addUsage(c, usageAtAccept(messages));
-      const responses = writes.map((w) => (balances.has(w) ? w.respond(balances.get(w)!) : undefined));
+      const responses = writes.map((w): string | Refusal => (balances.has(w) ? w.respond(balances.get(w)!) : (results.get(w) as Refusal)));
       for (const [k, w] of writes.entries()) {
         const i = w.idempotency;
-        if (!i || responses[k] === undefined) continue;
+        if (!i || typeof responses[k] !== 'string') continue;
         await c.query('INSERT INTO idempotency_keys (account_id, key, request_hash, status_code, response, created_at) VALUES ($1, $2, $3, $4, $5, $6)', [
           i.accountId, i.key, i.requestHash, i.statusCode, responses[k], i.createdAt,
         ]);
@@ -334,6 +344,10 @@ export class PostgresStore implements Store {
       await touchTargets(c, touched);
       return responses;
     });
+  }
+
+  async returnSlices(owner: string, idleBefore: number, now: number): Promise<number> {
+    return this.#tx((c) => returnSlices(c, owner, Math.min(idleBefore, Number.MAX_SAFE_INTEGER), now));
   }
 
   async getMessage(accountId: string, id: string): Promise<Message | undefined> {
@@ -826,20 +840,43 @@ export class PostgresStore implements Store {
 }
 
 /**
- * Adds `amount` to an account's balance and writes its ledger entry. With a floor, only if the
- * balance after stays at or above it (zero, or -credit_limit): one conditional update, which
- * PostgreSQL re-checks on the row's newest version when another transaction changed it first.
+ * Adds `amount` to an account's balance and writes its ledger entry. With a floor, only if what
+ * the centre may still spend (balance less what nodes' slices hold) stays at or above it (zero,
+ * or -credit_limit): one conditional update, which PostgreSQL re-checks on the row's newest
+ * version when another transaction changed it first. A debit that leaves balance + credit limit
+ * under the account's low-balance threshold tells it once; a credit that lifts it back re-arms that.
  */
-async function post(c: Client, e: Omit<LedgerEntry, 'seq' | 'balanceAfter'>, floor?: 'zero' | 'credit'): Promise<LedgerEntry | undefined> {
-  const guard = floor === 'zero' ? ' AND balance + $2 >= 0' : floor === 'credit' ? ' AND balance + $2 >= -credit_limit' : '';
-  const [row] = (await c.query<{ balance: number }>(`UPDATE accounts SET balance = balance + $2 WHERE id = $1${guard} RETURNING balance`, [e.accountId, e.amount])).rows;
+async function post(c: Client, e: Omit<LedgerEntry, 'seq' | 'balanceAfter'>, touched: Touch[], floor?: 'zero' | 'credit'): Promise<LedgerEntry | undefined> {
+  const guard = floor === 'zero' ? ' AND balance - reserved + $2 >= 0' : floor === 'credit' ? ' AND balance - reserved + $2 >= -credit_limit' : '';
+  const [row] = (
+    await c.query<{ balance: number; available: number; low_balance_threshold: number | null; low_balance_notified: boolean }>(
+      `UPDATE accounts SET balance = balance + $2 WHERE id = $1${guard}
+       RETURNING balance, balance + credit_limit - (SELECT COALESCE(sum(spent), 0) FROM balance_slices WHERE account_id = $1)::bigint AS available, low_balance_threshold, low_balance_notified`,
+      [e.accountId, e.amount],
+    )
+  ).rows;
   if (!row) return undefined;
   const [{ seq }] = (
     await c.query<{ seq: number }>(`INSERT INTO ledger_entries (${LEDGER_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING seq`, [
       e.id, e.accountId, e.at, e.type, e.amount, row.balance, e.messageId, e.messages, e.counterparty, e.description,
     ])
   ).rows as [{ seq: number }];
+  const threshold = row.low_balance_threshold;
+  if (threshold !== null) {
+    const low = row.available < threshold;
+    if (low !== row.low_balance_notified && low === e.amount < 0) {
+      await c.query('UPDATE accounts SET low_balance_notified = $2 WHERE id = $1', [e.accountId, low]);
+      if (low) await tellLowBalance(c, touched, e.accountId, row.available, threshold, e.at);
+    }
+  }
   return { ...e, seq, balanceAfter: row.balance };
+}
+
+/** The account.low_balance notice and event (its subject the account, standing in for a message). */
+async function tellLowBalance(c: Client, touched: Touch[], accountId: string, available: number, threshold: number, at: number): Promise<void> {
+  const { notice, event } = lowBalance(accountId, available, threshold, at);
+  await c.query('INSERT INTO notices (account_id, at, type, message, detail) VALUES ($1, $2, $3, $4, $5)', [accountId, notice.at, notice.type, notice.message, json(notice.detail)]);
+  await emit(c, [{ accountId, messageId: accountId, callbackUrl: null, type: 'account.low_balance', at, data: event }], touched);
 }
 
 function quoteIdent(name: string): string {
@@ -948,7 +985,7 @@ async function transitionAll(c: Client, ts: readonly Transition[], touched: Touc
   for (const t of ts) {
     const row = applied.get(t.messageId);
     if (row?.price && row.provider_message_id === null && REFUNDED_STATUSES.includes(t.to)) {
-      await post(c, { id: newId('led', t.event.at), accountId: row.account_id, at: t.event.at, type: 'refund', amount: Number(row.price), messageId: row.id, messages: 1, counterparty: null, description: t.to });
+      await post(c, { id: newId('led', t.event.at), accountId: row.account_id, at: t.event.at, type: 'refund', amount: Number(row.price), messageId: row.id, messages: 1, counterparty: null, description: t.to }, touched);
     }
     const delta = row && usageAtFinal(row, t.to);
     if (delta) usage.push(delta);

@@ -393,6 +393,20 @@ INSERT INTO usage_counts (account_id, day, country, connection, slot, messages, 
 `,
   },
   {
+    id: 12,
+    name: 'quota slices, daily quota, low balance',
+    sql: `
+-- A daily message quota (NULL: none), counted per UTC day: quota_used messages on day quota_day
+-- (days since 1970-01-01), those set aside in nodes' slices included.
+ALTER TABLE accounts ADD COLUMN daily_quota INTEGER;
+ALTER TABLE accounts ADD COLUMN quota_day INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE accounts ADD COLUMN quota_used INTEGER NOT NULL DEFAULT 0;
+-- Under this (balance + credit_limit, micro-units) the account is told once, until a credit lifts it again.
+ALTER TABLE accounts ADD COLUMN low_balance_threshold BIGINT;
+ALTER TABLE accounts ADD COLUMN low_balance_notified INTEGER NOT NULL DEFAULT 0;
+`,
+  },
+  {
     id: 14,
     name: 'compatible API credentials and protocols',
     sql: `

@@ -40,6 +40,9 @@ import type {
   FaceCredential,
 } from '../../app/store.js';
 import type { FaceProtocol } from '../../core/access/protocols.js';
+import { quotaDay, type Refusal } from '../../app/store.js';
+import { countQuota } from '../../core/accounts/quota.js';
+import { lowBalance } from '../../core/accounts/low-balance.js';
 import type { MessageStatus } from '../../core/lifecycle.js';
 import type { Message, MessageEvent } from '../../core/message.js';
 import type { Route } from '../../core/routing/router.js';
@@ -183,14 +186,34 @@ export class SqliteStore implements Store {
     return this.#db.prepare(`UPDATE accounts SET ${sets.join(', ')} WHERE id = ?`).run(...values, id).changes > 0;
   }
 
-  /** Adds `amount` to the balance and writes its entry; undefined when `guard` (the balance after must stay >= floor) fails. */
+  /**
+   * Adds `amount` to the balance and writes its entry; undefined when `guard` (the balance after
+   * must stay >= floor) fails. A debit that leaves balance + credit limit under the account's
+   * low-balance threshold tells it once; a credit that lifts it back re-arms that.
+   */
   #post(e: Omit<LedgerEntry, 'seq' | 'balanceAfter'>, floor?: 'zero' | 'credit'): LedgerEntry | undefined {
     const guard = floor === 'zero' ? ' AND balance + @amount >= 0' : floor === 'credit' ? ' AND balance + @amount >= -credit_limit' : '';
-    const row = this.#sql(`UPDATE accounts SET balance = balance + @amount WHERE id = @id${guard} RETURNING balance`).get({ id: e.accountId, amount: e.amount }) as { balance: number } | undefined;
+    const row = this.#sql(`UPDATE accounts SET balance = balance + @amount WHERE id = @id${guard} RETURNING balance, credit_limit, low_balance_threshold, low_balance_notified`).get({
+      id: e.accountId,
+      amount: e.amount,
+    }) as { balance: number; credit_limit: number; low_balance_threshold: number | null; low_balance_notified: number } | undefined;
     if (!row) return undefined;
     const { seq } = this.#sql(`INSERT INTO ledger_entries (${LEDGER_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`).get(
       e.id, e.accountId, e.at, e.type, e.amount, row.balance, e.messageId, e.messages, e.counterparty, e.description,
     ) as { seq: number };
+    const threshold = row.low_balance_threshold;
+    if (threshold !== null) {
+      const available = row.balance + row.credit_limit;
+      const low = available < threshold;
+      if (low !== Boolean(row.low_balance_notified) && low === e.amount < 0) {
+        this.#sql('UPDATE accounts SET low_balance_notified = ? WHERE id = ?').run(low ? 1 : 0, e.accountId);
+        if (low) {
+          const { notice, event } = lowBalance(e.accountId, available, threshold, e.at);
+          this.#sql('INSERT INTO notices (account_id, at, type, message, detail) VALUES (?, ?, ?, ?, ?)').run(e.accountId, notice.at, notice.type, notice.message, json(notice.detail));
+          this.#emit(e.accountId, e.accountId, null, 'account.low_balance', e.at, () => event);
+        }
+      }
+    }
     return { ...e, seq, balanceAfter: row.balance };
   }
 
@@ -268,23 +291,34 @@ export class SqliteStore implements Store {
     this.#sql('UPDATE api_keys SET last_used_at = ? WHERE id IN (SELECT value FROM json_each(?)) AND (last_used_at IS NULL OR last_used_at < ?)').run(at, JSON.stringify(ids), at);
   }
 
-  async insertMessages(writes: readonly AcceptWrite[]): Promise<(string | undefined)[]> {
+  /** One node, charged at its account's row: it holds no slices. */
+  async returnSlices(): Promise<number> {
+    return 0;
+  }
+
+  async insertMessages(writes: readonly AcceptWrite[]): Promise<(string | Refusal)[]> {
     const insertMessage = this.#sql(`INSERT INTO messages (${MESSAGE_COLUMNS}) VALUES (${Array(25).fill('?').join(', ')})`);
     const insertIdempotency = this.#sql(
       'INSERT INTO idempotency_keys (account_id, key, request_hash, status_code, response, created_at) VALUES (?, ?, ?, ?, ?, ?)',
     );
     return this.#db.transaction(() => {
       const stored: NewMessage[] = [];
-      const responses = writes.map((w) => {
+      const responses = writes.map((w): string | Refusal => {
         let balance: number | null = null;
         if (w.charge) {
           const c = w.charge;
-          const entry = this.#post(
-            { id: c.entryId, accountId: c.accountId, at: c.at, type: 'charge', amount: -c.amount, messageId: w.messages[0]?.id ?? null, messages: w.messages.length, counterparty: null, description: null },
-            'credit',
-          );
-          if (!entry) return undefined;
-          balance = entry.balanceAfter;
+          // One writer at a time: what is read here is what the updates below change.
+          const a = this.#sql('SELECT balance, credit_limit, daily_quota, quota_day, quota_used FROM accounts WHERE id = ?').get(c.accountId) as AccountRow;
+          const quota = countQuota({ limit: a.daily_quota, day: a.quota_day, used: a.quota_used }, quotaDay(c.at), c.messages);
+          if (!quota) return { refused: 'quota_exceeded', limit: a.daily_quota! };
+          if (a.balance - c.amount < -a.credit_limit) return { refused: 'insufficient_credit' };
+          if (a.daily_quota !== null) this.#sql('UPDATE accounts SET quota_day = ?, quota_used = ? WHERE id = ?').run(quota.day, quota.used, c.accountId);
+          if (c.amount > 0) {
+            balance = this.#post(
+              { id: c.entryId, accountId: c.accountId, at: c.at, type: 'charge', amount: -c.amount, messageId: w.messages[0]?.id ?? null, messages: w.messages.length, counterparty: null, description: null },
+              'credit',
+            )!.balanceAfter;
+          } else balance = a.balance;
         }
         for (const m of w.messages) {
           insertMessage.run(
