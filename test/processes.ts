@@ -39,7 +39,8 @@ export function startServerProcess(port: number, env: Record<string, string>): P
     },
   };
   return new Promise((resolve, reject) => {
-    const until = Date.now() + 15_000;
+    // Generous: a loaded machine (CI beside other work) can take many seconds to start a node.
+    const until = Date.now() + 60_000;
     const poll = async () => {
       try {
         if ((await fetch(`${url}/healthz`)).ok) return resolve(server);

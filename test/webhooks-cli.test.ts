@@ -13,7 +13,11 @@ async function listen(args: string[]) {
   const output = { out: '', err: '' };
   child.stdout.on('data', (d) => (output.out += d));
   child.stderr.on('data', (d) => (output.err += d));
-  await eventually(async () => (output.err.includes('Listening') ? true : undefined));
+  // A listener that never says it listens is stopped, not left to hold the test run open.
+  await eventually(async () => (output.err.includes('Listening') ? true : undefined), 30_000).catch((error: unknown) => {
+    child.kill('SIGKILL');
+    throw error;
+  });
   return { url: `http://127.0.0.1:${port}/`, output, stop: () => child.kill('SIGTERM') };
 }
 
