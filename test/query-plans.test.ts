@@ -5,24 +5,43 @@ import { after, before, describe, test } from 'node:test';
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
 import { PostgresStore } from '../src/storage/postgres/store.js';
+import { DISPATCH_SQL as PG_DISPATCH_SQL } from '../src/storage/postgres/dispatch-sql.js';
 import { RECEIPT_SQL as PG_RECEIPT_SQL } from '../src/storage/postgres/receipt-sql.js';
 import { WEBHOOK_SQL as PG_WEBHOOK_SQL } from '../src/storage/postgres/webhook-sql.js';
+import { messageLogSql } from '../src/storage/rows.js';
 import { SqliteStore } from '../src/storage/sqlite/store.js';
+import { DISPATCH_SQL as SQLITE_DISPATCH_SQL } from '../src/storage/sqlite/dispatch-sql.js';
 import { RECEIPT_SQL as SQLITE_RECEIPT_SQL } from '../src/storage/sqlite/receipt-sql.js';
 import { WEBHOOK_SQL as SQLITE_WEBHOOK_SQL } from '../src/storage/sqlite/webhook-sql.js';
 import { TEST_DATABASE_URL, tempDir } from './helpers.js';
 
-// Every statement webhook delivery runs per event, and the sweep of parked receipts, must reach
-// its rows through an index: with a backlog waiting, a scan would make each cost as much as the backlog.
+// Every statement webhook delivery runs per event, dispatch's claims (expiry included), receipt
+// matching, the sweep of parked receipts and the message log must reach their rows through an
+// index: with a backlog waiting, a scan would make each cost as much as the backlog.
 
-const SQLITE_SQL = { ...SQLITE_WEBHOOK_SQL, ...SQLITE_RECEIPT_SQL };
-const PG_SQL = { ...PG_WEBHOOK_SQL, ...PG_RECEIPT_SQL };
+const SQLITE_SQL = { ...SQLITE_WEBHOOK_SQL, ...SQLITE_RECEIPT_SQL, ...SQLITE_DISPATCH_SQL };
+const PG_SQL = { ...PG_WEBHOOK_SQL, ...PG_RECEIPT_SQL, ...PG_DISPATCH_SQL };
+
+/** The message log as users page it: the first page, the next, one recipient's, a time window. */
+const LOGS = {
+  first: [{}, []],
+  next: [{ before: 'msg_500' }, ['msg_500']],
+  recipient: [{ to: '+447700900001', before: 'msg_500' }, ['+447700900001', 'msg_500']],
+  since: [{ since: 19_000 }, [19_000]],
+} as const;
+const log = (filter: object, placeholder: (n: number) => string) => messageLogSql('acc', filter, 50, placeholder).sql;
 
 const BACKLOG = 20_000;
 /** Tables that grow with traffic: never read whole by a hot statement. */
 const BACKLOG_TABLES = ['webhook_deliveries', 'webhook_events', 'webhook_attempts', 'messages', 'provider_ids', 'parked_receipts'];
 /** Statements that sort only what they hand out (the rows claimed, the events of one batch). */
-const SORTS_WHAT_IT_HANDS_OUT = new Set(['claimed', 'emit', 'lease', 'drop']);
+const SORTS_WHAT_IT_HANDS_OUT = new Set(['claimed', 'emit', 'lease', 'drop', 'leaseClaimed']);
+/**
+ * A backlog of messages queued for one connection (its carrier down), a few past their validity,
+ * with receipts' provider ids, for the claims and the message log.
+ */
+const MESSAGES = `INSERT INTO messages (id, account_id, "to", "from", text, encoding, segments, status, expires_at, created_at, updated_at, connection, due_at)
+  SELECT 'msg_' || i, 'acc', '+4477009' || (i % 1000), 'Shop', 'Hi', 'gsm7', 1, 'queued', CASE WHEN i % 1000 = 0 THEN 5 ELSE 1000000 END, i, i, 'c', i`;
 
 describe('hot webhook and receipt statements on SQLite use indexes, whatever the backlog', () => {
   let dir: string;
@@ -49,6 +68,8 @@ describe('hot webhook and receipt statements on SQLite use indexes, whatever the
       INSERT INTO parked_receipts (connection, provider_message_id, received_at, receipt) SELECT 'c', 'p' || i, i, '{}' FROM n;
       WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ${BACKLOG - 1})
       INSERT INTO provider_ids (connection, provider_message_id, message_id, part, parts) SELECT 'c', 'q' || i, 'msg_' || i, 1, 1 FROM n;
+      WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ${BACKLOG - 1})
+      ${MESSAGES} FROM n;
       ANALYZE;
     `);
   });
@@ -60,13 +81,27 @@ describe('hot webhook and receipt statements on SQLite use indexes, whatever the
   for (const [name, sql] of Object.entries(SQLITE_SQL)) {
     test(name, () => {
       const names = new Set([...sql.matchAll(/@(\w+)/g)].map((m) => m[1]!));
-      const params = Object.fromEntries([...names].map((n) => [n, n === 'seqs' ? '[1,2,3]' : 1]));
-      const plan = (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(params) as { detail: string }[]).map((r) => r.detail);
-      for (const step of plan) {
-        for (const table of BACKLOG_TABLES) assert.doesNotMatch(step, new RegExp(`^SCAN ${table}\\b(?! USING (COVERING )?INDEX)`), `${name}: ${plan.join(' | ')}`);
-        if (!SORTS_WHAT_IT_HANDS_OUT.has(name)) assert.doesNotMatch(step, /TEMP B-TREE/, `${name}: ${plan.join(' | ')}`);
-      }
+      const params = Object.fromEntries([...names].map((n) => [n, n === 'seqs' ? '[1,2,3]' : n === 'ids' ? '["msg_1"]' : 1]));
+      checkSqlite(name, sql, params);
     });
+  }
+  for (const [name, [filter, values]] of Object.entries(LOGS)) test(`message log: ${name}`, () => checkSqlite(name, log(filter, () => '?'), ['acc', ...values, 50]));
+
+  test('expiring a backlog goes by validity, not through every due message', () => {
+    assert.match(sqlitePlan(SQLITE_DISPATCH_SQL.claimExpired, { connection: 'c', now: 50_000, limit: 500 }).join(' | '), /messages_expiring \(connection=\? AND expires_at<\?\)/);
+  });
+
+  function sqlitePlan(sql: string, params: object): string[] {
+    const statement = db.prepare(`EXPLAIN QUERY PLAN ${sql}`);
+    return ((Array.isArray(params) ? statement.all(...params) : statement.all(params)) as { detail: string }[]).map((r) => r.detail);
+  }
+
+  function checkSqlite(name: string, sql: string, params: object): void {
+    const plan = sqlitePlan(sql, params);
+    for (const step of plan) {
+      for (const table of BACKLOG_TABLES) assert.doesNotMatch(step, new RegExp(`^SCAN ${table}\\b(?! USING (COVERING )?INDEX)`), `${name}: ${plan.join(' | ')}`);
+      if (!SORTS_WHAT_IT_HANDS_OUT.has(name)) assert.doesNotMatch(step, /TEMP B-TREE/, `${name}: ${plan.join(' | ')}`);
+    }
   }
 });
 
@@ -89,6 +124,7 @@ describe('hot webhook and receipt statements on PostgreSQL use indexes, whatever
       INSERT INTO webhook_targets (target, pending) SELECT 'callback:https://example.com/' || i, 0 FROM generate_series(0, 4999) AS i;
       INSERT INTO parked_receipts (connection, provider_message_id, received_at, receipt) SELECT 'c', 'p' || i, i, '{}' FROM generate_series(0, ${BACKLOG - 1}) AS i;
       INSERT INTO provider_ids (connection, provider_message_id, message_id, part, parts) SELECT 'c', 'q' || i, 'msg_' || i, 1, 1 FROM generate_series(0, ${BACKLOG - 1}) AS i;
+      ${MESSAGES} FROM generate_series(0, ${BACKLOG - 1}) AS i;
       ANALYZE;
     `);
   });
@@ -98,7 +134,7 @@ describe('hot webhook and receipt statements on PostgreSQL use indexes, whatever
     await store.close();
   });
 
-  type PlanNode = { 'Node Type': string; 'Relation Name'?: string; Plans?: PlanNode[] };
+  type PlanNode = { 'Node Type': string; 'Relation Name'?: string; 'Index Name'?: string; Plans?: PlanNode[] };
   const nodes = (n: PlanNode): PlanNode[] => [n, ...(n.Plans ?? []).flatMap(nodes)];
   const sample: Record<string, unknown[]> = {
     emit: [['evt_x'], ['acc'], ['msg_1'], ['message.sent'], [1], [null]],
@@ -118,18 +154,36 @@ describe('hot webhook and receipt statements on PostgreSQL use indexes, whatever
     targets: [['we_big']],
     dropTarget: ['we_big'],
     stranded: [100, 500],
+    // A lane claims half its window (50 for a window of 100).
+    claimDue: ['c', 50_000, 50, 'n1', 80_000, true],
+    claimExpired: ['c', 50_000, 500, 'n1', 80_000, false],
+    findProviderId: ['c', 'q1'],
   };
 
   for (const [name, sql] of Object.entries(PG_SQL)) {
     test(name, async () => {
       assert.ok(sample[name], `parameters for ${name}`);
-      const [row] = (await client.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(`EXPLAIN (FORMAT JSON) ${sql}`, sample[name])).rows;
-      const all = nodes(row!['QUERY PLAN'][0].Plan);
-      const shown = JSON.stringify(all.map((n) => [n['Node Type'], n['Relation Name']]));
-      for (const n of all) {
-        assert.ok(!(n['Node Type'] === 'Seq Scan' && BACKLOG_TABLES.includes(n['Relation Name'] ?? '')), `${name}: ${shown}`);
-        if (!SORTS_WHAT_IT_HANDS_OUT.has(name)) assert.notEqual(n['Node Type'], 'Sort', `${name}: ${shown}`);
-      }
+      await checkPostgres(name, sql, sample[name]!);
     });
+  }
+  for (const [name, [filter, values]] of Object.entries(LOGS)) test(`message log: ${name}`, () => checkPostgres(name, log(filter, (n) => `$${n}`), ['acc', ...values, 50]));
+
+  test('expiring a backlog goes by validity, not through every due message', async () => {
+    const used = (await pgPlan(PG_DISPATCH_SQL.claimExpired, sample.claimExpired!)).map((n) => n['Index Name']);
+    assert.ok(used.includes('messages_expiring'), JSON.stringify(used));
+  });
+
+  async function pgPlan(sql: string, params: unknown[]): Promise<PlanNode[]> {
+    const [row] = (await client.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(`EXPLAIN (FORMAT JSON) ${sql}`, params)).rows;
+    return nodes(row!['QUERY PLAN'][0].Plan);
+  }
+
+  async function checkPostgres(name: string, sql: string, params: unknown[]): Promise<void> {
+    const all = await pgPlan(sql, params);
+    const shown = JSON.stringify(all.map((n) => [n['Node Type'], n['Relation Name']]));
+    for (const n of all) {
+      assert.ok(!(n['Node Type'] === 'Seq Scan' && BACKLOG_TABLES.includes(n['Relation Name'] ?? '')), `${name}: ${shown}`);
+      if (!SORTS_WHAT_IT_HANDS_OUT.has(name)) assert.notEqual(n['Node Type'], 'Sort', `${name}: ${shown}`);
+    }
   }
 });

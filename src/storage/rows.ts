@@ -3,7 +3,7 @@ import type { MessageStatus } from '../core/lifecycle.js';
 import type { Message, MessageError, MessageEvent } from '../core/message.js';
 import type { MessageRoute } from '../core/routing/router.js';
 import type { PriceList } from '../core/accounts/prices.js';
-import type { Account, AccountPatch, AccountStatus, KeyAccount, LedgerEntry, LedgerType, ApiKeyRecord, ClaimedMessage, DeliveryAttempt, EndpointPatch, NewMessage, WebhookDelivery, WebhookEndpoint, WebhookTargetStats } from '../app/store.js';
+import type { Account, AccountPatch, AccountStatus, KeyAccount, LedgerEntry, LedgerType, ApiKeyRecord, ClaimedMessage, DeliveryAttempt, EndpointPatch, MessageFilter, NewMessage, WebhookDelivery, WebhookEndpoint, WebhookTargetStats } from '../app/store.js';
 import { isScope } from '../core/access/scopes.js';
 
 // How domain objects map to table rows, shared by every SQL engine. Times are epoch
@@ -134,6 +134,28 @@ export function endpointOf(r: EndpointRow): WebhookEndpoint {
     disabledAt: nullableNumber(r.disabled_at),
     disabledReason: r.disabled_reason,
   };
+}
+
+/**
+ * The message log's query, newest first, through the account's (account, id) index, or (account,
+ * to, id) for one recipient; `placeholder(n)` writes the dialect's nth parameter, the limit last.
+ */
+export function messageLogSql(accountId: string, filter: MessageFilter, limit: number, placeholder: (n: number) => string): { sql: string; values: unknown[] } {
+  const values: unknown[] = [accountId];
+  const where = [`account_id = ${placeholder(1)}`];
+  const add = (column: string, op: string, value: unknown) => {
+    values.push(value);
+    where.push(`${column} ${op} ${placeholder(values.length)}`);
+  };
+  if (filter.status) add('status', '=', filter.status);
+  if (filter.to) add('"to"', '=', filter.to);
+  if (filter.from) add('"from"', '=', filter.from);
+  if (filter.errorCode) add('error_code', '=', filter.errorCode);
+  if (filter.since !== undefined) add('created_at', '>=', filter.since);
+  if (filter.until !== undefined) add('created_at', '<', filter.until);
+  if (filter.before) add('id', '<', filter.before);
+  values.push(limit);
+  return { sql: `SELECT * FROM messages WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT ${placeholder(values.length)}`, values };
 }
 
 /** SET clauses for an endpoint patch; `placeholder(n)` writes the dialect's nth parameter. */

@@ -54,6 +54,7 @@ import {
   deliveryOf,
   endpointOf,
   endpointSets,
+  messageLogSql,
   eventValues,
   json,
   callbackFor,
@@ -74,6 +75,7 @@ import {
   targetOf,
 } from '../rows.js';
 import { MIGRATIONS } from './migrations.js';
+import { DISPATCH_SQL } from './dispatch-sql.js';
 import { RECEIPT_SQL } from './receipt-sql.js';
 import { WEBHOOK_SQL } from './webhook-sql.js';
 
@@ -314,22 +316,8 @@ export class PostgresStore implements Store {
   }
 
   async listMessages(accountId: string, filter: MessageFilter, limit: number): Promise<Message[]> {
-    const params: unknown[] = [accountId];
-    const where = ['account_id = $1'];
-    const add = (column: string, op: string, value: unknown) => {
-      params.push(value);
-      where.push(`${column} ${op} $${params.length}`);
-    };
-    if (filter.status) add('status', '=', filter.status);
-    if (filter.to) add('"to"', '=', filter.to);
-    if (filter.from) add('"from"', '=', filter.from);
-    if (filter.errorCode) add('error_code', '=', filter.errorCode);
-    if (filter.since !== undefined) add('created_at', '>=', filter.since);
-    if (filter.until !== undefined) add('created_at', '<', filter.until);
-    if (filter.before) add('id', '<', filter.before);
-    params.push(limit);
-    const rows = await this.#rows<MessageRow>(`SELECT * FROM messages WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT $${params.length}`, params);
-    return rows.map(toMessage);
+    const { sql, values } = messageLogSql(accountId, filter, limit, (n) => `$${n}`);
+    return (await this.#rows<MessageRow>(sql, values)).map(toMessage);
   }
 
   async applyWrites(writes: readonly StoreWrite[]): Promise<boolean[]> {
@@ -365,22 +353,8 @@ export class PostgresStore implements Store {
     const mode = claim.mode ?? 'send';
     const send = mode === 'send';
     return this.#tx(async (c) => {
-      // SKIP LOCKED: rows another node is claiming right now are left to it, not waited for.
       const rows = (
-        await c.query<MessageRow & { claimed_from: MessageStatus }>(
-          `WITH picked AS (
-             SELECT id, status FROM messages
-              WHERE connection = $1 AND due_at <= $2 ${mode === 'expired' ? 'AND expires_at <= $2' : ''}
-              ORDER BY due_at LIMIT $3 FOR UPDATE SKIP LOCKED
-           )
-           UPDATE messages m SET lease_owner = $4, due_at = $5,
-             attempts = m.attempts + (CASE WHEN $6 AND m.status IN ('queued', 'scheduled') AND m.expires_at > $2 THEN 1 ELSE 0 END),
-             updated_at = CASE WHEN $6 AND m.status IN ('queued', 'scheduled') AND m.expires_at > $2 THEN $2 ELSE m.updated_at END,
-             status = CASE WHEN $6 AND m.status IN ('queued', 'scheduled') AND m.expires_at > $2 THEN 'sending' ELSE m.status END
-           FROM picked WHERE m.id = picked.id
-           RETURNING m.*, picked.status AS claimed_from`,
-          [connection, now, limit, owner, leaseUntil, send],
-        )
+        await c.query<MessageRow & { claimed_from: MessageStatus }>(mode === 'expired' ? DISPATCH_SQL.claimExpired : DISPATCH_SQL.claimDue, [connection, now, limit, owner, leaseUntil, send])
       ).rows;
       const claimed = rows.map((row) => toClaimed(row, row.claimed_from));
       const started = claimed.filter((m) => m.status === 'sending' && m.claimedFrom !== 'sending');
@@ -419,10 +393,7 @@ export class PostgresStore implements Store {
   }
 
   async findProviderId(connection: string, providerMessageId: string): Promise<ProviderIdRecord | undefined> {
-    const [row] = await this.#rows<{ message_id: string; part: number; parts: number }>(
-      'SELECT message_id, part, parts FROM provider_ids WHERE connection = $1 AND provider_message_id = $2',
-      [connection, providerMessageId],
-    );
+    const [row] = await this.#rows<{ message_id: string; part: number; parts: number }>(DISPATCH_SQL.findProviderId, [connection, providerMessageId]);
     return row && { connection, providerMessageId, messageId: row.message_id, part: row.part, parts: row.parts };
   }
 

@@ -55,6 +55,7 @@ import {
   deliveryOf,
   endpointOf,
   endpointSets,
+  messageLogSql,
   eventValues,
   json,
   callbackFor,
@@ -75,6 +76,7 @@ import {
   targetOf,
 } from '../rows.js';
 import { MIGRATIONS } from './migrations.js';
+import { DISPATCH_SQL } from './dispatch-sql.js';
 import { RECEIPT_SQL } from './receipt-sql.js';
 import { WEBHOOK_SQL } from './webhook-sql.js';
 
@@ -284,21 +286,8 @@ export class SqliteStore implements Store {
   }
 
   async listMessages(accountId: string, filter: MessageFilter, limit: number): Promise<Message[]> {
-    const where = ['account_id = ?'];
-    const params: unknown[] = [accountId];
-    const add = (clause: string, value: unknown) => {
-      where.push(clause);
-      params.push(value);
-    };
-    if (filter.status) add('status = ?', filter.status);
-    if (filter.to) add('"to" = ?', filter.to);
-    if (filter.from) add('"from" = ?', filter.from);
-    if (filter.errorCode) add('error_code = ?', filter.errorCode);
-    if (filter.since !== undefined) add('created_at >= ?', filter.since);
-    if (filter.until !== undefined) add('created_at < ?', filter.until);
-    if (filter.before) add('id < ?', filter.before);
-    const rows = this.#sql(`SELECT * FROM messages WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT ?`).all(...params, limit) as MessageRow[];
-    return rows.map(toMessage);
+    const { sql, values } = messageLogSql(accountId, filter, limit, () => '?');
+    return (this.#sql(sql).all(...values) as MessageRow[]).map(toMessage);
   }
 
   async applyWrites(writes: readonly StoreWrite[]): Promise<boolean[]> {
@@ -382,25 +371,10 @@ export class SqliteStore implements Store {
     const { connection, now, limit, owner, leaseUntil } = claim;
     return this.#db.transaction(() => {
       const mode = claim.mode ?? 'send';
-      const expired = mode === 'expired' ? ' AND expires_at <= @now' : '';
-      const picked = this.#sql(`SELECT id, status FROM messages WHERE connection = @connection AND due_at <= @now${expired} ORDER BY due_at LIMIT @limit`).all({
-        connection,
-        now,
-        limit,
-      }) as {
-        id: string;
-        status: MessageStatus;
-      }[];
+      const picked = this.#sql(mode === 'expired' ? DISPATCH_SQL.claimExpired : DISPATCH_SQL.claimDue).all({ connection, now, limit }) as { id: string; status: MessageStatus }[];
       if (picked.length === 0) return [];
       const before = new Map(picked.map((r) => [r.id, r.status]));
-      // One statement leases them all and starts those ready to send.
-      const rows = this.#sql(
-        `UPDATE messages SET lease_owner = @owner, due_at = @leaseUntil,
-           attempts = attempts + (CASE WHEN @send AND status IN ('queued', 'scheduled') AND expires_at > @now THEN 1 ELSE 0 END),
-           updated_at = CASE WHEN @send AND status IN ('queued', 'scheduled') AND expires_at > @now THEN @now ELSE updated_at END,
-           status = CASE WHEN @send AND status IN ('queued', 'scheduled') AND expires_at > @now THEN 'sending' ELSE status END
-         WHERE id IN (SELECT value FROM json_each(@ids)) RETURNING *`,
-      ).all({ owner, leaseUntil, now, send: mode === 'send' ? 1 : 0, ids: JSON.stringify(picked.map((r) => r.id)) }) as MessageRow[];
+      const rows = this.#sql(DISPATCH_SQL.leaseClaimed).all({ owner, leaseUntil, now, send: mode === 'send' ? 1 : 0, ids: JSON.stringify(picked.map((r) => r.id)) }) as MessageRow[];
       return rows.map((row): ClaimedMessage => {
         const message = toMessage(row);
         const claimed = toClaimed(row, before.get(message.id)!);
@@ -431,7 +405,7 @@ export class SqliteStore implements Store {
   }
 
   async findProviderId(connection: string, providerMessageId: string): Promise<ProviderIdRecord | undefined> {
-    const row = this.#sql('SELECT message_id, part, parts FROM provider_ids WHERE connection = ? AND provider_message_id = ?').get(connection, providerMessageId) as
+    const row = this.#sql(DISPATCH_SQL.findProviderId).get({ connection, providerMessageId }) as
       | { message_id: string; part: number; parts: number }
       | undefined;
     return row && { connection, providerMessageId, messageId: row.message_id, part: row.part, parts: row.parts };
