@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const MAIN = fileURLToPath(new URL('../src/main.js', import.meta.url));
+/** Node options for the server processes only, e.g. BENCH_SERVER_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof'. */
+const NODE_ARGS = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
 
 export interface BenchServer {
   readonly url: string;
@@ -30,7 +32,7 @@ export async function freePort(): Promise<number> {
 export async function startServer(env: Record<string, string> = {}, known?: { key: string }): Promise<BenchServer> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'switchboard-bench-'));
-  const child = spawn(process.execPath, [MAIN], {
+  const child = spawn(process.execPath, [...NODE_ARGS, MAIN], {
     // The benchmark is one client pushing as hard as it can: no per-account rate limit.
     env: { ...process.env, SWITCHBOARD_DATA_DIR: dir, PORT: String(port), LOG_LEVEL: 'warn', SWITCHBOARD_RATE_LIMIT: '0', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],

@@ -5,6 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
 import { PostgresStore } from '../src/storage/postgres/store.js';
+import { DISPATCH_SQL as PG_DISPATCH_SQL } from '../src/storage/postgres/dispatch-sql.js';
 import { RECEIPT_SQL as PG_RECEIPT_SQL } from '../src/storage/postgres/receipt-sql.js';
 import { WEBHOOK_SQL as PG_WEBHOOK_SQL } from '../src/storage/postgres/webhook-sql.js';
 import { NUMBERS_SQL as PG_NUMBERS_SQL } from '../src/storage/postgres/numbers-sql.js';
@@ -12,6 +13,8 @@ import { SLICE_SQL } from '../src/storage/postgres/slices.js';
 import { SqliteStore } from '../src/storage/sqlite/store.js';
 import { ACCOUNT_SQL as SQLITE_ACCOUNT_SQL } from '../src/storage/sqlite/account-sql.js';
 import { ACCOUNT_SQL as PG_ACCOUNT_SQL } from '../src/storage/postgres/account-sql.js';
+import { messageLogSql } from '../src/storage/rows.js';
+import { DISPATCH_SQL as SQLITE_DISPATCH_SQL } from '../src/storage/sqlite/dispatch-sql.js';
 import { RECEIPT_SQL as SQLITE_RECEIPT_SQL } from '../src/storage/sqlite/receipt-sql.js';
 import { WEBHOOK_SQL as SQLITE_WEBHOOK_SQL } from '../src/storage/sqlite/webhook-sql.js';
 import { CREDENTIAL_SQL as SQLITE_CREDENTIAL_SQL } from '../src/storage/sqlite/credential-sql.js';
@@ -19,14 +22,24 @@ import { CREDENTIAL_SQL as PG_CREDENTIAL_SQL } from '../src/storage/postgres/cre
 import { NUMBERS_SQL as SQLITE_NUMBERS_SQL } from '../src/storage/sqlite/numbers-sql.js';
 import { TEST_DATABASE_URL, tempDir } from './helpers.js';
 
-// Every statement webhook delivery runs per event, the sweep of parked receipts, what an account's
-// requests read of its branch, verified numbers and credentials, the owner look-up of every inbound
-// message, the usage counters, and the statements that charge accepts from nodes' slices of
-// accounts' balances (PostgreSQL) must reach their rows through an index: with a backlog waiting
-// (or many accounts), a scan would make each cost as much as the backlog.
+// Every statement webhook delivery runs per event, dispatch's claims (expiry included), receipt
+// matching, the sweep of parked receipts, the message log, what an account's requests read of its
+// branch, verified numbers and credentials, the owner look-up of every inbound message, the usage
+// counters, and the statements that charge accepts from nodes' slices of accounts' balances
+// (PostgreSQL) must reach their rows through an index: with a backlog waiting (or many accounts),
+// a scan would make each cost as much as the backlog.
 
-const SQLITE_SQL = { ...SQLITE_WEBHOOK_SQL, ...SQLITE_RECEIPT_SQL, ...SQLITE_ACCOUNT_SQL, ...SQLITE_CREDENTIAL_SQL, ...SQLITE_NUMBERS_SQL };
-const PG_SQL = { ...PG_WEBHOOK_SQL, ...PG_RECEIPT_SQL, ...PG_ACCOUNT_SQL, ...PG_CREDENTIAL_SQL, ...PG_NUMBERS_SQL, ...SLICE_SQL };
+const SQLITE_SQL = { ...SQLITE_WEBHOOK_SQL, ...SQLITE_RECEIPT_SQL, ...SQLITE_DISPATCH_SQL, ...SQLITE_ACCOUNT_SQL, ...SQLITE_CREDENTIAL_SQL, ...SQLITE_NUMBERS_SQL };
+const PG_SQL = { ...PG_WEBHOOK_SQL, ...PG_RECEIPT_SQL, ...PG_DISPATCH_SQL, ...PG_ACCOUNT_SQL, ...PG_CREDENTIAL_SQL, ...PG_NUMBERS_SQL, ...SLICE_SQL };
+
+/** The message log as users page it: the first page, the next, one recipient's, a time window. */
+const LOGS = {
+  first: [{}, []],
+  next: [{ before: 'msg_500' }, ['msg_500']],
+  recipient: [{ to: '+447700900001', before: 'msg_500' }, ['+447700900001', 'msg_500']],
+  since: [{ since: 19_000 }, [19_000]],
+} as const;
+const log = (filter: object, placeholder: (n: number) => string) => messageLogSql('acc', filter, 50, placeholder).sql;
 
 const BACKLOG = 20_000;
 /** Tables that grow with traffic: never read whole by a hot statement. */
@@ -39,7 +52,13 @@ const BACKLOG_TABLES = [
  * counter rows of one account's days, one node's slices), or a handful of rows (a credential's
  * account's inactive ancestors, to find the highest).
  */
-const SORTS_WHAT_IT_HANDS_OUT = new Set(['claimed', 'emit', 'lease', 'drop', 'findCredential', 'usage', 'usageUnder', 'own', 'settle', 'due']);
+const SORTS_WHAT_IT_HANDS_OUT = new Set(['claimed', 'emit', 'lease', 'drop', 'leaseClaimed', 'findCredential', 'usage', 'usageUnder', 'own', 'settle', 'due']);
+/**
+ * A backlog of messages queued for one connection (its carrier down), a few past their validity,
+ * with receipts' provider ids, for the claims and the message log.
+ */
+const MESSAGES = `INSERT INTO messages (id, account_id, "to", "from", text, encoding, segments, status, expires_at, created_at, updated_at, connection, due_at)
+  SELECT 'msg_' || i, 'acc', '+4477009' || (i % 1000), 'Shop', 'Hi', 'gsm7', 1, 'queued', CASE WHEN i % 1000 = 0 THEN 5 ELSE 1000000 END, i, i, 'c', i`;
 
 describe('hot webhook, receipt and account statements on SQLite use indexes, whatever the backlog', () => {
   let dir: string;
@@ -77,6 +96,8 @@ describe('hot webhook, receipt and account statements on SQLite use indexes, wha
       INSERT INTO numbers (number, account_id, assigned_at) SELECT '+4477009' || (10000 + i), 'acc_' || (i % 1000), i FROM n;
       WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ${BACKLOG - 1})
       INSERT INTO usage_counts (account_id, day, country, connection, slot, messages) SELECT 'acc_' || (i % 100), i / 100, 'GB', 'c', 0, 1 FROM n;
+      WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ${BACKLOG - 1})
+      ${MESSAGES} FROM n;
       ANALYZE;
     `);
   });
@@ -88,13 +109,27 @@ describe('hot webhook, receipt and account statements on SQLite use indexes, wha
   for (const [name, sql] of Object.entries(SQLITE_SQL)) {
     test(name, () => {
       const names = new Set([...sql.matchAll(/@(\w+)/g)].map((m) => m[1]!));
-      const params = Object.fromEntries([...names].map((n) => [n, n === 'seqs' ? '[1,2,3]' : 1]));
-      const plan = (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(params) as { detail: string }[]).map((r) => r.detail);
-      for (const step of plan) {
-        for (const table of BACKLOG_TABLES) assert.doesNotMatch(step, new RegExp(`^SCAN ${table}\\b(?! USING (COVERING )?INDEX)`), `${name}: ${plan.join(' | ')}`);
-        if (!SORTS_WHAT_IT_HANDS_OUT.has(name)) assert.doesNotMatch(step, /TEMP B-TREE/, `${name}: ${plan.join(' | ')}`);
-      }
+      const params = Object.fromEntries([...names].map((n) => [n, n === 'seqs' ? '[1,2,3]' : n === 'ids' ? '["msg_1"]' : 1]));
+      checkSqlite(name, sql, params);
     });
+  }
+  for (const [name, [filter, values]] of Object.entries(LOGS)) test(`message log: ${name}`, () => checkSqlite(name, log(filter, () => '?'), ['acc', ...values, 50]));
+
+  test('expiring a backlog goes by validity, not through every due message', () => {
+    assert.match(sqlitePlan(SQLITE_DISPATCH_SQL.claimExpired, { connection: 'c', now: 50_000, limit: 500 }).join(' | '), /messages_expiring \(connection=\? AND expires_at<\?\)/);
+  });
+
+  function sqlitePlan(sql: string, params: object): string[] {
+    const statement = db.prepare(`EXPLAIN QUERY PLAN ${sql}`);
+    return ((Array.isArray(params) ? statement.all(...params) : statement.all(params)) as { detail: string }[]).map((r) => r.detail);
+  }
+
+  function checkSqlite(name: string, sql: string, params: object): void {
+    const plan = sqlitePlan(sql, params);
+    for (const step of plan) {
+      for (const table of BACKLOG_TABLES) assert.doesNotMatch(step, new RegExp(`^SCAN ${table}\\b(?! USING (COVERING )?INDEX)`), `${name}: ${plan.join(' | ')}`);
+      if (!SORTS_WHAT_IT_HANDS_OUT.has(name)) assert.doesNotMatch(step, /TEMP B-TREE/, `${name}: ${plan.join(' | ')}`);
+    }
   }
 });
 
@@ -130,6 +165,7 @@ describe('hot webhook, receipt and account statements on PostgreSQL use indexes,
         SELECT 'acct_' || (i / 3), 'n' || (i % 3), CASE WHEN i % 5 = 0 THEN 100 ELSE 0 END, 0, i, i, i FROM generate_series(0, ${BACKLOG - 1}) AS i;
       INSERT INTO ledger_entries (id, account_id, at, type, amount, balance_after) SELECT 'led_' || i, 'acct_' || (i % 1000), i, 'top_up', 1, 1 FROM generate_series(0, ${BACKLOG - 1}) AS i;
       INSERT INTO pending_charges (account_id, node_id, id, at, amount, messages) SELECT 'acct_' || (i % 1000), 'n' || (i % 3), 'led_p' || i, i, 1, 1 FROM generate_series(0, ${BACKLOG - 1}) AS i;
+      ${MESSAGES} FROM generate_series(0, ${BACKLOG - 1}) AS i;
       ANALYZE;
     `);
   });
@@ -139,7 +175,7 @@ describe('hot webhook, receipt and account statements on PostgreSQL use indexes,
     await store.close();
   });
 
-  type PlanNode = { 'Node Type': string; 'Relation Name'?: string; Plans?: PlanNode[] };
+  type PlanNode = { 'Node Type': string; 'Relation Name'?: string; 'Index Name'?: string; Plans?: PlanNode[] };
   const nodes = (n: PlanNode): PlanNode[] => [n, ...(n.Plans ?? []).flatMap(nodes)];
   const sample: Record<string, unknown[]> = {
     emit: [['evt_x'], ['acc'], ['msg_1'], ['message.sent'], [1], [null]],
@@ -153,9 +189,11 @@ describe('hot webhook, receipt and account statements on PostgreSQL use indexes,
     parkTarget: ['we_big', 1, 0],
     addInFlight: ['we_big', 1],
     claimed: [[1, 2, 3]],
-    record: [1, 204, null, 'delivered', null, 'whd_1', 'n1'],
-    promote: [1, 'msg_1', 'we_big'],
-    answered: ['we_big', 1, 1, null, 1],
+    record: [['whd_1', 'whd_2'], ['n1', 'n1'], [1, 1], [204, 503], [null, null], ['delivered', 'pending'], [null, 5]],
+    attempts: [['whd_1'], [1], [204], [null], [3], ['']],
+    promote: [[1, 1], ['msg_1', 'msg_2'], ['we_big', 'we_big']],
+    answered: ['we_big', 2, 1, 1, false, 1, 5, 1],
+    failing: ['we_big', false, 1],
     targets: [['we_big']],
     dropTarget: ['we_big'],
     stranded: [100, 500],
@@ -173,18 +211,36 @@ describe('hot webhook, receipt and account statements on PostgreSQL use indexes,
     idle: ['acct_1', 'n1'],
     due: ['n1', 5, 5],
     dueOf: ['n1', 5, 5, 'acct_1'],
+    // A lane claims half its window (50 for a window of 100).
+    claimDue: ['c', 50_000, 50, 'n1', 80_000, true],
+    claimExpired: ['c', 50_000, 500, 'n1', 80_000, false],
+    findProviderId: ['c', 'q1'],
   };
 
   for (const [name, sql] of Object.entries(PG_SQL)) {
     test(name, async () => {
       assert.ok(sample[name], `parameters for ${name}`);
-      const [row] = (await client.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(`EXPLAIN (FORMAT JSON) ${sql}`, sample[name])).rows;
-      const all = nodes(row!['QUERY PLAN'][0].Plan);
-      const shown = JSON.stringify(all.map((n) => [n['Node Type'], n['Relation Name']]));
-      for (const n of all) {
-        assert.ok(!(n['Node Type'] === 'Seq Scan' && BACKLOG_TABLES.includes(n['Relation Name'] ?? '')), `${name}: ${shown}`);
-        if (!SORTS_WHAT_IT_HANDS_OUT.has(name)) assert.notEqual(n['Node Type'], 'Sort', `${name}: ${shown}`);
-      }
+      await checkPostgres(name, sql, sample[name]!);
     });
+  }
+  for (const [name, [filter, values]] of Object.entries(LOGS)) test(`message log: ${name}`, () => checkPostgres(name, log(filter, (n) => `$${n}`), ['acc', ...values, 50]));
+
+  test('expiring a backlog goes by validity, not through every due message', async () => {
+    const used = (await pgPlan(PG_DISPATCH_SQL.claimExpired, sample.claimExpired!)).map((n) => n['Index Name']);
+    assert.ok(used.includes('messages_expiring'), JSON.stringify(used));
+  });
+
+  async function pgPlan(sql: string, params: unknown[]): Promise<PlanNode[]> {
+    const [row] = (await client.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(`EXPLAIN (FORMAT JSON) ${sql}`, params)).rows;
+    return nodes(row!['QUERY PLAN'][0].Plan);
+  }
+
+  async function checkPostgres(name: string, sql: string, params: unknown[]): Promise<void> {
+    const all = await pgPlan(sql, params);
+    const shown = JSON.stringify(all.map((n) => [n['Node Type'], n['Relation Name']]));
+    for (const n of all) {
+      assert.ok(!(n['Node Type'] === 'Seq Scan' && BACKLOG_TABLES.includes(n['Relation Name'] ?? '')), `${name}: ${shown}`);
+      if (!SORTS_WHAT_IT_HANDS_OUT.has(name)) assert.notEqual(n['Node Type'], 'Sort', `${name}: ${shown}`);
+    }
   }
 });

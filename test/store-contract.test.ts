@@ -438,7 +438,7 @@ for (const [name, open] of implementations) {
     });
 
     test('webhook events are queued with the changes they tell, fanned out, and delivered in order per message and target', async () => {
-      const endpoint = { accountId: 'hooks', url: 'https://example.com/a', description: null, secret: 'whsec_a', createdAt: T0, failingSince: null, disabledAt: null, disabledReason: null };
+      const endpoint = { accountId: 'hooks', url: 'https://example.com/a', description: null, secret: 'whsec_a', createdAt: T0, failingSince: null, disabledAt: null, disabledReason: null, batch: null };
       await store.insertEndpoint({ ...endpoint, id: 'we_all', events: ['*'] });
       await store.insertEndpoint({ ...endpoint, id: 'we_fail', events: ['message.failed'] });
       const m = message({ accountId: 'hooks', callbackUrl: 'https://example.com/cb' });
@@ -481,7 +481,7 @@ for (const [name, open] of implementations) {
     });
 
     test('an endpoint disabled for failing tells the account: a notice, and endpoint.disabled to its other endpoints that take it', async () => {
-      const endpoint = { accountId: 'told', url: 'https://example.com/t', description: null, secret: 'whsec_t', createdAt: T0, failingSince: T0, disabledAt: null, disabledReason: null };
+      const endpoint = { accountId: 'told', url: 'https://example.com/t', description: null, secret: 'whsec_t', createdAt: T0, failingSince: T0, disabledAt: null, disabledReason: null, batch: null };
       await store.insertEndpoint({ ...endpoint, id: 'we_dead', events: ['*'] });
       await store.insertEndpoint({ ...endpoint, id: 'we_ops', events: ['endpoint.disabled'] });
       await store.insertEndpoint({ ...endpoint, id: 'we_msgs', events: ['message.queued'] });
@@ -500,7 +500,7 @@ for (const [name, open] of implementations) {
     });
 
     test('a target takes at most perTarget deliveries in flight; leases in flight renew; only the holder records an attempt', async () => {
-      const endpoint = { url: 'https://example.com/a', description: null, secret: 'whsec_a', events: ['message.queued'], createdAt: T0, failingSince: null, disabledAt: null, disabledReason: null };
+      const endpoint = { url: 'https://example.com/a', description: null, secret: 'whsec_a', events: ['message.queued'], createdAt: T0, failingSince: null, disabledAt: null, disabledReason: null, batch: null };
       await store.insertEndpoint({ ...endpoint, id: 'we_cap', accountId: 'cap' });
       await store.insertEndpoint({ ...endpoint, id: 'we_lease', accountId: 'lease' });
       // Before the deliveries of the test above come due: only these are claimed here.
@@ -540,7 +540,7 @@ for (const [name, open] of implementations) {
     });
 
     test('only the head of a chain is due; a failing target gets one probe after its backoff, and drains at full pace once it answers', async () => {
-      const endpoint = { url: 'https://example.com/p', description: null, secret: 'whsec_p', events: ['*'], createdAt: T0, failingSince: null, disabledAt: null, disabledReason: null };
+      const endpoint = { url: 'https://example.com/p', description: null, secret: 'whsec_p', events: ['*'], createdAt: T0, failingSince: null, disabledAt: null, disabledReason: null, batch: null };
       await store.insertEndpoint({ ...endpoint, id: 'we_probe', accountId: 'probe' });
       const T3 = T0 + 300_000;
       const ms = [0, 1, 2, 3].map((i) => message({ accountId: 'probe', createdAt: T3 + i }));

@@ -68,7 +68,7 @@ test('a delivery connects to the addresses checked, never to a second DNS answer
   const receiver = await new Receiver(['hang']).listen();
   try {
     const port = new URL(receiver.url).port;
-    const event = { eventId: 'evt_1', timestamp: new Date(), body: '{"type":"message.sent"}', secret: `whsec_${Buffer.from('a secret for the test').toString('base64')}` };
+    const event = { id: 'evt_1', timestamp: new Date(), body: '{"type":"message.sent"}', secret: `whsec_${Buffer.from('a secret for the test').toString('base64')}` };
     // The first answer is the receiver; any later one would be an address nothing listens on.
     let asked = 0;
     const rebinding = async () => [{ address: asked++ === 0 ? '127.0.0.1' : '127.0.0.2', family: 4 }];

@@ -158,6 +158,37 @@ describe('webhooks out', () => {
     }
   });
 
+  test('an endpoint that batches gets several events per POST, a JSON array signed once, each message\'s events in order; a failed batch is tried again', async () => {
+    // The first POST fails: its events are tried again, each at least once, still in order.
+    const receiver = await new Receiver([503]).listen();
+    try {
+      const refused = await client.call('POST', '/v1/webhooks/endpoints', { url: receiver.url, batch: { max_events: 0 } });
+      assert.equal(refused.status, 400);
+      assert.equal(refused.body.error.code, 'invalid_parameter');
+      const created = await client.call('POST', '/v1/webhooks/endpoints', { url: receiver.url, batch: { max_events: 10, max_wait_ms: 200 } });
+      assert.equal(created.status, 201, JSON.stringify(created.body));
+      assert.deepEqual(created.body.batch, { max_events: 10, max_wait_ms: 200 });
+      const ids = await Promise.all(Array.from({ length: 20 }, () => client.send({ to: '+447700900000' })));
+      const taken = () => receiver.requests.slice(1).flatMap((r) => JSON.parse(r.body) as Json[]);
+      await eventually(async () => (ids.every((id) => taken().filter((e) => e.data.message.id === id).length >= 3) ? true : undefined));
+      const batches = receiver.verified(created.body.secret);
+      assert.ok(batches.every((b) => Array.isArray(b) && b.length >= 1 && b.length <= 10), JSON.stringify(batches.map((b) => (Array.isArray(b) ? b.length : 'not an array'))));
+      assert.ok(batches.some((b) => b.length > 1), 'several events in one POST');
+      assert.ok(receiver.requests.every((r) => r.headers['webhook-id']!.startsWith('batch_')));
+      // At least once: skip repeats by event id, as receivers do; what remains is in order per message.
+      const firsts = taken().filter((e, i, all) => all.findIndex((f) => f.id === e.id) === i);
+      for (const id of ids) assert.deepEqual(firsts.filter((e) => e.data.message.id === id).map((e) => e.type), ['message.queued', 'message.sent', 'message.delivered']);
+      const failed = receiver.verified(created.body.secret)[0] as Json[];
+      assert.ok(failed.every((e) => firsts.some((f) => f.id === e.id)), 'every event of the failed batch came again');
+
+      const off = await client.call('PATCH', `/v1/webhooks/endpoints/${created.body.id}`, { batch: null });
+      assert.equal(off.body.batch, null);
+      await client.call('DELETE', `/v1/webhooks/endpoints/${created.body.id}`);
+    } finally {
+      await receiver.close();
+    }
+  });
+
   test('URLs are checked: scheme, length, and no private addresses unless the operator allows them', async () => {
     for (const url of ['ftp://example.com/hook', 'not a url', `https://example.com/${'a'.repeat(2100)}`, 'https://user:pw@example.com/']) {
       const res = await client.call('POST', '/v1/webhooks/endpoints', { url });

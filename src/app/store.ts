@@ -458,6 +458,12 @@ export interface Store {
   /** recordAttempt for many, in order and in one transaction (one commit for a burst of answers). */
   recordAttempts(outcomes: readonly AttemptOutcome[]): Promise<boolean[]>;
   /**
+   * recordAttempts, then claimDeliveries, in one transaction: the answers that came in free their
+   * slots and let the next events of their messages go, and the claim takes them at once. The
+   * deliverer's one commit per round, instead of one to record and one to claim.
+   */
+  settleAndClaim(outcomes: readonly AttemptOutcome[], claim: DeliveryClaim): Promise<{ held: boolean[]; claimed: ClaimedDelivery[] }>;
+  /**
    * Where deliveries to endpoints stand (all endpoints, or these), from counts kept as deliveries
    * come and go: never a count over the deliveries, one index seek each for the oldest pending.
    */
@@ -542,9 +548,17 @@ export interface WebhookEndpoint {
   readonly failingSince: number | null;
   readonly disabledAt: number | null;
   readonly disabledReason: string | null;
+  /** Several events in one POST, or null: one each. */
+  readonly batch: WebhookBatching | null;
 }
 
-export type EndpointPatch = Partial<Pick<WebhookEndpoint, 'url' | 'description' | 'events' | 'disabledAt' | 'disabledReason' | 'failingSince'>>;
+/** An endpoint's batching: up to `maxEvents` events in one POST; the first waits at most `maxWaitMs` for company. */
+export interface WebhookBatching {
+  readonly maxEvents: number;
+  readonly maxWaitMs: number;
+}
+
+export type EndpointPatch = Partial<Pick<WebhookEndpoint, 'url' | 'description' | 'events' | 'disabledAt' | 'disabledReason' | 'failingSince' | 'batch'>>;
 
 /** One event on its way to one target (an endpoint, or a message's callback URL). */
 export interface WebhookDelivery {
@@ -578,7 +592,10 @@ export interface WebhookTargetStats {
   readonly failed: number;
 }
 
-/** What `claimDeliveries` takes: at most `limit`, and at most `perTarget` in flight to one target. */
+/**
+ * What `claimDeliveries` takes: at most `limit`, and at most `perTarget` posts in flight to one
+ * target (an endpoint that batches takes `perTarget` times its batch size in deliveries).
+ */
 export interface DeliveryClaim {
   readonly now: number;
   readonly limit: number;
@@ -593,6 +610,8 @@ export interface ClaimedDelivery extends WebhookDelivery {
   readonly secret: string;
   /** Failed attempts in a row of its target when claimed: a target failing as a whole backs off as a whole. */
   readonly targetFailures: number;
+  /** Its endpoint's batching, or null: one event per POST. */
+  readonly batch: WebhookBatching | null;
 }
 
 export interface DeliveryAttempt {

@@ -1,11 +1,14 @@
+import { createHash } from 'node:crypto';
 import { nextWebhookAttempt } from '../core/policies/webhook-retry.js';
-import { Batcher } from './batcher.js';
 import type { Clock } from './clock.js';
 import { Sleeper } from './sleeper.js';
 import type { AttemptOutcome, ClaimedDelivery, Store } from './store.js';
 
-/** A signed POST of one event to one URL: the HTTP answer, or why there was none. */
-export type WebhookPost = (request: { url: string; eventId: string; timestamp: Date; body: string; secret: string }) => Promise<
+/**
+ * A signed POST of a body to one URL: the HTTP answer, or why there was none. `id` is the
+ * `webhook-id`: the event's id, or a batch's.
+ */
+export type WebhookPost = (request: { url: string; id: string; timestamp: Date; body: string; secret: string }) => Promise<
   { readonly status: number; readonly text: string } | { readonly error: string }
 >;
 
@@ -43,111 +46,166 @@ export interface DelivererOptions {
 
 const EXCERPT = 1024;
 
+/** A batch's webhook-id: the same for the same events, so a batch retried as it was keeps its id. */
+function batchId(deliveries: readonly ClaimedDelivery[]): string {
+  return `batch_${createHash('sha256').update(deliveries.map((d) => d.event.id).join(',')).digest('hex').slice(0, 32)}`;
+}
+
+/** Deliveries to an endpoint that batches, waiting for company until the batch is full or its wait is over. */
+interface Gathering {
+  readonly deliveries: ClaimedDelivery[];
+  readonly timer: NodeJS.Timeout;
+}
+
 /**
  * Sends webhook events, at least once: deliveries live in the store until delivered or given up,
  * are claimed under a lease (a node that dies leaves them to the others), retried on the
  * schedule of `nextWebhookAttempt`, and every attempt is recorded.
+ *
+ * One loop does the store's work in rounds, one transaction each: the answers that came in since
+ * the last round are recorded and, in the same commit, the slots they freed are claimed again. A
+ * round starts when the current turn of the event loop ends after an answer, so the answers of a
+ * burst share one commit.
  */
 export class WebhookDeliverer {
   #running = false;
   #loop: Promise<void> = Promise.resolve();
   readonly #sleeper = new Sleeper();
-  /** Posts in flight, by delivery id. */
-  readonly #inFlight = new Map<string, Promise<void>>();
+  /** Deliveries leased to this node and not yet recorded (posting, gathering or answered), by id. */
+  readonly #leased = new Map<string, ClaimedDelivery>();
+  /** Answers waiting for the next round. */
+  #answers: AttemptOutcome[] = [];
+  readonly #posts = new Set<Promise<void>>();
+  readonly #gathering = new Map<string, Gathering>();
   #renewal: NodeJS.Timeout | undefined;
-  /** Answers that come in together are recorded together: one commit for a burst, not one each. */
-  readonly #records: Batcher<AttemptOutcome, boolean>;
 
-  constructor(private readonly opts: DelivererOptions) {
-    this.#records = new Batcher((outcomes) => opts.store.recordAttempts(outcomes));
-  }
+  constructor(private readonly opts: DelivererOptions) {}
 
   start(): void {
     this.#running = true;
     this.#loop = this.#run();
-    // A post may wait longer than the lease (10 s of post timeout): its claim is kept while it
-    // is in flight, or another node would claim it and post it again.
+    // A post may wait longer than the lease (10 s of post timeout), a batch for company: the
+    // claim is kept, or another node would claim it and post it again.
     this.#renewal = setInterval(() => void this.#renewLeases(), Math.max(1, Math.floor(this.opts.leaseMs / 3)));
   }
 
   async #renewLeases(): Promise<void> {
-    if (this.#inFlight.size === 0) return;
+    if (this.#leased.size === 0) return;
     const { store, clock, owner, leaseMs } = this.opts;
     try {
-      await store.renewDeliveryLeases(owner, [...this.#inFlight.keys()], clock.now() + leaseMs);
+      await store.renewDeliveryLeases(owner, [...this.#leased.keys()], clock.now() + leaseMs);
     } catch (error) {
       this.opts.onError(error);
     }
   }
 
-  /** Stops claiming, and waits for the posts in flight to end. */
+  /** Stops claiming, posts what was gathering, and waits for the posts in flight to end and be recorded. */
   async stop(): Promise<void> {
     this.#running = false;
     this.#sleeper.wake();
     await this.#loop;
+    for (const target of [...this.#gathering.keys()]) this.#flush(target);
+    while (this.#posts.size > 0) await Promise.all(this.#posts);
+    await this.#round(0);
     clearInterval(this.#renewal);
   }
 
-  // Claims as slots free, not batch by batch: a slow endpoint holds its own slots, not everyone's.
   async #run(): Promise<void> {
     while (this.#running) {
-      const free = this.opts.concurrency - this.#inFlight.size;
-      if (free === 0) {
-        await Promise.race(this.#inFlight.values());
-        continue;
-      }
-      let claimed = 0;
-      try {
-        const now = this.opts.clock.now();
-        const batch = await this.opts.store.claimDeliveries({ now, limit: free, perTarget: this.opts.perTarget, owner: this.opts.owner, leaseUntil: now + this.opts.leaseMs });
-        claimed = batch.length;
-        for (const d of batch) {
-          // Still in flight past its lease (a renewal came late): claimed again, it is only renewed.
-          if (this.#inFlight.has(d.id)) continue;
-          const post = this.#deliver(d)
-            .catch(this.opts.onError)
-            .finally(() => {
-              this.#inFlight.delete(d.id);
-              // A delivery done may let the next event of its message go.
-              this.#sleeper.wake();
-            });
-          this.#inFlight.set(d.id, post);
-        }
-      } catch (error) {
-        this.opts.onError(error);
-      }
-      if (claimed === 0 && this.#running) await this.#sleeper.sleep(this.opts.pollMs);
+      // Answers that arrive in the same turn go in the same round.
+      await new Promise((r) => setImmediate(r));
+      const room = this.opts.concurrency - (this.#leased.size - this.#answers.length);
+      const claimed = this.#answers.length > 0 || room > 0 ? await this.#round(room) : 0;
+      // A full claim may leave more due: the next round comes at once. Otherwise the next answer, or the poll, starts it.
+      if (this.#running && this.#answers.length === 0 && (room <= 0 || claimed < room)) await this.#sleeper.sleep(this.opts.pollMs);
     }
-    await Promise.all(this.#inFlight.values());
   }
 
-  async #deliver(d: ClaimedDelivery): Promise<void> {
+  /** Records the answers waiting and claims up to `room` deliveries, in one transaction; returns how many were claimed. */
+  async #round(room: number): Promise<number> {
+    const outcomes = this.#answers;
+    this.#answers = [];
+    const { clock, owner, leaseMs, perTarget } = this.opts;
+    const now = clock.now();
+    let result: { held: boolean[]; claimed: ClaimedDelivery[] };
+    try {
+      result = await this.opts.store.settleAndClaim(outcomes, { now, limit: Math.max(0, room), perTarget, owner, leaseUntil: now + leaseMs });
+    } catch (error) {
+      this.opts.onError(error);
+      this.#answers.unshift(...outcomes);
+      if (this.#running) await this.#sleeper.sleep(this.opts.pollMs);
+      return 0;
+    }
+    const failing = new Map<string, { accountId: string; at: number }>();
+    outcomes.forEach((o, i) => {
+      const d = this.#leased.get(o.deliveryId);
+      this.#leased.delete(o.deliveryId);
+      // Taken over by another node while this post waited: its record stands, not this answer.
+      if (result.held[i] && o.result !== 'delivered' && o.endpointId && d) failing.set(o.endpointId, { accountId: d.accountId, at: o.attempt.at });
+    });
+    for (const [endpointId, { accountId, at }] of failing) this.#track(this.#disableIfDead(accountId, endpointId, at));
+    for (const d of result.claimed) {
+      // Still in flight past its lease (a renewal came late): claimed again, it is only renewed.
+      if (this.#leased.has(d.id)) continue;
+      this.#leased.set(d.id, d);
+      // A failing endpoint is probed with one event, batching or not.
+      if (d.batch && d.targetFailures === 0) this.#gather(d);
+      else this.#track(this.#deliver([d]));
+    }
+    return result.claimed.length;
+  }
+
+  #gather(d: ClaimedDelivery): void {
+    const batch = d.batch!;
+    // Only endpoints batch: an endpoint's id is its target.
+    const target = d.endpointId!;
+    let g = this.#gathering.get(target);
+    if (!g) {
+      g = { deliveries: [], timer: setTimeout(() => this.#flush(target), batch.maxWaitMs) };
+      this.#gathering.set(target, g);
+    }
+    g.deliveries.push(d);
+    if (g.deliveries.length >= batch.maxEvents) this.#flush(target);
+  }
+
+  #flush(target: string): void {
+    const g = this.#gathering.get(target);
+    if (!g) return;
+    clearTimeout(g.timer);
+    this.#gathering.delete(target);
+    this.#track(this.#deliver(g.deliveries));
+  }
+
+  #track(work: Promise<void>): void {
+    const tracked = work.catch(this.opts.onError).finally(() => this.#posts.delete(tracked));
+    this.#posts.add(tracked);
+  }
+
+  /** Posts one event, or a batch of an endpoint that batches (a JSON array, signed once), and queues the answer for the next round. */
+  async #deliver(ds: readonly ClaimedDelivery[]): Promise<void> {
     const { clock } = this.opts;
+    const first = ds[0]!;
     const started = clock.now();
+    const body = first.batch ? `[${ds.map((d) => this.opts.render(d.event)).join(',')}]` : this.opts.render(first.event);
     // Signed at the time of sending: receivers refuse a webhook-timestamp far from their clock.
-    const answer = await (this.opts.faceCallback?.(d, started) ??
-      this.opts.post({ url: d.url, eventId: d.event.id, timestamp: new Date(started), body: this.opts.render(d.event), secret: d.secret }));
+    // A face's receipt (never batched: only endpoints batch) goes in that API's format.
+    const answer = await ((!first.batch && this.opts.faceCallback?.(first, started)) ||
+      this.opts.post({ url: first.url, id: first.batch ? batchId(ds) : first.event.id, timestamp: new Date(started), body, secret: first.secret }));
     const at = clock.now();
     const ok = 'status' in answer && answer.status >= 200 && answer.status < 300;
-    // A target failing as a whole waits as long as its failures in a row say, not only this delivery's.
-    const retryAt = ok ? null : nextWebhookAttempt(Math.max(d.attempts, d.targetFailures) + 1, d.event.createdAt, at, this.opts.random(), this.opts.retryScale);
-    const held = await this.#records.push({
-      deliveryId: d.id,
-      owner: this.opts.owner,
-      endpointId: d.endpointId,
-      attempt: {
-        at,
-        statusCode: 'status' in answer ? answer.status : null,
-        error: 'error' in answer ? answer.error : null,
-        latencyMs: at - started,
-        responseExcerpt: 'text' in answer ? answer.text.slice(0, EXCERPT) : null,
-      },
-      result: ok ? 'delivered' : retryAt === null ? 'failed' : 'retry',
-      retryAt,
-    });
-    // Taken over by another node while this post waited: its record stands, not this answer.
-    if (!held) return;
-    if (!ok && d.endpointId) await this.#disableIfDead(d.accountId, d.endpointId, at);
+    const attempt = {
+      at,
+      statusCode: 'status' in answer ? answer.status : null,
+      error: 'error' in answer ? answer.error : null,
+      latencyMs: at - started,
+      responseExcerpt: 'text' in answer ? answer.text.slice(0, EXCERPT) : null,
+    };
+    for (const d of ds) {
+      // A target failing as a whole waits as long as its failures in a row say, not only this delivery's.
+      const retryAt = ok ? null : nextWebhookAttempt(Math.max(d.attempts, d.targetFailures) + 1, d.event.createdAt, at, this.opts.random(), this.opts.retryScale);
+      this.#answers.push({ deliveryId: d.id, owner: this.opts.owner, endpointId: d.endpointId, attempt, result: ok ? 'delivered' : retryAt === null ? 'failed' : 'retry', retryAt });
+    }
+    this.#sleeper.wake();
   }
 
   /**

@@ -3,7 +3,7 @@ import { SwitchboardError } from '../core/errors.js';
 import { EVENT_TYPES } from '../core/events.js';
 import type { Clock } from './clock.js';
 import { newId } from './ids.js';
-import type { Notice, Store, WebhookDelivery, WebhookEndpoint, WebhookTargetStats } from './store.js';
+import type { Notice, Store, WebhookBatching, WebhookDelivery, WebhookEndpoint, WebhookTargetStats } from './store.js';
 
 /** Checks URLs the server will call: shape at once, addresses (no SSRF) with DNS. */
 export interface UrlCheck {
@@ -18,7 +18,12 @@ export interface EndpointInput {
   readonly secret?: string;
   /** On update: true re-enables a disabled endpoint. */
   readonly enabled?: boolean;
+  /** Several events in one POST; null (on update): one each again. */
+  readonly batch?: { readonly max_events: number; readonly max_wait_ms?: number } | null;
 }
+
+/** How long the first event of a batch waits for company, unless the endpoint says. */
+export const BATCH_WAIT_MS = 100;
 
 /** A Standard Webhooks secret: whsec_ and base64 of 24 random bytes. */
 export function newWebhookSecret(): string {
@@ -28,6 +33,10 @@ export function newWebhookSecret(): string {
 /** whsec_ and base64 of at least 12 bytes. */
 export const WEBHOOK_SECRET_PATTERN = '^whsec_[A-Za-z0-9+/]{16,}={0,2}$';
 const SECRET = new RegExp(WEBHOOK_SECRET_PATTERN);
+
+function batching(batch: EndpointInput['batch']): WebhookBatching | null {
+  return batch ? { maxEvents: batch.max_events, maxWaitMs: batch.max_wait_ms ?? BATCH_WAIT_MS } : null;
+}
 
 /** An account's webhook endpoints, its callback secret, deliveries and notices. */
 export class WebhookEndpoints {
@@ -64,6 +73,7 @@ export class WebhookEndpoints {
       failingSince: null,
       disabledAt: null,
       disabledReason: null,
+      batch: batching(input.batch),
     };
     await this.store.insertEndpoint(endpoint);
     return endpoint;
@@ -92,6 +102,7 @@ export class WebhookEndpoints {
       ...(input.url !== undefined && { url: input.url }),
       ...(input.events !== undefined && { events: this.#events(input.events) }),
       ...(input.description !== undefined && { description: input.description }),
+      ...(input.batch !== undefined && { batch: batching(input.batch) }),
       ...(input.enabled === true && { disabledAt: null, disabledReason: null, failingSince: null }),
       ...(input.enabled === false && { disabledAt: this.clock.now(), disabledReason: 'disabled through the API' }),
     });

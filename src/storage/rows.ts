@@ -4,7 +4,7 @@ import type { Message, MessageError, MessageEvent } from '../core/message.js';
 import type { MessageRoute } from '../core/routing/router.js';
 import type { PriceList } from '../core/accounts/prices.js';
 import type { FaceProtocol, Protocol } from '../core/access/protocols.js';
-import type { FaceCredential, OwnedNumber, Account, AccountPatch, AccountStatus, KeyAccount, VerifiedNumber, LedgerEntry, LedgerType, ApiKeyRecord, ClaimedMessage, DeliveryAttempt, EndpointPatch, NewMessage, WebhookDelivery, WebhookEndpoint, WebhookTargetStats } from '../app/store.js';
+import type { FaceCredential, OwnedNumber, Account, AccountPatch, AccountStatus, KeyAccount, VerifiedNumber, LedgerEntry, LedgerType, ApiKeyRecord, ClaimedDelivery, ClaimedMessage, DeliveryAttempt, EndpointPatch, MessageFilter, NewMessage, WebhookBatching, WebhookDelivery, WebhookEndpoint, WebhookTargetStats } from '../app/store.js';
 import { isScope } from '../core/access/scopes.js';
 
 // How domain objects map to table rows, shared by every SQL engine. Times are epoch
@@ -120,6 +120,8 @@ export interface EndpointRow {
   failing_since: number | null;
   disabled_at: number | null;
   disabled_reason: string | null;
+  batch_max_events: number | null;
+  batch_max_wait_ms: number | null;
 }
 
 const nullableNumber = (v: number | null): number | null => (v === null ? null : Number(v));
@@ -136,7 +138,55 @@ export function endpointOf(r: EndpointRow): WebhookEndpoint {
     failingSince: nullableNumber(r.failing_since),
     disabledAt: nullableNumber(r.disabled_at),
     disabledReason: r.disabled_reason,
+    batch: batchingOf(r),
   };
+}
+
+function batchingOf(r: { batch_max_events: number | null; batch_max_wait_ms: number | null }): WebhookBatching | null {
+  return r.batch_max_events === null ? null : { maxEvents: Number(r.batch_max_events), maxWaitMs: Number(r.batch_max_wait_ms ?? 0) };
+}
+
+/** A claimed delivery as the `claimed` statement of both stores reads it. */
+export type ClaimedRow = DeliveryRow & {
+  event_type: string;
+  event_created_at: number;
+  event_data: string;
+  secret: string;
+  target_failures: number;
+  batch_max_events: number | null;
+  batch_max_wait_ms: number | null;
+};
+
+export function claimedOf(r: ClaimedRow): ClaimedDelivery {
+  return {
+    ...deliveryOf(r),
+    event: { id: r.event_id, type: r.event_type, createdAt: Number(r.event_created_at), data: JSON.parse(r.event_data) as unknown },
+    secret: r.secret,
+    targetFailures: Number(r.target_failures),
+    batch: batchingOf(r),
+  };
+}
+
+/**
+ * The message log's query, newest first, through the account's (account, id) index, or (account,
+ * to, id) for one recipient; `placeholder(n)` writes the dialect's nth parameter, the limit last.
+ */
+export function messageLogSql(accountId: string, filter: MessageFilter, limit: number, placeholder: (n: number) => string): { sql: string; values: unknown[] } {
+  const values: unknown[] = [accountId];
+  const where = [`account_id = ${placeholder(1)}`];
+  const add = (column: string, op: string, value: unknown) => {
+    values.push(value);
+    where.push(`${column} ${op} ${placeholder(values.length)}`);
+  };
+  if (filter.status) add('status', '=', filter.status);
+  if (filter.to) add('"to"', '=', filter.to);
+  if (filter.from) add('"from"', '=', filter.from);
+  if (filter.errorCode) add('error_code', '=', filter.errorCode);
+  if (filter.since !== undefined) add('created_at', '>=', filter.since);
+  if (filter.until !== undefined) add('created_at', '<', filter.until);
+  if (filter.before) add('id', '<', filter.before);
+  values.push(limit);
+  return { sql: `SELECT * FROM messages WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT ${placeholder(values.length)}`, values };
 }
 
 /** SET clauses for an endpoint patch; `placeholder(n)` writes the dialect's nth parameter. */
@@ -148,6 +198,8 @@ export function endpointSets(patch: EndpointPatch, placeholder: (n: number) => s
     ['disabledAt', 'disabled_at', (v: number | null) => v],
     ['disabledReason', 'disabled_reason', (v: string | null) => v],
     ['failingSince', 'failing_since', (v: number | null) => v],
+    ['batch', 'batch_max_events', (v: WebhookBatching | null) => v?.maxEvents ?? null],
+    ['batch', 'batch_max_wait_ms', (v: WebhookBatching | null) => v?.maxWaitMs ?? null],
   ];
   const sets: string[] = [];
   const values: unknown[] = [];

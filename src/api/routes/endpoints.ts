@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { DeliveryAttempt, WebhookDelivery, WebhookEndpoint, WebhookTargetStats } from '../../app/store.js';
-import { WEBHOOK_SECRET_PATTERN } from '../../app/webhook-endpoints.js';
+import { BATCH_WAIT_MS, WEBHOOK_SECRET_PATTERN } from '../../app/webhook-endpoints.js';
 import { SwitchboardError } from '../../core/errors.js';
 import { EVENT_TYPES } from '../../core/events.js';
 import { BODY, CallbackUrl, errorResponses, KEYED, Limit, PathParam } from '../schemas.js';
@@ -17,6 +17,14 @@ const EndpointUrl = CallbackUrl('Where events are posted: an http(s) URL; public
 const secretText = { description: 'signs every event sent here (Standard Webhooks); generated when not given' };
 const Secret = documented(Type.String(secretText), Type.String({ ...secretText, pattern: WEBHOOK_SECRET_PATTERN }));
 
+const Batch = Type.Object(
+  {
+    max_events: Type.Integer({ minimum: 1, maximum: 1000, description: 'events in one POST at most' }),
+    max_wait_ms: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_000, description: `how long the first event of a batch waits for company (default ${BATCH_WAIT_MS})` })),
+  },
+  { additionalProperties: false, description: 'several events in one POST, as a JSON array signed once; absent or null: one event per POST' },
+);
+
 const EndpointView = Type.Object({
   id: Type.String(),
   url: Type.String(),
@@ -28,6 +36,7 @@ const EndpointView = Type.Object({
   failing_since: Nullable(Type.String()),
   disabled_at: Nullable(Type.String()),
   disabled_reason: Nullable(Type.String()),
+  batch: Nullable(Type.Object({ max_events: Type.Integer(), max_wait_ms: Type.Integer() })),
   backlog: Type.Optional(
     Type.Object(
       {
@@ -89,6 +98,7 @@ function endpointView(e: WebhookEndpoint) {
     failing_since: iso(e.failingSince),
     disabled_at: iso(e.disabledAt),
     disabled_reason: e.disabledReason,
+    batch: e.batch && { max_events: e.batch.maxEvents, max_wait_ms: e.batch.maxWaitMs },
   };
 }
 
@@ -128,7 +138,7 @@ export const endpointRoutes = ({ endpoints }: Services): FastifyPluginAsyncTypeb
         schema: {
           summary: 'Register a webhook endpoint',
           body: Type.Object(
-            { url: EndpointUrl, events: Type.Optional(EventList), description: Type.Optional(Type.String({ maxLength: 500 })), secret: Type.Optional(Secret) },
+            { url: EndpointUrl, events: Type.Optional(EventList), description: Type.Optional(Type.String({ maxLength: 500 })), secret: Type.Optional(Secret), batch: Type.Optional(Nullable(Batch)) },
             { additionalProperties: false },
           ),
           response: { 201: EndpointView, ...errorResponses(...KEYED, ...BODY) },
@@ -155,7 +165,13 @@ export const endpointRoutes = ({ endpoints }: Services): FastifyPluginAsyncTypeb
           summary: 'Change a webhook endpoint; {"enabled": true} re-enables one that was disabled',
           params: Id,
           body: Type.Object(
-            { url: Type.Optional(EndpointUrl), events: Type.Optional(EventList), description: Type.Optional(Nullable(Type.String({ maxLength: 500 }))), enabled: Type.Optional(Type.Boolean()) },
+            {
+              url: Type.Optional(EndpointUrl),
+              events: Type.Optional(EventList),
+              description: Type.Optional(Nullable(Type.String({ maxLength: 500 }))),
+              enabled: Type.Optional(Type.Boolean()),
+              batch: Type.Optional(Nullable(Batch)),
+            },
             { additionalProperties: false },
           ),
           response: { 200: EndpointView, ...errorResponses(...KEYED, ...BODY, 404) },

@@ -61,9 +61,12 @@ import {
   API_KEY_COLUMNS,
   apiKeyOf,
   attemptOf,
+  claimedOf,
+  type ClaimedRow,
   deliveryOf,
   endpointOf,
   endpointSets,
+  messageLogSql,
   eventValues,
   json,
   callbackFor,
@@ -92,6 +95,8 @@ import {
 import { merge, usageAtAccept, usageAtFinal, usageOf, type UsageDelta, type UsageRow } from '../usage.js';
 import { MIGRATIONS } from './migrations.js';
 import { NUMBERS_SQL } from './numbers-sql.js';
+import { foldAnswers } from '../webhook-answers.js';
+import { DISPATCH_SQL } from './dispatch-sql.js';
 import { RECEIPT_SQL } from './receipt-sql.js';
 import { ACCOUNT_SQL, KEY_ACCOUNT_COLUMNS } from './account-sql.js';
 import { WEBHOOK_SQL } from './webhook-sql.js';
@@ -370,22 +375,8 @@ export class PostgresStore implements Store {
   }
 
   async listMessages(accountId: string, filter: MessageFilter, limit: number): Promise<Message[]> {
-    const params: unknown[] = [accountId];
-    const where = ['account_id = $1'];
-    const add = (column: string, op: string, value: unknown) => {
-      params.push(value);
-      where.push(`${column} ${op} $${params.length}`);
-    };
-    if (filter.status) add('status', '=', filter.status);
-    if (filter.to) add('"to"', '=', filter.to);
-    if (filter.from) add('"from"', '=', filter.from);
-    if (filter.errorCode) add('error_code', '=', filter.errorCode);
-    if (filter.since !== undefined) add('created_at', '>=', filter.since);
-    if (filter.until !== undefined) add('created_at', '<', filter.until);
-    if (filter.before) add('id', '<', filter.before);
-    params.push(limit);
-    const rows = await this.#rows<MessageRow>(`SELECT * FROM messages WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT $${params.length}`, params);
-    return rows.map(toMessage);
+    const { sql, values } = messageLogSql(accountId, filter, limit, (n) => `$${n}`);
+    return (await this.#rows<MessageRow>(sql, values)).map(toMessage);
   }
 
   async applyWrites(writes: readonly StoreWrite[]): Promise<boolean[]> {
@@ -423,22 +414,8 @@ export class PostgresStore implements Store {
     const mode = claim.mode ?? 'send';
     const send = mode === 'send';
     return this.#tx(async (c) => {
-      // SKIP LOCKED: rows another node is claiming right now are left to it, not waited for.
       const rows = (
-        await c.query<MessageRow & { claimed_from: MessageStatus }>(
-          `WITH picked AS (
-             SELECT id, status FROM messages
-              WHERE connection = $1 AND due_at <= $2 ${mode === 'expired' ? 'AND expires_at <= $2' : ''}
-              ORDER BY due_at LIMIT $3 FOR UPDATE SKIP LOCKED
-           )
-           UPDATE messages m SET lease_owner = $4, due_at = $5,
-             attempts = m.attempts + (CASE WHEN $6 AND m.status IN ('queued', 'scheduled') AND m.expires_at > $2 THEN 1 ELSE 0 END),
-             updated_at = CASE WHEN $6 AND m.status IN ('queued', 'scheduled') AND m.expires_at > $2 THEN $2 ELSE m.updated_at END,
-             status = CASE WHEN $6 AND m.status IN ('queued', 'scheduled') AND m.expires_at > $2 THEN 'sending' ELSE m.status END
-           FROM picked WHERE m.id = picked.id
-           RETURNING m.*, picked.status AS claimed_from`,
-          [connection, now, limit, owner, leaseUntil, send],
-        )
+        await c.query<MessageRow & { claimed_from: MessageStatus }>(mode === 'expired' ? DISPATCH_SQL.claimExpired : DISPATCH_SQL.claimDue, [connection, now, limit, owner, leaseUntil, send])
       ).rows;
       const claimed = rows.map((row) => toClaimed(row, row.claimed_from));
       const started = claimed.filter((m) => m.status === 'sending' && m.claimedFrom !== 'sending');
@@ -477,10 +454,7 @@ export class PostgresStore implements Store {
   }
 
   async findProviderId(connection: string, providerMessageId: string): Promise<ProviderIdRecord | undefined> {
-    const [row] = await this.#rows<{ message_id: string; part: number; parts: number }>(
-      'SELECT message_id, part, parts FROM provider_ids WHERE connection = $1 AND provider_message_id = $2',
-      [connection, providerMessageId],
-    );
+    const [row] = await this.#rows<{ message_id: string; part: number; parts: number }>(DISPATCH_SQL.findProviderId, [connection, providerMessageId]);
     return row && { connection, providerMessageId, messageId: row.message_id, part: row.part, parts: row.parts };
   }
 
@@ -571,9 +545,9 @@ export class PostgresStore implements Store {
   async insertEndpoint(e: WebhookEndpoint): Promise<void> {
     await this.#tx(async (c) => {
       await c.query(
-        `INSERT INTO webhook_endpoints (id, account_id, url, description, events, secret, created_at, failing_since, disabled_at, disabled_reason)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-        [e.id, e.accountId, e.url, e.description, e.events.join(','), e.secret, e.createdAt, e.failingSince, e.disabledAt, e.disabledReason],
+        `INSERT INTO webhook_endpoints (id, account_id, url, description, events, secret, created_at, failing_since, disabled_at, disabled_reason, batch_max_events, batch_max_wait_ms)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+        [e.id, e.accountId, e.url, e.description, e.events.join(','), e.secret, e.createdAt, e.failingSince, e.disabledAt, e.disabledReason, e.batch?.maxEvents ?? null, e.batch?.maxWaitMs ?? null],
       );
       // Its target exists before its first event: nodes queuing events at once then update one
       // row instead of racing to insert it.
@@ -638,40 +612,11 @@ export class PostgresStore implements Store {
    * with the reason, as it comes due.
    */
   async claimDeliveries(claim: DeliveryClaim): Promise<ClaimedDelivery[]> {
-    const { now, limit, perTarget, owner, leaseUntil } = claim;
-    return this.#tx(async (c) => {
-      const taken = (await c.query<{ seq: number }>(WEBHOOK_SQL.lapsed, [now, limit, leaseUntil, owner])).rows.map((r) => r.seq);
-      const targets = (
-        await c.query<{ target: string; in_flight: number; failures: number; version: number; disabled_at: number | null; disabled_reason: string | null }>(WEBHOOK_SQL.activeTargets, [now, perTarget, limit])
-      ).rows;
-      for (const t of targets) {
-        const room = limit - taken.length;
-        if (room <= 0) break;
-        if (t.disabled_at !== null) {
-          const reason = t.disabled_reason === null ? 'endpoint disabled' : `endpoint disabled: ${t.disabled_reason}`;
-          const dropped = (await c.query(WEBHOOK_SQL.dropWaiting, [t.target, room, reason])).rowCount ?? 0;
-          if (dropped > 0) await c.query(WEBHOOK_SQL.dropped, [t.target, dropped]);
-          if (dropped < room) await c.query(WEBHOOK_SQL.parkTarget, [t.target, now, t.version]);
-          continue;
-        }
-        const cap = t.failures > 0 ? 1 : perTarget;
-        const leased = (await c.query<{ seq: number }>(WEBHOOK_SQL.leaseReady, [t.target, now, Math.min(room, cap - t.in_flight), leaseUntil, owner])).rows;
-        if (leased.length === 0) {
-          await c.query(WEBHOOK_SQL.parkTarget, [t.target, now, t.version]);
-          continue;
-        }
-        await c.query(WEBHOOK_SQL.addInFlight, [t.target, leased.length]);
-        taken.push(...leased.map((r) => r.seq));
-      }
-      if (taken.length === 0) return [];
-      const rows = (await c.query<DeliveryRow & { event_type: string; event_created_at: number; event_data: string; secret: string; target_failures: number }>(WEBHOOK_SQL.claimed, [taken])).rows;
-      return rows.map((r) => ({
-        ...deliveryOf(r),
-        event: { id: r.event_id, type: r.event_type, createdAt: r.event_created_at, data: JSON.parse(r.event_data) as unknown },
-        secret: r.secret,
-        targetFailures: r.target_failures,
-      }));
-    });
+    return this.#tx((c) => claimIn(c, claim));
+  }
+
+  async settleAndClaim(outcomes: readonly AttemptOutcome[], claim: DeliveryClaim): Promise<{ held: boolean[]; claimed: ClaimedDelivery[] }> {
+    return this.#tx(async (c) => ({ held: await recordIn(c, outcomes), claimed: await claimIn(c, claim) }));
   }
 
   async renewDeliveryLeases(owner: string, deliveryIds: readonly string[], leaseUntil: number): Promise<number> {
@@ -684,15 +629,7 @@ export class PostgresStore implements Store {
   }
 
   async recordAttempts(outcomes: readonly AttemptOutcome[]): Promise<boolean[]> {
-    return this.#tx(async (c) => {
-      const held: boolean[] = [];
-      const answered: unknown[][] = [];
-      for (const o of outcomes) held.push(await recordOne(c, o, answered));
-      // Targets last, in their order (see WEBHOOK_SQL).
-      answered.sort((a, b) => String(a[0]).localeCompare(String(b[0])));
-      for (const params of answered) await c.query(WEBHOOK_SQL.answered, params);
-      return held;
-    });
+    return this.#tx((c) => recordIn(c, outcomes));
   }
 
   async webhookTargets(endpointIds?: readonly string[]): Promise<WebhookTargetStats[]> {
@@ -883,26 +820,78 @@ function quoteIdent(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
 
-/** One answer of recordAttempts, in its transaction. */
-async function recordOne(c: Client, o: AttemptOutcome, answered: unknown[][]): Promise<boolean> {
-  const a = o.attempt;
-  const held = (
-    await c.query<{ message_id: string; target: string }>(WEBHOOK_SQL.record, [a.at, a.statusCode, a.error, o.result === 'retry' ? 'pending' : o.result, o.retryAt, o.deliveryId, o.owner])
-  ).rows[0];
-  if (!held) return false;
-  await c.query('INSERT INTO webhook_attempts (delivery_id, at, status_code, error, latency_ms, response_excerpt) VALUES ($1, $2, $3, $4, $5, $6)', [
-    o.deliveryId, a.at, a.statusCode, a.error, a.latencyMs, a.responseExcerpt,
-  ]);
-  const ended = o.result === 'retry' ? 0 : 1;
-  if (ended) await c.query(WEBHOOK_SQL.promote, [a.at, held.message_id, held.target]);
-  answered.push([held.target, o.result === 'delivered' ? 1 : 0, ended, o.retryAt, a.at]);
-  if (o.endpointId) {
-    await c.query(
-      o.result === 'delivered' ? 'UPDATE webhook_endpoints SET failing_since = NULL WHERE id = $1' : 'UPDATE webhook_endpoints SET failing_since = COALESCE(failing_since, $2) WHERE id = $1',
-      o.result === 'delivered' ? [o.endpointId] : [o.endpointId, a.at],
-    );
+/**
+ * Looks at targets, not at the backlog: the targets due with room (locked, so one node claims
+ * from a target at a time, and skipped when another node has it), then each one's due
+ * deliveries through its index. What was on its way to an endpoint since disabled is dropped,
+ * with the reason, as it comes due.
+ */
+async function claimIn(c: Client, claim: DeliveryClaim): Promise<ClaimedDelivery[]> {
+  const { now, limit, perTarget, owner, leaseUntil } = claim;
+  if (limit <= 0) return [];
+  const taken = (await c.query<{ seq: number }>(WEBHOOK_SQL.lapsed, [now, limit, leaseUntil, owner])).rows.map((r) => r.seq);
+  const targets = (
+    await c.query<{ target: string; in_flight: number; failures: number; version: number; disabled_at: number | null; disabled_reason: string | null; cap: number }>(WEBHOOK_SQL.activeTargets, [
+      now,
+      perTarget,
+      limit,
+    ])
+  ).rows;
+  for (const t of targets) {
+    const room = limit - taken.length;
+    if (room <= 0) break;
+    if (t.disabled_at !== null) {
+      const reason = t.disabled_reason === null ? 'endpoint disabled' : `endpoint disabled: ${t.disabled_reason}`;
+      const dropped = (await c.query(WEBHOOK_SQL.dropWaiting, [t.target, room, reason])).rowCount ?? 0;
+      if (dropped > 0) await c.query(WEBHOOK_SQL.dropped, [t.target, dropped]);
+      if (dropped < room) await c.query(WEBHOOK_SQL.parkTarget, [t.target, now, t.version]);
+      continue;
+    }
+    const leased = (await c.query<{ seq: number }>(WEBHOOK_SQL.leaseReady, [t.target, now, Math.min(room, Number(t.cap) - t.in_flight), leaseUntil, owner])).rows;
+    if (leased.length === 0) {
+      await c.query(WEBHOOK_SQL.parkTarget, [t.target, now, t.version]);
+      continue;
+    }
+    await c.query(WEBHOOK_SQL.addInFlight, [t.target, leased.length]);
+    taken.push(...leased.map((r) => r.seq));
   }
-  return true;
+  if (taken.length === 0) return [];
+  return (await c.query<ClaimedRow>(WEBHOOK_SQL.claimed, [taken])).rows.map(claimedOf);
+}
+
+/**
+ * Records answers in a few statements whatever their number: the deliveries, their attempts, the
+ * next events of their chains, then each target and endpoint once, targets last, in their order
+ * (see WEBHOOK_SQL).
+ */
+async function recordIn(c: Client, outcomes: readonly AttemptOutcome[]): Promise<boolean[]> {
+  if (outcomes.length === 0) return [];
+  const col = <T>(f: (o: AttemptOutcome) => T) => outcomes.map(f);
+  const rows = (
+    await c.query<{ id: string; message_id: string; target: string }>(WEBHOOK_SQL.record, [
+      col((o) => o.deliveryId),
+      col((o) => o.owner),
+      col((o) => o.attempt.at),
+      col((o) => o.attempt.statusCode),
+      col((o) => o.attempt.error),
+      col((o) => (o.result === 'retry' ? 'pending' : o.result)),
+      col((o) => o.retryAt),
+    ])
+  ).rows;
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const held = outcomes.filter((o) => byId.has(o.deliveryId));
+  if (held.length === 0) return outcomes.map(() => false);
+  const a = held.map((o) => o.attempt);
+  await c.query(WEBHOOK_SQL.attempts, [held.map((o) => o.deliveryId), a.map((x) => x.at), a.map((x) => x.statusCode), a.map((x) => x.error), a.map((x) => x.latencyMs), a.map((x) => x.responseExcerpt)]);
+  const ended = held.filter((o) => o.result !== 'retry');
+  if (ended.length > 0) {
+    await c.query(WEBHOOK_SQL.promote, [ended.map((o) => o.attempt.at), ended.map((o) => byId.get(o.deliveryId)!.message_id), ended.map((o) => byId.get(o.deliveryId)!.target)]);
+  }
+  for (const t of foldAnswers(held.map((o) => ({ target: byId.get(o.deliveryId)!.target, outcome: o })))) {
+    if (t.endpointId) await c.query(WEBHOOK_SQL.failing, [t.endpointId, t.reset, t.failingSince]);
+    await c.query(WEBHOOK_SQL.answered, [t.target, t.n, t.ok, t.ended, t.reset, t.failures, t.retryAt, t.at]);
+  }
+  return outcomes.map((o) => byId.has(o.deliveryId));
 }
 
 async function insertEvents(c: Client, events: readonly (readonly [string, MessageEvent])[]): Promise<void> {

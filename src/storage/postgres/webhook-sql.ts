@@ -48,10 +48,15 @@ export const WEBHOOK_SQL = {
   lapsed: `WITH r AS (
        SELECT seq FROM webhook_deliveries WHERE status = 'pending' AND lease_owner IS NOT NULL AND due_at <= $1 ORDER BY due_at LIMIT $2 FOR UPDATE SKIP LOCKED)
      UPDATE webhook_deliveries d SET due_at = $3, lease_owner = $4 FROM r WHERE d.seq = r.seq RETURNING d.seq`,
-  /** Targets with something due and room for another post (one at a time while failing); one node claims from a target at a time. ($1 now, $2 per target, $3 limit) */
-  activeTargets: `SELECT t.target, t.in_flight, t.failures, t.version, w.disabled_at, w.disabled_reason FROM webhook_targets t
+  /**
+   * Targets with something due and room for another post (one delivery at a time while failing;
+   * an endpoint that batches holds `perTarget` posts of its batch size); one node claims from a
+   * target at a time. ($1 now, $2 per target, $3 limit)
+   */
+  activeTargets: `SELECT t.target, t.in_flight, t.failures, t.version, w.disabled_at, w.disabled_reason,
+       CASE WHEN t.failures > 0 THEN 1 ELSE $2 * COALESCE(w.batch_max_events, 1) END AS cap FROM webhook_targets t
        LEFT JOIN webhook_endpoints w ON w.id = t.endpoint_id
-      WHERE t.active_at <= $1 AND t.in_flight < (CASE WHEN t.failures > 0 THEN 1 ELSE $2 END)
+      WHERE t.active_at <= $1 AND t.in_flight < (CASE WHEN t.failures > 0 THEN 1 ELSE $2 * COALESCE(w.batch_max_events, 1) END)
       ORDER BY t.active_at LIMIT $3 FOR UPDATE OF t SKIP LOCKED`,
   /** Leases a target's due deliveries, oldest due first. ($1 target, $2 now, $3 limit, $4 lease until, $5 owner) */
   leaseReady: `WITH r AS (
@@ -67,26 +72,41 @@ export const WEBHOOK_SQL = {
        SELECT min(due_at) FROM webhook_deliveries WHERE target = $1 AND status = 'pending' AND lease_owner IS NULL AND due_at > $2)
      WHERE target = $1 AND version = $3`,
   addInFlight: `UPDATE webhook_targets SET in_flight = in_flight + $2 WHERE target = $1`,
-  claimed: `SELECT d.*, e.type AS event_type, e.created_at AS event_created_at, e.data AS event_data, COALESCE(w.secret, s.secret) AS secret, COALESCE(t.failures, 0) AS target_failures
+  claimed: `SELECT d.*, e.type AS event_type, e.created_at AS event_created_at, e.data AS event_data, COALESCE(w.secret, s.secret) AS secret, COALESCE(t.failures, 0) AS target_failures,
+       w.batch_max_events, w.batch_max_wait_ms
        FROM webhook_deliveries d JOIN webhook_events e ON e.id = d.event_id
        LEFT JOIN webhook_endpoints w ON w.id = d.endpoint_id LEFT JOIN callback_secrets s ON s.account_id = d.account_id
        LEFT JOIN webhook_targets t ON t.target = d.target
       WHERE d.seq = ANY($1::bigint[]) ORDER BY d.seq`,
-  /** The answer of the lease holder; anyone else's is too late. ($1 at, $2 status code, $3 error, $4 status, $5 retry at, $6 id, $7 owner) */
-  record: `UPDATE webhook_deliveries SET attempts = attempts + 1, last_attempt_at = $1, last_status_code = $2, last_error = $3,
-       status = $4, due_at = $5, lease_owner = NULL WHERE id = $6 AND status = 'pending' AND lease_owner = $7
-     RETURNING message_id, target`,
-  /** The head of a chain ended: the next event of the same message to the same target becomes due. ($1 at, $2 message, $3 target) */
-  promote: `UPDATE webhook_deliveries SET due_at = $1 WHERE seq = (
-       SELECT seq FROM webhook_deliveries WHERE message_id = $2 AND target = $3 AND status = 'pending' ORDER BY seq LIMIT 1) AND due_at IS NULL`,
   /**
-   * A post answered: its slot frees; a failure holds the whole target until its retry time (then
-   * one probe); a success lets it go at full pace again. ($1 target, $2 ok, $3 ended, $4 retry at, $5 at)
+   * The answers of the lease holders, one row each; anyone else's is too late. ($1 ids, $2 owners,
+   * $3 at, $4 status codes, $5 errors, $6 statuses, $7 retry times)
    */
-  answered: `UPDATE webhook_targets SET in_flight = GREATEST(in_flight - 1, 0), failures = CASE WHEN $2::int = 1 THEN 0 ELSE failures + 1 END,
-       pending = pending - $3::int, delivered = delivered + $2::int, failed = failed + ($3::int - $2::int),
-       active_at = CASE WHEN $4::bigint IS NOT NULL THEN $4::bigint WHEN failures > 0 OR active_at IS NULL THEN $5::bigint ELSE LEAST(active_at, $5::bigint) END, version = version + 1
+  record: `UPDATE webhook_deliveries d SET attempts = d.attempts + 1, last_attempt_at = o.at, last_status_code = o.status_code, last_error = o.error,
+       status = o.status, due_at = o.retry_at, lease_owner = NULL
+       FROM unnest($1::text[], $2::text[], $3::bigint[], $4::int[], $5::text[], $6::text[], $7::bigint[]) AS o(id, owner, at, status_code, error, status, retry_at)
+      WHERE d.id = o.id AND d.status = 'pending' AND d.lease_owner = o.owner
+     RETURNING d.id, d.message_id, d.target`,
+  /** Every attempt of the recorded answers. ($1 ids, $2 at, $3 status codes, $4 errors, $5 latencies, $6 excerpts) */
+  attempts: `INSERT INTO webhook_attempts (delivery_id, at, status_code, error, latency_ms, response_excerpt)
+     SELECT * FROM unnest($1::text[], $2::bigint[], $3::int[], $4::text[], $5::int[], $6::text[])`,
+  /** Heads of chains ended: the next event of each message to the same target becomes due. ($1 at, $2 messages, $3 targets) */
+  promote: `UPDATE webhook_deliveries d SET due_at = h.at FROM (
+       SELECT u.at, (SELECT p.seq FROM webhook_deliveries p WHERE p.message_id = u.message_id AND p.target = u.target AND p.status = 'pending' ORDER BY p.seq LIMIT 1) AS seq
+         FROM unnest($1::bigint[], $2::text[], $3::text[]) AS u(at, message_id, target)) h
+      WHERE d.seq = h.seq AND d.due_at IS NULL`,
+  /**
+   * Posts answered (folded per target: see foldAnswers): their slots free; a failure holds the
+   * whole target until its retry time (then one probe); a success lets it go at full pace again.
+   * ($1 target, $2 posts, $3 ok, $4 ended, $5 reset, $6 failures, $7 retry at, $8 at)
+   */
+  answered: `UPDATE webhook_targets SET in_flight = GREATEST(in_flight - $2::int, 0), failures = CASE WHEN $5::boolean THEN $6::int ELSE failures + $6::int END,
+       pending = pending - $4::int, delivered = delivered + $3::int, failed = failed + ($4::int - $3::int),
+       active_at = CASE WHEN $7::bigint IS NOT NULL THEN $7::bigint WHEN failures > 0 OR active_at IS NULL THEN $8::bigint ELSE LEAST(active_at, $8::bigint) END, version = version + 1
      WHERE target = $1`,
+  /** Since when the endpoint fails, or null: it answers (written only when that changes). ($1 id, $2 reset, $3 failing since) */
+  failing: `UPDATE webhook_endpoints SET failing_since = CASE WHEN $2::boolean THEN $3::bigint ELSE COALESCE(failing_since, $3::bigint) END
+     WHERE id = $1 AND failing_since IS DISTINCT FROM (CASE WHEN $2::boolean THEN $3::bigint ELSE COALESCE(failing_since, $3::bigint) END)`,
   /** Endpoints' targets, read for metrics and the endpoints API (a table of one row per target). ($1 ids or null) */
   targets: `SELECT t.*, (SELECT d.created_at FROM webhook_deliveries d WHERE d.target = t.target AND d.status = 'pending' ORDER BY d.seq LIMIT 1) AS oldest
      FROM webhook_targets t WHERE t.endpoint_id IS NOT NULL AND ($1::text[] IS NULL OR t.target = ANY($1::text[]))`,

@@ -407,6 +407,19 @@ ALTER TABLE accounts ADD COLUMN low_balance_notified INTEGER NOT NULL DEFAULT 0;
 `,
   },
   {
+    id: 13,
+    name: 'expiring messages, batched webhook posts',
+    sql: `
+-- A connection that cannot send expires its messages by validity: found through this, not by
+-- walking every due message of its backlog.
+CREATE INDEX messages_expiring ON messages (connection, expires_at) WHERE due_at IS NOT NULL;
+-- An endpoint's batching: up to batch_max_events events in one POST, the first waiting at most
+-- batch_max_wait_ms for company; NULL: one event per POST.
+ALTER TABLE webhook_endpoints ADD COLUMN batch_max_events INTEGER;
+ALTER TABLE webhook_endpoints ADD COLUMN batch_max_wait_ms INTEGER;
+`,
+  },
+  {
     id: 14,
     name: 'compatible API credentials and protocols',
     sql: `

@@ -64,9 +64,12 @@ import {
   API_KEY_COLUMNS,
   apiKeyOf,
   attemptOf,
+  claimedOf,
+  type ClaimedRow,
   deliveryOf,
   endpointOf,
   endpointSets,
+  messageLogSql,
   eventValues,
   json,
   callbackFor,
@@ -95,6 +98,8 @@ import {
 import { usageAtAccept, usageAtFinal, usageOf, type UsageDelta, type UsageRow } from '../usage.js';
 import { MIGRATIONS } from './migrations.js';
 import { NUMBERS_SQL } from './numbers-sql.js';
+import { foldAnswers } from '../webhook-answers.js';
+import { DISPATCH_SQL } from './dispatch-sql.js';
 import { RECEIPT_SQL } from './receipt-sql.js';
 import { ACCOUNT_SQL, KEY_ACCOUNT_COLUMNS } from './account-sql.js';
 import { WEBHOOK_SQL } from './webhook-sql.js';
@@ -366,21 +371,8 @@ export class SqliteStore implements Store {
   }
 
   async listMessages(accountId: string, filter: MessageFilter, limit: number): Promise<Message[]> {
-    const where = ['account_id = ?'];
-    const params: unknown[] = [accountId];
-    const add = (clause: string, value: unknown) => {
-      where.push(clause);
-      params.push(value);
-    };
-    if (filter.status) add('status = ?', filter.status);
-    if (filter.to) add('"to" = ?', filter.to);
-    if (filter.from) add('"from" = ?', filter.from);
-    if (filter.errorCode) add('error_code = ?', filter.errorCode);
-    if (filter.since !== undefined) add('created_at >= ?', filter.since);
-    if (filter.until !== undefined) add('created_at < ?', filter.until);
-    if (filter.before) add('id < ?', filter.before);
-    const rows = this.#sql(`SELECT * FROM messages WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT ?`).all(...params, limit) as MessageRow[];
-    return rows.map(toMessage);
+    const { sql, values } = messageLogSql(accountId, filter, limit, () => '?');
+    return (this.#sql(sql).all(...values) as MessageRow[]).map(toMessage);
   }
 
   async applyWrites(writes: readonly StoreWrite[]): Promise<boolean[]> {
@@ -466,25 +458,10 @@ export class SqliteStore implements Store {
     const { connection, now, limit, owner, leaseUntil } = claim;
     return this.#db.transaction(() => {
       const mode = claim.mode ?? 'send';
-      const expired = mode === 'expired' ? ' AND expires_at <= @now' : '';
-      const picked = this.#sql(`SELECT id, status FROM messages WHERE connection = @connection AND due_at <= @now${expired} ORDER BY due_at LIMIT @limit`).all({
-        connection,
-        now,
-        limit,
-      }) as {
-        id: string;
-        status: MessageStatus;
-      }[];
+      const picked = this.#sql(mode === 'expired' ? DISPATCH_SQL.claimExpired : DISPATCH_SQL.claimDue).all({ connection, now, limit }) as { id: string; status: MessageStatus }[];
       if (picked.length === 0) return [];
       const before = new Map(picked.map((r) => [r.id, r.status]));
-      // One statement leases them all and starts those ready to send.
-      const rows = this.#sql(
-        `UPDATE messages SET lease_owner = @owner, due_at = @leaseUntil,
-           attempts = attempts + (CASE WHEN @send AND status IN ('queued', 'scheduled') AND expires_at > @now THEN 1 ELSE 0 END),
-           updated_at = CASE WHEN @send AND status IN ('queued', 'scheduled') AND expires_at > @now THEN @now ELSE updated_at END,
-           status = CASE WHEN @send AND status IN ('queued', 'scheduled') AND expires_at > @now THEN 'sending' ELSE status END
-         WHERE id IN (SELECT value FROM json_each(@ids)) RETURNING *`,
-      ).all({ owner, leaseUntil, now, send: mode === 'send' ? 1 : 0, ids: JSON.stringify(picked.map((r) => r.id)) }) as MessageRow[];
+      const rows = this.#sql(DISPATCH_SQL.leaseClaimed).all({ owner, leaseUntil, now, send: mode === 'send' ? 1 : 0, ids: JSON.stringify(picked.map((r) => r.id)) }) as MessageRow[];
       return rows.map((row): ClaimedMessage => {
         const message = toMessage(row);
         const claimed = toClaimed(row, before.get(message.id)!);
@@ -515,7 +492,7 @@ export class SqliteStore implements Store {
   }
 
   async findProviderId(connection: string, providerMessageId: string): Promise<ProviderIdRecord | undefined> {
-    const row = this.#sql('SELECT message_id, part, parts FROM provider_ids WHERE connection = ? AND provider_message_id = ?').get(connection, providerMessageId) as
+    const row = this.#sql(DISPATCH_SQL.findProviderId).get({ connection, providerMessageId }) as
       | { message_id: string; part: number; parts: number }
       | undefined;
     return row && { connection, providerMessageId, messageId: row.message_id, part: row.part, parts: row.parts };
@@ -603,9 +580,9 @@ export class SqliteStore implements Store {
 
   async insertEndpoint(e: WebhookEndpoint): Promise<void> {
     this.#sql(
-      `INSERT INTO webhook_endpoints (id, account_id, url, description, events, secret, created_at, failing_since, disabled_at, disabled_reason)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(e.id, e.accountId, e.url, e.description, e.events.join(','), e.secret, e.createdAt, e.failingSince, e.disabledAt, e.disabledReason);
+      `INSERT INTO webhook_endpoints (id, account_id, url, description, events, secret, created_at, failing_since, disabled_at, disabled_reason, batch_max_events, batch_max_wait_ms)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(e.id, e.accountId, e.url, e.description, e.events.join(','), e.secret, e.createdAt, e.failingSince, e.disabledAt, e.disabledReason, e.batch?.maxEvents ?? null, e.batch?.maxWaitMs ?? null);
     this.#subscribed = undefined;
   }
 
@@ -666,43 +643,44 @@ export class SqliteStore implements Store {
    * with the reason, as it comes due.
    */
   async claimDeliveries(claim: DeliveryClaim): Promise<ClaimedDelivery[]> {
+    return this.#db.transaction(() => this.#claimDeliveries(claim)).immediate();
+  }
+
+  async settleAndClaim(outcomes: readonly AttemptOutcome[], claim: DeliveryClaim): Promise<{ held: boolean[]; claimed: ClaimedDelivery[] }> {
+    return this.#db.transaction(() => ({ held: this.#recordAttempts(outcomes), claimed: this.#claimDeliveries(claim) })).immediate();
+  }
+
+  #claimDeliveries(claim: DeliveryClaim): ClaimedDelivery[] {
     const { now, limit, perTarget, owner, leaseUntil } = claim;
-    return this.#db.transaction(() => {
-      const taken = (this.#sql(WEBHOOK_SQL.lapsed).all({ now, limit }) as { seq: number }[]).map((r) => r.seq);
-      const targets = this.#sql(WEBHOOK_SQL.activeTargets).all({ now, perTarget, limit }) as {
-        target: string; in_flight: number; failures: number; version: number; disabled_at: number | null; disabled_reason: string | null;
-      }[];
-      for (const t of targets) {
-        const room = limit - taken.length;
-        if (room <= 0) break;
-        const cap = t.failures > 0 ? 1 : perTarget;
-        if (t.disabled_at !== null) {
-          const dropped = this.#sql(WEBHOOK_SQL.waitingOfTarget).all({ target: t.target, limit: room }) as { seq: number }[];
-          for (const d of dropped) {
-            this.#sql(WEBHOOK_SQL.drop).run({ seq: d.seq, reason: t.disabled_reason === null ? 'endpoint disabled' : `endpoint disabled: ${t.disabled_reason}` });
-            this.#sql(WEBHOOK_SQL.dropped).run({ target: t.target });
-          }
-          if (dropped.length < room) this.#sql(WEBHOOK_SQL.parkTarget).run({ target: t.target, now, version: t.version });
-          continue;
+    if (limit <= 0) return [];
+    const taken = (this.#sql(WEBHOOK_SQL.lapsed).all({ now, limit }) as { seq: number }[]).map((r) => r.seq);
+    const targets = this.#sql(WEBHOOK_SQL.activeTargets).all({ now, perTarget, limit }) as {
+      target: string; in_flight: number; failures: number; version: number; disabled_at: number | null; disabled_reason: string | null; cap: number;
+    }[];
+    for (const t of targets) {
+      const room = limit - taken.length;
+      if (room <= 0) break;
+      if (t.disabled_at !== null) {
+        const dropped = this.#sql(WEBHOOK_SQL.waitingOfTarget).all({ target: t.target, limit: room }) as { seq: number }[];
+        for (const d of dropped) {
+          this.#sql(WEBHOOK_SQL.drop).run({ seq: d.seq, reason: t.disabled_reason === null ? 'endpoint disabled' : `endpoint disabled: ${t.disabled_reason}` });
+          this.#sql(WEBHOOK_SQL.dropped).run({ target: t.target });
         }
-        const ready = this.#sql(WEBHOOK_SQL.readyOfTarget).all({ target: t.target, now, limit: Math.min(room, cap - t.in_flight) }) as { seq: number }[];
-        if (ready.length === 0) {
-          this.#sql(WEBHOOK_SQL.parkTarget).run({ target: t.target, now, version: t.version });
-          continue;
-        }
-        this.#sql(WEBHOOK_SQL.addInFlight).run({ target: t.target, n: ready.length });
-        taken.push(...ready.map((r) => r.seq));
+        if (dropped.length < room) this.#sql(WEBHOOK_SQL.parkTarget).run({ target: t.target, now, version: t.version });
+        continue;
       }
-      if (taken.length === 0) return [];
-      const seqs = JSON.stringify(taken);
-      this.#sql(WEBHOOK_SQL.lease).run({ leaseUntil, owner, seqs });
-      return (this.#sql(WEBHOOK_SQL.claimed).all({ seqs }) as (DeliveryRow & { event_type: string; event_created_at: number; event_data: string; secret: string; target_failures: number })[]).map((r) => ({
-        ...deliveryOf(r),
-        event: { id: r.event_id, type: r.event_type, createdAt: r.event_created_at, data: JSON.parse(r.event_data) as unknown },
-        secret: r.secret,
-        targetFailures: r.target_failures,
-      }));
-    }).immediate();
+      const ready = this.#sql(WEBHOOK_SQL.readyOfTarget).all({ target: t.target, now, limit: Math.min(room, t.cap - t.in_flight) }) as { seq: number }[];
+      if (ready.length === 0) {
+        this.#sql(WEBHOOK_SQL.parkTarget).run({ target: t.target, now, version: t.version });
+        continue;
+      }
+      this.#sql(WEBHOOK_SQL.addInFlight).run({ target: t.target, n: ready.length });
+      taken.push(...ready.map((r) => r.seq));
+    }
+    if (taken.length === 0) return [];
+    const seqs = JSON.stringify(taken);
+    this.#sql(WEBHOOK_SQL.lease).run({ leaseUntil, owner, seqs });
+    return (this.#sql(WEBHOOK_SQL.claimed).all({ seqs }) as ClaimedRow[]).map(claimedOf);
   }
 
   async renewDeliveryLeases(owner: string, deliveryIds: readonly string[], leaseUntil: number): Promise<number> {
@@ -716,27 +694,27 @@ export class SqliteStore implements Store {
   }
 
   async recordAttempts(outcomes: readonly AttemptOutcome[]): Promise<boolean[]> {
-    return this.#db.transaction(() => outcomes.map((o) => this.#record(o)))();
+    return this.#db.transaction(() => this.#recordAttempts(outcomes))();
   }
 
-  #record(o: AttemptOutcome): boolean {
-    const a = o.attempt;
-    const held = this.#sql(WEBHOOK_SQL.record).get({
-      at: a.at, statusCode: a.statusCode, error: a.error, status: o.result === 'retry' ? 'pending' : o.result, retryAt: o.retryAt, id: o.deliveryId, owner: o.owner,
-    }) as { message_id: string; target: string } | undefined;
-    if (!held) return false;
-    this.#sql('INSERT INTO webhook_attempts (delivery_id, at, status_code, error, latency_ms, response_excerpt) VALUES (?, ?, ?, ?, ?, ?)').run(
-      o.deliveryId, a.at, a.statusCode, a.error, a.latencyMs, a.responseExcerpt,
-    );
-    const ended = o.result === 'retry' ? 0 : 1;
-    const ok = o.result === 'delivered' ? 1 : 0;
-    this.#sql(WEBHOOK_SQL.answered).run({ target: held.target, ok, ended, retryAt: o.retryAt, at: a.at });
-    if (ended) this.#sql(WEBHOOK_SQL.promote).run({ at: a.at, messageId: held.message_id, target: held.target });
-    if (o.endpointId) {
-      const failing = o.result === 'delivered' ? null : a.at;
-      this.#sql('UPDATE webhook_endpoints SET failing_since = CASE WHEN ? IS NULL THEN NULL ELSE COALESCE(failing_since, ?) END WHERE id = ?').run(failing, failing, o.endpointId);
+  #recordAttempts(outcomes: readonly AttemptOutcome[]): boolean[] {
+    const answered: { target: string; outcome: AttemptOutcome }[] = [];
+    const held = outcomes.map((o) => {
+      const a = o.attempt;
+      const row = this.#sql(WEBHOOK_SQL.record).get({
+        at: a.at, statusCode: a.statusCode, error: a.error, status: o.result === 'retry' ? 'pending' : o.result, retryAt: o.retryAt, id: o.deliveryId, owner: o.owner,
+      }) as { message_id: string; target: string } | undefined;
+      if (!row) return false;
+      this.#sql(WEBHOOK_SQL.attempt).run({ id: o.deliveryId, at: a.at, statusCode: a.statusCode, error: a.error, latencyMs: a.latencyMs, excerpt: a.responseExcerpt });
+      if (o.result !== 'retry') this.#sql(WEBHOOK_SQL.promote).run({ at: a.at, messageId: row.message_id, target: row.target });
+      answered.push({ target: row.target, outcome: o });
+      return true;
+    });
+    for (const t of foldAnswers(answered)) {
+      this.#sql(WEBHOOK_SQL.answered).run({ target: t.target, n: t.n, ok: t.ok, ended: t.ended, reset: t.reset ? 1 : 0, failures: t.failures, retryAt: t.retryAt, at: t.at });
+      if (t.endpointId) this.#sql(WEBHOOK_SQL.failing).run({ id: t.endpointId, reset: t.reset ? 1 : 0, failingSince: t.failingSince });
     }
-    return true;
+    return held;
   }
 
   async webhookTargets(endpointIds?: readonly string[]): Promise<WebhookTargetStats[]> {

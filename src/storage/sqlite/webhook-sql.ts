@@ -20,10 +20,14 @@ export const WEBHOOK_SQL = {
        active_at = CASE WHEN @due IS NULL THEN active_at WHEN active_at IS NULL THEN @due WHEN failures > 0 THEN active_at ELSE min(active_at, @due) END`,
   /** Posts whose lease lapsed (their node died): taken over, already counted in flight on their target. */
   lapsed: `SELECT seq FROM webhook_deliveries WHERE status = 'pending' AND lease_owner IS NOT NULL AND due_at <= @now ORDER BY due_at LIMIT @limit`,
-  /** Targets with something due and room for another post: one at a time while failing. */
-  activeTargets: `SELECT t.target, t.in_flight, t.failures, t.version, w.disabled_at, w.disabled_reason FROM webhook_targets t
+  /**
+   * Targets with something due and room for another post: one delivery at a time while failing;
+   * an endpoint that batches holds `perTarget` posts of its batch size.
+   */
+  activeTargets: `SELECT t.target, t.in_flight, t.failures, t.version, w.disabled_at, w.disabled_reason,
+       CASE WHEN t.failures > 0 THEN 1 ELSE @perTarget * COALESCE(w.batch_max_events, 1) END AS cap FROM webhook_targets t
       LEFT JOIN webhook_endpoints w ON w.id = t.endpoint_id
-     WHERE t.active_at <= @now AND t.in_flight < (CASE WHEN t.failures > 0 THEN 1 ELSE @perTarget END)
+     WHERE t.active_at <= @now AND t.in_flight < (CASE WHEN t.failures > 0 THEN 1 ELSE @perTarget * COALESCE(w.batch_max_events, 1) END)
      ORDER BY t.active_at LIMIT @limit`,
   /** A target's due deliveries, oldest due first. */
   readyOfTarget: `SELECT seq, message_id FROM webhook_deliveries WHERE target = @target AND status = 'pending' AND lease_owner IS NULL AND due_at <= @now ORDER BY due_at LIMIT @limit`,
@@ -33,7 +37,8 @@ export const WEBHOOK_SQL = {
      WHERE target = @target AND version = @version`,
   lease: `UPDATE webhook_deliveries SET due_at = @leaseUntil, lease_owner = @owner WHERE seq IN (SELECT value FROM json_each(@seqs))`,
   addInFlight: `UPDATE webhook_targets SET in_flight = in_flight + @n WHERE target = @target`,
-  claimed: `SELECT d.*, e.type AS event_type, e.created_at AS event_created_at, e.data AS event_data, COALESCE(w.secret, c.secret) AS secret, COALESCE(t.failures, 0) AS target_failures
+  claimed: `SELECT d.*, e.type AS event_type, e.created_at AS event_created_at, e.data AS event_data, COALESCE(w.secret, c.secret) AS secret, COALESCE(t.failures, 0) AS target_failures,
+       w.batch_max_events, w.batch_max_wait_ms
        FROM webhook_deliveries d JOIN webhook_events e ON e.id = d.event_id
        LEFT JOIN webhook_endpoints w ON w.id = d.endpoint_id LEFT JOIN callback_secrets c ON c.account_id = d.account_id
        LEFT JOIN webhook_targets t ON t.target = d.target
@@ -47,13 +52,17 @@ export const WEBHOOK_SQL = {
        status = @status, due_at = @retryAt, lease_owner = NULL WHERE id = @id AND status = 'pending' AND lease_owner = @owner
      RETURNING message_id, target`,
   /**
-   * A post answered: its slot frees; a failure holds the whole target until `retryAt` (then one
-   * probe); a success lets it go at full pace again.
+   * Posts answered (folded per target: see foldAnswers): their slots free; a failure holds the
+   * whole target until `retryAt` (then one probe); a success lets it go at full pace again.
    */
-  answered: `UPDATE webhook_targets SET in_flight = max(in_flight - 1, 0), failures = CASE WHEN @ok THEN 0 ELSE failures + 1 END,
+  answered: `UPDATE webhook_targets SET in_flight = max(in_flight - @n, 0), failures = CASE WHEN @reset THEN @failures ELSE failures + @failures END,
        pending = pending - @ended, delivered = delivered + @ok, failed = failed + (@ended - @ok),
        active_at = CASE WHEN @retryAt IS NOT NULL THEN @retryAt WHEN failures > 0 OR active_at IS NULL THEN @at ELSE min(active_at, @at) END, version = version + 1
      WHERE target = @target`,
+  /** Since when the endpoint fails, or null: it answers (written only when that changes). */
+  failing: `UPDATE webhook_endpoints SET failing_since = CASE WHEN @reset THEN @failingSince ELSE COALESCE(failing_since, @failingSince) END
+     WHERE id = @id AND failing_since IS NOT (CASE WHEN @reset THEN @failingSince ELSE COALESCE(failing_since, @failingSince) END)`,
+  attempt: `INSERT INTO webhook_attempts (delivery_id, at, status_code, error, latency_ms, response_excerpt) VALUES (@id, @at, @statusCode, @error, @latencyMs, @excerpt)`,
   /** The head of a chain ended: the next event of the same message to the same target becomes due. */
   promote: `UPDATE webhook_deliveries SET due_at = @at WHERE seq = (
        SELECT seq FROM webhook_deliveries WHERE message_id = @messageId AND target = @target AND status = 'pending' ORDER BY seq LIMIT 1) AND due_at IS NULL`,

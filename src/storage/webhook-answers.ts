@@ -1,0 +1,47 @@
+import type { AttemptOutcome } from '../app/store.js';
+
+/**
+ * What the answers recorded in one transaction did to one target, folded in the order they came,
+ * so that a burst of answers updates each target (and its endpoint) once, not once per answer.
+ */
+export interface TargetAnswers {
+  readonly target: string;
+  readonly endpointId: string | null;
+  /** Posts answered: their slots free. */
+  n: number;
+  ok: number;
+  /** Deliveries that ended (delivered or given up). */
+  ended: number;
+  /** A success came: failures in a row count from 0 again, from `failures` on. */
+  reset: boolean;
+  failures: number;
+  /** The last answer's retry time, if it failed and is to be tried again: the whole target waits for it. */
+  retryAt: number | null;
+  at: number;
+  /** Since when the endpoint fails (the first failure after the last success), or null: it answers. */
+  failingSince: number | null;
+}
+
+/** Folds the answers that were held (still leased to their owner), by target, in target order. */
+export function foldAnswers(answers: readonly { readonly target: string; readonly outcome: AttemptOutcome }[]): TargetAnswers[] {
+  const by = new Map<string, TargetAnswers>();
+  for (const { target, outcome: o } of answers) {
+    const t = by.get(target) ?? { target, endpointId: o.endpointId, n: 0, ok: 0, ended: 0, reset: false, failures: 0, retryAt: null, at: o.attempt.at, failingSince: null };
+    t.n++;
+    t.at = o.attempt.at;
+    t.retryAt = o.retryAt;
+    if (o.result === 'delivered') {
+      t.ok++;
+      t.ended++;
+      t.reset = true;
+      t.failures = 0;
+      t.failingSince = null;
+    } else {
+      if (o.result === 'failed') t.ended++;
+      t.failures++;
+      t.failingSince ??= o.attempt.at;
+    }
+    by.set(target, t);
+  }
+  return [...by.values()].sort((a, b) => (a.target < b.target ? -1 : a.target > b.target ? 1 : 0));
+}
