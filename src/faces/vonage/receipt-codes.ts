@@ -14,6 +14,8 @@ export const RECEIPT_STATUSES: Readonly<Partial<Record<MessageStatus, string>>> 
   expired: 'expired',
   canceled: 'failed',
   unknown: 'unknown',
+  // Read by the handset: delivered, as far as an SMS receipt can say.
+  read: 'delivered',
 };
 
 /** The events that make a receipt: a message's final ones. */
@@ -22,7 +24,7 @@ export const RECEIPT_EVENTS: readonly string[] = Object.keys(RECEIPT_STATUSES).m
 /**
  * The receipt's `err-code` ("DLR error codes") for a failed message's canonical error, as data:
  * every canonical code is listed once. Those with no closer code are 99 (General Error), as
- * Vonage reports a failure it cannot name better; a delivered message is 0.
+ * Vonage reports a failure it cannot name better; a delivered (or read) message is 0.
  */
 export const RECEIPT_ERRORS = {
   '1': ['delivery_failed', 'delivery_unknown', 'unknown_error', 'outcome_unknown'],
@@ -30,7 +32,7 @@ export const RECEIPT_ERRORS = {
   '3': ['unknown_subscriber', 'subscriber_not_provisioned'],
   '4': ['destination_barred'],
   '5': ['portability_error'],
-  '6': ['carrier_rejected', 'sender_blocklisted'],
+  '6': ['carrier_rejected', 'sender_blocklisted', 'traffic_fraud_blocked', 'sender_unhealthy'],
   '7': ['handset_busy'],
   '8': ['network_error', 'provider_timeout'],
   '9': ['destination_opted_out', 'destination_blocklisted', 'invalid_phone_number', 'not_mobile_number'],
@@ -43,13 +45,14 @@ export const RECEIPT_ERRORS = {
   '51': ['sender_not_authorized', 'invalid_sender'],
   '52': ['content_rejected'],
   '53': ['destination_do_not_disturb', 'outside_sending_hours', 'destination_not_allowed'],
+  '54': ['regulatory_rejected'],
   '99': [
     'message_expired', 'message_deleted', 'provider_error', 'provider_unavailable', 'provider_authentication_failed', 'provider_access_denied',
     'provider_configuration_error', 'provider_protocol_error', 'internal_error', 'service_unavailable', 'insufficient_credit', 'account_suspended',
     'account_disabled', 'account_blocked', 'protocol_not_allowed', 'no_price', 'missing_api_key', 'invalid_api_key', 'permission_denied', 'insufficient_scope',
     'invalid_signature', 'invalid_json', 'unsupported_media_type', 'payload_too_large', 'missing_parameter', 'invalid_parameter', 'too_many_recipients',
     'invalid_schedule', 'invalid_callback_url', 'invalid_network_code', 'duplicate_message', 'not_found', 'message_not_found', 'message_not_cancelable',
-    'idempotency_key_reused', 'idempotency_key_in_use', 'unsupported_operation',
+    'idempotency_key_reused', 'idempotency_key_in_use', 'unsupported_operation', 'invalid_verification_code', 'ip_not_allowed', 'conversation_window_closed',
   ],
 } as const satisfies Readonly<Record<string, readonly CanonicalCode[]>>;
 
@@ -57,6 +60,6 @@ const byCode = new Map<string, string>(Object.entries(RECEIPT_ERRORS).flatMap(([
 
 /** The receipt's err-code: 0 when delivered, else by the message's canonical error (99 without one). */
 export function receiptErrorCode(status: MessageStatus, error: string | undefined): string {
-  if (status === 'delivered') return '0';
+  if (status === 'delivered' || status === 'read') return '0';
   return (error && byCode.get(error)) ?? '99';
 }
