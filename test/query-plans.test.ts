@@ -7,20 +7,24 @@ import pg from 'pg';
 import { PostgresStore } from '../src/storage/postgres/store.js';
 import { RECEIPT_SQL as PG_RECEIPT_SQL } from '../src/storage/postgres/receipt-sql.js';
 import { WEBHOOK_SQL as PG_WEBHOOK_SQL } from '../src/storage/postgres/webhook-sql.js';
+import { SMPP_SQL as PG_SMPP_SQL } from '../src/storage/postgres/smpp-sql.js';
 import { SqliteStore } from '../src/storage/sqlite/store.js';
 import { RECEIPT_SQL as SQLITE_RECEIPT_SQL } from '../src/storage/sqlite/receipt-sql.js';
 import { WEBHOOK_SQL as SQLITE_WEBHOOK_SQL } from '../src/storage/sqlite/webhook-sql.js';
+import { SMPP_SQL as SQLITE_SMPP_SQL } from '../src/storage/sqlite/smpp-sql.js';
 import { TEST_DATABASE_URL, tempDir } from './helpers.js';
 
-// Every statement webhook delivery runs per event, and the sweep of parked receipts, must reach
-// its rows through an index: with a backlog waiting, a scan would make each cost as much as the backlog.
+// Every statement webhook delivery runs per event, the sweep of parked receipts, and the SMPP
+// outbox's, must reach its rows through an index: with a backlog waiting, a scan would make each
+// cost as much as the backlog.
 
-const SQLITE_SQL = { ...SQLITE_WEBHOOK_SQL, ...SQLITE_RECEIPT_SQL };
-const PG_SQL = { ...PG_WEBHOOK_SQL, ...PG_RECEIPT_SQL };
+const smpp = (sql: Readonly<Record<string, string>>) => Object.fromEntries(Object.entries(sql).map(([name, text]) => [`smpp_${name}`, text]));
+const SQLITE_SQL = { ...SQLITE_WEBHOOK_SQL, ...SQLITE_RECEIPT_SQL, ...smpp(SQLITE_SMPP_SQL) };
+const PG_SQL = { ...PG_WEBHOOK_SQL, ...PG_RECEIPT_SQL, ...smpp(PG_SMPP_SQL) };
 
 const BACKLOG = 20_000;
 /** Tables that grow with traffic: never read whole by a hot statement. */
-const BACKLOG_TABLES = ['webhook_deliveries', 'webhook_events', 'webhook_attempts', 'messages', 'provider_ids', 'parked_receipts'];
+const BACKLOG_TABLES = ['webhook_deliveries', 'webhook_events', 'webhook_attempts', 'messages', 'provider_ids', 'parked_receipts', 'smpp_outbox', 'inbound_messages'];
 /** Statements that sort only what they hand out (the rows claimed, the events of one batch). */
 const SORTS_WHAT_IT_HANDS_OUT = new Set(['claimed', 'emit', 'lease', 'drop']);
 
@@ -49,6 +53,8 @@ describe('hot webhook and receipt statements on SQLite use indexes, whatever the
       INSERT INTO parked_receipts (connection, provider_message_id, received_at, receipt) SELECT 'c', 'p' || i, i, '{}' FROM n;
       WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ${BACKLOG - 1})
       INSERT INTO provider_ids (connection, provider_message_id, message_id, part, parts) SELECT 'c', 'q' || i, 'msg_' || i, 1, 1 FROM n;
+      WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ${BACKLOG - 1})
+      INSERT INTO smpp_outbox (account_id, kind, ref, expires_at, lease_until) SELECT 'acc' || (i % 10), 'receipt', 'msg_' || i, i, CASE WHEN i % 4 = 0 THEN i END FROM n;
       ANALYZE;
     `);
   });
@@ -60,7 +66,7 @@ describe('hot webhook and receipt statements on SQLite use indexes, whatever the
   for (const [name, sql] of Object.entries(SQLITE_SQL)) {
     test(name, () => {
       const names = new Set([...sql.matchAll(/@(\w+)/g)].map((m) => m[1]!));
-      const params = Object.fromEntries([...names].map((n) => [n, n === 'seqs' ? '[1,2,3]' : 1]));
+      const params = Object.fromEntries([...names].map((n) => [n, n === 'seqs' ? '[1,2,3]' : n === 'ids' ? '["msg_1"]' : 1]));
       const plan = (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(params) as { detail: string }[]).map((r) => r.detail);
       for (const step of plan) {
         for (const table of BACKLOG_TABLES) assert.doesNotMatch(step, new RegExp(`^SCAN ${table}\\b(?! USING (COVERING )?INDEX)`), `${name}: ${plan.join(' | ')}`);
@@ -89,6 +95,10 @@ describe('hot webhook and receipt statements on PostgreSQL use indexes, whatever
       INSERT INTO webhook_targets (target, pending) SELECT 'callback:https://example.com/' || i, 0 FROM generate_series(0, 4999) AS i;
       INSERT INTO parked_receipts (connection, provider_message_id, received_at, receipt) SELECT 'c', 'p' || i, i, '{}' FROM generate_series(0, ${BACKLOG - 1}) AS i;
       INSERT INTO provider_ids (connection, provider_message_id, message_id, part, parts) SELECT 'c', 'q' || i, 'msg_' || i, 1, 1 FROM generate_series(0, ${BACKLOG - 1}) AS i;
+      INSERT INTO smpp_outbox (account_id, kind, ref, expires_at, lease_until) SELECT 'acc' || (i % 10), 'receipt', 'msg_' || i, i, CASE WHEN i % 4 = 0 THEN i END FROM generate_series(0, ${BACKLOG - 1}) AS i;
+      INSERT INTO messages (id, account_id, "to", "from", text, encoding, segments, status, expires_at, created_at, updated_at, connection)
+        SELECT 'msg_' || i, 'acc', '+447700900000', 'Shop', 'Hello', 'GSM-7', 1, 'delivered', i, i, i, 'sandbox' FROM generate_series(0, ${BACKLOG - 1}) AS i;
+      INSERT INTO inbound_messages (id, account_id, connection, "from", "to", text, received_at) SELECT 'in_' || i, 'acc', 'c', '+447700900000', '+447700900001', 'Hi', i FROM generate_series(0, ${BACKLOG - 1}) AS i;
       ANALYZE;
     `);
   });
@@ -118,6 +128,13 @@ describe('hot webhook and receipt statements on PostgreSQL use indexes, whatever
     targets: [['we_big']],
     dropTarget: ['we_big'],
     stranded: [100, 500],
+    smpp_owe: [['acc1'], ['receipt'], ['msg_1'], [1]],
+    smpp_oweInbound: ['acc1', 'in_1', 1],
+    smpp_claim: ['acc1', 1, 2, 100],
+    smpp_finish: [[1, 2]],
+    smpp_retry: [[1, 2], 5],
+    smpp_messages: [['msg_1', 'msg_2']],
+    smpp_inbound: [['in_1']],
   };
 
   for (const [name, sql] of Object.entries(PG_SQL)) {
