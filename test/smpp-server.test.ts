@@ -1,8 +1,14 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { systemClock } from '../src/app/clock.js';
+import { smppPlugin } from '../src/providers/smpp/plugin.js';
+import { SmscSimulator } from '../src/providers/smpp/simulator.js';
 import { CANONICAL_ERRORS } from '../src/core/catalogue/canonical.js';
 import { COMMAND_STATUSES } from '../src/faces/smpp/statuses.js';
-import { bearer, eventually, testNode, type TestNode } from './helpers.js';
+import { bearer, eventually, tempDir, testNode, type TestNode } from './helpers.js';
 import { NodeSmppClient, type NodeSmppPdu } from './clients/node-smpp.js';
 
 // Customers binding to Switchboard's SMPP server with the `smpp` npm package, a client written
@@ -264,11 +270,72 @@ describe('the SMPP server, with the smpp npm package as the customer', () => {
     assert.equal((await message(later)).status, 'canceled');
     assert.equal((await c.request('cancel_sm', { message_id: later })).command_status, ESME.RCANCELFAIL);
 
+    // Another account's session learns nothing of the message.
+    const other = await bound(await credential((await account({ name: 'Other' })).id));
+    const scheduled = (await submit(c, { schedule_delivery_time: '000000010000000R' })).message_id as string;
+    assert.equal((await other.request('query_sm', { message_id: sent })).command_status, ESME.RINVMSGID);
+    assert.equal((await other.request('cancel_sm', { message_id: scheduled })).command_status, ESME.RINVMSGID);
+    assert.equal((await message(scheduled)).status, 'scheduled');
+
     const replace = await c.request('replace_sm', { message_id: sent, short_message: 'x' });
     assert.equal(replace.command_status, ESME.RINVCMDID);
     const data = await c.request('data_sm', { destination_addr: TO, message_payload: 'x' });
     assert.deepEqual([data.command, data.command_status], ['generic_nack', ESME.RINVCMDID]);
     assert.equal((await c.request('enquire_link')).command_status, ESME.ROK);
     assert.equal((await submit(c, {})).command_status, ESME.ROK, 'still bound');
+  });
+});
+
+describe('the SMPP server: messages sent in, and SMPP over TLS', () => {
+  let sim: SmscSimulator;
+  let node: TestNode;
+  let dir: string;
+  let ports: { port?: number; tlsPort?: number };
+  const clients: NodeSmppClient[] = [];
+
+  before(async () => {
+    sim = new SmscSimulator({ port: 0, receiptDelayMs: 10 });
+    const simPort = await sim.listen();
+    const connector = smppPlugin.create(
+      { name: 'carrier', provider: 'smpp', host: '127.0.0.1', port: simPort, system_id: 'sb', password: 'pw', reconnect_min_ms: 50, reconnect_max_ms: 200, test_numbers: true },
+      { clock: systemClock, publicUrl: 'http://127.0.0.1:8080' },
+    );
+    dir = tempDir();
+    const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')]);
+    assert.equal(made.status, 0, String(made.stderr));
+    node = await testNode({
+      connectors: [connector],
+      env: { SWITCHBOARD_SMPP_PORT: '0', SWITCHBOARD_SMPP_TLS_PORT: '0', SWITCHBOARD_SMPP_TLS_CERT: join(dir, 'cert.pem'), SWITCHBOARD_SMPP_TLS_KEY: join(dir, 'key.pem') },
+    });
+    ports = await node.smpp!.listen();
+    await eventually(async () => (sim.sessions > 0 ? true : undefined));
+  });
+
+  after(async () => {
+    for (const c of clients) c.close();
+    await node.close();
+    await sim.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test("a message sent in reaches the operator's receiver as a deliver_sm; a transceiver over TLS submits and gets its receipt", async () => {
+    const made = await node.api.inject({ method: 'POST', url: '/v1/accounts/acct_default/credentials', headers: bearer(node.key), payload: { protocol: 'smpp' } });
+    const cred = made.json() as Credential;
+
+    const rx = await NodeSmppClient.connect(ports.port!);
+    clients.push(rx);
+    assert.equal(await rx.bind('receiver', cred.key, cred.secret), ESME.ROK);
+    await sim.deliverMo('+447700900123', '447700900999', 'Hi there ¿');
+    const mo = await eventually(async () => rx.delivered.find((p) => p.esm_class === 0));
+    assert.deepEqual([mo.source_addr, mo.destination_addr, (mo.short_message as { message: string }).message], ['447700900123', '447700900999', 'Hi there ¿']);
+
+    const secure = await NodeSmppClient.connect(ports.tlsPort!, true);
+    clients.push(secure);
+    assert.equal(await secure.bind('transceiver', cred.key, cred.secret), ESME.ROK);
+    const sent = await secure.request('submit_sm', { source_addr: 'Shop', destination_addr: TO, dest_addr_ton: 1, short_message: 'Over TLS', registered_delivery: 1 });
+    assert.equal(sent.command_status, ESME.ROK);
+    // The carrier (the simulator) has it, and its receipt comes back to a receiver of the account.
+    await eventually(async () => (sim.submitted.some((s) => s.pdu.body.destination_addr === TO) ? true : undefined));
+    await eventually(async () => [...rx.delivered, ...secure.delivered].find((p) => p.receipted_message_id === sent.message_id));
   });
 });

@@ -38,7 +38,7 @@ export class NodeSmppClient {
 
   static connect(port: number, tls = false): Promise<NodeSmppClient> {
     return new Promise((resolve, reject) => {
-      const session = smpp.connect({ url: `${tls ? 'ssmpp' : 'smpp'}://127.0.0.1:${port}`, auto_enquire_link_period: 0, ...(tls && { tls: { rejectUnauthorized: false } }) });
+      const session = smpp.connect({ url: `${tls ? 'ssmpp' : 'smpp'}://127.0.0.1:${port}`, auto_enquire_link_period: 0, rejectUnauthorized: false });
       session.once('error', reject);
       session.once(tls ? 'secureConnect' : 'connect', () => resolve(new NodeSmppClient(session)));
     });
