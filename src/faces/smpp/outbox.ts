@@ -34,6 +34,8 @@ export class SmppOutbox {
   readonly #receivers = new Map<string, Receiver[]>();
   readonly #pumping = new Set<string>();
   readonly #again = new Set<string>();
+  /** deliver_sm out now, settled (answered, refused or failed) before the outbox stops. */
+  readonly #sending = new Set<Promise<void>>();
   readonly #finish: Batcher<number, undefined>;
   #timer: NodeJS.Timeout | undefined;
 
@@ -55,8 +57,10 @@ export class SmppOutbox {
     }, this.options.pollMs);
   }
 
+  /** Stops looking; waits for what is out (its sessions are closed first, so it settles at once). */
   async stop(): Promise<void> {
     clearInterval(this.#timer);
+    await Promise.all(this.#sending);
     await this.#finish.drain();
   }
 
@@ -100,7 +104,9 @@ export class SmppOutbox {
         await this.store.retrySmppOutbox([item.seq], now);
         continue;
       }
-      void this.#send(accountId, receiver, item);
+      const sending = this.#send(accountId, receiver, item).catch((err: unknown) => this.log.error({ err, account: accountId }, 'SMPP deliver_sm failed'));
+      this.#sending.add(sending);
+      void sending.finally(() => this.#sending.delete(sending));
     }
   }
 

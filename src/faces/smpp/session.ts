@@ -99,22 +99,29 @@ export class CustomerSession implements Receiver {
     if (this.#bound || this.#binding) return this.#refuseBind(p, STATUS.ESME_RALYBND, 'the session is bound already', systemId);
     this.#binding = true;
     try {
-      const caller = await authorizeBind(this.context.credentials, systemId, String(p.body.password ?? ''), this.address);
-      if ('status' in caller) return this.#refuseBind(p, caller.status, caller.why, systemId);
-      const settings = smppSettings(caller.credential.settings);
-      const slots = `smpp-binds:${caller.credential.id}`;
-      if (!(await this.context.coordination.holdSlots(slots, this.holder, 1, settings.bindLimit, this.context.leaseMs))) {
-        return this.#refuseBind(p, STATUS.ESME_RBINDFAIL, `the credential's ${settings.bindLimit} binds are all in use`, systemId);
-      }
-      if (this.smpp.closed) return void (await this.context.coordination.releaseSlots(slots, this.holder));
-      this.#bound = { caller, settings, mode, slots };
-      this.#renewal = setInterval(() => void this.#renew(), Math.max(1, Math.floor(this.context.leaseMs / 3)));
-      this.smpp.respond(p, 0, { system_id: SYSTEM_ID });
-      this.context.log.info({ system_id: systemId, account: caller.payer.accountId, mode, address: this.address }, 'SMPP bind');
-      if (mode !== 'transmitter') this.context.outbox.add(caller.payer.accountId, this);
+      await this.#authorize(p, mode, systemId);
+    } catch (err) {
+      this.context.log.error({ err, system_id: systemId }, 'SMPP bind failed');
+      if (!this.#bound) this.smpp.respond(p, STATUS.ESME_RSYSERR);
     } finally {
       this.#binding = false;
     }
+  }
+
+  async #authorize(p: Pdu, mode: BindMode, systemId: string): Promise<void> {
+    const caller = await authorizeBind(this.context.credentials, systemId, String(p.body.password ?? ''), this.address);
+    if ('status' in caller) return this.#refuseBind(p, caller.status, caller.why, systemId);
+    const settings = smppSettings(caller.credential.settings);
+    const slots = `smpp-binds:${caller.credential.id}`;
+    if (!(await this.context.coordination.holdSlots(slots, this.holder, 1, settings.bindLimit, this.context.leaseMs))) {
+      return this.#refuseBind(p, STATUS.ESME_RBINDFAIL, `the credential's ${settings.bindLimit} binds are all in use`, systemId);
+    }
+    if (this.smpp.closed) return void (await this.context.coordination.releaseSlots(slots, this.holder));
+    this.#bound = { caller, settings, mode, slots };
+    this.#renewal = setInterval(() => void this.#renew(), Math.max(1, Math.floor(this.context.leaseMs / 3)));
+    this.smpp.respond(p, 0, { system_id: SYSTEM_ID });
+    this.context.log.info({ system_id: systemId, account: caller.payer.accountId, mode, address: this.address }, 'SMPP bind');
+    if (mode !== 'transmitter') this.context.outbox.add(caller.payer.accountId, this);
   }
 
   #refuseBind(p: Pdu, status: number, why: string, systemId: string): void {
