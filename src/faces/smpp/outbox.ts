@@ -132,7 +132,8 @@ export class SmppOutbox {
         await this.store.retrySmppOutbox([item.seq], this.clock.now() + Math.min(MAX_BACKOFF_MS, 1000 * 2 ** item.attempts));
       }
     } finally {
-      this.wake(accountId);
+      // More is claimed once half the window is free: one claim (one commit) for many rows, not one per answer.
+      if (receiver.outstanding <= this.options.window / 2) this.wake(accountId);
     }
   }
 }
