@@ -4,13 +4,14 @@ import { metricsText, startServer, type BenchServer } from './server.js';
 import { benchCluster } from './cluster.js';
 import { benchThreeConnections } from './routing.js';
 import { benchEndToEnd, benchSubmitRate } from './smpp.js';
+import { benchSmppServer } from './smpp-server.js';
 import { webhooksSection } from './webhooks.js';
 import { pricingSection } from './pricing.js';
 import { pricesSection } from './prices.js';
 
 // `npm run bench`: starts real server processes and drives them over HTTP from this process,
 // printing figures. Durations are short enough for a 2-core machine; BENCH_SECONDS overrides.
-// `npm run bench -- accept` (or faces, smpp, routing, cluster, webhooks, pricing, prices) runs those sections only.
+// `npm run bench -- accept` (or faces, smpp, smpp-server, routing, cluster, webhooks, pricing, prices) runs those sections only.
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 
 /** Messages the server counted as stored (it answers 202 only after the commit). */
@@ -87,6 +88,14 @@ async function smppSection(): Promise<void> {
   console.log(`  20,000 messages accepted -> delivered       ${e2e.seconds.toFixed(2).padStart(7)} s  (${e2e.perSecond.toFixed(0)} messages/s end to end)`);
 }
 
+async function smppServerSection(): Promise<void> {
+  console.log('\nSMPP server: a customer binds to Switchboard (window 100 per session), routed to the simulator (its own process), receipts back; 20,000 messages');
+  for (const sessions of [1, 2]) {
+    const f = await benchSmppServer(20_000, sessions, 100);
+    console.log(`  ${`${sessions} session${sessions > 1 ? 's' : ''} at once`.padEnd(20)} ${f.submitsPerSecond.toFixed(0).padStart(6)} submit_sm/s answered   ${f.receiptsPerSecond.toFixed(0).padStart(6)} receipts/s to the customer (end to end)`);
+  }
+}
+
 async function routingSection(): Promise<void> {
   console.log('\nDispatch across three connections with different TPS limits (sandbox carriers, one weighted route)');
   const r = await benchThreeConnections(10_000);
@@ -106,7 +115,17 @@ async function clusterSection(): Promise<void> {
 }
 
 // `node dist/bench/run.js [section...]` runs those sections alone; no argument runs them all.
-const sections: Record<string, () => Promise<void>> = { accept: acceptSection, faces: facesSection, smpp: smppSection, routing: routingSection, cluster: clusterSection, webhooks: webhooksSection, pricing: () => pricingSection(seconds), prices: pricesSection };
+const sections: Record<string, () => Promise<void>> = {
+  accept: acceptSection,
+  faces: facesSection,
+  smpp: smppSection,
+  'smpp-server': smppServerSection,
+  routing: routingSection,
+  cluster: clusterSection,
+  webhooks: webhooksSection,
+  pricing: () => pricingSection(seconds),
+  prices: pricesSection,
+};
 const chosen = process.argv.slice(2);
 for (const name of chosen) if (!sections[name]) throw new Error(`no bench section ${name}: one of ${Object.keys(sections).join(', ')}`);
 for (const [name, section] of Object.entries(sections)) if (chosen.length === 0 || chosen.includes(name)) await section();

@@ -10,7 +10,7 @@ import { freePort, metricsText, sendBatches, startServer } from './server.js';
 const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
 
 /** Runs `switchboard smsc-sim` as its own process, as a user would. */
-async function startSimulator(port: number, receiptDelayMs: number): Promise<ChildProcess> {
+export async function startSimulator(port: number, receiptDelayMs: number): Promise<ChildProcess> {
   const child = spawn(process.execPath, [CLI, 'smsc-sim', '--port', String(port), '--receipt-delay', String(receiptDelayMs)], { stdio: ['pipe', 'pipe', 'inherit'] });
   await new Promise<void>((resolve) => child.stdout!.once('data', () => resolve()));
   return child;

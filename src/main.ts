@@ -26,6 +26,7 @@ if (node.firstKey) {
   );
 }
 await node.api.listen({ host: config.host, port: config.port });
+await node.smpp?.listen();
 
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -19,6 +19,7 @@ import { ApiKeys, DEFAULT_ACCOUNT } from './app/keys.js';
 import { Accounts } from './app/accounts.js';
 import { FaceCredentials } from './app/credentials.js';
 import { FACE_CREDENTIALS } from './faces/registry.js';
+import { SmppServer } from './faces/smpp/server.js';
 import { InboundService } from './app/inbound.js';
 import { MessageService } from './app/messages.js';
 import { WebhookService } from './app/webhooks.js';
@@ -77,6 +78,8 @@ export interface Node {
   readonly log: Logger;
   /** The API key created on the very first start, shown once; undefined afterwards. */
   readonly firstKey: string | undefined;
+  /** The SMPP server for customers, when SWITCHBOARD_SMPP_PORT or SWITCHBOARD_SMPP_TLS_PORT is set; it listens on `listen`. */
+  readonly smpp: SmppServer | undefined;
   stop(): Promise<void>;
 }
 
@@ -221,6 +224,14 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
       await accept.accept({ accountId: operator.id, prices: operator.prices, allowedSenders: null, trial: false, protocols: null, dailyQuota: null }, { from: config.verification.from, to, text });
     },
   });
+  const messages = new MessageService(store, writer, clock);
+  const smpp =
+    config.smpp.port !== undefined || config.smpp.tls
+      ? new SmppServer(
+          { host: config.host, port: config.smpp.port, tls: config.smpp.tls, window: config.smpp.window, partTimeoutMs: config.smpp.partTimeoutMs, responseTimeoutMs: Math.min(10_000, Math.max(1, Math.floor(config.leaseMs / 2))) },
+          { accept, credentials, messages, store, coordination, clock, log, nodeId: config.nodeId, leaseMs: config.leaseMs },
+        )
+      : undefined;
   const api = await buildApi(
     {
       accept,
@@ -233,7 +244,7 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
       usage: new Usage(store, accounts, clock),
       catalogue,
       store,
-      messages: new MessageService(store, writer, clock),
+      messages,
       inbound,
       webhooks: new WebhookService(byName, receipts, inbound),
       rateLimits: new AccountRateLimits(config.rateLimit, coordination),
@@ -272,10 +283,12 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
     store,
     log,
     firstKey,
+    smpp,
     async stop() {
       clearInterval(reloading);
       clearInterval(sweeping);
       clearInterval(slicing);
+      await smpp?.close();
       await api.close();
       await dispatcher.stop();
       await deliverer.stop();

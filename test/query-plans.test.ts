@@ -10,6 +10,7 @@ import { RECEIPT_SQL as PG_RECEIPT_SQL } from '../src/storage/postgres/receipt-s
 import { WEBHOOK_SQL as PG_WEBHOOK_SQL } from '../src/storage/postgres/webhook-sql.js';
 import { NUMBERS_SQL as PG_NUMBERS_SQL } from '../src/storage/postgres/numbers-sql.js';
 import { SLICE_SQL } from '../src/storage/postgres/slices.js';
+import { SMPP_SQL as PG_SMPP_SQL } from '../src/storage/postgres/smpp-sql.js';
 import { SqliteStore } from '../src/storage/sqlite/store.js';
 import { ACCOUNT_SQL as SQLITE_ACCOUNT_SQL } from '../src/storage/sqlite/account-sql.js';
 import { ACCOUNT_SQL as PG_ACCOUNT_SQL } from '../src/storage/postgres/account-sql.js';
@@ -20,17 +21,19 @@ import { WEBHOOK_SQL as SQLITE_WEBHOOK_SQL } from '../src/storage/sqlite/webhook
 import { CREDENTIAL_SQL as SQLITE_CREDENTIAL_SQL } from '../src/storage/sqlite/credential-sql.js';
 import { CREDENTIAL_SQL as PG_CREDENTIAL_SQL } from '../src/storage/postgres/credential-sql.js';
 import { NUMBERS_SQL as SQLITE_NUMBERS_SQL } from '../src/storage/sqlite/numbers-sql.js';
+import { SMPP_SQL as SQLITE_SMPP_SQL } from '../src/storage/sqlite/smpp-sql.js';
 import { TEST_DATABASE_URL, tempDir } from './helpers.js';
 
 // Every statement webhook delivery runs per event, dispatch's claims (expiry included), receipt
 // matching, the sweep of parked receipts, the message log, what an account's requests read of its
 // branch, verified numbers and credentials, the owner look-up of every inbound message, the usage
-// counters, and the statements that charge accepts from nodes' slices of accounts' balances
-// (PostgreSQL) must reach their rows through an index: with a backlog waiting (or many accounts),
-// a scan would make each cost as much as the backlog.
+// counters, the statements that charge accepts from nodes' slices of accounts' balances
+// (PostgreSQL), and the SMPP outbox's must reach their rows through an index: with a backlog
+// waiting (or many accounts), a scan would make each cost as much as the backlog.
 
-const SQLITE_SQL = { ...SQLITE_WEBHOOK_SQL, ...SQLITE_RECEIPT_SQL, ...SQLITE_DISPATCH_SQL, ...SQLITE_ACCOUNT_SQL, ...SQLITE_CREDENTIAL_SQL, ...SQLITE_NUMBERS_SQL };
-const PG_SQL = { ...PG_WEBHOOK_SQL, ...PG_RECEIPT_SQL, ...PG_DISPATCH_SQL, ...PG_ACCOUNT_SQL, ...PG_CREDENTIAL_SQL, ...PG_NUMBERS_SQL, ...SLICE_SQL };
+const smpp = (sql: Readonly<Record<string, string>>) => Object.fromEntries(Object.entries(sql).map(([name, text]) => [`smpp_${name}`, text]));
+const SQLITE_SQL = { ...SQLITE_WEBHOOK_SQL, ...SQLITE_RECEIPT_SQL, ...SQLITE_DISPATCH_SQL, ...SQLITE_ACCOUNT_SQL, ...SQLITE_CREDENTIAL_SQL, ...SQLITE_NUMBERS_SQL, ...smpp(SQLITE_SMPP_SQL) };
+const PG_SQL = { ...PG_WEBHOOK_SQL, ...PG_RECEIPT_SQL, ...PG_DISPATCH_SQL, ...PG_ACCOUNT_SQL, ...PG_CREDENTIAL_SQL, ...PG_NUMBERS_SQL, ...SLICE_SQL, ...smpp(PG_SMPP_SQL) };
 
 /** The message log as users page it: the first page, the next, one recipient's, a time window. */
 const LOGS = {
@@ -45,7 +48,7 @@ const BACKLOG = 20_000;
 /** Tables that grow with traffic: never read whole by a hot statement. */
 const BACKLOG_TABLES = [
   'webhook_deliveries', 'webhook_events', 'webhook_attempts', 'messages', 'provider_ids', 'parked_receipts', 'accounts', 'verified_numbers', 'face_credentials', 'numbers',
-  'usage_counts', 'ledger_entries', 'pending_charges', 'balance_slices',
+  'usage_counts', 'ledger_entries', 'pending_charges', 'balance_slices', 'smpp_outbox', 'inbound_messages',
 ];
 /**
  * Statements that sort only what they hand out (the rows claimed, the events of one batch, the
@@ -98,6 +101,8 @@ describe('hot webhook, receipt and account statements on SQLite use indexes, wha
       INSERT INTO usage_counts (account_id, day, country, connection, slot, messages) SELECT 'acc_' || (i % 100), i / 100, 'GB', 'c', 0, 1 FROM n;
       WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ${BACKLOG - 1})
       ${MESSAGES} FROM n;
+      WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ${BACKLOG - 1})
+      INSERT INTO smpp_outbox (account_id, kind, ref, expires_at, lease_until) SELECT 'acc' || (i % 10), 'receipt', 'msg_' || i, i, CASE WHEN i % 4 = 0 THEN i END FROM n;
       ANALYZE;
     `);
   });
@@ -166,6 +171,8 @@ describe('hot webhook, receipt and account statements on PostgreSQL use indexes,
       INSERT INTO ledger_entries (id, account_id, at, type, amount, balance_after) SELECT 'led_' || i, 'acct_' || (i % 1000), i, 'top_up', 1, 1 FROM generate_series(0, ${BACKLOG - 1}) AS i;
       INSERT INTO pending_charges (account_id, node_id, id, at, amount, messages) SELECT 'acct_' || (i % 1000), 'n' || (i % 3), 'led_p' || i, i, 1, 1 FROM generate_series(0, ${BACKLOG - 1}) AS i;
       ${MESSAGES} FROM generate_series(0, ${BACKLOG - 1}) AS i;
+      INSERT INTO smpp_outbox (account_id, kind, ref, expires_at, lease_until) SELECT 'acc' || (i % 10), 'receipt', 'msg_' || i, i, CASE WHEN i % 4 = 0 THEN i END FROM generate_series(0, ${BACKLOG - 1}) AS i;
+      INSERT INTO inbound_messages (id, account_id, connection, "from", "to", text, received_at) SELECT 'in_' || i, 'acc', 'c', '+447700900000', '+447700900001', 'Hi', i FROM generate_series(0, ${BACKLOG - 1}) AS i;
       ANALYZE;
     `);
   });
@@ -215,6 +222,13 @@ describe('hot webhook, receipt and account statements on PostgreSQL use indexes,
     claimDue: ['c', 50_000, 50, 'n1', 80_000, true],
     claimExpired: ['c', 50_000, 500, 'n1', 80_000, false],
     findProviderId: ['c', 'q1'],
+    smpp_owe: [['acc1'], ['receipt'], ['msg_1'], [1]],
+    smpp_oweInbound: ['acc1', 'in_1', 1],
+    smpp_claim: ['acc1', 1, 2, 100],
+    smpp_finish: [[1, 2]],
+    smpp_retry: [[1, 2], 5],
+    smpp_messages: [['msg_1', 'msg_2']],
+    smpp_inbound: [['in_1']],
   };
 
   for (const [name, sql] of Object.entries(PG_SQL)) {

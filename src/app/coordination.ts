@@ -7,8 +7,8 @@ import type { Clock } from './clock.js';
  * a number of milliseconds to wait (0: go now).
  */
 export interface Coordination {
-  /** Takes one token of a bucket earning `perSecond` tokens and holding at most `burst`. */
-  rate(key: string, perSecond: number, burst: number): Promise<number>;
+  /** Takes `cost` tokens (default one: a request; an SMPP submit costs its segments) of a bucket earning `perSecond` tokens and holding at most `burst`. */
+  rate(key: string, perSecond: number, burst: number, cost?: number): Promise<number>;
   /**
    * Reserves the next `spanMs` of a strict pace: each reservation starts where the previous one
    * ended, and idle time earns nothing, so no window ever holds more than the pace allows.
@@ -35,12 +35,12 @@ export class LocalCoordination implements Coordination {
 
   constructor(private readonly clock: Clock) {}
 
-  async rate(key: string, perSecond: number, burst: number): Promise<number> {
+  async rate(key: string, perSecond: number, burst: number, cost = 1): Promise<number> {
     const now = this.clock.now();
     let bucket = this.#buckets.get(key);
     // A changed rate (an account's api_rate) holds from the next request, as in Redis.
     if (bucket?.perSecond !== perSecond || bucket.burst !== burst) this.#buckets.set(key, (bucket = new TokenBucket(perSecond, burst, now)));
-    return bucket.take(now);
+    return bucket.take(now, cost);
   }
 
   async pace(key: string, spanMs: number): Promise<number> {

@@ -36,13 +36,18 @@ function matcher(list: readonly string[]): BlockList {
 }
 
 /**
- * Refuses a request from an address outside any of `lists` (the account's and its ancestors'):
- * `ip_not_allowed`. An IPv4 client reached over an IPv6 socket (::ffff:a.b.c.d) is matched as IPv4.
+ * Whether `address` is in every one of `lists` (the account's and its ancestors'). An IPv4 client
+ * reached over an IPv6 socket (::ffff:a.b.c.d) is matched as IPv4.
  */
-export function refuseAddress(lists: readonly (readonly string[])[], address: string): void {
-  if (lists.length === 0) return;
+export function addressAllowed(lists: readonly (readonly string[])[], address: string): boolean {
+  if (lists.length === 0) return true;
   const v4 = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1];
   const [ip, family] = v4 ? [v4, 'ipv4' as const] : [address, isIP(address) === 4 ? ('ipv4' as const) : ('ipv6' as const)];
-  if (lists.every((list) => matcher(list).check(ip, family))) return;
+  return lists.every((list) => matcher(list).check(ip, family));
+}
+
+/** Refuses a request from an address `addressAllowed` does not allow: `ip_not_allowed`. */
+export function refuseAddress(lists: readonly (readonly string[])[], address: string): void {
+  if (addressAllowed(lists, address)) return;
   throw new SwitchboardError('ip_not_allowed', `Requests with this account's keys are not allowed from ${address}: add it to the account's ip_allowlist (and to those of the accounts above it).`);
 }

@@ -225,6 +225,12 @@ export interface ParkedReceipt {
   readonly receipt: unknown;
 }
 
+/** A deliver_sm owed to an account's SMPP receivers: a message's receipt, or a message sent in to the account. */
+export type SmppOwed = { readonly seq: number; readonly attempts: number } & (
+  | { readonly kind: 'receipt'; readonly message: Message }
+  | { readonly kind: 'mo'; readonly inbound: InboundMessage }
+);
+
 /** A message a subscriber sent in, as stored. */
 export interface InboundMessage {
   readonly id: string;
@@ -497,7 +503,19 @@ export interface Store {
   loadTopology(): Promise<SavedTopology | undefined>;
   saveTopology(saved: SavedTopology): Promise<void>;
 
-  /** Stores an inbound message, with its message.received event for the account's endpoints. */
+  /**
+   * The account's oldest deliver_sm owed to its SMPP receivers (receipts and messages sent in),
+   * up to `limit`, leased until `leaseUntil` (not handed out again before, to any node); those
+   * past their end are dropped instead. One index range of the account, in order: O(returned +
+   * those in flight).
+   */
+  claimSmppOutbox(accountId: string, now: number, leaseUntil: number, limit: number): Promise<SmppOwed[]>;
+  /** Delivered (or not wanted): gone from the outbox. */
+  finishSmppOutbox(seqs: readonly number[]): Promise<void>;
+  /** Not delivered: handed out again from `at`, counted as an attempt. */
+  retrySmppOutbox(seqs: readonly number[], at: number): Promise<void>;
+
+  /** Stores an inbound message, with its message.received event for the account's endpoints (and, when the account has an SMPP credential, its deliver_sm in the SMPP outbox). */
   insertInbound(message: InboundMessage): Promise<void>;
   /** Newest first; `before` is the page cursor (an inbound id). */
   listInbound(accountId: string, before: string | undefined, limit: number): Promise<InboundMessage[]>;

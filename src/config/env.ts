@@ -59,6 +59,23 @@ export interface Config {
   readonly trustProxy: boolean | number | string;
   /** The message that sends a verification code: its sender, and its text with `{code}` where the code goes. */
   readonly verification: { readonly from: string; readonly text: string };
+  /** The SMPP server for customers: off unless a port is set. */
+  readonly smpp: {
+    readonly port: number | undefined;
+    readonly tls: { readonly port: number; readonly certFile: string; readonly keyFile: string } | undefined;
+    /** deliver_sm out at once on one session. */
+    readonly window: number;
+    /** How long the parts of a long message may take to all come before it is refused. */
+    readonly partTimeoutMs: number;
+  };
+}
+
+function smppTls(env: NodeJS.ProcessEnv): Config['smpp']['tls'] {
+  if (!env.SWITCHBOARD_SMPP_TLS_PORT) return undefined;
+  const certFile = env.SWITCHBOARD_SMPP_TLS_CERT;
+  const keyFile = env.SWITCHBOARD_SMPP_TLS_KEY;
+  if (!certFile || !keyFile) throw new Error('SWITCHBOARD_SMPP_TLS_PORT needs SWITCHBOARD_SMPP_TLS_CERT and SWITCHBOARD_SMPP_TLS_KEY (PEM files)');
+  return { port: integer('SWITCHBOARD_SMPP_TLS_PORT', env.SWITCHBOARD_SMPP_TLS_PORT, 0), certFile: resolve(certFile), keyFile: resolve(keyFile) };
 }
 
 function flag(value: string | undefined): boolean {
@@ -137,5 +154,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimit: { perSecond: rate, burst: integer('SWITCHBOARD_RATE_LIMIT_BURST', env.SWITCHBOARD_RATE_LIMIT_BURST, rate * 2) },
     trustProxy: trustProxy(env.SWITCHBOARD_TRUST_PROXY),
     verification: { from: env.SWITCHBOARD_VERIFY_FROM || 'Switchboard', text: verifyText(env.SWITCHBOARD_VERIFY_TEXT) },
+    smpp: {
+      port: env.SWITCHBOARD_SMPP_PORT ? integer('SWITCHBOARD_SMPP_PORT', env.SWITCHBOARD_SMPP_PORT, 0) : undefined,
+      tls: smppTls(env),
+      window: integer('SWITCHBOARD_SMPP_WINDOW', env.SWITCHBOARD_SMPP_WINDOW, 100) || 1,
+      partTimeoutMs: integer('SWITCHBOARD_SMPP_PART_TIMEOUT_MS', env.SWITCHBOARD_SMPP_PART_TIMEOUT_MS, 5000) || 1,
+    },
   };
 }

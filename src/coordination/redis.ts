@@ -6,14 +6,14 @@ import type { Coordination } from '../app/coordination.js';
 
 const NOW = "local t = redis.call('TIME') local now = t[1] * 1000 + math.floor(t[2] / 1000)";
 
-/** KEYS[1] bucket; ARGV perSecond, burst. Returns ms to wait, 0 when a token was taken. */
+/** KEYS[1] bucket; ARGV perSecond, burst, cost. Returns ms to wait, 0 when the tokens were taken. */
 const RATE = `${NOW}
-local rate, burst = tonumber(ARGV[1]), tonumber(ARGV[2])
+local rate, burst, cost = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 local v = redis.call('HMGET', KEYS[1], 'tokens', 'at')
 local tokens, at = tonumber(v[1]) or burst, tonumber(v[2]) or now
 tokens = math.min(burst, tokens + (now - at) * rate / 1000)
 local wait = 0
-if tokens >= 1 then tokens = tokens - 1 else wait = math.ceil((1 - tokens) * 1000 / rate) end
+if tokens >= cost then tokens = tokens - cost else wait = math.ceil((cost - tokens) * 1000 / rate) end
 redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', now)
 redis.call('PEXPIRE', KEYS[1], math.ceil(burst * 1000 / rate) + 1000)
 return wait`;
@@ -53,8 +53,8 @@ export class RedisCoordination implements Coordination {
     this.#redis.defineCommand('sbSlots', { numberOfKeys: 1, lua: SLOTS });
   }
 
-  async rate(key: string, perSecond: number, burst: number): Promise<number> {
-    return Number(await (this.#redis as unknown as Scripts).sbRate(this.prefix + key, perSecond, burst));
+  async rate(key: string, perSecond: number, burst: number, cost = 1): Promise<number> {
+    return Number(await (this.#redis as unknown as Scripts).sbRate(this.prefix + key, perSecond, burst, cost));
   }
 
   async pace(key: string, spanMs: number): Promise<number> {
@@ -89,7 +89,7 @@ export class RedisCoordination implements Coordination {
 }
 
 interface Scripts {
-  sbRate(key: string, perSecond: number, burst: number): Promise<number>;
+  sbRate(key: string, perSecond: number, burst: number, cost: number): Promise<number>;
   sbPace(key: string, spanMs: number): Promise<number>;
   sbSlots(key: string, holder: string, count: number, max: number, ttlMs: number): Promise<number>;
 }

@@ -1,10 +1,10 @@
 import type { TextEncoding } from '../core/encoding/segments.js';
-import type { MessageStatus } from '../core/lifecycle.js';
+import { FINAL_STATUSES, type MessageStatus } from '../core/lifecycle.js';
 import type { Message, MessageError, MessageEvent } from '../core/message.js';
 import type { MessageRoute } from '../core/routing/router.js';
 import type { PriceList } from '../core/accounts/prices.js';
 import type { FaceProtocol, Protocol } from '../core/access/protocols.js';
-import type { FaceCredential, OwnedNumber, Account, AccountPatch, AccountStatus, KeyAccount, VerifiedNumber, LedgerEntry, LedgerType, ApiKeyRecord, ClaimedDelivery, ClaimedMessage, DeliveryAttempt, EndpointPatch, MessageFilter, NewMessage, WebhookBatching, WebhookDelivery, WebhookEndpoint, WebhookTargetStats } from '../app/store.js';
+import type { FaceCredential, InboundMessage, SmppOwed, OwnedNumber, Account, AccountPatch, AccountStatus, KeyAccount, VerifiedNumber, LedgerEntry, LedgerType, ApiKeyRecord, ClaimedDelivery, ClaimedMessage, DeliveryAttempt, EndpointPatch, MessageFilter, NewMessage, WebhookBatching, WebhookDelivery, WebhookEndpoint, WebhookTargetStats } from '../app/store.js';
 import { isScope } from '../core/access/scopes.js';
 
 // How domain objects map to table rows, shared by every SQL engine. Times are epoch
@@ -539,4 +539,50 @@ export interface NumberRow {
 
 export function numberOf(r: NumberRow): OwnedNumber {
   return { number: r.number, accountId: r.account_id, assignedAt: Number(r.assigned_at) };
+}
+
+export interface InboundRow {
+  id: string;
+  account_id: string;
+  connection: string;
+  from: string;
+  to: string;
+  text: string;
+  received_at: number;
+  payload: string | null;
+}
+
+export function toInbound(r: InboundRow): InboundMessage {
+  return { id: r.id, accountId: r.account_id, connection: r.connection, from: r.from, to: r.to, text: r.text, receivedAt: r.received_at, payload: parseJson<unknown>(r.payload) };
+}
+
+/**
+ * Until when a receipt owed to a message's SMPP sessions waits for one: a message sent over SMPP
+ * with a receipt asked for (its face `smpp:<credential>`) owes one on its final change, kept as
+ * long as the message's own validity, counted from the change. Undefined: none owed.
+ */
+export function smppReceiptUntil(row: Pick<MessageRow, 'face' | 'expires_at' | 'created_at' | 'send_at'>, to: string, at: number): number | undefined {
+  if (!row.face?.startsWith('smpp:') || !FINAL_STATUSES.has(to as MessageStatus)) return undefined;
+  return at + (row.expires_at - (row.send_at ?? row.created_at));
+}
+
+/** How long a message sent in waits for the account's SMPP receivers: the default validity of a message. */
+export const SMPP_INBOUND_HOLD_MS = 48 * 3600 * 1000;
+
+export interface SmppOutboxRow {
+  seq: number;
+  kind: 'receipt' | 'mo';
+  ref: string;
+  expires_at: number;
+  attempts: number;
+}
+
+/** Claimed outbox rows with what they refer to, in order; a row whose message is gone is left out. */
+export function owed(rows: readonly SmppOutboxRow[], messages: ReadonlyMap<string, Message>, inbound: ReadonlyMap<string, InboundMessage>): SmppOwed[] {
+  return rows.flatMap((r): SmppOwed[] => {
+    const message = r.kind === 'receipt' ? messages.get(r.ref) : undefined;
+    if (message) return [{ seq: r.seq, attempts: r.attempts, kind: 'receipt', message }];
+    const mo = r.kind === 'mo' ? inbound.get(r.ref) : undefined;
+    return mo ? [{ seq: r.seq, attempts: r.attempts, kind: 'mo', inbound: mo }] : [];
+  });
 }

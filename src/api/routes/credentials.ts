@@ -14,23 +14,26 @@ const CredentialView = Type.Object({
   account_id: Type.String(),
   protocol: Type.String(),
   name: Type.Union([Type.String(), Type.Null()]),
-  key: Type.String({ description: "the public half: Vonage's api_key" }),
-  settings: Type.Record(Type.String(), Type.Union([Type.String(), Type.Null()]), { description: "the compatible API's own settings (Vonage: signature_method, receipt_url, receipt_method)" }),
+  key: Type.String({ description: "the public half: Vonage's api_key, SMPP's system_id" }),
+  settings: Type.Record(Type.String(), Type.Union([Type.String(), Type.Null()]), { description: "the compatible API's own settings (Vonage: signature_method, receipt_url, receipt_method; SMPP: bind_limit, throughput, throughput_burst)" }),
   created_at: Type.String(),
   revoked_at: Type.Union([Type.String(), Type.Null()]),
 });
 const CreatedCredentialView = Type.Intersect([
   CredentialView,
-  Type.Object({ secret: Type.String({ description: "Vonage's api_secret: shown this once (settings.signature_secret too)" }) }),
+  Type.Object({ secret: Type.String({ description: "Vonage's api_secret (settings.signature_secret too), SMPP's password: shown this once" }) }),
 ]);
 
 const NewCredentialBody = Type.Object(
   {
-    protocol: Type.Unsafe<'vonage'>({ type: 'string', enum: ['vonage'], description: 'the compatible API' }),
+    protocol: Type.Unsafe<'vonage' | 'smpp'>({ type: 'string', enum: ['vonage', 'smpp'], description: 'the compatible API, or SMPP' }),
     name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
     signature_method: Type.Optional(Type.Unsafe<string>({ type: 'string', enum: [...SIGNATURE_METHODS], description: 'how signed requests (sig) and receipts are signed; default md5hash' })),
     receipt_url: Type.Optional(CallbackUrl('where delivery receipts go when a request names no callback')),
     receipt_method: Type.Optional(Type.Unsafe<string>({ type: 'string', enum: [...RECEIPT_METHODS], description: 'GET (query string), POST (form) or POST-JSON (the default)' })),
+    bind_limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, description: 'SMPP: sessions bound at once with this credential, across every node; default 4' })),
+    throughput: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000, description: "SMPP: segments per second for the account's SMPP sessions together; 0 (the default) is no limit" })),
+    throughput_burst: Type.Optional(Type.Integer({ minimum: 1, maximum: 2_000_000, description: 'SMPP: the burst above throughput; default twice it' })),
   },
   { additionalProperties: false },
 );
@@ -64,7 +67,7 @@ export const credentialRoutes = ({ accounts, credentials, endpoints }: Services)
       '/v1/accounts/:id/credentials',
       {
         schema: {
-          summary: 'Create a credential for a compatible API (Vonage: api_key, api_secret, signature secret); its secrets are in this answer only',
+          summary: 'Create a credential for a compatible API (Vonage: api_key, api_secret, signature secret) or SMPP (system_id, password); its secrets are in this answer only',
           params: IdParams,
           body: NewCredentialBody,
           response: { 201: CreatedCredentialView, ...errorResponses(...KEYED, ...BODY, 404) },
@@ -72,9 +75,11 @@ export const credentialRoutes = ({ accounts, credentials, endpoints }: Services)
       },
       async (request, reply) => {
         const account = await accounts.within(request.caller!, request.params.id);
-        const { protocol, name, signature_method, receipt_url, receipt_method } = request.body;
+        const { protocol, name, signature_method, receipt_url, receipt_method, bind_limit, throughput, throughput_burst } = request.body;
         if (receipt_url !== undefined) endpoints.checkShape(receipt_url, 'receipt_url');
-        const created = await credentials.create(account.id, protocol, { name: name ?? null, settings: { signature_method, receipt_url, receipt_method } });
+        const text = (n: number | undefined) => (n === undefined ? undefined : String(n));
+        const settings = { signature_method, receipt_url, receipt_method, bind_limit: text(bind_limit), throughput: text(throughput), throughput_burst: text(throughput_burst) };
+        const created = await credentials.create(account.id, protocol, { name: name ?? null, settings });
         return reply.code(201).send({ ...credentialView(created, true), secret: created.secret });
       },
     );

@@ -15,14 +15,14 @@ export class TokenBucket {
     this.#at = now;
   }
 
-  /** Takes one token; returns 0 when taken, else the milliseconds until one is earned. */
-  take(now: number): number {
+  /** Takes `cost` tokens (one by default); returns 0 when taken, else the milliseconds until they are earned. */
+  take(now: number, cost = 1): number {
     this.#tokens = Math.min(this.burst, this.#tokens + ((now - this.#at) / 1000) * this.perSecond);
     this.#at = now;
-    if (this.#tokens >= 1) {
-      this.#tokens -= 1;
+    if (this.#tokens >= cost) {
+      this.#tokens -= cost;
       return 0;
     }
-    return Math.ceil(((1 - this.#tokens) / this.perSecond) * 1000);
+    return Math.ceil(((cost - this.#tokens) / this.perSecond) * 1000);
   }
 }

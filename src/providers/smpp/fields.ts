@@ -18,10 +18,17 @@ export function relativeValidity(ms: number): string {
 /** The text a submit_sm or deliver_sm carries, read by its data_coding. */
 export function textOf(p: Pdu): string {
   const bytes = (p.body.short_message as Buffer | undefined) ?? p.tlvs.get(TLV.message_payload) ?? Buffer.alloc(0);
-  const dc = Number(p.body.data_coding ?? 0);
+  return decodeText(bytes, Number(p.body.data_coding ?? 0));
+}
+
+/**
+ * Octets as text by data_coding: 0 the SMSC default alphabet (GSM 7-bit, one octet per septet),
+ * 8 UCS-2 big-endian, any other as Latin-1 (1 IA5/ASCII is its lower half, 3 is Latin-1).
+ */
+export function decodeText(bytes: Buffer, dataCoding: number): string {
   // A peer may send an odd number of UCS-2 octets: the last one cannot be a character.
-  if (dc === 8) return Buffer.from(bytes.subarray(0, bytes.length & ~1)).swap16().toString('utf16le');
-  return dc === 0 ? decodeGsm7(bytes) : bytes.toString('latin1');
+  if (dataCoding === 8) return Buffer.from(bytes.subarray(0, bytes.length & ~1)).swap16().toString('utf16le');
+  return dataCoding === 0 ? decodeGsm7(bytes) : bytes.toString('latin1');
 }
 
 /** A PDU as kept on a message's events: readable fields, binary as hex. */

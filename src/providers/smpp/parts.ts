@@ -1,5 +1,6 @@
 import type { OutboundMessage } from '../../app/connector.js';
 import { encodeGsm7 } from '../../core/encoding/gsm7.js';
+import { chooseEncoding } from '../../core/encoding/segments.js';
 import { TLV } from './pdu/commands.js';
 
 /** How a long message goes: concatenated parts with a UDH (8-bit reference), or one message_payload. */
@@ -40,4 +41,17 @@ export function submitParts(message: OutboundMessage, mode: LongMessageMode, ref
     short_message: Buffer.concat([Buffer.from([0x05, 0x00, 0x03, reference & 0xff, total, i + 1]), textBytes(text, message.encoding)]),
     tlvs: new Map(),
   }));
+}
+
+/**
+ * A whole text in one PDU (a message sent in, a receipt): GSM 7-bit as data_coding 0 or UCS-2 as
+ * 8, in short_message, or in message_payload past the 254 octets short_message holds.
+ */
+export function wholeText(text: string): { data_coding: number; short_message: Buffer; tlvs: Map<number, Buffer> } {
+  const encoding = chooseEncoding(text);
+  const bytes = textBytes(text, encoding);
+  const data_coding = encoding === 'GSM-7' ? 0 : 8;
+  return bytes.length > 254
+    ? { data_coding, short_message: Buffer.alloc(0), tlvs: new Map([[TLV.message_payload, bytes]]) }
+    : { data_coding, short_message: bytes, tlvs: new Map() };
 }

@@ -83,6 +83,11 @@ export class SmppSession extends EventEmitter<{ request: [Pdu]; close: [Error | 
     this.#write(p);
   }
 
+  /** Closes the connection once what was written has left (after an unbind_resp). */
+  end(): void {
+    this.#socket.end();
+  }
+
   /** Closes the connection now; requests still waiting fail with SessionClosed. */
   destroy(): void {
     this.#socket.destroy();

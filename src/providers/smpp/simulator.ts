@@ -1,12 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:net';
 import { encodeGsm7 } from '../../core/encoding/gsm7.js';
-import { chooseEncoding } from '../../core/encoding/segments.js';
 import { behaviourFor } from '../sandbox/numbers.js';
 import type { Pdu } from './pdu/codec.js';
 import { STATUS, TLV } from './pdu/commands.js';
 import { textOf } from './fields.js';
-import { textBytes } from './parts.js';
+import { wholeText } from './parts.js';
 import { SmppSession } from './session.js';
 
 /** How the simulated SMSC answers. Every option has a default that behaves like a healthy carrier. */
@@ -119,19 +118,9 @@ export class SmscSimulator {
 
   /** Sends a mobile-originated message to every bound receiver. */
   async deliverMo(from: string, to: string, text: string): Promise<void> {
-    const encoding = chooseEncoding(text);
-    const body = {
-      source_addr_ton: 1,
-      source_addr_npi: 1,
-      source_addr: from.replace(/^\+/, ''),
-      dest_addr_ton: 0,
-      dest_addr_npi: 0,
-      destination_addr: to,
-      esm_class: 0,
-      data_coding: encoding === 'GSM-7' ? 0 : 8,
-      short_message: textBytes(text, encoding),
-    };
-    await Promise.all([...this.#receivers].map((s) => s.request('deliver_sm', body).catch(() => undefined)));
+    const { tlvs, ...fields } = wholeText(text);
+    const body = { source_addr_ton: 1, source_addr_npi: 1, source_addr: from.replace(/^\+/, ''), dest_addr_ton: 0, dest_addr_npi: 0, destination_addr: to, esm_class: 0, ...fields };
+    await Promise.all([...this.#receivers].map((s) => s.request('deliver_sm', body, tlvs).catch(() => undefined)));
   }
 
   #accept(session: SmppSession): void {

@@ -25,6 +25,7 @@ import type {
   WebhookTargetStats,
   IdempotencyWrite,
   InboundMessage,
+  SmppOwed,
   MessageFilter,
   OwnedNumber,
   UsageRecord,
@@ -91,6 +92,12 @@ import {
   targetOf,
   numberOf,
   type NumberRow,
+  owed,
+  smppReceiptUntil,
+  SMPP_INBOUND_HOLD_MS,
+  toInbound,
+  type InboundRow,
+  type SmppOutboxRow,
 } from '../rows.js';
 import { merge, usageAtAccept, usageAtFinal, usageOf, type UsageDelta, type UsageRow } from '../usage.js';
 import { MIGRATIONS } from './migrations.js';
@@ -103,6 +110,7 @@ import { WEBHOOK_SQL } from './webhook-sql.js';
 import { CREDENTIAL_SQL } from './credential-sql.js';
 import { chargeAll, returnSlices, type SliceConfig } from './slices.js';
 import { lowBalance } from '../../core/accounts/low-balance.js';
+import { SMPP_SQL } from './smpp-sql.js';
 
 export interface PostgresOptions {
   /** postgres://user:password@host:port/database */
@@ -539,7 +547,29 @@ export class PostgresStore implements Store {
       const touched: Touch[] = [];
       await emit(c, [{ accountId: m.accountId, messageId: m.id, callbackUrl: null, type: 'message.received', at: m.receivedAt, data: m }], touched);
       await touchTargets(c, touched);
+      await c.query(SMPP_SQL.oweInbound, [m.accountId, m.id, m.receivedAt + SMPP_INBOUND_HOLD_MS]);
     });
+  }
+
+  async claimSmppOutbox(accountId: string, now: number, leaseUntil: number, limit: number): Promise<SmppOwed[]> {
+    return this.#tx(async (c) => {
+      const rows = (await c.query<SmppOutboxRow>(SMPP_SQL.claim, [accountId, now, leaseUntil, limit])).rows.sort((a, b) => a.seq - b.seq);
+      const expired = rows.filter((r) => r.expires_at <= now);
+      const live = rows.filter((r) => r.expires_at > now);
+      if (expired.length > 0) await c.query(SMPP_SQL.finish, [expired.map((r) => r.seq)]);
+      const refs = (kind: SmppOutboxRow['kind']) => live.filter((r) => r.kind === kind).map((r) => r.ref);
+      const messages = refs('receipt').length === 0 ? [] : (await c.query<MessageRow>(SMPP_SQL.messages, [refs('receipt')])).rows;
+      const inbound = refs('mo').length === 0 ? [] : (await c.query<InboundRow>(SMPP_SQL.inbound, [refs('mo')])).rows;
+      return owed(live, new Map(messages.map((r) => [r.id, toMessage(r)])), new Map(inbound.map((r) => [r.id, toInbound(r)])));
+    });
+  }
+
+  async finishSmppOutbox(seqs: readonly number[]): Promise<void> {
+    if (seqs.length > 0) await this.#pool.query(SMPP_SQL.finish, [seqs]);
+  }
+
+  async retrySmppOutbox(seqs: readonly number[], at: number): Promise<void> {
+    if (seqs.length > 0) await this.#pool.query(SMPP_SQL.retry, [seqs, at]);
   }
 
   async insertEndpoint(e: WebhookEndpoint): Promise<void> {
@@ -721,20 +751,8 @@ export class PostgresStore implements Store {
   }
 
   async listInbound(accountId: string, before: string | undefined, limit: number): Promise<InboundMessage[]> {
-    const rows = await this.#rows<{ id: string; account_id: string; connection: string; from: string; to: string; text: string; received_at: number; payload: string | null }>(
-      'SELECT * FROM inbound_messages WHERE account_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3',
-      [accountId, before ?? '\uffff', limit],
-    );
-    return rows.map((r) => ({
-      id: r.id,
-      accountId: r.account_id,
-      connection: r.connection,
-      from: r.from,
-      to: r.to,
-      text: r.text,
-      receivedAt: r.received_at,
-      payload: parseJson<unknown>(r.payload),
-    }));
+    const rows = await this.#rows<InboundRow>('SELECT * FROM inbound_messages WHERE account_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3', [accountId, before ?? '\uffff', limit]);
+    return rows.map(toInbound);
   }
 
   async numberOwner(number: string): Promise<string | undefined> {
@@ -978,6 +996,14 @@ async function transitionAll(c: Client, ts: readonly Transition[], touched: Touc
     }
     const delta = row && usageAtFinal(row, t.to);
     if (delta) usage.push(delta);
+  }
+  const receipts = ts.flatMap((t) => {
+    const row = applied.get(t.messageId);
+    const until = row && smppReceiptUntil(row, t.to, t.event.at);
+    return row && until !== undefined ? [{ accountId: row.account_id, ref: row.id, until }] : [];
+  });
+  if (receipts.length > 0) {
+    await c.query(SMPP_SQL.owe, [receipts.map((r) => r.accountId), receipts.map(() => 'receipt'), receipts.map((r) => r.ref), receipts.map((r) => r.until)]);
   }
   await emit(
     c,

@@ -447,4 +447,24 @@ CREATE INDEX face_credentials_account ON face_credentials (account_id, created_a
 ALTER TABLE messages ADD COLUMN face TEXT;
 `,
   },
+  {
+    id: 15,
+    name: 'smpp outbox',
+    sql: `
+-- What an account's SMPP receivers are owed, in order: receipts of its messages (kind receipt,
+-- ref the message) and messages sent in to it (kind mo, ref the inbound message). A row is
+-- leased while its deliver_sm is out (lease_until), and deleted once answered; it is dropped at
+-- expires_at if no receiver took it.
+CREATE TABLE smpp_outbox (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  account_id TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  ref TEXT NOT NULL,
+  expires_at BIGINT NOT NULL,
+  lease_until BIGINT,
+  attempts INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX smpp_outbox_account ON smpp_outbox (account_id, seq);
+`,
+  },
 ];

@@ -26,6 +26,7 @@ import type {
   WebhookTargetStats,
   IdempotencyWrite,
   InboundMessage,
+  SmppOwed,
   MessageFilter,
   OwnedNumber,
   UsageRecord,
@@ -94,6 +95,12 @@ import {
   targetOf,
   numberOf,
   type NumberRow,
+  owed,
+  smppReceiptUntil,
+  SMPP_INBOUND_HOLD_MS,
+  toInbound,
+  type InboundRow,
+  type SmppOutboxRow,
 } from '../rows.js';
 import { usageAtAccept, usageAtFinal, usageOf, type UsageDelta, type UsageRow } from '../usage.js';
 import { MIGRATIONS } from './migrations.js';
@@ -104,6 +111,7 @@ import { RECEIPT_SQL } from './receipt-sql.js';
 import { ACCOUNT_SQL, KEY_ACCOUNT_COLUMNS } from './account-sql.js';
 import { WEBHOOK_SQL } from './webhook-sql.js';
 import { CREDENTIAL_SQL } from './credential-sql.js';
+import { SMPP_SQL } from './smpp-sql.js';
 
 export interface SqliteOptions {
   /** Path of the database file; its folder is created if missing. */
@@ -432,6 +440,8 @@ export class SqliteStore implements Store {
     if (usage) this.#addUsage([usage]);
     const type = lifecycleEvent(t.from, t.to);
     if (type) this.#emit(row.account_id, row.id, rowCallbackFor(row, type), type, t.event.at, () => toMessage(row));
+    const until = smppReceiptUntil(row, t.to, t.event.at);
+    if (until !== undefined) this.#sql(SMPP_SQL.owe).run({ accountId: row.account_id, kind: 'receipt', ref: row.id, expiresAt: until });
     return true;
   }
 
@@ -575,7 +585,31 @@ export class SqliteStore implements Store {
         m.id, m.accountId, m.connection, m.from, m.to, m.text, m.receivedAt, json(m.payload),
       );
       this.#emit(m.accountId, m.id, null, 'message.received', m.receivedAt, () => m);
+      this.#sql(SMPP_SQL.oweInbound).run({ accountId: m.accountId, ref: m.id, expiresAt: m.receivedAt + SMPP_INBOUND_HOLD_MS });
     })();
+  }
+
+  async claimSmppOutbox(accountId: string, now: number, leaseUntil: number, limit: number): Promise<SmppOwed[]> {
+    return this.#db.transaction(() => {
+      const rows = this.#sql(SMPP_SQL.due).all({ accountId, now, limit }) as SmppOutboxRow[];
+      const expired = rows.filter((r) => r.expires_at <= now);
+      const live = rows.filter((r) => r.expires_at > now);
+      if (expired.length > 0) this.#sql(SMPP_SQL.finish).run({ seqs: JSON.stringify(expired.map((r) => r.seq)) });
+      if (live.length === 0) return [];
+      this.#sql(SMPP_SQL.lease).run({ leaseUntil, seqs: JSON.stringify(live.map((r) => r.seq)) });
+      const refs = (kind: SmppOutboxRow['kind']) => JSON.stringify(live.filter((r) => r.kind === kind).map((r) => r.ref));
+      const messages = new Map((this.#sql(SMPP_SQL.messages).all({ ids: refs('receipt') }) as MessageRow[]).map((r) => [r.id, toMessage(r)]));
+      const inbound = new Map((this.#sql(SMPP_SQL.inbound).all({ ids: refs('mo') }) as InboundRow[]).map((r) => [r.id, toInbound(r)]));
+      return owed(live, messages, inbound);
+    }).immediate();
+  }
+
+  async finishSmppOutbox(seqs: readonly number[]): Promise<void> {
+    if (seqs.length > 0) this.#sql(SMPP_SQL.finish).run({ seqs: JSON.stringify(seqs) });
+  }
+
+  async retrySmppOutbox(seqs: readonly number[], at: number): Promise<void> {
+    if (seqs.length > 0) this.#sql(SMPP_SQL.retry).run({ at, seqs: JSON.stringify(seqs) });
   }
 
   async insertEndpoint(e: WebhookEndpoint): Promise<void> {
@@ -810,17 +844,8 @@ export class SqliteStore implements Store {
   async listInbound(accountId: string, before: string | undefined, limit: number): Promise<InboundMessage[]> {
     const rows = this.#sql(
       `SELECT * FROM inbound_messages WHERE account_id = ? AND id < ? ORDER BY id DESC LIMIT ?`,
-    ).all(accountId, before ?? '\uffff', limit) as { id: string; account_id: string; connection: string; from: string; to: string; text: string; received_at: number; payload: string | null }[];
-    return rows.map((r) => ({
-      id: r.id,
-      accountId: r.account_id,
-      connection: r.connection,
-      from: r.from,
-      to: r.to,
-      text: r.text,
-      receivedAt: r.received_at,
-      payload: parseJson<unknown>(r.payload),
-    }));
+    ).all(accountId, before ?? '\uffff', limit) as InboundRow[];
+    return rows.map(toInbound);
   }
 
   async numberOwner(number: string): Promise<string | undefined> {

@@ -52,6 +52,28 @@ const LAYOUTS: Readonly<Record<BodyLayout, [string, FieldType][]>> = {
   bind_resp: [['system_id', 'cstring']],
   sm: SM,
   sm_resp: [['message_id', 'cstring']],
+  query: [
+    ['message_id', 'cstring'],
+    ['source_addr_ton', 'u8'],
+    ['source_addr_npi', 'u8'],
+    ['source_addr', 'cstring'],
+  ],
+  query_resp: [
+    ['message_id', 'cstring'],
+    ['final_date', 'cstring'],
+    ['message_state', 'u8'],
+    ['error_code', 'u8'],
+  ],
+  cancel: [
+    ['service_type', 'cstring'],
+    ['message_id', 'cstring'],
+    ['source_addr_ton', 'u8'],
+    ['source_addr_npi', 'u8'],
+    ['source_addr', 'cstring'],
+    ['dest_addr_ton', 'u8'],
+    ['dest_addr_npi', 'u8'],
+    ['destination_addr', 'cstring'],
+  ],
 };
 
 export const HEADER_LENGTH = 16;
