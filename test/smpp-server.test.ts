@@ -110,7 +110,7 @@ describe('the SMPP server, with the smpp npm package as the customer', () => {
     );
   });
 
-  test('bind refusals: unknown system_id, wrong password, revoked, disabled, not allowed SMPP, already bound, over the bind limit', async () => {
+  test('bind refusals: unknown system_id, wrong password, revoked, disabled, not allowed SMPP, outside the IP allowlist, already bound, over the bind limit', async () => {
     const shop = await account({ name: 'Binds' });
     const cred = await credential(shop.id, { bind_limit: 1 });
     assert.match(cred.key, /^sb[0-9a-f]{8}$/);
@@ -138,6 +138,13 @@ describe('the SMPP server, with the smpp npm package as the customer', () => {
     const disabledCred = await credential(disabled.id);
     assert.equal((await api('PATCH', `/v1/accounts/${disabled.id}`, { status: 'disabled' })).statusCode, 200);
     assert.equal(await (await client()).bind('transceiver', disabledCred.key, disabledCred.secret), ESME.RBINDFAIL);
+
+    // The account's IP allowlist holds for binds: from 127.0.0.1, one that leaves it out is refused.
+    const elsewhere = await account({ name: 'Elsewhere', ip_allowlist: ['203.0.113.0/24'] });
+    const elsewhereCred = await credential(elsewhere.id);
+    assert.equal(await (await client()).bind('transceiver', elsewhereCred.key, elsewhereCred.secret), ESME.RBINDFAIL);
+    assert.equal((await api('PATCH', `/v1/accounts/${elsewhere.id}`, { ip_allowlist: ['203.0.113.0/24', '127.0.0.1'] })).statusCode, 200);
+    assert.equal(await (await client()).bind('transceiver', elsewhereCred.key, elsewhereCred.secret), ESME.ROK);
 
     const revoked = await credential(shop.id);
     assert.equal((await api('DELETE', `/v1/accounts/${shop.id}/credentials/${revoked.id}`)).statusCode, 204);
