@@ -192,7 +192,7 @@ describe('the Vonage SMS API face', () => {
     assert.equal(await status({ ...auth(plain), ...send, callback: 'ftp://example.com/dlr' }), '23');
   });
 
-  test('the account decides 8 (blocked), 9 (credit), 11 (protocols) and 15 (senders); a revoked credential is 4', async () => {
+  test('the account decides 8 (blocked), 9 (credit), 11 (protocols), 15 (senders), 29 (trial) and its IP allowlist (4); a revoked credential is 4', async () => {
     const send = { from: 'Shop', to: '447700900000', text: 'Hi' };
     const blocked = await account({ name: 'Blocked' });
     const blockedCred = await credential(blocked.id);
@@ -215,6 +215,17 @@ describe('the Vonage SMS API face', () => {
     const senderCred = await credential(senders.id);
     assert.equal(await status({ ...auth(senderCred), ...send, from: 'Other' }), '15');
     assert.equal(await status({ ...auth(senderCred), ...send }), '0');
+
+    // 29: an account in trial sends only to the numbers it verified.
+    const trial = await account({ name: 'Trial', trial: true });
+    const trialCred = await credential(trial.id);
+    assert.equal(await status({ ...auth(trialCred), ...send }), '29');
+    assert.equal((await admin('POST', '/v1/verified-numbers', { number: '+447700900000', account: trial.id })).statusCode, 201);
+    assert.equal(await status({ ...auth(trialCred), ...send }), '0');
+
+    // The account's IP allowlist holds for its credentials as for its keys: refused as credentials are, 4.
+    const walled = await account({ name: 'Walled', ip_allowlist: ['203.0.113.0/24'] });
+    assert.equal(await status({ ...auth(await credential(walled.id)), ...send }), '4');
 
     assert.equal((await admin('DELETE', `/v1/accounts/${senders.id}/credentials/${senderCred.id}`)).statusCode, 204);
     assert.equal(await status({ ...auth(senderCred), ...send }), '4');
