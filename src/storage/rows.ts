@@ -54,6 +54,22 @@ export function parseJson<T>(text: string | null): T | null {
   return text === null ? null : (JSON.parse(text) as T);
 }
 
+/**
+ * Price lists parsed once per text: an account's list, read with its key on every request, is then
+ * the same object each time, and its index (core/accounts/prices.ts) is built once, not per send.
+ */
+const priceLists = new Map<string, PriceList>();
+
+function priceListOf(text: string | null): PriceList | null {
+  if (text === null) return null;
+  let list = priceLists.get(text);
+  if (!list) {
+    if (priceLists.size >= 10_000) priceLists.clear();
+    priceLists.set(text, (list = JSON.parse(text) as PriceList));
+  }
+  return list;
+}
+
 export function toMessage(row: MessageRow): Message {
   return {
     id: row.id,
@@ -351,7 +367,7 @@ export function accountOf(r: AccountRow): Account {
     currency: r.currency,
     balance: Number(r.balance),
     creditLimit: Number(r.credit_limit),
-    prices: parseJson<PriceList>(r.prices),
+    prices: priceListOf(r.prices),
     allowedSenders: parseJson<string[]>(r.allowed_senders),
     trial: Boolean(r.trial),
     ipAllowlist: parseJson<string[]>(r.ip_allowlist),
