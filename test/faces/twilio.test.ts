@@ -238,6 +238,8 @@ describe("the Twilio Messages API face", () => {
     }
     assert.deepEqual(seen, [...sids].reverse());
     assert.deepEqual([page.json.page, page.json.page_size, page.json.start, page.json.end], [2, 2, 4, 4]);
+    const dated = await call(c, 'GET', 'Messages.json?DateSent%3E=2026-01-01');
+    assert.deepEqual([dated.status, dated.json.code], [400, 400]);
   });
 
   test('status callbacks reach StatusCallback as Twilio posts them, signed so that an independent check and Twilio\'s validator accept them', async () => {

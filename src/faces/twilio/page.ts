@@ -17,10 +17,12 @@ function whole(params: Readonly<Record<string, string>>, name: string, min: numb
 /**
  * One page of the account's messages, newest first, as Twilio pages its list: `PageSize` (50,
  * at most 1,000), `Page` and the `PageToken` of `next_page_uri` (`PA` and the SID of the last
- * message of the page before), filtered by `To` and `From`. A page past the first is reached by
+ * message of the page before), filtered by `To` and `From` (`DateSent` is refused, not ignored). A page past the first is reached by
  * its token only, so a page never shifts when new messages come.
  */
 export async function messagePage(messages: MessageService, accountId: string, accountSid: string, params: Readonly<Record<string, string>>) {
+  const dateFilter = Object.keys(params).find((name) => name.startsWith('DateSent'));
+  if (dateFilter !== undefined) throw new SwitchboardError('invalid_parameter', `${dateFilter} is not supported here: filter by To and From.`, { param: dateFilter });
   const pageSize = whole(params, 'PageSize', 1, MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE);
   const page = whole(params, 'Page', 0, 1_000_000, 0);
   const token = params.PageToken;
