@@ -237,6 +237,12 @@ describe("the Twilio Messages API face", () => {
       page = { status: res.status, type: null, json: (await res.json()) as Json };
     }
     assert.deepEqual(seen, [...sids].reverse());
+    // Another account's message is not there, by SID or in the list.
+    const shops = (await send(cred, { To: '+447700900000', From: 'Shop', Body: 'mine' })).json.sid as string;
+    const foreign = await call(c, 'GET', `Messages/${shops}.json`);
+    assert.deepEqual([foreign.status, foreign.json.code], [404, 20404]);
+    assert.deepEqual((await call(c, 'POST', `Messages/${shops}.json`, { Status: 'canceled' })).json.code, 20404);
+    assert.ok(!((await call(c, 'GET', 'Messages.json?PageSize=1000')).json.messages as Json[]).some((m) => m.sid === shops));
     assert.deepEqual([page.json.page, page.json.page_size, page.json.start, page.json.end], [2, 2, 4, 4]);
     const dated = await call(c, 'GET', 'Messages.json?DateSent%3E=2026-01-01');
     assert.deepEqual([dated.status, dated.json.code], [400, 400]);
