@@ -4,6 +4,7 @@ import type { Services } from '../../api/services.js';
 import type { FaceCaller } from '../../app/credentials.js';
 import { refuseAddress } from '../../app/ip-allowlist.js';
 import { SwitchboardError } from '../../core/errors.js';
+import type { Message } from '../../core/message.js';
 import { requestParams } from '../params.js';
 import { authenticate } from './auth.js';
 import { HTTP_STATUSES, twilioCode } from './codes.js';
@@ -61,7 +62,7 @@ export const twilioRoutes = (services: Services): FastifyPluginAsync =>
 
     route('POST', `${PREFIX}/Messages.json`, async (request, reply) => {
       const { params, caller, accountSid } = await open(request);
-      const render = (messages: readonly Parameters<typeof messageResource>[0][]) => JSON.stringify(messageResource(messages[0]!, accountSid));
+      const render = (messages: readonly Message[]) => JSON.stringify(messageResource(messages[0]!, accountSid));
       const result = await services.accept.accept(caller.payer, sendRequest(params), undefined, { protocol: 'twilio', face: `twilio:${caller.credential.id}`, render });
       return reply.code(201).type('application/json').serializer((text: string) => text).send(result.body);
     });
