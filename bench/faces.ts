@@ -2,52 +2,68 @@ import autocannon from 'autocannon';
 import type { AcceptFigures } from './accept.js';
 import type { BenchServer } from './server.js';
 
-/** A Vonage credential of the operator's account, made through the API. */
-async function vonageCredential(server: BenchServer): Promise<{ key: string; secret: string }> {
+type Opts = { connections: number; seconds: number };
+
+/** A credential of the operator's account for a compatible API, made through the API. */
+async function credential(server: BenchServer, protocol: 'vonage' | 'twilio'): Promise<{ key: string; secret: string }> {
   const res = await fetch(`${server.url}/v1/accounts/acct_default/credentials`, {
     method: 'POST',
     headers: { authorization: `Bearer ${server.key}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ protocol: 'vonage' }),
+    body: JSON.stringify({ protocol }),
   });
   if (res.status !== 201) throw new Error(`credentials: ${res.status} ${await res.text()}`);
   return (await res.json()) as { key: string; secret: string };
 }
 
-/**
- * Runs Vonage's `POST /sms/json` (a form with api_key and api_secret, as the SMS API reference
- * sends it) at `connections` concurrent connections for `seconds`. Every answer is HTTP 200, so
- * a message counts as accepted by its `"status":"0"`.
- */
-export async function benchVonage(server: BenchServer, opts: { connections: number; seconds: number }): Promise<AcceptFigures> {
-  const { key, secret } = await vonageCredential(server);
-  const bodies = Array.from({ length: 16 }, (_, i) =>
-    new URLSearchParams({ api_key: key, api_secret: secret, from: 'Bench', to: `4479111${String(100_000 + i).slice(1)}`, text: 'Your code is 123456' }).toString(),
-  );
+/** Sixteen recipients in turn, so that no one number's limits weigh. */
+const recipients = Array.from({ length: 16 }, (_, i) => `4479111${String(100_000 + i).slice(1)}`);
+
+/** Posts the forms in turn at `connections` for `seconds`; a message counts as accepted when `accepted` says so of its answer. */
+async function benchForms(url: string, headers: Record<string, string>, forms: readonly Record<string, string>[], opts: Opts, accepted: (status: number, body: string) => boolean): Promise<AcceptFigures> {
+  const bodies = forms.map((f) => new URLSearchParams(f).toString());
   let n = 0;
-  let accepted = 0;
+  let taken = 0;
   let refused = 0;
   const result = await autocannon({
-    url: `${server.url}/sms/json`,
+    url,
     method: 'POST',
     connections: opts.connections,
     duration: opts.seconds,
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
     requests: [
       {
         setupRequest: (req) => ({ ...req, body: bodies[n++ % bodies.length] }),
-        onResponse: (_status, body) => {
-          if (body.includes('"status":"0"')) accepted++;
+        onResponse: (status, body) => {
+          if (accepted(status, body)) taken++;
           else refused++;
         },
       },
     ],
   });
   return {
-    requestsPerSecond: accepted / opts.seconds,
-    messagesPerSecond: accepted / opts.seconds,
+    requestsPerSecond: taken / opts.seconds,
+    messagesPerSecond: taken / opts.seconds,
     p50: result.latency.p50,
     p99: result.latency.p99,
-    accepted,
-    errors: refused + result.non2xx + result.errors + result.timeouts,
+    accepted: taken,
+    errors: refused + result.errors + result.timeouts,
   };
+}
+
+/**
+ * Vonage's `POST /sms/json` (a form with api_key and api_secret, as the SMS API reference sends
+ * it). Every answer is HTTP 200, so a message counts as accepted by its `"status":"0"`.
+ */
+export async function benchVonage(server: BenchServer, opts: Opts): Promise<AcceptFigures> {
+  const { key, secret } = await credential(server, 'vonage');
+  const forms = recipients.map((to) => ({ api_key: key, api_secret: secret, from: 'Bench', to, text: 'Your code is 123456' }));
+  return benchForms(`${server.url}/sms/json`, {}, forms, opts, (_status, body) => body.includes('"status":"0"'));
+}
+
+/** Twilio's `POST .../Messages.json` (a form, HTTP Basic, as Twilio's SDKs send it); accepted is `201`. */
+export async function benchTwilio(server: BenchServer, opts: Opts): Promise<AcceptFigures> {
+  const { key, secret } = await credential(server, 'twilio');
+  const forms = recipients.map((to) => ({ To: `+${to}`, From: 'Bench', Body: 'Your code is 123456' }));
+  const authorization = `Basic ${Buffer.from(`${key}:${secret}`).toString('base64')}`;
+  return benchForms(`${server.url}/2010-04-01/Accounts/${key}/Messages.json`, { authorization }, forms, opts, (status) => status === 201);
 }

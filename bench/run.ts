@@ -1,5 +1,5 @@
 import { benchAccept, pricedAccount, type AcceptFigures } from './accept.js';
-import { benchVonage } from './faces.js';
+import { benchTwilio, benchVonage } from './faces.js';
 import { metricsText, startServer, type BenchServer } from './server.js';
 import { benchCluster } from './cluster.js';
 import { benchThreeConnections } from './routing.js';
@@ -46,38 +46,47 @@ async function acceptSection(): Promise<void> {
   }
 }
 
+type Run = [label: string, run: (server: BenchServer) => Promise<AcceptFigures>];
+
 /**
  * Each compatible API beside the native API, single recipient at 64 connections, each run on a
- * fresh server; `BENCH_FACE_PAIRS` pairs (3), in turn one first then the other, so that a machine
- * whose speed drifts weighs on both alike. The ratio of each pair, and their median, is printed.
+ * fresh server; `BENCH_FACE_PAIRS` rounds (3), in turn in one order then the reverse, so that a
+ * machine whose speed drifts weighs on all alike. Each face's ratio to the native API in each
+ * round, and their median, is printed.
  */
 async function facesSection(): Promise<void> {
   const pairs = Number(process.env.BENCH_FACE_PAIRS ?? 3);
-  console.log(`\nAccept through Vonage's SMS API beside the native API: SQLite (synchronous=full), single recipient, 64 connections; ${seconds}s each, ${pairs} pairs`);
-  const runs: [string, (server: BenchServer) => Promise<AcceptFigures>][] = [
-    ['native API (POST /v1/messages)', (server) => benchAccept(server, { connections: 64, seconds, recipientsPerRequest: 1 })],
+  console.log(`\nAccept through the compatible APIs beside the native API: SQLite (synchronous=full), single recipient, 64 connections; ${seconds}s each, ${pairs} rounds`);
+  const native: Run = ['native API (POST /v1/messages)', (server) => benchAccept(server, { connections: 64, seconds, recipientsPerRequest: 1 })];
+  const faces: Run[] = [
     ["Vonage's SMS API (POST /sms/json, a form)", (server) => benchVonage(server, { connections: 64, seconds })],
+    ["Twilio's Messages API (POST .../Messages.json)", (server) => benchTwilio(server, { connections: 64, seconds })],
   ];
-  const ratios: number[] = [];
-  for (let pair = 0; pair < pairs; pair++) {
+  const ratios = new Map<string, number[]>(faces.map(([label]) => [label, []]));
+  for (let round = 0; round < pairs; round++) {
     const rates = new Map<string, number>();
-    for (const [label, run] of pair % 2 === 0 ? runs : [...runs].reverse()) {
+    const runs = [native, ...faces];
+    for (const [label, run] of round % 2 === 0 ? runs : [...runs].reverse()) {
       const server = await startServer();
       try {
         const f = await run(server);
         rates.set(label, f.messagesPerSecond);
         console.log(
-          `  ${label.padEnd(44)} ${f.messagesPerSecond.toFixed(0).padStart(7)} msg/s  p50 ${String(f.p50).padStart(4)} ms  p99 ${String(f.p99).padStart(4)} ms  errors ${f.errors}  stored ${await countAccepted(server)}`,
+          `  ${label.padEnd(48)} ${f.messagesPerSecond.toFixed(0).padStart(7)} msg/s  p50 ${String(f.p50).padStart(4)} ms  p99 ${String(f.p99).padStart(4)} ms  errors ${f.errors}  stored ${await countAccepted(server)}`,
         );
       } finally {
         await server.stop();
       }
     }
-    ratios.push(rates.get(runs[1]![0])! / rates.get(runs[0]![0])!);
-    console.log(`  pair ${pair + 1}: Vonage at ${(ratios[pair]! * 100).toFixed(0)}% of the native API`);
+    for (const [label] of faces) {
+      ratios.get(label)!.push(rates.get(label)! / rates.get(native[0])!);
+      console.log(`  round ${round + 1}: ${label} at ${(ratios.get(label)!.at(-1)! * 100).toFixed(0)}% of the native API`);
+    }
   }
-  const sorted = [...ratios].sort((a, b) => a - b);
-  console.log(`  median: Vonage at ${(sorted[Math.floor(sorted.length / 2)]! * 100).toFixed(0)}% of the native API (range ${(sorted[0]! * 100).toFixed(0)}-${(sorted[sorted.length - 1]! * 100).toFixed(0)}%)`);
+  for (const [label, list] of ratios) {
+    const sorted = [...list].sort((a, b) => a - b);
+    console.log(`  median: ${label} at ${(sorted[Math.floor(sorted.length / 2)]! * 100).toFixed(0)}% of the native API (range ${(sorted[0]! * 100).toFixed(0)}-${(sorted[sorted.length - 1]! * 100).toFixed(0)}%)`);
+  }
 }
 
 async function smppSection(): Promise<void> {

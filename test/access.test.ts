@@ -16,6 +16,11 @@ const PUBLIC = new Set([
   'POST /sms/json',
   'GET /sms/xml',
   'POST /sms/xml',
+  // Twilio's Messages API: authenticated by the account's Twilio credential, answered in Twilio's format.
+  'POST /2010-04-01/Accounts/:AccountSid/Messages.json',
+  'GET /2010-04-01/Accounts/:AccountSid/Messages.json',
+  'GET /2010-04-01/Accounts/:AccountSid/Messages/:Sid',
+  'POST /2010-04-01/Accounts/:AccountSid/Messages/:Sid',
 ]);
 
 /** The routes a key without admin may call (an account's own business, and its sub-accounts'; top-ups are the operator's). */

@@ -18,6 +18,10 @@ export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
   'POST /sms/json': 'public',
   'GET /sms/xml': 'public',
   'POST /sms/xml': 'public',
+  'POST /2010-04-01/Accounts/:AccountSid/Messages.json': 'public',
+  'GET /2010-04-01/Accounts/:AccountSid/Messages.json': 'public',
+  'GET /2010-04-01/Accounts/:AccountSid/Messages/:Sid': 'public',
+  'POST /2010-04-01/Accounts/:AccountSid/Messages/:Sid': 'public',
 
   'GET /v1/errors': 'key',
   'GET /v1/errors/:code': 'key',

@@ -4,20 +4,24 @@ import type { FaceCallback } from '../app/webhook-delivery.js';
 import type { Message } from '../core/message.js';
 import { networkOf, type Route } from '../core/routing/router.js';
 import type { GuardedSend } from '../webhooks/post.js';
+import { postStatusCallback, statusCallbackFields } from './twilio/status-callback.js';
 import { postVonageReceipt, vonageReceipt } from './vonage/receipts.js';
 
 /**
  * The receipts of messages sent through a compatible API: an event for a message's own callback
- * URL goes in that API's format (a Vonage delivery receipt), through the same deliveries, retries
- * and leases as every webhook. Undefined for any other delivery: it goes as Switchboard's event.
+ * URL goes in that API's format (a Vonage delivery receipt, a Twilio status callback), through
+ * the same deliveries, retries and leases as every webhook. Undefined for any other delivery: it
+ * goes as Switchboard's event.
  */
 export function faceCallbacks(credentials: FaceCredentials, send: GuardedSend, routes: () => readonly Route[]): FaceCallback {
   return (delivery: ClaimedDelivery, at: number) => {
     const message = delivery.event.data as Message;
-    if (delivery.endpointId !== null || !message.face?.startsWith('vonage:')) return undefined;
+    const [face, credentialId] = message.face?.split(':') ?? [];
+    if (delivery.endpointId !== null || (face !== 'vonage' && face !== 'twilio') || credentialId === undefined) return undefined;
     return (async () => {
-      const credential = await credentials.get(message.face!.slice('vonage:'.length));
+      const credential = await credentials.get(credentialId);
       if (!credential) return { error: 'the credential the message was sent with no longer exists' };
+      if (face === 'twilio') return postStatusCallback(send, delivery.url, credential, statusCallbackFields(message, credential.key));
       return postVonageReceipt(send, delivery.url, credential, vonageReceipt(message, credential, networkOf(routes(), message.to), at));
     })();
   };
