@@ -78,11 +78,13 @@ describe('three nodes on PostgreSQL and Redis', () => {
     assert.equal(perNumber.size, 600);
     assert.deepEqual(new Set(perNumber.values()), new Set([1]), 'no number got the message twice');
 
-    // Paced as one: any TPS + 1 consecutive submits, whichever node sent them, span a second.
+    // Paced as one: any TPS + 1 consecutive submits, whichever node sent them, span a second, less
+    // a tenth for what two binds and the carrier's event loop shift in when each submit is seen
+    // (three nodes paced apart would fit three times the TPS in it).
     const at = submits.map((s) => s.at).sort((a, b) => a - b);
     let tightest = Infinity;
     for (let i = 0; i + TPS < at.length; i++) tightest = Math.min(tightest, at[i + TPS]! - at[i]!);
-    assert.ok(tightest >= 950, `${TPS + 1} submits within ${tightest} ms`);
+    assert.ok(tightest >= 900, `${TPS + 1} submits within ${tightest} ms`);
   });
 
   test('a node killed with SIGKILL mid-load loses nothing: its claims are taken over after their lease', async () => {
