@@ -1,15 +1,12 @@
 import { parseArgs } from 'node:util';
-import { Accounts, type AccountChange, type Actor } from '../app/accounts.js';
+import type { AccountChange } from '../app/accounts.js';
 import { parseAllowlist } from '../app/ip-allowlist.js';
 import { VerifiedNumbers } from '../app/verified-numbers.js';
 import { SwitchboardError } from '../core/errors.js';
 import { systemClock } from '../app/clock.js';
-import { ApiKeys, DEFAULT_ACCOUNT } from '../app/keys.js';
 import type { Account } from '../app/store.js';
-import { ADMIN_SCOPES } from '../core/access/scopes.js';
 import { formatAmount, parseAmount } from '../core/accounts/money.js';
-import { loadConfig } from '../config/env.js';
-import { openStore } from '../node.js';
+import { asOperator, OPERATOR } from './operator.js';
 
 const USAGE = `Usage:
   switchboard accounts create --name NAME [--parent ID] [--currency EUR] [--json]
@@ -22,8 +19,6 @@ const USAGE = `Usage:
 `;
 
 /** The operator: the root account, with every scope. */
-export const OPERATOR: Actor = { accountId: DEFAULT_ACCOUNT, path: DEFAULT_ACCOUNT, scopes: ADMIN_SCOPES };
-
 function row(a: Account): string {
   return [a.id, a.parentId ?? '-', a.status, `${formatAmount(a.balance)} ${a.currency}`, a.prices ? 'priced' : 'not charged', a.name].join('  ');
 }
@@ -71,11 +66,7 @@ export async function accountsCommand(argv: string[]): Promise<number> {
     process.stderr.write('--currency must be an ISO 4217 code, e.g. EUR.\n');
     return 2;
   }
-  const store = openStore(loadConfig());
-  try {
-    await store.migrate();
-    await store.ensureAccount(DEFAULT_ACCOUNT, 'Default account', systemClock.now());
-    const accounts = new Accounts(store, new ApiKeys(store, systemClock), systemClock);
+  return asOperator(async ({ store, accounts }) => {
     const print = (a: Account) => process.stdout.write(values.json ? `${JSON.stringify(a)}\n` : `${row(a)}\n`);
     if (action === 'create') {
       print(await accounts.create(OPERATOR, { name: values.name!, ...(values.currency && { currency: values.currency }), ...(values.parent && { parent: values.parent }) }));
@@ -109,7 +100,5 @@ export async function accountsCommand(argv: string[]): Promise<number> {
       process.stdout.write(`${a.id} is ${a.status}${status === 'active' ? '' : ': every node refuses its keys from their next request'}.\n`);
     }
     return 0;
-  } finally {
-    await store.close();
-  }
+  });
 }

@@ -1,14 +1,11 @@
 import { parseArgs } from 'node:util';
-import { Accounts, type Actor } from '../app/accounts.js';
 import { systemClock } from '../app/clock.js';
 import { FaceCredentials } from '../app/credentials.js';
-import { ApiKeys, DEFAULT_ACCOUNT } from '../app/keys.js';
+import { DEFAULT_ACCOUNT } from '../app/keys.js';
 import type { FaceCredential } from '../app/store.js';
-import { ADMIN_SCOPES } from '../core/access/scopes.js';
 import type { FaceProtocol } from '../core/access/protocols.js';
-import { loadConfig } from '../config/env.js';
 import { FACE_CREDENTIALS } from '../faces/registry.js';
-import { openStore } from '../node.js';
+import { asOperator, OPERATOR } from './operator.js';
 
 const USAGE = `Usage:
   switchboard credentials create --protocol vonage|twilio|smpp [--account ID] [--name NAME] [--signature-method md5hash|md5|sha1|sha256|sha512]
@@ -18,8 +15,6 @@ const USAGE = `Usage:
 `;
 
 /** The operator: the root account, with every scope. */
-const OPERATOR: Actor = { accountId: DEFAULT_ACCOUNT, path: DEFAULT_ACCOUNT, scopes: ADMIN_SCOPES };
-
 function row(c: FaceCredential): string {
   const when = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace('T', ' ');
   return [c.id, c.protocol, c.key, c.name ?? '-', when(c.createdAt), c.revokedAt === null ? 'active' : `revoked ${when(c.revokedAt)}`].join('  ');
@@ -48,10 +43,7 @@ export async function credentialsCommand(argv: string[]): Promise<number> {
     process.stderr.write(USAGE);
     return 2;
   }
-  const store = openStore(loadConfig());
-  try {
-    await store.migrate();
-    const accounts = new Accounts(store, new ApiKeys(store, systemClock), systemClock);
+  return asOperator(async ({ store, accounts }) => {
     const credentials = new FaceCredentials(store, systemClock, FACE_CREDENTIALS);
     const account = await accounts.within(OPERATOR, values.account ?? DEFAULT_ACCOUNT, { param: 'account' });
     if (action === 'list') {
@@ -78,7 +70,5 @@ export async function credentialsCommand(argv: string[]): Promise<number> {
       );
     }
     return 0;
-  } finally {
-    await store.close();
-  }
+  });
 }

@@ -1,12 +1,8 @@
 import { parseArgs } from 'node:util';
-import { Accounts } from '../app/accounts.js';
 import { systemClock } from '../app/clock.js';
-import { ApiKeys, DEFAULT_ACCOUNT } from '../app/keys.js';
 import { Numbers } from '../app/numbers.js';
 import type { OwnedNumber } from '../app/store.js';
-import { loadConfig } from '../config/env.js';
-import { openStore } from '../node.js';
-import { OPERATOR } from './accounts.js';
+import { asOperator, OPERATOR } from './operator.js';
 
 const USAGE = `Usage:
   switchboard numbers assign <number> <account>   Give a number (E.164 or short code) to an account
@@ -24,11 +20,8 @@ export async function numbersCommand(argv: string[]): Promise<number> {
     process.stderr.write(USAGE);
     return 2;
   }
-  const store = openStore(loadConfig());
-  try {
-    await store.migrate();
-    await store.ensureAccount(DEFAULT_ACCOUNT, 'Default account', systemClock.now());
-    const numbers = new Numbers(store, new Accounts(store, new ApiKeys(store, systemClock), systemClock), systemClock);
+  return asOperator(async ({ store, accounts }) => {
+    const numbers = new Numbers(store, accounts, systemClock);
     if (action === 'assign') {
       const owned = await numbers.assign(OPERATOR, number!, account);
       process.stdout.write(values.json ? `${JSON.stringify(owned)}\n` : `${owned.number} is ${owned.accountId}'s: what subscribers send to it, and their STOP, are its own.\n`);
@@ -47,7 +40,5 @@ export async function numbersCommand(argv: string[]): Promise<number> {
       process.stdout.write(values.json ? `${JSON.stringify({ numbers: all })}\n` : all.map((n) => `${row(n)}\n`).join(''));
     }
     return 0;
-  } finally {
-    await store.close();
-  }
+  });
 }

@@ -1,12 +1,8 @@
 import { parseArgs } from 'node:util';
-import { Accounts } from '../app/accounts.js';
 import { systemClock } from '../app/clock.js';
-import { ApiKeys, DEFAULT_ACCOUNT } from '../app/keys.js';
 import { Usage, type UsageGroup, type UsageLine } from '../app/usage.js';
 import { formatAmount } from '../core/accounts/money.js';
-import { loadConfig } from '../config/env.js';
-import { openStore } from '../node.js';
-import { OPERATOR } from './accounts.js';
+import { asOperator, OPERATOR } from './operator.js';
 
 const USAGE = `Usage:
   switchboard usage [--account ID] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--group day|country|account] [--json]
@@ -29,11 +25,8 @@ export async function usageCommand(argv: string[]): Promise<number> {
     process.stderr.write(USAGE);
     return 2;
   }
-  const store = openStore(loadConfig());
-  try {
-    await store.migrate();
-    await store.ensureAccount(DEFAULT_ACCOUNT, 'Default account', systemClock.now());
-    const usage = new Usage(store, new Accounts(store, new ApiKeys(store, systemClock), systemClock), systemClock);
+  return asOperator(async ({ store, accounts }) => {
+    const usage = new Usage(store, accounts, systemClock);
     const report = await usage.report(OPERATOR, {
       ...(values.account && { account: values.account }),
       ...(values.from && { from: values.from }),
@@ -48,7 +41,5 @@ export async function usageCommand(argv: string[]): Promise<number> {
     process.stdout.write(`${[report.group, 'messages', 'segments', 'delivered', 'failed', 'rate', 'charged', 'cost', 'margin'].join('  ')}\n`);
     process.stdout.write([...report.lines, { ...report.total, key: 'total' }].map((l) => `${row(l)}\n`).join(''));
     return 0;
-  } finally {
-    await store.close();
-  }
+  });
 }
