@@ -4,16 +4,12 @@ import { after, before, describe, test } from 'node:test';
 import twilio from 'twilio';
 import { bearer, eventually, testNode, testNodeOn, type TestNode } from '../helpers.js';
 import { FAST_WEBHOOKS, Receiver, type Json } from '../webhook-receiver.js';
+import { operatorOf, type Credential } from './operator.js';
 
 // Switchboard answering as Twilio's Messages API: real HTTP requests shaped as Twilio's reference
 // and SDK send them, answers read as Twilio's SDK reads them, every error code produced from real
 // state, and status callbacks received by a local HTTP server, their signature checked apart.
 
-interface Credential {
-  readonly id: string;
-  readonly key: string;
-  readonly secret: string;
-}
 
 const RFC2822 = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} \+0000$/;
 
@@ -30,21 +26,7 @@ describe("the Twilio Messages API face", () => {
   let shop: { id: string; key: string };
   let cred: Credential;
 
-  const admin = (method: string, url: string, payload?: unknown, key = node.key) =>
-    node.api.inject({ method: method as 'GET', url, headers: bearer(key), ...(payload !== undefined && { payload: payload as Json }) });
-
-  async function account(body: Json): Promise<{ id: string; key: string }> {
-    const made = await admin('POST', '/v1/accounts', body);
-    assert.equal(made.statusCode, 201, made.body);
-    const key = await admin('POST', `/v1/accounts/${made.json().id}/keys`, { scopes: ['send', 'read', 'opt_outs', 'accounts'] });
-    return { id: made.json().id, key: key.json().key };
-  }
-
-  async function credential(accountId: string): Promise<Credential> {
-    const res = await admin('POST', `/v1/accounts/${accountId}/credentials`, { protocol: 'twilio' });
-    assert.equal(res.statusCode, 201, res.body);
-    return res.json() as Credential;
-  }
+  const { admin, account, credential } = operatorOf(() => node, 'twilio');
 
   const basic = (c: Credential, sid = c.key, token = c.secret) => `Basic ${Buffer.from(`${sid}:${token}`).toString('base64')}`;
 

@@ -6,17 +6,12 @@ import { fileURLToPath } from 'node:url';
 import { Vonage } from '@vonage/server-sdk';
 import { bearer, eventually, testNode, testNodeOn, type TestNode } from '../helpers.js';
 import { FAST_WEBHOOKS, Receiver, type Json } from '../webhook-receiver.js';
+import { operatorOf, type Credential } from './operator.js';
 
 // Switchboard answering as Vonage's SMS API: real HTTP requests shaped as Vonage's reference and
 // SDKs send them, answers read byte for byte, every status produced from real state, and
 // receipts received by a local HTTP server in Vonage's format.
 
-interface Credential {
-  readonly id: string;
-  readonly key: string;
-  readonly secret: string;
-  readonly settings: Record<string, string | null>;
-}
 
 const SIGNED = ['md5hash', 'md5', 'sha1', 'sha256', 'sha512'] as const;
 /** Vonage's SDK's signature helper, as an application verifying our receipts calls it (its AlgorithmTypes values). */
@@ -41,21 +36,7 @@ describe('the Vonage SMS API face', () => {
   let shop: { id: string; key: string };
   const creds = new Map<string, Credential>();
 
-  const admin = (method: string, url: string, payload?: unknown, key = node.key) =>
-    node.api.inject({ method: method as 'GET', url, headers: bearer(key), ...(payload !== undefined && { payload: payload as Json }) });
-
-  async function account(body: Json): Promise<{ id: string; key: string }> {
-    const made = await admin('POST', '/v1/accounts', body);
-    assert.equal(made.statusCode, 201, made.body);
-    const key = await admin('POST', `/v1/accounts/${made.json().id}/keys`, { scopes: ['send', 'read', 'opt_outs', 'accounts'] });
-    return { id: made.json().id, key: key.json().key };
-  }
-
-  async function credential(accountId: string, body: Json = {}, key = node.key): Promise<Credential> {
-    const res = await admin('POST', `/v1/accounts/${accountId}/credentials`, { protocol: 'vonage', ...body }, key);
-    assert.equal(res.statusCode, 201, res.body);
-    return res.json() as Credential;
-  }
+  const { admin, account, credential } = operatorOf(() => node, 'vonage');
 
   /** A request as a client sends it: JSON, a form, or the query string; HTTP status and body text. */
   async function sms(params: Record<string, string>, options: { as?: 'json' | 'form' | 'query'; path?: string; headers?: Record<string, string> } = {}) {
