@@ -59,7 +59,9 @@ describe('failover between two HTTP providers', () => {
     node = await testNode({
       connectors: [vonage('a', a.url), vonage('b', b.url)],
       routes: [route(['a', 'b'], { name: 'careful', match: { senders: ['Careful'] } }), route(['a', 'b'], { resendUnknown: true })],
-      env: { SWITCHBOARD_PUBLIC_URL: publicUrl, ...FAST },
+      // Open long enough (and no longer after a failed probe) that the checks made while it is open
+      // see it open on a loaded machine, short enough that it probes a back within the wait below.
+      env: { SWITCHBOARD_PUBLIC_URL: publicUrl, ...FAST, SWITCHBOARD_BREAKER_OPEN_MS: '3000', SWITCHBOARD_BREAKER_MAX_OPEN_MS: '3000' },
     });
     await node.api.listen({ host: '127.0.0.1', port });
     api = client(node);
@@ -94,7 +96,7 @@ describe('failover between two HTTP providers', () => {
     const back = await eventually(async () => {
       const m = await api.until(await api.send('+447400123498'), 'delivered');
       return m.connection === 'a' ? m : undefined;
-    });
+    }, 15_000);
     assert.equal(back.status, 'delivered');
     assert.equal((await api.connections()).a!.breaker, 'closed');
   });
