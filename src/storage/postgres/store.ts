@@ -450,12 +450,7 @@ export class PostgresStore implements Store {
   }
 
   async renewLeases(owner: string, messageIds: readonly string[], leaseUntil: number): Promise<number> {
-    // Rows locked in id order, as the submit marks lock them (see markAll).
-    const r = await this.#pool.query(
-      `UPDATE messages SET due_at = $3
-        WHERE id IN (SELECT id FROM messages WHERE lease_owner = $1 AND status = 'sending' AND id = ANY($2::text[]) ORDER BY id FOR UPDATE)`,
-      [owner, messageIds, leaseUntil],
-    );
+    const r = await this.#pool.query("UPDATE messages SET due_at = $3 WHERE lease_owner = $1 AND status = 'sending' AND id = ANY($2::text[])", [owner, messageIds, leaseUntil]);
     return r.rowCount ?? 0;
   }
 
@@ -944,12 +939,9 @@ function rounds(writes: readonly StoreWrite[]): number[][] {
 async function markAll(c: Client, marks: readonly SubmitMark[]): Promise<boolean[]> {
   if (marks.length === 0) return [];
   const r = await c.query<{ id: string }>(
-    // Rows locked in id order, as renewLeases locks them: two statements locking the same rows in
-    // different orders deadlock, and a lost renewal lets a live send's lease lapse.
     `UPDATE messages m SET submitted_attempt = w.attempt
      FROM unnest($1::text[], $2::text[], $3::int[]) AS w(id, owner, attempt)
      WHERE m.id = w.id AND m.status = 'sending' AND m.lease_owner = w.owner AND m.attempts = w.attempt
-       AND m.id IN (SELECT id FROM messages WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE)
      RETURNING m.id`,
     [marks.map((k) => k.messageId), marks.map((k) => k.owner), marks.map((k) => k.attempt)],
   );
