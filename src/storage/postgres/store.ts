@@ -136,6 +136,9 @@ const types = {
 const MIGRATION_LOCK = 727_465_001;
 
 /** An account with what its slices' charges add up to (few rows: one per node that sent for it). */
+/** PostgreSQL's SQLSTATE for a transaction rolled back to break a deadlock. */
+const DEADLOCK = '40P01';
+
 const ACCOUNT_WITH_SLICES = 'a.*, (SELECT sum(s.spent) FROM balance_slices s WHERE s.account_id = a.id)::bigint AS pending FROM accounts a';
 
 const MESSAGE_COLUMNS = `id, account_id, "to", "from", text, encoding, segments, status, error_code, error, client_ref,
@@ -162,7 +165,22 @@ export class PostgresStore implements Store {
     });
   }
 
+  /**
+   * Runs `work` in a transaction. One PostgreSQL chose as a deadlock's victim was rolled back
+   * whole, so it runs again (a few times): renewals and marks of concurrent sends lock rows of the
+   * same messages, and a lost renewal would let a live send's lease lapse into an unknown outcome.
+   */
   async #tx<T>(work: (client: Client) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.#once(work);
+      } catch (error) {
+        if ((error as { code?: string }).code !== DEADLOCK || attempt >= 3) throw error;
+      }
+    }
+  }
+
+  async #once<T>(work: (client: Client) => Promise<T>): Promise<T> {
     const client = await this.#pool.connect();
     try {
       await client.query('BEGIN');
@@ -450,8 +468,10 @@ export class PostgresStore implements Store {
   }
 
   async renewLeases(owner: string, messageIds: readonly string[], leaseUntil: number): Promise<number> {
-    const r = await this.#pool.query("UPDATE messages SET due_at = $3 WHERE lease_owner = $1 AND status = 'sending' AND id = ANY($2::text[])", [owner, messageIds, leaseUntil]);
-    return r.rowCount ?? 0;
+    return this.#tx(async (c) => {
+      const r = await c.query("UPDATE messages SET due_at = $3 WHERE lease_owner = $1 AND status = 'sending' AND id = ANY($2::text[])", [owner, messageIds, leaseUntil]);
+      return r.rowCount ?? 0;
+    });
   }
 
   async queueDepth(): Promise<Record<string, number>> {
