@@ -40,7 +40,7 @@ test('the core imports only the core and pure libraries', () => {
 });
 
 test('the application layer imports no adapter', () => {
-  const adapters = ['api', 'storage', 'providers', 'cli', 'observability'];
+  const adapters = ['api', 'storage', 'providers', 'cli', 'observability', 'numbering'];
   for (const file of files(join(SRC, 'app'))) {
     for (const spec of imports(file).filter((s) => s.startsWith('.'))) {
       const layer = layerOf(join(file, '..', spec));
