@@ -13,6 +13,7 @@ class ManualCarrier implements Connector {
   readonly window = 100;
   readonly ready = true;
   readonly webhooks = null;
+  readonly lookups = null;
   readonly capabilities = { receipts: true, unicode: true, maxParts: 10 };
   context!: ConnectorContext;
   readonly sent: OutboundMessage[] = [];

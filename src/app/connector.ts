@@ -1,5 +1,6 @@
 import type { ReportedCode } from '../core/catalogue/interpret.js';
 import type { TextEncoding } from '../core/encoding/segments.js';
+import type { LiveReport } from '../core/lookups/live.js';
 
 /** What a connector can do, declared up front rather than probed. */
 export interface ConnectorCapabilities {
@@ -123,6 +124,23 @@ export interface ConnectorContext {
   releaseSessions(): Promise<void>;
 }
 
+/**
+ * What a live lookup request came to: the provider's answers; a refusal of the whole request (its
+ * code, read by the catalogue); or no answer to trust (nothing was learned, nothing is charged).
+ */
+export type LookupOutcome =
+  | { readonly kind: 'answered'; readonly reports: readonly LiveReport[] }
+  | { readonly kind: 'refused'; readonly code: ReportedCode; readonly raw?: unknown }
+  | { readonly kind: 'unknown'; readonly reason: string };
+
+/** Live number lookups (HLR) through a connection whose provider offers them. */
+export interface NumberLookups {
+  /** Most numbers one provider request may carry (1: one request per number). */
+  readonly batch: number;
+  /** Looks up E.164 numbers; a report per number the provider answered for. */
+  lookup(numbers: readonly string[]): Promise<LookupOutcome>;
+}
+
 /** One configured connection to a provider. Adding a provider means one folder implementing this. */
 export interface Connector {
   /** The connection's name in the configuration ("sandbox", "vonage-uk"). */
@@ -140,6 +158,8 @@ export interface Connector {
   readonly ready: boolean;
   /** How the provider's webhooks are read; null for a provider that calls none (SMPP, the sandbox). */
   readonly webhooks: WebhookReader | null;
+  /** Live number lookups through this connection; null where the provider offers none (or the connection lacks what they need). */
+  readonly lookups: NumberLookups | null;
   start(context: ConnectorContext): Promise<void>;
   send(message: OutboundMessage): Promise<SubmitResult>;
   stop(): Promise<void>;

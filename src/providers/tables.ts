@@ -11,12 +11,14 @@ import { httpCodes } from './http/codes.js';
 import { infobipCodes } from './infobip/codes.js';
 import { twilioCodes } from './twilio/codes.js';
 import { vonageCodes } from './vonage/codes.js';
+import { vonageInsightCodes } from './vonage/insight-codes.js';
 import { webexConnectCodes } from './webex-connect/codes.js';
 
 /** Every provider's code tables: the data the catalogue is built from. One line per provider. */
 export const PROVIDER_TABLES: readonly ProviderCodeTable[] = [
   ...sandboxCodes,
   ...vonageCodes,
+  ...vonageInsightCodes,
   ...smsLogCodes,
   ...chirpCodes,
   ...telnyxCodes,

@@ -1,5 +1,5 @@
 import type { Clock } from '../../app/clock.js';
-import type { Connector, ConnectorCapabilities, ConnectorContext, OutboundMessage, SubmitResult, WebhookReading, WebhookRequest } from '../../app/connector.js';
+import type { Connector, ConnectorCapabilities, ConnectorContext, NumberLookups, OutboundMessage, SubmitResult, WebhookReading, WebhookRequest } from '../../app/connector.js';
 import { httpRequest, retryAfterMs } from './transport.js';
 
 /** What every HTTP connection has, whatever the provider. */
@@ -31,6 +31,8 @@ export abstract class HttpConnector implements Connector {
   readonly ready = true;
   readonly capabilities: ConnectorCapabilities;
   readonly webhooks: ((request: WebhookRequest) => WebhookReading) | null;
+  /** None by default: a provider offering live lookups sets them. */
+  readonly lookups: NumberLookups | null = null;
 
   /** @param receipts whether the provider sends receipts (default true); without, no webhooks are taken. */
   constructor(

@@ -1,7 +1,8 @@
 import type { Clock } from '../../app/clock.js';
-import type { OutboundMessage, SubmitResult, WebhookReading, WebhookRequest } from '../../app/connector.js';
+import type { NumberLookups, OutboundMessage, SubmitResult, WebhookReading, WebhookRequest } from '../../app/connector.js';
 import { HttpConnector, type HttpConnectionSettings, type HttpSubmit } from '../http/connector.js';
 import { requireToken } from '../http/params.js';
+import { infobipLookups } from './lookups.js';
 import { readSubmitAnswer, readWebhook } from './wire.js';
 
 export interface InfobipSettings extends HttpConnectionSettings {
@@ -18,12 +19,14 @@ export interface InfobipSettings extends HttpConnectionSettings {
 /** Infobip SMS (/sms/2/text/advanced or /sms/3/messages), delivery reports and incoming messages pushed to the notify URL. */
 export class InfobipConnector extends HttpConnector {
   readonly provider = 'infobip';
+  override readonly lookups: NumberLookups | null;
 
   constructor(
     private readonly settings: InfobipSettings,
     clock: Clock,
   ) {
     super(settings, clock);
+    this.lookups = infobipLookups(settings);
   }
 
   protected submitRequest(message: OutboundMessage): HttpSubmit {

@@ -7,7 +7,7 @@ import { e164OrShortCode, parseJsonBody } from '../http/params.js';
 import { infobipCodes } from './codes.js';
 
 /** Infobip's status and error objects: an id and name inside a group. */
-interface Coded {
+export interface Coded {
   readonly groupId?: number;
   readonly groupName?: string;
   readonly id?: number;
@@ -32,7 +32,7 @@ interface Result {
  * (UNAUTHORIZED...), `text` and `validationErrors` (field: messages). v3 (/sms/3/...): `errorCode`
  * (E401...), `description` and `violations[]` (property, violation).
  */
-interface RequestError {
+export interface RequestError {
   readonly requestError?: { readonly serviceException?: { readonly messageId?: string; readonly text?: string; readonly validationErrors?: Readonly<Record<string, readonly string[]>> } };
   readonly errorCode?: string;
   readonly description?: string;
@@ -40,14 +40,14 @@ interface RequestError {
 }
 
 const table = (context: string): readonly ProviderCodeRow[] => infobipCodes.find((t) => t.context === context)!.rows;
-const KNOWN = {
+export const KNOWN = {
   status: new Set<string>(table('status-ids').map((r) => r.code)),
   error: new Set<string>(table('error-ids').map((r) => r.code)),
   request: new Set<string>(table('api-errors').flatMap((r) => [r.code, r.name ?? r.code])),
 };
 
 /** A status or error object: by its id where the general table has it, else by its group. */
-function coded(kind: 'status' | 'error', c: Coded | undefined): ReportedCode | undefined {
+export function coded(kind: 'status' | 'error', c: Coded | undefined): ReportedCode | undefined {
   if (!c?.groupName && c?.id === undefined) return undefined;
   const message = c.name ? `${c.name}${c.description ? `: ${c.description}` : ''}` : c.description;
   const byId = c.id !== undefined && KNOWN[kind].has(String(c.id));
@@ -57,7 +57,7 @@ function coded(kind: 'status' | 'error', c: Coded | undefined): ReportedCode | u
 }
 
 /** A request error of either form, with its text and every field it names. */
-function requestError(body: RequestError | undefined): ReportedCode | undefined {
+export function requestError(body: RequestError | undefined): ReportedCode | undefined {
   const v2 = body?.requestError?.serviceException;
   const code = v2 ? v2.messageId : body?.errorCode;
   if (!code) return undefined;

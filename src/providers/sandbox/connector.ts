@@ -24,6 +24,7 @@ export class SandboxConnector implements Connector {
   readonly window: number;
   readonly ready = true;
   readonly webhooks = null;
+  readonly lookups = null;
   readonly capabilities = { receipts: true, unicode: true, maxParts: 10, reservedNumbers: isReservedNumber };
   readonly #delay: number;
   readonly #clock: Clock;

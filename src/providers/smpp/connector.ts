@@ -69,6 +69,7 @@ export class SmppConnector implements Connector {
   readonly window: number;
   readonly capabilities: ConnectorCapabilities;
   readonly webhooks = null;
+  readonly lookups = null;
   #context: ConnectorContext | undefined;
   #transmitter: SmppSession | undefined;
   #receiver: SmppSession | undefined;

@@ -1,9 +1,10 @@
 import type { Clock } from '../../app/clock.js';
-import type { OutboundMessage, SubmitResult, WebhookReading, WebhookRequest } from '../../app/connector.js';
+import type { NumberLookups, OutboundMessage, SubmitResult, WebhookReading, WebhookRequest } from '../../app/connector.js';
 import { SwitchboardError } from '../../core/errors.js';
 import { HttpConnector, type HttpConnectionSettings, type HttpSubmit } from '../http/connector.js';
 import { webhookParams } from '../http/params.js';
 import { verifyVonageSignature, vonageSignature, type VonageSignatureMethod } from './signature.js';
+import { vonageLookups } from './lookups.js';
 import { readSubmitAnswer, readWebhook } from './wire.js';
 
 export interface VonageSettings extends HttpConnectionSettings {
@@ -18,6 +19,8 @@ export interface VonageSettings extends HttpConnectionSettings {
   readonly baseUrl: string;
   /** Where Vonage sends delivery receipts: this server's public webhook URL for the connection. */
   readonly callback: string;
+  /** Number Insight's host (api.nexmo.com, not the SMS API's). */
+  readonly insightUrl: string;
 }
 
 const REFUSALS = {
@@ -33,12 +36,15 @@ const REFUSALS = {
  */
 export class VonageConnector extends HttpConnector {
   readonly provider = 'vonage';
+  /** Number Insight takes the key and secret: a connection without `api_secret` has no lookups. */
+  override readonly lookups: NumberLookups | null;
 
   constructor(
     private readonly settings: VonageSettings,
     clock: Clock,
   ) {
     super(settings, clock);
+    this.lookups = settings.apiSecret === undefined ? null : vonageLookups({ ...settings, apiSecret: settings.apiSecret });
   }
 
   protected submitRequest(message: OutboundMessage): HttpSubmit {

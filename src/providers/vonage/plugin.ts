@@ -17,6 +17,7 @@ const Settings = Type.Object(
     ),
     accept_unsigned_receipts: Type.Optional(Type.Boolean({ description: 'take receipts without a signature secret (default false)' })),
     base_url: Type.Optional(Type.String({ description: 'default https://rest.nexmo.com' })),
+    insight_url: Type.Optional(Type.String({ description: 'Number Insight (live lookups), default https://api.nexmo.com' })),
   },
   { additionalProperties: false },
 );
@@ -38,6 +39,7 @@ export const vonagePlugin: ProviderPlugin = {
         signature: s.signature_secret ? { secret: s.signature_secret, method: s.signature_method ?? 'md5hash' } : null,
         baseUrl: (s.base_url ?? 'https://rest.nexmo.com').replace(/\/+$/, ''),
         callback: webhookUrl(publicUrl, 'vonage', s.name),
+        insightUrl: (s.insight_url ?? 'https://api.nexmo.com').replace(/\/+$/, ''),
       },
       clock,
     );
