@@ -221,7 +221,7 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
     // A code goes out as the operator's own message: an account in trial is not charged for it.
     send: async (to, text) => {
       const operator = (await store.getAccount(DEFAULT_ACCOUNT))!;
-      await accept.accept({ accountId: operator.id, prices: operator.prices, allowedSenders: null, trial: false, protocols: null, dailyQuota: null }, { from: config.verification.from, to, text });
+      await accept.accept({ accountId: operator.id, prices: operator.prices, allowedSenders: null, trial: false, protocols: null, dailyQuota: null, refuseDeadNumbers: false }, { from: config.verification.from, to, text });
     },
   });
   const messages = new MessageService(store, writer, clock);

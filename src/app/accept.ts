@@ -87,6 +87,8 @@ export interface Payer {
   readonly protocols: readonly Protocol[] | null;
   /** Messages it may send per UTC day; null: no quota. */
   readonly dailyQuota: number | null;
+  /** Refuse a recipient a fresh live lookup found dead, before it costs a message. */
+  readonly refuseDeadNumbers: boolean;
 }
 
 /** How a request came: the native API (the default) or a compatible API, which renders its own answer. */

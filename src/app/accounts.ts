@@ -23,6 +23,7 @@ export interface AccountChange {
   readonly protocols?: readonly Protocol[] | null;
   readonly dailyQuota?: number | null;
   readonly lowBalanceThreshold?: number | null;
+  readonly refuseDeadNumbers?: boolean;
 }
 
 /**

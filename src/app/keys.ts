@@ -38,6 +38,8 @@ export interface Caller {
   readonly protocols: readonly Protocol[] | null;
   /** Messages the account may send per UTC day; null: no quota. */
   readonly dailyQuota: number | null;
+  /** Accept refuses recipients a fresh live lookup found dead. */
+  readonly refuseDeadNumbers: boolean;
 }
 
 /** A key's or a credential's account that is disabled or blocked (itself, or one above it) is refused. */
@@ -96,8 +98,8 @@ export class ApiKeys {
     // Read with the key on every request: an account disabled on any node is refused by all at once.
     refuseInactive(found.account);
     this.#touch(found.id);
-    const { path, prices, allowedSenders, trial, ipAllowlists, apiRate, protocols, dailyQuota } = found.account;
-    return { keyId: found.id, accountId: found.accountId, scopes: found.scopes, path, prices, allowedSenders, trial, ipAllowlists, apiRate, protocols, dailyQuota };
+    const { path, prices, allowedSenders, trial, ipAllowlists, apiRate, protocols, dailyQuota, refuseDeadNumbers } = found.account;
+    return { keyId: found.id, accountId: found.accountId, scopes: found.scopes, path, prices, allowedSenders, trial, ipAllowlists, apiRate, protocols, dailyQuota, refuseDeadNumbers };
   }
 
   #touch(id: string): void {

@@ -4,6 +4,7 @@ import type { Scope } from '../core/access/scopes.js';
 import type { Route } from '../core/routing/router.js';
 import type { FaceProtocol, Protocol } from '../core/access/protocols.js';
 import type { PriceList } from '../core/accounts/prices.js';
+import type { Reachability } from '../core/lookups/live.js';
 
 /** A message to store at accept; its first event is read from it (acceptedEvent). */
 export interface NewMessage extends Message {
@@ -76,6 +77,8 @@ export interface Account {
   readonly quotaDay: number;
   /** Under this (balance + credit limit) the account is told (account.low_balance); null: never. */
   readonly lowBalanceThreshold: number | null;
+  /** Accept refuses a recipient a fresh live lookup found dead (see Lookups). */
+  readonly refuseDeadNumbers: boolean;
   /** Set aside by nodes for the sends they accept and not charged yet (PostgreSQL; 0 on SQLite). */
   readonly reserved: number;
   /** Charged from those reservations to accepted messages, not yet entered in the ledger. */
@@ -92,7 +95,7 @@ export interface NewAccount {
   readonly createdAt: number;
 }
 
-export type AccountPatch = Partial<Pick<Account, 'name' | 'status' | 'creditLimit' | 'prices' | 'allowedSenders' | 'trial' | 'ipAllowlist' | 'apiRate' | 'protocols' | 'dailyQuota' | 'lowBalanceThreshold'>>;
+export type AccountPatch = Partial<Pick<Account, 'name' | 'status' | 'creditLimit' | 'prices' | 'allowedSenders' | 'trial' | 'ipAllowlist' | 'apiRate' | 'protocols' | 'dailyQuota' | 'lowBalanceThreshold' | 'refuseDeadNumbers'>>;
 
 export const LEDGER_TYPES = ['top_up', 'transfer_in', 'transfer_out', 'charge', 'refund'] as const;
 export type LedgerType = (typeof LEDGER_TYPES)[number];
@@ -124,6 +127,26 @@ export interface LedgerFilter {
   readonly before?: number;
 }
 
+/** A live number lookup as stored: the provider's answer for the number, as read and as received. */
+export interface StoredLookup {
+  readonly id: string;
+  readonly accountId: string;
+  /** E.164. */
+  readonly number: string;
+  readonly at: number;
+  readonly connection: string;
+  readonly provider: string;
+  readonly reachability: Reachability;
+  readonly network: string | null;
+  readonly ported: boolean | null;
+  readonly roaming: boolean | null;
+  readonly error: MessageError | null;
+  /** The provider's answer for this number, as received. */
+  readonly raw: unknown;
+  /** Micro-units charged; null: the account is not charged. */
+  readonly price: number | null;
+}
+
 /** The account a key belongs to, as a request needs it: read with the key, in the same query. */
 export interface KeyAccount {
   /** Its own status, or that of the highest account above it that is not active: disabling an account disables those under it. */
@@ -138,6 +161,7 @@ export interface KeyAccount {
   readonly apiRate: number | null;
   readonly protocols: readonly Protocol[] | null;
   readonly dailyQuota: number | null;
+  readonly refuseDeadNumbers: boolean;
 }
 
 /** A number an account in trial may send to: verified, or waiting for the code sent to it. */
@@ -325,6 +349,16 @@ export interface Store {
    * the payer's balance covers it (credit limits are not lent on). Undefined, and nothing done, when not.
    */
   transfer(move: { from: string; to: string; amount: number; at: number; ids: readonly [string, string]; description: string | null }): Promise<LedgerEntry | undefined>;
+  /**
+   * Posts a ledger entry outside any send (live lookups): a debit (`amount` < 0) only if the
+   * balance and credit limit cover it, else undefined and nothing done; a credit always.
+   */
+  postEntry(entry: { id: string; accountId: string; type: 'charge' | 'refund'; amount: number; at: number; description: string }): Promise<LedgerEntry | undefined>;
+  insertLookups(lookups: readonly StoredLookup[]): Promise<void>;
+  /** A live lookup of the account; undefined for another account's. */
+  getLookup(accountId: string, id: string): Promise<StoredLookup | undefined>;
+  /** The newest live lookup of each number made at or after `since`: the account's, or any account's without one. */
+  latestLookups(numbers: readonly string[], since: number, accountId?: string): Promise<Map<string, StoredLookup>>;
   /** Newest first. */
   listLedger(accountId: string, filter: LedgerFilter, limit: number): Promise<LedgerEntry[]>;
   insertApiKey(key: NewApiKey): Promise<void>;

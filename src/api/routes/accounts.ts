@@ -12,7 +12,8 @@ import { CreatedKeyView, KeyView, keyView, NewKeyBody } from './keys.js';
 import { LedgerEntryView, ledgerView } from './ledger.js';
 
 const Amount = Type.String({ pattern: '^-?[0-9]+(\\.[0-9]+)?$', description: 'a decimal amount in the account currency, as a string: "0.035"' });
-const PositiveAmount = Type.String({ pattern: '^[0-9]+(\\.[0-9]+)?$', description: 'a decimal amount in the account currency, as a string: "10.00"' });
+const AMOUNT_PATTERN = '^[0-9]+(\\.[0-9]+)?$';
+const PositiveAmount = Type.String({ pattern: AMOUNT_PATTERN, description: 'a decimal amount in the account currency, as a string: "10.00"' });
 
 const PriceEntrySchema = Type.Object(
   {
@@ -27,6 +28,7 @@ const PriceEntrySchema = Type.Object(
 const PricesSchema = Type.Object(
   {
     default: Type.Optional(PositiveAmount),
+    lookup: Type.Optional(Type.String({ pattern: AMOUNT_PATTERN, description: 'the price of one live number lookup; none: the account may not make live lookups' })),
     entries: Type.Array(PriceEntrySchema, { maxItems: 10_000, description: 'per-segment prices; the most specific match wins' }),
   },
   { additionalProperties: false, description: 'the price list; null: the account is not charged' },
@@ -56,8 +58,9 @@ const Protocols = Type.Array(Type.Unsafe<Protocol>({ type: 'string', enum: [...P
   uniqueItems: true,
   description: 'the ways the account may send: api (this API), vonage, twilio, smspartner (compatible APIs), smpp; null: every one',
 });
-type PricesInput = { default?: string; entries: { country?: string; prefix?: string; network?: string; ranges?: string[]; price: string }[] };
+type PricesInput = { default?: string; lookup?: string; entries: { country?: string; prefix?: string; network?: string; ranges?: string[]; price: string }[] };
 
+const RefuseDeadNumbers = Type.Boolean({ description: 'accept refuses a recipient a fresh live lookup found dead (unknown_subscriber, permanent)' });
 const AccountView = Type.Object({
   id: Type.String(),
   parent_id: Type.Union([Type.String(), Type.Null()]),
@@ -74,6 +77,7 @@ const AccountView = Type.Object({
   protocols: Type.Union([Type.Array(Type.String()), Type.Null()], { description: 'the ways the account may send; null: every one' }),
   daily_quota: Type.Union([Type.Integer(), Type.Null()], { description: 'messages it may send per UTC day; null: no quota' }),
   low_balance_threshold: Type.Union([Amount, Type.Null()], { description: 'under this (balance plus credit limit) it gets an account.low_balance event and a notice; null: never' }),
+  refuse_dead_numbers: RefuseDeadNumbers,
   created_at: Type.String(),
 });
 const DailyQuota = Type.Integer({ minimum: 0, maximum: 1_000_000_000, description: 'messages per UTC day; null: no quota' });
@@ -88,13 +92,18 @@ function priceList(input: PricesInput | null | undefined): PriceList | null | un
     if ((e.network !== undefined) !== (e.ranges !== undefined)) throw new SwitchboardError('invalid_parameter', `${param}: a network entry gives its number ranges, and only it does.`, { param });
     return { ...(e.country && { country: e.country }), ...(e.prefix && { prefix: e.prefix }), ...(e.network && { network: e.network, ranges: e.ranges! }), price: parseAmount(e.price, `${param}.price`) };
   });
-  return { entries, ...(input.default !== undefined && { default: parseAmount(input.default, 'prices.default') }) };
+  return {
+    entries,
+    ...(input.default !== undefined && { default: parseAmount(input.default, 'prices.default') }),
+    ...(input.lookup !== undefined && { lookup: parseAmount(input.lookup, 'prices.lookup') }),
+  };
 }
 
 function pricesView(list: PriceList | null) {
   if (!list) return null;
   return {
     ...(list.default !== undefined && { default: formatAmount(list.default) }),
+    ...(list.lookup !== undefined && { lookup: formatAmount(list.lookup) }),
     entries: list.entries.map((e) => ({ ...e, ...(e.ranges && { ranges: [...e.ranges] }), price: formatAmount(e.price) })),
   };
 }
@@ -115,6 +124,7 @@ export const accountView = (a: Account) => ({
   protocols: a.protocols && [...a.protocols],
   daily_quota: a.dailyQuota,
   low_balance_threshold: a.lowBalanceThreshold === null ? null : formatAmount(a.lowBalanceThreshold),
+  refuse_dead_numbers: a.refuseDeadNumbers,
   created_at: new Date(a.createdAt).toISOString(),
 });
 
@@ -176,7 +186,7 @@ export const accountRoutes = ({ accounts }: Services): FastifyPluginAsyncTypebox
       '/v1/accounts/:id',
       {
         schema: {
-          summary: 'Change a sub-account: name, status (active, disabled, blocked), price list, allowed senders, trial, IP allowlist, API rate, protocols, daily quota, low-balance threshold, credit limit (admin)',
+          summary: 'Change a sub-account: name, status (active, disabled, blocked), price list, allowed senders, trial, IP allowlist, API rate, protocols, daily quota, low-balance threshold, refusal of numbers found dead, credit limit (admin)',
           params: IdParams,
           body: Type.Object(
             {
@@ -189,6 +199,7 @@ export const accountRoutes = ({ accounts }: Services): FastifyPluginAsyncTypebox
               protocols: Type.Optional(Type.Union([Protocols, Type.Null()])),
               daily_quota: Type.Optional(Type.Union([DailyQuota, Type.Null()])),
               low_balance_threshold: Type.Optional(Type.Union([PositiveAmount, Type.Null()])),
+              refuse_dead_numbers: Type.Optional(RefuseDeadNumbers),
             },
             { additionalProperties: false },
           ),
@@ -209,6 +220,7 @@ export const accountRoutes = ({ accounts }: Services): FastifyPluginAsyncTypebox
             ...(b.protocols !== undefined && { protocols: b.protocols }),
             ...(b.daily_quota !== undefined && { dailyQuota: b.daily_quota }),
             ...(b.low_balance_threshold !== undefined && { lowBalanceThreshold: b.low_balance_threshold === null ? null : parseAmount(b.low_balance_threshold, 'low_balance_threshold') }),
+            ...(b.refuse_dead_numbers !== undefined && { refuseDeadNumbers: b.refuse_dead_numbers }),
           }),
         );
       },

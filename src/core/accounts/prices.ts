@@ -18,6 +18,8 @@ export interface PriceList {
   readonly entries: readonly PriceEntry[];
   /** Micro-units per segment where no entry matches; none: such a destination has no price. */
   readonly default?: number;
+  /** Micro-units per live number lookup; none: the account may not make live lookups. */
+  readonly lookup?: number;
 }
 
 /** A list indexed for look-ups: the best entry per prefix (prefixes and networks' ranges) and per country. */

@@ -486,4 +486,32 @@ CREATE TABLE smpp_outbox (
 CREATE INDEX smpp_outbox_account ON smpp_outbox (account_id, seq);
 `,
   },
+  {
+    id: 19,
+    name: 'lookups',
+    sql: `
+-- Live number lookups, each with the provider's answer for the number as received (raw) and as
+-- read (reachability, network, ported, roaming, the canonical error), and what it was charged.
+-- Read by number (the newest fresh one: the cache, routing and accept's refusal of dead numbers).
+CREATE TABLE lookups (
+  id TEXT PRIMARY KEY,
+  account_id TEXT NOT NULL REFERENCES accounts(id),
+  number TEXT NOT NULL,
+  at BIGINT NOT NULL,
+  connection TEXT NOT NULL,
+  provider TEXT NOT NULL,
+  reachability TEXT NOT NULL,
+  network TEXT,
+  ported BOOLEAN,
+  roaming BOOLEAN,
+  error TEXT,
+  raw TEXT NOT NULL,
+  price BIGINT
+);
+CREATE INDEX lookups_number ON lookups (number, at);
+
+-- Accept refuses a recipient a fresh live lookup found dead.
+ALTER TABLE accounts ADD COLUMN refuse_dead_numbers BOOLEAN NOT NULL DEFAULT false;
+`,
+  },
 ];

@@ -6,6 +6,7 @@ import type {
   KeyAccount,
   LedgerEntry,
   LedgerFilter,
+  StoredLookup,
   NewAccount,
   VerifiedNumber,
   ApiKeyRecord,
@@ -111,6 +112,7 @@ import { CREDENTIAL_SQL } from './credential-sql.js';
 import { chargeAll, returnSlices, type SliceConfig } from './slices.js';
 import { lowBalance } from '../../core/accounts/low-balance.js';
 import { SMPP_SQL } from './smpp-sql.js';
+import { LOOKUP_COLUMNS, lookupOf, lookupValues, newestPerNumber, type LookupRow } from '../lookup-rows.js';
 
 export interface PostgresOptions {
   /** postgres://user:password@host:port/database */
@@ -271,6 +273,36 @@ export class PostgresStore implements Store {
       await touchTargets(c, touched);
       return out;
     });
+  }
+
+  async postEntry(e: { id: string; accountId: string; type: 'charge' | 'refund'; amount: number; at: number; description: string }): Promise<LedgerEntry | undefined> {
+    return this.#tx(async (c) => {
+      const touched: Touch[] = [];
+      const entry = await post(c, { ...e, messageId: null, messages: null, counterparty: null }, touched, e.amount < 0 ? 'credit' : undefined);
+      await touchTargets(c, touched);
+      return entry;
+    });
+  }
+
+  async insertLookups(lookups: readonly StoredLookup[]): Promise<void> {
+    if (lookups.length === 0) return;
+    const width = 13;
+    const values = lookups.flatMap((l) => lookupValues(l, (v) => v));
+    const rows = lookups.map((_, i) => `(${Array.from({ length: width }, (_, j) => `$${i * width + j + 1}`).join(', ')})`);
+    await this.#pool.query(`INSERT INTO lookups (${LOOKUP_COLUMNS}) VALUES ${rows.join(', ')}`, values);
+  }
+
+  async getLookup(accountId: string, id: string): Promise<StoredLookup | undefined> {
+    const [row] = await this.#rows<LookupRow>(`SELECT ${LOOKUP_COLUMNS} FROM lookups WHERE id = $1 AND account_id = $2`, [id, accountId]);
+    return row && lookupOf(row);
+  }
+
+  async latestLookups(numbers: readonly string[], since: number, accountId?: string): Promise<Map<string, StoredLookup>> {
+    const rows = await this.#rows<LookupRow>(
+      `SELECT ${LOOKUP_COLUMNS} FROM lookups WHERE number = ANY($1::text[]) AND at >= $2 AND ($3::text IS NULL OR account_id = $3) ORDER BY at DESC`,
+      [numbers, since, accountId ?? null],
+    );
+    return newestPerNumber(rows);
   }
 
   async listLedger(accountId: string, f: LedgerFilter, limit: number): Promise<LedgerEntry[]> {

@@ -8,6 +8,7 @@ import type {
   KeyAccount,
   LedgerEntry,
   LedgerFilter,
+  StoredLookup,
   NewAccount,
   VerifiedNumber,
   ApiKeyRecord,
@@ -112,6 +113,7 @@ import { ACCOUNT_SQL, KEY_ACCOUNT_COLUMNS } from './account-sql.js';
 import { WEBHOOK_SQL } from './webhook-sql.js';
 import { CREDENTIAL_SQL } from './credential-sql.js';
 import { SMPP_SQL } from './smpp-sql.js';
+import { LOOKUP_COLUMNS, lookupOf, lookupValues, newestPerNumber, type LookupRow } from '../lookup-rows.js';
 
 export interface SqliteOptions {
   /** Path of the database file; its folder is created if missing. */
@@ -246,6 +248,29 @@ export class SqliteStore implements Store {
       this.#post({ ...common, id: m.ids[1], accountId: m.to, type: 'transfer_in', amount: m.amount, counterparty: m.from });
       return out;
     }).immediate();
+  }
+
+  async postEntry(e: { id: string; accountId: string; type: 'charge' | 'refund'; amount: number; at: number; description: string }): Promise<LedgerEntry | undefined> {
+    return this.#db.transaction(() => this.#post({ ...e, messageId: null, messages: null, counterparty: null }, e.amount < 0 ? 'credit' : undefined)).immediate();
+  }
+
+  async insertLookups(lookups: readonly StoredLookup[]): Promise<void> {
+    const insert = this.#sql(`INSERT INTO lookups (${LOOKUP_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    this.#db.transaction(() => {
+      for (const l of lookups) insert.run(...lookupValues(l, (v) => (v ? 1 : 0)));
+    }).immediate();
+  }
+
+  async getLookup(accountId: string, id: string): Promise<StoredLookup | undefined> {
+    const row = this.#sql(`SELECT ${LOOKUP_COLUMNS} FROM lookups WHERE id = ? AND account_id = ?`).get(id, accountId) as LookupRow | undefined;
+    return row && lookupOf(row);
+  }
+
+  async latestLookups(numbers: readonly string[], since: number, accountId?: string): Promise<Map<string, StoredLookup>> {
+    const rows = this.#sql(
+      `SELECT ${LOOKUP_COLUMNS} FROM lookups WHERE number IN (SELECT value FROM json_each(?)) AND at >= ? AND (? IS NULL OR account_id = ?) ORDER BY at DESC`,
+    ).all(JSON.stringify(numbers), since, accountId ?? null, accountId ?? null) as LookupRow[];
+    return newestPerNumber(rows);
   }
 
   async listLedger(accountId: string, f: LedgerFilter, limit: number): Promise<LedgerEntry[]> {

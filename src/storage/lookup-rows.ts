@@ -1,0 +1,55 @@
+import type { StoredLookup } from '../app/store.js';
+import type { Reachability } from '../core/lookups/live.js';
+import type { MessageError } from '../core/message.js';
+
+/** The columns of a stored lookup, in the order lookupValues gives them. */
+export const LOOKUP_COLUMNS = 'id, account_id, number, at, connection, provider, reachability, network, ported, roaming, error, raw, price';
+
+export interface LookupRow {
+  id: string;
+  account_id: string;
+  number: string;
+  at: number | string;
+  connection: string;
+  provider: string;
+  reachability: string;
+  network: string | null;
+  ported: boolean | number | null;
+  roaming: boolean | number | null;
+  error: string | null;
+  raw: string;
+  price: number | string | null;
+}
+
+const flag = (v: boolean | number | null): boolean | null => (v === null ? null : Boolean(v));
+
+export function lookupOf(r: LookupRow): StoredLookup {
+  return {
+    id: r.id,
+    accountId: r.account_id,
+    number: r.number,
+    at: Number(r.at),
+    connection: r.connection,
+    provider: r.provider,
+    reachability: r.reachability as Reachability,
+    network: r.network,
+    ported: flag(r.ported),
+    roaming: flag(r.roaming),
+    error: r.error === null ? null : (JSON.parse(r.error) as MessageError),
+    raw: JSON.parse(r.raw) as unknown,
+    price: r.price === null ? null : Number(r.price),
+  };
+}
+
+/** A lookup's column values; `bool` is how the engine stores a boolean. */
+export function lookupValues(l: StoredLookup, bool: (v: boolean) => unknown): unknown[] {
+  const opt = (v: boolean | null) => (v === null ? null : bool(v));
+  return [l.id, l.accountId, l.number, l.at, l.connection, l.provider, l.reachability, l.network, opt(l.ported), opt(l.roaming), l.error && JSON.stringify(l.error), JSON.stringify(l.raw ?? null), l.price];
+}
+
+/** The newest lookup of each number, from rows newest first. */
+export function newestPerNumber(rows: readonly LookupRow[]): Map<string, StoredLookup> {
+  const newest = new Map<string, StoredLookup>();
+  for (const r of rows) if (!newest.has(r.number)) newest.set(r.number, lookupOf(r));
+  return newest;
+}
