@@ -30,6 +30,8 @@ import { buildApi } from './api/server.js';
 import { renderSendResponse, webhookPayload } from './api/view.js';
 import { OptOuts } from './app/opt-outs.js';
 import { Numbers } from './app/numbers.js';
+import { Lookups } from './app/lookups.js';
+import { GeoCarrierPlan } from './numbering/geo-carrier.js';
 import { Usage } from './app/usage.js';
 import { WebhookDeliverer } from './app/webhook-delivery.js';
 import { WebhookEndpoints } from './app/webhook-endpoints.js';
@@ -184,6 +186,7 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
   const optOuts = new OptOuts(store, clock);
   const accounts = new Accounts(store, keys, clock);
   const numbers = new Numbers(store, accounts, clock);
+  const lookups = new Lookups({ store, plan: new GeoCarrierPlan(), catalogue, clock, connectors: () => byName.values(), ttlMs: config.lookupTtlMs });
   const inbound = new InboundService(store, clock, (message) => optOuts.onInbound(message), (to) => numbers.ownerOf(to));
   const topology = new Topology(
     {
@@ -241,6 +244,7 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
       credentials,
       clock,
       numbers,
+      lookups,
       usage: new Usage(store, accounts, clock),
       catalogue,
       store,

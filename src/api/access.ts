@@ -32,6 +32,8 @@ export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
   'GET /v1/messages': 'read',
   'GET /v1/messages/:id': 'read',
   'GET /v1/inbound': 'read',
+  'POST /v1/lookups': 'lookups',
+  'GET /v1/lookups/:id': 'read',
   'GET /v1/notices': 'read',
 
   'POST /v1/webhooks/endpoints': 'webhooks',

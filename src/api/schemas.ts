@@ -79,6 +79,7 @@ const ERROR_STATUSES = {
   413: 'payload_too_large: the body is over 1 MiB',
   415: 'unsupported_media_type: the body is not application/json',
   422: 'idempotency_key_reused, or no_route or no_price for a recipient',
+  424: 'The provider failed a live lookup: its canonical error (provider_authentication_failed, provider_error, provider_timeout...) with the provider\'s code; nothing was charged',
   429: 'rate_limit_exceeded: retry after the Retry-After header',
   503: 'service_unavailable: the node is shutting down or cannot reach its storage; try another node or later',
 } as const;
@@ -94,7 +95,7 @@ export function errorResponses(...statuses: readonly ErrorStatus[]): Partial<Rec
   return Object.fromEntries([...new Set(statuses)].sort().map((s) => [s, Type.Object(errorProperties, { description: ERROR_STATUSES[s] })]));
 }
 
-const MessageErrorSchema = Type.Union([
+export const MessageErrorSchema = Type.Union([
   Type.Null(),
   Type.Object({
     type: Type.String(),

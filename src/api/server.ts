@@ -25,6 +25,7 @@ import { credentialRoutes } from './routes/credentials.js';
 import { twilioRoutes } from '../faces/twilio/routes.js';
 import { vonageRoutes } from '../faces/vonage/routes.js';
 import { numberRoutes } from './routes/numbers.js';
+import { lookupRoutes } from './routes/lookups.js';
 import { usageRoutes } from './routes/usage.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import type { RegisteredRoute, Services } from './services.js';
@@ -147,6 +148,7 @@ export async function buildApi(services: Services, options: ApiOptions): Promise
   await app.register(vonageRoutes(services));
   await app.register(twilioRoutes(services));
   await app.register(numberRoutes(services));
+  await app.register(lookupRoutes(services));
   await app.register(usageRoutes(services));
   return app;
 }

@@ -10,6 +10,7 @@ import type { AccountRateLimits } from '../app/rate-limits.js';
 import type { OptOuts } from '../app/opt-outs.js';
 import type { VerifiedNumbers } from '../app/verified-numbers.js';
 import type { Numbers } from '../app/numbers.js';
+import type { Lookups } from '../app/lookups.js';
 import type { Usage } from '../app/usage.js';
 import type { WebhookEndpoints } from '../app/webhook-endpoints.js';
 import type { Topology } from '../app/topology.js';
@@ -31,6 +32,8 @@ export interface Services {
   readonly clock: Clock;
   readonly accounts: Accounts;
   readonly numbers: Numbers;
+  /** Number lookups: offline facts, and live ones through a connection. */
+  readonly lookups: Lookups;
   readonly usage: Usage;
   readonly rateLimits: AccountRateLimits;
   readonly endpoints: WebhookEndpoints;

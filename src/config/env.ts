@@ -17,6 +17,8 @@ export interface Config {
   /** How clients reach this server: the base of every doc_url. */
   readonly publicUrl: string;
   readonly allowFixedLine: boolean;
+  /** How long a live lookup stays fresh: reused for the account, and read by routing and accept. */
+  readonly lookupTtlMs: number;
   readonly sqliteSync: 'full' | 'normal';
   readonly logLevel: string;
   readonly logRequests: boolean;
@@ -122,6 +124,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: resolve(env.SWITCHBOARD_DATA_DIR ?? 'data'),
     publicUrl: env.SWITCHBOARD_PUBLIC_URL ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     allowFixedLine: flag(env.SWITCHBOARD_ALLOW_FIXED_LINE),
+    lookupTtlMs: integer('SWITCHBOARD_LOOKUP_TTL_SECONDS', env.SWITCHBOARD_LOOKUP_TTL_SECONDS, 86_400) * 1000,
     sqliteSync: sync,
     logLevel: env.LOG_LEVEL ?? 'info',
     logRequests: flag(env.SWITCHBOARD_LOG_REQUESTS),

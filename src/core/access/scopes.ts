@@ -4,12 +4,12 @@
  * an account's own business, and `accounts` manages the account's sub-accounts (their keys,
  * status, prices, transfers to them). Later scopes are added here, nowhere else.
  */
-export const SCOPES = ['send', 'read', 'webhooks', 'opt_outs', 'accounts', 'admin'] as const;
+export const SCOPES = ['send', 'read', 'webhooks', 'opt_outs', 'lookups', 'accounts', 'admin'] as const;
 
 export type Scope = (typeof SCOPES)[number];
 
-/** An ordinary key: everything but admin. */
-export const DEFAULT_SCOPES: readonly Scope[] = ['send', 'read', 'webhooks', 'opt_outs'];
+/** An ordinary key: everything but admin and accounts. `lookups` makes live lookups, which spend money as sends do. */
+export const DEFAULT_SCOPES: readonly Scope[] = ['send', 'read', 'webhooks', 'opt_outs', 'lookups'];
 
 /** An admin key (the first start's, or `keys create --admin`): every scope. */
 export const ADMIN_SCOPES: readonly Scope[] = SCOPES;

@@ -1,0 +1,153 @@
+import type { Catalogue } from '../core/catalogue/catalogue.js';
+import type { CanonicalCode } from '../core/catalogue/canonical.js';
+import { interpret, messageError } from '../core/catalogue/interpret.js';
+import { SwitchboardError } from '../core/errors.js';
+import { formatAmount } from '../core/accounts/money.js';
+import { readLive } from '../core/lookups/live.js';
+import type { MessageError } from '../core/message.js';
+import type { NumberFacts, NumberingPlan } from '../core/numbering/facts.js';
+import { E164_PATTERN } from '../core/validation/phone.js';
+import type { Payer } from './accept.js';
+import type { Clock } from './clock.js';
+import type { Connector, LookupOutcome } from './connector.js';
+import { newId } from './ids.js';
+import type { Store, StoredLookup } from './store.js';
+
+/** The most numbers one lookup request may name, as for a send. */
+export const MAX_LOOKUP_NUMBERS = 1000;
+/** Provider requests in flight at once for a provider that takes one number per request. */
+const CONCURRENCY = 8;
+const E164 = new RegExp(E164_PATTERN);
+
+/** One number looked up: the numbering plan's facts, and the live answer when one was asked for and made. */
+export interface LookupResult {
+  readonly facts: NumberFacts;
+  readonly live: (StoredLookup & { readonly cached: boolean }) | null;
+  /** Why the live lookup of this number failed (nothing was charged for it). */
+  readonly liveError: MessageError | null;
+}
+
+export interface LookupsDeps {
+  readonly store: Pick<Store, 'postEntry' | 'insertLookups' | 'getLookup' | 'latestLookups'>;
+  readonly plan: NumberingPlan;
+  readonly catalogue: Catalogue;
+  readonly clock: Clock;
+  /** The connections running now. */
+  readonly connectors: () => Iterable<Connector>;
+  /** How long a live answer is reused for the same number (the cache). */
+  readonly ttlMs: number;
+}
+
+/**
+ * Number lookups: the numbering plan's facts for every number, free; then, when asked, a live
+ * lookup (HLR) through a connection that offers one, charged at the account's lookup price,
+ * reused for the account within the TTL, and stored with the provider's answer.
+ */
+export class Lookups {
+  constructor(private readonly deps: LookupsDeps) {}
+
+  async lookup(payer: Pick<Payer, 'accountId' | 'prices'>, numbers: readonly string[], options: { live: boolean; connection?: string }): Promise<LookupResult[]> {
+    if (numbers.length === 0) throw new SwitchboardError('missing_parameter', 'Give at least one number in `numbers`.', { param: 'numbers' });
+    if (numbers.length > MAX_LOOKUP_NUMBERS) {
+      throw new SwitchboardError('too_many_recipients', `A lookup may name at most ${MAX_LOOKUP_NUMBERS} numbers; this one names ${numbers.length}.`, { param: 'numbers' });
+    }
+    const facts = numbers.map((n, i) => {
+      if (!E164.test(n)) {
+        throw new SwitchboardError('invalid_phone_number', `The phone number ${JSON.stringify(n)} is not in E.164 format (a + followed by 6 to 15 digits, e.g. +14155552671).`, {
+          param: numbers.length > 1 ? `numbers[${i}]` : 'numbers',
+        });
+      }
+      return this.deps.plan.facts(n);
+    });
+    if (!options.live) return facts.map((f) => ({ facts: f, live: null, liveError: null }));
+    const live = await this.#live(payer, [...new Set(facts.filter((f) => f.valid).map((f) => f.e164))], options.connection);
+    return facts.map((f) => ({ facts: f, live: live.answers.get(f.e164) ?? null, liveError: live.errors.get(f.e164) ?? null }));
+  }
+
+  /** A live lookup of the account's; not_found for another account's. */
+  async get(accountId: string, id: string): Promise<StoredLookup> {
+    const found = await this.deps.store.getLookup(accountId, id);
+    if (!found) throw new SwitchboardError('not_found', `No lookup ${JSON.stringify(id)}.`, { param: 'id' });
+    return found;
+  }
+
+  async #live(payer: Pick<Payer, 'accountId' | 'prices'>, numbers: readonly string[], connection: string | undefined) {
+    const { store, clock, ttlMs } = this.deps;
+    const connector = this.#connector(connection);
+    const now = clock.now();
+    const cached = await store.latestLookups(numbers, now - ttlMs, payer.accountId);
+    const answers = new Map<string, StoredLookup & { cached: boolean }>([...cached].map(([n, l]) => [n, { ...l, cached: true }]));
+    const errors = new Map<string, MessageError>();
+    const misses = numbers.filter((n) => !cached.has(n));
+    if (misses.length === 0) return { answers, errors };
+    const price = payer.prices ? payer.prices.lookup : null;
+    if (price === undefined) throw new SwitchboardError('no_price', 'The account has no lookup price: live lookups are not open to it. Nothing was charged.', { param: 'live' });
+    const describe = (count: number) => `${count} live lookup${count === 1 ? '' : 's'} through ${connector.name}`;
+    if (price) {
+      const charged = await store.postEntry({ id: newId('led', now), accountId: payer.accountId, type: 'charge', amount: -price * misses.length, at: now, description: describe(misses.length) });
+      if (!charged) throw new SwitchboardError('insufficient_credit', `The account's balance does not cover ${describe(misses.length)} (${formatAmount(price * misses.length)}): nothing was looked up or charged.`);
+    }
+    const outcomes = await this.#ask(connector, misses);
+    const stored: StoredLookup[] = [];
+    for (const { numbers: asked, outcome } of outcomes) {
+      const reports = outcome.kind === 'answered' ? new Map(outcome.reports.map((r) => [r.number, r])) : new Map();
+      for (const number of asked) {
+        const report = reports.get(number);
+        if (!report) {
+          errors.set(number, this.#failure(outcome));
+          continue;
+        }
+        const reading = readLive(this.deps.catalogue, report);
+        stored.push({ id: newId('lkp', now), accountId: payer.accountId, number, at: now, connection: connector.name, provider: connector.provider, ...reading, raw: report.raw, price });
+      }
+    }
+    await store.insertLookups(stored);
+    for (const l of stored) answers.set(l.number, { ...l, cached: false });
+    if (price && errors.size > 0) {
+      await store.postEntry({ id: newId('led', clock.now()), accountId: payer.accountId, type: 'refund', amount: price * errors.size, at: clock.now(), description: `${describe(errors.size)} not answered` });
+    }
+    if (stored.length === 0 && cached.size === 0) {
+      const [first] = errors.values();
+      throw new SwitchboardError(first!.code as CanonicalCode, `The live lookup failed: ${first!.message}. Nothing was charged.`, { ...(first!.provider && { provider: first!.provider }) });
+    }
+    return { answers, errors };
+  }
+
+  /** The connection named, or the first running one that offers live lookups. */
+  #connector(name: string | undefined): Connector & { lookups: NonNullable<Connector['lookups']> } {
+    const all = [...this.deps.connectors()];
+    const offering = all.filter((c): c is Connector & { lookups: NonNullable<Connector['lookups']> } => c.lookups !== null);
+    if (name === undefined) {
+      const first = offering[0];
+      if (!first) throw new SwitchboardError('unsupported_operation', 'No connection offers live lookups: configure one whose provider has them (Infobip, or Vonage with api_secret).', { param: 'live' });
+      return first;
+    }
+    const named = offering.find((c) => c.name === name);
+    if (named) return named;
+    const why = all.some((c) => c.name === name) ? 'offers no live lookups' : 'does not exist';
+    throw new SwitchboardError('invalid_parameter', `The connection ${JSON.stringify(name)} ${why}.`, { param: 'connection' });
+  }
+
+  /** The provider's answers, in requests of its batch size, a few at a time. */
+  async #ask(connector: Connector & { lookups: NonNullable<Connector['lookups']> }, numbers: readonly string[]): Promise<{ numbers: readonly string[]; outcome: LookupOutcome }[]> {
+    const batches: string[][] = [];
+    for (let i = 0; i < numbers.length; i += connector.lookups.batch) batches.push(numbers.slice(i, i + connector.lookups.batch));
+    const results: { numbers: readonly string[]; outcome: LookupOutcome }[] = [];
+    let next = 0;
+    const worker = async () => {
+      while (next < batches.length) {
+        const batch = batches[next++]!;
+        results.push({ numbers: batch, outcome: await connector.lookups.lookup(batch) });
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(CONCURRENCY, batches.length) }, worker));
+    return results;
+  }
+
+  #failure(outcome: LookupOutcome): MessageError {
+    const { catalogue } = this.deps;
+    if (outcome.kind === 'refused') return interpret(catalogue, outcome.code).error ?? messageError(catalogue, 'provider_error', 'The provider refused the lookup.', outcome.code);
+    if (outcome.kind === 'unknown') return messageError(catalogue, 'provider_timeout', `The provider did not answer: ${outcome.reason}.`);
+    return messageError(catalogue, 'provider_error', 'The provider answered without this number.');
+  }
+}
