@@ -181,6 +181,7 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
     allowFixedLine: config.allowFixedLine,
     coordination,
     destinations,
+    lookupTtlMs: config.lookupTtlMs,
     callbacks: endpoints,
   });
   const optOuts = new OptOuts(store, clock);

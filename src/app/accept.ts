@@ -25,7 +25,9 @@ import { newId, newMessageId } from './ids.js';
 import { formatAmount } from '../core/accounts/money.js';
 import { segmentPrice, type PriceList } from '../core/accounts/prices.js';
 import type { Metrics } from './metrics.js';
-import type { AcceptWrite, NewMessage, Refusal, Store } from './store.js';
+import type { AcceptWrite, NewMessage, Refusal, Store, StoredLookup } from './store.js';
+import { foundDead } from '../core/lookups/live.js';
+import type { Destination } from '../core/validation/phone.js';
 
 /** A send request as the API received it (already shape-checked). */
 export interface SendRequest {
@@ -63,6 +65,8 @@ export interface AcceptOptions {
   readonly metrics: Metrics;
   readonly coordination: Coordination;
   readonly destinations: DestinationReader;
+  /** How long a live lookup is fresh: routing reads its network, and an account that asks refuses a number it found dead. */
+  readonly lookupTtlMs: number;
   /** A message's own callback_url: its shape checked at once, its addresses and signing secret before storing. */
   readonly callbacks: {
     checkShape(url: string, param: string): string;
@@ -176,6 +180,16 @@ export class AcceptService {
     return { statusCode: 202, body };
   }
 
+  /**
+   * The fresh live lookups of the recipients, read once for the request: only where they can
+   * matter (routes match on networks, or the account refuses numbers found dead).
+   */
+  async #freshLookups(payer: Payer, routes: readonly Route[], destinations: readonly (Destination | undefined)[], now: number): Promise<Map<string, StoredLookup> | undefined> {
+    if (!payer.refuseDeadNumbers && !routes.some((r) => r.match.networks)) return undefined;
+    const numbers = destinations.flatMap((d) => (d ? [d.e164] : []));
+    return numbers.length === 0 ? undefined : this.opts.store.latestLookups(numbers, now - this.opts.lookupTtlMs);
+  }
+
   /** In trial, a recipient the account has not verified refuses the request, naming it (as Vonage's demo mode and Twilio's trial do). */
   async #refuseUnverified(accountId: string, messages: readonly NewMessage[]): Promise<void> {
     const verified = await this.opts.store.verifiedAmong(accountId, messages.map((m) => m.to));
@@ -232,13 +246,22 @@ export class AcceptService {
     const routes = this.opts.routes();
     const multiple = typeof request.to !== 'string';
     const read = await this.opts.destinations.read(recipients, multiple);
+    const lookups = await this.#freshLookups(payer, routes, read.destinations, now);
 
     return recipients.map((to, i) => {
       const param = multiple ? `to[${i}]` : 'to';
       const destination = read.destinations[i];
       // Recipients before the first unreadable one are checked first, so the first bad one is named.
       if (!destination) throw new SwitchboardError(read.error!.code, read.error!.message, { param: read.error!.param ?? param });
-      const decision = chooseRoute(routes, { to, from: request.from, accountId, country: destination.country, type: request.type }, this.opts.random());
+      const live = lookups?.get(destination.e164);
+      if (live && payer.refuseDeadNumbers && foundDead(live)) {
+        throw new SwitchboardError('unknown_subscriber', `A live lookup (${live.id}, ${new Date(live.at).toISOString()}) found ${to} not in service: nothing was sent or charged.`, {
+          param,
+          ...(live.error?.provider && { provider: live.error.provider }),
+        });
+      }
+      const network = live?.network ?? undefined;
+      const decision = chooseRoute(routes, { to, from: request.from, accountId, country: destination.country, type: request.type, ...(network !== undefined && { network }) }, this.opts.random());
       if (!decision) {
         throw new SwitchboardError('no_route', `No route is configured for ${JSON.stringify(to)}.`, { param });
       }

@@ -15,8 +15,8 @@ export interface RouteMatch {
   /**
    * Mobile networks by MCC-MNC, each with the number ranges (E.164 prefixes) assigned to it:
    * `{ "23410": ["+447700", "+447701"] }`. Matches a number only when its network is known, that
-   * is, when it lies in one of these ranges. Ranges are as assigned: a number ported to another
-   * network still counts as its first network's (only an HLR lookup would tell).
+   * is, when it lies in one of these ranges, or when a fresh live lookup found it on one of these
+   * networks: then the lookup decides (a ported number goes to its current network's route).
    */
   readonly networks?: Readonly<Record<string, readonly string[]>>;
 }
@@ -60,6 +60,8 @@ export interface RoutingInput {
   readonly accountId: string;
   readonly country: string | undefined;
   readonly type: string | undefined;
+  /** The MCC-MNC a fresh live lookup found the number on: it decides a `networks` match over the ranges. */
+  readonly network?: string;
 }
 
 /** The route chosen for a message: kept with it, so failover follows the same chain. */
@@ -96,8 +98,13 @@ function matches(match: RouteMatch, input: RoutingInput): boolean {
   if (match.senders && !match.senders.includes(input.from)) return false;
   if (match.accounts && !match.accounts.includes(input.accountId)) return false;
   if (match.types && (!input.type || !match.types.includes(input.type))) return false;
-  if (match.networks && !Object.values(match.networks).some((ranges) => ranges.some((p) => input.to.startsWith(p)))) return false;
+  if (match.networks && !onNetworks(match.networks, input)) return false;
   return true;
+}
+
+function onNetworks(networks: Readonly<Record<string, readonly string[]>>, input: RoutingInput): boolean {
+  if (input.network !== undefined) return Object.hasOwn(networks, input.network);
+  return Object.values(networks).some((ranges) => ranges.some((p) => input.to.startsWith(p)));
 }
 
 const byPriority = (a: RouteTarget, b: RouteTarget): number => a.priority - b.priority;
@@ -118,11 +125,12 @@ export function orderTargets(route: Route, random: number): RouteTarget[] {
 export function chooseRoute(routes: readonly Route[], input: RoutingInput, random: number): RouteDecision | undefined {
   for (const route of routes) {
     if (route.connections.length === 0 || !matches(route.match, input)) continue;
+    const byLookup = route.match.networks && input.network !== undefined ? `; network ${input.network} from a live lookup` : '';
     return {
       name: route.name,
       chain: orderTargets(route, random).map((t) => t.connection),
       resendUnknown: route.resendUnknown,
-      reason: describe(route),
+      reason: describe(route) + byLookup,
     };
   }
   return undefined;
