@@ -33,7 +33,7 @@ describe('API keys: scopes, listing, revocation', () => {
     assert.equal(made.statusCode, 201);
     const { key, id, scopes, name } = made.json();
     assert.match(key, /^sk_/);
-    assert.deepEqual(scopes, ['send', 'read', 'webhooks', 'opt_outs']);
+    assert.deepEqual(scopes, ['send', 'read', 'webhooks', 'opt_outs', 'lookups']);
     assert.equal(name, 'shop');
 
     const sent = await call(a, key, 'POST', '/v1/messages', { from: 'Shop', to: '+447700900000', text: 'hi' });

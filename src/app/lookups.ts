@@ -27,6 +27,35 @@ export interface LookupResult {
   readonly liveError: MessageError | null;
 }
 
+/**
+ * The numbering plan's facts for each number, offline; throws for a request without numbers, with
+ * too many, or with one that is not E.164 (naming it).
+ */
+export function factsOf(plan: NumberingPlan, numbers: readonly string[]): NumberFacts[] {
+  if (numbers.length === 0) throw new SwitchboardError('missing_parameter', 'Give at least one number in `numbers`.', { param: 'numbers' });
+  if (numbers.length > MAX_LOOKUP_NUMBERS) {
+    throw new SwitchboardError('too_many_recipients', `A lookup may name at most ${MAX_LOOKUP_NUMBERS} numbers; this one names ${numbers.length}.`, { param: 'numbers' });
+  }
+  return numbers.map((n, i) => {
+    if (!E164.test(n)) {
+      throw new SwitchboardError('invalid_phone_number', `The phone number ${JSON.stringify(n)} is not in E.164 format (a + followed by 6 to 15 digits, e.g. +14155552671).`, {
+        param: numbers.length > 1 ? `numbers[${i}]` : 'numbers',
+      });
+    }
+    return plan.facts(n);
+  });
+}
+
+/** Facts as the API and the CLI show them. */
+export const factsView = (f: NumberFacts) => ({
+  number: f.e164,
+  valid: f.valid,
+  type: f.type ?? null,
+  country: f.country ?? null,
+  carrier: f.carrier ?? null,
+  time_zones: [...f.timeZones],
+});
+
 export interface LookupsDeps {
   readonly store: Pick<Store, 'postEntry' | 'insertLookups' | 'getLookup' | 'latestLookups'>;
   readonly plan: NumberingPlan;
@@ -47,18 +76,7 @@ export class Lookups {
   constructor(private readonly deps: LookupsDeps) {}
 
   async lookup(payer: Pick<Payer, 'accountId' | 'prices'>, numbers: readonly string[], options: { live: boolean; connection?: string }): Promise<LookupResult[]> {
-    if (numbers.length === 0) throw new SwitchboardError('missing_parameter', 'Give at least one number in `numbers`.', { param: 'numbers' });
-    if (numbers.length > MAX_LOOKUP_NUMBERS) {
-      throw new SwitchboardError('too_many_recipients', `A lookup may name at most ${MAX_LOOKUP_NUMBERS} numbers; this one names ${numbers.length}.`, { param: 'numbers' });
-    }
-    const facts = numbers.map((n, i) => {
-      if (!E164.test(n)) {
-        throw new SwitchboardError('invalid_phone_number', `The phone number ${JSON.stringify(n)} is not in E.164 format (a + followed by 6 to 15 digits, e.g. +14155552671).`, {
-          param: numbers.length > 1 ? `numbers[${i}]` : 'numbers',
-        });
-      }
-      return this.deps.plan.facts(n);
-    });
+    const facts = factsOf(this.deps.plan, numbers);
     if (!options.live) return facts.map((f) => ({ facts: f, live: null, liveError: null }));
     const live = await this.#live(payer, [...new Set(facts.filter((f) => f.valid).map((f) => f.e164))], options.connection);
     return facts.map((f) => ({ facts: f, live: live.answers.get(f.e164) ?? null, liveError: live.errors.get(f.e164) ?? null }));

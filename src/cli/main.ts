@@ -3,6 +3,7 @@ import { accountsCommand } from './accounts.js';
 import { credentialsCommand } from './credentials.js';
 import { explainCommand } from './explain.js';
 import { keysCommand } from './keys.js';
+import { lookupCommand } from './lookup.js';
 import { migrateCommand } from './migrate.js';
 import { normalizeCommand } from './normalize.js';
 import { numbersCommand } from './numbers.js';
@@ -14,7 +15,7 @@ const USAGE = `Usage: switchboard <command>
 
 Commands:
   keys create [--admin | --scopes S,...] [--name N] [--json]
-                                                 Create an API key on the default account (default scopes: send, read, webhooks, opt_outs)
+                                                 Create an API key on the default account (default scopes: send, read, webhooks, opt_outs, lookups)
   keys list [--json]                             The keys: id, prefix, name, scopes, created, last used, revoked
   keys revoke <id>                               Revoke a key: every node refuses it at once
   accounts create --name N [--parent ID] [--currency EUR] [--json]
@@ -33,6 +34,9 @@ Commands:
   numbers assign <number> <account>              Give a number (E.164 or short code) to an account: its inbound and STOP are the account's
   numbers list [--account ID] [--json]           The numbers an account owns (default: the operator's)
   numbers release <number>                       Make a number nobody's again: its inbound goes to the operator
+  lookup <number>... [--live [--connection C] [--url URL]] [--json]
+                                                 A number's validity, line type, country, range carrier and time zones (offline);
+                                                 --live: what the network says now, through the running server (SWITCHBOARD_KEY)
   usage [--account ID] [--from D] [--to D] [--group day|country|account] [--json]
                                                  Messages, delivery and amount charged per day, country or account, beside each connection's cost
   migrate                                        Bring the database to the current schema (the server also does on start)
@@ -51,6 +55,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   accounts: accountsCommand,
   credentials: credentialsCommand,
   keys: keysCommand,
+  lookup: lookupCommand,
   migrate: migrateCommand,
   explain: explainCommand,
   normalize: normalizeCommand,

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import type { LookupResult } from '../../app/lookups.js';
+import { factsView, type LookupResult } from '../../app/lookups.js';
 import type { StoredLookup } from '../../app/store.js';
 import { formatAmount } from '../../core/accounts/money.js';
 import { BODY, errorResponses, IdParams, KEYED, MessageErrorSchema } from '../schemas.js';
@@ -51,12 +51,7 @@ const liveView = (l: StoredLookup) => ({
 });
 
 const view = ({ facts, live, liveError }: LookupResult) => ({
-  number: facts.e164,
-  valid: facts.valid,
-  type: facts.type ?? null,
-  country: facts.country ?? null,
-  carrier: facts.carrier ?? null,
-  time_zones: [...facts.timeZones],
+  ...factsView(facts),
   live: live && { ...liveView(live), cached: live.cached },
   live_error: liveError,
 });
