@@ -1,0 +1,157 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { systemClock } from '../src/app/clock.js';
+import type { Route } from '../src/core/routing/router.js';
+import { infobipPlugin } from '../src/providers/infobip/plugin.js';
+import { sandboxPlugin } from '../src/providers/sandbox/plugin.js';
+import { vonagePlugin } from '../src/providers/vonage/plugin.js';
+import { FakeInfobipLookup, FakeVonageInsight, VONAGE_BAD_NUMBER } from './fakes/number-lookups.js';
+import { bearer, testNode, type TestNode } from './helpers.js';
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const deps = { clock: systemClock, publicUrl: 'http://127.0.0.1:9' };
+const sandbox = (name: string) => sandboxPlugin.create({ name, provider: 'sandbox', receipt_delay_ms: 10 }, deps);
+const byNetwork = (name: string, network: string, ranges: string[], connection: string): Route => ({
+  name,
+  match: { networks: { [network]: ranges } },
+  strategy: 'priority',
+  resendUnknown: false,
+  connections: [{ connection, priority: 1, weight: 1, price: null }],
+});
+
+describe('number lookups', () => {
+  let infobip: FakeInfobipLookup;
+  let vonage: FakeVonageInsight;
+  let node: TestNode;
+  let shop: { id: string; key: string };
+  const call = async (key: string, method: 'GET' | 'POST' | 'PATCH', url: string, payload?: Json) => {
+    const res = await node.api.inject({ method, url, headers: bearer(key), ...(payload && { payload }) });
+    return { status: res.statusCode, body: res.json() as Json };
+  };
+  const lookup = (key: string, payload: Json) => call(key, 'POST', '/v1/lookups', payload);
+
+  before(async () => {
+    infobip = new FakeInfobipLookup('ib-key');
+    vonage = new FakeVonageInsight('key', 'secret');
+    await infobip.listen();
+    await vonage.listen();
+    node = await testNode({
+      connectors: [
+        infobipPlugin.create({ name: 'infobip', provider: 'infobip', api_key: 'ib-key', base_url: infobip.url, receipt_token: 'a-long-receipt-token-0123' }, deps),
+        vonagePlugin.create({ name: 'vonage', provider: 'vonage', api_key: 'key', api_secret: 'secret', accept_unsigned_receipts: true, insight_url: vonage.url }, deps),
+        vonagePlugin.create({ name: 'vonage-wrong', provider: 'vonage', api_key: 'key', api_secret: 'wrong', accept_unsigned_receipts: true, insight_url: vonage.url }, deps),
+        sandbox('o2'),
+        sandbox('three'),
+      ],
+      routes: [byNetwork('o2-range', '23410', ['+447400'], 'o2'), byNetwork('three', '23420', ['+447500'], 'three')],
+    });
+    const created = await call(node.key, 'POST', '/v1/accounts', { name: 'Shop', prices: { default: '0.05', lookup: '0.01', entries: [] } });
+    const id = created.body.id as string;
+    await call(node.key, 'POST', `/v1/accounts/${id}/top-ups`, { amount: '0.02' });
+    shop = { id, key: (await call(node.key, 'POST', `/v1/accounts/${id}/keys`, {})).body.key };
+  });
+  after(async () => {
+    await node.close();
+    await infobip.close();
+    await vonage.close();
+  });
+
+  test('offline: the numbering plan\'s facts for one number or many, free, without any provider request', async () => {
+    const one = await lookup(shop.key, { numbers: '+33612345678' });
+    assert.equal(one.status, 200, JSON.stringify(one.body));
+    assert.deepEqual(one.body.lookups, [{ number: '+33612345678', valid: true, type: 'mobile', country: 'FR', carrier: 'SFR', time_zones: ['Europe/Paris'], live: null, live_error: null }]);
+    const many = await lookup(shop.key, { numbers: ['+33140000000', '+447400123456', '+447000'] });
+    assert.deepEqual(
+      many.body.lookups.map((l: Json) => [l.number, l.valid, l.type, l.country]),
+      [['+33140000000', true, 'fixed_line', 'FR'], ['+447400123456', true, 'mobile', 'GB'], ['+447000', false, null, null]],
+    );
+    assert.equal(infobip.requests.length + vonage.requests.length, 0);
+  });
+
+  test('bad input answers the canonical error naming the number; more than 1,000 numbers are refused', async () => {
+    const bad = await lookup(shop.key, { numbers: ['+33612345678', '0612345678'] });
+    assert.equal(bad.status, 400);
+    assert.deepEqual([bad.body.error.code, bad.body.error.param], ['invalid_phone_number', 'numbers[1]']);
+    const many = await lookup(shop.key, { numbers: Array.from({ length: 1001 }, () => '+33612345678') });
+    assert.equal(many.status, 400);
+    const none = await lookup(shop.key, { numbers: [] });
+    assert.deepEqual([none.status, none.body.error.code], [400, 'missing_parameter']);
+    const connection = await lookup(node.key, { numbers: '+33612345678', live: true, connection: 'o2' });
+    assert.deepEqual([connection.status, connection.body.error.code, connection.body.error.param], [400, 'invalid_parameter', 'connection']);
+  });
+
+  test('Infobip: POST /number/1/query with the App key; reachable, ported (current MCC-MNC) and dead numbers read through the HLR tables', async () => {
+    const res = await lookup(node.key, { numbers: ['+41793026727', '+41793026728', '+41793026834'], live: true, connection: 'infobip' });
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    const sent = infobip.requests.at(-1)!;
+    assert.deepEqual(sent, { path: '/number/1/query', auth: 'App ib-key', body: { to: ['41793026727', '41793026728', '41793026834'] } });
+    const [ok, ported, dead] = res.body.lookups.map((l: Json) => l.live);
+    assert.deepEqual([ok.reachability, ok.network, ok.ported, ok.roaming, ok.error, ok.provider, ok.cached], ['reachable', '22801', false, false, null, 'infobip', false]);
+    assert.deepEqual([ported.reachability, ported.network, ported.ported], ['reachable', '22802', true]);
+    assert.equal(ported.answer.portedNetwork.networkName, 'Sunrise', 'the provider\'s answer is kept');
+    assert.equal(dead.reachability, 'unreachable');
+    assert.deepEqual([dead.error.code, dead.error.permanent, dead.error.provider.source, dead.error.provider.context, dead.error.provider.code], ['unknown_subscriber', true, 'infobip', 'error-ids', '1']);
+    const stored = await call(node.key, 'GET', `/v1/lookups/${dead.id}`);
+    assert.equal(stored.status, 200);
+    assert.deepEqual(stored.body.answer, dead.answer);
+    assert.equal((await call(shop.key, 'GET', `/v1/lookups/${dead.id}`)).status, 404, 'another account\'s lookup is not found');
+  });
+
+  test('Vonage: GET /ni/advanced/json with Basic credentials; the current carrier\'s network, ported, bad_number; a refusal is the provider\'s error', async () => {
+    const res = await lookup(node.key, { numbers: ['+447400123456', `+${VONAGE_BAD_NUMBER}`], live: true, connection: 'vonage' });
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    assert.deepEqual(
+      vonage.requests.slice(-2).map((r) => [r.path, r.auth, r.number]).sort(),
+      [['/ni/advanced/json', `Basic ${Buffer.from('key:secret').toString('base64')}`, '447400123456'], ['/ni/advanced/json', `Basic ${Buffer.from('key:secret').toString('base64')}`, VONAGE_BAD_NUMBER]],
+    );
+    const [ported, bad] = res.body.lookups.map((l: Json) => l.live);
+    assert.deepEqual([ported.reachability, ported.network, ported.ported, ported.roaming], ['reachable', '23420', true, false]);
+    assert.deepEqual([bad.reachability, bad.error.code, bad.error.permanent, bad.error.provider.code], ['unreachable', 'unknown_subscriber', true, 'bad_number']);
+    const refused = await lookup(node.key, { numbers: '+447500123456', live: true, connection: 'vonage-wrong' });
+    assert.equal(refused.status, 424, JSON.stringify(refused.body));
+    assert.deepEqual([refused.body.error.code, refused.body.error.provider.code, refused.body.error.provider.context], ['provider_authentication_failed', '4', 'number-insight-status']);
+  });
+
+  test('charged at the account\'s lookup price, cached within the TTL, refused without credit', async () => {
+    const first = await lookup(shop.key, { numbers: '+41793026727', live: true, connection: 'infobip' });
+    assert.equal(first.status, 200, JSON.stringify(first.body));
+    assert.deepEqual([first.body.lookups[0].live.price, first.body.lookups[0].live.cached], ['0.010000', false]);
+    const asked = infobip.requests.length;
+    const again = await lookup(shop.key, { numbers: '+41793026727', live: true, connection: 'infobip' });
+    assert.deepEqual([again.body.lookups[0].live.id, again.body.lookups[0].live.cached], [first.body.lookups[0].live.id, true]);
+    assert.equal(infobip.requests.length, asked, 'a cache hit asks the provider nothing');
+    const ledger = (await call(shop.key, 'GET', '/v1/ledger')).body.entries as Json[];
+    assert.deepEqual(ledger.filter((e) => e.type === 'charge').map((e) => [e.amount, e.description]), [['-0.010000', '1 live lookup through infobip']]);
+    const broke = await lookup(shop.key, { numbers: ['+41793026728', '+41793026834'], live: true, connection: 'infobip' });
+    assert.deepEqual([broke.status, broke.body.error.code], [402, 'insufficient_credit']);
+    assert.equal(infobip.requests.length, asked, 'no credit, no lookup');
+    assert.equal((await call(shop.key, 'GET', '/v1/balance')).body.balance, '0.010000');
+  });
+
+  test('routing: a ported number goes to its current network\'s route once a fresh lookup found it', async () => {
+    const send = async (key: string, to: string) => call(key, 'POST', '/v1/messages', { from: 'Shop', to, text: 'Hi' });
+    const before = await send(node.key, '+447400123458');
+    assert.equal(before.body.messages[0].connection, 'o2', 'by its range: the first network\'s');
+    await lookup(node.key, { numbers: '+447400123458', live: true, connection: 'vonage' });
+    const after = await send(node.key, '+447400123458');
+    assert.equal(after.status, 202, JSON.stringify(after.body));
+    assert.equal(after.body.messages[0].connection, 'three');
+    const m = (await call(node.key, 'GET', `/v1/messages/${after.body.messages[0].id}`)).body;
+    assert.match(JSON.stringify(m.events[0]), /network 23420 from a live lookup/);
+  });
+
+  test('an account that asks refuses a number a fresh lookup found dead, before it costs a message', async () => {
+    await lookup(node.key, { numbers: `+${VONAGE_BAD_NUMBER}`, live: true, connection: 'vonage' });
+    const send = () => call(shop.key, 'POST', '/v1/messages', { from: 'Shop', to: `+${VONAGE_BAD_NUMBER}`, text: 'Hi' });
+    await call(node.key, 'POST', `/v1/accounts/${shop.id}/top-ups`, { amount: '1' });
+    assert.equal((await send()).status, 202, 'off by default');
+    const on = await call(node.key, 'PATCH', `/v1/accounts/${shop.id}`, { refuse_dead_numbers: true });
+    assert.equal(on.body.refuse_dead_numbers, true);
+    const balance = (await call(shop.key, 'GET', '/v1/balance')).body.balance;
+    const refused = await send();
+    assert.equal(refused.status, 402, JSON.stringify(refused.body));
+    assert.deepEqual([refused.body.error.code, refused.body.error.param, refused.body.error.provider.code], ['unknown_subscriber', 'to', 'bad_number']);
+    assert.equal((await call(shop.key, 'GET', '/v1/balance')).body.balance, balance, 'nothing was charged');
+  });
+});
