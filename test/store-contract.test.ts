@@ -88,7 +88,7 @@ for (const [name, open] of implementations) {
       await store.insertApiKey({ id: 'key1', accountId: 'acc', hash: 'h1', prefix: 'sk_abcd', name: 'ci', scopes: ['send', 'read'], createdAt: T0 });
       await store.insertApiKey({ id: 'key2', accountId: 'acc', hash: 'h2', prefix: 'sk_efgh', name: null, scopes: ['admin'], createdAt: T0 + 1 });
       const key1 = { id: 'key1', accountId: 'acc', name: 'ci', prefix: 'sk_abcd', scopes: ['send', 'read'], createdAt: T0, lastUsedAt: null, revokedAt: null };
-      assert.deepEqual(await store.findApiKeys(['h1', 'nope']), [{ ...key1, hash: 'h1', account: { status: 'active', path: 'acc', prices: null, allowedSenders: null, trial: false, ipAllowlists: [], apiRate: null, protocols: null, dailyQuota: null } }]);
+      assert.deepEqual(await store.findApiKeys(['h1', 'nope']), [{ ...key1, hash: 'h1', account: { status: 'active', path: 'acc', prices: null, allowedSenders: null, trial: false, ipAllowlists: [], apiRate: null, protocols: null, dailyQuota: null, refuseDeadNumbers: false } }]);
       await store.touchApiKeys(['key1'], T0 + 60_000);
       await store.touchApiKeys(['key1'], T0 + 30_000); // a late write never moves the time back
       assert.equal(await store.revokeApiKey('other', 'key2', T0 + 2), false, "another account's key");
@@ -106,7 +106,7 @@ for (const [name, open] of implementations) {
       await store.updateAccount('acc', { protocols: ['api', 'vonage'] });
       const credential = { id: 'cred1', accountId: 'acc', protocol: 'vonage' as const, name: 'app', key: 'abcd1234', secret: 's3cret', settings: { signature_secret: 'sig', receipt_url: null }, createdAt: T0, revokedAt: null };
       await store.insertFaceCredential(credential);
-      assert.deepEqual(await store.findFaceCredential('vonage', 'abcd1234'), { ...credential, account: { status: 'active', path: 'acc', prices: null, allowedSenders: null, trial: false, ipAllowlists: [], apiRate: null, protocols: ['api', 'vonage'], dailyQuota: null } });
+      assert.deepEqual(await store.findFaceCredential('vonage', 'abcd1234'), { ...credential, account: { status: 'active', path: 'acc', prices: null, allowedSenders: null, trial: false, ipAllowlists: [], apiRate: null, protocols: ['api', 'vonage'], dailyQuota: null, refuseDeadNumbers: false } });
       assert.equal(await store.findFaceCredential('twilio', 'abcd1234'), undefined, 'another protocol');
       assert.equal(await store.revokeFaceCredential('other', 'cred1', T0 + 1), false, "another account's credential");
       assert.equal(await store.revokeFaceCredential('acc', 'cred1', T0 + 1), true);
@@ -139,7 +139,7 @@ for (const [name, open] of implementations) {
       await assert.rejects(store.createAccount({ id: 'x', parentId: 'nobody', name: 'X', currency: 'EUR', prices: null, createdAt: T0 }));
       const a1 = await store.getAccount('a1');
       assert.deepEqual(a1, { id: 'a1', parentId: 'a', path: 'root/a/a1', name: 'A1', status: 'active', currency: 'EUR', balance: 0, creditLimit: 0, prices: { entries: [{ country: 'GB', price: 35_000 }] }, allowedSenders: null, trial: false, ipAllowlist: null, apiRate: null, protocols: null,
-        dailyQuota: null, quotaUsed: 0, quotaDay: 0, lowBalanceThreshold: null, reserved: 0, pending: 0, createdAt: T0 + 1,
+        dailyQuota: null, quotaUsed: 0, quotaDay: 0, lowBalanceThreshold: null, refuseDeadNumbers: false, reserved: 0, pending: 0, createdAt: T0 + 1,
       });
       assert.deepEqual((await store.listAccounts('root')).map((a) => a.id), ['a']);
       assert.equal(await store.updateAccount('a1', { status: 'disabled', creditLimit: 5_000_000, prices: null }), true);
@@ -147,10 +147,12 @@ for (const [name, open] of implementations) {
       assert.deepEqual((await store.getAccount('a'))?.allowedSenders, ['Shop']);
       assert.equal(await store.updateAccount('nobody', { status: 'disabled' }), false);
       await store.insertApiKey({ id: 'ka1', accountId: 'a1', hash: 'ha1', prefix: 'sk_a1', name: null, scopes: ['send'], createdAt: T0 });
-      assert.deepEqual((await store.findApiKeys(['ha1']))[0]?.account, { status: 'disabled', path: 'root/a/a1', prices: null, allowedSenders: null, trial: false, ipAllowlists: [], apiRate: null, protocols: null, dailyQuota: null });
+      assert.deepEqual((await store.findApiKeys(['ha1']))[0]?.account, { status: 'disabled', path: 'root/a/a1', prices: null, allowedSenders: null, trial: false, ipAllowlists: [], apiRate: null, protocols: null, dailyQuota: null, refuseDeadNumbers: false });
       await store.updateAccount('a1', { dailyQuota: 500, lowBalanceThreshold: 2_000_000 });
       const changed = (await store.getAccount('a1'))!;
       assert.deepEqual([changed.dailyQuota, changed.lowBalanceThreshold], [500, 2_000_000]);
+      await store.updateAccount('a1', { refuseDeadNumbers: true });
+      assert.equal((await store.findApiKeys(['ha1']))[0]?.account.refuseDeadNumbers, true, 'read with the key, for accept');
       // The highest account above that is not active speaks for the whole branch under it.
       await store.updateAccount('a1', { status: 'active' });
       await store.updateAccount('a', { status: 'blocked' });
@@ -165,7 +167,7 @@ for (const [name, open] of implementations) {
       assert.deepEqual(await store.getAccount('a'), { ...(await store.getAccount('a'))!, trial: true, ipAllowlist: ['10.0.0.0/8'], apiRate: null });
       await store.updateAccount('a', { trial: false, ipAllowlist: null });
       await store.updateAccount('a1', { apiRate: null });
-      assert.deepEqual((await store.findApiKeys(['ha1']))[0]?.account, { status: 'active', path: 'root/a/a1', prices: null, allowedSenders: null, trial: false, ipAllowlists: [['10.1.0.0/16', '2001:db8::/32']], apiRate: null, protocols: null, dailyQuota: 500 });
+      assert.deepEqual((await store.findApiKeys(['ha1']))[0]?.account, { status: 'active', path: 'root/a/a1', prices: null, allowedSenders: null, trial: false, ipAllowlists: [['10.1.0.0/16', '2001:db8::/32']], apiRate: null, protocols: null, dailyQuota: 500, refuseDeadNumbers: true });
     });
 
     test('verified numbers: a code waits, each try counts up to the limit, and only verified numbers are found', async () => {
@@ -629,6 +631,33 @@ for (const [name, open] of implementations) {
       const sorted = (rs: readonly { accountId: string; country: string | null; connection: string }[]) => rs.map((r) => `${r.accountId} ${r.country} ${r.connection}`).sort();
       assert.deepEqual(sorted(await store.usageUnder('root/user', day, day)), ['user FR c1', 'user GB c1', 'user GB c2', 'user-kid GB c1']);
       assert.deepEqual(sorted(await store.usageUnder('root/user/user-kid', day, day)), ['user-kid GB c1']);
+    });
+
+    test('lookups: charged outside any send only when covered, stored with their answer, the newest fresh one read per number', async () => {
+      await store.ensureAccount('root', 'Root', T0);
+      await store.createAccount({ id: 'looker', parentId: 'root', name: 'L', currency: 'EUR', prices: null, createdAt: T0 });
+      await store.createAccount({ id: 'looker2', parentId: 'root', name: 'O', currency: 'EUR', prices: null, createdAt: T0 });
+      await store.topUp({ id: 'led_lt', accountId: 'looker', amount: 20_000, at: T0, description: null });
+      const post = (id: string, type: 'charge' | 'refund', amount: number) => store.postEntry({ id, accountId: 'looker', type, amount, at: T0, description: `${id} lookups` });
+      assert.equal(await post('led_l1', 'charge', -30_000), undefined, 'not covered: nothing charged');
+      assert.equal((await post('led_l2', 'charge', -15_000))?.balanceAfter, 5_000);
+      assert.equal((await post('led_l3', 'refund', 5_000))?.balanceAfter, 10_000);
+      assert.deepEqual((await store.listLedger('looker', {}, 10)).map((e) => [e.type, e.amount, e.description]), [
+        ['refund', 5_000, 'led_l3 lookups'],
+        ['charge', -15_000, 'led_l2 lookups'],
+        ['top_up', 20_000, null],
+      ]);
+      const error = { type: 'delivery_error' as const, code: 'unknown_subscriber', message: 'Unknown subscriber', doc_url: 'x', permanent: true, retry: 'never' as const, provider: { source: 'infobip', code: '1' } };
+      const lookup = (id: string, accountId: string, number: string, at: number) => ({
+        id, accountId, number, at, connection: 'ib', provider: 'infobip', reachability: 'unreachable' as const, network: '22801', ported: false, roaming: null, error, raw: { to: number.slice(1), imsi: '2280' }, price: 5_000,
+      });
+      await store.insertLookups([lookup('lkp_1', 'looker', '+41793026727', T0), lookup('lkp_2', 'looker', '+41793026727', T0 + 5), lookup('lkp_3', 'looker2', '+41793026834', T0 + 9)]);
+      assert.deepEqual(await store.getLookup('looker', 'lkp_2'), lookup('lkp_2', 'looker', '+41793026727', T0 + 5));
+      assert.equal(await store.getLookup('looker2', 'lkp_2'), undefined, "another account's lookup is not found");
+      const any = await store.latestLookups(['+41793026727', '+41793026834', '+33612345678'], T0 + 1);
+      assert.deepEqual([...any].map(([n, l]) => [n, l.id]).sort(), [['+41793026727', 'lkp_2'], ['+41793026834', 'lkp_3']]);
+      assert.deepEqual([...(await store.latestLookups(['+41793026727', '+41793026834'], T0, 'looker')).keys()], ['+41793026727'], "the account's own only");
+      assert.equal((await store.latestLookups(['+41793026727'], T0 + 6)).size, 0, 'none fresh');
     });
 
     test('routing table and inbound messages', async () => {
