@@ -99,7 +99,7 @@ describe('API keys: scopes, listing, revocation', () => {
     assert.equal(made.stderr, '', 'no warning: the store was there');
     assert.equal((await call(b, key, 'GET', '/v1/messages')).statusCode, 200);
     const listed = cli(dir, 'list');
-    assert.match(listed.stdout, new RegExp(`${id} .*from-cli .*send,read,webhooks,opt_outs .*active`));
+    assert.match(listed.stdout, new RegExp(`${id} .*from-cli .*send,read,webhooks,opt_outs,lookups .*active`));
     assert.equal(cli(dir, 'revoke', id).status, 0);
     assert.equal((await call(b, key, 'GET', '/v1/messages')).statusCode, 401);
     const admin = JSON.parse(cli(dir, 'create', '--admin', '--json').stdout) as { key: string };

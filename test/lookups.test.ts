@@ -77,8 +77,16 @@ describe('number lookups', () => {
     assert.equal(many.status, 400);
     const none = await lookup(shop.key, { numbers: [] });
     assert.deepEqual([none.status, none.body.error.code], [400, 'missing_parameter']);
-    const connection = await lookup(node.key, { numbers: '+33612345678', live: true, connection: 'o2' });
+    const connection = await lookup(node.key, { numbers: '+33612345678', live: true, connection: 'nowhere' });
     assert.deepEqual([connection.status, connection.body.error.code, connection.body.error.param], [400, 'invalid_parameter', 'connection']);
+  });
+
+  test('the sandbox answers live lookups for its magic numbers: unknown and absent subscribers, the rest reachable', async () => {
+    const res = await lookup(node.key, { numbers: ['+447700900001', '+447700900002', '+447700900000'], live: true, connection: 'o2' });
+    assert.deepEqual(
+      res.body.lookups.map((l: Json) => [l.valid, l.live.reachability, l.live.error?.code ?? null]),
+      [[false, 'unreachable', 'unknown_subscriber'], [false, 'absent', 'absent_subscriber'], [false, 'reachable', null]],
+    );
   });
 
   test('Infobip: POST /number/1/query with the App key; reachable, ported (current MCC-MNC) and dead numbers read through the HLR tables', async () => {

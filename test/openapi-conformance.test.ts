@@ -208,6 +208,14 @@ describe('the OpenAPI document describes every answer', () => {
     await expect(400, { method: 'GET', path: '/v1/ledger', query: 'limit=0' });
   });
 
+  test('lookups', async () => {
+    await expect(200, { method: 'POST', path: '/v1/lookups', body: { numbers: ['+33612345678', '+447700900001'] } });
+    const live = await expect(200, { method: 'POST', path: '/v1/lookups', body: { numbers: '+447700900001', live: true } });
+    await expect(400, { method: 'POST', path: '/v1/lookups', body: { numbers: ['+33612345678', 'nope'] } });
+    await expect(200, { method: 'GET', path: '/v1/lookups/{id}', params: { id: live.lookups[0].live.id } });
+    await expect(404, { method: 'GET', path: '/v1/lookups/{id}', params: { id: 'lkp_nope' } });
+  });
+
   test('numbers and usage', async () => {
     const child = await expect(201, { method: 'POST', path: '/v1/accounts', body: { name: 'Numbers' } });
     await expect(201, { method: 'POST', path: '/v1/numbers', body: { number: '+447700900777', account: child.id } });

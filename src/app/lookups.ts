@@ -56,6 +56,8 @@ export const factsView = (f: NumberFacts) => ({
   time_zones: [...f.timeZones],
 });
 
+type LookupConnector = Connector & { readonly lookups: NonNullable<Connector['lookups']> };
+
 export interface LookupsDeps {
   readonly store: Pick<Store, 'postEntry' | 'insertLookups' | 'getLookup' | 'latestLookups'>;
   readonly plan: NumberingPlan;
@@ -78,7 +80,10 @@ export class Lookups {
   async lookup(payer: Pick<Payer, 'accountId' | 'prices'>, numbers: readonly string[], options: { live: boolean; connection?: string }): Promise<LookupResult[]> {
     const facts = factsOf(this.deps.plan, numbers);
     if (!options.live) return facts.map((f) => ({ facts: f, live: null, liveError: null }));
-    const live = await this.#live(payer, [...new Set(facts.filter((f) => f.valid).map((f) => f.e164))], options.connection);
+    const connector = this.#connector(options.connection);
+    // As at accept: only numbers the plan calls valid, and the sandbox's reserved ones on the sandbox.
+    const reserved = connector.capabilities.reservedNumbers;
+    const live = await this.#live(payer, connector, [...new Set(facts.filter((f) => f.valid || reserved?.(f.e164)).map((f) => f.e164))]);
     return facts.map((f) => ({ facts: f, live: live.answers.get(f.e164) ?? null, liveError: live.errors.get(f.e164) ?? null }));
   }
 
@@ -89,9 +94,8 @@ export class Lookups {
     return found;
   }
 
-  async #live(payer: Pick<Payer, 'accountId' | 'prices'>, numbers: readonly string[], connection: string | undefined) {
+  async #live(payer: Pick<Payer, 'accountId' | 'prices'>, connector: LookupConnector, numbers: readonly string[]) {
     const { store, clock, ttlMs } = this.deps;
-    const connector = this.#connector(connection);
     const now = clock.now();
     const cached = await store.latestLookups(numbers, now - ttlMs, payer.accountId);
     const answers = new Map<string, StoredLookup & { cached: boolean }>([...cached].map(([n, l]) => [n, { ...l, cached: true }]));
@@ -132,12 +136,12 @@ export class Lookups {
   }
 
   /** The connection named, or the first running one that offers live lookups. */
-  #connector(name: string | undefined): Connector & { lookups: NonNullable<Connector['lookups']> } {
+  #connector(name: string | undefined): LookupConnector {
     const all = [...this.deps.connectors()];
-    const offering = all.filter((c): c is Connector & { lookups: NonNullable<Connector['lookups']> } => c.lookups !== null);
+    const offering = all.filter((c): c is LookupConnector => c.lookups !== null);
     if (name === undefined) {
       const first = offering[0];
-      if (!first) throw new SwitchboardError('unsupported_operation', 'No connection offers live lookups: configure one whose provider has them (Infobip, or Vonage with api_secret).', { param: 'live' });
+      if (!first) throw new SwitchboardError('unsupported_operation', 'No connection offers live lookups: configure one whose provider has them (the sandbox, Infobip, or Vonage with api_secret).', { param: 'live' });
       return first;
     }
     const named = offering.find((c) => c.name === name);
@@ -147,7 +151,7 @@ export class Lookups {
   }
 
   /** The provider's answers, in requests of its batch size, a few at a time. */
-  async #ask(connector: Connector & { lookups: NonNullable<Connector['lookups']> }, numbers: readonly string[]): Promise<{ numbers: readonly string[]; outcome: LookupOutcome }[]> {
+  async #ask(connector: LookupConnector, numbers: readonly string[]): Promise<{ numbers: readonly string[]; outcome: LookupOutcome }[]> {
     const batches: string[][] = [];
     for (let i = 0; i < numbers.length; i += connector.lookups.batch) batches.push(numbers.slice(i, i + connector.lookups.batch));
     const results: { numbers: readonly string[]; outcome: LookupOutcome }[] = [];

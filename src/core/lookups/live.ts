@@ -44,7 +44,8 @@ export interface LiveReading {
 export function readLive(catalogue: Catalogue, report: LiveReport): LiveReading {
   const said = report.status ?? report.error;
   const { state, error } = said ? interpret(catalogue, said, report.status && report.error) : { state: undefined, error: null };
-  const reachability: Reachability = error ? (error.permanent ? 'unreachable' : 'absent') : state === 'delivered' ? 'reachable' : 'unknown';
+  // A status saying nobody knows is unknown, whatever error it carries (delivery_unknown).
+  const reachability: Reachability = state === 'unknown' ? 'unknown' : error ? (error.permanent ? 'unreachable' : 'absent') : state === 'delivered' ? 'reachable' : 'unknown';
   return { reachability, network: report.network ?? null, ported: report.ported ?? null, roaming: report.roaming ?? null, error };
 }
 

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../app/clock.js';
 import type { Connector, ConnectorContext, OutboundMessage, SubmitResult } from '../../app/connector.js';
+import { sandboxLookups } from './lookups.js';
 import { behaviourFor, isReservedNumber } from './numbers.js';
 
 export interface SandboxOptions {
@@ -24,7 +25,7 @@ export class SandboxConnector implements Connector {
   readonly window: number;
   readonly ready = true;
   readonly webhooks = null;
-  readonly lookups = null;
+  readonly lookups = sandboxLookups;
   readonly capabilities = { receipts: true, unicode: true, maxParts: 10, reservedNumbers: isReservedNumber };
   readonly #delay: number;
   readonly #clock: Clock;

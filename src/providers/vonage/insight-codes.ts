@@ -32,7 +32,7 @@ export const vonageInsightCodes = [
     aliases: ['reachable', 'insight'],
     rows: [
       { code: 'reachable', message: 'The number is reachable', canonical: null, state: 'delivered' },
-      { code: 'unknown', message: 'The reachability of the number is unknown', canonical: null, state: 'unknown' },
+      { code: 'unknown', message: 'The reachability of the number is unknown', canonical: 'delivery_unknown', state: 'unknown' },
       { code: 'absent', message: "The number's owner is absent", canonical: 'absent_subscriber', state: 'undelivered' },
       { code: 'undeliverable', message: 'The number is undeliverable', canonical: 'destination_unreachable', state: 'undelivered' },
       { code: 'bad_number', message: 'The number is invalid (a bad number)', canonical: 'unknown_subscriber', state: 'undelivered' },
