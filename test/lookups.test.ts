@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { systemClock } from '../src/app/clock.js';
 import type { Route } from '../src/core/routing/router.js';
+import { readLookupAnswer } from '../src/providers/infobip/lookups.js';
 import { infobipPlugin } from '../src/providers/infobip/plugin.js';
+import { readInsightAnswer } from '../src/providers/vonage/lookups.js';
 import { sandboxPlugin } from '../src/providers/sandbox/plugin.js';
 import { vonagePlugin } from '../src/providers/vonage/plugin.js';
 import { FakeInfobipLookup, FakeVonageInsight, VONAGE_BAD_NUMBER } from './fakes/number-lookups.js';
@@ -18,6 +20,21 @@ const byNetwork = (name: string, network: string, ranges: string[], connection: 
   strategy: 'priority',
   resendUnknown: false,
   connections: [{ connection, priority: 1, weight: 1, price: null }],
+});
+
+describe('reading the providers\' lookup answers', () => {
+  test('Infobip\'s documented request error ("Bad request", /number/1/query) is a refusal in its API error table', () => {
+    const bad = readLookupAnswer(400, JSON.stringify({ requestError: { serviceException: { messageId: 'BAD_REQUEST', text: 'Bad request' } } }));
+    assert.deepEqual(bad, { kind: 'refused', code: { provider: 'infobip', context: 'api-errors', code: 'BAD_REQUEST', message: 'Bad request' }, raw: { requestError: { serviceException: { messageId: 'BAD_REQUEST', text: 'Bad request' } } } });
+    assert.deepEqual(readLookupAnswer(200, '<html>'), { kind: 'unknown', reason: 'HTTP 200 without results[]' });
+  });
+
+  test('Vonage\'s status 43-45 (live lookup not returned) still answers what is known; assumed_ported is ported', () => {
+    const partial = readInsightAnswer('+447400123456', 200, JSON.stringify({ status: 43, status_message: 'Live mobile lookup not returned', ported: 'assumed_ported', current_carrier: { network_code: '23420' } }));
+    assert.equal(partial.kind, 'answered');
+    const [report] = partial.kind === 'answered' ? partial.reports : [];
+    assert.deepEqual([report?.status, report?.network, report?.ported], [{ provider: 'vonage', context: 'number-insight-reachable', code: 'unknown' }, '23420', true]);
+  });
 });
 
 describe('number lookups', () => {
