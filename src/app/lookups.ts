@@ -105,11 +105,33 @@ export class Lookups {
     const price = payer.prices ? payer.prices.lookup : null;
     if (price === undefined) throw new SwitchboardError('no_price', 'The account has no lookup price: live lookups are not open to it. Nothing was charged.', { param: 'live' });
     const describe = (count: number) => `${count} live lookup${count === 1 ? '' : 's'} through ${connector.name}`;
+    const refund = async (count: number) => {
+      if (price && count > 0) await store.postEntry({ id: newId('led', clock.now()), accountId: payer.accountId, type: 'refund', amount: price * count, at: clock.now(), description: `${describe(count)} not answered` });
+    };
+    // Charged before the provider is asked: no credit, no lookup.
     if (price) {
       const charged = await store.postEntry({ id: newId('led', now), accountId: payer.accountId, type: 'charge', amount: -price * misses.length, at: now, description: describe(misses.length) });
       if (!charged) throw new SwitchboardError('insufficient_credit', `The account's balance does not cover ${describe(misses.length)} (${formatAmount(price * misses.length)}): nothing was looked up or charged.`);
     }
-    const outcomes = await this.#ask(connector, misses);
+    let stored: StoredLookup[];
+    try {
+      stored = this.#read(payer.accountId, connector, price, await this.#ask(connector, misses), errors, now);
+      await store.insertLookups(stored);
+    } catch (error) {
+      await refund(misses.length);
+      throw error;
+    }
+    for (const l of stored) answers.set(l.number, { ...l, cached: false });
+    await refund(errors.size);
+    if (stored.length === 0 && cached.size === 0) {
+      const [first] = errors.values();
+      throw new SwitchboardError(first!.code as CanonicalCode, `The live lookup failed: ${first!.message}. Nothing is charged for it.`, { ...(first!.provider && { provider: first!.provider }) });
+    }
+    return { answers, errors };
+  }
+
+  /** The provider's answers as lookups to store; each number it did not answer gets its reason in `errors`. */
+  #read(accountId: string, connector: LookupConnector, price: number | null, outcomes: { numbers: readonly string[]; outcome: LookupOutcome }[], errors: Map<string, MessageError>, now: number): StoredLookup[] {
     const stored: StoredLookup[] = [];
     for (const { numbers: asked, outcome } of outcomes) {
       const reports = outcome.kind === 'answered' ? new Map(outcome.reports.map((r) => [r.number, r])) : new Map();
@@ -120,19 +142,10 @@ export class Lookups {
           continue;
         }
         const reading = readLive(this.deps.catalogue, report);
-        stored.push({ id: newId('lkp', now), accountId: payer.accountId, number, at: now, connection: connector.name, provider: connector.provider, ...reading, raw: report.raw, price });
+        stored.push({ id: newId('lkp', now), accountId, number, at: now, connection: connector.name, provider: connector.provider, ...reading, raw: report.raw, price });
       }
     }
-    await store.insertLookups(stored);
-    for (const l of stored) answers.set(l.number, { ...l, cached: false });
-    if (price && errors.size > 0) {
-      await store.postEntry({ id: newId('led', clock.now()), accountId: payer.accountId, type: 'refund', amount: price * errors.size, at: clock.now(), description: `${describe(errors.size)} not answered` });
-    }
-    if (stored.length === 0 && cached.size === 0) {
-      const [first] = errors.values();
-      throw new SwitchboardError(first!.code as CanonicalCode, `The live lookup failed: ${first!.message}. Nothing was charged.`, { ...(first!.provider && { provider: first!.provider }) });
-    }
-    return { answers, errors };
+    return stored;
   }
 
   /** The connection named, or the first running one that offers live lookups. */
