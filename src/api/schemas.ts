@@ -72,7 +72,7 @@ export const ErrorBody = Type.Object(errorProperties, { description: 'Every erro
 const ERROR_STATUSES = {
   400: 'The request is not valid: invalid_json, missing_parameter, invalid_parameter, or a precise code naming the parameter (invalid_phone_number, invalid_sender, message_too_long, invalid_verification_code...)',
   401: 'No valid credentials: missing_api_key or invalid_api_key (invalid_signature for provider callbacks)',
-  402: 'insufficient_credit: the balance (and credit limit) does not cover the whole request; nothing was charged',
+  402: 'insufficient_credit: the balance (and credit limit) does not cover the whole request; nothing was charged. unknown_subscriber: a fresh live lookup found a recipient not in service, for an account that refuses such numbers',
   403: 'Refused: the key lacks the scope the route needs (insufficient_scope), its account is disabled or blocked (account_disabled, account_blocked), the request comes from an address outside the account\'s IP allowlist (ip_not_allowed), or the destination does not take messages from this account (destination_opted_out, destination_not_allowed in trial...)',
   404: 'not_found: nothing of that id or name on this account',
   409: 'The request conflicts with the current state: message_not_cancelable, idempotency_key_in_use',
