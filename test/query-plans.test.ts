@@ -22,6 +22,8 @@ import { CREDENTIAL_SQL as SQLITE_CREDENTIAL_SQL } from '../src/storage/sqlite/c
 import { CREDENTIAL_SQL as PG_CREDENTIAL_SQL } from '../src/storage/postgres/credential-sql.js';
 import { NUMBERS_SQL as SQLITE_NUMBERS_SQL } from '../src/storage/sqlite/numbers-sql.js';
 import { SMPP_SQL as SQLITE_SMPP_SQL } from '../src/storage/sqlite/smpp-sql.js';
+import { LOOKUP_SQL as SQLITE_LOOKUP_SQL } from '../src/storage/sqlite/lookup-sql.js';
+import { LOOKUP_SQL as PG_LOOKUP_SQL } from '../src/storage/postgres/lookup-sql.js';
 import { TEST_DATABASE_URL, tempDir } from './helpers.js';
 
 // Every statement webhook delivery runs per event, dispatch's claims (expiry included), receipt
@@ -32,8 +34,9 @@ import { TEST_DATABASE_URL, tempDir } from './helpers.js';
 // waiting (or many accounts), a scan would make each cost as much as the backlog.
 
 const smpp = (sql: Readonly<Record<string, string>>) => Object.fromEntries(Object.entries(sql).map(([name, text]) => [`smpp_${name}`, text]));
-const SQLITE_SQL = { ...SQLITE_WEBHOOK_SQL, ...SQLITE_RECEIPT_SQL, ...SQLITE_DISPATCH_SQL, ...SQLITE_ACCOUNT_SQL, ...SQLITE_CREDENTIAL_SQL, ...SQLITE_NUMBERS_SQL, ...smpp(SQLITE_SMPP_SQL) };
-const PG_SQL = { ...PG_WEBHOOK_SQL, ...PG_RECEIPT_SQL, ...PG_DISPATCH_SQL, ...PG_ACCOUNT_SQL, ...PG_CREDENTIAL_SQL, ...PG_NUMBERS_SQL, ...SLICE_SQL, ...smpp(PG_SMPP_SQL) };
+const lookups = (sql: Readonly<Record<string, string>>) => Object.fromEntries(Object.entries(sql).map(([name, text]) => [`lookups_${name}`, text]));
+const SQLITE_SQL = { ...lookups(SQLITE_LOOKUP_SQL), ...SQLITE_WEBHOOK_SQL, ...SQLITE_RECEIPT_SQL, ...SQLITE_DISPATCH_SQL, ...SQLITE_ACCOUNT_SQL, ...SQLITE_CREDENTIAL_SQL, ...SQLITE_NUMBERS_SQL, ...smpp(SQLITE_SMPP_SQL) };
+const PG_SQL = { ...lookups(PG_LOOKUP_SQL), ...PG_WEBHOOK_SQL, ...PG_RECEIPT_SQL, ...PG_DISPATCH_SQL, ...PG_ACCOUNT_SQL, ...PG_CREDENTIAL_SQL, ...PG_NUMBERS_SQL, ...SLICE_SQL, ...smpp(PG_SMPP_SQL) };
 
 /** The message log as users page it: the first page, the next, one recipient's, a time window. */
 const LOGS = {
@@ -48,8 +51,11 @@ const BACKLOG = 20_000;
 /** Tables that grow with traffic: never read whole by a hot statement. */
 const BACKLOG_TABLES = [
   'webhook_deliveries', 'webhook_events', 'webhook_attempts', 'messages', 'provider_ids', 'parked_receipts', 'accounts', 'verified_numbers', 'face_credentials', 'numbers',
-  'usage_counts', 'ledger_entries', 'pending_charges', 'balance_slices', 'smpp_outbox', 'inbound_messages',
+  'usage_counts', 'ledger_entries', 'pending_charges', 'balance_slices', 'smpp_outbox', 'inbound_messages', 'lookups',
 ];
+/** Live lookups of many numbers, a few of each (the cache, routing and accept read them by number). */
+const LOOKUPS = `INSERT INTO lookups (id, account_id, number, at, connection, provider, reachability, raw)
+  SELECT 'lkp_' || i, 'acc', '+3361' || (i % 5000), i, 'c', 'infobip', 'reachable', '{}'`;
 /**
  * Statements that sort only what they hand out (the rows claimed, the events of one batch, the
  * counter rows of one account's days, one node's slices), or a handful of rows (a credential's
@@ -103,6 +109,8 @@ describe('hot webhook, receipt and account statements on SQLite use indexes, wha
       ${MESSAGES} FROM n;
       WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ${BACKLOG - 1})
       INSERT INTO smpp_outbox (account_id, kind, ref, expires_at, lease_until) SELECT 'acc' || (i % 10), 'receipt', 'msg_' || i, i, CASE WHEN i % 4 = 0 THEN i END FROM n;
+      WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ${BACKLOG - 1})
+      ${LOOKUPS} FROM n;
       ANALYZE;
     `);
   });
@@ -114,7 +122,7 @@ describe('hot webhook, receipt and account statements on SQLite use indexes, wha
   for (const [name, sql] of Object.entries(SQLITE_SQL)) {
     test(name, () => {
       const names = new Set([...sql.matchAll(/@(\w+)/g)].map((m) => m[1]!));
-      const params = Object.fromEntries([...names].map((n) => [n, n === 'seqs' ? '[1,2,3]' : n === 'ids' ? '["msg_1"]' : 1]));
+      const params = Object.fromEntries([...names].map((n) => [n, n === 'seqs' ? '[1,2,3]' : n === 'numbers' ? '["+33611","+33612"]' : n === 'ids' ? '["msg_1"]' : 1]));
       checkSqlite(name, sql, params);
     });
   }
@@ -173,6 +181,7 @@ describe('hot webhook, receipt and account statements on PostgreSQL use indexes,
       ${MESSAGES} FROM generate_series(0, ${BACKLOG - 1}) AS i;
       INSERT INTO smpp_outbox (account_id, kind, ref, expires_at, lease_until) SELECT 'acc' || (i % 10), 'receipt', 'msg_' || i, i, CASE WHEN i % 4 = 0 THEN i END FROM generate_series(0, ${BACKLOG - 1}) AS i;
       INSERT INTO inbound_messages (id, account_id, connection, "from", "to", text, received_at) SELECT 'in_' || i, 'acc', 'c', '+447700900000', '+447700900001', 'Hi', i FROM generate_series(0, ${BACKLOG - 1}) AS i;
+      ${LOOKUPS} FROM generate_series(0, ${BACKLOG - 1}) AS i;
       ANALYZE;
     `);
   });
@@ -229,6 +238,8 @@ describe('hot webhook, receipt and account statements on PostgreSQL use indexes,
     smpp_retry: [[1, 2], 5],
     smpp_messages: [['msg_1', 'msg_2']],
     smpp_inbound: [['in_1']],
+    lookups_latest: [['+33611', '+33612'], 100, null],
+    lookups_get: ['lkp_1', 'acc'],
   };
 
   for (const [name, sql] of Object.entries(PG_SQL)) {

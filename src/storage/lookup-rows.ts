@@ -47,9 +47,12 @@ export function lookupValues(l: StoredLookup, bool: (v: boolean) => unknown): un
   return [l.id, l.accountId, l.number, l.at, l.connection, l.provider, l.reachability, l.network, opt(l.ported), opt(l.roaming), l.error && JSON.stringify(l.error), JSON.stringify(l.raw ?? null), l.price];
 }
 
-/** The newest lookup of each number, from rows newest first. */
+/** The newest lookup of each number (ids grow with time: the later id of one millisecond), from rows in any order. */
 export function newestPerNumber(rows: readonly LookupRow[]): Map<string, StoredLookup> {
-  const newest = new Map<string, StoredLookup>();
-  for (const r of rows) if (!newest.has(r.number)) newest.set(r.number, lookupOf(r));
-  return newest;
+  const newest = new Map<string, LookupRow>();
+  for (const r of rows) {
+    const seen = newest.get(r.number);
+    if (!seen || Number(r.at) > Number(seen.at) || (Number(r.at) === Number(seen.at) && r.id > seen.id)) newest.set(r.number, r);
+  }
+  return new Map([...newest].map(([number, r]) => [number, lookupOf(r)]));
 }

@@ -113,6 +113,7 @@ import { chargeAll, returnSlices, type SliceConfig } from './slices.js';
 import { lowBalance } from '../../core/accounts/low-balance.js';
 import { SMPP_SQL } from './smpp-sql.js';
 import { LOOKUP_COLUMNS, lookupOf, lookupValues, newestPerNumber, type LookupRow } from '../lookup-rows.js';
+import { LOOKUP_SQL } from './lookup-sql.js';
 
 export interface PostgresOptions {
   /** postgres://user:password@host:port/database */
@@ -293,15 +294,12 @@ export class PostgresStore implements Store {
   }
 
   async getLookup(accountId: string, id: string): Promise<StoredLookup | undefined> {
-    const [row] = await this.#rows<LookupRow>(`SELECT ${LOOKUP_COLUMNS} FROM lookups WHERE id = $1 AND account_id = $2`, [id, accountId]);
+    const [row] = await this.#rows<LookupRow>(LOOKUP_SQL.get, [id, accountId]);
     return row && lookupOf(row);
   }
 
   async latestLookups(numbers: readonly string[], since: number, accountId?: string): Promise<Map<string, StoredLookup>> {
-    const rows = await this.#rows<LookupRow>(
-      `SELECT ${LOOKUP_COLUMNS} FROM lookups WHERE number = ANY($1::text[]) AND at >= $2 AND ($3::text IS NULL OR account_id = $3) ORDER BY at DESC`,
-      [numbers, since, accountId ?? null],
-    );
+    const rows = await this.#rows<LookupRow>(LOOKUP_SQL.latest, [numbers, since, accountId ?? null]);
     return newestPerNumber(rows);
   }
 

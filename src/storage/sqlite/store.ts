@@ -114,6 +114,7 @@ import { WEBHOOK_SQL } from './webhook-sql.js';
 import { CREDENTIAL_SQL } from './credential-sql.js';
 import { SMPP_SQL } from './smpp-sql.js';
 import { LOOKUP_COLUMNS, lookupOf, lookupValues, newestPerNumber, type LookupRow } from '../lookup-rows.js';
+import { LOOKUP_SQL } from './lookup-sql.js';
 
 export interface SqliteOptions {
   /** Path of the database file; its folder is created if missing. */
@@ -262,14 +263,12 @@ export class SqliteStore implements Store {
   }
 
   async getLookup(accountId: string, id: string): Promise<StoredLookup | undefined> {
-    const row = this.#sql(`SELECT ${LOOKUP_COLUMNS} FROM lookups WHERE id = ? AND account_id = ?`).get(id, accountId) as LookupRow | undefined;
+    const row = this.#sql(LOOKUP_SQL.get).get({ id, account: accountId }) as LookupRow | undefined;
     return row && lookupOf(row);
   }
 
   async latestLookups(numbers: readonly string[], since: number, accountId?: string): Promise<Map<string, StoredLookup>> {
-    const rows = this.#sql(
-      `SELECT ${LOOKUP_COLUMNS} FROM lookups WHERE number IN (SELECT value FROM json_each(?)) AND at >= ? AND (? IS NULL OR account_id = ?) ORDER BY at DESC`,
-    ).all(JSON.stringify(numbers), since, accountId ?? null, accountId ?? null) as LookupRow[];
+    const rows = this.#sql(LOOKUP_SQL.latest).all({ numbers: JSON.stringify(numbers), since, account: accountId ?? null }) as LookupRow[];
     return newestPerNumber(rows);
   }
 

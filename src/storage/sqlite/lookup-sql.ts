@@ -1,0 +1,8 @@
+import { LOOKUP_COLUMNS } from '../lookup-rows.js';
+
+/** Lookup statements on SQLite, by name, so the query-plan test checks each: read by number through lookups_number. */
+export const LOOKUP_SQL = {
+  /** Fresh lookups of the numbers (a JSON array), the account's or anyone's: newestPerNumber picks each number's newest. */
+  latest: `SELECT ${LOOKUP_COLUMNS} FROM lookups WHERE number IN (SELECT value FROM json_each(@numbers)) AND at >= @since AND (@account IS NULL OR account_id = @account)`,
+  get: `SELECT ${LOOKUP_COLUMNS} FROM lookups WHERE id = @id AND account_id = @account`,
+} as const;
