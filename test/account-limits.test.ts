@@ -183,10 +183,14 @@ describe('account limits: trial mode and verified numbers, the IP allowlist, the
   test('the operator sets limits and verifies numbers from the command line', () => {
     const env = { ...process.env, SWITCHBOARD_DATA_DIR: node.dir, LOG_LEVEL: 'silent' };
     const run = (...args: string[]) => spawnSync(process.execPath, [CLI, 'accounts', ...args], { env, encoding: 'utf8' });
-    const set = run('limits', a.id, '--trial', 'on', '--ip-allowlist', '127.0.0.1,10.0.0.0/8', '--api-rate', '50');
+    const set = run('limits', a.id, '--trial', 'on', '--ip-allowlist', '127.0.0.1,10.0.0.0/8', '--api-rate', '50', '--refuse-dead-numbers', 'on');
     assert.equal(set.status, 0, set.stderr);
-    assert.equal(set.stdout, `${a.id}: trial on; IP allowlist 127.0.0.1/32, 10.0.0.0/8; API rate 50 requests/s.\n`);
-    assert.match(run('limits', a.id, '--trial', 'off', '--ip-allowlist', 'any', '--api-rate', 'default').stdout, /trial off; IP allowlist any; API rate the default\./);
+    assert.equal(set.stdout, `${a.id}: trial on; IP allowlist 127.0.0.1/32, 10.0.0.0/8; API rate 50 requests/s; numbers found dead refused.\n`);
+    assert.match(
+      run('limits', a.id, '--trial', 'off', '--ip-allowlist', 'any', '--api-rate', 'default', '--refuse-dead-numbers', 'off').stdout,
+      /trial off; IP allowlist any; API rate the default; numbers found dead sent to\./,
+    );
+    assert.equal(run('limits', a.id, '--refuse-dead-numbers', 'yes').status, 1);
     assert.match(run('verify-number', a.id, '+447700900206').stdout, /\+447700900206 is verified/);
     assert.equal(run('limits', a.id, '--ip-allowlist', '10.0.0.300').status, 1);
     assert.equal(run('verify-number', a.id).status, 2);

@@ -14,7 +14,7 @@ const USAGE = `Usage:
   switchboard accounts show <id> [--json]
   switchboard accounts disable|block|enable <id>
   switchboard accounts top-up <id> <amount> [--description TEXT]
-  switchboard accounts limits <id> [--trial on|off] [--ip-allowlist CIDR,...|any] [--api-rate N|default]
+  switchboard accounts limits <id> [--trial on|off] [--ip-allowlist CIDR,...|any] [--api-rate N|default] [--refuse-dead-numbers on|off]
   switchboard accounts verify-number <id> <number>
 `;
 
@@ -24,14 +24,17 @@ function row(a: Account): string {
 }
 
 /** The change `accounts limits` asks for; throws invalid_parameter naming the option. */
-function limitsChange(trial: string | undefined, allowlist: string | undefined, rate: string | undefined): AccountChange {
-  if (trial !== undefined && trial !== 'on' && trial !== 'off') throw new SwitchboardError('invalid_parameter', '--trial is on or off.', { param: '--trial' });
+function limitsChange(trial: string | undefined, allowlist: string | undefined, rate: string | undefined, dead: string | undefined): AccountChange {
+  for (const [option, value] of [['--trial', trial], ['--refuse-dead-numbers', dead]] as const) {
+    if (value !== undefined && value !== 'on' && value !== 'off') throw new SwitchboardError('invalid_parameter', `${option} is on or off.`, { param: option });
+  }
   const apiRate = rate === undefined || rate === 'default' ? null : Number(rate);
   if (rate !== undefined && apiRate !== null && !(apiRate > 0)) throw new SwitchboardError('invalid_parameter', '--api-rate is a number of requests per second, or default.', { param: '--api-rate' });
   return {
     ...(trial !== undefined && { trial: trial === 'on' }),
     ...(allowlist !== undefined && { ipAllowlist: allowlist === 'any' ? null : parseAllowlist(allowlist.split(','), '--ip-allowlist') }),
     ...(rate !== undefined && { apiRate }),
+    ...(dead !== undefined && { refuseDeadNumbers: dead === 'on' }),
   };
 }
 
@@ -49,6 +52,7 @@ export async function accountsCommand(argv: string[]): Promise<number> {
       trial: { type: 'string' },
       'ip-allowlist': { type: 'string' },
       'api-rate': { type: 'string' },
+      'refuse-dead-numbers': { type: 'string' },
     },
   });
   const [action, id, amount] = positionals;
@@ -76,9 +80,9 @@ export async function accountsCommand(argv: string[]): Promise<number> {
     } else if (action === 'show') {
       print(await accounts.get(OPERATOR, id!));
     } else if (action === 'limits') {
-      const change = limitsChange(values.trial, values['ip-allowlist'], values['api-rate']);
+      const change = limitsChange(values.trial, values['ip-allowlist'], values['api-rate'], values['refuse-dead-numbers']);
       const a = Object.keys(change).length > 0 ? await accounts.update(OPERATOR, id!, change) : await accounts.get(OPERATOR, id!);
-      process.stdout.write(`${a.id}: trial ${a.trial ? 'on' : 'off'}; IP allowlist ${a.ipAllowlist?.join(', ') ?? 'any'}; API rate ${a.apiRate ?? 'the default'}${a.apiRate === null ? '' : ' requests/s'}.\n`);
+      process.stdout.write(`${a.id}: trial ${a.trial ? 'on' : 'off'}; IP allowlist ${a.ipAllowlist?.join(', ') ?? 'any'}; API rate ${a.apiRate ?? 'the default'}${a.apiRate === null ? '' : ' requests/s'}; numbers found dead ${a.refuseDeadNumbers ? 'refused' : 'sent to'}.\n`);
     } else if (action === 'verify-number') {
       const numbers = new VerifiedNumbers({
         store,

@@ -24,8 +24,8 @@ Commands:
   accounts show <id> [--json]                    An account: status, balance, prices
   accounts disable|block|enable <id>             Refuse (or accept again) an account's keys and sends, on every node at once
   accounts top-up <id> <amount>                  Credit an account, e.g. 25.50 in its currency
-  accounts limits <id> [--trial on|off] [--ip-allowlist CIDR,...|any] [--api-rate N|default]
-                                                 An account's trial mode, IP allowlist and API rate: shown, or changed
+  accounts limits <id> [--trial on|off] [--ip-allowlist CIDR,...|any] [--api-rate N|default] [--refuse-dead-numbers on|off]
+                                                 An account's trial mode, IP allowlist, API rate and refusal of numbers a lookup found dead: shown, or changed
   accounts verify-number <id> <number>           A number an account in trial may send to, verified at once
   credentials create --protocol vonage [--account ID] [--signature-method M] [--receipt-url URL] [--receipt-method GET|POST|POST-JSON] [--json]
                                                  Create an account's credential for a compatible API (Vonage: api_key, api_secret, signature secret), shown once
