@@ -251,7 +251,7 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
       store,
       messages,
       inbound,
-      webhooks: new WebhookService(byName, receipts, inbound),
+      webhooks: new WebhookService(byName, receipts, inbound, lookups),
       rateLimits: new AccountRateLimits(config.rateLimit, coordination),
       endpoints,
       optOuts,

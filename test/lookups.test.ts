@@ -7,8 +7,10 @@ import { infobipPlugin } from '../src/providers/infobip/plugin.js';
 import { readInsightAnswer } from '../src/providers/vonage/lookups.js';
 import { sandboxPlugin } from '../src/providers/sandbox/plugin.js';
 import { vonagePlugin } from '../src/providers/vonage/plugin.js';
-import { FakeInfobipLookup, FakeVonageInsight, VONAGE_BAD_NUMBER } from './fakes/number-lookups.js';
-import { bearer, testNode, type TestNode } from './helpers.js';
+import { smspartnerPlugin } from '../src/providers/smspartner/plugin.js';
+import { FakeInfobipLookup, FakeSmsPartnerHlr, FakeVonageInsight, SMSPARTNER_DEAD, VONAGE_BAD_NUMBER } from './fakes/number-lookups.js';
+import { bearer, eventually, testNode, type TestNode } from './helpers.js';
+import { providerNode } from './providers/harness.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -178,5 +180,41 @@ describe('number lookups', () => {
     assert.equal(refused.status, 402, JSON.stringify(refused.body));
     assert.deepEqual([refused.body.error.code, refused.body.error.param, refused.body.error.provider.code], ['unknown_subscriber', 'to', 'bad_number']);
     assert.equal((await call(shop.key, 'GET', '/v1/balance')).body.balance, balance, 'nothing was charged');
+  });
+});
+
+describe('SMSPartner\'s HLR: the answers come later, to the connection\'s URL', () => {
+  let hlr: FakeSmsPartnerHlr;
+  let node: TestNode;
+  before(async () => {
+    hlr = new FakeSmsPartnerHlr('sp-key');
+    await hlr.listen();
+    ({ node } = await providerNode((publicUrl) =>
+      smspartnerPlugin.create({ name: 'smspartner', provider: 'smspartner', api_key: 'sp-key', receipt_token: 'a-long-receipt-token-0123', base_url: hlr.url }, { clock: systemClock, publicUrl }),
+    ));
+  });
+  after(async () => {
+    await node.close();
+    await hlr.close();
+  });
+
+  test('POST /v1/hlr/notify with the notify URL; pending, then each notification read through the HLR error groups (Permanent flag)', async () => {
+    const res = await node.api.inject({ method: 'POST', url: '/v1/lookups', headers: bearer(node.key), payload: { numbers: ['+33612345678', SMSPARTNER_DEAD], live: true } });
+    assert.equal(res.statusCode, 200, res.body);
+    const sent = hlr.requests.at(-1)!;
+    assert.equal(sent.path, '/v1/hlr/notify');
+    assert.deepEqual([sent.body.apiKey, sent.body.phoneNumbers], ['sp-key', `+33612345678,${SMSPARTNER_DEAD}`]);
+    assert.match(sent.body.notifyUrl, /\/v1\/providers\/smspartner\/smspartner\/receipts\?token=a-long-receipt-token-0123$/);
+    const [ok, dead] = res.json().lookups.map((l: Json) => l.live);
+    assert.deepEqual([ok.reachability, dead.reachability, ok.answer.campaign_id], ['pending', 'pending', 'HLR000000']);
+    const answered = (id: string) =>
+      eventually(async () => {
+        const l = (await node.api.inject({ method: 'GET', url: `/v1/lookups/${id}`, headers: bearer(node.key) })).json();
+        return l.reachability === 'pending' ? undefined : l;
+      });
+    const [found, gone] = [await answered(ok.id), await answered(dead.id)];
+    assert.deepEqual([found.reachability, found.network, found.ported, found.error], ['reachable', '20815', true, null]);
+    assert.equal(found.answer.token, undefined, 'the connection\'s token is not kept');
+    assert.deepEqual([gone.reachability, gone.error.code, gone.error.permanent, gone.error.provider.context], ['unreachable', 'unknown_subscriber', true, 'handset-errors-errorgrpid-1']);
   });
 });

@@ -240,6 +240,7 @@ describe('hot webhook, receipt and account statements on PostgreSQL use indexes,
     smpp_inbound: [['in_1']],
     lookups_latest: [['+33611', '+33612'], 100, null],
     lookups_get: ['lkp_1', 'acc'],
+    lookups_complete: ['c', '+33611', 'reachable', '20815', true, false, null, '{}'],
   };
 
   for (const [name, sql] of Object.entries(PG_SQL)) {

@@ -95,6 +95,8 @@ export interface WebhookRequest {
 export interface WebhookReading {
   readonly receipts: readonly ReceiptReport[];
   readonly inbound: readonly InboundReport[];
+  /** Answers to live lookups the provider gives later (SMSPartner's HLR notifications). */
+  readonly lookups?: readonly LiveReport[];
 }
 
 /**
@@ -125,11 +127,13 @@ export interface ConnectorContext {
 }
 
 /**
- * What a live lookup request came to: the provider's answers; a refusal of the whole request (its
+ * What a live lookup request came to: the provider's answers; its promise to post them to the
+ * connection's webhook URL later (`raw`: its acceptance); a refusal of the whole request (its
  * code, read by the catalogue); or no answer to trust (nothing was learned, nothing is charged).
  */
 export type LookupOutcome =
   | { readonly kind: 'answered'; readonly reports: readonly LiveReport[] }
+  | { readonly kind: 'pending'; readonly raw: unknown }
   | { readonly kind: 'refused'; readonly code: ReportedCode; readonly raw?: unknown }
   | { readonly kind: 'unknown'; readonly reason: string };
 

@@ -3,7 +3,7 @@ import type { CanonicalCode } from '../core/catalogue/canonical.js';
 import { interpret, messageError } from '../core/catalogue/interpret.js';
 import { SwitchboardError } from '../core/errors.js';
 import { formatAmount } from '../core/accounts/money.js';
-import { readLive } from '../core/lookups/live.js';
+import { readLive, type LiveReport } from '../core/lookups/live.js';
 import type { MessageError } from '../core/message.js';
 import type { NumberFacts, NumberingPlan } from '../core/numbering/facts.js';
 import { E164_PATTERN } from '../core/validation/phone.js';
@@ -58,8 +58,11 @@ export const factsView = (f: NumberFacts) => ({
 
 type LookupConnector = Connector & { readonly lookups: NonNullable<Connector['lookups']> };
 
+/** A lookup whose answer the provider posts later. */
+const PENDING = { reachability: 'pending', network: null, ported: null, roaming: null, error: null } as const;
+
 export interface LookupsDeps {
-  readonly store: Pick<Store, 'postEntry' | 'insertLookups' | 'getLookup' | 'latestLookups'>;
+  readonly store: Pick<Store, 'postEntry' | 'insertLookups' | 'getLookup' | 'latestLookups' | 'completeLookups'>;
   readonly plan: NumberingPlan;
   readonly catalogue: Catalogue;
   readonly clock: Clock;
@@ -136,6 +139,10 @@ export class Lookups {
     for (const { numbers: asked, outcome } of outcomes) {
       const reports = outcome.kind === 'answered' ? new Map(outcome.reports.map((r) => [r.number, r])) : new Map();
       for (const number of asked) {
+        if (outcome.kind === 'pending') {
+          stored.push({ id: newId('lkp', now), accountId, number, at: now, connection: connector.name, provider: connector.provider, ...PENDING, raw: outcome.raw, price });
+          continue;
+        }
         const report = reports.get(number);
         if (!report) {
           errors.set(number, this.#failure(outcome));
@@ -146,6 +153,12 @@ export class Lookups {
       }
     }
     return stored;
+  }
+
+  /** Answers a provider posted later (SMSPartner's HLR notifications): the pending lookups of each number through `connection` take them. */
+  async complete(connection: string, reports: readonly LiveReport[]): Promise<void> {
+    const answers = reports.map((r) => ({ number: r.number, reading: readLive(this.deps.catalogue, r), raw: r.raw }));
+    if (answers.length > 0) await this.deps.store.completeLookups(connection, answers);
   }
 
   /** The connection named, or the first running one that offers live lookups. */

@@ -4,7 +4,7 @@ import type { Scope } from '../core/access/scopes.js';
 import type { Route } from '../core/routing/router.js';
 import type { FaceProtocol, Protocol } from '../core/access/protocols.js';
 import type { PriceList } from '../core/accounts/prices.js';
-import type { Reachability } from '../core/lookups/live.js';
+import type { LiveReading, Reachability } from '../core/lookups/live.js';
 
 /** A message to store at accept; its first event is read from it (acceptedEvent). */
 export interface NewMessage extends Message {
@@ -355,6 +355,8 @@ export interface Store {
    */
   postEntry(entry: { id: string; accountId: string; type: 'charge' | 'refund'; amount: number; at: number; description: string }): Promise<LedgerEntry | undefined>;
   insertLookups(lookups: readonly StoredLookup[]): Promise<void>;
+  /** Gives the pending lookups of each number through `connection` their answer (a provider that posts it later); how many took one. */
+  completeLookups(connection: string, answers: readonly { number: string; reading: LiveReading; raw: unknown }[]): Promise<number>;
   /** A live lookup of the account; undefined for another account's. */
   getLookup(accountId: string, id: string): Promise<StoredLookup | undefined>;
   /** The newest live lookup of each number made at or after `since`: the account's, or any account's without one. */

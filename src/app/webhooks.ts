@@ -2,6 +2,7 @@ import { SwitchboardError } from '../core/errors.js';
 import { unstorableIn } from '../core/validation/text.js';
 import type { Connector, WebhookRequest } from './connector.js';
 import type { InboundService } from './inbound.js';
+import type { Lookups } from './lookups.js';
 import { readPayload } from './normalize.js';
 import type { ReceiptIngest } from './receipts.js';
 
@@ -11,6 +12,7 @@ export class WebhookService {
     private readonly connectors: ReadonlyMap<string, Connector>,
     private readonly receipts: ReceiptIngest,
     private readonly inbound: InboundService,
+    private readonly lookups: Pick<Lookups, 'complete'>,
   ) {}
 
   async receive(provider: string, connection: string, request: WebhookRequest): Promise<{ receipts: number; inbound: number }> {
@@ -23,6 +25,7 @@ export class WebhookService {
     if (flaw) throw new SwitchboardError(flaw.code, `The ${provider} payload cannot be stored: ${flaw.param} ${flaw.why}.`);
     for (const report of reading.receipts) await this.receipts.ingest(connection, report, connector.capabilities.idVariants);
     for (const message of reading.inbound) await this.inbound.receive(connection, message);
+    await this.lookups.complete(connection, reading.lookups ?? []);
     return { receipts: reading.receipts.length, inbound: reading.inbound.length };
   }
 }

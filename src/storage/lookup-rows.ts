@@ -1,5 +1,5 @@
 import type { StoredLookup } from '../app/store.js';
-import type { Reachability } from '../core/lookups/live.js';
+import type { LiveReading, Reachability } from '../core/lookups/live.js';
 import type { MessageError } from '../core/message.js';
 
 /** The columns of a stored lookup, in the order lookupValues gives them. */
@@ -45,6 +45,13 @@ export function lookupOf(r: LookupRow): StoredLookup {
 export function lookupValues(l: StoredLookup, bool: (v: boolean) => unknown): unknown[] {
   const opt = (v: boolean | null) => (v === null ? null : bool(v));
   return [l.id, l.accountId, l.number, l.at, l.connection, l.provider, l.reachability, l.network, opt(l.ported), opt(l.roaming), l.error && JSON.stringify(l.error), JSON.stringify(l.raw ?? null), l.price];
+}
+
+/** An answer's column values for completeLookups, in LOOKUP_SQL.complete's order after connection and number. */
+export function answerValues(a: { reading: LiveReading; raw: unknown }, bool: (v: boolean) => unknown): unknown[] {
+  const opt = (v: boolean | null) => (v === null ? null : bool(v));
+  const r = a.reading;
+  return [r.reachability, r.network, opt(r.ported), opt(r.roaming), r.error && JSON.stringify(r.error), JSON.stringify(a.raw ?? null)];
 }
 
 /** The newest lookup of each number (ids grow with time: the later id of one millisecond), from rows in any order. */

@@ -103,3 +103,32 @@ export class FakeVonageInsight extends FakeServer {
     });
   }
 }
+
+/** The number SMSPartner's fake HLR finds not in service. */
+export const SMSPARTNER_DEAD = '+33612345679';
+
+/**
+ * SMSPartner's HLR (its API documentation's "Verify the Validity of a Phone Number", the HLR API of https://www.smspartner.fr/api-hlr/):
+ * `POST /v1/hlr/notify` answers the documented acceptance (or control code 10 for a wrong key), then
+ * posts each number's notification to `notifyUrl` with the documented fields (as JSON): the page's
+ * example (`mccMnc` 20815, ported, NO_ERROR), or EC_UNKNOWN_SUBSCRIBER (error 1) for the dead number.
+ */
+export class FakeSmsPartnerHlr extends FakeServer {
+  readonly requests: { path: string | undefined; body: { apiKey: string; phoneNumbers: string; notifyUrl: string } }[] = [];
+
+  constructor(apiKey: string) {
+    super();
+    this.serveText((req, raw, res) => {
+      const body = JSON.parse(raw) as { apiKey: string; phoneNumbers: string; notifyUrl: string };
+      this.requests.push({ path: req.url, body });
+      if (body.apiKey !== apiKey) return json(res, 200, { success: false, code: 10, message: 'API key invalid' });
+      const numbers = body.phoneNumbers.split(',');
+      json(res, 200, { success: true, code: 200, campaign_id: 'HLR000000', number: numbers.length, cost: 0.005 * numbers.length, currency: 'EUR' });
+      for (const [i, phone] of numbers.entries()) {
+        const error = phone === SMSPARTNER_DEAD ? { errorGrpId: 1, errorName: 'EC_UNKNOWN_SUBSCRIBER', errorDesc: 'Unknown subscriber' } : { errorGrpId: 0, errorName: 'NO_ERROR ', errorDesc: 'No Error' };
+        const notification = { phone, messageId: `1234-12344-1234-123${i}`, mccMnc: '20815', ported: phone === SMSPARTNER_DEAD ? 0 : 1, ...error, date: '2018-03-05T10:34:52.355+0000' };
+        this.callback(body.notifyUrl, { headers: { 'content-type': 'application/json' }, body: JSON.stringify(notification) });
+      }
+    });
+  }
+}

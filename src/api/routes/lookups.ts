@@ -14,7 +14,9 @@ const liveFields = {
   at: Type.String(),
   connection: Type.String(),
   provider: Type.String(),
-  reachability: Type.Union([Type.Literal('reachable'), Type.Literal('absent'), Type.Literal('unreachable'), Type.Literal('unknown')]),
+  reachability: Type.Union([Type.Literal('reachable'), Type.Literal('absent'), Type.Literal('unreachable'), Type.Literal('unknown'), Type.Literal('pending')], {
+    description: 'pending: the provider posts its answer later; GET /v1/lookups/{id} shows it',
+  }),
   network: Nullable(Type.String({ description: 'MCC-MNC of the network the number is on now' })),
   ported: Nullable(Type.Boolean()),
   roaming: Nullable(Type.Boolean()),

@@ -3,13 +3,13 @@ import { interpret, type ReportedCode } from '../catalogue/interpret.js';
 import type { MessageError } from '../message.js';
 
 /**
- * What a live lookup says of the subscriber:
+ * What a live lookup says of the subscriber (`pending` until a provider that answers later has):
  * - `reachable`: the network knows the subscriber and would deliver now;
  * - `absent`: it knows the number but cannot reach it now (phone off, busy, barred for a while);
  * - `unreachable`: a permanent error (the number is not in service, not provisioned, blocked);
  * - `unknown`: the lookup could not tell.
  */
-export type Reachability = 'reachable' | 'absent' | 'unreachable' | 'unknown';
+export type Reachability = 'reachable' | 'absent' | 'unreachable' | 'unknown' | 'pending';
 
 /** A provider's live answer for one number, in its own codes: the catalogue reads them. */
 export interface LiveReport {
@@ -44,8 +44,10 @@ export interface LiveReading {
 export function readLive(catalogue: Catalogue, report: LiveReport): LiveReading {
   const said = report.status ?? report.error;
   const { state, error } = said ? interpret(catalogue, said, report.status && report.error) : { state: undefined, error: null };
-  // A status saying nobody knows is unknown, whatever error it carries (delivery_unknown).
-  const reachability: Reachability = state === 'unknown' ? 'unknown' : error ? (error.permanent ? 'unreachable' : 'absent') : state === 'delivered' ? 'reachable' : 'unknown';
+  // A status saying nobody knows is unknown, whatever error it carries (delivery_unknown). Without
+  // a status, an HLR error code saying there is no error (NO_ERROR) means the subscriber is there.
+  const reached = report.status ? state === 'delivered' : report.error !== undefined;
+  const reachability: Reachability = state === 'unknown' ? 'unknown' : error ? (error.permanent ? 'unreachable' : 'absent') : reached ? 'reachable' : 'unknown';
   return { reachability, network: report.network ?? null, ported: report.ported ?? null, roaming: report.roaming ?? null, error };
 }
 

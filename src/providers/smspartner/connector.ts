@@ -1,7 +1,8 @@
 import type { Clock } from '../../app/clock.js';
-import type { OutboundMessage, SubmitResult, WebhookReading, WebhookRequest } from '../../app/connector.js';
+import type { NumberLookups, OutboundMessage, SubmitResult, WebhookReading, WebhookRequest } from '../../app/connector.js';
 import { HttpConnector, type HttpConnectionSettings, type HttpSubmit } from '../http/connector.js';
 import { requireToken, webhookParams } from '../http/params.js';
+import { smspartnerLookups } from './lookups.js';
 import { readSubmitAnswer, readWebhook, smspartnerText } from './wire.js';
 
 export interface SmsPartnerSettings extends HttpConnectionSettings {
@@ -17,12 +18,14 @@ export interface SmsPartnerSettings extends HttpConnectionSettings {
 /** SMSPartner's SMS API (/v1/send, JSON), its delivery reports and replies. */
 export class SmsPartnerConnector extends HttpConnector {
   readonly provider = 'smspartner';
+  override readonly lookups: NumberLookups | null;
 
   constructor(
     private readonly settings: SmsPartnerSettings,
     clock: Clock,
   ) {
     super(settings, clock);
+    this.lookups = smspartnerLookups(settings);
   }
 
   protected submitRequest(message: OutboundMessage): HttpSubmit {

@@ -2,6 +2,7 @@ import type { ReceiptReport, SubmitResult, WebhookReading } from '../../app/conn
 import { SwitchboardError } from '../../core/errors.js';
 import { statusCode } from '../http/transport.js';
 import { e164OrShortCode, parseJsonBody } from '../http/params.js';
+import { isHlrNotification, readHlrNotification } from './lookups.js';
 
 interface SendAnswer {
   readonly success?: boolean;
@@ -88,12 +89,13 @@ export function readReceipt(params: Readonly<Record<string, string>>): ReceiptRe
 }
 
 /**
- * A call to the connection's URL: a reply (SMSPartner's "Webhooks" page: on its short number
+ * A call to the connection's URL: an HLR notification (see smspartnerLookups), a reply (SMSPartner's "Webhooks" page: on its short number
  * `type` "response" or "stop" with `phone_number` and `text`; on a long number `msisdn`, `to`,
  * `text`), else a delivery report. A short-number reply does not say which sender it answers, and
  * SMSPartner's STOP list covers the whole account: it is kept as sent to `*`, every sender.
  */
 export function readWebhook(params: Readonly<Record<string, string>>): WebhookReading {
+  if (isHlrNotification(params)) return { receipts: [], inbound: [], lookups: [readHlrNotification(params)] };
   if (params.phone_number && (params.type === 'response' || params.type === 'stop')) {
     return { receipts: [], inbound: [{ from: e164OrShortCode(params.phone_number), to: '*', text: params.text ?? '', raw: params }] };
   }

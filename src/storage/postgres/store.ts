@@ -112,7 +112,8 @@ import { CREDENTIAL_SQL } from './credential-sql.js';
 import { chargeAll, returnSlices, type SliceConfig } from './slices.js';
 import { lowBalance } from '../../core/accounts/low-balance.js';
 import { SMPP_SQL } from './smpp-sql.js';
-import { LOOKUP_COLUMNS, lookupOf, lookupValues, newestPerNumber, type LookupRow } from '../lookup-rows.js';
+import { answerValues, LOOKUP_COLUMNS, lookupOf, lookupValues, newestPerNumber, type LookupRow } from '../lookup-rows.js';
+import type { LiveReading } from '../../core/lookups/live.js';
 import { LOOKUP_SQL } from './lookup-sql.js';
 
 export interface PostgresOptions {
@@ -291,6 +292,14 @@ export class PostgresStore implements Store {
     const values = lookups.flatMap((l) => lookupValues(l, (v) => v));
     const rows = lookups.map((_, i) => `(${Array.from({ length: width }, (_, j) => `$${i * width + j + 1}`).join(', ')})`);
     await this.#pool.query(`INSERT INTO lookups (${LOOKUP_COLUMNS}) VALUES ${rows.join(', ')}`, values);
+  }
+
+  async completeLookups(connection: string, answers: readonly { number: string; reading: LiveReading; raw: unknown }[]): Promise<number> {
+    return this.#tx(async (c) => {
+      let changed = 0;
+      for (const a of answers) changed += (await c.query(LOOKUP_SQL.complete, [connection, a.number, ...answerValues(a, (v) => v)])).rowCount ?? 0;
+      return changed;
+    });
   }
 
   async getLookup(accountId: string, id: string): Promise<StoredLookup | undefined> {

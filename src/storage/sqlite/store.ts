@@ -113,7 +113,8 @@ import { ACCOUNT_SQL, KEY_ACCOUNT_COLUMNS } from './account-sql.js';
 import { WEBHOOK_SQL } from './webhook-sql.js';
 import { CREDENTIAL_SQL } from './credential-sql.js';
 import { SMPP_SQL } from './smpp-sql.js';
-import { LOOKUP_COLUMNS, lookupOf, lookupValues, newestPerNumber, type LookupRow } from '../lookup-rows.js';
+import { answerValues, LOOKUP_COLUMNS, lookupOf, lookupValues, newestPerNumber, type LookupRow } from '../lookup-rows.js';
+import type { LiveReading } from '../../core/lookups/live.js';
 import { LOOKUP_SQL } from './lookup-sql.js';
 
 export interface SqliteOptions {
@@ -259,6 +260,18 @@ export class SqliteStore implements Store {
     const insert = this.#sql(`INSERT INTO lookups (${LOOKUP_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     this.#db.transaction(() => {
       for (const l of lookups) insert.run(...lookupValues(l, (v) => (v ? 1 : 0)));
+    }).immediate();
+  }
+
+  async completeLookups(connection: string, answers: readonly { number: string; reading: LiveReading; raw: unknown }[]): Promise<number> {
+    const update = this.#sql(LOOKUP_SQL.complete);
+    return this.#db.transaction(() => {
+      let changed = 0;
+      for (const a of answers) {
+        const [reachability, network, ported, roaming, error, raw] = answerValues(a, (v) => (v ? 1 : 0));
+        changed += update.run({ connection, number: a.number, reachability, network, ported, roaming, error, raw }).changes;
+      }
+      return changed;
     }).immediate();
   }
 
