@@ -167,7 +167,7 @@ export class Lookups {
     const offering = all.filter((c): c is LookupConnector => c.lookups !== null);
     if (name === undefined) {
       const first = offering[0];
-      if (!first) throw new SwitchboardError('unsupported_operation', 'No connection offers live lookups: configure one whose provider has them (the sandbox, Infobip, or Vonage with api_secret).', { param: 'live' });
+      if (!first) throw new SwitchboardError('unsupported_operation', 'No connection offers live lookups: configure one whose provider has them (the sandbox, Infobip, SMSPartner, or Vonage with api_secret).', { param: 'live' });
       return first;
     }
     const named = offering.find((c) => c.name === name);
