@@ -2,7 +2,11 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { systemClock } from '../src/app/clock.js';
 import type { Route } from '../src/core/routing/router.js';
+import { normalizeReading } from '../src/app/normalize.js';
+import { Catalogue } from '../src/core/catalogue/catalogue.js';
 import { readLookupAnswer } from '../src/providers/infobip/lookups.js';
+import { PAYLOAD_READERS } from '../src/providers/readers.js';
+import { PROVIDER_TABLES } from '../src/providers/tables.js';
 import { infobipPlugin } from '../src/providers/infobip/plugin.js';
 import { readInsightAnswer } from '../src/providers/vonage/lookups.js';
 import { sandboxPlugin } from '../src/providers/sandbox/plugin.js';
@@ -36,6 +40,23 @@ describe('reading the providers\' lookup answers', () => {
     assert.equal(partial.kind, 'answered');
     const [report] = partial.kind === 'answered' ? partial.reports : [];
     assert.deepEqual([report?.status, report?.network, report?.ported], [{ provider: 'vonage', context: 'number-insight-reachable', code: 'unknown' }, '23420', true]);
+  });
+});
+
+describe('normalize reads lookup answers as pasted', () => {
+  const catalogue = new Catalogue(PROVIDER_TABLES, 'http://127.0.0.1:8080');
+  const read = (provider: string, kind: string, raw: string, contentType?: string) => PAYLOAD_READERS[provider]![kind]!(raw, contentType).flatMap((r) => normalizeReading(catalogue, r)) as Json[];
+
+  test('an SMSPartner HLR notification (JSON or form), an Infobip Number Lookup answer, a Vonage Number Insight answer', () => {
+    const form = 'phone=%2B33612345679&messageId=1234&mccMnc=20815&ported=0&errorGrpId=1&errorName=EC_UNKNOWN_SUBSCRIBER&errorDesc=Unknown+subscriber';
+    const [dead] = read('smspartner', 'hlr', form, 'application/x-www-form-urlencoded');
+    assert.deepEqual([dead!.number, dead!.reachability, dead!.error.code, dead!.error.permanent], ['+33612345679', 'unreachable', 'unknown_subscriber', true]);
+    const results = [{ to: '41793026727', mccMnc: '22801', ported: false, status: { groupId: 3, groupName: 'DELIVERED', id: 5, name: 'DELIVERED_TO_HANDSET' }, error: { groupId: 0, groupName: 'Ok', id: 0, name: 'NO_ERROR' } }];
+    assert.deepEqual(read('infobip', 'number-lookup', JSON.stringify({ results })).map((n) => [n.number, n.reachability, n.network]), [['+41793026727', 'reachable', '22801']]);
+    const [refused] = read('infobip', 'number-lookup', JSON.stringify({ requestError: { serviceException: { messageId: 'UNAUTHORIZED', text: 'Unauthorized' } } }));
+    assert.deepEqual([refused!.lookup_failed, refused!.error.code], [true, 'provider_authentication_failed']);
+    const [absent] = read('vonage', 'number-insight', JSON.stringify({ status: 0, international_format_number: '447400123456', current_carrier: { network_code: '23420' }, reachable: 'absent', ported: 'not_ported' }));
+    assert.deepEqual([absent!.number, absent!.reachability, absent!.network, absent!.ported, absent!.error.code], ['+447400123456', 'absent', '23420', false, 'absent_subscriber']);
   });
 });
 

@@ -5,7 +5,8 @@ import { SwitchboardError } from '../core/errors.js';
 import type { MessageStatus } from '../core/lifecycle.js';
 import type { MessageError } from '../core/message.js';
 import { refusedStatus } from '../core/policies/retry.js';
-import type { InboundReport, ReceiptReport, SubmitResult, WebhookReading } from './connector.js';
+import { readLive, type LiveReading, type LiveReport } from '../core/lookups/live.js';
+import type { InboundReport, LookupOutcome, ReceiptReport, SubmitResult, WebhookReading } from './connector.js';
 
 /**
  * What a provider's payload says, as a connector reads it: a submit answer, a receipt, a message a
@@ -16,11 +17,32 @@ export type ProviderReading =
   | { readonly kind: 'submit'; readonly result: SubmitResult }
   | { readonly kind: 'receipt'; readonly report: ReceiptReport }
   | { readonly kind: 'inbound'; readonly message: InboundReport }
-  | { readonly kind: 'lookup_failed'; readonly providerMessageId?: string; readonly to?: string; readonly code: ReportedCode };
+  | { readonly kind: 'lookup_failed'; readonly providerMessageId?: string; readonly to?: string; readonly code: ReportedCode }
+  | { readonly kind: 'number'; readonly report: LiveReport };
 
-/** A webhook call's receipts and inbound messages, as readings. */
-export function webhookReadings({ receipts, inbound }: WebhookReading): ProviderReading[] {
-  return [...receipts.map((report) => ({ kind: 'receipt', report }) as const), ...inbound.map((message) => ({ kind: 'inbound', message }) as const)];
+/** A live number lookup's answer for one number, as Switchboard reads it (see Lookups). */
+export interface NormalizedNumber extends LiveReading {
+  readonly number: string;
+}
+
+/**
+ * A lookup answer as readings: each number's answer, or the provider's refusal of the whole
+ * request as a look-up that failed; a lookup whose answers come later has none to read.
+ */
+export function lookupReadings(outcome: LookupOutcome): ProviderReading[] {
+  if (outcome.kind === 'answered') return outcome.reports.map((report) => ({ kind: 'number', report }));
+  if (outcome.kind === 'refused') return [{ kind: 'lookup_failed', code: outcome.code }];
+  if (outcome.kind === 'unknown') throw new Error(`no answer to read: ${outcome.reason}`);
+  return [];
+}
+
+/** A webhook call's receipts, inbound messages and lookup answers, as readings. */
+export function webhookReadings({ receipts, inbound, lookups = [] }: WebhookReading): ProviderReading[] {
+  return [
+    ...receipts.map((report) => ({ kind: 'receipt', report }) as const),
+    ...inbound.map((message) => ({ kind: 'inbound', message }) as const),
+    ...lookups.map((report) => ({ kind: 'number', report }) as const),
+  ];
 }
 
 /**
@@ -71,7 +93,8 @@ export interface NormalizedLookupFailure {
  * error, by the same catalogue rules the dispatcher and the receipt ingest apply. A transient
  * refusal reads as `queued` (it would be retried). A message a subscriber sent reads as itself.
  */
-export function normalizeReading(catalogue: Catalogue, reading: ProviderReading): (NormalizedMessage | NormalizedInbound | NormalizedLookupFailure)[] {
+export function normalizeReading(catalogue: Catalogue, reading: ProviderReading): (NormalizedMessage | NormalizedInbound | NormalizedLookupFailure | NormalizedNumber)[] {
+  if (reading.kind === 'number') return [{ number: reading.report.number, ...readLive(catalogue, reading.report) }];
   if (reading.kind === 'lookup_failed') {
     const { providerMessageId, to, code } = reading;
     return [{ ...(providerMessageId !== undefined && { provider_message_id: providerMessageId }), ...(to !== undefined && { to }), lookup_failed: true, error: interpret(catalogue, code).error }];

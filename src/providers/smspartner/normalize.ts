@@ -1,6 +1,7 @@
 import type { PayloadReader, ProviderReading } from '../../app/normalize.js';
 import { parseJsonBody, pastedType, webhookParams } from '../http/params.js';
 import { looksLikeXml, readXml } from '../http/xml.js';
+import { readHlrNotification } from './lookups.js';
 import { readReceipt, readSubmitAnswer } from './wire.js';
 
 type Entry = Readonly<Record<string, unknown>>;
@@ -57,5 +58,10 @@ export const smspartnerReaders: Readonly<Record<string, PayloadReader>> = {
   'submit-response': (raw) => {
     const text = raw.trim();
     return [{ kind: 'submit', result: readSubmitAnswer(undefined, looksLikeXml(text) ? JSON.stringify(readXml(text)) : text) }];
+  },
+  /** An HLR notification, as posted to the notify URL (JSON or form). */
+  hlr: (raw, contentType) => {
+    const text = raw.trim();
+    return [{ kind: 'number', report: readHlrNotification(webhookParams('http://localhost/', pastedType(text, contentType), text.replace(/^\?/, ''))) }];
   },
 };

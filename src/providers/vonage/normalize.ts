@@ -1,4 +1,6 @@
-import type { PayloadReader } from '../../app/normalize.js';
+import { lookupReadings, type PayloadReader } from '../../app/normalize.js';
+import { parseJsonBody } from '../http/params.js';
+import { readInsightAnswer } from './lookups.js';
 import { pastedType, webhookParams } from '../http/params.js';
 import { looksLikeXml, readXml, type XmlValue } from '../http/xml.js';
 import { readReceipt, readSubmitAnswer } from './wire.js';
@@ -18,11 +20,15 @@ function xmlAnswer(text: string): string {
   return JSON.stringify({ 'message-count': String(list.length), messages: list.filter(isObject).map(kebab) });
 }
 
-/** A delivery receipt (JSON, form or query string), or the answer of /sms/json (or /sms/xml). */
+/** A delivery receipt (JSON, form or query string), the answer of /sms/json (or /sms/xml), or of Number Insight Advanced (/ni/advanced/json). */
 export const vonageReaders: Readonly<Record<string, PayloadReader>> = {
   receipt: (raw, contentType) => {
     const text = raw.trim();
     return [{ kind: 'receipt', report: readReceipt(webhookParams('http://localhost/', pastedType(text, contentType), text.replace(/^\?/, ''))) }];
   },
   'submit-response': (raw) => [{ kind: 'submit', result: readSubmitAnswer(undefined, looksLikeXml(raw) ? xmlAnswer(raw) : raw) }],
+  'number-insight': (raw) => {
+    const number = (parseJsonBody(raw) as { international_format_number?: unknown } | undefined)?.international_format_number;
+    return lookupReadings(readInsightAnswer(typeof number === 'string' ? `+${number}` : '', 200, raw));
+  },
 };
