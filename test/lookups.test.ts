@@ -18,6 +18,11 @@ import { providerNode } from './providers/harness.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
+// The providers' fakes answer their documented payloads (test/fakes/number-lookups.ts cites each):
+// Infobip, https://www.infobip.com/docs/api/platform/number-lookup/number-context-lookup;
+// Vonage, https://developer.vonage.com/number-insight/code-snippets/number-insight-advanced;
+// SMSPartner, the "Verify the Validity of a Phone Number" page of its API documentation (HLR API).
+
 const deps = { clock: systemClock, publicUrl: 'http://127.0.0.1:9' };
 const sandbox = (name: string) => sandboxPlugin.create({ name, provider: 'sandbox', receipt_delay_ms: 10 }, deps);
 const byNetwork = (name: string, network: string, ranges: string[], connection: string): Route => ({
