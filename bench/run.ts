@@ -1,5 +1,5 @@
 import { benchAccept, pricedAccount, type AcceptFigures } from './accept.js';
-import { benchTwilio, benchVonage } from './faces.js';
+import { benchSmsPartner, benchTwilio, benchVonage } from './faces.js';
 import { metricsText, startServer, type BenchServer } from './server.js';
 import { benchCluster } from './cluster.js';
 import { benchThreeConnections } from './routing.js';
@@ -61,6 +61,7 @@ async function facesSection(): Promise<void> {
   const faces: Run[] = [
     ["Vonage's SMS API (POST /sms/json, a form)", (server) => benchVonage(server, { connections: 64, seconds })],
     ["Twilio's Messages API (POST .../Messages.json)", (server) => benchTwilio(server, { connections: 64, seconds })],
+    ["SMSPartner's API (POST /v1/send, JSON)", (server) => benchSmsPartner(server, { connections: 64, seconds })],
   ];
   const ratios = new Map<string, number[]>(faces.map(([label]) => [label, []]));
   for (let round = 0; round < pairs; round++) {
