@@ -139,7 +139,7 @@ describe('the SMSPartner API face', () => {
     assert.equal(await code({ phoneNumbers: '+12025550123' }), 13, 'no route takes it');
     const invalid = await send({ phoneNumbers: '+4477' });
     assert.equal(invalid.status, 400);
-    assert.deepEqual([invalid.json.code, invalid.json.errors[0].elementId], [9, 'children[to].data']);
+    assert.deepEqual([invalid.json.code, invalid.json.errors[0].elementId], [9, 'children[phoneNumbers].data']);
     const malformed = await fetch(`${base}/v1/send`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: `{"apiKey": "${apiKey}",` });
     assert.deepEqual([malformed.status, ((await malformed.json()) as Json).code], [400, 90]);
     // 14: the account's STOP list.
@@ -175,6 +175,23 @@ describe('the SMSPartner API face', () => {
     const c: Credential = await credential(revoked.id);
     assert.equal((await admin('DELETE', `/v1/accounts/${revoked.id}/credentials/${c.id}`)).statusCode, 204);
     assert.equal(await code({}, c.secret), 10);
+  });
+
+  test("the account's request rate is 429", async () => {
+    const limited = await testNode({ env: { SWITCHBOARD_RATE_LIMIT: '1', SWITCHBOARD_RATE_LIMIT_BURST: '1' } });
+    try {
+      const url = await limited.api.listen({ host: '127.0.0.1', port: 0 });
+      const made = await limited.api.inject({ method: 'POST', url: '/v1/accounts/acct_default/credentials', headers: bearer(limited.key), payload: { protocol: 'smspartner' } });
+      const key = (made.json() as Credential).secret;
+      const answers: string[] = [];
+      for (let i = 0; i < 3; i++) {
+        const res = await fetch(`${url}/v1/me?apiKey=${key}`);
+        answers.push(`${res.status} ${((await res.json()) as Json).code}`);
+      }
+      assert.ok(answers.includes('429 429'), answers.join(','));
+    } finally {
+      await limited.close();
+    }
   });
 
   test('a hostile or malformed request is answered in SMSPartner\'s format, never a crash', async () => {

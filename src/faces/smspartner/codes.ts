@@ -71,11 +71,24 @@ export const BY_PARAMETER: Readonly<Record<string, string>> = {
 /** The HTTP status SMSPartner answers a code with: 200 for a control code, as its clients read `success`. */
 export const HTTP_STATUSES: Readonly<Record<string, number>> = { '9': 400, '90': 400, '429': 429, '500': 500 };
 
+/** The native API's names of a send's fields, as SMSPartner names them (a recipient `to[3]` is one of `phoneNumbers`). */
+const FIELDS: Readonly<Record<string, string>> = {
+  to: 'phoneNumbers',
+  from: 'sender',
+  text: 'message',
+  callback_url: 'urlDlr',
+  send_at: 'scheduledDeliveryDate',
+  client_ref: 'tag',
+  number: 'phoneNumber',
+};
+
 const byCode = new Map<string, string>(Object.entries(CONTROL_CODES).flatMap(([code, canonicals]) => canonicals.map((c) => [c, code] as const)));
 
-/** SMSPartner's control code for a canonical error (and the parameter it names). */
-export function controlCode(code: string, param: string | undefined): string {
-  return BY_PARAMETER[`${code}:${param}`] ?? byCode.get(code) ?? '500';
+/** A refusal as SMSPartner tells it: its control code, and the field at fault in SMSPartner's name. */
+export function refusalOf(error: { readonly code: string; readonly param?: string | undefined }): { code: string; field: string | undefined } {
+  const param = error.param?.replace(/\[\d+\]$/, '');
+  const field = param === undefined ? undefined : (FIELDS[param] ?? param);
+  return { code: BY_PARAMETER[`${error.code}:${field}`] ?? byCode.get(error.code) ?? '500', field };
 }
 
 /**

@@ -9,7 +9,7 @@ import { requestParams } from '../params.js';
 import { addCredit, createSubaccount, listSubaccounts, me } from './accounts.js';
 import { formatOf, render, type Answer, type AnswerValue, type Format } from './answer.js';
 import { authenticate } from './auth.js';
-import { controlCode, HTTP_STATUSES } from './codes.js';
+import { HTTP_STATUSES, refusalOf } from './codes.js';
 import { NESTED } from './nested.js';
 import { bulkSend, cancelSend, singleSend } from './sending.js';
 import { addStop, deleteStop, listStops } from './stops.js';
@@ -38,10 +38,10 @@ export const smspartnerRoutes = (services: Services): FastifyPluginAsync =>
     };
     const refuse = (request: FastifyRequest, reply: FastifyReply, raw: Error, format: Format) => {
       const error = toSwitchboardError(raw);
-      const code = controlCode(error.code, error.param);
+      const { code, field } = refusalOf(error);
       if (code === '500') request.log.error({ err: raw }, 'SMSPartner API request failed');
       // A refused constraint names its field as SMSPartner's `errors[]` does.
-      const errors: Answer = code === '9' && error.param !== undefined ? { errors: [{ elementId: `children[${error.param}].data`, message: error.message }] } : {};
+      const errors: Answer = code === '9' && field !== undefined ? { errors: [{ elementId: `children[${field}].data`, message: error.message }] } : {};
       return answer(reply, format, HTTP_STATUSES[code] ?? 200, { success: false, code: Number(code), message: error.message, ...errors });
     };
     const queryFormat = (request: FastifyRequest) => formatOf((request.query ?? {}) as Params);

@@ -6,7 +6,7 @@ import { SwitchboardError } from '../../core/errors.js';
 import type { Message } from '../../core/message.js';
 import { parisStamp } from '../../providers/smspartner/wire.js';
 import type { Answer, AnswerValue } from './answer.js';
-import { controlCode } from './codes.js';
+import { refusalOf } from './codes.js';
 import { phoneNumbers, rangeText, sendOptions, smsList } from './send.js';
 import { cost, sendOf } from './status.js';
 
@@ -68,7 +68,7 @@ export async function bulkSend(service: AcceptService, caller: FaceCaller, param
   const list = results.map((r): Answer =>
     'message' in r
       ? { success: true, code: 200, phoneNumber: r.phoneNumber, messageId: r.message.id, nbSms: r.message.segments, cost: cost(r.message.price) }
-      : { success: false, code: Number(controlCode(r.error.code, r.error.param)), phoneNumber: r.phoneNumber, message: r.error.message },
+      : { success: false, code: Number(refusalOf(r.error).code), phoneNumber: r.phoneNumber, message: r.error.message },
   );
   if (taken.length === 0) throw (results[0] as { error: SwitchboardError }).error;
   return {
