@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { parisStamp, readWebhook } from '../../src/providers/smspartner/wire.js';
-import { bearer, eventually, testNode, type TestNode } from '../helpers.js';
+import { bearer, eventually, testNode, testNodeOn, type TestNode } from '../helpers.js';
 import { FAST_WEBHOOKS, Receiver, type Json } from '../webhook-receiver.js';
 import { operatorOf, type Credential } from './operator.js';
 
@@ -308,5 +308,30 @@ describe('the SMSPartner API face', () => {
     assert.ok(!listed.body.includes(c.secret));
     assert.equal((await call('GET', '/v1/me', { apiKey: c.key })).json.code, 10, 'the public half is not the key');
     assert.equal((await node.api.inject({ method: 'GET', url: `/v1/me?apiKey=${c.secret}`, headers: bearer(shop.key) })).json().success, true);
+  });
+});
+
+describe('the SMSPartner API face on PostgreSQL', () => {
+  test('a send to two numbers is stored, found by its one message_id and each number, and reported as on SQLite', async () => {
+    const receiver = await new Receiver().listen();
+    const node = await testNodeOn('PostgreSQL', FAST_WEBHOOKS);
+    try {
+      const base = await node.api.listen({ host: '127.0.0.1', port: 0 });
+      const made = await node.api.inject({ method: 'POST', url: '/v1/accounts/acct_default/credentials', headers: bearer(node.key), payload: { protocol: 'smspartner' } });
+      const apiKey = (made.json() as Credential).secret;
+      const body = JSON.stringify({ apiKey, sender: 'Shop', message: 'Hi', phoneNumbers: '+447700900000,+447700900010', urlDlr: receiver.url });
+      const sent = (await (await fetch(`${base}/v1/send`, { method: 'POST', headers: { 'content-type': 'application/json' }, body })).json()) as Json;
+      assert.deepEqual([sent.success, sent.nb_sms], [true, 2]);
+      const status = await eventually(async () => {
+        const res = (await (await fetch(`${base}/v1/message-status?apiKey=${apiKey}&messageId=${sent.message_id}&phoneNumber=%2B447700900010`)).json()) as Json;
+        return res.statut === 'Delivered' ? res : undefined;
+      });
+      assert.equal(status.number, '+447700900010');
+      const reports = await eventually(async () => (receiver.requests.length === 2 ? receiver.requests : undefined));
+      assert.deepEqual(reports.map((r) => new URLSearchParams(r.body).get('statut')), ['Delivered', 'Delivered']);
+    } finally {
+      await node.close();
+      await receiver.close();
+    }
   });
 });
