@@ -27,6 +27,7 @@ const PUBLIC = new Set([
   'POST /v1/bulk-send',
   'GET /v1/message-cancel',
   'GET /v1/message-status',
+  'GET /v1/bulk-status',
   'GET /v1/multi-status',
   'POST /v1/multi-status',
   'GET /v1/me',

@@ -27,6 +27,7 @@ export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
   'POST /v1/bulk-send': 'public',
   'GET /v1/message-cancel': 'public',
   'GET /v1/message-status': 'public',
+  'GET /v1/bulk-status': 'public',
   'GET /v1/multi-status': 'public',
   'POST /v1/multi-status': 'public',
   'GET /v1/me': 'public',

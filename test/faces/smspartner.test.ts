@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { smspartnerReaders } from '../../src/providers/smspartner/normalize.js';
 import { parisStamp, readWebhook } from '../../src/providers/smspartner/wire.js';
 import { bearer, eventually, testNode, testNodeOn, type TestNode } from '../helpers.js';
 import { FAST_WEBHOOKS, Receiver, type Json } from '../webhook-receiver.js';
@@ -90,6 +91,11 @@ describe('the SMSPartner API face', () => {
     }
     const missing = await call('GET', '/v1/message-status', { apiKey, messageId: res.json.message_id, phoneNumber: '+447700900555' });
     assert.deepEqual([missing.json.success, missing.json.code], [false, 4]);
+    // The whole send by its message_id, each entry as SMSPartner's connector reads a status answer.
+    const bulk = await call('GET', '/v1/bulk-status', { apiKey, messageId: res.json.message_id });
+    assert.deepEqual((bulk.json.StatutResponse_List as Json[]).map((e) => [e.phoneNumber, e.status]), [['+33612345678', 'Delivered'], ['+447700900000', 'Delivered']]);
+    const readings = smspartnerReaders.status!(bulk.text, 'application/json');
+    assert.deepEqual(readings.map((r) => (r.kind === 'receipt' ? r.report.status.code : r.kind)), ['delivered', 'delivered']);
   });
 
   test('_format=xml answers the same fields in XML, refusals too', async () => {
@@ -272,6 +278,12 @@ describe('the SMSPartner API face', () => {
     assert.match(found!.date as string, /^\d{10}$/);
     assert.deepEqual(missing, { success: false, code: 4, phoneNumber: '+447700900000', messageId: 'msg_01JZZZZZZZZZZZZZZZZZZZZZZZ', status: 'Number not found' });
     assert.equal((await call('POST', '/v1/multi-status', { apiKey, SMSStatut_List: [] })).json.code, 5);
+    // The XML answer holds what the JSON one does, as the SMSPartner connector reads them.
+    const xml = await call('POST', '/v1/multi-status?_format=xml', { apiKey, SMSStatut_List: [{ phoneNumber: '+447700900000', messageId: sent.json.message_id }] });
+    const json = await call('POST', '/v1/multi-status', { apiKey, SMSStatut_List: [{ phoneNumber: '+447700900000', messageId: sent.json.message_id }] });
+    assert.match(xml.text, /^<\?xml version="1.0" encoding="UTF-8"\?>\n<result><success>true<\/success><code>200<\/code><StatutResponse_List><entry><success>true<\/success>/);
+    const read = (text: string) => smspartnerReaders.status!(text).map((r) => (r.kind === 'receipt' ? [r.report.providerMessageId, r.report.status.code] : r.kind));
+    assert.deepEqual(read(xml.text), read(json.text));
   });
 
   test('/v1/me tells the credit; sub-accounts are accounts under this one, credited by transfers', async () => {

@@ -13,7 +13,7 @@ import { HTTP_STATUSES, refusalOf } from './codes.js';
 import { NESTED } from './nested.js';
 import { bulkSend, cancelSend, singleSend } from './sending.js';
 import { addStop, deleteStop, listStops } from './stops.js';
-import { messageOf, statusEntry, statusFields, statusList } from './status.js';
+import { messageOf, sendOf, statusEntry, statusFields, statusList } from './status.js';
 
 type Params = Readonly<Record<string, string>>;
 type Handler = (params: Params, caller: FaceCaller) => Promise<Record<string, AnswerValue>>;
@@ -88,6 +88,12 @@ export const smspartnerRoutes = (services: Services): FastifyPluginAsync =>
       const messageId = required(params, 'messageId', 'The message ID');
       const m = await messageOf(messages, accountOf(caller), messageId, required(params, 'phoneNumber', 'The phone number'));
       return statusFields(optOuts, m, messageId, caller.currency);
+    });
+    route('GET', '/v1/bulk-status', async (params, caller) => {
+      const messageId = required(params, 'messageId', 'The message ID');
+      const { message } = await messages.get(accountOf(caller), messageId);
+      const send = await sendOf(messages, message);
+      return { message_id: messageId, StatutResponse_List: await Promise.all(send.reverse().map((m) => statusEntry(optOuts, m, m.to, m.id))) };
     });
     const multiStatus: Handler = async (params, caller) => {
       const entries = await Promise.all(
