@@ -55,6 +55,7 @@ export async function createSubaccount(services: Services, caller: FaceCaller, p
   const fields = details as Record<string, unknown>;
   const text = (name: string) => (typeof fields[name] === 'string' ? (fields[name] as string) : undefined);
   const email = text('email') ?? null;
+  if (type === 'advanced' && email === null) throw new SwitchboardError('missing_parameter', 'An advanced sub-account needs parameters.email.', { param: 'email' });
   const gift = fields.creditToAttribute === undefined ? undefined : credit(String(fields.creditToAttribute), 'creditToAttribute');
   const name = [text('firstname'), text('lastname')].filter(Boolean).join(' ') || email || 'SMSPartner sub-account';
   const child = await services.accounts.create(actorOf(caller), { name, prices: caller.payer.prices });

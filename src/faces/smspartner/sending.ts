@@ -84,5 +84,10 @@ export async function cancelSend(messages: MessageService, accountId: string, me
   const { message } = await messages.get(accountId, messageId);
   const others = (await sendOf(messages, message)).filter((m) => m.id !== message.id && (m.status === 'scheduled' || m.status === 'queued'));
   await messages.cancel(accountId, message.id);
-  for (const m of others) await messages.cancel(accountId, m.id);
+  for (const m of others) {
+    // One that left meanwhile stays sent: the send is canceled as far as it can be.
+    await messages.cancel(accountId, m.id).catch((error: unknown) => {
+      if (!(error instanceof SwitchboardError) || error.code !== 'message_not_cancelable') throw error;
+    });
+  }
 }
