@@ -1,12 +1,11 @@
 import { benchAccept, pricedAccount, type AcceptFigures } from './accept.js';
-import { cpuMs } from './cpu.js';
 import { benchSmsPartner, benchTwilio, benchVonage } from './faces.js';
 import { metricsText, startServer, type BenchServer } from './server.js';
 import { benchCluster } from './cluster.js';
 import { benchThreeConnections } from './routing.js';
 import { benchEndToEnd, benchSubmitRate } from './smpp.js';
 import { benchSmppServer } from './smpp-server.js';
-import { webhooksSection } from './webhooks.js';
+import { cpuMs, webhooksSection } from './webhooks.js';
 import { pricingSection } from './pricing.js';
 import { pricesSection } from './prices.js';
 

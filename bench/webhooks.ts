@@ -1,12 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Webhook } from 'standardwebhooks';
 import { PostgresStore } from '../src/storage/postgres/store.js';
-import { cpuMs } from './cpu.js';
 import { freePort, metricsText, sendBatches, startServer, type BenchServer } from './server.js';
 
 const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
@@ -61,6 +60,12 @@ async function startSimulator(port: number): Promise<ChildProcess> {
   const child = spawn(process.execPath, [CLI, 'smsc-sim', '--port', String(port), '--receipt-delay', '10'], { stdio: ['pipe', 'pipe', 'inherit'] });
   await new Promise<void>((resolve) => child.stdout!.once('data', () => resolve()));
   return child;
+}
+
+/** CPU milliseconds (user + system) a process has used, from /proc. */
+export function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
 }
 
 async function metric(server: BenchServer, pattern: RegExp): Promise<number> {
