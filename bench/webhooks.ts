@@ -52,7 +52,7 @@ async function startSimulator(port: number): Promise<ChildProcess> {
 }
 
 /** CPU milliseconds (user + system) a process has used, from /proc. */
-function cpuMs(pid: number): number {
+export function cpuMs(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
 }
