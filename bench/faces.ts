@@ -5,7 +5,7 @@ import type { BenchServer } from './server.js';
 type Opts = { connections: number; seconds: number };
 
 /** A credential of the operator's account for a compatible API, made through the API. */
-async function credential(server: BenchServer, protocol: 'vonage' | 'twilio'): Promise<{ key: string; secret: string }> {
+async function credential(server: BenchServer, protocol: 'vonage' | 'twilio' | 'smspartner'): Promise<{ key: string; secret: string }> {
   const res = await fetch(`${server.url}/v1/accounts/acct_default/credentials`, {
     method: 'POST',
     headers: { authorization: `Bearer ${server.key}`, 'content-type': 'application/json' },
@@ -19,8 +19,13 @@ async function credential(server: BenchServer, protocol: 'vonage' | 'twilio'): P
 const recipients = Array.from({ length: 16 }, (_, i) => `4479111${String(100_000 + i).slice(1)}`);
 
 /** Posts the forms in turn at `connections` for `seconds`; a message counts as accepted when `accepted` says so of its answer. */
-async function benchForms(url: string, headers: Record<string, string>, forms: readonly Record<string, string>[], opts: Opts, accepted: (status: number, body: string) => boolean): Promise<AcceptFigures> {
+function benchForms(url: string, headers: Record<string, string>, forms: readonly Record<string, string>[], opts: Opts, accepted: (status: number, body: string) => boolean): Promise<AcceptFigures> {
   const bodies = forms.map((f) => new URLSearchParams(f).toString());
+  return benchBodies(url, { 'content-type': 'application/x-www-form-urlencoded', ...headers }, bodies, opts, accepted);
+}
+
+/** Posts the bodies in turn at `connections` for `seconds`; a message counts as accepted when `accepted` says so of its answer. */
+async function benchBodies(url: string, headers: Record<string, string>, bodies: readonly string[], opts: Opts, accepted: (status: number, body: string) => boolean): Promise<AcceptFigures> {
   let n = 0;
   let taken = 0;
   let refused = 0;
@@ -29,7 +34,7 @@ async function benchForms(url: string, headers: Record<string, string>, forms: r
     method: 'POST',
     connections: opts.connections,
     duration: opts.seconds,
-    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+    headers,
     requests: [
       {
         setupRequest: (req) => ({ ...req, body: bodies[n++ % bodies.length] }),
@@ -66,4 +71,11 @@ export async function benchTwilio(server: BenchServer, opts: Opts): Promise<Acce
   const forms = recipients.map((to) => ({ To: `+${to}`, From: 'Bench', Body: 'Your code is 123456' }));
   const authorization = `Basic ${Buffer.from(`${key}:${secret}`).toString('base64')}`;
   return benchForms(`${server.url}/2010-04-01/Accounts/${key}/Messages.json`, { authorization }, forms, opts, (status) => status === 201);
+}
+
+/** SMSPartner's `POST /v1/send` (JSON with the apiKey, as SMSPartner's reference sends it); accepted is `"success":true`. */
+export async function benchSmsPartner(server: BenchServer, opts: Opts): Promise<AcceptFigures> {
+  const { secret: apiKey } = await credential(server, 'smspartner');
+  const bodies = recipients.map((to) => JSON.stringify({ apiKey, phoneNumbers: `+${to}`, sender: 'Bench', message: 'Your code is 123456' }));
+  return benchBodies(`${server.url}/v1/send`, { 'content-type': 'application/json' }, bodies, opts, (_status, body) => body.startsWith('{"success":true'));
 }

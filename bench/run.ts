@@ -1,11 +1,11 @@
 import { benchAccept, pricedAccount, type AcceptFigures } from './accept.js';
-import { benchTwilio, benchVonage } from './faces.js';
+import { benchSmsPartner, benchTwilio, benchVonage } from './faces.js';
 import { metricsText, startServer, type BenchServer } from './server.js';
 import { benchCluster } from './cluster.js';
 import { benchThreeConnections } from './routing.js';
 import { benchEndToEnd, benchSubmitRate } from './smpp.js';
 import { benchSmppServer } from './smpp-server.js';
-import { webhooksSection } from './webhooks.js';
+import { cpuMs, webhooksSection } from './webhooks.js';
 import { pricingSection } from './pricing.js';
 import { pricesSection } from './prices.js';
 import { lookupsSection } from './lookups.js';
@@ -62,18 +62,24 @@ async function facesSection(): Promise<void> {
   const faces: Run[] = [
     ["Vonage's SMS API (POST /sms/json, a form)", (server) => benchVonage(server, { connections: 64, seconds })],
     ["Twilio's Messages API (POST .../Messages.json)", (server) => benchTwilio(server, { connections: 64, seconds })],
+    ["SMSPartner's API (POST /v1/send, JSON)", (server) => benchSmsPartner(server, { connections: 64, seconds })],
   ];
   const ratios = new Map<string, number[]>(faces.map(([label]) => [label, []]));
+  const cpu = new Map<string, number[]>([native, ...faces].map(([label]) => [label, []]));
   for (let round = 0; round < pairs; round++) {
     const rates = new Map<string, number>();
     const runs = [native, ...faces];
     for (const [label, run] of round % 2 === 0 ? runs : [...runs].reverse()) {
       const server = await startServer();
       try {
+        const before = cpuMs(server.child.pid!);
         const f = await run(server);
+        const stored = await countAccepted(server);
+        // The server's CPU per message: on a loaded machine, a steadier measure of a face's cost than the rate.
+        cpu.get(label)!.push((cpuMs(server.child.pid!) - before) / Math.max(stored, 1));
         rates.set(label, f.messagesPerSecond);
         console.log(
-          `  ${label.padEnd(48)} ${f.messagesPerSecond.toFixed(0).padStart(7)} msg/s  p50 ${String(f.p50).padStart(4)} ms  p99 ${String(f.p99).padStart(4)} ms  errors ${f.errors}  stored ${await countAccepted(server)}`,
+          `  ${label.padEnd(48)} ${f.messagesPerSecond.toFixed(0).padStart(7)} msg/s  p50 ${String(f.p50).padStart(4)} ms  p99 ${String(f.p99).padStart(4)} ms  errors ${f.errors}  stored ${stored}  CPU ${cpu.get(label)!.at(-1)!.toFixed(3)} ms/message`,
         );
       } finally {
         await server.stop();
@@ -84,9 +90,14 @@ async function facesSection(): Promise<void> {
       console.log(`  round ${round + 1}: ${label} at ${(ratios.get(label)!.at(-1)! * 100).toFixed(0)}% of the native API`);
     }
   }
+  const median = (list: readonly number[]) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)]!;
   for (const [label, list] of ratios) {
     const sorted = [...list].sort((a, b) => a - b);
-    console.log(`  median: ${label} at ${(sorted[Math.floor(sorted.length / 2)]! * 100).toFixed(0)}% of the native API (range ${(sorted[0]! * 100).toFixed(0)}-${(sorted[sorted.length - 1]! * 100).toFixed(0)}%)`);
+    console.log(`  median: ${label} at ${(median(list) * 100).toFixed(0)}% of the native API (range ${(sorted[0]! * 100).toFixed(0)}-${(sorted[sorted.length - 1]! * 100).toFixed(0)}%)`);
+  }
+  const nativeCpu = median(cpu.get(native[0])!);
+  for (const [label] of faces) {
+    console.log(`  median CPU: ${label} ${median(cpu.get(label)!).toFixed(3)} ms/message, ${((nativeCpu / median(cpu.get(label)!)) * 100).toFixed(0)}% of the native API's messages per CPU second`);
   }
 }
 

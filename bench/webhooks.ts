@@ -1,10 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Webhook } from 'standardwebhooks';
 import { PostgresStore } from '../src/storage/postgres/store.js';
 import { freePort, metricsText, sendBatches, startServer, type BenchServer } from './server.js';
 
@@ -13,46 +11,37 @@ const DATABASE_URL = process.env.SWITCHBOARD_BENCH_DATABASE_URL ?? 'postgres://p
 const REDIS_URL = process.env.SWITCHBOARD_BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const TICK = 1000;
 
-/**
- * A receiving app on 127.0.0.1: answers at once, checks each signature as an app would, counts the
- * message.delivered events (once per event id: at least once means a repeat can come).
- */
-class CountingReceiver {
-  readonly delivered = new Set<string>();
-  refusing = false;
-  /** When the first and the latest event were taken (answered 2xx), in performance.now() time. */
-  firstTaken = 0;
-  lastTaken = 0;
-  secret = '';
-  #server: Server;
+const RECEIVER = fileURLToPath(new URL('./receiver.js', import.meta.url));
+
+/** The receiving app (bench/receiver.ts), a process of its own; its counts read over HTTP. */
+class Receiver {
   url = '';
+  #base = '';
+  #child: ChildProcess | undefined;
 
-  constructor() {
-    this.#server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        if (this.refusing) return void res.writeHead(503).end();
-        const body = Buffer.concat(chunks).toString();
-        const payload = new Webhook(this.secret).verify(body, req.headers as Record<string, string>) as { id: string; type: string } | { id: string; type: string }[];
-        for (const event of Array.isArray(payload) ? payload : [payload]) if (event.type === 'message.delivered') this.delivered.add(event.id);
-        this.lastTaken = performance.now();
-        this.firstTaken ||= this.lastTaken;
-        res.writeHead(204).end();
-      });
-    });
-    this.#server.keepAliveTimeout = 60_000;
-  }
-
-  async listen(): Promise<this> {
-    await new Promise<void>((r) => this.#server.listen(0, '127.0.0.1', r));
-    this.url = `http://127.0.0.1:${(this.#server.address() as { port: number }).port}/hooks`;
+  async start(): Promise<this> {
+    const child = spawn(process.execPath, [RECEIVER], { stdio: ['ignore', 'pipe', 'inherit'] });
+    this.#child = child;
+    const port = await new Promise<string>((resolve) => child.stdout!.once('data', (d: Buffer) => resolve(d.toString().trim())));
+    this.#base = `http://127.0.0.1:${port}`;
+    this.url = `${this.#base}/hooks`;
     return this;
   }
 
-  close(): Promise<unknown> {
-    this.#server.closeAllConnections();
-    return new Promise((r) => this.#server.close(r));
+  async #put(path: string, body: string): Promise<void> {
+    await (await fetch(`${this.#base}${path}`, { method: 'PUT', body })).text();
+  }
+
+  setSecret = (secret: string) => this.#put('/secret', secret);
+  setRefusing = (refusing: boolean) => this.#put('/refusing', refusing ? '1' : '0');
+
+  /** Events received; when the first and the latest were taken (answered 2xx), in Date.now() time. */
+  async stats(): Promise<{ delivered: number; firstTaken: number; lastTaken: number }> {
+    return (await fetch(`${this.#base}/stats`)).json() as Promise<{ delivered: number; firstTaken: number; lastTaken: number }>;
+  }
+
+  close(): void {
+    this.#child?.kill();
   }
 }
 
@@ -63,7 +52,7 @@ async function startSimulator(port: number): Promise<ChildProcess> {
 }
 
 /** CPU milliseconds (user + system) a process has used, from /proc. */
-function cpuMs(pid: number): number {
+export function cpuMs(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
 }
@@ -104,7 +93,7 @@ async function sendSingles(nodes: readonly BenchServer[], key: string, total: nu
 
 interface Rig {
   readonly nodes: BenchServer[];
-  readonly receiver: CountingReceiver;
+  readonly receiver: Receiver;
   stop(): Promise<void>;
 }
 
@@ -124,7 +113,7 @@ async function startRig(nodeCount: number, webhooks: boolean, env: Record<string
   const first = await startServer({ ...common, SWITCHBOARD_NODE_ID: 'bench-1' });
   const nodes = [first];
   for (let n = 2; n <= nodeCount; n++) nodes.push(await startServer({ ...common, SWITCHBOARD_NODE_ID: `bench-${n}` }, { key: first.key }));
-  const receiver = await new CountingReceiver().listen();
+  const receiver = await new Receiver().start();
   if (webhooks) {
     const res = await fetch(`${first.url}/v1/webhooks/endpoints`, {
       method: 'POST',
@@ -132,14 +121,14 @@ async function startRig(nodeCount: number, webhooks: boolean, env: Record<string
       body: JSON.stringify({ url: receiver.url, events: ['message.delivered'], ...(batch && { batch }) }),
     });
     if (res.status !== 201) throw new Error(`endpoint: ${res.status} ${await res.text()}`);
-    receiver.secret = ((await res.json()) as { secret: string }).secret;
+    await receiver.setSecret(((await res.json()) as { secret: string }).secret);
   }
   return {
     nodes,
     receiver,
     stop: async () => {
       await Promise.all(nodes.map((n) => n.stop()));
-      await receiver.close();
+      receiver.close();
       sim.kill();
       if (nodeCount > 0) {
         const store = new PostgresStore({ url: DATABASE_URL, schema: namespace });
@@ -166,7 +155,7 @@ export async function benchPipeline(nodeCount: number, total: number, webhooks: 
     const cpuBefore = pids.reduce((s, p) => s + cpuMs(p), 0);
     const started = performance.now();
     const sent = await sendSingles(rig.nodes, rig.nodes[0]!.key, total, 50, 0);
-    if (webhooks) await until(() => rig.receiver.delivered.size >= total);
+    if (webhooks) await until(async () => (await rig.receiver.stats()).delivered >= total);
     else await until(async () => (await Promise.all(rig.nodes.map((n) => deliveredMessages(n)))).reduce((a, b) => a + b, 0) >= total);
     const seconds = (performance.now() - started) / 1000;
     const cpu = pids.reduce((s, p) => s + cpuMs(p), 0) - cpuBefore;
@@ -181,6 +170,8 @@ export interface DrainFigures {
   /** Events taken per second from the first success after the endpoint came back, over the window measured. */
   readonly drainPerSecond: number;
   readonly drained: number;
+  /** Gateway CPU from the first success on, per event taken (the probe's sends included). */
+  readonly cpuMsPerEvent: number;
   readonly acceptDuringDrain: number;
   readonly acceptWithoutDrain: number;
   readonly perSecond: number[];
@@ -198,22 +189,26 @@ export async function benchDrain(nodeCount: number, backlog: number, probe: numb
   const rig = await startRig(nodeCount, true, { SWITCHBOARD_WEBHOOK_RETRY_SCALE: '0.004' });
   try {
     const { nodes, receiver } = rig;
-    receiver.refusing = true;
+    await receiver.setRefusing(true);
     const key = nodes[0]!.key;
     await sendBatches({ url: nodes[0]!.url, key }, Math.ceil(backlog / 1000));
     await until(async () => (await Promise.all(nodes.map((n) => deliveredMessages(n)))).reduce((a, b) => a + b, 0) >= backlog);
     const quiet = await sendSingles(nodes, key, probe, 50, backlog);
-    receiver.refusing = false;
+    await receiver.setRefusing(false);
     // The endpoint is probed when its backoff ends: the drain starts with the first success.
-    await until(() => receiver.firstTaken > 0);
+    await until(async () => (await receiver.stats()).firstTaken > 0);
+    const pids = nodes.map((n) => n.child.pid!);
+    const cpuBefore = pids.reduce((s, p) => s + cpuMs(p), 0);
     const during = await sendSingles(nodes, key, probe, 50, backlog + probe);
-    const end = receiver.firstTaken + seconds * 1000;
-    await until(() => receiver.delivered.size >= backlog + 2 * probe || performance.now() >= end);
-    const drained = receiver.delivered.size;
+    const end = (await receiver.stats()).firstTaken + seconds * 1000;
+    await until(async () => (await receiver.stats()).delivered >= backlog + 2 * probe || Date.now() >= end);
+    const cpu = pids.reduce((s, p) => s + cpuMs(p), 0) - cpuBefore;
+    const { delivered: drained, firstTaken, lastTaken } = await receiver.stats();
     return {
       backlog,
       drained,
-      drainPerSecond: drained / ((receiver.lastTaken - receiver.firstTaken) / 1000),
+      cpuMsPerEvent: cpu / drained,
+      drainPerSecond: drained / ((lastTaken - firstTaken) / 1000),
       acceptDuringDrain: probe / during.seconds,
       acceptWithoutDrain: probe / quiet.seconds,
       perSecond: during.perSecond,
@@ -249,7 +244,7 @@ export async function webhooksSection(): Promise<void> {
     if (backlog > 0) {
       const d = await benchDrain(nodeCount, backlog, Math.min(total || 5_000, 5_000), drainSeconds);
       console.log(
-        `    ${d.backlog} events waiting for an endpoint that comes back: ${d.drained} taken in the first ${drainSeconds} s at most, at ${d.drainPerSecond.toFixed(0)} events/s; ` +
+        `    ${d.backlog} events waiting for an endpoint that comes back: ${d.drained} taken in the first ${drainSeconds} s at most, at ${d.drainPerSecond.toFixed(0)} events/s (CPU ${d.cpuMsPerEvent.toFixed(3)} ms/event); ` +
           `accept ${d.acceptDuringDrain.toFixed(0)}/s during the drain vs ${d.acceptWithoutDrain.toFixed(0)}/s before it`,
       );
       console.log(`      accepted per second during the drain: ${rates(d.perSecond)}`);

@@ -45,7 +45,7 @@ import { prometheusMetrics } from './observability/metrics.js';
 import { ConfigError, defaultTopology, readTopology, singleRoute } from './config/file.js';
 import { PROVIDER_PLUGINS } from './providers/registry.js';
 import { PROVIDER_TABLES } from './providers/tables.js';
-import { SqliteStore } from './storage/sqlite/store.js';
+import { openSqliteStore } from './storage/sqlite/store.js';
 import { PostgresStore } from './storage/postgres/store.js';
 import { RedisCoordination } from './coordination/redis.js';
 import { LocalCoordination, type Coordination } from './app/coordination.js';
@@ -65,7 +65,7 @@ export function openStore(config: Config): Store {
   if (config.databaseUrl) {
     return new PostgresStore({ url: config.databaseUrl, nodeId: config.nodeId, sliceLeaseMs: config.leaseMs, ...(config.databaseSchema && { schema: config.databaseSchema }) });
   }
-  return new SqliteStore({ file: databaseFile(config), synchronous: config.sqliteSync });
+  return openSqliteStore({ file: databaseFile(config), synchronous: config.sqliteSync });
 }
 
 /** Redis when SWITCHBOARD_REDIS_URL is set, else this node's memory. */

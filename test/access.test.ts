@@ -21,6 +21,22 @@ const PUBLIC = new Set([
   'GET /2010-04-01/Accounts/:AccountSid/Messages.json',
   'GET /2010-04-01/Accounts/:AccountSid/Messages/:Sid',
   'POST /2010-04-01/Accounts/:AccountSid/Messages/:Sid',
+  // SMSPartner's API: authenticated by the apiKey of the account's SMSPartner credential, answered in SMSPartner's format.
+  'POST /v1/send',
+  'POST /v1/bulk/send',
+  'POST /v1/bulk-send',
+  'GET /v1/message-cancel',
+  'GET /v1/message-status',
+  'GET /v1/bulk-status',
+  'GET /v1/multi-status',
+  'POST /v1/multi-status',
+  'GET /v1/me',
+  'POST /v1/subaccount/create',
+  'GET /v1/subaccount/list',
+  'POST /v1/subaccount/credit/add',
+  'GET /v1/stop-sms/list',
+  'POST /v1/stop-sms/add',
+  'POST /v1/stop-sms/delete',
 ]);
 
 /** The routes a key without admin may call (an account's own business, and its sub-accounts'; top-ups are the operator's). */

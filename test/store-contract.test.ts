@@ -88,7 +88,7 @@ for (const [name, open] of implementations) {
       await store.insertApiKey({ id: 'key1', accountId: 'acc', hash: 'h1', prefix: 'sk_abcd', name: 'ci', scopes: ['send', 'read'], createdAt: T0 });
       await store.insertApiKey({ id: 'key2', accountId: 'acc', hash: 'h2', prefix: 'sk_efgh', name: null, scopes: ['admin'], createdAt: T0 + 1 });
       const key1 = { id: 'key1', accountId: 'acc', name: 'ci', prefix: 'sk_abcd', scopes: ['send', 'read'], createdAt: T0, lastUsedAt: null, revokedAt: null };
-      assert.deepEqual(await store.findApiKeys(['h1', 'nope']), [{ ...key1, hash: 'h1', account: { status: 'active', path: 'acc', prices: null, allowedSenders: null, trial: false, ipAllowlists: [], apiRate: null, protocols: null, dailyQuota: null, refuseDeadNumbers: false } }]);
+      assert.deepEqual(await store.findApiKeys(['h1', 'nope']), [{ ...key1, hash: 'h1', account: { status: 'active', path: 'acc', currency: 'EUR', prices: null, allowedSenders: null, trial: false, ipAllowlists: [], apiRate: null, protocols: null, dailyQuota: null, refuseDeadNumbers: false } }]);
       await store.touchApiKeys(['key1'], T0 + 60_000);
       await store.touchApiKeys(['key1'], T0 + 30_000); // a late write never moves the time back
       assert.equal(await store.revokeApiKey('other', 'key2', T0 + 2), false, "another account's key");
@@ -106,7 +106,7 @@ for (const [name, open] of implementations) {
       await store.updateAccount('acc', { protocols: ['api', 'vonage'] });
       const credential = { id: 'cred1', accountId: 'acc', protocol: 'vonage' as const, name: 'app', key: 'abcd1234', secret: 's3cret', settings: { signature_secret: 'sig', receipt_url: null }, createdAt: T0, revokedAt: null };
       await store.insertFaceCredential(credential);
-      assert.deepEqual(await store.findFaceCredential('vonage', 'abcd1234'), { ...credential, account: { status: 'active', path: 'acc', prices: null, allowedSenders: null, trial: false, ipAllowlists: [], apiRate: null, protocols: ['api', 'vonage'], dailyQuota: null, refuseDeadNumbers: false } });
+      assert.deepEqual(await store.findFaceCredential('vonage', 'abcd1234'), { ...credential, account: { status: 'active', path: 'acc', currency: 'EUR', prices: null, allowedSenders: null, trial: false, ipAllowlists: [], apiRate: null, protocols: ['api', 'vonage'], dailyQuota: null, refuseDeadNumbers: false } });
       assert.equal(await store.findFaceCredential('twilio', 'abcd1234'), undefined, 'another protocol');
       assert.equal(await store.revokeFaceCredential('other', 'cred1', T0 + 1), false, "another account's credential");
       assert.equal(await store.revokeFaceCredential('acc', 'cred1', T0 + 1), true);
@@ -147,7 +147,7 @@ for (const [name, open] of implementations) {
       assert.deepEqual((await store.getAccount('a'))?.allowedSenders, ['Shop']);
       assert.equal(await store.updateAccount('nobody', { status: 'disabled' }), false);
       await store.insertApiKey({ id: 'ka1', accountId: 'a1', hash: 'ha1', prefix: 'sk_a1', name: null, scopes: ['send'], createdAt: T0 });
-      assert.deepEqual((await store.findApiKeys(['ha1']))[0]?.account, { status: 'disabled', path: 'root/a/a1', prices: null, allowedSenders: null, trial: false, ipAllowlists: [], apiRate: null, protocols: null, dailyQuota: null, refuseDeadNumbers: false });
+      assert.deepEqual((await store.findApiKeys(['ha1']))[0]?.account, { status: 'disabled', path: 'root/a/a1', currency: 'EUR', prices: null, allowedSenders: null, trial: false, ipAllowlists: [], apiRate: null, protocols: null, dailyQuota: null, refuseDeadNumbers: false });
       await store.updateAccount('a1', { dailyQuota: 500, lowBalanceThreshold: 2_000_000 });
       const changed = (await store.getAccount('a1'))!;
       assert.deepEqual([changed.dailyQuota, changed.lowBalanceThreshold], [500, 2_000_000]);
@@ -167,7 +167,7 @@ for (const [name, open] of implementations) {
       assert.deepEqual(await store.getAccount('a'), { ...(await store.getAccount('a'))!, trial: true, ipAllowlist: ['10.0.0.0/8'], apiRate: null });
       await store.updateAccount('a', { trial: false, ipAllowlist: null });
       await store.updateAccount('a1', { apiRate: null });
-      assert.deepEqual((await store.findApiKeys(['ha1']))[0]?.account, { status: 'active', path: 'root/a/a1', prices: null, allowedSenders: null, trial: false, ipAllowlists: [['10.1.0.0/16', '2001:db8::/32']], apiRate: null, protocols: null, dailyQuota: 500, refuseDeadNumbers: true });
+      assert.deepEqual((await store.findApiKeys(['ha1']))[0]?.account, { status: 'active', path: 'root/a/a1', currency: 'EUR', prices: null, allowedSenders: null, trial: false, ipAllowlists: [['10.1.0.0/16', '2001:db8::/32']], apiRate: null, protocols: null, dailyQuota: 500, refuseDeadNumbers: true });
     });
 
     test('verified numbers: a code waits, each try counts up to the limit, and only verified numbers are found', async () => {

@@ -22,6 +22,7 @@ import { keyRoutes } from './routes/keys.js';
 import { accountRoutes } from './routes/accounts.js';
 import { ledgerRoutes } from './routes/ledger.js';
 import { credentialRoutes } from './routes/credentials.js';
+import { smspartnerRoutes } from '../faces/smspartner/routes.js';
 import { twilioRoutes } from '../faces/twilio/routes.js';
 import { vonageRoutes } from '../faces/vonage/routes.js';
 import { numberRoutes } from './routes/numbers.js';
@@ -147,6 +148,7 @@ export async function buildApi(services: Services, options: ApiOptions): Promise
   await app.register(credentialRoutes(services));
   await app.register(vonageRoutes(services));
   await app.register(twilioRoutes(services));
+  await app.register(smspartnerRoutes(services));
   await app.register(numberRoutes(services));
   await app.register(lookupRoutes(services));
   await app.register(usageRoutes(services));

@@ -21,6 +21,10 @@ export interface CredentialKind {
 export interface FaceCaller {
   readonly credential: FaceCredential;
   readonly payer: Payer;
+  /** The account's place in the tree, as the accounts service takes a caller. */
+  readonly path: string;
+  /** The currency of the account's balance and prices. */
+  readonly currency: string;
   /** The address lists the request must be in (the account's and its ancestors'). */
   readonly ipAllowlists: readonly (readonly string[])[];
   readonly apiRate: number | null;
@@ -65,8 +69,8 @@ export class FaceCredentials {
     if (!found) return undefined;
     refuseInactive(found.account);
     const { account, ...credential } = found;
-    const { prices, allowedSenders, trial, protocols, dailyQuota, refuseDeadNumbers, ipAllowlists, apiRate } = account;
-    return { credential, payer: { accountId: credential.accountId, prices, allowedSenders, trial, protocols, dailyQuota, refuseDeadNumbers }, ipAllowlists, apiRate };
+    const { path, currency, prices, allowedSenders, trial, protocols, dailyQuota, refuseDeadNumbers, ipAllowlists, apiRate } = account;
+    return { credential, payer: { accountId: credential.accountId, prices, allowedSenders, trial, protocols, dailyQuota, refuseDeadNumbers }, path, currency, ipAllowlists, apiRate };
   }
 
   /** A credential, revoked or not, by id: what signs the receipts of messages sent with it. */

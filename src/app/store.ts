@@ -152,6 +152,7 @@ export interface KeyAccount {
   /** Its own status, or that of the highest account above it that is not active: disabling an account disables those under it. */
   readonly status: AccountStatus;
   readonly path: string;
+  readonly currency: string;
   readonly prices: PriceList | null;
   readonly allowedSenders: readonly string[] | null;
   /** In trial itself, or under an account that is. */

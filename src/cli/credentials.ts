@@ -8,7 +8,7 @@ import { FACE_CREDENTIALS } from '../faces/registry.js';
 import { asOperator, OPERATOR } from './operator.js';
 
 const USAGE = `Usage:
-  switchboard credentials create --protocol vonage|twilio|smpp [--account ID] [--name NAME] [--signature-method md5hash|md5|sha1|sha256|sha512]
+  switchboard credentials create --protocol vonage|twilio|smspartner|smpp [--account ID] [--name NAME] [--signature-method md5hash|md5|sha1|sha256|sha512]
                                  [--receipt-url URL] [--receipt-method GET|POST|POST-JSON] [--json]
   switchboard credentials list [--account ID] [--json]
   switchboard credentials revoke <id> [--account ID]

@@ -5,14 +5,15 @@ import { unstorableIn } from '../core/validation/text.js';
 /**
  * A request's parameters wherever a provider's API takes them: the query string, then a form or
  * a JSON object body (the body wins). JSON values are kept as their text ("true", "20000"), as a
- * form would carry them; a nested value is refused, naming it. Percent-escapes that are not
- * UTF-8 are refused (`invalid_encoding`), never read as U+FFFD.
+ * form would carry them; a nested value is refused, naming it, unless its name is one of
+ * `nested` (an API's documented lists and objects), kept as its JSON text. Percent-escapes that
+ * are not UTF-8 are refused (`invalid_encoding`), never read as U+FFFD.
  */
-export function requestParams(url: string, contentType: string | undefined, body: Buffer): Record<string, string> {
+export function requestParams(url: string, contentType: string | undefined, body: Buffer, nested: readonly string[] = []): Record<string, string> {
   const query = url.indexOf('?');
   const params = query === -1 ? Object.create(null) as Record<string, string> : formParams(url.slice(query + 1));
   if (body.length > 0) {
-    if (contentType?.toLowerCase().includes('json')) Object.assign(params, jsonParams(parseJsonBody(body)));
+    if (contentType?.toLowerCase().includes('json')) Object.assign(params, jsonParams(parseJsonBody(body), nested));
     else Object.assign(params, formParams(utf8(body)));
   }
   const flaw = unstorableIn(params);
@@ -50,13 +51,14 @@ function decode(text: string, param: string | undefined): string {
   }
 }
 
-function jsonParams(json: unknown): Record<string, string> {
+function jsonParams(json: unknown, nested: readonly string[]): Record<string, string> {
   if (json === undefined) return Object.create(null) as Record<string, string>;
   if (json === null || typeof json !== 'object' || Array.isArray(json)) throw new SwitchboardError('invalid_json', 'The request body must be a JSON object.');
   const params = Object.create(null) as Record<string, string>;
   for (const [name, value] of Object.entries(json)) {
-    if (value !== null && typeof value === 'object') throw new SwitchboardError('invalid_parameter', `The parameter \`${name}\` must be a string, a number or a boolean.`, { param: name });
-    if (value !== null) params[name] = String(value);
+    if (value !== null && typeof value === 'object' && nested.includes(name)) params[name] = JSON.stringify(value);
+    else if (value !== null && typeof value === 'object') throw new SwitchboardError('invalid_parameter', `The parameter \`${name}\` must be a string, a number or a boolean.`, { param: name });
+    else if (value !== null) params[name] = String(value);
   }
   return params;
 }

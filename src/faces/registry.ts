@@ -1,6 +1,7 @@
 import type { CredentialKind } from '../app/credentials.js';
 import type { FaceProtocol } from '../core/access/protocols.js';
 import { smppCredential } from './smpp/credential.js';
+import { smspartnerCredential } from './smspartner/credential.js';
 import { twilioCredential } from './twilio/credential.js';
 import { vonageCredential } from './vonage/credential.js';
 
@@ -8,5 +9,6 @@ import { vonageCredential } from './vonage/credential.js';
 export const FACE_CREDENTIALS: Readonly<Partial<Record<FaceProtocol, CredentialKind>>> = {
   vonage: vonageCredential,
   twilio: twilioCredential,
+  smspartner: smspartnerCredential,
   smpp: smppCredential,
 };

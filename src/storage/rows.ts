@@ -448,7 +448,7 @@ export function keyAccountOf(r: AccountRow & { ip_allowlists: string | null; own
   const lists = (parseJson<string[]>(r.ip_allowlists) ?? []).map((list) => JSON.parse(list) as string[]);
   const owned = typeof r.owned_numbers === 'string' ? (JSON.parse(r.owned_numbers) as string[]) : (r.owned_numbers ?? []);
   const allowedSenders = a.allowedSenders && owned.length > 0 ? [...a.allowedSenders, ...owned] : a.allowedSenders;
-  return { status: a.status, path: a.path, prices: a.prices, allowedSenders, trial: a.trial, ipAllowlists: lists, apiRate: a.apiRate, protocols: a.protocols, dailyQuota: a.dailyQuota, refuseDeadNumbers: a.refuseDeadNumbers };
+  return { status: a.status, path: a.path, currency: a.currency, prices: a.prices, allowedSenders, trial: a.trial, ipAllowlists: lists, apiRate: a.apiRate, protocols: a.protocols, dailyQuota: a.dailyQuota, refuseDeadNumbers: a.refuseDeadNumbers };
 }
 
 export interface VerifiedNumberRow {
@@ -497,7 +497,7 @@ export function branchColumns(sql: { readonly ancestry: string; readonly inTrial
  * own, or that of the highest account above it that is not active.
  */
 export function keyAccountColumns(branch: string, ownedAsJson: string): string {
-  return `a.path, a.prices, a.allowed_senders, a.ip_allowlist, a.api_rate, a.protocols, a.daily_quota, a.refuse_dead_numbers, ${branch},
+  return `a.path, a.currency, a.prices, a.allowed_senders, a.ip_allowlist, a.api_rate, a.protocols, a.daily_quota, a.refuse_dead_numbers, ${branch},
   CASE WHEN a.allowed_senders IS NULL THEN NULL ELSE (SELECT ${ownedAsJson} FROM numbers n WHERE n.account_id = a.id) END AS owned_numbers,
   COALESCE((SELECT p.status FROM accounts p WHERE p.status <> 'active' AND substr(a.path, 1, length(p.path) + 1) = p.path || '/' ORDER BY length(p.path) LIMIT 1), a.status) AS status`;
 }

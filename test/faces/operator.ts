@@ -15,7 +15,7 @@ export interface Credential {
  * What a face's tests do through the native API as the operator of `node()` (read when called,
  * as the node starts in a `before`): any request, a sub-account with a key, a credential of `protocol`.
  */
-export function operatorOf(node: () => TestNode, protocol: 'vonage' | 'twilio') {
+export function operatorOf(node: () => TestNode, protocol: 'vonage' | 'twilio' | 'smspartner') {
   const admin = (method: string, url: string, payload?: unknown, key = node().key) =>
     node().api.inject({ method: method as 'GET', url, headers: bearer(key), ...(payload !== undefined && { payload: payload as Json }) });
 

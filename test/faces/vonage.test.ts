@@ -319,7 +319,7 @@ describe('the Vonage SMS API face', () => {
     assert.doesNotMatch(listed.stdout, new RegExp(created.secret));
     assert.equal(cli('revoke', created.id, '--account', shop.id).status, 0);
     assert.match(cli('list', '--account', shop.id).stdout, new RegExp(`${created.id} .* revoked`));
-    assert.equal(cli('create', '--protocol', 'smspartner').status, 1, 'no SMSPartner face yet');
+    assert.equal(cli('create', '--protocol', 'telegram').status, 1, 'no such face');
   });
 
   test('credentials: listed without their secrets, an account\'s own or those under it, never another\'s', async () => {

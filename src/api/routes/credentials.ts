@@ -14,19 +14,19 @@ const CredentialView = Type.Object({
   account_id: Type.String(),
   protocol: Type.String(),
   name: Type.Union([Type.String(), Type.Null()]),
-  key: Type.String({ description: "the public half: Vonage's api_key, Twilio's Account SID, SMPP's system_id" }),
+  key: Type.String({ description: "the public half: Vonage's api_key, Twilio's Account SID, SMPP's system_id, the first 12 digits of SMSPartner's apiKey" }),
   settings: Type.Record(Type.String(), Type.Union([Type.String(), Type.Null()]), { description: "the compatible API's own settings (Vonage: signature_method, receipt_url, receipt_method; SMPP: bind_limit, throughput, throughput_burst)" }),
   created_at: Type.String(),
   revoked_at: Type.Union([Type.String(), Type.Null()]),
 });
 const CreatedCredentialView = Type.Intersect([
   CredentialView,
-  Type.Object({ secret: Type.String({ description: "Vonage's api_secret (settings.signature_secret too), Twilio's Auth Token, SMPP's password: shown this once" }) }),
+  Type.Object({ secret: Type.String({ description: "Vonage's api_secret (settings.signature_secret too), Twilio's Auth Token, SMPP's password, SMSPartner's whole apiKey: shown this once" }) }),
 ]);
 
 const NewCredentialBody = Type.Object(
   {
-    protocol: Type.Unsafe<'vonage' | 'twilio' | 'smpp'>({ type: 'string', enum: ['vonage', 'twilio', 'smpp'], description: 'the compatible API, or SMPP' }),
+    protocol: Type.Unsafe<'vonage' | 'twilio' | 'smspartner' | 'smpp'>({ type: 'string', enum: ['vonage', 'twilio', 'smspartner', 'smpp'], description: 'the compatible API, or SMPP' }),
     name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
     signature_method: Type.Optional(Type.Unsafe<string>({ type: 'string', enum: [...SIGNATURE_METHODS], description: 'how signed requests (sig) and receipts are signed; default md5hash' })),
     receipt_url: Type.Optional(CallbackUrl('where delivery receipts go when a request names no callback')),

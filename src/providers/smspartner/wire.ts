@@ -42,6 +42,11 @@ export function smspartnerText(text: string): string {
   return text.replace(/\r\n|\r|\n/g, ':br:').replaceAll('€', ':euro:');
 }
 
+/** The inverse of smspartnerText: a text as SMSPartner's API takes it, with its real line breaks and euro signs. */
+export function readSmspartnerText(text: string): string {
+  return text.replaceAll(':br:', '\n').replaceAll(':euro:', '€');
+}
+
 const PARIS = new Intl.DateTimeFormat('en-US', { timeZone: 'Europe/Paris', hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
 
 /** How far Paris's clock is ahead of UTC at the instant `utc`, in milliseconds. */
@@ -56,6 +61,11 @@ export function parisTime(stamp: string | undefined): number | null {
   if (!m) return null;
   const wall = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]));
   return wall - parisOffset(wall - parisOffset(wall));
+}
+
+/** An instant as a Paris wall-clock time ("2026-07-22 11:31:00"), as SMSPartner writes its dates. */
+export function parisStamp(utc: number): string {
+  return new Date(utc + parisOffset(utc)).toISOString().slice(0, 19).replace('T', ' ');
 }
 
 /** A report's date: Paris wall-clock time, or Unix seconds as the status API's list entries give it. */
