@@ -35,8 +35,9 @@ function fromValidation(issues: readonly AjvIssue[], context: string | undefined
     return new SwitchboardError('invalid_parameter', `Unknown ${where} \`${param}\`.`, { param });
   }
   const param = paramOf(issue.instancePath);
-  if (param === 'to' && issue.keyword === 'maxItems') {
-    return new SwitchboardError('too_many_recipients', `A request may name at most ${String(issue.params.limit)} recipients.`, { param });
+  // A send's recipients, a lookup's numbers.
+  if ((param === 'to' || param === 'numbers') && issue.keyword === 'maxItems') {
+    return new SwitchboardError('too_many_recipients', `A request may name at most ${String(issue.params.limit)} ${param === 'to' ? 'recipients' : 'numbers'}.`, { param });
   }
   const body = param === '' ? 'The request body must be a JSON object.' : `The ${where} \`${param}\` ${issue.message ?? 'is invalid'}.`;
   return new SwitchboardError(param === '' ? 'invalid_json' : 'invalid_parameter', body, param === '' ? {} : { param });
