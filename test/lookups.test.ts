@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
 import { systemClock } from '../src/app/clock.js';
 import type { Route } from '../src/core/routing/router.js';
@@ -242,5 +245,32 @@ describe('SMSPartner\'s HLR: the answers come later, to the connection\'s URL', 
     assert.deepEqual([found.reachability, found.network, found.ported, found.error], ['reachable', '20815', true, null]);
     assert.equal(found.answer.token, undefined, 'the connection\'s token is not kept');
     assert.deepEqual([gone.reachability, gone.error.code, gone.error.permanent, gone.error.provider.context], ['unreachable', 'unknown_subscriber', true, 'handset-errors-errorgrpid-1']);
+  });
+});
+
+describe('switchboard lookup', () => {
+  const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+  const run = (args: string[], env: Record<string, string> = {}) =>
+    promisify(execFile)(process.execPath, [CLI, 'lookup', ...args], { env: { ...process.env, ...env } }).then(
+      (r) => ({ code: 0, ...r }),
+      (e: { code: number; stdout: string; stderr: string }) => e,
+    );
+
+  test('offline facts without a server; --live through the running server, with the key in SWITCHBOARD_KEY', async () => {
+    const offline = await run(['+33612345678', '+33140000000']);
+    assert.equal(offline.stdout, '+33612345678  valid  mobile  FR  SFR  Europe/Paris\n+33140000000  valid  fixed_line  FR  -  Europe/Paris\n');
+    assert.equal((await run(['0612345678'])).code, 1, 'not E.164');
+    const node = await testNode();
+    try {
+      const base = await node.api.listen({ host: '127.0.0.1', port: 0 });
+      const live = await run(['+447700900001', '--live', '--json'], { SWITCHBOARD_KEY: node.key, SWITCHBOARD_PUBLIC_URL: base });
+      assert.equal(live.code, 0, live.stderr);
+      const [answer] = JSON.parse(live.stdout).lookups;
+      assert.deepEqual([answer.live.reachability, answer.live.error.code], ['unreachable', 'unknown_subscriber']);
+      const keyless = await run(['+447700900001', '--live'], { SWITCHBOARD_KEY: '', SWITCHBOARD_PUBLIC_URL: base });
+      assert.match(keyless.stderr, /set SWITCHBOARD_KEY/);
+    } finally {
+      await node.close();
+    }
   });
 });
