@@ -39,6 +39,7 @@ describe('SMSPartner connector against a local SMSPartner', () => {
     assert.match(m.provider_message_id, /^\d+$/);
     assert.equal(m.events.at(-1).payload.statut, 'Delivered');
     assert.equal(m.events.at(-1).detail.provider_time, '2026-07-22T09:31:00.000Z', '11:31 in Paris in July is UTC+2');
+    assert.ok(!JSON.stringify(m).includes(token), 'the report URL’s token, the connection’s secret, is not shown with the message');
   });
 
   test('line breaks and the euro sign are written as SMSPartner documents', async () => {

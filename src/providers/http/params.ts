@@ -6,7 +6,8 @@ import { SwitchboardError } from '../../core/errors.js';
  * object (POST). JSON values are kept as text; nested objects are reached with dotted names.
  */
 export function webhookParams(url: string, contentType: string | undefined, body: string): Record<string, string> {
-  const params: Record<string, string> = Object.fromEntries(new URL(url).searchParams);
+  // The URL's token is the connection's secret (checked by requireToken): never a field of the payload kept and shown.
+  const params: Record<string, string> = Object.fromEntries([...new URL(url).searchParams].filter(([name]) => name !== 'token'));
   if (body.trim() === '') return params;
   if (contentType?.includes('json')) {
     let json: unknown;

@@ -48,10 +48,9 @@ export function readHlrAnswer(httpStatus: number, text: string): LookupOutcome {
 /**
  * An HLR notification (`phone`, `messageId`, `mccMnc`, `ported`, `errorGrpId`, `errorName`,
  * `errorDesc`, `date`): its error read by name through the HLR error groups, with their Permanent
- * flag. The connection's token is not kept.
+ * flag.
  */
 export function readHlrNotification(params: Readonly<Record<string, string>>): LiveReport {
-  const { token: _token, ...raw } = params;
   const name = params.errorName?.trim();
   const network = params.mccMnc?.trim();
   return {
@@ -59,7 +58,7 @@ export function readHlrNotification(params: Readonly<Record<string, string>>): L
     ...(name && { error: { provider: 'smspartner', code: name, ...(params.errorDesc !== undefined && { message: params.errorDesc.trim() }) } }),
     ...(network && /^\d{5,6}$/.test(network) && { network }),
     ...(params.ported !== undefined && { ported: params.ported === '1' || params.ported === 'true' }),
-    raw,
+    raw: params,
   };
 }
 
