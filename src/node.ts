@@ -41,6 +41,9 @@ import { Catalogue } from './core/catalogue/catalogue.js';
 import type { Route } from './core/routing/router.js';
 import { prometheusMetrics } from './observability/metrics.js';
 import { ConfigError, defaultTopology, readTopology, singleRoute } from './config/file.js';
+import { ComplianceGate } from './app/compliance.js';
+import { GeoCarrierPlan } from './numbering/geo-carrier.js';
+import { DateHolidaysCalendar } from './numbering/holidays.js';
 import { PROVIDER_PLUGINS } from './providers/registry.js';
 import { PROVIDER_TABLES } from './providers/tables.js';
 import { SqliteStore } from './storage/sqlite/store.js';
@@ -179,6 +182,7 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
     allowFixedLine: config.allowFixedLine,
     coordination,
     destinations,
+    compliance: new ComplianceGate({ store, plan: new GeoCarrierPlan(), calendar: new DateHolidaysCalendar(), operator: file.compliance }),
     callbacks: endpoints,
   });
   const optOuts = new OptOuts(store, clock);
@@ -221,7 +225,7 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
     // A code goes out as the operator's own message: an account in trial is not charged for it.
     send: async (to, text) => {
       const operator = (await store.getAccount(DEFAULT_ACCOUNT))!;
-      await accept.accept({ accountId: operator.id, prices: operator.prices, allowedSenders: null, trial: false, protocols: null, dailyQuota: null }, { from: config.verification.from, to, text });
+      await accept.accept({ accountId: operator.id, prices: operator.prices, allowedSenders: null, trial: false, protocols: null, dailyQuota: null, compliance: null }, { from: config.verification.from, to, text });
     },
   });
   const messages = new MessageService(store, writer, clock);

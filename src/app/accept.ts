@@ -24,6 +24,8 @@ import type { DestinationReader } from './destinations.js';
 import { newId, newMessageId } from './ids.js';
 import { formatAmount } from '../core/accounts/money.js';
 import { segmentPrice, type PriceList } from '../core/accounts/prices.js';
+import type { Policies } from '../core/compliance/policy.js';
+import type { ComplianceGate, NamedPolicy } from './compliance.js';
 import type { Metrics } from './metrics.js';
 import type { AcceptWrite, NewMessage, Refusal, Store } from './store.js';
 
@@ -37,8 +39,10 @@ export interface SendRequest {
   readonly client_ref?: string;
   readonly callback_url?: string;
   readonly callback_events?: readonly string[];
-  /** What kind of message it is, for routing ("transactional", "marketing", "otp"...). */
+  /** What kind of message it is, for routing and the account's compliance policy ("transactional", "marketing", "otp"...). */
   readonly type?: string;
+  /** Sends the same text again within the policy's duplicate window, on purpose. */
+  readonly allow_duplicate?: boolean;
 }
 
 export interface AcceptResult {
@@ -63,6 +67,8 @@ export interface AcceptOptions {
   readonly metrics: Metrics;
   readonly coordination: Coordination;
   readonly destinations: DestinationReader;
+  /** The account's compliance policies, judged before anything is charged or stored. */
+  readonly compliance: ComplianceGate;
   /** A message's own callback_url: its shape checked at once, its addresses and signing secret before storing. */
   readonly callbacks: {
     checkShape(url: string, param: string): string;
@@ -87,6 +93,8 @@ export interface Payer {
   readonly protocols: readonly Protocol[] | null;
   /** Messages it may send per UTC day; null: no quota. */
   readonly dailyQuota: number | null;
+  /** Its compliance policies per message type; null: the operator's. */
+  readonly compliance: Policies | null;
 }
 
 /** How a request came: the native API (the default) or a compatible API, which renders its own answer. */
@@ -148,11 +156,14 @@ export class AcceptService {
   async #accept(payer: Payer, request: SendRequest, channel: Channel, idempotency?: { key: string; requestHash: string }): Promise<AcceptResult> {
     const accountId = payer.accountId;
     const now = this.opts.clock.now();
-    const messages = await this.#build(payer, request, now, channel.face);
+    const policy = this.opts.compliance.policy(request.type, payer.compliance);
+    const messages = await this.#build(payer, request, now, channel.face, policy);
     const render = channel.render ?? this.opts.render;
     // Read only for an account in trial: no other send pays for it.
     if (payer.trial) await this.#refuseUnverified(accountId, messages);
     await this.#refuseOptedOut(accountId, request.from, messages);
+    // Last before the charge: a request refused above counts against no guard or cap.
+    if (policy) await this.opts.compliance.take(accountId, policy, messages, request.allow_duplicate === true, now);
     if (request.callback_url !== undefined) await this.opts.callbacks.prepare(accountId, request.callback_url, 'callback_url');
     const amount = payer.prices ? messages.reduce((sum, m) => sum + m.price!, 0) : 0;
     // Taken from the account only when it pays or counts: other accounts' accepts touch no account row.
@@ -192,14 +203,14 @@ export class AcceptService {
     throw new SwitchboardError('destination_opted_out', `${messages[i]!.to} opted out of messages from ${from} (STOP).`, { param: messages.length > 1 ? `to[${i}]` : 'to' });
   }
 
-  async #build(payer: Payer, request: SendRequest, now: number, face: string | undefined): Promise<NewMessage[]> {
+  async #build(payer: Payer, request: SendRequest, now: number, face: string | undefined, policy: NamedPolicy | undefined): Promise<NewMessage[]> {
     const accountId = payer.accountId;
     const recipients = typeof request.to === 'string' ? [request.to] : request.to;
     if (recipients.length === 0) throw new SwitchboardError('missing_parameter', 'Give at least one recipient in `to`.', { param: 'to' });
     if (recipients.length > MAX_RECIPIENTS) {
       throw new SwitchboardError('too_many_recipients', `A request may name at most ${MAX_RECIPIENTS} recipients; this one names ${recipients.length}.`, { param: 'to' });
     }
-    classifySender(request.from);
+    const senderKind = classifySender(request.from);
     if (payer.allowedSenders && !payer.allowedSenders.includes(request.from)) {
       throw new SwitchboardError('sender_not_authorized', `This account may send from ${payer.allowedSenders.map((s) => JSON.stringify(s)).join(', ') || 'no sender'} only.`, { param: 'from' });
     }
@@ -236,7 +247,18 @@ export class AcceptService {
       const destination = read.destinations[i];
       // Recipients before the first unreadable one are checked first, so the first bad one is named.
       if (!destination) throw new SwitchboardError(read.error!.code, read.error!.message, { param: read.error!.param ?? param });
-      const decision = chooseRoute(routes, { to, from: request.from, accountId, country: destination.country, type: request.type }, this.opts.random());
+      const verdict = policy && this.opts.compliance.judge(policy, { from: request.from, senderKind, text: request.text, at: start }, destination.e164, destination.country);
+      if (verdict?.refusal) throw new SwitchboardError(verdict.refusal.code, verdict.refusal.message, { param, rule: verdict.refusal.rule });
+      const from = verdict?.from ?? request.from;
+      const text = verdict?.text ?? request.text;
+      // A footer appended for the recipient's country counts in its segments and price.
+      const parts = text === request.text ? encoded : encodeText(text);
+      if (parts.parts.length > MAX_SEGMENTS) {
+        throw new SwitchboardError('message_too_long', `With the footer the account's policy appends, the text needs ${parts.parts.length} segments; at most ${MAX_SEGMENTS} are allowed.`, { param: 'text' });
+      }
+      const deferral = verdict?.outcomes.find((o) => o.action === 'defer');
+      const sendsAt = deferral ? verdict!.at : sendAt;
+      const decision = chooseRoute(routes, { to, from, accountId, country: destination.country, type: request.type }, this.opts.random());
       if (!decision) {
         throw new SwitchboardError('no_route', `No route is configured for ${JSON.stringify(to)}.`, { param });
       }
@@ -245,31 +267,37 @@ export class AcceptService {
       checkDestination(destination, param, { allowFixedLine: this.opts.allowFixedLine, ...(reserved && { reserved }) });
       const price = payer.prices && segmentPrice(payer.prices, destination.e164, destination.country);
       if (price === undefined) throw new SwitchboardError('no_price', `The account has no price for ${to}: nothing was sent or charged.`, { param });
-      const status = sendAt === null ? 'queued' : 'scheduled';
+      const status = sendsAt === null ? 'queued' : 'scheduled';
       return {
         id: newMessageId(now),
         accountId,
         to,
-        from: request.from,
-        text: request.text,
-        encoding: encoded.encoding,
-        segments: encoded.parts.length,
+        from,
+        text,
+        encoding: parts.encoding,
+        segments: parts.parts.length,
         status,
         error: null,
         clientRef: request.client_ref ?? null,
         callbackUrl,
         callbackEvents,
-        sendAt,
-        expiresAt: start + validity * 1000,
+        sendAt: sendsAt,
+        expiresAt: (sendsAt ?? now) + validity * 1000,
         createdAt: now,
         updatedAt: now,
         connection,
-        route: { ...decision, accepted: connection, ...(request.type !== undefined && { type: request.type }), ...usageKeys(routes, decision.name, destination.country) },
+        route: {
+          ...decision,
+          accepted: connection,
+          ...(request.type !== undefined && { type: request.type }),
+          ...usageKeys(routes, decision.name, destination.country),
+          ...(deferral && { held: { rule: deferral.rule, reason: deferral.code } }),
+        },
         attempts: 0,
         nextAttemptAt: null,
         providerMessageId: null,
-        dueAt: start,
-        ...(price !== null && { price: price * encoded.parts.length }),
+        dueAt: sendsAt ?? now,
+        ...(price !== null && { price: price * parts.parts.length }),
         ...(face !== undefined && { face }),
       } satisfies NewMessage;
     });

@@ -1,4 +1,5 @@
 import { SwitchboardError } from '../core/errors.js';
+import type { Policies } from '../core/compliance/policy.js';
 import type { Scope } from '../core/access/scopes.js';
 import type { Protocol } from '../core/access/protocols.js';
 import type { PriceList } from '../core/accounts/prices.js';
@@ -23,6 +24,7 @@ export interface AccountChange {
   readonly protocols?: readonly Protocol[] | null;
   readonly dailyQuota?: number | null;
   readonly lowBalanceThreshold?: number | null;
+  readonly compliance?: Policies | null;
 }
 
 /**

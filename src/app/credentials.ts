@@ -65,8 +65,8 @@ export class FaceCredentials {
     if (!found) return undefined;
     refuseInactive(found.account);
     const { account, ...credential } = found;
-    const { prices, allowedSenders, trial, protocols, dailyQuota, ipAllowlists, apiRate } = account;
-    return { credential, payer: { accountId: credential.accountId, prices, allowedSenders, trial, protocols, dailyQuota }, ipAllowlists, apiRate };
+    const { prices, allowedSenders, trial, protocols, dailyQuota, compliance, ipAllowlists, apiRate } = account;
+    return { credential, payer: { accountId: credential.accountId, prices, allowedSenders, trial, protocols, dailyQuota, compliance }, ipAllowlists, apiRate };
   }
 
   /** A credential, revoked or not, by id: what signs the receipts of messages sent with it. */

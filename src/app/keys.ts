@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import type { Policies } from '../core/compliance/policy.js';
 import type { Protocol } from '../core/access/protocols.js';
 import { ADMIN_SCOPES, DEFAULT_SCOPES, type Scope } from '../core/access/scopes.js';
 import { SwitchboardError } from '../core/errors.js';
@@ -38,6 +39,8 @@ export interface Caller {
   readonly protocols: readonly Protocol[] | null;
   /** Messages the account may send per UTC day; null: no quota. */
   readonly dailyQuota: number | null;
+  /** The account's compliance policies; null: the operator's. */
+  readonly compliance: Policies | null;
 }
 
 /** A key's or a credential's account that is disabled or blocked (itself, or one above it) is refused. */
@@ -96,8 +99,8 @@ export class ApiKeys {
     // Read with the key on every request: an account disabled on any node is refused by all at once.
     refuseInactive(found.account);
     this.#touch(found.id);
-    const { path, prices, allowedSenders, trial, ipAllowlists, apiRate, protocols, dailyQuota } = found.account;
-    return { keyId: found.id, accountId: found.accountId, scopes: found.scopes, path, prices, allowedSenders, trial, ipAllowlists, apiRate, protocols, dailyQuota };
+    const { path, prices, allowedSenders, trial, ipAllowlists, apiRate, protocols, dailyQuota, compliance } = found.account;
+    return { keyId: found.id, accountId: found.accountId, scopes: found.scopes, path, prices, allowedSenders, trial, ipAllowlists, apiRate, protocols, dailyQuota, compliance };
   }
 
   #touch(id: string): void {

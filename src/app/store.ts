@@ -4,6 +4,7 @@ import type { Scope } from '../core/access/scopes.js';
 import type { Route } from '../core/routing/router.js';
 import type { FaceProtocol, Protocol } from '../core/access/protocols.js';
 import type { PriceList } from '../core/accounts/prices.js';
+import type { Policies } from '../core/compliance/policy.js';
 
 /** A message to store at accept; its first event is read from it (acceptedEvent). */
 export interface NewMessage extends Message {
@@ -76,6 +77,8 @@ export interface Account {
   readonly quotaDay: number;
   /** Under this (balance + credit limit) the account is told (account.low_balance); null: never. */
   readonly lowBalanceThreshold: number | null;
+  /** Its compliance policies per message type; null: the operator's. */
+  readonly compliance: Policies | null;
   /** Set aside by nodes for the sends they accept and not charged yet (PostgreSQL; 0 on SQLite). */
   readonly reserved: number;
   /** Charged from those reservations to accepted messages, not yet entered in the ledger. */
@@ -92,7 +95,7 @@ export interface NewAccount {
   readonly createdAt: number;
 }
 
-export type AccountPatch = Partial<Pick<Account, 'name' | 'status' | 'creditLimit' | 'prices' | 'allowedSenders' | 'trial' | 'ipAllowlist' | 'apiRate' | 'protocols' | 'dailyQuota' | 'lowBalanceThreshold'>>;
+export type AccountPatch = Partial<Pick<Account, 'name' | 'status' | 'creditLimit' | 'prices' | 'allowedSenders' | 'trial' | 'ipAllowlist' | 'apiRate' | 'protocols' | 'dailyQuota' | 'lowBalanceThreshold' | 'compliance'>>;
 
 export const LEDGER_TYPES = ['top_up', 'transfer_in', 'transfer_out', 'charge', 'refund'] as const;
 export type LedgerType = (typeof LEDGER_TYPES)[number];
@@ -138,6 +141,7 @@ export interface KeyAccount {
   readonly apiRate: number | null;
   readonly protocols: readonly Protocol[] | null;
   readonly dailyQuota: number | null;
+  readonly compliance: Policies | null;
 }
 
 /** A number an account in trial may send to: verified, or waiting for the code sent to it. */
@@ -498,6 +502,16 @@ export interface Store {
   /** Adds (true) or lifts (false) an opt-out; false when nothing changed. */
   setOptOut(accountId: string, entry: OptOut, optedOut: boolean): Promise<boolean>;
   listOptOuts(accountId: string, filter: { sender?: string; number?: string }, limit: number): Promise<OptOut[]>;
+  /** Adds many entries in one call (a do-not-contact list's import); those already there are kept. Returns how many were new. */
+  importOptOuts(accountId: string, entries: readonly OptOut[]): Promise<number>;
+  /**
+   * Counts a message against each mark (the duplicate guard's, the frequency caps'), all or none,
+   * in one transaction: exact across nodes. Returns the index of the first mark that is full
+   * (nothing counted then), or -1 when every one took it. One primary-key row per mark.
+   */
+  takeMarks(accountId: string, marks: readonly Mark[], now: number): Promise<number>;
+  /** The index of the first mark that is full, counting nothing (a dry run); -1 when none is. */
+  peekMarks(accountId: string, marks: readonly Mark[], now: number): Promise<number>;
 
   /** Connections and routes as last changed through the API, with the hash of the file they replaced. */
   loadTopology(): Promise<SavedTopology | undefined>;
@@ -656,6 +670,13 @@ export interface Notice {
   readonly type: string;
   readonly message: string;
   readonly detail: Record<string, unknown> | null;
+}
+
+/** A counter of the duplicate guard or a frequency cap: at most `limit` messages per window of `windowMs`, from the first. */
+export interface Mark {
+  readonly key: string;
+  readonly limit: number;
+  readonly windowMs: number;
 }
 
 export interface OptOut {

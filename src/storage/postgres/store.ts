@@ -20,6 +20,7 @@ import type {
   EndpointPatch,
   Notice,
   OptOut,
+  Mark,
   WebhookDelivery,
   WebhookEndpoint,
   WebhookTargetStats,
@@ -111,6 +112,7 @@ import { CREDENTIAL_SQL } from './credential-sql.js';
 import { chargeAll, returnSlices, type SliceConfig } from './slices.js';
 import { lowBalance } from '../../core/accounts/low-balance.js';
 import { SMPP_SQL } from './smpp-sql.js';
+import { COMPLIANCE_SQL } from './compliance-sql.js';
 
 export interface PostgresOptions {
   /** postgres://user:password@host:port/database */
@@ -149,6 +151,9 @@ const MESSAGE_COLUMNS = `id, account_id, "to", "from", text, encoding, segments,
  * queue. Claims take rows with FOR UPDATE SKIP LOCKED, so each due message goes to one node;
  * every write of a batch commits in one transaction, as on SQLite.
  */
+/** Thrown to roll back a transaction whose marks did not all take the message. */
+const FULL = Symbol('full');
+
 export class PostgresStore implements Store {
   readonly #pool: pg.Pool;
   readonly #schema: string | undefined;
@@ -760,6 +765,42 @@ export class PostgresStore implements Store {
       ? await this.#pool.query('INSERT INTO opt_outs (account_id, sender, number, created_at, source) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING', [accountId, o.sender, o.number, o.createdAt, o.source])
       : await this.#pool.query('DELETE FROM opt_outs WHERE account_id = $1 AND sender = $2 AND number = $3', [accountId, o.sender, o.number]);
     return (r.rowCount ?? 0) > 0;
+  }
+
+  async importOptOuts(accountId: string, entries: readonly OptOut[]): Promise<number> {
+    const r = await this.#pool.query(
+      `INSERT INTO opt_outs (account_id, sender, number, created_at, source) SELECT $1, * FROM unnest($2::text[], $3::text[], $4::bigint[], $5::text[]) ON CONFLICT DO NOTHING`,
+      [accountId, entries.map((o) => o.sender), entries.map((o) => o.number), entries.map((o) => o.createdAt), entries.map((o) => o.source)],
+    );
+    return r.rowCount ?? 0;
+  }
+
+  async takeMarks(accountId: string, marks: readonly Mark[], now: number): Promise<number> {
+    if (marks.length === 0) return -1;
+    // Sorted by key: two requests taking the same marks lock their rows in one order, never in a cycle.
+    const order = marks.map((m, i) => ({ m, i })).sort((a, b) => (a.m.key < b.m.key ? -1 : 1));
+    let full = -1;
+    try {
+      await this.#tx(async (c) => {
+        for (const { m, i } of order) {
+          if ((await c.query(COMPLIANCE_SQL.takeMark, [accountId, m.key, now + m.windowMs, now, m.limit])).rowCount === 0) {
+            full = i;
+            throw FULL;
+          }
+        }
+      });
+    } catch (error) {
+      if (error !== FULL) throw error;
+    }
+    return full;
+  }
+
+  async peekMarks(accountId: string, marks: readonly Mark[], now: number): Promise<number> {
+    for (const [i, m] of marks.entries()) {
+      const [row] = await this.#rows<{ count: number }>(COMPLIANCE_SQL.peekMark, [accountId, m.key, now]);
+      if ((row?.count ?? 0) >= m.limit) return i;
+    }
+    return -1;
   }
 
   async listOptOuts(accountId: string, filter: { sender?: string; number?: string }, limit: number): Promise<OptOut[]> {

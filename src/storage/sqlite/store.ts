@@ -21,6 +21,7 @@ import type {
   EndpointPatch,
   Notice,
   OptOut,
+  Mark,
   WebhookDelivery,
   WebhookEndpoint,
   WebhookTargetStats,
@@ -112,6 +113,7 @@ import { ACCOUNT_SQL, KEY_ACCOUNT_COLUMNS } from './account-sql.js';
 import { WEBHOOK_SQL } from './webhook-sql.js';
 import { CREDENTIAL_SQL } from './credential-sql.js';
 import { SMPP_SQL } from './smpp-sql.js';
+import { COMPLIANCE_SQL } from './compliance-sql.js';
 
 export interface SqliteOptions {
   /** Path of the database file; its folder is created if missing. */
@@ -131,6 +133,9 @@ const MESSAGE_COLUMNS = `id, account_id, "to", "from", text, encoding, segments,
  * its file alone, so every method runs to completion at once, in a transaction where it writes
  * more than one row, with statements prepared once.
  */
+/** Thrown to roll back a transaction whose marks did not all take the message. */
+const FULL = Symbol('full');
+
 export class SqliteStore implements Store {
   readonly #db: BetterSqlite3.Database;
   readonly #statements = new Map<string, BetterSqlite3.Statement>();
@@ -832,6 +837,31 @@ export class SqliteStore implements Store {
       ? this.#sql('INSERT INTO opt_outs (account_id, sender, number, created_at, source) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING').run(accountId, o.sender, o.number, o.createdAt, o.source).changes
       : this.#sql('DELETE FROM opt_outs WHERE account_id = ? AND sender = ? AND number = ?').run(accountId, o.sender, o.number).changes;
     return changes > 0;
+  }
+
+  async importOptOuts(accountId: string, entries: readonly OptOut[]): Promise<number> {
+    const insert = this.#sql('INSERT INTO opt_outs (account_id, sender, number, created_at, source) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING');
+    return this.#db.transaction(() => entries.reduce((added, o) => added + insert.run(accountId, o.sender, o.number, o.createdAt, o.source).changes, 0)).immediate();
+  }
+
+  async takeMarks(accountId: string, marks: readonly Mark[], now: number): Promise<number> {
+    if (marks.length === 0) return -1;
+    const take = this.#sql(COMPLIANCE_SQL.takeMark);
+    let full = -1;
+    try {
+      this.#db.transaction(() => {
+        full = marks.findIndex((m) => take.get({ accountId, key: m.key, windowEnd: now + m.windowMs, now, limit: m.limit }) === undefined);
+        if (full >= 0) throw FULL;
+      }).immediate();
+    } catch (error) {
+      if (error !== FULL) throw error;
+    }
+    return full;
+  }
+
+  async peekMarks(accountId: string, marks: readonly Mark[], now: number): Promise<number> {
+    const peek = this.#sql(COMPLIANCE_SQL.peekMark);
+    return marks.findIndex((m) => ((peek.get({ accountId, key: m.key, now }) as { count: number } | undefined)?.count ?? 0) >= m.limit);
   }
 
   async listOptOuts(accountId: string, filter: { sender?: string; number?: string }, limit: number): Promise<OptOut[]> {
