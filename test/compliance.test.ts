@@ -1,0 +1,121 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { bearer, eventually, STORES, testNodeOn, type TestNode } from './helpers.js';
+import type { Json } from './webhook-receiver.js';
+
+/** The wall clock in London at `at`, in minutes since midnight. */
+function londonMinute(at: number): number {
+  const [h, m] = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(at).split(':').map(Number) as [number, number];
+  return h * 60 + m;
+}
+const hhmm = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+const everyDay = (window: string) => Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, window]));
+
+for (const storeName of STORES) {
+  describe(`compliance policies on ${storeName}`, () => {
+    let node: TestNode;
+    let shop: { id: string; key: string };
+    const call = async (key: string, method: string, url: string, payload?: object) => {
+      const res = await node.api.inject({ method: method as 'GET', url, headers: bearer(key), ...(payload && { payload }) });
+      return { status: res.statusCode, body: res.json() as Json };
+    };
+    const policy = async (compliance: object | null) => {
+      const changed = await call(node.key, 'PATCH', `/v1/accounts/${shop.id}`, { compliance });
+      assert.equal(changed.status, 200, JSON.stringify(changed.body));
+      return changed.body.compliance;
+    };
+    const send = (body: object) => call(shop.key, 'POST', '/v1/messages', { from: 'Shop', to: '+447700900001', text: 'Sale today', type: 'marketing', ...body });
+    const refusal = (res: { status: number; body: Json }) => [res.status, res.body.error?.code, res.body.error?.param, res.body.error?.rule];
+
+    before(async () => {
+      node = await testNodeOn(storeName, {});
+      const created = await call(node.key, 'POST', '/v1/accounts', { name: 'Shop' });
+      shop = { id: created.body.id, key: (await call(node.key, 'POST', `/v1/accounts/${created.body.id}/keys`, {})).body.key };
+    });
+    after(() => node.close());
+
+    test('a policy is stored as given, and a window that ends before it starts names its field', async () => {
+      const given = { marketing: { windows: { mon: '08:00-22:00', sat: '10:00-18:00' }, holidays: true, outside: 'refuse', caps: { day: 3 } } };
+      assert.deepEqual(await policy(given), given);
+      assert.deepEqual((await call(node.key, 'GET', `/v1/accounts/${shop.id}`)).body.compliance, given);
+      const bad = await call(node.key, 'PATCH', `/v1/accounts/${shop.id}`, { compliance: { marketing: { windows: { mon: '22:00-08:00' } } } });
+      assert.deepEqual([bad.status, bad.body.error.code, bad.body.error.param], [400, 'invalid_parameter', 'compliance.marketing.windows.mon']);
+      assert.equal(await policy(null), null);
+    });
+
+    test('outside the window a refusing policy answers outside_sending_hours naming the rule; other types are not held', async () => {
+      const start = (londonMinute(node.clock.now()) + 120) % 1440;
+      const from = start > 1380 ? 60 : start;
+      await policy({ marketing: { windows: everyDay(`${hhmm(from)}-${hhmm(from + 30)}`), outside: 'refuse' } });
+      assert.deepEqual(refusal(await send({})), [422, 'outside_sending_hours', 'to', 'marketing.windows']);
+      assert.deepEqual(refusal(await send({ to: ['+447700900002', '+447700900003'] })).slice(0, 3), [422, 'outside_sending_hours', 'to[0]']);
+      assert.equal((await send({ type: 'otp' })).status, 202);
+    });
+
+    test('a deferring policy schedules the message at the window\'s start, with the rule, and it goes out then', async () => {
+      const now = node.clock.now();
+      const start = (londonMinute(now) + 120) % 1440;
+      const from = start > 1380 ? 60 : start;
+      await policy({ marketing: { windows: everyDay(`${hhmm(from)}-${hhmm(from + 30)}`) } });
+      const sent = await send({ to: '+447700900010' });
+      assert.equal(sent.status, 202, JSON.stringify(sent.body));
+      const id = sent.body.messages[0].id as string;
+      const held = (await call(shop.key, 'GET', `/v1/messages/${id}`)).body;
+      assert.equal(held.status, 'scheduled');
+      const sendAt = Date.parse(held.send_at);
+      assert.ok(sendAt > now && londonMinute(sendAt) === from, held.send_at);
+      assert.deepEqual(held.events[0].detail.held, { rule: 'marketing.windows', reason: 'outside_sending_hours' });
+      node.clock.advance(sendAt - now + 1000);
+      const done = await eventually(async () => {
+        const m = (await call(shop.key, 'GET', `/v1/messages/${id}`)).body;
+        return m.status === 'delivered' ? m : undefined;
+      });
+      assert.deepEqual(done.events.map((e: Json) => e.type).slice(0, 3), ['scheduled', 'queued', 'sending']);
+      assert.ok(Date.parse(done.events[1].at) >= sendAt, 'not before the window opens');
+      node.clock.offset = 0;
+    });
+
+    test('the duplicate guard refuses the same text to the same number, unless the request allows it', async () => {
+      await policy({ marketing: { duplicate_window: 600 } });
+      assert.equal((await send({ to: '+447700900020' })).status, 202);
+      assert.deepEqual(refusal(await send({ to: '+447700900020' })), [409, 'duplicate_message', 'to', 'marketing.duplicates']);
+      assert.equal((await send({ to: '+447700900020', text: 'Another sale' })).status, 202);
+      assert.equal((await send({ to: '+447700900020', allow_duplicate: true })).status, 202);
+      node.clock.advance(601_000);
+      assert.equal((await send({ to: '+447700900020' })).status, 202, 'the window has passed');
+      node.clock.offset = 0;
+    });
+
+    test('a frequency cap refuses the message past it, the whole request, naming the recipient', async () => {
+      await policy({ marketing: { caps: { hour: 2 } } });
+      assert.equal((await send({ to: '+447700900030', text: 'One' })).status, 202);
+      assert.equal((await send({ to: ['+447700900031', '+447700900030'], text: 'Two' })).status, 202);
+      assert.deepEqual(refusal(await send({ to: ['+447700900031', '+447700900030'], text: 'Three' })), [429, 'flood_protection', 'to[1]', 'marketing.caps']);
+      assert.equal((await send({ to: '+447700900031', text: 'Three' })).status, 202, 'nothing of the refused request was counted');
+      assert.equal((await send({ to: '+447700900030', text: 'Four', type: 'otp' })).status, 202, 'another type, another cap');
+    });
+
+    test('opt-out instructions: refused without them, or the footer is appended and counted', async () => {
+      await policy({ marketing: { opt_out: 'refuse' } });
+      assert.deepEqual(refusal(await send({ to: '+33612345678' })), [422, 'opt_out_instructions_missing', 'to', 'marketing.opt_out']);
+      assert.equal((await send({ to: '+447700900040' })).status, 202, 'no rule for the United Kingdom');
+      await policy({ marketing: { opt_out: 'footer', footers: { FR: 'STOP au 36111' } } });
+      const sent = await send({ to: '+33612345678', text: 'x'.repeat(150) });
+      assert.equal(sent.status, 202);
+      assert.equal(sent.body.messages[0].text, `${'x'.repeat(150)}\nSTOP au 36111`);
+      assert.equal(sent.body.messages[0].segments, 2);
+    });
+
+    test('content and sender rules refuse before anything is stored, or send from the account\'s number', async () => {
+      await policy({ marketing: { blocked_words: ['casino'], blocked_domains: ['bit.ly'], sender_rules: true } });
+      assert.deepEqual(refusal(await send({ text: 'Casino night!' })), [400, 'content_rejected', 'to', 'marketing.content']);
+      assert.deepEqual(refusal(await send({ text: 'See bit.ly/x' })), [400, 'content_rejected', 'to', 'marketing.content']);
+      assert.deepEqual(refusal(await send({ to: '+12125551234' })), [422, 'alphanumeric_sender_not_allowed', 'to', 'marketing.sender']);
+      await policy({ marketing: { sender_rules: true, numbers: { US: '+12025550123' } } });
+      const sent = await send({ to: '+12125551234' });
+      assert.equal(sent.status, 202);
+      assert.equal(sent.body.messages[0].from, '+12025550123');
+      await policy(null);
+    });
+  });
+}
