@@ -117,5 +117,25 @@ for (const storeName of STORES) {
       assert.equal(sent.body.messages[0].from, '+12025550123');
       await policy(null);
     });
+
+    test('a do-not-contact list of thousands imports in one call beside the STOP list, and exports as CSV', async () => {
+      const numbers = Array.from({ length: 3000 }, (_, i) => `+44740${String(i).padStart(7, '0')}`);
+      const csv = ['number,sender', ...numbers.map((n, i) => (i === 0 ? `${n},Shop` : n))].join('\n');
+      const upload = (body: string) => node.api.inject({ method: 'POST', url: '/v1/opt-outs/import', headers: { ...bearer(shop.key), 'content-type': 'text/csv' }, payload: body });
+      const imported = await upload(csv);
+      assert.deepEqual([imported.statusCode, imported.json()], [200, { added: 3000, entries: 3000 }]);
+      assert.deepEqual((await upload(csv)).json(), { added: 0, entries: 3000 }, 'an import again adds nothing');
+      const bad = await upload('+447700900000\n07700 900000');
+      assert.deepEqual([bad.statusCode, bad.json().error.code, bad.json().error.param], [400, 'invalid_parameter', 'body']);
+      assert.match(bad.json().error.message, /^Line 2:/);
+      assert.deepEqual(refusal(await send({ to: numbers[2], type: 'transactional' })).slice(0, 2), [403, 'destination_opted_out'], '"*": every sender');
+      assert.equal((await send({ to: numbers[0], from: 'Other' })).status, 202, 'an entry for one sender holds that sender only');
+      const exported = await node.api.inject({ method: 'GET', url: '/v1/opt-outs/export', headers: bearer(shop.key) });
+      assert.match(exported.headers['content-type'] as string, /^text\/csv/);
+      const lines = exported.body.trim().split('\n');
+      assert.equal(lines[0], 'number,sender,source,created_at');
+      assert.equal(lines.length, 3001);
+      assert.ok(lines.includes(`${numbers[0]},Shop,import,${lines[1]!.split(',')[3]}`));
+    });
   });
 }

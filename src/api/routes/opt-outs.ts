@@ -43,6 +43,27 @@ export const optOutRoutes = ({ optOuts }: Services): FastifyPluginAsyncTypebox =
       reply.code(201).send(view(await optOuts.add(request.accountId, request.body.sender, request.body.number))),
     );
 
+    // A do-not-contact list comes as CSV: this plugin reads text/csv bodies, the rest of the API only JSON.
+    app.addContentTypeParser('text/csv', { parseAs: 'string' }, (_request, body, done) => done(null, body));
+
+    app.post(
+      '/v1/opt-outs/import',
+      {
+        schema: {
+          summary: 'Import a do-not-contact list (text/csv: number[,sender] per line, "*" when no sender), all or nothing',
+          body: Type.String({ description: 'CSV, e.g. "number,sender\n+447700900000,*\n+447700900001,Shop"' }),
+          response: { 200: Type.Object({ added: Type.Integer({ description: 'entries that were new' }), entries: Type.Integer({ description: 'entries the list held' }) }), ...errorResponses(...KEYED, ...BODY) },
+        },
+      },
+      async (request) => optOuts.import(request.accountId, request.body),
+    );
+
+    app.get(
+      '/v1/opt-outs/export',
+      { schema: { summary: 'The whole list as CSV (number, sender, source, created_at), newest first', response: { 200: { description: 'CSV', content: { 'text/csv': { schema: Type.String() } } }, ...errorResponses(...KEYED) } } },
+      async (request, reply) => reply.type('text/csv; charset=utf-8').send(await optOuts.export(request.accountId)),
+    );
+
     app.delete('/v1/opt-outs', { schema: { summary: 'Lift an opt-out', querystring: Entry, response: { 204: Type.Null(), ...errorResponses(...KEYED, ...BODY, 404) } } }, async (request, reply) => {
       await optOuts.remove(request.accountId, request.query.sender, request.query.number);
       return reply.code(204).send(null);
