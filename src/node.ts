@@ -42,6 +42,7 @@ import type { Route } from './core/routing/router.js';
 import { prometheusMetrics } from './observability/metrics.js';
 import { ConfigError, defaultTopology, readTopology, singleRoute } from './config/file.js';
 import { ComplianceGate } from './app/compliance.js';
+import { CheckService } from './app/check.js';
 import { GeoCarrierPlan } from './numbering/geo-carrier.js';
 import { DateHolidaysCalendar } from './numbering/holidays.js';
 import { PROVIDER_PLUGINS } from './providers/registry.js';
@@ -169,6 +170,7 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
   });
   // One worker thread reads the numbers of large batches, where there is a core to spare for it.
   const destinations = new DestinationReader(availableParallelism() > 1 ? 1 : 0);
+  const compliance = new ComplianceGate({ store, plan: new GeoCarrierPlan(), calendar: new DateHolidaysCalendar(), operator: file.compliance });
   const accept = new AcceptService({
     store,
     clock,
@@ -182,7 +184,7 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
     allowFixedLine: config.allowFixedLine,
     coordination,
     destinations,
-    compliance: new ComplianceGate({ store, plan: new GeoCarrierPlan(), calendar: new DateHolidaysCalendar(), operator: file.compliance }),
+    compliance,
     callbacks: endpoints,
   });
   const optOuts = new OptOuts(store, clock);
@@ -239,6 +241,7 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
   const api = await buildApi(
     {
       accept,
+      check: new CheckService(store, compliance, clock),
       keys,
       accounts,
       verifiedNumbers,

@@ -118,6 +118,25 @@ for (const storeName of STORES) {
       await policy(null);
     });
 
+    test('the check endpoint tells what each rule would do and when the message would go, storing nothing', async () => {
+      await policy({ marketing: { windows: everyDay('00:00-24:00'), opt_out: 'footer', footers: { FR: 'STOP au 36111' }, blocked_words: ['casino'], caps: { day: 1 } } });
+      const before = (await call(shop.key, 'GET', '/v1/messages?limit=100')).body.messages.length;
+      const checked = await call(shop.key, 'POST', '/v1/messages/check', { from: 'Shop', to: ['+33612345670', '+447700900050'], text: 'Sale', type: 'marketing' });
+      assert.equal(checked.status, 200, JSON.stringify(checked.body));
+      const [fr, gb] = checked.body.recipients;
+      assert.deepEqual([fr.outcome, fr.policy, fr.country, fr.text, fr.segments], ['send', 'marketing', 'FR', 'Sale\nSTOP au 36111', 1]);
+      assert.deepEqual(fr.rules.map((r: Json) => [r.rule, r.action]), [['marketing.content', 'pass'], ['marketing.opt_out', 'rewrite'], ['marketing.windows', 'pass']]);
+      assert.equal(Date.parse(gb.send_at) <= node.clock.now(), true);
+      assert.equal((await send({ to: '+447700900050', text: 'Sale' })).status, 202);
+      const capped = (await call(shop.key, 'POST', '/v1/messages/check', { from: 'Shop', to: '+447700900050', text: 'Casino', type: 'marketing' })).body.recipients[0];
+      assert.deepEqual([capped.outcome, capped.send_at], ['refuse', null]);
+      assert.deepEqual(capped.rules.filter((r: Json) => r.action === 'refuse').map((r: Json) => [r.rule, r.code]), [['marketing.content', 'content_rejected'], ['marketing.caps', 'flood_protection']]);
+      assert.equal((await call(shop.key, 'GET', '/v1/messages?limit=100')).body.messages.length, before + 1, 'checks stored nothing');
+      const bad = await call(shop.key, 'POST', '/v1/messages/check', { from: 'Shop', to: ['+447700900050', '12'], text: 'Sale' });
+      assert.deepEqual([bad.status, bad.body.error.param], [400, 'to[1]']);
+      await policy(null);
+    });
+
     test('a do-not-contact list of thousands imports in one call beside the STOP list, and exports as CSV', async () => {
       const numbers = Array.from({ length: 3000 }, (_, i) => `+44740${String(i).padStart(7, '0')}`);
       const csv = ['number,sender', ...numbers.map((n, i) => (i === 0 ? `${n},Shop` : n))].join('\n');

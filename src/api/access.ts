@@ -29,6 +29,7 @@ export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
 
   'POST /v1/messages': 'send',
   'POST /v1/messages/:id/cancel': 'send',
+  'POST /v1/messages/check': 'send',
   'GET /v1/messages': 'read',
   'GET /v1/messages/:id': 'read',
   'GET /v1/inbound': 'read',

@@ -310,7 +310,8 @@ function usageKeys(routes: readonly Route[], name: string, country: string | und
   return { ...(country !== undefined && { country }), ...(costs && { costs }) };
 }
 
-function parseSendAt(value: string | undefined, now: number): number | null {
+/** A request's send_at as epoch ms; null when it is absent or already due. */
+export function parseSendAt(value: string | undefined, now: number): number | null {
   if (value === undefined) return null;
   const at = parseIsoDateTime(value);
   if (at === undefined) {
