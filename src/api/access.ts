@@ -76,7 +76,6 @@ export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
   'POST /v1/opt-outs': 'opt_outs',
   'DELETE /v1/opt-outs': 'opt_outs',
   'POST /v1/opt-outs/import': 'opt_outs',
-  'GET /v1/opt-outs/export': 'opt_outs',
 };
 
 /** The access a route was declared with; admin for one nobody declared. */

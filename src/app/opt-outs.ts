@@ -2,7 +2,7 @@ import { keywordOf } from '../core/compliance/keywords.js';
 import { SwitchboardError } from '../core/errors.js';
 import { classifySender } from '../core/validation/sender.js';
 import type { Clock } from './clock.js';
-import { doNotContactCsv, MAX_IMPORT_LINES, parseDoNotContact } from './do-not-contact.js';
+import { parseDoNotContact } from './do-not-contact.js';
 import type { InboundMessage, OptOut, Store } from './store.js';
 
 /** The numbers the list holds: E.164, 7 to 15 digits. */
@@ -56,10 +56,5 @@ export class OptOuts {
   async import(accountId: string, csv: string): Promise<{ added: number; entries: number }> {
     const entries = parseDoNotContact(csv, this.clock.now());
     return { added: entries.length === 0 ? 0 : await this.store.importOptOuts(accountId, entries), entries: entries.length };
-  }
-
-  /** The whole list as CSV, newest first: STOP replies, API entries and imports alike. */
-  async export(accountId: string): Promise<string> {
-    return doNotContactCsv(await this.store.listOptOuts(accountId, {}, MAX_IMPORT_LINES));
   }
 }
