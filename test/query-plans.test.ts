@@ -236,6 +236,7 @@ describe('hot webhook, receipt and account statements on PostgreSQL use indexes,
     smpp_messages: [['msg_1', 'msg_2']],
     smpp_inbound: [['in_1']],
     compliance_takeMark: ['acc_1', 'cap:marketing:day:+447700910', 100, 50, 3],
+    compliance_giveBack: ['acc_1', ['cap:marketing:day:+447700910']],
     compliance_peekMark: ['acc_1', 'cap:marketing:day:+447700910', 50],
   };
 

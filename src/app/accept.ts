@@ -162,8 +162,7 @@ export class AcceptService {
     // Read only for an account in trial: no other send pays for it.
     if (payer.trial) await this.#refuseUnverified(accountId, messages);
     await this.#refuseOptedOut(accountId, request.from, messages);
-    // Last before the charge: a request refused above counts against no guard or cap.
-    if (policy) await this.opts.compliance.take(accountId, policy, messages, request.allow_duplicate === true, now);
+    const marks = policy && this.opts.compliance.marks(policy, messages, request.allow_duplicate === true);
     if (request.callback_url !== undefined) await this.opts.callbacks.prepare(accountId, request.callback_url, 'callback_url');
     const amount = payer.prices ? messages.reduce((sum, m) => sum + m.price!, 0) : 0;
     // Taken from the account only when it pays or counts: other accounts' accepts touch no account row.
@@ -171,10 +170,12 @@ export class AcceptService {
     const body = await this.#writes.push({
       messages,
       ...(charged && { charge: { accountId, amount, messages: messages.length, entryId: newId('led', now), at: now } }),
+      ...(marks && { marks: { accountId, marks: marks.marks, now } }),
       ...(idempotency && { idempotency: { accountId, key: idempotency.key, requestHash: idempotency.requestHash, statusCode: 202, createdAt: now } }),
       respond: (remaining) => render(messages, payer.prices ? remaining : null),
     });
     if (typeof body !== 'string') {
+      if (body.refused === 'compliance') throw marks!.refusal(body.mark, typeof request.to !== 'string');
       if (body.refused === 'quota_exceeded') {
         throw new SwitchboardError('quota_exceeded', `The account's daily quota of ${body.limit} messages (UTC day) does not hold these ${messages.length}: nothing was sent or charged.`);
       }

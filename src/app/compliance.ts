@@ -20,6 +20,12 @@ export interface ComplianceOptions {
   readonly operator: Policies;
 }
 
+/** A request's counters, and the refusal when the store finds the `full`-th of them full. */
+export interface RequestMarks {
+  readonly marks: readonly Mark[];
+  refusal(full: number, multiple: boolean): SwitchboardError;
+}
+
 /** The duplicate guard's and the frequency caps' counters a message counts against, each with its rule. */
 interface RuleMark extends Mark {
   readonly rule: string;
@@ -49,20 +55,23 @@ export class ComplianceGate {
   }
 
   /**
-   * Counts the messages against their duplicate guard and caps, all or none: a full one refuses
-   * the request, naming the recipient and the rule. `allowDuplicate`: the request opts out of the guard.
+   * The duplicate guard's and caps' counters of a request's messages, counted when it is stored
+   * (in the accept's transaction, all or none: exact across nodes); undefined when it has none.
+   * `allowDuplicate`: the request opts out of the guard.
    */
-  async take(accountId: string, named: NamedPolicy, messages: readonly Pick<NewMessage, 'to' | 'text'>[], allowDuplicate: boolean, now: number): Promise<void> {
-    const marks = messages.map((m) => marksOf(named, m, allowDuplicate));
-    const flat = marks.flat();
-    if (flat.length === 0) return;
-    const full = await this.opts.store.takeMarks(accountId, flat, now);
-    if (full < 0) return;
-    const mark = flat[full]!;
-    let i = 0;
-    for (let seen = marks[0]!.length; seen <= full; seen += marks[i]!.length) i++;
-    const to = messages[i]!.to;
-    throw new SwitchboardError(mark.code, mark.describe(to), { param: messages.length > 1 ? `to[${i}]` : 'to', rule: mark.rule });
+  marks(named: NamedPolicy, messages: readonly Pick<NewMessage, 'to' | 'text'>[], allowDuplicate: boolean): RequestMarks | undefined {
+    const perMessage = messages.map((m) => marksOf(named, m, allowDuplicate));
+    const flat = perMessage.flat();
+    if (flat.length === 0) return undefined;
+    return {
+      marks: flat,
+      refusal(full: number, multiple: boolean): SwitchboardError {
+        const mark = flat[full]!;
+        let i = 0;
+        for (let seen = perMessage[0]!.length; seen <= full; seen += perMessage[i]!.length) i++;
+        return new SwitchboardError(mark.code, mark.describe(messages[i]!.to), { param: multiple ? `to[${i}]` : 'to', rule: mark.rule });
+      },
+    };
   }
 
   /** Which of a message's marks is full, counting nothing: a dry run's answer, or undefined. */

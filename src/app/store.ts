@@ -16,11 +16,15 @@ export interface NewMessage extends Message {
  * One accepted request, stored with its messages at once or not at all. With a charge, it is
  * stored only if the account can pay (its balance less the charge stays at or above
  * -credit_limit) and its daily quota, if it has one, holds the messages: checked and taken in
- * the insert's transaction, from the account's row or from the node's slice of it.
+ * the insert's transaction, from the account's row or from the node's slice of it. With marks,
+ * it is stored only if each of its compliance counters holds one more, all taken in the same
+ * transaction (given back if the charge then refuses it).
  */
 export interface AcceptWrite {
   readonly messages: readonly NewMessage[];
   readonly charge?: Charge;
+  /** The duplicate guard's and frequency caps' counters its messages count against. */
+  readonly marks?: MarkWrite;
   /** Its idempotency record; the response stored is the one `respond` renders. */
   readonly idempotency?: Omit<IdempotencyWrite, 'response'>;
   /** The answer, given the account's balance after the charge (null: not charged). */
@@ -38,8 +42,18 @@ export interface Charge {
   readonly at: number;
 }
 
-/** Why insertMessages left a request out. */
-export type Refusal = { readonly refused: 'insufficient_credit' } | { readonly refused: 'quota_exceeded'; readonly limit: number };
+/** Why insertMessages left a request out: `mark` is the index of the first full counter in its marks. */
+export type Refusal =
+  | { readonly refused: 'insufficient_credit' }
+  | { readonly refused: 'quota_exceeded'; readonly limit: number }
+  | { readonly refused: 'compliance'; readonly mark: number };
+
+/** A request's compliance counters, each counted once more (a window starting at `now` where the last has ended). */
+export interface MarkWrite {
+  readonly accountId: string;
+  readonly marks: readonly Mark[];
+  readonly now: number;
+}
 
 /** The day (UTC) a daily quota counts on: days since 1970-01-01. */
 export const quotaDay = (at: number): number => Math.floor(at / 86_400_000);
@@ -504,12 +518,6 @@ export interface Store {
   listOptOuts(accountId: string, filter: { sender?: string; number?: string }, limit: number): Promise<OptOut[]>;
   /** Adds many entries in one call (a do-not-contact list's import); those already there are kept. Returns how many were new. */
   importOptOuts(accountId: string, entries: readonly OptOut[]): Promise<number>;
-  /**
-   * Counts a message against each mark (the duplicate guard's, the frequency caps'), all or none,
-   * in one transaction: exact across nodes. Returns the index of the first mark that is full
-   * (nothing counted then), or -1 when every one took it. One primary-key row per mark.
-   */
-  takeMarks(accountId: string, marks: readonly Mark[], now: number): Promise<number>;
   /** The index of the first mark that is full, counting nothing (a dry run); -1 when none is. */
   peekMarks(accountId: string, marks: readonly Mark[], now: number): Promise<number>;
 

@@ -11,5 +11,7 @@ export const COMPLIANCE_SQL = {
        window_end = CASE WHEN compliance_marks.window_end <= $4 THEN excluded.window_end ELSE compliance_marks.window_end END
      WHERE compliance_marks.window_end <= $4 OR compliance_marks.count < $5
      RETURNING count`,
+  /** A request's counts given back in the transaction that took them ($2: its keys). */
+  giveBack: `UPDATE compliance_marks SET count = count - 1 WHERE account_id = $1 AND key = ANY($2::text[])`,
   peekMark: `SELECT count FROM compliance_marks WHERE account_id = $1 AND key = $2 AND window_end > $3`,
 } as const;

@@ -21,6 +21,7 @@ import type {
   Notice,
   OptOut,
   Mark,
+  MarkWrite,
   WebhookDelivery,
   WebhookEndpoint,
   WebhookTargetStats,
@@ -151,9 +152,6 @@ const MESSAGE_COLUMNS = `id, account_id, "to", "from", text, encoding, segments,
  * queue. Claims take rows with FOR UPDATE SKIP LOCKED, so each due message goes to one node;
  * every write of a batch commits in one transaction, as on SQLite.
  */
-/** Thrown to roll back a transaction whose marks did not all take the message. */
-const FULL = Symbol('full');
-
 export class PostgresStore implements Store {
   readonly #pool: pg.Pool;
   readonly #schema: string | undefined;
@@ -341,12 +339,19 @@ export class PostgresStore implements Store {
   async insertMessages(writes: readonly AcceptWrite[]): Promise<(string | Refusal)[]> {
     return this.#tx(async (c) => {
       const touched: Touch[] = [];
-      const charged = writes.filter((w): w is AcceptWrite & { charge: NonNullable<AcceptWrite['charge']> } => w.charge !== undefined);
-      const results = charged.length > 0 ? await chargeAll(c, this.#slices, charged, (cl, ...low) => tellLowBalance(cl, touched, ...low)) : new Map<AcceptWrite, number | Refusal>();
+      // Compliance counters first: a request they refuse is not charged.
+      const results = new Map<AcceptWrite, number | Refusal>();
+      for (const w of writes) {
+        const full = w.marks ? await takeMarks(c, w.marks) : -1;
+        if (full >= 0) results.set(w, { refused: 'compliance', mark: full });
+      }
+      const charged = writes.filter((w): w is AcceptWrite & { charge: NonNullable<AcceptWrite['charge']> } => w.charge !== undefined && !results.has(w));
+      if (charged.length > 0) for (const [w, r] of await chargeAll(c, this.#slices, charged, (cl, ...low) => tellLowBalance(cl, touched, ...low))) results.set(w, r);
       const balances = new Map<AcceptWrite, number | null>();
       for (const w of writes) {
-        const r = w.charge ? results.get(w)! : null;
+        const r = results.has(w) ? results.get(w)! : null;
         if (typeof r !== 'object' || r === null) balances.set(w, r);
+        else if (w.marks && r.refused !== 'compliance') await giveBackMarks(c, w.marks);
       }
       const stored = writes.filter((w) => balances.has(w));
       const messages = stored.flatMap((w) => w.messages);
@@ -775,26 +780,6 @@ export class PostgresStore implements Store {
     return r.rowCount ?? 0;
   }
 
-  async takeMarks(accountId: string, marks: readonly Mark[], now: number): Promise<number> {
-    if (marks.length === 0) return -1;
-    // Sorted by key: two requests taking the same marks lock their rows in one order, never in a cycle.
-    const order = marks.map((m, i) => ({ m, i })).sort((a, b) => (a.m.key < b.m.key ? -1 : 1));
-    let full = -1;
-    try {
-      await this.#tx(async (c) => {
-        for (const { m, i } of order) {
-          if ((await c.query(COMPLIANCE_SQL.takeMark, [accountId, m.key, now + m.windowMs, now, m.limit])).rowCount === 0) {
-            full = i;
-            throw FULL;
-          }
-        }
-      });
-    } catch (error) {
-      if (error !== FULL) throw error;
-    }
-    return full;
-  }
-
   async peekMarks(accountId: string, marks: readonly Mark[], now: number): Promise<number> {
     for (const [i, m] of marks.entries()) {
       const [row] = await this.#rows<{ count: number }>(COMPLIANCE_SQL.peekMark, [accountId, m.key, now]);
@@ -997,6 +982,28 @@ function rounds(writes: readonly StoreWrite[]): number[][] {
 }
 
 /** Marks submits of distinct messages in one statement, each only while its claim holds; returns which applied. */
+/**
+ * Counts a request against each of its marks, all or none (a savepoint), in key order so that
+ * concurrent requests lock shared counters in one order: the index of the first full one, or -1.
+ */
+async function takeMarks(c: Client, w: MarkWrite): Promise<number> {
+  await c.query('SAVEPOINT marks');
+  const order = w.marks.map((m, i) => ({ m, i })).sort((a, b) => (a.m.key < b.m.key ? -1 : a.m.key > b.m.key ? 1 : 0));
+  for (const { m, i } of order) {
+    if ((await c.query(COMPLIANCE_SQL.takeMark, [w.accountId, m.key, w.now + m.windowMs, w.now, m.limit])).rowCount === 0) {
+      await c.query('ROLLBACK TO SAVEPOINT marks');
+      return i;
+    }
+  }
+  await c.query('RELEASE SAVEPOINT marks');
+  return -1;
+}
+
+/** Uncounts a request its charge refused after its marks were taken, in the same transaction. */
+async function giveBackMarks(c: Client, w: MarkWrite): Promise<void> {
+  await c.query(COMPLIANCE_SQL.giveBack, [w.accountId, w.marks.map((m) => m.key)]);
+}
+
 async function markAll(c: Client, marks: readonly SubmitMark[]): Promise<boolean[]> {
   if (marks.length === 0) return [];
   const r = await c.query<{ id: string }>(

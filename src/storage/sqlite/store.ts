@@ -22,6 +22,7 @@ import type {
   Notice,
   OptOut,
   Mark,
+  MarkWrite,
   WebhookDelivery,
   WebhookEndpoint,
   WebhookTargetStats,
@@ -330,6 +331,8 @@ export class SqliteStore implements Store {
           const quota = countQuota({ limit: a.daily_quota, day: a.quota_day, used: a.quota_used }, quotaDay(c.at), c.messages);
           if (!quota) return { refused: 'quota_exceeded', limit: a.daily_quota! };
           if (a.balance - c.amount < -a.credit_limit) return { refused: 'insufficient_credit' };
+          const full = w.marks ? this.#takeMarks(w.marks) : -1;
+          if (full >= 0) return { refused: 'compliance', mark: full };
           if (a.daily_quota !== null) this.#sql('UPDATE accounts SET quota_day = ?, quota_used = ? WHERE id = ?').run(quota.day, quota.used, c.accountId);
           if (c.amount > 0) {
             balance = this.#post(
@@ -337,6 +340,9 @@ export class SqliteStore implements Store {
               'credit',
             )!.balanceAfter;
           } else balance = a.balance;
+        } else {
+          const full = w.marks ? this.#takeMarks(w.marks) : -1;
+          if (full >= 0) return { refused: 'compliance', mark: full };
         }
         for (const m of w.messages) {
           insertMessage.run(
@@ -354,6 +360,21 @@ export class SqliteStore implements Store {
       this.#addUsage(usageAtAccept(stored));
       return responses;
     }).immediate();
+  }
+
+  /** Counts the request against each of its marks, all or none (a savepoint in the accept's transaction): the index of the first full one, or -1. */
+  #takeMarks(w: MarkWrite): number {
+    const take = this.#sql(COMPLIANCE_SQL.takeMark);
+    let full = -1;
+    try {
+      this.#db.transaction(() => {
+        full = w.marks.findIndex((m) => take.get({ accountId: w.accountId, key: m.key, windowEnd: w.now + m.windowMs, now: w.now, limit: m.limit }) === undefined);
+        if (full >= 0) throw FULL;
+      })();
+    } catch (error) {
+      if (error !== FULL) throw error;
+    }
+    return full;
   }
 
   #addUsage(deltas: readonly UsageDelta[]): void {
@@ -842,21 +863,6 @@ export class SqliteStore implements Store {
   async importOptOuts(accountId: string, entries: readonly OptOut[]): Promise<number> {
     const insert = this.#sql('INSERT INTO opt_outs (account_id, sender, number, created_at, source) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING');
     return this.#db.transaction(() => entries.reduce((added, o) => added + insert.run(accountId, o.sender, o.number, o.createdAt, o.source).changes, 0)).immediate();
-  }
-
-  async takeMarks(accountId: string, marks: readonly Mark[], now: number): Promise<number> {
-    if (marks.length === 0) return -1;
-    const take = this.#sql(COMPLIANCE_SQL.takeMark);
-    let full = -1;
-    try {
-      this.#db.transaction(() => {
-        full = marks.findIndex((m) => take.get({ accountId, key: m.key, windowEnd: now + m.windowMs, now, limit: m.limit }) === undefined);
-        if (full >= 0) throw FULL;
-      }).immediate();
-    } catch (error) {
-      if (error !== FULL) throw error;
-    }
-    return full;
   }
 
   async peekMarks(accountId: string, marks: readonly Mark[], now: number): Promise<number> {
