@@ -1,5 +1,9 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { bearer, eventually, STORES, testNodeOn, type TestNode } from './helpers.js';
 import type { Json } from './webhook-receiver.js';
 
@@ -8,6 +12,7 @@ function londonMinute(at: number): number {
   const [h, m] = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(at).split(':').map(Number) as [number, number];
   return h * 60 + m;
 }
+const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
 const hhmm = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
 const everyDay = (window: string) => Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, window]));
 
@@ -135,6 +140,19 @@ for (const storeName of STORES) {
       const bad = await call(shop.key, 'POST', '/v1/messages/check', { from: 'Shop', to: ['+447700900050', '12'], text: 'Sale' });
       assert.deepEqual([bad.status, bad.body.error.param], [400, 'to[1]']);
       await policy(null);
+    });
+
+    test('`switchboard check` answers on the store with the file\'s operator policies, storing nothing', { skip: storeName !== 'SQLite' && 'the CLI test reads the SQLite node\'s folder' }, async () => {
+      const file = join(node.dir, 'switchboard.yaml');
+      writeFileSync(file, 'connections:\n  - { name: sandbox, provider: sandbox }\nroutes:\n  - { name: all, connections: [sandbox] }\ncompliance:\n  marketing:\n    opt_out: refuse\n');
+      const env = { ...process.env, SWITCHBOARD_DATA_DIR: node.dir, SWITCHBOARD_CONFIG: file, LOG_LEVEL: 'silent' };
+      const run = (...args: string[]) => spawnSync(process.execPath, [CLI, 'check', ...args], { env, encoding: 'utf8' });
+      const json = run('--from', 'Shop', '--to', '+33612345678,+447700900060', '--text', 'Sale', '--type', 'marketing', '--account', shop.id, '--json');
+      assert.equal(json.status, 0, json.stderr);
+      const [fr, gb] = (JSON.parse(json.stdout) as Json).recipients;
+      assert.deepEqual([fr.outcome, fr.rules[0].rule, fr.rules[0].code, gb.outcome], ['refuse', 'marketing.opt_out', 'opt_out_instructions_missing', 'send']);
+      assert.match(run('--from', 'Shop', '--to', '+33612345678', '--text', 'Sale', '--type', 'marketing').stdout, /^\+33612345678 \(FR, policy marketing\): refuse\n  marketing\.opt_out: refuse \(opt_out_instructions_missing\)/);
+      assert.equal(run('--to', '+33612345678').status, 2);
     });
 
     test('a do-not-contact list of thousands imports in one call beside the STOP list, and exports as CSV', async () => {
