@@ -161,7 +161,7 @@ export class AcceptService {
     const render = channel.render ?? this.opts.render;
     // Read only for an account in trial: no other send pays for it.
     if (payer.trial) await this.#refuseUnverified(accountId, messages);
-    await this.#refuseOptedOut(accountId, request.from, messages);
+    await this.#refuseOptedOut(accountId, messages);
     const marks = policy && this.opts.compliance.marks(policy, messages, request.allow_duplicate === true);
     if (request.callback_url !== undefined) await this.opts.callbacks.prepare(accountId, request.callback_url, 'callback_url');
     const amount = payer.prices ? messages.reduce((sum, m) => sum + m.price!, 0) : 0;
@@ -196,12 +196,19 @@ export class AcceptService {
     });
   }
 
-  /** A recipient on the account's opt-out list for this sender refuses the request, naming it. */
-  async #refuseOptedOut(accountId: string, from: string, messages: readonly NewMessage[]): Promise<void> {
-    const out = await this.opts.store.optedOut(accountId, from, messages.map((m) => m.to));
+  /**
+   * A recipient on the account's opt-out list for its message's sender refuses the request, naming
+   * it. One sender, one query; a policy may have given some messages the account's number instead.
+   */
+  async #refuseOptedOut(accountId: string, messages: readonly NewMessage[]): Promise<void> {
+    const out = new Set<string>();
+    for (const from of new Set(messages.map((m) => m.from))) {
+      const numbers = await this.opts.store.optedOut(accountId, from, messages.filter((m) => m.from === from).map((m) => m.to));
+      for (const n of numbers) out.add(`${from} ${n}`);
+    }
     if (out.size === 0) return;
-    const i = messages.findIndex((m) => out.has(m.to));
-    throw new SwitchboardError('destination_opted_out', `${messages[i]!.to} opted out of messages from ${from} (STOP).`, { param: messages.length > 1 ? `to[${i}]` : 'to' });
+    const i = messages.findIndex((m) => out.has(`${m.from} ${m.to}`));
+    throw new SwitchboardError('destination_opted_out', `${messages[i]!.to} opted out of messages from ${messages[i]!.from} (STOP).`, { param: messages.length > 1 ? `to[${i}]` : 'to' });
   }
 
   async #build(payer: Payer, request: SendRequest, now: number, face: string | undefined, policy: NamedPolicy | undefined): Promise<NewMessage[]> {

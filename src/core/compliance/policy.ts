@@ -44,14 +44,12 @@ export type Policies = Readonly<Record<string, Policy>>;
 /** OTP and transactional messages are not held by the `*` policy's windows and holidays: only a policy of their own holds them. */
 const NEVER_HELD_BY_DEFAULT = new Set(['otp', 'transactional']);
 
-/** The type's policy: the account's, else the operator's, each of the type or else `*`; its name says which. */
+/** The type's policy: the account's, else the operator's; in each, the type's own, else `*`. Its name says which. */
 export function policyFor(type: string | undefined, account: Policies | null, operator: Policies): { readonly name: string; readonly policy: Policy } | undefined {
   const kind = type ?? '*';
   for (const set of [account, operator]) {
     const own = set?.[kind];
     if (own) return { name: kind, policy: own };
-  }
-  for (const set of [account, operator]) {
     const any = set?.['*'];
     if (!any) continue;
     if (!NEVER_HELD_BY_DEFAULT.has(kind)) return { name: '*', policy: any };

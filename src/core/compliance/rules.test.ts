@@ -64,6 +64,7 @@ describe('sending windows in the recipient\'s local time', () => {
     assert.deepEqual(policyFor('marketing', null, any), { name: '*', policy: any['*'] });
     assert.deepEqual(policyFor('otp', { otp: marketing }, any), { name: 'otp', policy: marketing });
     assert.equal(policyFor('otp', null, {}), undefined);
+    assert.deepEqual(policyFor('marketing', any, { marketing }), { name: '*', policy: any['*'] }, 'the account\'s before the operator\'s');
   });
 });
 
