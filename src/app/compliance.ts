@@ -50,7 +50,7 @@ export class ComplianceGate {
 
   /** Judges one recipient: the rules' verdict, given when the message would go. */
   judge(named: NamedPolicy, draft: Draft, to: string, country: string | undefined): Verdict {
-    const zones = named.policy.windows || named.policy.holidays ? this.opts.plan.facts(to).timeZones : [];
+    const zones = named.policy.windows || named.policy.holidays ? this.opts.plan.timeZones(to) : [];
     return judge(draft, { country, timeZones: zones }, named, this.opts.calendar);
   }
 

@@ -20,23 +20,38 @@ function format(zone: string): Intl.DateTimeFormat {
   return f;
 }
 
-/** The wall-clock fields of `at` in `zone`. */
-function fields(at: number, zone: string): { y: number; m: number; d: number; h: number; min: number; s: number } {
+/** The zone's offset from UTC at `at`, in ms, as Intl reads it (a few microseconds). */
+function readOffset(at: number, zone: string): number {
   const p: Record<string, number> = {};
   for (const part of format(zone).formatToParts(at)) if (part.type !== 'literal') p[part.type] = Number(part.value);
-  return { y: p.year!, m: p.month!, d: p.day!, h: p.hour!, min: p.minute!, s: p.second! };
+  return Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!) - Math.floor(at / 1000) * 1000;
+}
+
+/**
+ * Offsets are whole quarters of an hour and change at whole or half hours of local time, so an
+ * offset holds for a whole quarter of an hour of UTC: read once per zone and quarter, and kept.
+ */
+const QUARTER = 15 * 60_000;
+const offsets = new Map<string, number>();
+
+function offset(at: number, zone: string): number {
+  const key = `${zone} ${Math.floor(at / QUARTER)}`;
+  let value = offsets.get(key);
+  if (value === undefined) {
+    if (offsets.size >= 10_000) offsets.clear();
+    value = readOffset(at, zone);
+    offsets.set(key, value);
+  }
+  return value;
 }
 
 export function localTime(at: number, zone: string): LocalTime {
-  const f = fields(at, zone);
-  const day = new Date(Date.UTC(f.y, f.m - 1, f.d)).getUTCDay();
-  return { date: isoDate(f.y, f.m, f.d), weekday: WEEKDAYS[(day + 6) % 7]!, minute: f.h * 60 + f.min };
-}
-
-/** The zone's offset from UTC at `at`, in ms. */
-function offset(at: number, zone: string): number {
-  const f = fields(at, zone);
-  return Date.UTC(f.y, f.m - 1, f.d, f.h, f.min, f.s) - Math.floor(at / 1000) * 1000;
+  const wall = new Date(at + offset(at, zone));
+  return {
+    date: isoDate(wall.getUTCFullYear(), wall.getUTCMonth() + 1, wall.getUTCDate()),
+    weekday: WEEKDAYS[(wall.getUTCDay() + 6) % 7]!,
+    minute: wall.getUTCHours() * 60 + wall.getUTCMinutes(),
+  };
 }
 
 /**
