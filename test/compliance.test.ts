@@ -80,6 +80,21 @@ for (const storeName of STORES) {
       node.clock.offset = 0;
     });
 
+    test('on Christmas in France a message defers to the next day\'s window; on a Sunday without one, a refusing policy names the day', async () => {
+      const monToSat = Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat'].map((d) => [d, '08:00-22:00']));
+      await policy({ marketing: { windows: monToSat, holidays: true, opt_out: 'footer', footers: { FR: 'STOP au 36111' } } });
+      node.clock.offset = Date.parse('2026-12-25T10:00:00Z') - Date.now();
+      const sent = await send({ to: '+33612345679' });
+      assert.equal(sent.status, 202, JSON.stringify(sent.body));
+      const held = (await call(shop.key, 'GET', `/v1/messages/${sent.body.messages[0].id}`)).body;
+      assert.deepEqual([held.status, held.send_at], ['scheduled', '2026-12-26T07:00:00.000Z']);
+      assert.deepEqual(held.events[0].detail.held, { rule: 'marketing.holidays', reason: 'outside_sending_days' });
+      await policy({ marketing: { windows: monToSat, outside: 'refuse' } });
+      node.clock.offset = Date.parse('2026-12-27T10:00:00Z') - Date.now();
+      assert.deepEqual(refusal(await send({ to: '+33612345679' })), [422, 'outside_sending_days', 'to', 'marketing.windows']);
+      node.clock.offset = 0;
+    });
+
     test('the duplicate guard refuses the same text to the same number, unless the request allows it', async () => {
       await policy({ marketing: { duplicate_window: 600 } });
       assert.equal((await send({ to: '+447700900020' })).status, 202);
