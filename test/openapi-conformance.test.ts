@@ -176,6 +176,7 @@ describe('the OpenAPI document describes every answer', () => {
     assert.equal(refused.error.code, 'destination_opted_out');
     await expect(400, { method: 'POST', path: '/v1/opt-outs', body: { sender: 'Shop', number: '07700900099' } });
     await expect(200, { method: 'GET', path: '/v1/opt-outs', query: 'sender=Shop' });
+    await expect(200, { method: 'GET', path: '/v1/opt-outs', query: 'format=csv&limit=100000' });
     await expect(200, { method: 'POST', path: '/v1/opt-outs/import', headers: { 'content-type': 'text/csv' }, body: 'number,sender\n+447700900098,*\n' });
     await expect(400, { method: 'POST', path: '/v1/opt-outs/import', headers: { 'content-type': 'text/csv' }, body: '07700900098' });
     await expect(400, { method: 'GET', path: '/v1/opt-outs', query: 'limit=1001' });

@@ -39,7 +39,13 @@ export const optOutRoutes = ({ optOuts }: Services): FastifyPluginAsyncTypebox =
             },
             { additionalProperties: false },
           ),
-          response: { 200: Type.Object({ opt_outs: Type.Array(OptOutView) }), ...errorResponses(...KEYED, 400) },
+          response: {
+            200: {
+              description: 'The entries; as CSV with `Accept: text/csv` or `?format=csv`',
+              content: { 'application/json': { schema: Type.Object({ opt_outs: Type.Array(OptOutView) }) }, 'text/csv': { schema: Type.String() } },
+            },
+            ...errorResponses(...KEYED, 400),
+          },
         },
       },
       async (request, reply) => {
