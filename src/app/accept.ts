@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { stringify } from 'safe-stable-stringify';
-import { parseIsoDateTime } from '../core/validation/datetime.js';
+import { parseSendAt } from '../core/validation/schedule.js';
 import { checkDestination } from '../core/validation/phone.js';
 import { classifySender } from '../core/validation/sender.js';
 import { checkText } from '../core/validation/text.js';
@@ -78,8 +78,6 @@ export interface AcceptOptions {
 
 /** Longer than any accept takes; frees the key if the node holding it dies. */
 const IDEMPOTENCY_LOCK_MS = 60_000;
-const MAX_SCHEDULE_AHEAD_MS = 365 * 24 * 3600 * 1000;
-const SCHEDULE_GRACE_MS = 60_000;
 
 /** Who sends: the caller's account, charged when it has a price list, and the senders it may use. */
 export interface Payer {
@@ -316,16 +314,4 @@ export class AcceptService {
 function usageKeys(routes: readonly Route[], name: string, country: string | undefined): { country?: string; costs?: Readonly<Record<string, number>> } {
   const costs = segmentCosts(routes, name);
   return { ...(country !== undefined && { country }), ...(costs && { costs }) };
-}
-
-/** A request's send_at as epoch ms; null when it is absent or already due. */
-export function parseSendAt(value: string | undefined, now: number): number | null {
-  if (value === undefined) return null;
-  const at = parseIsoDateTime(value);
-  if (at === undefined) {
-    throw new SwitchboardError('invalid_schedule', 'send_at must be an ISO-8601 date-time with a time zone, e.g. 2026-12-01T09:00:00Z.', { param: 'send_at' });
-  }
-  if (at < now - SCHEDULE_GRACE_MS) throw new SwitchboardError('invalid_schedule', 'send_at is in the past.', { param: 'send_at' });
-  if (at > now + MAX_SCHEDULE_AHEAD_MS) throw new SwitchboardError('invalid_schedule', 'send_at is more than a year ahead.', { param: 'send_at' });
-  return at <= now ? null : at;
 }
