@@ -235,8 +235,8 @@ describe('hot webhook, receipt and account statements on PostgreSQL use indexes,
     smpp_retry: [[1, 2], 5],
     smpp_messages: [['msg_1', 'msg_2']],
     smpp_inbound: [['in_1']],
-    compliance_takeMark: ['acc_1', 'cap:marketing:day:+447700910', 100, 50, 3],
-    compliance_giveBack: ['acc_1', ['cap:marketing:day:+447700910']],
+    compliance_takeMarks: ['acc_1', ['cap:marketing:day:+447700910', 'dup:+447700910:x'], [100, 100], [1, 1], 50],
+    compliance_giveBack: ['acc_1', ['cap:marketing:day:+447700910'], [1]],
     compliance_peekMark: ['acc_1', 'cap:marketing:day:+447700910', 50],
   };
 

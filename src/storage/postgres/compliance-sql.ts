@@ -1,17 +1,21 @@
 /**
  * The compliance counters' statements (duplicate guard, frequency caps), exported so that a test
- * can check their plans: each reaches its one row by the primary key. $1 account, $2 key, $3 the
- * window's end if a new one starts, $4 now, $5 the mark's limit.
+ * can check their plans: each reaches its rows by the primary key.
  */
 export const COMPLIANCE_SQL = {
-  /** Counts one message against a mark: a new window when the last has ended; no row returned when it is full. */
-  takeMark: `INSERT INTO compliance_marks (account_id, key, window_end, count) VALUES ($1, $2, $3, 1)
+  /**
+   * Counts a request against all its marks in one statement ($2 keys, distinct and sorted so that
+   * concurrent requests lock in one order; $3 each window's end if a new one starts; $4 how many
+   * of its messages count against each; $5 now): a new window where the last has ended. Returns
+   * each count after; the caller compares them with the limits.
+   */
+  takeMarks: `INSERT INTO compliance_marks (account_id, key, window_end, count)
+       SELECT $1, k, e, n FROM unnest($2::text[], $3::bigint[], $4::int[]) AS t(k, e, n)
      ON CONFLICT (account_id, key) DO UPDATE SET
-       count = CASE WHEN compliance_marks.window_end <= $4 THEN 1 ELSE compliance_marks.count + 1 END,
-       window_end = CASE WHEN compliance_marks.window_end <= $4 THEN excluded.window_end ELSE compliance_marks.window_end END
-     WHERE compliance_marks.window_end <= $4 OR compliance_marks.count < $5
-     RETURNING count`,
-  /** A request's counts given back in the transaction that took them ($2: its keys). */
-  giveBack: `UPDATE compliance_marks SET count = count - 1 WHERE account_id = $1 AND key = ANY($2::text[])`,
+       count = CASE WHEN compliance_marks.window_end <= $5 THEN excluded.count ELSE compliance_marks.count + excluded.count END,
+       window_end = CASE WHEN compliance_marks.window_end <= $5 THEN excluded.window_end ELSE compliance_marks.window_end END
+     RETURNING key, count`,
+  /** A request's counts given back in the transaction that took them ($2 its keys, $3 how many each). */
+  giveBack: `UPDATE compliance_marks m SET count = m.count - t.n FROM unnest($2::text[], $3::int[]) AS t(k, n) WHERE m.account_id = $1 AND m.key = t.k`,
   peekMark: `SELECT count FROM compliance_marks WHERE account_id = $1 AND key = $2 AND window_end > $3`,
 } as const;

@@ -983,25 +983,38 @@ function rounds(writes: readonly StoreWrite[]): number[][] {
 
 /** Marks submits of distinct messages in one statement, each only while its claim holds; returns which applied. */
 /**
- * Counts a request against each of its marks, all or none (a savepoint), in key order so that
- * concurrent requests lock shared counters in one order: the index of the first full one, or -1.
+ * Counts a request against each of its marks, all or none (a savepoint), in one statement
+ * whatever the request's size: the index of the first mark found full, or -1.
  */
 async function takeMarks(c: Client, w: MarkWrite): Promise<number> {
+  const { keys, ends, counts } = markCounts(w);
   await c.query('SAVEPOINT marks');
-  const order = w.marks.map((m, i) => ({ m, i })).sort((a, b) => (a.m.key < b.m.key ? -1 : a.m.key > b.m.key ? 1 : 0));
-  for (const { m, i } of order) {
-    if ((await c.query(COMPLIANCE_SQL.takeMark, [w.accountId, m.key, w.now + m.windowMs, w.now, m.limit])).rowCount === 0) {
-      await c.query('ROLLBACK TO SAVEPOINT marks');
-      return i;
-    }
-  }
-  await c.query('RELEASE SAVEPOINT marks');
-  return -1;
+  const rows = (await c.query<{ key: string; count: number }>(COMPLIANCE_SQL.takeMarks, [w.accountId, keys, ends, counts, w.now])).rows;
+  const asked = new Map(keys.map((k, i) => [k, counts[i]!]));
+  const before = new Map(rows.map((r) => [r.key, Number(r.count) - asked.get(r.key)!]));
+  // The first message that found its counter full: a key's k-th mark made it (count before + k).
+  const taken = new Map<string, number>();
+  const full = w.marks.findIndex((m) => {
+    const k = (taken.get(m.key) ?? 0) + 1;
+    taken.set(m.key, k);
+    return before.get(m.key)! + k > m.limit;
+  });
+  await c.query(full >= 0 ? 'ROLLBACK TO SAVEPOINT marks' : 'RELEASE SAVEPOINT marks');
+  return full;
 }
 
 /** Uncounts a request its charge refused after its marks were taken, in the same transaction. */
 async function giveBackMarks(c: Client, w: MarkWrite): Promise<void> {
-  await c.query(COMPLIANCE_SQL.giveBack, [w.accountId, w.marks.map((m) => m.key)]);
+  const { keys, counts } = markCounts(w);
+  await c.query(COMPLIANCE_SQL.giveBack, [w.accountId, keys, counts]);
+}
+
+/** A request's marks by key, sorted (concurrent requests lock in one order): a key named twice (a number twice in `to`) counts twice, in one row. */
+function markCounts(w: MarkWrite): { keys: string[]; ends: number[]; counts: number[] } {
+  const byKey = new Map<string, { windowMs: number; n: number }>();
+  for (const m of w.marks) byKey.set(m.key, { windowMs: m.windowMs, n: (byKey.get(m.key)?.n ?? 0) + 1 });
+  const keys = [...byKey.keys()].sort();
+  return { keys, ends: keys.map((k) => w.now + byKey.get(k)!.windowMs), counts: keys.map((k) => byKey.get(k)!.n) };
 }
 
 async function markAll(c: Client, marks: readonly SubmitMark[]): Promise<boolean[]> {
