@@ -4,7 +4,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { bearer, eventually, STORES, testNodeOn, type TestNode } from './helpers.js';
+import { PostgresStore } from '../src/storage/postgres/store.js';
+import { bearer, eventually, STORES, TEST_DATABASE_URL, TEST_REDIS_URL, testNode, testNodeOn, type TestNode } from './helpers.js';
 import type { Json } from './webhook-receiver.js';
 
 /** The wall clock in London at `at`, in minutes since midnight. */
@@ -192,3 +193,33 @@ for (const storeName of STORES) {
     });
   });
 }
+
+describe('compliance counters across nodes', () => {
+  test('the duplicate guard and a cap hold exactly for requests spread over two nodes sharing a database', async () => {
+    const namespace = `compliance_${process.pid}_${Date.now()}`;
+    const env = { SWITCHBOARD_DATABASE_URL: TEST_DATABASE_URL, SWITCHBOARD_DATABASE_SCHEMA: namespace, SWITCHBOARD_REDIS_URL: TEST_REDIS_URL, SWITCHBOARD_REDIS_PREFIX: `${namespace}:` };
+    const a = await testNode({ env });
+    const b = await testNode({ env: { ...env, SWITCHBOARD_NODE_ID: 'b' } });
+    try {
+      const admin = a.key || b.key;
+      const call = async (node: TestNode, key: string, url: string, method: string, payload: object) => {
+        const res = await node.api.inject({ method: method as 'POST', url, headers: bearer(key), payload });
+        return { status: res.statusCode, body: res.json() as Json };
+      };
+      const shop = (await call(a, admin, '/v1/accounts', 'POST', { name: 'Shop' })).body;
+      await call(b, admin, `/v1/accounts/${shop.id}`, 'PATCH', { compliance: { marketing: { duplicate_window: 600, caps: { day: 3 } } } });
+      const key = (await call(a, admin, `/v1/accounts/${shop.id}/keys`, 'POST', {})).body.key as string;
+      const nodes = Array.from({ length: 10 }, (_, i) => (i % 2 === 0 ? a : b));
+      const same = await Promise.all(nodes.map((n) => call(n, key, '/v1/messages', 'POST', { from: 'Shop', to: '+447700900070', text: 'Once', type: 'marketing' })));
+      assert.deepEqual(same.map((r) => r.status).sort(), [202, ...Array<number>(9).fill(409)], 'one of ten identical requests');
+      const capped = await Promise.all(nodes.map((n, i) => call(n, key, '/v1/messages', 'POST', { from: 'Shop', to: '+447700900071', text: `Text ${i}`, type: 'marketing' })));
+      assert.deepEqual(capped.map((r) => r.status).sort(), [202, 202, 202, ...Array<number>(7).fill(429)], 'three a day to one number');
+    } finally {
+      await a.close();
+      await b.close();
+      const store = new PostgresStore({ url: TEST_DATABASE_URL, schema: namespace });
+      await store.dropSchema();
+      await store.close();
+    }
+  });
+});
