@@ -54,6 +54,9 @@ import { LocalCoordination, type Coordination } from './app/coordination.js';
 
 const TOPOLOGY_RELOAD_MS = 5000;
 const RECEIPT_SWEEP_MS = 5000;
+/** How often a node deletes compliance counters whose window has ended, and how many at most each time. */
+const MARK_SWEEP_MS = 60_000;
+const MARK_SWEEP_LIMIT = 10_000;
 /** How often a node gives back the slices of accounts' balances it has not used for SLICE_IDLE_MS, and takes back dead nodes'. */
 const SLICE_SWEEP_MS = 1000;
 const SLICE_IDLE_MS = 2000;
@@ -284,6 +287,7 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
   const sweeping = setInterval(sweepReceipts, RECEIPT_SWEEP_MS);
   const returnSlices = (idleMs: number) => store.returnSlices(config.nodeId, clock.now() - idleMs, clock.now());
   const slicing = setInterval(() => void returnSlices(SLICE_IDLE_MS).catch((err: unknown) => log.warn({ err }, 'giving back balance slices failed')), SLICE_SWEEP_MS);
+  const pruning = setInterval(() => void store.pruneMarks(clock.now(), MARK_SWEEP_LIMIT).catch((err: unknown) => log.warn({ err }, 'deleting ended compliance counters failed')), MARK_SWEEP_MS);
 
   return {
     api,
@@ -295,6 +299,7 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
       clearInterval(reloading);
       clearInterval(sweeping);
       clearInterval(slicing);
+      clearInterval(pruning);
       await smpp?.close();
       await api.close();
       await dispatcher.stop();

@@ -237,6 +237,7 @@ describe('hot webhook, receipt and account statements on PostgreSQL use indexes,
     smpp_inbound: [['in_1']],
     compliance_takeMarks: ['acc_1', ['cap:marketing:day:+447700910', 'dup:+447700910:x'], [100, 100], [1, 1], 50],
     compliance_giveBack: ['acc_1', ['cap:marketing:day:+447700910'], [1]],
+    compliance_prune: [50, 100],
     compliance_peekMark: ['acc_1', 'cap:marketing:day:+447700910', 50],
   };
 

@@ -589,6 +589,8 @@ for (const [name, open] of implementations) {
       assert.deepEqual(await store.insertMessages([w([cap], T0 + 3_600_000)]), ['ok'], 'a new window');
       assert.deepEqual(await store.insertMessages([w([cap, cap], T0 + 3_600_000)]), [{ refused: 'compliance', mark: 1 }], 'one number twice in a request counts twice');
       assert.deepEqual(await store.insertMessages([w([cap], T0 + 3_600_000)]), ['ok'], 'and nothing of it was kept');
+      assert.equal(await store.pruneMarks(T0 + 600_000, 100), 1, 'the duplicate guard\'s ended window is deleted, the cap\'s new one kept');
+      assert.equal(await store.peekMarks('acc', [cap], T0 + 3_600_000), 0);
       // Short of credit: nothing stored, nothing counted.
       await store.createAccount({ id: 'poor', parentId: 'acc', name: 'P', currency: 'EUR', prices: null, createdAt: T0 });
       const once = { key: 'cap:marketing:day:+447700900002', limit: 1, windowMs: 86_400_000 };

@@ -518,6 +518,8 @@ export interface Store {
   listOptOuts(accountId: string, filter: { sender?: string; number?: string }, limit: number): Promise<OptOut[]>;
   /** Adds many entries in one call (a do-not-contact list's import); those already there are kept. Returns how many were new. */
   importOptOuts(accountId: string, entries: readonly OptOut[]): Promise<number>;
+  /** Deletes up to `limit` counters whose window ended at or before `now`; returns how many. */
+  pruneMarks(now: number, limit: number): Promise<number>;
   /** The index of the first mark that is full, counting nothing (a dry run); -1 when none is. */
   peekMarks(accountId: string, marks: readonly Mark[], now: number): Promise<number>;
 

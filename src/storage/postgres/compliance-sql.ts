@@ -17,5 +17,11 @@ export const COMPLIANCE_SQL = {
      RETURNING key, count`,
   /** A request's counts given back in the transaction that took them ($2 its keys, $3 how many each). */
   giveBack: `UPDATE compliance_marks m SET count = m.count - t.n FROM unnest($2::text[], $3::int[]) AS t(k, n) WHERE m.account_id = $1 AND m.key = t.k`,
+  /**
+   * Up to $2 counters whose window has ended ($1 now): the table keeps only what can still refuse.
+   * The outer condition is checked again on a row a concurrent accept has just renewed: kept.
+   */
+  prune: `DELETE FROM compliance_marks WHERE window_end <= $1
+     AND (account_id, key) IN (SELECT account_id, key FROM compliance_marks WHERE window_end <= $1 LIMIT $2)`,
   peekMark: `SELECT count FROM compliance_marks WHERE account_id = $1 AND key = $2 AND window_end > $3`,
 } as const;

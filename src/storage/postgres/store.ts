@@ -780,6 +780,10 @@ export class PostgresStore implements Store {
     return r.rowCount ?? 0;
   }
 
+  async pruneMarks(now: number, limit: number): Promise<number> {
+    return (await this.#pool.query(COMPLIANCE_SQL.prune, [now, limit])).rowCount ?? 0;
+  }
+
   async peekMarks(accountId: string, marks: readonly Mark[], now: number): Promise<number> {
     for (const [i, m] of marks.entries()) {
       const [row] = await this.#rows<{ count: number }>(COMPLIANCE_SQL.peekMark, [accountId, m.key, now]);

@@ -10,5 +10,7 @@ export const COMPLIANCE_SQL = {
        window_end = CASE WHEN compliance_marks.window_end <= @now THEN excluded.window_end ELSE compliance_marks.window_end END
      WHERE compliance_marks.window_end <= @now OR compliance_marks.count < @limit
      RETURNING count`,
+  /** Up to @limit counters whose window has ended: the table keeps only what can still refuse. */
+  prune: `DELETE FROM compliance_marks WHERE (account_id, key) IN (SELECT account_id, key FROM compliance_marks WHERE window_end <= @now LIMIT @limit)`,
   peekMark: `SELECT count FROM compliance_marks WHERE account_id = @accountId AND key = @key AND window_end > @now`,
 } as const;

@@ -483,6 +483,8 @@ CREATE TABLE compliance_marks (
   count INTEGER NOT NULL,
   PRIMARY KEY (account_id, key)
 );
+-- What the sweep deletes: counters whose window has ended.
+CREATE INDEX compliance_marks_ended ON compliance_marks (window_end);
 `,
   },
 ];

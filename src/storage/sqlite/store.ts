@@ -865,6 +865,10 @@ export class SqliteStore implements Store {
     return this.#db.transaction(() => entries.reduce((added, o) => added + insert.run(accountId, o.sender, o.number, o.createdAt, o.source).changes, 0)).immediate();
   }
 
+  async pruneMarks(now: number, limit: number): Promise<number> {
+    return this.#sql(COMPLIANCE_SQL.prune).run({ now, limit }).changes;
+  }
+
   async peekMarks(accountId: string, marks: readonly Mark[], now: number): Promise<number> {
     const peek = this.#sql(COMPLIANCE_SQL.peekMark);
     return marks.findIndex((m) => ((peek.get({ accountId, key: m.key, now }) as { count: number } | undefined)?.count ?? 0) >= m.limit);
