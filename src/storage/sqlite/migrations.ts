@@ -482,7 +482,7 @@ CREATE TABLE compliance_marks (
   window_end BIGINT NOT NULL,
   count INTEGER NOT NULL,
   PRIMARY KEY (account_id, key)
-);
+) WITHOUT ROWID; -- one B-tree by the key, not a table and an index: each accept writes a few rows here
 -- What the sweep deletes: counters whose window has ended.
 CREATE INDEX compliance_marks_ended ON compliance_marks (window_end);
 `,
