@@ -11,18 +11,22 @@ export interface AcceptFigures {
 }
 
 /** UK mobile numbers (valid to libphonenumber, so every accept pays for a full parse). */
-function recipients(count: number, offset: number): string[] {
+export function recipients(count: number, offset: number): string[] {
   return Array.from({ length: count }, (_, i) => `+4479111${String(100_000 + ((offset + i) % 100_000)).slice(1)}`);
 }
 
-/** Runs POST /v1/messages at `connections` concurrent connections for `seconds`; with `keys`, each request takes the next of them. */
+/**
+ * Runs POST /v1/messages at `connections` concurrent connections for `seconds`; with `keys`, each
+ * request takes the next of them; with `body`, the i-th request's body is `body(i)`.
+ */
 export async function benchAccept(
   server: Pick<BenchServer, 'url' | 'key'>,
-  opts: { connections: number; seconds: number; recipientsPerRequest: number; keys?: readonly string[] },
+  opts: { connections: number; seconds: number; recipientsPerRequest: number; keys?: readonly string[]; body?: (i: number) => string },
 ): Promise<AcceptFigures> {
   const bodies = Array.from({ length: 16 }, (_, i) =>
     JSON.stringify({ from: 'Bench', to: opts.recipientsPerRequest === 1 ? recipients(1, i)[0] : recipients(opts.recipientsPerRequest, i * 1000), text: 'Your code is 123456' }),
   );
+  const body = opts.body ?? ((i: number) => bodies[i % bodies.length]!);
   const keys = opts.keys ?? [server.key];
   let n = 0;
   const result = await autocannon({
@@ -35,7 +39,7 @@ export async function benchAccept(
       {
         setupRequest: (req) => {
           const i = n++;
-          return { ...req, body: bodies[i % bodies.length], headers: { ...req.headers, authorization: `Bearer ${keys[i % keys.length]}` } };
+          return { ...req, body: body(i), headers: { ...req.headers, authorization: `Bearer ${keys[i % keys.length]}` } };
         },
       },
     ],

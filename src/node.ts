@@ -43,6 +43,9 @@ import { Catalogue } from './core/catalogue/catalogue.js';
 import type { Route } from './core/routing/router.js';
 import { prometheusMetrics } from './observability/metrics.js';
 import { ConfigError, defaultTopology, readTopology, singleRoute } from './config/file.js';
+import { ComplianceGate } from './app/compliance.js';
+import { CheckService } from './app/check.js';
+import { DateHolidaysCalendar } from './numbering/holidays.js';
 import { PROVIDER_PLUGINS } from './providers/registry.js';
 import { PROVIDER_TABLES } from './providers/tables.js';
 import { openSqliteStore } from './storage/sqlite/store.js';
@@ -52,6 +55,9 @@ import { LocalCoordination, type Coordination } from './app/coordination.js';
 
 const TOPOLOGY_RELOAD_MS = 5000;
 const RECEIPT_SWEEP_MS = 5000;
+/** How often a node deletes compliance counters whose window has ended, and how many at most each time. */
+const MARK_SWEEP_MS = 60_000;
+const MARK_SWEEP_LIMIT = 10_000;
 /** How often a node gives back the slices of accounts' balances it has not used for SLICE_IDLE_MS, and takes back dead nodes'. */
 const SLICE_SWEEP_MS = 1000;
 const SLICE_IDLE_MS = 2000;
@@ -168,6 +174,9 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
   });
   // One worker thread reads the numbers of large batches, where there is a core to spare for it.
   const destinations = new DestinationReader(availableParallelism() > 1 ? 1 : 0);
+  // One numbering plan, its data read once, for compliance's time zones and lookups' facts.
+  const plan = new GeoCarrierPlan();
+  const compliance = new ComplianceGate({ store, plan, calendar: new DateHolidaysCalendar(), operator: file.compliance });
   const accept = new AcceptService({
     store,
     clock,
@@ -182,12 +191,13 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
     coordination,
     destinations,
     lookupTtlMs: config.lookupTtlMs,
+    compliance,
     callbacks: endpoints,
   });
   const optOuts = new OptOuts(store, clock);
   const accounts = new Accounts(store, keys, clock);
   const numbers = new Numbers(store, accounts, clock);
-  const lookups = new Lookups({ store, plan: new GeoCarrierPlan(), catalogue, clock, connectors: () => byName.values(), ttlMs: config.lookupTtlMs });
+  const lookups = new Lookups({ store, plan, catalogue, clock, connectors: () => byName.values(), ttlMs: config.lookupTtlMs });
   const inbound = new InboundService(store, clock, (message) => optOuts.onInbound(message), (to) => numbers.ownerOf(to));
   const topology = new Topology(
     {
@@ -225,7 +235,7 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
     // A code goes out as the operator's own message: an account in trial is not charged for it.
     send: async (to, text) => {
       const operator = (await store.getAccount(DEFAULT_ACCOUNT))!;
-      await accept.accept({ accountId: operator.id, prices: operator.prices, allowedSenders: null, trial: false, protocols: null, dailyQuota: null, refuseDeadNumbers: false }, { from: config.verification.from, to, text });
+      await accept.accept({ accountId: operator.id, prices: operator.prices, allowedSenders: null, trial: false, protocols: null, dailyQuota: null, refuseDeadNumbers: false, compliance: null }, { from: config.verification.from, to, text });
     },
   });
   const messages = new MessageService(store, writer, clock);
@@ -239,6 +249,7 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
   const api = await buildApi(
     {
       accept,
+      check: new CheckService(store, compliance, clock),
       keys,
       accounts,
       verifiedNumbers,
@@ -282,6 +293,7 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
   const sweeping = setInterval(sweepReceipts, RECEIPT_SWEEP_MS);
   const returnSlices = (idleMs: number) => store.returnSlices(config.nodeId, clock.now() - idleMs, clock.now());
   const slicing = setInterval(() => void returnSlices(SLICE_IDLE_MS).catch((err: unknown) => log.warn({ err }, 'giving back balance slices failed')), SLICE_SWEEP_MS);
+  const pruning = setInterval(() => void store.pruneMarks(clock.now(), MARK_SWEEP_LIMIT).catch((err: unknown) => log.warn({ err }, 'deleting ended compliance counters failed')), MARK_SWEEP_MS);
 
   return {
     api,
@@ -293,6 +305,7 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
       clearInterval(reloading);
       clearInterval(sweeping);
       clearInterval(slicing);
+      clearInterval(pruning);
       await smpp?.close();
       await api.close();
       await dispatcher.stop();

@@ -54,6 +54,14 @@ describe('the configuration file', () => {
     assert.match(message, /switchboard\.yaml:16: routes\[1\]\.connections\[0\]: no connection is named "nowhere"/);
   });
 
+  test('reads the operator\'s compliance policies, and names the line of a window that ends before it starts', () => {
+    const t = parseTopology(`${GOOD}compliance:\n  marketing:\n    windows: { mon: 08:00-22:00, sun: 10:00-24:00 }\n    caps: { day: 5 }\n`, 'switchboard.yaml', PROVIDER_PLUGINS);
+    assert.deepEqual(t.compliance, { marketing: { windows: { mon: { from: 480, to: 1320 }, sun: { from: 600, to: 1440 } }, caps: { day: 5 } } });
+    assert.deepEqual(parseTopology(GOOD, 'switchboard.yaml', PROVIDER_PLUGINS).compliance, {});
+    assert.match(problems(`${GOOD}compliance:\n  marketing:\n    windows:\n      mon: 22:00-08:00\n`), /switchboard\.yaml:19: compliance\.marketing\.windows\.mon: a window ends after it starts/);
+    assert.match(problems(`${GOOD}compliance:\n  marketing:\n    outside: later\n`), /:18: compliance\.marketing\.outside/);
+  });
+
   test('unknown providers, duplicate names, bad prefixes and broken YAML are refused', () => {
     assert.match(problems(GOOD.replace('provider: sandbox\n    tps', 'provider: carrier-pigeon\n    tps')), /:7: connections\[1\]\.provider: unknown provider "carrier-pigeon"/);
     assert.match(problems(GOOD.replace('name: slow', 'name: fast')), /connections\[1\]\.name: another connection is already named "fast"/);

@@ -92,6 +92,9 @@ describe('the OpenAPI document describes every answer', () => {
     await expect(200, { method: 'POST', path: '/v1/messages/{id}/cancel', params: { id: scheduled.messages[0].id } });
     await expect(409, { method: 'POST', path: '/v1/messages/{id}/cancel', params: { id: scheduled.messages[0].id } });
     await expect(404, { method: 'POST', path: '/v1/messages/{id}/cancel', params: { id: 'msg_nope' } });
+
+    await expect(200, { method: 'POST', path: '/v1/messages/check', body: { from: 'Switchboard', to: ['+447700900000'], text: 'Hello', type: 'marketing' } });
+    await expect(400, { method: 'POST', path: '/v1/messages/check', body: { from: 'Switchboard', to: '+1555', text: 'Hello' } });
   });
 
   test('inbound, errors, provider codes', async () => {
@@ -173,6 +176,9 @@ describe('the OpenAPI document describes every answer', () => {
     assert.equal(refused.error.code, 'destination_opted_out');
     await expect(400, { method: 'POST', path: '/v1/opt-outs', body: { sender: 'Shop', number: '07700900099' } });
     await expect(200, { method: 'GET', path: '/v1/opt-outs', query: 'sender=Shop' });
+    await expect(200, { method: 'GET', path: '/v1/opt-outs', query: 'format=csv&limit=100000' });
+    await expect(200, { method: 'POST', path: '/v1/opt-outs/import', headers: { 'content-type': 'text/csv' }, body: 'number,sender\n+447700900098,*\n' });
+    await expect(400, { method: 'POST', path: '/v1/opt-outs/import', headers: { 'content-type': 'text/csv' }, body: '07700900098' });
     await expect(400, { method: 'GET', path: '/v1/opt-outs', query: 'limit=1001' });
     await expect(204, { method: 'DELETE', path: '/v1/opt-outs', query: 'sender=Shop&number=%2B447700900099' });
     await expect(404, { method: 'DELETE', path: '/v1/opt-outs', query: 'sender=Shop&number=%2B447700900099' });
@@ -195,6 +201,7 @@ describe('the OpenAPI document describes every answer', () => {
     await expect(200, { method: 'GET', path: '/v1/accounts/{id}', params: { id: child.id } });
     await expect(404, { method: 'GET', path: '/v1/accounts/{id}', params: { id: 'acct_nobody' } });
     await expect(200, { method: 'PATCH', path: '/v1/accounts/{id}', params: { id: child.id }, body: { name: 'Team A' } });
+    await expect(200, { method: 'PATCH', path: '/v1/accounts/{id}', params: { id: child.id }, body: { compliance: { marketing: { windows: { mon: '08:00-22:00' }, holidays: true, caps: { day: 3 } } } } });
     await expect(201, { method: 'POST', path: '/v1/accounts/{id}/keys', params: { id: child.id }, body: { name: 'team' } });
     await expect(200, { method: 'GET', path: '/v1/accounts/{id}/keys', params: { id: child.id } });
     await expect(201, { method: 'POST', path: '/v1/accounts/{id}/top-ups', params: { id: child.id }, body: { amount: '10.00' } });

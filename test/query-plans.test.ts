@@ -24,19 +24,21 @@ import { NUMBERS_SQL as SQLITE_NUMBERS_SQL } from '../src/storage/sqlite/numbers
 import { SMPP_SQL as SQLITE_SMPP_SQL } from '../src/storage/sqlite/smpp-sql.js';
 import { LOOKUP_SQL as SQLITE_LOOKUP_SQL } from '../src/storage/sqlite/lookup-sql.js';
 import { LOOKUP_SQL as PG_LOOKUP_SQL } from '../src/storage/postgres/lookup-sql.js';
+import { COMPLIANCE_SQL as SQLITE_COMPLIANCE_SQL } from '../src/storage/sqlite/compliance-sql.js';
+import { COMPLIANCE_SQL as PG_COMPLIANCE_SQL } from '../src/storage/postgres/compliance-sql.js';
 import { TEST_DATABASE_URL, tempDir } from './helpers.js';
 
 // Every statement webhook delivery runs per event, dispatch's claims (expiry included), receipt
 // matching, the sweep of parked receipts, the message log, what an account's requests read of its
 // branch, verified numbers and credentials, the owner look-up of every inbound message, the usage
 // counters, the statements that charge accepts from nodes' slices of accounts' balances
-// (PostgreSQL), and the SMPP outbox's must reach their rows through an index: with a backlog
+// (PostgreSQL), the SMPP outbox's and the compliance counters' must reach their rows through an index: with a backlog
 // waiting (or many accounts), a scan would make each cost as much as the backlog.
 
-const smpp = (sql: Readonly<Record<string, string>>) => Object.fromEntries(Object.entries(sql).map(([name, text]) => [`smpp_${name}`, text]));
-const lookups = (sql: Readonly<Record<string, string>>) => Object.fromEntries(Object.entries(sql).map(([name, text]) => [`lookups_${name}`, text]));
-const SQLITE_SQL = { ...lookups(SQLITE_LOOKUP_SQL), ...SQLITE_WEBHOOK_SQL, ...SQLITE_RECEIPT_SQL, ...SQLITE_DISPATCH_SQL, ...SQLITE_ACCOUNT_SQL, ...SQLITE_CREDENTIAL_SQL, ...SQLITE_NUMBERS_SQL, ...smpp(SQLITE_SMPP_SQL) };
-const PG_SQL = { ...lookups(PG_LOOKUP_SQL), ...PG_WEBHOOK_SQL, ...PG_RECEIPT_SQL, ...PG_DISPATCH_SQL, ...PG_ACCOUNT_SQL, ...PG_CREDENTIAL_SQL, ...PG_NUMBERS_SQL, ...SLICE_SQL, ...smpp(PG_SMPP_SQL) };
+const prefixed = (prefix: string, sql: Readonly<Record<string, string>>) => Object.fromEntries(Object.entries(sql).map(([name, text]) => [`${prefix}_${name}`, text]));
+const smpp = (sql: Readonly<Record<string, string>>) => prefixed('smpp', sql);
+const SQLITE_SQL = { ...prefixed('lookups', SQLITE_LOOKUP_SQL), ...SQLITE_WEBHOOK_SQL, ...SQLITE_RECEIPT_SQL, ...SQLITE_DISPATCH_SQL, ...SQLITE_ACCOUNT_SQL, ...SQLITE_CREDENTIAL_SQL, ...SQLITE_NUMBERS_SQL, ...smpp(SQLITE_SMPP_SQL), ...prefixed('compliance', SQLITE_COMPLIANCE_SQL) };
+const PG_SQL = { ...prefixed('lookups', PG_LOOKUP_SQL), ...PG_WEBHOOK_SQL, ...PG_RECEIPT_SQL, ...PG_DISPATCH_SQL, ...PG_ACCOUNT_SQL, ...PG_CREDENTIAL_SQL, ...PG_NUMBERS_SQL, ...SLICE_SQL, ...smpp(PG_SMPP_SQL), ...prefixed('compliance', PG_COMPLIANCE_SQL) };
 
 /** The message log as users page it: the first page, the next, one recipient's, a time window. */
 const LOGS = {
@@ -51,7 +53,7 @@ const BACKLOG = 20_000;
 /** Tables that grow with traffic: never read whole by a hot statement. */
 const BACKLOG_TABLES = [
   'webhook_deliveries', 'webhook_events', 'webhook_attempts', 'messages', 'provider_ids', 'parked_receipts', 'accounts', 'verified_numbers', 'face_credentials', 'numbers',
-  'usage_counts', 'ledger_entries', 'pending_charges', 'balance_slices', 'smpp_outbox', 'inbound_messages', 'lookups',
+  'usage_counts', 'ledger_entries', 'pending_charges', 'balance_slices', 'smpp_outbox', 'inbound_messages', 'lookups', 'compliance_marks',
 ];
 /** Live lookups of many numbers, a few of each (the cache, routing and accept read them by number). */
 const LOOKUPS = `INSERT INTO lookups (id, account_id, number, at, connection, provider, reachability, raw)
@@ -111,6 +113,8 @@ describe('hot webhook, receipt and account statements on SQLite use indexes, wha
       INSERT INTO smpp_outbox (account_id, kind, ref, expires_at, lease_until) SELECT 'acc' || (i % 10), 'receipt', 'msg_' || i, i, CASE WHEN i % 4 = 0 THEN i END FROM n;
       WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ${BACKLOG - 1})
       ${LOOKUPS} FROM n;
+      WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ${BACKLOG - 1})
+      INSERT INTO compliance_marks (account_id, key, window_end, count) SELECT 'acc_' || (i % 10), 'cap:marketing:day:+4477009' || i, i, 1 FROM n;
       ANALYZE;
     `);
   });
@@ -182,6 +186,7 @@ describe('hot webhook, receipt and account statements on PostgreSQL use indexes,
       INSERT INTO smpp_outbox (account_id, kind, ref, expires_at, lease_until) SELECT 'acc' || (i % 10), 'receipt', 'msg_' || i, i, CASE WHEN i % 4 = 0 THEN i END FROM generate_series(0, ${BACKLOG - 1}) AS i;
       INSERT INTO inbound_messages (id, account_id, connection, "from", "to", text, received_at) SELECT 'in_' || i, 'acc', 'c', '+447700900000', '+447700900001', 'Hi', i FROM generate_series(0, ${BACKLOG - 1}) AS i;
       ${LOOKUPS} FROM generate_series(0, ${BACKLOG - 1}) AS i;
+      INSERT INTO compliance_marks (account_id, key, window_end, count) SELECT 'acc_' || (i % 10), 'cap:marketing:day:+4477009' || i, i, 1 FROM generate_series(0, ${BACKLOG - 1}) AS i;
       ANALYZE;
     `);
   });
@@ -241,6 +246,10 @@ describe('hot webhook, receipt and account statements on PostgreSQL use indexes,
     lookups_latest: [['+33611', '+33612'], 100, null],
     lookups_get: ['lkp_1', 'acc'],
     lookups_complete: ['c', '+33611', 'reachable', '20815', true, false, null, '{}'],
+    compliance_takeMarks: ['acc_1', ['cap:marketing:day:+447700910', 'dup:+447700910:x'], [100, 100], [1, 1], 50],
+    compliance_giveBack: ['acc_1', ['cap:marketing:day:+447700910'], [1]],
+    compliance_prune: [50, 100],
+    compliance_peekMark: ['acc_1', 'cap:marketing:day:+447700910', 50],
   };
 
   for (const [name, sql] of Object.entries(PG_SQL)) {

@@ -3,7 +3,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { newMessageId } from '../src/app/ids.js';
-import type { ClaimedDelivery, NewMessage, Store } from '../src/app/store.js';
+import type { ClaimedDelivery, Mark, NewMessage, Store } from '../src/app/store.js';
 import type { MessageEvent } from '../src/core/message.js';
 import { PostgresStore } from '../src/storage/postgres/store.js';
 import { SqliteStore } from '../src/storage/sqlite/store.js';
@@ -88,7 +88,7 @@ for (const [name, open] of implementations) {
       await store.insertApiKey({ id: 'key1', accountId: 'acc', hash: 'h1', prefix: 'sk_abcd', name: 'ci', scopes: ['send', 'read'], createdAt: T0 });
       await store.insertApiKey({ id: 'key2', accountId: 'acc', hash: 'h2', prefix: 'sk_efgh', name: null, scopes: ['admin'], createdAt: T0 + 1 });
       const key1 = { id: 'key1', accountId: 'acc', name: 'ci', prefix: 'sk_abcd', scopes: ['send', 'read'], createdAt: T0, lastUsedAt: null, revokedAt: null };
-      assert.deepEqual(await store.findApiKeys(['h1', 'nope']), [{ ...key1, hash: 'h1', account: { status: 'active', path: 'acc', currency: 'EUR', prices: null, allowedSenders: null, trial: false, ipAllowlists: [], apiRate: null, protocols: null, dailyQuota: null, refuseDeadNumbers: false } }]);
+      assert.deepEqual(await store.findApiKeys(['h1', 'nope']), [{ ...key1, hash: 'h1', account: { status: 'active', path: 'acc', currency: 'EUR', prices: null, allowedSenders: null, trial: false, ipAllowlists: [], apiRate: null, protocols: null, dailyQuota: null, refuseDeadNumbers: false, compliance: null } }]);
       await store.touchApiKeys(['key1'], T0 + 60_000);
       await store.touchApiKeys(['key1'], T0 + 30_000); // a late write never moves the time back
       assert.equal(await store.revokeApiKey('other', 'key2', T0 + 2), false, "another account's key");
@@ -106,7 +106,7 @@ for (const [name, open] of implementations) {
       await store.updateAccount('acc', { protocols: ['api', 'vonage'] });
       const credential = { id: 'cred1', accountId: 'acc', protocol: 'vonage' as const, name: 'app', key: 'abcd1234', secret: 's3cret', settings: { signature_secret: 'sig', receipt_url: null }, createdAt: T0, revokedAt: null };
       await store.insertFaceCredential(credential);
-      assert.deepEqual(await store.findFaceCredential('vonage', 'abcd1234'), { ...credential, account: { status: 'active', path: 'acc', currency: 'EUR', prices: null, allowedSenders: null, trial: false, ipAllowlists: [], apiRate: null, protocols: ['api', 'vonage'], dailyQuota: null, refuseDeadNumbers: false } });
+      assert.deepEqual(await store.findFaceCredential('vonage', 'abcd1234'), { ...credential, account: { status: 'active', path: 'acc', currency: 'EUR', prices: null, allowedSenders: null, trial: false, ipAllowlists: [], apiRate: null, protocols: ['api', 'vonage'], dailyQuota: null, refuseDeadNumbers: false, compliance: null } });
       assert.equal(await store.findFaceCredential('twilio', 'abcd1234'), undefined, 'another protocol');
       assert.equal(await store.revokeFaceCredential('other', 'cred1', T0 + 1), false, "another account's credential");
       assert.equal(await store.revokeFaceCredential('acc', 'cred1', T0 + 1), true);
@@ -139,7 +139,7 @@ for (const [name, open] of implementations) {
       await assert.rejects(store.createAccount({ id: 'x', parentId: 'nobody', name: 'X', currency: 'EUR', prices: null, createdAt: T0 }));
       const a1 = await store.getAccount('a1');
       assert.deepEqual(a1, { id: 'a1', parentId: 'a', path: 'root/a/a1', name: 'A1', status: 'active', currency: 'EUR', balance: 0, creditLimit: 0, prices: { entries: [{ country: 'GB', price: 35_000 }] }, allowedSenders: null, trial: false, ipAllowlist: null, apiRate: null, protocols: null,
-        dailyQuota: null, quotaUsed: 0, quotaDay: 0, lowBalanceThreshold: null, refuseDeadNumbers: false, reserved: 0, pending: 0, createdAt: T0 + 1,
+        dailyQuota: null, quotaUsed: 0, quotaDay: 0, lowBalanceThreshold: null, refuseDeadNumbers: false, compliance: null, reserved: 0, pending: 0, createdAt: T0 + 1,
       });
       assert.deepEqual((await store.listAccounts('root')).map((a) => a.id), ['a']);
       assert.equal(await store.updateAccount('a1', { status: 'disabled', creditLimit: 5_000_000, prices: null }), true);
@@ -147,8 +147,8 @@ for (const [name, open] of implementations) {
       assert.deepEqual((await store.getAccount('a'))?.allowedSenders, ['Shop']);
       assert.equal(await store.updateAccount('nobody', { status: 'disabled' }), false);
       await store.insertApiKey({ id: 'ka1', accountId: 'a1', hash: 'ha1', prefix: 'sk_a1', name: null, scopes: ['send'], createdAt: T0 });
-      assert.deepEqual((await store.findApiKeys(['ha1']))[0]?.account, { status: 'disabled', path: 'root/a/a1', currency: 'EUR', prices: null, allowedSenders: null, trial: false, ipAllowlists: [], apiRate: null, protocols: null, dailyQuota: null, refuseDeadNumbers: false });
-      await store.updateAccount('a1', { dailyQuota: 500, lowBalanceThreshold: 2_000_000 });
+      assert.deepEqual((await store.findApiKeys(['ha1']))[0]?.account, { status: 'disabled', path: 'root/a/a1', currency: 'EUR', prices: null, allowedSenders: null, trial: false, ipAllowlists: [], apiRate: null, protocols: null, dailyQuota: null, refuseDeadNumbers: false, compliance: null });
+      await store.updateAccount('a1', { dailyQuota: 500, lowBalanceThreshold: 2_000_000, compliance: { marketing: { caps: { day: 1 } } } });
       const changed = (await store.getAccount('a1'))!;
       assert.deepEqual([changed.dailyQuota, changed.lowBalanceThreshold], [500, 2_000_000]);
       await store.updateAccount('a1', { refuseDeadNumbers: true });
@@ -167,7 +167,7 @@ for (const [name, open] of implementations) {
       assert.deepEqual(await store.getAccount('a'), { ...(await store.getAccount('a'))!, trial: true, ipAllowlist: ['10.0.0.0/8'], apiRate: null });
       await store.updateAccount('a', { trial: false, ipAllowlist: null });
       await store.updateAccount('a1', { apiRate: null });
-      assert.deepEqual((await store.findApiKeys(['ha1']))[0]?.account, { status: 'active', path: 'root/a/a1', currency: 'EUR', prices: null, allowedSenders: null, trial: false, ipAllowlists: [['10.1.0.0/16', '2001:db8::/32']], apiRate: null, protocols: null, dailyQuota: 500, refuseDeadNumbers: true });
+      assert.deepEqual((await store.findApiKeys(['ha1']))[0]?.account, { status: 'active', path: 'root/a/a1', currency: 'EUR', prices: null, allowedSenders: null, trial: false, ipAllowlists: [['10.1.0.0/16', '2001:db8::/32']], apiRate: null, protocols: null, dailyQuota: 500, refuseDeadNumbers: true, compliance: { marketing: { caps: { day: 1 } } } });
     });
 
     test('verified numbers: a code waits, each try counts up to the limit, and only verified numbers are found', async () => {
@@ -577,6 +577,43 @@ for (const [name, open] of implementations) {
       assert.equal(await store.setOptOut('acc', { sender: 'Shop', number: '+447700900001', createdAt: T0, source: 'keyword' }, false), true);
       assert.equal(await store.setOptOut('acc', { sender: 'Shop', number: '+447700900001', createdAt: T0, source: 'keyword' }, false), false);
       assert.deepEqual((await store.listOptOuts('acc', {}, 10)).map((o) => o.number), ['+447700900002']);
+    });
+
+    test('compliance counters: a request is stored only if each holds one more, all or none, in its batch; a charge refused gives them back', async () => {
+      await store.ensureAccount('acc', 'A', T0);
+      const cap = { key: 'cap:marketing:hour:+447700900001', limit: 2, windowMs: 3_600_000 };
+      const dup = { key: 'dup:+447700900001:abc', limit: 1, windowMs: 600_000 };
+      const w = (marks: Mark[], now = T0) => ({ messages: [message()], marks: { accountId: 'acc', marks, now }, respond: () => 'ok' });
+      assert.deepEqual(await store.insertMessages([w([cap, dup]), w([cap, dup]), w([cap])]), ['ok', { refused: 'compliance', mark: 1 }, 'ok'], 'the second is a duplicate; its cap count was not kept');
+      assert.deepEqual(await store.insertMessages([w([cap])]), [{ refused: 'compliance', mark: 0 }], 'the cap is full');
+      assert.equal(await store.peekMarks('acc', [dup], T0), 0);
+      assert.equal(await store.peekMarks('acc', [dup], T0 + 600_000), -1, 'its window has passed');
+      assert.deepEqual(await store.insertMessages([w([cap], T0 + 3_600_000)]), ['ok'], 'a new window');
+      assert.deepEqual(await store.insertMessages([w([cap, cap], T0 + 3_600_000)]), [{ refused: 'compliance', mark: 1 }], 'one number twice in a request counts twice');
+      assert.deepEqual(await store.insertMessages([w([cap], T0 + 3_600_000)]), ['ok'], 'and nothing of it was kept');
+      assert.equal(await store.pruneMarks(T0 + 600_000, 100), 1, 'the duplicate guard\'s ended window is deleted, the cap\'s new one kept');
+      assert.equal(await store.peekMarks('acc', [cap], T0 + 3_600_000), 0);
+      // Short of credit: nothing stored, nothing counted.
+      await store.createAccount({ id: 'poor', parentId: 'acc', name: 'P', currency: 'EUR', prices: null, createdAt: T0 });
+      const once = { key: 'cap:marketing:day:+447700900002', limit: 1, windowMs: 86_400_000 };
+      const poor = (amount: number) => ({
+        messages: [message({ accountId: 'poor', price: amount })],
+        charge: { accountId: 'poor', amount, messages: 1, entryId: `led_p${amount}`, at: T0 },
+        marks: { accountId: 'poor', marks: [once], now: T0 },
+        respond: () => 'ok',
+      });
+      assert.deepEqual(await store.insertMessages([poor(5)]), [{ refused: 'insufficient_credit' }]);
+      assert.equal(await store.peekMarks('poor', [once], T0), -1);
+      assert.deepEqual(await store.insertMessages([poor(0)]), ['ok']);
+      assert.equal(await store.peekMarks('poor', [once], T0), 0);
+    });
+
+    test('a do-not-contact import adds many entries at once, keeping those already listed', async () => {
+      const entry = (n: number, sender = '*') => ({ sender, number: `+4477008${String(n).padStart(5, '0')}`, createdAt: T0, source: 'import' });
+      await store.setOptOut('acc', entry(1, 'Shop'), true);
+      assert.equal(await store.importOptOuts('acc', Array.from({ length: 2000 }, (_, i) => entry(i))), 2000);
+      assert.equal(await store.importOptOuts('acc', [entry(1), entry(5000)]), 1);
+      assert.deepEqual([...(await store.optedOut('acc', 'Other', [entry(1999).number, entry(5001).number]))], [entry(1999).number]);
     });
 
     test('numbers: one owner each, found by the number; an account held to allowed senders may send from its own', async () => {

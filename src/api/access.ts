@@ -44,6 +44,7 @@ export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
 
   'POST /v1/messages': 'send',
   'POST /v1/messages/:id/cancel': 'send',
+  'POST /v1/messages/check': 'send',
   'GET /v1/messages': 'read',
   'GET /v1/messages/:id': 'read',
   'GET /v1/inbound': 'read',
@@ -91,6 +92,7 @@ export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
   'GET /v1/opt-outs': 'opt_outs',
   'POST /v1/opt-outs': 'opt_outs',
   'DELETE /v1/opt-outs': 'opt_outs',
+  'POST /v1/opt-outs/import': 'opt_outs',
 };
 
 /** The access a route was declared with; admin for one nobody declared. */

@@ -63,7 +63,7 @@ export function toSwitchboardError(error: FastifyError | Error): SwitchboardErro
   return new SwitchboardError('internal_error', 'Switchboard hit an unexpected error. Nothing accepted before it was lost.');
 }
 
-/** The canonical error body: `{ error: { type, code, message, doc_url, param?, provider? } }`. */
+/** The canonical error body: `{ error: { type, code, message, doc_url, param?, provider?, rule? } }`. */
 export function errorBody(catalogue: Catalogue, error: SwitchboardError) {
   const view = catalogue.canonical(error.code);
   return {
@@ -74,6 +74,7 @@ export function errorBody(catalogue: Catalogue, error: SwitchboardError) {
       doc_url: view.doc_url,
       ...(error.param !== undefined && { param: error.param }),
       ...(error.provider !== undefined && { provider: error.provider }),
+      ...(error.rule !== undefined && { rule: error.rule }),
     },
   };
 }

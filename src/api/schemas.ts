@@ -49,7 +49,8 @@ export const SendBody = Type.Object(
         description: "The events callback_url gets, as Kannel's dlr-mask chooses them (e.g. [\"message.delivered\", \"message.undelivered\"]); default: every one",
       }),
     ),
-    type: Type.Optional(Type.String({ pattern: '^[a-z0-9_-]{1,32}$', description: 'What kind of message it is ("transactional", "marketing", "otp"...): routes may match on it' })),
+    type: Type.Optional(Type.String({ pattern: '^[a-z0-9_-]{1,32}$', description: 'What kind of message it is ("transactional", "marketing", "otp"...): routes may match on it, and it chooses the account\'s compliance policy' })),
+    allow_duplicate: Type.Optional(Type.Boolean({ description: 'Send the same text to the same number again within the policy\'s duplicate window, on purpose (default false)' })),
   },
   { additionalProperties: false },
 );
@@ -63,6 +64,7 @@ const errorProperties = {
     doc_url: Type.String({ description: 'the readable page of the code' }),
     param: Type.Optional(Type.String({ description: 'the parameter at fault, e.g. to[3]' })),
     provider: Type.Optional(Type.Object({ source: Type.String(), code: Type.String(), message: Type.Optional(Type.String()), context: Type.Optional(Type.String()) })),
+    rule: Type.Optional(Type.String({ description: 'the account policy\'s rule that refused, e.g. marketing.windows' })),
   }),
 };
 

@@ -1,4 +1,5 @@
 import type { AcceptService } from '../app/accept.js';
+import type { CheckService } from '../app/check.js';
 import type { Accounts } from '../app/accounts.js';
 import type { InboundService } from '../app/inbound.js';
 import type { ApiKeys, Caller } from '../app/keys.js';
@@ -21,6 +22,8 @@ import type { Catalogue } from '../core/catalogue/catalogue.js';
 /** What the HTTP API calls into: the application services, never storage or connectors directly. */
 export interface Services {
   readonly accept: AcceptService;
+  /** The dry run of a send: what the account's compliance rules would do. */
+  readonly check: CheckService;
   readonly messages: MessageService;
   readonly inbound: InboundService;
   readonly webhooks: WebhookService;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { stringify } from 'safe-stable-stringify';
-import { parseIsoDateTime } from '../core/validation/datetime.js';
+import { parseSendAt } from '../core/validation/schedule.js';
 import { checkDestination } from '../core/validation/phone.js';
 import { classifySender } from '../core/validation/sender.js';
 import { checkText } from '../core/validation/text.js';
@@ -24,6 +24,8 @@ import type { DestinationReader } from './destinations.js';
 import { newId, newMessageId } from './ids.js';
 import { formatAmount } from '../core/accounts/money.js';
 import { segmentPrice, type PriceList } from '../core/accounts/prices.js';
+import type { Policies } from '../core/compliance/policy.js';
+import type { ComplianceGate, NamedPolicy } from './compliance.js';
 import type { Metrics } from './metrics.js';
 import type { AcceptWrite, NewMessage, Refusal, Store, StoredLookup } from './store.js';
 import { foundDead } from '../core/lookups/live.js';
@@ -39,8 +41,10 @@ export interface SendRequest {
   readonly client_ref?: string;
   readonly callback_url?: string;
   readonly callback_events?: readonly string[];
-  /** What kind of message it is, for routing ("transactional", "marketing", "otp"...). */
+  /** What kind of message it is, for routing and the account's compliance policy ("transactional", "marketing", "otp"...). */
   readonly type?: string;
+  /** Sends the same text again within the policy's duplicate window, on purpose. */
+  readonly allow_duplicate?: boolean;
 }
 
 export interface AcceptResult {
@@ -67,6 +71,8 @@ export interface AcceptOptions {
   readonly destinations: DestinationReader;
   /** How long a live lookup is fresh: routing reads its network, and an account that asks refuses a number it found dead. */
   readonly lookupTtlMs: number;
+  /** The account's compliance policies, judged before anything is charged or stored. */
+  readonly compliance: ComplianceGate;
   /** A message's own callback_url: its shape checked at once, its addresses and signing secret before storing. */
   readonly callbacks: {
     checkShape(url: string, param: string): string;
@@ -76,8 +82,6 @@ export interface AcceptOptions {
 
 /** Longer than any accept takes; frees the key if the node holding it dies. */
 const IDEMPOTENCY_LOCK_MS = 60_000;
-const MAX_SCHEDULE_AHEAD_MS = 365 * 24 * 3600 * 1000;
-const SCHEDULE_GRACE_MS = 60_000;
 
 /** Who sends: the caller's account, charged when it has a price list, and the senders it may use. */
 export interface Payer {
@@ -93,6 +97,8 @@ export interface Payer {
   readonly dailyQuota: number | null;
   /** Refuse a recipient a fresh live lookup found dead, before it costs a message. */
   readonly refuseDeadNumbers: boolean;
+  /** Its compliance policies per message type; null: the operator's. */
+  readonly compliance: Policies | null;
 }
 
 /** How a request came: the native API (the default) or a compatible API, which renders its own answer. */
@@ -154,11 +160,13 @@ export class AcceptService {
   async #accept(payer: Payer, request: SendRequest, channel: Channel, idempotency?: { key: string; requestHash: string }): Promise<AcceptResult> {
     const accountId = payer.accountId;
     const now = this.opts.clock.now();
-    const messages = await this.#build(payer, request, now, channel.face);
+    const policy = this.opts.compliance.policy(request.type, payer.compliance);
+    const messages = await this.#build(payer, request, now, channel.face, policy);
     const render = channel.render ?? this.opts.render;
     // Read only for an account in trial: no other send pays for it.
     if (payer.trial) await this.#refuseUnverified(accountId, messages);
-    await this.#refuseOptedOut(accountId, request.from, messages);
+    await this.#refuseOptedOut(accountId, messages);
+    const marks = policy && this.opts.compliance.marks(policy, messages, request.allow_duplicate === true);
     if (request.callback_url !== undefined) await this.opts.callbacks.prepare(accountId, request.callback_url, 'callback_url');
     const amount = payer.prices ? messages.reduce((sum, m) => sum + m.price!, 0) : 0;
     // Taken from the account only when it pays or counts: other accounts' accepts touch no account row.
@@ -166,10 +174,12 @@ export class AcceptService {
     const body = await this.#writes.push({
       messages,
       ...(charged && { charge: { accountId, amount, messages: messages.length, entryId: newId('led', now), at: now } }),
+      ...(marks && { marks: { accountId, marks: marks.marks, now } }),
       ...(idempotency && { idempotency: { accountId, key: idempotency.key, requestHash: idempotency.requestHash, statusCode: 202, createdAt: now } }),
       respond: (remaining) => render(messages, payer.prices ? remaining : null),
     });
     if (typeof body !== 'string') {
+      if (body.refused === 'compliance') throw marks!.refusal(body.mark, typeof request.to !== 'string');
       if (body.refused === 'quota_exceeded') {
         throw new SwitchboardError('quota_exceeded', `The account's daily quota of ${body.limit} messages (UTC day) does not hold these ${messages.length}: nothing was sent or charged.`);
       }
@@ -200,22 +210,29 @@ export class AcceptService {
     });
   }
 
-  /** A recipient on the account's opt-out list for this sender refuses the request, naming it. */
-  async #refuseOptedOut(accountId: string, from: string, messages: readonly NewMessage[]): Promise<void> {
-    const out = await this.opts.store.optedOut(accountId, from, messages.map((m) => m.to));
+  /**
+   * A recipient on the account's opt-out list for its message's sender refuses the request, naming
+   * it. One sender, one query; a policy may have given some messages the account's number instead.
+   */
+  async #refuseOptedOut(accountId: string, messages: readonly NewMessage[]): Promise<void> {
+    const out = new Set<string>();
+    for (const from of new Set(messages.map((m) => m.from))) {
+      const numbers = await this.opts.store.optedOut(accountId, from, messages.filter((m) => m.from === from).map((m) => m.to));
+      for (const n of numbers) out.add(`${from} ${n}`);
+    }
     if (out.size === 0) return;
-    const i = messages.findIndex((m) => out.has(m.to));
-    throw new SwitchboardError('destination_opted_out', `${messages[i]!.to} opted out of messages from ${from} (STOP).`, { param: messages.length > 1 ? `to[${i}]` : 'to' });
+    const i = messages.findIndex((m) => out.has(`${m.from} ${m.to}`));
+    throw new SwitchboardError('destination_opted_out', `${messages[i]!.to} opted out of messages from ${messages[i]!.from} (STOP).`, { param: messages.length > 1 ? `to[${i}]` : 'to' });
   }
 
-  async #build(payer: Payer, request: SendRequest, now: number, face: string | undefined): Promise<NewMessage[]> {
+  async #build(payer: Payer, request: SendRequest, now: number, face: string | undefined, policy: NamedPolicy | undefined): Promise<NewMessage[]> {
     const accountId = payer.accountId;
     const recipients = typeof request.to === 'string' ? [request.to] : request.to;
     if (recipients.length === 0) throw new SwitchboardError('missing_parameter', 'Give at least one recipient in `to`.', { param: 'to' });
     if (recipients.length > MAX_RECIPIENTS) {
       throw new SwitchboardError('too_many_recipients', `A request may name at most ${MAX_RECIPIENTS} recipients; this one names ${recipients.length}.`, { param: 'to' });
     }
-    classifySender(request.from);
+    const senderKind = classifySender(request.from);
     if (payer.allowedSenders && !payer.allowedSenders.includes(request.from)) {
       throw new SwitchboardError('sender_not_authorized', `This account may send from ${payer.allowedSenders.map((s) => JSON.stringify(s)).join(', ') || 'no sender'} only.`, { param: 'from' });
     }
@@ -261,7 +278,18 @@ export class AcceptService {
         });
       }
       const network = live?.network ?? undefined;
-      const decision = chooseRoute(routes, { to, from: request.from, accountId, country: destination.country, type: request.type, ...(network !== undefined && { network }) }, this.opts.random());
+      const verdict = policy && this.opts.compliance.judge(policy, { from: request.from, senderKind, text: request.text, at: start }, destination.e164, destination.country);
+      if (verdict?.refusal) throw new SwitchboardError(verdict.refusal.code, verdict.refusal.message, { param, rule: verdict.refusal.rule });
+      const from = verdict?.from ?? request.from;
+      const text = verdict?.text ?? request.text;
+      // A footer appended for the recipient's country counts in its segments and price.
+      const parts = text === request.text ? encoded : encodeText(text);
+      if (parts.parts.length > MAX_SEGMENTS) {
+        throw new SwitchboardError('message_too_long', `With the footer the account's policy appends, the text needs ${parts.parts.length} segments; at most ${MAX_SEGMENTS} are allowed.`, { param: 'text' });
+      }
+      const deferral = verdict?.outcomes.find((o) => o.action === 'defer');
+      const sendsAt = deferral ? verdict!.at : sendAt;
+      const decision = chooseRoute(routes, { to, from, accountId, country: destination.country, type: request.type, ...(network !== undefined && { network }) }, this.opts.random());
       if (!decision) {
         throw new SwitchboardError('no_route', `No route is configured for ${JSON.stringify(to)}.`, { param });
       }
@@ -270,31 +298,37 @@ export class AcceptService {
       checkDestination(destination, param, { allowFixedLine: this.opts.allowFixedLine, ...(reserved && { reserved }) });
       const price = payer.prices && segmentPrice(payer.prices, destination.e164, destination.country);
       if (price === undefined) throw new SwitchboardError('no_price', `The account has no price for ${to}: nothing was sent or charged.`, { param });
-      const status = sendAt === null ? 'queued' : 'scheduled';
+      const status = sendsAt === null ? 'queued' : 'scheduled';
       return {
         id: newMessageId(now),
         accountId,
         to,
-        from: request.from,
-        text: request.text,
-        encoding: encoded.encoding,
-        segments: encoded.parts.length,
+        from,
+        text,
+        encoding: parts.encoding,
+        segments: parts.parts.length,
         status,
         error: null,
         clientRef: request.client_ref ?? null,
         callbackUrl,
         callbackEvents,
-        sendAt,
-        expiresAt: start + validity * 1000,
+        sendAt: sendsAt,
+        expiresAt: (sendsAt ?? now) + validity * 1000,
         createdAt: now,
         updatedAt: now,
         connection,
-        route: { ...decision, accepted: connection, ...(request.type !== undefined && { type: request.type }), ...usageKeys(routes, decision.name, destination.country) },
+        route: {
+          ...decision,
+          accepted: connection,
+          ...(request.type !== undefined && { type: request.type }),
+          ...usageKeys(routes, decision.name, destination.country),
+          ...(deferral && { held: { rule: deferral.rule, reason: deferral.code } }),
+        },
         attempts: 0,
         nextAttemptAt: null,
         providerMessageId: null,
-        dueAt: start,
-        ...(price !== null && { price: price * encoded.parts.length }),
+        dueAt: sendsAt ?? now,
+        ...(price !== null && { price: price * parts.parts.length }),
         ...(face !== undefined && { face }),
       } satisfies NewMessage;
     });
@@ -305,15 +339,4 @@ export class AcceptService {
 function usageKeys(routes: readonly Route[], name: string, country: string | undefined): { country?: string; costs?: Readonly<Record<string, number>> } {
   const costs = segmentCosts(routes, name);
   return { ...(country !== undefined && { country }), ...(costs && { costs }) };
-}
-
-function parseSendAt(value: string | undefined, now: number): number | null {
-  if (value === undefined) return null;
-  const at = parseIsoDateTime(value);
-  if (at === undefined) {
-    throw new SwitchboardError('invalid_schedule', 'send_at must be an ISO-8601 date-time with a time zone, e.g. 2026-12-01T09:00:00Z.', { param: 'send_at' });
-  }
-  if (at < now - SCHEDULE_GRACE_MS) throw new SwitchboardError('invalid_schedule', 'send_at is in the past.', { param: 'send_at' });
-  if (at > now + MAX_SCHEDULE_AHEAD_MS) throw new SwitchboardError('invalid_schedule', 'send_at is more than a year ahead.', { param: 'send_at' });
-  return at <= now ? null : at;
 }

@@ -1,4 +1,5 @@
 import { SwitchboardError } from '../core/errors.js';
+import type { Policies } from '../core/compliance/policy.js';
 import type { Scope } from '../core/access/scopes.js';
 import type { Protocol } from '../core/access/protocols.js';
 import type { PriceList } from '../core/accounts/prices.js';
@@ -24,6 +25,7 @@ export interface AccountChange {
   readonly dailyQuota?: number | null;
   readonly lowBalanceThreshold?: number | null;
   readonly refuseDeadNumbers?: boolean;
+  readonly compliance?: Policies | null;
 }
 
 /**

@@ -69,8 +69,8 @@ export class FaceCredentials {
     if (!found) return undefined;
     refuseInactive(found.account);
     const { account, ...credential } = found;
-    const { path, currency, prices, allowedSenders, trial, protocols, dailyQuota, refuseDeadNumbers, ipAllowlists, apiRate } = account;
-    return { credential, payer: { accountId: credential.accountId, prices, allowedSenders, trial, protocols, dailyQuota, refuseDeadNumbers }, path, currency, ipAllowlists, apiRate };
+    const { path, currency, prices, allowedSenders, trial, protocols, dailyQuota, refuseDeadNumbers, compliance, ipAllowlists, apiRate } = account;
+    return { credential, payer: { accountId: credential.accountId, prices, allowedSenders, trial, protocols, dailyQuota, refuseDeadNumbers, compliance }, path, currency, ipAllowlists, apiRate };
   }
 
   /** A credential, revoked or not, by id: what signs the receipts of messages sent with it. */

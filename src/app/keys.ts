@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import type { Policies } from '../core/compliance/policy.js';
 import type { Protocol } from '../core/access/protocols.js';
 import { ADMIN_SCOPES, DEFAULT_SCOPES, type Scope } from '../core/access/scopes.js';
 import { SwitchboardError } from '../core/errors.js';
@@ -40,6 +41,8 @@ export interface Caller {
   readonly dailyQuota: number | null;
   /** Accept refuses recipients a fresh live lookup found dead. */
   readonly refuseDeadNumbers: boolean;
+  /** The account's compliance policies; null: the operator's. */
+  readonly compliance: Policies | null;
 }
 
 /** A key's or a credential's account that is disabled or blocked (itself, or one above it) is refused. */
@@ -98,8 +101,8 @@ export class ApiKeys {
     // Read with the key on every request: an account disabled on any node is refused by all at once.
     refuseInactive(found.account);
     this.#touch(found.id);
-    const { path, prices, allowedSenders, trial, ipAllowlists, apiRate, protocols, dailyQuota, refuseDeadNumbers } = found.account;
-    return { keyId: found.id, accountId: found.accountId, scopes: found.scopes, path, prices, allowedSenders, trial, ipAllowlists, apiRate, protocols, dailyQuota, refuseDeadNumbers };
+    const { path, prices, allowedSenders, trial, ipAllowlists, apiRate, protocols, dailyQuota, refuseDeadNumbers, compliance } = found.account;
+    return { keyId: found.id, accountId: found.accountId, scopes: found.scopes, path, prices, allowedSenders, trial, ipAllowlists, apiRate, protocols, dailyQuota, refuseDeadNumbers, compliance };
   }
 
   #touch(id: string): void {

@@ -2,6 +2,7 @@ import { keywordOf } from '../core/compliance/keywords.js';
 import { SwitchboardError } from '../core/errors.js';
 import { classifySender } from '../core/validation/sender.js';
 import type { Clock } from './clock.js';
+import { parseDoNotContact } from './do-not-contact.js';
 import type { InboundMessage, OptOut, Store } from './store.js';
 
 /** The numbers the list holds: E.164, 7 to 15 digits. */
@@ -10,7 +11,7 @@ const NUMBER = new RegExp(OPT_OUT_NUMBER_PATTERN);
 const ALL_SENDERS = '*';
 
 /**
- * The account's opt-out list: a subscriber texting STOP (or its equivalents) to a sender stops
+ * The account's opt-out and do-not-contact list: a subscriber texting STOP (or its equivalents) to a sender stops
  * that sender's messages to them, START lifts it; the API adds and lifts entries too, `*` as
  * sender meaning every sender of the account. Accept refuses an opted-out recipient.
  */
@@ -49,5 +50,11 @@ export class OptOuts {
 
   list(accountId: string, filter: { sender?: string; number?: string }, limit: number): Promise<OptOut[]> {
     return this.store.listOptOuts(accountId, filter, limit);
+  }
+
+  /** Adds a do-not-contact list (CSV) in one call; returns how many entries were new and how many it held. */
+  async import(accountId: string, csv: string): Promise<{ added: number; entries: number }> {
+    const entries = parseDoNotContact(csv, this.clock.now());
+    return { added: entries.length === 0 ? 0 : await this.store.importOptOuts(accountId, entries), entries: entries.length };
   }
 }

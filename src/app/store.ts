@@ -5,6 +5,7 @@ import type { Route } from '../core/routing/router.js';
 import type { FaceProtocol, Protocol } from '../core/access/protocols.js';
 import type { PriceList } from '../core/accounts/prices.js';
 import type { LiveReading, Reachability } from '../core/lookups/live.js';
+import type { Policies } from '../core/compliance/policy.js';
 
 /** A message to store at accept; its first event is read from it (acceptedEvent). */
 export interface NewMessage extends Message {
@@ -16,11 +17,15 @@ export interface NewMessage extends Message {
  * One accepted request, stored with its messages at once or not at all. With a charge, it is
  * stored only if the account can pay (its balance less the charge stays at or above
  * -credit_limit) and its daily quota, if it has one, holds the messages: checked and taken in
- * the insert's transaction, from the account's row or from the node's slice of it.
+ * the insert's transaction, from the account's row or from the node's slice of it. With marks,
+ * it is stored only if each of its compliance counters holds one more, all taken in the same
+ * transaction (given back if the charge then refuses it).
  */
 export interface AcceptWrite {
   readonly messages: readonly NewMessage[];
   readonly charge?: Charge;
+  /** The duplicate guard's and frequency caps' counters its messages count against. */
+  readonly marks?: MarkWrite;
   /** Its idempotency record; the response stored is the one `respond` renders. */
   readonly idempotency?: Omit<IdempotencyWrite, 'response'>;
   /** The answer, given the account's balance after the charge (null: not charged). */
@@ -38,8 +43,18 @@ export interface Charge {
   readonly at: number;
 }
 
-/** Why insertMessages left a request out. */
-export type Refusal = { readonly refused: 'insufficient_credit' } | { readonly refused: 'quota_exceeded'; readonly limit: number };
+/** Why insertMessages left a request out: `mark` is the index of the first full counter in its marks. */
+export type Refusal =
+  | { readonly refused: 'insufficient_credit' }
+  | { readonly refused: 'quota_exceeded'; readonly limit: number }
+  | { readonly refused: 'compliance'; readonly mark: number };
+
+/** A request's compliance counters, each counted once more (a window starting at `now` where the last has ended). */
+export interface MarkWrite {
+  readonly accountId: string;
+  readonly marks: readonly Mark[];
+  readonly now: number;
+}
 
 /** The day (UTC) a daily quota counts on: days since 1970-01-01. */
 export const quotaDay = (at: number): number => Math.floor(at / 86_400_000);
@@ -79,6 +94,8 @@ export interface Account {
   readonly lowBalanceThreshold: number | null;
   /** Accept refuses a recipient a fresh live lookup found dead (see Lookups). */
   readonly refuseDeadNumbers: boolean;
+  /** Its compliance policies per message type; null: the operator's. */
+  readonly compliance: Policies | null;
   /** Set aside by nodes for the sends they accept and not charged yet (PostgreSQL; 0 on SQLite). */
   readonly reserved: number;
   /** Charged from those reservations to accepted messages, not yet entered in the ledger. */
@@ -95,7 +112,7 @@ export interface NewAccount {
   readonly createdAt: number;
 }
 
-export type AccountPatch = Partial<Pick<Account, 'name' | 'status' | 'creditLimit' | 'prices' | 'allowedSenders' | 'trial' | 'ipAllowlist' | 'apiRate' | 'protocols' | 'dailyQuota' | 'lowBalanceThreshold' | 'refuseDeadNumbers'>>;
+export type AccountPatch = Partial<Pick<Account, 'name' | 'status' | 'creditLimit' | 'prices' | 'allowedSenders' | 'trial' | 'ipAllowlist' | 'apiRate' | 'protocols' | 'dailyQuota' | 'lowBalanceThreshold' | 'refuseDeadNumbers' | 'compliance'>>;
 
 export const LEDGER_TYPES = ['top_up', 'transfer_in', 'transfer_out', 'charge', 'refund'] as const;
 export type LedgerType = (typeof LEDGER_TYPES)[number];
@@ -163,6 +180,7 @@ export interface KeyAccount {
   readonly protocols: readonly Protocol[] | null;
   readonly dailyQuota: number | null;
   readonly refuseDeadNumbers: boolean;
+  readonly compliance: Policies | null;
 }
 
 /** A number an account in trial may send to: verified, or waiting for the code sent to it. */
@@ -535,6 +553,12 @@ export interface Store {
   /** Adds (true) or lifts (false) an opt-out; false when nothing changed. */
   setOptOut(accountId: string, entry: OptOut, optedOut: boolean): Promise<boolean>;
   listOptOuts(accountId: string, filter: { sender?: string; number?: string }, limit: number): Promise<OptOut[]>;
+  /** Adds many entries in one call (a do-not-contact list's import); those already there are kept. Returns how many were new. */
+  importOptOuts(accountId: string, entries: readonly OptOut[]): Promise<number>;
+  /** Deletes up to `limit` counters whose window ended at or before `now`; returns how many. */
+  pruneMarks(now: number, limit: number): Promise<number>;
+  /** The index of the first mark that is full, counting nothing (a dry run); -1 when none is. */
+  peekMarks(accountId: string, marks: readonly Mark[], now: number): Promise<number>;
 
   /** Connections and routes as last changed through the API, with the hash of the file they replaced. */
   loadTopology(): Promise<SavedTopology | undefined>;
@@ -693,6 +717,13 @@ export interface Notice {
   readonly type: string;
   readonly message: string;
   readonly detail: Record<string, unknown> | null;
+}
+
+/** A counter of the duplicate guard or a frequency cap: at most `limit` messages per window of `windowMs`, from the first. */
+export interface Mark {
+  readonly key: string;
+  readonly limit: number;
+  readonly windowMs: number;
 }
 
 export interface OptOut {

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { accountsCommand } from './accounts.js';
+import { checkCommand } from './check.js';
 import { credentialsCommand } from './credentials.js';
 import { explainCommand } from './explain.js';
 import { keysCommand } from './keys.js';
@@ -39,6 +40,8 @@ Commands:
                                                  --live: what the network says now, through the running server (SWITCHBOARD_KEY)
   usage [--account ID] [--from D] [--to D] [--group day|country|account] [--json]
                                                  Messages, delivery and amount charged per day, country or account, beside each connection's cost
+  check --from S --to N[,N...] --text T [--type marketing] [--send-at ISO] [--account ID] [--json]
+                                                 Dry run: what the account's compliance rules would do to a message, and when it would go
   migrate                                        Bring the database to the current schema (the server also does on start)
   explain <provider> <code> [--context C] [--json]
                                                  Explain a provider's error or status code
@@ -53,6 +56,7 @@ Commands:
 
 const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   accounts: accountsCommand,
+  check: checkCommand,
   credentials: credentialsCommand,
   keys: keysCommand,
   lookup: lookupCommand,

@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import { Type, type Static, type TSchema } from 'typebox';
 import { Value } from 'typebox/value';
 import { LineCounter, parseDocument, type Document } from 'yaml';
+import type { Policies } from '../core/compliance/policy.js';
 import type { Route, RouteTarget } from '../core/routing/router.js';
+import { PoliciesSchema, toPolicies, type PoliciesInput } from './compliance.js';
 import type { ProviderPlugin } from '../providers/plugin.js';
 import type { Config } from './env.js';
 
@@ -11,6 +13,8 @@ export interface Topology {
   /** Each connection's settings, checked against its provider's schema. */
   readonly connections: readonly Record<string, unknown>[];
   readonly routes: readonly Route[];
+  /** The operator's compliance policies per message type, for accounts without their own. */
+  readonly compliance: Policies;
 }
 
 const Strings = Type.Array(Type.String({ minLength: 1 }), { minItems: 1 });
@@ -80,6 +84,7 @@ const FileSchema = Type.Object(
     ),
     routes: RoutesSchema,
     networks: Type.Optional(NetworksSchema),
+    compliance: Type.Optional(PoliciesSchema),
   },
   { additionalProperties: false },
 );
@@ -155,18 +160,20 @@ export function parseTopology(text: string, file: string, plugins: ReadonlyMap<s
     });
     problems.push(...tableProblems(routes, networks, names));
   }
+  const compliance = problems.length === 0 ? toPolicies((value as FileInput).compliance ?? {}, (path, message) => problems.push({ path: ['compliance', ...path], message })) : {};
   if (problems.length > 0) {
     const listed = problems.map((p) => `${file}:${lineOf(doc, lines, p.path)}: ${describe(p.path)}: ${p.message}`);
     throw new ConfigError(`the configuration is not valid:\n  ${listed.join('\n  ')}`);
   }
   const { connections, routes, networks } = value as FileInput;
-  return { connections, routes: routes.map((r) => toRoute(r, networks ?? {})) };
+  return { connections, routes: routes.map((r) => toRoute(r, networks ?? {})), compliance };
 }
 
 interface FileInput {
   readonly connections: Record<string, unknown>[];
   readonly routes: RouteInput[];
   readonly networks?: NetworksInput;
+  readonly compliance?: PoliciesInput;
 }
 
 function settingsProblems(c: Record<string, unknown>, plugins: ReadonlyMap<string, ProviderPlugin>, at: readonly (string | number)[]): Problem[] {
@@ -282,6 +289,7 @@ export function defaultTopology(config: Pick<Config, 'sandboxReceiptDelayMs' | '
       },
     ],
     routes: [singleRoute('sandbox')],
+    compliance: {},
   };
 }
 

@@ -22,13 +22,16 @@ export class SwitchboardError extends Error {
   readonly provider: ProviderDetails | undefined;
   /** For errors that pass with time (rate limits): when to try again. */
   readonly retryAfterSeconds: number | undefined;
+  /** The account policy's rule that refused (`marketing.windows`), for a compliance refusal. */
+  readonly rule: string | undefined;
 
-  constructor(code: CanonicalCode, message: string, options: { param?: string; provider?: ProviderDetails; retryAfterSeconds?: number } = {}) {
+  constructor(code: CanonicalCode, message: string, options: { param?: string; provider?: ProviderDetails; retryAfterSeconds?: number; rule?: string } = {}) {
     super(message);
     this.name = 'SwitchboardError';
     this.code = code;
     this.param = options.param;
     this.provider = options.provider;
     this.retryAfterSeconds = options.retryAfterSeconds;
+    this.rule = options.rule;
   }
 }

@@ -32,6 +32,8 @@ export interface AcceptedRoute extends MessageRoute {
   readonly country?: string;
   /** What one segment costs on each priced connection of the chain (micro-units), as usage counts it. */
   readonly costs?: Readonly<Record<string, number>>;
+  /** Why the account's policy scheduled it later than asked: the rule and its canonical code (`outside_sending_hours`). */
+  readonly held?: { readonly rule: string; readonly reason: string };
 }
 
 /** A message as Switchboard keeps it. Times are epoch milliseconds. */
@@ -86,7 +88,14 @@ export function acceptedEvent(m: Message): MessageEvent | undefined {
     type: status,
     status,
     error: null,
-    detail: { route: route.name, connection, reason: route.reason, ...(failover.length > 0 && { failover }), ...(route.type !== undefined && { type: route.type }) },
+    detail: {
+      route: route.name,
+      connection,
+      reason: route.reason,
+      ...(failover.length > 0 && { failover }),
+      ...(route.type !== undefined && { type: route.type }),
+      ...(route.held !== undefined && { held: route.held }),
+    },
     payload: null,
   };
 }

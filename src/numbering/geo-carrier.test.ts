@@ -18,6 +18,8 @@ test('a mobile number: its country, type, range carrier and zone', () => {
 test('a geographic prefix names its own zone; a country-wide range names every zone it may be in', () => {
   assert.deepEqual(plan.facts('+12125551234').timeZones, ['America/New_York']);
   assert.deepEqual(plan.facts('+19075550123').timeZones, ['America/Adak', 'America/Anchorage']);
+  assert.deepEqual(plan.timeZones('+19075550123'), ['America/Adak', 'America/Anchorage'], 'the zones alone, as facts gives them');
+  assert.deepEqual(plan.timeZones('+33612345678'), ['Europe/Paris']);
 });
 
 test('an invalid number is said invalid, with what is known of it', () => {

@@ -21,16 +21,19 @@ export class GeoCarrierPlan implements NumberingPlan {
   facts(e164: string): NumberFacts {
     const parsed = parsePhoneNumberFromString(e164);
     if (!parsed) return { e164, valid: false, type: undefined, country: undefined, carrier: undefined, timeZones: [] };
-    const digits = e164.slice(1);
-    const zones = longestPrefix((this.#timeZones ??= this.#load('timezones.bson')), digits);
     return {
       e164,
       valid: parsed.isValid(),
       type: lineType(parsed.getType()),
       country: parsed.country,
       carrier: longestPrefix(this.#carriersOf(parsed.countryCallingCode), parsed.nationalNumber),
-      timeZones: zones === undefined || zones === UNKNOWN_ZONE ? [] : zones.split('&'),
+      timeZones: this.timeZones(e164),
     };
+  }
+
+  timeZones(e164: string): readonly string[] {
+    const zones = longestPrefix((this.#timeZones ??= this.#load('timezones.bson')), e164.slice(1));
+    return zones === undefined || zones === UNKNOWN_ZONE ? [] : zones.split('&');
   }
 
   #carriersOf(callingCode: string): PrefixTable {

@@ -3,6 +3,7 @@ import { FINAL_STATUSES, type MessageStatus } from '../core/lifecycle.js';
 import type { Message, MessageError, MessageEvent } from '../core/message.js';
 import type { MessageRoute } from '../core/routing/router.js';
 import type { PriceList } from '../core/accounts/prices.js';
+import type { Policies } from '../core/compliance/policy.js';
 import type { FaceProtocol, Protocol } from '../core/access/protocols.js';
 import type { FaceCredential, InboundMessage, SmppOwed, OwnedNumber, Account, AccountPatch, AccountStatus, KeyAccount, VerifiedNumber, LedgerEntry, LedgerType, ApiKeyRecord, ClaimedDelivery, ClaimedMessage, DeliveryAttempt, EndpointPatch, MessageFilter, NewMessage, WebhookBatching, WebhookDelivery, WebhookEndpoint, WebhookTargetStats } from '../app/store.js';
 import { isScope } from '../core/access/scopes.js';
@@ -352,6 +353,7 @@ export interface AccountRow {
   quota_used: number;
   low_balance_threshold: number | null;
   refuse_dead_numbers?: boolean | number;
+  compliance?: string | null;
   /** PostgreSQL only; the sums of the account's slices where read with them. */
   reserved?: number;
   pending?: number | null;
@@ -379,6 +381,7 @@ export function accountOf(r: AccountRow): Account {
     quotaUsed: Number(r.quota_used),
     lowBalanceThreshold: nullableNumber(r.low_balance_threshold),
     refuseDeadNumbers: Boolean(r.refuse_dead_numbers),
+    compliance: parseJson<Policies>(r.compliance ?? null),
     reserved: Number(r.reserved ?? 0) - Number(r.pending ?? 0),
     pending: Number(r.pending ?? 0),
     createdAt: Number(r.created_at),
@@ -405,6 +408,7 @@ export function accountSets(patch: AccountPatch, placeholder: (i: number) => str
   if (patch.dailyQuota !== undefined) set('daily_quota', patch.dailyQuota);
   if (patch.lowBalanceThreshold !== undefined) set('low_balance_threshold', patch.lowBalanceThreshold);
   if (patch.refuseDeadNumbers !== undefined) set('refuse_dead_numbers', patch.refuseDeadNumbers ? 1 : 0);
+  if (patch.compliance !== undefined) set('compliance', json(patch.compliance));
   return { sets, values };
 }
 
@@ -448,7 +452,7 @@ export function keyAccountOf(r: AccountRow & { ip_allowlists: string | null; own
   const lists = (parseJson<string[]>(r.ip_allowlists) ?? []).map((list) => JSON.parse(list) as string[]);
   const owned = typeof r.owned_numbers === 'string' ? (JSON.parse(r.owned_numbers) as string[]) : (r.owned_numbers ?? []);
   const allowedSenders = a.allowedSenders && owned.length > 0 ? [...a.allowedSenders, ...owned] : a.allowedSenders;
-  return { status: a.status, path: a.path, currency: a.currency, prices: a.prices, allowedSenders, trial: a.trial, ipAllowlists: lists, apiRate: a.apiRate, protocols: a.protocols, dailyQuota: a.dailyQuota, refuseDeadNumbers: a.refuseDeadNumbers };
+  return { status: a.status, path: a.path, currency: a.currency, prices: a.prices, allowedSenders, trial: a.trial, ipAllowlists: lists, apiRate: a.apiRate, protocols: a.protocols, dailyQuota: a.dailyQuota, refuseDeadNumbers: a.refuseDeadNumbers, compliance: a.compliance };
 }
 
 export interface VerifiedNumberRow {
@@ -497,7 +501,7 @@ export function branchColumns(sql: { readonly ancestry: string; readonly inTrial
  * own, or that of the highest account above it that is not active.
  */
 export function keyAccountColumns(branch: string, ownedAsJson: string): string {
-  return `a.path, a.currency, a.prices, a.allowed_senders, a.ip_allowlist, a.api_rate, a.protocols, a.daily_quota, a.refuse_dead_numbers, ${branch},
+  return `a.path, a.currency, a.prices, a.allowed_senders, a.ip_allowlist, a.api_rate, a.protocols, a.daily_quota, a.refuse_dead_numbers, a.compliance, ${branch},
   CASE WHEN a.allowed_senders IS NULL THEN NULL ELSE (SELECT ${ownedAsJson} FROM numbers n WHERE n.account_id = a.id) END AS owned_numbers,
   COALESCE((SELECT p.status FROM accounts p WHERE p.status <> 'active' AND substr(a.path, 1, length(p.path) + 1) = p.path || '/' ORDER BY length(p.path) LIMIT 1), a.status) AS status`;
 }

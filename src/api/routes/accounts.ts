@@ -1,4 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { Policies } from '../../core/compliance/policy.js';
+import { PoliciesSchema, policiesToJson, toPolicies, type PoliciesInput } from '../../config/compliance.js';
 import { Type } from 'typebox';
 import type { Account } from '../../app/store.js';
 import { formatAmount, parseAmount } from '../../core/accounts/money.js';
@@ -78,9 +80,18 @@ const AccountView = Type.Object({
   daily_quota: Type.Union([Type.Integer(), Type.Null()], { description: 'messages it may send per UTC day; null: no quota' }),
   low_balance_threshold: Type.Union([Amount, Type.Null()], { description: 'under this (balance plus credit limit) it gets an account.low_balance event and a notice; null: never' }),
   refuse_dead_numbers: RefuseDeadNumbers,
+  compliance: Type.Union([PoliciesSchema, Type.Null()], { description: 'compliance policies per message type; null: the operator\'s' }),
   created_at: Type.String(),
 });
 const DailyQuota = Type.Integer({ minimum: 0, maximum: 1_000_000_000, description: 'messages per UTC day; null: no quota' });
+
+/** Compliance policies as the API takes them; a window that ends before it starts names its field. */
+function policies(input: PoliciesInput): Policies {
+  return toPolicies(input, (path, message) => {
+    const param = `compliance.${path.join('.')}`;
+    throw new SwitchboardError('invalid_parameter', `${param}: ${message}.`, { param });
+  });
+}
 
 /** A price list as the API takes it: each entry matches on one thing, amounts exact. */
 function priceList(input: PricesInput | null | undefined): PriceList | null | undefined {
@@ -125,6 +136,7 @@ export const accountView = (a: Account) => ({
   daily_quota: a.dailyQuota,
   low_balance_threshold: a.lowBalanceThreshold === null ? null : formatAmount(a.lowBalanceThreshold),
   refuse_dead_numbers: a.refuseDeadNumbers,
+  compliance: a.compliance && policiesToJson(a.compliance),
   created_at: new Date(a.createdAt).toISOString(),
 });
 
@@ -186,7 +198,7 @@ export const accountRoutes = ({ accounts }: Services): FastifyPluginAsyncTypebox
       '/v1/accounts/:id',
       {
         schema: {
-          summary: 'Change a sub-account: name, status (active, disabled, blocked), price list, allowed senders, trial, IP allowlist, API rate, protocols, daily quota, low-balance threshold, refusal of numbers found dead, credit limit (admin)',
+          summary: 'Change a sub-account: name, status (active, disabled, blocked), price list, allowed senders, trial, IP allowlist, API rate, protocols, daily quota, low-balance threshold, refusal of numbers found dead, compliance policies, credit limit (admin)',
           params: IdParams,
           body: Type.Object(
             {
@@ -200,6 +212,7 @@ export const accountRoutes = ({ accounts }: Services): FastifyPluginAsyncTypebox
               daily_quota: Type.Optional(Type.Union([DailyQuota, Type.Null()])),
               low_balance_threshold: Type.Optional(Type.Union([PositiveAmount, Type.Null()])),
               refuse_dead_numbers: Type.Optional(RefuseDeadNumbers),
+              compliance: Type.Optional(Type.Union([PoliciesSchema, Type.Null()])),
             },
             { additionalProperties: false },
           ),
@@ -221,6 +234,7 @@ export const accountRoutes = ({ accounts }: Services): FastifyPluginAsyncTypebox
             ...(b.daily_quota !== undefined && { dailyQuota: b.daily_quota }),
             ...(b.low_balance_threshold !== undefined && { lowBalanceThreshold: b.low_balance_threshold === null ? null : parseAmount(b.low_balance_threshold, 'low_balance_threshold') }),
             ...(b.refuse_dead_numbers !== undefined && { refuseDeadNumbers: b.refuse_dead_numbers }),
+            ...(b.compliance !== undefined && { compliance: b.compliance && policies(b.compliance) }),
           }),
         );
       },

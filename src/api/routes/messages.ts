@@ -5,6 +5,7 @@ import { parseIsoDateTime } from '../../core/validation/datetime.js';
 import type { Services } from '../services.js';
 import { AccountQuery, BODY, errorResponses, IdParams, KEYED, ListQuery, ListResponse, MessageView, MessageWithEvents, SendBody, SendResponse } from '../schemas.js';
 import { eventView, messageView } from '../view.js';
+import { CheckResponse, checkView } from './check-view.js';
 
 
 function isoParam(value: string | undefined, param: string): number | undefined {
@@ -55,6 +56,18 @@ export const messageRoutes = (services: Services): FastifyPluginAsyncTypebox =>
           .serializer((payload: string) => payload)
           .send(result.body as never);
       },
+    );
+
+    app.post(
+      '/v1/messages/check',
+      {
+        schema: {
+          summary: 'Dry run: what the account\'s compliance rules would do to a draft message for each recipient, and when it would go; nothing is stored or charged',
+          body: SendBody,
+          response: { 200: CheckResponse, ...errorResponses(...KEYED, ...BODY) },
+        },
+      },
+      async (request) => ({ recipients: (await services.check.check(request.caller!, request.body)).map(checkView) }),
     );
 
     app.get(

@@ -37,4 +37,9 @@ export interface NumberFacts {
 /** The port to the numbering plan's data. Synchronous: its data is loaded once and kept. */
 export interface NumberingPlan {
   facts(e164: string): NumberFacts;
+  /**
+   * The time zones of `facts`, alone: read from the number's digits without parsing it, for the
+   * callers that need only them on every message (sending windows). Empty when unknown.
+   */
+  timeZones(e164: string): readonly string[];
 }

@@ -15,13 +15,13 @@ export const COMMAND_STATUSES = {
     'destination_opted_out', 'destination_do_not_disturb', 'destination_blocklisted', 'destination_barred', 'destination_not_allowed', 'unknown_subscriber',
     'subscriber_not_provisioned', 'too_many_recipients',
   ],
-  ESME_RINVSRCADR: ['invalid_sender', 'sender_not_authorized', 'sender_registration_required', 'sender_blocklisted'],
+  ESME_RINVSRCADR: ['invalid_sender', 'sender_not_authorized', 'sender_registration_required', 'sender_blocklisted', 'alphanumeric_sender_not_allowed'],
   ESME_RINVMSGLEN: ['message_too_long'],
   ESME_RINVSCHED: ['invalid_schedule'],
   ESME_RSUBMITFAIL: [
     'insufficient_credit', 'quota_exceeded', 'content_rejected', 'invalid_parameter', 'missing_parameter', 'invalid_characters', 'invalid_encoding',
     'invalid_message', 'invalid_json', 'unsupported_media_type', 'payload_too_large', 'media_too_large', 'invalid_media', 'duplicate_message',
-    'invalid_callback_url', 'invalid_network_code', 'outside_sending_hours',
+    'invalid_callback_url', 'invalid_network_code', 'outside_sending_hours', 'outside_sending_days', 'opt_out_instructions_missing',
   ],
   ESME_RBINDFAIL: [
     'account_disabled', 'account_blocked', 'account_suspended', 'protocol_not_allowed', 'permission_denied', 'insufficient_scope', 'invalid_api_key',

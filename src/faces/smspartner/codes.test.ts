@@ -18,9 +18,8 @@ test('every canonical error has one SMSPartner control code, each one the seed o
   for (const code of [...Object.keys(CONTROL_CODES), ...Object.values(BY_PARAMETER)]) assert.ok(known.has(code), `code ${code}`);
 });
 
-test("the seed's Sending SMS codes a request can meet from Switchboard's state: every one but 15, 23 and 51", () => {
+test("the seed's Sending SMS codes a request can meet from Switchboard's state: every one but 15 and 51", () => {
   const answered = new Set([...Object.keys(CONTROL_CODES), ...Object.values(BY_PARAMETER)]);
-  // 15: a number already in a list (contacts), not a send; 23: Sundays and holidays, which no
-  // canonical code tells apart from hours yet; 51: low-cost eligibility, which no rule here decides.
-  assert.deepEqual(rows('sending-sms').filter((c) => !answered.has(c)).sort(), ['15', '23', '51']);
+  // 15: a number already in a list (contacts), not a send; 51: low-cost eligibility, which no rule here decides.
+  assert.deepEqual(rows('sending-sms').filter((c) => !answered.has(c)).sort(), ['15', '51']);
 });

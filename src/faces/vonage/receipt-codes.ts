@@ -42,9 +42,9 @@ export const RECEIPT_ERRORS = {
   '15': ['subscriber_billing_error'],
   '16': ['quota_exceeded', 'rate_limit_exceeded', 'flood_protection', 'too_many_connections', 'provider_queue_full'],
   '50': ['sender_registration_required'],
-  '51': ['sender_not_authorized', 'invalid_sender'],
-  '52': ['content_rejected'],
-  '53': ['destination_do_not_disturb', 'outside_sending_hours', 'destination_not_allowed'],
+  '51': ['sender_not_authorized', 'invalid_sender', 'alphanumeric_sender_not_allowed'],
+  '52': ['content_rejected', 'opt_out_instructions_missing'],
+  '53': ['destination_do_not_disturb', 'outside_sending_hours', 'outside_sending_days', 'destination_not_allowed'],
   '54': ['regulatory_rejected'],
   '99': [
     'message_expired', 'message_deleted', 'provider_error', 'provider_unavailable', 'provider_authentication_failed', 'provider_access_denied',

@@ -43,7 +43,7 @@ export const smspartnerCodes = [
       { code: '15', message: 'The number is already present in the list', canonical: 'duplicate_message' },
       { code: '20', message: 'Account disabled', canonical: 'account_suspended' },
       { code: '22', message: 'SMS Marketing: The sending time is not valid; it must be between 8 AM and 10 PM.', canonical: 'outside_sending_hours' },
-      { code: '23', message: 'SMS Marketing: The date [...] is not valid; sending SMS is not possible on Sundays and holidays.', canonical: 'outside_sending_hours' },
+      { code: '23', message: 'SMS Marketing: The date [...] is not valid; sending SMS is not possible on Sundays and holidays.', canonical: 'outside_sending_days' },
       { code: '30', message: 'Account blocked', canonical: 'account_suspended' },
       { code: '40', message: 'Access to the API is denied', canonical: 'provider_access_denied' },
       { code: '42', message: 'The number of characters for a Low Cost SMS is 160 characters', canonical: 'message_too_long' },

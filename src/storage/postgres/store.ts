@@ -21,6 +21,8 @@ import type {
   EndpointPatch,
   Notice,
   OptOut,
+  Mark,
+  MarkWrite,
   WebhookDelivery,
   WebhookEndpoint,
   WebhookTargetStats,
@@ -115,6 +117,7 @@ import { SMPP_SQL } from './smpp-sql.js';
 import { answerValues, LOOKUP_COLUMNS, lookupOf, lookupValues, newestPerNumber, type LookupRow } from '../lookup-rows.js';
 import type { LiveReading } from '../../core/lookups/live.js';
 import { LOOKUP_SQL } from './lookup-sql.js';
+import { COMPLIANCE_SQL } from './compliance-sql.js';
 
 export interface PostgresOptions {
   /** postgres://user:password@host:port/database */
@@ -375,12 +378,19 @@ export class PostgresStore implements Store {
   async insertMessages(writes: readonly AcceptWrite[]): Promise<(string | Refusal)[]> {
     return this.#tx(async (c) => {
       const touched: Touch[] = [];
-      const charged = writes.filter((w): w is AcceptWrite & { charge: NonNullable<AcceptWrite['charge']> } => w.charge !== undefined);
-      const results = charged.length > 0 ? await chargeAll(c, this.#slices, charged, (cl, ...low) => tellLowBalance(cl, touched, ...low)) : new Map<AcceptWrite, number | Refusal>();
+      // Compliance counters first: a request they refuse is not charged.
+      const results = new Map<AcceptWrite, number | Refusal>();
+      for (const w of writes) {
+        const full = w.marks ? await takeMarks(c, w.marks) : -1;
+        if (full >= 0) results.set(w, { refused: 'compliance', mark: full });
+      }
+      const charged = writes.filter((w): w is AcceptWrite & { charge: NonNullable<AcceptWrite['charge']> } => w.charge !== undefined && !results.has(w));
+      if (charged.length > 0) for (const [w, r] of await chargeAll(c, this.#slices, charged, (cl, ...low) => tellLowBalance(cl, touched, ...low))) results.set(w, r);
       const balances = new Map<AcceptWrite, number | null>();
       for (const w of writes) {
-        const r = w.charge ? results.get(w)! : null;
+        const r = results.has(w) ? results.get(w)! : null;
         if (typeof r !== 'object' || r === null) balances.set(w, r);
+        else if (w.marks && r.refused !== 'compliance') await giveBackMarks(c, w.marks);
       }
       const stored = writes.filter((w) => balances.has(w));
       const messages = stored.flatMap((w) => w.messages);
@@ -801,6 +811,26 @@ export class PostgresStore implements Store {
     return (r.rowCount ?? 0) > 0;
   }
 
+  async importOptOuts(accountId: string, entries: readonly OptOut[]): Promise<number> {
+    const r = await this.#pool.query(
+      `INSERT INTO opt_outs (account_id, sender, number, created_at, source) SELECT $1, * FROM unnest($2::text[], $3::text[], $4::bigint[], $5::text[]) ON CONFLICT DO NOTHING`,
+      [accountId, entries.map((o) => o.sender), entries.map((o) => o.number), entries.map((o) => o.createdAt), entries.map((o) => o.source)],
+    );
+    return r.rowCount ?? 0;
+  }
+
+  async pruneMarks(now: number, limit: number): Promise<number> {
+    return (await this.#pool.query(COMPLIANCE_SQL.prune, [now, limit])).rowCount ?? 0;
+  }
+
+  async peekMarks(accountId: string, marks: readonly Mark[], now: number): Promise<number> {
+    for (const [i, m] of marks.entries()) {
+      const [row] = await this.#rows<{ count: number }>(COMPLIANCE_SQL.peekMark, [accountId, m.key, now]);
+      if ((row?.count ?? 0) >= m.limit) return i;
+    }
+    return -1;
+  }
+
   async listOptOuts(accountId: string, filter: { sender?: string; number?: string }, limit: number): Promise<OptOut[]> {
     const rows = await this.#rows<{ sender: string; number: string; created_at: number; source: string }>(
       `SELECT sender, number, created_at, source FROM opt_outs WHERE account_id = $1 AND ($2::text IS NULL OR sender = $2) AND ($3::text IS NULL OR number = $3) ORDER BY created_at DESC LIMIT $4`,
@@ -995,6 +1025,41 @@ function rounds(writes: readonly StoreWrite[]): number[][] {
 }
 
 /** Marks submits of distinct messages in one statement, each only while its claim holds; returns which applied. */
+/**
+ * Counts a request against each of its marks, all or none (a savepoint), in one statement
+ * whatever the request's size: the index of the first mark found full, or -1.
+ */
+async function takeMarks(c: Client, w: MarkWrite): Promise<number> {
+  const { keys, ends, counts } = markCounts(w);
+  await c.query('SAVEPOINT marks');
+  const rows = (await c.query<{ key: string; count: number }>(COMPLIANCE_SQL.takeMarks, [w.accountId, keys, ends, counts, w.now])).rows;
+  const asked = new Map(keys.map((k, i) => [k, counts[i]!]));
+  const before = new Map(rows.map((r) => [r.key, Number(r.count) - asked.get(r.key)!]));
+  // The first message that found its counter full: a key's k-th mark made it (count before + k).
+  const taken = new Map<string, number>();
+  const full = w.marks.findIndex((m) => {
+    const k = (taken.get(m.key) ?? 0) + 1;
+    taken.set(m.key, k);
+    return before.get(m.key)! + k > m.limit;
+  });
+  await c.query(full >= 0 ? 'ROLLBACK TO SAVEPOINT marks' : 'RELEASE SAVEPOINT marks');
+  return full;
+}
+
+/** Uncounts a request its charge refused after its marks were taken, in the same transaction. */
+async function giveBackMarks(c: Client, w: MarkWrite): Promise<void> {
+  const { keys, counts } = markCounts(w);
+  await c.query(COMPLIANCE_SQL.giveBack, [w.accountId, keys, counts]);
+}
+
+/** A request's marks by key, sorted (concurrent requests lock in one order): a key named twice (a number twice in `to`) counts twice, in one row. */
+function markCounts(w: MarkWrite): { keys: string[]; ends: number[]; counts: number[] } {
+  const byKey = new Map<string, { windowMs: number; n: number }>();
+  for (const m of w.marks) byKey.set(m.key, { windowMs: m.windowMs, n: (byKey.get(m.key)?.n ?? 0) + 1 });
+  const keys = [...byKey.keys()].sort();
+  return { keys, ends: keys.map((k) => w.now + byKey.get(k)!.windowMs), counts: keys.map((k) => byKey.get(k)!.n) };
+}
+
 async function markAll(c: Client, marks: readonly SubmitMark[]): Promise<boolean[]> {
   if (marks.length === 0) return [];
   const r = await c.query<{ id: string }>(

@@ -468,6 +468,26 @@ CREATE INDEX smpp_outbox_account ON smpp_outbox (account_id, seq);
 `,
   },
   {
+    id: 16,
+    name: 'compliance',
+    sql: `
+-- The account's compliance policies per message type (JSON); NULL: the operator's.
+ALTER TABLE accounts ADD COLUMN compliance TEXT;
+
+-- The duplicate guard's and frequency caps' counters: one row per account and key (a number
+-- and text hash, or a number, type and period), counting the messages of its current window.
+CREATE TABLE compliance_marks (
+  account_id TEXT NOT NULL,
+  key TEXT NOT NULL,
+  window_end BIGINT NOT NULL,
+  count INTEGER NOT NULL,
+  PRIMARY KEY (account_id, key)
+) WITHOUT ROWID; -- one B-tree by the key, not a table and an index: each accept writes a few rows here
+-- What the sweep deletes: counters whose window has ended.
+CREATE INDEX compliance_marks_ended ON compliance_marks (window_end);
+`,
+  },
+  {
     id: 19,
     name: 'lookups',
     sql: `

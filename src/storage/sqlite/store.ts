@@ -22,6 +22,8 @@ import type {
   EndpointPatch,
   Notice,
   OptOut,
+  Mark,
+  MarkWrite,
   WebhookDelivery,
   WebhookEndpoint,
   WebhookTargetStats,
@@ -117,6 +119,7 @@ import { answerValues, LOOKUP_COLUMNS, lookupOf, lookupValues, newestPerNumber, 
 import type { LiveReading } from '../../core/lookups/live.js';
 import { LOOKUP_SQL } from './lookup-sql.js';
 import { groupCommitted, WalSync } from './group-commit.js';
+import { COMPLIANCE_SQL } from './compliance-sql.js';
 
 export interface SqliteOptions {
   /** Path of the database file; its folder is created if missing. */
@@ -144,6 +147,9 @@ const MESSAGE_COLUMNS = `id, account_id, "to", "from", text, encoding, segments,
  * its file alone, so every method runs to completion at once, in a transaction where it writes
  * more than one row, with statements prepared once.
  */
+/** Thrown to roll back a transaction whose marks did not all take the message. */
+const FULL = Symbol('full');
+
 export class SqliteStore implements Store {
   readonly #db: BetterSqlite3.Database;
   readonly #statements = new Map<string, BetterSqlite3.Statement>();
@@ -377,6 +383,8 @@ export class SqliteStore implements Store {
           const quota = countQuota({ limit: a.daily_quota, day: a.quota_day, used: a.quota_used }, quotaDay(c.at), c.messages);
           if (!quota) return { refused: 'quota_exceeded', limit: a.daily_quota! };
           if (a.balance - c.amount < -a.credit_limit) return { refused: 'insufficient_credit' };
+          const full = w.marks ? this.#takeMarks(w.marks) : -1;
+          if (full >= 0) return { refused: 'compliance', mark: full };
           if (a.daily_quota !== null) this.#sql('UPDATE accounts SET quota_day = ?, quota_used = ? WHERE id = ?').run(quota.day, quota.used, c.accountId);
           if (c.amount > 0) {
             balance = this.#post(
@@ -384,6 +392,9 @@ export class SqliteStore implements Store {
               'credit',
             )!.balanceAfter;
           } else balance = a.balance;
+        } else {
+          const full = w.marks ? this.#takeMarks(w.marks) : -1;
+          if (full >= 0) return { refused: 'compliance', mark: full };
         }
         for (const m of w.messages) {
           insertMessage.run(
@@ -401,6 +412,21 @@ export class SqliteStore implements Store {
       this.#addUsage(usageAtAccept(stored));
       return responses;
     }).immediate();
+  }
+
+  /** Counts the request against each of its marks, all or none (a savepoint in the accept's transaction): the index of the first full one, or -1. */
+  #takeMarks(w: MarkWrite): number {
+    const take = this.#sql(COMPLIANCE_SQL.takeMark);
+    let full = -1;
+    try {
+      this.#db.transaction(() => {
+        full = w.marks.findIndex((m) => take.get({ accountId: w.accountId, key: m.key, windowEnd: w.now + m.windowMs, now: w.now, limit: m.limit }) === undefined);
+        if (full >= 0) throw FULL;
+      })();
+    } catch (error) {
+      if (error !== FULL) throw error;
+    }
+    return full;
   }
 
   #addUsage(deltas: readonly UsageDelta[]): void {
@@ -884,6 +910,20 @@ export class SqliteStore implements Store {
       ? this.#sql('INSERT INTO opt_outs (account_id, sender, number, created_at, source) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING').run(accountId, o.sender, o.number, o.createdAt, o.source).changes
       : this.#sql('DELETE FROM opt_outs WHERE account_id = ? AND sender = ? AND number = ?').run(accountId, o.sender, o.number).changes;
     return changes > 0;
+  }
+
+  async importOptOuts(accountId: string, entries: readonly OptOut[]): Promise<number> {
+    const insert = this.#sql('INSERT INTO opt_outs (account_id, sender, number, created_at, source) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING');
+    return this.#db.transaction(() => entries.reduce((added, o) => added + insert.run(accountId, o.sender, o.number, o.createdAt, o.source).changes, 0)).immediate();
+  }
+
+  async pruneMarks(now: number, limit: number): Promise<number> {
+    return this.#sql(COMPLIANCE_SQL.prune).run({ now, limit }).changes;
+  }
+
+  async peekMarks(accountId: string, marks: readonly Mark[], now: number): Promise<number> {
+    const peek = this.#sql(COMPLIANCE_SQL.peekMark);
+    return marks.findIndex((m) => ((peek.get({ accountId, key: m.key, now }) as { count: number } | undefined)?.count ?? 0) >= m.limit);
   }
 
   async listOptOuts(accountId: string, filter: { sender?: string; number?: string }, limit: number): Promise<OptOut[]> {
