@@ -13,6 +13,7 @@ import type { Numbers } from '../app/numbers.js';
 import type { Usage } from '../app/usage.js';
 import type { WebhookEndpoints } from '../app/webhook-endpoints.js';
 import type { Topology } from '../app/topology.js';
+import type { QualityService } from '../app/quality.js';
 import type { WebhookService } from '../app/webhooks.js';
 import type { Store } from '../app/store.js';
 import type { Catalogue } from '../core/catalogue/catalogue.js';
@@ -38,6 +39,8 @@ export interface Services {
   readonly verifiedNumbers: VerifiedNumbers;
   /** Connections and routes, read and changed at run time. */
   readonly topology: Topology;
+  /** Measured quality per connection and destination, and routing tables simulated against it. */
+  readonly quality: QualityService;
   readonly catalogue: Catalogue;
   readonly store: Pick<Store, 'ping'>;
   /** Prometheus exposition of the node's metrics. */

@@ -15,7 +15,8 @@ import {
   MIN_VALIDITY_SECONDS,
   type Message,
 } from '../core/message.js';
-import { chooseRoute, segmentCosts, type Route } from '../core/routing/router.js';
+import type { QualityView } from '../core/quality/view.js';
+import { chooseRoute, networkOf, segmentCosts, type Learning, type Route } from '../core/routing/router.js';
 import { Batcher } from './batcher.js';
 import type { Clock } from './clock.js';
 import type { Coordination } from './coordination.js';
@@ -54,6 +55,8 @@ export interface AcceptOptions {
   /** Whether a connection can take messages now (up, circuit not open); the route's first that can is used. */
   readonly available: (connection: string) => boolean;
   readonly random: () => number;
+  /** Measured quality, for routes with the `best` strategy; without it they order by priority. */
+  readonly quality?: QualityView;
   readonly capabilities: (connection: string) => ConnectorCapabilities | undefined;
   /** Renders stored messages as the API shows them, with the balance left after their charge (null: not charged). */
   readonly render: (messages: readonly Message[], remainingBalance: number | null) => string;
@@ -107,8 +110,10 @@ const NATIVE: Channel = { protocol: 'api' };
  */
 export class AcceptService {
   readonly #writes: Batcher<AcceptWrite, string | Refusal>;
+  readonly #learning: Learning | undefined;
 
   constructor(private readonly opts: AcceptOptions) {
+    this.#learning = opts.quality && { view: opts.quality, random: opts.random };
     // Each request is charged (or left out, short of credit) on its own inside the batch's transaction.
     this.#writes = new Batcher<AcceptWrite, string | Refusal>((writes) => opts.store.insertMessages(writes));
   }
@@ -236,7 +241,8 @@ export class AcceptService {
       const destination = read.destinations[i];
       // Recipients before the first unreadable one are checked first, so the first bad one is named.
       if (!destination) throw new SwitchboardError(read.error!.code, read.error!.message, { param: read.error!.param ?? param });
-      const decision = chooseRoute(routes, { to, from: request.from, accountId, country: destination.country, type: request.type }, this.opts.random());
+      const network = networkOf(routes, to);
+      const decision = chooseRoute(routes, { to, from: request.from, accountId, country: destination.country, network, type: request.type }, this.opts.random(), this.#learning);
       if (!decision) {
         throw new SwitchboardError('no_route', `No route is configured for ${JSON.stringify(to)}.`, { param });
       }
@@ -264,7 +270,13 @@ export class AcceptService {
         createdAt: now,
         updatedAt: now,
         connection,
-        route: { ...decision, accepted: connection, ...(request.type !== undefined && { type: request.type }), ...usageKeys(routes, decision.name, destination.country) },
+        route: {
+          ...decision,
+          accepted: connection,
+          ...(request.type !== undefined && { type: request.type }),
+          ...usageKeys(routes, decision.name, destination.country),
+          ...(network !== undefined && { network }),
+        },
         attempts: 0,
         nextAttemptAt: null,
         providerMessageId: null,

@@ -39,6 +39,9 @@ import type {
   StoreWrite,
   Transition,
   FaceCredential,
+  Degradation,
+  DegradationChange,
+  QualityRecord,
 } from '../../app/store.js';
 import type { FaceProtocol } from '../../core/access/protocols.js';
 import { quotaDay, type Refusal } from '../../app/store.js';
@@ -104,6 +107,8 @@ import {
 } from '../rows.js';
 import { usageAtAccept, usageAtFinal, usageOf, type UsageDelta, type UsageRow } from '../usage.js';
 import { MIGRATIONS } from './migrations.js';
+import { degradationOf, LATENCY_COLUMNS, qualityAt, qualityOf, type DegradationRow, type QualityDelta, type QualityErrorRow, type QualityRow } from '../quality.js';
+import { QUALITY_SQL } from './quality-sql.js';
 import { NUMBERS_SQL } from './numbers-sql.js';
 import { foldAnswers } from '../webhook-answers.js';
 import { DISPATCH_SQL } from './dispatch-sql.js';
@@ -355,6 +360,13 @@ export class SqliteStore implements Store {
     for (const d of deltas) this.#sql(NUMBERS_SQL.addUsage).run(d);
   }
 
+  #addQuality(d: QualityDelta): void {
+    const key = { hour: d.hour, connection: d.connection, country: d.country, network: d.network };
+    const { latency, errors, ...counts } = d.counts;
+    this.#sql(QUALITY_SQL.add).run({ ...key, ...counts, ...Object.fromEntries(LATENCY_COLUMNS.map((c, i) => [c, latency[i]!])) });
+    for (const [code, count] of Object.entries(errors)) this.#sql(QUALITY_SQL.addError).run({ ...key, code, count });
+  }
+
   #insertEvent(messageId: string, event: MessageEvent): void {
     this.#sql('INSERT INTO message_events (message_id, at, type, status, error, detail, payload) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
       ...eventValues(messageId, event),
@@ -413,7 +425,8 @@ export class SqliteStore implements Store {
          error_code = CASE WHEN @setError THEN @errorCode ELSE error_code END,
          connection = COALESCE(@connection, connection),
          provider_message_id = COALESCE(@providerMessageId, provider_message_id),
-         attempts = attempts + @increment
+         attempts = attempts + @increment,
+         sent_at = CASE WHEN @to = 'sent' THEN @at WHEN @to IN ('queued', 'scheduled', 'sending') THEN NULL ELSE sent_at END
        WHERE id = @id AND status IN (${t.from.map((_, i) => `@from${i}`).join(', ')})
          AND (@claimOwner IS NULL OR (lease_owner = @claimOwner AND attempts = @claimAttempt)) RETURNING *`,
     ).get({
@@ -438,6 +451,8 @@ export class SqliteStore implements Store {
     }
     const usage = usageAtFinal(row, t.to);
     if (usage) this.#addUsage([usage]);
+    const quality = qualityAt(row, t);
+    if (quality) this.#addQuality(quality);
     const type = lifecycleEvent(t.from, t.to);
     if (type) this.#emit(row.account_id, row.id, rowCallbackFor(row, type), type, t.event.at, () => toMessage(row));
     const until = smppReceiptUntil(row, t.to, t.event.at);
@@ -878,5 +893,27 @@ export class SqliteStore implements Store {
 
   async usageUnder(path: string, fromDay: number, toDay: number): Promise<UsageRecord[]> {
     return (this.#sql(NUMBERS_SQL.usageUnder).all({ path, from: fromDay, to: toDay }) as UsageRow[]).map(usageOf);
+  }
+
+  async qualityTotals(sinceHour: number, connection?: string): Promise<QualityRecord[]> {
+    const args = { since: sinceHour, connection: connection ?? null };
+    return qualityOf(this.#sql(QUALITY_SQL.totals).all(args) as QualityRow[], this.#sql(QUALITY_SQL.errors).all(args) as QualityErrorRow[]);
+  }
+
+  async degradations(): Promise<Degradation[]> {
+    return (this.#sql(QUALITY_SQL.degradations).all() as DegradationRow[]).map(degradationOf);
+  }
+
+  async setDegraded(change: DegradationChange): Promise<boolean> {
+    return this.#db.transaction(() => {
+      const d = change.degradation;
+      const key = { connection: d.connection, country: d.country ?? '' };
+      const statement = change.degraded ? this.#sql(QUALITY_SQL.degrade).run({ ...key, reason: d.reason, detail: JSON.stringify(d.detail), since: d.since }) : this.#sql(QUALITY_SQL.recover).run(key);
+      if (statement.changes === 0) return false;
+      const n = change.notice;
+      this.#sql('INSERT INTO notices (account_id, at, type, message, detail) VALUES (?, ?, ?, ?, ?)').run(change.accountId, n.at, n.type, n.message, json(n.detail));
+      this.#emit(change.accountId, d.connection, null, change.degraded ? 'connection.degraded' : 'connection.recovered', change.at, () => change.event);
+      return true;
+    }).immediate();
   }
 }

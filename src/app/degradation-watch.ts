@@ -1,0 +1,99 @@
+import { subtractCounts, type QualityCounts } from '../core/quality/counts.js';
+import { detect, recovered, type DegradationSettings, type Finding } from '../core/quality/degradation.js';
+import type { Clock } from './clock.js';
+import { destinationKey, type QualityBoard } from './quality-board.js';
+import type { Degradation, Store } from './store.js';
+
+/** Refreshes whose outcomes make the "recent" side of a comparison; the window before them is the baseline. */
+export const RECENT_REFRESHES = 12;
+
+export interface DegradationWatchOptions {
+  readonly store: Pick<Store, 'setDegraded'>;
+  readonly clock: Clock;
+  readonly board: QualityBoard;
+  /** Told of every degradation and recovery (the operator's account). */
+  readonly accountId: string;
+  readonly settings: DegradationSettings;
+  /** Called when this node recorded a change (another node may record it first). */
+  readonly onChange?: (degradation: Degradation, degraded: boolean) => void;
+}
+
+interface Watched {
+  readonly finding: Finding;
+  readonly baseline: QualityCounts;
+  /** The window's totals when it was found: what came since is measured from them. */
+  readonly start: QualityCounts;
+}
+
+/**
+ * Looks for connections degraded for a destination after each refresh of the board: the last
+ * RECENT_REFRESHES refreshes' outcomes against the window before them (see `detect`), and, for a
+ * degraded one, what came since against the baseline it was found with (see `recovered`). Every
+ * node looks; the store records each change once, whichever node finds it first.
+ */
+export class DegradationWatch {
+  /** The board's country totals after each of the last refreshes, oldest first. */
+  readonly #history: ReadonlyMap<string, { readonly counts: QualityCounts }>[] = [];
+  readonly #watched = new Map<string, Watched>();
+  /** Destinations just recovered, and the check until which their recent side still holds outcomes from before. */
+  readonly #quiet = new Map<string, number>();
+  #checks = 0;
+
+  constructor(private readonly opts: DegradationWatchOptions) {}
+
+  async check(): Promise<void> {
+    this.#checks++;
+    const totals = this.opts.board.countryTotals();
+    this.#history.push(totals);
+    if (this.#history.length > RECENT_REFRESHES + 1) this.#history.shift();
+    const past = this.#history[0]!;
+    const degraded = new Map(this.opts.board.degradations().map((d) => [destinationKey(d.connection, d.country), d]));
+    for (const key of this.#watched.keys()) if (!degraded.has(key)) this.#watched.delete(key);
+    for (const [key, { connection, country, counts }] of totals) {
+      const baseline = past.get(key)?.counts;
+      const known = degraded.get(key);
+      const watched = this.#watched.get(key) ?? (known && this.#watch(key, { reason: known.reason, detail: known.detail }, baseline ?? counts, counts));
+      if (watched) {
+        if (recovered(watched.finding, watched.baseline, subtractCounts(counts, watched.start), this.opts.settings)) {
+          await this.#record({ connection, country, reason: watched.finding.reason, detail: watched.finding.detail, since: known?.since ?? this.opts.clock.now() }, false);
+          this.#watched.delete(key);
+          this.#quiet.set(key, this.#checks + RECENT_REFRESHES);
+        }
+        continue;
+      }
+      if (!baseline || this.#history.length <= RECENT_REFRESHES || (this.#quiet.get(key) ?? 0) > this.#checks) continue;
+      const finding = detect(baseline, subtractCounts(counts, baseline), this.opts.settings);
+      if (!finding) continue;
+      this.#watch(key, finding, baseline, counts);
+      await this.#record({ connection, country, reason: finding.reason, detail: finding.detail, since: this.opts.clock.now() }, true);
+    }
+  }
+
+  #watch(key: string, finding: Finding, baseline: QualityCounts, start: QualityCounts): Watched {
+    const watched = { finding, baseline, start };
+    this.#watched.set(key, watched);
+    return watched;
+  }
+
+  async #record(degradation: Degradation, degraded: boolean): Promise<void> {
+    const at = this.opts.clock.now();
+    const where = degradation.country ?? 'destinations of unknown country';
+    const what = degraded ? `is degraded for ${where}: ${REASONS[degradation.reason]}` : `has recovered for ${where}`;
+    const detail = { connection: degradation.connection, country: degradation.country, reason: degradation.reason, ...degradation.detail };
+    const changed = await this.opts.store.setDegraded({
+      degradation,
+      degraded,
+      at,
+      accountId: this.opts.accountId,
+      notice: { at, type: degraded ? 'connection_degraded' : 'connection_recovered', message: `Connection "${degradation.connection}" ${what}.`, detail },
+      event: { ...detail, since: new Date(degradation.since).toISOString() },
+    });
+    if (changed) this.opts.onChange?.(degradation, degraded);
+  }
+}
+
+const REASONS: Record<Degradation['reason'], string> = {
+  delivery_rate_drop: 'its delivery rate fell well below its recent baseline',
+  receipts_stopped: 'its receipts stopped coming',
+  fabricated_receipts: 'its delivery receipts come faster than a handset can answer (fabricated)',
+};
