@@ -128,6 +128,7 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
     clock,
     board,
     accountId: DEFAULT_ACCOUNT,
+    refreshMs: config.quality.refreshMs,
     settings: { ...(config.quality.handsetMinMs !== undefined && { handsetMinMs: config.quality.handsetMinMs }) },
     onChange: (d, degraded) => log.warn({ connection: d.connection, country: d.country, reason: d.reason, detail: d.detail }, degraded ? 'connection degraded' : 'connection recovered'),
   });

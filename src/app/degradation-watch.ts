@@ -1,5 +1,5 @@
-import { subtractCounts, type QualityCounts } from '../core/quality/counts.js';
-import { detect, recovered, type DegradationSettings, type Finding } from '../core/quality/degradation.js';
+import { outcomes, subtractCounts, type QualityCounts } from '../core/quality/counts.js';
+import { detect, MIN_SAMPLES, recovered, type DegradationSettings, type Finding } from '../core/quality/degradation.js';
 import type { Clock } from './clock.js';
 import { destinationKey, type QualityBoard } from './quality-board.js';
 import type { Degradation, Store } from './store.js';
@@ -14,6 +14,8 @@ export interface DegradationWatchOptions {
   /** Told of every degradation and recovery (the operator's account). */
   readonly accountId: string;
   readonly settings: DegradationSettings;
+  /** How often `check` is called: the age of the recent window's first half. */
+  readonly refreshMs: number;
   /** Called when this node recorded a change (another node may record it first). */
   readonly onChange?: (degradation: Degradation, degraded: boolean) => void;
 }
@@ -21,14 +23,27 @@ export interface DegradationWatchOptions {
 interface Watched {
   readonly finding: Finding;
   readonly baseline: QualityCounts;
-  /** The window's totals when it was found: what came since is measured from them. */
-  readonly start: QualityCounts;
+  /** The window's totals at each check since it was found, the oldest one still needed first. */
+  readonly marks: QualityCounts[];
+}
+
+/**
+ * What came in since the latest mark that leaves at least `min` outcomes: the newest evidence that
+ * suffices, so a connection that recovered is not held back by what it did while still degraded.
+ * Marks older than that one are dropped.
+ */
+function latest(marks: QualityCounts[], now: QualityCounts, min: number): QualityCounts {
+  let i = marks.length - 1;
+  while (i > 0 && outcomes(subtractCounts(now, marks[i]!)) < min) i--;
+  marks.splice(0, i);
+  marks.push(now);
+  return subtractCounts(now, marks[0]!);
 }
 
 /**
  * Looks for connections degraded for a destination after each refresh of the board: the last
  * RECENT_REFRESHES refreshes' outcomes against the window before them (see `detect`), and, for a
- * degraded one, what came since against the baseline it was found with (see `recovered`). Every
+ * degraded one, the latest outcomes since against the baseline it was found with (see `recovered`). Every
  * node looks; the store records each change once, whichever node finds it first.
  */
 export class DegradationWatch {
@@ -54,7 +69,7 @@ export class DegradationWatch {
       const known = degraded.get(key);
       const watched = this.#watched.get(key) ?? (known && this.#watch(key, { reason: known.reason, detail: known.detail }, baseline ?? counts, counts));
       if (watched) {
-        if (recovered(watched.finding, watched.baseline, subtractCounts(counts, watched.start), this.opts.settings)) {
+        if (recovered(watched.finding, watched.baseline, latest(watched.marks, counts, this.opts.settings.minSamples ?? MIN_SAMPLES), this.opts.settings)) {
           await this.#record({ connection, country, reason: watched.finding.reason, detail: watched.finding.detail, since: known?.since ?? this.opts.clock.now() }, false);
           this.#watched.delete(key);
           this.#quiet.set(key, this.#checks + RECENT_REFRESHES);
@@ -62,7 +77,10 @@ export class DegradationWatch {
         continue;
       }
       if (!baseline || this.#history.length <= RECENT_REFRESHES || (this.#quiet.get(key) ?? 0) > this.#checks) continue;
-      const finding = detect(baseline, subtractCounts(counts, baseline), this.opts.settings);
+      // The submits of the recent window's first half have had half of it to get their outcomes.
+      const middle = this.#history[Math.floor(RECENT_REFRESHES / 2)]!.get(key)?.counts ?? baseline;
+      const aged = { submits: subtractCounts(middle, baseline).submits, ms: (RECENT_REFRESHES / 2) * this.opts.refreshMs };
+      const finding = detect(baseline, subtractCounts(counts, baseline), this.opts.settings, aged);
       if (!finding) continue;
       this.#watch(key, finding, baseline, counts);
       await this.#record({ connection, country, reason: finding.reason, detail: finding.detail, since: this.opts.clock.now() }, true);
@@ -70,7 +88,7 @@ export class DegradationWatch {
   }
 
   #watch(key: string, finding: Finding, baseline: QualityCounts, start: QualityCounts): Watched {
-    const watched = { finding, baseline, start };
+    const watched = { finding, baseline, marks: [start] };
     this.#watched.set(key, watched);
     return watched;
   }
@@ -88,6 +106,7 @@ export class DegradationWatch {
       notice: { at, type: degraded ? 'connection_degraded' : 'connection_recovered', message: `Connection "${degradation.connection}" ${what}.`, detail },
       event: { ...detail, since: new Date(degradation.since).toISOString() },
     });
+    this.opts.board.note(degradation, degraded);
     if (changed) this.opts.onChange?.(degradation, degraded);
   }
 }

@@ -67,6 +67,13 @@ export class QualityBoard implements QualityView {
     return out;
   }
 
+  /** A degradation this node just recorded, or its recovery: in force here at once, not at the next refresh. */
+  note(degradation: Degradation, degraded: boolean): void {
+    const key = destinationKey(degradation.connection, degradation.country);
+    if (degraded) this.#degraded.set(key, degradation);
+    else this.#degraded.delete(key);
+  }
+
   /** The degradations in force, as last read. */
   degradations(): readonly Degradation[] {
     return [...this.#degraded.values()];

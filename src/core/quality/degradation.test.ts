@@ -19,10 +19,14 @@ test('a delivery rate well under the baseline is found by a two-proportion z-tes
 });
 
 test('receipts that stop coming are found against the baseline pace of outcomes', () => {
-  const baseline = outcomes(900, 100, 1000);
-  assert.equal(detect(baseline, { ...NO_COUNTS, submits: 30 })?.reason, 'receipts_stopped');
+  const latency = NO_COUNTS.latency.map((_, i) => (i === latencyBucket(3000) ? 900 : 0));
+  const baseline = { ...outcomes(900, 100, 1000), latency };
+  const recent = { ...NO_COUNTS, submits: 60 };
+  assert.equal(detect(baseline, recent, {}, { submits: 30, ms: 30_000 })?.reason, 'receipts_stopped');
+  // Submits too fresh for their receipts: the baseline's p95 latency is longer than they had.
+  assert.equal(detect(baseline, recent, {}, { submits: 30, ms: 4000 }), undefined);
   // A connection that seldom sends receipts: 30 submits without one is no surprise.
-  assert.equal(detect(outcomes(10, 0, 1000), { ...NO_COUNTS, submits: 30 }), undefined);
+  assert.equal(detect({ ...outcomes(10, 0, 1000), latency }, recent, {}, { submits: 30, ms: 30_000 }), undefined);
 });
 
 test('delivered receipts faster than a handset answers are fabricated; the test is off without a floor', () => {

@@ -1,4 +1,4 @@
-import { deliveredFasterThan, outcomes, type QualityCounts } from './counts.js';
+import { deliveredFasterThan, latencyPercentile, outcomes, type QualityCounts } from './counts.js';
 
 /** Why a connection is degraded for a destination. */
 export type DegradationReason = 'delivery_rate_drop' | 'receipts_stopped' | 'fabricated_receipts';
@@ -23,7 +23,8 @@ export interface DegradationSettings {
 }
 
 const Z = 3.09;
-const MIN_SAMPLES = 20;
+/** Outcomes each side of a comparison needs by default. */
+export const MIN_SAMPLES = 20;
 /** Under this z a degraded connection counts as recovered: no longer even weakly worse. */
 const Z_RECOVERED = 1.64;
 /** Share of too-fast receipts tolerated (clock skew, a receipt batched with its submit answer). */
@@ -52,16 +53,18 @@ function rateDrop(baseline: QualityCounts, recent: QualityCounts, z: number, min
 }
 
 /**
- * Receipts that stopped: submits went out and no outcome came back, where the baseline's pace
- * (outcomes per submit) makes that unlikely. Zero outcomes for an expected `λ` has Poisson
- * probability e^-λ, tested at the same level as the other tests.
+ * Receipts that stopped: submits went out early in the recent window (`aged`: those that had
+ * `agedMs` to get their answer, longer than the baseline's p95 receipt latency) and no outcome
+ * came back in it, where the baseline's pace (outcomes per submit) makes that unlikely. Zero
+ * outcomes for an expected `λ` has Poisson probability e^-λ, tested at the same level as the others.
  */
-function receiptsStopped(baseline: QualityCounts, recent: QualityCounts, z: number, min: number): Finding | undefined {
-  if (baseline.submits < min || recent.submits < min || outcomes(recent) > 0) return undefined;
-  const expected = recent.submits * Math.min(1, outcomes(baseline) / baseline.submits);
+function receiptsStopped(baseline: QualityCounts, recent: QualityCounts, aged: Aged | undefined, z: number, min: number): Finding | undefined {
+  if (!aged || baseline.submits < min || aged.submits < min || outcomes(recent) > 0) return undefined;
+  if ((latencyPercentile(baseline, 0.95) ?? Infinity) >= aged.ms) return undefined;
+  const expected = aged.submits * Math.min(1, outcomes(baseline) / baseline.submits);
   // e^-λ < Φ(-z): λ > -ln Φ(-z); for z = 3.09 that is about 6.9 outcomes expected.
   if (expected < -Math.log(tail(z))) return undefined;
-  return { reason: 'receipts_stopped', detail: { recent_submits: recent.submits, expected_outcomes: expected } };
+  return { reason: 'receipts_stopped', detail: { aged_submits: aged.submits, expected_outcomes: expected } };
 }
 
 /** Delivered receipts faster than a handset could answer, significantly more than the share tolerated. */
@@ -82,14 +85,21 @@ export function tail(z: number): number {
   return z >= 0 ? upper : 1 - upper;
 }
 
+/** The submits of the recent window's start, that had at least `ms` to get an outcome by now. */
+export interface Aged {
+  readonly submits: number;
+  readonly ms: number;
+}
+
 /**
  * Whether a connection looks degraded for a destination: its recent counts against its own
- * baseline (the counts before them in the window). The first finding, or undefined.
+ * baseline (the counts before them in the window). The first finding, or undefined; without
+ * `aged`, receipts that stopped are not looked for.
  */
-export function detect(baseline: QualityCounts, recent: QualityCounts, settings: DegradationSettings = {}): Finding | undefined {
+export function detect(baseline: QualityCounts, recent: QualityCounts, settings: DegradationSettings = {}, aged?: Aged): Finding | undefined {
   const z = settings.z ?? Z;
   const min = settings.minSamples ?? MIN_SAMPLES;
-  return rateDrop(baseline, recent, z, min) ?? receiptsStopped(baseline, recent, z, min) ?? fabricated(recent, settings.handsetMinMs, z, min);
+  return rateDrop(baseline, recent, z, min) ?? receiptsStopped(baseline, recent, aged, z, min) ?? fabricated(recent, settings.handsetMinMs, z, min);
 }
 
 /**
