@@ -631,6 +631,45 @@ for (const [name, open] of implementations) {
       assert.deepEqual(sorted(await store.usageUnder('root/user/user-kid', day, day)), ['user-kid GB c1']);
     });
 
+    test('quality: counted in the transaction of each outcome, per connection, destination and hour; a degradation is recorded once', async () => {
+      const hour = Math.floor(T0 / 3_600_000);
+      const route = { name: 'q', chain: ['q1'], resendUnknown: false, reason: 'x', accepted: 'q1', country: 'FR', network: '20801', costs: { q1: 30_000 } };
+      const ms = [0, 1, 2, 3, 4].map(() => message({ connection: 'q1', segments: 2, route }));
+      await insert(store, ms);
+      const write = (m: NewMessage, from: NewMessage['status'][], to: NewMessage['status'], at: number, extra: object = {}) =>
+        store.applyWrites([{ transition: { messageId: m.id, from, to, event: event(at, to, to), dueAt: null, ...extra } }]);
+      for (const [i, m] of ms.slice(0, 4).entries()) await write(m, ['queued'], 'sent', T0 + 10, { providerMessageId: `q-${i}` });
+      const refusal = { type: 'delivery_error', code: 'destination_barred', message: 'x', doc_url: 'x', permanent: true, retry: 'never' } as const;
+      await write(ms[4]!, ['queued'], 'sending', T0 + 5);
+      await write(ms[4]!, ['sending'], 'rejected', T0 + 10, { error: refusal }); // refused at submit: a submit that failed
+      await write(ms[0]!, ['sent'], 'delivered', T0 + 1_510); // 1.5 s after its submit
+      await write(ms[0]!, ['delivered'], 'read', T0 + 2_000); // read after delivered: nothing more
+      await write(ms[1]!, ['sent'], 'undelivered', T0 + 20, { error: { ...refusal, code: 'unknown_subscriber' } });
+      await write(ms[2]!, ['sent', 'queued'], 'expired', T0 + 30); // no final receipt: unknown
+      await write(ms[3]!, ['queued'], 'delivered', T0 + 40); // not from its status: no change, nothing counted
+      const [q] = await store.qualityTotals(hour, 'q1');
+      assert.deepEqual({ ...q, counts: { ...q!.counts, latency: undefined } }, {
+        connection: 'q1',
+        country: 'FR',
+        network: '20801',
+        counts: { submits: 5, segments: 10, delivered: 1, undelivered: 2, unknown: 1, cost: 240_000, latency: undefined, errors: { destination_barred: 1, unknown_subscriber: 1 } },
+      });
+      assert.equal(q!.counts.latency.reduce((s, n) => s + n, 0), 1);
+      assert.equal(q!.counts.latency[4], 1, 'in the 1-2 s bucket');
+      assert.deepEqual(await store.qualityTotals(hour + 1, 'q1'), [], 'hours before the one asked for are left out');
+      assert.deepEqual(await store.qualityTotals(hour, 'other'), []);
+
+      const degradation = { connection: 'q1', country: 'FR', reason: 'delivery_rate_drop' as const, detail: { z: 4.2 }, since: T0 };
+      const change = (degraded: boolean) => ({ degradation, degraded, at: T0, accountId: 'acc', notice: { at: T0, type: degraded ? 'connection_degraded' : 'connection_recovered', message: 'm', detail: null }, event: { connection: 'q1' } });
+      assert.equal(await store.setDegraded(change(true)), true);
+      assert.equal(await store.setDegraded(change(true)), false, 'another node found it first');
+      assert.deepEqual(await store.degradations(), [degradation]);
+      assert.deepEqual((await store.listNotices('acc', 10)).filter((n) => n.type.startsWith('connection_')).map((n) => n.type), ['connection_degraded']);
+      assert.equal(await store.setDegraded(change(false)), true);
+      assert.equal(await store.setDegraded(change(false)), false);
+      assert.deepEqual(await store.degradations(), []);
+    });
+
     test('routing table and inbound messages', async () => {
       assert.equal(await store.loadTopology(), undefined);
       const connections = [{ name: 'c1', provider: 'sandbox', tps: 5 }];
