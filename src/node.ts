@@ -65,9 +65,15 @@ export function databaseFile(config: Pick<Config, 'dataDir'>): string {
 /** PostgreSQL when SWITCHBOARD_DATABASE_URL is set (shared by every node), else the embedded SQLite file. */
 export function openStore(config: Config): Store {
   if (config.databaseUrl) {
-    return new PostgresStore({ url: config.databaseUrl, nodeId: config.nodeId, sliceLeaseMs: config.leaseMs, ...(config.databaseSchema && { schema: config.databaseSchema }) });
+    return new PostgresStore({
+      url: config.databaseUrl,
+      nodeId: config.nodeId,
+      sliceLeaseMs: config.leaseMs,
+      qualityCounters: config.quality.counters,
+      ...(config.databaseSchema && { schema: config.databaseSchema }),
+    });
   }
-  return new SqliteStore({ file: databaseFile(config), synchronous: config.sqliteSync });
+  return new SqliteStore({ file: databaseFile(config), synchronous: config.sqliteSync, qualityCounters: config.quality.counters });
 }
 
 /** Redis when SWITCHBOARD_REDIS_URL is set, else this node's memory. */

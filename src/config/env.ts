@@ -78,6 +78,8 @@ export interface Config {
     readonly halfLifeMs: number;
     /** A delivered receipt faster than this comes from no handset; unset: that test is off. */
     readonly handsetMinMs: number | undefined;
+    /** Whether outcomes are counted at all (SWITCHBOARD_QUALITY_COUNTERS=0 turns them off, to measure their cost). */
+    readonly counters: boolean;
   };
 }
 
@@ -175,6 +177,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       refreshMs: integer('SWITCHBOARD_QUALITY_REFRESH_MS', env.SWITCHBOARD_QUALITY_REFRESH_MS, 5000) || 1,
       windowHours: integer('SWITCHBOARD_QUALITY_WINDOW_HOURS', env.SWITCHBOARD_QUALITY_WINDOW_HOURS, 24) || 1,
       halfLifeMs: positive('SWITCHBOARD_QUALITY_HALF_LIFE_S', env.SWITCHBOARD_QUALITY_HALF_LIFE_S, 1800) * 1000,
+      counters: env.SWITCHBOARD_QUALITY_COUNTERS === undefined || flag(env.SWITCHBOARD_QUALITY_COUNTERS),
       handsetMinMs: env.SWITCHBOARD_HANDSET_MIN_MS ? integer('SWITCHBOARD_HANDSET_MIN_MS', env.SWITCHBOARD_HANDSET_MIN_MS, 0) : undefined,
     },
   };

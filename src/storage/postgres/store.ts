@@ -127,6 +127,11 @@ export interface PostgresOptions {
   /** A schema to live in (created if missing); default the database's search_path. */
   readonly schema?: string;
   readonly maxConnections?: number;
+  /**
+   * Keep the quality counters (default true): off, outcomes are not measured, and `best` routes
+   * and degradation have nothing to go on. For a comparison of the cost, not for production.
+   */
+  readonly qualityCounters?: boolean;
 }
 
 type Client = pg.PoolClient;
@@ -159,9 +164,12 @@ export class PostgresStore implements Store {
   readonly #schema: string | undefined;
   readonly #slices: SliceConfig;
 
+  readonly #qualityCounters: boolean;
+
   constructor(options: PostgresOptions) {
     this.#schema = options.schema;
     this.#slices = { node: options.nodeId ?? 'node', leaseMs: options.sliceLeaseMs ?? 30_000 };
+    this.#qualityCounters = options.qualityCounters ?? true;
     this.#pool = new pg.Pool({
       connectionString: options.url,
       max: options.maxConnections ?? 10,
@@ -436,7 +444,7 @@ export class PostgresStore implements Store {
         );
       }
       await addUsage(c, merge(usage));
-      await addQuality(c, mergeQuality(quality));
+      if (this.#qualityCounters) await addQuality(c, mergeQuality(quality));
       await touchTargets(c, touched);
       return applied;
     });

@@ -126,6 +126,11 @@ export interface SqliteOptions {
    * a power loss; `normal` survives a crash of the process only. Commits are batched either way.
    */
   readonly synchronous?: 'full' | 'normal';
+  /**
+   * Keep the quality counters (default true): off, outcomes are not measured, and `best` routes
+   * and degradation have nothing to go on. For a comparison of the cost, not for production.
+   */
+  readonly qualityCounters?: boolean;
 }
 
 const MESSAGE_COLUMNS = `id, account_id, "to", "from", text, encoding, segments, status, error_code, error, client_ref,
@@ -140,6 +145,8 @@ export class SqliteStore implements Store {
   readonly #db: BetterSqlite3.Database;
   readonly #statements = new Map<string, BetterSqlite3.Statement>();
 
+  readonly #qualityCounters: boolean;
+
   constructor(options: SqliteOptions) {
     mkdirSync(dirname(options.file), { recursive: true });
     this.#db = new BetterSqlite3(options.file);
@@ -147,6 +154,7 @@ export class SqliteStore implements Store {
     this.#db.pragma(`synchronous = ${options.synchronous ?? 'full'}`);
     this.#db.pragma('busy_timeout = 5000');
     this.#db.pragma('foreign_keys = ON');
+    this.#qualityCounters = options.qualityCounters ?? true;
   }
 
   #sql(text: string): BetterSqlite3.Statement {
@@ -451,7 +459,7 @@ export class SqliteStore implements Store {
     }
     const usage = usageAtFinal(row, t.to);
     if (usage) this.#addUsage([usage]);
-    const quality = qualityAt(row, t);
+    const quality = this.#qualityCounters && qualityAt(row, t);
     if (quality) this.#addQuality(quality);
     const type = lifecycleEvent(t.from, t.to);
     if (type) this.#emit(row.account_id, row.id, rowCallbackFor(row, type), type, t.event.at, () => toMessage(row));
