@@ -52,8 +52,12 @@ async function acceptsWith(strategy: Route['strategy'], seconds: number): Promis
   }
 }
 
-/** Receipts applied per second by the store alone: `total` sent messages delivered, in batches of 200 as the writer commits them. */
-async function receiptsPerSecond(store: Store, total: number): Promise<number> {
+/**
+ * Receipts applied by the store alone: `total` sent messages delivered, in batches of 200 as the
+ * writer commits them. Per second of wall time, and this process's CPU time per receipt (the
+ * whole cost on SQLite, which runs in process; the client's share on PostgreSQL).
+ */
+async function receiptsPerSecond(store: Store, total: number): Promise<IngestFigure> {
   await store.migrate();
   await store.ensureAccount('acc', 'Bench', Date.now());
   const route = { name: 'all', chain: ['a'], resendUnknown: false, reason: 'bench', accepted: 'a', country: 'FR', costs: { a: 30_000 } };
@@ -70,8 +74,21 @@ async function receiptsPerSecond(store: Store, total: number): Promise<number> {
   });
   for (let i = 0; i < total; i += 200) await store.applyWrites(messages.slice(i, i + 200).map((m) => write(m, 'queued', 'sent', now)));
   const started = performance.now();
+  const cpu = process.cpuUsage();
   for (let i = 0; i < total; i += 200) await store.applyWrites(messages.slice(i, i + 200).map((m) => write(m, 'sent', 'delivered', now + 2000)));
-  return total / ((performance.now() - started) / 1000);
+  const used = process.cpuUsage(cpu);
+  return { perSecond: total / ((performance.now() - started) / 1000), cpuMicros: (used.user + used.system) / total };
+}
+
+export interface IngestFigure {
+  readonly perSecond: number;
+  /** This process's CPU time per receipt, in microseconds. */
+  readonly cpuMicros: number;
+}
+
+/** Receipts per second applied by a fresh store on `engine`, the quality counters on or off. */
+export function ingestFigure(engine: 'SQLite' | 'PostgreSQL', counters: boolean, total: number): Promise<IngestFigure> {
+  return withStore(engine, counters, (store) => receiptsPerSecond(store, total));
 }
 
 async function withStore<T>(engine: 'SQLite' | 'PostgreSQL', counters: boolean, run: (store: Store) => Promise<T>): Promise<T> {
@@ -106,8 +123,8 @@ export async function qualitySection(seconds: number): Promise<void> {
   console.log('Receipt ingest with the quality counters off and on: 20,000 delivered receipts applied by the store, in commits of 200');
   for (const engine of ['SQLite', 'PostgreSQL'] as const) {
     for (const counters of [false, true, false, true]) {
-      const rate = await withStore(engine, counters, (store) => receiptsPerSecond(store, 20_000));
-      console.log(`  ${engine.padEnd(10)} counters ${counters ? 'on ' : 'off'}  ${rate.toFixed(0).padStart(7)} receipts/s`);
+      const f = await ingestFigure(engine, counters, 20_000);
+      console.log(`  ${engine.padEnd(10)} counters ${counters ? 'on ' : 'off'}  ${f.perSecond.toFixed(0).padStart(7)} receipts/s  ${f.cpuMicros.toFixed(0).padStart(4)} µs CPU each in this process`);
     }
   }
   console.log('End to end over SMPP (simulator in its own process), 20,000 messages accepted -> delivered');

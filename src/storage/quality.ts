@@ -26,9 +26,8 @@ export interface QualityDelta {
  * error, or unknown). `row` is the message after the change, with `sent_at` as it was before it
  * (see the stores' transition statements). A read after a delivery adds nothing.
  */
-export function qualityAt(row: MessageRow, t: Transition): QualityDelta | undefined {
+export function qualityAt(row: MessageRow, t: Transition, route: AcceptedRoute | null = parseJson<AcceptedRoute>(row.route)): QualityDelta | undefined {
   if (t.from.every(isFinal)) return undefined;
-  const route = parseJson<AcceptedRoute>(row.route);
   const segments = Number(row.segments);
   const key = { hour: hourOf(t.event.at), connection: row.connection, country: route?.country ?? '', network: route?.network ?? '' };
   const sentAt = row.sent_at === null || row.sent_at === undefined ? null : Number(row.sent_at);
@@ -102,10 +101,11 @@ export function mergeQuality(deltas: readonly (QualityDelta | undefined)[]): Qua
   const by = new Map<string, QualityDelta>();
   for (const d of deltas) {
     if (!d) continue;
-    const k = [String(d.hour).padStart(8, '0'), d.connection, d.country, d.network].join('\u0000');
+    const k = `${String(d.hour).padStart(8, '0')}\u0000${d.connection}\u0000${d.country}\u0000${d.network}`;
     const was = by.get(k);
     by.set(k, was ? { ...was, counts: addCounts(was.counts, d.counts) } : d);
   }
+  if (by.size === 1) return [...by.values()];
   return [...by.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, d]) => d);
 }
 

@@ -45,7 +45,7 @@ import type {
 } from '../../app/store.js';
 import type { FaceProtocol } from '../../core/access/protocols.js';
 import type { MessageStatus } from '../../core/lifecycle.js';
-import type { Message, MessageEvent } from '../../core/message.js';
+import type { AcceptedRoute, Message, MessageEvent } from '../../core/message.js';
 import type { Route } from '../../core/routing/router.js';
 import { newId } from '../../app/ids.js';
 import { lifecycleEvent } from '../../core/events.js';
@@ -1055,9 +1055,10 @@ async function transitionAll(c: Client, ts: readonly Transition[], touched: Touc
     if (row?.price && row.provider_message_id === null && REFUNDED_STATUSES.includes(t.to)) {
       await post(c, { id: newId('led', t.event.at), accountId: row.account_id, at: t.event.at, type: 'refund', amount: Number(row.price), messageId: row.id, messages: 1, counterparty: null, description: t.to }, touched);
     }
-    const delta = row && usageAtFinal(row, t.to);
+    const route = row && parseJson<AcceptedRoute>(row.route);
+    const delta = row && usageAtFinal(row, t.to, route ?? null);
     if (delta) usage.push(delta);
-    const measured = row && qualityAt(row, t);
+    const measured = row && qualityAt(row, t, route ?? null);
     if (measured) quality.push(measured);
   }
   const receipts = ts.flatMap((t) => {

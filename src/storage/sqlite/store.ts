@@ -48,7 +48,7 @@ import { quotaDay, type Refusal } from '../../app/store.js';
 import { countQuota } from '../../core/accounts/quota.js';
 import { lowBalance } from '../../core/accounts/low-balance.js';
 import type { MessageStatus } from '../../core/lifecycle.js';
-import type { Message, MessageEvent } from '../../core/message.js';
+import type { AcceptedRoute, Message, MessageEvent } from '../../core/message.js';
 import type { Route } from '../../core/routing/router.js';
 import { newId } from '../../app/ids.js';
 import { lifecycleEvent } from '../../core/events.js';
@@ -107,7 +107,7 @@ import {
 } from '../rows.js';
 import { usageAtAccept, usageAtFinal, usageOf, type UsageDelta, type UsageRow } from '../usage.js';
 import { MIGRATIONS } from './migrations.js';
-import { degradationOf, LATENCY_COLUMNS, qualityAt, qualityOf, type DegradationRow, type QualityDelta, type QualityErrorRow, type QualityRow } from '../quality.js';
+import { degradationOf, LATENCY_COLUMNS, mergeQuality, qualityAt, qualityOf, type DegradationRow, type QualityDelta, type QualityErrorRow, type QualityRow } from '../quality.js';
 import { QUALITY_SQL } from './quality-sql.js';
 import { NUMBERS_SQL } from './numbers-sql.js';
 import { foldAnswers } from '../webhook-answers.js';
@@ -404,9 +404,12 @@ export class SqliteStore implements Store {
   }
 
   async applyWrites(writes: readonly StoreWrite[]): Promise<boolean[]> {
-    return this.#db.transaction(() =>
-      writes.map((w) => {
-        if ('transition' in w) return this.#transition(w.transition);
+    return this.#db.transaction(() => {
+      // Quality is added once per counter row at the end: a batch of receipts of one connection
+      // and destination is one upsert, not one each.
+      const quality: QualityDelta[] = [];
+      const applied = writes.map((w) => {
+        if ('transition' in w) return this.#transition(w.transition, quality);
         if ('submitting' in w) {
           const { messageId, owner, attempt } = w.submitting;
           return (
@@ -416,11 +419,13 @@ export class SqliteStore implements Store {
         }
         this.#insertEvent(w.note.messageId, w.note.event);
         return true;
-      }),
-    )();
+      });
+      for (const d of mergeQuality(quality)) this.#addQuality(d);
+      return applied;
+    })();
   }
 
-  #transition(t: Transition): boolean {
+  #transition(t: Transition, quality: QualityDelta[]): boolean {
     if (t.providerIds && t.providerIds.length > 0) {
       const insert = this.#sql(
         'INSERT INTO provider_ids (connection, provider_message_id, message_id, part, parts) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
@@ -457,10 +462,11 @@ export class SqliteStore implements Store {
     if (row.price && row.provider_message_id === null && REFUNDED_STATUSES.includes(t.to)) {
       this.#post({ id: newId('led', t.event.at), accountId: row.account_id, at: t.event.at, type: 'refund', amount: Number(row.price), messageId: row.id, messages: 1, counterparty: null, description: t.to });
     }
-    const usage = usageAtFinal(row, t.to);
+    const route = parseJson<AcceptedRoute>(row.route);
+    const usage = usageAtFinal(row, t.to, route);
     if (usage) this.#addUsage([usage]);
-    const quality = this.#qualityCounters && qualityAt(row, t);
-    if (quality) this.#addQuality(quality);
+    const measured = this.#qualityCounters && qualityAt(row, t, route);
+    if (measured) quality.push(measured);
     const type = lifecycleEvent(t.from, t.to);
     if (type) this.#emit(row.account_id, row.id, rowCallbackFor(row, type), type, t.event.at, () => toMessage(row));
     const until = smppReceiptUntil(row, t.to, t.event.at);
