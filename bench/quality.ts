@@ -1,5 +1,4 @@
-import { rmSync, writeFileSync } from 'node:fs';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { newMessageId } from '../src/app/ids.js';
@@ -102,7 +101,7 @@ async function withStore<T>(engine: 'SQLite' | 'PostgreSQL', counters: boolean, 
       rmSync(dir, { recursive: true, force: true });
     }
   }
-  const url = process.env.SWITCHBOARD_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+  const url = process.env.SWITCHBOARD_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
   const store = new PostgresStore({ url, schema: `bench_quality_${process.pid}_${Date.now()}`, qualityCounters: counters });
   try {
     return await run(store);
