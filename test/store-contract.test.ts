@@ -647,17 +647,19 @@ for (const [name, open] of implementations) {
       await write(ms[1]!, ['sent'], 'undelivered', T0 + 20, { error: { ...refusal, code: 'unknown_subscriber' } });
       await write(ms[2]!, ['sent', 'queued'], 'expired', T0 + 30); // no final receipt: unknown
       await write(ms[3]!, ['queued'], 'delivered', T0 + 40); // not from its status: no change, nothing counted
+      const failover = { messageId: ms[3]!.id, from: ['sent' as const], to: 'queued' as const, connection: 'q2', dueAt: T0 + 50, error: { ...refusal, code: 'absent_subscriber' } };
+      await store.applyWrites([{ transition: { ...failover, event: { ...event(T0 + 50, 'failover', 'queued'), detail: { connection: 'q1', to_connection: 'q2' } } } }]);
       const [q] = await store.qualityTotals(hour, 'q1');
       assert.deepEqual({ ...q, counts: { ...q!.counts, latency: undefined } }, {
         connection: 'q1',
         country: 'FR',
         network: '20801',
-        counts: { submits: 5, segments: 10, delivered: 1, undelivered: 2, unknown: 1, cost: 240_000, latency: undefined, errors: { destination_barred: 1, unknown_subscriber: 1 } },
+        counts: { submits: 5, segments: 10, delivered: 1, undelivered: 3, unknown: 1, cost: 240_000, latency: undefined, errors: { absent_subscriber: 1, destination_barred: 1, unknown_subscriber: 1 } },
       });
       assert.equal(q!.counts.latency.reduce((s, n) => s + n, 0), 1);
       assert.equal(q!.counts.latency[4], 1, 'in the 1-2 s bucket');
       assert.deepEqual(await store.qualityTotals(hour + 1, 'q1'), [], 'hours before the one asked for are left out');
-      assert.deepEqual(await store.qualityTotals(hour, 'other'), []);
+      assert.deepEqual(await store.qualityTotals(hour, 'q2'), [], 'a failover counts on the connection the message failed on');
 
       const degradation = { connection: 'q1', country: 'FR', reason: 'delivery_rate_drop' as const, detail: { z: 4.2 }, since: T0 };
       const change = (degraded: boolean) => ({ degradation, degraded, at: T0, accountId: 'acc', notice: { at: T0, type: degraded ? 'connection_degraded' : 'connection_recovered', message: 'm', detail: null }, event: { connection: 'q1' } });

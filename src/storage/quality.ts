@@ -29,11 +29,14 @@ export interface QualityDelta {
 export function qualityAt(row: MessageRow, t: Transition, route: AcceptedRoute | null = parseJson<AcceptedRoute>(row.route)): QualityDelta | undefined {
   if (t.from.every(isFinal)) return undefined;
   const segments = Number(row.segments);
-  const key = { hour: hourOf(t.event.at), connection: row.connection, country: route?.country ?? '', network: route?.network ?? '' };
+  // A failover moves the message to its next connection: the one it failed on is its event's.
+  const failedOn = t.connection !== undefined ? t.event.detail?.connection : undefined;
+  const connection = typeof failedOn === 'string' ? failedOn : row.connection;
+  const key = { hour: hourOf(t.event.at), connection, country: route?.country ?? '', network: route?.network ?? '' };
   const sentAt = row.sent_at === null || row.sent_at === undefined ? null : Number(row.sent_at);
   const add = (counts: Partial<QualityCounts>): QualityDelta => ({ ...key, counts: { ...NO_COUNTS, ...counts } });
   const failed = (extra: Partial<QualityCounts> = {}) => add({ undelivered: 1, errors: { [t.error?.code ?? 'unknown_error']: 1 }, ...extra });
-  if (t.to === 'sent') return add({ submits: 1, segments, cost: (route?.costs?.[row.connection] ?? 0) * segments });
+  if (t.to === 'sent') return add({ submits: 1, segments, cost: (route?.costs?.[connection] ?? 0) * segments });
   const withProvider = sentAt !== null || (t.from.length === 1 && t.from[0] === 'sent');
   if (!withProvider) {
     // Refused at submit for good, or its submit's fate lost: a submit that failed on this connection.
