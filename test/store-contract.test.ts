@@ -659,6 +659,7 @@ for (const [name, open] of implementations) {
       assert.equal(q!.counts.latency.reduce((s, n) => s + n, 0), 1);
       assert.equal(q!.counts.latency[4], 1, 'in the 1-2 s bucket');
       assert.deepEqual(await store.qualityTotals(hour + 1, 'q1'), [], 'hours before the one asked for are left out');
+      assert.deepEqual(await store.qualityTotals(hour - 3, 'q1', hour), [], 'and hours from untilHour on');
       assert.deepEqual(await store.qualityTotals(hour, 'q2'), [], 'a failover counts on the connection the message failed on');
 
       const degradation = { connection: 'q1', country: 'FR', reason: 'delivery_rate_drop' as const, detail: { z: 4.2 }, since: T0 };

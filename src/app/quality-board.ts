@@ -27,14 +27,21 @@ export class QualityBoard implements QualityView {
   #learned = new Map<string, QualityCounts>();
   #degraded = new Map<string, Degradation>();
   #at: number | undefined;
+  #past: readonly QualityRecord[] = [];
+  #pastHour: number | undefined;
 
   constructor(private readonly opts: QualityBoardOptions) {}
 
   /** Reads the counters and the degradations from the store; what the view answers changes at once. */
   async refresh(): Promise<void> {
     const now = this.opts.clock.now();
-    const records = await this.opts.store.qualityTotals(hourOf(now) - this.opts.windowHours + 1);
-    const totals = byDestination(records);
+    const hour = hourOf(now);
+    // The window's past hours change no more: read once an hour; the current hour at each refresh.
+    if (this.#pastHour !== hour) {
+      this.#past = await this.opts.store.qualityTotals(hour - this.opts.windowHours + 1, undefined, hour);
+      this.#pastHour = hour;
+    }
+    const totals = byDestination([...this.#past, ...(await this.opts.store.qualityTotals(hour))]);
     const decay = this.#at === undefined ? 1 : 0.5 ** ((now - this.#at) / this.opts.halfLifeMs);
     const learned = new Map<string, QualityCounts>();
     for (const [key, counts] of totals) {

@@ -570,11 +570,12 @@ export interface Store {
   usageUnder(path: string, fromDay: number, toDay: number): Promise<UsageRecord[]>;
 
   /**
-   * Each connection's measured quality per destination (country and network) since the hour
-   * `sinceHour` (hours since 1970-01-01 UTC), from counters kept as outcomes are recorded; of one
-   * connection only when `connection` is given. One index range of the hours: never a scan of messages.
+   * Each connection's measured quality per destination (country and network) from the hour
+   * `sinceHour` (hours since 1970-01-01 UTC) on, before `untilHour` when given, from counters
+   * kept as outcomes are recorded; of one connection only when `connection` is given. One index
+   * range of the hours: never a scan of messages.
    */
-  qualityTotals(sinceHour: number, connection?: string): Promise<QualityRecord[]>;
+  qualityTotals(sinceHour: number, connection?: string, untilHour?: number): Promise<QualityRecord[]>;
   /** The connections degraded now. */
   degradations(): Promise<Degradation[]>;
   /**

@@ -21,9 +21,9 @@ export const QUALITY_SQL = {
     SELECT h, n, c, w, code, pg_backend_pid() % 16, k FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[]) AS u(h, n, c, w, code, k)
     ON CONFLICT (${KEY}, code, slot) DO UPDATE SET count = quality_errors.count + excluded.count`,
   totals: `SELECT connection, country, network, ${sums} FROM quality_counts
-    WHERE hour >= $1 AND ($2::text IS NULL OR connection = $2) GROUP BY connection, country, network`,
+    WHERE hour >= $1 AND ($3::int IS NULL OR hour < $3) AND ($2::text IS NULL OR connection = $2) GROUP BY connection, country, network`,
   errors: `SELECT connection, country, network, code, sum(count) AS count FROM quality_errors
-    WHERE hour >= $1 AND ($2::text IS NULL OR connection = $2) GROUP BY connection, country, network, code`,
+    WHERE hour >= $1 AND ($3::int IS NULL OR hour < $3) AND ($2::text IS NULL OR connection = $2) GROUP BY connection, country, network, code`,
   degradations: 'SELECT connection, country, reason, detail, since FROM degradations',
   degrade: 'INSERT INTO degradations (connection, country, reason, detail, since) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING',
   recover: 'DELETE FROM degradations WHERE connection = $1 AND country = $2',

@@ -823,8 +823,8 @@ export class PostgresStore implements Store {
     return (await this.#rows<UsageRow>(NUMBERS_SQL.usageUnder, [path, fromDay, toDay])).map(usageOf);
   }
 
-  async qualityTotals(sinceHour: number, connection?: string): Promise<QualityRecord[]> {
-    const args = [sinceHour, connection ?? null];
+  async qualityTotals(sinceHour: number, connection?: string, untilHour?: number): Promise<QualityRecord[]> {
+    const args = [sinceHour, connection ?? null, untilHour ?? null];
     return qualityOf(await this.#rows<QualityRow>(QUALITY_SQL.totals, args), await this.#rows<QualityErrorRow>(QUALITY_SQL.errors, args));
   }
 

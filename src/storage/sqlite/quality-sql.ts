@@ -14,9 +14,9 @@ export const QUALITY_SQL = {
   addError: `INSERT INTO quality_errors (hour, connection, country, network, code, slot, count) VALUES (@hour, @connection, @country, @network, @code, 0, @count)
     ON CONFLICT (hour, connection, country, network, code, slot) DO UPDATE SET count = count + excluded.count`,
   totals: `SELECT connection, country, network, ${COUNTS.map((c) => `sum(${c}) AS ${c}`).join(', ')}
-    FROM quality_counts WHERE hour >= @since AND (@connection IS NULL OR connection = @connection) GROUP BY connection, country, network`,
+    FROM quality_counts WHERE hour >= @since AND (@until IS NULL OR hour < @until) AND (@connection IS NULL OR connection = @connection) GROUP BY connection, country, network`,
   errors: `SELECT connection, country, network, code, sum(count) AS count
-    FROM quality_errors WHERE hour >= @since AND (@connection IS NULL OR connection = @connection) GROUP BY connection, country, network, code`,
+    FROM quality_errors WHERE hour >= @since AND (@until IS NULL OR hour < @until) AND (@connection IS NULL OR connection = @connection) GROUP BY connection, country, network, code`,
   degradations: 'SELECT connection, country, reason, detail, since FROM degradations',
   degrade: `INSERT INTO degradations (connection, country, reason, detail, since) VALUES (@connection, @country, @reason, @detail, @since) ON CONFLICT DO NOTHING`,
   recover: 'DELETE FROM degradations WHERE connection = @connection AND country = @country',

@@ -909,8 +909,8 @@ export class SqliteStore implements Store {
     return (this.#sql(NUMBERS_SQL.usageUnder).all({ path, from: fromDay, to: toDay }) as UsageRow[]).map(usageOf);
   }
 
-  async qualityTotals(sinceHour: number, connection?: string): Promise<QualityRecord[]> {
-    const args = { since: sinceHour, connection: connection ?? null };
+  async qualityTotals(sinceHour: number, connection?: string, untilHour?: number): Promise<QualityRecord[]> {
+    const args = { since: sinceHour, until: untilHour ?? null, connection: connection ?? null };
     return qualityOf(this.#sql(QUALITY_SQL.totals).all(args) as QualityRow[], this.#sql(QUALITY_SQL.errors).all(args) as QualityErrorRow[]);
   }
 
