@@ -2,7 +2,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { DestinationProfile } from '../src/providers/sandbox/destinations.js';
 import { SmscSimulator } from '../src/providers/smpp/simulator.js';
-import { bearer, eventually, testNode, type TestNode } from './helpers.js';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PostgresStore } from '../src/storage/postgres/store.js';
+import { bearer, eventually, tempDir, TEST_DATABASE_URL, testNode, type TestNode } from './helpers.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -213,6 +216,31 @@ describe('what-if', () => {
       assert.equal(bad.body.error.param, 'routes[0].connections[0]');
     } finally {
       await node.close();
+    }
+  });
+});
+
+describe('several nodes', () => {
+  test('quality is shared through the database: what one node measured, another shows and routes on', async () => {
+    const config = join(tempDir(), 'switchboard.yaml');
+    writeFileSync(config, 'connections:\n  - { name: carrier, provider: sandbox, receipt_delay_ms: 10 }\nroutes:\n  - { name: all, strategy: best, connections: [carrier] }\n');
+    const schema = `test_${process.pid}_${Date.now()}`;
+    const env = { ...FAST_QUALITY, SWITCHBOARD_CONFIG: config, SWITCHBOARD_DATABASE_URL: TEST_DATABASE_URL, SWITCHBOARD_DATABASE_SCHEMA: schema };
+    const a = await testNode({ env: { ...env, SWITCHBOARD_NODE_ID: 'a' } });
+    const b = await testNode({ env: { ...env, SWITCHBOARD_NODE_ID: 'b' }, dir: a.dir });
+    try {
+      await gateway(a).batch(60, ['carrier']);
+      const seen = (await gateway({ ...b, key: a.key }).quality('carrier'))!;
+      assert.equal(seen.submits, 60);
+      assert.equal(seen.delivered, 60);
+      const metrics = async () => (await b.api.inject({ method: 'GET', url: '/metrics', headers: bearer(a.key) })).body;
+      await eventually(async () => (/switchboard_connection_submits\{connection="carrier",country="FR"\} 60/.test(await metrics()) ? true : undefined));
+    } finally {
+      await b.stop();
+      await a.close();
+      const pg = new PostgresStore({ url: TEST_DATABASE_URL, schema });
+      await pg.dropSchema();
+      await pg.close();
     }
   });
 });
