@@ -663,14 +663,19 @@ for (const [name, open] of implementations) {
       assert.deepEqual(await store.qualityTotals(hour, 'q2'), [], 'a failover counts on the connection the message failed on');
 
       const degradation = { connection: 'q1', country: 'FR', reason: 'delivery_rate_drop' as const, detail: { z: 4.2 }, since: T0 };
-      const change = (degraded: boolean) => ({ degradation, degraded, at: T0, accountId: 'acc', notice: { at: T0, type: degraded ? 'connection_degraded' : 'connection_recovered', message: 'm', detail: null }, event: { connection: 'q1' } });
+      await store.insertEndpoint({ id: 'we_quality', accountId: 'ops', url: 'https://example.com/q', description: null, secret: 'whsec_q', createdAt: T0, failingSince: null, disabledAt: null, disabledReason: null, batch: null, events: ['connection.degraded'] });
+      const T3 = T0 + 300_000; // after the deliveries of the tests above, claimed or not
+      const change = (degraded: boolean) => ({ degradation, degraded, at: T3, accountId: 'ops', notice: { at: T3, type: degraded ? 'connection_degraded' : 'connection_recovered', message: 'm', detail: null }, event: { connection: 'q1' } });
       assert.equal(await store.setDegraded(change(true)), true);
       assert.equal(await store.setDegraded(change(true)), false, 'another node found it first');
       assert.deepEqual(await store.degradations(), [degradation]);
-      assert.deepEqual((await store.listNotices('acc', 10)).filter((n) => n.type.startsWith('connection_')).map((n) => n.type), ['connection_degraded']);
       assert.equal(await store.setDegraded(change(false)), true);
       assert.equal(await store.setDegraded(change(false)), false);
       assert.deepEqual(await store.degradations(), []);
+      assert.deepEqual((await store.listNotices('ops', 10)).map((n) => n.type), ['connection_recovered', 'connection_degraded']);
+      // The endpoint takes connection.degraded only: one delivery, its subject the connection.
+      const told = (await store.listDeliveries('ops', { endpointId: 'we_quality' }, 10)).map((d) => d.messageId);
+      assert.deepEqual(told, ['q1']);
     });
 
     test('routing table and inbound messages', async () => {
