@@ -86,7 +86,8 @@ describe('routing on measured outcomes', () => {
     assert.ok((avoided.cheap ?? 0) < 200 * 0.3, `only the exploration share goes to cheap (${JSON.stringify(avoided)})`);
     const metrics = await node.api.inject({ method: 'GET', url: '/metrics', headers: bearer(node.key) });
     assert.match(metrics.body, /switchboard_connection_degraded\{connection="cheap",country="FR",reason="delivery_rate_drop"\} 1/);
-    assert.match(metrics.body, /switchboard_connection_delivery_rate\{connection="dear",country="FR"\} 0\.9/);
+    const dearRate = Number(/switchboard_connection_delivery_rate\{connection="dear",country="FR"\} ([0-9.e-]+)/.exec(metrics.body)?.[1]);
+    assert.ok(dearRate > 0.85 && dearRate <= 1, `dear's delivery rate in /metrics: ${metrics.body.split('\n').filter((l) => l.includes('dear')).join('; ')}`);
 
     // cheap delivers again: the exploration share finds it, and it takes most of France back.
     await gw.carrier('cheap', { delivery_rate: 0.95 }, 4);

@@ -76,10 +76,12 @@ export class DegradationWatch {
         }
         continue;
       }
-      if (!baseline || this.#history.length <= RECENT_REFRESHES || (this.#quiet.get(key) ?? 0) > this.#checks) continue;
-      // The submits of the recent window's first half have had half of it to get their outcomes.
-      const middle = this.#history[Math.floor(RECENT_REFRESHES / 2)]!.get(key)?.counts ?? baseline;
-      const aged = { submits: subtractCounts(middle, baseline).submits, ms: (RECENT_REFRESHES / 2) * this.opts.refreshMs };
+      if (!baseline || (this.#quiet.get(key) ?? 0) > this.#checks) continue;
+      // The submits of the recent window's first half have had the rest of it to get their outcomes
+      // (a node just started has a shorter window: its baseline is what was counted before it).
+      const half = Math.floor((this.#history.length - 1) / 2);
+      const middle = this.#history[half]!.get(key)?.counts ?? baseline;
+      const aged = { submits: subtractCounts(middle, baseline).submits, ms: (this.#history.length - 1 - half) * this.opts.refreshMs };
       const finding = detect(baseline, subtractCounts(counts, baseline), this.opts.settings, aged);
       if (!finding) continue;
       this.#watch(key, finding, baseline, counts);
