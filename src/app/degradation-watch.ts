@@ -1,4 +1,4 @@
-import { outcomes, subtractCounts, type QualityCounts } from '../core/quality/counts.js';
+import { NO_COUNTS, outcomes, subtractCounts, type QualityCounts } from '../core/quality/counts.js';
 import { detect, MIN_SAMPLES, recovered, type DegradationSettings, type Finding } from '../core/quality/degradation.js';
 import type { Clock } from './clock.js';
 import { destinationKey, type QualityBoard } from './quality-board.js';
@@ -77,12 +77,16 @@ export class DegradationWatch {
         continue;
       }
       if (!baseline || (this.#quiet.get(key) ?? 0) > this.#checks) continue;
-      // The submits of the recent window's first half have had the rest of it to get their outcomes
-      // (a node just started has a shorter window: its baseline is what was counted before it).
-      const half = Math.floor((this.#history.length - 1) / 2);
-      const middle = this.#history[half]!.get(key)?.counts ?? baseline;
-      const aged = { submits: subtractCounts(middle, baseline).submits, ms: (this.#history.length - 1 - half) * this.opts.refreshMs };
-      const finding = detect(baseline, subtractCounts(counts, baseline), this.opts.settings, aged);
+      // Until a node has a whole recent window, only the test that needs no baseline runs
+      // (fabricated receipts): the others compare with what came before, and need it all.
+      const recent = subtractCounts(counts, baseline);
+      let finding: Finding | undefined;
+      if (this.#history.length <= RECENT_REFRESHES) finding = detect(NO_COUNTS, recent, this.opts.settings);
+      else {
+        // The submits of the recent window's first half have had half of it to get their outcomes.
+        const middle = this.#history[Math.floor(RECENT_REFRESHES / 2)]!.get(key)?.counts ?? baseline;
+        finding = detect(baseline, recent, this.opts.settings, { submits: subtractCounts(middle, baseline).submits, ms: (RECENT_REFRESHES / 2) * this.opts.refreshMs });
+      }
       if (!finding) continue;
       this.#watch(key, finding, baseline, counts);
       await this.#record({ connection, country, reason: finding.reason, detail: finding.detail, since: this.opts.clock.now() }, true);
