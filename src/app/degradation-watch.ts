@@ -65,9 +65,11 @@ export class DegradationWatch {
     const degraded = new Map(this.opts.board.degradations().map((d) => [destinationKey(d.connection, d.country), d]));
     for (const key of this.#watched.keys()) if (!degraded.has(key)) this.#watched.delete(key);
     for (const [key, { connection, country, counts }] of totals) {
-      const baseline = past.get(key)?.counts;
+      // A destination first counted within the window has no outcomes before it.
+      const seen = past.get(key)?.counts;
+      const baseline = seen ?? NO_COUNTS;
       const known = degraded.get(key);
-      const watched = this.#watched.get(key) ?? (known && this.#watch(key, { reason: known.reason, detail: known.detail }, baseline ?? counts, counts));
+      const watched = this.#watched.get(key) ?? (known && this.#watch(key, { reason: known.reason, detail: known.detail }, seen ?? counts, counts));
       if (watched) {
         if (recovered(watched.finding, watched.baseline, latest(watched.marks, counts, this.opts.settings.minSamples ?? MIN_SAMPLES), this.opts.settings)) {
           await this.#record({ connection, country, reason: watched.finding.reason, detail: watched.finding.detail, since: known?.since ?? this.opts.clock.now() }, false);
@@ -76,7 +78,7 @@ export class DegradationWatch {
         }
         continue;
       }
-      if (!baseline || (this.#quiet.get(key) ?? 0) > this.#checks) continue;
+      if ((this.#quiet.get(key) ?? 0) > this.#checks) continue;
       // Until a node has a whole recent window, only the test that needs no baseline runs
       // (fabricated receipts): the others compare with what came before, and need it all.
       const recent = subtractCounts(counts, baseline);
