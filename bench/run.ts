@@ -10,10 +10,11 @@ import { pricingSection } from './pricing.js';
 import { pricesSection } from './prices.js';
 import { lookupsSection } from './lookups.js';
 import { complianceSection } from './compliance.js';
+import { qualitySection } from './quality.js';
 
 // `npm run bench`: starts real server processes and drives them over HTTP from this process,
 // printing figures. Durations are short enough for a 2-core machine; BENCH_SECONDS overrides.
-// `npm run bench -- accept` (or faces, smpp, smpp-server, routing, cluster, webhooks, pricing, prices, lookups, compliance) runs those sections only.
+// `npm run bench -- accept` (or faces, smpp, smpp-server, routing, cluster, webhooks, pricing, prices, lookups, compliance, quality) runs those sections only.
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 
 /** Messages the server counted as stored (it answers 202 only after the commit). */
@@ -149,6 +150,7 @@ const sections: Record<string, () => Promise<void>> = {
   prices: pricesSection,
   lookups: () => lookupsSection(seconds),
   compliance: () => complianceSection(seconds),
+  quality: () => qualitySection(seconds),
 };
 const chosen = process.argv.slice(2);
 for (const name of chosen) if (!sections[name]) throw new Error(`no bench section ${name}: one of ${Object.keys(sections).join(', ')}`);

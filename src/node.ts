@@ -41,6 +41,10 @@ import { UrlGuard } from './webhooks/url-guard.js';
 import type { Config } from './config/env.js';
 import { Catalogue } from './core/catalogue/catalogue.js';
 import type { Route } from './core/routing/router.js';
+import { QualityBoard } from './app/quality-board.js';
+import { DegradationWatch } from './app/degradation-watch.js';
+import { QualityService } from './app/quality.js';
+import { qualityGauges } from './observability/quality-metrics.js';
 import { prometheusMetrics } from './observability/metrics.js';
 import { ConfigError, defaultTopology, readTopology, singleRoute } from './config/file.js';
 import { ComplianceGate } from './app/compliance.js';
@@ -69,9 +73,15 @@ export function databaseFile(config: Pick<Config, 'dataDir'>): string {
 /** PostgreSQL when SWITCHBOARD_DATABASE_URL is set (shared by every node), else the embedded SQLite file. */
 export function openStore(config: Config): Store {
   if (config.databaseUrl) {
-    return new PostgresStore({ url: config.databaseUrl, nodeId: config.nodeId, sliceLeaseMs: config.leaseMs, ...(config.databaseSchema && { schema: config.databaseSchema }) });
+    return new PostgresStore({
+      url: config.databaseUrl,
+      nodeId: config.nodeId,
+      sliceLeaseMs: config.leaseMs,
+      qualityCounters: config.quality.counters,
+      ...(config.databaseSchema && { schema: config.databaseSchema }),
+    });
   }
-  return openSqliteStore({ file: databaseFile(config), synchronous: config.sqliteSync });
+  return openSqliteStore({ file: databaseFile(config), synchronous: config.sqliteSync, qualityCounters: config.quality.counters });
 }
 
 /** Redis when SWITCHBOARD_REDIS_URL is set, else this node's memory. */
@@ -122,6 +132,20 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
 
   const catalogue = new Catalogue(PROVIDER_TABLES, config.publicUrl);
   const { metrics, registry } = prometheusMetrics(() => store.queueDepth(), () => store.webhookTargets());
+  // Measured quality: each node reads the shared counters every few seconds, for `best` routes,
+  // the metrics and degradation; a degradation is recorded once, by whichever node finds it first.
+  const board = new QualityBoard({ store, clock, windowHours: config.quality.windowHours, halfLifeMs: config.quality.halfLifeMs });
+  await board.refresh();
+  qualityGauges(registry, board);
+  const watch = new DegradationWatch({
+    store,
+    clock,
+    board,
+    accountId: DEFAULT_ACCOUNT,
+    refreshMs: config.quality.refreshMs,
+    settings: { ...(config.quality.handsetMinMs !== undefined && { handsetMinMs: config.quality.handsetMinMs }) },
+    onChange: (d, degraded) => log.warn({ connection: d.connection, country: d.country, reason: d.reason, detail: d.detail }, degraded ? 'connection degraded' : 'connection recovered'),
+  });
   /** The live connections, by name: what dispatch, receipts and accept look them up in. */
   const byName = new Map<string, Connector>();
   const health = new ConnectionHealth(clock, config.breaker, config.downGraceMs);
@@ -184,6 +208,7 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
     routes: () => topology.routes,
     available: health.available,
     random: Math.random,
+    quality: board,
     capabilities: (name) => byName.get(name)?.capabilities,
     render: renderSendResponse,
     onAccepted: (names) => dispatcher.wake(names),
@@ -267,6 +292,7 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
       endpoints,
       optOuts,
       topology,
+      quality: new QualityService(store, clock),
       publicUrl,
       metricsText: async () => ({ contentType: registry.contentType, body: await registry.metrics() }),
     },
@@ -292,6 +318,15 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
   sweepReceipts();
   const sweeping = setInterval(sweepReceipts, RECEIPT_SWEEP_MS);
   const returnSlices = (idleMs: number) => store.returnSlices(config.nodeId, clock.now() - idleMs, clock.now());
+  let measuring: Promise<void> | undefined;
+  const measure = () => {
+    measuring ??= board
+      .refresh()
+      .then(() => watch.check())
+      .catch((err: unknown) => log.warn({ err }, 'reading connection quality failed'))
+      .finally(() => (measuring = undefined));
+  };
+  const measuringTimer = setInterval(measure, config.quality.refreshMs);
   const slicing = setInterval(() => void returnSlices(SLICE_IDLE_MS).catch((err: unknown) => log.warn({ err }, 'giving back balance slices failed')), SLICE_SWEEP_MS);
   const pruning = setInterval(() => void store.pruneMarks(clock.now(), MARK_SWEEP_LIMIT).catch((err: unknown) => log.warn({ err }, 'deleting ended compliance counters failed')), MARK_SWEEP_MS);
 
@@ -306,6 +341,8 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
       clearInterval(sweeping);
       clearInterval(slicing);
       clearInterval(pruning);
+      clearInterval(measuringTimer);
+      await measuring;
       await smpp?.close();
       await api.close();
       await dispatcher.stop();

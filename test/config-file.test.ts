@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { ConfigError, parseTopology } from '../src/config/file.js';
+import { ConfigError, parseTopology, routingToJson } from '../src/config/file.js';
 import { PROVIDER_PLUGINS } from '../src/providers/registry.js';
 import { bearer, eventually, tempDir, testNode } from './helpers.js';
 
@@ -44,6 +44,26 @@ describe('the configuration file', () => {
       resendUnknown: false,
       connections: [{ connection: 'slow', priority: 1, weight: 1, price: null }],
     });
+  });
+
+  test('a best route reads its floors and exploration, and writes them back as given', () => {
+    const text = GOOD.replace('    connections: [slow]', '    strategy: best\n    min_delivery_rate: 0.9\n    max_receipt_latency: 60\n    exploration: 0.1\n    avoid_degraded: false\n    connections: [slow, fast]');
+    const [france] = parseTopology(text, 'switchboard.yaml', PROVIDER_PLUGINS).routes;
+    assert.deepEqual({ ...france, connections: undefined }, {
+      name: 'france',
+      match: { prefixes: ['+33'] },
+      strategy: 'best',
+      resendUnknown: false,
+      minDeliveryRate: 0.9,
+      maxReceiptLatencyMs: 60_000,
+      exploration: 0.1,
+      avoidDegraded: false,
+      connections: undefined,
+    });
+    const written = routingToJson([france!]).routes[0]!;
+    assert.equal(written.max_receipt_latency, 60);
+    assert.equal(written.min_delivery_rate, 0.9);
+    assert.match(problems(text.replace('min_delivery_rate: 0.9', 'min_delivery_rate: 1.5')), /:\d+: routes\[0\]\.min_delivery_rate/);
   });
 
   test('names the line of every problem', () => {

@@ -139,6 +139,11 @@ describe('the OpenAPI document describes every answer', () => {
     const routes = await expect(200, { method: 'GET', path: '/v1/routes' });
     await expect(200, { method: 'PUT', path: '/v1/routes', body: routes });
     await expect(400, { method: 'PUT', path: '/v1/routes', body: { routes: [{ name: 'x', connections: ['nowhere'] }] } });
+    await expect(200, { method: 'GET', path: '/v1/connections/{name}/quality', params: { name: 'sandbox' }, query: 'window=7d&country=GB' });
+    await expect(400, { method: 'GET', path: '/v1/connections/{name}/quality', params: { name: 'sandbox' }, query: 'window=forever' });
+    await expect(404, { method: 'GET', path: '/v1/connections/{name}/quality', params: { name: 'nowhere' } });
+    await expect(200, { method: 'POST', path: '/v1/routes/simulate', body: { ...routes, days: 3 } });
+    await expect(400, { method: 'POST', path: '/v1/routes/simulate', body: { routes: [{ name: 'x', strategy: 'best', connections: ['nowhere'] }] } });
     await expect(204, { method: 'DELETE', path: '/v1/connections/{name}', params: { name: 'vonage-signed' } });
     await expect(404, { method: 'DELETE', path: '/v1/connections/{name}', params: { name: 'vonage-signed' } });
     await expect(400, { method: 'DELETE', path: '/v1/connections/{name}', params: { name: 'sandbox' } });

@@ -704,6 +704,53 @@ for (const [name, open] of implementations) {
       assert.deepEqual(await store.getLookup('looker', 'lkp_4'), { ...pending, ...reading, raw: { phone: '+33612345678' } });
     });
 
+    test('quality: counted in the transaction of each outcome, per connection, destination and hour; a degradation is recorded once', async () => {
+      const hour = Math.floor(T0 / 3_600_000);
+      const route = { name: 'q', chain: ['q1'], resendUnknown: false, reason: 'x', accepted: 'q1', country: 'FR', network: '20801', costs: { q1: 30_000 } };
+      const ms = [0, 1, 2, 3, 4].map(() => message({ connection: 'q1', segments: 2, route }));
+      await insert(store, ms);
+      const write = (m: NewMessage, from: NewMessage['status'][], to: NewMessage['status'], at: number, extra: object = {}) =>
+        store.applyWrites([{ transition: { messageId: m.id, from, to, event: event(at, to, to), dueAt: null, ...extra } }]);
+      for (const [i, m] of ms.slice(0, 4).entries()) await write(m, ['queued'], 'sent', T0 + 10, { providerMessageId: `q-${i}` });
+      const refusal = { type: 'delivery_error', code: 'destination_barred', message: 'x', doc_url: 'x', permanent: true, retry: 'never' } as const;
+      await write(ms[4]!, ['queued'], 'sending', T0 + 5);
+      await write(ms[4]!, ['sending'], 'rejected', T0 + 10, { error: refusal }); // refused at submit: a submit that failed
+      await write(ms[0]!, ['sent'], 'delivered', T0 + 1_510); // 1.5 s after its submit
+      await write(ms[0]!, ['delivered'], 'read', T0 + 2_000); // read after delivered: nothing more
+      await write(ms[1]!, ['sent'], 'undelivered', T0 + 20, { error: { ...refusal, code: 'unknown_subscriber' } });
+      await write(ms[2]!, ['sent', 'queued'], 'expired', T0 + 30); // no final receipt: unknown
+      await write(ms[3]!, ['queued'], 'delivered', T0 + 40); // not from its status: no change, nothing counted
+      const failover = { messageId: ms[3]!.id, from: ['sent' as const], to: 'queued' as const, connection: 'q2', dueAt: T0 + 50, error: { ...refusal, code: 'absent_subscriber' } };
+      await store.applyWrites([{ transition: { ...failover, event: { ...event(T0 + 50, 'failover', 'queued'), detail: { connection: 'q1', to_connection: 'q2' } } } }]);
+      const [q] = await store.qualityTotals(hour, 'q1');
+      assert.deepEqual({ ...q, counts: { ...q!.counts, latency: undefined } }, {
+        connection: 'q1',
+        country: 'FR',
+        network: '20801',
+        counts: { submits: 5, segments: 10, delivered: 1, undelivered: 3, unknown: 1, cost: 240_000, latency: undefined, errors: { absent_subscriber: 1, destination_barred: 1, unknown_subscriber: 1 } },
+      });
+      assert.equal(q!.counts.latency.reduce((s, n) => s + n, 0), 1);
+      assert.equal(q!.counts.latency[4], 1, 'in the 1-2 s bucket');
+      assert.deepEqual(await store.qualityTotals(hour + 1, 'q1'), [], 'hours before the one asked for are left out');
+      assert.deepEqual(await store.qualityTotals(hour - 3, 'q1', hour), [], 'and hours from untilHour on');
+      assert.deepEqual(await store.qualityTotals(hour, 'q2'), [], 'a failover counts on the connection the message failed on');
+
+      const degradation = { connection: 'q1', country: 'FR', reason: 'delivery_rate_drop' as const, detail: { z: 4.2 }, since: T0 };
+      await store.insertEndpoint({ id: 'we_quality', accountId: 'ops', url: 'https://example.com/q', description: null, secret: 'whsec_q', createdAt: T0, failingSince: null, disabledAt: null, disabledReason: null, batch: null, events: ['connection.degraded'] });
+      const T3 = T0 + 300_000; // after the deliveries of the tests above, claimed or not
+      const change = (degraded: boolean) => ({ degradation, degraded, at: T3, accountId: 'ops', notice: { at: T3, type: degraded ? 'connection_degraded' : 'connection_recovered', message: 'm', detail: null }, event: { connection: 'q1' } });
+      assert.equal(await store.setDegraded(change(true)), true);
+      assert.equal(await store.setDegraded(change(true)), false, 'another node found it first');
+      assert.deepEqual(await store.degradations(), [degradation]);
+      assert.equal(await store.setDegraded(change(false)), true);
+      assert.equal(await store.setDegraded(change(false)), false);
+      assert.deepEqual(await store.degradations(), []);
+      assert.deepEqual((await store.listNotices('ops', 10)).map((n) => n.type), ['connection_recovered', 'connection_degraded']);
+      // The endpoint takes connection.degraded only: one delivery, its subject the connection.
+      const told = (await store.listDeliveries('ops', { endpointId: 'we_quality' }, 10)).map((d) => d.messageId);
+      assert.deepEqual(told, ['q1']);
+    });
+
     test('routing table and inbound messages', async () => {
       assert.equal(await store.loadTopology(), undefined);
       const connections = [{ name: 'c1', provider: 'sandbox', tps: 5 }];

@@ -18,6 +18,7 @@ import { endpointRoutes } from './routes/endpoints.js';
 import { optOutRoutes } from './routes/opt-outs.js';
 import { verifiedNumberRoutes } from './routes/verified-numbers.js';
 import { routingRoutes } from './routes/routing.js';
+import { qualityRoutes } from './routes/quality.js';
 import { keyRoutes } from './routes/keys.js';
 import { accountRoutes } from './routes/accounts.js';
 import { ledgerRoutes } from './routes/ledger.js';
@@ -139,6 +140,7 @@ export async function buildApi(services: Services, options: ApiOptions): Promise
   await app.register(operationRoutes(services));
   await app.register(webhookRoutes(services));
   await app.register(routingRoutes(services));
+  await app.register(qualityRoutes(services));
   await app.register(endpointRoutes(services));
   await app.register(optOutRoutes(services));
   await app.register(verifiedNumberRoutes(services));

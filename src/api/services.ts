@@ -15,6 +15,7 @@ import type { Lookups } from '../app/lookups.js';
 import type { Usage } from '../app/usage.js';
 import type { WebhookEndpoints } from '../app/webhook-endpoints.js';
 import type { Topology } from '../app/topology.js';
+import type { QualityService } from '../app/quality.js';
 import type { WebhookService } from '../app/webhooks.js';
 import type { Store } from '../app/store.js';
 import type { Catalogue } from '../core/catalogue/catalogue.js';
@@ -44,6 +45,8 @@ export interface Services {
   readonly verifiedNumbers: VerifiedNumbers;
   /** Connections and routes, read and changed at run time. */
   readonly topology: Topology;
+  /** Measured quality per connection and destination, and routing tables simulated against it. */
+  readonly quality: QualityService;
   readonly catalogue: Catalogue;
   readonly store: Pick<Store, 'ping'>;
   /** Prometheus exposition of the node's metrics. */

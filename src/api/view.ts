@@ -70,7 +70,7 @@ export function inboundView(m: InboundMessage) {
  * webhook does. An endpoint event carries the endpoint as it was stored.
  */
 export function webhookPayload(event: { id: string; type: string; createdAt: number; data: unknown }): string {
-  const data = event.type.startsWith('endpoint.') || event.type.startsWith('account.')
+  const data = event.type.startsWith('endpoint.') || event.type.startsWith('account.') || event.type.startsWith('connection.')
     ? event.data // stored as receivers get it
     : event.type === 'message.received'
       ? { message: inboundView(event.data as InboundMessage) }

@@ -15,7 +15,8 @@ import {
   MIN_VALIDITY_SECONDS,
   type Message,
 } from '../core/message.js';
-import { chooseRoute, segmentCosts, type Route } from '../core/routing/router.js';
+import type { QualityView } from '../core/quality/view.js';
+import { chooseRoute, networkOf, segmentCosts, type Learning, type Route } from '../core/routing/router.js';
 import { Batcher } from './batcher.js';
 import type { Clock } from './clock.js';
 import type { Coordination } from './coordination.js';
@@ -60,6 +61,8 @@ export interface AcceptOptions {
   /** Whether a connection can take messages now (up, circuit not open); the route's first that can is used. */
   readonly available: (connection: string) => boolean;
   readonly random: () => number;
+  /** Measured quality, for routes with the `best` strategy; without it they order by priority. */
+  readonly quality?: QualityView;
   readonly capabilities: (connection: string) => ConnectorCapabilities | undefined;
   /** Renders stored messages as the API shows them, with the balance left after their charge (null: not charged). */
   readonly render: (messages: readonly Message[], remainingBalance: number | null) => string;
@@ -119,8 +122,10 @@ const NATIVE: Channel = { protocol: 'api' };
  */
 export class AcceptService {
   readonly #writes: Batcher<AcceptWrite, string | Refusal>;
+  readonly #learning: Learning | undefined;
 
   constructor(private readonly opts: AcceptOptions) {
+    this.#learning = opts.quality && { view: opts.quality, random: opts.random };
     // Each request is charged (or left out, short of credit) on its own inside the batch's transaction.
     this.#writes = new Batcher<AcceptWrite, string | Refusal>((writes) => opts.store.insertMessages(writes));
   }
@@ -277,7 +282,7 @@ export class AcceptService {
           ...(live.error?.provider && { provider: live.error.provider }),
         });
       }
-      const network = live?.network ?? undefined;
+      const network = live?.network ?? networkOf(routes, to);
       const verdict = policy && this.opts.compliance.judge(policy, { from: request.from, senderKind, text: request.text, at: start }, destination.e164, destination.country);
       if (verdict?.refusal) throw new SwitchboardError(verdict.refusal.code, verdict.refusal.message, { param, rule: verdict.refusal.rule });
       const from = verdict?.from ?? request.from;
@@ -289,7 +294,7 @@ export class AcceptService {
       }
       const deferral = verdict?.outcomes.find((o) => o.action === 'defer');
       const sendsAt = deferral ? verdict!.at : sendAt;
-      const decision = chooseRoute(routes, { to, from, accountId, country: destination.country, type: request.type, ...(network !== undefined && { network }) }, this.opts.random());
+      const decision = chooseRoute(routes, { to, from, accountId, country: destination.country, network, networkLookedUp: Boolean(live?.network), type: request.type }, this.opts.random(), this.#learning);
       if (!decision) {
         throw new SwitchboardError('no_route', `No route is configured for ${JSON.stringify(to)}.`, { param });
       }
@@ -323,6 +328,7 @@ export class AcceptService {
           ...(request.type !== undefined && { type: request.type }),
           ...usageKeys(routes, decision.name, destination.country),
           ...(deferral && { held: { rule: deferral.rule, reason: deferral.code } }),
+          ...(network !== undefined && { network }),
         },
         attempts: 0,
         nextAttemptAt: null,

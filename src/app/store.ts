@@ -6,6 +6,8 @@ import type { FaceProtocol, Protocol } from '../core/access/protocols.js';
 import type { PriceList } from '../core/accounts/prices.js';
 import type { LiveReading, Reachability } from '../core/lookups/live.js';
 import type { Policies } from '../core/compliance/policy.js';
+import type { QualityCounts } from '../core/quality/counts.js';
+import type { DegradationReason } from '../core/quality/degradation.js';
 
 /** A message to store at accept; its first event is read from it (acceptedEvent). */
 export interface NewMessage extends Message {
@@ -313,6 +315,39 @@ export interface UsageRecord {
   readonly cost: number;
 }
 
+/** One connection's measured outcomes to one destination, summed over the hours asked for. */
+export interface QualityRecord {
+  readonly connection: string;
+  /** ISO 3166 alpha-2; null when unknown. */
+  readonly country: string | null;
+  /** MCC-MNC; null when the number's network is not known. */
+  readonly network: string | null;
+  readonly counts: QualityCounts;
+}
+
+/** A connection found degraded for a destination's country (null: for every destination). */
+export interface Degradation {
+  readonly connection: string;
+  readonly country: string | null;
+  readonly reason: DegradationReason;
+  readonly detail: Readonly<Record<string, number>>;
+  readonly since: number;
+}
+
+/**
+ * A connection found degraded, or recovered: written once whichever node finds it first, with what
+ * tells the operator's account (`notice`, and a connection.degraded or connection.recovered event
+ * whose data is `event`).
+ */
+export interface DegradationChange {
+  readonly degradation: Degradation;
+  readonly degraded: boolean;
+  readonly at: number;
+  readonly accountId: string;
+  readonly notice: Notice;
+  readonly event: unknown;
+}
+
 export interface StoredIdempotency {
   readonly requestHash: string;
   readonly statusCode: number;
@@ -594,6 +629,21 @@ export interface Store {
   usage(accountId: string, fromDay: number, toDay: number): Promise<UsageRecord[]>;
   /** The same for the account at `path` and every account under it, each account apart. */
   usageUnder(path: string, fromDay: number, toDay: number): Promise<UsageRecord[]>;
+
+  /**
+   * Each connection's measured quality per destination (country and network) from the hour
+   * `sinceHour` (hours since 1970-01-01 UTC) on, before `untilHour` when given, from counters
+   * kept as outcomes are recorded; of one connection only when `connection` is given. One index
+   * range of the hours: never a scan of messages.
+   */
+  qualityTotals(sinceHour: number, connection?: string, untilHour?: number): Promise<QualityRecord[]>;
+  /** The connections degraded now. */
+  degradations(): Promise<Degradation[]>;
+  /**
+   * Marks a connection degraded for a destination, or recovered, with its notice and event, in one
+   * transaction; false, and nothing done, when it already was (another node found it first).
+   */
+  setDegraded(change: DegradationChange): Promise<boolean>;
 }
 
 /**

@@ -50,7 +50,7 @@ Commands:
   normalize --jsonl < payloads.jsonl             {"provider","kind"?,"raw","content_type"?} lines, one result per line
   webhooks listen [--port 4000] [--secret whsec_...]
                                                  Receive, verify and print webhook events on 127.0.0.1
-  smsc-sim [--port 2775] [--receipt-delay MS] [--ids hex|decimal] [--receipt-ids same|hex|decimal] [--tps N]
+  smsc-sim [--port 2775] [--receipt-delay MS] [--ids hex|decimal] [--receipt-ids same|hex|decimal] [--tps N] [--destinations JSON]
                                                  Run an SMPP SMSC simulator on 127.0.0.1
 `;
 

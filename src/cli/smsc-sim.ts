@@ -1,10 +1,11 @@
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { SmscSimulator } from '../providers/smpp/simulator.js';
+import { profilesOf } from '../providers/sandbox/destinations.js';
 
 /**
- * `smsc-sim [--port 2775] [--receipt-delay 200] [--ids hex|decimal] [--receipt-ids same|hex|decimal] [--tps N] [--submit-delay MS]`:
- * an SMSC on 127.0.0.1 answering like the sandbox. Each line typed on stdin as
+ * `smsc-sim [--port 2775] [--receipt-delay 200] [--ids hex|decimal] [--receipt-ids same|hex|decimal] [--tps N] [--submit-delay MS] [--destinations JSON]`:
+ * an SMSC on 127.0.0.1 answering like the sandbox (with the sandbox's `destinations` profiles, as JSON). Each line typed on stdin as
  * `<from> <to> <text>` is sent to bound receivers as an MO message.
  */
 export async function smscSimCommand(argv: string[]): Promise<number> {
@@ -19,6 +20,7 @@ export async function smscSimCommand(argv: string[]): Promise<number> {
       'submit-delay': { type: 'string' },
       'system-id': { type: 'string' },
       password: { type: 'string' },
+      destinations: { type: 'string' },
     },
   });
   const ids = values.ids === 'decimal' ? 'decimal' : 'hex';
@@ -32,6 +34,7 @@ export async function smscSimCommand(argv: string[]): Promise<number> {
     ...(values['submit-delay'] !== undefined && { submitDelayMs: Number(values['submit-delay']) }),
     ...(values['system-id'] !== undefined && { systemId: values['system-id'] }),
     ...(values.password !== undefined && { password: values.password }),
+    ...(values.destinations !== undefined && { destinations: profilesOf(JSON.parse(values.destinations) as Parameters<typeof profilesOf>[0]) }),
   });
   const port = await sim.listen();
   process.stdout.write(`SMSC simulator listening on 127.0.0.1:${port} (the sandbox's magic numbers apply). Type "<from> <to> <text>" to send an MO message.\n`);

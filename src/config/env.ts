@@ -70,6 +70,19 @@ export interface Config {
     /** How long the parts of a long message may take to all come before it is refused. */
     readonly partTimeoutMs: number;
   };
+  /** Measured quality: what `best` routes learn from and degradation is found in. */
+  readonly quality: {
+    /** How often each node reads the counters from the store (and looks for degraded connections). */
+    readonly refreshMs: number;
+    /** Hours of counters read: the longest memory of a measurement. */
+    readonly windowHours: number;
+    /** Half-life of what `best` learned: older outcomes weigh less, so a change shows within minutes. */
+    readonly halfLifeMs: number;
+    /** A delivered receipt faster than this comes from no handset; unset: that test is off. */
+    readonly handsetMinMs: number | undefined;
+    /** Whether outcomes are counted at all (SWITCHBOARD_QUALITY_COUNTERS=0 turns them off, to measure their cost). */
+    readonly counters: boolean;
+  };
 }
 
 function smppTls(env: NodeJS.ProcessEnv): Config['smpp']['tls'] {
@@ -162,6 +175,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       tls: smppTls(env),
       window: integer('SWITCHBOARD_SMPP_WINDOW', env.SWITCHBOARD_SMPP_WINDOW, 100) || 1,
       partTimeoutMs: integer('SWITCHBOARD_SMPP_PART_TIMEOUT_MS', env.SWITCHBOARD_SMPP_PART_TIMEOUT_MS, 5000) || 1,
+    },
+    quality: {
+      refreshMs: integer('SWITCHBOARD_QUALITY_REFRESH_MS', env.SWITCHBOARD_QUALITY_REFRESH_MS, 5000) || 1,
+      windowHours: integer('SWITCHBOARD_QUALITY_WINDOW_HOURS', env.SWITCHBOARD_QUALITY_WINDOW_HOURS, 24) || 1,
+      halfLifeMs: positive('SWITCHBOARD_QUALITY_HALF_LIFE_S', env.SWITCHBOARD_QUALITY_HALF_LIFE_S, 1800) * 1000,
+      counters: env.SWITCHBOARD_QUALITY_COUNTERS === undefined || flag(env.SWITCHBOARD_QUALITY_COUNTERS),
+      handsetMinMs: env.SWITCHBOARD_HANDSET_MIN_MS ? integer('SWITCHBOARD_HANDSET_MIN_MS', env.SWITCHBOARD_HANDSET_MIN_MS, 0) : undefined,
     },
   };
 }

@@ -1,6 +1,6 @@
 import type { MessageStatus } from './lifecycle.js';
 
-/** What webhooks tell: a message's lifecycle changes, messages received, an endpoint disabled, and an account's balance running low. */
+/** What webhooks tell: a message's lifecycle changes, messages received, an endpoint disabled, an account's balance running low, and a connection degraded or recovered. */
 export const EVENT_TYPES = [
   'message.queued',
   'message.sent',
@@ -15,6 +15,8 @@ export const EVENT_TYPES = [
   'message.received',
   'endpoint.disabled',
   'account.low_balance',
+  'connection.degraded',
+  'connection.recovered',
 ] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];

@@ -30,6 +30,8 @@ export interface AcceptedRoute extends MessageRoute {
   readonly type?: string;
   /** The destination's country (ISO 3166 alpha-2), as usage counts it. */
   readonly country?: string;
+  /** The destination's network (MCC-MNC) where its number ranges are known, as quality counts it. */
+  readonly network?: string;
   /** What one segment costs on each priced connection of the chain (micro-units), as usage counts it. */
   readonly costs?: Readonly<Record<string, number>>;
   /** Why the account's policy scheduled it later than asked: the rule and its canonical code (`outside_sending_hours`). */

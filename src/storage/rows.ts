@@ -36,6 +36,8 @@ export interface MessageRow {
   provider_message_id: string | null;
   submitted_attempt: number;
   due_at: number | null;
+  /** When its current attempt was handed to the provider (status sent); cleared when it goes back to a queue. */
+  sent_at?: number | string | null;
 }
 
 export interface EventRow {

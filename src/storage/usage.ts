@@ -42,9 +42,8 @@ export function usageAtAccept(messages: readonly NewMessage[]): UsageDelta[] {
  * failed, its refund (a message that never reached a provider), or the cost of its segments on
  * the connection that took it. Canceled and unknown outcomes count as neither delivered nor failed.
  */
-export function usageAtFinal(row: MessageRow, to: MessageStatus): UsageDelta | undefined {
+export function usageAtFinal(row: MessageRow, to: MessageStatus, route: AcceptedRoute | null = parseJson<AcceptedRoute>(row.route)): UsageDelta | undefined {
   if (!FINAL_STATUSES.has(to)) return undefined;
-  const route = parseJson<AcceptedRoute>(row.route);
   const sent = handedOver(row, to);
   const price = row.price === null || row.price === undefined ? 0 : Number(row.price);
   const costPerSegment = route?.costs?.[row.connection];

@@ -4,6 +4,7 @@ import { NetworksSchema, parseRoutes, RoutesSchema, routingToJson } from '../../
 import { SwitchboardError } from '../../core/errors.js';
 import { BODY, errorResponses, KEYED, PathParam } from '../schemas.js';
 import type { Services } from '../services.js';
+import type { Route } from '../../core/routing/router.js';
 
 const ConnectionView = Type.Object({
   name: Type.String(),
@@ -16,6 +17,16 @@ const ConnectionView = Type.Object({
   available: Type.Boolean({ description: 'messages are routed to it' }),
   queued: Type.Integer({ description: 'messages waiting for it' }),
 });
+
+/** A routing table given through the API, checked against the connections there are; a bad one answers invalid_parameter naming where. */
+export function checkedRoutes(body: { routes: unknown; networks?: unknown }, topology: Services['topology']): Route[] {
+  const parsed = parseRoutes(body.routes, body.networks, new Set(topology.connectors.keys()));
+  if ('problems' in parsed) {
+    const [first] = parsed.problems;
+    throw new SwitchboardError('invalid_parameter', `The routing table is not valid: ${parsed.problems.join('; ')}.`, { param: first!.split(':')[0]! });
+  }
+  return parsed.routes;
+}
 
 const Routes = Type.Object({ routes: RoutesSchema, networks: Type.Optional(NetworksSchema) });
 const Name = Type.Object({ name: PathParam() });
@@ -65,12 +76,7 @@ export const routingRoutes = ({ topology }: Services): FastifyPluginAsyncTypebox
         },
       },
       async (request) => {
-        const parsed = parseRoutes(request.body.routes, request.body.networks, new Set(topology.connectors.keys()));
-        if ('problems' in parsed) {
-          const [first] = parsed.problems;
-          throw new SwitchboardError('invalid_parameter', `The routing table is not valid: ${parsed.problems.join('; ')}.`, { param: first!.split(':')[0]! });
-        }
-        await topology.replaceRoutes(parsed.routes);
+        await topology.replaceRoutes(checkedRoutes(request.body, topology));
         return routingToJson(topology.routes);
       },
     );

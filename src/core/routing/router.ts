@@ -1,4 +1,7 @@
 import { MICRO } from '../accounts/money.js';
+import type { Random } from '../quality/random.js';
+import type { QualityView } from '../quality/view.js';
+import { orderBest, type BestSettings } from './best.js';
 
 /** What a route matches on. Every field given must match; an empty match takes everything. */
 export interface RouteMatch {
@@ -37,12 +40,13 @@ export interface RouteTarget {
  * message fails over to.
  * - `priority`: by priority, then as listed;
  * - `weighted`: one of the best priority drawn by weight, then the others by priority;
- * - `cheapest`: by price per segment, then by priority.
+ * - `cheapest`: by price per segment, then by priority;
+ * - `best`: by measured quality, the lowest expected cost per delivered message first (see orderBest).
  */
-export type RouteStrategy = 'priority' | 'weighted' | 'cheapest';
+export type RouteStrategy = 'priority' | 'weighted' | 'cheapest' | 'best';
 
-/** One rule of the ordered routing table. */
-export interface Route {
+/** One rule of the ordered routing table; the `best` strategy's settings apply to it alone. */
+export interface Route extends BestSettings {
   readonly name: string;
   readonly match: RouteMatch;
   readonly strategy: RouteStrategy;
@@ -60,8 +64,19 @@ export interface RoutingInput {
   readonly accountId: string;
   readonly country: string | undefined;
   readonly type: string | undefined;
-  /** The MCC-MNC a fresh live lookup found the number on: it decides a `networks` match over the ranges. */
-  readonly network?: string;
+  /**
+   * The destination's network (MCC-MNC): a fresh live lookup's, else the one whose ranges in the
+   * routes hold the number. It decides a `networks` match, and `best` measures per network.
+   */
+  readonly network?: string | undefined;
+  /** True when `network` comes from a live lookup (a ported number's current network). */
+  readonly networkLookedUp?: boolean;
+}
+
+/** What the `best` strategy decides with: the measured quality, and draws for its sampling. */
+export interface Learning {
+  readonly view: QualityView;
+  readonly random: Random;
 }
 
 /** The route chosen for a message: kept with it, so failover follows the same chain. */
@@ -103,18 +118,19 @@ function matches(match: RouteMatch, input: RoutingInput): boolean {
 }
 
 function onNetworks(networks: Readonly<Record<string, readonly string[]>>, input: RoutingInput): boolean {
-  if (input.network !== undefined) return Object.hasOwn(networks, input.network);
+  if (input.networkLookedUp && input.network !== undefined) return Object.hasOwn(networks, input.network);
   return Object.values(networks).some((ranges) => ranges.some((p) => input.to.startsWith(p)));
 }
 
 const byPriority = (a: RouteTarget, b: RouteTarget): number => a.priority - b.priority;
 const byPrice = (a: RouteTarget, b: RouteTarget): number => (a.price ?? Infinity) - (b.price ?? Infinity) || byPriority(a, b);
 
-/** A route's connections in the order they are tried; `random` is in [0, 1). */
-export function orderTargets(route: Route, random: number): RouteTarget[] {
+/** A route's connections in the order they are tried; `random` is in [0, 1). Without `learning`, `best` orders by priority. */
+export function orderTargets(route: Route, random: number, input?: RoutingInput, learning?: Learning): RouteTarget[] {
+  if (route.strategy === 'best' && learning) return orderBest(route.connections, learning.view, { country: input?.country, network: input?.network }, route, learning.random);
   if (route.strategy === 'cheapest') return [...route.connections].sort(byPrice);
   const ordered = [...route.connections].sort(byPriority); // stable: ties keep their listed order
-  if (route.strategy === 'priority' || ordered.length < 2) return ordered;
+  if (route.strategy !== 'weighted' || ordered.length < 2) return ordered;
   const best = ordered.filter((t) => t.priority === ordered[0]!.priority);
   let draw = random * best.reduce((sum, t) => sum + t.weight, 0);
   const first = best.find((t) => (draw -= t.weight) < 0) ?? best[best.length - 1]!;
@@ -122,13 +138,13 @@ export function orderTargets(route: Route, random: number): RouteTarget[] {
 }
 
 /** The first route of the ordered table that matches, or undefined when none does. */
-export function chooseRoute(routes: readonly Route[], input: RoutingInput, random: number): RouteDecision | undefined {
+export function chooseRoute(routes: readonly Route[], input: RoutingInput, random: number, learning?: Learning): RouteDecision | undefined {
   for (const route of routes) {
     if (route.connections.length === 0 || !matches(route.match, input)) continue;
-    const byLookup = route.match.networks && input.network !== undefined ? `; network ${input.network} from a live lookup` : '';
+    const byLookup = route.match.networks && input.networkLookedUp ? `; network ${input.network} from a live lookup` : '';
     return {
       name: route.name,
-      chain: orderTargets(route, random).map((t) => t.connection),
+      chain: orderTargets(route, random, input, learning).map((t) => t.connection),
       resendUnknown: route.resendUnknown,
       reason: describe(route) + byLookup,
     };

@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../app/clock.js';
 import type { Connector, ConnectorContext, OutboundMessage, SubmitResult } from '../../app/connector.js';
 import { sandboxLookups } from './lookups.js';
+import type { Random } from '../../core/quality/random.js';
+import { receiptFor, type DestinationProfiles } from './destinations.js';
 import { behaviourFor, isReservedNumber } from './numbers.js';
 
 export interface SandboxOptions {
@@ -12,6 +14,10 @@ export interface SandboxOptions {
   /** Default: unlimited, it is in process. */
   readonly tps?: number;
   readonly window?: number;
+  /** How numbers under some prefixes are treated: delivery rate, latency, fake or no receipts. */
+  readonly destinations?: DestinationProfiles;
+  /** Draws of the delivery rates; default Math.random (seeded in tests). */
+  readonly random?: Random;
 }
 
 /**
@@ -29,6 +35,8 @@ export class SandboxConnector implements Connector {
   readonly capabilities = { receipts: true, unicode: true, maxParts: 10, reservedNumbers: isReservedNumber };
   readonly #delay: number;
   readonly #clock: Clock;
+  readonly #destinations: DestinationProfiles;
+  readonly #random: Random;
   readonly #throttled = new Set<string>();
   readonly #timers = new Set<NodeJS.Timeout>();
   // Provider ids: a random prefix per start (ids of earlier runs never collide) and a sequence.
@@ -42,15 +50,14 @@ export class SandboxConnector implements Connector {
     this.window = options.window ?? 1000;
     this.#delay = options.receiptDelayMs ?? 200;
     this.#clock = options.clock;
+    this.#destinations = options.destinations ?? {};
+    this.#random = options.random ?? Math.random;
   }
 
   async start(context: ConnectorContext): Promise<void> {
     this.#context = context;
     // The receipts a previous run still owed (it stopped, or crashed, before their delay).
-    for (const { providerMessageId, to } of await context.awaitingReceipts()) {
-      const { receipt } = behaviourFor(to);
-      if (receipt) this.#receiptLater(providerMessageId, to, receipt);
-    }
+    for (const { providerMessageId, to } of await context.awaitingReceipts()) this.#receiptLater(providerMessageId, to);
   }
 
   async send(message: OutboundMessage): Promise<SubmitResult> {
@@ -62,7 +69,7 @@ export class SandboxConnector implements Connector {
     if (behaviour.submit) return this.#refused(behaviour.submit, message);
     this.#throttled.delete(message.id);
     const id = `${this.#idPrefix}${(++this.#sequence).toString(16).toUpperCase().padStart(8, '0')}`;
-    if (behaviour.receipt) this.#receiptLater(id, message.to, behaviour.receipt);
+    this.#receiptLater(id, message.to);
     return { kind: 'accepted', providerMessageIds: [id], raw: { 'message-id': id, status: 'ACCEPTED', to: message.to } };
   }
 
@@ -75,7 +82,9 @@ export class SandboxConnector implements Connector {
     return { kind: 'refused', code: { provider: 'sandbox', context: 'submit', code }, raw: { status: code, to: message.to } };
   }
 
-  #receiptLater(id: string, to: string, code: string): void {
+  #receiptLater(id: string, to: string): void {
+    const { receipt: code, delayMs } = receiptFor(to, this.#destinations, this.#random, this.#delay);
+    if (code === null) return;
     const timer = setTimeout(() => {
       this.#timers.delete(timer);
       const doneAt = this.#clock.now();
@@ -85,7 +94,7 @@ export class SandboxConnector implements Connector {
         occurredAt: doneAt,
         raw: { 'message-id': id, to, status: code, 'done-date': new Date(doneAt).toISOString() },
       });
-    }, this.#delay);
+    }, delayMs);
     this.#timers.add(timer);
   }
 }

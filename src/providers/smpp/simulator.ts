@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:net';
 import { encodeGsm7 } from '../../core/encoding/gsm7.js';
+import type { Random } from '../../core/quality/random.js';
+import { receiptFor, type DestinationProfiles } from '../sandbox/destinations.js';
 import { behaviourFor } from '../sandbox/numbers.js';
 import type { Pdu } from './pdu/codec.js';
 import { STATUS, TLV } from './pdu/commands.js';
@@ -31,6 +33,10 @@ export interface SimulatorOptions {
    * destination; undefined lets the table answer. Default: the table answers every one.
    */
   readonly refuse?: (n: number, submit: Pdu) => number | undefined;
+  /** How numbers under some prefixes are treated: delivery rate, latency, fake or no receipts. Default: none. */
+  readonly destinations?: DestinationProfiles;
+  /** Draws of the destinations' delivery rates. Default Math.random. */
+  readonly random?: Random;
 }
 
 /** What the sandbox's submit codes become on the wire: a command_status. */
@@ -188,11 +194,13 @@ export class SmscSimulator {
     const messageId = this.options.idFormat === 'decimal' ? this.#counter.toString(10) : this.#counter.toString(16).toUpperCase().padStart(10, '0');
     this.submitted.push({ messageId, pdu: p, at: Date.now() });
     session.respond(p, 0, { message_id: messageId });
-    const receipt = behaviour.submit ?? behaviour.receipt;
-    if (receipt && Number(p.body.registered_delivery ?? 0) & 0x03) this.#receiptLater(p, messageId, receipt);
+    if (!(Number(p.body.registered_delivery ?? 0) & 0x03)) return;
+    const delay = this.options.receiptDelayMs ?? 200;
+    const { receipt, delayMs } = behaviour.submit ? { receipt: behaviour.submit, delayMs: delay } : receiptFor(to, this.options.destinations ?? {}, this.options.random ?? Math.random, delay);
+    if (receipt) this.#receiptLater(p, messageId, receipt, delayMs);
   }
 
-  #receiptLater(submit: Pdu, messageId: string, outcome: string): void {
+  #receiptLater(submit: Pdu, messageId: string, outcome: string, delayMs: number): void {
     const submittedAt = Date.now();
     this.#later(() => {
       const r = RECEIPTS[outcome];
@@ -221,7 +229,7 @@ export class SmscSimulator {
         },
         tlvs,
       );
-    }, this.options.receiptDelayMs ?? 200);
+    }, delayMs);
   }
 
   /** Runs `fn` after `ms`, unless the simulator closes first. */

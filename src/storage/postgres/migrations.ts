@@ -507,6 +507,70 @@ CREATE INDEX compliance_marks_ended ON compliance_marks (window_end);
 `,
   },
   {
+    id: 18,
+    name: 'connection quality',
+    sql: `
+-- When the message's current attempt was handed to its provider (it went to sent): the start of
+-- its receipt's latency. Cleared when it goes back to a queue.
+ALTER TABLE messages ADD COLUMN sent_at BIGINT;
+
+-- Each connection's measured outcomes per destination (country and network, '' when unknown) and
+-- UTC hour (hours since 1970-01-01), added to as they are recorded, in the transaction that
+-- records them: submits (with their segments and cost), delivered, undelivered, unknown, and the
+-- delivered receipts' latency from submit, one column per fixed bucket (l0 under 100 ms ... l12
+-- over an hour). Each writer adds to its own slot's row (PostgreSQL: the backend process id modulo
+-- 16); a read sums the slots. Keyed by hour first: the recent hours are one index range.
+CREATE TABLE quality_counts (
+  hour INTEGER NOT NULL,
+  connection TEXT NOT NULL,
+  country TEXT NOT NULL,
+  network TEXT NOT NULL,
+  slot INTEGER NOT NULL,
+  submits BIGINT NOT NULL DEFAULT 0,
+  segments BIGINT NOT NULL DEFAULT 0,
+  delivered BIGINT NOT NULL DEFAULT 0,
+  undelivered BIGINT NOT NULL DEFAULT 0,
+  unknown BIGINT NOT NULL DEFAULT 0,
+  cost BIGINT NOT NULL DEFAULT 0,
+  l0 BIGINT NOT NULL DEFAULT 0,
+  l1 BIGINT NOT NULL DEFAULT 0,
+  l2 BIGINT NOT NULL DEFAULT 0,
+  l3 BIGINT NOT NULL DEFAULT 0,
+  l4 BIGINT NOT NULL DEFAULT 0,
+  l5 BIGINT NOT NULL DEFAULT 0,
+  l6 BIGINT NOT NULL DEFAULT 0,
+  l7 BIGINT NOT NULL DEFAULT 0,
+  l8 BIGINT NOT NULL DEFAULT 0,
+  l9 BIGINT NOT NULL DEFAULT 0,
+  l10 BIGINT NOT NULL DEFAULT 0,
+  l11 BIGINT NOT NULL DEFAULT 0,
+  l12 BIGINT NOT NULL DEFAULT 0,
+  PRIMARY KEY (hour, connection, country, network, slot)
+);
+-- The undelivered, by canonical error code.
+CREATE TABLE quality_errors (
+  hour INTEGER NOT NULL,
+  connection TEXT NOT NULL,
+  country TEXT NOT NULL,
+  network TEXT NOT NULL,
+  code TEXT NOT NULL,
+  slot INTEGER NOT NULL,
+  count BIGINT NOT NULL DEFAULT 0,
+  PRIMARY KEY (hour, connection, country, network, code, slot)
+);
+-- Connections degraded now, per destination country ('' : every destination); a row is removed
+-- when its connection recovers. Written once by whichever node finds it first.
+CREATE TABLE degradations (
+  connection TEXT NOT NULL,
+  country TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  detail TEXT NOT NULL,
+  since BIGINT NOT NULL,
+  PRIMARY KEY (connection, country)
+);
+`,
+  },
+  {
     id: 19,
     name: 'lookups',
     sql: `

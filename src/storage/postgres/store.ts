@@ -42,10 +42,13 @@ import type {
   StoreWrite,
   Transition,
   FaceCredential,
+  Degradation,
+  DegradationChange,
+  QualityRecord,
 } from '../../app/store.js';
 import type { FaceProtocol } from '../../core/access/protocols.js';
 import type { MessageStatus } from '../../core/lifecycle.js';
-import type { Message, MessageEvent } from '../../core/message.js';
+import type { AcceptedRoute, Message, MessageEvent } from '../../core/message.js';
 import type { Route } from '../../core/routing/router.js';
 import { newId } from '../../app/ids.js';
 import { lifecycleEvent } from '../../core/events.js';
@@ -102,6 +105,8 @@ import {
   type InboundRow,
   type SmppOutboxRow,
 } from '../rows.js';
+import { degradationOf, mergeQuality, qualityAt, qualityOf, type DegradationRow, type QualityDelta, type QualityErrorRow, type QualityRow } from '../quality.js';
+import { QUALITY_COUNTS, QUALITY_SQL } from './quality-sql.js';
 import { merge, usageAtAccept, usageAtFinal, usageOf, type UsageDelta, type UsageRow } from '../usage.js';
 import { MIGRATIONS } from './migrations.js';
 import { NUMBERS_SQL } from './numbers-sql.js';
@@ -129,6 +134,11 @@ export interface PostgresOptions {
   /** A schema to live in (created if missing); default the database's search_path. */
   readonly schema?: string;
   readonly maxConnections?: number;
+  /**
+   * Keep the quality counters (default true): off, outcomes are not measured, and `best` routes
+   * and degradation have nothing to go on. For a comparison of the cost, not for production.
+   */
+  readonly qualityCounters?: boolean;
 }
 
 type Client = pg.PoolClient;
@@ -161,9 +171,12 @@ export class PostgresStore implements Store {
   readonly #schema: string | undefined;
   readonly #slices: SliceConfig;
 
+  readonly #qualityCounters: boolean;
+
   constructor(options: PostgresOptions) {
     this.#schema = options.schema;
     this.#slices = { node: options.nodeId ?? 'node', leaseMs: options.sliceLeaseMs ?? 30_000 };
+    this.#qualityCounters = options.qualityCounters ?? true;
     this.#pool = new pg.Pool({
       connectionString: options.url,
       max: options.maxConnections ?? 10,
@@ -459,11 +472,12 @@ export class PostgresStore implements Store {
       const applied = new Array<boolean>(writes.length).fill(false);
       const touched: Touch[] = [];
       const usage: UsageDelta[] = [];
+      const quality: QualityDelta[] = [];
       // A few statements per round, whatever the batch size. A message written twice in one
       // batch (sent, then its receipt) has its second write in a later round: order holds.
       for (const round of rounds(writes)) {
         const transitions = round.filter((i) => 'transition' in writes[i]!);
-        const done = await transitionAll(c, transitions.map((i) => (writes[i] as { transition: Transition }).transition), touched, usage);
+        const done = await transitionAll(c, transitions.map((i) => (writes[i] as { transition: Transition }).transition), touched, usage, quality);
         transitions.forEach((i, k) => (applied[i] = done[k]!));
         const marks = round.filter((i) => 'submitting' in writes[i]!);
         const marked = await markAll(c, marks.map((i) => (writes[i] as { submitting: SubmitMark }).submitting));
@@ -479,6 +493,7 @@ export class PostgresStore implements Store {
         );
       }
       await addUsage(c, merge(usage));
+      if (this.#qualityCounters) await addQuality(c, mergeQuality(quality));
       await touchTargets(c, touched);
       return applied;
     });
@@ -877,6 +892,31 @@ export class PostgresStore implements Store {
     return (await this.#rows<UsageRow>(NUMBERS_SQL.usageUnder, [path, fromDay, toDay])).map(usageOf);
   }
 
+  async qualityTotals(sinceHour: number, connection?: string, untilHour?: number): Promise<QualityRecord[]> {
+    const args = [sinceHour, connection ?? null, untilHour ?? null];
+    return qualityOf(await this.#rows<QualityRow>(QUALITY_SQL.totals, args), await this.#rows<QualityErrorRow>(QUALITY_SQL.errors, args));
+  }
+
+  async degradations(): Promise<Degradation[]> {
+    return (await this.#rows<DegradationRow>(QUALITY_SQL.degradations, [])).map(degradationOf);
+  }
+
+  async setDegraded(change: DegradationChange): Promise<boolean> {
+    return this.#tx(async (c) => {
+      const d = change.degradation;
+      const key = [d.connection, d.country ?? ''];
+      const r = change.degraded ? await c.query(QUALITY_SQL.degrade, [...key, d.reason, JSON.stringify(d.detail), d.since]) : await c.query(QUALITY_SQL.recover, key);
+      if (r.rowCount === 0) return false;
+      const n = change.notice;
+      await c.query('INSERT INTO notices (account_id, at, type, message, detail) VALUES ($1, $2, $3, $4, $5)', [change.accountId, n.at, n.type, n.message, json(n.detail)]);
+      const touched: Touch[] = [];
+      const type = change.degraded ? 'connection.degraded' : 'connection.recovered';
+      await emit(c, [{ accountId: change.accountId, messageId: d.connection, callbackUrl: null, type, at: change.at, data: change.event }], touched);
+      await touchTargets(c, touched);
+      return true;
+    });
+  }
+
   /** Drops the schema this store lives in: for tests that made their own. */
   async dropSchema(): Promise<void> {
     if (this.#schema) await this.#pool.query(`DROP SCHEMA IF EXISTS ${quoteIdent(this.#schema)} CASCADE`);
@@ -1074,7 +1114,7 @@ async function markAll(c: Client, marks: readonly SubmitMark[]): Promise<boolean
 }
 
 /** Applies transitions of distinct messages in one statement; returns which applied. What final statuses add to usage goes to `usage`. */
-async function transitionAll(c: Client, ts: readonly Transition[], touched: Touch[], usage: UsageDelta[]): Promise<boolean[]> {
+async function transitionAll(c: Client, ts: readonly Transition[], touched: Touch[], usage: UsageDelta[], quality: QualityDelta[]): Promise<boolean[]> {
   if (ts.length === 0) return [];
   const ids = ts.flatMap((t) => t.providerIds ?? []);
   if (ids.length > 0) {
@@ -1090,7 +1130,8 @@ async function transitionAll(c: Client, ts: readonly Transition[], touched: Touc
        error_code = CASE WHEN w.set_error THEN w.error_code ELSE m.error_code END,
        connection = COALESCE(w.connection, m.connection),
        provider_message_id = COALESCE(w.provider_message_id, m.provider_message_id),
-       attempts = m.attempts + w.increment
+       attempts = m.attempts + w.increment,
+       sent_at = CASE WHEN w.status = 'sent' THEN w.at WHEN w.status IN ('queued', 'scheduled', 'sending') THEN NULL ELSE m.sent_at END
      FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::boolean[], $6::text[], $7::text[], $8::text[], $9::text[], $10::int[], $11::text[], $12::text[], $13::int[])
        AS w(id, status, at, due, set_error, error, error_code, connection, provider_message_id, increment, allowed, claim_owner, claim_attempt)
      WHERE m.id = w.id AND m.status = ANY(string_to_array(w.allowed, ','))
@@ -1118,8 +1159,11 @@ async function transitionAll(c: Client, ts: readonly Transition[], touched: Touc
     if (row?.price && row.provider_message_id === null && REFUNDED_STATUSES.includes(t.to)) {
       await post(c, { id: newId('led', t.event.at), accountId: row.account_id, at: t.event.at, type: 'refund', amount: Number(row.price), messageId: row.id, messages: 1, counterparty: null, description: t.to }, touched);
     }
-    const delta = row && usageAtFinal(row, t.to);
+    const route = row && parseJson<AcceptedRoute>(row.route);
+    const delta = row && usageAtFinal(row, t.to, route ?? null);
     if (delta) usage.push(delta);
+    const measured = row && qualityAt(row, t, route ?? null);
+    if (measured) quality.push(measured);
   }
   const receipts = ts.flatMap((t) => {
     const row = applied.get(t.messageId);
@@ -1176,6 +1220,17 @@ async function addUsage(c: Client, deltas: readonly UsageDelta[]): Promise<void>
   await c.query(NUMBERS_SQL.addUsage, [
     col('accountId'), col('day'), col('country'), col('connection'), col('messages'), col('segments'), col('delivered'), col('failed'), col('charged'), col('cost'),
   ]);
+}
+
+/** Adds to the quality counters (deltas one per row, in key order: see mergeQuality). */
+async function addQuality(c: Client, deltas: readonly QualityDelta[]): Promise<void> {
+  if (deltas.length === 0) return;
+  const key = <K extends 'hour' | 'connection' | 'country' | 'network'>(k: K) => deltas.map((d) => d[k]);
+  const counter = (name: string, i: number) => deltas.map((d) => (i >= 6 ? d.counts.latency[i - 6]! : d.counts[name as 'submits']));
+  await c.query(QUALITY_SQL.add, [key('hour'), key('connection'), key('country'), key('network'), ...QUALITY_COUNTS.map(counter)]);
+  const errors = deltas.flatMap((d) => Object.entries(d.counts.errors).map(([code, n]) => ({ ...d, code, n })));
+  if (errors.length === 0) return;
+  await c.query(QUALITY_SQL.addErrors, [errors.map((e) => e.hour), errors.map((e) => e.connection), errors.map((e) => e.country), errors.map((e) => e.network), errors.map((e) => e.code), errors.map((e) => e.n)]);
 }
 
 /** A delivery made, as its target counts it. */

@@ -42,13 +42,16 @@ import type {
   StoreWrite,
   Transition,
   FaceCredential,
+  Degradation,
+  DegradationChange,
+  QualityRecord,
 } from '../../app/store.js';
 import type { FaceProtocol } from '../../core/access/protocols.js';
 import { quotaDay, type Refusal } from '../../app/store.js';
 import { countQuota } from '../../core/accounts/quota.js';
 import { lowBalance } from '../../core/accounts/low-balance.js';
 import type { MessageStatus } from '../../core/lifecycle.js';
-import type { Message, MessageEvent } from '../../core/message.js';
+import type { AcceptedRoute, Message, MessageEvent } from '../../core/message.js';
 import type { Route } from '../../core/routing/router.js';
 import { newId } from '../../app/ids.js';
 import { lifecycleEvent } from '../../core/events.js';
@@ -107,6 +110,8 @@ import {
 } from '../rows.js';
 import { usageAtAccept, usageAtFinal, usageOf, type UsageDelta, type UsageRow } from '../usage.js';
 import { MIGRATIONS } from './migrations.js';
+import { degradationOf, LATENCY_COLUMNS, mergeQuality, qualityAt, qualityOf, type DegradationRow, type QualityDelta, type QualityErrorRow, type QualityRow } from '../quality.js';
+import { QUALITY_SQL } from './quality-sql.js';
 import { NUMBERS_SQL } from './numbers-sql.js';
 import { foldAnswers } from '../webhook-answers.js';
 import { DISPATCH_SQL } from './dispatch-sql.js';
@@ -130,6 +135,11 @@ export interface SqliteOptions {
    * the process only.
    */
   readonly synchronous?: 'full' | 'normal';
+  /**
+   * Keep the quality counters (default true): off, outcomes are not measured, and `best` routes
+   * and degradation have nothing to go on. For a comparison of the cost, not for production.
+   */
+  readonly qualityCounters?: boolean;
 }
 
 /** The store a node uses: durable as `synchronous` says. */
@@ -154,6 +164,8 @@ export class SqliteStore implements Store {
   readonly #db: BetterSqlite3.Database;
   readonly #statements = new Map<string, BetterSqlite3.Statement>();
 
+  readonly #qualityCounters: boolean;
+
   constructor(options: SqliteOptions) {
     mkdirSync(dirname(options.file), { recursive: true });
     this.#db = new BetterSqlite3(options.file);
@@ -162,6 +174,7 @@ export class SqliteStore implements Store {
     this.#db.pragma('synchronous = normal');
     this.#db.pragma('busy_timeout = 5000');
     this.#db.pragma('foreign_keys = ON');
+    this.#qualityCounters = options.qualityCounters ?? true;
   }
 
   #sql(text: string): BetterSqlite3.Statement {
@@ -433,6 +446,13 @@ export class SqliteStore implements Store {
     for (const d of deltas) this.#sql(NUMBERS_SQL.addUsage).run(d);
   }
 
+  #addQuality(d: QualityDelta): void {
+    const key = { hour: d.hour, connection: d.connection, country: d.country, network: d.network };
+    const { latency, errors, ...counts } = d.counts;
+    this.#sql(QUALITY_SQL.add).run({ ...key, ...counts, ...Object.fromEntries(LATENCY_COLUMNS.map((c, i) => [c, latency[i]!])) });
+    for (const [code, count] of Object.entries(errors)) this.#sql(QUALITY_SQL.addError).run({ ...key, code, count });
+  }
+
   #insertEvent(messageId: string, event: MessageEvent): void {
     this.#sql('INSERT INTO message_events (message_id, at, type, status, error, detail, payload) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
       ...eventValues(messageId, event),
@@ -462,9 +482,12 @@ export class SqliteStore implements Store {
   }
 
   async applyWrites(writes: readonly StoreWrite[]): Promise<boolean[]> {
-    return this.#db.transaction(() =>
-      writes.map((w) => {
-        if ('transition' in w) return this.#transition(w.transition);
+    return this.#db.transaction(() => {
+      // Quality is added once per counter row at the end: a batch of receipts of one connection
+      // and destination is one upsert, not one each.
+      const quality: QualityDelta[] = [];
+      const applied = writes.map((w) => {
+        if ('transition' in w) return this.#transition(w.transition, quality);
         if ('submitting' in w) {
           const { messageId, owner, attempt } = w.submitting;
           return (
@@ -474,11 +497,13 @@ export class SqliteStore implements Store {
         }
         this.#insertEvent(w.note.messageId, w.note.event);
         return true;
-      }),
-    )();
+      });
+      for (const d of mergeQuality(quality)) this.#addQuality(d);
+      return applied;
+    })();
   }
 
-  #transition(t: Transition): boolean {
+  #transition(t: Transition, quality: QualityDelta[]): boolean {
     if (t.providerIds && t.providerIds.length > 0) {
       const insert = this.#sql(
         'INSERT INTO provider_ids (connection, provider_message_id, message_id, part, parts) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
@@ -491,7 +516,8 @@ export class SqliteStore implements Store {
          error_code = CASE WHEN @setError THEN @errorCode ELSE error_code END,
          connection = COALESCE(@connection, connection),
          provider_message_id = COALESCE(@providerMessageId, provider_message_id),
-         attempts = attempts + @increment
+         attempts = attempts + @increment,
+         sent_at = CASE WHEN @to = 'sent' THEN @at WHEN @to IN ('queued', 'scheduled', 'sending') THEN NULL ELSE sent_at END
        WHERE id = @id AND status IN (${t.from.map((_, i) => `@from${i}`).join(', ')})
          AND (@claimOwner IS NULL OR (lease_owner = @claimOwner AND attempts = @claimAttempt)) RETURNING *`,
     ).get({
@@ -514,8 +540,11 @@ export class SqliteStore implements Store {
     if (row.price && row.provider_message_id === null && REFUNDED_STATUSES.includes(t.to)) {
       this.#post({ id: newId('led', t.event.at), accountId: row.account_id, at: t.event.at, type: 'refund', amount: Number(row.price), messageId: row.id, messages: 1, counterparty: null, description: t.to });
     }
-    const usage = usageAtFinal(row, t.to);
+    const route = parseJson<AcceptedRoute>(row.route);
+    const usage = usageAtFinal(row, t.to, route);
     if (usage) this.#addUsage([usage]);
+    const measured = this.#qualityCounters && qualityAt(row, t, route);
+    if (measured) quality.push(measured);
     const type = lifecycleEvent(t.from, t.to);
     if (type) this.#emit(row.account_id, row.id, rowCallbackFor(row, type), type, t.event.at, () => toMessage(row));
     const until = smppReceiptUntil(row, t.to, t.event.at);
@@ -970,5 +999,27 @@ export class SqliteStore implements Store {
 
   async usageUnder(path: string, fromDay: number, toDay: number): Promise<UsageRecord[]> {
     return (this.#sql(NUMBERS_SQL.usageUnder).all({ path, from: fromDay, to: toDay }) as UsageRow[]).map(usageOf);
+  }
+
+  async qualityTotals(sinceHour: number, connection?: string, untilHour?: number): Promise<QualityRecord[]> {
+    const args = { since: sinceHour, until: untilHour ?? null, connection: connection ?? null };
+    return qualityOf(this.#sql(QUALITY_SQL.totals).all(args) as QualityRow[], this.#sql(QUALITY_SQL.errors).all(args) as QualityErrorRow[]);
+  }
+
+  async degradations(): Promise<Degradation[]> {
+    return (this.#sql(QUALITY_SQL.degradations).all() as DegradationRow[]).map(degradationOf);
+  }
+
+  async setDegraded(change: DegradationChange): Promise<boolean> {
+    return this.#db.transaction(() => {
+      const d = change.degradation;
+      const key = { connection: d.connection, country: d.country ?? '' };
+      const statement = change.degraded ? this.#sql(QUALITY_SQL.degrade).run({ ...key, reason: d.reason, detail: JSON.stringify(d.detail), since: d.since }) : this.#sql(QUALITY_SQL.recover).run(key);
+      if (statement.changes === 0) return false;
+      const n = change.notice;
+      this.#sql('INSERT INTO notices (account_id, at, type, message, detail) VALUES (?, ?, ?, ?, ?)').run(change.accountId, n.at, n.type, n.message, json(n.detail));
+      this.#emit(change.accountId, d.connection, null, change.degraded ? 'connection.degraded' : 'connection.recovered', change.at, () => change.event);
+      return true;
+    }).immediate();
   }
 }
