@@ -16,6 +16,7 @@ import { Topology } from './app/topology.js';
 import { connectionFactory, connectorContext } from './connections.js';
 import { SwitchboardError } from './core/errors.js';
 import { ApiKeys, DEFAULT_ACCOUNT } from './app/keys.js';
+import { Users } from './app/users.js';
 import { Accounts } from './app/accounts.js';
 import { FaceCredentials } from './app/credentials.js';
 import { FACE_CREDENTIALS } from './faces/registry.js';
@@ -236,6 +237,7 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
     {
       accept,
       keys,
+      users: new Users(store, clock, DEFAULT_ACCOUNT),
       accounts,
       verifiedNumbers,
       credentials,

@@ -1,6 +1,8 @@
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
+import type { Caller } from '../app/keys.js';
+import { checkCsrf, sessionToken } from './session-cookie.js';
 import { SwitchboardError } from '../core/errors.js';
 import { allows, type Access } from '../core/access/scopes.js';
 import { refuseAddress } from '../app/ip-allowlist.js';
@@ -26,6 +28,9 @@ import { twilioRoutes } from '../faces/twilio/routes.js';
 import { vonageRoutes } from '../faces/vonage/routes.js';
 import { numberRoutes } from './routes/numbers.js';
 import { usageRoutes } from './routes/usage.js';
+import { sessionRoutes } from './routes/session.js';
+import { messageStreamRoutes } from './routes/message-stream.js';
+import { dashboardRoutes } from './routes/dashboard.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import type { RegisteredRoute, Services } from './services.js';
 
@@ -38,6 +43,25 @@ export interface ApiOptions {
 }
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
+
+/**
+ * Who calls: a bearer key, or else a dashboard session (its cookie, and on a write its CSRF
+ * token), the session's role read as a key's scopes. A key wins when both are sent.
+ */
+async function authenticate(services: Services, request: FastifyRequest): Promise<Caller> {
+  const header = request.headers.authorization;
+  const token = header === undefined ? sessionToken(request.headers.cookie) : undefined;
+  if (token !== undefined) {
+    const session = await services.users.authenticate(token);
+    checkCsrf(request, session.csrf);
+    request.session = session;
+    return session.caller;
+  }
+  if (!header) throw new SwitchboardError('missing_api_key', 'Send your API key in the `Authorization: Bearer <key>` header.');
+  const key = BEARER.exec(header)?.[1];
+  if (!key) throw new SwitchboardError('invalid_api_key', 'The Authorization header must be `Bearer <key>`.');
+  return services.keys.authenticate(key);
+}
 
 /** A number of trusted proxies as the function Fastify takes for it (its types take no number). */
 function hops(trust: boolean | number | string): boolean | string | ((address: string, hop: number) => boolean) {
@@ -60,6 +84,7 @@ export async function buildApi(services: Services, options: ApiOptions): Promise
 
   app.decorateRequest('accountId', '');
   app.decorateRequest('caller', null);
+  app.decorateRequest('session', null);
   // The API speaks JSON only: anything else is refused as unsupported_media_type.
   app.removeContentTypeParser('text/plain');
   // Read as bytes: a body that is not UTF-8 is refused, never decoded with U+FFFD in its place.
@@ -113,11 +138,7 @@ export async function buildApi(services: Services, options: ApiOptions): Promise
   app.addHook('onRequest', async (request) => {
     const access: Access = request.is404 ? 'key' : (request.routeOptions.config.access ?? 'admin');
     if (access === 'public') return;
-    const header = request.headers.authorization;
-    if (!header) throw new SwitchboardError('missing_api_key', 'Send your API key in the `Authorization: Bearer <key>` header.');
-    const key = BEARER.exec(header)?.[1];
-    if (!key) throw new SwitchboardError('invalid_api_key', 'The Authorization header must be `Bearer <key>`.');
-    const caller = await services.keys.authenticate(key);
+    const caller = await authenticate(services, request);
     refuseAddress(caller.ipAllowlists, request.ip);
     if (!allows(caller.scopes, access)) {
       throw new SwitchboardError('insufficient_scope', `This operation needs a key with the \`${access}\` scope; this key holds: ${caller.scopes.join(', ')}.`);
@@ -148,5 +169,8 @@ export async function buildApi(services: Services, options: ApiOptions): Promise
   await app.register(twilioRoutes(services));
   await app.register(numberRoutes(services));
   await app.register(usageRoutes(services));
+  await app.register(sessionRoutes(services));
+  await app.register(messageStreamRoutes(services));
+  await app.register(dashboardRoutes());
   return app;
 }

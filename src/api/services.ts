@@ -2,6 +2,7 @@ import type { AcceptService } from '../app/accept.js';
 import type { Accounts } from '../app/accounts.js';
 import type { InboundService } from '../app/inbound.js';
 import type { ApiKeys, Caller } from '../app/keys.js';
+import type { SessionCaller, Users } from '../app/users.js';
 import type { Clock } from '../app/clock.js';
 import type { FaceCredentials } from '../app/credentials.js';
 import type { Access } from '../core/access/scopes.js';
@@ -26,6 +27,8 @@ export interface Services {
   /** How providers reach this server: the URL their signatures cover. */
   readonly publicUrl: string;
   readonly keys: ApiKeys;
+  /** People who sign in to the dashboard, and their sessions. */
+  readonly users: Users;
   /** Accounts' credentials for the compatible APIs (Vonage's api_key and secrets...). */
   readonly credentials: FaceCredentials;
   readonly clock: Clock;
@@ -57,6 +60,8 @@ declare module 'fastify' {
     accountId: string;
     /** The key's account, its place in the tree, and scopes; null on public routes. */
     caller: Caller | null;
+    /** The dashboard session the request came with; null with a key, or on public routes. */
+    session: SessionCaller | null;
   }
   interface FastifyInstance {
     /** Every route registered, as the router holds it: what the access test walks. */

@@ -15,7 +15,7 @@ import {
   MIN_VALIDITY_SECONDS,
   type Message,
 } from '../core/message.js';
-import { chooseRoute, segmentCosts, type Route } from '../core/routing/router.js';
+import { chooseRoute, segmentCosts, type Route, type RouteDecision, type RoutingInput } from '../core/routing/router.js';
 import { Batcher } from './batcher.js';
 import type { Clock } from './clock.js';
 import type { Coordination } from './coordination.js';
@@ -111,6 +111,21 @@ export class AcceptService {
   constructor(private readonly opts: AcceptOptions) {
     // Each request is charged (or left out, short of credit) on its own inside the batch's transaction.
     this.#writes = new Batcher<AcceptWrite, string | Refusal>((writes) => opts.store.insertMessages(writes));
+  }
+
+  /** The route, connections and reason a message to `to` would get now, as accept chooses them; nothing is sent. */
+  async whichRoute(accountId: string, input: { to: string; from: string; type?: string }): Promise<RouteDecision & { connection: string }> {
+    const read = await this.opts.destinations.read([input.to], false);
+    const destination = read.destinations[0];
+    if (!destination) throw new SwitchboardError(read.error!.code, read.error!.message, { param: 'to' });
+    const decision = this.#route(this.opts.routes(), { ...input, to: destination.e164, accountId, country: destination.country, type: input.type }, 'to');
+    return { ...decision, connection: decision.chain.find(this.opts.available) ?? decision.chain[0]! };
+  }
+
+  #route(routes: readonly Route[], input: RoutingInput, param: string): RouteDecision {
+    const decision = chooseRoute(routes, input, this.opts.random());
+    if (!decision) throw new SwitchboardError('no_route', `No route is configured for ${JSON.stringify(input.to)}.`, { param });
+    return decision;
   }
 
   async accept(payer: Payer, request: SendRequest, idempotencyKey?: string, channel: Channel = NATIVE): Promise<AcceptResult> {
@@ -236,10 +251,7 @@ export class AcceptService {
       const destination = read.destinations[i];
       // Recipients before the first unreadable one are checked first, so the first bad one is named.
       if (!destination) throw new SwitchboardError(read.error!.code, read.error!.message, { param: read.error!.param ?? param });
-      const decision = chooseRoute(routes, { to, from: request.from, accountId, country: destination.country, type: request.type }, this.opts.random());
-      if (!decision) {
-        throw new SwitchboardError('no_route', `No route is configured for ${JSON.stringify(to)}.`, { param });
-      }
+      const decision = this.#route(routes, { to, from: request.from, accountId, country: destination.country, type: request.type }, param);
       const connection = decision.chain.find(this.opts.available) ?? decision.chain[0]!;
       const reserved = this.opts.capabilities(connection)?.reservedNumbers;
       checkDestination(destination, param, { allowFixedLine: this.opts.allowFixedLine, ...(reserved && { reserved }) });

@@ -7,6 +7,7 @@ import { migrateCommand } from './migrate.js';
 import { normalizeCommand } from './normalize.js';
 import { numbersCommand } from './numbers.js';
 import { usageCommand } from './usage.js';
+import { usersCommand } from './users.js';
 import { smscSimCommand } from './smsc-sim.js';
 import { webhooksCommand } from './webhooks.js';
 
@@ -35,6 +36,9 @@ Commands:
   numbers release <number>                       Make a number nobody's again: its inbound goes to the operator
   usage [--account ID] [--from D] [--to D] [--group day|country|account] [--json]
                                                  Messages, delivery and amount charged per day, country or account, beside each connection's cost
+  users create --email E --role admin|developer|viewer [--account ID] [--name N]
+                                                 Create a dashboard user; the password is read from stdin
+  users list [--account ID] [--json]             An account's dashboard users
   migrate                                        Bring the database to the current schema (the server also does on start)
   explain <provider> <code> [--context C] [--json]
                                                  Explain a provider's error or status code
@@ -56,6 +60,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   normalize: normalizeCommand,
   numbers: numbersCommand,
   usage: usageCommand,
+  users: usersCommand,
   'smsc-sim': smscSimCommand,
   webhooks: webhooksCommand,
 };

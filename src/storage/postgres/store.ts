@@ -39,6 +39,9 @@ import type {
   StoreWrite,
   Transition,
   FaceCredential,
+  SessionRecord,
+  StoredUser,
+  UserRecord,
 } from '../../app/store.js';
 import type { FaceProtocol } from '../../core/access/protocols.js';
 import type { MessageStatus } from '../../core/lifecycle.js';
@@ -101,6 +104,7 @@ import {
 } from '../rows.js';
 import { merge, usageAtAccept, usageAtFinal, usageOf, type UsageDelta, type UsageRow } from '../usage.js';
 import { MIGRATIONS } from './migrations.js';
+import { publicUser, sessionOf, sessionValues, userOf, userValues, USER_SQL, type SessionRow, type UserRow } from '../user-rows.js';
 import { NUMBERS_SQL } from './numbers-sql.js';
 import { foldAnswers } from '../webhook-answers.js';
 import { DISPATCH_SQL } from './dispatch-sql.js';
@@ -295,6 +299,43 @@ export class PostgresStore implements Store {
       [hashes],
     );
     return rows.map((r) => ({ ...apiKeyOf(r), hash: r.hash, account: keyAccountOf(r) }));
+  }
+
+  async insertUser(user: StoredUser): Promise<boolean> {
+    return ((await this.#pool.query(USER_SQL.insert, userValues(user))).rowCount ?? 0) > 0;
+  }
+
+  async findUserByEmail(email: string): Promise<StoredUser | undefined> {
+    const [row] = await this.#rows<UserRow>(USER_SQL.byEmail, [email]);
+    return row && userOf(row);
+  }
+
+  async listUsers(accountId: string): Promise<UserRecord[]> {
+    return (await this.#rows<UserRow>(USER_SQL.list, [accountId])).map((r) => publicUser(userOf(r)));
+  }
+
+  async recordSignInFailure(userId: string, max: number, lockUntil: number): Promise<void> {
+    await this.#pool.query(USER_SQL.failure, [userId, max, lockUntil]);
+  }
+
+  async insertSession(session: SessionRecord): Promise<void> {
+    await this.#tx(async (c) => {
+      await c.query(USER_SQL.insertSession, sessionValues(session));
+      await c.query(USER_SQL.success, [session.userId]);
+    });
+  }
+
+  async findSession(hash: string, now: number): Promise<{ session: SessionRecord; user: UserRecord; account: KeyAccount } | undefined> {
+    const [row] = await this.#rows<SessionRow & UserRow & AccountRow & { ip_allowlists: string | null }>(USER_SQL.find(KEY_ACCOUNT_COLUMNS), [hash, now]);
+    return row && { session: sessionOf(row), user: publicUser(userOf(row)), account: keyAccountOf(row) };
+  }
+
+  async deleteSession(hash: string): Promise<void> {
+    await this.#pool.query(USER_SQL.deleteSession, [hash]);
+  }
+
+  async deleteUserSessions(userId: string): Promise<number> {
+    return (await this.#pool.query(USER_SQL.deleteUserSessions, [userId])).rowCount ?? 0;
   }
 
   async insertFaceCredential(c: FaceCredential): Promise<void> {

@@ -467,4 +467,34 @@ CREATE TABLE smpp_outbox (
 CREATE INDEX smpp_outbox_account ON smpp_outbox (account_id, seq);
 `,
   },
+  {
+    id: 20,
+    name: 'dashboard users and sessions',
+    sql: `
+-- People who sign in to the dashboard, each in an account with a role; the password only as its
+-- scrypt hash. failed_attempts and locked_until lock out a guesser.
+CREATE TABLE users (
+  id TEXT PRIMARY KEY,
+  account_id TEXT NOT NULL REFERENCES accounts(id),
+  email TEXT NOT NULL UNIQUE,
+  name TEXT,
+  role TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  password_hash TEXT NOT NULL,
+  failed_attempts INTEGER NOT NULL DEFAULT 0,
+  locked_until INTEGER
+);
+CREATE INDEX users_account ON users (account_id, created_at);
+
+-- A signed-in browser: the SHA-256 of its cookie's token, and the CSRF token its writes carry.
+CREATE TABLE sessions (
+  hash TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  csrf TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL
+);
+CREATE INDEX sessions_user ON sessions (user_id);
+`,
+  },
 ];

@@ -39,6 +39,9 @@ import type {
   StoreWrite,
   Transition,
   FaceCredential,
+  SessionRecord,
+  StoredUser,
+  UserRecord,
 } from '../../app/store.js';
 import type { FaceProtocol } from '../../core/access/protocols.js';
 import { quotaDay, type Refusal } from '../../app/store.js';
@@ -104,6 +107,7 @@ import {
 } from '../rows.js';
 import { usageAtAccept, usageAtFinal, usageOf, type UsageDelta, type UsageRow } from '../usage.js';
 import { MIGRATIONS } from './migrations.js';
+import { publicUser, sessionOf, sessionValues, userOf, userValues, USER_SQL, type SessionRow, type UserRow } from '../user-rows.js';
 import { NUMBERS_SQL } from './numbers-sql.js';
 import { foldAnswers } from '../webhook-answers.js';
 import { DISPATCH_SQL } from './dispatch-sql.js';
@@ -283,6 +287,57 @@ export class SqliteStore implements Store {
          FROM api_keys k JOIN accounts a ON a.id = k.account_id WHERE k.hash IN (SELECT value FROM json_each(?)) AND k.revoked_at IS NULL`,
     ).all(JSON.stringify(hashes)) as (ApiKeyRow & AccountRow & { hash: string; ip_allowlists: string | null })[];
     return rows.map((r) => ({ ...apiKeyOf(r), hash: r.hash, account: keyAccountOf(r) }));
+  }
+
+  /** USER_SQL's `$n` as SQLite's named `@pn`, with its values. */
+  #user(text: string, values: readonly unknown[]): { stmt: BetterSqlite3.Statement; params: Record<string, unknown> } {
+    return { stmt: this.#sql(text.replace(/\$(\d+)/g, '@p$1')), params: Object.fromEntries(values.map((v, i) => [`p${i + 1}`, v])) };
+  }
+
+  async insertUser(user: StoredUser): Promise<boolean> {
+    const { stmt, params } = this.#user(USER_SQL.insert, userValues(user));
+    return stmt.run(params).changes > 0;
+  }
+
+  async findUserByEmail(email: string): Promise<StoredUser | undefined> {
+    const { stmt, params } = this.#user(USER_SQL.byEmail, [email]);
+    const row = stmt.get(params) as UserRow | undefined;
+    return row && userOf(row);
+  }
+
+  async listUsers(accountId: string): Promise<UserRecord[]> {
+    const { stmt, params } = this.#user(USER_SQL.list, [accountId]);
+    return (stmt.all(params) as UserRow[]).map((r) => publicUser(userOf(r)));
+  }
+
+  async recordSignInFailure(userId: string, max: number, lockUntil: number): Promise<void> {
+    const { stmt, params } = this.#user(USER_SQL.failure, [userId, max, lockUntil]);
+    stmt.run(params);
+  }
+
+  async insertSession(session: SessionRecord): Promise<void> {
+    const insert = this.#user(USER_SQL.insertSession, sessionValues(session));
+    const reset = this.#user(USER_SQL.success, [session.userId]);
+    this.#db.transaction(() => {
+      insert.stmt.run(insert.params);
+      reset.stmt.run(reset.params);
+    })();
+  }
+
+  async findSession(hash: string, now: number): Promise<{ session: SessionRecord; user: UserRecord; account: KeyAccount } | undefined> {
+    const { stmt, params } = this.#user(USER_SQL.find(KEY_ACCOUNT_COLUMNS), [hash, now]);
+    const row = stmt.get(params) as (SessionRow & UserRow & AccountRow & { ip_allowlists: string | null }) | undefined;
+    return row && { session: sessionOf(row), user: publicUser(userOf(row)), account: keyAccountOf(row) };
+  }
+
+  async deleteSession(hash: string): Promise<void> {
+    const { stmt, params } = this.#user(USER_SQL.deleteSession, [hash]);
+    stmt.run(params);
+  }
+
+  async deleteUserSessions(userId: string): Promise<number> {
+    const { stmt, params } = this.#user(USER_SQL.deleteUserSessions, [userId]);
+    return stmt.run(params).changes;
   }
 
   async insertFaceCredential(c: FaceCredential): Promise<void> {

@@ -1,0 +1,67 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply } from 'fastify';
+import { Type } from 'typebox';
+import type { Message } from '../../core/message.js';
+import { errorResponses, IdParams, KEYED, ListQuery } from '../schemas.js';
+import type { Services } from '../services.js';
+import { messageView } from '../view.js';
+import { parseFilter } from './messages.js';
+
+/** How often an open stream looks for changes: one indexed query a second per open page. */
+const POLL_MS = 1000;
+/** The newest messages a log stream watches: its first page. */
+const WATCHED = 100;
+
+const STREAM_SCHEMA = { produces: ['text/event-stream'], response: { 200: Type.String({ description: 'server-sent events: `message`, one per new message or status change' }), ...errorResponses(...KEYED, 400, 404) } };
+
+/**
+ * Server-sent events of messages as they change: a `message` event (the message as GET
+ * /v1/messages shows it) whenever one appears or its status or time of change moves. Each
+ * stream reads the store, never this node's memory, so it sees what every node did.
+ */
+export const messageStreamRoutes = (services: Services): FastifyPluginAsyncTypebox =>
+  async (app) => {
+    const open = new Set<() => void>();
+    app.addHook('preClose', async () => {
+      for (const end of open) end();
+    });
+
+    const stream = (reply: FastifyReply, read: () => Promise<readonly Message[]>) => {
+      reply.hijack();
+      const out = reply.raw;
+      out.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+      out.write(': live\n\n');
+      const seen = new Map<string, string>();
+      let first = true;
+      const poll = async () => {
+        for (const m of await read()) {
+          const version = `${m.status}@${m.updatedAt}`;
+          if (seen.get(m.id) === version) continue;
+          seen.set(m.id, version);
+          if (!first) out.write(`event: message\ndata: ${JSON.stringify(messageView(m))}\n\n`);
+        }
+        first = false;
+      };
+      const timer = setInterval(() => void poll().catch(() => end()), POLL_MS);
+      const end = () => {
+        clearInterval(timer);
+        open.delete(end);
+        out.end();
+      };
+      open.add(end);
+      out.on('close', end);
+      void poll().catch(() => end());
+    };
+
+    app.get('/v1/messages/stream', { schema: { summary: 'The message log, live (server-sent events); the filters of GET /v1/messages', querystring: ListQuery, ...STREAM_SCHEMA } }, async (request, reply) => {
+      const account = await services.accounts.actingOn(request.caller!, request.query.account);
+      const filter = parseFilter(request.query);
+      stream(reply, async () => (await services.messages.list(account, filter, WATCHED)).messages);
+    });
+
+    app.get('/v1/messages/:id/stream', { schema: { summary: 'One message, live (server-sent events)', params: IdParams, ...STREAM_SCHEMA } }, async (request, reply) => {
+      const { accountId } = request;
+      await services.messages.get(accountId, request.params.id);
+      stream(reply, async () => [(await services.messages.get(accountId, request.params.id)).message]);
+    });
+  };
