@@ -17,6 +17,7 @@ import { connectionFactory, connectorContext } from './connections.js';
 import { SwitchboardError } from './core/errors.js';
 import { ApiKeys, DEFAULT_ACCOUNT } from './app/keys.js';
 import { Users } from './app/users.js';
+import { Overview } from './app/overview.js';
 import { Accounts } from './app/accounts.js';
 import { FaceCredentials } from './app/credentials.js';
 import { FACE_CREDENTIALS } from './faces/registry.js';
@@ -238,6 +239,7 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
       accept,
       keys,
       users: new Users(store, clock, DEFAULT_ACCOUNT),
+      overview: new Overview(store, clock),
       accounts,
       verifiedNumbers,
       credentials,

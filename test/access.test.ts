@@ -21,10 +21,15 @@ const PUBLIC = new Set([
   'GET /2010-04-01/Accounts/:AccountSid/Messages.json',
   'GET /2010-04-01/Accounts/:AccountSid/Messages/:Sid',
   'POST /2010-04-01/Accounts/:AccountSid/Messages/:Sid',
+  // The dashboard: its page and assets hold no data, and signing in checks the email and password.
+  'GET /',
+  'GET /dashboard',
+  'GET /dashboard/*',
+  'POST /v1/session',
 ]);
 
 /** The routes a key without admin may call (an account's own business, and its sub-accounts'; top-ups are the operator's). */
-const ORDINARY = /^(?:POST|GET|HEAD) \/v1\/(?:messages|inbound|notices|errors|balance|ledger|usage|providers\/:provider\/codes)|^(?:\w+) \/v1\/(?:webhooks|opt-outs|verified-numbers|numbers|accounts(?!\/:id\/top-ups))(?:\/|$)/;
+const ORDINARY = /^(?:POST|GET|HEAD) \/v1\/(?:messages|inbound|notices|errors|balance|ledger|usage|overview|providers\/:provider\/codes)|^(?:\w+) \/v1\/(?:webhooks|opt-outs|verified-numbers|numbers|accounts(?!\/:id\/top-ups))(?:\/|$)|^(?:GET|HEAD|DELETE) \/v1\/sessions?$|^POST \/v1\/normalize$|^(?:GET|HEAD|POST) \/v1\/users$/;
 
 const SAMPLE: Record<string, string> = { number: '+447700900000', id: 'msg_01J0000000000000000000000', code: 'unknown_subscriber', provider: 'sandbox', connection: 'sandbox', name: 'sandbox' };
 

@@ -79,6 +79,7 @@ export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
   'GET /v1/numbers': 'read',
   'DELETE /v1/numbers/:number': 'accounts',
   'GET /v1/usage': 'read',
+  'GET /v1/overview': 'read',
 
   // The signed-in user's own session; users are an account's own business, created within the caller's scopes.
   'GET /v1/session': 'key',

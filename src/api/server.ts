@@ -30,6 +30,7 @@ import { numberRoutes } from './routes/numbers.js';
 import { usageRoutes } from './routes/usage.js';
 import { sessionRoutes } from './routes/session.js';
 import { messageStreamRoutes } from './routes/message-stream.js';
+import { overviewRoutes } from './routes/overview.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import type { RegisteredRoute, Services } from './services.js';
@@ -171,6 +172,7 @@ export async function buildApi(services: Services, options: ApiOptions): Promise
   await app.register(usageRoutes(services));
   await app.register(sessionRoutes(services));
   await app.register(messageStreamRoutes(services));
+  await app.register(overviewRoutes(services));
   await app.register(dashboardRoutes());
   return app;
 }

@@ -12,6 +12,7 @@ import type { OptOuts } from '../app/opt-outs.js';
 import type { VerifiedNumbers } from '../app/verified-numbers.js';
 import type { Numbers } from '../app/numbers.js';
 import type { Usage } from '../app/usage.js';
+import type { Overview } from '../app/overview.js';
 import type { WebhookEndpoints } from '../app/webhook-endpoints.js';
 import type { Topology } from '../app/topology.js';
 import type { WebhookService } from '../app/webhooks.js';
@@ -35,6 +36,8 @@ export interface Services {
   readonly accounts: Accounts;
   readonly numbers: Numbers;
   readonly usage: Usage;
+  /** The dashboard's hourly overview, from counters kept as messages change. */
+  readonly overview: Overview;
   readonly rateLimits: AccountRateLimits;
   readonly endpoints: WebhookEndpoints;
   readonly optOuts: OptOuts;

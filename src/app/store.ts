@@ -271,6 +271,25 @@ export interface UsageRecord {
   readonly cost: number;
 }
 
+/**
+ * One account's messages accepted in one UTC hour (hours since 1970) through one connection to one
+ * country, and how those that finished ended, per canonical error: the dashboard's overview and
+ * failures read these, never the message table. Money in micro-units.
+ */
+export interface HourlyRecord {
+  readonly accountId: string;
+  readonly hour: number;
+  readonly connection: string;
+  readonly country: string | null;
+  /** The canonical error of the messages that ended with one; null for the others (and for `messages`). */
+  readonly errorCode: string | null;
+  readonly messages: number;
+  readonly delivered: number;
+  readonly failed: number;
+  readonly unknown: number;
+  readonly charged: number;
+}
+
 export interface StoredIdempotency {
   readonly requestHash: string;
   readonly statusCode: number;
@@ -575,6 +594,8 @@ export interface Store {
   listNumbers(accountId: string, after: string | undefined, limit: number): Promise<OwnedNumber[]>;
   /** The account's usage on days `fromDay` to `toDay` (inclusive), by day, country and connection. */
   usage(accountId: string, fromDay: number, toDay: number): Promise<UsageRecord[]>;
+  /** The account's hourly counters for hours `fromHour` to `toHour` (inclusive). */
+  hourlyCounts(accountId: string, fromHour: number, toHour: number): Promise<HourlyRecord[]>;
   /** The same for the account at `path` and every account under it, each account apart. */
   usageUnder(path: string, fromDay: number, toDay: number): Promise<UsageRecord[]>;
 }

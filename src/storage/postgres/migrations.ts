@@ -514,6 +514,24 @@ CREATE TABLE sessions (
   expires_at BIGINT NOT NULL
 );
 CREATE INDEX sessions_user ON sessions (user_id);
+
+-- The overview's counters: messages accepted per account, UTC hour, connection and country, and how
+-- they ended per canonical error (error_code '' for none). Written with each accept and final
+-- status, each database session in its own slot (as usage_counts); read as one index range.
+CREATE TABLE hourly_counts (
+  account_id TEXT NOT NULL,
+  hour BIGINT NOT NULL,
+  connection TEXT NOT NULL,
+  country TEXT NOT NULL,
+  error_code TEXT NOT NULL,
+  slot INTEGER NOT NULL,
+  messages BIGINT NOT NULL DEFAULT 0,
+  delivered BIGINT NOT NULL DEFAULT 0,
+  failed BIGINT NOT NULL DEFAULT 0,
+  unknown BIGINT NOT NULL DEFAULT 0,
+  charged BIGINT NOT NULL DEFAULT 0,
+  PRIMARY KEY (account_id, hour, connection, country, error_code, slot)
+);
 `,
   },
 ];

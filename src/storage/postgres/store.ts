@@ -42,6 +42,7 @@ import type {
   SessionRecord,
   StoredUser,
   UserRecord,
+  HourlyRecord,
 } from '../../app/store.js';
 import type { FaceProtocol } from '../../core/access/protocols.js';
 import type { MessageStatus } from '../../core/lifecycle.js';
@@ -104,6 +105,7 @@ import {
 } from '../rows.js';
 import { merge, usageAtAccept, usageAtFinal, usageOf, type UsageDelta, type UsageRow } from '../usage.js';
 import { MIGRATIONS } from './migrations.js';
+import { HOURLY_READ, hourlyAtAccept, hourlyAtFinal, hourlyOf, mergeHourly, type HourlyDelta, type HourlyRow } from '../hourly.js';
 import { publicUser, sessionOf, sessionValues, userOf, userValues, USER_SQL, type SessionRow, type UserRow } from '../user-rows.js';
 import { NUMBERS_SQL } from './numbers-sql.js';
 import { foldAnswers } from '../webhook-answers.js';
@@ -301,6 +303,10 @@ export class PostgresStore implements Store {
     return rows.map((r) => ({ ...apiKeyOf(r), hash: r.hash, account: keyAccountOf(r) }));
   }
 
+  async hourlyCounts(accountId: string, fromHour: number, toHour: number): Promise<HourlyRecord[]> {
+    return (await this.#rows<HourlyRow>(HOURLY_READ, [accountId, fromHour, toHour])).map((r) => hourlyOf(accountId, r));
+  }
+
   async insertUser(user: StoredUser): Promise<boolean> {
     return ((await this.#pool.query(USER_SQL.insert, userValues(user))).rowCount ?? 0) > 0;
   }
@@ -405,6 +411,7 @@ export class PostgresStore implements Store {
         );
       }
       await addUsage(c, usageAtAccept(messages));
+      await addHourly(c, hourlyAtAccept(messages));
       const responses = writes.map((w): string | Refusal => (balances.has(w) ? w.respond(balances.get(w)!) : (results.get(w) as Refusal)));
       for (const [k, w] of writes.entries()) {
         const i = w.idempotency;
@@ -451,11 +458,12 @@ export class PostgresStore implements Store {
       const applied = new Array<boolean>(writes.length).fill(false);
       const touched: Touch[] = [];
       const usage: UsageDelta[] = [];
+      const hourly: HourlyDelta[] = [];
       // A few statements per round, whatever the batch size. A message written twice in one
       // batch (sent, then its receipt) has its second write in a later round: order holds.
       for (const round of rounds(writes)) {
         const transitions = round.filter((i) => 'transition' in writes[i]!);
-        const done = await transitionAll(c, transitions.map((i) => (writes[i] as { transition: Transition }).transition), touched, usage);
+        const done = await transitionAll(c, transitions.map((i) => (writes[i] as { transition: Transition }).transition), touched, usage, hourly);
         transitions.forEach((i, k) => (applied[i] = done[k]!));
         const marks = round.filter((i) => 'submitting' in writes[i]!);
         const marked = await markAll(c, marks.map((i) => (writes[i] as { submitting: SubmitMark }).submitting));
@@ -471,6 +479,7 @@ export class PostgresStore implements Store {
         );
       }
       await addUsage(c, merge(usage));
+      await addHourly(c, mergeHourly(hourly));
       await touchTargets(c, touched);
       return applied;
     });
@@ -1011,7 +1020,7 @@ async function markAll(c: Client, marks: readonly SubmitMark[]): Promise<boolean
 }
 
 /** Applies transitions of distinct messages in one statement; returns which applied. What final statuses add to usage goes to `usage`. */
-async function transitionAll(c: Client, ts: readonly Transition[], touched: Touch[], usage: UsageDelta[]): Promise<boolean[]> {
+async function transitionAll(c: Client, ts: readonly Transition[], touched: Touch[], usage: UsageDelta[], hourly: HourlyDelta[]): Promise<boolean[]> {
   if (ts.length === 0) return [];
   const ids = ts.flatMap((t) => t.providerIds ?? []);
   if (ids.length > 0) {
@@ -1057,6 +1066,8 @@ async function transitionAll(c: Client, ts: readonly Transition[], touched: Touc
     }
     const delta = row && usageAtFinal(row, t.to);
     if (delta) usage.push(delta);
+    const hour = row && hourlyAtFinal(row, t);
+    if (hour) hourly.push(hour);
   }
   const receipts = ts.flatMap((t) => {
     const row = applied.get(t.messageId);
@@ -1104,6 +1115,13 @@ async function emit(c: Client, items: readonly Emitted[], touched: Touch[]): Pro
     col('id'), col('accountId'), col('messageId'), col('type'), col('at'), events.map((e) => JSON.stringify(e.data)),
   ]);
   touched.push(...(await c.query<Touch>(WEBHOOK_SQL.emit, [col('id'), col('accountId'), col('messageId'), col('type'), col('at'), col('callbackUrl')])).rows);
+}
+
+/** Adds to the hourly counters (deltas one per row, in key order: see mergeHourly). */
+async function addHourly(c: Client, deltas: readonly HourlyDelta[]): Promise<void> {
+  if (deltas.length === 0) return;
+  const col = <K extends keyof HourlyDelta>(k: K) => deltas.map((d) => d[k]);
+  await c.query(NUMBERS_SQL.addHourly, [col('accountId'), col('hour'), col('connection'), col('country'), col('errorCode'), col('messages'), col('delivered'), col('failed'), col('unknown'), col('charged')]);
 }
 
 /** Adds to the usage counters (deltas one per row, in key order: see merge). */

@@ -495,6 +495,24 @@ CREATE TABLE sessions (
   expires_at INTEGER NOT NULL
 );
 CREATE INDEX sessions_user ON sessions (user_id);
+
+-- The overview's counters: messages accepted per account, UTC hour, connection and country, and how
+-- they ended per canonical error (error_code '' for none). Written with each accept and final
+-- status; read as one index range.
+CREATE TABLE hourly_counts (
+  account_id TEXT NOT NULL,
+  hour INTEGER NOT NULL,
+  connection TEXT NOT NULL,
+  country TEXT NOT NULL,
+  error_code TEXT NOT NULL,
+  slot INTEGER NOT NULL,
+  messages BIGINT NOT NULL DEFAULT 0,
+  delivered BIGINT NOT NULL DEFAULT 0,
+  failed BIGINT NOT NULL DEFAULT 0,
+  unknown BIGINT NOT NULL DEFAULT 0,
+  charged BIGINT NOT NULL DEFAULT 0,
+  PRIMARY KEY (account_id, hour, connection, country, error_code, slot)
+);
 `,
   },
 ];

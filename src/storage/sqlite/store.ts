@@ -42,6 +42,7 @@ import type {
   SessionRecord,
   StoredUser,
   UserRecord,
+  HourlyRecord,
 } from '../../app/store.js';
 import type { FaceProtocol } from '../../core/access/protocols.js';
 import { quotaDay, type Refusal } from '../../app/store.js';
@@ -107,6 +108,7 @@ import {
 } from '../rows.js';
 import { usageAtAccept, usageAtFinal, usageOf, type UsageDelta, type UsageRow } from '../usage.js';
 import { MIGRATIONS } from './migrations.js';
+import { HOURLY_READ, hourlyAtAccept, hourlyAtFinal, hourlyOf, type HourlyDelta, type HourlyRow } from '../hourly.js';
 import { publicUser, sessionOf, sessionValues, userOf, userValues, USER_SQL, type SessionRow, type UserRow } from '../user-rows.js';
 import { NUMBERS_SQL } from './numbers-sql.js';
 import { foldAnswers } from '../webhook-answers.js';
@@ -289,35 +291,35 @@ export class SqliteStore implements Store {
     return rows.map((r) => ({ ...apiKeyOf(r), hash: r.hash, account: keyAccountOf(r) }));
   }
 
-  /** USER_SQL's `$n` as SQLite's named `@pn`, with its values. */
-  #user(text: string, values: readonly unknown[]): { stmt: BetterSqlite3.Statement; params: Record<string, unknown> } {
+  /** Shared SQL's `$n` placeholders as SQLite's named `@pn`, with its values. */
+  #numbered(text: string, values: readonly unknown[]): { stmt: BetterSqlite3.Statement; params: Record<string, unknown> } {
     return { stmt: this.#sql(text.replace(/\$(\d+)/g, '@p$1')), params: Object.fromEntries(values.map((v, i) => [`p${i + 1}`, v])) };
   }
 
   async insertUser(user: StoredUser): Promise<boolean> {
-    const { stmt, params } = this.#user(USER_SQL.insert, userValues(user));
+    const { stmt, params } = this.#numbered(USER_SQL.insert, userValues(user));
     return stmt.run(params).changes > 0;
   }
 
   async findUserByEmail(email: string): Promise<StoredUser | undefined> {
-    const { stmt, params } = this.#user(USER_SQL.byEmail, [email]);
+    const { stmt, params } = this.#numbered(USER_SQL.byEmail, [email]);
     const row = stmt.get(params) as UserRow | undefined;
     return row && userOf(row);
   }
 
   async listUsers(accountId: string): Promise<UserRecord[]> {
-    const { stmt, params } = this.#user(USER_SQL.list, [accountId]);
+    const { stmt, params } = this.#numbered(USER_SQL.list, [accountId]);
     return (stmt.all(params) as UserRow[]).map((r) => publicUser(userOf(r)));
   }
 
   async recordSignInFailure(userId: string, max: number, lockUntil: number): Promise<void> {
-    const { stmt, params } = this.#user(USER_SQL.failure, [userId, max, lockUntil]);
+    const { stmt, params } = this.#numbered(USER_SQL.failure, [userId, max, lockUntil]);
     stmt.run(params);
   }
 
   async insertSession(session: SessionRecord): Promise<void> {
-    const insert = this.#user(USER_SQL.insertSession, sessionValues(session));
-    const reset = this.#user(USER_SQL.success, [session.userId]);
+    const insert = this.#numbered(USER_SQL.insertSession, sessionValues(session));
+    const reset = this.#numbered(USER_SQL.success, [session.userId]);
     this.#db.transaction(() => {
       insert.stmt.run(insert.params);
       reset.stmt.run(reset.params);
@@ -325,18 +327,18 @@ export class SqliteStore implements Store {
   }
 
   async findSession(hash: string, now: number): Promise<{ session: SessionRecord; user: UserRecord; account: KeyAccount } | undefined> {
-    const { stmt, params } = this.#user(USER_SQL.find(KEY_ACCOUNT_COLUMNS), [hash, now]);
+    const { stmt, params } = this.#numbered(USER_SQL.find(KEY_ACCOUNT_COLUMNS), [hash, now]);
     const row = stmt.get(params) as (SessionRow & UserRow & AccountRow & { ip_allowlists: string | null }) | undefined;
     return row && { session: sessionOf(row), user: publicUser(userOf(row)), account: keyAccountOf(row) };
   }
 
   async deleteSession(hash: string): Promise<void> {
-    const { stmt, params } = this.#user(USER_SQL.deleteSession, [hash]);
+    const { stmt, params } = this.#numbered(USER_SQL.deleteSession, [hash]);
     stmt.run(params);
   }
 
   async deleteUserSessions(userId: string): Promise<number> {
-    const { stmt, params } = this.#user(USER_SQL.deleteUserSessions, [userId]);
+    const { stmt, params } = this.#numbered(USER_SQL.deleteUserSessions, [userId]);
     return stmt.run(params).changes;
   }
 
@@ -417,8 +419,18 @@ export class SqliteStore implements Store {
         return response;
       });
       this.#addUsage(usageAtAccept(stored));
+      this.#addHourly(hourlyAtAccept(stored));
       return responses;
     }).immediate();
+  }
+
+  #addHourly(deltas: readonly HourlyDelta[]): void {
+    for (const d of deltas) this.#sql(NUMBERS_SQL.addHourly).run(d);
+  }
+
+  async hourlyCounts(accountId: string, fromHour: number, toHour: number): Promise<HourlyRecord[]> {
+    const { stmt, params } = this.#numbered(HOURLY_READ, [accountId, fromHour, toHour]);
+    return (stmt.all(params) as HourlyRow[]).map((r) => hourlyOf(accountId, r));
   }
 
   #addUsage(deltas: readonly UsageDelta[]): void {
@@ -508,6 +520,8 @@ export class SqliteStore implements Store {
     }
     const usage = usageAtFinal(row, t.to);
     if (usage) this.#addUsage([usage]);
+    const hourly = hourlyAtFinal(row, t);
+    if (hourly) this.#addHourly([hourly]);
     const type = lifecycleEvent(t.from, t.to);
     if (type) this.#emit(row.account_id, row.id, rowCallbackFor(row, type), type, t.event.at, () => toMessage(row));
     const until = smppReceiptUntil(row, t.to, t.event.at);
