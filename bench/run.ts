@@ -8,10 +8,11 @@ import { benchSmppServer } from './smpp-server.js';
 import { webhooksSection } from './webhooks.js';
 import { pricingSection } from './pricing.js';
 import { pricesSection } from './prices.js';
+import { logSection } from './log.js';
 
 // `npm run bench`: starts real server processes and drives them over HTTP from this process,
 // printing figures. Durations are short enough for a 2-core machine; BENCH_SECONDS overrides.
-// `npm run bench -- accept` (or faces, smpp, smpp-server, routing, cluster, webhooks, pricing, prices) runs those sections only.
+// `npm run bench -- accept` (or faces, smpp, smpp-server, routing, cluster, webhooks, pricing, prices, log) runs those sections only.
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 
 /** Messages the server counted as stored (it answers 202 only after the commit). */
@@ -134,6 +135,7 @@ const sections: Record<string, () => Promise<void>> = {
   webhooks: webhooksSection,
   pricing: () => pricingSection(seconds),
   prices: pricesSection,
+  log: logSection,
 };
 const chosen = process.argv.slice(2);
 for (const name of chosen) if (!sections[name]) throw new Error(`no bench section ${name}: one of ${Object.keys(sections).join(', ')}`);
