@@ -39,6 +39,11 @@ function raw(port: number, method: string, path: string, key?: string): Promise<
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (key !== undefined) headers.authorization = `Bearer ${key}`;
     const req = httpRequest({ host: '127.0.0.1', port, method, path, headers }, (res) => {
+      // A live stream (server-sent events) never ends: its status is the answer.
+      if (String(res.headers['content-type']).startsWith('text/event-stream')) {
+        res.destroy();
+        return resolve({ status: res.statusCode ?? 0, body: '' });
+      }
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (c: string) => (body += c));

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { SwitchboardError } from '../../core/errors.js';
 import { Type } from 'typebox';
 import type { Message } from '../../core/message.js';
 import { errorResponses, IdParams, KEYED, ListQuery } from '../schemas.js';
@@ -26,7 +27,11 @@ export const messageStreamRoutes = (services: Services): FastifyPluginAsyncTypeb
       for (const end of open) end();
     });
 
-    const stream = (reply: FastifyReply, read: () => Promise<readonly Message[]>) => {
+    const stream = (request: FastifyRequest, reply: FastifyReply, read: () => Promise<readonly Message[]>) => {
+      // A stream never ends by itself: only a client that asked for one (EventSource does) gets one.
+      if (!/\btext\/event-stream\b/.test(request.headers.accept ?? '')) {
+        throw new SwitchboardError('invalid_parameter', 'This is a stream of server-sent events: send `Accept: text/event-stream` (as EventSource does).', { param: 'accept' });
+      }
       reply.hijack();
       const out = reply.raw;
       out.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
@@ -56,12 +61,12 @@ export const messageStreamRoutes = (services: Services): FastifyPluginAsyncTypeb
     app.get('/v1/messages/stream', { schema: { summary: 'The message log, live (server-sent events); the filters of GET /v1/messages', querystring: ListQuery, ...STREAM_SCHEMA } }, async (request, reply) => {
       const account = await services.accounts.actingOn(request.caller!, request.query.account);
       const filter = parseFilter(request.query);
-      stream(reply, async () => (await services.messages.list(account, filter, WATCHED)).messages);
+      stream(request, reply, async () => (await services.messages.list(account, filter, WATCHED)).messages);
     });
 
     app.get('/v1/messages/:id/stream', { schema: { summary: 'One message, live (server-sent events)', params: IdParams, ...STREAM_SCHEMA } }, async (request, reply) => {
       const { accountId } = request;
       await services.messages.get(accountId, request.params.id);
-      stream(reply, async () => [(await services.messages.get(accountId, request.params.id)).message]);
+      stream(request, reply, async () => [(await services.messages.get(accountId, request.params.id)).message]);
     });
   };

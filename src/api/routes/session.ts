@@ -53,7 +53,7 @@ export const sessionRoutes = ({ users }: Services): FastifyPluginAsyncTypebox =>
       return { user: userView(session.user), scopes: [...session.caller.scopes], csrf_token: session.csrf };
     });
 
-    app.delete('/v1/session', { schema: { summary: 'Sign out this browser', response: { 204: Type.Null(), ...errorResponses(...KEYED, 404) } } }, async (request, reply) => {
+    app.delete('/v1/session', { schema: { summary: 'Sign out this browser', response: { 204: Type.Null(), ...errorResponses(...KEYED) } } }, async (request, reply) => {
       if (request.session) await users.signOut(request.session.hash);
       clearSessionCookie(reply);
       return reply.code(204).send(null);
