@@ -57,7 +57,7 @@ function chart(hours: Report['hours']): SVGSVGElement {
 /** A link to the messages behind a figure: the log, filtered, from the start of the period. */
 const behind = (from: string, filter: Record<string, string>, label: string | number) => h('a', { href: `#/messages${query({ ...filter, since: from })}` }, String(label));
 
-function groupTable(caption: string, name: 'connection' | 'country', rows: readonly (Counts & Record<string, unknown>)[]): HTMLElement {
+function groupTable<T extends Counts>(caption: string, heading: string, rows: readonly T[], label: (row: T) => string | null): HTMLElement {
   return h(
     'div',
     { class: 'scroll' },
@@ -65,8 +65,8 @@ function groupTable(caption: string, name: 'connection' | 'country', rows: reado
       'table',
       {},
       h('caption', {}, caption),
-      h('thead', {}, h('tr', {}, [name === 'connection' ? 'Connection' : 'Country', 'Messages', 'Delivered', 'Failed', 'Unknown', 'Delivery rate'].map((t) => h('th', { scope: 'col' }, t)))),
-      h('tbody', {}, rows.map((r) => h('tr', {}, h('td', {}, String(r[name] ?? 'unknown')), h('td', {}, r.messages), h('td', {}, r.delivered), h('td', {}, r.failed), h('td', {}, r.unknown), h('td', {}, percent(r.delivery_rate))))),
+      h('thead', {}, h('tr', {}, [heading, 'Messages', 'Delivered', 'Failed', 'Unknown', 'Delivery rate'].map((t) => h('th', { scope: 'col' }, t)))),
+      h('tbody', {}, rows.map((r) => h('tr', {}, h('td', {}, label(r) ?? 'unknown'), h('td', {}, r.messages), h('td', {}, r.delivered), h('td', {}, r.failed), h('td', {}, r.unknown), h('td', {}, percent(r.delivery_rate))))),
     ),
   );
 }
@@ -95,7 +95,7 @@ export async function overviewView(page: Page): Promise<void> {
     r.errors.length === 0
       ? h('p', {}, 'No message ended with an error in this period.')
       : h('ol', { class: 'errors' }, r.errors.slice(0, 10).map((e) => h('li', {}, behind(r.from, { error_code: e.code }, e.code), ` — ${e.failed} failed${e.unknown ? `, ${e.unknown} unknown` : ''}`))),
-    groupTable('By connection', 'connection', r.connections),
-    groupTable('By destination country', 'country', r.countries),
+    groupTable('By connection', 'Connection', r.connections, (c) => c.connection),
+    groupTable('By destination country', 'Country', r.countries, (c) => c.country),
   );
 }
