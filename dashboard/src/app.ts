@@ -1,6 +1,7 @@
 import { api, ApiError, can, current, setSession, type Session } from './api.js';
 import { catalogueView } from './catalogue.js';
 import { h, show } from './dom.js';
+import { LISTS, listView } from './lists.js';
 import { logView } from './log.js';
 import { messageView } from './message.js';
 import { overviewView } from './overview.js';
@@ -21,6 +22,7 @@ const PAGES: Record<string, { title: string; scope?: string; draw: (page: Page, 
   send: { title: 'Send a test', scope: 'send', draw: sendView },
   routes: { title: 'Connections and routes', draw: routesView },
   catalogue: { title: 'Error catalogue', draw: catalogueView },
+  ...Object.fromEntries(Object.entries(LISTS).map(([key, list]) => [key, { title: list.title, scope: list.scope, draw: (page: Page) => listView(page, key) }])),
 };
 
 const root = document.getElementById('app')!;
