@@ -110,6 +110,7 @@ describe('the OpenAPI document describes every answer', () => {
     await expect(404, { method: 'DELETE', path: '/v1/sessions' });
     await expect(204, { method: 'DELETE', path: '/v1/sessions', key: false, headers: { cookie, 'x-csrf-token': csrf } });
     await expect(204, { method: 'DELETE', path: '/v1/session' });
+    await expect(401, { method: 'DELETE', path: '/v1/session', key: false });
 
     await expect(200, { method: 'GET', path: '/v1/overview', query: 'hours=48' });
     await expect(400, { method: 'GET', path: '/v1/overview', query: 'hours=0' });

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { SwitchboardError } from '../../core/errors.js';
-import { Type } from 'typebox';
+import { Type, type TSchema } from 'typebox';
 import type { Message } from '../../core/message.js';
 import { errorResponses, IdParams, KEYED, ListQuery } from '../schemas.js';
 import type { Services } from '../services.js';
@@ -13,7 +13,8 @@ const POLL_MS = 1000;
 /** The newest messages a log stream watches: its first page. */
 const WATCHED = 100;
 
-const STREAM_SCHEMA = { produces: ['text/event-stream'], response: { 200: Type.String({ description: 'server-sent events: `message`, one per new message or status change' }), ...errorResponses(...KEYED, 400, 404) } };
+const EVENTS = { description: 'server-sent events: `message`, one per new message or status change', content: { 'text/event-stream': { schema: Type.String() } } };
+const STREAM_SCHEMA = { response: { 200: EVENTS as unknown as TSchema, ...errorResponses(...KEYED, 400, 404) } };
 
 /**
  * Server-sent events of messages as they change: a `message` event (the message as GET

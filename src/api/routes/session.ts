@@ -38,7 +38,7 @@ export const sessionRoutes = ({ users }: Services): FastifyPluginAsyncTypebox =>
   async (app) => {
     app.post(
       '/v1/session',
-      { schema: { summary: 'Sign in to the dashboard: sets the session cookie', body: SignIn, response: { 201: SessionView, ...errorResponses(...BODY, 401, 403, 429) } } },
+      { schema: { summary: 'Sign in to the dashboard: sets the session cookie', security: [], body: SignIn, response: { 201: SessionView, ...errorResponses(...BODY, 401, 403, 429) } } },
       async (request, reply) => {
         const { token, session, user } = await users.signIn(request.body.email, request.body.password);
         const { caller } = await users.authenticate(token);
