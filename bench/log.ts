@@ -16,13 +16,14 @@ function fill(file: string, accountId: string): void {
   const db = new BetterSqlite3(file);
   const now = Date.now();
   db.exec(`
-    WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${MESSAGES})
-    INSERT INTO messages (id, account_id, "to", "from", text, encoding, segments, status, error_code, expires_at, created_at, updated_at, connection)
-    SELECT printf('msg_00%024d', i), '${accountId}', printf('+4477009%05d', i % 10000), 'Sender' || (i % 5), 'Your code is ' || i, 'gsm7', 1,
-      CASE WHEN i % 100 < 85 THEN 'delivered' WHEN i % 100 < 93 THEN 'undelivered' WHEN i % 100 < 98 THEN 'sent' ELSE 'failed' END,
-      CASE WHEN i % 100 BETWEEN 85 AND 89 THEN 'unknown_subscriber' WHEN i % 100 BETWEEN 90 AND 92 THEN 'absent_subscriber' WHEN i % 100 >= 98 THEN 'carrier_rejected' END,
+    WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${MESSAGES}),
+    m(i, code) AS (SELECT i, CASE WHEN i % 100 BETWEEN 85 AND 89 THEN 'unknown_subscriber' WHEN i % 100 BETWEEN 90 AND 92 THEN 'absent_subscriber' WHEN i % 100 >= 98 THEN 'carrier_rejected' END FROM n)
+    INSERT INTO messages (id, account_id, "to", "from", text, encoding, segments, status, error_code, error, expires_at, created_at, updated_at, connection)
+    SELECT printf('msg_00%024d', i), '${accountId}', printf('+4477009%05d', i % 10000), 'Sender' || (i % 5), 'Your code is ' || i, 'GSM-7', 1,
+      CASE WHEN i % 100 < 85 THEN 'delivered' WHEN i % 100 < 93 THEN 'undelivered' WHEN i % 100 < 98 THEN 'sent' ELSE 'failed' END, code,
+      CASE WHEN code IS NOT NULL THEN json_object('type', 'delivery_error', 'code', code, 'message', code, 'doc_url', '/docs/errors/' || code, 'permanent', json('true'), 'retry', 'never') END,
       ${now} + 86400000, ${now - MESSAGES * 1000} + i * 1000, ${now - MESSAGES * 1000} + i * 1000, 'sandbox'
-    FROM n`);
+    FROM m`);
   db.close();
 }
 
@@ -54,7 +55,9 @@ export async function logSection(): Promise<void> {
         for (let run = 0; run < RUNS; run++) {
           const started = performance.now();
           const res = await fetch(`${server.url}/v1/messages?limit=50${q ? `&${q}` : ''}`, { headers: { authorization: `Bearer ${server.key}` } });
-          count = ((await res.json()) as { messages: unknown[] }).messages.length;
+          const body = (await res.json()) as { messages?: unknown[] };
+          if (!body.messages) throw new Error(`${label}: ${res.status} ${JSON.stringify(body)}`);
+          count = body.messages.length;
           times.push(performance.now() - started);
         }
         times.sort((a, b) => a - b);
