@@ -146,4 +146,19 @@ describe('the dashboard is served by the node', () => {
       assert.doesNotMatch(res.body, /"devDependencies"/);
     }
   });
+
+  test('a live stream ends once its session is signed out', async () => {
+    const password = 'correct horse battery staple';
+    assert.equal((await node.api.inject({ method: 'POST', url: '/v1/users', headers: bearer(node.key), payload: { email: 'live@example.com', password, role: 'viewer' } })).statusCode, 201);
+    const signedIn = await node.api.inject({ method: 'POST', url: '/v1/session', payload: { email: 'live@example.com', password } });
+    const cookie = /^(sb_session=[^;]+)/.exec(String(signedIn.headers['set-cookie']))![1]!;
+    const base = await node.api.listen({ host: '127.0.0.1', port: 0 });
+    const stream = await fetch(`${base}/v1/messages/stream`, { headers: { cookie, accept: 'text/event-stream' } });
+    assert.equal(stream.status, 200);
+    const reader = stream.body!.getReader();
+    assert.match(new TextDecoder().decode((await reader.read()).value), /^: live/);
+    const out = await node.api.inject({ method: 'DELETE', url: '/v1/session', headers: { cookie, 'x-csrf-token': signedIn.json().csrf_token } });
+    assert.equal(out.statusCode, 204);
+    for (;;) if ((await reader.read()).done) break;
+  });
 });

@@ -1,8 +1,7 @@
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
-import type { Caller } from '../app/keys.js';
-import { checkCsrf, sessionToken } from './session-cookie.js';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { authenticate } from './authenticate.js';
 import { SwitchboardError } from '../core/errors.js';
 import { allows, type Access } from '../core/access/scopes.js';
 import { refuseAddress } from '../app/ip-allowlist.js';
@@ -43,26 +42,6 @@ export interface ApiOptions {
   readonly trustProxy?: boolean | number | string;
 }
 
-const BEARER = /^Bearer\s+(\S+)\s*$/i;
-
-/**
- * Who calls: a bearer key, or else a dashboard session (its cookie, and on a write its CSRF
- * token), the session's role read as a key's scopes. A key wins when both are sent.
- */
-async function authenticate(services: Services, request: FastifyRequest): Promise<Caller> {
-  const header = request.headers.authorization;
-  const token = header === undefined ? sessionToken(request.headers.cookie) : undefined;
-  if (token !== undefined) {
-    const session = await services.users.authenticate(token);
-    checkCsrf(request, session.csrf);
-    request.session = session;
-    return session.caller;
-  }
-  if (!header) throw new SwitchboardError('missing_api_key', 'Send your API key in the `Authorization: Bearer <key>` header.');
-  const key = BEARER.exec(header)?.[1];
-  if (!key) throw new SwitchboardError('invalid_api_key', 'The Authorization header must be `Bearer <key>`.');
-  return services.keys.authenticate(key);
-}
 
 /** A number of trusted proxies as the function Fastify takes for it (its types take no number). */
 function hops(trust: boolean | number | string): boolean | string | ((address: string, hop: number) => boolean) {

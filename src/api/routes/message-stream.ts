@@ -4,6 +4,7 @@ import { SwitchboardError } from '../../core/errors.js';
 import { Type, type TSchema } from 'typebox';
 import type { Message } from '../../core/message.js';
 import { errorResponses, IdParams, KEYED, ListQuery } from '../schemas.js';
+import { authenticate } from '../authenticate.js';
 import type { Services } from '../services.js';
 import { messageView } from '../view.js';
 import { parseFilter } from './messages.js';
@@ -40,6 +41,8 @@ export const messageStreamRoutes = (services: Services): FastifyPluginAsyncTypeb
       const seen = new Map<string, string>();
       let first = true;
       const poll = async () => {
+        // Access is checked again at every look: a stream ends once its key is revoked or its session signed out.
+        await authenticate(services, request);
         for (const m of await read()) {
           const version = `${m.status}@${m.updatedAt}`;
           if (seen.get(m.id) === version) continue;

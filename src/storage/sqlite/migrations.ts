@@ -496,6 +496,12 @@ CREATE TABLE sessions (
 );
 CREATE INDEX sessions_user ON sessions (user_id);
 
+-- The message log's filters, newest first within each: a filter that matches few messages (or
+-- none) reads those, not the account's whole log.
+CREATE INDEX messages_account_status ON messages (account_id, status, id);
+CREATE INDEX messages_account_error ON messages (account_id, error_code, id);
+CREATE INDEX messages_account_from ON messages (account_id, "from", id);
+
 -- The overview's counters: messages accepted per account, UTC hour, connection and country, and how
 -- they ended per canonical error (error_code '' for none). Written with each accept and final
 -- status; read as one index range.
