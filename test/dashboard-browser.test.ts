@@ -143,6 +143,19 @@ describe('the dashboard in a browser', () => {
     assert.deepEqual(await accessibilityViolations(page), []);
   });
 
+  step('reads on a phone: the log fits the screen, and the page is still accessible', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`${base}/#/messages`);
+    await page.locator(`tr[data-id="${failedId}"]`).waitFor();
+    const overflow = await page.evaluate(() => {
+      const doc = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document.documentElement;
+      return doc.scrollWidth - doc.clientWidth;
+    });
+    assert.equal(overflow, 0, 'the page scrolls sideways; only its tables may');
+    assert.deepEqual(await accessibilityViolations(page), []);
+    await page.setViewportSize({ width: 1280, height: 800 });
+  });
+
   step('signs out', async () => {
     await page.getByRole('button', { name: 'Sign out', exact: true }).click();
     await page.getByRole('heading', { name: 'Sign in to Switchboard' }).waitFor();
