@@ -11,10 +11,11 @@ import { pricesSection } from './prices.js';
 import { lookupsSection } from './lookups.js';
 import { complianceSection } from './compliance.js';
 import { qualitySection } from './quality.js';
+import { logSection } from './log.js';
 
 // `npm run bench`: starts real server processes and drives them over HTTP from this process,
 // printing figures. Durations are short enough for a 2-core machine; BENCH_SECONDS overrides.
-// `npm run bench -- accept` (or faces, smpp, smpp-server, routing, cluster, webhooks, pricing, prices, lookups, compliance, quality) runs those sections only.
+// `npm run bench -- accept` (or faces, smpp, smpp-server, routing, cluster, webhooks, pricing, prices, lookups, compliance, quality, log) runs those sections only.
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 
 /** Messages the server counted as stored (it answers 202 only after the commit). */
@@ -151,6 +152,7 @@ const sections: Record<string, () => Promise<void>> = {
   lookups: () => lookupsSection(seconds),
   compliance: () => complianceSection(seconds),
   quality: () => qualitySection(seconds),
+  log: logSection,
 };
 const chosen = process.argv.slice(2);
 for (const name of chosen) if (!sections[name]) throw new Error(`no bench section ${name}: one of ${Object.keys(sections).join(', ')}`);

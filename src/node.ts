@@ -16,6 +16,8 @@ import { Topology } from './app/topology.js';
 import { connectionFactory, connectorContext } from './connections.js';
 import { SwitchboardError } from './core/errors.js';
 import { ApiKeys, DEFAULT_ACCOUNT } from './app/keys.js';
+import { Users } from './app/users.js';
+import { Overview } from './app/overview.js';
 import { Accounts } from './app/accounts.js';
 import { FaceCredentials } from './app/credentials.js';
 import { FACE_CREDENTIALS } from './faces/registry.js';
@@ -276,6 +278,8 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
       accept,
       check: new CheckService(store, compliance, clock),
       keys,
+      users: new Users(store, clock, DEFAULT_ACCOUNT),
+      overview: new Overview(store, clock),
       accounts,
       verifiedNumbers,
       credentials,

@@ -37,10 +37,15 @@ const PUBLIC = new Set([
   'GET /v1/stop-sms/list',
   'POST /v1/stop-sms/add',
   'POST /v1/stop-sms/delete',
+  // The dashboard: its page and assets hold no data, and signing in checks the email and password.
+  'GET /',
+  'GET /dashboard',
+  'GET /dashboard/*',
+  'POST /v1/session',
 ]);
 
 /** The routes a key without admin may call (an account's own business, and its sub-accounts'; top-ups are the operator's). */
-const ORDINARY = /^(?:POST|GET|HEAD) \/v1\/(?:messages|inbound|notices|lookups|errors|balance|ledger|usage|providers\/:provider\/codes)|^(?:\w+) \/v1\/(?:webhooks|opt-outs|verified-numbers|numbers|accounts(?!\/:id\/top-ups))(?:\/|$)/;
+const ORDINARY = /^(?:POST|GET|HEAD) \/v1\/(?:messages|inbound|notices|lookups|errors|balance|ledger|usage|overview|providers\/:provider\/codes)|^(?:\w+) \/v1\/(?:webhooks|opt-outs|verified-numbers|numbers|accounts(?!\/:id\/top-ups))(?:\/|$)|^(?:GET|HEAD|DELETE) \/v1\/sessions?$|^POST \/v1\/normalize$|^(?:GET|HEAD|POST) \/v1\/users$/;
 
 const SAMPLE: Record<string, string> = { number: '+447700900000', id: 'msg_01J0000000000000000000000', code: 'unknown_subscriber', provider: 'sandbox', connection: 'sandbox', name: 'sandbox' };
 
@@ -50,6 +55,11 @@ function raw(port: number, method: string, path: string, key?: string): Promise<
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (key !== undefined) headers.authorization = `Bearer ${key}`;
     const req = httpRequest({ host: '127.0.0.1', port, method, path, headers }, (res) => {
+      // A live stream (server-sent events) never ends: its status is the answer.
+      if (String(res.headers['content-type']).startsWith('text/event-stream')) {
+        res.destroy();
+        return resolve({ status: res.statusCode ?? 0, body: '' });
+      }
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (c: string) => (body += c));

@@ -97,6 +97,46 @@ describe('the OpenAPI document describes every answer', () => {
     await expect(400, { method: 'POST', path: '/v1/messages/check', body: { from: 'Switchboard', to: '+1555', text: 'Hello' } });
   });
 
+  test('the dashboard: sessions, users, the overview, live streams, the route tester, a pasted payload', async () => {
+    const password = 'correct horse battery staple';
+    await expect(201, { method: 'POST', path: '/v1/users', body: { email: 'ada@example.com', password, role: 'developer' } });
+    await expect(400, { method: 'POST', path: '/v1/users', body: { email: 'ada@example.com', password, role: 'developer' } });
+    await expect(200, { method: 'GET', path: '/v1/users' });
+    await expect(401, { method: 'POST', path: '/v1/session', body: { email: 'ada@example.com', password: 'wrong' }, key: false });
+    await expect(400, { method: 'POST', path: '/v1/session', body: { email: 'ada@example.com' }, key: false });
+    const signIn = await fetch(`${base}/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'ada@example.com', password }) });
+    const cookie = /^(sb_session=[^;]+)/.exec(signIn.headers.get('set-cookie') ?? '')![1]!;
+    const { csrf_token: csrf } = (await signIn.json()) as { csrf_token: string };
+    seen.get('POST /v1/session')!.add(signIn.status);
+    await expect(200, { method: 'GET', path: '/v1/session', key: false, headers: { cookie } });
+    await expect(404, { method: 'GET', path: '/v1/session' });
+    await expect(404, { method: 'DELETE', path: '/v1/sessions' });
+    await expect(204, { method: 'DELETE', path: '/v1/sessions', key: false, headers: { cookie, 'x-csrf-token': csrf } });
+    await expect(204, { method: 'DELETE', path: '/v1/session' });
+    await expect(401, { method: 'DELETE', path: '/v1/session', key: false });
+
+    await expect(200, { method: 'GET', path: '/v1/overview', query: 'hours=48' });
+    await expect(400, { method: 'GET', path: '/v1/overview', query: 'hours=0' });
+    await expect(200, { method: 'GET', path: '/v1/routes/decision', query: `to=${encodeURIComponent('+447700900000')}` });
+    await expect(400, { method: 'GET', path: '/v1/routes/decision', query: 'to=nope' });
+    await expect(200, { method: 'POST', path: '/v1/normalize', body: { provider: 'vonage', raw: 'messageId=0A00&status=delivered&err-code=0&msisdn=447700900000' } });
+    await expect(400, { method: 'POST', path: '/v1/normalize', body: { provider: 'nobody', raw: 'x' } });
+
+    const sent = await expect(202, { method: 'POST', path: '/v1/messages', body: { from: 'Switchboard', to: '+447700900000', text: 'Live' } });
+    const id = sent.messages[0].id as string;
+    await expect(400, { method: 'GET', path: '/v1/messages/stream' });
+    await expect(400, { method: 'GET', path: '/v1/messages/{id}/stream', params: { id } });
+    await expect(404, { method: 'GET', path: '/v1/messages/{id}/stream', params: { id: 'msg_nope' }, headers: { accept: 'text/event-stream' } });
+    // A stream answers 200 and stays open: its head is the answer.
+    for (const [key, path] of [['GET /v1/messages/stream', '/v1/messages/stream'], ['GET /v1/messages/{id}/stream', `/v1/messages/${id}/stream`]] as const) {
+      const aborted = new AbortController();
+      const res = await fetch(`${base}${path}`, { headers: { ...bearer(node.key), accept: 'text/event-stream' }, signal: aborted.signal });
+      assert.deepEqual([res.status, res.headers.get('content-type')], [200, 'text/event-stream; charset=utf-8']);
+      aborted.abort();
+      seen.get(key)!.add(res.status);
+    }
+  });
+
   test('inbound, errors, provider codes', async () => {
     await expect(200, { method: 'GET', path: '/v1/inbound' });
     await expect(400, { method: 'GET', path: '/v1/inbound', query: 'limit=101' });

@@ -37,16 +37,25 @@ export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
   'GET /v1/stop-sms/list': 'public',
   'POST /v1/stop-sms/add': 'public',
   'POST /v1/stop-sms/delete': 'public',
+  // Dashboard sign-in: the email and password are checked instead of a key.
+  'POST /v1/session': 'public',
+  // The dashboard itself (its page and assets): it holds no data; what it shows comes from the API with the user's session.
+  'GET /': 'public',
+  'GET /dashboard': 'public',
+  'GET /dashboard/*': 'public',
 
   'GET /v1/errors': 'key',
   'GET /v1/errors/:code': 'key',
   'GET /v1/providers/:provider/codes/:code': 'key',
+  'POST /v1/normalize': 'key',
 
   'POST /v1/messages': 'send',
   'POST /v1/messages/:id/cancel': 'send',
   'POST /v1/messages/check': 'send',
   'GET /v1/messages': 'read',
   'GET /v1/messages/:id': 'read',
+  'GET /v1/messages/stream': 'read',
+  'GET /v1/messages/:id/stream': 'read',
   'GET /v1/inbound': 'read',
   'POST /v1/lookups': 'lookups',
   'GET /v1/lookups/:id': 'read',
@@ -88,6 +97,14 @@ export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
   'GET /v1/numbers': 'read',
   'DELETE /v1/numbers/:number': 'accounts',
   'GET /v1/usage': 'read',
+  'GET /v1/overview': 'read',
+
+  // The signed-in user's own session; users are an account's own business, created within the caller's scopes.
+  'GET /v1/session': 'key',
+  'DELETE /v1/session': 'key',
+  'DELETE /v1/sessions': 'key',
+  'GET /v1/users': 'accounts',
+  'POST /v1/users': 'accounts',
 
   'GET /v1/opt-outs': 'opt_outs',
   'POST /v1/opt-outs': 'opt_outs',

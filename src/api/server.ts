@@ -1,6 +1,7 @@
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { authenticate } from './authenticate.js';
 import { SwitchboardError } from '../core/errors.js';
 import { allows, type Access } from '../core/access/scopes.js';
 import { refuseAddress } from '../app/ip-allowlist.js';
@@ -29,6 +30,10 @@ import { vonageRoutes } from '../faces/vonage/routes.js';
 import { numberRoutes } from './routes/numbers.js';
 import { lookupRoutes } from './routes/lookups.js';
 import { usageRoutes } from './routes/usage.js';
+import { sessionRoutes } from './routes/session.js';
+import { messageStreamRoutes } from './routes/message-stream.js';
+import { overviewRoutes } from './routes/overview.js';
+import { dashboardRoutes } from './routes/dashboard.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import type { RegisteredRoute, Services } from './services.js';
 
@@ -40,7 +45,6 @@ export interface ApiOptions {
   readonly trustProxy?: boolean | number | string;
 }
 
-const BEARER = /^Bearer\s+(\S+)\s*$/i;
 
 /** A number of trusted proxies as the function Fastify takes for it (its types take no number). */
 function hops(trust: boolean | number | string): boolean | string | ((address: string, hop: number) => boolean) {
@@ -63,6 +67,7 @@ export async function buildApi(services: Services, options: ApiOptions): Promise
 
   app.decorateRequest('accountId', '');
   app.decorateRequest('caller', null);
+  app.decorateRequest('session', null);
   // The API speaks JSON only: anything else is refused as unsupported_media_type.
   app.removeContentTypeParser('text/plain');
   // Read as bytes: a body that is not UTF-8 is refused, never decoded with U+FFFD in its place.
@@ -116,11 +121,7 @@ export async function buildApi(services: Services, options: ApiOptions): Promise
   app.addHook('onRequest', async (request) => {
     const access: Access = request.is404 ? 'key' : (request.routeOptions.config.access ?? 'admin');
     if (access === 'public') return;
-    const header = request.headers.authorization;
-    if (!header) throw new SwitchboardError('missing_api_key', 'Send your API key in the `Authorization: Bearer <key>` header.');
-    const key = BEARER.exec(header)?.[1];
-    if (!key) throw new SwitchboardError('invalid_api_key', 'The Authorization header must be `Bearer <key>`.');
-    const caller = await services.keys.authenticate(key);
+    const caller = await authenticate(services, request);
     refuseAddress(caller.ipAllowlists, request.ip);
     if (!allows(caller.scopes, access)) {
       throw new SwitchboardError('insufficient_scope', `This operation needs a key with the \`${access}\` scope; this key holds: ${caller.scopes.join(', ')}.`);
@@ -154,5 +155,9 @@ export async function buildApi(services: Services, options: ApiOptions): Promise
   await app.register(numberRoutes(services));
   await app.register(lookupRoutes(services));
   await app.register(usageRoutes(services));
+  await app.register(sessionRoutes(services));
+  await app.register(messageStreamRoutes(services));
+  await app.register(overviewRoutes(services));
+  await app.register(dashboardRoutes());
   return app;
 }

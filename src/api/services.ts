@@ -3,6 +3,7 @@ import type { CheckService } from '../app/check.js';
 import type { Accounts } from '../app/accounts.js';
 import type { InboundService } from '../app/inbound.js';
 import type { ApiKeys, Caller } from '../app/keys.js';
+import type { SessionCaller, Users } from '../app/users.js';
 import type { Clock } from '../app/clock.js';
 import type { FaceCredentials } from '../app/credentials.js';
 import type { Access } from '../core/access/scopes.js';
@@ -13,6 +14,7 @@ import type { VerifiedNumbers } from '../app/verified-numbers.js';
 import type { Numbers } from '../app/numbers.js';
 import type { Lookups } from '../app/lookups.js';
 import type { Usage } from '../app/usage.js';
+import type { Overview } from '../app/overview.js';
 import type { WebhookEndpoints } from '../app/webhook-endpoints.js';
 import type { Topology } from '../app/topology.js';
 import type { QualityService } from '../app/quality.js';
@@ -31,6 +33,8 @@ export interface Services {
   /** How providers reach this server: the URL their signatures cover. */
   readonly publicUrl: string;
   readonly keys: ApiKeys;
+  /** People who sign in to the dashboard, and their sessions. */
+  readonly users: Users;
   /** Accounts' credentials for the compatible APIs (Vonage's api_key and secrets...). */
   readonly credentials: FaceCredentials;
   readonly clock: Clock;
@@ -39,6 +43,8 @@ export interface Services {
   /** Number lookups: offline facts, and live ones through a connection. */
   readonly lookups: Lookups;
   readonly usage: Usage;
+  /** The dashboard's hourly overview, from counters kept as messages change. */
+  readonly overview: Overview;
   readonly rateLimits: AccountRateLimits;
   readonly endpoints: WebhookEndpoints;
   readonly optOuts: OptOuts;
@@ -66,6 +72,8 @@ declare module 'fastify' {
     accountId: string;
     /** The key's account, its place in the tree, and scopes; null on public routes. */
     caller: Caller | null;
+    /** The dashboard session the request came with; null with a key, or on public routes. */
+    session: SessionCaller | null;
   }
   interface FastifyInstance {
     /** Every route registered, as the router holds it: what the access test walks. */

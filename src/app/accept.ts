@@ -16,7 +16,7 @@ import {
   type Message,
 } from '../core/message.js';
 import type { QualityView } from '../core/quality/view.js';
-import { chooseRoute, networkOf, segmentCosts, type Learning, type Route } from '../core/routing/router.js';
+import { chooseRoute, networkOf, segmentCosts, type Learning, type Route, type RouteDecision, type RoutingInput } from '../core/routing/router.js';
 import { Batcher } from './batcher.js';
 import type { Clock } from './clock.js';
 import type { Coordination } from './coordination.js';
@@ -128,6 +128,22 @@ export class AcceptService {
     this.#learning = opts.quality && { view: opts.quality, random: opts.random };
     // Each request is charged (or left out, short of credit) on its own inside the batch's transaction.
     this.#writes = new Batcher<AcceptWrite, string | Refusal>((writes) => opts.store.insertMessages(writes));
+  }
+
+  /** The route, connections and reason a message to `to` would get now, as accept chooses them; nothing is sent. */
+  async whichRoute(accountId: string, input: { to: string; from: string; type?: string }): Promise<RouteDecision & { connection: string }> {
+    const read = await this.opts.destinations.read([input.to], false);
+    const destination = read.destinations[0];
+    if (!destination) throw new SwitchboardError(read.error!.code, read.error!.message, { param: 'to' });
+    const routes = this.opts.routes();
+    const decision = this.#route(routes, { ...input, to: destination.e164, accountId, country: destination.country, network: networkOf(routes, destination.e164), type: input.type }, 'to');
+    return { ...decision, connection: decision.chain.find(this.opts.available) ?? decision.chain[0]! };
+  }
+
+  #route(routes: readonly Route[], input: RoutingInput, param: string): RouteDecision {
+    const decision = chooseRoute(routes, input, this.opts.random(), this.#learning);
+    if (!decision) throw new SwitchboardError('no_route', `No route is configured for ${JSON.stringify(input.to)}.`, { param });
+    return decision;
   }
 
   async accept(payer: Payer, request: SendRequest, idempotencyKey?: string, channel: Channel = NATIVE): Promise<AcceptResult> {
@@ -294,10 +310,7 @@ export class AcceptService {
       }
       const deferral = verdict?.outcomes.find((o) => o.action === 'defer');
       const sendsAt = deferral ? verdict!.at : sendAt;
-      const decision = chooseRoute(routes, { to, from, accountId, country: destination.country, network, networkLookedUp: Boolean(live?.network), type: request.type }, this.opts.random(), this.#learning);
-      if (!decision) {
-        throw new SwitchboardError('no_route', `No route is configured for ${JSON.stringify(to)}.`, { param });
-      }
+      const decision = this.#route(routes, { to, from, accountId, country: destination.country, network, networkLookedUp: Boolean(live?.network), type: request.type }, param);
       const connection = decision.chain.find(this.opts.available) ?? decision.chain[0]!;
       const reserved = this.opts.capabilities(connection)?.reservedNumbers;
       checkDestination(destination, param, { allowFixedLine: this.opts.allowFixedLine, ...(reserved && { reserved }) });

@@ -45,6 +45,12 @@ export interface Caller {
   readonly compliance: Policies | null;
 }
 
+/** The caller of `keyId` (a key, or a session) on `accountId`, holding `scopes`, with what its account allows. */
+export function callerOf(keyId: string, accountId: string, scopes: readonly Scope[], account: KeyAccount): Caller {
+  const { path, prices, allowedSenders, trial, ipAllowlists, apiRate, protocols, dailyQuota, refuseDeadNumbers, compliance } = account;
+  return { keyId, accountId, scopes, path, prices, allowedSenders, trial, ipAllowlists, apiRate, protocols, dailyQuota, refuseDeadNumbers, compliance };
+}
+
 /** A key's or a credential's account that is disabled or blocked (itself, or one above it) is refused. */
 export function refuseInactive(account: Pick<KeyAccount, 'status'>): void {
   if (account.status === 'disabled') throw new SwitchboardError('account_disabled', 'This account (or one above it) is disabled: its keys and credentials are refused until it is enabled again.');
@@ -101,8 +107,7 @@ export class ApiKeys {
     // Read with the key on every request: an account disabled on any node is refused by all at once.
     refuseInactive(found.account);
     this.#touch(found.id);
-    const { path, prices, allowedSenders, trial, ipAllowlists, apiRate, protocols, dailyQuota, refuseDeadNumbers, compliance } = found.account;
-    return { keyId: found.id, accountId: found.accountId, scopes: found.scopes, path, prices, allowedSenders, trial, ipAllowlists, apiRate, protocols, dailyQuota, refuseDeadNumbers, compliance };
+    return callerOf(found.id, found.accountId, found.scopes, found.account);
   }
 
   #touch(id: string): void {

@@ -1,6 +1,7 @@
 import type { MessageStatus } from '../core/lifecycle.js';
 import type { Message, MessageError, MessageEvent } from '../core/message.js';
 import type { Scope } from '../core/access/scopes.js';
+import type { Role } from '../core/access/roles.js';
 import type { Route } from '../core/routing/router.js';
 import type { FaceProtocol, Protocol } from '../core/access/protocols.js';
 import type { PriceList } from '../core/accounts/prices.js';
@@ -348,6 +349,25 @@ export interface DegradationChange {
   readonly event: unknown;
 }
 
+/**
+ * One account's messages accepted in one UTC hour (hours since 1970) through one connection to one
+ * country, and how those that finished ended, per canonical error: the dashboard's overview and
+ * failures read these, never the message table. Money in micro-units.
+ */
+export interface HourlyRecord {
+  readonly accountId: string;
+  readonly hour: number;
+  readonly connection: string;
+  readonly country: string | null;
+  /** The canonical error of the messages that ended with one; null for the others (and for `messages`). */
+  readonly errorCode: string | null;
+  readonly messages: number;
+  readonly delivered: number;
+  readonly failed: number;
+  readonly unknown: number;
+  readonly charged: number;
+}
+
 export interface StoredIdempotency {
   readonly requestHash: string;
   readonly statusCode: number;
@@ -375,6 +395,34 @@ export interface NewApiKey {
   readonly name: string | null;
   readonly scopes: readonly Scope[];
   readonly createdAt: number;
+}
+
+/** A person who signs in to the dashboard; never their password, only its hash. */
+export interface UserRecord {
+  readonly id: string;
+  readonly accountId: string;
+  /** Lower-cased: one person, one email. */
+  readonly email: string;
+  readonly name: string | null;
+  readonly role: Role;
+  readonly createdAt: number;
+}
+
+export interface StoredUser extends UserRecord {
+  readonly passwordHash: string;
+  /** Failed sign-ins in a row since the last success or lock. */
+  readonly failedAttempts: number;
+  /** Until when sign-in is refused, whatever the password; null: not locked. */
+  readonly lockedUntil: number | null;
+}
+
+/** A signed-in browser: its token is kept only as a SHA-256 hash; its CSRF token is sent back on each write. */
+export interface SessionRecord {
+  readonly hash: string;
+  readonly userId: string;
+  readonly csrf: string;
+  readonly createdAt: number;
+  readonly expiresAt: number;
 }
 
 /**
@@ -426,6 +474,21 @@ export interface Store {
   revokeApiKey(accountId: string, id: string, at: number): Promise<boolean>;
   /** Records that these keys were used at `at` (never moves a later time back). */
   touchApiKeys(ids: readonly string[], at: number): Promise<void>;
+
+  /** False when the email is taken already. */
+  insertUser(user: StoredUser): Promise<boolean>;
+  findUserByEmail(email: string): Promise<StoredUser | undefined>;
+  /** An account's users, oldest first. */
+  listUsers(accountId: string): Promise<UserRecord[]>;
+  /** Counts a failed sign-in; the `max`-th in a row locks the user until `lockUntil` and starts the count again. */
+  recordSignInFailure(userId: string, max: number, lockUntil: number): Promise<void>;
+  /** Stores a session and clears the user's failed sign-ins, in one transaction. */
+  insertSession(session: SessionRecord): Promise<void>;
+  /** The session with this hash, unexpired at `now`, with its user and the user's account as a key's is read. */
+  findSession(hash: string, now: number): Promise<{ session: SessionRecord; user: UserRecord; account: KeyAccount } | undefined>;
+  deleteSession(hash: string): Promise<void>;
+  /** Ends every session of the user (sign out everywhere); how many there were. */
+  deleteUserSessions(userId: string): Promise<number>;
 
   /** Stores a compatible API's credential (its secrets as given: the server signs and checks with them). */
   insertFaceCredential(credential: FaceCredential): Promise<void>;
@@ -627,6 +690,8 @@ export interface Store {
   listNumbers(accountId: string, after: string | undefined, limit: number): Promise<OwnedNumber[]>;
   /** The account's usage on days `fromDay` to `toDay` (inclusive), by day, country and connection. */
   usage(accountId: string, fromDay: number, toDay: number): Promise<UsageRecord[]>;
+  /** The account's hourly counters for hours `fromHour` to `toHour` (inclusive). */
+  hourlyCounts(accountId: string, fromHour: number, toHour: number): Promise<HourlyRecord[]>;
   /** The same for the account at `path` and every account under it, each account apart. */
   usageUnder(path: string, fromDay: number, toDay: number): Promise<UsageRecord[]>;
 

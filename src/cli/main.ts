@@ -9,6 +9,7 @@ import { migrateCommand } from './migrate.js';
 import { normalizeCommand } from './normalize.js';
 import { numbersCommand } from './numbers.js';
 import { usageCommand } from './usage.js';
+import { usersCommand } from './users.js';
 import { smscSimCommand } from './smsc-sim.js';
 import { webhooksCommand } from './webhooks.js';
 
@@ -42,6 +43,9 @@ Commands:
                                                  Messages, delivery and amount charged per day, country or account, beside each connection's cost
   check --from S --to N[,N...] --text T [--type marketing] [--send-at ISO] [--account ID] [--json]
                                                  Dry run: what the account's compliance rules would do to a message, and when it would go
+  users create --email E --role admin|developer|viewer [--account ID] [--name N]
+                                                 Create a dashboard user; the password is read from stdin
+  users list [--account ID] [--json]             An account's dashboard users
   migrate                                        Bring the database to the current schema (the server also does on start)
   explain <provider> <code> [--context C] [--json]
                                                  Explain a provider's error or status code
@@ -65,6 +69,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   normalize: normalizeCommand,
   numbers: numbersCommand,
   usage: usageCommand,
+  users: usersCommand,
   'smsc-sim': smscSimCommand,
   webhooks: webhooksCommand,
 };

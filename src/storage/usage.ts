@@ -16,6 +16,9 @@ export interface UsageDelta extends Omit<UsageRecord, 'country'> {
 type Counts = Pick<UsageDelta, 'messages' | 'segments' | 'delivered' | 'failed' | 'charged' | 'cost'>;
 const NONE: Counts = { messages: 0, segments: 0, delivered: 0, failed: 0, charged: 0, cost: 0 };
 
+/** The final statuses counted as failed; canceled and unknown are neither delivered nor failed. */
+export const FAILED_STATUSES: readonly MessageStatus[] = ['undelivered', 'failed', 'rejected', 'expired'];
+
 /** Whether a message in its final status `to` reached a provider: charged, and it cost its connection. */
 export function handedOver(row: { readonly provider_message_id: string | null }, to: string): boolean {
   return !(row.provider_message_id === null && REFUNDED_STATUSES.includes(to));
@@ -54,7 +57,7 @@ export function usageAtFinal(row: MessageRow, to: MessageStatus, route: Accepted
     country: route?.country ?? '',
     connection: row.connection,
     delivered: to === 'delivered' ? 1 : 0,
-    failed: ['undelivered', 'failed', 'rejected', 'expired'].includes(to) ? 1 : 0,
+    failed: FAILED_STATUSES.includes(to) ? 1 : 0,
     charged: sent ? 0 : -price,
     cost: sent && costPerSegment !== undefined ? costPerSegment * Number(row.segments) : 0,
   };

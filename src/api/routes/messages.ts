@@ -15,7 +15,7 @@ function isoParam(value: string | undefined, param: string): number | undefined 
   return ms;
 }
 
-function parseFilter(q: ListQuery): MessageFilter {
+export function parseFilter(q: ListQuery): MessageFilter {
   let before: string | undefined;
   if (q.cursor !== undefined) {
     before = Buffer.from(q.cursor, 'base64url').toString('utf8');

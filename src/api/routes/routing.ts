@@ -32,7 +32,7 @@ const Routes = Type.Object({ routes: RoutesSchema, networks: Type.Optional(Netwo
 const Name = Type.Object({ name: PathParam() });
 
 /** Connections and routes, read and changed at run time. */
-export const routingRoutes = ({ topology }: Services): FastifyPluginAsyncTypebox =>
+export const routingRoutes = ({ topology, accept }: Services): FastifyPluginAsyncTypebox =>
   async (app) => {
     app.get(
       '/v1/connections',
@@ -78,6 +78,22 @@ export const routingRoutes = ({ topology }: Services): FastifyPluginAsyncTypebox
       async (request) => {
         await topology.replaceRoutes(checkedRoutes(request.body, topology));
         return routingToJson(topology.routes);
+      },
+    );
+
+    app.get(
+      '/v1/routes/decision',
+      {
+        schema: {
+          summary: 'Which route and connection a message would take now, and why; nothing is sent',
+          querystring: Type.Object({ to: Type.String({ maxLength: 32 }), from: Type.Optional(Type.String({ maxLength: 32 })), type: Type.Optional(Type.String({ maxLength: 64 })) }, { additionalProperties: false }),
+          response: { 200: Type.Object({ route: Type.String(), chain: Type.Array(Type.String()), connection: Type.String(), reason: Type.String() }), ...errorResponses(...KEYED, 400, 422) },
+        },
+      },
+      async (request) => {
+        const { to, from = 'Switchboard', type } = request.query;
+        const d = await accept.whichRoute(request.accountId, { to, from, ...(type !== undefined && { type }) });
+        return { route: d.name, chain: [...d.chain], connection: d.connection, reason: d.reason };
       },
     );
   };

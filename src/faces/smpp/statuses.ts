@@ -24,7 +24,7 @@ export const COMMAND_STATUSES = {
     'invalid_callback_url', 'invalid_network_code', 'outside_sending_hours', 'outside_sending_days', 'opt_out_instructions_missing',
   ],
   ESME_RBINDFAIL: [
-    'account_disabled', 'account_blocked', 'account_suspended', 'protocol_not_allowed', 'permission_denied', 'insufficient_scope', 'invalid_api_key',
+    'account_disabled', 'account_blocked', 'account_suspended', 'protocol_not_allowed', 'permission_denied', 'insufficient_scope', 'invalid_api_key', 'invalid_credentials',
     'missing_api_key', 'invalid_signature', 'ip_not_allowed',
   ],
   ESME_RINVMSGID: ['not_found', 'message_not_found'],

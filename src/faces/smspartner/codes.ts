@@ -18,7 +18,7 @@ export const CONTROL_CODES = {
     'invalid_verification_code', 'unsupported_operation', 'invalid_network_code', 'invalid_callback_url', 'destination_not_allowed', 'content_rejected',
     'opt_out_instructions_missing',
   ],
-  '10': ['invalid_api_key', 'invalid_signature'],
+  '10': ['invalid_api_key', 'invalid_credentials', 'invalid_signature'],
   '11': ['insufficient_credit', 'quota_exceeded'],
   '13': ['no_price', 'no_route', 'destination_not_supported', 'unroutable_destination', 'destination_unreachable'],
   '14': ['destination_opted_out', 'destination_blocklisted', 'destination_do_not_disturb', 'destination_barred'],

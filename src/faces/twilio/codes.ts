@@ -14,7 +14,7 @@ export const ERROR_CODES = {
     'idempotency_key_in_use', 'invalid_verification_code', 'unsupported_operation', 'invalid_network_code', 'message_not_cancelable',
   ],
   '14107': ['flood_protection'],
-  '20003': ['missing_api_key', 'invalid_api_key', 'invalid_signature'],
+  '20003': ['missing_api_key', 'invalid_api_key', 'invalid_credentials', 'invalid_signature'],
   '20005': ['account_disabled', 'account_blocked', 'account_suspended'],
   '20403': ['permission_denied', 'insufficient_scope', 'ip_not_allowed', 'protocol_not_allowed'],
   '20404': ['not_found', 'message_not_found'],

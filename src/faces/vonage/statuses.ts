@@ -14,7 +14,7 @@ export const SUBMIT_STATUSES = {
     'invalid_sender', 'invalid_characters', 'too_many_recipients', 'invalid_schedule', 'invalid_message', 'media_too_large', 'invalid_media', 'duplicate_message',
     'idempotency_key_reused', 'idempotency_key_in_use',
   ],
-  '4': ['invalid_api_key', 'permission_denied', 'insufficient_scope', 'ip_not_allowed'],
+  '4': ['invalid_api_key', 'invalid_credentials', 'permission_denied', 'insufficient_scope', 'ip_not_allowed'],
   '5': [
     'internal_error', 'service_unavailable', 'provider_authentication_failed', 'provider_access_denied', 'provider_error', 'provider_unavailable',
     'provider_timeout', 'outcome_unknown', 'provider_queue_full', 'provider_configuration_error', 'provider_protocol_error', 'unknown_error', 'not_found',

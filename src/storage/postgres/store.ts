@@ -45,6 +45,10 @@ import type {
   Degradation,
   DegradationChange,
   QualityRecord,
+  SessionRecord,
+  StoredUser,
+  UserRecord,
+  HourlyRecord,
 } from '../../app/store.js';
 import type { FaceProtocol } from '../../core/access/protocols.js';
 import type { MessageStatus } from '../../core/lifecycle.js';
@@ -109,6 +113,8 @@ import { degradationOf, mergeQuality, qualityAt, qualityOf, type DegradationRow,
 import { QUALITY_COUNTS, QUALITY_SQL } from './quality-sql.js';
 import { merge, usageAtAccept, usageAtFinal, usageOf, type UsageDelta, type UsageRow } from '../usage.js';
 import { MIGRATIONS } from './migrations.js';
+import { HOURLY_READ, hourlyAtAccept, hourlyAtFinal, hourlyOf, mergeHourly, type HourlyDelta, type HourlyRow } from '../hourly.js';
+import { publicUser, sessionOf, sessionValues, userOf, userValues, USER_SQL, type SessionRow, type UserRow } from '../user-rows.js';
 import { NUMBERS_SQL } from './numbers-sql.js';
 import { foldAnswers } from '../webhook-answers.js';
 import { DISPATCH_SQL } from './dispatch-sql.js';
@@ -352,6 +358,47 @@ export class PostgresStore implements Store {
     return rows.map((r) => ({ ...apiKeyOf(r), hash: r.hash, account: keyAccountOf(r) }));
   }
 
+  async hourlyCounts(accountId: string, fromHour: number, toHour: number): Promise<HourlyRecord[]> {
+    return (await this.#rows<HourlyRow>(HOURLY_READ, [accountId, fromHour, toHour])).map((r) => hourlyOf(accountId, r));
+  }
+
+  async insertUser(user: StoredUser): Promise<boolean> {
+    return ((await this.#pool.query(USER_SQL.insert, userValues(user))).rowCount ?? 0) > 0;
+  }
+
+  async findUserByEmail(email: string): Promise<StoredUser | undefined> {
+    const [row] = await this.#rows<UserRow>(USER_SQL.byEmail, [email]);
+    return row && userOf(row);
+  }
+
+  async listUsers(accountId: string): Promise<UserRecord[]> {
+    return (await this.#rows<UserRow>(USER_SQL.list, [accountId])).map((r) => publicUser(userOf(r)));
+  }
+
+  async recordSignInFailure(userId: string, max: number, lockUntil: number): Promise<void> {
+    await this.#pool.query(USER_SQL.failure, [userId, max, lockUntil]);
+  }
+
+  async insertSession(session: SessionRecord): Promise<void> {
+    await this.#tx(async (c) => {
+      await c.query(USER_SQL.insertSession, sessionValues(session));
+      await c.query(USER_SQL.success, [session.userId]);
+    });
+  }
+
+  async findSession(hash: string, now: number): Promise<{ session: SessionRecord; user: UserRecord; account: KeyAccount } | undefined> {
+    const [row] = await this.#rows<SessionRow & UserRow & AccountRow & { ip_allowlists: string | null }>(USER_SQL.find(KEY_ACCOUNT_COLUMNS), [hash, now]);
+    return row && { session: sessionOf(row), user: publicUser(userOf(row)), account: keyAccountOf(row) };
+  }
+
+  async deleteSession(hash: string): Promise<void> {
+    await this.#pool.query(USER_SQL.deleteSession, [hash]);
+  }
+
+  async deleteUserSessions(userId: string): Promise<number> {
+    return (await this.#pool.query(USER_SQL.deleteUserSessions, [userId])).rowCount ?? 0;
+  }
+
   async insertFaceCredential(c: FaceCredential): Promise<void> {
     await this.#pool.query(`INSERT INTO face_credentials (${FACE_CREDENTIAL_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, faceCredentialValues(c));
   }
@@ -426,6 +473,7 @@ export class PostgresStore implements Store {
         );
       }
       await addUsage(c, usageAtAccept(messages));
+      await addHourly(c, hourlyAtAccept(messages));
       const responses = writes.map((w): string | Refusal => (balances.has(w) ? w.respond(balances.get(w)!) : (results.get(w) as Refusal)));
       for (const [k, w] of writes.entries()) {
         const i = w.idempotency;
@@ -473,11 +521,12 @@ export class PostgresStore implements Store {
       const touched: Touch[] = [];
       const usage: UsageDelta[] = [];
       const quality: QualityDelta[] = [];
+      const hourly: HourlyDelta[] = [];
       // A few statements per round, whatever the batch size. A message written twice in one
       // batch (sent, then its receipt) has its second write in a later round: order holds.
       for (const round of rounds(writes)) {
         const transitions = round.filter((i) => 'transition' in writes[i]!);
-        const done = await transitionAll(c, transitions.map((i) => (writes[i] as { transition: Transition }).transition), touched, usage, quality);
+        const done = await transitionAll(c, transitions.map((i) => (writes[i] as { transition: Transition }).transition), touched, usage, quality, hourly);
         transitions.forEach((i, k) => (applied[i] = done[k]!));
         const marks = round.filter((i) => 'submitting' in writes[i]!);
         const marked = await markAll(c, marks.map((i) => (writes[i] as { submitting: SubmitMark }).submitting));
@@ -494,6 +543,7 @@ export class PostgresStore implements Store {
       }
       await addUsage(c, merge(usage));
       if (this.#qualityCounters) await addQuality(c, mergeQuality(quality));
+      await addHourly(c, mergeHourly(hourly));
       await touchTargets(c, touched);
       return applied;
     });
@@ -1114,7 +1164,7 @@ async function markAll(c: Client, marks: readonly SubmitMark[]): Promise<boolean
 }
 
 /** Applies transitions of distinct messages in one statement; returns which applied. What final statuses add to usage goes to `usage`. */
-async function transitionAll(c: Client, ts: readonly Transition[], touched: Touch[], usage: UsageDelta[], quality: QualityDelta[]): Promise<boolean[]> {
+async function transitionAll(c: Client, ts: readonly Transition[], touched: Touch[], usage: UsageDelta[], quality: QualityDelta[], hourly: HourlyDelta[]): Promise<boolean[]> {
   if (ts.length === 0) return [];
   const ids = ts.flatMap((t) => t.providerIds ?? []);
   if (ids.length > 0) {
@@ -1164,6 +1214,8 @@ async function transitionAll(c: Client, ts: readonly Transition[], touched: Touc
     if (delta) usage.push(delta);
     const measured = row && qualityAt(row, t, route ?? null);
     if (measured) quality.push(measured);
+    const hour = row && hourlyAtFinal(row, t);
+    if (hour) hourly.push(hour);
   }
   const receipts = ts.flatMap((t) => {
     const row = applied.get(t.messageId);
@@ -1211,6 +1263,13 @@ async function emit(c: Client, items: readonly Emitted[], touched: Touch[]): Pro
     col('id'), col('accountId'), col('messageId'), col('type'), col('at'), events.map((e) => JSON.stringify(e.data)),
   ]);
   touched.push(...(await c.query<Touch>(WEBHOOK_SQL.emit, [col('id'), col('accountId'), col('messageId'), col('type'), col('at'), col('callbackUrl')])).rows);
+}
+
+/** Adds to the hourly counters (deltas one per row, in key order: see mergeHourly). */
+async function addHourly(c: Client, deltas: readonly HourlyDelta[]): Promise<void> {
+  if (deltas.length === 0) return;
+  const col = <K extends keyof HourlyDelta>(k: K) => deltas.map((d) => d[k]);
+  await c.query(NUMBERS_SQL.addHourly, [col('accountId'), col('hour'), col('connection'), col('country'), col('errorCode'), col('messages'), col('delivered'), col('failed'), col('unknown'), col('charged')]);
 }
 
 /** Adds to the usage counters (deltas one per row, in key order: see merge). */

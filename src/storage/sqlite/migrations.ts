@@ -579,4 +579,58 @@ CREATE INDEX lookups_number ON lookups (number, at);
 ALTER TABLE accounts ADD COLUMN refuse_dead_numbers INTEGER NOT NULL DEFAULT 0;
 `,
   },
+  {
+    id: 20,
+    name: 'dashboard users and sessions',
+    sql: `
+-- People who sign in to the dashboard, each in an account with a role; the password only as its
+-- scrypt hash. failed_attempts and locked_until lock out a guesser.
+CREATE TABLE users (
+  id TEXT PRIMARY KEY,
+  account_id TEXT NOT NULL REFERENCES accounts(id),
+  email TEXT NOT NULL UNIQUE,
+  name TEXT,
+  role TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  password_hash TEXT NOT NULL,
+  failed_attempts INTEGER NOT NULL DEFAULT 0,
+  locked_until INTEGER
+);
+CREATE INDEX users_account ON users (account_id, created_at);
+
+-- A signed-in browser: the SHA-256 of its cookie's token, and the CSRF token its writes carry.
+CREATE TABLE sessions (
+  hash TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  csrf TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL
+);
+CREATE INDEX sessions_user ON sessions (user_id);
+
+-- The message log's filters, newest first within each: a filter that matches few messages (or
+-- none) reads those, not the account's whole log.
+CREATE INDEX messages_account_status ON messages (account_id, status, id);
+CREATE INDEX messages_account_error ON messages (account_id, error_code, id);
+CREATE INDEX messages_account_from ON messages (account_id, "from", id);
+
+-- The overview's counters: messages accepted per account, UTC hour, connection and country, and how
+-- they ended per canonical error (error_code '' for none). Written with each accept and final
+-- status; read as one index range.
+CREATE TABLE hourly_counts (
+  account_id TEXT NOT NULL,
+  hour INTEGER NOT NULL,
+  connection TEXT NOT NULL,
+  country TEXT NOT NULL,
+  error_code TEXT NOT NULL,
+  slot INTEGER NOT NULL,
+  messages BIGINT NOT NULL DEFAULT 0,
+  delivered BIGINT NOT NULL DEFAULT 0,
+  failed BIGINT NOT NULL DEFAULT 0,
+  unknown BIGINT NOT NULL DEFAULT 0,
+  charged BIGINT NOT NULL DEFAULT 0,
+  PRIMARY KEY (account_id, hour, connection, country, error_code, slot)
+);
+`,
+  },
 ];

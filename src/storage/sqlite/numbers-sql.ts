@@ -9,6 +9,11 @@ export const NUMBERS_SQL = {
     ON CONFLICT (account_id, day, country, connection, slot) DO UPDATE SET
       messages = messages + excluded.messages, segments = segments + excluded.segments, delivered = delivered + excluded.delivered,
       failed = failed + excluded.failed, charged = charged + excluded.charged, cost = cost + excluded.cost`,
+  addHourly: `INSERT INTO hourly_counts (account_id, hour, connection, country, error_code, slot, messages, delivered, failed, unknown, charged)
+    VALUES (@accountId, @hour, @connection, @country, @errorCode, 0, @messages, @delivered, @failed, @unknown, @charged)
+    ON CONFLICT (account_id, hour, connection, country, error_code, slot) DO UPDATE SET
+      messages = messages + excluded.messages, delivered = delivered + excluded.delivered, failed = failed + excluded.failed,
+      unknown = unknown + excluded.unknown, charged = charged + excluded.charged`,
   usage: `SELECT account_id, day, country, connection, sum(messages) AS messages, sum(segments) AS segments, sum(delivered) AS delivered, sum(failed) AS failed,
       sum(charged) AS charged, sum(cost) AS cost
     FROM usage_counts WHERE account_id = @account AND day >= @from AND day <= @to GROUP BY day, country, connection ORDER BY day, country, connection`,

@@ -45,6 +45,10 @@ import type {
   Degradation,
   DegradationChange,
   QualityRecord,
+  SessionRecord,
+  StoredUser,
+  UserRecord,
+  HourlyRecord,
 } from '../../app/store.js';
 import type { FaceProtocol } from '../../core/access/protocols.js';
 import { quotaDay, type Refusal } from '../../app/store.js';
@@ -112,6 +116,8 @@ import { usageAtAccept, usageAtFinal, usageOf, type UsageDelta, type UsageRow } 
 import { MIGRATIONS } from './migrations.js';
 import { degradationOf, LATENCY_COLUMNS, mergeQuality, qualityAt, qualityOf, type DegradationRow, type QualityDelta, type QualityErrorRow, type QualityRow } from '../quality.js';
 import { QUALITY_SQL } from './quality-sql.js';
+import { HOURLY_READ, hourlyAtAccept, hourlyAtFinal, hourlyOf, type HourlyDelta, type HourlyRow } from '../hourly.js';
+import { publicUser, sessionOf, sessionValues, userOf, userValues, USER_SQL, type SessionRow, type UserRow } from '../user-rows.js';
 import { NUMBERS_SQL } from './numbers-sql.js';
 import { foldAnswers } from '../webhook-answers.js';
 import { DISPATCH_SQL } from './dispatch-sql.js';
@@ -341,6 +347,57 @@ export class SqliteStore implements Store {
     return rows.map((r) => ({ ...apiKeyOf(r), hash: r.hash, account: keyAccountOf(r) }));
   }
 
+  /** Shared SQL's `$n` placeholders as SQLite's named `@pn`, with its values. */
+  #numbered(text: string, values: readonly unknown[]): { stmt: BetterSqlite3.Statement; params: Record<string, unknown> } {
+    return { stmt: this.#sql(text.replace(/\$(\d+)/g, '@p$1')), params: Object.fromEntries(values.map((v, i) => [`p${i + 1}`, v])) };
+  }
+
+  async insertUser(user: StoredUser): Promise<boolean> {
+    const { stmt, params } = this.#numbered(USER_SQL.insert, userValues(user));
+    return stmt.run(params).changes > 0;
+  }
+
+  async findUserByEmail(email: string): Promise<StoredUser | undefined> {
+    const { stmt, params } = this.#numbered(USER_SQL.byEmail, [email]);
+    const row = stmt.get(params) as UserRow | undefined;
+    return row && userOf(row);
+  }
+
+  async listUsers(accountId: string): Promise<UserRecord[]> {
+    const { stmt, params } = this.#numbered(USER_SQL.list, [accountId]);
+    return (stmt.all(params) as UserRow[]).map((r) => publicUser(userOf(r)));
+  }
+
+  async recordSignInFailure(userId: string, max: number, lockUntil: number): Promise<void> {
+    const { stmt, params } = this.#numbered(USER_SQL.failure, [userId, max, lockUntil]);
+    stmt.run(params);
+  }
+
+  async insertSession(session: SessionRecord): Promise<void> {
+    const insert = this.#numbered(USER_SQL.insertSession, sessionValues(session));
+    const reset = this.#numbered(USER_SQL.success, [session.userId]);
+    this.#db.transaction(() => {
+      insert.stmt.run(insert.params);
+      reset.stmt.run(reset.params);
+    })();
+  }
+
+  async findSession(hash: string, now: number): Promise<{ session: SessionRecord; user: UserRecord; account: KeyAccount } | undefined> {
+    const { stmt, params } = this.#numbered(USER_SQL.find(KEY_ACCOUNT_COLUMNS), [hash, now]);
+    const row = stmt.get(params) as (SessionRow & UserRow & AccountRow & { ip_allowlists: string | null }) | undefined;
+    return row && { session: sessionOf(row), user: publicUser(userOf(row)), account: keyAccountOf(row) };
+  }
+
+  async deleteSession(hash: string): Promise<void> {
+    const { stmt, params } = this.#numbered(USER_SQL.deleteSession, [hash]);
+    stmt.run(params);
+  }
+
+  async deleteUserSessions(userId: string): Promise<number> {
+    const { stmt, params } = this.#numbered(USER_SQL.deleteUserSessions, [userId]);
+    return stmt.run(params).changes;
+  }
+
   async insertFaceCredential(c: FaceCredential): Promise<void> {
     this.#sql(`INSERT INTO face_credentials (${FACE_CREDENTIAL_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(...faceCredentialValues(c));
   }
@@ -423,6 +480,7 @@ export class SqliteStore implements Store {
         return response;
       });
       this.#addUsage(usageAtAccept(stored));
+      this.#addHourly(hourlyAtAccept(stored));
       return responses;
     }).immediate();
   }
@@ -440,6 +498,15 @@ export class SqliteStore implements Store {
       if (error !== FULL) throw error;
     }
     return full;
+  }
+
+  #addHourly(deltas: readonly HourlyDelta[]): void {
+    for (const d of deltas) this.#sql(NUMBERS_SQL.addHourly).run(d);
+  }
+
+  async hourlyCounts(accountId: string, fromHour: number, toHour: number): Promise<HourlyRecord[]> {
+    const { stmt, params } = this.#numbered(HOURLY_READ, [accountId, fromHour, toHour]);
+    return (stmt.all(params) as HourlyRow[]).map((r) => hourlyOf(accountId, r));
   }
 
   #addUsage(deltas: readonly UsageDelta[]): void {
@@ -545,6 +612,8 @@ export class SqliteStore implements Store {
     if (usage) this.#addUsage([usage]);
     const measured = this.#qualityCounters && qualityAt(row, t, route);
     if (measured) quality.push(measured);
+    const hourly = hourlyAtFinal(row, t);
+    if (hourly) this.#addHourly([hourly]);
     const type = lifecycleEvent(t.from, t.to);
     if (type) this.#emit(row.account_id, row.id, rowCallbackFor(row, type), type, t.event.at, () => toMessage(row));
     const until = smppReceiptUntil(row, t.to, t.event.at);

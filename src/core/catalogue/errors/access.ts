@@ -25,6 +25,17 @@ export const accessErrors = [
     failover: false,
   },
   {
+    code: 'invalid_credentials',
+    type: 'authentication_error',
+    http_status: 401,
+    title: 'Wrong email or password',
+    description: 'A dashboard sign-in named no user with that password, or a session cookie that is unknown, expired or signed out.',
+    resolution: 'Check the email and password, or sign in again. After five wrong passwords in a row the user is locked out for 15 minutes; an admin can create a user with `npx switchboard users create`.',
+    permanent: true,
+    retry: 'after_fix',
+    failover: false,
+  },
+  {
     code: 'permission_denied',
     type: 'authentication_error',
     http_status: 403,

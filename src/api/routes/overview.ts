@@ -1,0 +1,64 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { deliveryRate, MAX_OVERVIEW_HOURS } from '../../app/overview.js';
+import { formatAmount } from '../../core/accounts/money.js';
+import { errorResponses, KEYED } from '../schemas.js';
+import type { Services } from '../services.js';
+
+const HOUR_MS = 3_600_000;
+const Counts = {
+  messages: Type.Integer({ description: 'accepted in the period' }),
+  delivered: Type.Integer(),
+  failed: Type.Integer({ description: 'undelivered, failed, rejected or expired' }),
+  unknown: Type.Integer({ description: 'ended with nobody knowing whether the handset got them' }),
+  delivery_rate: Type.Union([Type.Number(), Type.Null()], { description: 'delivered / (delivered + failed); null while none has finished' }),
+  charged: Type.String({ description: 'spent, in the account\'s currency' }),
+};
+const Group = (name: string) => Type.Object({ [name]: Type.Union([Type.String(), Type.Null()]), ...Counts });
+
+const counts = (c: { messages: number; delivered: number; failed: number; unknown: number; charged: number }) => ({
+  messages: c.messages,
+  delivered: c.delivered,
+  failed: c.failed,
+  unknown: c.unknown,
+  delivery_rate: deliveryRate(c),
+  charged: formatAmount(c.charged),
+});
+
+/** The dashboard's overview: messages per hour and how they ended, the top errors, connections and countries. */
+export const overviewRoutes = ({ overview }: Services): FastifyPluginAsyncTypebox =>
+  async (app) => {
+    app.get(
+      '/v1/overview',
+      {
+        schema: {
+          summary: 'Messages per hour, delivery rate, spend and the top canonical errors of the last hours, from counters kept as messages change (messages counted in the hour they were accepted)',
+          querystring: Type.Object({ hours: Type.Optional(Type.String({ pattern: '^[0-9]{1,5}$', description: `1 to ${MAX_OVERVIEW_HOURS}, default 24` })) }, { additionalProperties: false }),
+          response: {
+            200: Type.Object({
+              from: Type.String(),
+              to: Type.String(),
+              hours: Type.Array(Type.Object({ hour: Type.String(), ...Counts })),
+              total: Type.Object(Counts),
+              errors: Type.Array(Type.Object({ code: Type.String(), failed: Type.Integer(), unknown: Type.Integer(), delivered: Type.Integer() }), { description: 'canonical errors, most failures first' }),
+              connections: Type.Array(Group('connection')),
+              countries: Type.Array(Group('country')),
+            }),
+            ...errorResponses(...KEYED, 400),
+          },
+        },
+      },
+      async (request) => {
+        const r = await overview.report(request.accountId, request.query.hours === undefined ? 24 : Number(request.query.hours));
+        return {
+          from: new Date(r.from).toISOString(),
+          to: new Date(r.to).toISOString(),
+          hours: r.hours.map((h) => ({ hour: new Date(h.hour * HOUR_MS).toISOString(), ...counts(h.counts) })),
+          total: counts(r.total),
+          errors: r.errors,
+          connections: r.connections.map((g) => ({ connection: g.key, ...counts(g.counts) })),
+          countries: r.countries.map((g) => ({ country: g.key, ...counts(g.counts) })),
+        };
+      },
+    );
+  };

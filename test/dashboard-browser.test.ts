@@ -1,0 +1,165 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { bearer, testNode, type TestNode } from './helpers.js';
+
+// The dashboard in a real browser (Debian's Chromium, headless), against a real node on
+// 127.0.0.1: what a person does, step by step, with an accessibility check of each page. A test
+// that fails leaves a screenshot in the OS temp folder and says where.
+
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const PASSWORD = 'correct horse battery staple';
+
+/** axe-core's WCAG A and AA violations on the page as it stands. */
+async function accessibilityViolations(page: Page): Promise<string[]> {
+  await page.evaluate(AXE);
+  const found = await page.evaluate(async () => {
+    const axe = (globalThis as unknown as { axe: { run(o: object): Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> } }).axe;
+    const result = await axe.run({ runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa'] } });
+    return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  });
+  return found;
+}
+
+describe('the dashboard in a browser', () => {
+  let node: TestNode;
+  let base: string;
+  let context: BrowserContext;
+  let page: Page;
+  let profile: string;
+  let failedId: string;
+
+  /** Runs one step; on failure, a screenshot of the page goes to the temp folder. */
+  const step = (name: string, body: () => Promise<void>) =>
+    test(name, async () => {
+      try {
+        await body();
+      } catch (error) {
+        const file = join(tmpdir(), `switchboard-dashboard-${name.replace(/\W+/g, '-').slice(0, 60)}-${Date.now()}.png`);
+        await page.screenshot({ path: file, fullPage: true }).catch(() => undefined);
+        throw new Error(`${(error as Error).message}\n(screenshot: ${file})`, { cause: error });
+      }
+    });
+
+  before(async () => {
+    node = await testNode();
+    await node.api.listen({ host: '127.0.0.1', port: 0 });
+    base = `http://127.0.0.1:${(node.api.server.address() as { port: number }).port}`;
+    const created = await node.api.inject({ method: 'POST', url: '/v1/users', headers: bearer(node.key), payload: { email: 'ada@example.com', password: PASSWORD, role: 'admin' } });
+    assert.equal(created.statusCode, 201);
+    const failed = await node.api.inject({ method: 'POST', url: '/v1/messages', headers: bearer(node.key), payload: { from: 'Shop', to: '+447700900001', text: 'Your code' } });
+    failedId = failed.json().messages[0].id;
+    profile = mkdtempSync(join(tmpdir(), 'switchboard-chromium-'));
+    context = await chromium.launchPersistentContext(profile, { executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+    page = context.pages()[0] ?? (await context.newPage());
+    page.setDefaultTimeout(10_000);
+  });
+  after(async () => {
+    await context?.close();
+    rmSync(profile, { recursive: true, force: true });
+    await node.close();
+  });
+
+  step('signs in', async () => {
+    await page.goto(`${base}/`);
+    assert.deepEqual(await accessibilityViolations(page), []);
+    await page.getByLabel('Email').fill('ada@example.com');
+    await page.getByLabel('Password').fill('wrong password, twelve');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').getByText('Wrong email or password').waitFor();
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Overview' }).waitFor();
+    assert.deepEqual(await accessibilityViolations(page), []);
+  });
+
+  step('sends a test message and sees it turn delivered, live', async () => {
+    await page.getByRole('link', { name: 'Send a test' }).click();
+    await page.getByLabel('To').fill('+447700900000');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page.locator('#sent-status').getByText('delivered').waitFor();
+  });
+
+  step('filters the log by status', async () => {
+    await page.getByRole('link', { name: 'Messages' }).click();
+    await page.getByRole('heading', { name: 'Messages' }).waitFor();
+    await page.locator('tbody tr[data-id]').nth(1).waitFor();
+    await page.locator(`tr[data-id="${failedId}"]`).getByText('undelivered').waitFor();
+    assert.deepEqual(await accessibilityViolations(page), []);
+    await page.getByLabel('Status').selectOption('undelivered');
+    await page.getByRole('button', { name: 'Filter' }).click();
+    await page.waitForURL(/status=undelivered/);
+    await page.locator(`tr[data-id="${failedId}"]`).waitFor();
+    assert.equal(await page.locator('tbody tr[data-id]').count(), 1);
+  });
+
+  step('opens a failed message and reads why and what to do', async () => {
+    await page.locator(`tr[data-id="${failedId}"] a`).first().click();
+    await page.getByRole('heading', { name: 'Why: Unknown subscriber' }).waitFor();
+    await page.getByRole('link', { name: 'Read more about unknown_subscriber' }).waitFor();
+    const receipt = page.locator('details', { hasText: 'UNKNOWN_SUBSCRIBER' }).filter({ has: page.getByText('Raw provider payload') });
+    await receipt.getByText('Raw provider payload').click();
+    assert.match(await receipt.locator('pre').innerText(), /UNKNOWN_SUBSCRIBER/);
+    assert.deepEqual(await accessibilityViolations(page), []);
+  });
+
+  step('follows an error from the overview to the messages behind it', async () => {
+    await page.getByRole('link', { name: 'Overview' }).click();
+    await page.getByRole('heading', { name: 'Top errors' }).waitFor();
+    assert.deepEqual(await accessibilityViolations(page), []);
+    await page.getByRole('link', { name: 'unknown_subscriber' }).click();
+    await page.waitForURL(/error_code=unknown_subscriber/);
+    await page.locator(`tr[data-id="${failedId}"]`).waitFor();
+    assert.equal(await page.locator('tbody tr[data-id]').count(), 1);
+  });
+
+  step('edits the routing table: a bad one is refused, a good one saved', async () => {
+    await page.getByRole('link', { name: 'Connections and routes' }).click();
+    const editor = page.getByLabel('The table, as PUT /v1/routes takes it');
+    await editor.waitFor();
+    await editor.fill(JSON.stringify({ routes: [{ name: 'france', match: { prefixes: ['+33'] }, connections: [{ connection: 'nowhere' }] }] }));
+    await page.getByRole('button', { name: 'Save the routing table' }).click();
+    await page.getByText(/Refused: The routing table is not valid/).waitFor();
+    await editor.fill(JSON.stringify({ routes: [{ name: 'france', match: { prefixes: ['+33'] }, connections: [{ connection: 'sandbox' }] }, { name: 'rest', connections: [{ connection: 'sandbox' }] }] }));
+    await page.getByRole('button', { name: 'Save the routing table' }).click();
+    await page.getByText('Saved: new messages take these routes.').waitFor();
+    await page.getByRole('form', { name: 'Which route' }).getByLabel('To').fill('+33612345678');
+    await page.getByRole('button', { name: 'Which route?' }).click();
+    await page.getByText(/Route "france", connection sandbox/).waitFor();
+    assert.deepEqual(await accessibilityViolations(page), []);
+  });
+
+  step('explains a pasted payload', async () => {
+    await page.getByRole('link', { name: 'Error catalogue' }).click();
+    await page.getByLabel('Provider').fill('vonage');
+    await page.getByLabel(/Raw payload/).fill('msisdn=447700900000&to=AcmeInc&messageId=0A0000001234567B&status=failed&err-code=1');
+    await page.getByRole('button', { name: 'Explain' }).click();
+    await page.locator('#normalized').getByText(/"state": "undelivered"|"state": "failed"/).waitFor();
+    assert.deepEqual(await accessibilityViolations(page), []);
+  });
+
+  step('reads on a phone: the log fits the screen, and the page is still accessible', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`${base}/#/messages`);
+    await page.locator(`tr[data-id="${failedId}"]`).waitFor();
+    const overflow = await page.evaluate(() => {
+      const doc = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document.documentElement;
+      return doc.scrollWidth - doc.clientWidth;
+    });
+    assert.equal(overflow, 0, 'the page scrolls sideways; only its tables may');
+    assert.deepEqual(await accessibilityViolations(page), []);
+    await page.setViewportSize({ width: 1280, height: 800 });
+  });
+
+  step('signs out', async () => {
+    await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+    await page.getByRole('heading', { name: 'Sign in to Switchboard' }).waitFor();
+    await page.reload();
+    await page.getByRole('heading', { name: 'Sign in to Switchboard' }).waitFor();
+  });
+});
