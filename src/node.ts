@@ -54,7 +54,7 @@ import { CheckService } from './app/check.js';
 import { DateHolidaysCalendar } from './numbering/holidays.js';
 import { PROVIDER_PLUGINS } from './providers/registry.js';
 import { PROVIDER_TABLES } from './providers/tables.js';
-import { openSqliteStore } from './storage/sqlite/store.js';
+import { SqliteStore } from './storage/sqlite/store.js';
 import { PostgresStore } from './storage/postgres/store.js';
 import { RedisCoordination } from './coordination/redis.js';
 import { LocalCoordination, type Coordination } from './app/coordination.js';
@@ -83,7 +83,7 @@ export function openStore(config: Config): Store {
       ...(config.databaseSchema && { schema: config.databaseSchema }),
     });
   }
-  return openSqliteStore({ file: databaseFile(config), synchronous: config.sqliteSync, qualityCounters: config.quality.counters });
+  return new SqliteStore({ file: databaseFile(config), synchronous: config.sqliteSync, qualityCounters: config.quality.counters });
 }
 
 /** Redis when SWITCHBOARD_REDIS_URL is set, else this node's memory. */

@@ -129,16 +129,14 @@ import { SMPP_SQL } from './smpp-sql.js';
 import { answerValues, LOOKUP_COLUMNS, lookupOf, lookupValues, newestPerNumber, type LookupRow } from '../lookup-rows.js';
 import type { LiveReading } from '../../core/lookups/live.js';
 import { LOOKUP_SQL } from './lookup-sql.js';
-import { groupCommitted, WalSync } from './group-commit.js';
 import { COMPLIANCE_SQL } from './compliance-sql.js';
 
 export interface SqliteOptions {
   /** Path of the database file; its folder is created if missing. */
   readonly file: string;
   /**
-   * `full` (default): nothing the store answers leaves it before the write-ahead log is on disk,
-   * so an accepted message survives a power loss (see WalSync); `normal`: it survives a crash of
-   * the process only.
+   * `full` (default) syncs the write-ahead log at every commit, so an accepted message survives
+   * a power loss; `normal` survives a crash of the process only. Commits are batched either way.
    */
   readonly synchronous?: 'full' | 'normal';
   /**
@@ -148,12 +146,6 @@ export interface SqliteOptions {
   readonly qualityCounters?: boolean;
 }
 
-/** The store a node uses: durable as `synchronous` says. */
-export function openSqliteStore(options: SqliteOptions): Store {
-  const store = new SqliteStore(options);
-  if (options.synchronous === 'normal') return store;
-  return groupCommitted(store, new WalSync(`${options.file}-wal`, () => store.totalChanges()));
-}
 
 const MESSAGE_COLUMNS = `id, account_id, "to", "from", text, encoding, segments, status, error_code, error, client_ref,
   callback_url, send_at, expires_at, created_at, updated_at, connection, attempts, provider_message_id, due_at, lease_owner, route, price, callback_events, face`;
@@ -176,8 +168,7 @@ export class SqliteStore implements Store {
     mkdirSync(dirname(options.file), { recursive: true });
     this.#db = new BetterSqlite3(options.file);
     this.#db.pragma('journal_mode = WAL');
-    // Durability is the group commit's (see openSqliteStore): no sync inside a commit.
-    this.#db.pragma('synchronous = normal');
+    this.#db.pragma(`synchronous = ${options.synchronous ?? 'full'}`);
     this.#db.pragma('busy_timeout = 5000');
     this.#db.pragma('foreign_keys = ON');
     this.#qualityCounters = options.qualityCounters ?? true;
@@ -190,11 +181,6 @@ export class SqliteStore implements Store {
       this.#statements.set(text, stmt);
     }
     return stmt;
-  }
-
-  /** Rows changed through this connection since it opened: what a sync of the log must cover. */
-  totalChanges(): number {
-    return this.#sql('SELECT total_changes()').pluck().get() as number;
   }
 
   async migrate(): Promise<void> {
