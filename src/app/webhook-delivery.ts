@@ -45,8 +45,6 @@ export interface DelivererOptions {
 }
 
 const EXCERPT = 1024;
-/** The least time between two rounds. */
-const ROUND_GAP_MS = 5;
 
 /** A batch's webhook-id: the same for the same events, so a batch retried as it was keeps its id. */
 function batchId(deliveries: readonly ClaimedDelivery[]): string {
@@ -80,7 +78,6 @@ export class WebhookDeliverer {
   readonly #posts = new Set<Promise<void>>();
   readonly #gathering = new Map<string, Gathering>();
   #renewal: NodeJS.Timeout | undefined;
-  #lastRound = 0;
 
   constructor(private readonly opts: DelivererOptions) {}
 
@@ -115,12 +112,8 @@ export class WebhookDeliverer {
 
   async #run(): Promise<void> {
     while (this.#running) {
-      // Answers that arrive in the same turn go in the same round; at a high rate, those of a few
-      // milliseconds do: one commit then records many answers, not one or two.
+      // Answers that arrive in the same turn go in the same round.
       await new Promise((r) => setImmediate(r));
-      const gap = this.#lastRound + ROUND_GAP_MS - performance.now();
-      if (gap > 0 && this.#running) await new Promise((r) => setTimeout(r, gap));
-      this.#lastRound = performance.now();
       const room = this.opts.concurrency - (this.#leased.size - this.#answers.length);
       const claimed = this.#answers.length > 0 || room > 0 ? await this.#round(room) : 0;
       // A full claim may leave more due: the next round comes at once. Otherwise the next answer, or the poll, starts it.
