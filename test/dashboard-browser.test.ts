@@ -88,7 +88,7 @@ describe('the dashboard in a browser', { skip: browserAbsent }, () => {
     await page.getByRole('link', { name: 'Send a test' }).click();
     await page.getByLabel('To').fill('+447700900000');
     await page.getByRole('button', { name: 'Send' }).click();
-    await page.locator('#sent-status').getByText('delivered').waitFor();
+    await page.locator('#sent-status').getByText('delivered').waitFor({ timeout: 30_000 }); // accepted, dispatched, receipted: on a busy machine more than the page's 10 s
   });
 
   step('filters the log by status', async () => {
