@@ -44,10 +44,7 @@ for (const storeName of STORES) {
       assert.equal((await send(shop.key, 5)).status, 202, 'no quota: no limit');
     });
 
-    // On PostgreSQL the second account.low_balance event sometimes stays undelivered for more than
-    // 15 s (about one run in five): a known bug of the event chain there, under investigation.
-    const chainBug = storeName === 'PostgreSQL' ? 'the second event can be held back on PostgreSQL (known, being investigated)' : undefined;
-    test('a charge that takes the balance under the threshold tells the account once, again after a top-up lifts it', { todo: chainBug }, async () => {
+    test('a charge that takes the balance under the threshold tells the account once, again after a top-up lifts it', async () => {
       const shop = await account({ prices: { entries: [], default: '0.10' } }, { low_balance_threshold: '0.55' });
       assert.equal(shop.view.low_balance_threshold, '0.550000');
       await call(node.key, 'POST', `/v1/accounts/${shop.id}/top-ups`, { amount: '1.00' });

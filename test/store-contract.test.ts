@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
+import pg from 'pg';
 import { after, before, describe, test } from 'node:test';
 import { newMessageId } from '../src/app/ids.js';
 import type { ClaimedDelivery, Mark, NewMessage, Store } from '../src/app/store.js';
@@ -768,3 +769,32 @@ for (const [name, open] of implementations) {
     });
   });
 }
+
+describe('webhook claims on PostgreSQL while an emit holds a chain', () => {
+  const schema = `test_${process.pid}_${Date.now()}_held`;
+  const store = new PostgresStore({ url: TEST_DATABASE_URL, schema });
+  const emit = new pg.Client({ connectionString: TEST_DATABASE_URL });
+  before(async () => {
+    await store.migrate();
+    await emit.connect();
+    await emit.query(`SET search_path TO ${schema}`);
+  });
+  after(async () => {
+    await emit.end();
+    await store.dropSchema();
+    await store.close();
+  });
+
+  test('a due delivery skipped because an emit holds it as the head of its chain is claimed once the emit ends', async () => {
+    await store.insertEndpoint({ id: 'we_h', accountId: 'held', url: 'https://example.com/h', description: null, events: ['*'], secret: 'whsec_h', createdAt: T0, failingSince: null, disabledAt: null, disabledReason: null, batch: null });
+    await insert(store, [message({ accountId: 'held' })]);
+    const lease = { now: T0 + 1_000_000, limit: 10, perTarget: 4, owner: 'n1', leaseUntil: T0 + 1_001_000 };
+    // What an emit for the same message and endpoint does until it commits: FOR SHARE on the pending head.
+    await emit.query('BEGIN');
+    await emit.query(`SELECT seq FROM webhook_deliveries WHERE target = 'we_h' AND status = 'pending' FOR SHARE`);
+    assert.deepEqual(await store.claimDeliveries(lease), [], 'held: skipped, not waited for');
+    await emit.query('COMMIT');
+    const claimed = await store.claimDeliveries({ ...lease, now: lease.now + 10 });
+    assert.deepEqual(claimed.map((d) => d.event.type), ['message.queued'], 'the target did not go to sleep with it due');
+  });
+});

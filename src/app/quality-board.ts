@@ -53,7 +53,19 @@ export class QualityBoard implements QualityView {
     this.#totals = totals;
     this.#learned = learned;
     this.#at = now;
-    this.#degraded = new Map((await this.opts.store.degradations()).map((d) => [destinationKey(d.connection, d.country), d]));
+    const degraded = new Map((await this.opts.store.degradations()).map((d) => [destinationKey(d.connection, d.country), d]));
+    for (const [key, d] of this.#degraded) if (!degraded.has(key)) this.#forget(d);
+    this.#degraded = degraded;
+  }
+
+  /**
+   * What was learned of a destination that recovers described it while it was degraded: it is
+   * forgotten, so that it wins its traffic back within the messages needed to measure it again,
+   * however slowly the rest decays.
+   */
+  #forget(d: Degradation): void {
+    const key = destinationKey(d.connection, d.country);
+    for (const k of this.#learned.keys()) if (k === key || k.startsWith(`${key}\u0000`)) this.#learned.delete(k);
   }
 
   counts(connection: string, country: string | undefined, network: string | undefined): QualityCounts | undefined {
@@ -78,7 +90,7 @@ export class QualityBoard implements QualityView {
   note(degradation: Degradation, degraded: boolean): void {
     const key = destinationKey(degradation.connection, degradation.country);
     if (degraded) this.#degraded.set(key, degradation);
-    else this.#degraded.delete(key);
+    else if (this.#degraded.delete(key)) this.#forget(degradation);
   }
 
   /** The degradations in force, as last read. */

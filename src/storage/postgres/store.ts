@@ -1041,12 +1041,12 @@ async function claimIn(c: Client, claim: DeliveryClaim): Promise<ClaimedDelivery
       const reason = t.disabled_reason === null ? 'endpoint disabled' : `endpoint disabled: ${t.disabled_reason}`;
       const dropped = (await c.query(WEBHOOK_SQL.dropWaiting, [t.target, room, reason])).rowCount ?? 0;
       if (dropped > 0) await c.query(WEBHOOK_SQL.dropped, [t.target, dropped]);
-      if (dropped < room) await c.query(WEBHOOK_SQL.parkTarget, [t.target, now, t.version]);
+      if (dropped < room) await c.query(WEBHOOK_SQL.parkTarget, [t.target, t.version]);
       continue;
     }
     const leased = (await c.query<{ seq: number }>(WEBHOOK_SQL.leaseReady, [t.target, now, Math.min(room, Number(t.cap) - t.in_flight), leaseUntil, owner])).rows;
     if (leased.length === 0) {
-      await c.query(WEBHOOK_SQL.parkTarget, [t.target, now, t.version]);
+      await c.query(WEBHOOK_SQL.parkTarget, [t.target, t.version]);
       continue;
     }
     await c.query(WEBHOOK_SQL.addInFlight, [t.target, leased.length]);

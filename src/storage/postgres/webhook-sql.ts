@@ -67,10 +67,14 @@ export const WEBHOOK_SQL = {
        SELECT seq FROM webhook_deliveries WHERE target = $1 AND status = 'pending' AND lease_owner IS NULL ORDER BY seq LIMIT $2 FOR UPDATE SKIP LOCKED)
      UPDATE webhook_deliveries d SET status = 'failed', due_at = NULL, last_error = $3 FROM r WHERE d.seq = r.seq RETURNING d.seq`,
   dropped: `UPDATE webhook_targets SET pending = pending - $2, failed = failed + $2 WHERE target = $1`,
-  /** A target with nothing due sleeps until its next due delivery, unless one came due meanwhile. ($1 target, $2 now, $3 version) */
+  /**
+   * A target that leased nothing sleeps until its earliest waiting delivery is due, unless one came
+   * due meanwhile. That one may be due already: it was skipped because an emit holds it as the head
+   * of its chain (FOR SHARE), and is looked at again at the next claim. ($1 target, $2 version)
+   */
   parkTarget: `UPDATE webhook_targets SET active_at = (
-       SELECT min(due_at) FROM webhook_deliveries WHERE target = $1 AND status = 'pending' AND lease_owner IS NULL AND due_at > $2)
-     WHERE target = $1 AND version = $3`,
+       SELECT min(due_at) FROM webhook_deliveries WHERE target = $1 AND status = 'pending' AND lease_owner IS NULL)
+     WHERE target = $1 AND version = $2`,
   addInFlight: `UPDATE webhook_targets SET in_flight = in_flight + $2 WHERE target = $1`,
   claimed: `SELECT d.*, e.type AS event_type, e.created_at AS event_created_at, e.data AS event_data, COALESCE(w.secret, s.secret) AS secret, COALESCE(t.failures, 0) AS target_failures,
        w.batch_max_events, w.batch_max_wait_ms

@@ -862,12 +862,12 @@ export class SqliteStore implements Store {
           this.#sql(WEBHOOK_SQL.drop).run({ seq: d.seq, reason: t.disabled_reason === null ? 'endpoint disabled' : `endpoint disabled: ${t.disabled_reason}` });
           this.#sql(WEBHOOK_SQL.dropped).run({ target: t.target });
         }
-        if (dropped.length < room) this.#sql(WEBHOOK_SQL.parkTarget).run({ target: t.target, now, version: t.version });
+        if (dropped.length < room) this.#sql(WEBHOOK_SQL.parkTarget).run({ target: t.target, version: t.version });
         continue;
       }
       const ready = this.#sql(WEBHOOK_SQL.readyOfTarget).all({ target: t.target, now, limit: Math.min(room, t.cap - t.in_flight) }) as { seq: number }[];
       if (ready.length === 0) {
-        this.#sql(WEBHOOK_SQL.parkTarget).run({ target: t.target, now, version: t.version });
+        this.#sql(WEBHOOK_SQL.parkTarget).run({ target: t.target, version: t.version });
         continue;
       }
       this.#sql(WEBHOOK_SQL.addInFlight).run({ target: t.target, n: ready.length });

@@ -31,9 +31,9 @@ export const WEBHOOK_SQL = {
      ORDER BY t.active_at LIMIT @limit`,
   /** A target's due deliveries, oldest due first. */
   readyOfTarget: `SELECT seq, message_id FROM webhook_deliveries WHERE target = @target AND status = 'pending' AND lease_owner IS NULL AND due_at <= @now ORDER BY due_at LIMIT @limit`,
-  /** A target with nothing due sleeps until its next due delivery, unless one came due meanwhile. */
+  /** A target that leased nothing sleeps until its earliest waiting delivery is due, unless one came due meanwhile. */
   parkTarget: `UPDATE webhook_targets SET active_at = (
-       SELECT min(due_at) FROM webhook_deliveries WHERE target = @target AND status = 'pending' AND lease_owner IS NULL AND due_at > @now)
+       SELECT min(due_at) FROM webhook_deliveries WHERE target = @target AND status = 'pending' AND lease_owner IS NULL)
      WHERE target = @target AND version = @version`,
   lease: `UPDATE webhook_deliveries SET due_at = @leaseUntil, lease_owner = @owner WHERE seq IN (SELECT value FROM json_each(@seqs))`,
   addInFlight: `UPDATE webhook_targets SET in_flight = in_flight + @n WHERE target = @target`,
