@@ -43,6 +43,9 @@ export interface SmppSettings {
   readonly testNumbers: boolean;
 }
 
+/** The shortest hold on a carrier's binds (see #holdMs). */
+const HOLD_FLOOR_MS = 5_000;
+
 const code = (status: number): ReportedCode => ({ provider: 'smpp', context: 'command-status', code: `0x${status.toString(16).padStart(8, '0')}` });
 const sessionCode = (c: string): ReportedCode => ({ provider: 'smpp', context: 'session', code: c });
 
@@ -193,9 +196,13 @@ export class SmppConnector implements Connector {
     return this.settings.bindMode === 'transceiver' ? 1 : 2;
   }
 
-  /** How long this node's hold on its binds lasts unless renewed (at every enquire_link). */
+  /**
+   * How long this node's hold on its binds lasts unless renewed (at every enquire_link): three
+   * enquire_links, and never under HOLD_FLOOR_MS, so that a busy node's pause (a collection, a
+   * stalled event loop) does not hand its binds to another while it still holds them.
+   */
   get #holdMs(): number {
-    return this.settings.enquireLinkMs * 3;
+    return Math.max(this.settings.enquireLinkMs * 3, HOLD_FLOOR_MS);
   }
 
   /** Holds (or renews) this node's share of the account's binds; always true without a limit. */
