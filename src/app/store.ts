@@ -440,6 +440,8 @@ export interface Store {
   /** Creates an account under its parent (which must exist). */
   createAccount(account: NewAccount): Promise<void>;
   getAccount(id: string): Promise<Account | undefined>;
+  /** Of these accounts, those disabled or blocked (themselves or above them), with that status. */
+  inactiveAccounts(ids: readonly string[]): Promise<Map<string, Exclude<AccountStatus, 'active'>>>;
   /** An account's direct children, oldest first. */
   listAccounts(parentId: string): Promise<Account[]>;
   /** False when there is no such account. */

@@ -2,6 +2,7 @@ import pg from 'pg';
 import type {
   AcceptWrite,
   Account,
+  AccountStatus,
   AccountPatch,
   KeyAccount,
   LedgerEntry,
@@ -264,6 +265,11 @@ export class PostgresStore implements Store {
   async getAccount(id: string): Promise<Account | undefined> {
     const [row] = await this.#rows<AccountRow>(`SELECT ${ACCOUNT_WITH_SLICES} WHERE a.id = $1`, [id]);
     return row && accountOf(row);
+  }
+
+  async inactiveAccounts(ids: readonly string[]): Promise<Map<string, Exclude<AccountStatus, 'active'>>> {
+    const rows = await this.#rows<{ id: string; status: Exclude<AccountStatus, 'active'> }>(ACCOUNT_SQL.inactive, [ids]);
+    return new Map(rows.map((r) => [r.id, r.status]));
   }
 
   async listAccounts(parentId: string): Promise<Account[]> {

@@ -4,6 +4,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import type {
   AcceptWrite,
   Account,
+  AccountStatus,
   AccountPatch,
   KeyAccount,
   LedgerEntry,
@@ -217,6 +218,11 @@ export class SqliteStore implements Store {
   async getAccount(id: string): Promise<Account | undefined> {
     const row = this.#sql('SELECT * FROM accounts WHERE id = ?').get(id) as AccountRow | undefined;
     return row && accountOf(row);
+  }
+
+  async inactiveAccounts(ids: readonly string[]): Promise<Map<string, Exclude<AccountStatus, 'active'>>> {
+    const rows = this.#sql(ACCOUNT_SQL.inactive).all({ ids: JSON.stringify(ids) }) as { id: string; status: Exclude<AccountStatus, 'active'> }[];
+    return new Map(rows.map((r) => [r.id, r.status]));
   }
 
   async listAccounts(parentId: string): Promise<Account[]> {
