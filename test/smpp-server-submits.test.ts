@@ -196,6 +196,22 @@ for (const storeName of STORES) {
       assert.equal((await messages(shop.key)).length, 2, 'nothing more is stored');
     });
 
+    test('submit_multi in UDH parts, out of order: one whole message per destination, every part answered alike', async () => {
+      const shop = await account();
+      const c = await bound(shop);
+      const dest_address = [TO, '447700900004'].map((to) => ({ dest_addr_ton: 1, dest_addr_npi: 1, destination_addr: to }));
+      const parts = ['First half, ', 'second half.'];
+      const answers = await Promise.all(
+        [1, 0].map((i) =>
+          c.request('submit_multi', { source_addr: 'Shop', dest_address, esm_class: 0x40, short_message: Buffer.concat([Buffer.from([5, 0, 3, 0x33, 2, i + 1]), Buffer.from(parts[i]!, 'latin1')]) }),
+        ),
+      );
+      assert.deepEqual(answers.map((a) => [a.command_status, a.unsuccess_sme]), [[ESME.ROK, []], [ESME.ROK, []]]);
+      assert.equal(answers[0]!.message_id, answers[1]!.message_id);
+      const logged = await messages(shop.key);
+      assert.deepEqual(logged.map((m) => [m.to, m.text]).sort(), [['+447700900000', parts.join('')], ['+447700900004', parts.join('')]]);
+    });
+
     test('data_sm: its message_payload is the text, data_sm_resp carries the id, and the receipt comes as for submit_sm', async () => {
       const shop = await account();
       const c = await bound(shop);

@@ -61,14 +61,7 @@ export class SmppSubmits {
   }
 
   async submit(sender: Sender, smpp: SmppSession, pdu: Pdu): Promise<void> {
-    let submitted: Submitted;
-    try {
-      submitted = readSubmit(pdu);
-    } catch (error) {
-      return this.#refuse(smpp, pdu, error as Error);
-    }
-    const held: HeldPart = { smpp, pdu, submitted };
-    const parts = submitted.part ? this.#reassembly.add(`${sender.caller.payer.accountId}|${submitted.from}|${submitted.to}`, submitted.part, held) : [held];
+    const parts = this.#whole(sender, smpp, pdu, (s) => s.to);
     if (parts) await this.#acceptWhole(sender, parts);
   }
 
@@ -76,21 +69,53 @@ export class SmppSubmits {
    * submit_multi: one message per SME address, each accepted as a submit_sm would be, answered
    * with one message id (the first accepted destination's, which every destination's receipt
    * carries, as Appendix B has it) and the destinations refused, each with its command_status.
-   * A distribution list is refused (ESME_RCNTSUBDL): Switchboard keeps none. A long message to
-   * several destinations comes whole in message_payload: parts of one are not reassembled.
+   * A distribution list is refused (ESME_RCNTSUBDL): Switchboard keeps none. A long message's
+   * parts, each with the same destinations, are held as a submit_sm's and answered alike.
    */
   async multi(sender: Sender, smpp: SmppSession, pdu: Pdu): Promise<void> {
     const destinations = (pdu.body.dest_address as readonly PduBody[] | undefined) ?? [];
     if (destinations.length === 0 || destinations.length > MAX_DESTINATIONS) return smpp.respond(pdu, statusValue('ESME_RINVNUMDESTS'));
+    const parts = this.#whole(sender, smpp, pdu, () => `multi:${JSON.stringify(destinations)}`);
+    if (parts) await this.#acceptMulti(sender, parts, destinations);
+  }
+
+  close(): void {
+    this.#reassembly.clear();
+  }
+
+  /**
+   * Reads a submit; a part of a long message is held (under the account, sender and `to`) until
+   * the message is whole. Resolves with every part once it is, or undefined: held, or refused.
+   */
+  #whole(sender: Sender, smpp: SmppSession, pdu: Pdu, to: (s: Submitted) => string): HeldPart[] | undefined {
     let submitted: Submitted;
-    let text: string;
     try {
       submitted = readSubmit(pdu);
-      if (submitted.part) throw new SwitchboardError('invalid_message', 'submit_multi takes a whole message: send a long one in message_payload.', { param: 'short_message' });
-      text = decodeText(submitted.octets, submitted.dataCoding);
     } catch (error) {
-      return this.#refuse(smpp, pdu, error as Error);
+      this.#refuse(smpp, pdu, error as Error);
+      return undefined;
     }
+    const held: HeldPart = { smpp, pdu, submitted };
+    return submitted.part ? this.#reassembly.add(`${sender.caller.payer.accountId}|${submitted.from}|${to(submitted)}`, submitted.part, held) : [held];
+  }
+
+  /** A whole message's text: its parts' octets read together (a character may straddle two), or each alone when their data_coding differ. */
+  #text(parts: readonly HeldPart[]): string {
+    const first = parts[0]!.submitted;
+    return parts.every((p) => p.submitted.dataCoding === first.dataCoding)
+      ? decodeText(Buffer.concat(parts.map((p) => p.submitted.octets)), first.dataCoding)
+      : parts.map((p) => decodeText(p.submitted.octets, p.submitted.dataCoding)).join('');
+  }
+
+  async #acceptMulti(sender: Sender, parts: readonly HeldPart[], destinations: readonly PduBody[]): Promise<void> {
+    let text: string;
+    try {
+      text = this.#text(parts);
+    } catch (error) {
+      for (const part of parts) this.#refuse(part.smpp, part.pdu, error as Error);
+      return;
+    }
+    const submitted = parts[0]!.submitted;
     const send = async (d: PduBody, receiptId?: string): Promise<Outcome> => {
       const address = { dest_addr_ton: Number(d.dest_addr_ton ?? 0), dest_addr_npi: Number(d.dest_addr_npi ?? 0) };
       if (d.dest_flag !== SME_ADDRESS) return { unsuccess: { ...address, destination_addr: String(d.dl_name ?? ''), error_status_code: statusValue('ESME_RCNTSUBDL') } };
@@ -111,22 +136,16 @@ export class SmppSubmits {
     }
     outcomes.push(...(await Promise.all(destinations.slice(outcomes.length).map((d) => send(d, id)))));
     const unsuccess = outcomes.flatMap((o) => ('unsuccess' in o ? [o.unsuccess] : []));
-    // None accepted: the first destination's error is the command's (and an error response has no body).
-    if (id === undefined) return smpp.respond(pdu, Number(unsuccess[0]!.error_status_code));
-    smpp.respond(pdu, 0, { message_id: id, unsuccess_sme: unsuccess });
-  }
-
-  close(): void {
-    this.#reassembly.clear();
+    for (const part of parts) {
+      // None accepted: the first destination's error is the command's (and an error response has no body).
+      if (id === undefined) part.smpp.respond(part.pdu, Number(unsuccess[0]!.error_status_code));
+      else part.smpp.respond(part.pdu, 0, { message_id: id, unsuccess_sme: unsuccess });
+    }
   }
 
   async #acceptWhole(sender: Sender, parts: readonly HeldPart[]): Promise<void> {
     try {
-      const first = parts[0]!.submitted;
-      const text = parts.every((p) => p.submitted.dataCoding === first.dataCoding)
-        ? decodeText(Buffer.concat(parts.map((p) => p.submitted.octets)), first.dataCoding)
-        : parts.map((p) => decodeText(p.submitted.octets, p.submitted.dataCoding)).join('');
-      const id = await this.#acceptOne(sender, first, text);
+      const id = await this.#acceptOne(sender, parts[0]!.submitted, this.#text(parts));
       for (const part of parts) part.smpp.respond(part.pdu, 0, { message_id: id });
     } catch (error) {
       for (const part of parts) this.#refuse(part.smpp, part.pdu, error as Error);
