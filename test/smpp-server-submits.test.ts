@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { connect, type Socket } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { encodePdu, PduError, PduReader, pdu, type Pdu } from '../src/providers/smpp/pdu/codec.js';
+import { decodePdu, encodePdu, pdu, type Pdu } from '../src/providers/smpp/pdu/codec.js';
 import { bearer, eventually, STORES, testNodeOn, type TestNode } from './helpers.js';
 import { NodeSmppClient, type NodeSmppPdu } from './clients/node-smpp.js';
 
@@ -18,15 +18,25 @@ const TO = '447700900000';
 // The sandbox's unknown subscriber: accepted, then undelivered.
 const UNKNOWN = '447700900001';
 
+/** A PDU read, and its bytes as they came. */
+interface Read extends Pdu {
+  readonly bytes: Buffer;
+}
+
 /** A customer's connection that writes whole PDUs and reads what comes back, PDU by PDU. */
 class RawCustomer {
-  readonly #reader = new PduReader();
-  readonly #read: Pdu[] = [];
+  readonly #read: Read[] = [];
+  #pending = Buffer.alloc(0);
   #wake: (() => void) | undefined;
 
   private constructor(readonly socket: Socket) {
     socket.on('data', (chunk: Buffer) => {
-      for (const item of this.#reader.push(chunk)) if (!(item instanceof PduError)) this.#read.push(item);
+      this.#pending = Buffer.concat([this.#pending, chunk]);
+      while (this.#pending.length >= 4 && this.#pending.length >= this.#pending.readUInt32BE(0)) {
+        const bytes = this.#pending.subarray(0, this.#pending.readUInt32BE(0));
+        this.#pending = this.#pending.subarray(bytes.length);
+        this.#read.push({ ...decodePdu(bytes), bytes });
+      }
       this.#wake?.();
     });
   }
@@ -44,7 +54,7 @@ class RawCustomer {
   }
 
   /** The next `n` PDUs read. */
-  async next(n: number): Promise<Pdu[]> {
+  async next(n: number): Promise<Read[]> {
     while (this.#read.length < n) {
       assert.ok(!this.socket.destroyed, 'the connection closed');
       await new Promise<void>((resolve) => (this.#wake = resolve));
@@ -128,7 +138,7 @@ for (const storeName of STORES) {
       assert.ok(taken.length >= WINDOW, `${taken.length} taken: at least the window`);
       assert.ok(throttled.length > 0, 'the submits past the window are refused');
       // A refusal is a bare header: SMPP 3.4 sends no body with an error status.
-      assert.equal(encodePdu(throttled[0]!).toString('hex'), '00000010' + '80000004' + '00000058' + throttled[0]!.sequence.toString(16).padStart(8, '0'));
+      assert.equal(throttled[0]!.bytes.toString('hex'), '00000010' + '80000004' + '00000058' + throttled[0]!.sequence.toString(16).padStart(8, '0'));
       assert.ok(taken.every((a) => /^[0-9A-Z]{26}$/.test(String(a.body.message_id))));
 
       // What was taken is in the message log, and nothing else.
@@ -139,6 +149,15 @@ for (const storeName of STORES) {
       raw.write([pdu('enquire_link', 9000), pdu('submit_sm', 9001, { source_addr: 'Shop', dest_addr_ton: 1, destination_addr: TO, short_message: Buffer.from('After', 'latin1') })]);
       const last = await raw.next(2);
       assert.deepEqual(last.map((p) => [p.command, p.sequence, p.status]), [['enquire_link_resp', 9000, 0], ['submit_sm_resp', 9001, 0]]);
+
+      // A submit_multi_resp as it comes: the id, then one unsuccessful destination with its 4-octet status.
+      const dest = (to: string) => ({ dest_flag: 1, dest_addr_ton: 1, dest_addr_npi: 1, destination_addr: to });
+      raw.write([pdu('submit_multi', 9002, { source_addr: 'Shop', dest_address: [dest(TO), dest('12')], short_message: Buffer.from('Multi', 'latin1') })]);
+      const [multi] = await raw.next(1);
+      const id = String(multi!.body.message_id);
+      const body = Buffer.concat([Buffer.from(`${id}\0`, 'latin1'), Buffer.from('01' + '0101' + '313200' + '0000000b', 'hex')]);
+      assert.equal(multi!.bytes.toString('hex'), (16 + body.length).toString(16).padStart(8, '0') + '80000021' + '00000000' + (9002).toString(16).padStart(8, '0') + body.toString('hex'));
+      assert.equal((await messages(shop.key)).find((m) => m.text === 'Multi')?.id, `msg_${id}`);
     });
 
     test('submit_multi: one message per SME address, one id for their receipts, each refused destination listed with its error', async () => {
