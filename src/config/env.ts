@@ -65,7 +65,7 @@ export interface Config {
   readonly smpp: {
     readonly port: number | undefined;
     readonly tls: { readonly port: number; readonly certFile: string; readonly keyFile: string } | undefined;
-    /** deliver_sm out at once on one session. */
+    /** Requests outstanding at once on one session, each way: deliver_sm out, and submits read and not yet answered. */
     readonly window: number;
     /** How long the parts of a long message may take to all come before it is refused. */
     readonly partTimeoutMs: number;

@@ -589,7 +589,7 @@ export function toInbound(r: InboundRow): InboundMessage {
 
 /**
  * Until when a receipt owed to a message's SMPP sessions waits for one: a message sent over SMPP
- * with a receipt asked for (its face `smpp:<credential>`) owes one on its final change, kept as
+ * with a receipt asked for (its face `smpp:<receipt mode>:<credential>...`) owes one on its final change, kept as
  * long as the message's own validity, counted from the change. Undefined: none owed.
  */
 export function smppReceiptUntil(row: Pick<MessageRow, 'face' | 'expires_at' | 'created_at' | 'send_at'>, to: string, at: number): number | undefined {
