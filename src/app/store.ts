@@ -575,7 +575,10 @@ export interface Store {
    */
   strandedReceipts(after: number, limit: number): Promise<{ stranded: { connection: string; providerMessageId: string }[]; next: number }>;
 
-  getIdempotency(accountId: string, key: string): Promise<StoredIdempotency | undefined>;
+  /** The key's first answer, if it was made at `since` or later (an older one is a new key). */
+  getIdempotency(accountId: string, key: string, since: number): Promise<StoredIdempotency | undefined>;
+  /** Deletes at most `limit` idempotency keys made before `before`; returns how many. */
+  pruneIdempotency(before: number, limit: number): Promise<number>;
 
   insertEndpoint(endpoint: WebhookEndpoint): Promise<void>;
   listEndpoints(accountId: string): Promise<WebhookEndpoint[]>;

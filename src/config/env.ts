@@ -19,6 +19,8 @@ export interface Config {
   readonly allowFixedLine: boolean;
   /** How long a live lookup stays fresh: reused for the account, and read by routing and accept. */
   readonly lookupTtlMs: number;
+  /** How long an Idempotency-Key answers with its first response; older ones are deleted. */
+  readonly idempotencyTtlMs: number;
   readonly sqliteSync: 'full' | 'normal';
   readonly logLevel: string;
   readonly logRequests: boolean;
@@ -138,6 +140,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: env.SWITCHBOARD_PUBLIC_URL ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     allowFixedLine: flag(env.SWITCHBOARD_ALLOW_FIXED_LINE),
     lookupTtlMs: integer('SWITCHBOARD_LOOKUP_TTL_SECONDS', env.SWITCHBOARD_LOOKUP_TTL_SECONDS, 86_400) * 1000,
+    idempotencyTtlMs: (integer('SWITCHBOARD_IDEMPOTENCY_HOURS', env.SWITCHBOARD_IDEMPOTENCY_HOURS, 24) || 1) * 3_600_000,
     sqliteSync: sync,
     logLevel: env.LOG_LEVEL ?? 'info',
     logRequests: flag(env.SWITCHBOARD_LOG_REQUESTS),

@@ -633,4 +633,12 @@ CREATE TABLE hourly_counts (
 );
 `,
   },
+  {
+    id: 24,
+    name: 'idempotency keys expire',
+    sql: `
+-- Keys older than SWITCHBOARD_IDEMPOTENCY_HOURS are deleted, oldest first.
+CREATE INDEX idempotency_keys_created ON idempotency_keys (created_at);
+`,
+  },
 ];
