@@ -234,10 +234,17 @@ class Lane {
    */
   async #pace(segments: number): Promise<void> {
     if (!Number.isFinite(this.connector.tps)) return;
-    const wait = await this.opts.coordination.pace(`tps:${this.connector.name}`, (segments * 1000) / this.connector.tps);
+    const span = (segments * 1000) / this.connector.tps;
+    const wait = await this.opts.coordination.pace(`tps:${this.connector.name}`, span);
     // A timer cannot wait less than a millisecond: a slot due sooner is taken now (the pace still
     // holds over any second), rather than slowing a fast connection to one submit per tick.
-    if (wait >= 1) await new Promise((r) => setTimeout(r, wait));
+    if (wait < 1) return;
+    const due = this.opts.clock.now() + wait;
+    await new Promise((r) => setTimeout(r, wait));
+    // Woken well after its slot (a stalled event loop, a collection): sent now, this submit would
+    // follow the last one closer than the pace allows, and the next one would follow at once. It
+    // takes a new slot instead, from now.
+    if (this.opts.clock.now() - due > span / 2) await this.#pace(segments);
   }
 
   /** A claimed message that is not to be sent: expired, held by a connection that is down, or left mid-send. */
