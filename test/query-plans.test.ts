@@ -138,7 +138,7 @@ describe('hot webhook, receipt and account statements on SQLite use indexes, wha
   for (const [name, sql] of Object.entries(SQLITE_SQL)) {
     test(name, () => {
       const names = new Set([...sql.matchAll(/@(\w+)/g)].map((m) => m[1]!));
-      const params = given[name] ?? Object.fromEntries([...names].map((n) => [n, n === 'seqs' ? '[1,2,3]' : n === 'numbers' ? '["+33611","+33612"]' : n === 'ids' ? '["msg_1"]' : 1]));
+      const params = given[name] ?? Object.fromEntries([...names].map((n) => [n, n === 'seqs' ? '[1,2,3]' : n === 'numbers' ? '["+33611","+33612"]' : n === 'ids' ? '["msg_1"]' : n === 'keys' ? '["k42","k43"]' : 1]));
       checkSqlite(name, sql, params);
     });
   }
@@ -235,7 +235,7 @@ describe('hot webhook, receipt and account statements on PostgreSQL use indexes,
     branch: ['acc_7'],
     verified: ['acc_7', ['+447700910007', '+447700900000']],
     inactive: [['acc_7', 'acc_8']],
-    findCredential: ['vonage', 'k42'],
+    findCredential: ['vonage', ['k42', 'k43']],
     owner: ['+447700910000'],
     addUsage: [['acc_1'], [3], ['GB'], ['c'], [1], [1], [0], [0], [0], [0]],
     addHourly: [['acc_1'], [3], ['c'], ['GB'], [''], [1], [0], [0], [0], [0]],

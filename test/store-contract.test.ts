@@ -107,11 +107,11 @@ for (const [name, open] of implementations) {
       await store.updateAccount('acc', { protocols: ['api', 'vonage'] });
       const credential = { id: 'cred1', accountId: 'acc', protocol: 'vonage' as const, name: 'app', key: 'abcd1234', secret: 's3cret', settings: { signature_secret: 'sig', receipt_url: null }, createdAt: T0, revokedAt: null };
       await store.insertFaceCredential(credential);
-      assert.deepEqual(await store.findFaceCredential('vonage', 'abcd1234'), { ...credential, account: { status: 'active', path: 'acc', currency: 'EUR', prices: null, allowedSenders: null, trial: false, ipAllowlists: [], apiRate: null, protocols: ['api', 'vonage'], dailyQuota: null, refuseDeadNumbers: false, compliance: null } });
-      assert.equal(await store.findFaceCredential('twilio', 'abcd1234'), undefined, 'another protocol');
+      assert.deepEqual(await store.findFaceCredentials('vonage', ['abcd1234', 'nope']), [{ ...credential, account: { status: 'active', path: 'acc', currency: 'EUR', prices: null, allowedSenders: null, trial: false, ipAllowlists: [], apiRate: null, protocols: ['api', 'vonage'], dailyQuota: null, refuseDeadNumbers: false, compliance: null } }]);
+      assert.deepEqual(await store.findFaceCredentials('twilio', ['abcd1234']), [], 'another protocol');
       assert.equal(await store.revokeFaceCredential('other', 'cred1', T0 + 1), false, "another account's credential");
       assert.equal(await store.revokeFaceCredential('acc', 'cred1', T0 + 1), true);
-      assert.equal(await store.findFaceCredential('vonage', 'abcd1234'), undefined, 'revoked');
+      assert.deepEqual(await store.findFaceCredentials('vonage', ['abcd1234']), [], 'revoked');
       assert.deepEqual(await store.getFaceCredential('cred1'), { ...credential, revokedAt: T0 + 1 }, 'still signs the receipts of what it sent');
       assert.deepEqual((await store.listFaceCredentials('acc')).map((c) => c.id), ['cred1']);
       const m = message({ id: 'msg_face', face: 'vonage:cred1' });

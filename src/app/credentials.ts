@@ -1,10 +1,11 @@
 import type { FaceProtocol } from '../core/access/protocols.js';
 import { SwitchboardError } from '../core/errors.js';
 import type { Payer } from './accept.js';
+import { Batcher } from './batcher.js';
 import type { Clock } from './clock.js';
 import { newId } from './ids.js';
 import { refuseInactive } from './keys.js';
-import type { FaceCredential, Store } from './store.js';
+import type { FaceCredential, KeyAccount, Store } from './store.js';
 
 /**
  * What a compatible API (a face) says of its credentials: how a new one's key and secrets are
@@ -33,10 +34,12 @@ export interface FaceCaller {
 /**
  * Per-account credentials for the compatible APIs (Vonage's api_key and api_secret...). Made by
  * the account itself or one above it, shown once, revocable. A face looks its credential up on
- * every request, with the account's status: a revoked credential, or a disabled account, is
- * refused on every node from the next request on.
+ * every request (look-ups of concurrent requests share one query), with the account's status: a
+ * revoked credential, or a disabled account, is refused on every node from the next request on.
  */
 export class FaceCredentials {
+  readonly #lookups = new Map<FaceProtocol, Batcher<string, (FaceCredential & { readonly account: KeyAccount }) | undefined>>();
+
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
@@ -65,12 +68,24 @@ export class FaceCredentials {
 
   /** The active credential named `key`, and its account; undefined when there is none such. Throws for an account disabled or blocked. */
   async authenticate(protocol: FaceProtocol, key: string): Promise<FaceCaller | undefined> {
-    const found = await this.store.findFaceCredential(protocol, key);
+    const found = await this.#lookup(protocol).push(key);
     if (!found) return undefined;
     refuseInactive(found.account);
     const { account, ...credential } = found;
     const { path, currency, prices, allowedSenders, trial, protocols, dailyQuota, refuseDeadNumbers, compliance, ipAllowlists, apiRate } = account;
     return { credential, payer: { accountId: credential.accountId, prices, allowedSenders, trial, protocols, dailyQuota, refuseDeadNumbers, compliance }, path, currency, ipAllowlists, apiRate };
+  }
+
+  #lookup(protocol: FaceProtocol): Batcher<string, (FaceCredential & { readonly account: KeyAccount }) | undefined> {
+    let batcher = this.#lookups.get(protocol);
+    if (!batcher) {
+      batcher = new Batcher(async (keys) => {
+        const found = new Map((await this.store.findFaceCredentials(protocol, [...new Set(keys)])).map((c) => [c.key, c]));
+        return keys.map((k) => found.get(k));
+      }, 500);
+      this.#lookups.set(protocol, batcher);
+    }
+    return batcher;
   }
 
   /** A credential, revoked or not, by id: what signs the receipts of messages sent with it. */

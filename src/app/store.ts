@@ -494,8 +494,8 @@ export interface Store {
 
   /** Stores a compatible API's credential (its secrets as given: the server signs and checks with them). */
   insertFaceCredential(credential: FaceCredential): Promise<void>;
-  /** The active credential of `protocol` named `key`, with its account as a key's is read (status from above included). */
-  findFaceCredential(protocol: FaceProtocol, key: string): Promise<(FaceCredential & { readonly account: KeyAccount }) | undefined>;
+  /** The active credentials of `protocol` among `keys`, each with its account as a key's is read (status from above included). */
+  findFaceCredentials(protocol: FaceProtocol, keys: readonly string[]): Promise<(FaceCredential & { readonly account: KeyAccount })[]>;
   /** A credential by id, revoked or not: what signs the receipts of the messages sent with it. */
   getFaceCredential(id: string): Promise<FaceCredential | undefined>;
   /** An account's credentials, revoked ones too, oldest first. */

@@ -409,9 +409,9 @@ export class PostgresStore implements Store {
     await this.#pool.query(`INSERT INTO face_credentials (${FACE_CREDENTIAL_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, faceCredentialValues(c));
   }
 
-  async findFaceCredential(protocol: FaceProtocol, key: string): Promise<(FaceCredential & { account: KeyAccount }) | undefined> {
-    const [row] = await this.#rows<FaceCredentialRow & AccountRow & { ip_allowlists: string | null }>(CREDENTIAL_SQL.findCredential, [protocol, key]);
-    return row && { ...faceCredentialOf(row), account: keyAccountOf(row) };
+  async findFaceCredentials(protocol: FaceProtocol, keys: readonly string[]): Promise<(FaceCredential & { account: KeyAccount })[]> {
+    const rows = await this.#rows<FaceCredentialRow & AccountRow & { ip_allowlists: string | null }>(CREDENTIAL_SQL.findCredential, [protocol, keys]);
+    return rows.map((row) => ({ ...faceCredentialOf(row), account: keyAccountOf(row) }));
   }
 
   async getFaceCredential(id: string): Promise<FaceCredential | undefined> {

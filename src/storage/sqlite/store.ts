@@ -394,9 +394,9 @@ export class SqliteStore implements Store {
     this.#sql(`INSERT INTO face_credentials (${FACE_CREDENTIAL_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(...faceCredentialValues(c));
   }
 
-  async findFaceCredential(protocol: FaceProtocol, key: string): Promise<(FaceCredential & { account: KeyAccount }) | undefined> {
-    const row = this.#sql(CREDENTIAL_SQL.findCredential).get({ protocol, key }) as (FaceCredentialRow & AccountRow & { ip_allowlists: string | null }) | undefined;
-    return row && { ...faceCredentialOf(row), account: keyAccountOf(row) };
+  async findFaceCredentials(protocol: FaceProtocol, keys: readonly string[]): Promise<(FaceCredential & { account: KeyAccount })[]> {
+    const rows = this.#sql(CREDENTIAL_SQL.findCredential).all({ protocol, keys: JSON.stringify(keys) }) as (FaceCredentialRow & AccountRow & { ip_allowlists: string | null })[];
+    return rows.map((row) => ({ ...faceCredentialOf(row), account: keyAccountOf(row) }));
   }
 
   async getFaceCredential(id: string): Promise<FaceCredential | undefined> {
