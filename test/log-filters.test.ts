@@ -77,6 +77,9 @@ for (const storeName of STORES) {
       assert.deepEqual(ids(await list('q=order-1')), [sent.otp], 'a client_ref');
       assert.deepEqual(ids(await list(`q=${encodeURIComponent('+33')}`)), [sent.france], 'the start of a number');
       assert.equal((await list('q=4477009000')).length, 2, 'digits without the +');
+      const first = await get(node.key, '/v1/messages?q=4477009000&limit=1');
+      assert.deepEqual(first.json().messages.map((m: Json) => m.id), [sent.spam], 'newest first');
+      assert.deepEqual((await list(`q=4477009000&limit=1&cursor=${first.json().next_cursor}`)).map((m) => m.id), [sent.otp]);
       assert.deepEqual(ids(await list(`q=${encodeURIComponent('+447700900003')}`)), [sent.spam], 'a whole number');
       assert.deepEqual(ids(await list(`q=${sent.a}`)), [], 'another account\'s message id');
     });
