@@ -154,6 +154,19 @@ describe('the dashboard in a browser', { skip: browserAbsent }, () => {
     assert.deepEqual(lines.slice(1), [`${frenchId},${lines[1]!.split(',')[1]},Shop,'+33612345678,undelivered,unknown_subscriber,france-line,france,1,,`, '']);
   });
 
+  step('reads a sub-account\'s log, chosen by its name', async () => {
+    const shop = (await node.api.inject({ method: 'POST', url: '/v1/accounts', headers: bearer(node.key), payload: { name: 'Shop' } })).json();
+    const key = (await node.api.inject({ method: 'POST', url: `/v1/accounts/${shop.id}/keys`, headers: bearer(node.key), payload: { scopes: ['send'] } })).json().key;
+    const theirs = (await node.api.inject({ method: 'POST', url: '/v1/messages', headers: bearer(key), payload: { from: 'Shop', to: '+447700900000', text: 'Theirs' } })).json().messages[0].id;
+    await page.goto(`${base}/#/messages`);
+    await page.locator(`tr[data-id="${failedId}"]`).waitFor();
+    await page.getByLabel('Sub-account').selectOption({ label: 'Shop' });
+    await page.getByRole('button', { name: 'Filter' }).click();
+    await page.waitForURL(new RegExp(`account=${shop.id}`));
+    await page.locator(`tr[data-id="${theirs}"]`).waitFor();
+    assert.equal(await page.locator('tbody tr[data-id]').count(), 1);
+  });
+
   step('edits the routing table: a bad one is refused, a good one saved', async () => {
     await page.getByRole('link', { name: 'Connections and routes' }).click();
     const editor = page.getByLabel('The table, as PUT /v1/routes takes it');

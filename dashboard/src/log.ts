@@ -1,4 +1,4 @@
-import { api, query } from './api.js';
+import { api, can, query } from './api.js';
 import type { Page } from './app.js';
 import { badge, field, fields, h, select, show, when } from './dom.js';
 
@@ -37,6 +37,9 @@ const moment = (value: string | undefined) => (value?.includes('T') ? 'text' : '
 /** The message log: filters in the address (so a filtered view can be shared), cursor paging, live changes. */
 export async function logView(page: Page): Promise<void> {
   const filter = Object.fromEntries(FILTERS.map((f) => [f, page.params.get(f) ?? undefined]));
+  // An account with sub-accounts reads their logs too, one at a time.
+  const subAccounts = can('accounts') ? (await api<{ accounts: { id: string; name: string }[] }>('/v1/accounts')).accounts : [];
+  if (filter.account && !subAccounts.some((a) => a.id === filter.account)) subAccounts.push({ id: filter.account, name: filter.account });
   const form = h(
     'form',
     { class: 'filters', role: 'search', 'aria-label': 'Filter messages' },
@@ -49,7 +52,7 @@ export async function logView(page: Page): Promise<void> {
     field('Route', 'route', { value: filter.route ?? '' }),
     field('Type', 'type', { value: filter.type ?? '', placeholder: 'otp' }),
     field('Country', 'country', { value: filter.country ?? '', placeholder: 'FR', size: 4 }),
-    field('Sub-account', 'account', { value: filter.account ?? '', placeholder: 'acct_…' }),
+    subAccounts.length > 0 ? select('Sub-account', 'account', [['', 'this account'], ...subAccounts.map((a): [string, string] => [a.id, a.name])], filter.account ?? '') : null,
     // A date, or the exact time a link from the failures page carries.
     field('Since', 'since', { type: moment(filter.since), value: filter.since ?? '' }),
     field('Until', 'until', { type: moment(filter.until), value: filter.until ?? '' }),
