@@ -34,6 +34,18 @@ function by(records: readonly HourlyRecord[], key: (r: HourlyRecord) => string |
   return [...groups.entries()].map(([k, counts]) => ({ key: k, counts })).sort((a, b) => b.counts.failed - a.counts.failed || b.counts.messages - a.counts.messages);
 }
 
+/** The period's bounds, its hours (empty ones included) and its total. */
+function period(first: number, last: number, records: readonly HourlyRecord[]) {
+  const series = new Map<number, Counts>();
+  for (let h = first; h <= last; h++) series.set(h, zero());
+  const total = zero();
+  for (const r of records) {
+    add(series.get(r.hour)!, r);
+    add(total, r);
+  }
+  return { from: first * HOUR_MS, to: (last + 1) * HOUR_MS, hours: [...series.entries()].map(([hour, counts]) => ({ hour, counts })), total };
+}
+
 export const deliveryRate = (c: Counts): number | null => (c.delivered + c.failed === 0 ? null : c.delivered / (c.delivered + c.failed));
 
 export interface OverviewReport {
@@ -75,19 +87,9 @@ export class Overview {
 
   async report(accountId: string, hours: number): Promise<OverviewReport> {
     const { first, last, records } = await this.#records(accountId, hours);
-    const series = new Map<number, Counts>();
-    for (let h = first; h <= last; h++) series.set(h, zero());
-    const total = zero();
-    for (const r of records) {
-      add(series.get(r.hour)!, r);
-      add(total, r);
-    }
     const errors = by(records.filter((r) => r.errorCode !== null), (r) => r.errorCode).map(({ key, counts }) => ({ code: key!, failed: counts.failed, unknown: counts.unknown, delivered: counts.delivered }));
     return {
-      from: first * HOUR_MS,
-      to: (last + 1) * HOUR_MS,
-      hours: [...series.entries()].map(([hour, counts]) => ({ hour, counts })),
-      total,
+      ...period(first, last, records),
       errors,
       connections: by(records, (r) => r.connection),
       countries: by(records, (r) => r.country),
@@ -107,20 +109,10 @@ export class Overview {
         (filter.connection === undefined || r.connection === filter.connection) &&
         (filter.errorCode === undefined || r.errorCode === filter.errorCode),
     );
-    const series = new Map<number, Counts>();
-    for (let h = first; h <= last; h++) series.set(h, zero());
-    const total = zero();
-    for (const r of chosen) {
-      add(series.get(r.hour)!, r);
-      add(total, r);
-    }
     const failing = (groups: { key: string | null; counts: Counts }[]) => groups.filter((g) => g.counts.failed + g.counts.unknown > 0);
     const ended = chosen.filter((r) => r.errorCode !== null);
     return {
-      from: first * HOUR_MS,
-      to: (last + 1) * HOUR_MS,
-      hours: [...series.entries()].map(([hour, counts]) => ({ hour, counts })),
-      total,
+      ...period(first, last, chosen),
       errors: failing(by(ended, (r) => r.errorCode)),
       providerCodes: failing(by(ended.filter((r) => r.providerCode !== null), (r) => JSON.stringify([r.connection, r.errorCode, r.providerCode]))).map(({ key, counts }) => {
         const [connection, code, providerCode] = JSON.parse(key!) as [string, string, string];
