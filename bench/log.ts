@@ -10,7 +10,8 @@ const RUNS = 21;
 /**
  * Fills the account's log with `MESSAGES` messages in one statement: 85 % delivered, 5 %
  * unknown_subscriber, 3 % absent_subscriber, 5 % sent, 2 % failed (carrier_rejected), to 10,000
- * numbers from 5 senders, one a second over the last days.
+ * numbers from 5 senders, one a second over the last days; 10 % of type otp on route codes, the
+ * others on route rest; 25 % to France; each with a client_ref.
  */
 function fill(file: string, accountId: string): void {
   const db = new BetterSqlite3(file);
@@ -18,11 +19,14 @@ function fill(file: string, accountId: string): void {
   db.exec(`
     WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${MESSAGES}),
     m(i, code) AS (SELECT i, CASE WHEN i % 100 BETWEEN 85 AND 89 THEN 'unknown_subscriber' WHEN i % 100 BETWEEN 90 AND 92 THEN 'absent_subscriber' WHEN i % 100 >= 98 THEN 'carrier_rejected' END FROM n)
-    INSERT INTO messages (id, account_id, "to", "from", text, encoding, segments, status, error_code, error, expires_at, created_at, updated_at, connection)
+    INSERT INTO messages (id, account_id, "to", "from", text, encoding, segments, status, error_code, error, expires_at, created_at, updated_at, connection, route, client_ref)
     SELECT printf('msg_00%024d', i), '${accountId}', printf('+4477009%05d', i % 10000), 'Sender' || (i % 5), 'Your code is ' || i, 'GSM-7', 1,
       CASE WHEN i % 100 < 85 THEN 'delivered' WHEN i % 100 < 93 THEN 'undelivered' WHEN i % 100 < 98 THEN 'sent' ELSE 'failed' END, code,
       CASE WHEN code IS NOT NULL THEN json_object('type', 'delivery_error', 'code', code, 'message', code, 'doc_url', '/docs/errors/' || code, 'permanent', json('true'), 'retry', 'never') END,
-      ${now} + 86400000, ${now - MESSAGES * 1000} + i * 1000, ${now - MESSAGES * 1000} + i * 1000, 'sandbox'
+      ${now} + 86400000, ${now - MESSAGES * 1000} + i * 1000, ${now - MESSAGES * 1000} + i * 1000, 'sandbox',
+      CASE WHEN i % 10 = 0 THEN json_object('name', 'codes', 'chain', json_array('sandbox'), 'resendUnknown', json('false'), 'type', 'otp', 'country', CASE WHEN i % 4 = 0 THEN 'FR' ELSE 'GB' END)
+        ELSE json_object('name', 'rest', 'chain', json_array('sandbox'), 'resendUnknown', json('false'), 'country', CASE WHEN i % 4 = 0 THEN 'FR' ELSE 'GB' END) END,
+      'order-' || i
     FROM m`);
   db.close();
 }
@@ -48,6 +52,13 @@ export async function logSection(): Promise<void> {
         ['from=Sender3 (20 %)', 'from=Sender3'],
         ['since 6 hours ago', `since=${encodeURIComponent(since)}`],
         ['status=failed, error_code=absent_subscriber (none)', 'status=failed&error_code=absent_subscriber'],
+        ['connection=sandbox (100 %)', 'connection=sandbox'],
+        ['route=codes (10 %)', 'route=codes'],
+        ['type=otp (10 %)', 'type=otp'],
+        ['country=FR (25 %)', 'country=FR'],
+        ['q=a message id', `q=msg_00${String(MESSAGES >> 1).padStart(24, '0')}`],
+        ['q=a client_ref', `q=order-${MESSAGES >> 1}`],
+        ['q=+4477009001 (number prefix, 1 %)', `q=${encodeURIComponent('+4477009001')}`],
       ];
       for (const [label, q] of queries) {
         const times: number[] = [];

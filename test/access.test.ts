@@ -45,7 +45,7 @@ const PUBLIC = new Set([
 ]);
 
 /** The routes a key without admin may call (an account's own business, and its sub-accounts'; top-ups are the operator's). */
-const ORDINARY = /^(?:POST|GET|HEAD) \/v1\/(?:messages|inbound|notices|lookups|errors|balance|ledger|usage|overview|providers\/:provider\/codes)|^(?:\w+) \/v1\/(?:webhooks|opt-outs|verified-numbers|numbers|accounts(?!\/:id\/top-ups))(?:\/|$)|^(?:GET|HEAD|DELETE) \/v1\/sessions?$|^POST \/v1\/normalize$|^(?:GET|HEAD|POST) \/v1\/users$/;
+const ORDINARY = /^(?:POST|GET|HEAD) \/v1\/(?:messages|inbound|notices|lookups|errors|balance|ledger|usage|overview|failures|providers\/:provider\/codes)|^(?:\w+) \/v1\/(?:webhooks|opt-outs|verified-numbers|numbers|accounts(?!\/:id\/top-ups))(?:\/|$)|^(?:GET|HEAD|DELETE) \/v1\/sessions?$|^POST \/v1\/normalize$|^(?:GET|HEAD|POST) \/v1\/users$/;
 
 const SAMPLE: Record<string, string> = { number: '+447700900000', id: 'msg_01J0000000000000000000000', code: 'unknown_subscriber', provider: 'sandbox', connection: 'sandbox', name: 'sandbox' };
 
@@ -128,7 +128,8 @@ describe('every route is private unless declared public', () => {
           const res = await raw(port, r.method, v, key);
           assert.ok(res.status < 500, `${r.method} ${v} with ${who}: ${res.status} ${res.body}`);
           if (PUBLIC.has(id)) continue;
-          const error = res.body ? (JSON.parse(res.body) as { error: { code: string; message: string } }).error : undefined;
+          // An ordinary key on the CSV export gets CSV.
+          const error = res.body.startsWith('{') ? (JSON.parse(res.body) as { error: { code: string; message: string } }).error : undefined;
           // A path the router cannot read is refused before any route is reached: nothing ran.
           if (res.status === 400 && error?.code === 'invalid_parameter' && /not a valid url/i.test(error.message)) continue;
           const wanted = who === 'no key' ? 'missing_api_key' : who === 'a bad key' ? 'invalid_api_key' : r.access === 'admin' ? 'insufficient_scope' : undefined;

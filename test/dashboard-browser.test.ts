@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { bearer, testNode, type TestNode } from './helpers.js';
+import { bearer, eventually, testNode, type TestNode } from './helpers.js';
 
 // The dashboard in a real browser (Debian's Chromium, headless), against a real node on
 // 127.0.0.1: what a person does, step by step, with an accessibility check of each page. A test
@@ -39,6 +39,7 @@ describe('the dashboard in a browser', { skip: browserAbsent }, () => {
   let page: Page;
   let profile: string;
   let failedId: string;
+  let frenchId: string;
 
   /** Runs one step; on failure, a screenshot of the page goes to the temp folder. */
   const step = (name: string, body: () => Promise<void>) =>
@@ -121,6 +122,48 @@ describe('the dashboard in a browser', { skip: browserAbsent }, () => {
     await page.getByRole('link', { name: 'unknown_subscriber' }).click();
     await page.waitForURL(/error_code=unknown_subscriber/);
     await page.locator(`tr[data-id="${failedId}"]`).waitFor();
+    assert.equal(await page.locator('tbody tr[data-id]').count(), 1);
+  });
+
+  step('finds why France failed, and on which connection, in three clicks from the failures page', async () => {
+    // A carrier line for France that delivers nothing, and a message that takes it.
+    const call = (method: 'PUT' | 'POST', url: string, payload: object) => node.api.inject({ method, url, headers: bearer(node.key), payload });
+    assert.ok((await call('PUT', '/v1/connections/france-line', { provider: 'sandbox', receipt_delay_ms: 10, destinations: { '+33': { delivery_rate: 0 } } })).statusCode < 300);
+    assert.equal((await call('PUT', '/v1/routes', { routes: [{ name: 'france', match: { prefixes: ['+33'] }, connections: ['france-line'] }, { name: 'rest', connections: ['sandbox'] }] })).statusCode, 200);
+    frenchId = (await call('POST', '/v1/messages', { from: 'Shop', to: '+33612345678', text: 'Bonjour' })).json().messages[0].id;
+    await eventually(async () => ((await node.api.inject({ method: 'GET', url: `/v1/messages/${frenchId}`, headers: bearer(node.key) })).json().status === 'undelivered' ? true : undefined), 30_000);
+
+    await page.getByRole('link', { name: 'Failures' }).click();
+    await page.getByRole('heading', { name: 'Failures' }).waitFor();
+    assert.deepEqual(await accessibilityViolations(page), []);
+    await page.getByRole('link', { name: 'FR', exact: true }).click();
+    await page.waitForURL(/country=FR/);
+    await page.getByRole('link', { name: 'france-line', exact: true }).click();
+    await page.waitForURL(/connection=france-line/);
+    await page.getByRole('link', { name: '1 failed with unknown_subscriber: the messages' }).click();
+    await page.waitForURL(/#\/messages\?.*error_code=unknown_subscriber/);
+    await page.locator(`tr[data-id="${frenchId}"]`).waitFor();
+    assert.equal(await page.locator('tbody tr[data-id]').count(), 1);
+    assert.deepEqual(await accessibilityViolations(page), []);
+  });
+
+  step('exports the filtered log as CSV', async () => {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Export CSV' }).click()]);
+    const lines = readFileSync((await download.path())!, 'utf8').split('\r\n');
+    assert.equal(lines[0], 'id,created_at,from,to,status,error_code,connection,route,segments,price,client_ref');
+    assert.deepEqual(lines.slice(1), [`${frenchId},${lines[1]!.split(',')[1]},Shop,'+33612345678,undelivered,unknown_subscriber,france-line,france,1,,`, '']);
+  });
+
+  step('reads a sub-account\'s log, chosen by its name', async () => {
+    const shop = (await node.api.inject({ method: 'POST', url: '/v1/accounts', headers: bearer(node.key), payload: { name: 'Shop' } })).json();
+    const key = (await node.api.inject({ method: 'POST', url: `/v1/accounts/${shop.id}/keys`, headers: bearer(node.key), payload: { scopes: ['send'] } })).json().key;
+    const theirs = (await node.api.inject({ method: 'POST', url: '/v1/messages', headers: bearer(key), payload: { from: 'Shop', to: '+447700900000', text: 'Theirs' } })).json().messages[0].id;
+    await page.goto(`${base}/#/messages`);
+    await page.locator(`tr[data-id="${failedId}"]`).waitFor();
+    await page.getByLabel('Sub-account').selectOption({ label: 'Shop' });
+    await page.getByRole('button', { name: 'Filter' }).click();
+    await page.waitForURL(new RegExp(`account=${shop.id}`));
+    await page.locator(`tr[data-id="${theirs}"]`).waitFor();
     assert.equal(await page.locator('tbody tr[data-id]').count(), 1);
   });
 

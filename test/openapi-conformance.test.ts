@@ -117,6 +117,12 @@ describe('the OpenAPI document describes every answer', () => {
 
     await expect(200, { method: 'GET', path: '/v1/overview', query: 'hours=48' });
     await expect(400, { method: 'GET', path: '/v1/overview', query: 'hours=0' });
+    await expect(200, { method: 'GET', path: '/v1/failures', query: 'hours=48&country=FR' });
+    await expect(400, { method: 'GET', path: '/v1/failures', query: 'country=France' });
+    await expect(404, { method: 'GET', path: '/v1/failures', query: 'account=acct_nope' });
+    await expect(200, { method: 'GET', path: '/v1/messages/export', query: 'status=delivered&q=%2B44' });
+    await expect(400, { method: 'GET', path: '/v1/messages/export', query: 'cursor=x' });
+    await expect(404, { method: 'GET', path: '/v1/messages/export', query: 'account=acct_nope' });
     await expect(200, { method: 'GET', path: '/v1/routes/decision', query: `to=${encodeURIComponent('+447700900000')}` });
     await expect(400, { method: 'GET', path: '/v1/routes/decision', query: 'to=nope' });
     await expect(200, { method: 'POST', path: '/v1/normalize', body: { provider: 'vonage', raw: 'messageId=0A00&status=delivered&err-code=0&msisdn=447700900000' } });

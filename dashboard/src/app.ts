@@ -1,5 +1,6 @@
 import { api, ApiError, can, current, setSession, type Session } from './api.js';
 import { catalogueView } from './catalogue.js';
+import { failuresView } from './failures.js';
 import { h, show } from './dom.js';
 import { LISTS, listView } from './lists.js';
 import { logView } from './log.js';
@@ -19,6 +20,7 @@ export interface Page {
 const PAGES: Record<string, { title: string; scope?: string; draw: (page: Page, id?: string) => void | Promise<void> }> = {
   overview: { title: 'Overview', scope: 'read', draw: overviewView },
   messages: { title: 'Messages', scope: 'read', draw: (page, id) => (id ? messageView(page, id) : logView(page)) },
+  failures: { title: 'Failures', scope: 'read', draw: failuresView },
   send: { title: 'Send a test', scope: 'send', draw: sendView },
   routes: { title: 'Connections and routes', draw: routesView },
   catalogue: { title: 'Error catalogue', draw: catalogueView },

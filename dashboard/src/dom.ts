@@ -42,7 +42,9 @@ export function field(label: string, name: string, attrs: Record<string, unknown
   return h('label', { for: id }, h('span', {}, label), h('input', { id, name, ...attrs }));
 }
 
-export function select(label: string, name: string, options: readonly string[], value = ''): HTMLElement {
+/** A labelled choice of options, each a value shown as itself or a [value, text] pair; '' reads "any". */
+export function select(label: string, name: string, options: readonly (string | readonly [string, string])[], value = ''): HTMLElement {
   const id = `f-${name}-${Math.random().toString(36).slice(2, 7)}`;
-  return h('label', { for: id }, h('span', {}, label), h('select', { id, name }, options.map((o) => h('option', { value: o, selected: o === value }, o === '' ? 'any' : o))));
+  const pairs = options.map((o) => (typeof o === 'string' ? [o, o === '' ? 'any' : o] : o));
+  return h('label', { for: id }, h('span', {}, label), h('select', { id, name }, pairs.map(([v, text]) => h('option', { value: v, selected: v === value }, text))));
 }

@@ -1,4 +1,4 @@
-import { api, query } from './api.js';
+import { api, can, query } from './api.js';
 import type { Page } from './app.js';
 import { badge, field, fields, h, select, show, when } from './dom.js';
 
@@ -16,7 +16,7 @@ export interface MessageRow {
 }
 
 export const STATUSES = ['', 'scheduled', 'queued', 'sending', 'sent', 'delivered', 'read', 'undelivered', 'failed', 'rejected', 'expired', 'canceled', 'unknown'];
-const FILTERS = ['status', 'to', 'from', 'error_code', 'since', 'until'] as const;
+const FILTERS = ['q', 'status', 'to', 'from', 'error_code', 'connection', 'route', 'type', 'country', 'account', 'since', 'until'] as const;
 
 function row(m: MessageRow): HTMLTableRowElement {
   return h(
@@ -32,20 +32,34 @@ function row(m: MessageRow): HTMLTableRowElement {
   );
 }
 
+const moment = (value: string | undefined) => (value?.includes('T') ? 'text' : 'date');
+
 /** The message log: filters in the address (so a filtered view can be shared), cursor paging, live changes. */
 export async function logView(page: Page): Promise<void> {
   const filter = Object.fromEntries(FILTERS.map((f) => [f, page.params.get(f) ?? undefined]));
+  // An account with sub-accounts reads their logs too, one at a time.
+  const subAccounts = can('accounts') ? (await api<{ accounts: { id: string; name: string }[] }>('/v1/accounts')).accounts : [];
+  if (filter.account && !subAccounts.some((a) => a.id === filter.account)) subAccounts.push({ id: filter.account, name: filter.account });
   const form = h(
     'form',
     { class: 'filters', role: 'search', 'aria-label': 'Filter messages' },
+    field('Search', 'q', { type: 'search', value: filter.q ?? '', placeholder: 'msg_…, client_ref, +33…' }),
     select('Status', 'status', STATUSES, filter.status ?? ''),
     field('To', 'to', { value: filter.to ?? '', placeholder: '+447700900000' }),
     field('From', 'from', { value: filter.from ?? '' }),
     field('Error', 'error_code', { value: filter.error_code ?? '', placeholder: 'unknown_subscriber' }),
-    field('Since', 'since', { type: 'date', value: filter.since ?? '' }),
-    field('Until', 'until', { type: 'date', value: filter.until ?? '' }),
+    field('Connection', 'connection', { value: filter.connection ?? '' }),
+    field('Route', 'route', { value: filter.route ?? '' }),
+    field('Type', 'type', { value: filter.type ?? '', placeholder: 'otp' }),
+    field('Country', 'country', { value: filter.country ?? '', placeholder: 'FR', size: 4 }),
+    subAccounts.length > 0 ? select('Sub-account', 'account', [['', 'this account'], ...subAccounts.map((a): [string, string] => [a.id, a.name])], filter.account ?? '') : null,
+    // A date, or the exact time a link from the failures page carries.
+    field('Since', 'since', { type: moment(filter.since), value: filter.since ?? '' }),
+    field('Until', 'until', { type: moment(filter.until), value: filter.until ?? '' }),
     h('button', { type: 'submit' }, 'Filter'),
     h('a', { href: '#/messages', class: 'button quiet' }, 'Clear'),
+    // What the filters show, every page of it, as CSV.
+    h('a', { href: `/v1/messages/export${query(filter)}`, class: 'button quiet', download: '' }, 'Export CSV'),
   );
   form.addEventListener('submit', (event) => {
     event.preventDefault();

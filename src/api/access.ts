@@ -55,6 +55,7 @@ export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
   'GET /v1/messages': 'read',
   'GET /v1/messages/:id': 'read',
   'GET /v1/messages/stream': 'read',
+  'GET /v1/messages/export': 'read',
   'GET /v1/messages/:id/stream': 'read',
   'GET /v1/inbound': 'read',
   'POST /v1/lookups': 'lookups',
@@ -98,6 +99,7 @@ export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
   'DELETE /v1/numbers/:number': 'accounts',
   'GET /v1/usage': 'read',
   'GET /v1/overview': 'read',
+  'GET /v1/failures': 'read',
 
   // The signed-in user's own session; users are an account's own business, created within the caller's scopes.
   'GET /v1/session': 'key',

@@ -157,17 +157,36 @@ const Moment = (when: string) => {
   return documented(Type.String({ description }), Type.Union([Type.String({ format: 'date-time' }), Type.String({ format: 'date' })], { description }));
 };
 
+/** The message log's filters, as GET /v1/messages, its stream and its CSV export take them. */
+const logFilters = {
+  status: Type.Optional(Status),
+  to: Type.Optional(Type.String()),
+  from: Type.Optional(Type.String()),
+  error_code: Type.Optional(Type.String()),
+  connection: Type.Optional(Type.String({ maxLength: 100, description: 'the connection it goes (or went) through' })),
+  route: Type.Optional(Type.String({ maxLength: 100, description: 'the name of the route chosen at accept' })),
+  type: Type.Optional(Type.String({ maxLength: 32, description: 'the message type the request named ("otp", "marketing"...)' })),
+  country: Type.Optional(Type.String({ pattern: '^[A-Z]{2}$', description: 'the destination\'s country, ISO 3166 alpha-2 (FR)' })),
+  q: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 256,
+      description: 'search: a message id exactly (msg_...); + and 2 to 15 digits (or the digits alone): the recipient numbers starting with them; anything else: a client_ref exactly',
+    }),
+  ),
+  since: Type.Optional(Moment('created at or after')),
+  until: Type.Optional(Moment('created before')),
+  account: Type.Optional(Type.String({ description: 'a sub-account\'s id: its messages instead of the caller\'s' })),
+};
+
+export const LogQuery = Type.Object(logFilters, { additionalProperties: false });
+export type LogQuery = Static<typeof LogQuery>;
+
 export const ListQuery = Type.Object(
   {
-    status: Type.Optional(Status),
-    to: Type.Optional(Type.String()),
-    from: Type.Optional(Type.String()),
-    error_code: Type.Optional(Type.String()),
-    since: Type.Optional(Moment('created at or after')),
-    until: Type.Optional(Moment('created before')),
+    ...logFilters,
     limit: Type.Optional(Limit(100, 50)),
     cursor: Type.Optional(Type.String({ description: 'next_cursor of the previous page' })),
-    account: Type.Optional(Type.String({ description: 'a sub-account\'s id: its messages instead of the caller\'s' })),
   },
   { additionalProperties: false },
 );

@@ -31,6 +31,7 @@ import { numberRoutes } from './routes/numbers.js';
 import { lookupRoutes } from './routes/lookups.js';
 import { usageRoutes } from './routes/usage.js';
 import { sessionRoutes } from './routes/session.js';
+import { messageExportRoutes } from './routes/message-export.js';
 import { messageStreamRoutes } from './routes/message-stream.js';
 import { overviewRoutes } from './routes/overview.js';
 import { dashboardRoutes } from './routes/dashboard.js';
@@ -157,6 +158,7 @@ export async function buildApi(services: Services, options: ApiOptions): Promise
   await app.register(usageRoutes(services));
   await app.register(sessionRoutes(services));
   await app.register(messageStreamRoutes(services));
+  await app.register(messageExportRoutes(services));
   await app.register(overviewRoutes(services));
   await app.register(dashboardRoutes());
   return app;

@@ -248,6 +248,16 @@ export interface MessageFilter {
   readonly to?: string;
   readonly from?: string;
   readonly errorCode?: string;
+  /** The connection it goes (or went) through. */
+  readonly connection?: string;
+  /** The name of the route chosen at accept. */
+  readonly route?: string;
+  /** The message type the request named. */
+  readonly type?: string;
+  /** The destination's country (ISO 3166 alpha-2). */
+  readonly country?: string;
+  /** A message id (msg_...), the start of the recipient's number (+ and digits), or else a client_ref. */
+  readonly search?: string;
   readonly since?: number;
   readonly until?: number;
   /** Only messages with an id below this one (the page cursor; ids sort by creation). */
@@ -351,7 +361,7 @@ export interface DegradationChange {
 
 /**
  * One account's messages accepted in one UTC hour (hours since 1970) through one connection to one
- * country, and how those that finished ended, per canonical error: the dashboard's overview and
+ * country, and how those that finished ended, per canonical error and provider code: the dashboard's overview and
  * failures read these, never the message table. Money in micro-units.
  */
 export interface HourlyRecord {
@@ -361,6 +371,8 @@ export interface HourlyRecord {
   readonly country: string | null;
   /** The canonical error of the messages that ended with one; null for the others (and for `messages`). */
   readonly errorCode: string | null;
+  /** The provider's own code for that error, where it gave one (its receipt's or its refusal's); null otherwise. */
+  readonly providerCode: string | null;
   readonly messages: number;
   readonly delivered: number;
   readonly failed: number;

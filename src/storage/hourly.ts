@@ -5,21 +5,22 @@ import { FAILED_STATUSES } from './usage.js';
 import { parseJson, type MessageRow } from './rows.js';
 
 // The dashboard's hourly counters, the same for every SQL engine: what each write adds to the rows
-// of (account, hour, connection, country, error). Hours are UTC hours since 1970 of the message's
-// acceptance, so a message counts once in one hour, sent and then settled; '' is no country or error.
+// of (account, hour, connection, country, error, provider code). Hours are UTC hours since 1970 of the message's
+// acceptance, so a message counts once in one hour, sent and then settled; '' is no country, error or provider code.
 
 const HOUR_MS = 3_600_000;
 
 /** What one write adds to one counter row. */
-export interface HourlyDelta extends Omit<HourlyRecord, 'country' | 'errorCode'> {
+export interface HourlyDelta extends Omit<HourlyRecord, 'country' | 'errorCode' | 'providerCode'> {
   readonly country: string;
   readonly errorCode: string;
+  readonly providerCode: string;
 }
 
 const NONE = { messages: 0, delivered: 0, failed: 0, unknown: 0, charged: 0 };
 
 export function hourlyAtAccept(messages: readonly NewMessage[]): HourlyDelta[] {
-  return mergeHourly(messages.map((m) => ({ ...NONE, accountId: m.accountId, hour: Math.floor(m.createdAt / HOUR_MS), connection: m.connection, country: m.route?.country ?? '', errorCode: '', messages: 1, charged: m.price ?? 0 })));
+  return mergeHourly(messages.map((m) => ({ ...NONE, accountId: m.accountId, hour: Math.floor(m.createdAt / HOUR_MS), connection: m.connection, country: m.route?.country ?? '', errorCode: '', providerCode: '', messages: 1, charged: m.price ?? 0 })));
 }
 
 /** What a message reaching its final status adds, under its canonical error: delivered, failed or unknown. */
@@ -32,13 +33,14 @@ export function hourlyAtFinal(row: MessageRow, t: Pick<Transition, 'to' | 'error
     connection: row.connection,
     country: parseJson<AcceptedRoute>(row.route)?.country ?? '',
     errorCode: t.error?.code ?? '',
+    providerCode: t.error?.provider?.code ?? '',
     delivered: t.to === 'delivered' ? 1 : 0,
     failed: FAILED_STATUSES.includes(t.to) ? 1 : 0,
     unknown: t.to === 'unknown' ? 1 : 0,
   };
 }
 
-const keyOf = (d: HourlyDelta) => [d.accountId, String(d.hour).padStart(10, '0'), d.connection, d.country, d.errorCode].join('\u0000');
+const keyOf = (d: HourlyDelta) => [d.accountId, String(d.hour).padStart(10, '0'), d.connection, d.country, d.errorCode, d.providerCode].join('\u0000');
 
 /** One delta per counter row, in key order (so that concurrent transactions lock rows in one order). */
 export function mergeHourly(deltas: readonly (HourlyDelta | undefined)[]): HourlyDelta[] {
@@ -56,6 +58,7 @@ export interface HourlyRow {
   connection: string;
   country: string;
   error_code: string;
+  provider_code: string;
   messages: number | string;
   delivered: number | string;
   failed: number | string;
@@ -70,6 +73,7 @@ export function hourlyOf(accountId: string, r: HourlyRow): HourlyRecord {
     connection: r.connection,
     country: r.country === '' ? null : r.country,
     errorCode: r.error_code === '' ? null : r.error_code,
+    providerCode: r.provider_code === '' ? null : r.provider_code,
     messages: Number(r.messages),
     delivered: Number(r.delivered),
     failed: Number(r.failed),
@@ -79,6 +83,6 @@ export function hourlyOf(accountId: string, r: HourlyRow): HourlyRecord {
 }
 
 /** The counter rows of one account's hours, summed over their slots; `$n` placeholders. */
-export const HOURLY_READ = `SELECT hour, connection, country, error_code, sum(messages) AS messages, sum(delivered) AS delivered, sum(failed) AS failed,
+export const HOURLY_READ = `SELECT hour, connection, country, error_code, provider_code, sum(messages) AS messages, sum(delivered) AS delivered, sum(failed) AS failed,
     sum(unknown) AS unknown, sum(charged) AS charged
-  FROM hourly_counts WHERE account_id = $1 AND hour >= $2 AND hour <= $3 GROUP BY hour, connection, country, error_code ORDER BY hour`;
+  FROM hourly_counts WHERE account_id = $1 AND hour >= $2 AND hour <= $3 GROUP BY hour, connection, country, error_code, provider_code ORDER BY hour`;

@@ -186,13 +186,27 @@ export function claimedOf(r: ClaimedRow): ClaimedDelivery {
   };
 }
 
+/** How an SQL engine writes the message log's query: its nth parameter, and a field of the route kept as JSON text. */
+export interface LogDialect {
+  placeholder(n: number): string;
+  routeField(key: 'name' | 'type' | 'country'): string;
+}
+
+/** A search by the start of a number: + and 2 to 15 digits (the + may be left out). */
+const NUMBER_PREFIX = /^\+?([0-9]{2,15})$/;
+
 /**
- * The message log's query, newest first, through the account's (account, id) index, or (account,
- * to, id) for one recipient; `placeholder(n)` writes the dialect's nth parameter, the limit last.
+ * The message log's query, newest first, through the account's (account, id) index or the
+ * (account, filtered column, id) index of one filter (migrations 20 and 21), which the engine
+ * reads backwards from the cursor; the limit is the last parameter. A search by the start of a
+ * number reads the (account, to, id) range of the numbers it matches, sorted by id: its ids from
+ * the index alone, then only the page's rows.
  */
-export function messageLogSql(accountId: string, filter: MessageFilter, limit: number, placeholder: (n: number) => string): { sql: string; values: unknown[] } {
+export function messageLogSql(accountId: string, filter: MessageFilter, limit: number, dialect: LogDialect): { sql: string; values: unknown[] } {
+  const { placeholder, routeField } = dialect;
   const values: unknown[] = [accountId];
   const where = [`account_id = ${placeholder(1)}`];
+  let ranged = false;
   const add = (column: string, op: string, value: unknown) => {
     values.push(value);
     where.push(`${column} ${op} ${placeholder(values.length)}`);
@@ -201,11 +215,27 @@ export function messageLogSql(accountId: string, filter: MessageFilter, limit: n
   if (filter.to) add('"to"', '=', filter.to);
   if (filter.from) add('"from"', '=', filter.from);
   if (filter.errorCode) add('error_code', '=', filter.errorCode);
+  if (filter.connection) add('connection', '=', filter.connection);
+  if (filter.route) add(routeField('name'), '=', filter.route);
+  if (filter.type) add(routeField('type'), '=', filter.type);
+  if (filter.country) add(routeField('country'), '=', filter.country);
+  if (filter.search) {
+    const digits = NUMBER_PREFIX.exec(filter.search)?.[1];
+    if (filter.search.startsWith('msg_')) add('id', '=', filter.search);
+    else if (digits) {
+      ranged = true;
+      // From +digits up to the next prefix of as many digits (none after +99...9): digits compare alike in every collation.
+      add('"to"', '>=', `+${digits}`);
+      const next = (BigInt(digits) + 1n).toString().padStart(digits.length, '0');
+      if (next.length === digits.length) add('"to"', '<', `+${next}`);
+    } else add('client_ref', '=', filter.search);
+  }
   if (filter.since !== undefined) add('created_at', '>=', filter.since);
   if (filter.until !== undefined) add('created_at', '<', filter.until);
   if (filter.before) add('id', '<', filter.before);
   values.push(limit);
-  return { sql: `SELECT * FROM messages WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT ${placeholder(values.length)}`, values };
+  const page = `SELECT ${ranged ? 'id' : '*'} FROM messages WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT ${placeholder(values.length)}`;
+  return { sql: ranged ? `SELECT * FROM messages WHERE id IN (${page}) ORDER BY id DESC` : page, values };
 }
 
 /** SET clauses for an endpoint patch; `placeholder(n)` writes the dialect's nth parameter. */

@@ -16,6 +16,8 @@ const Counts = {
 };
 const Group = (name: string) => Type.Object({ [name]: Type.Union([Type.String(), Type.Null()]), ...Counts });
 
+const Hours = Type.Optional(Type.String({ pattern: '^[0-9]{1,5}$', description: `1 to ${MAX_OVERVIEW_HOURS}, default 24` }));
+
 const counts = (c: { messages: number; delivered: number; failed: number; unknown: number; charged: number }) => ({
   messages: c.messages,
   delivered: c.delivered,
@@ -25,15 +27,15 @@ const counts = (c: { messages: number; delivered: number; failed: number; unknow
   charged: formatAmount(c.charged),
 });
 
-/** The dashboard's overview: messages per hour and how they ended, the top errors, connections and countries. */
-export const overviewRoutes = ({ overview }: Services): FastifyPluginAsyncTypebox =>
+/** The dashboard's overview (messages per hour and how they ended, the top errors, connections and countries) and its failures page. */
+export const overviewRoutes = ({ overview, accounts }: Services): FastifyPluginAsyncTypebox =>
   async (app) => {
     app.get(
       '/v1/overview',
       {
         schema: {
           summary: 'Messages per hour, delivery rate, spend and the top canonical errors of the last hours, from counters kept as messages change (messages counted in the hour they were accepted)',
-          querystring: Type.Object({ hours: Type.Optional(Type.String({ pattern: '^[0-9]{1,5}$', description: `1 to ${MAX_OVERVIEW_HOURS}, default 24` })) }, { additionalProperties: false }),
+          querystring: Type.Object({ hours: Hours }, { additionalProperties: false }),
           response: {
             200: Type.Object({
               from: Type.String(),
@@ -56,6 +58,59 @@ export const overviewRoutes = ({ overview }: Services): FastifyPluginAsyncTypebo
           hours: r.hours.map((h) => ({ hour: new Date(h.hour * HOUR_MS).toISOString(), ...counts(h.counts) })),
           total: counts(r.total),
           errors: r.errors,
+          connections: r.connections.map((g) => ({ connection: g.key, ...counts(g.counts) })),
+          countries: r.countries.map((g) => ({ country: g.key, ...counts(g.counts) })),
+        };
+      },
+    );
+
+    app.get(
+      '/v1/failures',
+      {
+        schema: {
+          summary: 'Failures of the last hours by canonical error, provider code, connection, destination country and hour, narrowed to one country, connection or error; from the counters kept as messages change (messages counted in the hour they were accepted). GET /v1/messages takes the same filters (country, connection, error_code, since, until) to list the messages behind each figure',
+          querystring: Type.Object(
+            {
+              hours: Hours,
+              country: Type.Optional(Type.String({ pattern: '^[A-Z]{2}$', description: 'ISO 3166 alpha-2' })),
+              connection: Type.Optional(Type.String({ maxLength: 100 })),
+              error_code: Type.Optional(Type.String({ maxLength: 100, description: 'a canonical error code' })),
+              account: Type.Optional(Type.String({ description: 'a sub-account\'s id: its failures instead of the caller\'s' })),
+            },
+            { additionalProperties: false },
+          ),
+          response: {
+            200: Type.Object({
+              from: Type.String(),
+              to: Type.String(),
+              hours: Type.Array(Type.Object({ hour: Type.String(), ...Counts })),
+              total: Type.Object(Counts),
+              errors: Type.Array(Group('code'), { description: 'canonical errors with failures, most first' }),
+              provider_codes: Type.Array(Type.Object({ connection: Type.String(), code: Type.String({ description: 'the canonical error it was read as' }), provider_code: Type.String(), ...Counts }), {
+                description: 'the providers\' own codes, per connection, most failures first',
+              }),
+              connections: Type.Array(Group('connection'), { description: 'connections with failures, most first' }),
+              countries: Type.Array(Group('country'), { description: 'destination countries with failures, most first' }),
+            }),
+            ...errorResponses(...KEYED, 400, 404),
+          },
+        },
+      },
+      async (request) => {
+        const q = request.query;
+        const account = await accounts.actingOn(request.caller!, q.account);
+        const r = await overview.failures(account, q.hours === undefined ? 24 : Number(q.hours), {
+          ...(q.country && { country: q.country }),
+          ...(q.connection && { connection: q.connection }),
+          ...(q.error_code && { errorCode: q.error_code }),
+        });
+        return {
+          from: new Date(r.from).toISOString(),
+          to: new Date(r.to).toISOString(),
+          hours: r.hours.map((h) => ({ hour: new Date(h.hour * HOUR_MS).toISOString(), ...counts(h.counts) })),
+          total: counts(r.total),
+          errors: r.errors.map((g) => ({ code: g.key, ...counts(g.counts) })),
+          provider_codes: r.providerCodes.map((g) => ({ connection: g.connection, code: g.code, provider_code: g.providerCode, ...counts(g.counts) })),
           connections: r.connections.map((g) => ({ connection: g.key, ...counts(g.counts) })),
           countries: r.countries.map((g) => ({ country: g.key, ...counts(g.counts) })),
         };

@@ -653,6 +653,25 @@ CREATE TABLE hourly_counts (
 `,
   },
   {
+    id: 21,
+    name: 'message log filters, failures by provider code',
+    sql: `
+-- The message log's other filters, newest first within each: connection, route, message type and
+-- destination country (the last three as the route kept at accept says), client_ref. The type and
+-- client_ref indexes hold only the messages that have one.
+CREATE INDEX messages_account_connection ON messages (account_id, connection, id);
+CREATE INDEX messages_account_route ON messages (account_id, (route::json ->> 'name'), id);
+CREATE INDEX messages_account_type ON messages (account_id, (route::json ->> 'type'), id) WHERE (route::json ->> 'type') IS NOT NULL;
+CREATE INDEX messages_account_country ON messages (account_id, (route::json ->> 'country'), id);
+CREATE INDEX messages_account_ref ON messages (account_id, client_ref, id) WHERE client_ref IS NOT NULL;
+-- The failures page counts provider codes too: the counters gain the provider's code of the
+-- messages that ended with one ('' for none), in the key.
+ALTER TABLE hourly_counts ADD COLUMN provider_code TEXT NOT NULL DEFAULT '';
+ALTER TABLE hourly_counts DROP CONSTRAINT hourly_counts_pkey;
+ALTER TABLE hourly_counts ADD PRIMARY KEY (account_id, hour, connection, country, error_code, provider_code, slot);
+`,
+  },
+  {
     id: 24,
     name: 'idempotency keys expire',
     sql: `

@@ -14,11 +14,11 @@ export const NUMBERS_SQL = {
       messages = usage_counts.messages + excluded.messages, segments = usage_counts.segments + excluded.segments,
       delivered = usage_counts.delivered + excluded.delivered, failed = usage_counts.failed + excluded.failed,
       charged = usage_counts.charged + excluded.charged, cost = usage_counts.cost + excluded.cost`,
-  addHourly: `INSERT INTO hourly_counts (account_id, hour, connection, country, error_code, slot, messages, delivered, failed, unknown, charged)
-    SELECT a, h, n, c, e, pg_backend_pid() % 16, m, dl, f, u, ch
-      FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::bigint[], $8::bigint[], $9::bigint[], $10::bigint[])
-        AS x(a, h, n, c, e, m, dl, f, u, ch)
-    ON CONFLICT (account_id, hour, connection, country, error_code, slot) DO UPDATE SET
+  addHourly: `INSERT INTO hourly_counts (account_id, hour, connection, country, error_code, provider_code, slot, messages, delivered, failed, unknown, charged)
+    SELECT a, h, n, c, e, p, pg_backend_pid() % 16, m, dl, f, u, ch
+      FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::bigint[], $9::bigint[], $10::bigint[], $11::bigint[])
+        AS x(a, h, n, c, e, p, m, dl, f, u, ch)
+    ON CONFLICT (account_id, hour, connection, country, error_code, provider_code, slot) DO UPDATE SET
       messages = hourly_counts.messages + excluded.messages, delivered = hourly_counts.delivered + excluded.delivered,
       failed = hourly_counts.failed + excluded.failed, unknown = hourly_counts.unknown + excluded.unknown, charged = hourly_counts.charged + excluded.charged`,
   usage: `SELECT account_id, day, country, connection, sum(messages) AS messages, sum(segments) AS segments, sum(delivered) AS delivered, sum(failed) AS failed,

@@ -116,6 +116,7 @@ import { merge, usageAtAccept, usageAtFinal, usageOf, type UsageDelta, type Usag
 import { MIGRATIONS } from './migrations.js';
 import { HOURLY_READ, hourlyAtAccept, hourlyAtFinal, hourlyOf, mergeHourly, type HourlyDelta, type HourlyRow } from '../hourly.js';
 import { publicUser, sessionOf, sessionValues, userOf, userValues, USER_SQL, type SessionRow, type UserRow } from '../user-rows.js';
+import { LOG_DIALECT } from './log-sql.js';
 import { NUMBERS_SQL } from './numbers-sql.js';
 import { foldAnswers } from '../webhook-answers.js';
 import { DISPATCH_SQL } from './dispatch-sql.js';
@@ -519,7 +520,7 @@ export class PostgresStore implements Store {
   }
 
   async listMessages(accountId: string, filter: MessageFilter, limit: number): Promise<Message[]> {
-    const { sql, values } = messageLogSql(accountId, filter, limit, (n) => `$${n}`);
+    const { sql, values } = messageLogSql(accountId, filter, limit, LOG_DIALECT);
     return (await this.#rows<MessageRow>(sql, values)).map(toMessage);
   }
 
@@ -1282,7 +1283,7 @@ async function emit(c: Client, items: readonly Emitted[], touched: Touch[]): Pro
 async function addHourly(c: Client, deltas: readonly HourlyDelta[]): Promise<void> {
   if (deltas.length === 0) return;
   const col = <K extends keyof HourlyDelta>(k: K) => deltas.map((d) => d[k]);
-  await c.query(NUMBERS_SQL.addHourly, [col('accountId'), col('hour'), col('connection'), col('country'), col('errorCode'), col('messages'), col('delivered'), col('failed'), col('unknown'), col('charged')]);
+  await c.query(NUMBERS_SQL.addHourly, [col('accountId'), col('hour'), col('connection'), col('country'), col('errorCode'), col('providerCode'), col('messages'), col('delivered'), col('failed'), col('unknown'), col('charged')]);
 }
 
 /** Adds to the usage counters (deltas one per row, in key order: see merge). */

@@ -9,9 +9,9 @@ export const NUMBERS_SQL = {
     ON CONFLICT (account_id, day, country, connection, slot) DO UPDATE SET
       messages = messages + excluded.messages, segments = segments + excluded.segments, delivered = delivered + excluded.delivered,
       failed = failed + excluded.failed, charged = charged + excluded.charged, cost = cost + excluded.cost`,
-  addHourly: `INSERT INTO hourly_counts (account_id, hour, connection, country, error_code, slot, messages, delivered, failed, unknown, charged)
-    VALUES (@accountId, @hour, @connection, @country, @errorCode, 0, @messages, @delivered, @failed, @unknown, @charged)
-    ON CONFLICT (account_id, hour, connection, country, error_code, slot) DO UPDATE SET
+  addHourly: `INSERT INTO hourly_counts (account_id, hour, connection, country, error_code, provider_code, slot, messages, delivered, failed, unknown, charged)
+    VALUES (@accountId, @hour, @connection, @country, @errorCode, @providerCode, 0, @messages, @delivered, @failed, @unknown, @charged)
+    ON CONFLICT (account_id, hour, connection, country, error_code, provider_code, slot) DO UPDATE SET
       messages = messages + excluded.messages, delivered = delivered + excluded.delivered, failed = failed + excluded.failed,
       unknown = unknown + excluded.unknown, charged = charged + excluded.charged`,
   usage: `SELECT account_id, day, country, connection, sum(messages) AS messages, sum(segments) AS segments, sum(delivered) AS delivered, sum(failed) AS failed,

@@ -119,6 +119,7 @@ import { degradationOf, LATENCY_COLUMNS, mergeQuality, qualityAt, qualityOf, typ
 import { QUALITY_SQL } from './quality-sql.js';
 import { HOURLY_READ, hourlyAtAccept, hourlyAtFinal, hourlyOf, type HourlyDelta, type HourlyRow } from '../hourly.js';
 import { publicUser, sessionOf, sessionValues, userOf, userValues, USER_SQL, type SessionRow, type UserRow } from '../user-rows.js';
+import { LOG_DIALECT } from './log-sql.js';
 import { NUMBERS_SQL } from './numbers-sql.js';
 import { foldAnswers } from '../webhook-answers.js';
 import { DISPATCH_SQL } from './dispatch-sql.js';
@@ -538,7 +539,7 @@ export class SqliteStore implements Store {
   }
 
   async listMessages(accountId: string, filter: MessageFilter, limit: number): Promise<Message[]> {
-    const { sql, values } = messageLogSql(accountId, filter, limit, () => '?');
+    const { sql, values } = messageLogSql(accountId, filter, limit, LOG_DIALECT);
     return (this.#sql(sql).all(...values) as MessageRow[]).map(toMessage);
   }
 
