@@ -4,6 +4,7 @@ import { LEDGER_TYPES, type LedgerEntry, type LedgerFilter, type LedgerType } fr
 import { formatAmount } from '../../core/accounts/money.js';
 import { SwitchboardError } from '../../core/errors.js';
 import { parseIsoDateTime } from '../../core/validation/datetime.js';
+import { csvField } from '../csv.js';
 import { errorResponses, KEYED } from '../schemas.js';
 import type { Services } from '../services.js';
 
@@ -33,14 +34,6 @@ export const ledgerView = (e: LedgerEntry) => ({
 });
 
 const CSV_COLUMNS = ['id', 'at', 'type', 'amount', 'currency', 'balance_after', 'message_id', 'messages', 'counterparty', 'description'] as const;
-
-/** RFC 4180: a field with a comma, quote or line break is quoted, its quotes doubled. A leading =+-@ is defused for spreadsheets. */
-export function csvField(value: string | number | null): string {
-  if (value === null) return '';
-  let text = String(value);
-  if (/^[=+@]/.test(text) || (/^-/.test(text) && !/^-[0-9.]+$/.test(text))) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
 
 function time(value: string | undefined, param: string): number | undefined {
   if (value === undefined) return undefined;

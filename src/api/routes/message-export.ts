@@ -6,7 +6,7 @@ import { formatAmount } from '../../core/accounts/money.js';
 import type { Message } from '../../core/message.js';
 import { errorResponses, KEYED, LogQuery } from '../schemas.js';
 import type { Services } from '../services.js';
-import { csvField } from './ledger.js';
+import { csvField } from '../csv.js';
 import { parseFilter } from './messages.js';
 
 /** Messages read per page: the export holds one page at a time, whatever the log's size. */

@@ -5,7 +5,7 @@ import { SwitchboardError } from '../../core/errors.js';
 import { OPT_OUT_NUMBER_PATTERN } from '../../app/opt-outs.js';
 import { BODY, errorResponses, KEYED } from '../schemas.js';
 import { MAX_IMPORT_LINES } from '../../app/do-not-contact.js';
-import { csvField } from './ledger.js';
+import { csvField } from '../csv.js';
 import { documented } from '../document.js';
 import type { Services } from '../services.js';
 

@@ -4,7 +4,7 @@ import type { UsageGroup, UsageLine, UsageTotals } from '../../app/usage.js';
 import { formatAmount } from '../../core/accounts/money.js';
 import { errorResponses, KEYED } from '../schemas.js';
 import type { Services } from '../services.js';
-import { csvField } from './ledger.js';
+import { csvField } from '../csv.js';
 
 const dayText = { pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' };
 const Totals = {
