@@ -84,7 +84,8 @@ export async function overviewView(page: Page): Promise<void> {
       { class: 'tiles' },
       h('li', {}, h('strong', {}, behind(r.from, {}, t.messages)), ' sent'),
       h('li', {}, h('strong', {}, behind(r.from, { status: 'delivered' }, t.delivered)), ' delivered'),
-      h('li', {}, h('strong', {}, behind(r.from, { status: 'undelivered' }, t.failed)), ' failed'),
+      // Failed counts every way a message ends without delivery: the failures page breaks it down.
+      h('li', {}, h('strong', {}, h('a', { href: `#/failures?hours=${hours}` }, String(t.failed))), ' failed'),
       h('li', {}, h('strong', {}, behind(r.from, { status: 'unknown' }, t.unknown)), ' unknown'),
       h('li', {}, h('strong', {}, percent(t.delivery_rate)), ' delivery rate'),
       h('li', {}, h('strong', {}, t.charged), ' spent'),
