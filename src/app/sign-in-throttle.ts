@@ -56,12 +56,16 @@ export class SignInThrottle {
     }
   }
 
-  /** Refuses a user locked out from this address (or, after failures from many, everywhere until `lockedUntil`). */
+  /**
+   * Refuses a user locked out from this address (or, after failures from many, everywhere until
+   * `lockedUntil`); the refusal still counts against the address.
+   */
   async checkUser(userId: string, lockedUntil: number | null, address: string): Promise<void> {
     const now = this.clock.now();
     const seen = await this.store.signInFailures(this.#userKey(userId, address), now);
     const until = Math.max(seen && seen.failures >= MAX_FAILED_SIGN_INS ? seen.until : 0, lockedUntil ?? 0);
     if (until > now) {
+      await this.failed(address, undefined);
       throw new SwitchboardError('rate_limit_exceeded', `Too many wrong passwords: this user is locked out for ${minutes(until - now)} more minutes.`, {
         retryAfterSeconds: Math.ceil((until - now) / 1000),
       });
