@@ -75,6 +75,23 @@ for (const storeName of STORES) {
       }
     });
 
+    test("a delivery to a message's own callback_url is resent there, signed with the account's callback secret", async () => {
+      const callback = await new Receiver().listen();
+      try {
+        const sent = await call('POST', '/v1/messages', { from: 'Shop', to: '+447700900000', text: 'Hi', callback_url: callback.url, callback_events: ['message.delivered'] });
+        const messageId = sent.body.messages[0].id as string;
+        const delivery = await eventually(async () => ((d) => (d?.status === 'delivered' ? d : undefined))((await call('GET', `/v1/webhooks/deliveries?message_id=${messageId}`)).body.deliveries[0]), 15_000);
+        assert.equal(delivery.endpoint_id, null);
+        const resent = await call('POST', `/v1/webhooks/deliveries/${delivery.id}/resend`);
+        assert.deepEqual([resent.status, resent.body.url, resent.body.endpoint_id, resent.body.resend_of], [202, callback.url, null, delivery.id]);
+        const { secret } = (await call('GET', '/v1/webhooks/callback-secret')).body;
+        const events = await eventually(async () => ((all) => (all.length === 2 ? all : undefined))(callback.verified(secret)), 15_000);
+        assert.deepEqual(events.map((e) => [e.id, e.type, e.data.message.id]), [[delivery.event_id, 'message.delivered', messageId], [delivery.event_id, 'message.delivered', messageId]]);
+      } finally {
+        await callback.close();
+      }
+    });
+
     test('refused with canonical errors: an unknown delivery (404), an endpoint disabled or deleted (409); nothing is queued', async () => {
       const unknown = await call('POST', '/v1/webhooks/deliveries/whd_nothing/resend');
       assert.deepEqual([unknown.status, unknown.body.error.code, unknown.body.error.param], [404, 'not_found', 'id']);
