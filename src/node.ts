@@ -63,8 +63,8 @@ import { LocalCoordination, type Coordination } from './app/coordination.js';
 const TOPOLOGY_RELOAD_MS = 5000;
 const RECEIPT_SWEEP_MS = 5000;
 /** How often a node deletes compliance counters whose window has ended, and how many at most each time. */
-const MARK_SWEEP_MS = 60_000;
-const MARK_SWEEP_LIMIT = 10_000;
+const PRUNE_MS = 60_000;
+const PRUNE_LIMIT = 10_000;
 /** How often a node gives back the slices of accounts' balances it has not used for SLICE_IDLE_MS, and takes back dead nodes'. */
 const SLICE_SWEEP_MS = 1000;
 const SLICE_IDLE_MS = 2000;
@@ -223,6 +223,7 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
     coordination,
     destinations,
     lookupTtlMs: config.lookupTtlMs,
+    idempotencyTtlMs: config.idempotencyTtlMs,
     compliance,
     callbacks: endpoints,
   });
@@ -338,7 +339,12 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
   };
   const measuringTimer = setInterval(measure, config.quality.refreshMs);
   const slicing = setInterval(() => void returnSlices(SLICE_IDLE_MS).catch((err: unknown) => log.warn({ err }, 'giving back balance slices failed')), SLICE_SWEEP_MS);
-  const pruning = setInterval(() => void store.pruneMarks(clock.now(), MARK_SWEEP_LIMIT).catch((err: unknown) => log.warn({ err }, 'deleting ended compliance counters failed')), MARK_SWEEP_MS);
+  const prune = () => {
+    const now = clock.now();
+    store.pruneMarks(now, PRUNE_LIMIT).catch((err: unknown) => log.warn({ err }, 'deleting ended compliance counters failed'));
+    store.pruneIdempotency(now - config.idempotencyTtlMs, PRUNE_LIMIT).catch((err: unknown) => log.warn({ err }, 'deleting old idempotency keys failed'));
+  };
+  const pruning = setInterval(prune, PRUNE_MS);
 
   return {
     api,

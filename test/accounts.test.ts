@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
-import { bearer, testNode, type TestNode } from './helpers.js';
+import { bearer, eventually, testNode, type TestNode } from './helpers.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -137,6 +137,27 @@ describe('accounts, sub-accounts, prices and the ledger', () => {
     assert.equal((await call(keyA1, 'GET', '/v1/balance')).body.error.code, 'account_disabled');
     await call(node.key, 'PATCH', `/v1/accounts/${a.id}`, { status: 'active' });
     assert.equal((await call(keyA1, 'GET', '/v1/balance')).status, 200);
+  });
+
+  test('messages accepted before their account (or one above it) is disabled are not sent: each fails with its code, refunded', async () => {
+    const sendAt = new Date(Date.now() + 1500).toISOString();
+    const accepted = await call(keyA1, 'POST', '/v1/messages', { from: 'Shop', to: '+447700900002', text: 'Later', send_at: sendAt });
+    assert.equal(accepted.status, 202, accepted.text);
+    assert.equal(accepted.body.remaining_balance, '0.160000');
+    const id = accepted.body.messages[0].id;
+    await call(node.key, 'PATCH', `/v1/accounts/${a.id}`, { status: 'disabled' });
+    try {
+      const failed = await eventually(async () => {
+        const m = (await call(node.key, 'GET', `/v1/messages/${id}?account=${a1.id}`)).body;
+        return m.status === 'failed' ? m : undefined;
+      }, 10_000);
+      assert.equal(failed.error.code, 'account_disabled');
+      const events = (await call(node.key, 'GET', `/v1/messages/${id}?account=${a1.id}`)).body.events.map((e: Json) => e.type);
+      assert.ok(!events.includes('sent'), `never handed to a provider: ${events.join(', ')}`);
+      assert.equal((await call(node.key, 'GET', `/v1/balance?account=${a1.id}`)).body.balance, '0.210000', 'refunded');
+    } finally {
+      await call(node.key, 'PATCH', `/v1/accounts/${a.id}`, { status: 'active' });
+    }
   });
 
   test('an account with allowed senders sends from them only', async () => {

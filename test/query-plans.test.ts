@@ -27,13 +27,15 @@ import { LOOKUP_SQL as PG_LOOKUP_SQL } from '../src/storage/postgres/lookup-sql.
 import { COMPLIANCE_SQL as SQLITE_COMPLIANCE_SQL } from '../src/storage/sqlite/compliance-sql.js';
 import { COMPLIANCE_SQL as PG_COMPLIANCE_SQL } from '../src/storage/postgres/compliance-sql.js';
 import { USER_SQL } from '../src/storage/user-rows.js';
+import { QUALITY_SQL as SQLITE_QUALITY_SQL } from '../src/storage/sqlite/quality-sql.js';
+import { QUALITY_COUNTS, QUALITY_SQL as PG_QUALITY_SQL } from '../src/storage/postgres/quality-sql.js';
 import { TEST_DATABASE_URL, tempDir } from './helpers.js';
 
 // Every statement webhook delivery runs per event, dispatch's claims (expiry included), receipt
 // matching, the sweep of parked receipts, the message log, what an account's requests read of its
 // branch, verified numbers and credentials, the owner look-up of every inbound message, the usage
 // counters, the statements that charge accepts from nodes' slices of accounts' balances
-// (PostgreSQL), the SMPP outbox's, the compliance counters' and failed sign-ins' must reach their rows through an index: with a backlog
+// (PostgreSQL), the SMPP outbox's, the compliance counters', the quality counters' and failed sign-ins' must reach their rows through an index: with a backlog
 // waiting (or many accounts), a scan would make each cost as much as the backlog.
 
 const prefixed = (prefix: string, sql: Readonly<Record<string, string>>) => Object.fromEntries(Object.entries(sql).map(([name, text]) => [`${prefix}_${name}`, text]));
@@ -41,8 +43,8 @@ const smpp = (sql: Readonly<Record<string, string>>) => prefixed('smpp', sql);
 /** What every failed sign-in runs (both stores; SQLite reads `$n` as `@pn`, as its store does). */
 const SIGN_IN_SQL = { failures: USER_SQL.failures, countFailure: USER_SQL.countFailure, pruneFailures: USER_SQL.pruneFailures, clearFailures: USER_SQL.clearFailures };
 const sqliteNumbered = (sql: Readonly<Record<string, string>>) => Object.fromEntries(Object.entries(sql).map(([name, text]) => [name, text.replace(/\$(\d+)/g, '@p$1')]));
-const SQLITE_SQL = { ...prefixed('signIn', sqliteNumbered(SIGN_IN_SQL)), ...prefixed('lookups', SQLITE_LOOKUP_SQL), ...SQLITE_WEBHOOK_SQL, ...SQLITE_RECEIPT_SQL, ...SQLITE_DISPATCH_SQL, ...SQLITE_ACCOUNT_SQL, ...SQLITE_CREDENTIAL_SQL, ...SQLITE_NUMBERS_SQL, ...smpp(SQLITE_SMPP_SQL), ...prefixed('compliance', SQLITE_COMPLIANCE_SQL) };
-const PG_SQL = { ...prefixed('signIn', SIGN_IN_SQL), ...prefixed('lookups', PG_LOOKUP_SQL), ...PG_WEBHOOK_SQL, ...PG_RECEIPT_SQL, ...PG_DISPATCH_SQL, ...PG_ACCOUNT_SQL, ...PG_CREDENTIAL_SQL, ...PG_NUMBERS_SQL, ...SLICE_SQL, ...smpp(PG_SMPP_SQL), ...prefixed('compliance', PG_COMPLIANCE_SQL) };
+const SQLITE_SQL = { ...prefixed('signIn', sqliteNumbered(SIGN_IN_SQL)), ...prefixed('lookups', SQLITE_LOOKUP_SQL), ...SQLITE_WEBHOOK_SQL, ...SQLITE_RECEIPT_SQL, ...SQLITE_DISPATCH_SQL, ...SQLITE_ACCOUNT_SQL, ...SQLITE_CREDENTIAL_SQL, ...SQLITE_NUMBERS_SQL, ...smpp(SQLITE_SMPP_SQL), ...prefixed('compliance', SQLITE_COMPLIANCE_SQL), ...prefixed('quality', SQLITE_QUALITY_SQL) };
+const PG_SQL = { ...prefixed('signIn', SIGN_IN_SQL), ...prefixed('lookups', PG_LOOKUP_SQL), ...PG_WEBHOOK_SQL, ...PG_RECEIPT_SQL, ...PG_DISPATCH_SQL, ...PG_ACCOUNT_SQL, ...PG_CREDENTIAL_SQL, ...PG_NUMBERS_SQL, ...SLICE_SQL, ...smpp(PG_SMPP_SQL), ...prefixed('compliance', PG_COMPLIANCE_SQL), ...prefixed('quality', PG_QUALITY_SQL) };
 
 /** The message log as users page it: the first page, the next, one recipient's, a time window. */
 const LOGS = {
@@ -57,17 +59,20 @@ const BACKLOG = 20_000;
 /** Tables that grow with traffic: never read whole by a hot statement. */
 const BACKLOG_TABLES = [
   'webhook_deliveries', 'webhook_events', 'webhook_attempts', 'messages', 'provider_ids', 'parked_receipts', 'accounts', 'verified_numbers', 'face_credentials', 'numbers',
-  'usage_counts', 'ledger_entries', 'pending_charges', 'balance_slices', 'smpp_outbox', 'inbound_messages', 'lookups', 'compliance_marks', 'sign_in_failures',
+  'usage_counts', 'ledger_entries', 'pending_charges', 'balance_slices', 'smpp_outbox', 'inbound_messages', 'lookups', 'compliance_marks',
+  'quality_counts', 'quality_errors', 'sign_in_failures',
 ];
+/** Quality counters over many hours, connections and slots (the window read is a range of hours). */
+const QUALITY = `INSERT INTO quality_counts (hour, connection, country, network, slot, submits) SELECT i / 100, 'c' || (i % 10), 'GB', '', (i / 10) % 10, 1`;
+const QUALITY_ERRORS = `INSERT INTO quality_errors (hour, connection, country, network, code, slot, count) SELECT i / 100, 'c' || (i % 10), 'GB', '', 'x', (i / 10) % 10, 1`;
 /** Live lookups of many numbers, a few of each (the cache, routing and accept read them by number). */
 const LOOKUPS = `INSERT INTO lookups (id, account_id, number, at, connection, provider, reachability, raw)
   SELECT 'lkp_' || i, 'acc', '+3361' || (i % 5000), i, 'c', 'infobip', 'reachable', '{}'`;
 /**
  * Statements that sort only what they hand out (the rows claimed, the events of one batch, the
- * counter rows of one account's days, one node's slices), or a handful of rows (a credential's
- * account's inactive ancestors, to find the highest).
+ * counter rows of one account's days or of the quality window's hours, one node's slices).
  */
-const SORTS_WHAT_IT_HANDS_OUT = new Set(['claimed', 'emit', 'lease', 'drop', 'leaseClaimed', 'findCredential', 'usage', 'usageUnder', 'own', 'settle', 'due']);
+const SORTS_WHAT_IT_HANDS_OUT = new Set(['claimed', 'emit', 'lease', 'drop', 'leaseClaimed', 'usage', 'usageUnder', 'own', 'settle', 'due', 'quality_totals', 'quality_errors']);
 /**
  * A backlog of messages queued for one connection (its carrier down), a few past their validity,
  * with receipts' provider ids, for the claims and the message log.
@@ -121,6 +126,10 @@ describe('hot webhook, receipt and account statements on SQLite use indexes, wha
       INSERT INTO compliance_marks (account_id, key, window_end, count) SELECT 'acc_' || (i % 10), 'cap:marketing:day:+4477009' || i, i, 1 FROM n;
       WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ${BACKLOG - 1})
       INSERT INTO sign_in_failures (key, failures, window_end) SELECT 'address:10.0.' || i, 1, i FROM n;
+      WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ${BACKLOG - 1})
+      ${QUALITY} FROM n;
+      WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ${BACKLOG - 1})
+      ${QUALITY_ERRORS} FROM n;
       ANALYZE;
     `);
   });
@@ -129,10 +138,13 @@ describe('hot webhook, receipt and account statements on SQLite use indexes, wha
     rmSync(dir, { recursive: true, force: true });
   });
 
+  /** Parameters a statement is read with where 1 for each would not be what it is run with. */
+  const window = { since: 176, until: null, connection: null }; // the last day of the hours stored
+  const given: Record<string, object> = { quality_totals: window, quality_errors: window };
   for (const [name, sql] of Object.entries(SQLITE_SQL)) {
     test(name, () => {
       const names = new Set([...sql.matchAll(/@(\w+)/g)].map((m) => m[1]!));
-      const params = Object.fromEntries([...names].map((n) => [n, n === 'seqs' ? '[1,2,3]' : n === 'numbers' ? '["+33611","+33612"]' : n === 'ids' ? '["msg_1"]' : 1]));
+      const params = given[name] ?? Object.fromEntries([...names].map((n) => [n, n === 'seqs' ? '[1,2,3]' : n === 'numbers' ? '["+33611","+33612"]' : n === 'ids' ? '["msg_1"]' : 1]));
       checkSqlite(name, sql, params);
     });
   }
@@ -194,6 +206,8 @@ describe('hot webhook, receipt and account statements on PostgreSQL use indexes,
       ${LOOKUPS} FROM generate_series(0, ${BACKLOG - 1}) AS i;
       INSERT INTO compliance_marks (account_id, key, window_end, count) SELECT 'acc_' || (i % 10), 'cap:marketing:day:+4477009' || i, i, 1 FROM generate_series(0, ${BACKLOG - 1}) AS i;
       INSERT INTO sign_in_failures (key, failures, window_end) SELECT 'address:10.0.' || i, 1, i FROM generate_series(0, ${BACKLOG - 1}) AS i;
+      ${QUALITY} FROM generate_series(0, ${BACKLOG - 1}) AS i;
+      ${QUALITY_ERRORS} FROM generate_series(0, ${BACKLOG - 1}) AS i;
       ANALYZE;
     `);
   });
@@ -233,6 +247,7 @@ describe('hot webhook, receipt and account statements on PostgreSQL use indexes,
     stranded: [100, 500],
     branch: ['acc_7'],
     verified: ['acc_7', ['+447700910007', '+447700900000']],
+    inactive: [['acc_7', 'acc_8']],
     findCredential: ['vonage', 'k42'],
     owner: ['+447700910000'],
     addUsage: [['acc_1'], [3], ['GB'], ['c'], [1], [1], [0], [0], [0], [0]],
@@ -264,6 +279,14 @@ describe('hot webhook, receipt and account statements on PostgreSQL use indexes,
     compliance_giveBack: ['acc_1', ['cap:marketing:day:+447700910'], [1]],
     compliance_prune: [50, 100],
     compliance_peekMark: ['acc_1', 'cap:marketing:day:+447700910', 50],
+    // The last day of a window of hours, every connection, then one connection's.
+    quality_add: [[150], ['c1'], ['GB'], [''], ...QUALITY_COUNTS.map(() => [1])],
+    quality_addErrors: [[150], ['c1'], ['GB'], [''], ['x'], [1]],
+    quality_totals: [176, null, null],
+    quality_errors: [176, 'c1', null],
+    quality_degradations: [],
+    quality_degrade: ['c1', 'GB', 'delivery_rate_drop', '{}', 1],
+    quality_recover: ['c1', 'GB'],
   };
 
   for (const [name, sql] of Object.entries(PG_SQL)) {

@@ -286,8 +286,8 @@ describe('the SMPP server, with the smpp npm package as the customer', () => {
 
     const replace = await c.request('replace_sm', { message_id: sent, short_message: 'x' });
     assert.equal(replace.command_status, ESME.RINVCMDID);
-    const data = await c.request('data_sm', { destination_addr: TO, message_payload: 'x' });
-    assert.deepEqual([data.command, data.command_status], ['generic_nack', ESME.RINVCMDID]);
+    const broadcast = await c.request('query_broadcast_sm', { message_id: sent });
+    assert.deepEqual([broadcast.command, broadcast.command_status], ['generic_nack', ESME.RINVCMDID]);
     assert.equal((await c.request('enquire_link')).command_status, ESME.ROK);
     assert.equal((await submit(c, {})).command_status, ESME.ROK, 'still bound');
   });

@@ -126,11 +126,25 @@ for (const [name, open] of implementations) {
       const { dueAt: _due, ...stored } = m;
       assert.deepEqual(await store.getMessage(m.accountId, m.id), stored);
       assert.deepEqual(await store.listEvents(m.accountId, m.id), [], 'the first event is read from the message');
-      assert.deepEqual(await store.getIdempotency('acc', 'k1'), { requestHash: 'abc', statusCode: 202, response: '{"ok":1}' });
+      assert.deepEqual(await store.getIdempotency('acc', 'k1', T0), { requestHash: 'abc', statusCode: 202, response: '{"ok":1}' });
       // A batch that fails stores nothing of itself.
       const again = message();
-      await assert.rejects(store.insertMessages([{ messages: [again], idempotency: { accountId: 'acc', key: 'k1', requestHash: 'x', statusCode: 202, createdAt: T0 }, respond: () => '' }]));
+      await assert.rejects(store.insertMessages([{ messages: [again, m], idempotency: { accountId: 'acc', key: 'k2', requestHash: 'x', statusCode: 202, createdAt: T0 }, respond: () => '' }]));
       assert.equal(await store.getMessage(again.accountId, again.id), undefined);
+      assert.equal(await store.getIdempotency('acc', 'k2', T0), undefined);
+    });
+
+    test('an idempotency key older than its time is a new key: its first answer is replaced, and old keys are deleted', async () => {
+      const write = (key: string, hash: string, at: number) =>
+        store.insertMessages([{ messages: [message()], idempotency: { accountId: 'acc', key, requestHash: hash, statusCode: 202, createdAt: at }, respond: () => hash }]);
+      await write('old', 'first', T0 - 10_000);
+      assert.equal(await store.getIdempotency('acc', 'old', T0), undefined, 'expired');
+      await write('old', 'second', T0);
+      assert.equal((await store.getIdempotency('acc', 'old', T0))?.response, 'second');
+      await write('stale', 'x', T0 - 20_000);
+      assert.equal(await store.pruneIdempotency(T0 - 5_000, 100), 1);
+      assert.equal(await store.getIdempotency('acc', 'stale', 0), undefined);
+      assert.equal((await store.getIdempotency('acc', 'old', 0))?.response, 'second');
     });
 
     test('accounts form a tree: each knows its path from the root; a key is read with its account', async () => {

@@ -74,6 +74,8 @@ export interface AcceptOptions {
   readonly destinations: DestinationReader;
   /** How long a live lookup is fresh: routing reads its network, and an account that asks refuses a number it found dead. */
   readonly lookupTtlMs: number;
+  /** How long an Idempotency-Key answers with its first response (a key older than this is new again). */
+  readonly idempotencyTtlMs: number;
   /** The account's compliance policies, judged before anything is charged or stored. */
   readonly compliance: ComplianceGate;
   /** A message's own callback_url: its shape checked at once, its addresses and signing secret before storing. */
@@ -168,7 +170,7 @@ export class AcceptService {
     const accountId = payer.accountId;
     // Keys sorted: the same body with its fields in another order is the same request.
     const requestHash = createHash('sha256').update(stringify(request)).digest('hex');
-    const stored = await this.opts.store.getIdempotency(accountId, key);
+    const stored = await this.opts.store.getIdempotency(accountId, key, this.opts.clock.now() - this.opts.idempotencyTtlMs);
     if (stored) {
       if (stored.requestHash !== requestHash) {
         throw new SwitchboardError('idempotency_key_reused', 'This Idempotency-Key was used with a different request body. Use a new key for a new request.');

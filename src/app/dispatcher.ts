@@ -198,11 +198,15 @@ class Lane {
         event(now, 'sending', 'sending', { connection: name, attempt: m.attempts + 1 }),
       ],
     });
+    const starting = claimed.filter((m) => m.status === 'sending' && m.claimedFrom !== 'sending');
+    const settled: Promise<unknown>[] = claimed.filter((m) => !starting.includes(m)).map((m) => this.#settle(m, now));
+    // An account disabled or blocked since its messages were accepted sends none of them.
+    const inactive = starting.length > 0 ? await store.inactiveAccounts([...new Set(starting.map((m) => m.accountId))]) : new Map();
     const toSend: ClaimedMessage[] = [];
-    const settled: Promise<unknown>[] = [];
-    for (const message of claimed) {
-      if (message.status === 'sending' && message.claimedFrom !== 'sending') toSend.push(message);
-      else settled.push(this.#settle(message, now));
+    for (const message of starting) {
+      const status = inactive.get(message.accountId);
+      if (status) settled.push(this.#withhold(message, status, now));
+      else toSend.push(message);
     }
     if (mode === 'probe' && toSend.length > 0) health.started(name);
     // Leases are renewed from the claim on, not from the send: a message waiting for its window
@@ -230,10 +234,17 @@ class Lane {
    */
   async #pace(segments: number): Promise<void> {
     if (!Number.isFinite(this.connector.tps)) return;
-    const wait = await this.opts.coordination.pace(`tps:${this.connector.name}`, (segments * 1000) / this.connector.tps);
+    const span = (segments * 1000) / this.connector.tps;
+    const wait = await this.opts.coordination.pace(`tps:${this.connector.name}`, span);
     // A timer cannot wait less than a millisecond: a slot due sooner is taken now (the pace still
     // holds over any second), rather than slowing a fast connection to one submit per tick.
-    if (wait >= 1) await new Promise((r) => setTimeout(r, wait));
+    if (wait < 1) return;
+    const due = this.opts.clock.now() + wait;
+    await new Promise((r) => setTimeout(r, wait));
+    // Woken well after its slot (a stalled event loop, a collection): sent now, this submit would
+    // follow the last one closer than the pace allows, and the next one would follow at once. It
+    // takes a new slot instead, from now.
+    if (this.opts.clock.now() - due > span / 2) await this.#pace(segments);
   }
 
   /** A claimed message that is not to be sent: expired, held by a connection that is down, or left mid-send. */
@@ -282,6 +293,22 @@ class Lane {
       event: event(now, 'expired', 'expired', { expires_at: new Date(message.expiresAt).toISOString() }, error),
       error,
       dueAt: null,
+    });
+  }
+
+  /** A message of an account that may not send: failed with the account's code, its attempt given back (refunded: it never left). */
+  async #withhold(message: ClaimedMessage, status: 'disabled' | 'blocked', now: number): Promise<void> {
+    const { writer, catalogue, owner } = this.opts;
+    const error = messageError(catalogue, status === 'blocked' ? 'account_blocked' : 'account_disabled', `Not sent: its account (or one above it) is ${status}.`);
+    await writer.apply({
+      messageId: message.id,
+      from: ['sending'],
+      claim: { owner, attempt: message.attempts },
+      to: 'failed',
+      event: event(now, 'failed', 'failed', { reason: `account ${status}` }, error),
+      error,
+      dueAt: null,
+      attemptsDelta: -1,
     });
   }
 

@@ -440,6 +440,8 @@ export interface Store {
   /** Creates an account under its parent (which must exist). */
   createAccount(account: NewAccount): Promise<void>;
   getAccount(id: string): Promise<Account | undefined>;
+  /** Of these accounts, those disabled or blocked (themselves or above them), with that status. */
+  inactiveAccounts(ids: readonly string[]): Promise<Map<string, Exclude<AccountStatus, 'active'>>>;
   /** An account's direct children, oldest first. */
   listAccounts(parentId: string): Promise<Account[]>;
   /** False when there is no such account. */
@@ -585,7 +587,10 @@ export interface Store {
    */
   strandedReceipts(after: number, limit: number): Promise<{ stranded: { connection: string; providerMessageId: string }[]; next: number }>;
 
-  getIdempotency(accountId: string, key: string): Promise<StoredIdempotency | undefined>;
+  /** The key's first answer, if it was made at `since` or later (an older one is a new key). */
+  getIdempotency(accountId: string, key: string, since: number): Promise<StoredIdempotency | undefined>;
+  /** Deletes at most `limit` idempotency keys made before `before`; returns how many. */
+  pruneIdempotency(before: number, limit: number): Promise<number>;
 
   insertEndpoint(endpoint: WebhookEndpoint): Promise<void>;
   listEndpoints(accountId: string): Promise<WebhookEndpoint[]>;

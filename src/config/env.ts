@@ -19,6 +19,8 @@ export interface Config {
   readonly allowFixedLine: boolean;
   /** How long a live lookup stays fresh: reused for the account, and read by routing and accept. */
   readonly lookupTtlMs: number;
+  /** How long an Idempotency-Key answers with its first response; older ones are deleted. */
+  readonly idempotencyTtlMs: number;
   readonly sqliteSync: 'full' | 'normal';
   readonly logLevel: string;
   readonly logRequests: boolean;
@@ -65,7 +67,7 @@ export interface Config {
   readonly smpp: {
     readonly port: number | undefined;
     readonly tls: { readonly port: number; readonly certFile: string; readonly keyFile: string } | undefined;
-    /** deliver_sm out at once on one session. */
+    /** Requests outstanding at once on one session, each way: deliver_sm out, and submits read and not yet answered. */
     readonly window: number;
     /** How long the parts of a long message may take to all come before it is refused. */
     readonly partTimeoutMs: number;
@@ -138,6 +140,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: env.SWITCHBOARD_PUBLIC_URL ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     allowFixedLine: flag(env.SWITCHBOARD_ALLOW_FIXED_LINE),
     lookupTtlMs: integer('SWITCHBOARD_LOOKUP_TTL_SECONDS', env.SWITCHBOARD_LOOKUP_TTL_SECONDS, 86_400) * 1000,
+    idempotencyTtlMs: (integer('SWITCHBOARD_IDEMPOTENCY_HOURS', env.SWITCHBOARD_IDEMPOTENCY_HOURS, 24) || 1) * 3_600_000,
     sqliteSync: sync,
     logLevel: env.LOG_LEVEL ?? 'info',
     logRequests: flag(env.SWITCHBOARD_LOG_REQUESTS),

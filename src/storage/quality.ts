@@ -40,7 +40,8 @@ export function qualityAt(row: MessageRow, t: Transition, route: AcceptedRoute |
   const withProvider = sentAt !== null || (t.from.length === 1 && t.from[0] === 'sent');
   if (!withProvider) {
     // Refused at submit for good, or its submit's fate lost: a submit that failed on this connection.
-    if (!t.from.includes('sending')) return undefined;
+    // An attempt given back never reached it.
+    if (!t.from.includes('sending') || (t.attemptsDelta ?? 0) < 0) return undefined;
     if (t.to === 'failed' || t.to === 'rejected') return failed({ submits: 1, segments });
     return t.to === 'unknown' ? add({ submits: 1, segments, unknown: 1 }) : undefined;
   }

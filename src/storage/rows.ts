@@ -492,13 +492,20 @@ export const VERIFIED_NUMBER_COLUMNS = 'account_id, number, created_at, verified
 
 /**
  * What the key look-up reads of the accounts from the root down to the key's account `a`: whether
- * one of them is in trial, and the address lists of those that have one. `ancestry` matches an
- * account `p` whose id is in a's path: each is found by its key, so the cost is the tree's depth,
- * however many accounts are in trial or limited by address.
+ * one of them is in trial, the address lists of those that have one, and the status the branch
+ * acts under. `ancestry` matches an account `p` whose id is in a's path: each is found by its key,
+ * so the cost is the tree's depth, however many accounts are in trial, limited or inactive.
  */
 export function branchColumns(sql: { readonly ancestry: string; readonly inTrial: string; readonly listsAsJson: string }): string {
   return `EXISTS (SELECT 1 FROM accounts p WHERE ${sql.ancestry} AND ${sql.inTrial}) AS trial,
-              (SELECT ${sql.listsAsJson} FROM accounts p WHERE ${sql.ancestry} AND p.ip_allowlist IS NOT NULL) AS ip_allowlists`;
+              (SELECT ${sql.listsAsJson} FROM accounts p WHERE ${sql.ancestry} AND p.ip_allowlist IS NOT NULL) AS ip_allowlists,
+              ${branchStatus(sql.ancestry)} AS status`;
+}
+
+/** Blocked if the account or one above it is, else disabled if one is, else active. */
+export function branchStatus(ancestry: string): string {
+  return `CASE WHEN EXISTS (SELECT 1 FROM accounts p WHERE ${ancestry} AND p.status = 'blocked') THEN 'blocked'
+              WHEN EXISTS (SELECT 1 FROM accounts p WHERE ${ancestry} AND p.status = 'disabled') THEN 'disabled' ELSE 'active' END`;
 }
 
 /**
@@ -509,8 +516,7 @@ export function branchColumns(sql: { readonly ancestry: string; readonly inTrial
  */
 export function keyAccountColumns(branch: string, ownedAsJson: string): string {
   return `a.path, a.currency, a.prices, a.allowed_senders, a.ip_allowlist, a.api_rate, a.protocols, a.daily_quota, a.refuse_dead_numbers, a.compliance, ${branch},
-  CASE WHEN a.allowed_senders IS NULL THEN NULL ELSE (SELECT ${ownedAsJson} FROM numbers n WHERE n.account_id = a.id) END AS owned_numbers,
-  COALESCE((SELECT p.status FROM accounts p WHERE p.status <> 'active' AND substr(a.path, 1, length(p.path) + 1) = p.path || '/' ORDER BY length(p.path) LIMIT 1), a.status) AS status`;
+  CASE WHEN a.allowed_senders IS NULL THEN NULL ELSE (SELECT ${ownedAsJson} FROM numbers n WHERE n.account_id = a.id) END AS owned_numbers`;
 }
 
 export interface FaceCredentialRow {
@@ -588,7 +594,7 @@ export function toInbound(r: InboundRow): InboundMessage {
 
 /**
  * Until when a receipt owed to a message's SMPP sessions waits for one: a message sent over SMPP
- * with a receipt asked for (its face `smpp:<credential>`) owes one on its final change, kept as
+ * with a receipt asked for (its face `smpp:<receipt mode>:<credential>...`) owes one on its final change, kept as
  * long as the message's own validity, counted from the change. Undefined: none owed.
  */
 export function smppReceiptUntil(row: Pick<MessageRow, 'face' | 'expires_at' | 'created_at' | 'send_at'>, to: string, at: number): number | undefined {

@@ -278,7 +278,10 @@ describe('the SMSPartner API face', () => {
     assert.match(found!.date as string, /^\d{10}$/);
     assert.deepEqual(missing, { success: false, code: 4, phoneNumber: '+447700900000', messageId: 'msg_01JZZZZZZZZZZZZZZZZZZZZZZZ', status: 'Number not found' });
     assert.equal((await call('POST', '/v1/multi-status', { apiKey, SMSStatut_List: [] })).json.code, 5);
-    // The XML answer holds what the JSON one does, as the SMSPartner connector reads them.
+    // The XML answer holds what the JSON one does, as the SMSPartner connector reads them (once
+    // the message is final, so that both read the same state).
+    const list = { apiKey, SMSStatut_List: [{ phoneNumber: '+447700900000', messageId: sent.json.message_id }] };
+    await eventually(async () => ((await call('POST', '/v1/multi-status', list)).json.StatutResponse_List[0].status === 'Delivered' ? true : undefined));
     const xml = await call('POST', '/v1/multi-status?_format=xml', { apiKey, SMSStatut_List: [{ phoneNumber: '+447700900000', messageId: sent.json.message_id }] });
     const json = await call('POST', '/v1/multi-status', { apiKey, SMSStatut_List: [{ phoneNumber: '+447700900000', messageId: sent.json.message_id }] });
     assert.match(xml.text, /^<\?xml version="1.0" encoding="UTF-8"\?>\n<result><success>true<\/success><code>200<\/code><StatutResponse_List><entry><success>true<\/success>/);

@@ -4,7 +4,7 @@ import type { Clock } from '../../app/clock.js';
 import type { SmppOwed, Store } from '../../app/store.js';
 import type { SmppSession } from '../../providers/smpp/session.js';
 import { inboundPdu, receiptPdu, receiptWanted } from './receipt.js';
-import { receiptMode } from './submits.js';
+import { receiptMode } from './face.js';
 
 /** A bound receiver (or transceiver) session, and the deliver_sm it has out. */
 export interface Receiver {

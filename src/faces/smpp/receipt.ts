@@ -6,6 +6,7 @@ import { TLV } from '../../providers/smpp/pdu/commands.js';
 import { smppNetworkCodes } from '../../providers/smpp/network-codes.js';
 import { wholeText } from '../../providers/smpp/parts.js';
 import { writeAddress } from './address.js';
+import { sharedReceiptId } from './face.js';
 import { receiptTime } from './times.js';
 
 /** A status as SMPP tells it: message_state (5.2.28) and the receipt's stat: (Appendix B). */
@@ -55,12 +56,13 @@ export function receiptWanted(mode: number, status: MessageStatus): boolean {
 }
 
 /**
- * A message's receipt as a deliver_sm: the text of Appendix B (`id:` the SMPP message id, dates
- * YYMMDDhhmm in UTC, `err:` the GSM MAP error or 000, `text:` the first 20 characters) and the
- * receipted_message_id, message_state and network_error_code (GSM) parameters.
+ * A message's receipt as a deliver_sm: the text of Appendix B (`id:` the SMPP message id its
+ * submit was answered with, dates YYMMDDhhmm in UTC, `err:` the GSM MAP error or 000, `text:` the
+ * first 20 characters) and the receipted_message_id, message_state and network_error_code (GSM)
+ * parameters.
  */
 export function receiptPdu(message: Message): { body: PduBody; tlvs: Map<number, Buffer> } {
-  const id = smppMessageId(message.id);
+  const id = sharedReceiptId(message.face) ?? smppMessageId(message.id);
   const { state, stat } = MESSAGE_STATES[message.status];
   const map = mapError(message);
   const text =

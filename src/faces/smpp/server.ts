@@ -20,7 +20,7 @@ export interface SmppServerSettings {
   readonly port: number | undefined;
   /** SMPP over TLS, with its certificate and key (PEM files); undefined: not listened on. */
   readonly tls: { readonly port: number; readonly certFile: string; readonly keyFile: string } | undefined;
-  /** deliver_sm out at once on one session. */
+  /** Requests outstanding at once on one session, each way: deliver_sm out, and submits read and not yet answered. */
   readonly window: number;
   /** How long the parts of a long message may take to all come. */
   readonly partTimeoutMs: number;
@@ -56,7 +56,7 @@ export class SmppServer {
   ) {
     const outbox = new SmppOutbox(deps.store, deps.clock, deps.log, { leaseMs: deps.leaseMs, window: settings.window, pollMs: 100 });
     const submits = new SmppSubmits(deps.accept, deps.coordination, deps.clock, deps.log, settings.partTimeoutMs);
-    this.#context = { ...deps, outbox, submits };
+    this.#context = { ...deps, outbox, submits, window: settings.window };
     const connect = (socket: Socket) => this.#connect(socket, deps.nodeId);
     if (settings.port !== undefined) this.#servers.push({ server: createServer(connect), port: settings.port });
     if (settings.tls) {

@@ -30,6 +30,8 @@ export interface SessionContext {
   readonly outbox: SmppOutbox;
   /** How long a bind's hold on its credential's bind limit lasts unless renewed: a dead node's binds free after it. */
   readonly leaseMs: number;
+  /** Requests a session may have read and not yet answered: a submit past it is answered ESME_RTHROTTLED. */
+  readonly window: number;
 }
 
 type BindMode = 'transmitter' | 'receiver' | 'transceiver';
@@ -42,11 +44,15 @@ const BIND_MODES: Readonly<Record<string, BindMode>> = {
 
 const SYSTEM_ID = 'Switchboard';
 
+/** What a transmitter or transceiver submits with. */
+const SUBMITS: ReadonlySet<string> = new Set(['submit_sm', 'data_sm', 'submit_multi']);
+
 /**
  * One customer's SMPP connection: bind (with an SMPP credential, within its bind limit across
- * the nodes), then submit_sm, query_sm, cancel_sm, enquire_link and unbind. A receiver or
- * transceiver takes the account's deliver_sm from the outbox. Any other request is answered
- * ESME_RINVCMDID (a command the codec does not know, generic_nack), and the session stays up.
+ * the nodes), then submit_sm, data_sm, submit_multi, query_sm, cancel_sm, enquire_link and
+ * unbind. A receiver or transceiver takes the account's deliver_sm from the outbox. Any other
+ * request is answered ESME_RINVCMDID (a command the codec does not know, generic_nack), and the
+ * session stays up.
  */
 export class CustomerSession implements Receiver {
   outstanding = 0;
@@ -78,10 +84,17 @@ export class CustomerSession implements Receiver {
     }
     const bound = this.#bound;
     if (!bound) return this.smpp.respond(p, STATUS.ESME_RINVBNDSTS);
+    if (SUBMITS.has(p.command)) {
+      if (bound.mode === 'receiver') return this.smpp.respond(p, STATUS.ESME_RINVBNDSTS);
+      // Past the window, a submit is refused rather than left unread: reading goes on, so the
+      // session's enquire_link and deliver_sm_resp are still taken. It is ESME_RTHROTTLED, SMPP
+      // 3.4's status for an ESME past its allowed limits (ESME_RMSGQFUL is the SMSC's own queue
+      // full), the one Jasmin's server gives a user past its throughput, and on which Kannel's
+      // client pauses and sends again.
+      if (this.smpp.unanswered > this.context.window) return this.smpp.respond(p, STATUS.ESME_RTHROTTLED);
+      return p.command === 'submit_multi' ? this.context.submits.multi(bound, this.smpp, p) : this.context.submits.submit(bound, this.smpp, p);
+    }
     switch (p.command) {
-      case 'submit_sm':
-        if (bound.mode === 'receiver') return this.smpp.respond(p, STATUS.ESME_RINVBNDSTS);
-        return this.context.submits.submit(bound, this.smpp, p);
       case 'query_sm':
         return this.#answer(p, () => this.#query(bound.caller.payer.accountId, String(p.body.message_id ?? '')));
       case 'cancel_sm':

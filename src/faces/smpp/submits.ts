@@ -8,9 +8,11 @@ import { encodeText } from '../../core/encoding/segments.js';
 import { SwitchboardError } from '../../core/errors.js';
 import { MIN_VALIDITY_SECONDS } from '../../core/message.js';
 import { decodeText } from '../../providers/smpp/fields.js';
-import type { Pdu } from '../../providers/smpp/pdu/codec.js';
+import type { Pdu, PduBody } from '../../providers/smpp/pdu/codec.js';
 import type { SmppSession } from '../../providers/smpp/session.js';
+import { readAddress } from './address.js';
 import type { SmppSettings } from './credential.js';
+import { smppFace } from './face.js';
 import { smppMessageId } from './receipt.js';
 import { Reassembly } from './reassembly.js';
 import { commandStatus, statusValue } from './statuses.js';
@@ -29,20 +31,18 @@ interface HeldPart {
   readonly submitted: Submitted;
 }
 
-/** The face kept on a message sent over SMPP: `smpp:<receipt mode>:<credential>`, or `smpp` when it asked for no receipt. */
-export function smppFace(receipt: number, credentialId: string): string {
-  return receipt === 0 ? 'smpp' : `smpp:${receipt}:${credentialId}`;
-}
+/** submit_multi's most destinations (SMPP 3.4, 4.5.1). */
+const MAX_DESTINATIONS = 254;
+const SME_ADDRESS = 1;
 
-/** registered_delivery's receipt mode a message was sent with (0 when it asked for none). */
-export function receiptMode(face: string | undefined): number {
-  return Number(/^smpp:(\d):/.exec(face ?? '')?.[1] ?? 0);
-}
+/** How a submit_multi's destination went: accepted (with its SMPP message id), or refused as unsuccess_sme. */
+type Outcome = { readonly id: string } | { readonly unsuccess: PduBody };
 
 /**
- * submit_sm, through the same accept as the API (validation, opt-outs, pricing and credit,
- * routing). A long message's parts are held until the last comes, then accepted as one message
- * and every part answered with its id; the account's throughput is taken in segments.
+ * submit_sm, data_sm and submit_multi, through the same accept as the API (validation,
+ * opt-outs, pricing and credit, routing). A long message's parts are held until the last comes,
+ * then accepted as one message and every part answered with its id; the account's throughput is
+ * taken in segments.
  */
 export class SmppSubmits {
   readonly #reassembly: Reassembly<HeldPart>;
@@ -61,36 +61,104 @@ export class SmppSubmits {
   }
 
   async submit(sender: Sender, smpp: SmppSession, pdu: Pdu): Promise<void> {
-    let submitted: Submitted;
-    try {
-      submitted = readSubmit(pdu);
-    } catch (error) {
-      return this.#refuse(smpp, pdu, error as Error);
-    }
-    const held: HeldPart = { smpp, pdu, submitted };
-    const parts = submitted.part ? this.#reassembly.add(`${sender.caller.payer.accountId}|${submitted.from}|${submitted.to}`, submitted.part, held) : [held];
+    const parts = this.#whole(sender, smpp, pdu, (s) => s.to);
     if (parts) await this.#acceptWhole(sender, parts);
+  }
+
+  /**
+   * submit_multi: one message per SME address, each accepted as a submit_sm would be, answered
+   * with one message id (the first accepted destination's, which every destination's receipt
+   * carries, as Appendix B has it) and the destinations refused, each with its command_status.
+   * A distribution list is refused (ESME_RCNTSUBDL): Switchboard keeps none. A long message's
+   * parts, each with the same destinations, are held as a submit_sm's and answered alike.
+   */
+  async multi(sender: Sender, smpp: SmppSession, pdu: Pdu): Promise<void> {
+    const destinations = (pdu.body.dest_address as readonly PduBody[] | undefined) ?? [];
+    if (destinations.length === 0 || destinations.length > MAX_DESTINATIONS) return smpp.respond(pdu, statusValue('ESME_RINVNUMDESTS'));
+    const parts = this.#whole(sender, smpp, pdu, () => `multi:${JSON.stringify(destinations)}`);
+    if (parts) await this.#acceptMulti(sender, parts, destinations);
   }
 
   close(): void {
     this.#reassembly.clear();
   }
 
+  /**
+   * Reads a submit; a part of a long message is held (under the account, sender and `to`) until
+   * the message is whole. Resolves with every part once it is, or undefined: held, or refused.
+   */
+  #whole(sender: Sender, smpp: SmppSession, pdu: Pdu, to: (s: Submitted) => string): HeldPart[] | undefined {
+    let submitted: Submitted;
+    try {
+      submitted = readSubmit(pdu);
+    } catch (error) {
+      this.#refuse(smpp, pdu, error as Error);
+      return undefined;
+    }
+    const held: HeldPart = { smpp, pdu, submitted };
+    return submitted.part ? this.#reassembly.add(`${sender.caller.payer.accountId}|${submitted.from}|${to(submitted)}`, submitted.part, held) : [held];
+  }
+
+  /** A whole message's text: its parts' octets read together (a character may straddle two), or each alone when their data_coding differ. */
+  #text(parts: readonly HeldPart[]): string {
+    const first = parts[0]!.submitted;
+    return parts.every((p) => p.submitted.dataCoding === first.dataCoding)
+      ? decodeText(Buffer.concat(parts.map((p) => p.submitted.octets)), first.dataCoding)
+      : parts.map((p) => decodeText(p.submitted.octets, p.submitted.dataCoding)).join('');
+  }
+
+  async #acceptMulti(sender: Sender, parts: readonly HeldPart[], destinations: readonly PduBody[]): Promise<void> {
+    let text: string;
+    try {
+      text = this.#text(parts);
+    } catch (error) {
+      for (const part of parts) this.#refuse(part.smpp, part.pdu, error as Error);
+      return;
+    }
+    const submitted = parts[0]!.submitted;
+    const send = async (d: PduBody, receiptId?: string): Promise<Outcome> => {
+      const address = { dest_addr_ton: Number(d.dest_addr_ton ?? 0), dest_addr_npi: Number(d.dest_addr_npi ?? 0) };
+      if (d.dest_flag !== SME_ADDRESS) return { unsuccess: { ...address, destination_addr: String(d.dl_name ?? ''), error_status_code: statusValue('ESME_RCNTSUBDL') } };
+      const to = String(d.destination_addr ?? '');
+      try {
+        return { id: await this.#acceptOne(sender, { ...submitted, to: readAddress(to, address.dest_addr_ton) }, text, receiptId) };
+      } catch (error) {
+        return { unsuccess: { ...address, destination_addr: to, error_status_code: this.#status(error as Error) } };
+      }
+    };
+    // One by one until a destination is accepted: its id is the one the others' receipts carry.
+    const outcomes: Outcome[] = [];
+    let id: string | undefined;
+    while (id === undefined && outcomes.length < destinations.length) {
+      const outcome = await send(destinations[outcomes.length]!);
+      if ('id' in outcome) id = outcome.id;
+      outcomes.push(outcome);
+    }
+    outcomes.push(...(await Promise.all(destinations.slice(outcomes.length).map((d) => send(d, id)))));
+    const unsuccess = outcomes.flatMap((o) => ('unsuccess' in o ? [o.unsuccess] : []));
+    for (const part of parts) {
+      // None accepted: the first destination's error is the command's (and an error response has no body).
+      if (id === undefined) part.smpp.respond(part.pdu, Number(unsuccess[0]!.error_status_code));
+      else part.smpp.respond(part.pdu, 0, { message_id: id, unsuccess_sme: unsuccess });
+    }
+  }
+
   async #acceptWhole(sender: Sender, parts: readonly HeldPart[]): Promise<void> {
     try {
-      const first = parts[0]!.submitted;
-      const text = parts.every((p) => p.submitted.dataCoding === first.dataCoding)
-        ? decodeText(Buffer.concat(parts.map((p) => p.submitted.octets)), first.dataCoding)
-        : parts.map((p) => decodeText(p.submitted.octets, p.submitted.dataCoding)).join('');
-      await this.#throttle(sender, text);
-      const request = this.#request(first, text);
-      const face = smppFace(first.receipt, sender.caller.credential.id);
-      const result = await this.accept.accept(sender.caller.payer, request, undefined, { protocol: 'smpp', face, render: (messages) => messages[0]!.id });
-      const id = smppMessageId(result.body);
+      const id = await this.#acceptOne(sender, parts[0]!.submitted, this.#text(parts));
       for (const part of parts) part.smpp.respond(part.pdu, 0, { message_id: id });
     } catch (error) {
       for (const part of parts) this.#refuse(part.smpp, part.pdu, error as Error);
     }
+  }
+
+  /** Accepts one message, within the account's throughput; resolves with its SMPP message id. */
+  async #acceptOne(sender: Sender, submitted: Submitted, text: string, receiptId?: string): Promise<string> {
+    await this.#throttle(sender, text);
+    const request = this.#request(submitted, text);
+    const face = smppFace(submitted.receipt, sender.caller.credential.id, receiptId);
+    const result = await this.accept.accept(sender.caller.payer, request, undefined, { protocol: 'smpp', face, render: (messages) => messages[0]!.id });
+    return smppMessageId(result.body);
   }
 
   /** The account's SMPP throughput, in segments, shared by its sessions on every node. */
@@ -118,10 +186,15 @@ export class SmppSubmits {
   }
 
   #refuse(smpp: SmppSession, pdu: Pdu, raw: Error): void {
+    smpp.respond(pdu, this.#status(raw));
+  }
+
+  /** The command_status a refusal answers with; the gateway's own failures logged as errors. */
+  #status(raw: Error): number {
     const error = toSwitchboardError(raw);
     const status = commandStatus(error.code, error.param);
-    if (status === statusValue('ESME_RSYSERR')) this.log.error({ err: raw }, 'SMPP submit_sm failed');
-    else this.log.debug({ code: error.code, param: error.param, message: error.message }, 'SMPP submit_sm refused');
-    smpp.respond(pdu, status);
+    if (status === statusValue('ESME_RSYSERR')) this.log.error({ err: raw }, 'SMPP submit failed');
+    else this.log.debug({ code: error.code, param: error.param, message: error.message }, 'SMPP submit refused');
+    return status;
   }
 }

@@ -42,6 +42,7 @@ export class SmppSession extends EventEmitter<{ request: [Pdu]; close: [Error | 
   readonly #waiting = new Map<number, Waiting>();
   #sequence = 0;
   #closed = false;
+  #unanswered = 0;
 
   constructor(
     socket: Socket,
@@ -57,6 +58,11 @@ export class SmppSession extends EventEmitter<{ request: [Pdu]; close: [Error | 
 
   get closed(): boolean {
     return this.#closed;
+  }
+
+  /** Requests read from the peer and not answered yet (this one included, while it is handled). */
+  get unanswered(): number {
+    return this.#unanswered;
   }
 
   /** Sends a request and resolves with its response (whatever its command_status). */
@@ -76,6 +82,7 @@ export class SmppSession extends EventEmitter<{ request: [Pdu]; close: [Error | 
 
   /** Answers a request, with its own sequence number. */
   respond(request: Pdu, status = 0, body: PduBody = {}, tlvs: ReadonlyMap<number, Buffer> = new Map()): void {
+    this.#unanswered = Math.max(0, this.#unanswered - 1);
     this.#write(pdu(responseOf(request.command), request.sequence, body, tlvs, status));
   }
 
@@ -127,6 +134,7 @@ export class SmppSession extends EventEmitter<{ request: [Pdu]; close: [Error | 
         clearTimeout(waiting.timer);
         waiting.resolve(item);
       } else {
+        this.#unanswered += 1;
         try {
           this.emit('request', item);
         } catch (error) {

@@ -670,4 +670,12 @@ CREATE TABLE sign_in_failures (
 CREATE INDEX sign_in_failures_ended ON sign_in_failures (window_end);
 `,
   },
+  {
+    id: 24,
+    name: 'idempotency keys expire',
+    sql: `
+-- Keys older than SWITCHBOARD_IDEMPOTENCY_HOURS are deleted, oldest first.
+CREATE INDEX idempotency_keys_created ON idempotency_keys (created_at);
+`,
+  },
 ];

@@ -2,6 +2,7 @@ import pg from 'pg';
 import type {
   AcceptWrite,
   Account,
+  AccountStatus,
   AccountPatch,
   KeyAccount,
   LedgerEntry,
@@ -267,6 +268,11 @@ export class PostgresStore implements Store {
     return row && accountOf(row);
   }
 
+  async inactiveAccounts(ids: readonly string[]): Promise<Map<string, Exclude<AccountStatus, 'active'>>> {
+    const rows = await this.#rows<{ id: string; status: Exclude<AccountStatus, 'active'> }>(ACCOUNT_SQL.inactive, [ids]);
+    return new Map(rows.map((r) => [r.id, r.status]));
+  }
+
   async listAccounts(parentId: string): Promise<Account[]> {
     return (await this.#rows<AccountRow>(`SELECT ${ACCOUNT_WITH_SLICES} WHERE a.parent_id = $1 ORDER BY a.created_at, a.id`, [parentId])).map(accountOf);
   }
@@ -498,7 +504,9 @@ export class PostgresStore implements Store {
       for (const [k, w] of writes.entries()) {
         const i = w.idempotency;
         if (!i || typeof responses[k] !== 'string') continue;
-        await c.query('INSERT INTO idempotency_keys (account_id, key, request_hash, status_code, response, created_at) VALUES ($1, $2, $3, $4, $5, $6)', [
+        // A key found is answered before this: one written here is new, or an expired one replaced.
+        await c.query('INSERT INTO idempotency_keys (account_id, key, request_hash, status_code, response, created_at) VALUES ($1, $2, $3, $4, $5, $6)' +
+          ' ON CONFLICT (account_id, key) DO UPDATE SET request_hash = excluded.request_hash, status_code = excluded.status_code, response = excluded.response, created_at = excluded.created_at', [
           i.accountId, i.key, i.requestHash, i.statusCode, responses[k], i.createdAt,
         ]);
       }
@@ -672,10 +680,15 @@ export class PostgresStore implements Store {
     return strandedOf(rows, limit);
   }
 
-  async getIdempotency(accountId: string, key: string): Promise<StoredIdempotency | undefined> {
+  async pruneIdempotency(before: number, limit: number): Promise<number> {
+    const sql = 'DELETE FROM idempotency_keys WHERE (account_id, key) IN (SELECT account_id, key FROM idempotency_keys WHERE created_at < $1 ORDER BY created_at LIMIT $2)';
+    return (await this.#pool.query(sql, [before, limit])).rowCount ?? 0;
+  }
+
+  async getIdempotency(accountId: string, key: string, since: number): Promise<StoredIdempotency | undefined> {
     const [row] = await this.#rows<{ request_hash: string; status_code: number; response: string }>(
-      'SELECT request_hash, status_code, response FROM idempotency_keys WHERE account_id = $1 AND key = $2',
-      [accountId, key],
+      'SELECT request_hash, status_code, response FROM idempotency_keys WHERE account_id = $1 AND key = $2 AND created_at >= $3',
+      [accountId, key, since],
     );
     return row && { requestHash: row.request_hash, statusCode: row.status_code, response: row.response };
   }

@@ -1,9 +1,11 @@
-import { branchColumns, keyAccountColumns } from '../rows.js';
+import { branchColumns, branchStatus, keyAccountColumns } from '../rows.js';
+
+/** An account `p` in the path of account `a` (itself included); ids hold no quote, so the path reads as a JSON array. */
+const ANCESTRY = `p.id IN (SELECT value FROM json_each('["' || replace(a.path, '/', '","') || '"]'))`;
 
 /** What the key look-up reads of the accounts above the key's (see branchColumns). */
 export const KEY_BRANCH = branchColumns({
-  // Account ids hold no quote: the path reads as a JSON array of them.
-  ancestry: `p.id IN (SELECT value FROM json_each('["' || replace(a.path, '/', '","') || '"]'))`,
+  ancestry: ANCESTRY,
   inTrial: 'p.trial = 1',
   listsAsJson: 'json_group_array(p.ip_allowlist)',
 });
@@ -17,4 +19,6 @@ export const ACCOUNT_SQL = {
   branch: `SELECT ${KEY_BRANCH} FROM accounts a WHERE a.id = @id`,
   /** Which recipients of a send the account (in trial) has verified. */
   verified: 'SELECT number FROM verified_numbers WHERE account_id = @account AND number IN (SELECT value FROM json_each(@numbers)) AND verified_at IS NOT NULL',
+  /** The accounts of claimed messages that may not send now (see Store.inactiveAccounts). */
+  inactive: `SELECT id, status FROM (SELECT a.id, ${branchStatus(ANCESTRY)} AS status FROM accounts a WHERE a.id IN (SELECT value FROM json_each(@ids))) WHERE status <> 'active'`,
 };

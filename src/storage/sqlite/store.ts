@@ -4,6 +4,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import type {
   AcceptWrite,
   Account,
+  AccountStatus,
   AccountPatch,
   KeyAccount,
   LedgerEntry,
@@ -218,6 +219,11 @@ export class SqliteStore implements Store {
   async getAccount(id: string): Promise<Account | undefined> {
     const row = this.#sql('SELECT * FROM accounts WHERE id = ?').get(id) as AccountRow | undefined;
     return row && accountOf(row);
+  }
+
+  async inactiveAccounts(ids: readonly string[]): Promise<Map<string, Exclude<AccountStatus, 'active'>>> {
+    const rows = this.#sql(ACCOUNT_SQL.inactive).all({ ids: JSON.stringify(ids) }) as { id: string; status: Exclude<AccountStatus, 'active'> }[];
+    return new Map(rows.map((r) => [r.id, r.status]));
   }
 
   async listAccounts(parentId: string): Promise<Account[]> {
@@ -451,8 +457,10 @@ export class SqliteStore implements Store {
 
   async insertMessages(writes: readonly AcceptWrite[]): Promise<(string | Refusal)[]> {
     const insertMessage = this.#sql(`INSERT INTO messages (${MESSAGE_COLUMNS}) VALUES (${Array(25).fill('?').join(', ')})`);
+    // A key found is answered before this: one written here is new, or an expired one replaced.
     const insertIdempotency = this.#sql(
-      'INSERT INTO idempotency_keys (account_id, key, request_hash, status_code, response, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+      'INSERT INTO idempotency_keys (account_id, key, request_hash, status_code, response, created_at) VALUES (?, ?, ?, ?, ?, ?)' +
+        ' ON CONFLICT (account_id, key) DO UPDATE SET request_hash = excluded.request_hash, status_code = excluded.status_code, response = excluded.response, created_at = excluded.created_at',
     );
     return this.#db.transaction(() => {
       const stored: NewMessage[] = [];
@@ -748,8 +756,14 @@ export class SqliteStore implements Store {
     return strandedOf(rows, limit);
   }
 
-  async getIdempotency(accountId: string, key: string): Promise<StoredIdempotency | undefined> {
-    const row = this.#sql('SELECT request_hash, status_code, response FROM idempotency_keys WHERE account_id = ? AND key = ?').get(accountId, key) as
+  async pruneIdempotency(before: number, limit: number): Promise<number> {
+    return this.#sql(
+      'DELETE FROM idempotency_keys WHERE (account_id, key) IN (SELECT account_id, key FROM idempotency_keys WHERE created_at < ? ORDER BY created_at LIMIT ?)',
+    ).run(before, limit).changes;
+  }
+
+  async getIdempotency(accountId: string, key: string, since: number): Promise<StoredIdempotency | undefined> {
+    const row = this.#sql('SELECT request_hash, status_code, response FROM idempotency_keys WHERE account_id = ? AND key = ? AND created_at >= ?').get(accountId, key, since) as
       | { request_hash: string; status_code: number; response: string }
       | undefined;
     return row && { requestHash: row.request_hash, statusCode: row.status_code, response: row.response };

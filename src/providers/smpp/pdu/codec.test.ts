@@ -78,3 +78,42 @@ test('a malformed PDU is reported with its sequence and reading goes on', () => 
 test('an impossible command_length ends the stream', () => {
   assert.throws(() => new PduReader().push(Buffer.from('00000004000000150000000000000001', 'hex')), PduError);
 });
+
+test('submit_multi carries its destinations as a list: SME addresses (dest_flag 1) and distribution lists (2)', () => {
+  const original = pdu('submit_multi', 5, {
+    source_addr_ton: 5,
+    source_addr: 'Shop',
+    dest_address: [
+      { dest_flag: 1, dest_addr_ton: 1, dest_addr_npi: 1, destination_addr: '447700900000' },
+      { dest_flag: 2, dl_name: 'staff' },
+    ],
+    registered_delivery: 1,
+    short_message: Buffer.from('Hi', 'latin1'),
+  });
+  const bytes = encodePdu(original);
+  const body = bytes.subarray(16).toString('hex');
+  const dests = '02' + '01' + '01' + '01' + Buffer.from('447700900000\0').toString('hex') + '02' + Buffer.from('staff\0').toString('hex');
+  assert.equal(body, '00' + '05' + '00' + Buffer.from('Shop\0').toString('hex') + dests + '000000' + '00' + '00' + '01' + '00' + '00' + '00' + '02' + '4869');
+  const back = decodePdu(bytes);
+  assert.equal(back.command, 'submit_multi');
+  assert.deepEqual(back.body.dest_address, original.body.dest_address);
+  assert.equal(back.body.registered_delivery, 1);
+  const badFlag = Buffer.from(bytes);
+  badFlag[16 + 9] = 3; // the first dest_flag, after service_type, the source address and number_of_dests
+  assert.throws(() => decodePdu(badFlag), PduError);
+});
+
+test('submit_multi_resp lists the unsuccessful destinations with their 4-octet error_status_code', () => {
+  const bytes = encodePdu(pdu('submit_multi_resp', 5, { message_id: 'AB', unsuccess_sme: [{ dest_addr_ton: 1, dest_addr_npi: 1, destination_addr: '4477', error_status_code: 0x0b }] }));
+  assert.equal(bytes.toString('hex'), '0000001f' + '80000021' + '00000000' + '00000005' + '414200' + '01' + '0101' + '3434373700' + '0000000b');
+  assert.deepEqual(decodePdu(bytes).body, { message_id: 'AB', unsuccess_sme: [{ dest_addr_ton: 1, dest_addr_npi: 1, destination_addr: '4477', error_status_code: 0x0b }] });
+});
+
+test('data_sm has no short_message: its text is in message_payload', () => {
+  const bytes = encodePdu(pdu('data_sm', 6, { source_addr: 'A', dest_addr_ton: 1, destination_addr: '44', registered_delivery: 1, data_coding: 8 }, new Map([[TLV.message_payload, Buffer.from('0041', 'hex')]])));
+  assert.equal(bytes.subarray(4, 8).toString('hex'), '00000103');
+  assert.equal(bytes.subarray(16).toString('hex'), '00' + '0000' + '4100' + '0100' + '343400' + '00' + '01' + '08' + '0424' + '0002' + '0041');
+  const back = decodePdu(bytes);
+  assert.deepEqual([back.body.destination_addr, back.body.data_coding, back.tlvs.get(TLV.message_payload)?.toString('hex')], ['44', 8, '0041']);
+  assert.equal(encodePdu(pdu('data_sm_resp', 6, { message_id: 'AB' })).toString('hex'), '00000013' + '80000103' + '00000000' + '00000006' + '414200');
+});

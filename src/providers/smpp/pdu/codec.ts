@@ -2,7 +2,7 @@ import { COMMAND_BY_ID, COMMANDS, type BodyLayout, type CommandName } from './co
 
 /** The fields of an SMPP 3.4 PDU body, by their names in the specification. */
 export interface PduBody {
-  readonly [field: string]: string | number | Buffer | undefined;
+  readonly [field: string]: string | number | Buffer | readonly PduBody[] | undefined;
 }
 
 export interface Pdu {
@@ -14,9 +14,15 @@ export interface Pdu {
   readonly tlvs: ReadonlyMap<number, Buffer>;
 }
 
-type FieldType = 'cstring' | 'u8' | 'octets';
+/**
+ * A list is a count octet then that many items (submit_multi's destinations, its response's
+ * unsuccessful ones); an item with `flag` starts with that octet, which chooses its fields.
+ */
+type List = { readonly items: Field[] } | { readonly flag: string; readonly variants: Readonly<Record<number, Field[]>> };
+type FieldType = 'cstring' | 'u8' | 'u32' | 'octets' | List;
+type Field = [string, FieldType];
 
-const BIND: [string, FieldType][] = [
+const BIND: Field[] = [
   ['system_id', 'cstring'],
   ['password', 'cstring'],
   ['system_type', 'cstring'],
@@ -26,7 +32,7 @@ const BIND: [string, FieldType][] = [
   ['address_range', 'cstring'],
 ];
 
-const SM: [string, FieldType][] = [
+const SM: Field[] = [
   ['service_type', 'cstring'],
   ['source_addr_ton', 'u8'],
   ['source_addr_npi', 'u8'],
@@ -46,12 +52,32 @@ const SM: [string, FieldType][] = [
   ['short_message', 'octets'],
 ];
 
-const LAYOUTS: Readonly<Record<BodyLayout, [string, FieldType][]>> = {
+const ADDRESS: Field[] = [
+  ['dest_addr_ton', 'u8'],
+  ['dest_addr_npi', 'u8'],
+  ['destination_addr', 'cstring'],
+];
+
+/** submit_multi (4.5.1): the submit_sm fields with a list of destinations, each an SME address (flag 1) or a distribution list (2). */
+const MULTI: Field[] = [
+  ...SM.slice(0, 4),
+  ['dest_address', { flag: 'dest_flag', variants: { 1: ADDRESS, 2: [['dl_name', 'cstring']] } }],
+  ...SM.slice(7),
+];
+
+const LAYOUTS: Readonly<Record<BodyLayout, Field[]>> = {
   none: [],
   bind: BIND,
   bind_resp: [['system_id', 'cstring']],
   sm: SM,
   sm_resp: [['message_id', 'cstring']],
+  multi: MULTI,
+  multi_resp: [
+    ['message_id', 'cstring'],
+    ['unsuccess_sme', { items: [...ADDRESS, ['error_status_code', 'u32']] }],
+  ],
+  // data_sm (4.7.1): the text is in message_payload.
+  data: [...SM.slice(0, 8), ['registered_delivery', 'u8'], ['data_coding', 'u8']],
   query: [
     ['message_id', 'cstring'],
     ['source_addr_ton', 'u8'],
@@ -92,22 +118,45 @@ export class PduError extends Error {
   }
 }
 
+function writeFields(layout: readonly Field[], body: PduBody, parts: Buffer[]): void {
+  for (const [name, type] of layout) {
+    const value = body[name];
+    if (type === 'u8') parts.push(Buffer.from([Number(value ?? 0) & 0xff]));
+    else if (type === 'u32') {
+      const octets = Buffer.alloc(4);
+      octets.writeUInt32BE(Number(value ?? 0) >>> 0);
+      parts.push(octets);
+    }
+    else if (type === 'cstring') parts.push(Buffer.from(`${String(value ?? '')}\0`, 'latin1'));
+    else if (type === 'octets') {
+      const octets = (value as Buffer | undefined) ?? Buffer.alloc(0);
+      if (octets.length > 254) throw new RangeError('short_message is limited to 254 octets; use message_payload');
+      parts.push(Buffer.from([octets.length]), octets);
+    } else {
+      const items = (value as readonly PduBody[] | undefined) ?? [];
+      if (items.length > 255) throw new RangeError(`${name} is limited to 255 items`);
+      parts.push(Buffer.from([items.length]));
+      for (const item of items) {
+        if ('items' in type) writeFields(type.items, item, parts);
+        else {
+          const flag = Number(item[type.flag] ?? 0);
+          const fields = type.variants[flag];
+          if (!fields) throw new RangeError(`${type.flag} ${flag} is not one of ${Object.keys(type.variants).join(', ')}`);
+          parts.push(Buffer.from([flag]));
+          writeFields(fields, item, parts);
+        }
+      }
+    }
+  }
+}
+
 export function encodePdu(pdu: Pdu): Buffer {
   const parts: Buffer[] = [];
   const layout = LAYOUTS[COMMANDS[pdu.command].body];
   // A response with an error status carries no body (4.1-4.4: "not returned if command_status is non-zero").
   const withBody = !(pdu.command.endsWith('_resp') && pdu.status !== 0);
   if (withBody) {
-    for (const [name, type] of layout) {
-      const value = pdu.body[name];
-      if (type === 'u8') parts.push(Buffer.from([Number(value ?? 0) & 0xff]));
-      else if (type === 'cstring') parts.push(Buffer.from(`${String(value ?? '')}\0`, 'latin1'));
-      else {
-        const octets = (value as Buffer | undefined) ?? Buffer.alloc(0);
-        if (octets.length > 254) throw new RangeError('short_message is limited to 254 octets; use message_payload');
-        parts.push(Buffer.from([octets.length]), octets);
-      }
-    }
+    writeFields(layout, pdu.body, parts);
     for (const [tag, value] of pdu.tlvs) {
       const head = Buffer.alloc(4);
       head.writeUInt16BE(tag, 0);
@@ -132,31 +181,53 @@ export function decodePdu(buffer: Buffer): Pdu {
   const sequence = buffer.readUInt32BE(12);
   const command = COMMAND_BY_ID.get(id);
   if (!command) throw new PduError(`unknown command_id 0x${id.toString(16)}`, 0x03, sequence);
-  const body: Record<string, string | number | Buffer> = {};
   let at = HEADER_LENGTH;
   const fail = (why: string): never => {
     throw new PduError(`${command}: ${why}`, 0x02, sequence);
   };
   const layout = LAYOUTS[COMMANDS[command].body];
-  if (at < length) {
-    for (const [name, type] of layout) {
+  const read = (fields: readonly Field[], into: Record<string, string | number | Buffer | PduBody[]>): void => {
+    for (const [name, type] of fields) {
       if (type === 'u8') {
         if (at >= length) fail(`truncated at ${name}`);
-        body[name] = buffer[at++]!;
+        into[name] = buffer[at++]!;
+      } else if (type === 'u32') {
+        if (at + 4 > length) fail(`truncated at ${name}`);
+        into[name] = buffer.readUInt32BE(at);
+        at += 4;
       } else if (type === 'cstring') {
         const end = buffer.indexOf(0, at);
         if (end === -1 || end >= length) fail(`${name} is not NUL-terminated`);
-        body[name] = buffer.toString('latin1', at, end);
+        into[name] = buffer.toString('latin1', at, end);
         at = end + 1;
-      } else {
+      } else if (type === 'octets') {
         if (at >= length) fail(`truncated at ${name}`);
         const n = buffer[at++]!;
         if (at + n > length) fail(`${name} runs past the PDU`);
-        body[name] = Buffer.from(buffer.subarray(at, at + n));
+        into[name] = Buffer.from(buffer.subarray(at, at + n));
         at += n;
+      } else {
+        if (at >= length) fail(`truncated at ${name}`);
+        const items: PduBody[] = [];
+        for (let n = buffer[at++]!; n > 0; n--) {
+          const item: Record<string, string | number | Buffer | PduBody[]> = {};
+          if ('items' in type) read(type.items, item);
+          else {
+            if (at >= length) fail(`truncated at ${type.flag}`);
+            const flag = buffer[at++]!;
+            const variant = type.variants[flag];
+            if (!variant) return fail(`${type.flag} ${flag} is unknown`);
+            item[type.flag] = flag;
+            read(variant, item);
+          }
+          items.push(item);
+        }
+        into[name] = items;
       }
     }
-  }
+  };
+  const body: Record<string, string | number | Buffer | PduBody[]> = {};
+  if (at < length) read(layout, body);
   const tlvs = new Map<number, Buffer>();
   while (at < length) {
     if (at + 4 > length) fail('truncated optional parameter');

@@ -19,6 +19,10 @@ export const COMMANDS = {
   bind_transceiver_resp: { id: 0x80000009, body: 'bind_resp' },
   enquire_link: { id: 0x00000015, body: 'none' },
   enquire_link_resp: { id: 0x80000015, body: 'none' },
+  submit_multi: { id: 0x00000021, body: 'multi' },
+  submit_multi_resp: { id: 0x80000021, body: 'multi_resp' },
+  data_sm: { id: 0x00000103, body: 'data' },
+  data_sm_resp: { id: 0x80000103, body: 'sm_resp' },
 } as const;
 
 export type CommandName = keyof typeof COMMANDS;
