@@ -26,7 +26,6 @@ const Destination = Type.Object({
 });
 const WINDOW = /^([1-9][0-9]{0,3})([hd])$/;
 
-
 function destinationView(d: DestinationQuality) {
   const c = d.counts;
   const perDelivered = costPerDelivered(c);
