@@ -10,6 +10,7 @@ import type { Connector } from './app/connector.js';
 import { Dispatcher } from './app/dispatcher.js';
 import { ConnectionHealth } from './app/health.js';
 import { Recovery } from './app/recovery.js';
+import { countingSends, SendRate } from './app/send-rate.js';
 import { AccountRateLimits } from './app/rate-limits.js';
 import { VerifiedNumbers } from './app/verified-numbers.js';
 import { Topology } from './app/topology.js';
@@ -133,7 +134,11 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
   }
 
   const catalogue = new Catalogue(PROVIDER_TABLES, config.publicUrl);
-  const { metrics, registry } = prometheusMetrics(() => store.queueDepth(), () => store.webhookTargets());
+  const prometheus = prometheusMetrics(() => store.queueDepth(), () => store.webhookTargets());
+  const { registry } = prometheus;
+  // Submits per connection over the last minute, for GET /v1/connections (the TPS used).
+  const sendRate = new SendRate();
+  const metrics = countingSends(prometheus.metrics, sendRate, clock);
   // Measured quality: each node reads the shared counters every few seconds, for `best` routes,
   // the metrics and degradation; a degradation is recorded once, by whichever node finds it first.
   const board = new QualityBoard({ store, clock, windowHours: config.quality.windowHours, halfLifeMs: config.quality.halfLifeMs });
@@ -233,6 +238,7 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
       clock,
       fileHash,
       health,
+      measured: (name) => ({ sentPerSecond: sendRate.perSecond(name, clock.now()), quality: board.connectionTotals(name) }),
       create: connectionFactory(PROVIDER_PLUGINS, { clock, publicUrl }),
       attach: async (connector, tables) => {
         for (const table of tables) catalogue.set(table);

@@ -45,7 +45,7 @@ const PUBLIC = new Set([
 ]);
 
 /** The routes a key without admin may call (an account's own business, and its sub-accounts'; top-ups are the operator's). */
-const ORDINARY = /^(?:POST|GET|HEAD) \/v1\/(?:messages|inbound|notices|lookups|errors|balance|ledger|usage|overview|failures|providers\/:provider\/codes)|^(?:\w+) \/v1\/(?:webhooks|opt-outs|verified-numbers|numbers|accounts(?!\/:id\/top-ups))(?:\/|$)|^(?:GET|HEAD|DELETE) \/v1\/sessions?$|^POST \/v1\/normalize$|^(?:GET|HEAD|POST) \/v1\/users$/;
+const ORDINARY = /^(?:POST|GET|HEAD) \/v1\/(?:messages|inbound|notices|lookups|errors|balance|ledger|usage|overview|failures|providers\/:provider\/codes)|^(?:\w+) \/v1\/(?:webhooks|opt-outs|verified-numbers|numbers|accounts(?!\/:id\/top-ups))(?:\/|$)|^(?:GET|HEAD|DELETE) \/v1\/sessions?$|^POST \/v1\/normalize$|^(?:GET|HEAD|POST) \/v1\/users$|^DELETE \/v1\/users\/:id$/;
 
 const SAMPLE: Record<string, string> = { number: '+447700900000', id: 'msg_01J0000000000000000000000', code: 'unknown_subscriber', provider: 'sandbox', connection: 'sandbox', name: 'sandbox' };
 

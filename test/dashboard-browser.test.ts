@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { bearer, eventually, testNode, type TestNode } from './helpers.js';
+import { FAST_WEBHOOKS, Receiver } from './webhook-receiver.js';
 
 // The dashboard in a real browser (Debian's Chromium, headless), against a real node on
 // 127.0.0.1: what a person does, step by step, with an accessibility check of each page. A test
@@ -40,6 +41,8 @@ describe('the dashboard in a browser', { skip: browserAbsent }, () => {
   let profile: string;
   let failedId: string;
   let frenchId: string;
+  /** Where the account's webhook endpoint posts message.undelivered events. */
+  let receiver: Receiver;
 
   /** Runs one step; on failure, a screenshot of the page goes to the temp folder. */
   const step = (name: string, body: () => Promise<void>) =>
@@ -54,8 +57,11 @@ describe('the dashboard in a browser', { skip: browserAbsent }, () => {
     });
 
   before(async () => {
-    node = await testNode();
+    node = await testNode({ env: FAST_WEBHOOKS });
     await node.api.listen({ host: '127.0.0.1', port: 0 });
+    receiver = await new Receiver().listen();
+    const endpoint = await node.api.inject({ method: 'POST', url: '/v1/webhooks/endpoints', headers: bearer(node.key), payload: { url: receiver.url, events: ['message.undelivered'] } });
+    assert.equal(endpoint.statusCode, 201);
     base = `http://127.0.0.1:${(node.api.server.address() as { port: number }).port}`;
     const created = await node.api.inject({ method: 'POST', url: '/v1/users', headers: bearer(node.key), payload: { email: 'ada@example.com', password: PASSWORD, role: 'admin' } });
     assert.equal(created.statusCode, 201);
@@ -69,6 +75,7 @@ describe('the dashboard in a browser', { skip: browserAbsent }, () => {
   after(async () => {
     await context?.close();
     rmSync(profile, { recursive: true, force: true });
+    await receiver?.close();
     await node.close();
   });
 
@@ -151,7 +158,7 @@ describe('the dashboard in a browser', { skip: browserAbsent }, () => {
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Export CSV' }).click()]);
     const lines = readFileSync((await download.path())!, 'utf8').split('\r\n');
     assert.equal(lines[0], 'id,created_at,from,to,status,error_code,connection,route,segments,price,client_ref');
-    assert.deepEqual(lines.slice(1), [`${frenchId},${lines[1]!.split(',')[1]},Shop,'+33612345678,undelivered,unknown_subscriber,france-line,france,1,,`, '']);
+    assert.deepEqual(lines.slice(1), [`${frenchId},${lines[1]!.split(',')[1]},Shop,+33612345678,undelivered,unknown_subscriber,france-line,france,1,,`, '']);
   });
 
   step('reads a sub-account\'s log, chosen by its name', async () => {
@@ -190,6 +197,55 @@ describe('the dashboard in a browser', { skip: browserAbsent }, () => {
     await page.getByRole('button', { name: 'Explain' }).click();
     await page.locator('#normalized').getByText(/"state": "undelivered"|"state": "failed"/).waitFor();
     assert.deepEqual(await accessibilityViolations(page), []);
+  });
+
+  step("resends a message's webhook delivery: the receiver gets the same event again", async () => {
+    // The failed message's posts (the French one's go there too).
+    const posts = () => receiver.requests.filter((r) => (JSON.parse(r.body) as { data: { message: { id: string } } }).data.message.id === failedId);
+    await eventually(async () => (posts().length === 1 ? true : undefined), 15_000);
+    await page.goto(`${base}/#/messages/${failedId}`);
+    await page.getByRole('heading', { name: 'Webhook deliveries' }).waitFor();
+    await page.locator('li[data-delivery]').getByText('delivered').waitFor();
+    assert.deepEqual(await accessibilityViolations(page), []);
+    await page.getByRole('button', { name: `Resend to ${receiver.url}` }).click();
+    await page.locator('li[data-delivery]', { hasText: '(a resend)' }).waitFor();
+    assert.equal(await page.locator('li[data-delivery]').count(), 2);
+    await eventually(async () => (posts().length === 2 ? true : undefined), 15_000);
+    assert.equal(posts()[1]!.headers['webhook-id'], posts()[0]!.headers['webhook-id']);
+  });
+
+  step("manages the account's users: adds one with a role, is told why a duplicate is refused, deletes one", async () => {
+    await page.getByRole('link', { name: 'Users' }).click();
+    await page.getByRole('heading', { name: 'Users', exact: true }).waitFor();
+    await page.locator('tr[data-user="ada@example.com"]').getByText('you').waitFor();
+    assert.deepEqual(await accessibilityViolations(page), []);
+    const add = async (email: string) => {
+      await page.getByLabel('Email').fill(email);
+      await page.getByLabel('Name').fill('Grace');
+      await page.getByLabel('Password (12 characters or more)').fill(PASSWORD);
+      await page.getByLabel('Role').selectOption('developer');
+      await page.getByRole('button', { name: 'Add the user' }).click();
+    };
+    await add('grace@example.com');
+    await page.getByText('Added grace@example.com (developer).').waitFor();
+    await page.locator('tr[data-user="grace@example.com"]').getByText('developer').waitFor();
+    await add('grace@example.com');
+    await page.getByText(/Refused: A user with the email grace@example.com exists already/).waitFor();
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.getByRole('button', { name: 'Delete grace@example.com' }).click();
+    await page.getByText('Deleted grace@example.com.').waitFor();
+    assert.equal(await page.locator('tr[data-user="grace@example.com"]').count(), 0);
+    assert.deepEqual(await accessibilityViolations(page), []);
+  });
+
+  step("shows each connection's live figures: TPS used, delivery rate, receipt latency", async () => {
+    await page.getByRole('link', { name: 'Connections and routes' }).click();
+    const sandbox = page.locator('tr[data-connection="sandbox"]');
+    await sandbox.waitFor();
+    for (const header of ['TPS used', 'Delivery rate', 'Receipt latency p50 / p95']) await page.getByRole('columnheader', { name: header }).waitFor();
+    // Two messages so far (one delivered, one not), and a test message: some submits lately, and a rate.
+    await sandbox.getByText(/^\d+(\.\d+)?%$/).waitFor({ timeout: 15_000 });
+    await sandbox.getByText(/^\d+(\.\d+)? s \/ \d+(\.\d+)? s$/).waitFor();
   });
 
   step('reads on a phone: the log fits the screen, and the page is still accessible', async () => {

@@ -102,6 +102,9 @@ describe('the OpenAPI document describes every answer', () => {
     await expect(201, { method: 'POST', path: '/v1/users', body: { email: 'ada@example.com', password, role: 'developer' } });
     await expect(400, { method: 'POST', path: '/v1/users', body: { email: 'ada@example.com', password, role: 'developer' } });
     await expect(200, { method: 'GET', path: '/v1/users' });
+    const leaving = await expect(201, { method: 'POST', path: '/v1/users', body: { email: 'leaving@example.com', password, role: 'viewer' } });
+    await expect(204, { method: 'DELETE', path: '/v1/users/{id}', params: { id: leaving.id } });
+    await expect(404, { method: 'DELETE', path: '/v1/users/{id}', params: { id: leaving.id } });
     await expect(401, { method: 'POST', path: '/v1/session', body: { email: 'ada@example.com', password: 'wrong' }, key: false });
     await expect(400, { method: 'POST', path: '/v1/session', body: { email: 'ada@example.com' }, key: false });
     const signIn = await fetch(`${base}/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'ada@example.com', password }) });
@@ -213,12 +216,15 @@ describe('the OpenAPI document describes every answer', () => {
     });
     await expect(200, { method: 'GET', path: '/v1/webhooks/deliveries/{id}', params: { id: delivery.id } });
     await expect(404, { method: 'GET', path: '/v1/webhooks/deliveries/{id}', params: { id: 'wd_nope' } });
+    await expect(202, { method: 'POST', path: '/v1/webhooks/deliveries/{id}/resend', params: { id: delivery.id } });
+    await expect(404, { method: 'POST', path: '/v1/webhooks/deliveries/{id}/resend', params: { id: 'wd_nope' } });
     await expect(400, { method: 'GET', path: '/v1/webhooks/deliveries', query: 'limit=1000' });
     await expect(200, { method: 'GET', path: '/v1/webhooks/callback-secret' });
     await expect(200, { method: 'GET', path: '/v1/notices', query: 'limit=5' });
     await expect(400, { method: 'GET', path: '/v1/notices', query: 'limit=five' });
     await expect(204, { method: 'DELETE', path: '/v1/webhooks/endpoints/{id}', params: { id: endpoint.id } });
     await expect(404, { method: 'DELETE', path: '/v1/webhooks/endpoints/{id}', params: { id: endpoint.id } });
+    await expect(409, { method: 'POST', path: '/v1/webhooks/deliveries/{id}/resend', params: { id: delivery.id } });
   });
 
   test('opt-outs', async () => {

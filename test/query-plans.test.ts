@@ -29,6 +29,7 @@ import { LOOKUP_SQL as SQLITE_LOOKUP_SQL } from '../src/storage/sqlite/lookup-sq
 import { LOOKUP_SQL as PG_LOOKUP_SQL } from '../src/storage/postgres/lookup-sql.js';
 import { COMPLIANCE_SQL as SQLITE_COMPLIANCE_SQL } from '../src/storage/sqlite/compliance-sql.js';
 import { COMPLIANCE_SQL as PG_COMPLIANCE_SQL } from '../src/storage/postgres/compliance-sql.js';
+import { USER_SQL } from '../src/storage/user-rows.js';
 import { QUALITY_SQL as SQLITE_QUALITY_SQL } from '../src/storage/sqlite/quality-sql.js';
 import { QUALITY_COUNTS, QUALITY_SQL as PG_QUALITY_SQL } from '../src/storage/postgres/quality-sql.js';
 import { TEST_DATABASE_URL, tempDir } from './helpers.js';
@@ -37,13 +38,16 @@ import { TEST_DATABASE_URL, tempDir } from './helpers.js';
 // matching, the sweep of parked receipts, the message log, what an account's requests read of its
 // branch, verified numbers and credentials, the owner look-up of every inbound message, the usage
 // counters, the statements that charge accepts from nodes' slices of accounts' balances
-// (PostgreSQL), the SMPP outbox's, the compliance counters' and the quality counters' must reach their rows through an index: with a backlog
+// (PostgreSQL), the SMPP outbox's, the compliance counters', the quality counters' and failed sign-ins' must reach their rows through an index: with a backlog
 // waiting (or many accounts), a scan would make each cost as much as the backlog.
 
 const prefixed = (prefix: string, sql: Readonly<Record<string, string>>) => Object.fromEntries(Object.entries(sql).map(([name, text]) => [`${prefix}_${name}`, text]));
 const smpp = (sql: Readonly<Record<string, string>>) => prefixed('smpp', sql);
-const SQLITE_SQL = { ...prefixed('lookups', SQLITE_LOOKUP_SQL), ...SQLITE_WEBHOOK_SQL, ...SQLITE_RECEIPT_SQL, ...SQLITE_DISPATCH_SQL, ...SQLITE_ACCOUNT_SQL, ...SQLITE_CREDENTIAL_SQL, ...SQLITE_NUMBERS_SQL, ...smpp(SQLITE_SMPP_SQL), ...prefixed('compliance', SQLITE_COMPLIANCE_SQL), ...prefixed('quality', SQLITE_QUALITY_SQL) };
-const PG_SQL = { ...prefixed('lookups', PG_LOOKUP_SQL), ...PG_WEBHOOK_SQL, ...PG_RECEIPT_SQL, ...PG_DISPATCH_SQL, ...PG_ACCOUNT_SQL, ...PG_CREDENTIAL_SQL, ...PG_NUMBERS_SQL, ...SLICE_SQL, ...smpp(PG_SMPP_SQL), ...prefixed('compliance', PG_COMPLIANCE_SQL), ...prefixed('quality', PG_QUALITY_SQL) };
+/** What every failed sign-in runs (both stores; SQLite reads `$n` as `@pn`, as its store does). */
+const SIGN_IN_SQL = { failures: USER_SQL.failures, countFailure: USER_SQL.countFailure, pruneFailures: USER_SQL.pruneFailures, clearFailures: USER_SQL.clearFailures };
+const sqliteNumbered = (sql: Readonly<Record<string, string>>) => Object.fromEntries(Object.entries(sql).map(([name, text]) => [name, text.replace(/\$(\d+)/g, '@p$1')]));
+const SQLITE_SQL = { ...prefixed('signIn', sqliteNumbered(SIGN_IN_SQL)), ...prefixed('lookups', SQLITE_LOOKUP_SQL), ...SQLITE_WEBHOOK_SQL, ...SQLITE_RECEIPT_SQL, ...SQLITE_DISPATCH_SQL, ...SQLITE_ACCOUNT_SQL, ...SQLITE_CREDENTIAL_SQL, ...SQLITE_NUMBERS_SQL, ...smpp(SQLITE_SMPP_SQL), ...prefixed('compliance', SQLITE_COMPLIANCE_SQL), ...prefixed('quality', SQLITE_QUALITY_SQL) };
+const PG_SQL = { ...prefixed('signIn', SIGN_IN_SQL), ...prefixed('lookups', PG_LOOKUP_SQL), ...PG_WEBHOOK_SQL, ...PG_RECEIPT_SQL, ...PG_DISPATCH_SQL, ...PG_ACCOUNT_SQL, ...PG_CREDENTIAL_SQL, ...PG_NUMBERS_SQL, ...SLICE_SQL, ...smpp(PG_SMPP_SQL), ...prefixed('compliance', PG_COMPLIANCE_SQL), ...prefixed('quality', PG_QUALITY_SQL) };
 
 /** The message log as users page it: the first page, the next, and each filter (with a cursor where it pages). */
 const LOGS: Record<string, MessageFilter> = {
@@ -83,7 +87,7 @@ const BACKLOG = 20_000;
 const BACKLOG_TABLES = [
   'webhook_deliveries', 'webhook_events', 'webhook_attempts', 'messages', 'provider_ids', 'parked_receipts', 'accounts', 'verified_numbers', 'face_credentials', 'numbers',
   'usage_counts', 'ledger_entries', 'pending_charges', 'balance_slices', 'smpp_outbox', 'inbound_messages', 'lookups', 'compliance_marks',
-  'quality_counts', 'quality_errors',
+  'quality_counts', 'quality_errors', 'sign_in_failures',
 ];
 /** Quality counters over many hours, connections and slots (the window read is a range of hours). */
 const QUALITY = `INSERT INTO quality_counts (hour, connection, country, network, slot, submits) SELECT i / 100, 'c' || (i % 10), 'GB', '', (i / 10) % 10, 1`;
@@ -148,6 +152,8 @@ describe('hot webhook, receipt and account statements on SQLite use indexes, wha
       ${LOOKUPS} FROM n;
       WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ${BACKLOG - 1})
       INSERT INTO compliance_marks (account_id, key, window_end, count) SELECT 'acc_' || (i % 10), 'cap:marketing:day:+4477009' || i, i, 1 FROM n;
+      WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ${BACKLOG - 1})
+      INSERT INTO sign_in_failures (key, failures, window_end) SELECT 'address:10.0.' || i, 1, i FROM n;
       WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ${BACKLOG - 1})
       ${QUALITY} FROM n;
       WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ${BACKLOG - 1})
@@ -233,6 +239,7 @@ describe('hot webhook, receipt and account statements on PostgreSQL use indexes,
       INSERT INTO inbound_messages (id, account_id, connection, "from", "to", text, received_at) SELECT 'in_' || i, 'acc', 'c', '+447700900000', '+447700900001', 'Hi', i FROM generate_series(0, ${BACKLOG - 1}) AS i;
       ${LOOKUPS} FROM generate_series(0, ${BACKLOG - 1}) AS i;
       INSERT INTO compliance_marks (account_id, key, window_end, count) SELECT 'acc_' || (i % 10), 'cap:marketing:day:+4477009' || i, i, 1 FROM generate_series(0, ${BACKLOG - 1}) AS i;
+      INSERT INTO sign_in_failures (key, failures, window_end) SELECT 'address:10.0.' || i, 1, i FROM generate_series(0, ${BACKLOG - 1}) AS i;
       ${QUALITY} FROM generate_series(0, ${BACKLOG - 1}) AS i;
       ${QUALITY_ERRORS} FROM generate_series(0, ${BACKLOG - 1}) AS i;
       ANALYZE;
@@ -265,6 +272,12 @@ describe('hot webhook, receipt and account statements on PostgreSQL use indexes,
     failing: ['we_big', false, 1],
     targets: [['we_big']],
     dropTarget: ['we_big'],
+    resendOf: ['acc', 'whd_1'],
+    resend: ['whd_new', 'evt_1', 'acc', 'msg_1', 'we_big', 'we_big', 'https://example.com/h', 1, 'whd_1'],
+    signIn_failures: ['address:10.0.7', 5],
+    signIn_countFailure: ['address:10.0.7', 20, 5, 10],
+    signIn_pruneFailures: [5],
+    signIn_clearFailures: ['address:10.0.7'],
     stranded: [100, 500],
     branch: ['acc_7'],
     verified: ['acc_7', ['+447700910007', '+447700900000']],

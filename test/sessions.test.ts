@@ -16,8 +16,8 @@ for (const storeName of STORES) {
       assert.equal(res.statusCode, 201, res.body);
       return res.json();
     };
-    const signIn = async (email: string, password = PASSWORD) => {
-      const res = await node.api.inject({ method: 'POST', url: '/v1/session', payload: { email, password } });
+    const signIn = async (email: string, password = PASSWORD, remoteAddress = '127.0.0.1') => {
+      const res = await node.api.inject({ method: 'POST', url: '/v1/session', payload: { email, password }, remoteAddress });
       const cookie = /^(sb_session=[^;]+)/.exec(String(res.headers['set-cookie'] ?? ''))?.[1] ?? '';
       return { res, cookie, csrf: res.statusCode === 201 ? (res.json().csrf_token as string) : '' };
     };
@@ -105,6 +105,66 @@ for (const storeName of STORES) {
       assert.equal((await signIn('locked@example.com')).res.statusCode, 201);
     });
 
+    test('a user locked out from one address still signs in from another: wrong passwords lock the user out only where they came from', async () => {
+      await user('target@example.com', 'viewer');
+      for (let i = 0; i < 5; i++) assert.equal((await signIn('target@example.com', `guess ${i}`, '198.51.100.1')).res.statusCode, 401);
+      const there = await signIn('target@example.com', PASSWORD, '198.51.100.1');
+      assert.deepEqual([there.res.statusCode, there.res.json().error.code], [429, 'rate_limit_exceeded']);
+      assert.match(there.res.json().error.message, /this user is locked out/);
+      assert.equal((await signIn('target@example.com', PASSWORD, '198.51.100.2')).res.statusCode, 201);
+      // IPv6: one subscriber holds a whole /64, which counts as one address.
+      for (let i = 0; i < 5; i++) assert.equal((await signIn('target@example.com', `guess ${i}`, `2001:db8:1:2::${i + 1}`)).res.statusCode, 401);
+      assert.equal((await signIn('target@example.com', PASSWORD, '2001:db8:1:2:ffff::9')).res.statusCode, 429);
+      assert.equal((await signIn('target@example.com', PASSWORD, '2001:db8:1:3::1')).res.statusCode, 201);
+    });
+
+    test('an address that fails 20 sign-ins, whatever the emails, is refused every sign-in for 15 minutes; other addresses are not', async () => {
+      await user('guessed@example.com', 'viewer');
+      for (let i = 0; i < 20; i++) {
+        const res = (await signIn(i % 2 === 0 ? `nobody${i}@example.com` : 'guessed@example.com', `guess ${i}`, '198.51.100.3')).res;
+        assert.equal(res.statusCode, i % 2 === 1 && i >= 11 ? 429 : 401, `attempt ${i}`);
+      }
+      const refused = await signIn('admin@example.com', PASSWORD, '198.51.100.3');
+      assert.deepEqual([refused.res.statusCode, refused.res.json().error.code], [429, 'rate_limit_exceeded']);
+      assert.match(refused.res.json().error.message, /from this address/);
+      assert.ok(Number(refused.res.headers['retry-after']) > 800);
+      assert.equal((await signIn('guessed@example.com', PASSWORD, '198.51.100.4')).res.statusCode, 201);
+      node.clock.advance(15 * 60_000 + 1000);
+      assert.equal((await signIn('admin@example.com', PASSWORD, '198.51.100.3')).res.statusCode, 201);
+    });
+
+    test('wrong passwords from many addresses lock the user out everywhere only after 50', async () => {
+      await user('spread@example.com', 'viewer');
+      for (let i = 0; i < 50; i++) assert.equal((await signIn('spread@example.com', `guess ${i}`, `203.0.113.${Math.floor(i / 5)}`)).res.statusCode, 401, `attempt ${i}`);
+      const locked = await signIn('spread@example.com', PASSWORD, '203.0.113.200');
+      assert.deepEqual([locked.res.statusCode, locked.res.json().error.code], [429, 'rate_limit_exceeded']);
+      node.clock.advance(15 * 60_000 + 1000);
+      assert.equal((await signIn('spread@example.com', PASSWORD, '203.0.113.200')).res.statusCode, 201);
+    });
+
+    test("an account's admin deletes a user, whose sessions end at once; never one with more rights than the caller's, nor themselves", async () => {
+      const gone = await user('leaving@example.com', 'developer');
+      const leaving = await signIn('leaving@example.com');
+      const admin = await signIn('admin@example.com');
+      const adminId = admin.res.json().user.id as string;
+      const as = (s: { cookie: string; csrf: string }, id: string) => node.api.inject({ method: 'DELETE', url: `/v1/users/${id}`, headers: { cookie: s.cookie, 'x-csrf-token': s.csrf } });
+      const dev = await signIn('dev@example.com');
+      assert.deepEqual([(await as(dev, gone.id)).statusCode, (await as(dev, gone.id)).json().error.code], [403, 'insufficient_scope']);
+      const self = await as(admin, adminId);
+      assert.deepEqual([self.statusCode, self.json().error.param], [400, 'id']);
+      // A key with `accounts` but not `admin` may not remove an operator's admin.
+      const key = (await node.api.inject({ method: 'POST', url: '/v1/keys', headers: bearer(node.key), payload: { scopes: ['accounts', 'read'] } })).json().key as string;
+      const beyond = await node.api.inject({ method: 'DELETE', url: `/v1/users/${adminId}`, headers: bearer(key) });
+      assert.deepEqual([beyond.statusCode, beyond.json().error.code, beyond.json().error.param], [403, 'insufficient_scope', 'id']);
+      assert.equal((await as(admin, gone.id)).statusCode, 204);
+      assert.equal((await node.api.inject({ method: 'GET', url: '/v1/session', headers: { cookie: leaving.cookie } })).statusCode, 401);
+      const again = await as(admin, gone.id);
+      assert.deepEqual([again.statusCode, again.json().error.code], [404, 'not_found']);
+      const listed = (await node.api.inject({ method: 'GET', url: '/v1/users', headers: bearer(node.key) })).json().users as { email: string }[];
+      assert.ok(!listed.some((u) => u.email === 'leaving@example.com'));
+      assert.equal((await signIn('leaving@example.com')).res.statusCode, 401);
+    });
+
     test('signing out ends the session; signing out everywhere ends every session of the user', async () => {
       const one = await signIn('viewer@example.com');
       const two = await signIn('viewer@example.com');
@@ -125,7 +185,7 @@ for (const storeName of STORES) {
 describe('the dashboard is served by the node', () => {
   let node: TestNode;
   before(async () => {
-    node = await testNodeOn('SQLite', {});
+    node = await testNodeOn('SQLite', { SWITCHBOARD_TRUST_PROXY: '10.0.0.5' });
   });
   after(() => node.close());
 
@@ -145,6 +205,20 @@ describe('the dashboard is served by the node', () => {
       assert.ok([401, 404].includes(res.statusCode), `${url}: ${res.statusCode}`);
       assert.doesNotMatch(res.body, /"devDependencies"/);
     }
+  });
+
+  test('behind a trusted proxy, X-Forwarded-For names the client whose failed sign-ins are counted; from anyone else it is ignored', async () => {
+    const password = 'correct horse battery staple';
+    assert.equal((await node.api.inject({ method: 'POST', url: '/v1/users', headers: bearer(node.key), payload: { email: 'proxied@example.com', password, role: 'viewer' } })).statusCode, 201);
+    const signIn = (pass: string, forwardedFor: string, remoteAddress: string) =>
+      node.api.inject({ method: 'POST', url: '/v1/session', payload: { email: 'proxied@example.com', password: pass }, remoteAddress, headers: { 'x-forwarded-for': forwardedFor } });
+    // The proxy (10.0.0.5, trusted) forwards a guesser at 198.51.100.7: it is locked out, not the proxy's other clients.
+    for (let i = 0; i < 5; i++) assert.equal((await signIn(`guess ${i}`, '198.51.100.7', '10.0.0.5')).statusCode, 401);
+    assert.equal((await signIn(password, '198.51.100.7', '10.0.0.5')).statusCode, 429);
+    assert.equal((await signIn(password, '198.51.100.8', '10.0.0.5')).statusCode, 201);
+    // An untrusted client cannot pick its address: its header is ignored.
+    for (let i = 0; i < 5; i++) assert.equal((await signIn(`guess ${i}`, `192.0.2.${i}`, '198.51.100.9')).statusCode, 401);
+    assert.equal((await signIn(password, '192.0.2.77', '198.51.100.9')).statusCode, 429);
   });
 
   test('a live stream ends once its session is signed out', async () => {

@@ -9,6 +9,7 @@ import { overviewView } from './overview.js';
 import { routesView } from './routes.js';
 import { sendView } from './send.js';
 import { signInView } from './signin.js';
+import { usersView } from './users.js';
 
 /** What a page gets: where to draw, the hash's query, and a way to stop its live updates when the page is left. */
 export interface Page {
@@ -25,6 +26,7 @@ const PAGES: Record<string, { title: string; scope?: string; draw: (page: Page, 
   routes: { title: 'Connections and routes', draw: routesView },
   catalogue: { title: 'Error catalogue', draw: catalogueView },
   ...Object.fromEntries(Object.entries(LISTS).map(([key, list]) => [key, { title: list.title, scope: list.scope, draw: (page: Page) => listView(page, key) }])),
+  users: { title: 'Users', scope: 'accounts', draw: usersView },
 };
 
 const root = document.getElementById('app')!;

@@ -1,4 +1,4 @@
-import { api } from './api.js';
+import { api, can } from './api.js';
 import type { Page } from './app.js';
 import { badge, h, show, when } from './dom.js';
 import type { MessageRow } from './log.js';
@@ -23,9 +23,10 @@ interface Delivery {
   readonly id: string;
   readonly url: string;
   readonly status: string;
-  readonly attempts: number;
+  readonly attempt_count: number;
   readonly last_status_code: number | null;
   readonly last_error: string | null;
+  readonly resend_of: string | null;
 }
 
 const pretty = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value, null, 2));
@@ -33,6 +34,33 @@ const pretty = (value: unknown) => (typeof value === 'string' ? value : JSON.str
 function explained(code: string): Promise<HTMLElement> {
   return api<CanonicalError>(`/v1/errors/${encodeURIComponent(code)}`).then((e) =>
     h('section', { class: 'card failure', 'aria-labelledby': 'why' }, h('h2', { id: 'why' }, `Why: ${e.title}`), h('p', {}, h('code', {}, e.code)), h('p', { class: 'resolution' }, e.resolution), h('a', { href: e.doc_url }, `Read more about ${e.code}`)),
+  );
+}
+
+/**
+ * A webhook delivery of the message, and (for those who manage webhooks) a button that sends its
+ * event again: a new delivery, which the page shows once the API has queued it.
+ */
+function deliveryItem(d: Delivery, redraw: () => Promise<void>): HTMLElement {
+  const said = h('span', { role: 'status' });
+  const resend = h('button', { type: 'button', class: 'quiet', 'aria-label': `Resend to ${d.url}`, hidden: !can('webhooks') }, 'Resend');
+  resend.addEventListener('click', async () => {
+    resend.disabled = true;
+    try {
+      await api(`/v1/webhooks/deliveries/${encodeURIComponent(d.id)}/resend`, { method: 'POST' });
+      await redraw();
+    } catch (error) {
+      resend.disabled = false;
+      said.className = 'error';
+      said.textContent = error instanceof Error ? error.message : String(error);
+    }
+  });
+  return h(
+    'li',
+    { 'data-delivery': d.id },
+    `${d.url}: `, badge(d.status), `, ${d.attempt_count} ${d.attempt_count === 1 ? 'attempt' : 'attempts'}`,
+    d.last_status_code ? `, last HTTP ${d.last_status_code}` : '', d.last_error ? `, ${d.last_error}` : '', d.resend_of ? ' (a resend)' : '',
+    ' ', resend, ' ', said,
   );
 }
 
@@ -74,7 +102,7 @@ export async function messageView(page: Page, id: string): Promise<void> {
       h('h2', {}, 'Webhook deliveries'),
       deliveries.deliveries.length === 0
         ? h('p', {}, 'None.')
-        : h('ul', {}, deliveries.deliveries.map((d) => h('li', {}, `${d.url}: ${d.status}, ${d.attempts} attempts`, d.last_status_code ? `, last HTTP ${d.last_status_code}` : '', d.last_error ? `, ${d.last_error}` : ''))),
+        : h('ul', { class: 'deliveries' }, deliveries.deliveries.map((d) => deliveryItem(d, draw))),
     );
   };
   await draw();

@@ -69,6 +69,7 @@ export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
   'DELETE /v1/webhooks/endpoints/:id': 'webhooks',
   'GET /v1/webhooks/deliveries': 'webhooks',
   'GET /v1/webhooks/deliveries/:id': 'webhooks',
+  'POST /v1/webhooks/deliveries/:id/resend': 'webhooks',
   'GET /v1/webhooks/callback-secret': 'webhooks',
 
   'GET /v1/balance': 'read',
@@ -107,6 +108,7 @@ export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
   'DELETE /v1/sessions': 'key',
   'GET /v1/users': 'accounts',
   'POST /v1/users': 'accounts',
+  'DELETE /v1/users/:id': 'accounts',
 
   'GET /v1/opt-outs': 'opt_outs',
   'POST /v1/opt-outs': 'opt_outs',

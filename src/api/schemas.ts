@@ -77,7 +77,7 @@ const ERROR_STATUSES = {
   402: 'insufficient_credit: the balance (and credit limit) does not cover the whole request; nothing was charged. unknown_subscriber: a fresh live lookup found a recipient not in service, for an account that refuses such numbers',
   403: 'Refused: the key lacks the scope the route needs (insufficient_scope), its account is disabled or blocked (account_disabled, account_blocked), the request comes from an address outside the account\'s IP allowlist (ip_not_allowed), or the destination does not take messages from this account (destination_opted_out, destination_not_allowed in trial...)',
   404: 'not_found: nothing of that id or name on this account',
-  409: 'The request conflicts with the current state: message_not_cancelable, idempotency_key_in_use',
+  409: 'The request conflicts with the current state: message_not_cancelable, idempotency_key_in_use, webhook_endpoint_unavailable',
   413: 'payload_too_large: the body is over 1 MiB',
   415: 'unsupported_media_type: the body is not application/json',
   422: 'idempotency_key_reused, or no_route or no_price for a recipient',

@@ -24,6 +24,8 @@ export interface QualityBoardOptions {
 export class QualityBoard implements QualityView {
   /** Window totals by destinationKey, with and without the network. */
   #totals = new Map<string, QualityCounts>();
+  /** Window totals by connection, every destination summed. */
+  #byConnection = new Map<string, QualityCounts>();
   #learned = new Map<string, QualityCounts>();
   #degraded = new Map<string, Degradation>();
   #at: number | undefined;
@@ -51,6 +53,11 @@ export class QualityBoard implements QualityView {
       learned.set(key, kept ? addCounts(scaleCounts(kept, decay), gained) : gained);
     }
     this.#totals = totals;
+    this.#byConnection = new Map();
+    for (const { connection, counts } of this.countryTotals().values()) {
+      const sum = this.#byConnection.get(connection);
+      this.#byConnection.set(connection, sum ? addCounts(sum, counts) : counts);
+    }
     this.#learned = learned;
     this.#at = now;
     const degraded = new Map((await this.opts.store.degradations()).map((d) => [destinationKey(d.connection, d.country), d]));
@@ -84,6 +91,11 @@ export class QualityBoard implements QualityView {
       if (network === undefined) out.set(key, { connection, country: country === '' ? null : country, counts });
     }
     return out;
+  }
+
+  /** The window's totals of a connection, every destination summed; undefined before any. */
+  connectionTotals(connection: string): QualityCounts | undefined {
+    return this.#byConnection.get(connection);
   }
 
   /** A degradation this node just recorded, or its recovery: in force here at once, not at the next refresh. */

@@ -496,6 +496,18 @@ export interface Store {
   listUsers(accountId: string): Promise<UserRecord[]>;
   /** Counts a failed sign-in; the `max`-th in a row locks the user until `lockUntil` and starts the count again. */
   recordSignInFailure(userId: string, max: number, lockUntil: number): Promise<void>;
+  /** Failed sign-ins counted under `key` in a window not ended at `now`, and when that window ends; undefined for none. */
+  signInFailures(key: string, now: number): Promise<{ failures: number; until: number } | undefined>;
+  /**
+   * Counts a failed sign-in under `key`: the first starts a window ending at `until`; the one
+   * that reaches `max` moves its end to `until`, so the refusal lasts a whole window from it.
+   * Deletes a few rows whose window ended, so that the table holds only live windows.
+   */
+  countSignInFailure(key: string, max: number, now: number, until: number): Promise<void>;
+  /** Forgets the failed sign-ins counted under `key`. */
+  clearSignInFailures(key: string): Promise<void>;
+  /** Deletes a user of the account, and so every session of theirs; false when the account has no such user. */
+  deleteUser(accountId: string, id: string): Promise<boolean>;
   /** Stores a session and clears the user's failed sign-ins, in one transaction. */
   insertSession(session: SessionRecord): Promise<void>;
   /** The session with this hash, unexpired at `now`, with its user and the user's account as a key's is read. */
@@ -646,6 +658,14 @@ export interface Store {
   webhookTargets(endpointIds?: readonly string[]): Promise<WebhookTargetStats[]>;
   listDeliveries(accountId: string, filter: { endpointId?: string; messageId?: string }, limit: number): Promise<WebhookDelivery[]>;
   getDelivery(accountId: string, id: string): Promise<{ delivery: WebhookDelivery; attempts: DeliveryAttempt[] } | undefined>;
+  /**
+   * Queues a delivery's event again, as a new delivery `id` made at `at` and recorded as a resend
+   * of it: to the same target (an endpoint at its URL now, or the message's callback URL), at the
+   * end of its (message, target) chain, counted on the target as any new delivery. Undefined when
+   * the account has no such delivery; `gone` or `disabled` (and nothing queued) when its endpoint
+   * was deleted or is disabled.
+   */
+  resendDelivery(accountId: string, deliveryId: string, id: string, at: number): Promise<WebhookDelivery | 'gone' | 'disabled' | undefined>;
   listNotices(accountId: string, limit: number): Promise<Notice[]>;
 
   /** Which of `numbers` the account has verified (those waiting for their code are not). */
@@ -786,6 +806,8 @@ export interface WebhookDelivery {
   readonly lastAttemptAt: number | null;
   readonly lastStatusCode: number | null;
   readonly lastError: string | null;
+  /** The delivery this one resends (queued again through the API); null for an event's own. */
+  readonly resendOf: string | null;
 }
 
 /** Where deliveries to one endpoint stand. */

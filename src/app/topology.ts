@@ -1,4 +1,5 @@
 import type { ProviderCodeTable } from '../core/catalogue/types.js';
+import type { QualityCounts } from '../core/quality/counts.js';
 import { SwitchboardError } from '../core/errors.js';
 import type { Route } from '../core/routing/router.js';
 import type { Connector } from './connector.js';
@@ -13,6 +14,10 @@ export interface ConnectionView extends ConnectionState {
   readonly tps: number | null;
   readonly window: number;
   readonly queued: number;
+  /** Submits per second from this node over the last minute. */
+  readonly sentPerSecond: number;
+  /** Outcomes measured over the quality window (every node's), or undefined before any. */
+  readonly quality: QualityCounts | undefined;
 }
 
 /** Makes a connection from its settings; throws a SwitchboardError naming the bad setting. */
@@ -29,6 +34,8 @@ export interface TopologyDeps {
   /** What a removed connection leaves: its lane and session stopped. */
   readonly detach: (connector: Connector) => Promise<void>;
   readonly health: ConnectionHealth;
+  /** What the node measures of a connection: its submits per second lately, and its quality. */
+  readonly measured: (name: string) => Pick<ConnectionView, 'sentPerSecond' | 'quality'>;
 }
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
@@ -155,6 +162,7 @@ export class Topology {
       window: c.window,
       queued: depth[c.name] ?? 0,
       ...this.deps.health.state(c.name)!,
+      ...this.deps.measured(c.name),
     }));
   }
 }

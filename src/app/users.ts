@@ -5,11 +5,9 @@ import type { Clock } from './clock.js';
 import { newId } from './ids.js';
 import { callerOf, refuseInactive, type Caller } from './keys.js';
 import { decoyHash, hashPassword, verifyPassword } from './passwords.js';
+import { SignInThrottle } from './sign-in-throttle.js';
 import type { SessionRecord, Store, UserRecord } from './store.js';
 
-/** Wrong passwords in a row that lock a user out, and for how long: a guesser gets 5 tries per 15 minutes. */
-export const MAX_FAILED_SIGN_INS = 5;
-export const LOCKOUT_MS = 15 * 60_000;
 /** A session lasts a working day; signing in again starts a new one. */
 export const SESSION_MS = 12 * 3_600_000;
 const MIN_PASSWORD_LENGTH = 12;
@@ -30,12 +28,16 @@ const sha256 = (token: string) => createHash('sha256').update(token).digest('hex
  * out (or everywhere) takes effect on every node at once, as revoking a key does.
  */
 export class Users {
+  readonly #throttle: SignInThrottle;
+
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
     /** The operator's account: its admins hold the `admin` scope. */
     private readonly operatorAccount: string,
-  ) {}
+  ) {
+    this.#throttle = new SignInThrottle(store, clock);
+  }
 
   async create(accountId: string, input: { email: string; password: string; role: Role; name?: string | null }): Promise<UserRecord> {
     const email = input.email.trim().toLowerCase();
@@ -59,21 +61,22 @@ export class Users {
   }
 
   /**
-   * Signs in: a new session's token (for the cookie) and CSRF token. A wrong email and a wrong
-   * password answer alike, after the same work; a locked user is refused whatever the password.
+   * Signs in from the client `address`: a new session's token (for the cookie) and CSRF token. A
+   * wrong email and a wrong password answer alike, after the same work; an address that failed
+   * too often is refused before any password is checked, a user locked out from it whatever the
+   * password (see SignInThrottle).
    */
-  async signIn(email: string, password: string): Promise<{ token: string; session: SessionRecord; user: UserRecord }> {
+  async signIn(email: string, password: string, address: string): Promise<{ token: string; session: SessionRecord; user: UserRecord }> {
+    await this.#throttle.checkAddress(address);
     const user = await this.store.findUserByEmail(email.trim().toLowerCase());
     const now = this.clock.now();
     const matches = await verifyPassword(password, user?.passwordHash ?? (await decoyHash()));
-    if (user && user.lockedUntil !== null && user.lockedUntil > now) {
-      const seconds = Math.ceil((user.lockedUntil - now) / 1000);
-      throw new SwitchboardError('rate_limit_exceeded', `Too many wrong passwords: this user is locked out for ${Math.ceil(seconds / 60)} more minutes.`, { retryAfterSeconds: seconds });
-    }
+    if (user) await this.#throttle.checkUser(user.id, user.lockedUntil, address);
     if (!user || !matches) {
-      if (user) await this.store.recordSignInFailure(user.id, MAX_FAILED_SIGN_INS, now + LOCKOUT_MS);
+      await this.#throttle.failed(address, user?.id);
       throw new SwitchboardError('invalid_credentials', 'Wrong email or password.');
     }
+    await this.#throttle.succeeded(user.id, address);
     const token = randomBytes(32).toString('base64url');
     const session = { hash: sha256(token), userId: user.id, csrf: randomBytes(24).toString('base64url'), createdAt: now, expiresAt: now + SESSION_MS };
     await this.store.insertSession(session);
@@ -90,6 +93,24 @@ export class Users {
     const { user, account, session } = found;
     const caller = callerOf(`session:${user.id}`, user.accountId, roleScopes(user.role, this.isOperator(user.accountId)), account);
     return { user, caller, csrf: session.csrf, hash };
+  }
+
+  /**
+   * Deletes a user of the account, and with them every session of theirs. Nobody removes a user
+   * who may do more than they may (as nobody makes one), nor themselves.
+   */
+  async remove(caller: Caller, id: string, callerUserId: string | undefined): Promise<void> {
+    const user = (await this.store.listUsers(caller.accountId)).find((u) => u.id === id);
+    if (!user) throw new SwitchboardError('not_found', `No user ${JSON.stringify(id)} in this account.`, { param: 'id' });
+    if (id === callerUserId) throw new SwitchboardError('invalid_parameter', 'A user cannot delete themselves: ask another admin of the account.', { param: 'id' });
+    this.refuseBeyond(caller, user.role, 'id');
+    if (!(await this.store.deleteUser(caller.accountId, id))) throw new SwitchboardError('not_found', `No user ${JSON.stringify(id)} in this account.`, { param: 'id' });
+  }
+
+  /** Nobody makes, or removes, a user who may do more than they may: no escalation through another user. */
+  refuseBeyond(caller: Caller, role: Role, param: string): void {
+    const beyond = roleScopes(role, this.isOperator(caller.accountId)).filter((s) => !caller.scopes.includes(s));
+    if (beyond.length > 0) throw new SwitchboardError('insufficient_scope', `A ${role} holds ${beyond.join(', ')}, which this caller does not.`, { param });
   }
 
   signOut(hash: string): Promise<void> {

@@ -139,6 +139,22 @@ export class WebhookEndpoints {
     return found;
   }
 
+  /**
+   * Queues a delivery's event again to the same endpoint (or callback URL), as a new delivery that
+   * goes the normal way (in its message's order, retried, signed) with the same event id, so that
+   * a receiver that got it already can tell.
+   */
+  async resend(accountId: string, id: string): Promise<WebhookDelivery> {
+    const now = this.clock.now();
+    const resent = await this.store.resendDelivery(accountId, id, newId('whd', now), now);
+    if (resent === undefined) throw new SwitchboardError('not_found', `No webhook delivery ${JSON.stringify(id)}.`, { param: 'id' });
+    if (resent === 'gone') throw new SwitchboardError('webhook_endpoint_unavailable', 'The webhook endpoint of this delivery was deleted: there is nowhere to send it again.', { param: 'id' });
+    if (resent === 'disabled') {
+      throw new SwitchboardError('webhook_endpoint_unavailable', 'The webhook endpoint of this delivery is disabled: re-enable it (PATCH /v1/webhooks/endpoints/{id} {"enabled": true}), then resend.', { param: 'id' });
+    }
+    return resent;
+  }
+
   notices(accountId: string, limit: number): Promise<Notice[]> {
     return this.store.listNotices(accountId, limit);
   }

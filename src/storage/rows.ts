@@ -274,6 +274,7 @@ export interface DeliveryRow {
   last_attempt_at: number | null;
   last_status_code: number | null;
   last_error: string | null;
+  resend_of: string | null;
 }
 
 export function deliveryOf(r: DeliveryRow): WebhookDelivery {
@@ -291,8 +292,12 @@ export function deliveryOf(r: DeliveryRow): WebhookDelivery {
     lastAttemptAt: nullableNumber(r.last_attempt_at),
     lastStatusCode: nullableNumber(r.last_status_code),
     lastError: r.last_error,
+    resendOf: r.resend_of,
   };
 }
+
+/** A delivery to resend, with its endpoint as it is now: null columns when it has none, or it was deleted. */
+export type ResendSourceRow = DeliveryRow & { target: string; endpoint_found: string | null; endpoint_url: string | null; endpoint_disabled_at: number | string | null };
 
 export interface TargetRow {
   endpoint_id: string;

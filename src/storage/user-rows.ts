@@ -14,6 +14,17 @@ export const USER_SQL = {
       failed_attempts = CASE WHEN failed_attempts + 1 >= $2 THEN 0 ELSE failed_attempts + 1 END
     WHERE id = $1`,
   success: 'UPDATE users SET failed_attempts = 0 WHERE id = $1',
+  delete: 'DELETE FROM users WHERE account_id = $1 AND id = $2',
+  /** Failed sign-ins under a key, in a window not ended. ($1 key, $2 now) */
+  failures: 'SELECT failures, window_end FROM sign_in_failures WHERE key = $1 AND window_end > $2',
+  /** One more failed sign-in: a window ended starts again; the `max`-th moves the end a window ahead. ($1 key, $2 max, $3 now, $4 end) */
+  countFailure: `INSERT INTO sign_in_failures (key, failures, window_end) VALUES ($1, 1, $4)
+    ON CONFLICT (key) DO UPDATE SET
+      failures = CASE WHEN sign_in_failures.window_end <= $3 THEN 1 ELSE sign_in_failures.failures + 1 END,
+      window_end = CASE WHEN sign_in_failures.window_end <= $3 OR sign_in_failures.failures + 1 >= $2 THEN $4 ELSE sign_in_failures.window_end END`,
+  /** A few windows that ended, oldest first, through their index (one renewed meanwhile stays). ($1 now) */
+  pruneFailures: 'DELETE FROM sign_in_failures WHERE window_end <= $1 AND key IN (SELECT key FROM sign_in_failures WHERE window_end <= $1 ORDER BY window_end LIMIT 10)',
+  clearFailures: 'DELETE FROM sign_in_failures WHERE key = $1',
   insertSession: 'INSERT INTO sessions (hash, user_id, csrf, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)',
   deleteSession: 'DELETE FROM sessions WHERE hash = $1',
   deleteUserSessions: 'DELETE FROM sessions WHERE user_id = $1',

@@ -65,6 +65,7 @@ const DeliveryView = Type.Object({
   last_attempt_at: Nullable(Type.String()),
   last_status_code: Nullable(Type.Integer()),
   last_error: Nullable(Type.String()),
+  resend_of: Nullable(Type.String({ description: 'the delivery this one sends again (POST /v1/webhooks/deliveries/{id}/resend); null for an event\'s own' })),
 });
 
 const AttemptView = Type.Object({
@@ -116,6 +117,7 @@ function deliveryView(d: WebhookDelivery) {
     last_attempt_at: iso(d.lastAttemptAt),
     last_status_code: d.lastStatusCode,
     last_error: d.lastError,
+    resend_of: d.resendOf,
   };
 }
 
@@ -211,6 +213,18 @@ export const endpointRoutes = ({ endpoints }: Services): FastifyPluginAsyncTypeb
         const { delivery, attempts } = await endpoints.delivery(request.accountId, request.params.id);
         return { ...deliveryView(delivery), attempts: attempts.map(attemptView) };
       },
+    );
+
+    app.post(
+      '/v1/webhooks/deliveries/:id/resend',
+      {
+        schema: {
+          summary: 'Send a delivery\'s event again: a new delivery to the same endpoint (at its URL now) or callback URL, with the same event id (webhook-id), in order with the message\'s other events, retried and signed as any',
+          params: Id,
+          response: { 202: DeliveryView, ...errorResponses(...KEYED, ...BODY, 404, 409) },
+        },
+      },
+      async (request, reply) => reply.code(202).send(deliveryView(await endpoints.resend(request.accountId, request.params.id))),
     );
 
     app.get(

@@ -3,13 +3,13 @@ import { Type } from 'typebox';
 import type { DestinationQuality } from '../../app/quality.js';
 import { NetworksSchema, RoutesSchema } from '../../config/file.js';
 import { formatAmount } from '../../core/accounts/money.js';
-import { costPerDelivered, deliveryRate, latencyPercentile } from '../../core/quality/counts.js';
+import { costPerDelivered } from '../../core/quality/counts.js';
 import { SwitchboardError } from '../../core/errors.js';
 import { BODY, errorResponses, KEYED, PathParam } from '../schemas.js';
 import type { Services } from '../services.js';
+import { DeliveryRate, rateOf, ReceiptLatency, receiptLatency, round } from './measured.js';
 import { checkedRoutes } from './routing.js';
 
-const Seconds = Type.Union([Type.Number(), Type.Null()], { description: 'seconds from submit to the delivered receipt (the upper bound of its histogram bucket); null without receipts' });
 const Destination = Type.Object({
   country: Type.Union([Type.String(), Type.Null()], { description: 'ISO 3166 alpha-2; null when not known' }),
   network: Type.Union([Type.String(), Type.Null()], { description: 'MCC-MNC where the number ranges tell it (networks table); null otherwise' }),
@@ -17,17 +17,14 @@ const Destination = Type.Object({
   delivered: Type.Integer(),
   undelivered: Type.Integer(),
   unknown: Type.Integer({ description: 'expired or unknown after the provider took them' }),
-  delivery_rate: Type.Union([Type.Number(), Type.Null()], { description: 'delivered / (delivered + undelivered + unknown); null before any outcome' }),
+  delivery_rate: DeliveryRate,
   errors: Type.Record(Type.String(), Type.Integer(), { description: 'undelivered by canonical error code' }),
-  receipt_latency: Type.Object({ p50: Seconds, p95: Seconds }),
+  receipt_latency: ReceiptLatency,
   cost: Type.String({ description: 'what the submits cost, at the route prices' }),
   cost_per_delivered: Type.Union([Type.String(), Type.Null()]),
   degraded: Type.Union([Type.Object({ reason: Type.String(), since: Type.String(), detail: Type.Record(Type.String(), Type.Number()) }), Type.Null()]),
 });
 const WINDOW = /^([1-9][0-9]{0,3})([hd])$/;
-
-const seconds = (ms: number | null) => (ms === null ? null : Number.isFinite(ms) ? ms / 1000 : null);
-const round = (n: number | null) => (n === null ? null : Math.round(n * 10_000) / 10_000);
 
 function destinationView(d: DestinationQuality) {
   const c = d.counts;
@@ -39,9 +36,9 @@ function destinationView(d: DestinationQuality) {
     delivered: c.delivered,
     undelivered: c.undelivered,
     unknown: c.unknown,
-    delivery_rate: round(deliveryRate(c)),
+    delivery_rate: rateOf(c),
     errors: c.errors,
-    receipt_latency: { p50: seconds(latencyPercentile(c, 0.5)), p95: seconds(latencyPercentile(c, 0.95)) },
+    receipt_latency: receiptLatency(c),
     cost: formatAmount(c.cost),
     cost_per_delivered: perDelivered === null ? null : formatAmount(Math.round(perDelivered)),
     degraded: d.degradation && { reason: d.degradation.reason, since: new Date(d.degradation.since).toISOString(), detail: d.degradation.detail },

@@ -5,6 +5,8 @@ import { SwitchboardError } from '../../core/errors.js';
 import { BODY, errorResponses, KEYED, PathParam } from '../schemas.js';
 import type { Services } from '../services.js';
 import type { Route } from '../../core/routing/router.js';
+import type { ConnectionView as ConnectionState } from '../../app/topology.js';
+import { DeliveryRate, rateOf, ReceiptLatency, receiptLatency } from './measured.js';
 
 const ConnectionView = Type.Object({
   name: Type.String(),
@@ -16,7 +18,19 @@ const ConnectionView = Type.Object({
   breaker: Type.Union([Type.Literal('closed'), Type.Literal('open'), Type.Literal('half_open')]),
   available: Type.Boolean({ description: 'messages are routed to it' }),
   queued: Type.Integer({ description: 'messages waiting for it' }),
-});
+  tps_used: Type.Number({ description: 'submits per second from this node over the last minute' }),
+  delivery_rate: DeliveryRate,
+  receipt_latency: ReceiptLatency,
+}, { description: 'delivery_rate and receipt_latency over the quality window (SWITCHBOARD_QUALITY_WINDOW_HOURS), every destination and node' });
+
+function connectionView({ sentPerSecond, quality, ...view }: ConnectionState) {
+  return {
+    ...view,
+    tps_used: Math.round(sentPerSecond * 1000) / 1000,
+    delivery_rate: quality ? rateOf(quality) : null,
+    receipt_latency: quality ? receiptLatency(quality) : { p50: null, p95: null },
+  };
+}
 
 /** A routing table given through the API, checked against the connections there are; a bad one answers invalid_parameter naming where. */
 export function checkedRoutes(body: { routes: unknown; networks?: unknown }, topology: Services['topology']): Route[] {
@@ -37,7 +51,7 @@ export const routingRoutes = ({ topology, accept }: Services): FastifyPluginAsyn
     app.get(
       '/v1/connections',
       { schema: { summary: "This node's connections and their live state", response: { 200: Type.Object({ connections: Type.Array(ConnectionView) }), ...errorResponses(...KEYED) } } },
-      async () => ({ connections: await topology.views() }),
+      async () => ({ connections: (await topology.views()).map(connectionView) }),
     );
 
     app.put(
@@ -55,7 +69,7 @@ export const routingRoutes = ({ topology, accept }: Services): FastifyPluginAsyn
           throw new SwitchboardError('invalid_parameter', 'The name is the one of the path.', { param: 'name' });
         }
         const connector = await topology.putConnection({ ...request.body, name: request.params.name });
-        return (await topology.views()).find((c) => c.name === connector.name)!;
+        return connectionView((await topology.views()).find((c) => c.name === connector.name)!);
       },
     );
 

@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { UserRecord } from '../../app/store.js';
-import { ROLES, roleScopes, type Role } from '../../core/access/roles.js';
+import { ROLES, type Role } from '../../core/access/roles.js';
 import { SwitchboardError } from '../../core/errors.js';
-import { BODY, errorResponses, KEYED } from '../schemas.js';
+import { BODY, errorResponses, KEYED, PathParam } from '../schemas.js';
 import type { Services } from '../services.js';
 import { clearSessionCookie, setSessionCookie } from '../session-cookie.js';
 import { ScopeSchema } from './keys.js';
@@ -40,7 +40,8 @@ export const sessionRoutes = ({ users }: Services): FastifyPluginAsyncTypebox =>
       '/v1/session',
       { schema: { summary: 'Sign in to the dashboard: sets the session cookie', security: [], body: SignIn, response: { 201: SessionView, ...errorResponses(...BODY, 401, 403, 429) } } },
       async (request, reply) => {
-        const { token, session, user } = await users.signIn(request.body.email, request.body.password);
+        // request.ip: the client's address, as the IP allowlists read it (X-Forwarded-For only from a trusted proxy).
+        const { token, session, user } = await users.signIn(request.body.email, request.body.password, request.ip);
         const { caller } = await users.authenticate(token);
         setSessionCookie(request, reply, token);
         return reply.code(201).send({ user: userView(user), scopes: [...caller.scopes], csrf_token: session.csrf });
@@ -75,12 +76,24 @@ export const sessionRoutes = ({ users }: Services): FastifyPluginAsyncTypebox =>
       { schema: { summary: 'Create a dashboard user in the caller\'s account', body: NewUser, response: { 201: UserView, ...errorResponses(...KEYED, ...BODY) } } },
       async (request, reply) => {
         const caller = request.caller!;
-        // Nobody makes a user who may do more than they may: no escalation through a new user.
-        const wanted = roleScopes(request.body.role, users.isOperator(caller.accountId));
-        const beyond = wanted.filter((s) => !caller.scopes.includes(s));
-        if (beyond.length > 0) throw new SwitchboardError('insufficient_scope', `A ${request.body.role} holds ${beyond.join(', ')}, which this caller does not.`, { param: 'role' });
+        users.refuseBeyond(caller, request.body.role, 'role');
         const user = await users.create(caller.accountId, request.body);
         return reply.code(201).send(userView(user));
+      },
+    );
+
+    app.delete(
+      '/v1/users/:id',
+      {
+        schema: {
+          summary: "Delete a dashboard user of the caller's account, and every session of theirs; not one with more rights than the caller's, nor the caller",
+          params: Type.Object({ id: PathParam() }),
+          response: { 204: Type.Null(), ...errorResponses(...KEYED, ...BODY, 404) },
+        },
+      },
+      async (request, reply) => {
+        await users.remove(request.caller!, request.params.id, request.session?.user.id);
+        return reply.code(204).send(null);
       },
     );
   };

@@ -96,6 +96,7 @@ import {
   type ApiKeyRow,
   type AttemptRow,
   type DeliveryRow,
+  type ResendSourceRow,
   type EndpointRow,
   type EventRow,
   type MessageRow,
@@ -384,6 +385,25 @@ export class PostgresStore implements Store {
 
   async recordSignInFailure(userId: string, max: number, lockUntil: number): Promise<void> {
     await this.#pool.query(USER_SQL.failure, [userId, max, lockUntil]);
+  }
+
+  async signInFailures(key: string, now: number): Promise<{ failures: number; until: number } | undefined> {
+    const [row] = await this.#rows<{ failures: number; window_end: string }>(USER_SQL.failures, [key, now]);
+    return row && { failures: row.failures, until: Number(row.window_end) };
+  }
+
+  async countSignInFailure(key: string, max: number, now: number, until: number): Promise<void> {
+    // Two statements, each its own transaction: neither holds a row while waiting for another.
+    await this.#pool.query(USER_SQL.countFailure, [key, max, now, until]);
+    await this.#pool.query(USER_SQL.pruneFailures, [now]);
+  }
+
+  async clearSignInFailures(key: string): Promise<void> {
+    await this.#pool.query(USER_SQL.clearFailures, [key]);
+  }
+
+  async deleteUser(accountId: string, id: string): Promise<boolean> {
+    return ((await this.#pool.query(USER_SQL.delete, [accountId, id])).rowCount ?? 0) > 0;
   }
 
   async insertSession(session: SessionRecord): Promise<void> {
@@ -827,6 +847,22 @@ export class PostgresStore implements Store {
     if (!row) return undefined;
     const attempts = await this.#rows<AttemptRow>('SELECT * FROM webhook_attempts WHERE delivery_id = $1 ORDER BY id', [id]);
     return { delivery: deliveryOf(row), attempts: attempts.map(attemptOf) };
+  }
+
+  async resendDelivery(accountId: string, deliveryId: string, id: string, at: number): Promise<WebhookDelivery | 'gone' | 'disabled' | undefined> {
+    return this.#tx(async (c) => {
+      const [source] = (await c.query<ResendSourceRow>(WEBHOOK_SQL.resendOf, [accountId, deliveryId])).rows;
+      if (!source) return undefined;
+      if (source.endpoint_id !== null && source.endpoint_found === null) return 'gone';
+      if (source.endpoint_disabled_at !== null) return 'disabled';
+      const [row] = (
+        await c.query<DeliveryRow & { target: string }>(WEBHOOK_SQL.resend, [
+          id, source.event_id, accountId, source.message_id, source.endpoint_id, source.target, source.endpoint_url ?? source.url, at, source.id,
+        ])
+      ).rows;
+      await touchTargets(c, [{ target: row!.target, endpoint_id: row!.endpoint_id, due_at: row!.due_at === null ? null : Number(row!.due_at) }]);
+      return deliveryOf(row!);
+    });
   }
 
   async listNotices(accountId: string, limit: number): Promise<Notice[]> {

@@ -116,6 +116,19 @@ export const WEBHOOK_SQL = {
      FROM webhook_targets t WHERE t.endpoint_id IS NOT NULL AND ($1::text[] IS NULL OR t.target = ANY($1::text[]))`,
   /** A disabled endpoint's target is looked at at once, so what waits for it is dropped. ($1 target, $2 at) */
   wake: `UPDATE webhook_targets SET active_at = $2 WHERE target = $1`,
+  /** A delivery to queue again, with its endpoint as it is now (none: deleted). ($1 account, $2 delivery) */
+  resendOf: `SELECT d.*, w.id AS endpoint_found, w.url AS endpoint_url, w.disabled_at AS endpoint_disabled_at
+       FROM webhook_deliveries d LEFT JOIN webhook_endpoints w ON w.id = d.endpoint_id WHERE d.account_id = $1 AND d.id = $2`,
+  /**
+   * The resend: a new delivery of the same event to the same target, due only at the head of its
+   * chain; the chain's pending deliveries are held (FOR SHARE) as an emit holds them.
+   * ($1 id, $2 event, $3 account, $4 message, $5 endpoint, $6 target, $7 url, $8 at, $9 resent delivery)
+   */
+  resend: `WITH heads AS (
+       SELECT p.seq FROM webhook_deliveries p WHERE p.message_id = $4 AND p.target = $6 AND p.status = 'pending' FOR SHARE OF p)
+     INSERT INTO webhook_deliveries (id, event_id, account_id, message_id, endpoint_id, target, url, status, due_at, created_at, resend_of)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', CASE WHEN EXISTS (SELECT 1 FROM heads) THEN NULL ELSE $8::bigint END, $8, $9)
+     RETURNING *`,
   /** An endpoint deleted: what was on its way there goes with it. */
   dropTarget: `UPDATE webhook_deliveries SET status = 'failed', due_at = NULL, lease_owner = NULL, last_error = 'endpoint deleted' WHERE target = $1 AND status = 'pending'`,
 } as const;

@@ -669,6 +669,24 @@ DROP TABLE hourly_counts_20;
 `,
   },
   {
+    id: 22,
+    name: 'webhook resends and sign-in throttle',
+    sql: `
+-- A delivery queued again through the API: the delivery it resends (same event, same target).
+ALTER TABLE webhook_deliveries ADD COLUMN resend_of TEXT;
+
+-- Failed sign-ins counted per client address, and per user and address, in windows: what makes
+-- one address unable to lock a user out or guess many users' passwords. A row whose window ended
+-- counts nothing and is deleted by the next failure that looks.
+CREATE TABLE sign_in_failures (
+  key TEXT PRIMARY KEY,
+  failures INTEGER NOT NULL,
+  window_end BIGINT NOT NULL
+);
+CREATE INDEX sign_in_failures_ended ON sign_in_failures (window_end);
+`,
+  },
+  {
     id: 24,
     name: 'idempotency keys expire',
     sql: `

@@ -94,6 +94,7 @@ import {
   type ApiKeyRow,
   type AttemptRow,
   type DeliveryRow,
+  type ResendSourceRow,
   type EndpointRow,
   type EventRow,
   type MessageRow,
@@ -364,6 +365,31 @@ export class SqliteStore implements Store {
   async recordSignInFailure(userId: string, max: number, lockUntil: number): Promise<void> {
     const { stmt, params } = this.#numbered(USER_SQL.failure, [userId, max, lockUntil]);
     stmt.run(params);
+  }
+
+  async signInFailures(key: string, now: number): Promise<{ failures: number; until: number } | undefined> {
+    const { stmt, params } = this.#numbered(USER_SQL.failures, [key, now]);
+    const row = stmt.get(params) as { failures: number; window_end: number } | undefined;
+    return row && { failures: row.failures, until: row.window_end };
+  }
+
+  async countSignInFailure(key: string, max: number, now: number, until: number): Promise<void> {
+    const count = this.#numbered(USER_SQL.countFailure, [key, max, now, until]);
+    const prune = this.#numbered(USER_SQL.pruneFailures, [now]);
+    this.#db.transaction(() => {
+      count.stmt.run(count.params);
+      prune.stmt.run(prune.params);
+    })();
+  }
+
+  async clearSignInFailures(key: string): Promise<void> {
+    const { stmt, params } = this.#numbered(USER_SQL.clearFailures, [key]);
+    stmt.run(params);
+  }
+
+  async deleteUser(accountId: string, id: string): Promise<boolean> {
+    const { stmt, params } = this.#numbered(USER_SQL.delete, [accountId, id]);
+    return stmt.run(params).changes > 0;
   }
 
   async insertSession(session: SessionRecord): Promise<void> {
@@ -945,6 +971,20 @@ export class SqliteStore implements Store {
     if (!row) return undefined;
     const attempts = this.#sql('SELECT * FROM webhook_attempts WHERE delivery_id = ? ORDER BY id').all(id) as AttemptRow[];
     return { delivery: deliveryOf(row), attempts: attempts.map(attemptOf) };
+  }
+
+  async resendDelivery(accountId: string, deliveryId: string, id: string, at: number): Promise<WebhookDelivery | 'gone' | 'disabled' | undefined> {
+    return this.#db.transaction(() => {
+      const source = this.#sql(WEBHOOK_SQL.resendOf).get({ accountId, deliveryId }) as ResendSourceRow | undefined;
+      if (!source) return undefined;
+      if (source.endpoint_id !== null && source.endpoint_found === null) return 'gone';
+      if (source.endpoint_disabled_at !== null) return 'disabled';
+      const row = this.#sql(WEBHOOK_SQL.resend).get({
+        id, eventId: source.event_id, accountId, messageId: source.message_id, endpointId: source.endpoint_id, target: source.target, url: source.endpoint_url ?? source.url, at, resendOf: source.id,
+      }) as DeliveryRow & { target: string };
+      this.#sql(WEBHOOK_SQL.touchTarget).run({ target: row.target, endpointId: row.endpoint_id, due: row.due_at });
+      return deliveryOf(row);
+    }).immediate();
   }
 
   async listNotices(accountId: string, limit: number): Promise<Notice[]> {

@@ -71,6 +71,14 @@ export const WEBHOOK_SQL = {
      FROM webhook_targets t WHERE t.endpoint_id IS NOT NULL AND (@ids IS NULL OR t.target IN (SELECT value FROM json_each(@ids)))`,
   /** A disabled endpoint's target is looked at at once, so what waits for it is dropped. */
   wake: `UPDATE webhook_targets SET active_at = @at WHERE target = @target`,
+  /** A delivery to queue again, with its endpoint as it is now (none: deleted). */
+  resendOf: `SELECT d.*, w.id AS endpoint_found, w.url AS endpoint_url, w.disabled_at AS endpoint_disabled_at
+       FROM webhook_deliveries d LEFT JOIN webhook_endpoints w ON w.id = d.endpoint_id WHERE d.account_id = @accountId AND d.id = @deliveryId`,
+  /** The resend: a new delivery of the same event to the same target, due only at the head of its chain. */
+  resend: `INSERT INTO webhook_deliveries (id, event_id, account_id, message_id, endpoint_id, target, url, status, due_at, created_at, resend_of)
+     VALUES (@id, @eventId, @accountId, @messageId, @endpointId, @target, @url, 'pending',
+            CASE WHEN EXISTS (SELECT 1 FROM webhook_deliveries p WHERE p.message_id = @messageId AND p.target = @target AND p.status = 'pending') THEN NULL ELSE @at END, @at, @resendOf)
+     RETURNING *`,
   /** An endpoint deleted: what was on its way there goes with it. */
   dropTarget: `UPDATE webhook_deliveries SET status = 'failed', due_at = NULL, lease_owner = NULL, last_error = 'endpoint deleted' WHERE target = @target AND status = 'pending'`,
 } as const;

@@ -267,6 +267,17 @@ export const requestErrors = [
     failover: false,
   },
   {
+    code: 'webhook_endpoint_unavailable',
+    type: 'invalid_request_error',
+    http_status: 409,
+    title: 'Webhook endpoint unavailable',
+    description: 'The delivery cannot be sent again: the webhook endpoint it went to was deleted, or is disabled (by the account, or after failing for too long).',
+    resolution: 'Re-enable the endpoint (`PATCH /v1/webhooks/endpoints/{id}` with `{"enabled": true}`) once it answers again, then resend; a deleted endpoint is gone: register it again, and new events go to it.',
+    permanent: true,
+    retry: 'after_fix',
+    failover: false,
+  },
+  {
     code: 'idempotency_key_reused',
     type: 'invalid_request_error',
     http_status: 422,
