@@ -33,7 +33,7 @@ export const COMMAND_STATUSES = {
   ESME_RSYSERR: [
     'internal_error', 'service_unavailable', 'idempotency_key_reused', 'idempotency_key_in_use', 'provider_authentication_failed', 'provider_access_denied',
     'provider_error', 'provider_unavailable', 'provider_timeout', 'outcome_unknown', 'provider_configuration_error', 'provider_protocol_error',
-    'unknown_error', 'unsupported_operation', 'absent_subscriber', 'handset_busy', 'handset_storage_full', 'handset_error', 'roaming_not_allowed',
+    'unknown_error', 'unsupported_operation', 'webhook_endpoint_unavailable', 'absent_subscriber', 'handset_busy', 'handset_storage_full', 'handset_error', 'roaming_not_allowed',
     'subscriber_billing_error', 'network_error', 'message_expired', 'message_deleted', 'delivery_failed', 'delivery_unknown', 'carrier_rejected',
     'portability_error', 'invalid_verification_code', 'regulatory_rejected', 'traffic_fraud_blocked', 'sender_unhealthy', 'conversation_window_closed',
   ],

@@ -15,7 +15,7 @@ export const CONTROL_CODES = {
   '9': [
     'missing_parameter', 'invalid_parameter', 'invalid_phone_number', 'not_mobile_number', 'invalid_characters', 'invalid_message', 'invalid_encoding',
     'unsupported_media_type', 'payload_too_large', 'media_too_large', 'invalid_media', 'duplicate_message', 'idempotency_key_reused', 'idempotency_key_in_use',
-    'invalid_verification_code', 'unsupported_operation', 'invalid_network_code', 'invalid_callback_url', 'destination_not_allowed', 'content_rejected',
+    'invalid_verification_code', 'unsupported_operation', 'webhook_endpoint_unavailable', 'invalid_network_code', 'invalid_callback_url', 'destination_not_allowed', 'content_rejected',
     'opt_out_instructions_missing',
   ],
   '10': ['invalid_api_key', 'invalid_credentials', 'invalid_signature'],

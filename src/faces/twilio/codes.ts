@@ -11,7 +11,7 @@ export const ERROR_CODES = {
   '400': [
     'invalid_json', 'invalid_encoding', 'unsupported_media_type', 'payload_too_large', 'missing_parameter', 'invalid_parameter', 'invalid_characters',
     'too_many_recipients', 'invalid_schedule', 'invalid_message', 'media_too_large', 'invalid_media', 'duplicate_message', 'idempotency_key_reused',
-    'idempotency_key_in_use', 'invalid_verification_code', 'unsupported_operation', 'invalid_network_code', 'message_not_cancelable',
+    'idempotency_key_in_use', 'invalid_verification_code', 'unsupported_operation', 'webhook_endpoint_unavailable', 'invalid_network_code', 'message_not_cancelable',
   ],
   '14107': ['flood_protection'],
   '20003': ['missing_api_key', 'invalid_api_key', 'invalid_credentials', 'invalid_signature'],

@@ -52,7 +52,7 @@ export const RECEIPT_ERRORS = {
     'account_disabled', 'account_blocked', 'protocol_not_allowed', 'no_price', 'missing_api_key', 'invalid_api_key', 'invalid_credentials', 'permission_denied', 'insufficient_scope',
     'invalid_signature', 'invalid_json', 'unsupported_media_type', 'payload_too_large', 'missing_parameter', 'invalid_parameter', 'too_many_recipients',
     'invalid_schedule', 'invalid_callback_url', 'invalid_network_code', 'duplicate_message', 'not_found', 'message_not_found', 'message_not_cancelable',
-    'idempotency_key_reused', 'idempotency_key_in_use', 'unsupported_operation', 'invalid_verification_code', 'ip_not_allowed', 'conversation_window_closed',
+    'idempotency_key_reused', 'idempotency_key_in_use', 'unsupported_operation', 'webhook_endpoint_unavailable', 'invalid_verification_code', 'ip_not_allowed', 'conversation_window_closed',
   ],
 } as const satisfies Readonly<Record<string, readonly CanonicalCode[]>>;
 

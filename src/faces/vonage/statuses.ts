@@ -18,7 +18,7 @@ export const SUBMIT_STATUSES = {
   '5': [
     'internal_error', 'service_unavailable', 'provider_authentication_failed', 'provider_access_denied', 'provider_error', 'provider_unavailable',
     'provider_timeout', 'outcome_unknown', 'provider_queue_full', 'provider_configuration_error', 'provider_protocol_error', 'unknown_error', 'not_found',
-    'message_not_found', 'message_not_cancelable', 'unsupported_operation', 'too_many_connections', 'outside_sending_hours', 'outside_sending_days',
+    'message_not_found', 'message_not_cancelable', 'unsupported_operation', 'webhook_endpoint_unavailable', 'too_many_connections', 'outside_sending_hours', 'outside_sending_days',
     'absent_subscriber', 'handset_busy', 'handset_storage_full', 'handset_error', 'roaming_not_allowed', 'subscriber_billing_error', 'network_error',
     'message_expired', 'message_deleted', 'delivery_failed', 'delivery_unknown', 'carrier_rejected', 'portability_error', 'invalid_verification_code',
     'regulatory_rejected', 'traffic_fraud_blocked', 'sender_unhealthy', 'conversation_window_closed',
