@@ -5,7 +5,7 @@ import type { MessageRoute } from '../core/routing/router.js';
 import type { PriceList } from '../core/accounts/prices.js';
 import type { Policies } from '../core/compliance/policy.js';
 import type { FaceProtocol, Protocol } from '../core/access/protocols.js';
-import type { FaceCredential, InboundMessage, SmppOwed, OwnedNumber, Account, AccountPatch, AccountStatus, KeyAccount, VerifiedNumber, LedgerEntry, LedgerType, ApiKeyRecord, ClaimedDelivery, ClaimedMessage, DeliveryAttempt, EndpointPatch, MessageFilter, NewMessage, WebhookBatching, WebhookDelivery, WebhookEndpoint, WebhookTargetStats } from '../app/store.js';
+import type { FaceCredential, InboundMessage, SmppOwed, OwnedNumber, Account, AccountPatch, AccountStatus, KeyAccount, VerifiedNumber, LedgerEntry, LedgerType, ApiKeyRecord, ClaimedDelivery, ClaimedMessage, DeliveryAttempt, EndpointPatch, MessageFilter, NewMessage, WebhookBatching, WebhookDelivery, WebhookEndpoint, WebhookTargetStats, Transition } from '../app/store.js';
 import { isScope } from '../core/access/scopes.js';
 
 // How domain objects map to table rows, shared by every SQL engine. Times are epoch
@@ -625,10 +625,12 @@ export function toInbound(r: InboundRow): InboundMessage {
 /**
  * Until when a receipt owed to a message's SMPP sessions waits for one: a message sent over SMPP
  * with a receipt asked for (its face `smpp:<receipt mode>:<credential>...`) owes one on its final change, kept as
- * long as the message's own validity, counted from the change. Undefined: none owed.
+ * long as the message's own validity, counted from the change. Undefined: none owed. A `read`
+ * after `delivered` owes none: SMPP has no read state, and its receipt was DELIVRD already.
  */
-export function smppReceiptUntil(row: Pick<MessageRow, 'face' | 'expires_at' | 'created_at' | 'send_at'>, to: string, at: number): number | undefined {
-  if (!row.face?.startsWith('smpp:') || !FINAL_STATUSES.has(to as MessageStatus)) return undefined;
+export function smppReceiptUntil(row: Pick<MessageRow, 'face' | 'expires_at' | 'created_at' | 'send_at'>, t: Pick<Transition, 'from' | 'to'>, at: number): number | undefined {
+  if (!row.face?.startsWith('smpp:') || !FINAL_STATUSES.has(t.to)) return undefined;
+  if (t.to === 'read' && t.from.every((f) => f === 'delivered')) return undefined;
   return at + (row.expires_at - (row.send_at ?? row.created_at));
 }
 

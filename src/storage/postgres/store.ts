@@ -1269,7 +1269,7 @@ async function transitionAll(c: Client, ts: readonly Transition[], touched: Touc
   }
   const receipts = ts.flatMap((t) => {
     const row = applied.get(t.messageId);
-    const until = row && smppReceiptUntil(row, t.to, t.event.at);
+    const until = row && smppReceiptUntil(row, t, t.event.at);
     return row && until !== undefined ? [{ accountId: row.account_id, ref: row.id, until }] : [];
   });
   if (receipts.length > 0) {

@@ -637,7 +637,7 @@ export class SqliteStore implements Store {
     if (hourly) this.#addHourly([hourly]);
     const type = lifecycleEvent(t.from, t.to);
     if (type) this.#emit(row.account_id, row.id, rowCallbackFor(row, type), type, t.event.at, () => toMessage(row));
-    const until = smppReceiptUntil(row, t.to, t.event.at);
+    const until = smppReceiptUntil(row, t, t.event.at);
     if (until !== undefined) this.#sql(SMPP_SQL.owe).run({ accountId: row.account_id, kind: 'receipt', ref: row.id, expiresAt: until });
     return true;
   }
