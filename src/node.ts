@@ -186,12 +186,13 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
   const urlGuard = new UrlGuard(config.webhooks.allowPrivate);
   const endpoints = new WebhookEndpoints(store, urlGuard, clock);
   const credentials = new FaceCredentials(store, clock, FACE_CREDENTIALS);
+  const urlPost = guardedSend(urlGuard, 10_000);
   const deliverer = new WebhookDeliverer({
     store,
     clock,
     post: standardWebhookPost(urlGuard, 10_000),
     render: webhookPayload,
-    faceCallback: faceCallbacks(credentials, guardedSend(urlGuard, 10_000), () => topology.routes),
+    faceCallback: faceCallbacks(credentials, urlPost, () => topology.routes),
     owner: config.nodeId,
     leaseMs: config.leaseMs,
     pollMs: 200,
@@ -301,6 +302,7 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
       webhooks: new WebhookService(byName, receipts, inbound, lookups),
       rateLimits: new AccountRateLimits(config.rateLimit, coordination),
       endpoints,
+      urlPost,
       optOuts,
       topology,
       quality: new QualityService(store, clock),
