@@ -226,6 +226,8 @@ describe('the SMSPartner API face', () => {
       await raw(`apiKey=${apiKey}&SMSList=%5B1%5D&sender=Shop`, 'application/x-www-form-urlencoded', '/v1/bulk/send'),
       await raw(JSON.stringify({ apiKey, type: 'simple', parameters: 'x' }), 'application/json', '/v1/subaccount/create'),
       await raw(JSON.stringify({ apiKey, SMSStatut_List: [null] }), 'application/json', '/v1/multi-status'),
+      await raw(JSON.stringify({ apiKey, phoneNumbers: { a: 1 }, notifyUrl: ['http://x'] }), 'application/json', '/v1/hlr/notify'),
+      await raw(JSON.stringify({ apiKey, phoneNumbers: '+447700900000', notifyUrl: `http://${'a'.repeat(3000)}.example` }), 'application/json', '/v1/hlr/notify'),
       await send({ message: 'x'.repeat(1024 * 1024) }),
       await fetch(`${base}/v1/message-status?apiKey=%FF`).then(async (r) => ({ status: r.status, text: await r.text() })),
     ];

@@ -5,7 +5,7 @@ import type { ProviderCodeRow } from '../../core/catalogue/types.js';
 import { SwitchboardError } from '../../core/errors.js';
 import { smspartnerCodes } from '../../providers/smspartner/codes.js';
 import type { AnswerValue } from './answer.js';
-import { postDeliveryReport } from './reports.js';
+import { postForm } from './reports.js';
 import { phoneNumbers } from './send.js';
 import { cost } from './status.js';
 
@@ -17,22 +17,25 @@ const HLR_ERRORS = smspartnerCodes.flatMap((table) => {
 const NO_ERROR = HLR_ERRORS.find((row) => row.name === 'NO_ERROR')!;
 
 /**
- * The HLR error a lookup's answer is told with: the provider's own name where it is one of
- * SMSPartner's (Infobip's scheme is the same), else the first of SMSPartner's rows for the same
- * canonical error and permanence (or the canonical error alone); undefined where none says it.
+ * The HLR error a lookup's answer is told with: the provider's own error name where it is one of
+ * SMSPartner's (a lookup through an SMSPartner connection), else the first of SMSPartner's rows
+ * for the same canonical error and permanence (or the canonical error alone); undefined where
+ * none says it.
  */
 function hlrError(l: StoredLookup) {
   if (l.reachability === 'reachable') return NO_ERROR;
   const error = l.error;
   if (!error) return undefined;
+  const named = error.provider && HLR_ERRORS.find((row) => row.name === error.provider!.code);
   const byCode = HLR_ERRORS.filter((row) => row.canonical === error.code);
-  return HLR_ERRORS.find((row) => row.name === error.provider?.code) ?? byCode.find((row) => row.permanent === error.permanent) ?? byCode[0];
+  return named ?? byCode.find((row) => row.permanent === error.permanent) ?? byCode[0];
 }
 
 /**
  * A number's answer as SMSPartner posts it to `notifyUrl` (its HLR notification: `phone`,
  * `messageId`, `mccMnc`, `ported`, `errorGrpId`, `errorName`, `errorDesc`, `date`). An answer
- * no HLR error tells (the lookup could not tell) has an empty `errorName`: read back, unknown.
+ * no HLR error tells (the lookup could not tell, or SMSPartner's groups have no row for its
+ * error) has an empty `errorName`: read back, unknown.
  */
 export function hlrNotification(l: StoredLookup): Record<string, string> {
   const row = hlrError(l);
@@ -66,7 +69,7 @@ export async function verifyNumbers(services: Services, caller: FaceCaller, para
   const answered = results.flatMap((r) => (r.live ? [r.live] : []));
   if (url !== undefined) {
     // Posted after the answer, without waiting: a slow receiver does not hold the request.
-    for (const l of answered) if (l.reachability !== 'pending') void postDeliveryReport(services.urlPost, url, hlrNotification(l));
+    for (const l of answered) if (l.reachability !== 'pending') void postForm(services.urlPost, url, hlrNotification(l));
   }
   return {
     campaign_id: answered[0]?.id ?? null,
