@@ -40,6 +40,7 @@ import { WebhookDeliverer } from './app/webhook-delivery.js';
 import { WebhookEndpoints } from './app/webhook-endpoints.js';
 import { guardedSend, standardWebhookPost } from './webhooks/post.js';
 import { faceCallbacks } from './faces/callbacks.js';
+import { hlrNotifier } from './faces/smspartner/hlr.js';
 import { UrlGuard } from './webhooks/url-guard.js';
 import type { Config } from './config/env.js';
 import { Catalogue } from './core/catalogue/catalogue.js';
@@ -231,7 +232,7 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
   const optOuts = new OptOuts(store, clock);
   const accounts = new Accounts(store, keys, clock);
   const numbers = new Numbers(store, accounts, clock);
-  const lookups = new Lookups({ store, plan, catalogue, clock, connectors: () => byName.values(), ttlMs: config.lookupTtlMs });
+  const lookups = new Lookups({ store, plan, catalogue, clock, connectors: () => byName.values(), ttlMs: config.lookupTtlMs, notify: hlrNotifier(urlPost) });
   const inbound = new InboundService(store, clock, (message) => optOuts.onInbound(message), (to) => numbers.ownerOf(to));
   const topology = new Topology(
     {

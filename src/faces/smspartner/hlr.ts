@@ -1,6 +1,7 @@
 import type { FaceCaller } from '../../app/credentials.js';
 import type { StoredLookup } from '../../app/store.js';
 import type { Services } from '../../api/services.js';
+import type { GuardedSend } from '../../webhooks/post.js';
 import type { ProviderCodeRow } from '../../core/catalogue/types.js';
 import { SwitchboardError } from '../../core/errors.js';
 import { smspartnerCodes } from '../../providers/smspartner/codes.js';
@@ -51,12 +52,20 @@ export function hlrNotification(l: StoredLookup): Record<string, string> {
   };
 }
 
+/** Posts a lookup's answer to a notify URL, once and unsigned as SMSPartner's; not awaited, so that a slow receiver holds nothing up. */
+export const hlrNotifier =
+  (send: GuardedSend) =>
+  (url: string, answered: StoredLookup): void => {
+    void postForm(send, url, hlrNotification(answered));
+  };
+
 /**
  * /v1/hlr/notify: `phoneNumbers` (comma separated, at most 500) looked up live for the account,
  * charged and cached as the native lookups are; each answer is posted to `notifyUrl`, once,
- * unsigned as SMSPartner's are. `number` and `cost` count the numbers looked up (or answered
- * from the cache): one the numbering plan calls invalid, or whose lookup failed, is neither
- * charged nor notified, and one whose connection answers later is not notified.
+ * unsigned as SMSPartner's are, at once or, through a connection that answers later, when the
+ * answer comes (one answered from the cache while still pending is not posted). `number` and
+ * `cost` count the numbers looked up (or answered from the cache): one the numbering plan calls
+ * invalid, or whose lookup failed, is neither charged nor notified.
  */
 export async function verifyNumbers(services: Services, caller: FaceCaller, params: Readonly<Record<string, string>>): Promise<Record<string, AnswerValue>> {
   if (params.phoneNumbers && /[;|]|\d\s*\+/.test(params.phoneNumbers)) {
@@ -65,11 +74,12 @@ export async function verifyNumbers(services: Services, caller: FaceCaller, para
   const numbers = phoneNumbers(params.phoneNumbers);
   const url = params.notifyUrl;
   if (url !== undefined) await services.endpoints.checkUrl(url, 'notifyUrl');
-  const results = await services.lookups.lookup(caller.payer, [...new Set(numbers)], { live: true });
+  const results = await services.lookups.lookup(caller.payer, [...new Set(numbers)], { live: true, ...(url !== undefined && { notifyUrl: url }) });
   const answered = results.flatMap((r) => (r.live ? [r.live] : []));
   if (url !== undefined) {
-    // Posted after the answer, without waiting: a slow receiver does not hold the request.
-    for (const l of answered) if (l.reachability !== 'pending') void postForm(services.urlPost, url, hlrNotification(l));
+    // A pending one's answer is posted when it comes (Lookups.complete).
+    const notify = hlrNotifier(services.urlPost);
+    for (const l of answered) if (l.reachability !== 'pending') notify(url, l);
   }
   return {
     campaign_id: answered[0]?.id ?? null,
