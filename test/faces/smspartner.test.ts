@@ -8,6 +8,7 @@ import { smspartnerReaders } from '../../src/providers/smspartner/normalize.js';
 import { smspartnerPlugin } from '../../src/providers/smspartner/plugin.js';
 import { parisStamp, readWebhook } from '../../src/providers/smspartner/wire.js';
 import { bearer, eventually, testNode, testNodeOn, type TestNode } from '../helpers.js';
+import { FakeSmsPartnerHlr, SMSPARTNER_DEAD } from '../fakes/number-lookups.js';
 import { providerNode } from '../providers/harness.js';
 import { FAST_WEBHOOKS, Receiver, type Json } from '../webhook-receiver.js';
 import { operatorOf, type Credential } from './operator.js';
@@ -335,6 +336,28 @@ describe('the SMSPartner API face', () => {
       assert.equal((await admin('GET', `/v1/balance?account=${checker.id}`)).json().balance, '0.990000');
     } finally {
       await client.close();
+    }
+  });
+
+  test("through a connection that answers later (SMSPartner's own HLR), each answer is posted to notifyUrl when it comes", async () => {
+    const hlr = new FakeSmsPartnerHlr('sp-key');
+    await hlr.listen();
+    const { node: relay, base: relayBase } = await providerNode(
+      (publicUrl) => smspartnerPlugin.create({ name: 'partner', provider: 'smspartner', api_key: 'sp-key', receipt_token: 'a-long-receipt-token-0123', base_url: hlr.url }, { clock: systemClock, publicUrl }),
+      FAST_WEBHOOKS,
+    );
+    try {
+      const made = await relay.api.inject({ method: 'POST', url: '/v1/accounts/acct_default/credentials', headers: bearer(relay.key), payload: { protocol: 'smspartner' } });
+      const body = JSON.stringify({ apiKey: (made.json() as Credential).secret, phoneNumbers: `+33612345678,${SMSPARTNER_DEAD}`, notifyUrl: `${receiver.url}/relayed` });
+      const res = (await (await fetch(`${relayBase}/v1/hlr/notify`, { method: 'POST', headers: { 'content-type': 'application/json' }, body })).json()) as Json;
+      assert.deepEqual([res.success, res.number], [true, 2]);
+      const posted = await eventually(async () => ((r) => (r.length === 2 ? r : undefined))(receiver.requests.filter((r) => r.url === '/hooks/relayed')));
+      assert.deepEqual(posted.map((r) => readNotification(r.body)).sort(), [['+33612345678', 'reachable', null], [SMSPARTNER_DEAD, 'unreachable', 'unknown_subscriber']]);
+      const fields = Object.fromEntries(new URLSearchParams(posted.find((r) => r.body.includes('NO_ERROR'))!.body));
+      assert.deepEqual([fields.mccMnc, fields.ported], ['20815', '1']);
+    } finally {
+      await relay.close();
+      await hlr.close();
     }
   });
 
