@@ -40,6 +40,7 @@ import { WebhookDeliverer } from './app/webhook-delivery.js';
 import { WebhookEndpoints } from './app/webhook-endpoints.js';
 import { guardedSend, standardWebhookPost } from './webhooks/post.js';
 import { faceCallbacks } from './faces/callbacks.js';
+import { hlrNotifier } from './faces/smspartner/hlr.js';
 import { UrlGuard } from './webhooks/url-guard.js';
 import type { Config } from './config/env.js';
 import { Catalogue } from './core/catalogue/catalogue.js';
@@ -186,12 +187,13 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
   const urlGuard = new UrlGuard(config.webhooks.allowPrivate);
   const endpoints = new WebhookEndpoints(store, urlGuard, clock);
   const credentials = new FaceCredentials(store, clock, FACE_CREDENTIALS);
+  const urlPost = guardedSend(urlGuard, 10_000);
   const deliverer = new WebhookDeliverer({
     store,
     clock,
     post: standardWebhookPost(urlGuard, 10_000),
     render: webhookPayload,
-    faceCallback: faceCallbacks(credentials, guardedSend(urlGuard, 10_000), () => topology.routes),
+    faceCallback: faceCallbacks(credentials, urlPost, () => topology.routes),
     owner: config.nodeId,
     leaseMs: config.leaseMs,
     pollMs: 200,
@@ -230,7 +232,7 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
   const optOuts = new OptOuts(store, clock);
   const accounts = new Accounts(store, keys, clock);
   const numbers = new Numbers(store, accounts, clock);
-  const lookups = new Lookups({ store, plan, catalogue, clock, connectors: () => byName.values(), ttlMs: config.lookupTtlMs });
+  const lookups = new Lookups({ store, plan, catalogue, clock, connectors: () => byName.values(), ttlMs: config.lookupTtlMs, notify: hlrNotifier(urlPost) });
   const inbound = new InboundService(store, clock, (message) => optOuts.onInbound(message), (to) => numbers.ownerOf(to));
   const topology = new Topology(
     {
@@ -301,6 +303,7 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
       webhooks: new WebhookService(byName, receipts, inbound, lookups),
       rateLimits: new AccountRateLimits(config.rateLimit, coordination),
       endpoints,
+      urlPost,
       optOuts,
       topology,
       quality: new QualityService(store, clock),

@@ -37,6 +37,7 @@ const PUBLIC = new Set([
   'GET /v1/stop-sms/list',
   'POST /v1/stop-sms/add',
   'POST /v1/stop-sms/delete',
+  'POST /v1/hlr/notify',
   // The dashboard: its page and assets hold no data, and signing in checks the email and password.
   'GET /',
   'GET /dashboard',

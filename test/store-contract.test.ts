@@ -710,13 +710,15 @@ for (const [name, open] of implementations) {
       assert.deepEqual([...any].map(([n, l]) => [n, l.id]).sort(), [['+41793026727', 'lkp_2'], ['+41793026834', 'lkp_3']]);
       assert.deepEqual([...(await store.latestLookups(['+41793026727', '+41793026834'], T0, 'looker')).keys()], ['+41793026727'], "the account's own only");
       assert.equal((await store.latestLookups(['+41793026727'], T0 + 6)).size, 0, 'none fresh');
-      // A provider that answers later: the pending lookup of the number through the connection takes the answer.
-      const pending = { ...lookup('lkp_4', 'looker', '+33612345678', T0 + 10), reachability: 'pending' as const, network: null, ported: null, error: null, raw: { campaign_id: 'HLR1' } };
+      // A provider that answers later: the pending lookup of the number through the connection takes
+      // the answer, and comes back answered, with the URL it was made to notify.
+      const pending = { ...lookup('lkp_4', 'looker', '+33612345678', T0 + 10), reachability: 'pending' as const, network: null, ported: null, error: null, raw: { campaign_id: 'HLR1' }, notifyUrl: 'https://app.example/hlr' };
       await store.insertLookups([pending]);
       const reading = { reachability: 'reachable' as const, network: '20815', ported: true, roaming: null, error: null };
-      assert.equal(await store.completeLookups('ib', [{ number: '+33612345678', reading, raw: { phone: '+33612345678' } }]), 1);
-      assert.equal(await store.completeLookups('ib', [{ number: '+33612345678', reading, raw: {} }]), 0, 'answered once');
-      assert.deepEqual(await store.getLookup('looker', 'lkp_4'), { ...pending, ...reading, raw: { phone: '+33612345678' } });
+      const answered = { ...pending, ...reading, raw: { phone: '+33612345678' } };
+      assert.deepEqual(await store.completeLookups('ib', [{ number: '+33612345678', reading, raw: { phone: '+33612345678' } }]), [answered]);
+      assert.deepEqual(await store.completeLookups('ib', [{ number: '+33612345678', reading, raw: {} }]), [], 'answered once');
+      assert.deepEqual(await store.getLookup('looker', 'lkp_4'), answered);
     });
 
     test('quality: counted in the transaction of each outcome, per connection, destination and hour; a degradation is recorded once', async () => {

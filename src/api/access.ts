@@ -37,6 +37,7 @@ export const ROUTE_ACCESS: Readonly<Record<string, Access>> = {
   'GET /v1/stop-sms/list': 'public',
   'POST /v1/stop-sms/add': 'public',
   'POST /v1/stop-sms/delete': 'public',
+  'POST /v1/hlr/notify': 'public',
   // Dashboard sign-in: the email and password are checked instead of a key.
   'POST /v1/session': 'public',
   // The dashboard itself (its page and assets): it holds no data; what it shows comes from the API with the user's session.

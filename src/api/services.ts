@@ -21,6 +21,7 @@ import type { QualityService } from '../app/quality.js';
 import type { WebhookService } from '../app/webhooks.js';
 import type { Store } from '../app/store.js';
 import type { Catalogue } from '../core/catalogue/catalogue.js';
+import type { GuardedSend } from '../webhooks/post.js';
 
 /** What the HTTP API calls into: the application services, never storage or connectors directly. */
 export interface Services {
@@ -47,6 +48,8 @@ export interface Services {
   readonly overview: Overview;
   readonly rateLimits: AccountRateLimits;
   readonly endpoints: WebhookEndpoints;
+  /** One request, not retried, to a URL an account gave (SMSPartner's HLR notifications): its addresses checked at each call. */
+  readonly urlPost: GuardedSend;
   readonly optOuts: OptOuts;
   readonly verifiedNumbers: VerifiedNumbers;
   /** Connections and routes, read and changed at run time. */

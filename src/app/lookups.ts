@@ -70,6 +70,8 @@ export interface LookupsDeps {
   readonly connectors: () => Iterable<Connector>;
   /** How long a live answer is reused for the same number (the cache). */
   readonly ttlMs: number;
+  /** Posts an answer that came later to the URL its lookup was made with (SMSPartner's face). */
+  readonly notify: (url: string, answered: StoredLookup) => void;
 }
 
 /**
@@ -80,13 +82,14 @@ export interface LookupsDeps {
 export class Lookups {
   constructor(private readonly deps: LookupsDeps) {}
 
-  async lookup(payer: Pick<Payer, 'accountId' | 'prices'>, numbers: readonly string[], options: { live: boolean; connection?: string }): Promise<LookupResult[]> {
+  /** `notifyUrl`: where the answers a provider posts later go (lookups answered at once are the caller's to tell). */
+  async lookup(payer: Pick<Payer, 'accountId' | 'prices'>, numbers: readonly string[], options: { live: boolean; connection?: string; notifyUrl?: string }): Promise<LookupResult[]> {
     const facts = factsOf(this.deps.plan, numbers);
     if (!options.live) return facts.map((f) => ({ facts: f, live: null, liveError: null }));
     const connector = this.#connector(options.connection);
     // As at accept: only numbers the plan calls valid, and the sandbox's reserved ones on the sandbox.
     const reserved = connector.capabilities.reservedNumbers;
-    const live = await this.#live(payer, connector, [...new Set(facts.filter((f) => f.valid || reserved?.(f.e164)).map((f) => f.e164))]);
+    const live = await this.#live(payer, connector, [...new Set(facts.filter((f) => f.valid || reserved?.(f.e164)).map((f) => f.e164))], options.notifyUrl);
     return facts.map((f) => ({ facts: f, live: live.answers.get(f.e164) ?? null, liveError: live.errors.get(f.e164) ?? null }));
   }
 
@@ -97,7 +100,7 @@ export class Lookups {
     return found;
   }
 
-  async #live(payer: Pick<Payer, 'accountId' | 'prices'>, connector: LookupConnector, numbers: readonly string[]) {
+  async #live(payer: Pick<Payer, 'accountId' | 'prices'>, connector: LookupConnector, numbers: readonly string[], notifyUrl: string | undefined) {
     const { store, clock, ttlMs } = this.deps;
     const now = clock.now();
     const cached = await store.latestLookups(numbers, now - ttlMs, payer.accountId);
@@ -118,7 +121,7 @@ export class Lookups {
     }
     let stored: StoredLookup[];
     try {
-      stored = this.#read(payer.accountId, connector, price, await this.#ask(connector, misses), errors, now);
+      stored = this.#read(payer.accountId, connector, price, await this.#ask(connector, misses), errors, now, notifyUrl);
       await store.insertLookups(stored);
     } catch (error) {
       await refund(misses.length);
@@ -134,13 +137,13 @@ export class Lookups {
   }
 
   /** The provider's answers as lookups to store; each number it did not answer gets its reason in `errors`. */
-  #read(accountId: string, connector: LookupConnector, price: number | null, outcomes: { numbers: readonly string[]; outcome: LookupOutcome }[], errors: Map<string, MessageError>, now: number): StoredLookup[] {
+  #read(accountId: string, connector: LookupConnector, price: number | null, outcomes: { numbers: readonly string[]; outcome: LookupOutcome }[], errors: Map<string, MessageError>, now: number, notifyUrl: string | undefined): StoredLookup[] {
     const stored: StoredLookup[] = [];
     for (const { numbers: asked, outcome } of outcomes) {
       const reports = outcome.kind === 'answered' ? new Map(outcome.reports.map((r) => [r.number, r])) : new Map();
       for (const number of asked) {
         if (outcome.kind === 'pending') {
-          stored.push({ id: newId('lkp', now), accountId, number, at: now, connection: connector.name, provider: connector.provider, ...PENDING, raw: outcome.raw, price });
+          stored.push({ id: newId('lkp', now), accountId, number, at: now, connection: connector.name, provider: connector.provider, ...PENDING, raw: outcome.raw, price, ...(notifyUrl !== undefined && { notifyUrl }) });
           continue;
         }
         const report = reports.get(number);
@@ -155,10 +158,14 @@ export class Lookups {
     return stored;
   }
 
-  /** Answers a provider posted later (SMSPartner's HLR notifications): the pending lookups of each number through `connection` take them. */
+  /**
+   * Answers a provider posted later (SMSPartner's HLR notifications): the pending lookups of each
+   * number through `connection` take them, and those made with a notify URL are posted there.
+   */
   async complete(connection: string, reports: readonly LiveReport[]): Promise<void> {
     const answers = reports.map((r) => ({ number: r.number, reading: readLive(this.deps.catalogue, r), raw: r.raw }));
-    if (answers.length > 0) await this.deps.store.completeLookups(connection, answers);
+    if (answers.length === 0) return;
+    for (const l of await this.deps.store.completeLookups(connection, answers)) if (l.notifyUrl !== undefined) this.deps.notify(l.notifyUrl, l);
   }
 
   /** The connection named, or the first running one that offers live lookups. */

@@ -165,6 +165,8 @@ export interface StoredLookup {
   readonly raw: unknown;
   /** Micro-units charged; null: the account is not charged. */
   readonly price: number | null;
+  /** Where the answer is posted once it comes, for a lookup answered later (SMSPartner's face: its notifyUrl). */
+  readonly notifyUrl?: string;
 }
 
 /** The account a key belongs to, as a request needs it: read with the key, in the same query. */
@@ -471,8 +473,8 @@ export interface Store {
    */
   postEntry(entry: { id: string; accountId: string; type: 'charge' | 'refund'; amount: number; at: number; description: string }): Promise<LedgerEntry | undefined>;
   insertLookups(lookups: readonly StoredLookup[]): Promise<void>;
-  /** Gives the pending lookups of each number through `connection` their answer (a provider that posts it later); how many took one. */
-  completeLookups(connection: string, answers: readonly { number: string; reading: LiveReading; raw: unknown }[]): Promise<number>;
+  /** Gives the pending lookups of each number through `connection` their answer (a provider that posts it later); returns those that took one, answered. */
+  completeLookups(connection: string, answers: readonly { number: string; reading: LiveReading; raw: unknown }[]): Promise<StoredLookup[]>;
   /** A live lookup of the account; undefined for another account's. */
   getLookup(accountId: string, id: string): Promise<StoredLookup | undefined>;
   /** The newest live lookup of each number made at or after `since`: the account's, or any account's without one. */

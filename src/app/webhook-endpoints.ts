@@ -123,9 +123,14 @@ export class WebhookEndpoints {
     return url;
   }
 
+  /** A URL the server will call: its shape and addresses. */
+  checkUrl(url: string, param: string): Promise<void> {
+    return this.urls.check(url, param);
+  }
+
   /** A callback_url at accept: its addresses checked, the account's callback secret ready. */
   async prepare(accountId: string, url: string, param: string): Promise<void> {
-    await this.urls.check(url, param);
+    await this.checkUrl(url, param);
     await this.callbackSecret(accountId);
   }
 

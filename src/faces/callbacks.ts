@@ -4,7 +4,7 @@ import type { FaceCallback } from '../app/webhook-delivery.js';
 import type { Message } from '../core/message.js';
 import { networkOf, type Route } from '../core/routing/router.js';
 import type { GuardedSend } from '../webhooks/post.js';
-import { deliveryReport, postDeliveryReport } from './smspartner/reports.js';
+import { deliveryReport, postForm } from './smspartner/reports.js';
 import { postStatusCallback, statusCallbackFields } from './twilio/status-callback.js';
 import { postVonageReceipt, vonageReceipt } from './vonage/receipts.js';
 
@@ -24,7 +24,7 @@ export function faceCallbacks(credentials: FaceCredentials, send: GuardedSend, r
     return (async () => {
       const credential = await credentials.get(credentialId);
       if (!credential) return { error: 'the credential the message was sent with no longer exists' };
-      if (face === 'smspartner') return postDeliveryReport(send, delivery.url, deliveryReport(message));
+      if (face === 'smspartner') return postForm(send, delivery.url, deliveryReport(message));
       if (face === 'twilio') return postStatusCallback(send, delivery.url, credential, statusCallbackFields(message, credential.key));
       return postVonageReceipt(send, delivery.url, credential, vonageReceipt(message, credential, networkOf(routes(), message.to), at));
     })();

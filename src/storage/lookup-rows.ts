@@ -3,7 +3,7 @@ import type { LiveReading, Reachability } from '../core/lookups/live.js';
 import type { MessageError } from '../core/message.js';
 
 /** The columns of a stored lookup, in the order lookupValues gives them. */
-export const LOOKUP_COLUMNS = 'id, account_id, number, at, connection, provider, reachability, network, ported, roaming, error, raw, price';
+export const LOOKUP_COLUMNS = 'id, account_id, number, at, connection, provider, reachability, network, ported, roaming, error, raw, price, notify_url';
 
 export interface LookupRow {
   id: string;
@@ -19,6 +19,7 @@ export interface LookupRow {
   error: string | null;
   raw: string;
   price: number | string | null;
+  notify_url: string | null;
 }
 
 const flag = (v: boolean | number | null): boolean | null => (v === null ? null : Boolean(v));
@@ -38,13 +39,14 @@ export function lookupOf(r: LookupRow): StoredLookup {
     error: r.error === null ? null : (JSON.parse(r.error) as MessageError),
     raw: JSON.parse(r.raw) as unknown,
     price: r.price === null ? null : Number(r.price),
+    ...(r.notify_url !== null && { notifyUrl: r.notify_url }),
   };
 }
 
 /** A lookup's column values; `bool` is how the engine stores a boolean. */
 export function lookupValues(l: StoredLookup, bool: (v: boolean) => unknown): unknown[] {
   const opt = (v: boolean | null) => (v === null ? null : bool(v));
-  return [l.id, l.accountId, l.number, l.at, l.connection, l.provider, l.reachability, l.network, opt(l.ported), opt(l.roaming), l.error && JSON.stringify(l.error), JSON.stringify(l.raw ?? null), l.price];
+  return [l.id, l.accountId, l.number, l.at, l.connection, l.provider, l.reachability, l.network, opt(l.ported), opt(l.roaming), l.error && JSON.stringify(l.error), JSON.stringify(l.raw ?? null), l.price, l.notifyUrl ?? null];
 }
 
 /** An answer's column values for completeLookups, in LOOKUP_SQL.complete's order after connection and number. */

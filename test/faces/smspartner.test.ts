@@ -1,8 +1,15 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { systemClock } from '../../src/app/clock.js';
+import { Catalogue } from '../../src/core/catalogue/catalogue.js';
+import { readLive } from '../../src/core/lookups/live.js';
+import { PROVIDER_TABLES } from '../../src/providers/tables.js';
 import { smspartnerReaders } from '../../src/providers/smspartner/normalize.js';
+import { smspartnerPlugin } from '../../src/providers/smspartner/plugin.js';
 import { parisStamp, readWebhook } from '../../src/providers/smspartner/wire.js';
 import { bearer, eventually, testNode, testNodeOn, type TestNode } from '../helpers.js';
+import { FakeSmsPartnerHlr, SMSPARTNER_DEAD } from '../fakes/number-lookups.js';
+import { providerNode } from '../providers/harness.js';
 import { FAST_WEBHOOKS, Receiver, type Json } from '../webhook-receiver.js';
 import { operatorOf, type Credential } from './operator.js';
 
@@ -10,6 +17,14 @@ import { operatorOf, type Credential } from './operator.js';
 // reference shows them (JSON bodies with the apiKey, query strings for reads), answers read
 // byte for byte, every control code produced from real state, and delivery reports received
 // by a local HTTP server in SMSPartner's fields.
+
+/** An HLR notification as Switchboard's own SMSPartner connector reads it: the number, and what it says of it. */
+const catalogue = new Catalogue(PROVIDER_TABLES, 'http://127.0.0.1:8080');
+function readNotification(body: string) {
+  const [report] = readWebhook(Object.fromEntries(new URLSearchParams(body))).lookups!;
+  const live = readLive(catalogue, report!);
+  return [report!.number, live.reachability, live.error?.code ?? null];
+}
 
 type Answer = { status: number; type: string | null; text: string; json: Json };
 
@@ -212,6 +227,8 @@ describe('the SMSPartner API face', () => {
       await raw(`apiKey=${apiKey}&SMSList=%5B1%5D&sender=Shop`, 'application/x-www-form-urlencoded', '/v1/bulk/send'),
       await raw(JSON.stringify({ apiKey, type: 'simple', parameters: 'x' }), 'application/json', '/v1/subaccount/create'),
       await raw(JSON.stringify({ apiKey, SMSStatut_List: [null] }), 'application/json', '/v1/multi-status'),
+      await raw(JSON.stringify({ apiKey, phoneNumbers: { a: 1 }, notifyUrl: ['http://x'] }), 'application/json', '/v1/hlr/notify'),
+      await raw(JSON.stringify({ apiKey, phoneNumbers: '+447700900000', notifyUrl: `http://${'a'.repeat(3000)}.example` }), 'application/json', '/v1/hlr/notify'),
       await send({ message: 'x'.repeat(1024 * 1024) }),
       await fetch(`${base}/v1/message-status?apiKey=%FF`).then(async (r) => ({ status: r.status, text: await r.text() })),
     ];
@@ -238,6 +255,109 @@ describe('the SMSPartner API face', () => {
       const [report] = readWebhook(fields).receipts;
       assert.deepEqual([report!.providerMessageId, report!.status.code], [id, statut.toLowerCase()]);
       assert.equal(report!.occurredAt, Math.floor(Date.parse((await read(id)).updated_at as string) / 1000) * 1000, 'its date, in Paris time');
+    }
+  });
+
+  test('number verification (/v1/hlr/notify): live lookups charged to the account, cached, each answer posted to notifyUrl as the SMSPartner connector reads it', async () => {
+    const checker = await account({ name: 'Checker', prices: { default: '0.05', lookup: '0.005', entries: [] } });
+    assert.equal((await admin('POST', `/v1/accounts/${checker.id}/top-ups`, { amount: '1' })).statusCode, 201);
+    const key = (await credential(checker.id)).secret;
+    const numbers = ['+447700900000', '+447700900001', '+447700900002'];
+    const verify = () => call('POST', '/v1/hlr/notify', { apiKey: key, phoneNumbers: numbers.join(','), notifyUrl: `${receiver.url}/hlr` });
+    const res = await verify();
+    assert.deepEqual(Object.keys(res.json), ['success', 'code', 'campaign_id', 'number', 'cost', 'currency'], res.text);
+    assert.deepEqual([res.json.success, res.json.code, res.json.number, res.json.cost, res.json.currency], [true, 200, 3, 0.015, currency]);
+    const balance = async () => (await admin('GET', `/v1/balance?account=${checker.id}`)).json().balance as string;
+    assert.equal(Number(await balance()), 0.985);
+    const posted = await eventually(async () => (receiver.requests.filter((r) => r.url === '/hooks/hlr').length === 3 ? receiver.requests.filter((r) => r.url === '/hooks/hlr') : undefined));
+    for (const r of posted) {
+      assert.equal(r.method, 'POST');
+      assert.match(r.headers['content-type']!, /^application\/x-www-form-urlencoded/);
+    }
+    const fields = posted.map((r) => Object.fromEntries(new URLSearchParams(r.body)));
+    const dead = fields.find((f) => f.phone === '+447700900001')!;
+    assert.deepEqual([dead.errorGrpId, dead.errorName], ['1', 'EC_UNKNOWN_SUBSCRIBER']);
+    assert.match(dead.date!, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}\+0000$/);
+    assert.deepEqual(
+      posted.map((r) => readNotification(r.body)).sort(),
+      [['+447700900000', 'reachable', null], ['+447700900001', 'unreachable', 'unknown_subscriber'], ['+447700900002', 'absent', 'absent_subscriber']],
+    );
+    // Each notification's messageId is the lookup, the same one the native API shows.
+    const native = (await admin('GET', `/v1/lookups/${dead.messageId}`, undefined, checker.key)).json();
+    assert.deepEqual([native.number, native.reachability, native.price], ['+447700900001', 'unreachable', '0.005000']);
+    // Again within the cache's TTL: answered and notified, not charged again.
+    const again = await verify();
+    assert.deepEqual([again.json.number, again.json.cost], [3, 0]);
+    assert.equal(Number(await balance()), 0.985);
+    await eventually(async () => (receiver.requests.filter((r) => r.url === '/hooks/hlr').length === 6 ? true : undefined));
+  });
+
+  test("number verification's control codes come from the request and the account", async () => {
+    const hlr = (params: Record<string, unknown>, key = apiKey) => call('POST', '/v1/hlr/notify', { apiKey: key, phoneNumbers: '+447700900000', ...params });
+    const codeOf = async (params: Record<string, unknown>, key = apiKey) => {
+      const res = await hlr(params, key);
+      assert.equal(res.json.success, false, res.text);
+      return res.json.code as number;
+    };
+    assert.equal(await codeOf({ apiKey: undefined }), 1);
+    assert.equal(await codeOf({}, 'f'.repeat(40)), 10);
+    assert.equal(await codeOf({ phoneNumbers: '' }), 2);
+    assert.equal(await codeOf({ phoneNumbers: '+447700900000;+447700900001' }), 19);
+    assert.equal(await codeOf({ phoneNumbers: '+447700900000 +447700900001' }), 19);
+    assert.equal(await codeOf({ phoneNumbers: Array.from({ length: 501 }, (_, i) => `+4477009${String(i).padStart(5, '0')}`).join(',') }), 50);
+    const invalid = await hlr({ phoneNumbers: '+447700900000,+4477' });
+    assert.deepEqual([invalid.status, invalid.json.code, invalid.json.errors[0].elementId], [400, 9, 'children[phoneNumbers].data']);
+    const url = await hlr({ notifyUrl: 'ftp://example.com/hlr' });
+    assert.deepEqual([url.json.code, url.json.errors[0].elementId], [9, 'children[notifyUrl].data']);
+    assert.equal(await codeOf({}), 13, 'the account has no lookup price');
+    const broke = await account({ name: 'Broke checker', prices: { default: '0.05', lookup: '0.005', entries: [] } });
+    assert.equal(await codeOf({}, (await credential(broke.id)).secret), 11);
+  });
+
+  test("Switchboard's own SMSPartner connector, pointed at this face, looks numbers up live through it", async () => {
+    const checker = await account({ name: 'Upstream checker', prices: { default: '0.05', lookup: '0.005', entries: [] } });
+    assert.equal((await admin('POST', `/v1/accounts/${checker.id}/top-ups`, { amount: '1' })).statusCode, 201);
+    const key = (await credential(checker.id)).secret;
+    const { node: client } = await providerNode((publicUrl) =>
+      smspartnerPlugin.create({ name: 'partner', provider: 'smspartner', api_key: key, receipt_token: 'a-long-receipt-token-0123', base_url: base }, { clock: systemClock, publicUrl }),
+    );
+    try {
+      // Numbers its numbering plan calls valid (the sandbox's reserved ones are not, off the sandbox): both reachable.
+      const res = await client.api.inject({ method: 'POST', url: '/v1/lookups', headers: bearer(client.key), payload: { numbers: ['+447400123456', '+33612345678'], live: true } });
+      assert.equal(res.statusCode, 200, res.body);
+      const pending = res.json().lookups.map((l: Json) => l.live);
+      assert.deepEqual(pending.map((l: Json) => [l.reachability, l.answer.number]), [['pending', 2], ['pending', 2]]);
+      const answered = (id: string) =>
+        eventually(async () => {
+          const l = (await client.api.inject({ method: 'GET', url: `/v1/lookups/${id}`, headers: bearer(client.key) })).json();
+          return l.reachability === 'pending' ? undefined : l;
+        });
+      for (const l of pending) assert.deepEqual(((a) => [a.reachability, a.error])(await answered(l.id)), ['reachable', null]);
+      assert.equal((await admin('GET', `/v1/balance?account=${checker.id}`)).json().balance, '0.990000');
+    } finally {
+      await client.close();
+    }
+  });
+
+  test("through a connection that answers later (SMSPartner's own HLR), each answer is posted to notifyUrl when it comes", async () => {
+    const hlr = new FakeSmsPartnerHlr('sp-key');
+    await hlr.listen();
+    const { node: relay, base: relayBase } = await providerNode(
+      (publicUrl) => smspartnerPlugin.create({ name: 'partner', provider: 'smspartner', api_key: 'sp-key', receipt_token: 'a-long-receipt-token-0123', base_url: hlr.url }, { clock: systemClock, publicUrl }),
+      FAST_WEBHOOKS,
+    );
+    try {
+      const made = await relay.api.inject({ method: 'POST', url: '/v1/accounts/acct_default/credentials', headers: bearer(relay.key), payload: { protocol: 'smspartner' } });
+      const body = JSON.stringify({ apiKey: (made.json() as Credential).secret, phoneNumbers: `+33612345678,${SMSPARTNER_DEAD}`, notifyUrl: `${receiver.url}/relayed` });
+      const res = (await (await fetch(`${relayBase}/v1/hlr/notify`, { method: 'POST', headers: { 'content-type': 'application/json' }, body })).json()) as Json;
+      assert.deepEqual([res.success, res.number], [true, 2]);
+      const posted = await eventually(async () => ((r) => (r.length === 2 ? r : undefined))(receiver.requests.filter((r) => r.url === '/hooks/relayed')));
+      assert.deepEqual(posted.map((r) => readNotification(r.body)).sort(), [['+33612345678', 'reachable', null], [SMSPARTNER_DEAD, 'unreachable', 'unknown_subscriber']]);
+      const fields = Object.fromEntries(new URLSearchParams(posted.find((r) => r.body.includes('NO_ERROR'))!.body));
+      assert.deepEqual([fields.mccMnc, fields.ported], ['20815', '1']);
+    } finally {
+      await relay.close();
+      await hlr.close();
     }
   });
 
@@ -327,6 +447,33 @@ describe('the SMSPartner API face', () => {
 });
 
 describe('the SMSPartner API face on PostgreSQL', () => {
+  test('number verification is charged once, answered from the cache after, and notified each time', async () => {
+    const receiver = await new Receiver().listen();
+    const node = await testNodeOn('PostgreSQL', FAST_WEBHOOKS);
+    try {
+      const base = await node.api.listen({ host: '127.0.0.1', port: 0 });
+      const { admin, account, credential } = operatorOf(() => node, 'smspartner');
+      const checker = await account({ name: 'Checker', prices: { default: '0.05', lookup: '0.005', entries: [] } });
+      assert.equal((await admin('POST', `/v1/accounts/${checker.id}/top-ups`, { amount: '1' })).statusCode, 201);
+      const body = JSON.stringify({ apiKey: (await credential(checker.id)).secret, phoneNumbers: '+447700900000,+447700900001', notifyUrl: receiver.url });
+      const verify = async () => (await (await fetch(`${base}/v1/hlr/notify`, { method: 'POST', headers: { 'content-type': 'application/json' }, body })).json()) as Json;
+      const first = await verify();
+      assert.deepEqual([first.success, first.number, first.cost], [true, 2, 0.01]);
+      assert.deepEqual([(await verify()).cost], [0]);
+      assert.equal((await admin('GET', `/v1/balance?account=${checker.id}`)).json().balance, '0.990000');
+      const posted = await eventually(async () => (receiver.requests.length === 4 ? receiver.requests : undefined));
+      assert.deepEqual(posted.map((r) => readNotification(r.body)).sort(), [
+        ['+447700900000', 'reachable', null],
+        ['+447700900000', 'reachable', null],
+        ['+447700900001', 'unreachable', 'unknown_subscriber'],
+        ['+447700900001', 'unreachable', 'unknown_subscriber'],
+      ]);
+    } finally {
+      await node.close();
+      await receiver.close();
+    }
+  });
+
   test('a send to two numbers is stored, found by its one message_id and each number, and reported as on SQLite', async () => {
     const receiver = await new Receiver().listen();
     const node = await testNodeOn('PostgreSQL', FAST_WEBHOOKS);

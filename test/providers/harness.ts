@@ -6,12 +6,12 @@ type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
 
 /**
  * A node listening on 127.0.0.1 with one connection, made by `create` with the node's public URL
- * (where the provider's callbacks come in).
+ * (where the provider's callbacks come in), and the settings of `env`.
  */
-export async function providerNode(create: (publicUrl: string) => Connector): Promise<{ node: TestNode; base: string }> {
+export async function providerNode(create: (publicUrl: string) => Connector, env: Record<string, string> = {}): Promise<{ node: TestNode; base: string }> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const node = await testNode({ connectors: [create(base)], env: { SWITCHBOARD_PUBLIC_URL: base } });
+  const node = await testNode({ connectors: [create(base)], env: { ...env, SWITCHBOARD_PUBLIC_URL: base } });
   await node.api.listen({ host: '127.0.0.1', port });
   return { node, base };
 }

@@ -5,7 +5,7 @@ import { smspartnerCodes } from '../../providers/smspartner/codes.js';
 import { BY_PARAMETER, CONTROL_CODES } from './codes.js';
 
 /** The sections of the seed (001) whose codes answer API requests. */
-const REQUEST_SECTIONS = ['sending-sms', 'sms-cancellation', 'status-retrieval', 'sub-account'];
+const REQUEST_SECTIONS = ['sending-sms', 'sms-cancellation', 'status-retrieval', 'number-verification', 'sub-account'];
 /** Codes of SMSPartner's API reference that the seed's request sections lack: its mail section's rate limit, the cancellation of a sent SMS. */
 const REFERENCE_ONLY = ['429', '7'];
 

@@ -63,6 +63,8 @@ export const BY_PARAMETER: Readonly<Record<string, string>> = {
   'invalid_schedule:minute': '48',
   'message_too_long:gamme': '42',
   'missing_parameter:SMSList': '55',
+  // Number verification: numbers run together by another separator than the comma.
+  'invalid_parameter:phoneNumbers': '19',
   // Sub-accounts: their credit, and the token naming one.
   'missing_parameter:credit': '3',
   'missing_parameter:tokenSubaccount': '4',
@@ -82,6 +84,7 @@ const FIELDS: Readonly<Record<string, string>> = {
   send_at: 'scheduledDeliveryDate',
   client_ref: 'tag',
   number: 'phoneNumber',
+  numbers: 'phoneNumbers',
 };
 
 const byCode = new Map<string, string>(Object.entries(CONTROL_CODES).flatMap(([code, canonicals]) => canonicals.map((c) => [c, code] as const)));

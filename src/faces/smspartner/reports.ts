@@ -12,7 +12,8 @@ export function deliveryReport(m: Message): Record<string, string> {
   return { messageId: m.id, phoneNumber: m.to, statut: STATUTS[m.status], date: parisStamp(m.updatedAt) };
 }
 
-export function postDeliveryReport(send: GuardedSend, url: string, fields: Record<string, string>): ReturnType<GuardedSend> {
+/** SMSPartner's call to an application's URL (a delivery report, an HLR notification): its fields as a form. */
+export function postForm(send: GuardedSend, url: string, fields: Record<string, string>): ReturnType<GuardedSend> {
   const body = new URLSearchParams(fields).toString();
   return send({
     url,

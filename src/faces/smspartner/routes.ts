@@ -10,6 +10,7 @@ import { addCredit, createSubaccount, listSubaccounts, me } from './accounts.js'
 import { formatOf, render, type Answer, type AnswerValue, type Format } from './answer.js';
 import { authenticate } from './auth.js';
 import { HTTP_STATUSES, refusalOf } from './codes.js';
+import { verifyNumbers } from './hlr.js';
 import { NESTED } from './nested.js';
 import { bulkSend, cancelSend, singleSend } from './sending.js';
 import { addStop, deleteStop, listStops } from './stops.js';
@@ -26,7 +27,7 @@ function required(params: Params, name: string, what: string): string {
 
 /**
  * SMSPartner's API (api.smspartner.fr/v1: send, bulk send, cancel, status, credit, sub-accounts,
- * STOP list), answered as SMSPartner answers: `success`, `code` and its fields, JSON or XML
+ * STOP list, number verification), answered as SMSPartner answers: `success`, `code` and its fields, JSON or XML
  * (`_format=xml`), refusals with its control codes. A request is authenticated by its `apiKey`,
  * the account's SMSPartner credential, then goes through the same services as the native API.
  */
@@ -118,4 +119,5 @@ export const smspartnerRoutes = (services: Services): FastifyPluginAsync =>
     route('GET', '/v1/stop-sms/list', (_params, caller) => listStops(optOuts, accountOf(caller)));
     route('POST', '/v1/stop-sms/add', (params, caller) => addStop(optOuts, accountOf(caller), params));
     route('POST', '/v1/stop-sms/delete', (params, caller) => deleteStop(optOuts, accountOf(caller), params));
+    route('POST', '/v1/hlr/notify', (params, caller) => verifyNumbers(services, caller, params));
   };

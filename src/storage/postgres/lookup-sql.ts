@@ -7,5 +7,5 @@ export const LOOKUP_SQL = {
   get: `SELECT ${LOOKUP_COLUMNS} FROM lookups WHERE id = $1 AND account_id = $2`,
   /** A provider's later answer ($3...$8), into the pending lookups of the number ($2) through the connection ($1). */
   complete: `UPDATE lookups SET reachability = $3, network = $4, ported = $5, roaming = $6, error = $7, raw = $8
-    WHERE number = $2 AND connection = $1 AND reachability = 'pending'`,
+    WHERE number = $2 AND connection = $1 AND reachability = 'pending' RETURNING ${LOOKUP_COLUMNS}`,
 } as const;

@@ -697,4 +697,12 @@ CREATE INDEX sign_in_failures_ended ON sign_in_failures (window_end);
 CREATE INDEX idempotency_keys_created ON idempotency_keys (created_at);
 `,
   },
+  {
+    id: 25,
+    name: 'lookup notify urls',
+    sql: `
+-- Where a lookup's answer is posted once it comes (SMSPartner's face: its notifyUrl); NULL: nowhere.
+ALTER TABLE lookups ADD COLUMN notify_url TEXT;
+`,
+  },
 ];

@@ -318,17 +318,17 @@ export class PostgresStore implements Store {
 
   async insertLookups(lookups: readonly StoredLookup[]): Promise<void> {
     if (lookups.length === 0) return;
-    const width = 13;
+    const width = 14;
     const values = lookups.flatMap((l) => lookupValues(l, (v) => v));
     const rows = lookups.map((_, i) => `(${Array.from({ length: width }, (_, j) => `$${i * width + j + 1}`).join(', ')})`);
     await this.#pool.query(`INSERT INTO lookups (${LOOKUP_COLUMNS}) VALUES ${rows.join(', ')}`, values);
   }
 
-  async completeLookups(connection: string, answers: readonly { number: string; reading: LiveReading; raw: unknown }[]): Promise<number> {
+  async completeLookups(connection: string, answers: readonly { number: string; reading: LiveReading; raw: unknown }[]): Promise<StoredLookup[]> {
     return this.#tx(async (c) => {
-      let changed = 0;
-      for (const a of answers) changed += (await c.query(LOOKUP_SQL.complete, [connection, a.number, ...answerValues(a, (v) => v)])).rowCount ?? 0;
-      return changed;
+      const answered: StoredLookup[] = [];
+      for (const a of answers) answered.push(...(await c.query<LookupRow>(LOOKUP_SQL.complete, [connection, a.number, ...answerValues(a, (v) => v)])).rows.map(lookupOf));
+      return answered;
     });
   }
 

@@ -7,5 +7,5 @@ export const LOOKUP_SQL = {
   get: `SELECT ${LOOKUP_COLUMNS} FROM lookups WHERE id = @id AND account_id = @account`,
   /** A provider's later answer, into the pending lookups of the number through the connection. */
   complete: `UPDATE lookups SET reachability = @reachability, network = @network, ported = @ported, roaming = @roaming, error = @error, raw = @raw
-    WHERE number = @number AND connection = @connection AND reachability = 'pending'`,
+    WHERE number = @number AND connection = @connection AND reachability = 'pending' RETURNING ${LOOKUP_COLUMNS}`,
 } as const;

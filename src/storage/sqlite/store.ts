@@ -291,22 +291,20 @@ export class SqliteStore implements Store {
   }
 
   async insertLookups(lookups: readonly StoredLookup[]): Promise<void> {
-    const insert = this.#sql(`INSERT INTO lookups (${LOOKUP_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    const insert = this.#sql(`INSERT INTO lookups (${LOOKUP_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     this.#db.transaction(() => {
       for (const l of lookups) insert.run(...lookupValues(l, (v) => (v ? 1 : 0)));
     }).immediate();
   }
 
-  async completeLookups(connection: string, answers: readonly { number: string; reading: LiveReading; raw: unknown }[]): Promise<number> {
+  async completeLookups(connection: string, answers: readonly { number: string; reading: LiveReading; raw: unknown }[]): Promise<StoredLookup[]> {
     const update = this.#sql(LOOKUP_SQL.complete);
-    return this.#db.transaction(() => {
-      let changed = 0;
-      for (const a of answers) {
+    return this.#db.transaction(() =>
+      answers.flatMap((a) => {
         const [reachability, network, ported, roaming, error, raw] = answerValues(a, (v) => (v ? 1 : 0));
-        changed += update.run({ connection, number: a.number, reachability, network, ported, roaming, error, raw }).changes;
-      }
-      return changed;
-    }).immediate();
+        return (update.all({ connection, number: a.number, reachability, network, ported, roaming, error, raw }) as LookupRow[]).map(lookupOf);
+      }),
+    ).immediate();
   }
 
   async getLookup(accountId: string, id: string): Promise<StoredLookup | undefined> {
