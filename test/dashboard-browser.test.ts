@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { bearer, eventually, testNode, type TestNode } from './helpers.js';
+import { bearer, eventually, PROJECT_CI, testNode, type TestNode } from './helpers.js';
 import { FAST_WEBHOOKS, Receiver } from './webhook-receiver.js';
 
 // The dashboard in a real browser (Debian's Chromium, headless), against a real node on
@@ -17,7 +17,7 @@ const CHROMIUM = '/usr/bin/chromium';
  * Why the browser tests cannot run here, or false: a fresh machine may not have Debian's Chromium
  * (`.ci/run` installs it, and CI must run them: there, a missing browser fails rather than skips).
  */
-const browserAbsent: string | false = existsSync(CHROMIUM) || process.env.CI ? false : "Debian's Chromium is not installed here (apt-get install -y chromium)";
+const browserAbsent: string | false = existsSync(CHROMIUM) || PROJECT_CI ? false : "Debian's Chromium is not installed here (apt-get install -y chromium)";
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const PASSWORD = 'correct horse battery staple';

@@ -28,6 +28,13 @@ export interface TestNode extends Node {
 }
 
 /** The PostgreSQL and Redis the shared-mode tests run against: the machine's own, as in CI. */
+/**
+ * This project's own CI (`.ci/run` sets it): there, what a test needs (the seeds beside the clone,
+ * Chromium, Net::SMPP) must be present, and a test fails rather than skips without it. Anywhere
+ * else, another CI included, such a test says why and skips.
+ */
+export const PROJECT_CI = process.env.SWITCHBOARD_CI === '1';
+
 export const TEST_DATABASE_URL = process.env.SWITCHBOARD_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 export const TEST_REDIS_URL = process.env.SWITCHBOARD_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { PROJECT_CI } from './helpers.js';
 
 /** One coded row of a seed document: where it stands, and its code. */
 export interface SeedRow {
@@ -14,10 +15,10 @@ export interface SeedRow {
 const SEED_DIR = fileURLToPath(new URL('../../../shared/seeds/', import.meta.url));
 
 /**
- * Why the seed cross-check cannot run here, or false where the seeds are. CI has them and must
- * run it: there, missing seeds fail the check rather than skip it.
+ * Why the seed cross-check cannot run here, or false where the seeds are. This project's CI has
+ * them and must run it: there, missing seeds fail the check rather than skip it.
  */
-export const seedsAbsent: string | false = existsSync(SEED_DIR) || process.env.CI ? false : 'the seed documents (../shared/seeds) are not beside this clone';
+export const seedsAbsent: string | false = existsSync(SEED_DIR) || PROJECT_CI ? false : 'the seed documents (../shared/seeds) are not beside this clone';
 
 /** Which provider each seed documents, by the number its file name starts with. */
 const PROVIDERS: Record<string, string> = { '000': 'vonage', '001': 'smspartner', '002': 'sms-log', '003': 'webex-connect', '004': 'chirp' };

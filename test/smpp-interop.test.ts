@@ -5,13 +5,13 @@ import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { systemClock } from '../src/app/clock.js';
 import { smppPlugin } from '../src/providers/smpp/plugin.js';
-import { bearer, eventually, testNode } from './helpers.js';
+import { bearer, eventually, PROJECT_CI, testNode } from './helpers.js';
 
 // Switchboard's SMPP client against an SMSC it did not write: Net::SMPP (libnet-smpp-perl).
 const SCRIPT = fileURLToPath(new URL('../../test/interop/netsmpp-smsc.pl', import.meta.url));
 const available = spawnSync('perl', ['-MNet::SMPP', '-e', '1']).status === 0;
 // CI installs Net::SMPP and must run these; elsewhere they wait for it to be installed.
-const skip = !available && !process.env.CI ? 'Net::SMPP is not installed (apt-get install libnet-smpp-perl)' : false;
+const skip = !available && !PROJECT_CI ? 'Net::SMPP is not installed (apt-get install libnet-smpp-perl)' : false;
 
 interface Peer {
   readonly child: ChildProcess;

@@ -3,7 +3,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { bearer, testNode, type TestNode } from './helpers.js';
+import { bearer, PROJECT_CI, testNode, type TestNode } from './helpers.js';
 
 // Switchboard's SMPP server against a client it did not write: Net::SMPP (libnet-smpp-perl) as a
 // customer's application.
@@ -23,7 +23,7 @@ async function runScript(node: TestNode, script: string, ...args: string[]): Pro
   return events;
 }
 const available = spawnSync('perl', ['-MNet::SMPP', '-e', '1']).status === 0;
-const skip = !available && !process.env.CI ? 'Net::SMPP is not installed (apt-get install libnet-smpp-perl)' : false;
+const skip = !available && !PROJECT_CI ? 'Net::SMPP is not installed (apt-get install libnet-smpp-perl)' : false;
 
 describe('the SMPP server with Net::SMPP as the customer', { skip }, () => {
   test('bind, GSM 7-bit, UCS-2 and a long message in parts out of order, receipts as deliver_sm, query_sm, unbind', async () => {
