@@ -32,6 +32,8 @@ import { COMPLIANCE_SQL as PG_COMPLIANCE_SQL } from '../src/storage/postgres/com
 import { USER_SQL } from '../src/storage/user-rows.js';
 import { QUALITY_SQL as SQLITE_QUALITY_SQL } from '../src/storage/sqlite/quality-sql.js';
 import { QUALITY_COUNTS, QUALITY_SQL as PG_QUALITY_SQL } from '../src/storage/postgres/quality-sql.js';
+import { IDEMPOTENCY_SQL } from '../src/storage/idempotency-sql.js';
+import { HOURLY_READ } from '../src/storage/hourly.js';
 import { TEST_DATABASE_URL, tempDir } from './helpers.js';
 
 // Every statement webhook delivery runs per event, dispatch's claims (expiry included), receipt
@@ -45,9 +47,11 @@ const prefixed = (prefix: string, sql: Readonly<Record<string, string>>) => Obje
 const smpp = (sql: Readonly<Record<string, string>>) => prefixed('smpp', sql);
 /** What every failed sign-in runs (both stores; SQLite reads `$n` as `@pn`, as its store does). */
 const SIGN_IN_SQL = { failures: USER_SQL.failures, countFailure: USER_SQL.countFailure, pruneFailures: USER_SQL.pruneFailures, clearFailures: USER_SQL.clearFailures };
+/** Shared statements of both stores: Idempotency-Keys, and the hourly counters the overview and failures read. */
+const SHARED_SQL = { ...prefixed('idempotency', IDEMPOTENCY_SQL), hourlyRead: HOURLY_READ };
 const sqliteNumbered = (sql: Readonly<Record<string, string>>) => Object.fromEntries(Object.entries(sql).map(([name, text]) => [name, text.replace(/\$(\d+)/g, '@p$1')]));
-const SQLITE_SQL = { ...prefixed('signIn', sqliteNumbered(SIGN_IN_SQL)), ...prefixed('lookups', SQLITE_LOOKUP_SQL), ...SQLITE_WEBHOOK_SQL, ...SQLITE_RECEIPT_SQL, ...SQLITE_DISPATCH_SQL, ...SQLITE_ACCOUNT_SQL, ...SQLITE_CREDENTIAL_SQL, ...SQLITE_NUMBERS_SQL, ...smpp(SQLITE_SMPP_SQL), ...prefixed('compliance', SQLITE_COMPLIANCE_SQL), ...prefixed('quality', SQLITE_QUALITY_SQL) };
-const PG_SQL = { ...prefixed('signIn', SIGN_IN_SQL), ...prefixed('lookups', PG_LOOKUP_SQL), ...PG_WEBHOOK_SQL, ...PG_RECEIPT_SQL, ...PG_DISPATCH_SQL, ...PG_ACCOUNT_SQL, ...PG_CREDENTIAL_SQL, ...PG_NUMBERS_SQL, ...SLICE_SQL, ...smpp(PG_SMPP_SQL), ...prefixed('compliance', PG_COMPLIANCE_SQL), ...prefixed('quality', PG_QUALITY_SQL) };
+const SQLITE_SQL = { ...sqliteNumbered(SHARED_SQL), ...prefixed('signIn', sqliteNumbered(SIGN_IN_SQL)), ...prefixed('lookups', SQLITE_LOOKUP_SQL), ...SQLITE_WEBHOOK_SQL, ...SQLITE_RECEIPT_SQL, ...SQLITE_DISPATCH_SQL, ...SQLITE_ACCOUNT_SQL, ...SQLITE_CREDENTIAL_SQL, ...SQLITE_NUMBERS_SQL, ...smpp(SQLITE_SMPP_SQL), ...prefixed('compliance', SQLITE_COMPLIANCE_SQL), ...prefixed('quality', SQLITE_QUALITY_SQL) };
+const PG_SQL = { ...SHARED_SQL, ...prefixed('signIn', SIGN_IN_SQL), ...prefixed('lookups', PG_LOOKUP_SQL), ...PG_WEBHOOK_SQL, ...PG_RECEIPT_SQL, ...PG_DISPATCH_SQL, ...PG_ACCOUNT_SQL, ...PG_CREDENTIAL_SQL, ...PG_NUMBERS_SQL, ...SLICE_SQL, ...smpp(PG_SMPP_SQL), ...prefixed('compliance', PG_COMPLIANCE_SQL), ...prefixed('quality', PG_QUALITY_SQL) };
 
 /** The message log as users page it: the first page, the next, and each filter (with a cursor where it pages). */
 const LOGS: Record<string, MessageFilter> = {
@@ -87,8 +91,11 @@ const BACKLOG = 20_000;
 const BACKLOG_TABLES = [
   'webhook_deliveries', 'webhook_events', 'webhook_attempts', 'messages', 'provider_ids', 'parked_receipts', 'accounts', 'verified_numbers', 'face_credentials', 'numbers',
   'usage_counts', 'ledger_entries', 'pending_charges', 'balance_slices', 'smpp_outbox', 'inbound_messages', 'lookups', 'compliance_marks',
-  'quality_counts', 'quality_errors', 'sign_in_failures',
+  'quality_counts', 'quality_errors', 'sign_in_failures', 'idempotency_keys', 'hourly_counts',
 ];
+/** Idempotency keys of many accounts over time, and the hourly counters of 100 accounts over 200 hours. */
+const IDEMPOTENCY = `INSERT INTO idempotency_keys (account_id, key, request_hash, status_code, response, created_at) SELECT 'acc_' || (i % 100), 'k' || i, 'h', 202, '{}', i`;
+const HOURLY = `INSERT INTO hourly_counts (account_id, hour, connection, country, error_code, provider_code, slot, messages) SELECT 'acc_' || (i % 100), i / 100, 'c', 'GB', '', '', 0, 1`;
 /** Quality counters over many hours, connections and slots (the window read is a range of hours). */
 const QUALITY = `INSERT INTO quality_counts (hour, connection, country, network, slot, submits) SELECT i / 100, 'c' || (i % 10), 'GB', '', (i / 10) % 10, 1`;
 const QUALITY_ERRORS = `INSERT INTO quality_errors (hour, connection, country, network, code, slot, count) SELECT i / 100, 'c' || (i % 10), 'GB', '', 'x', (i / 10) % 10, 1`;
@@ -97,9 +104,9 @@ const LOOKUPS = `INSERT INTO lookups (id, account_id, number, at, connection, pr
   SELECT 'lkp_' || i, 'acc', '+3361' || (i % 5000), i, 'c', 'infobip', 'reachable', '{}'`;
 /**
  * Statements that sort only what they hand out (the rows claimed, the events of one batch, the
- * counter rows of one account's days or of the quality window's hours, one node's slices).
+ * counter rows of one account's days or hours, or of the quality window's hours, one node's slices).
  */
-const SORTS_WHAT_IT_HANDS_OUT = new Set(['claimed', 'emit', 'lease', 'drop', 'leaseClaimed', 'usage', 'usageUnder', 'own', 'settle', 'due', 'quality_totals', 'quality_errors']);
+const SORTS_WHAT_IT_HANDS_OUT = new Set(['hourlyRead', 'claimed', 'emit', 'lease', 'drop', 'leaseClaimed', 'usage', 'usageUnder', 'own', 'settle', 'due', 'quality_totals', 'quality_errors']);
 /**
  * A backlog of messages queued for one connection (its carrier down), a few past their validity,
  * with receipts' provider ids, for the claims and the message log.
@@ -156,6 +163,10 @@ describe('hot webhook, receipt and account statements on SQLite use indexes, wha
       INSERT INTO sign_in_failures (key, failures, window_end) SELECT 'address:10.0.' || i, 1, i FROM n;
       WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ${BACKLOG - 1})
       ${QUALITY} FROM n;
+      WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ${BACKLOG - 1})
+      ${IDEMPOTENCY} FROM n;
+      WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ${BACKLOG - 1})
+      ${HOURLY} FROM n;
       WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ${BACKLOG - 1})
       ${QUALITY_ERRORS} FROM n;
       ANALYZE;
@@ -241,6 +252,8 @@ describe('hot webhook, receipt and account statements on PostgreSQL use indexes,
       INSERT INTO compliance_marks (account_id, key, window_end, count) SELECT 'acc_' || (i % 10), 'cap:marketing:day:+4477009' || i, i, 1 FROM generate_series(0, ${BACKLOG - 1}) AS i;
       INSERT INTO sign_in_failures (key, failures, window_end) SELECT 'address:10.0.' || i, 1, i FROM generate_series(0, ${BACKLOG - 1}) AS i;
       ${QUALITY} FROM generate_series(0, ${BACKLOG - 1}) AS i;
+      ${IDEMPOTENCY} FROM generate_series(0, ${BACKLOG - 1}) AS i;
+      ${HOURLY} FROM generate_series(0, ${BACKLOG - 1}) AS i;
       ${QUALITY_ERRORS} FROM generate_series(0, ${BACKLOG - 1}) AS i;
       ANALYZE;
     `);
@@ -275,6 +288,11 @@ describe('hot webhook, receipt and account statements on PostgreSQL use indexes,
     resendOf: ['acc', 'whd_1'],
     resend: ['whd_new', 'evt_1', 'acc', 'msg_1', 'we_big', 'we_big', 'https://example.com/h', 1, 'whd_1'],
     signIn_failures: ['address:10.0.7', 5],
+    idempotency_find: ['acc_7', 'k7', 0],
+    idempotency_save: ['acc_7', 'k7', 'h', 202, '{}', 1],
+    idempotency_prune: [50, 100],
+    // An account's last day.
+    hourlyRead: ['acc_7', 176, 199],
     signIn_countFailure: ['address:10.0.7', 20, 5, 10],
     signIn_pruneFailures: [5],
     signIn_clearFailures: ['address:10.0.7'],

@@ -115,6 +115,7 @@ import { degradationOf, mergeQuality, qualityAt, qualityOf, type DegradationRow,
 import { QUALITY_COUNTS, QUALITY_SQL } from './quality-sql.js';
 import { merge, usageAtAccept, usageAtFinal, usageOf, type UsageDelta, type UsageRow } from '../usage.js';
 import { MIGRATIONS } from './migrations.js';
+import { IDEMPOTENCY_SQL } from '../idempotency-sql.js';
 import { HOURLY_READ, hourlyAtAccept, hourlyAtFinal, hourlyOf, mergeHourly, type HourlyDelta, type HourlyRow } from '../hourly.js';
 import { publicUser, sessionOf, sessionValues, userOf, userValues, USER_SQL, type SessionRow, type UserRow } from '../user-rows.js';
 import { LOG_DIALECT } from './log-sql.js';
@@ -505,9 +506,7 @@ export class PostgresStore implements Store {
       for (const [k, w] of writes.entries()) {
         const i = w.idempotency;
         if (!i || typeof responses[k] !== 'string') continue;
-        // A key found is answered before this: one written here is new, or an expired one replaced.
-        await c.query('INSERT INTO idempotency_keys (account_id, key, request_hash, status_code, response, created_at) VALUES ($1, $2, $3, $4, $5, $6)' +
-          ' ON CONFLICT (account_id, key) DO UPDATE SET request_hash = excluded.request_hash, status_code = excluded.status_code, response = excluded.response, created_at = excluded.created_at', [
+        await c.query(IDEMPOTENCY_SQL.save, [
           i.accountId, i.key, i.requestHash, i.statusCode, responses[k], i.createdAt,
         ]);
       }
@@ -682,13 +681,12 @@ export class PostgresStore implements Store {
   }
 
   async pruneIdempotency(before: number, limit: number): Promise<number> {
-    const sql = 'DELETE FROM idempotency_keys WHERE (account_id, key) IN (SELECT account_id, key FROM idempotency_keys WHERE created_at < $1 ORDER BY created_at LIMIT $2)';
-    return (await this.#pool.query(sql, [before, limit])).rowCount ?? 0;
+    return (await this.#pool.query(IDEMPOTENCY_SQL.prune, [before, limit])).rowCount ?? 0;
   }
 
   async getIdempotency(accountId: string, key: string, since: number): Promise<StoredIdempotency | undefined> {
     const [row] = await this.#rows<{ request_hash: string; status_code: number; response: string }>(
-      'SELECT request_hash, status_code, response FROM idempotency_keys WHERE account_id = $1 AND key = $2 AND created_at >= $3',
+      IDEMPOTENCY_SQL.find,
       [accountId, key, since],
     );
     return row && { requestHash: row.request_hash, statusCode: row.status_code, response: row.response };

@@ -118,6 +118,7 @@ import { usageAtAccept, usageAtFinal, usageOf, type UsageDelta, type UsageRow } 
 import { MIGRATIONS } from './migrations.js';
 import { degradationOf, LATENCY_COLUMNS, mergeQuality, qualityAt, qualityOf, type DegradationRow, type QualityDelta, type QualityErrorRow, type QualityRow } from '../quality.js';
 import { QUALITY_SQL } from './quality-sql.js';
+import { IDEMPOTENCY_SQL } from '../idempotency-sql.js';
 import { HOURLY_READ, hourlyAtAccept, hourlyAtFinal, hourlyOf, type HourlyDelta, type HourlyRow } from '../hourly.js';
 import { publicUser, sessionOf, sessionValues, userOf, userValues, USER_SQL, type SessionRow, type UserRow } from '../user-rows.js';
 import { LOG_DIALECT } from './log-sql.js';
@@ -456,11 +457,10 @@ export class SqliteStore implements Store {
 
   async insertMessages(writes: readonly AcceptWrite[]): Promise<(string | Refusal)[]> {
     const insertMessage = this.#sql(`INSERT INTO messages (${MESSAGE_COLUMNS}) VALUES (${Array(25).fill('?').join(', ')})`);
-    // A key found is answered before this: one written here is new, or an expired one replaced.
-    const insertIdempotency = this.#sql(
-      'INSERT INTO idempotency_keys (account_id, key, request_hash, status_code, response, created_at) VALUES (?, ?, ?, ?, ?, ?)' +
-        ' ON CONFLICT (account_id, key) DO UPDATE SET request_hash = excluded.request_hash, status_code = excluded.status_code, response = excluded.response, created_at = excluded.created_at',
-    );
+    const saveIdempotency = (values: readonly unknown[]) => {
+      const { stmt, params } = this.#numbered(IDEMPOTENCY_SQL.save, values);
+      stmt.run(params);
+    };
     return this.#db.transaction(() => {
       const stored: NewMessage[] = [];
       const responses = writes.map((w): string | Refusal => {
@@ -495,7 +495,7 @@ export class SqliteStore implements Store {
         stored.push(...w.messages);
         const response = w.respond(balance);
         const i = w.idempotency;
-        if (i) insertIdempotency.run(i.accountId, i.key, i.requestHash, i.statusCode, response, i.createdAt);
+        if (i) saveIdempotency([i.accountId, i.key, i.requestHash, i.statusCode, response, i.createdAt]);
         return response;
       });
       this.#addUsage(usageAtAccept(stored));
@@ -756,13 +756,13 @@ export class SqliteStore implements Store {
   }
 
   async pruneIdempotency(before: number, limit: number): Promise<number> {
-    return this.#sql(
-      'DELETE FROM idempotency_keys WHERE (account_id, key) IN (SELECT account_id, key FROM idempotency_keys WHERE created_at < ? ORDER BY created_at LIMIT ?)',
-    ).run(before, limit).changes;
+    const { stmt, params } = this.#numbered(IDEMPOTENCY_SQL.prune, [before, limit]);
+    return stmt.run(params).changes;
   }
 
   async getIdempotency(accountId: string, key: string, since: number): Promise<StoredIdempotency | undefined> {
-    const row = this.#sql('SELECT request_hash, status_code, response FROM idempotency_keys WHERE account_id = ? AND key = ? AND created_at >= ?').get(accountId, key, since) as
+    const { stmt, params } = this.#numbered(IDEMPOTENCY_SQL.find, [accountId, key, since]);
+    const row = stmt.get(params) as
       | { request_hash: string; status_code: number; response: string }
       | undefined;
     return row && { requestHash: row.request_hash, statusCode: row.status_code, response: row.response };
