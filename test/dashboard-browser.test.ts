@@ -244,7 +244,7 @@ describe('the dashboard in a browser', { skip: browserAbsent }, () => {
     await sandbox.waitFor();
     for (const header of ['TPS used', 'Delivery rate', 'Receipt latency p50 / p95']) await page.getByRole('columnheader', { name: header }).waitFor();
     // Two messages so far (one delivered, one not), and a test message: some submits lately, and a rate.
-    await sandbox.getByText(/^\d+(\.\d+)?%$/).waitFor({ timeout: 15_000 });
+    await sandbox.getByText(/^\d+(\.\d+)? %$/).waitFor({ timeout: 15_000 });
     await sandbox.getByText(/^\d+(\.\d+)? s \/ \d+(\.\d+)? s$/).waitFor();
   });
 

@@ -1,14 +1,7 @@
 import { api, query } from './api.js';
 import type { Page } from './app.js';
 import { h, show } from './dom.js';
-
-interface Counts {
-  readonly messages: number;
-  readonly delivered: number;
-  readonly failed: number;
-  readonly unknown: number;
-  readonly delivery_rate: number | null;
-}
+import { percent, type Counts } from './figures.js';
 
 interface Report {
   readonly from: string;
@@ -26,7 +19,6 @@ const PERIODS: Record<string, string> = { '24': '24 hours', '48': '48 hours', '1
 const NARROWING = ['country', 'connection', 'error_code'] as const;
 type Narrowing = Partial<Record<(typeof NARROWING)[number], string>>;
 const HOUR_MS = 3_600_000;
-const percent = (rate: number | null) => (rate === null ? '—' : `${(rate * 100).toFixed(1)} %`);
 
 /**
  * Failures by destination country, connection, canonical error, provider code and hour, from the

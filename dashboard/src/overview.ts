@@ -1,13 +1,9 @@
 import { api, query } from './api.js';
 import type { Page } from './app.js';
 import { h, show } from './dom.js';
+import { percent, type Counts as Figures } from './figures.js';
 
-interface Counts {
-  readonly messages: number;
-  readonly delivered: number;
-  readonly failed: number;
-  readonly unknown: number;
-  readonly delivery_rate: number | null;
+interface Counts extends Figures {
   readonly charged: string;
 }
 
@@ -21,7 +17,6 @@ interface Report {
 }
 
 const PERIODS: Record<string, string> = { '1': '1 hour', '24': '24 hours', '168': '7 days', '720': '30 days', '2160': '90 days' };
-const percent = (rate: number | null) => (rate === null ? '—' : `${(rate * 100).toFixed(1)} %`);
 const PARTS = ['delivered', 'failed', 'unknown', 'pending'] as const;
 
 /** Bars of messages per hour, how they ended stacked; each part has its own title for screen readers. */

@@ -1,6 +1,7 @@
 import { api, can } from './api.js';
 import type { Page } from './app.js';
 import { field, fields, h, show } from './dom.js';
+import { percent } from './figures.js';
 
 interface Connection {
   readonly name: string;
@@ -18,7 +19,6 @@ interface Connection {
 /** How often the connections' figures are read again. */
 const LIVE_MS = 5000;
 
-const percent = (rate: number | null) => (rate === null ? '—' : `${(rate * 100).toFixed(1)}%`);
 const seconds = (s: number | null) => (s === null ? '—' : `${s} s`);
 
 /** A connection's row: its state, and what it does now (TPS used of its limit, queue) and lately (delivery rate, receipt latency). */
