@@ -1,10 +1,7 @@
 import assert from 'node:assert/strict';
-import { rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { SmscSimulator } from '../src/providers/smpp/simulator.js';
-import { PostgresStore } from '../src/storage/postgres/store.js';
-import { bearer, eventually, freePort, TEST_DATABASE_URL, TEST_REDIS_URL, tempDir, testNode } from './helpers.js';
+import { bearer, eventually, twoNodes } from './helpers.js';
 import { readLog, startCluster, type Cluster, type ServerProcess } from './processes.js';
 
 // Several nodes as separate processes on one PostgreSQL database and one Redis, sending through
@@ -127,35 +124,20 @@ describe('three nodes on PostgreSQL and Redis', () => {
 
 describe('limits shared through Redis', () => {
   test("an account's request rate holds across nodes together", async () => {
-    const namespace = `ratelimit_${process.pid}_${Date.now()}`;
-    const env = {
-      SWITCHBOARD_DATABASE_URL: TEST_DATABASE_URL,
-      SWITCHBOARD_DATABASE_SCHEMA: namespace,
-      SWITCHBOARD_REDIS_URL: TEST_REDIS_URL,
-      SWITCHBOARD_REDIS_PREFIX: `${namespace}:`,
-      SWITCHBOARD_RATE_LIMIT: '1',
-      SWITCHBOARD_RATE_LIMIT_BURST: '4',
-    };
-    const a = await testNode({ env });
-    const b = await testNode({ env: { ...env, SWITCHBOARD_NODE_ID: 'b' } });
+    const nodes = await twoNodes('ratelimit', { SWITCHBOARD_RATE_LIMIT: '1', SWITCHBOARD_RATE_LIMIT_BURST: '4' });
+    const { a, b } = nodes;
     try {
       const key = a.key || b.key; // the first of the two to start made it
       // All at once, so that the bucket (1 a second) earns nothing meanwhile, however busy the machine.
       const codes = await Promise.all([a, b, a, b, a, b].map(async (node) => (await node.api.inject({ method: 'GET', url: '/v1/messages', headers: bearer(key) })).statusCode));
       assert.deepEqual(codes.sort(), [200, 200, 200, 200, 429, 429]);
     } finally {
-      await a.close();
-      await b.close();
-      const store = new PostgresStore({ url: TEST_DATABASE_URL, schema: namespace });
-      await store.dropSchema();
-      await store.close();
+      await nodes.close();
     }
   });
   test("an account's own API rate and IP allowlist hold on every node from the next request", async () => {
-    const namespace = `limits_${process.pid}_${Date.now()}`;
-    const env = { SWITCHBOARD_DATABASE_URL: TEST_DATABASE_URL, SWITCHBOARD_DATABASE_SCHEMA: namespace, SWITCHBOARD_REDIS_URL: TEST_REDIS_URL, SWITCHBOARD_REDIS_PREFIX: `${namespace}:` };
-    const a = await testNode({ env });
-    const b = await testNode({ env: { ...env, SWITCHBOARD_NODE_ID: 'b' } });
+    const nodes = await twoNodes('limits');
+    const { a, b } = nodes;
     try {
       const admin = a.key || b.key;
       const on = async (node: typeof a, key: string, method: string, url: string, payload?: object) => {
@@ -171,11 +153,7 @@ describe('limits shared through Redis', () => {
       await on(a, admin, 'PATCH', `/v1/accounts/${shop.id}`, { api_rate: null, ip_allowlist: ['192.0.2.0/24'] });
       assert.equal((await on(b, key, 'GET', '/v1/messages')).body.error?.code, 'ip_not_allowed');
     } finally {
-      await a.close();
-      await b.close();
-      const store = new PostgresStore({ url: TEST_DATABASE_URL, schema: namespace });
-      await store.dropSchema();
-      await store.close();
+      await nodes.close();
     }
   });
 });

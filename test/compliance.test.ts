@@ -4,8 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { PostgresStore } from '../src/storage/postgres/store.js';
-import { bearer, eventually, STORES, TEST_DATABASE_URL, TEST_REDIS_URL, testNode, testNodeOn, type TestNode } from './helpers.js';
+import { bearer, eventually, STORES, testNodeOn, twoNodes, type TestNode } from './helpers.js';
 import type { Json } from './webhook-receiver.js';
 
 /** The wall clock in London at `at`, in minutes since midnight. */
@@ -196,10 +195,8 @@ for (const storeName of STORES) {
 
 describe('compliance counters across nodes', () => {
   test('the duplicate guard and a cap hold exactly for requests spread over two nodes sharing a database', async () => {
-    const namespace = `compliance_${process.pid}_${Date.now()}`;
-    const env = { SWITCHBOARD_DATABASE_URL: TEST_DATABASE_URL, SWITCHBOARD_DATABASE_SCHEMA: namespace, SWITCHBOARD_REDIS_URL: TEST_REDIS_URL, SWITCHBOARD_REDIS_PREFIX: `${namespace}:` };
-    const a = await testNode({ env });
-    const b = await testNode({ env: { ...env, SWITCHBOARD_NODE_ID: 'b' } });
+    const nodes = await twoNodes('compliance');
+    const { a, b } = nodes;
     try {
       const admin = a.key || b.key;
       const call = async (node: TestNode, key: string, url: string, method: string, payload: object) => {
@@ -215,11 +212,7 @@ describe('compliance counters across nodes', () => {
       const capped = await Promise.all(nodes.map((n, i) => call(n, key, '/v1/messages', 'POST', { from: 'Shop', to: '+447700900071', text: `Text ${i}`, type: 'marketing' })));
       assert.deepEqual(capped.map((r) => r.status).sort(), [202, 202, 202, ...Array<number>(7).fill(429)], 'three a day to one number');
     } finally {
-      await a.close();
-      await b.close();
-      const store = new PostgresStore({ url: TEST_DATABASE_URL, schema: namespace });
-      await store.dropSchema();
-      await store.close();
+      await nodes.close();
     }
   });
 });

@@ -88,6 +88,28 @@ export async function testNodeOn(store: (typeof STORES)[number], env: Record<str
   };
 }
 
+/**
+ * Two in-process nodes sharing a PostgreSQL schema and a Redis prefix of their own, with `more`
+ * settings; `close` stops both and drops the schema.
+ */
+export async function twoNodes(name: string, more: Record<string, string> = {}): Promise<{ a: TestNode; b: TestNode; close(): Promise<void> }> {
+  const namespace = `${name}_${process.pid}_${Date.now()}`;
+  const env = { ...more, SWITCHBOARD_DATABASE_URL: TEST_DATABASE_URL, SWITCHBOARD_DATABASE_SCHEMA: namespace, SWITCHBOARD_REDIS_URL: TEST_REDIS_URL, SWITCHBOARD_REDIS_PREFIX: `${namespace}:` };
+  const a = await testNode({ env });
+  const b = await testNode({ env: { ...env, SWITCHBOARD_NODE_ID: 'b' } });
+  return {
+    a,
+    b,
+    async close() {
+      await a.close();
+      await b.close();
+      const pg = new PostgresStore({ url: TEST_DATABASE_URL, schema: namespace });
+      await pg.dropSchema();
+      await pg.close();
+    },
+  };
+}
+
 export function bearer(key: string): Record<string, string> {
   return { authorization: `Bearer ${key}` };
 }
