@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import autocannon from 'autocannon';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -67,25 +68,40 @@ async function until(done: () => Promise<boolean> | boolean): Promise<void> {
 }
 
 /**
- * `total` single-recipient sends, `inFlight` at a time spread over the nodes; returns the
- * accepted count of each second, and the seconds the whole took.
+ * `total` single-recipient sends, `inFlight` at a time spread over the nodes (autocannon: a load
+ * client light enough to leave the gateway its share of a small machine); returns the accepted
+ * count of each second, and the seconds the whole took.
  */
 async function sendSingles(nodes: readonly BenchServer[], key: string, total: number, inFlight: number, first: number): Promise<{ perSecond: number[]; seconds: number }> {
-  const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
   const perSecond: number[] = [];
   const started = performance.now();
   let next = 0;
   await Promise.all(
-    Array.from({ length: inFlight }, async (_, lane) => {
-      const node = nodes[lane % nodes.length]!;
-      while (next < total) {
-        const n = next++;
-        const res = await fetch(`${node.url}/v1/messages`, { method: 'POST', headers, body: JSON.stringify({ from: 'Bench', to: `+4474${String(first + n).padStart(8, '0')}`, text: 'Your code is 123456' }) });
-        if (res.status !== 202) throw new Error(`accept failed: ${res.status} ${await res.text()}`);
-        await res.arrayBuffer();
-        const second = Math.floor((performance.now() - started) / TICK);
-        perSecond[second] = (perSecond[second] ?? 0) + 1;
-      }
+    nodes.map(async (node, i) => {
+      const share = Math.floor(total / nodes.length) + (i < total % nodes.length ? 1 : 0);
+      let failed: string | undefined;
+      await new Promise<void>((resolve, reject) => {
+        const run = autocannon(
+          {
+            url: `${node.url}/v1/messages`,
+            method: 'POST',
+            connections: Math.max(1, Math.round(inFlight / nodes.length)),
+            amount: share,
+            headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+            requests: [{ setupRequest: (req) => ({ ...req, body: JSON.stringify({ from: 'Bench', to: `+4474${String(first + next++).padStart(8, '0')}`, text: 'Your code is 123456' }) }) }],
+          },
+          (error, result) => {
+            if (error) return reject(error);
+            if (failed || result.errors + result.timeouts > 0) return reject(new Error(failed ?? `accept failed: ${result.errors} errors, ${result.timeouts} timeouts`));
+            resolve();
+          },
+        );
+        run.on('response', (_client, status) => {
+          if (status !== 202) failed ??= `accept failed: ${status}`;
+          const second = Math.floor((performance.now() - started) / TICK);
+          perSecond[second] = (perSecond[second] ?? 0) + 1;
+        });
+      });
     }),
   );
   return { perSecond: Array.from(perSecond, (n) => n ?? 0), seconds: (performance.now() - started) / 1000 };
@@ -147,16 +163,25 @@ export interface PipelineFigures {
   readonly cpuMsPerMessage: number;
 }
 
-/** HTTP accept -> SMPP -> simulator -> receipt (-> signed webhook to the receiver, when `webhooks`). */
-export async function benchPipeline(nodeCount: number, total: number, webhooks: boolean, batch?: { max_events: number; max_wait_ms: number }): Promise<PipelineFigures> {
+/**
+ * HTTP accept -> SMPP -> simulator -> receipt (-> signed webhook to the receiver, when `webhooks`).
+ * `warmup` messages go through first, unmeasured, so that the figures are those of a gateway that
+ * has been running (a fresh process spends its first seconds compiling its hot paths).
+ */
+export async function benchPipeline(nodeCount: number, total: number, webhooks: boolean, warmup: number, batch?: { max_events: number; max_wait_ms: number }): Promise<PipelineFigures> {
   const rig = await startRig(nodeCount, webhooks, {}, batch);
   try {
+    const done = async (count: number) =>
+      webhooks ? (await rig.receiver.stats()).delivered >= count : (await Promise.all(rig.nodes.map((n) => deliveredMessages(n)))).reduce((a, b) => a + b, 0) >= count;
+    if (warmup > 0) {
+      await sendSingles(rig.nodes, rig.nodes[0]!.key, warmup, 50, 0);
+      await until(() => done(warmup));
+    }
     const pids = rig.nodes.map((n) => n.child.pid!);
     const cpuBefore = pids.reduce((s, p) => s + cpuMs(p), 0);
     const started = performance.now();
-    const sent = await sendSingles(rig.nodes, rig.nodes[0]!.key, total, 50, 0);
-    if (webhooks) await until(async () => (await rig.receiver.stats()).delivered >= total);
-    else await until(async () => (await Promise.all(rig.nodes.map((n) => deliveredMessages(n)))).reduce((a, b) => a + b, 0) >= total);
+    const sent = await sendSingles(rig.nodes, rig.nodes[0]!.key, total, 50, warmup);
+    await until(() => done(warmup + total));
     const seconds = (performance.now() - started) / 1000;
     const cpu = pids.reduce((s, p) => s + cpuMs(p), 0) - cpuBefore;
     return { acceptPerSecond: total / sent.seconds, perSecond: sent.perSecond, seconds, cpuMsPerMessage: cpu / total };
@@ -228,13 +253,14 @@ export async function webhooksSection(): Promise<void> {
   const nodeSets = (process.env.BENCH_WEBHOOK_NODES ?? '0,1,3').split(',').map(Number);
   const batchSize = Number(process.env.BENCH_WEBHOOK_BATCH ?? 0);
   const batch = batchSize > 0 ? { max_events: batchSize, max_wait_ms: 50 } : undefined;
-  console.log(`\nWebhooks: ${total} single-recipient sends (50 in flight) -> SMPP (window 100) -> simulator -> receipt -> one endpoint on 127.0.0.1 (message.delivered)`);
+  const warmup = Number(process.env.BENCH_WEBHOOK_WARMUP ?? 5_000);
+  console.log(`\nWebhooks: ${total} single-recipient sends (50 in flight; ${warmup} before them, unmeasured) -> SMPP (window 100) -> simulator -> receipt -> one endpoint on 127.0.0.1 (message.delivered)`);
   for (const nodeCount of nodeSets) {
     const label = nodeCount === 0 ? 'SQLite, 1 node' : `PostgreSQL + Redis, ${nodeCount} node(s)`;
     console.log(`  ${label}`);
     if (total > 0) {
-      const off = await benchPipeline(nodeCount, total, false);
-      const on = await benchPipeline(nodeCount, total, true, batch);
+      const off = await benchPipeline(nodeCount, total, false, warmup);
+      const on = await benchPipeline(nodeCount, total, true, warmup, batch);
       console.log(`    webhooks off: accept ${off.acceptPerSecond.toFixed(0).padStart(5)}/s  all delivered in ${off.seconds.toFixed(1)} s  CPU ${off.cpuMsPerMessage.toFixed(3)} ms/message`);
       console.log(`      accepted per second: ${rates(off.perSecond)}`);
       console.log(`    webhooks on${batch ? ` (batches of up to ${batch.max_events})` : ''}:  accept ${on.acceptPerSecond.toFixed(0).padStart(5)}/s  every event received in ${on.seconds.toFixed(1)} s  CPU ${on.cpuMsPerMessage.toFixed(3)} ms/message`);

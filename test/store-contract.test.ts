@@ -497,6 +497,19 @@ for (const [name, open] of implementations) {
       assert.equal(await store.deleteEndpoint('hooks', 'we_fail'), true);
     });
 
+    test('an event no enabled endpoint takes is not queued; once an endpoint takes its type, the next one is', async () => {
+      await store.insertEndpoint({ id: 'we_picky', accountId: 'picky', url: 'https://example.com/p', description: null, events: ['message.failed'], secret: 'whsec_p', createdAt: T0, failingSince: null, disabledAt: null, disabledReason: null, batch: null });
+      const m = message({ accountId: 'picky' });
+      await insert(store, [m]);
+      await store.applyWrites([{ transition: { messageId: m.id, from: ['queued'], to: 'sending', event: event(T0 + 1, 'sending', 'sending'), dueAt: null } }]);
+      const lease = { now: T0 + 2_000_000, limit: 10, perTarget: 4, owner: 'n1', leaseUntil: T0 + 2_001_000 };
+      const picky = async () => (await store.claimDeliveries(lease)).filter((d) => d.accountId === 'picky');
+      assert.deepEqual(await picky(), [], 'message.queued: not taken, not queued');
+      assert.equal(await store.updateEndpoint('picky', 'we_picky', { events: ['message.sent'] }), true);
+      await store.applyWrites([{ transition: { messageId: m.id, from: ['sending'], to: 'sent', event: event(T0 + 2, 'sent', 'sent'), dueAt: null } }]);
+      assert.deepEqual((await picky()).map((d) => [d.endpointId, d.event.type]), [['we_picky', 'message.sent']]);
+    });
+
     test('an endpoint disabled for failing tells the account: a notice, and endpoint.disabled to its other endpoints that take it', async () => {
       const endpoint = { accountId: 'told', url: 'https://example.com/t', description: null, secret: 'whsec_t', createdAt: T0, failingSince: T0, disabledAt: null, disabledReason: null, batch: null };
       await store.insertEndpoint({ ...endpoint, id: 'we_dead', events: ['*'] });

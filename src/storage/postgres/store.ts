@@ -133,6 +133,7 @@ import { answerValues, LOOKUP_COLUMNS, lookupOf, lookupValues, newestPerNumber, 
 import type { LiveReading } from '../../core/lookups/live.js';
 import { LOOKUP_SQL } from './lookup-sql.js';
 import { COMPLIANCE_SQL } from './compliance-sql.js';
+import { SUBSCRIPTIONS_SQL, subscribed, subscriptionsOf } from '../subscriptions.js';
 
 export interface PostgresOptions {
   /** postgres://user:password@host:port/database */
@@ -1301,10 +1302,8 @@ interface Emitted {
 async function emit(c: Client, items: readonly Emitted[], touched: Touch[]): Promise<void> {
   if (items.length === 0) return;
   const accounts = [...new Set(items.map((i) => i.accountId))];
-  const subscribed = new Set(
-    (await c.query<{ account_id: string }>('SELECT DISTINCT account_id FROM webhook_endpoints WHERE disabled_at IS NULL AND account_id = ANY($1::text[])', [accounts])).rows.map((r) => r.account_id),
-  );
-  const events = items.filter((i) => i.callbackUrl || subscribed.has(i.accountId)).map((i) => ({ ...i, id: newId('evt', i.at) }));
+  const subscriptions = subscriptionsOf((await c.query<{ account_id: string; events: string }>(`${SUBSCRIPTIONS_SQL} AND account_id = ANY($1::text[])`, [accounts])).rows);
+  const events = items.filter((i) => i.callbackUrl || subscribed(subscriptions, i.accountId, i.type)).map((i) => ({ ...i, id: newId('evt', i.at) }));
   if (events.length === 0) return;
   const col = <K extends keyof (typeof events)[number]>(k: K) => events.map((e) => e[k]);
   await c.query('INSERT INTO webhook_events (id, account_id, message_id, type, created_at, data) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[])', [

@@ -12,6 +12,7 @@ export const WEBHOOK_SQL = {
   /**
    * Fans events out ($1..$6: id, account, message, type, at, callback URL) to the accounts'
    * endpoints and callback URLs. A delivery is due only at the head of its (message, target) chain.
+   * Its id is its event's (time-ordered) and a random suffix: the index grows at one end.
    */
   emit: `WITH ev AS (
        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[]) WITH ORDINALITY AS ev(id, account_id, message_id, type, at, callback_url, n)),
@@ -28,7 +29,7 @@ export const WEBHOOK_SQL = {
        SELECT fan.*, row_number() OVER (PARTITION BY fan.message_id, fan.target ORDER BY fan.n) AS k FROM fan),
      made AS (
        INSERT INTO webhook_deliveries (id, event_id, account_id, message_id, endpoint_id, target, url, status, due_at, created_at)
-       SELECT 'whd_' || replace(gen_random_uuid()::text, '-', ''), r.id, r.account_id, r.message_id, r.endpoint_id, r.target, r.url, 'pending',
+       SELECT 'whd_' || substr(r.id, 5) || lpad(to_hex((random() * 16777215)::int), 6, '0'), r.id, r.account_id, r.message_id, r.endpoint_id, r.target, r.url, 'pending',
               CASE WHEN r.k = 1 AND NOT EXISTS (SELECT 1 FROM heads h WHERE h.message_id = r.message_id AND h.target = r.target) THEN r.at END, r.at
          FROM ranked r ORDER BY r.n, r.target
        RETURNING target, endpoint_id, due_at)

@@ -134,6 +134,7 @@ import { answerValues, LOOKUP_COLUMNS, lookupOf, lookupValues, newestPerNumber, 
 import type { LiveReading } from '../../core/lookups/live.js';
 import { LOOKUP_SQL } from './lookup-sql.js';
 import { COMPLIANCE_SQL } from './compliance-sql.js';
+import { SUBSCRIPTIONS_SQL, subscribed, subscriptionsOf, type Subscriptions } from '../subscriptions.js';
 
 export interface SqliteOptions {
   /** Path of the database file; its folder is created if missing. */
@@ -640,16 +641,16 @@ export class SqliteStore implements Store {
     return true;
   }
 
-  /** Accounts with an enabled endpoint: while an account has none, an event costs no look-up. */
-  #subscribed: Set<string> | undefined;
+  /** What accounts' enabled endpoints take: an event none takes costs no look-up. */
+  #subscriptions: Subscriptions | undefined;
 
   /**
    * Queues a webhook event, in the transaction of the change it tells, for every enabled
    * endpoint of the account that takes its type and for the message's own callback URL.
    */
   #emit(accountId: string, messageId: string, callbackUrl: string | null, type: string, at: number, data: () => unknown): void {
-    this.#subscribed ??= new Set((this.#sql('SELECT DISTINCT account_id FROM webhook_endpoints WHERE disabled_at IS NULL').all() as { account_id: string }[]).map((r) => r.account_id));
-    if (!callbackUrl && !this.#subscribed.has(accountId)) return;
+    this.#subscriptions ??= subscriptionsOf(this.#sql(SUBSCRIPTIONS_SQL).all() as { account_id: string; events: string }[]);
+    if (!callbackUrl && !subscribed(this.#subscriptions, accountId, type)) return;
     const eventId = newId('evt', at);
     this.#sql('INSERT INTO webhook_events (id, account_id, message_id, type, created_at, data) VALUES (?, ?, ?, ?, ?, ?)').run(eventId, accountId, messageId, type, at, JSON.stringify(data()));
     const made = this.#sql(WEBHOOK_SQL.insertForEndpoints).all({ eventId, messageId, at, accountId, type }) as { target: string; endpoint_id: string | null; due_at: number | null }[];
@@ -818,7 +819,7 @@ export class SqliteStore implements Store {
       `INSERT INTO webhook_endpoints (id, account_id, url, description, events, secret, created_at, failing_since, disabled_at, disabled_reason, batch_max_events, batch_max_wait_ms)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(e.id, e.accountId, e.url, e.description, e.events.join(','), e.secret, e.createdAt, e.failingSince, e.disabledAt, e.disabledReason, e.batch?.maxEvents ?? null, e.batch?.maxWaitMs ?? null);
-    this.#subscribed = undefined;
+    this.#subscriptions = undefined;
   }
 
   async listEndpoints(accountId: string): Promise<WebhookEndpoint[]> {
@@ -835,7 +836,7 @@ export class SqliteStore implements Store {
     if (sets.length === 0) return (await this.getEndpoint(accountId, id)) !== undefined;
     const changes = this.#db.prepare(`UPDATE webhook_endpoints SET ${sets.join(', ')} WHERE account_id = ? AND id = ?`).run(...values, accountId, id).changes;
     if (changes > 0 && patch.disabledAt) this.#sql(WEBHOOK_SQL.wake).run({ target: id, at: patch.disabledAt });
-    this.#subscribed = undefined;
+    this.#subscriptions = undefined;
     return changes > 0;
   }
 
@@ -848,7 +849,7 @@ export class SqliteStore implements Store {
       this.#sql('DELETE FROM webhook_targets WHERE target = ?').run(id);
       return deleted;
     })();
-    this.#subscribed = undefined;
+    this.#subscriptions = undefined;
     return changes > 0;
   }
 
@@ -858,7 +859,7 @@ export class SqliteStore implements Store {
         disabled.at, disabled.reason, accountId, id,
       ).changes;
       if (changes === 0) return false;
-      this.#subscribed = undefined;
+      this.#subscriptions = undefined;
       this.#sql(WEBHOOK_SQL.wake).run({ target: id, at: disabled.at });
       const n = disabled.notice;
       this.#sql('INSERT INTO notices (account_id, at, type, message, detail) VALUES (?, ?, ?, ?, ?)').run(accountId, n.at, n.type, n.message, json(n.detail));

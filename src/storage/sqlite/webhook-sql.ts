@@ -3,15 +3,19 @@
  * their query plans: each one reaches its rows through an index, whatever the backlog.
  */
 export const WEBHOOK_SQL = {
-  /** Fans an event out to the account's endpoints; a delivery is due only at the head of its (message, target) chain. */
+  /**
+   * Fans an event out to the account's endpoints; a delivery is due only at the head of its
+   * (message, target) chain. A delivery's id is its event's (time-ordered) and a random suffix:
+   * its index grows at one end, not in a random page of the whole (one page per event to write).
+   */
   insertForEndpoints: `INSERT INTO webhook_deliveries (id, event_id, account_id, message_id, endpoint_id, target, url, status, due_at, created_at)
-     SELECT 'whd_' || lower(hex(randomblob(12))), @eventId, w.account_id, @messageId, w.id, w.id, w.url, 'pending',
+     SELECT 'whd_' || substr(@eventId, 5) || lower(hex(randomblob(3))), @eventId, w.account_id, @messageId, w.id, w.id, w.url, 'pending',
             CASE WHEN EXISTS (SELECT 1 FROM webhook_deliveries p WHERE p.message_id = @messageId AND p.target = w.id AND p.status = 'pending') THEN NULL ELSE @at END, @at
        FROM webhook_endpoints w
       WHERE w.account_id = @accountId AND w.disabled_at IS NULL AND (w.events = '*' OR instr(',' || w.events || ',', ',' || @type || ',') > 0)
      RETURNING target, endpoint_id, due_at`,
   insertForCallback: `INSERT INTO webhook_deliveries (id, event_id, account_id, message_id, endpoint_id, target, url, status, due_at, created_at)
-     VALUES ('whd_' || lower(hex(randomblob(12))), @eventId, @accountId, @messageId, NULL, @target, @url, 'pending',
+     VALUES ('whd_' || substr(@eventId, 5) || lower(hex(randomblob(3))), @eventId, @accountId, @messageId, NULL, @target, @url, 'pending',
             CASE WHEN EXISTS (SELECT 1 FROM webhook_deliveries p WHERE p.message_id = @messageId AND p.target = @target AND p.status = 'pending') THEN NULL ELSE @at END, @at)
      RETURNING target, endpoint_id, due_at`,
   /** Counts a new delivery on its target and, when it is due, wakes the target (unless it is backing off). */
