@@ -24,14 +24,14 @@ export function hourlyAtAccept(messages: readonly NewMessage[]): HourlyDelta[] {
 }
 
 /** What a message reaching its final status adds, under its canonical error: delivered, failed or unknown. */
-export function hourlyAtFinal(row: MessageRow, t: Pick<Transition, 'to' | 'error'>): HourlyDelta | undefined {
+export function hourlyAtFinal(row: MessageRow, t: Pick<Transition, 'to' | 'error'>, route: AcceptedRoute | null = parseJson<AcceptedRoute>(row.route)): HourlyDelta | undefined {
   if (!FINAL_STATUSES.has(t.to)) return undefined;
   return {
     ...NONE,
     accountId: row.account_id,
     hour: Math.floor(Number(row.created_at) / HOUR_MS),
     connection: row.connection,
-    country: parseJson<AcceptedRoute>(row.route)?.country ?? '',
+    country: route?.country ?? '',
     errorCode: t.error?.code ?? '',
     providerCode: t.error?.provider?.code ?? '',
     delivered: t.to === 'delivered' ? 1 : 0,

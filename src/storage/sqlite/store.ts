@@ -114,12 +114,12 @@ import {
   type InboundRow,
   type SmppOutboxRow,
 } from '../rows.js';
-import { usageAtAccept, usageAtFinal, usageOf, type UsageDelta, type UsageRow } from '../usage.js';
+import { merge, usageAtAccept, usageAtFinal, usageOf, type UsageDelta, type UsageRow } from '../usage.js';
 import { MIGRATIONS } from './migrations.js';
 import { degradationOf, LATENCY_COLUMNS, mergeQuality, qualityAt, qualityOf, type DegradationRow, type QualityDelta, type QualityErrorRow, type QualityRow } from '../quality.js';
 import { QUALITY_SQL } from './quality-sql.js';
 import { IDEMPOTENCY_SQL } from '../idempotency-sql.js';
-import { HOURLY_READ, hourlyAtAccept, hourlyAtFinal, hourlyOf, type HourlyDelta, type HourlyRow } from '../hourly.js';
+import { HOURLY_READ, hourlyAtAccept, hourlyAtFinal, hourlyOf, mergeHourly, type HourlyDelta, type HourlyRow } from '../hourly.js';
 import { publicUser, sessionOf, sessionValues, userOf, userValues, USER_SQL, type SessionRow, type UserRow } from '../user-rows.js';
 import { LOG_DIALECT } from './log-sql.js';
 import { NUMBERS_SQL } from './numbers-sql.js';
@@ -160,6 +160,13 @@ const MESSAGE_COLUMNS = `id, account_id, "to", "from", text, encoding, segments,
  * its file alone, so every method runs to completion at once, in a transaction where it writes
  * more than one row, with statements prepared once.
  */
+/** What a batch of status changes adds to the counters, added once per counter row when the batch ends. */
+interface Counters {
+  readonly quality: QualityDelta[];
+  readonly usage: (UsageDelta | undefined)[];
+  readonly hourly: (HourlyDelta | undefined)[];
+}
+
 /** Thrown to roll back a transaction whose marks did not all take the message. */
 const FULL = Symbol('full');
 
@@ -570,11 +577,11 @@ export class SqliteStore implements Store {
 
   async applyWrites(writes: readonly StoreWrite[]): Promise<boolean[]> {
     return this.#db.transaction(() => {
-      // Quality is added once per counter row at the end: a batch of receipts of one connection
-      // and destination is one upsert, not one each.
-      const quality: QualityDelta[] = [];
+      // Counters are added once per counter row at the end: a batch of receipts of one account,
+      // connection and destination is one upsert each, not one per receipt.
+      const counters: Counters = { quality: [], usage: [], hourly: [] };
       const applied = writes.map((w) => {
-        if ('transition' in w) return this.#transition(w.transition, quality);
+        if ('transition' in w) return this.#transition(w.transition, counters);
         if ('submitting' in w) {
           const { messageId, owner, attempt } = w.submitting;
           return (
@@ -585,55 +592,55 @@ export class SqliteStore implements Store {
         this.#insertEvent(w.note.messageId, w.note.event);
         return true;
       });
-      for (const d of mergeQuality(quality)) this.#addQuality(d);
+      for (const d of mergeQuality(counters.quality)) this.#addQuality(d);
+      this.#addUsage(merge(counters.usage));
+      this.#addHourly(mergeHourly(counters.hourly));
       return applied;
     })();
   }
 
-  #transition(t: Transition, quality: QualityDelta[]): boolean {
+  #transition(t: Transition, counters: Counters): boolean {
     if (t.providerIds && t.providerIds.length > 0) {
       const insert = this.#sql(
         'INSERT INTO provider_ids (connection, provider_message_id, message_id, part, parts) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
       );
       for (const r of t.providerIds) insert.run(r.connection, r.providerMessageId, r.messageId, r.part, r.parts);
     }
-    const row = this.#sql(
-      `UPDATE messages SET status = @to, updated_at = @at, due_at = @due, lease_owner = NULL,
-         error = CASE WHEN @setError THEN @error ELSE error END,
-         error_code = CASE WHEN @setError THEN @errorCode ELSE error_code END,
-         connection = COALESCE(@connection, connection),
-         provider_message_id = COALESCE(@providerMessageId, provider_message_id),
-         attempts = attempts + @increment,
-         sent_at = CASE WHEN @to = 'sent' THEN @at WHEN @to IN ('queued', 'scheduled', 'sending') THEN NULL ELSE sent_at END
-       WHERE id = @id AND status IN (${t.from.map((_, i) => `@from${i}`).join(', ')})
-         AND (@claimOwner IS NULL OR (lease_owner = @claimOwner AND attempts = @claimAttempt)) RETURNING *`,
-    ).get({
-      id: t.messageId,
-      to: t.to,
-      at: t.event.at,
-      due: t.dueAt,
-      setError: t.error === undefined ? 0 : 1,
-      error: json(t.error),
-      errorCode: t.error?.code ?? null,
-      connection: t.connection ?? null,
-      providerMessageId: t.providerMessageId ?? null,
-      increment: t.attemptsDelta ?? 0,
-      claimOwner: t.claim?.owner ?? null,
-      claimAttempt: t.claim?.attempt ?? null,
-      ...Object.fromEntries(t.from.map((status, i) => [`from${i}`, status])),
-    }) as MessageRow | undefined;
+    // Only the columns this change sets are in the statement: an index on a column left out is
+    // not rewritten (the connection's and the error's, on most changes).
+    const sets = ['status = @to', 'updated_at = @at', 'due_at = @due', 'lease_owner = NULL'];
+    const values: Record<string, unknown> = { id: t.messageId, to: t.to, at: t.event.at, due: t.dueAt };
+    const set = (assignment: string, name: string, value: unknown) => {
+      sets.push(assignment);
+      values[name] = value;
+    };
+    if (t.error !== undefined) {
+      set('error = @error', 'error', json(t.error));
+      set('error_code = @errorCode', 'errorCode', t.error?.code ?? null);
+    }
+    if (t.connection) set('connection = @connection', 'connection', t.connection);
+    if (t.providerMessageId) set('provider_message_id = @providerMessageId', 'providerMessageId', t.providerMessageId);
+    if (t.attemptsDelta) set('attempts = attempts + @increment', 'increment', t.attemptsDelta);
+    if (t.to === 'sent') sets.push('sent_at = @at');
+    else if (t.to === 'queued' || t.to === 'scheduled' || t.to === 'sending') sets.push('sent_at = NULL');
+    t.from.forEach((status, i) => (values[`from${i}`] = status));
+    let where = `id = @id AND status IN (${t.from.map((_, i) => `@from${i}`).join(', ')})`;
+    if (t.claim) {
+      where += ' AND lease_owner = @claimOwner AND attempts = @claimAttempt';
+      values.claimOwner = t.claim.owner;
+      values.claimAttempt = t.claim.attempt;
+    }
+    const row = this.#sql(`UPDATE messages SET ${sets.join(', ')} WHERE ${where} RETURNING *`).get(values) as MessageRow | undefined;
     if (!row) return false;
     this.#insertEvent(t.messageId, t.event);
     if (row.price && row.provider_message_id === null && REFUNDED_STATUSES.includes(t.to)) {
       this.#post({ id: newId('led', t.event.at), accountId: row.account_id, at: t.event.at, type: 'refund', amount: Number(row.price), messageId: row.id, messages: 1, counterparty: null, description: t.to });
     }
     const route = parseJson<AcceptedRoute>(row.route);
-    const usage = usageAtFinal(row, t.to, route);
-    if (usage) this.#addUsage([usage]);
+    counters.usage.push(usageAtFinal(row, t.to, route));
     const measured = this.#qualityCounters && qualityAt(row, t, route);
-    if (measured) quality.push(measured);
-    const hourly = hourlyAtFinal(row, t);
-    if (hourly) this.#addHourly([hourly]);
+    if (measured) counters.quality.push(measured);
+    counters.hourly.push(hourlyAtFinal(row, t, route));
     const type = lifecycleEvent(t.from, t.to);
     if (type) this.#emit(row.account_id, row.id, rowCallbackFor(row, type), type, t.event.at, () => toMessage(row));
     const until = smppReceiptUntil(row, t, t.event.at);
