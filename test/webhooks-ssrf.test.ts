@@ -64,6 +64,28 @@ test('every address a name resolves to is checked: one private answer among publ
   assert.deepEqual(await allowed.addresses(new URL('http://hooks.example/'), 'url'), [{ address: '127.0.0.1', family: 4 }]);
 });
 
+test("a host's answer is used for its deliveries for 5 s, then asked again; a failed answer is not kept", async () => {
+  let now = 0;
+  const asked: string[] = [];
+  let failing = false;
+  const guard = new UrlGuard(false, async (host) => {
+    asked.push(host);
+    if (failing) throw new Error('ENOTFOUND');
+    return [{ address: '93.184.216.34', family: 4 }];
+  }, 5000, () => now);
+  const url = new URL('https://hooks.example/a');
+  for (let i = 0; i < 100; i++) await guard.addresses(url, 'url');
+  assert.deepEqual(asked, ['hooks.example'], 'one DNS query for 100 deliveries');
+  now = 4999;
+  await guard.addresses(new URL('https://hooks.example/other-path'), 'url');
+  assert.equal(asked.length, 1);
+  now = 5000;
+  failing = true;
+  await assert.rejects(guard.addresses(url, 'url'), { message: /does not resolve/ });
+  await assert.rejects(guard.addresses(url, 'url'), { message: /does not resolve/ });
+  assert.equal(asked.length, 3, 'a failure is asked again at the next delivery');
+});
+
 test('a delivery connects to the addresses checked, never to a second DNS answer (no DNS rebinding)', async () => {
   const receiver = await new Receiver(['hang']).listen();
   try {
@@ -72,10 +94,12 @@ test('a delivery connects to the addresses checked, never to a second DNS answer
     // The first answer is the receiver; any later one would be an address nothing listens on.
     let asked = 0;
     const rebinding = async () => [{ address: asked++ === 0 ? '127.0.0.1' : '127.0.0.2', family: 4 }];
-    const dev = standardWebhookPost(new UrlGuard(true, rebinding), 300);
+    let now = 0;
+    const dev = standardWebhookPost(new UrlGuard(true, rebinding, 5000, () => now), 300);
     assert.deepEqual(await dev({ url: `http://hooks.test:${port}/hooks`, ...event }), { error: 'no answer within 300 ms' }, 'held open by the receiver, until the timeout');
     assert.equal(asked, 1, 'resolved once, for the check; the connection used that answer');
-    assert.deepEqual(await dev({ url: `http://hooks.test:${port}/hooks`, ...event }), { error: 'ECONNREFUSED' }, 'the next delivery checks again, and goes where that check said');
+    now = 5000;
+    assert.deepEqual(await dev({ url: `http://hooks.test:${port}/hooks`, ...event }), { error: 'ECONNREFUSED' }, 'a delivery after the answer expired checks again, and goes where that check said');
     assert.equal(receiver.verified(event.secret).length, 1);
 
     const strict = standardWebhookPost(new UrlGuard(false, async () => [{ address: '127.0.0.1', family: 4 }]), 300);

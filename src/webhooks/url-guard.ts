@@ -4,6 +4,8 @@ import { BlockList, isIP } from 'node:net';
 import { SwitchboardError } from '../core/errors.js';
 
 export const MAX_WEBHOOK_URL = 2048;
+/** Hosts whose answers are kept at once, at most. */
+const MAX_HOSTS = 10_000;
 
 /** Where a host name points: every address, as `dns.lookup` with `all` gives them. */
 export type Resolver = (host: string) => Promise<LookupAddress[]>;
@@ -64,9 +66,18 @@ export function isPrivateAddress(address: string): boolean {
  * resolver is the system's (`dns.lookup`) unless one is given.
  */
 export class UrlGuard {
+  /** Answers kept for `cacheMs`: a delivery per event must not cost a DNS query per event. */
+  readonly #answers = new Map<string, { readonly at: number; readonly addresses: Promise<LookupAddress[]> }>();
+
+  /**
+   * @param cacheMs how long a host's answer is used before it is asked again (a changed DNS
+   *   record takes effect within it; what is connected to is always an answer checked).
+   */
   constructor(
     private readonly allowPrivate: boolean,
     private readonly resolve: Resolver = systemResolver,
+    private readonly cacheMs = 5000,
+    private readonly now: () => number = Date.now,
   ) {}
 
   /** The shape alone: what can be checked at once, without DNS. */
@@ -97,7 +108,7 @@ export class UrlGuard {
     const host = url.hostname.replace(/^\[|\]$/g, '');
     let addresses: LookupAddress[];
     try {
-      addresses = isIP(host) ? [{ address: host, family: isIP(host) }] : await this.resolve(host);
+      addresses = isIP(host) ? [{ address: host, family: isIP(host) }] : await this.#resolved(host);
     } catch {
       addresses = [];
     }
@@ -105,6 +116,22 @@ export class UrlGuard {
     if (!this.allowPrivate && addresses.some((a) => isPrivateAddress(a.address))) {
       throw new SwitchboardError('invalid_callback_url', `${param} resolves to a loopback, private or link-local address; only public addresses are called (SWITCHBOARD_WEBHOOKS_ALLOW_PRIVATE allows them).`, { param });
     }
+    return addresses;
+  }
+
+  /** The host's addresses: the answer of the last `cacheMs`, or a new one (a failed one is not kept). */
+  #resolved(host: string): Promise<LookupAddress[]> {
+    const now = this.now();
+    const kept = this.#answers.get(host);
+    if (kept && now - kept.at < this.cacheMs) return kept.addresses;
+    const addresses = this.resolve(host);
+    // Callback URLs can name many hosts: the expired answers go before the map grows past its bound.
+    if (this.#answers.size >= MAX_HOSTS) for (const [h, a] of this.#answers) if (now - a.at >= this.cacheMs) this.#answers.delete(h);
+    if (this.#answers.size < MAX_HOSTS) this.#answers.set(host, { at: now, addresses });
+    addresses.then(
+      (found) => found.length === 0 && this.#answers.delete(host),
+      () => this.#answers.delete(host),
+    );
     return addresses;
   }
 }
