@@ -316,7 +316,7 @@ describe('hot webhook, receipt and account statements on PostgreSQL use indexes,
     // A lane claims half its window (50 for a window of 100).
     claimDue: ['c', 50_000, 50, 'n1', 80_000, true],
     claimExpired: ['c', 50_000, 500, 'n1', 80_000, false],
-    findProviderId: ['c', 'q1'],
+    findProviderIds: ['c', ['q1', 'q2']],
     smpp_owe: [['acc1'], ['receipt'], ['msg_1'], [1]],
     smpp_oweInbound: ['acc1', 'in_1', 1],
     smpp_claim: ['acc1', 1, 2, 100],

@@ -248,7 +248,7 @@ describe('SMPP long messages refused partway', () => {
       const [first] = smsc.submitted;
       const note = m.events.find((e: { type: string }) => e.type === 'parts_submitted');
       assert.deepEqual(note.detail, { connection: 'carrier', attempt: 1, parts: 'part 1 of 3 reached the carrier', provider_message_ids: [first!.messageId] });
-      assert.deepEqual(await node.store.findProviderId('carrier', idKey(first!.messageId)), { connection: 'carrier', providerMessageId: idKey(first!.messageId), messageId: m.id, part: 1, parts: 3 });
+      assert.deepEqual(await node.store.findProviderIds('carrier', [idKey(first!.messageId)]), [{ connection: 'carrier', providerMessageId: idKey(first!.messageId), messageId: m.id, part: 1, parts: 3 }]);
     } finally {
       await node.close();
       await smsc.close();

@@ -312,7 +312,7 @@ for (const [name, open] of implementations) {
       assert.equal(after?.error?.code, 'invalid_phone_number');
       assert.deepEqual((await store.listEvents(m.accountId, m.id)).map((e) => e.type), ['note', 'submit_failed']);
       assert.equal((await store.listMessages('acc', { errorCode: 'invalid_phone_number' }, 10)).length, 1);
-      assert.deepEqual(await store.findProviderId('c2', 'p1'), { connection: 'c2', providerMessageId: 'p1', messageId: m.id, part: 1, parts: 1 });
+      assert.deepEqual(await store.findProviderIds('c2', ['p1', 'p-unknown']), [{ connection: 'c2', providerMessageId: 'p1', messageId: m.id, part: 1, parts: 1 }]);
     });
 
     test('claims: due messages only, leased, started with their events; hold and expired modes', async () => {

@@ -2,6 +2,7 @@ import type { Catalogue } from '../core/catalogue/catalogue.js';
 import { interpret } from '../core/catalogue/interpret.js';
 import { isFinal, type MessageStatus } from '../core/lifecycle.js';
 import type { MessageEvent } from '../core/message.js';
+import { Batcher } from './batcher.js';
 import type { Clock } from './clock.js';
 import type { ReceiptReport } from './connector.js';
 import type { Recovery } from './recovery.js';
@@ -21,6 +22,8 @@ export class ReceiptIngest {
   #parked: number | undefined;
   /** Provider ids this node is recording right now: a receipt for one waits for the write, not the database. */
   readonly #recording = new Map<string, Promise<unknown>>();
+  /** Provider ids looked up in the same turn share one query per connection. */
+  readonly #lookups: Batcher<{ readonly connection: string; readonly id: string }, ProviderIdRecord | undefined>;
 
   constructor(
     private readonly store: Store,
@@ -32,7 +35,20 @@ export class ReceiptIngest {
     private readonly requeued: (connection: string) => void,
     /** Whether other nodes share the store: they park receipts this node cannot count. */
     private readonly shared = false,
-  ) {}
+  ) {
+    this.#lookups = new Batcher(async (keys) => {
+      const found = new Map<string, ProviderIdRecord>();
+      for (const connection of new Set(keys.map((k) => k.connection))) {
+        const ids = keys.filter((k) => k.connection === connection).map((k) => k.id);
+        for (const r of await store.findProviderIds(connection, ids)) found.set(`${connection}\u0000${r.providerMessageId}`, r);
+      }
+      return keys.map((k) => found.get(`${k.connection}\u0000${k.id}`));
+    });
+  }
+
+  #find(connection: string, id: string): Promise<ProviderIdRecord | undefined> {
+    return this.#lookups.push({ connection, id });
+  }
 
   /**
    * Tells the ingest that these provider ids are being recorded by `write`. A receipt that
@@ -55,14 +71,14 @@ export class ReceiptIngest {
     const keys = variants(report.providerMessageId);
     for (const key of keys) await this.#recording.get(`${connection}\u0000${key}`);
     for (const id of keys) {
-      const found = await this.store.findProviderId(connection, id);
+      const found = await this.#find(connection, id);
       if (found) return this.#apply(found, report);
     }
     // Parked under every key it may match, so that whichever form is recorded releases it.
     for (const key of keys) await this.store.parkReceipt({ connection, providerMessageId: key, receivedAt: this.clock.now(), receipt: report });
     this.#parked = (this.#parked ?? 0) + keys.length;
     // The id may have been recorded while we parked: look again, so the receipt is never stranded.
-    for (const key of keys) if (await this.store.findProviderId(connection, key)) return this.release(connection, [key], variants);
+    for (const key of keys) if (await this.#find(connection, key)) return this.release(connection, [key], variants);
   }
 
   /** Applies receipts parked for provider ids that have just been recorded. */
@@ -73,7 +89,7 @@ export class ReceiptIngest {
     }
     for (const p of await this.store.parkedReceipts(connection, keys)) {
       const report = p.receipt as ReceiptReport;
-      const found = await this.store.findProviderId(connection, p.providerMessageId);
+      const found = await this.#find(connection, p.providerMessageId);
       if (found) await this.#apply(found, report);
       // Unparked (with its copies under the other keys) only once applied: a node that dies in
       // between leaves it to the sweep. Two nodes releasing it at once apply it once (the status

@@ -581,7 +581,8 @@ export interface Store {
   /** Messages waiting to be dispatched (queued or scheduled), per connection. */
   queueDepth(): Promise<Record<string, number>>;
 
-  findProviderId(connection: string, providerMessageId: string): Promise<ProviderIdRecord | undefined>;
+  /** The records of those of the ids the connection handed over (the others are not known, or not yet). */
+  findProviderIds(connection: string, providerMessageIds: readonly string[]): Promise<ProviderIdRecord[]>;
   /** The parts a connection handed over whose message still waits for its receipt (status sent). */
   awaitingReceipts(connection: string): Promise<{ providerMessageId: string; to: string }[]>;
   /** Records the final state of one part. */

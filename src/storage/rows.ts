@@ -5,7 +5,7 @@ import type { MessageRoute } from '../core/routing/router.js';
 import type { PriceList } from '../core/accounts/prices.js';
 import type { Policies } from '../core/compliance/policy.js';
 import type { FaceProtocol, Protocol } from '../core/access/protocols.js';
-import type { FaceCredential, InboundMessage, SmppOwed, OwnedNumber, Account, AccountPatch, AccountStatus, KeyAccount, VerifiedNumber, LedgerEntry, LedgerType, ApiKeyRecord, ClaimedDelivery, ClaimedMessage, DeliveryAttempt, EndpointPatch, MessageFilter, NewMessage, WebhookBatching, WebhookDelivery, WebhookEndpoint, WebhookTargetStats, Transition } from '../app/store.js';
+import type { FaceCredential, InboundMessage, ProviderIdRecord, SmppOwed, OwnedNumber, Account, AccountPatch, AccountStatus, KeyAccount, VerifiedNumber, LedgerEntry, LedgerType, ApiKeyRecord, ClaimedDelivery, ClaimedMessage, DeliveryAttempt, EndpointPatch, MessageFilter, NewMessage, WebhookBatching, WebhookDelivery, WebhookEndpoint, WebhookTargetStats, Transition } from '../app/store.js';
 import { isScope } from '../core/access/scopes.js';
 
 // How domain objects map to table rows, shared by every SQL engine. Times are epoch
@@ -653,4 +653,15 @@ export function owed(rows: readonly SmppOutboxRow[], messages: ReadonlyMap<strin
     const mo = r.kind === 'mo' ? inbound.get(r.ref) : undefined;
     return mo ? [{ seq: r.seq, attempts: r.attempts, kind: 'mo', inbound: mo }] : [];
   });
+}
+
+export interface ProviderIdRow {
+  provider_message_id: string;
+  message_id: string;
+  part: number;
+  parts: number;
+}
+
+export function providerIdOf(connection: string, r: ProviderIdRow): ProviderIdRecord {
+  return { connection, providerMessageId: r.provider_message_id, messageId: r.message_id, part: Number(r.part), parts: Number(r.parts) };
 }

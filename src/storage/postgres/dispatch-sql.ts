@@ -25,5 +25,5 @@ export const DISPATCH_SQL = {
     `SELECT id, status FROM messages WHERE connection = $1 AND expires_at <= $2 AND due_at IS NOT NULL AND due_at <= $2 ORDER BY expires_at LIMIT $3 FOR UPDATE SKIP LOCKED`,
   ),
   /** The message a receipt's provider id belongs to. */
-  findProviderId: 'SELECT message_id, part, parts FROM provider_ids WHERE connection = $1 AND provider_message_id = $2',
+  findProviderIds: 'SELECT provider_message_id, message_id, part, parts FROM provider_ids WHERE connection = $1 AND provider_message_id = ANY($2::text[])',
 } as const;

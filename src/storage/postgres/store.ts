@@ -110,6 +110,8 @@ import {
   toInbound,
   type InboundRow,
   type SmppOutboxRow,
+  providerIdOf,
+  type ProviderIdRow,
 } from '../rows.js';
 import { degradationOf, mergeQuality, qualityAt, qualityOf, type DegradationRow, type QualityDelta, type QualityErrorRow, type QualityRow } from '../quality.js';
 import { QUALITY_COUNTS, QUALITY_SQL } from './quality-sql.js';
@@ -624,9 +626,9 @@ export class PostgresStore implements Store {
     return Object.fromEntries(rows.map((r) => [r.connection, r.n]));
   }
 
-  async findProviderId(connection: string, providerMessageId: string): Promise<ProviderIdRecord | undefined> {
-    const [row] = await this.#rows<{ message_id: string; part: number; parts: number }>(DISPATCH_SQL.findProviderId, [connection, providerMessageId]);
-    return row && { connection, providerMessageId, messageId: row.message_id, part: row.part, parts: row.parts };
+  async findProviderIds(connection: string, providerMessageIds: readonly string[]): Promise<ProviderIdRecord[]> {
+    const rows = await this.#rows<ProviderIdRow>(DISPATCH_SQL.findProviderIds, [connection, providerMessageIds]);
+    return rows.map((r) => providerIdOf(connection, r));
   }
 
   async awaitingReceipts(connection: string): Promise<{ providerMessageId: string; to: string }[]> {

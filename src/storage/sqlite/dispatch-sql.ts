@@ -18,5 +18,5 @@ export const DISPATCH_SQL = {
        status = CASE WHEN @send AND status IN ('queued', 'scheduled') AND expires_at > @now THEN 'sending' ELSE status END
      WHERE id IN (SELECT value FROM json_each(@ids)) RETURNING *`,
   /** The message a receipt's provider id belongs to. */
-  findProviderId: 'SELECT message_id, part, parts FROM provider_ids WHERE connection = @connection AND provider_message_id = @providerMessageId',
+  findProviderIds: 'SELECT provider_message_id, message_id, part, parts FROM provider_ids WHERE connection = @connection AND provider_message_id IN (SELECT value FROM json_each(@ids))',
 } as const;

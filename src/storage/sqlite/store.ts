@@ -113,6 +113,8 @@ import {
   toInbound,
   type InboundRow,
   type SmppOutboxRow,
+  providerIdOf,
+  type ProviderIdRow,
 } from '../rows.js';
 import { merge, usageAtAccept, usageAtFinal, usageOf, type UsageDelta, type UsageRow } from '../usage.js';
 import { MIGRATIONS } from './migrations.js';
@@ -704,11 +706,9 @@ export class SqliteStore implements Store {
     return Object.fromEntries(rows.map((r) => [r.connection, r.n]));
   }
 
-  async findProviderId(connection: string, providerMessageId: string): Promise<ProviderIdRecord | undefined> {
-    const row = this.#sql(DISPATCH_SQL.findProviderId).get({ connection, providerMessageId }) as
-      | { message_id: string; part: number; parts: number }
-      | undefined;
-    return row && { connection, providerMessageId, messageId: row.message_id, part: row.part, parts: row.parts };
+  async findProviderIds(connection: string, providerMessageIds: readonly string[]): Promise<ProviderIdRecord[]> {
+    const rows = this.#sql(DISPATCH_SQL.findProviderIds).all({ connection, ids: JSON.stringify(providerMessageIds) }) as ProviderIdRow[];
+    return rows.map((r) => providerIdOf(connection, r));
   }
 
   async awaitingReceipts(connection: string): Promise<{ providerMessageId: string; to: string }[]> {
