@@ -45,6 +45,7 @@ import { UrlGuard } from './webhooks/url-guard.js';
 import type { Config } from './config/env.js';
 import { Catalogue } from './core/catalogue/catalogue.js';
 import type { Route } from './core/routing/router.js';
+import { hourOf, QUALITY_MEMORY_DAYS } from './core/quality/counts.js';
 import { QualityBoard } from './app/quality-board.js';
 import { DegradationWatch } from './app/degradation-watch.js';
 import { QualityService } from './app/quality.js';
@@ -346,6 +347,7 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
     const now = clock.now();
     store.pruneMarks(now, PRUNE_LIMIT).catch((err: unknown) => log.warn({ err }, 'deleting ended compliance counters failed'));
     store.pruneIdempotency(now - config.idempotencyTtlMs, PRUNE_LIMIT).catch((err: unknown) => log.warn({ err }, 'deleting old idempotency keys failed'));
+    store.pruneQuality(hourOf(now) - QUALITY_MEMORY_DAYS * 24 + 1, PRUNE_LIMIT).catch((err: unknown) => log.warn({ err }, 'deleting old quality counters failed'));
   };
   const pruning = setInterval(prune, PRUNE_MS);
 

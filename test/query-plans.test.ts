@@ -34,6 +34,7 @@ import { QUALITY_SQL as SQLITE_QUALITY_SQL } from '../src/storage/sqlite/quality
 import { QUALITY_COUNTS, QUALITY_SQL as PG_QUALITY_SQL } from '../src/storage/postgres/quality-sql.js';
 import { IDEMPOTENCY_SQL } from '../src/storage/idempotency-sql.js';
 import { HOURLY_READ } from '../src/storage/hourly.js';
+import { QUALITY_PRUNE_SQL } from '../src/storage/quality.js';
 import { TEST_DATABASE_URL, tempDir } from './helpers.js';
 
 // Every statement webhook delivery runs per event, dispatch's claims (expiry included), receipt
@@ -48,7 +49,7 @@ const smpp = (sql: Readonly<Record<string, string>>) => prefixed('smpp', sql);
 /** What every failed sign-in runs (both stores; SQLite reads `$n` as `@pn`, as its store does). */
 const SIGN_IN_SQL = { failures: USER_SQL.failures, countFailure: USER_SQL.countFailure, pruneFailures: USER_SQL.pruneFailures, clearFailures: USER_SQL.clearFailures };
 /** Shared statements of both stores: Idempotency-Keys, and the hourly counters the overview and failures read. */
-const SHARED_SQL = { ...prefixed('idempotency', IDEMPOTENCY_SQL), hourlyRead: HOURLY_READ };
+const SHARED_SQL = { ...prefixed('idempotency', IDEMPOTENCY_SQL), ...prefixed('qualityPrune', QUALITY_PRUNE_SQL), hourlyRead: HOURLY_READ };
 const sqliteNumbered = (sql: Readonly<Record<string, string>>) => Object.fromEntries(Object.entries(sql).map(([name, text]) => [name, text.replace(/\$(\d+)/g, '@p$1')]));
 const SQLITE_SQL = { ...sqliteNumbered(SHARED_SQL), ...prefixed('signIn', sqliteNumbered(SIGN_IN_SQL)), ...prefixed('lookups', SQLITE_LOOKUP_SQL), ...SQLITE_WEBHOOK_SQL, ...SQLITE_RECEIPT_SQL, ...SQLITE_DISPATCH_SQL, ...SQLITE_ACCOUNT_SQL, ...SQLITE_CREDENTIAL_SQL, ...SQLITE_NUMBERS_SQL, ...smpp(SQLITE_SMPP_SQL), ...prefixed('compliance', SQLITE_COMPLIANCE_SQL), ...prefixed('quality', SQLITE_QUALITY_SQL) };
 const PG_SQL = { ...SHARED_SQL, ...prefixed('signIn', SIGN_IN_SQL), ...prefixed('lookups', PG_LOOKUP_SQL), ...PG_WEBHOOK_SQL, ...PG_RECEIPT_SQL, ...PG_DISPATCH_SQL, ...PG_ACCOUNT_SQL, ...PG_CREDENTIAL_SQL, ...PG_NUMBERS_SQL, ...SLICE_SQL, ...smpp(PG_SMPP_SQL), ...prefixed('compliance', PG_COMPLIANCE_SQL), ...prefixed('quality', PG_QUALITY_SQL) };
@@ -291,6 +292,9 @@ describe('hot webhook, receipt and account statements on PostgreSQL use indexes,
     idempotency_find: ['acc_7', 'k7', 0],
     idempotency_save: ['acc_7', 'k7', 'h', 202, '{}', 1],
     idempotency_prune: [50, 100],
+    // Pruned each minute: only the hour that just left the window is older than the cutoff.
+    qualityPrune_counts: [2, 1000],
+    qualityPrune_errors: [2, 1000],
     // An account's last day.
     hourlyRead: ['acc_7', 176, 199],
     signIn_countFailure: ['address:10.0.7', 20, 5, 10],

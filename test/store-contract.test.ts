@@ -764,6 +764,9 @@ for (const [name, open] of implementations) {
       assert.deepEqual(await store.qualityTotals(hour + 1, 'q1'), [], 'hours before the one asked for are left out');
       assert.deepEqual(await store.qualityTotals(hour - 3, 'q1', hour), [], 'and hours from untilHour on');
       assert.deepEqual(await store.qualityTotals(hour, 'q2'), [], 'a failover counts on the connection the message failed on');
+      assert.equal(await store.pruneQuality(hour, 10_000), 0, 'nothing before the hour');
+      assert.ok((await store.pruneQuality(hour + 1, 10_000)) >= 4, 'the hour\'s counters and errors, older than the hours kept');
+      assert.deepEqual(await store.qualityTotals(hour - 1), [], 'gone');
 
       const degradation = { connection: 'q1', country: 'FR', reason: 'delivery_rate_drop' as const, detail: { z: 4.2 }, since: T0 };
       await store.insertEndpoint({ id: 'we_quality', accountId: 'ops', url: 'https://example.com/q', description: null, secret: 'whsec_q', createdAt: T0, failingSince: null, disabledAt: null, disabledReason: null, batch: null, events: ['connection.degraded'] });

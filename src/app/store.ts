@@ -742,6 +742,8 @@ export interface Store {
    * range of the hours: never a scan of messages.
    */
   qualityTotals(sinceHour: number, connection?: string, untilHour?: number): Promise<QualityRecord[]>;
+  /** Deletes counters of hours before `beforeHour`, at most `limit` rows of each table; returns how many went. */
+  pruneQuality(beforeHour: number, limit: number): Promise<number>;
   /** The connections degraded now. */
   degradations(): Promise<Degradation[]>;
   /**

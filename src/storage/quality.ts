@@ -130,3 +130,15 @@ export function degradationOf(r: DegradationRow): Degradation {
     since: Number(r.since),
   };
 }
+
+/**
+ * Counters older than the hours kept, at most $2 rows of each table (hours before $1), for both
+ * stores (`$n` placeholders; SQLite reads them numbered): each reaches its rows by the leading
+ * hour of the primary key.
+ */
+export const QUALITY_PRUNE_SQL = {
+  counts: `DELETE FROM quality_counts WHERE (hour, connection, country, network, slot) IN (
+    SELECT hour, connection, country, network, slot FROM quality_counts WHERE hour < $1 LIMIT $2)`,
+  errors: `DELETE FROM quality_errors WHERE (hour, connection, country, network, code, slot) IN (
+    SELECT hour, connection, country, network, code, slot FROM quality_errors WHERE hour < $1 LIMIT $2)`,
+} as const;

@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import type { DestinationQuality } from '../../app/quality.js';
 import { NetworksSchema, RoutesSchema } from '../../config/file.js';
 import { formatAmount } from '../../core/accounts/money.js';
-import { costPerDelivered } from '../../core/quality/counts.js';
+import { costPerDelivered, QUALITY_MEMORY_DAYS } from '../../core/quality/counts.js';
 import { SwitchboardError } from '../../core/errors.js';
 import { BODY, errorResponses, KEYED, PathParam } from '../schemas.js';
 import type { Services } from '../services.js';
@@ -45,11 +45,11 @@ function destinationView(d: DestinationQuality) {
   };
 }
 
-/** Hours in a window written `24h` or `7d` (at most 90 days: the counters' useful memory). */
+/** Hours in a window written `24h` or `7d` (at most the counters' memory, 90 days). */
 function windowHours(window: string): number {
   const m = WINDOW.exec(window);
   const hours = m ? Number(m[1]) * (m[2] === 'd' ? 24 : 1) : 0;
-  if (hours < 1 || hours > 90 * 24) throw new SwitchboardError('invalid_parameter', 'window is a number of hours or days up to 90 days, e.g. 24h or 7d.', { param: 'window' });
+  if (hours < 1 || hours > QUALITY_MEMORY_DAYS * 24) throw new SwitchboardError('invalid_parameter', `window is a number of hours or days up to ${QUALITY_MEMORY_DAYS} days, e.g. 24h or 7d.`, { param: 'window' });
   return hours;
 }
 
@@ -65,7 +65,7 @@ export const qualityRoutes = ({ quality, topology }: Services): FastifyPluginAsy
           querystring: Type.Object(
             {
               country: Type.Optional(Type.String({ pattern: '^[A-Z]{2}$', description: 'ISO 3166 alpha-2: only this destination country' })),
-              window: Type.Optional(Type.String({ pattern: WINDOW.source, description: 'hours or days back, e.g. 24h (default) or 7d; at most 90d' })),
+              window: Type.Optional(Type.String({ pattern: WINDOW.source, description: `hours or days back, e.g. 24h (default) or 7d; at most ${QUALITY_MEMORY_DAYS}d` })),
             },
             { additionalProperties: false },
           ),
@@ -90,7 +90,7 @@ export const qualityRoutes = ({ quality, topology }: Services): FastifyPluginAsy
             {
               routes: RoutesSchema,
               networks: Type.Optional(NetworksSchema),
-              days: Type.Optional(Type.Integer({ minimum: 1, maximum: 90, description: 'days of traffic replayed (default 7)' })),
+              days: Type.Optional(Type.Integer({ minimum: 1, maximum: QUALITY_MEMORY_DAYS, description: 'days of traffic replayed (default 7)' })),
             },
             { additionalProperties: false },
           ),

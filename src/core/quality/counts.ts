@@ -29,6 +29,9 @@ export const LATENCY_BOUNDS_MS = [100, 250, 500, 1000, 2000, 5000, 10_000, 30_00
 
 export const NO_COUNTS: QualityCounts = { submits: 0, segments: 0, delivered: 0, undelivered: 0, unknown: 0, cost: 0, latency: LATENCY_BOUNDS_MS.map(() => 0), errors: {} };
 
+/** Days of counters kept, and so the longest window read: older hours are deleted. */
+export const QUALITY_MEMORY_DAYS = 90;
+
 /** The UTC hour (since 1970-01-01) counters of `at` are kept under. */
 export const hourOf = (at: number): number => Math.floor(at / 3_600_000);
 

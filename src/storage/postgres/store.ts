@@ -113,7 +113,7 @@ import {
   providerIdOf,
   type ProviderIdRow,
 } from '../rows.js';
-import { degradationOf, mergeQuality, qualityAt, qualityOf, type DegradationRow, type QualityDelta, type QualityErrorRow, type QualityRow } from '../quality.js';
+import { degradationOf, mergeQuality, QUALITY_PRUNE_SQL, qualityAt, qualityOf, type DegradationRow, type QualityDelta, type QualityErrorRow, type QualityRow } from '../quality.js';
 import { QUALITY_COUNTS, QUALITY_SQL } from './quality-sql.js';
 import { merge, usageAtAccept, usageAtFinal, usageOf, type UsageDelta, type UsageRow } from '../usage.js';
 import { MIGRATIONS } from './migrations.js';
@@ -681,6 +681,12 @@ export class PostgresStore implements Store {
   async strandedReceipts(after: number, limit: number): Promise<{ stranded: { connection: string; providerMessageId: string }[]; next: number }> {
     const rows = await this.#rows<{ id: number; connection: string; providerMessageId: string; known: boolean }>(RECEIPT_SQL.stranded, [after, limit]);
     return strandedOf(rows, limit);
+  }
+
+  async pruneQuality(beforeHour: number, limit: number): Promise<number> {
+    let n = 0;
+    for (const sql of Object.values(QUALITY_PRUNE_SQL)) n += (await this.#pool.query(sql, [beforeHour, limit])).rowCount ?? 0;
+    return n;
   }
 
   async pruneIdempotency(before: number, limit: number): Promise<number> {

@@ -118,7 +118,7 @@ import {
 } from '../rows.js';
 import { merge, usageAtAccept, usageAtFinal, usageOf, type UsageDelta, type UsageRow } from '../usage.js';
 import { MIGRATIONS } from './migrations.js';
-import { degradationOf, LATENCY_COLUMNS, mergeQuality, qualityAt, qualityOf, type DegradationRow, type QualityDelta, type QualityErrorRow, type QualityRow } from '../quality.js';
+import { degradationOf, LATENCY_COLUMNS, mergeQuality, QUALITY_PRUNE_SQL, qualityAt, qualityOf, type DegradationRow, type QualityDelta, type QualityErrorRow, type QualityRow } from '../quality.js';
 import { QUALITY_SQL } from './quality-sql.js';
 import { IDEMPOTENCY_SQL } from '../idempotency-sql.js';
 import { HOURLY_READ, hourlyAtAccept, hourlyAtFinal, hourlyOf, mergeHourly, type HourlyDelta, type HourlyRow } from '../hourly.js';
@@ -761,6 +761,13 @@ export class SqliteStore implements Store {
   async strandedReceipts(after: number, limit: number): Promise<{ stranded: { connection: string; providerMessageId: string }[]; next: number }> {
     const rows = this.#sql(RECEIPT_SQL.stranded).all({ after, limit }) as { id: number; connection: string; providerMessageId: string; known: number }[];
     return strandedOf(rows, limit);
+  }
+
+  async pruneQuality(beforeHour: number, limit: number): Promise<number> {
+    return Object.values(QUALITY_PRUNE_SQL).reduce((n, sql) => {
+      const { stmt, params } = this.#numbered(sql, [beforeHour, limit]);
+      return n + stmt.run(params).changes;
+    }, 0);
   }
 
   async pruneIdempotency(before: number, limit: number): Promise<number> {
