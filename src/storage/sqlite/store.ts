@@ -157,11 +157,6 @@ export interface SqliteOptions {
 const MESSAGE_COLUMNS = `id, account_id, "to", "from", text, encoding, segments, status, error_code, error, client_ref,
   callback_url, send_at, expires_at, created_at, updated_at, connection, attempts, provider_message_id, due_at, lease_owner, route, price, callback_events, face`;
 
-/**
- * The Store on an embedded SQLite file (WAL mode). better-sqlite3 is synchronous and a node owns
- * its file alone, so every method runs to completion at once, in a transaction where it writes
- * more than one row, with statements prepared once.
- */
 /** What a batch of status changes adds to the counters, added once per counter row when the batch ends. */
 interface Counters {
   readonly quality: QualityDelta[];
@@ -172,6 +167,11 @@ interface Counters {
 /** Thrown to roll back a transaction whose marks did not all take the message. */
 const FULL = Symbol('full');
 
+/**
+ * The Store on an embedded SQLite file (WAL mode). better-sqlite3 is synchronous and a node owns
+ * its file alone, so every method runs to completion at once, in a transaction where it writes
+ * more than one row, with statements prepared once.
+ */
 export class SqliteStore implements Store {
   readonly #db: BetterSqlite3.Database;
   readonly #statements = new Map<string, BetterSqlite3.Statement>();
