@@ -510,6 +510,26 @@ for (const [name, open] of implementations) {
       assert.deepEqual((await picky()).map((d) => [d.endpointId, d.event.type]), [['we_picky', 'message.sent']]);
     });
 
+    test("a callback of final receipts gets a read in place of a delivered, and nothing for a read after one", async () => {
+      const receipts = ['message.delivered', 'message.undelivered', 'message.failed'];
+      const [first, second] = [0, 1].map(() => message({ accountId: 'dlr', callbackUrl: 'https://example.com/dlr', callbackEvents: receipts }));
+      await insert(store, [first!, second!]);
+      await store.applyWrites([
+        { transition: { messageId: first!.id, from: ['queued'], to: 'sent', event: event(T0 + 1, 'sent', 'sent'), dueAt: null } },
+        { transition: { messageId: first!.id, from: ['sent'], to: 'delivered', event: event(T0 + 2, 'delivered', 'delivered'), dueAt: null } },
+        { transition: { messageId: first!.id, from: ['delivered'], to: 'read', event: event(T0 + 3, 'read', 'read'), dueAt: null } },
+        { transition: { messageId: second!.id, from: ['queued'], to: 'sent', event: event(T0 + 1, 'sent', 'sent'), dueAt: null } },
+        { transition: { messageId: second!.id, from: ['sent', 'delivered'], to: 'read', event: event(T0 + 3, 'read', 'read'), dueAt: null } },
+      ]);
+      const lease = { now: T0 + 3_000_000, limit: 10, perTarget: 4, owner: 'n1', leaseUntil: T0 + 3_001_000 };
+      const claimed = (await store.claimDeliveries(lease)).filter((d) => d.accountId === 'dlr');
+      assert.deepEqual(claimed.map((d) => [d.messageId, d.event.type]).sort(), [[first!.id, 'message.delivered'], [second!.id, 'message.read']].sort());
+      const answer = { at: lease.now + 1, statusCode: 204, error: null, latencyMs: 1, responseExcerpt: '' };
+      await store.recordAttempts(claimed.map((d) => ({ deliveryId: d.id, owner: 'n1', endpointId: null, attempt: answer, result: 'delivered' as const, retryAt: null })));
+      const later = (await store.claimDeliveries({ ...lease, now: lease.now + 2 })).filter((d) => d.accountId === 'dlr');
+      assert.deepEqual(later, [], 'no read was queued behind the delivered');
+    });
+
     test('an endpoint disabled for failing tells the account: a notice, and endpoint.disabled to its other endpoints that take it', async () => {
       const endpoint = { accountId: 'told', url: 'https://example.com/t', description: null, secret: 'whsec_t', createdAt: T0, failingSince: T0, disabledAt: null, disabledReason: null, batch: null };
       await store.insertEndpoint({ ...endpoint, id: 'we_dead', events: ['*'] });

@@ -588,13 +588,23 @@ export const LEDGER_COLUMNS = 'id, account_id, at, type, amount, balance_after, 
 export const REFUNDED_STATUSES: readonly string[] = ['failed', 'rejected', 'expired', 'canceled'];
 
 /** Where a message's event of `type` goes besides the endpoints: its callback_url, if it asked for that event. */
-export function callbackFor(m: { readonly callbackUrl: string | null; readonly callbackEvents: readonly string[] | null }, type: string): string | null {
-  return m.callbackUrl !== null && (m.callbackEvents === null || m.callbackEvents.includes(type)) ? m.callbackUrl : null;
+export function callbackFor(m: { readonly callbackUrl: string | null; readonly callbackEvents: readonly string[] | null }, type: string, alsoAs?: string): string | null {
+  const taken = m.callbackEvents === null || m.callbackEvents.includes(type) || (alsoAs !== undefined && m.callbackEvents.includes(alsoAs));
+  return m.callbackUrl !== null && taken ? m.callbackUrl : null;
 }
 
-/** callbackFor, read from a row without making the whole message of it (a status change's hot path). */
-export function rowCallbackFor(row: Pick<MessageRow, 'callback_url' | 'callback_events'>, type: string): string | null {
-  return callbackFor({ callbackUrl: row.callback_url, callbackEvents: row.callback_events === null ? null : row.callback_events.split(',') }, type);
+/**
+ * The event a change also stands for in a callback's filter: a read that came without a
+ * delivered before it tells the delivery too (a filter of final receipts, as a compatible API's
+ * delivery receipt, takes it; after a delivered it is news only to a filter that names it).
+ */
+export function alsoAs(t: Pick<Transition, 'from' | 'to'>): string | undefined {
+  return t.to === 'read' && !t.from.every((f) => f === 'delivered') ? 'message.delivered' : undefined;
+}
+
+/** callbackFor a status change, read from a row without making the whole message of it (a status change's hot path). */
+export function rowCallbackFor(row: Pick<MessageRow, 'callback_url' | 'callback_events'>, type: string, t: Pick<Transition, 'from' | 'to'>): string | null {
+  return callbackFor({ callbackUrl: row.callback_url, callbackEvents: row.callback_events === null ? null : row.callback_events.split(',') }, type, alsoAs(t));
 }
 
 export interface NumberRow {

@@ -116,7 +116,10 @@ export const STATUTS: Readonly<Record<MessageStatus, string>> = {
   canceled: 'KO',
 };
 
-/** The events that make a delivery report to `urlDlr`: a message's final ones. */
+/**
+ * The events that make a delivery report to `urlDlr`: a message's final ones, one report each. A
+ * read is not listed: in place of a delivered it makes the report, after one it is no news.
+ */
 export const REPORT_EVENTS: readonly string[] = (Object.keys(STATUTS) as MessageStatus[])
-  .filter((s) => STATUTS[s] !== 'Waiting')
+  .filter((s) => STATUTS[s] !== 'Waiting' && s !== 'read')
   .map((status) => `message.${status}`);

@@ -18,8 +18,14 @@ export const RECEIPT_STATUSES: Readonly<Partial<Record<MessageStatus, string>>> 
   read: 'delivered',
 };
 
-/** The events that make a receipt: a message's final ones. */
-export const RECEIPT_EVENTS: readonly string[] = Object.keys(RECEIPT_STATUSES).map((status) => `message.${status}`);
+/**
+ * The events that make a receipt: a message's final ones, one receipt each. A read is not
+ * listed: read in place of a delivered it makes the receipt (it counts as delivered), read after
+ * one it would be a second "delivered".
+ */
+export const RECEIPT_EVENTS: readonly string[] = Object.keys(RECEIPT_STATUSES)
+  .filter((status) => status !== 'read')
+  .map((status) => `message.${status}`);
 
 /**
  * The receipt's `err-code` ("DLR error codes") for a failed message's canonical error, as data:

@@ -1287,7 +1287,7 @@ async function transitionAll(c: Client, ts: readonly Transition[], touched: Touc
     ts.flatMap((t) => {
       const row = applied.get(t.messageId);
       const type = row && lifecycleEvent(t.from, t.to);
-      return row && type ? [{ accountId: row.account_id, messageId: row.id, callbackUrl: rowCallbackFor(row, type), type, at: t.event.at, data: toMessage(row) }] : [];
+      return row && type ? [{ accountId: row.account_id, messageId: row.id, callbackUrl: rowCallbackFor(row, type, t), type, at: t.event.at, data: toMessage(row) }] : [];
     }),
     touched,
   );

@@ -644,7 +644,7 @@ export class SqliteStore implements Store {
     if (measured) counters.quality.push(measured);
     counters.hourly.push(hourlyAtFinal(row, t, route));
     const type = lifecycleEvent(t.from, t.to);
-    if (type) this.#emit(row.account_id, row.id, rowCallbackFor(row, type), type, t.event.at, () => toMessage(row));
+    if (type) this.#emit(row.account_id, row.id, rowCallbackFor(row, type, t), type, t.event.at, () => toMessage(row));
     const until = smppReceiptUntil(row, t, t.event.at);
     if (until !== undefined) this.#sql(SMPP_SQL.owe).run({ accountId: row.account_id, kind: 'receipt', ref: row.id, expiresAt: until });
     return true;
