@@ -90,7 +90,7 @@ const log = (filter: MessageFilter, dialect: LogDialect) => messageLogSql('acc',
 const BACKLOG = 20_000;
 /** Tables that grow with traffic: never read whole by a hot statement. */
 const BACKLOG_TABLES = [
-  'webhook_deliveries', 'webhook_events', 'webhook_attempts', 'messages', 'provider_ids', 'parked_receipts', 'accounts', 'verified_numbers', 'face_credentials', 'numbers',
+  'webhook_deliveries', 'webhook_events', 'webhook_attempts', 'webhook_endpoints', 'messages', 'provider_ids', 'parked_receipts', 'accounts', 'verified_numbers', 'face_credentials', 'numbers',
   'usage_counts', 'ledger_entries', 'pending_charges', 'balance_slices', 'smpp_outbox', 'inbound_messages', 'lookups', 'compliance_marks',
   'quality_counts', 'quality_errors', 'sign_in_failures', 'idempotency_keys', 'hourly_counts',
 ];
@@ -98,6 +98,8 @@ const BACKLOG_TABLES = [
 const IDEMPOTENCY = `INSERT INTO idempotency_keys (account_id, key, request_hash, status_code, response, created_at) SELECT 'acc_' || (i % 100), 'k' || i, 'h', 202, '{}', i`;
 const HOURLY = `INSERT INTO hourly_counts (account_id, hour, connection, country, error_code, provider_code, slot, messages) SELECT 'acc_' || (i % 100), i / 100, 'c', 'GB', '', '', 0, 1`;
 /** Quality counters over many hours, connections and slots (the window read is a range of hours). */
+/** Endpoints of many accounts, a few each: an event reads only its own accounts'. */
+const ENDPOINTS = `INSERT INTO webhook_endpoints (id, account_id, url, events, secret, created_at) SELECT 'wep_' || i, 'hooks_' || (i % 5000), 'https://example.com/h', 'message.delivered', 's', 0`;
 const QUALITY = `INSERT INTO quality_counts (hour, connection, country, network, slot, submits) SELECT i / 100, 'c' || (i % 10), 'GB', '', (i / 10) % 10, 1`;
 const QUALITY_ERRORS = `INSERT INTO quality_errors (hour, connection, country, network, code, slot, count) SELECT i / 100, 'c' || (i % 10), 'GB', '', 'x', (i / 10) % 10, 1`;
 /** Live lookups of many numbers, a few of each (the cache, routing and accept read them by number). */
@@ -134,6 +136,8 @@ describe('hot webhook, receipt and account statements on SQLite use indexes, wha
       WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ${BACKLOG - 1})
       INSERT INTO webhook_events (id, account_id, message_id, type, created_at, data) SELECT 'evt_' || i, 'acc', 'msg_' || (i / 3), 'message.sent', i, '{}' FROM n;
       INSERT INTO webhook_endpoints (id, account_id, url, events, secret, created_at) VALUES ('we_big', 'acc', 'https://example.com/h', '*', 's', 0);
+      WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ${BACKLOG - 1})
+      ${ENDPOINTS} FROM n;
       INSERT INTO webhook_targets (target, endpoint_id, pending, active_at) VALUES ('we_big', 'we_big', ${BACKLOG}, 0);
       WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 4999)
       INSERT INTO webhook_targets (target, pending) SELECT 'callback:https://example.com/' || i, 0 FROM n;
@@ -229,6 +233,7 @@ describe('hot webhook, receipt and account statements on PostgreSQL use indexes,
                CASE WHEN i % 3 = 0 THEN i END, i FROM generate_series(0, ${BACKLOG - 1}) AS i;
       INSERT INTO webhook_events (id, account_id, message_id, type, created_at, data) SELECT 'evt_' || i, 'acc', 'msg_' || (i / 3), 'message.sent', i, '{}' FROM generate_series(0, ${BACKLOG - 1}) AS i;
       INSERT INTO webhook_endpoints (id, account_id, url, events, secret, created_at) VALUES ('we_big', 'acc', 'https://example.com/h', '*', 's', 0);
+      ${ENDPOINTS} FROM generate_series(0, ${BACKLOG - 1}) AS i;
       INSERT INTO webhook_targets (target, endpoint_id, pending, active_at) VALUES ('we_big', 'we_big', ${BACKLOG}, 0);
       INSERT INTO webhook_targets (target, pending) SELECT 'callback:https://example.com/' || i, 0 FROM generate_series(0, 4999) AS i;
       INSERT INTO parked_receipts (connection, provider_message_id, received_at, receipt) SELECT 'c', 'p' || i, i, '{}' FROM generate_series(0, ${BACKLOG - 1}) AS i;
@@ -293,6 +298,7 @@ describe('hot webhook, receipt and account statements on PostgreSQL use indexes,
     idempotency_save: ['acc_7', 'k7', 'h', 202, '{}', 1],
     idempotency_prune: [50, 100],
     // Pruned each minute: only the hour that just left the window is older than the cutoff.
+    subscriptions: [['hooks_7', 'hooks_8']],
     qualityPrune_counts: [2, 1000],
     qualityPrune_errors: [2, 1000],
     // An account's last day.

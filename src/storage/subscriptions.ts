@@ -20,5 +20,5 @@ export function subscribed(subscriptions: Subscriptions, accountId: string, type
   return types !== undefined && (types.has('*') || types.has(type));
 }
 
-/** The statement both stores read them with (the PostgreSQL one narrowed to the accounts at hand). */
+/** The statement both stores read them with (SQLite all at once, kept until an endpoint changes; PostgreSQL narrowed to the accounts at hand). */
 export const SUBSCRIPTIONS_SQL = 'SELECT account_id, events FROM webhook_endpoints WHERE disabled_at IS NULL';

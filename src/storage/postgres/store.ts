@@ -135,7 +135,7 @@ import { answerValues, LOOKUP_COLUMNS, lookupOf, lookupValues, newestPerNumber, 
 import type { LiveReading } from '../../core/lookups/live.js';
 import { LOOKUP_SQL } from './lookup-sql.js';
 import { COMPLIANCE_SQL } from './compliance-sql.js';
-import { SUBSCRIPTIONS_SQL, subscribed, subscriptionsOf } from '../subscriptions.js';
+import { subscribed, subscriptionsOf } from '../subscriptions.js';
 
 export interface PostgresOptions {
   /** postgres://user:password@host:port/database */
@@ -1310,7 +1310,7 @@ interface Emitted {
 async function emit(c: Client, items: readonly Emitted[], touched: Touch[]): Promise<void> {
   if (items.length === 0) return;
   const accounts = [...new Set(items.map((i) => i.accountId))];
-  const subscriptions = subscriptionsOf((await c.query<{ account_id: string; events: string }>(`${SUBSCRIPTIONS_SQL} AND account_id = ANY($1::text[])`, [accounts])).rows);
+  const subscriptions = subscriptionsOf((await c.query<{ account_id: string; events: string }>(WEBHOOK_SQL.subscriptions, [accounts])).rows);
   const events = items.filter((i) => i.callbackUrl || subscribed(subscriptions, i.accountId, i.type)).map((i) => ({ ...i, id: newId('evt', i.at) }));
   if (events.length === 0) return;
   const col = <K extends keyof (typeof events)[number]>(k: K) => events.map((e) => e[k]);

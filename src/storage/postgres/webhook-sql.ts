@@ -1,3 +1,5 @@
+import { SUBSCRIPTIONS_SQL } from '../subscriptions.js';
+
 /**
  * The statements webhook delivery runs for every event, exported so that a test can check
  * their query plans: each one reaches its rows through an index, whatever the backlog.
@@ -9,6 +11,8 @@
  * Targets are always taken last: no cycle.
  */
 export const WEBHOOK_SQL = {
+  /** What the enabled endpoints of the accounts at hand ($1) take: an event none takes is not stored. */
+  subscriptions: `${SUBSCRIPTIONS_SQL} AND account_id = ANY($1::text[])`,
   /**
    * Fans events out ($1..$6: id, account, message, type, at, callback URL) to the accounts'
    * endpoints and callback URLs. A delivery is due only at the head of its (message, target) chain.
@@ -119,7 +123,10 @@ export const WEBHOOK_SQL = {
   wake: `UPDATE webhook_targets SET active_at = $2 WHERE target = $1`,
   /** A delivery to queue again, with its endpoint as it is now (none: deleted). ($1 account, $2 delivery) */
   resendOf: `SELECT d.*, w.id AS endpoint_found, w.url AS endpoint_url, w.disabled_at AS endpoint_disabled_at
-       FROM webhook_deliveries d LEFT JOIN webhook_endpoints w ON w.id = d.endpoint_id WHERE d.account_id = $1 AND d.id = $2`,
+       FROM webhook_deliveries d
+       -- A lookup by key for the one delivery (LIMIT keeps the planner from merging the whole table in).
+       LEFT JOIN LATERAL (SELECT id, url, disabled_at FROM webhook_endpoints WHERE id = d.endpoint_id LIMIT 1) w ON true
+      WHERE d.account_id = $1 AND d.id = $2`,
   /**
    * The resend: a new delivery of the same event to the same target, due only at the head of its
    * chain; the chain's pending deliveries are held (FOR SHARE) as an emit holds them.
