@@ -35,7 +35,7 @@ function by(records: readonly HourlyRecord[], key: (r: HourlyRecord) => string |
 }
 
 /** The period's bounds, its hours (empty ones included) and its total. */
-function period(first: number, last: number, records: readonly HourlyRecord[]) {
+function period(first: number, last: number, records: readonly HourlyRecord[]): Period {
   const series = new Map<number, Counts>();
   for (let h = first; h <= last; h++) series.set(h, zero());
   const total = zero();
@@ -48,12 +48,16 @@ function period(first: number, last: number, records: readonly HourlyRecord[]) {
 
 export const deliveryRate = (c: Counts): number | null => (c.delivered + c.failed === 0 ? null : c.delivered / (c.delivered + c.failed));
 
-export interface OverviewReport {
+/** What both reports open with: their span, each hour's counts and the total. */
+export interface Period {
   readonly from: number;
   readonly to: number;
   /** One entry per hour of the period, empty hours included. */
   readonly hours: { hour: number; counts: Counts }[];
   readonly total: Counts;
+}
+
+export interface OverviewReport extends Period {
   readonly errors: { code: string; failed: number; unknown: number; delivered: number }[];
   readonly connections: { key: string | null; counts: Counts }[];
   readonly countries: { key: string | null; counts: Counts }[];
@@ -66,11 +70,7 @@ export interface FailureFilter {
   readonly errorCode?: string;
 }
 
-export interface FailuresReport {
-  readonly from: number;
-  readonly to: number;
-  readonly hours: { hour: number; counts: Counts }[];
-  readonly total: Counts;
+export interface FailuresReport extends Period {
   /** By canonical error, by connection and by country: only those with failures, most failures first. */
   readonly errors: { key: string | null; counts: Counts }[];
   readonly providerCodes: { connection: string; code: string; providerCode: string; counts: Counts }[];

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { deliveryRate, MAX_OVERVIEW_HOURS } from '../../app/overview.js';
+import { deliveryRate, MAX_OVERVIEW_HOURS, type Period } from '../../app/overview.js';
 import { formatAmount } from '../../core/accounts/money.js';
 import { errorResponses, KEYED } from '../schemas.js';
 import type { Services } from '../services.js';
@@ -16,6 +16,9 @@ const Counts = {
 };
 const Group = (name: string) => Type.Object({ [name]: Type.Union([Type.String(), Type.Null()]), ...Counts });
 
+/** What both reports open with (app/overview's Period): their span, each hour's counts and the total. */
+const PeriodSchema = { from: Type.String(), to: Type.String(), hours: Type.Array(Type.Object({ hour: Type.String(), ...Counts })), total: Type.Object(Counts) };
+
 const Hours = Type.Optional(Type.String({ pattern: '^[0-9]{1,5}$', description: `1 to ${MAX_OVERVIEW_HOURS}, default 24` }));
 
 const counts = (c: { messages: number; delivered: number; failed: number; unknown: number; charged: number }) => ({
@@ -25,6 +28,13 @@ const counts = (c: { messages: number; delivered: number; failed: number; unknow
   unknown: c.unknown,
   delivery_rate: deliveryRate(c),
   charged: formatAmount(c.charged),
+});
+
+const period = (r: Period) => ({
+  from: new Date(r.from).toISOString(),
+  to: new Date(r.to).toISOString(),
+  hours: r.hours.map((h) => ({ hour: new Date(h.hour * HOUR_MS).toISOString(), ...counts(h.counts) })),
+  total: counts(r.total),
 });
 
 /** The dashboard's overview (messages per hour and how they ended, the top errors, connections and countries) and its failures page. */
@@ -38,10 +48,7 @@ export const overviewRoutes = ({ overview, accounts }: Services): FastifyPluginA
           querystring: Type.Object({ hours: Hours }, { additionalProperties: false }),
           response: {
             200: Type.Object({
-              from: Type.String(),
-              to: Type.String(),
-              hours: Type.Array(Type.Object({ hour: Type.String(), ...Counts })),
-              total: Type.Object(Counts),
+              ...PeriodSchema,
               errors: Type.Array(Type.Object({ code: Type.String(), failed: Type.Integer(), unknown: Type.Integer(), delivered: Type.Integer() }), { description: 'canonical errors, most failures first' }),
               connections: Type.Array(Group('connection')),
               countries: Type.Array(Group('country')),
@@ -53,10 +60,7 @@ export const overviewRoutes = ({ overview, accounts }: Services): FastifyPluginA
       async (request) => {
         const r = await overview.report(request.accountId, request.query.hours === undefined ? 24 : Number(request.query.hours));
         return {
-          from: new Date(r.from).toISOString(),
-          to: new Date(r.to).toISOString(),
-          hours: r.hours.map((h) => ({ hour: new Date(h.hour * HOUR_MS).toISOString(), ...counts(h.counts) })),
-          total: counts(r.total),
+          ...period(r),
           errors: r.errors,
           connections: r.connections.map((g) => ({ connection: g.key, ...counts(g.counts) })),
           countries: r.countries.map((g) => ({ country: g.key, ...counts(g.counts) })),
@@ -81,10 +85,7 @@ export const overviewRoutes = ({ overview, accounts }: Services): FastifyPluginA
           ),
           response: {
             200: Type.Object({
-              from: Type.String(),
-              to: Type.String(),
-              hours: Type.Array(Type.Object({ hour: Type.String(), ...Counts })),
-              total: Type.Object(Counts),
+              ...PeriodSchema,
               errors: Type.Array(Group('code'), { description: 'canonical errors with failures, most first' }),
               provider_codes: Type.Array(Type.Object({ connection: Type.String(), code: Type.String({ description: 'the canonical error it was read as' }), provider_code: Type.String(), ...Counts }), {
                 description: 'the providers\' own codes, per connection, most failures first',
@@ -105,10 +106,7 @@ export const overviewRoutes = ({ overview, accounts }: Services): FastifyPluginA
           ...(q.error_code && { errorCode: q.error_code }),
         });
         return {
-          from: new Date(r.from).toISOString(),
-          to: new Date(r.to).toISOString(),
-          hours: r.hours.map((h) => ({ hour: new Date(h.hour * HOUR_MS).toISOString(), ...counts(h.counts) })),
-          total: counts(r.total),
+          ...period(r),
           errors: r.errors.map((g) => ({ code: g.key, ...counts(g.counts) })),
           provider_codes: r.providerCodes.map((g) => ({ connection: g.connection, code: g.code, provider_code: g.providerCode, ...counts(g.counts) })),
           connections: r.connections.map((g) => ({ connection: g.key, ...counts(g.counts) })),
