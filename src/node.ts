@@ -369,6 +369,7 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
       await dispatcher.stop();
       await deliverer.stop();
       for (const connector of byName.values()) await connector.stop();
+      await receipts.drain();
       await writer.drain();
       // After the last accept: what this node set aside goes back to its accounts now, not at its lease's end.
       await returnSlices(-Infinity);

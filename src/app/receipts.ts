@@ -63,8 +63,23 @@ export class ReceiptIngest {
     });
   }
 
+  /** Receipts on their way in: a node stopping lets them reach the writer before it drains. */
+  readonly #ingesting = new Set<Promise<void>>();
+
   /** Applies a receipt; `variants` gives the keys its id may have been recorded under. */
-  async ingest(connection: string, report: ReceiptReport, variants: (id: string) => string[] = (id) => [id]): Promise<void> {
+  ingest(connection: string, report: ReceiptReport, variants: (id: string) => string[] = (id) => [id]): Promise<void> {
+    const ingesting = this.#ingest(connection, report, variants);
+    this.#ingesting.add(ingesting);
+    void ingesting.catch(() => undefined).finally(() => this.#ingesting.delete(ingesting));
+    return ingesting;
+  }
+
+  /** Resolves once every receipt received so far went through (applied, parked or failed). */
+  async drain(): Promise<void> {
+    while (this.#ingesting.size > 0) await Promise.allSettled([...this.#ingesting]);
+  }
+
+  async #ingest(connection: string, report: ReceiptReport, variants: (id: string) => string[]): Promise<void> {
     // Let the submit answers already read from the same connection be processed first: a receipt
     // often arrives in the same packet as its submit answer.
     await new Promise((resolve) => setImmediate(resolve));

@@ -130,6 +130,7 @@ import { DISPATCH_SQL } from './dispatch-sql.js';
 import { RECEIPT_SQL } from './receipt-sql.js';
 import { ACCOUNT_SQL, KEY_ACCOUNT_COLUMNS } from './account-sql.js';
 import { WEBHOOK_SQL } from './webhook-sql.js';
+import { Statement } from './statement.js';
 import { CREDENTIAL_SQL } from './credential-sql.js';
 import { SMPP_SQL } from './smpp-sql.js';
 import { answerValues, LOOKUP_COLUMNS, lookupOf, lookupValues, newestPerNumber, type LookupRow } from '../lookup-rows.js';
@@ -174,7 +175,7 @@ const FULL = Symbol('full');
  */
 export class SqliteStore implements Store {
   readonly #db: BetterSqlite3.Database;
-  readonly #statements = new Map<string, BetterSqlite3.Statement>();
+  readonly #statements = new Map<string, Statement>();
 
   readonly #qualityCounters: boolean;
 
@@ -188,10 +189,10 @@ export class SqliteStore implements Store {
     this.#qualityCounters = options.qualityCounters ?? true;
   }
 
-  #sql(text: string): BetterSqlite3.Statement {
+  #sql(text: string): Statement {
     let stmt = this.#statements.get(text);
     if (!stmt) {
-      stmt = this.#db.prepare(text);
+      stmt = new Statement(this.#db.prepare(text));
       this.#statements.set(text, stmt);
     }
     return stmt;
@@ -351,7 +352,7 @@ export class SqliteStore implements Store {
   }
 
   /** Shared SQL's `$n` placeholders as SQLite's named `@pn`, with its values. */
-  #numbered(text: string, values: readonly unknown[]): { stmt: BetterSqlite3.Statement; params: Record<string, unknown> } {
+  #numbered(text: string, values: readonly unknown[]): { stmt: Statement; params: Record<string, unknown> } {
     return { stmt: this.#sql(text.replace(/\$(\d+)/g, '@p$1')), params: Object.fromEntries(values.map((v, i) => [`p${i + 1}`, v])) };
   }
 

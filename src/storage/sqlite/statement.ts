@@ -1,0 +1,55 @@
+import type BetterSqlite3 from 'better-sqlite3';
+
+type Row = Record<string, unknown>;
+
+/**
+ * A function that makes the row object of a statement's columns from their values: an object
+ * literal of one fixed shape, built at the speed of JavaScript. (better-sqlite3 builds each row
+ * through V8's embedder API, one property and one interned name at a time: twice the cost of a
+ * 25-column message row.) The names are SQL's own column names, quoted as JSON.
+ */
+function rowMaker(names: readonly string[]): (values: unknown[]) => Row {
+  return new Function('v', `return { ${names.map((n, i) => `${JSON.stringify(n)}: v[${i}]`).join(', ')} };`) as (values: unknown[]) => Row;
+}
+
+/**
+ * A prepared statement that reads its rows as arrays and makes them into objects itself (see
+ * rowMaker). Same calls as better-sqlite3's: run, get and all.
+ */
+export class Statement {
+  readonly #stmt: BetterSqlite3.Statement;
+  #names: string[] = [];
+  #row: (values: unknown[]) => Row = () => ({});
+
+  constructor(stmt: BetterSqlite3.Statement) {
+    this.#stmt = stmt;
+    if (stmt.reader) {
+      stmt.raw(true);
+      this.#shape(stmt.columns().map((c) => c.name));
+    }
+  }
+
+  #shape(names: string[]): void {
+    this.#names = names;
+    this.#row = rowMaker(names);
+  }
+
+  /** A statement SQLite prepared again (the schema changed under `SELECT *`) may have other columns. */
+  #make = (values: unknown[]): Row => {
+    if (values.length !== this.#names.length) this.#shape(this.#stmt.columns().map((c) => c.name));
+    return this.#row(values);
+  };
+
+  run(...params: unknown[]): BetterSqlite3.RunResult {
+    return this.#stmt.run(...params);
+  }
+
+  get(...params: unknown[]): unknown {
+    const values = this.#stmt.get(...params) as unknown[] | undefined;
+    return values === undefined ? undefined : this.#make(values);
+  }
+
+  all(...params: unknown[]): unknown[] {
+    return (this.#stmt.all(...params) as unknown[][]).map(this.#make);
+  }
+}
