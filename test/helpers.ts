@@ -27,7 +27,6 @@ export interface TestNode extends Node {
   close(): Promise<void>;
 }
 
-/** The PostgreSQL and Redis the shared-mode tests run against: the machine's own, as in CI. */
 /**
  * This project's own CI (`.ci/run` sets it): there, what a test needs (the seeds beside the clone,
  * Chromium, Net::SMPP) must be present, and a test fails rather than skips without it. Anywhere
@@ -35,6 +34,7 @@ export interface TestNode extends Node {
  */
 export const PROJECT_CI = process.env.SWITCHBOARD_CI === '1';
 
+/** The PostgreSQL and Redis the shared-mode tests run against: the machine's own, as in CI. */
 export const TEST_DATABASE_URL = process.env.SWITCHBOARD_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 export const TEST_REDIS_URL = process.env.SWITCHBOARD_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 

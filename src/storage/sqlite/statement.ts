@@ -5,7 +5,7 @@ type Row = Record<string, unknown>;
 /**
  * A function that makes the row object of a statement's columns from their values: an object
  * literal of one fixed shape, built at the speed of JavaScript. (better-sqlite3 builds each row
- * through V8's embedder API, one property and one interned name at a time: twice the cost of a
+ * through V8's embedder API, one property and one interned name at a time: twice as slow for a
  * 25-column message row.) The names are SQL's own column names, quoted as JSON.
  */
 function rowMaker(names: readonly string[]): (values: unknown[]) => Row {
