@@ -479,11 +479,11 @@ for (const [name, open] of implementations) {
       assert.deepEqual(await store.claimDeliveries(lease), [], 'leased, and the later ones wait');
 
       const toEndpoint = first.find((d) => d.endpointId === 'we_all')!;
-      await store.recordAttempt({ deliveryId: toEndpoint.id, owner: 'n1', endpointId: 'we_all', attempt: { at: L + 20, statusCode: 500, error: null, latencyMs: 3, responseExcerpt: 'no' }, result: 'retry', retryAt: L + 50 });
+      await store.recordAttempt({ deliveryId: toEndpoint.id, owner: 'n1', endpointId: 'we_all', attempt: { at: L + 20, statusCode: 500, error: null, latencyMs: 3, responseExcerpt: 'no' }, result: 'retry', retryAt: L + 50, failuresInARow: 1 });
       assert.equal((await store.getEndpoint('hooks', 'we_all'))?.failingSince, L + 20);
       const again = await store.claimDeliveries({ ...lease, now: L + 50, leaseUntil: L + 2000 });
       assert.deepEqual(again.map((d) => [d.id, d.attempts]), [[toEndpoint.id, 1]]);
-      await store.recordAttempt({ deliveryId: toEndpoint.id, owner: 'n1', endpointId: 'we_all', attempt: { at: L + 60, statusCode: 204, error: null, latencyMs: 2, responseExcerpt: '' }, result: 'delivered', retryAt: null });
+      await store.recordAttempt({ deliveryId: toEndpoint.id, owner: 'n1', endpointId: 'we_all', attempt: { at: L + 60, statusCode: 204, error: null, latencyMs: 2, responseExcerpt: '' }, result: 'delivered', retryAt: null, failuresInARow: 0 });
       assert.equal((await store.getEndpoint('hooks', 'we_all'))?.failingSince, null);
       const next = await store.claimDeliveries({ ...lease, now: L + 60, leaseUntil: L + 3000 });
       assert.deepEqual(next.map((d) => d.event.type), ['message.sent']);
@@ -525,7 +525,7 @@ for (const [name, open] of implementations) {
       const claimed = (await store.claimDeliveries(lease)).filter((d) => d.accountId === 'dlr');
       assert.deepEqual(claimed.map((d) => [d.messageId, d.event.type]).sort(), [[first!.id, 'message.delivered'], [second!.id, 'message.read']].sort());
       const answer = { at: lease.now + 1, statusCode: 204, error: null, latencyMs: 1, responseExcerpt: '' };
-      await store.recordAttempts(claimed.map((d) => ({ deliveryId: d.id, owner: 'n1', endpointId: null, attempt: answer, result: 'delivered' as const, retryAt: null })));
+      await store.recordAttempts(claimed.map((d) => ({ deliveryId: d.id, owner: 'n1', endpointId: null, attempt: answer, result: 'delivered' as const, retryAt: null, failuresInARow: 0 })));
       const later = (await store.claimDeliveries({ ...lease, now: lease.now + 2 })).filter((d) => d.accountId === 'dlr');
       assert.deepEqual(later, [], 'no read was queued behind the delivered');
     });
@@ -567,7 +567,7 @@ for (const [name, open] of implementations) {
       assert.deepEqual(await store.claimDeliveries(lease), []);
       const attempt = (at: number, statusCode: number) => ({ at, statusCode, error: null, latencyMs: 1, responseExcerpt: '' });
       const [c1, c2] = to(first, 'we_cap');
-      assert.equal(await store.recordAttempt({ deliveryId: c1!.id, owner: 'n1', endpointId: 'we_cap', attempt: attempt(M + 1, 204), result: 'delivered', retryAt: null }), true);
+      assert.equal(await store.recordAttempt({ deliveryId: c1!.id, owner: 'n1', endpointId: 'we_cap', attempt: attempt(M + 1, 204), result: 'delivered', retryAt: null, failuresInARow: 0 }), true);
       const [c3] = await store.claimDeliveries(lease);
       assert.equal(c3?.endpointId, 'we_cap', 'a slot freed');
 
@@ -580,12 +580,12 @@ for (const [name, open] of implementations) {
       assert.deepEqual(taken.map((d) => d.id), [l5.id], 'only the lease that lapsed is taken over');
 
       // n1's late answer for l5 is not recorded over n2's claim; n2's is.
-      assert.equal(await store.recordAttempt({ deliveryId: l5.id, owner: 'n1', endpointId: 'we_lease', attempt: attempt(M + 300, 500), result: 'retry', retryAt: M + 400 }), false);
+      assert.equal(await store.recordAttempt({ deliveryId: l5.id, owner: 'n1', endpointId: 'we_lease', attempt: attempt(M + 300, 500), result: 'retry', retryAt: M + 400, failuresInARow: 1 }), false);
       const untouched = await store.getDelivery('lease', l5.id);
       assert.deepEqual([untouched?.delivery.status, untouched?.delivery.attempts, untouched?.attempts], ['pending', 0, []]);
       assert.equal((await store.getEndpoint('lease', 'we_lease'))?.failingSince, null);
       assert.deepEqual(await store.claimDeliveries({ ...lease, now: M + 500, owner: 'n3' }), [], "still n2's");
-      assert.equal(await store.recordAttempt({ deliveryId: l5.id, owner: 'n2', endpointId: 'we_lease', attempt: attempt(M + 600, 204), result: 'delivered', retryAt: null }), true);
+      assert.equal(await store.recordAttempt({ deliveryId: l5.id, owner: 'n2', endpointId: 'we_lease', attempt: attempt(M + 600, 204), result: 'delivered', retryAt: null, failuresInARow: 0 }), true);
       assert.deepEqual((await store.getDelivery('lease', l5.id))?.attempts.map((a) => a.statusCode), [204]);
     });
 
@@ -604,14 +604,14 @@ for (const [name, open] of implementations) {
       const attempt = (at: number, statusCode: number) => ({ at, statusCode, error: null, latencyMs: 1, responseExcerpt: '' });
       const [a, ...rest] = first as [ClaimedDelivery, ...ClaimedDelivery[]];
       // One failure holds the whole target until its retry time; the others' answers do not wake it.
-      await store.recordAttempt({ deliveryId: a.id, owner: 'n1', endpointId: 'we_probe', attempt: attempt(N + 1, 503), result: 'retry', retryAt: N + 50 });
-      for (const d of rest) await store.recordAttempt({ deliveryId: d.id, owner: 'n1', endpointId: 'we_probe', attempt: attempt(N + 2, 503), result: 'retry', retryAt: N + 50 });
+      await store.recordAttempt({ deliveryId: a.id, owner: 'n1', endpointId: 'we_probe', attempt: attempt(N + 1, 503), result: 'retry', retryAt: N + 50, failuresInARow: 1 });
+      for (const d of rest) await store.recordAttempt({ deliveryId: d.id, owner: 'n1', endpointId: 'we_probe', attempt: attempt(N + 2, 503), result: 'retry', retryAt: N + 50, failuresInARow: 1 });
       assert.deepEqual(await store.claimDeliveries({ ...lease, now: N + 20 }), [], 'backing off');
       const probe = await store.claimDeliveries({ ...lease, now: N + 50 });
       assert.equal(probe.length, 1, 'one probe');
-      assert.ok(probe[0]!.targetFailures > 0);
+      assert.equal(probe[0]!.targetFailures, 1, 'posts that failed together are one failure in a row');
       assert.deepEqual(await store.claimDeliveries({ ...lease, now: N + 51 }), [], 'nothing more while the probe is out');
-      await store.recordAttempt({ deliveryId: probe[0]!.id, owner: 'n1', endpointId: 'we_probe', attempt: attempt(N + 52, 204), result: 'delivered', retryAt: null });
+      await store.recordAttempt({ deliveryId: probe[0]!.id, owner: 'n1', endpointId: 'we_probe', attempt: attempt(N + 52, 204), result: 'delivered', retryAt: null, failuresInARow: 0 });
       const drained = await store.claimDeliveries({ ...lease, now: N + 53 });
       assert.equal(drained.length, probe[0]!.messageId === ms[0]!.id ? 4 : 3, 'the rest at once, and the next of the probed chain');
       assert.ok(drained.every((d) => d.targetFailures === 0));

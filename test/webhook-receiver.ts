@@ -10,14 +10,14 @@ export const FAST_WEBHOOKS = { SWITCHBOARD_WEBHOOKS_ALLOW_PRIVATE: 'true', SWITC
 /**
  * A real HTTP receiver on 127.0.0.1 that answers `statuses` in turn (then 204), recording every
  * request; 'hang' holds that request open without an answer until the receiver closes, and
- * `{ afterMs }` answers 204 that late.
+ * `{ afterMs, status }` answers `status` (204 if not given) that late.
  */
 export class Receiver {
   readonly requests: { method: string; url: string; headers: Record<string, string>; body: string }[] = [];
   readonly #server: Server;
   url = '';
 
-  constructor(private readonly statuses: (number | 'hang' | { afterMs: number })[] = []) {
+  constructor(private readonly statuses: (number | 'hang' | { afterMs: number; status?: number })[] = []) {
     this.#server = createServer((req, res) => {
       let body = '';
       req.on('data', (c: Buffer) => (body += c.toString()));
@@ -25,7 +25,7 @@ export class Receiver {
         this.requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers as Record<string, string>, body });
         const status = this.statuses.shift() ?? 204;
         if (typeof status === 'number') res.writeHead(status).end(this.statuses.length > 0 ? 'not now' : '');
-        else if (status !== 'hang') setTimeout(() => res.writeHead(204).end(), status.afterMs);
+        else if (status !== 'hang') setTimeout(() => res.writeHead(status.status ?? 204).end(), status.afterMs);
       });
     });
   }

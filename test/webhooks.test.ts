@@ -88,6 +88,22 @@ describe('webhooks out', () => {
     }
   });
 
+  test('posts in flight together that fail together count as one failure in a row, not one each', async () => {
+    // Four posts held 100 ms then refused, then a probe held open: what the endpoint shows meanwhile.
+    const receiver = await new Receiver([...Array(4).fill({ afterMs: 100, status: 503 }), 'hang']).listen();
+    try {
+      const created = await client.call('POST', '/v1/webhooks/endpoints', { url: receiver.url, events: ['message.queued'] });
+      await Promise.all(Array.from({ length: 4 }, () => client.send({ to: '+447700900000' })));
+      await eventually(async () => (receiver.requests.length === 5 ? true : undefined));
+      const shown = await client.call('GET', `/v1/webhooks/endpoints/${created.body.id}`);
+      assert.equal(shown.body.backlog.failures_in_a_row, 1);
+      assert.equal(shown.body.backlog.in_flight, 1, 'one probe at a time while it fails');
+      await client.call('DELETE', `/v1/webhooks/endpoints/${created.body.id}`);
+    } finally {
+      await receiver.close();
+    }
+  });
+
   test("a message's callback_url gets its events, signed with the account's callback secret", async () => {
     const receiver = await new Receiver().listen();
     try {

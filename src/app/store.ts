@@ -869,6 +869,11 @@ export interface AttemptOutcome {
   readonly attempt: DeliveryAttempt;
   readonly result: 'delivered' | 'retry' | 'failed';
   readonly retryAt: number | null;
+  /**
+   * The target's failures in a row with this answer: one more than it had when the post was
+   * claimed, so posts sent together that fail together count as one failure, not one each.
+   */
+  readonly failuresInARow: number;
 }
 
 export interface Notice {

@@ -203,7 +203,8 @@ export class WebhookDeliverer {
     for (const d of ds) {
       // A target failing as a whole waits as long as its failures in a row say, not only this delivery's.
       const retryAt = ok ? null : nextWebhookAttempt(Math.max(d.attempts, d.targetFailures) + 1, d.event.createdAt, at, this.opts.random(), this.opts.retryScale);
-      this.#answers.push({ deliveryId: d.id, owner: this.opts.owner, endpointId: d.endpointId, attempt, result: ok ? 'delivered' : retryAt === null ? 'failed' : 'retry', retryAt });
+      const result = ok ? 'delivered' : retryAt === null ? 'failed' : 'retry';
+      this.#answers.push({ deliveryId: d.id, owner: this.opts.owner, endpointId: d.endpointId, attempt, result, retryAt, failuresInARow: ok ? 0 : d.targetFailures + 1 });
     }
     this.#sleeper.wake();
   }

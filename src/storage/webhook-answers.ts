@@ -12,7 +12,7 @@ export interface TargetAnswers {
   ok: number;
   /** Deliveries that ended (delivered or given up). */
   ended: number;
-  /** A success came: failures in a row count from 0 again, from `failures` on. */
+  /** A success came: failures in a row are `failures`, not at least `failures`. */
   reset: boolean;
   failures: number;
   /** The last answer's retry time, if it failed and is to be tried again: the whole target waits for it. */
@@ -38,7 +38,8 @@ export function foldAnswers(answers: readonly { readonly target: string; readonl
       t.failingSince = null;
     } else {
       if (o.result === 'failed') t.ended++;
-      t.failures++;
+      // After a success in the same fold, the count the post was claimed with is out of date.
+      t.failures = Math.max(t.failures, t.reset ? 1 : o.failuresInARow);
       t.failingSince ??= o.attempt.at;
     }
     by.set(target, t);

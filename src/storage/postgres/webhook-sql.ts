@@ -109,7 +109,7 @@ export const WEBHOOK_SQL = {
    * whole target until its retry time (then one probe); a success lets it go at full pace again.
    * ($1 target, $2 posts, $3 ok, $4 ended, $5 reset, $6 failures, $7 retry at, $8 at)
    */
-  answered: `UPDATE webhook_targets SET in_flight = GREATEST(in_flight - $2::int, 0), failures = CASE WHEN $5::boolean THEN $6::int ELSE failures + $6::int END,
+  answered: `UPDATE webhook_targets SET in_flight = GREATEST(in_flight - $2::int, 0), failures = CASE WHEN $5::boolean THEN $6::int ELSE GREATEST(failures, $6::int) END,
        pending = pending - $4::int, delivered = delivered + $3::int, failed = failed + ($4::int - $3::int),
        active_at = CASE WHEN $7::bigint IS NOT NULL THEN $7::bigint WHEN failures > 0 OR active_at IS NULL THEN $8::bigint ELSE LEAST(active_at, $8::bigint) END, version = version + 1
      WHERE target = $1`,

@@ -59,7 +59,7 @@ export const WEBHOOK_SQL = {
    * Posts answered (folded per target: see foldAnswers): their slots free; a failure holds the
    * whole target until `retryAt` (then one probe); a success lets it go at full pace again.
    */
-  answered: `UPDATE webhook_targets SET in_flight = max(in_flight - @n, 0), failures = CASE WHEN @reset THEN @failures ELSE failures + @failures END,
+  answered: `UPDATE webhook_targets SET in_flight = max(in_flight - @n, 0), failures = CASE WHEN @reset THEN @failures ELSE max(failures, @failures) END,
        pending = pending - @ended, delivered = delivered + @ok, failed = failed + (@ended - @ok),
        active_at = CASE WHEN @retryAt IS NOT NULL THEN @retryAt WHEN failures > 0 OR active_at IS NULL THEN @at ELSE min(active_at, @at) END, version = version + 1
      WHERE target = @target`,
