@@ -48,6 +48,7 @@ import type { Route } from './core/routing/router.js';
 import { hourOf, QUALITY_MEMORY_DAYS } from './core/quality/counts.js';
 import { QualityBoard } from './app/quality-board.js';
 import { DegradationWatch } from './app/degradation-watch.js';
+import { LivePressure } from './app/live-pressure.js';
 import { QualityService } from './app/quality.js';
 import { qualityGauges } from './observability/quality-metrics.js';
 import { prometheusMetrics } from './observability/metrics.js';
@@ -111,6 +112,8 @@ export interface NodeOverrides {
   readonly logger?: Logger;
   readonly connectors?: readonly Connector[];
   readonly routes?: readonly Route[];
+  /** Whether accepting and sending are short of time (see LivePressure); measured unless given. */
+  readonly pressed?: () => boolean;
 }
 
 /**
@@ -140,7 +143,9 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
   const { registry } = prometheus;
   // Submits per connection over the last minute, for GET /v1/connections (the TPS used).
   const sendRate = new SendRate();
-  const metrics = countingSends(prometheus.metrics, sendRate, clock);
+  // Accepts and sends come first: a webhook backlog drains with the time they leave.
+  const pressure = new LivePressure();
+  const metrics = pressure.watching(countingSends(prometheus.metrics, sendRate, clock));
   // Measured quality: each node reads the shared counters every few seconds, for `best` routes,
   // the metrics and degradation; a degradation is recorded once, by whichever node finds it first.
   const board = new QualityBoard({ store, clock, windowHours: config.quality.windowHours, halfLifeMs: config.quality.halfLifeMs });
@@ -199,6 +204,7 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
     leaseMs: config.leaseMs,
     pollMs: 200,
     concurrency: config.webhooks.concurrency,
+    pressed: overrides.pressed ?? (() => pressure.pressed()),
     perTarget: config.webhooks.perTarget,
     retryScale: config.webhooks.retryScale,
     disableAfterMs: config.webhooks.disableAfterMs,
@@ -368,6 +374,7 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
       await api.close();
       await dispatcher.stop();
       await deliverer.stop();
+      pressure.stop();
       for (const connector of byName.values()) await connector.stop();
       await receipts.drain();
       await writer.drain();

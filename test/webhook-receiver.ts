@@ -14,6 +14,9 @@ export const FAST_WEBHOOKS = { SWITCHBOARD_WEBHOOKS_ALLOW_PRIVATE: 'true', SWITC
  */
 export class Receiver {
   readonly requests: { method: string; url: string; headers: Record<string, string>; body: string }[] = [];
+  /** Requests received and not answered yet, and the most there were at once since `peak` was last reset. */
+  inFlight = 0;
+  peak = 0;
   readonly #server: Server;
   url = '';
 
@@ -23,6 +26,8 @@ export class Receiver {
       req.on('data', (c: Buffer) => (body += c.toString()));
       req.on('end', () => {
         this.requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers as Record<string, string>, body });
+        this.peak = Math.max(this.peak, ++this.inFlight);
+        res.on('finish', () => this.inFlight--);
         const status = this.statuses.shift() ?? 204;
         if (typeof status === 'number') res.writeHead(status).end(this.statuses.length > 0 ? 'not now' : '');
         else if (status !== 'hang') setTimeout(() => res.writeHead(status.status ?? 204).end(), status.afterMs);

@@ -31,6 +31,13 @@ export interface DelivererOptions {
   /** Deliveries in flight at once, from this node. */
   readonly concurrency: number;
   /**
+   * Whether accepting and sending are short of the node's time (see LivePressure). While they
+   * are and a backlog is draining (the events claimed are over BACKLOG_AGE_MS old), posts in
+   * flight (in all and per target) shrink toward a sixteenth of their settings, and the backlog
+   * takes the time left; they grow back as soon as either ends. Live events are not held back.
+   */
+  readonly pressed?: () => boolean;
+  /**
    * Posts in flight to one target (an endpoint, or a callback URL) at most, across the nodes: a
    * slow target holds these slots, and the others' events keep flowing through the rest.
    */
@@ -45,6 +52,9 @@ export interface DelivererOptions {
 }
 
 const EXCERPT = 1024;
+
+/** Events this old when claimed are a backlog draining, not live traffic. */
+const BACKLOG_AGE_MS = 10_000;
 
 /** A batch's webhook-id: the same for the same events, so a batch retried as it was keeps its id. */
 function batchId(deliveries: readonly ClaimedDelivery[]): string {
@@ -78,8 +88,22 @@ export class WebhookDeliverer {
   readonly #posts = new Set<Promise<void>>();
   readonly #gathering = new Map<string, Gathering>();
   #renewal: NodeJS.Timeout | undefined;
+  /** The share of the concurrency settings allowed now: 1, less while live work is pressed and a backlog drains. */
+  #share = 1;
+  #adjustedAt = 0;
+  /** Whether the last claim took events of a backlog. */
+  #draining = false;
 
   constructor(private readonly opts: DelivererOptions) {}
+
+  /** Shrinks the share while live work is pressed, grows it back when not (once per 100 ms at most). */
+  #adjust(): void {
+    const { pressed } = this.opts;
+    const now = Date.now();
+    if (!pressed || now - this.#adjustedAt < 100) return;
+    this.#adjustedAt = now;
+    this.#share = this.#draining && pressed() ? Math.max(1 / 16, this.#share * 0.7) : Math.min(1, this.#share * 2);
+  }
 
   start(): void {
     this.#running = true;
@@ -114,7 +138,8 @@ export class WebhookDeliverer {
     while (this.#running) {
       // Answers that arrive in the same turn go in the same round.
       await new Promise((r) => setImmediate(r));
-      const room = this.opts.concurrency - (this.#leased.size - this.#answers.length);
+      this.#adjust();
+      const room = Math.ceil(this.opts.concurrency * this.#share) - (this.#leased.size - this.#answers.length);
       const claimed = this.#answers.length > 0 || room > 0 ? await this.#round(room) : 0;
       // A full claim may leave more due: the next round comes at once. Otherwise the next answer, or the poll, starts it.
       if (this.#running && this.#answers.length === 0 && (room <= 0 || claimed < room)) await this.#sleeper.sleep(this.opts.pollMs);
@@ -125,7 +150,8 @@ export class WebhookDeliverer {
   async #round(room: number): Promise<number> {
     const outcomes = this.#answers;
     this.#answers = [];
-    const { clock, owner, leaseMs, perTarget } = this.opts;
+    const { clock, owner, leaseMs } = this.opts;
+    const perTarget = Math.ceil(this.opts.perTarget * this.#share);
     const now = clock.now();
     let result: { held: boolean[]; claimed: ClaimedDelivery[] };
     try {
@@ -144,6 +170,7 @@ export class WebhookDeliverer {
       if (result.held[i] && o.result !== 'delivered' && o.endpointId && d) failing.set(o.endpointId, { accountId: d.accountId, at: o.attempt.at });
     });
     for (const [endpointId, { accountId, at }] of failing) this.#track(this.#disableIfDead(accountId, endpointId, at));
+    if (result.claimed.length > 0) this.#draining = result.claimed.some((d) => now - d.event.createdAt > BACKLOG_AGE_MS);
     for (const d of result.claimed) {
       // Still in flight past its lease (a renewal came late): claimed again, it is only renewed.
       if (this.#leased.has(d.id)) continue;
