@@ -337,9 +337,10 @@ export class AcceptService {
         createdAt: now,
         updatedAt: now,
         connection,
+        // The spreads after a property, not before: see storage/rows.ts.
         route: {
-          ...decision,
           accepted: connection,
+          ...decision,
           ...(request.type !== undefined && { type: request.type }),
           ...usageKeys(routes, decision.name, destination.country),
           ...(deferral && { held: { rule: deferral.rule, reason: deferral.code } }),

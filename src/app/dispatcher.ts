@@ -460,7 +460,7 @@ class Lane {
         providerIds: parts.map((id, i) => ({ connection, providerMessageId: idKey ? idKey(id) : id, messageId: message.id, part: i + 1, parts: message.segments })),
       };
     }
-    const applied = await writer.apply({ ...transition, claim });
+    const applied = await writer.apply({ claim, ...transition });
     if (applied && transition.connection) this.wakeLane(transition.connection);
   }
 }

@@ -17,17 +17,14 @@ export interface HourlyDelta extends Omit<HourlyRecord, 'country' | 'errorCode' 
   readonly providerCode: string;
 }
 
-const NONE = { messages: 0, delivered: 0, failed: 0, unknown: 0, charged: 0 };
-
 export function hourlyAtAccept(messages: readonly NewMessage[]): HourlyDelta[] {
-  return mergeHourly(messages.map((m) => ({ ...NONE, accountId: m.accountId, hour: Math.floor(m.createdAt / HOUR_MS), connection: m.connection, country: m.route?.country ?? '', errorCode: '', providerCode: '', messages: 1, charged: m.price ?? 0 })));
+  return mergeHourly(messages.map((m) => ({ accountId: m.accountId, hour: Math.floor(m.createdAt / HOUR_MS), connection: m.connection, country: m.route?.country ?? '', errorCode: '', providerCode: '', messages: 1, delivered: 0, failed: 0, unknown: 0, charged: m.price ?? 0 })));
 }
 
 /** What a message reaching its final status adds, under its canonical error: delivered, failed or unknown. */
 export function hourlyAtFinal(row: MessageRow, t: Pick<Transition, 'to' | 'error'>, route: AcceptedRoute | null = parseJson<AcceptedRoute>(row.route)): HourlyDelta | undefined {
   if (!FINAL_STATUSES.has(t.to)) return undefined;
   return {
-    ...NONE,
     accountId: row.account_id,
     hour: Math.floor(Number(row.created_at) / HOUR_MS),
     connection: row.connection,
@@ -37,6 +34,8 @@ export function hourlyAtFinal(row: MessageRow, t: Pick<Transition, 'to' | 'error
     delivered: t.to === 'delivered' ? 1 : 0,
     failed: FAILED_STATUSES.includes(t.to) ? 1 : 0,
     unknown: t.to === 'unknown' ? 1 : 0,
+    messages: 0,
+    charged: 0,
   };
 }
 

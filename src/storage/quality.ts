@@ -32,9 +32,11 @@ export function qualityAt(row: MessageRow, t: Transition, route: AcceptedRoute |
   // A failover moves the message to its next connection: the one it failed on is its event's.
   const failedOn = t.connection !== undefined ? t.event.detail?.connection : undefined;
   const connection = typeof failedOn === 'string' ? failedOn : row.connection;
-  const key = { hour: hourOf(t.event.at), connection, country: route?.country ?? '', network: route?.network ?? '' };
+  const hour = hourOf(t.event.at);
+  const country = route?.country ?? '';
+  const network = route?.network ?? '';
   const sentAt = row.sent_at === null || row.sent_at === undefined ? null : Number(row.sent_at);
-  const add = (counts: Partial<QualityCounts>): QualityDelta => ({ ...key, counts: { ...NO_COUNTS, ...counts } });
+  const add = (counts: Partial<QualityCounts>): QualityDelta => ({ hour, connection, country, network, counts: { ...NO_COUNTS, ...counts } });
   const failed = (extra: Partial<QualityCounts> = {}) => add({ undelivered: 1, errors: { [t.error?.code ?? 'unknown_error']: 1 }, ...extra });
   if (t.to === 'sent') return add({ submits: 1, segments, cost: (route?.costs?.[connection] ?? 0) * segments });
   const withProvider = sentAt !== null || (t.from.length === 1 && t.from[0] === 'sent');

@@ -73,7 +73,16 @@ function priceListOf(text: string | null): PriceList | null {
   return list;
 }
 
+// Objects here are built as one literal, with any spread last: in the V8 of Node 20, a spread
+// followed by new properties takes a slow path of microseconds per object (a claimed message
+// built as { ...message, claimedFrom } cost more than reading its row).
+
 export function toMessage(row: MessageRow): Message {
+  return messageWith(row);
+}
+
+/** A message from its row, with `extra` (a claim's fields) after its own. */
+function messageWith<E extends object>(row: MessageRow, extra?: E): Message & E {
   return {
     id: row.id,
     accountId: row.account_id,
@@ -98,13 +107,14 @@ export function toMessage(row: MessageRow): Message {
     providerMessageId: row.provider_message_id,
     ...(row.price !== null && row.price !== undefined && { price: Number(row.price) }),
     ...(row.face && { face: row.face }),
+    ...(extra as E),
   };
 }
 
 /** A claimed message: whether its current attempt's submit may have left is read from its mark. */
 export function toClaimed(row: MessageRow, claimedFrom: MessageStatus): ClaimedMessage {
-  const message = toMessage(row);
-  return { ...message, claimedFrom, submitMarked: message.attempts > 0 && Number(row.submitted_attempt) === message.attempts };
+  const attempts = Number(row.attempts);
+  return messageWith(row, { claimedFrom, submitMarked: attempts > 0 && Number(row.submitted_attempt) === attempts });
 }
 
 export function toEvent(row: EventRow): MessageEvent {
@@ -177,13 +187,12 @@ export type ClaimedRow = DeliveryRow & {
 };
 
 export function claimedOf(r: ClaimedRow): ClaimedDelivery {
-  return {
-    ...deliveryOf(r),
+  return deliveryWith(r, {
     event: { id: r.event_id, type: r.event_type, createdAt: Number(r.event_created_at), data: JSON.parse(r.event_data) as unknown },
     secret: r.secret,
     targetFailures: Number(r.target_failures),
     batch: batchingOf(r),
-  };
+  });
 }
 
 /** How an SQL engine writes the message log's query: its nth parameter, and a field of the route kept as JSON text. */
@@ -278,6 +287,11 @@ export interface DeliveryRow {
 }
 
 export function deliveryOf(r: DeliveryRow): WebhookDelivery {
+  return deliveryWith(r);
+}
+
+/** A delivery from its row, with `extra` (a claim's fields) after its own. */
+function deliveryWith<E extends object>(r: DeliveryRow, extra?: E): WebhookDelivery & E {
   return {
     id: r.id,
     eventId: r.event_id,
@@ -293,6 +307,7 @@ export function deliveryOf(r: DeliveryRow): WebhookDelivery {
     lastStatusCode: nullableNumber(r.last_status_code),
     lastError: r.last_error,
     resendOf: r.resend_of,
+    ...(extra as E),
   };
 }
 

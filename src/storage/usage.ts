@@ -13,9 +13,6 @@ export interface UsageDelta extends Omit<UsageRecord, 'country'> {
   readonly country: string;
 }
 
-type Counts = Pick<UsageDelta, 'messages' | 'segments' | 'delivered' | 'failed' | 'charged' | 'cost'>;
-const NONE: Counts = { messages: 0, segments: 0, delivered: 0, failed: 0, charged: 0, cost: 0 };
-
 /** The final statuses counted as failed; canceled and unknown are neither delivered nor failed. */
 export const FAILED_STATUSES: readonly MessageStatus[] = ['undelivered', 'failed', 'rejected', 'expired'];
 
@@ -28,14 +25,16 @@ export function handedOver(row: { readonly provider_message_id: string | null },
 export function usageAtAccept(messages: readonly NewMessage[]): UsageDelta[] {
   return merge(
     messages.map((m) => ({
-      ...NONE,
       accountId: m.accountId,
       day: Math.floor(m.createdAt / DAY_MS),
       country: m.route?.country ?? '',
       connection: m.connection,
       messages: 1,
       segments: m.segments,
+      delivered: 0,
+      failed: 0,
       charged: m.price ?? 0,
+      cost: 0,
     })),
   );
 }
@@ -51,11 +50,12 @@ export function usageAtFinal(row: MessageRow, to: MessageStatus, route: Accepted
   const price = row.price === null || row.price === undefined ? 0 : Number(row.price);
   const costPerSegment = route?.costs?.[row.connection];
   return {
-    ...NONE,
     accountId: row.account_id,
     day: Math.floor(Number(row.created_at) / DAY_MS),
     country: route?.country ?? '',
     connection: row.connection,
+    messages: 0,
+    segments: 0,
     delivered: to === 'delivered' ? 1 : 0,
     failed: FAILED_STATUSES.includes(to) ? 1 : 0,
     charged: sent ? 0 : -price,

@@ -33,9 +33,18 @@ export function decodeText(bytes: Buffer, dataCoding: number): string {
 
 /** A PDU as kept on a message's events: readable fields, binary as hex. */
 export function describe(p: Pdu): Record<string, unknown> {
-  const body = Object.fromEntries(Object.entries(p.body).map(([k, v]) => [k, Buffer.isBuffer(v) ? v.toString('hex') : v]));
-  const tlvs = Object.fromEntries([...p.tlvs].map(([t, v]) => [`0x${t.toString(16).padStart(4, '0')}`, v.toString('hex')]));
-  return { command: p.command, command_status: p.status, sequence_number: p.sequence, ...body, ...(p.tlvs.size > 0 && { tlvs }) };
+  // Built field by field: every receipt goes through here, and entries/fromEntries cost twice as much.
+  const out: Record<string, unknown> = { command: p.command, command_status: p.status, sequence_number: p.sequence };
+  for (const k in p.body) {
+    const v = p.body[k];
+    out[k] = Buffer.isBuffer(v) ? v.toString('hex') : v;
+  }
+  if (p.tlvs.size > 0) {
+    const tlvs: Record<string, string> = {};
+    for (const [t, v] of p.tlvs) tlvs[`0x${t.toString(16).padStart(4, '0')}`] = v.toString('hex');
+    out.tlvs = tlvs;
+  }
+  return out;
 }
 
 /** The number a subscriber's message was sent to: international (TON 1) in E.164, a short code as it is. */

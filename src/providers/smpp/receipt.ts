@@ -88,7 +88,7 @@ export function receiptReport(p: Pdu): ReceiptReport | undefined {
   const id = r.receiptedMessageId ?? r.id;
   const status = receiptStatus(r);
   if (!id || !status) return undefined;
-  return { providerMessageId: id, status, ...receiptError(r), occurredAt: doneAt(r), raw: { ...describe(p), receipt: r } };
+  return { providerMessageId: id, status, ...receiptError(r), occurredAt: doneAt(r), raw: Object.assign(describe(p), { receipt: r }) };
 }
 
 /** The key a message id is recorded under: no leading zeros, upper case. */
