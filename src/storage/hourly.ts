@@ -46,8 +46,27 @@ export function mergeHourly(deltas: readonly (HourlyDelta | undefined)[]): Hourl
   const by = new Map<string, HourlyDelta>();
   for (const d of deltas) {
     if (!d) continue;
-    const was = by.get(keyOf(d));
-    by.set(keyOf(d), was ? { ...was, messages: was.messages + d.messages, delivered: was.delivered + d.delivered, failed: was.failed + d.failed, unknown: was.unknown + d.unknown, charged: was.charged + d.charged } : d);
+    const key = keyOf(d);
+    const was = by.get(key);
+    // A literal, not { ...was, messages: ... }: see rows.ts.
+    by.set(
+      key,
+      was
+        ? {
+            accountId: was.accountId,
+            hour: was.hour,
+            connection: was.connection,
+            country: was.country,
+            errorCode: was.errorCode,
+            providerCode: was.providerCode,
+            messages: was.messages + d.messages,
+            delivered: was.delivered + d.delivered,
+            failed: was.failed + d.failed,
+            unknown: was.unknown + d.unknown,
+            charged: was.charged + d.charged,
+          }
+        : d,
+    );
   }
   return [...by.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, d]) => d);
 }

@@ -109,7 +109,7 @@ export function mergeQuality(deltas: readonly (QualityDelta | undefined)[]): Qua
     if (!d) continue;
     const k = `${String(d.hour).padStart(8, '0')}\u0000${d.connection}\u0000${d.country}\u0000${d.network}`;
     const was = by.get(k);
-    by.set(k, was ? { ...was, counts: addCounts(was.counts, d.counts) } : d);
+    by.set(k, was ? { hour: was.hour, connection: was.connection, country: was.country, network: was.network, counts: addCounts(was.counts, d.counts) } : d);
   }
   if (by.size === 1) return [...by.values()];
   return [...by.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, d]) => d);

@@ -75,10 +75,22 @@ export function merge(deltas: readonly (UsageDelta | undefined)[]): UsageDelta[]
     if (!d) continue;
     const key = keyOf(d);
     const was = by.get(key);
+    // A literal, not { ...was, messages: ... }: see rows.ts.
     by.set(
       key,
       was
-        ? { ...was, messages: was.messages + d.messages, segments: was.segments + d.segments, delivered: was.delivered + d.delivered, failed: was.failed + d.failed, charged: was.charged + d.charged, cost: was.cost + d.cost }
+        ? {
+            accountId: was.accountId,
+            day: was.day,
+            country: was.country,
+            connection: was.connection,
+            messages: was.messages + d.messages,
+            segments: was.segments + d.segments,
+            delivered: was.delivered + d.delivered,
+            failed: was.failed + d.failed,
+            charged: was.charged + d.charged,
+            cost: was.cost + d.cost,
+          }
         : d,
     );
   }
