@@ -33,8 +33,8 @@ export interface DelivererOptions {
   /**
    * Whether accepting and sending are short of the node's time (see LivePressure). While they
    * are and a backlog is draining (the events claimed are over BACKLOG_AGE_MS old), posts in
-   * flight (in all and per target) shrink toward a sixteenth of their settings, and the backlog
-   * takes the time left; they grow back as soon as either ends. Live events are not held back.
+   * flight (in all and per target) drop to MIN_SHARE of their settings, and the backlog takes
+   * the time left; they grow back as soon as either ends. Live events are not held back.
    */
   readonly pressed?: () => boolean;
   /**
@@ -55,6 +55,13 @@ const EXCERPT = 1024;
 
 /** Events this old when claimed are a backlog draining, not live traffic. */
 const BACKLOG_AGE_MS = 10_000;
+
+/**
+ * The share of the concurrency settings a backlog keeps while live work is pressed: one post at
+ * a time per endpoint at the default 64. Taken at once, not step by step: a fast endpoint's
+ * backlog drains thousands of events a second, and each step down cost accepts.
+ */
+const MIN_SHARE = 1 / 64;
 
 /** A batch's webhook-id: the same for the same events, so a batch retried as it was keeps its id. */
 function batchId(deliveries: readonly ClaimedDelivery[]): string {
@@ -96,13 +103,13 @@ export class WebhookDeliverer {
 
   constructor(private readonly opts: DelivererOptions) {}
 
-  /** Shrinks the share while live work is pressed, grows it back when not (once per 100 ms at most). */
+  /** Drops the share while live work is pressed, doubles it back when not (once per 100 ms at most). */
   #adjust(): void {
     const { pressed } = this.opts;
     const now = Date.now();
     if (!pressed || now - this.#adjustedAt < 100) return;
     this.#adjustedAt = now;
-    this.#share = this.#draining && pressed() ? Math.max(1 / 16, this.#share * 0.7) : Math.min(1, this.#share * 2);
+    this.#share = this.#draining && pressed() ? MIN_SHARE : Math.min(1, this.#share * 2);
   }
 
   start(): void {
