@@ -1311,7 +1311,7 @@ async function emit(c: Client, items: readonly Emitted[], touched: Touch[]): Pro
   if (items.length === 0) return;
   const accounts = [...new Set(items.map((i) => i.accountId))];
   const subscriptions = subscriptionsOf((await c.query<{ account_id: string; events: string }>(WEBHOOK_SQL.subscriptions, [accounts])).rows);
-  const events = items.filter((i) => i.callbackUrl || subscribed(subscriptions, i.accountId, i.type)).map((i) => ({ ...i, id: newId('evt', i.at) }));
+  const events = items.filter((i) => i.callbackUrl || subscribed(subscriptions, i.accountId, i.type)).map((i) => ({ id: newId('evt', i.at), ...i }));
   if (events.length === 0) return;
   const col = <K extends keyof (typeof events)[number]>(k: K) => events.map((e) => e[k]);
   await c.query('INSERT INTO webhook_events (id, account_id, message_id, type, created_at, data) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[])', [
