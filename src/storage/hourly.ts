@@ -3,6 +3,7 @@ import { FINAL_STATUSES } from '../core/lifecycle.js';
 import type { AcceptedRoute } from '../core/message.js';
 import { FAILED_STATUSES } from './usage.js';
 import { parseJson, type MessageRow } from './rows.js';
+import { mergeDeltas } from './counter-deltas.js';
 
 // The dashboard's hourly counters, the same for every SQL engine: what each write adds to the rows
 // of (account, hour, connection, country, error, provider code). Hours are UTC hours since 1970 of the message's
@@ -41,34 +42,9 @@ export function hourlyAtFinal(row: MessageRow, t: Pick<Transition, 'to' | 'error
 
 const keyOf = (d: HourlyDelta) => [d.accountId, String(d.hour).padStart(10, '0'), d.connection, d.country, d.errorCode, d.providerCode].join('\u0000');
 
-/** One delta per counter row, in key order (so that concurrent transactions lock rows in one order). */
+/** One delta per counter row, in key order (see mergeDeltas). */
 export function mergeHourly(deltas: readonly (HourlyDelta | undefined)[]): HourlyDelta[] {
-  const by = new Map<string, HourlyDelta>();
-  for (const d of deltas) {
-    if (!d) continue;
-    const key = keyOf(d);
-    const was = by.get(key);
-    // A literal, not { ...was, messages: ... }: see rows.ts.
-    by.set(
-      key,
-      was
-        ? {
-            accountId: was.accountId,
-            hour: was.hour,
-            connection: was.connection,
-            country: was.country,
-            errorCode: was.errorCode,
-            providerCode: was.providerCode,
-            messages: was.messages + d.messages,
-            delivered: was.delivered + d.delivered,
-            failed: was.failed + d.failed,
-            unknown: was.unknown + d.unknown,
-            charged: was.charged + d.charged,
-          }
-        : d,
-    );
-  }
-  return [...by.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, d]) => d);
+  return mergeDeltas(deltas, keyOf, ['messages', 'delivered', 'failed', 'unknown', 'charged']);
 }
 
 export interface HourlyRow {

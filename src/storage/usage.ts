@@ -2,6 +2,7 @@ import type { NewMessage, UsageRecord } from '../app/store.js';
 import { FINAL_STATUSES, type MessageStatus } from '../core/lifecycle.js';
 import type { AcceptedRoute } from '../core/message.js';
 import { parseJson, REFUNDED_STATUSES, type MessageRow } from './rows.js';
+import { mergeDeltas } from './counter-deltas.js';
 
 // Usage counters, the same for every SQL engine: what each write adds to the counter rows of
 // (account, day, country, connection). Days are UTC days since 1970-01-01; an unknown country is ''.
@@ -65,36 +66,9 @@ export function usageAtFinal(row: MessageRow, to: MessageStatus, route: Accepted
 
 const keyOf = (d: UsageDelta) => [d.accountId, String(d.day).padStart(8, '0'), d.country, d.connection].join('\u0000');
 
-/**
- * One delta per counter row, in key order: every transaction takes the rows' locks in the same
- * order, so two never wait on each other in a cycle.
- */
+/** One delta per counter row, in key order (see mergeDeltas). */
 export function merge(deltas: readonly (UsageDelta | undefined)[]): UsageDelta[] {
-  const by = new Map<string, UsageDelta>();
-  for (const d of deltas) {
-    if (!d) continue;
-    const key = keyOf(d);
-    const was = by.get(key);
-    // A literal, not { ...was, messages: ... }: see rows.ts.
-    by.set(
-      key,
-      was
-        ? {
-            accountId: was.accountId,
-            day: was.day,
-            country: was.country,
-            connection: was.connection,
-            messages: was.messages + d.messages,
-            segments: was.segments + d.segments,
-            delivered: was.delivered + d.delivered,
-            failed: was.failed + d.failed,
-            charged: was.charged + d.charged,
-            cost: was.cost + d.cost,
-          }
-        : d,
-    );
-  }
-  return [...by.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, d]) => d);
+  return mergeDeltas(deltas, keyOf, ['messages', 'segments', 'delivered', 'failed', 'charged', 'cost']);
 }
 
 /** A counter row as read back, summed over its slots (PostgreSQL's sums are strings). */
