@@ -50,7 +50,7 @@ function message(overrides: Partial<NewMessage> = {}): NewMessage {
 const insert = (store: Store, messages: readonly NewMessage[]) => store.insertMessages([{ messages, respond: () => '' }]);
 
 const claim = (store: Store, over: Partial<Parameters<Store['claimDue']>[0]> = {}) =>
-  store.claimDue({ connection: 'c1', now: T0, limit: 100, owner: 'n1', leaseUntil: T0 + 30_000, startEvents: () => [event(T0, "sending", "sending")], ...over });
+  store.claimDue({ connection: 'c1', now: T0, limit: 100, owner: 'n1', leaseUntil: T0 + 30_000, ...over });
 
 const implementations: [string, () => Promise<{ store: Store; drop: () => Promise<void> }>][] = [
   [

@@ -196,10 +196,6 @@ class Lane {
       limit: mode === 'probe' ? 1 : sending ? Math.max(1, Math.min(this.#window.free, Math.ceil(this.connector.tps))) : 500,
       owner,
       leaseUntil: now + (mode === 'divert' ? HOLD_MS : leaseMs),
-      startEvents: (m) => [
-        ...(m.status === 'scheduled' ? [event(now, 'queued', 'queued', { reason: 'send_at reached' })] : []),
-        event(now, 'sending', 'sending', { connection: name, attempt: m.attempts + 1 }),
-      ],
     });
     const starting = claimed.filter((m) => m.status === 'sending' && m.claimedFrom !== 'sending');
     const settled: Promise<unknown>[] = claimed.filter((m) => !starting.includes(m)).map((m) => this.#settle(m, now));

@@ -564,7 +564,7 @@ export interface Store {
    * Takes up to `limit` messages of a connection that are due at `now` and leases them to
    * `owner` until `leaseUntil`: no one else claims them before. In the same transaction, those
    * ready to send (queued or scheduled, not expired) move to `sending`, with their attempt
-   * counted and the events `startEvents` gives (see Claim.mode). Returns them with their status
+   * counted and their `sendingEvents` (see Claim.mode). Returns them with their status
    * before the claim.
    */
   claimDue(claim: Claim): Promise<ClaimedMessage[]>;
@@ -921,7 +921,6 @@ export interface Claim {
   readonly limit: number;
   readonly owner: string;
   readonly leaseUntil: number;
-  readonly startEvents: (message: Message) => readonly MessageEvent[];
   /**
    * `send` (default): as described on claimDue. `expired`: only messages past their validity (a
    * connection that is down still expires its messages). `hold`: lease due messages without

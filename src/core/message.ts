@@ -102,6 +102,16 @@ export function acceptedEvent(m: Message): MessageEvent | undefined {
   };
 }
 
+/**
+ * The events of a claim that starts attempt `attempt` on `connection` at `now`: a scheduled
+ * message is queued first (its send_at came), then sending.
+ */
+export function sendingEvents(from: MessageStatus, attempt: number, now: number, connection: string): MessageEvent[] {
+  const sending: MessageEvent = { at: now, type: 'sending', status: 'sending', error: null, detail: { connection, attempt }, payload: null };
+  if (from !== 'scheduled') return [sending];
+  return [{ at: now, type: 'queued', status: 'queued', error: null, detail: { reason: 'send_at reached' }, payload: null }, sending];
+}
+
 /** One step of a message's life: a transition, or a note (route chosen, retry planned). */
 export interface MessageEvent {
   readonly at: number;

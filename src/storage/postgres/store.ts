@@ -53,7 +53,7 @@ import type {
 } from '../../app/store.js';
 import type { FaceProtocol } from '../../core/access/protocols.js';
 import type { MessageStatus } from '../../core/lifecycle.js';
-import type { AcceptedRoute, Message, MessageEvent } from '../../core/message.js';
+import { sendingEvents, type AcceptedRoute, type Message, type MessageEvent } from '../../core/message.js';
 import type { Route } from '../../core/routing/router.js';
 import { newId } from '../../app/ids.js';
 import { lifecycleEvent } from '../../core/events.js';
@@ -592,7 +592,7 @@ export class PostgresStore implements Store {
       const started = claimed.filter((m) => m.status === 'sending' && m.claimedFrom !== 'sending');
       await insertEvents(
         c,
-        started.flatMap((m) => claim.startEvents({ ...m, status: m.claimedFrom, attempts: m.attempts - 1 }).map((e): [string, MessageEvent] => [m.id, e])),
+        started.flatMap((m) => sendingEvents(m.claimedFrom, m.attempts, now, connection).map((e): [string, MessageEvent] => [m.id, e])),
       );
       // A scheduled message is queued when its send_at comes: that is its message.queued.
       const touched: Touch[] = [];

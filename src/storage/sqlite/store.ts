@@ -56,7 +56,7 @@ import { quotaDay, type Refusal } from '../../app/store.js';
 import { countQuota } from '../../core/accounts/quota.js';
 import { lowBalance } from '../../core/accounts/low-balance.js';
 import type { MessageStatus } from '../../core/lifecycle.js';
-import type { AcceptedRoute, Message, MessageEvent } from '../../core/message.js';
+import { sendingEvents, type AcceptedRoute, type Message, type MessageEvent } from '../../core/message.js';
 import type { Route } from '../../core/routing/router.js';
 import { newId } from '../../app/ids.js';
 import { lifecycleEvent } from '../../core/events.js';
@@ -683,7 +683,7 @@ export class SqliteStore implements Store {
         const claimed = toClaimed(row, before.get(message.id)!);
         const claimedFrom = claimed.claimedFrom;
         if (message.status === 'sending' && claimedFrom !== 'sending') {
-          for (const e of claim.startEvents({ ...message, status: claimedFrom, attempts: message.attempts - 1 })) this.#insertEvent(message.id, e);
+          for (const e of sendingEvents(claimedFrom, message.attempts, now, connection)) this.#insertEvent(message.id, e);
           // A scheduled message is queued when its send_at comes: that is its message.queued.
           if (claimedFrom === 'scheduled') this.#emit(message.accountId, message.id, callbackFor(message, 'message.queued'), 'message.queued', now, () => ({ ...message, status: 'queued', attempts: message.attempts - 1 }));
         }
