@@ -2,7 +2,7 @@ import type { HourlyRecord, NewMessage, Transition } from '../app/store.js';
 import { FINAL_STATUSES } from '../core/lifecycle.js';
 import type { AcceptedRoute } from '../core/message.js';
 import { FAILED_STATUSES } from './usage.js';
-import { parseJson, type MessageRow } from './rows.js';
+import { parseJson, type ChangedRow, type MessageRow } from './rows.js';
 import { mergeDeltas } from './counter-deltas.js';
 
 // The dashboard's hourly counters, the same for every SQL engine: what each write adds to the rows
@@ -23,7 +23,7 @@ export function hourlyAtAccept(messages: readonly NewMessage[]): HourlyDelta[] {
 }
 
 /** What a message reaching its final status adds, under its canonical error: delivered, failed or unknown. */
-export function hourlyAtFinal(row: MessageRow, t: Pick<Transition, 'to' | 'error'>, route: AcceptedRoute | null = parseJson<AcceptedRoute>(row.route)): HourlyDelta | undefined {
+export function hourlyAtFinal(row: ChangedRow, t: Pick<Transition, 'to' | 'error'>, route: AcceptedRoute | null = parseJson<AcceptedRoute>(row.route)): HourlyDelta | undefined {
   if (!FINAL_STATUSES.has(t.to)) return undefined;
   return {
     accountId: row.account_id,

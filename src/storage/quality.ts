@@ -2,7 +2,7 @@ import type { Degradation, QualityRecord, Transition } from '../app/store.js';
 import { addCounts, hourOf, LATENCY_BOUNDS_MS, latencyBucket, NO_COUNTS, type QualityCounts } from '../core/quality/counts.js';
 import { isFinal } from '../core/lifecycle.js';
 import type { AcceptedRoute } from '../core/message.js';
-import { parseJson, type MessageRow } from './rows.js';
+import { parseJson, type ChangedRow, type MessageRow } from './rows.js';
 
 // Quality counters, the same for every SQL engine: what each status change adds to the counter
 // rows of (hour, connection, country, network). Hours since 1970-01-01 UTC; an unknown country or network is ''.
@@ -26,7 +26,7 @@ export interface QualityDelta {
  * error, or unknown). `row` is the message after the change, with `sent_at` as it was before it
  * (see the stores' transition statements). A read after a delivery adds nothing.
  */
-export function qualityAt(row: MessageRow, t: Transition, route: AcceptedRoute | null = parseJson<AcceptedRoute>(row.route)): QualityDelta | undefined {
+export function qualityAt(row: ChangedRow, t: Transition, route: AcceptedRoute | null = parseJson<AcceptedRoute>(row.route)): QualityDelta | undefined {
   if (t.from.every(isFinal)) return undefined;
   const segments = Number(row.segments);
   // A failover moves the message to its next connection: the one it failed on is its event's.

@@ -40,6 +40,17 @@ export interface MessageRow {
   sent_at?: number | string | null;
 }
 
+/**
+ * What a status change reads of its message once changed: its counters, refund, callback and
+ * SMPP receipt. Read by name rather than returned whole (`RETURNING *`): SQLite hands back 27
+ * columns at a third of the change's cost.
+ */
+export const CHANGED_COLUMNS = 'id, account_id, price, provider_message_id, connection, created_at, segments, sent_at, route, callback_url, callback_events, face, expires_at, send_at';
+export type ChangedRow = Pick<
+  MessageRow,
+  'id' | 'account_id' | 'price' | 'provider_message_id' | 'connection' | 'created_at' | 'segments' | 'sent_at' | 'route' | 'callback_url' | 'callback_events' | 'face' | 'expires_at' | 'send_at'
+>;
+
 export interface EventRow {
   at: number;
   type: string;

@@ -1,7 +1,7 @@
 import type { NewMessage, UsageRecord } from '../app/store.js';
 import { FINAL_STATUSES, type MessageStatus } from '../core/lifecycle.js';
 import type { AcceptedRoute } from '../core/message.js';
-import { parseJson, REFUNDED_STATUSES, type MessageRow } from './rows.js';
+import { parseJson, REFUNDED_STATUSES, type ChangedRow, type MessageRow } from './rows.js';
 import { mergeDeltas } from './counter-deltas.js';
 
 // Usage counters, the same for every SQL engine: what each write adds to the counter rows of
@@ -45,7 +45,7 @@ export function usageAtAccept(messages: readonly NewMessage[]): UsageDelta[] {
  * failed, its refund (a message that never reached a provider), or the cost of its segments on
  * the connection that took it. Canceled and unknown outcomes count as neither delivered nor failed.
  */
-export function usageAtFinal(row: MessageRow, to: MessageStatus, route: AcceptedRoute | null = parseJson<AcceptedRoute>(row.route)): UsageDelta | undefined {
+export function usageAtFinal(row: ChangedRow, to: MessageStatus, route: AcceptedRoute | null = parseJson<AcceptedRoute>(row.route)): UsageDelta | undefined {
   if (!FINAL_STATUSES.has(to)) return undefined;
   const sent = handedOver(row, to);
   const price = row.price === null || row.price === undefined ? 0 : Number(row.price);

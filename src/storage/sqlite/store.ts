@@ -94,6 +94,8 @@ import {
   type ApiKeyRow,
   type AttemptRow,
   type DeliveryRow,
+  CHANGED_COLUMNS,
+  type ChangedRow,
   type ResendSourceRow,
   type EndpointRow,
   type EventRow,
@@ -633,8 +635,8 @@ export class SqliteStore implements Store {
       values.claimOwner = t.claim.owner;
       values.claimAttempt = t.claim.attempt;
     }
-    const row = this.#sql(`UPDATE messages SET ${sets.join(', ')} WHERE ${where} RETURNING *`).get(values) as MessageRow | undefined;
-    if (!row) return false;
+    if (this.#sql(`UPDATE messages SET ${sets.join(', ')} WHERE ${where}`).run(values).changes === 0) return false;
+    const row = this.#sql(`SELECT ${CHANGED_COLUMNS} FROM messages WHERE id = ?`).get(t.messageId) as ChangedRow;
     this.#insertEvent(t.messageId, t.event);
     if (row.price && row.provider_message_id === null && REFUNDED_STATUSES.includes(t.to)) {
       this.#post({ id: newId('led', t.event.at), accountId: row.account_id, at: t.event.at, type: 'refund', amount: Number(row.price), messageId: row.id, messages: 1, counterparty: null, description: t.to });
@@ -645,7 +647,7 @@ export class SqliteStore implements Store {
     if (measured) counters.quality.push(measured);
     counters.hourly.push(hourlyAtFinal(row, t, route));
     const type = lifecycleEvent(t.from, t.to);
-    if (type) this.#emit(row.account_id, row.id, rowCallbackFor(row, type, t), type, t.event.at, () => toMessage(row));
+    if (type) this.#emit(row.account_id, row.id, rowCallbackFor(row, type, t), type, t.event.at, () => toMessage(this.#sql('SELECT * FROM messages WHERE id = ?').get(row.id) as MessageRow));
     const until = smppReceiptUntil(row, t, t.event.at);
     if (until !== undefined) this.#sql(SMPP_SQL.owe).run({ accountId: row.account_id, kind: 'receipt', ref: row.id, expiresAt: until });
     return true;
