@@ -133,6 +133,7 @@ import { RECEIPT_SQL } from './receipt-sql.js';
 import { ACCOUNT_SQL, KEY_ACCOUNT_COLUMNS } from './account-sql.js';
 import { WEBHOOK_SQL } from './webhook-sql.js';
 import { Statement } from './statement.js';
+import { WalSync } from './wal-sync.js';
 import { CREDENTIAL_SQL } from './credential-sql.js';
 import { SMPP_SQL } from './smpp-sql.js';
 import { answerValues, LOOKUP_COLUMNS, lookupOf, lookupValues, newestPerNumber, type LookupRow } from '../lookup-rows.js';
@@ -145,8 +146,9 @@ export interface SqliteOptions {
   /** Path of the database file; its folder is created if missing. */
   readonly file: string;
   /**
-   * `full` (default) syncs the write-ahead log at every commit, so an accepted message survives
-   * a power loss; `normal` survives a crash of the process only. Commits are batched either way.
+   * `full` (default): a write is answered once the write-ahead log is synced, so an accepted
+   * message survives a power loss (see WalSync); `normal` survives a crash of the process only.
+   * Commits are batched either way.
    */
   readonly synchronous?: 'full' | 'normal';
   /**
@@ -185,10 +187,37 @@ export class SqliteStore implements Store {
     mkdirSync(dirname(options.file), { recursive: true });
     this.#db = new BetterSqlite3(options.file);
     this.#db.pragma('journal_mode = WAL');
-    this.#db.pragma(`synchronous = ${options.synchronous ?? 'full'}`);
+    // SQLite itself never waits on the disk at a commit: durability, when wanted, is WalSync's.
+    this.#db.pragma('synchronous = normal');
     this.#db.pragma('busy_timeout = 5000');
     this.#db.pragma('foreign_keys = ON');
     this.#qualityCounters = options.qualityCounters ?? true;
+    if ((options.synchronous ?? 'full') === 'full') this.#answerWhenDurable(options.file);
+  }
+
+  #wal: WalSync | undefined;
+
+  /**
+   * Every method that wrote a row resolves only once the log holding it is on disk; one that
+   * only read answers at once. Done here, for all of them, so that no write can forget it.
+   */
+  #answerWhenDurable(file: string): void {
+    const changes = this.#sql('SELECT total_changes() AS n');
+    const written = () => (changes.get() as { n: number }).n;
+    const wal = new WalSync(`${file}-wal`, written);
+    this.#wal = wal;
+    const self = this as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
+    for (const name of Object.getOwnPropertyNames(SqliteStore.prototype)) {
+      if (name === 'constructor' || name === 'close') continue;
+      const method = self[name]!;
+      self[name] = async (...args: unknown[]) => {
+        const before = written();
+        const result = await method.apply(this, args);
+        const after = written();
+        if (after !== before) await wal.durable(after);
+        return result;
+      };
+    }
   }
 
   #sql(text: string): Statement {
@@ -217,6 +246,7 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    await this.#wal?.close();
     this.#db.close();
   }
 
