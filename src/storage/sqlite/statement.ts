@@ -12,17 +12,25 @@ function rowMaker(names: readonly string[]): (values: unknown[]) => Row {
   return new Function('v', `return { ${names.map((n, i) => `${JSON.stringify(n)}: v[${i}]`).join(', ')} };`) as (values: unknown[]) => Row;
 }
 
+/** Rows a connection's statements have written so far (rows returned by a write with RETURNING count too). */
+export interface Writes {
+  count: number;
+}
+
 /**
  * A prepared statement that reads its rows as arrays and makes them into objects itself (see
- * rowMaker). Same calls as better-sqlite3's: run, get and all.
+ * rowMaker), and counts the rows it writes in `writes`. Same calls as better-sqlite3's: run, get
+ * and all.
  */
 export class Statement {
   readonly #stmt: BetterSqlite3.Statement;
+  readonly #writes: Writes | undefined;
   #names: string[] = [];
   #row: (values: unknown[]) => Row = () => ({});
 
-  constructor(stmt: BetterSqlite3.Statement) {
+  constructor(stmt: BetterSqlite3.Statement, writes?: Writes) {
     this.#stmt = stmt;
+    this.#writes = stmt.readonly ? undefined : writes;
     if (stmt.reader) {
       stmt.raw(true);
       this.#shape(stmt.columns().map((c) => c.name));
@@ -41,15 +49,21 @@ export class Statement {
   };
 
   run(...params: unknown[]): BetterSqlite3.RunResult {
-    return this.#stmt.run(...params);
+    const result = this.#stmt.run(...params);
+    if (this.#writes) this.#writes.count += result.changes;
+    return result;
   }
 
   get(...params: unknown[]): unknown {
     const values = this.#stmt.get(...params) as unknown[] | undefined;
-    return values === undefined ? undefined : this.#make(values);
+    if (values === undefined) return undefined;
+    if (this.#writes) this.#writes.count += 1;
+    return this.#make(values);
   }
 
   all(...params: unknown[]): unknown[] {
-    return (this.#stmt.all(...params) as unknown[][]).map(this.#make);
+    const rows = this.#stmt.all(...params) as unknown[][];
+    if (this.#writes) this.#writes.count += rows.length;
+    return rows.map(this.#make);
   }
 }

@@ -132,7 +132,7 @@ import { DISPATCH_SQL } from './dispatch-sql.js';
 import { RECEIPT_SQL } from './receipt-sql.js';
 import { ACCOUNT_SQL, KEY_ACCOUNT_COLUMNS } from './account-sql.js';
 import { WEBHOOK_SQL } from './webhook-sql.js';
-import { Statement } from './statement.js';
+import { Statement, type Writes } from './statement.js';
 import { WalSync } from './wal-sync.js';
 import { CREDENTIAL_SQL } from './credential-sql.js';
 import { SMPP_SQL } from './smpp-sql.js';
@@ -180,6 +180,7 @@ const FULL = Symbol('full');
 export class SqliteStore implements Store {
   readonly #db: BetterSqlite3.Database;
   readonly #statements = new Map<string, Statement>();
+  readonly #writes: Writes = { count: 0 };
 
   readonly #qualityCounters: boolean;
 
@@ -202,8 +203,7 @@ export class SqliteStore implements Store {
    * only read answers at once. Done here, for all of them, so that no write can forget it.
    */
   #answerWhenDurable(file: string): void {
-    const changes = this.#sql('SELECT total_changes() AS n');
-    const written = () => (changes.get() as { n: number }).n;
+    const written = () => this.#writes.count;
     const wal = new WalSync(`${file}-wal`, written);
     this.#wal = wal;
     const self = this as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
@@ -223,7 +223,7 @@ export class SqliteStore implements Store {
   #sql(text: string): Statement {
     let stmt = this.#statements.get(text);
     if (!stmt) {
-      stmt = new Statement(this.#db.prepare(text));
+      stmt = new Statement(this.#db.prepare(text), this.#writes);
       this.#statements.set(text, stmt);
     }
     return stmt;
@@ -236,7 +236,7 @@ export class SqliteStore implements Store {
       if (applied.has(m.id)) continue;
       this.#db.transaction(() => {
         this.#db.exec(m.sql);
-        this.#db.prepare('INSERT INTO schema_migrations (id, name, applied_at) VALUES (?, ?, ?)').run(m.id, m.name, Date.now());
+        this.#sql('INSERT INTO schema_migrations (id, name, applied_at) VALUES (?, ?, ?)').run(m.id, m.name, Date.now());
       }).immediate();
     }
   }
@@ -278,7 +278,7 @@ export class SqliteStore implements Store {
   async updateAccount(id: string, patch: AccountPatch): Promise<boolean> {
     const { sets, values } = accountSets(patch, () => '?');
     if (sets.length === 0) return (await this.getAccount(id)) !== undefined;
-    return this.#db.prepare(`UPDATE accounts SET ${sets.join(', ')} WHERE id = ?`).run(...values, id).changes > 0;
+    return this.#sql(`UPDATE accounts SET ${sets.join(', ')} WHERE id = ?`).run(...values, id).changes > 0;
   }
 
   /**
@@ -666,7 +666,10 @@ export class SqliteStore implements Store {
       values.claimAttempt = t.claim.attempt;
     }
     if (this.#sql(`UPDATE messages SET ${sets.join(', ')} WHERE ${where}`).run(values).changes === 0) return false;
-    const row = this.#sql(`SELECT ${CHANGED_COLUMNS} FROM messages WHERE id = ?`).get(t.messageId) as ChangedRow;
+    const type = lifecycleEvent(t.from, t.to);
+    // The whole message when an endpoint may queue it; its callback URL may still ask for it below.
+    const whole = type !== undefined && this.#anyTakes(type);
+    const row = this.#sql(whole ? 'SELECT * FROM messages WHERE id = ?' : `SELECT ${CHANGED_COLUMNS} FROM messages WHERE id = ?`).get(t.messageId) as ChangedRow;
     this.#insertEvent(t.messageId, t.event);
     if (row.price && row.provider_message_id === null && REFUNDED_STATUSES.includes(t.to)) {
       this.#post({ id: newId('led', t.event.at), accountId: row.account_id, at: t.event.at, type: 'refund', amount: Number(row.price), messageId: row.id, messages: 1, counterparty: null, description: t.to });
@@ -676,8 +679,10 @@ export class SqliteStore implements Store {
     const measured = this.#qualityCounters && qualityAt(row, t, route);
     if (measured) counters.quality.push(measured);
     counters.hourly.push(hourlyAtFinal(row, t, route));
-    const type = lifecycleEvent(t.from, t.to);
-    if (type) this.#emit(row.account_id, row.id, rowCallbackFor(row, type, t), type, t.event.at, () => toMessage(this.#sql('SELECT * FROM messages WHERE id = ?').get(row.id) as MessageRow));
+    if (type) {
+      const message = () => toMessage((whole ? row : this.#sql('SELECT * FROM messages WHERE id = ?').get(row.id)) as MessageRow);
+      this.#emit(row.account_id, row.id, rowCallbackFor(row, type, t), type, t.event.at, message);
+    }
     const until = smppReceiptUntil(row, t, t.event.at);
     if (until !== undefined) this.#sql(SMPP_SQL.owe).run({ accountId: row.account_id, kind: 'receipt', ref: row.id, expiresAt: until });
     return true;
@@ -686,13 +691,25 @@ export class SqliteStore implements Store {
   /** What accounts' enabled endpoints take: an event none takes costs no look-up. */
   #subscriptions: Subscriptions | undefined;
 
+  #readSubscriptions(): Subscriptions {
+    return (this.#subscriptions ??= subscriptionsOf(this.#sql(SUBSCRIPTIONS_SQL).all() as { account_id: string; events: string }[]));
+  }
+
+  /** The event types some account's endpoint takes, for the subscriptions they were read from. */
+  #takenByAny: { readonly of: Subscriptions; readonly types: ReadonlySet<string> } | undefined;
+
+  #anyTakes(type: string): boolean {
+    const subscriptions = this.#readSubscriptions();
+    if (this.#takenByAny?.of !== subscriptions) this.#takenByAny = { of: subscriptions, types: new Set([...subscriptions.values()].flatMap((t) => [...t])) };
+    return this.#takenByAny.types.has('*') || this.#takenByAny.types.has(type);
+  }
+
   /**
    * Queues a webhook event, in the transaction of the change it tells, for every enabled
    * endpoint of the account that takes its type and for the message's own callback URL.
    */
   #emit(accountId: string, messageId: string, callbackUrl: string | null, type: string, at: number, data: () => unknown): void {
-    this.#subscriptions ??= subscriptionsOf(this.#sql(SUBSCRIPTIONS_SQL).all() as { account_id: string; events: string }[]);
-    if (!callbackUrl && !subscribed(this.#subscriptions, accountId, type)) return;
+    if (!callbackUrl && !subscribed(this.#readSubscriptions(), accountId, type)) return;
     const eventId = newId('evt', at);
     this.#sql('INSERT INTO webhook_events (id, account_id, message_id, type, created_at, data) VALUES (?, ?, ?, ?, ?, ?)').run(eventId, accountId, messageId, type, at, JSON.stringify(data()));
     const made = this.#sql(WEBHOOK_SQL.insertForEndpoints).all({ eventId, messageId, at, accountId, type }) as { target: string; endpoint_id: string | null; due_at: number | null }[];
@@ -881,7 +898,7 @@ export class SqliteStore implements Store {
   async updateEndpoint(accountId: string, id: string, patch: EndpointPatch): Promise<boolean> {
     const { sets, values } = endpointSets(patch, () => '?');
     if (sets.length === 0) return (await this.getEndpoint(accountId, id)) !== undefined;
-    const changes = this.#db.prepare(`UPDATE webhook_endpoints SET ${sets.join(', ')} WHERE account_id = ? AND id = ?`).run(...values, accountId, id).changes;
+    const changes = this.#sql(`UPDATE webhook_endpoints SET ${sets.join(', ')} WHERE account_id = ? AND id = ?`).run(...values, accountId, id).changes;
     if (changes > 0 && patch.disabledAt) this.#sql(WEBHOOK_SQL.wake).run({ target: id, at: patch.disabledAt });
     this.#subscriptions = undefined;
     return changes > 0;
