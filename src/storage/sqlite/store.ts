@@ -1101,9 +1101,12 @@ export class SqliteStore implements Store {
 
   async optedOut(accountId: string, sender: string, numbers: readonly string[]): Promise<Set<string>> {
     if (numbers.length === 0) return new Set();
-    const rows = this.#sql(
-      `SELECT number FROM opt_outs WHERE account_id = ? AND sender IN (?, '*') AND number IN (SELECT value FROM json_each(?))`,
-    ).all(accountId, sender, JSON.stringify(numbers)) as { number: string }[];
+    // One number (most sends) is one look-up: no JSON to write and read back for it.
+    const rows = (
+      numbers.length === 1
+        ? this.#sql(`SELECT number FROM opt_outs WHERE account_id = ? AND sender IN (?, '*') AND number = ?`).all(accountId, sender, numbers[0])
+        : this.#sql(`SELECT number FROM opt_outs WHERE account_id = ? AND sender IN (?, '*') AND number IN (SELECT value FROM json_each(?))`).all(accountId, sender, JSON.stringify(numbers))
+    ) as { number: string }[];
     return new Set(rows.map((r) => r.number));
   }
 
