@@ -28,7 +28,7 @@ const body = (i: number) => JSON.stringify({ from: 'Bench', to: recipients(1, i)
  */
 export async function complianceSection(seconds: number): Promise<void> {
   const rounds = Number(process.env.BENCH_COMPLIANCE_ROUNDS ?? 3);
-  console.log(`\nCompliance rules at accept: SQLite (synchronous=full), single recipient, marketing, 64 connections; ${seconds}s each, ${rounds} rounds`);
+  console.log(`\nCompliance rules at accept: SQLite (SWITCHBOARD_SQLITE_SYNC=full: every write on disk before its answer), single recipient, marketing, 64 connections; ${seconds}s each, ${rounds} rounds`);
   const server = await startServer();
   try {
     const [off, on] = await benchAccounts(server, 2, false);

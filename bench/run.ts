@@ -25,7 +25,7 @@ async function countAccepted(server: BenchServer): Promise<number> {
 }
 
 async function acceptSection(): Promise<void> {
-  console.log(`\nAccept through the HTTP API: SQLite (synchronous=full), the sandbox carrier dispatching; ${seconds}s each`);
+  console.log(`\nAccept through the HTTP API: SQLite (SWITCHBOARD_SQLITE_SYNC=full: every write on disk before its answer), the sandbox carrier dispatching; ${seconds}s each`);
   const runs: [string, number, number, Record<string, string>, boolean?][] = [
     ['single recipient, 64 connections', 64, 1, {}],
     ['single recipient, 64 connections, priced', 64, 1, {}, true],
@@ -60,7 +60,7 @@ type Run = [label: string, run: (server: BenchServer) => Promise<AcceptFigures>]
  */
 async function facesSection(): Promise<void> {
   const pairs = Number(process.env.BENCH_FACE_PAIRS ?? 3);
-  console.log(`\nAccept through the compatible APIs beside the native API: SQLite (synchronous=full), single recipient, 64 connections; ${seconds}s each, ${pairs} rounds`);
+  console.log(`\nAccept through the compatible APIs beside the native API: SQLite (SWITCHBOARD_SQLITE_SYNC=full: every write on disk before its answer), single recipient, 64 connections; ${seconds}s each, ${pairs} rounds`);
   const native: Run = ['native API (POST /v1/messages)', (server) => benchAccept(server, { connections: 64, seconds, recipientsPerRequest: 1 })];
   const faces: Run[] = [
     ["Vonage's SMS API (POST /sms/json, a form)", (server) => benchVonage(server, { connections: 64, seconds })],
