@@ -29,7 +29,11 @@ export async function benchSmppServer(total: number, sessions: number, window: n
     `connections:\n  - { name: carrier, provider: smpp, host: 127.0.0.1, port: ${smscPort}, system_id: bench, password: bench, window: 100, tps: 100000 }\nroutes:\n  - { name: all, connections: [carrier] }\n`,
   );
   const smppPort = await freePort();
-  const server = await startServer({ SWITCHBOARD_CONFIG: config, SWITCHBOARD_SMPP_PORT: String(smppPort), SWITCHBOARD_SMPP_WINDOW: String(window) });
+  // A server that does not start leaves no simulator behind.
+  const server = await startServer({ SWITCHBOARD_CONFIG: config, SWITCHBOARD_SMPP_PORT: String(smppPort), SWITCHBOARD_SMPP_WINDOW: String(window) }).catch((error: unknown) => {
+    sim.kill();
+    throw error;
+  });
   try {
     const made = await fetch(`${server.url}/v1/accounts/acct_default/credentials`, {
       method: 'POST',

@@ -129,9 +129,17 @@ async function startRig(nodeCount: number, webhooks: boolean, env: Record<string
   const shared: Record<string, string> =
     nodeCount > 0 ? { SWITCHBOARD_DATABASE_URL: DATABASE_URL, SWITCHBOARD_DATABASE_SCHEMA: namespace, SWITCHBOARD_REDIS_URL: REDIS_URL, SWITCHBOARD_REDIS_PREFIX: `${namespace}:` } : {};
   const common = { SWITCHBOARD_CONFIG: config, SWITCHBOARD_WEBHOOKS_ALLOW_PRIVATE: 'true', SWITCHBOARD_WEBHOOK_RETRY_SCALE: '0.001', ...shared, ...env };
-  const first = await startServer({ ...common, SWITCHBOARD_NODE_ID: 'bench-1' });
-  const nodes = [first];
-  for (let n = 2; n <= nodeCount; n++) nodes.push(await startServer({ ...common, SWITCHBOARD_NODE_ID: `bench-${n}` }, { key: first.key }));
+  const nodes: BenchServer[] = [];
+  try {
+    nodes.push(await startServer({ ...common, SWITCHBOARD_NODE_ID: 'bench-1' }));
+    for (let n = 2; n <= nodeCount; n++) nodes.push(await startServer({ ...common, SWITCHBOARD_NODE_ID: `bench-${n}` }, { key: nodes[0]!.key }));
+  } catch (error) {
+    // A node that does not start leaves nothing of the rig behind.
+    await Promise.all(nodes.map((n) => n.stop()));
+    sim.kill();
+    throw error;
+  }
+  const first = nodes[0]!;
   const receiver = await new Receiver().start();
   if (webhooks) {
     const res = await fetch(`${first.url}/v1/webhooks/endpoints`, {
