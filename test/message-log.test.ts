@@ -79,4 +79,21 @@ describe('GET /v1/messages and operations', () => {
     assert.equal(res.statusCode, 404);
     assert.equal(res.json().error.code, 'not_found');
   });
+
+  test("one message's stream tells its status at once: a change before the stream opened is not lost", { timeout: 10_000 }, async () => {
+    const [m] = (await list('status=delivered&limit=1')).messages;
+    const base = await node.api.listen({ host: '127.0.0.1', port: 0 });
+    const aborted = new AbortController();
+    const stream = await fetch(`${base}/v1/messages/${m.id}/stream`, { headers: { ...bearer(node.key), accept: 'text/event-stream' }, signal: aborted.signal });
+    const reader = stream.body!.getReader();
+    let text = '';
+    while (!text.includes('event: message')) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      text += new TextDecoder().decode(value);
+    }
+    aborted.abort();
+    const data = JSON.parse(/data: (.*)\n/.exec(text)![1]!);
+    assert.deepEqual([data.id, data.status], [m.id, 'delivered']);
+  });
 });

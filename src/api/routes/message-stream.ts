@@ -29,7 +29,12 @@ export const messageStreamRoutes = (services: Services): FastifyPluginAsyncTypeb
       for (const end of open) end();
     });
 
-    const stream = (request: FastifyRequest, reply: FastifyReply, read: () => Promise<readonly Message[]>) => {
+    /**
+     * `current`: the first look sends what it finds too. One message's stream does: the caller
+     * read the message before the stream opened, and a change made in between would be lost.
+     * The log's does not: it would send again every row the page has just shown.
+     */
+    const stream = (request: FastifyRequest, reply: FastifyReply, read: () => Promise<readonly Message[]>, current = false) => {
       // A stream never ends by itself: only a client that asked for one (EventSource does) gets one.
       if (!/\btext\/event-stream\b/.test(request.headers.accept ?? '')) {
         throw new SwitchboardError('invalid_parameter', 'This is a stream of server-sent events: send `Accept: text/event-stream` (as EventSource does).', { param: 'accept' });
@@ -39,7 +44,7 @@ export const messageStreamRoutes = (services: Services): FastifyPluginAsyncTypeb
       out.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
       out.write(': live\n\n');
       const seen = new Map<string, string>();
-      let first = true;
+      let quiet = !current;
       const poll = async () => {
         // Access is checked again at every look: a stream ends once its key is revoked or its session signed out.
         await authenticate(services, request);
@@ -47,9 +52,9 @@ export const messageStreamRoutes = (services: Services): FastifyPluginAsyncTypeb
           const version = `${m.status}@${m.updatedAt}`;
           if (seen.get(m.id) === version) continue;
           seen.set(m.id, version);
-          if (!first) out.write(`event: message\ndata: ${JSON.stringify(messageView(m))}\n\n`);
+          if (!quiet) out.write(`event: message\ndata: ${JSON.stringify(messageView(m))}\n\n`);
         }
-        first = false;
+        quiet = false;
       };
       const timer = setInterval(() => void poll().catch(() => end()), POLL_MS);
       const end = () => {
@@ -71,6 +76,6 @@ export const messageStreamRoutes = (services: Services): FastifyPluginAsyncTypeb
     app.get('/v1/messages/:id/stream', { schema: { summary: 'One message, live (server-sent events)', params: IdParams, ...STREAM_SCHEMA } }, async (request, reply) => {
       const { accountId } = request;
       await services.messages.get(accountId, request.params.id);
-      stream(request, reply, async () => [(await services.messages.get(accountId, request.params.id)).message]);
+      stream(request, reply, async () => [(await services.messages.get(accountId, request.params.id)).message], true);
     });
   };
