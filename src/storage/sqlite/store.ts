@@ -208,8 +208,8 @@ export class SqliteStore implements Store {
     this.#wal = wal;
     const self = this as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
     for (const name of Object.getOwnPropertyNames(SqliteStore.prototype)) {
-      if (name === 'constructor' || name === 'close') continue;
-      const method = self[name]!;
+      const method = Object.getOwnPropertyDescriptor(SqliteStore.prototype, name)!.value as unknown;
+      if (name === 'constructor' || name === 'close' || typeof method !== 'function') continue;
       self[name] = async (...args: unknown[]) => {
         const before = written();
         const result = await method.apply(this, args);
