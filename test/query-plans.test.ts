@@ -92,7 +92,7 @@ const BACKLOG = 20_000;
 const BACKLOG_TABLES = [
   'webhook_deliveries', 'webhook_events', 'webhook_attempts', 'webhook_endpoints', 'messages', 'provider_ids', 'parked_receipts', 'accounts', 'verified_numbers', 'face_credentials', 'numbers',
   'usage_counts', 'ledger_entries', 'pending_charges', 'balance_slices', 'smpp_outbox', 'inbound_messages', 'lookups', 'compliance_marks',
-  'quality_counts', 'quality_errors', 'sign_in_failures', 'idempotency_keys', 'hourly_counts',
+  'quality_counts', 'quality_errors', 'sign_in_failures', 'idempotency_keys', 'hourly_counts', 'opt_outs',
 ];
 /** Idempotency keys of many accounts over time, and the hourly counters of 100 accounts over 200 hours. */
 const IDEMPOTENCY = `INSERT INTO idempotency_keys (account_id, key, request_hash, status_code, response, created_at) SELECT 'acc_' || (i % 100), 'k' || i, 'h', 202, '{}', i`;
@@ -174,6 +174,8 @@ describe('hot webhook, receipt and account statements on SQLite use indexes, wha
       ${HOURLY} FROM n;
       WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ${BACKLOG - 1})
       ${QUALITY_ERRORS} FROM n;
+      WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ${BACKLOG - 1})
+      INSERT INTO opt_outs (account_id, sender, number, created_at, source) SELECT 'acc_' || (i % 100), CASE WHEN i % 2 = 0 THEN '*' ELSE 'Shop' END, '+4477009' || i, i, 'api' FROM n;
       ANALYZE;
     `);
   });

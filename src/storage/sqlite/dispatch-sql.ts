@@ -1,3 +1,5 @@
+import { CHANGED_COLUMNS } from '../rows.js';
+
 /**
  * The dispatcher's and the receipt path's statements, and the message log's, exported so that a
  * test can check their query plans: each reaches its rows through an index, whatever the backlog.
@@ -17,6 +19,10 @@ export const DISPATCH_SQL = {
        updated_at = CASE WHEN @send AND status IN ('queued', 'scheduled') AND expires_at > @now THEN @now ELSE updated_at END,
        status = CASE WHEN @send AND status IN ('queued', 'scheduled') AND expires_at > @now THEN 'sending' ELSE status END
      WHERE id IN (SELECT value FROM json_each(@ids)) RETURNING *`,
+  /** A message whole, by id. */
+  message: 'SELECT * FROM messages WHERE id = @id',
+  /** What a status change reads back of its message (see CHANGED_COLUMNS). */
+  changed: `SELECT ${CHANGED_COLUMNS} FROM messages WHERE id = @id`,
   /** The message a receipt's provider id belongs to. */
   findProviderIds: 'SELECT provider_message_id, message_id, part, parts FROM provider_ids WHERE connection = @connection AND provider_message_id IN (SELECT value FROM json_each(@ids))',
 } as const;

@@ -94,7 +94,6 @@ import {
   type ApiKeyRow,
   type AttemptRow,
   type DeliveryRow,
-  CHANGED_COLUMNS,
   type ChangedRow,
   type ResendSourceRow,
   type EndpointRow,
@@ -594,7 +593,7 @@ export class SqliteStore implements Store {
   }
 
   async findMessage(id: string): Promise<Message | undefined> {
-    const row = this.#sql('SELECT * FROM messages WHERE id = ?').get(id) as MessageRow | undefined;
+    const row = this.#sql(DISPATCH_SQL.message).get({ id }) as MessageRow | undefined;
     return row && toMessage(row);
   }
 
@@ -669,7 +668,7 @@ export class SqliteStore implements Store {
     const type = lifecycleEvent(t.from, t.to);
     // The whole message when an endpoint may queue it; its callback URL may still ask for it below.
     const whole = type !== undefined && this.#anyTakes(type);
-    const row = this.#sql(whole ? 'SELECT * FROM messages WHERE id = ?' : `SELECT ${CHANGED_COLUMNS} FROM messages WHERE id = ?`).get(t.messageId) as ChangedRow;
+    const row = this.#sql(whole ? DISPATCH_SQL.message : DISPATCH_SQL.changed).get({ id: t.messageId }) as ChangedRow;
     this.#insertEvent(t.messageId, t.event);
     if (row.price && row.provider_message_id === null && REFUNDED_STATUSES.includes(t.to)) {
       this.#post({ id: newId('led', t.event.at), accountId: row.account_id, at: t.event.at, type: 'refund', amount: Number(row.price), messageId: row.id, messages: 1, counterparty: null, description: t.to });
@@ -680,7 +679,7 @@ export class SqliteStore implements Store {
     if (measured) counters.quality.push(measured);
     counters.hourly.push(hourlyAtFinal(row, t, route));
     if (type) {
-      const message = () => toMessage((whole ? row : this.#sql('SELECT * FROM messages WHERE id = ?').get(row.id)) as MessageRow);
+      const message = () => toMessage((whole ? row : this.#sql(DISPATCH_SQL.message).get({ id: row.id })) as MessageRow);
       this.#emit(row.account_id, row.id, rowCallbackFor(row, type, t), type, t.event.at, message);
     }
     const until = smppReceiptUntil(row, t, t.event.at);
@@ -1101,11 +1100,10 @@ export class SqliteStore implements Store {
 
   async optedOut(accountId: string, sender: string, numbers: readonly string[]): Promise<Set<string>> {
     if (numbers.length === 0) return new Set();
-    // One number (most sends) is one look-up: no JSON to write and read back for it.
     const rows = (
       numbers.length === 1
-        ? this.#sql(`SELECT number FROM opt_outs WHERE account_id = ? AND sender IN (?, '*') AND number = ?`).all(accountId, sender, numbers[0])
-        : this.#sql(`SELECT number FROM opt_outs WHERE account_id = ? AND sender IN (?, '*') AND number IN (SELECT value FROM json_each(?))`).all(accountId, sender, JSON.stringify(numbers))
+        ? this.#sql(COMPLIANCE_SQL.optedOutOne).all({ accountId, sender, number: numbers[0] })
+        : this.#sql(COMPLIANCE_SQL.optedOut).all({ accountId, sender, numbers: JSON.stringify(numbers) })
     ) as { number: string }[];
     return new Set(rows.map((r) => r.number));
   }
