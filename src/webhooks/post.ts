@@ -1,7 +1,8 @@
 import type { LookupAddress } from 'node:dns';
 import type { LookupFunction } from 'node:net';
 import { createHmac } from 'node:crypto';
-import { Agent, type Dispatcher } from 'undici';
+import { Agent } from 'undici';
+import { requestWithin } from '../http/request.js';
 import type { WebhookPost } from '../app/webhook-delivery.js';
 import type { UrlGuard } from './url-guard.js';
 
@@ -31,10 +32,8 @@ export type GuardedSend = (request: { url: string; method: 'GET' | 'POST'; heade
  * request, as DNS may have changed since it was registered, and a new connection goes to the
  * addresses last checked for its host, not to a fresh DNS answer: a name that resolves to a
  * public address for the check and to a private one for the connection (DNS rebinding) gets
- * nowhere. Redirects are not followed, as a redirect could lead anywhere.
- *
- * Over undici's dispatcher, on keep-alive connections of its own: it costs half the CPU of
- * node:http per request, which counts at thousands of webhook posts per second.
+ * nowhere. Redirects are not followed, as a redirect could lead anywhere. Connections are kept
+ * alive, apart from any other client's.
  */
 export function guardedSend(guard: UrlGuard, timeoutMs: number): GuardedSend {
   const checked = new Map<string, readonly LookupAddress[]>();
@@ -44,7 +43,7 @@ export function guardedSend(guard: UrlGuard, timeoutMs: number): GuardedSend {
     else if (options.all) callback(null, [...addresses]);
     else callback(null, addresses[0]!.address, addresses[0]!.family);
   };
-  const agent = new Agent({ connect: { lookup, timeout: timeoutMs }, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+  const agent = new Agent({ connect: { lookup } });
   return async ({ url, method, headers, body }) => {
     let target: URL;
     try {
@@ -57,45 +56,11 @@ export function guardedSend(guard: UrlGuard, timeoutMs: number): GuardedSend {
     } catch (error) {
       return { error: (error as Error).message };
     }
-    return new Promise((resolve) => {
-      let controller: Dispatcher.DispatchController | undefined;
-      let timedOut = false;
-      let status = 0;
-      const kept: Buffer[] = [];
-      let keptBytes = 0;
-      const end = (answer: { status: number; text: string } | { error: string }) => {
-        clearTimeout(timer);
-        resolve(answer);
-      };
-      // A plain timer, not an AbortSignal: a signal's listeners cost more than the rest of a small post.
-      const timer = setTimeout(() => {
-        timedOut = true;
-        resolve({ error: `no answer within ${timeoutMs} ms` });
-        controller?.abort(new Error('timeout'));
-      }, timeoutMs);
-      agent.dispatch(
-        { origin: target.origin, path: `${target.pathname}${target.search}`, method, headers, body },
-        {
-          // Still waiting for a connection when time ran out: it is not sent at all.
-          onRequestStart: (c) => {
-            controller = c;
-            if (timedOut) c.abort(new Error('timeout'));
-          },
-          onResponseStart: (_c, statusCode) => {
-            status = statusCode;
-          },
-          // Read to its end, keeping enough for an excerpt: the status is the answer either way.
-          onResponseData: (_c, chunk) => {
-            if (keptBytes < KEEP) {
-              kept.push(chunk);
-              keptBytes += chunk.length;
-            }
-          },
-          onResponseEnd: () => end({ status, text: Buffer.concat(kept).toString('utf8') }),
-          onResponseError: (_c, error: Error & { code?: string }) => end(status ? { status, text: Buffer.concat(kept).toString('utf8') } : { error: error.code ?? error.message }),
-        },
-      );
-    });
+    const answer = await requestWithin(agent, target, { method, headers, body }, timeoutMs, KEEP);
+    if ('text' in answer) return { status: answer.status, text: answer.text };
+    // Cut short once the answer had begun: its status is the answer.
+    if (answer.status) return { status: answer.status, text: '' };
+    return { error: answer.timedOut ? answer.error.message : (answer.error.code ?? answer.error.message) };
   };
 }
 

@@ -37,6 +37,7 @@ export const httpCodes = [
       { code: 'EAI_AGAIN', message: "The provider's host name could not be resolved for now", canonical: 'provider_unavailable' },
       { code: 'EHOSTUNREACH', message: "The provider's host is unreachable", canonical: 'provider_unavailable' },
       { code: 'UND_ERR_CONNECT_TIMEOUT', message: 'Connecting to the provider timed out', canonical: 'provider_unavailable' },
+      { code: 'ERR_INVALID_URL', message: "The request's URL, made from the connection's settings, is not a valid URL", canonical: 'provider_configuration_error' },
       { code: 'UNKNOWN', message: 'The request failed before the provider answered', canonical: 'provider_unavailable' },
     ],
   },

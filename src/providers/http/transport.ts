@@ -1,8 +1,11 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import { Agent } from 'undici';
+import { requestWithin, type RequestInit } from '../../http/request.js';
 import type { ReportedCode } from '../../core/catalogue/interpret.js';
 
 export interface HttpResponse {
   readonly status: number;
-  readonly headers: Headers;
+  readonly headers: IncomingHttpHeaders;
   readonly text: string;
 }
 
@@ -18,19 +21,24 @@ export type HttpOutcome =
 /** Errors that mean the connection was never made, so the request never left. */
 const BEFORE_SENDING = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
 
-/** One HTTP request with a deadline, over Node's fetch. */
-export async function httpRequest(url: string, init: { method: string; headers: Record<string, string>; body?: string }, timeoutMs: number): Promise<HttpOutcome> {
+/** Keep-alive connections to the providers, shared by every HTTP connector of the node. */
+const PROVIDERS = new Agent();
+
+/** One HTTP request with a deadline. */
+export async function httpRequest(url: string, init: RequestInit, timeoutMs: number): Promise<HttpOutcome> {
+  let target: URL;
   try {
-    const res = await fetch(url, { method: init.method, headers: init.headers, body: init.body, signal: AbortSignal.timeout(timeoutMs) });
-    return { kind: 'response', response: { status: res.status, headers: res.headers, text: await res.text() } };
-  } catch (error) {
-    if (error instanceof DOMException && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
-      return { kind: 'unknown', reason: `no answer within ${timeoutMs} ms` };
-    }
-    const code = String((error as { cause?: { code?: string } }).cause?.code ?? 'UNKNOWN');
-    if (BEFORE_SENDING.has(code)) return { kind: 'not_sent', code: { provider: 'http', context: 'network', code } };
-    return { kind: 'unknown', reason: `the connection failed after sending (${code})` };
+    target = new URL(url);
+  } catch {
+    return { kind: 'not_sent', code: { provider: 'http', context: 'network', code: 'ERR_INVALID_URL' } };
   }
+  const answer = await requestWithin(PROVIDERS, target, init, timeoutMs);
+  if ('text' in answer) return { kind: 'response', response: answer };
+  // Still waiting for a connection at the deadline: it was never sent.
+  const code = answer.timedOut && !answer.started ? 'UND_ERR_CONNECT_TIMEOUT' : (answer.error.code ?? 'UNKNOWN');
+  if (BEFORE_SENDING.has(code)) return { kind: 'not_sent', code: { provider: 'http', context: 'network', code } };
+  if (answer.timedOut) return { kind: 'unknown', reason: answer.error.message };
+  return { kind: 'unknown', reason: `the connection failed after sending (${code})` };
 }
 
 /** The HTTP status as a catalogue code, for answers the provider's own error format does not explain. */
@@ -39,8 +47,8 @@ export function statusCode(status: number): ReportedCode {
 }
 
 /** Retry-After in milliseconds (seconds or an HTTP date), when the provider sent one. */
-export function retryAfterMs(headers: Headers, now: number): number | undefined {
-  const value = headers.get('retry-after');
+export function retryAfterMs(headers: IncomingHttpHeaders, now: number): number | undefined {
+  const value = headers['retry-after'];
   if (!value) return undefined;
   const seconds = Number(value);
   if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
