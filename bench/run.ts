@@ -5,6 +5,7 @@ import { benchCluster } from './cluster.js';
 import { benchThreeConnections } from './routing.js';
 import { benchEndToEnd, benchSubmitRate } from './smpp.js';
 import { benchSmppServer } from './smpp-server.js';
+import { benchHttpProvider } from './http-provider.js';
 import { cpuMs, webhooksSection } from './webhooks.js';
 import { pricingSection } from './pricing.js';
 import { pricesSection } from './prices.js';
@@ -15,7 +16,7 @@ import { logSection } from './log.js';
 
 // `npm run bench`: starts real server processes and drives them over HTTP from this process,
 // printing figures. Durations are short enough for a 2-core machine; BENCH_SECONDS overrides.
-// `npm run bench -- accept` (or faces, smpp, smpp-server, routing, cluster, webhooks, pricing, prices, lookups, compliance, quality, log) runs those sections only.
+// `npm run bench -- accept` (or faces, smpp, smpp-server, http-provider, routing, cluster, webhooks, pricing, prices, lookups, compliance, quality, log) runs those sections only.
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 
 /** Messages the server counted as stored (it answers 202 only after the commit). */
@@ -120,6 +121,13 @@ async function smppServerSection(): Promise<void> {
   }
 }
 
+async function httpProviderSection(): Promise<void> {
+  console.log('\nHTTP provider: 20,000 single-recipient sends (50 in flight; 5,000 before them, unmeasured) -> generic-http connection (100 in flight) -> a provider in its own process -> its receipt posted back -> delivered');
+  const f = await benchHttpProvider(20_000, 5_000);
+  console.log(`  accept ${f.acceptPerSecond.toFixed(0).padStart(5)}/s  all delivered in ${f.seconds.toFixed(1)} s  CPU ${f.cpuMsPerMessage.toFixed(3)} ms/message`);
+  console.log(`    accepted per second: ${f.perSecond.join(' ')}`);
+}
+
 async function routingSection(): Promise<void> {
   console.log('\nDispatch across three connections with different TPS limits (sandbox carriers, one weighted route)');
   const r = await benchThreeConnections(10_000);
@@ -144,6 +152,7 @@ const sections: Record<string, () => Promise<void>> = {
   faces: facesSection,
   smpp: smppSection,
   'smpp-server': smppServerSection,
+  'http-provider': httpProviderSection,
   routing: routingSection,
   cluster: clusterSection,
   webhooks: webhooksSection,

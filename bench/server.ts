@@ -30,7 +30,8 @@ export async function freePort(): Promise<number> {
  * its first start prints; a node joining a shared database prints none: give it `key`.
  */
 export async function startServer(env: Record<string, string> = {}, known?: { key: string }): Promise<BenchServer> {
-  const port = await freePort();
+  // Chosen by the caller when something must know it first (a provider's callback URL).
+  const port = env.PORT ? Number(env.PORT) : await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'switchboard-bench-'));
   const child = spawn(process.execPath, [...NODE_ARGS, MAIN], {
     // The benchmark is one client pushing as hard as it can: no per-account rate limit.

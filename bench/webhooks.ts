@@ -61,7 +61,7 @@ export function cpuMs(pid: number): number {
 async function metric(server: BenchServer, pattern: RegExp): Promise<number> {
   return Number(pattern.exec(await metricsText(server))?.[1] ?? 0);
 }
-const deliveredMessages = (server: BenchServer) => metric(server, /^switchboard_messages_finished_total\{status="delivered",error_code=""\} (\d+)/m);
+export const deliveredMessages = (server: BenchServer) => metric(server, /^switchboard_messages_finished_total\{status="delivered",error_code=""\} (\d+)/m);
 
 async function until(done: () => Promise<boolean> | boolean): Promise<void> {
   while (!(await done())) await new Promise((r) => setTimeout(r, 50));
@@ -182,25 +182,32 @@ export interface PipelineFigures {
 export async function benchPipeline(nodeCount: number, total: number, webhooks: boolean, warmup: number, batch?: { max_events: number; max_wait_ms: number }): Promise<PipelineFigures> {
   const rig = await startRig(nodeCount, webhooks, {}, batch);
   try {
-    const done = async (count: number) =>
-      webhooks ? (await rig.receiver.stats()).delivered >= count : (await Promise.all(rig.nodes.map((n) => deliveredMessages(n)))).reduce((a, b) => a + b, 0) >= count;
-    if (warmup > 0) {
-      await sendSingles(rig.nodes, rig.nodes[0]!.key, warmup, 50, 0);
-      await until(() => done(warmup));
-    }
-    const pids = rig.nodes.map((n) => n.child.pid!);
-    const cpuBefore = pids.reduce((s, p) => s + cpuMs(p), 0);
-    const started = performance.now();
-    // Watched while sending: the last event can arrive before the load client reports its end.
-    const [sent, seconds] = await Promise.all([
-      sendSingles(rig.nodes, rig.nodes[0]!.key, total, 50, warmup),
-      until(() => done(warmup + total)).then(() => (performance.now() - started) / 1000),
-    ]);
-    const cpu = pids.reduce((s, p) => s + cpuMs(p), 0) - cpuBefore;
-    return { acceptPerSecond: total / sent.seconds, perSecond: sent.perSecond, seconds, cpuMsPerMessage: cpu / total };
+    return await measureSends(rig.nodes, total, warmup, async (count) =>
+      webhooks ? (await rig.receiver.stats()).delivered >= count : (await Promise.all(rig.nodes.map((n) => deliveredMessages(n)))).reduce((a, b) => a + b, 0) >= count,
+    );
   } finally {
     await rig.stop();
   }
+}
+
+/**
+ * `warmup` single sends, unmeasured, until `done` says they all came through; then `total`
+ * more, measured until `done` says so of every message: the accept rate (and of each second),
+ * the seconds until done, and the gateway's CPU per message.
+ */
+export async function measureSends(nodes: readonly BenchServer[], total: number, warmup: number, done: (count: number) => Promise<boolean>): Promise<PipelineFigures> {
+  const key = nodes[0]!.key;
+  if (warmup > 0) {
+    await sendSingles(nodes, key, warmup, 50, 0);
+    await until(() => done(warmup));
+  }
+  const pids = nodes.map((n) => n.child.pid!);
+  const cpuBefore = pids.reduce((s, p) => s + cpuMs(p), 0);
+  const started = performance.now();
+  // Watched while sending: the last message can come through before the load client reports its end.
+  const [sent, seconds] = await Promise.all([sendSingles(nodes, key, total, 50, warmup), until(() => done(warmup + total)).then(() => (performance.now() - started) / 1000)]);
+  const cpu = pids.reduce((s, p) => s + cpuMs(p), 0) - cpuBefore;
+  return { acceptPerSecond: total / sent.seconds, perSecond: sent.perSecond, seconds, cpuMsPerMessage: cpu / total };
 }
 
 export interface DrainFigures {

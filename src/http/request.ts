@@ -41,30 +41,29 @@ export function requestWithin(dispatcher: Dispatcher, url: URL, init: RequestIni
       end({ error: new Error(`no answer within ${timeoutMs} ms`), timedOut, started: controller !== undefined, status });
       controller?.abort(new Error('timeout'));
     }, timeoutMs);
-    const request = () => dispatcher.dispatch(
-      { origin: url.origin, path: `${url.pathname}${url.search}`, method: init.method as Dispatcher.HttpMethod, headers: init.headers, body: init.body },
-      {
-        // Still waiting for a connection when time ran out: it is not sent at all.
-        onRequestStart: (c) => {
-          controller = c;
-          if (timedOut) c.abort(new Error('timeout'));
-        },
-        onResponseStart: (_c, statusCode, responseHeaders) => {
-          status = statusCode;
-          headers = responseHeaders;
-        },
-        onResponseData: (_c, chunk) => {
-          if (keptBytes < keep) {
-            kept.push(chunk);
-            keptBytes += chunk.length;
-          }
-        },
-        onResponseEnd: () => end({ status, headers, text: Buffer.concat(kept).toString('utf8') }),
-        onResponseError: (_c, error) => end({ error, timedOut, started: controller !== undefined, status }),
-      },
-    );
     try {
-      request();
+      dispatcher.dispatch(
+        { origin: url.origin, path: `${url.pathname}${url.search}`, method: init.method as Dispatcher.HttpMethod, headers: init.headers, body: init.body },
+        {
+          // Still waiting for a connection when time ran out: it is not sent at all.
+          onRequestStart: (c) => {
+            controller = c;
+            if (timedOut) c.abort(new Error('timeout'));
+          },
+          onResponseStart: (_c, statusCode, responseHeaders) => {
+            status = statusCode;
+            headers = responseHeaders;
+          },
+          onResponseData: (_c, chunk) => {
+            if (keptBytes < keep) {
+              kept.push(chunk);
+              keptBytes += chunk.length;
+            }
+          },
+          onResponseEnd: () => end({ status, headers, text: Buffer.concat(kept).toString('utf8') }),
+          onResponseError: (_c, error) => end({ error, timedOut, started: controller !== undefined, status }),
+        },
+      );
     } catch (error) {
       // A request undici refuses to make (a header it cannot send, say): nothing was sent.
       end({ error: error as Error, timedOut, started: false, status });
