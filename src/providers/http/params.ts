@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 import { SwitchboardError } from '../../core/errors.js';
 
 /**
@@ -31,11 +31,24 @@ function flatten(value: Record<string, unknown>, prefix: string, into: Record<st
   }
 }
 
-/** Whether a secret a caller presented is the expected one, in constant time. */
+const digest = (s: string) => hash('sha256', s, 'buffer');
+
+/**
+ * Expected secrets' digests (connections' tokens, credentials' secrets), made once each: one is
+ * checked at every callback. A bound on memory, not on secrets: past it, they are made again.
+ */
+const expectedDigests = new Map<string, Buffer>();
+const DIGESTS_KEPT = 1000;
+
+/** Whether a secret a caller presented is the expected one, in constant time (their digests compared, whatever their lengths). */
 export function sameSecret(given: string | null | undefined, expected: string): boolean {
   if (given === null || given === undefined) return false;
-  const digest = (s: string) => createHash('sha256').update(s).digest();
-  return timingSafeEqual(digest(given), digest(expected));
+  let want = expectedDigests.get(expected);
+  if (!want) {
+    if (expectedDigests.size >= DIGESTS_KEPT) expectedDigests.clear();
+    expectedDigests.set(expected, (want = digest(expected)));
+  }
+  return timingSafeEqual(digest(given), want);
 }
 
 /** For providers that do not sign their callbacks: the URL they call must carry the connection's secret token. */
