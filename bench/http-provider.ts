@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort, startServer } from './server.js';
-import { deliveredMessages, measureSends, type PipelineFigures } from './webhooks.js';
+import { deliveredMessages, measureSends, METRICS_POLL_MS, type PipelineFigures } from './webhooks.js';
 
 const PROVIDER = fileURLToPath(new URL('./provider.js', import.meta.url));
 
@@ -38,7 +38,7 @@ export async function benchHttpProvider(total: number, warmup: number): Promise<
     );
     const server = await startServer({ SWITCHBOARD_CONFIG: config, PORT: String(port), SWITCHBOARD_PUBLIC_URL: `http://127.0.0.1:${port}` });
     try {
-      return await measureSends([server], total, warmup, async (count) => (await deliveredMessages(server)) >= count);
+      return await measureSends([server], total, warmup, async (count) => (await deliveredMessages(server)) >= count, METRICS_POLL_MS);
     } finally {
       await server.stop();
     }
