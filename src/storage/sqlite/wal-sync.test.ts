@@ -7,21 +7,21 @@ import { WalSync } from './wal-sync.js';
 
 test('WalSync: every write waiting on the log is answered, those made during a sync by the next one', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'switchboard-wal-'));
-  let changes = 1;
-  const wal = new WalSync(join(dir, 'db-wal'), () => changes);
+  let written = 1;
+  const wal = new WalSync(join(dir, 'db-wal'), () => written);
   try {
     writeFileSync(join(dir, 'db-wal'), 'frames');
     const first = wal.durable(1);
     assert.equal(wal.durable(1), first, 'a change the running sync covers waits for it');
-    const during = Array.from({ length: 50 }, () => wal.durable(++changes));
+    const during = Array.from({ length: 50 }, () => wal.durable(++written));
     // All made while the first sync runs: one sync after it covers them all.
     assert.equal(new Set(during).size, 1);
     assert.notEqual(during[0], first);
     await Promise.all([first, ...during]);
     let answered = false;
-    const again = wal.durable(changes).then(() => (answered = true));
+    const again = wal.durable(written).then(() => (answered = true));
     await Promise.resolve();
-    assert.ok(answered, 'changes already on disk are answered at once');
+    assert.ok(answered, 'rows already on disk are answered at once');
     await again;
   } finally {
     await wal.close();

@@ -11,23 +11,23 @@ const closeFile = promisify(close);
  * answered. A commit survives a power loss once an fdatasync begun after it ends, as it would
  * with synchronous=FULL, but the thread that serves requests never waits on the disk: it goes on
  * with other work, and commits made during one sync are all covered by the next (group commit).
- * Writes are counted by `changes`, the connection's rows changed so far.
+ * `written` counts the rows the store's statements have written so far (see Statement).
  */
 export class WalSync {
   #fd: Promise<number> | undefined;
-  /** Changes on disk: those counted when the last sync that ended began. */
+  /** Rows written that are on disk: those counted when the last sync that ended began. */
   #covered = 0;
-  /** The sync on the disk now, if any, and the changes it covers. */
+  /** The sync on the disk now, if any, and the rows written that it covers. */
   #running: { readonly upTo: number; readonly done: Promise<void> } | undefined;
   /** The sync that starts when the running one ends: it covers every commit made meanwhile. */
   #queued: Promise<void> | undefined;
 
   constructor(
     private readonly path: string,
-    private readonly changes: () => number,
+    private readonly written: () => number,
   ) {}
 
-  /** Resolves once the first `upTo` changes are on disk. */
+  /** Resolves once the first `upTo` rows written are on disk. */
   durable(upTo: number): Promise<void> {
     if (upTo <= this.#covered) return Promise.resolve();
     if (!this.#running) return this.#start();
@@ -41,7 +41,7 @@ export class WalSync {
 
   #start(): Promise<void> {
     this.#queued = undefined;
-    const upTo = this.changes();
+    const upTo = this.written();
     const done = (async () => {
       // Opened at the first sync: the log exists once something was written.
       this.#fd ??= openFile(this.path, 'r');
