@@ -15,6 +15,10 @@ describe('GET /v1/messages and operations', () => {
   });
   after(() => node.close());
 
+  // Streams need a real connection: the node listens once, for the tests that ask.
+  let listening: Promise<string> | undefined;
+  const listen = () => (listening ??= node.api.listen({ host: '127.0.0.1', port: 0 }));
+
   const list = async (query: string) => {
     const res = await node.api.inject({ method: 'GET', url: `/v1/messages?${query}`, headers: bearer(node.key) });
     assert.equal(res.statusCode, 200, res.body);
@@ -82,7 +86,7 @@ describe('GET /v1/messages and operations', () => {
 
   test("one message's stream tells its status at once: a change before the stream opened is not lost", { timeout: 10_000 }, async () => {
     const [m] = (await list('status=delivered&limit=1')).messages;
-    const base = await node.api.listen({ host: '127.0.0.1', port: 0 });
+    const base = await listen();
     const aborted = new AbortController();
     const stream = await fetch(`${base}/v1/messages/${m.id}/stream`, { headers: { ...bearer(node.key), accept: 'text/event-stream' }, signal: aborted.signal });
     const reader = stream.body!.getReader();
@@ -95,5 +99,34 @@ describe('GET /v1/messages and operations', () => {
     aborted.abort();
     const data = JSON.parse(/data: (.*)\n/.exec(text)![1]!);
     assert.deepEqual([data.id, data.status], [m.id, 'delivered']);
+  });
+
+  test("the log's stream sends what changed since the page shown: a message sent in between is not missed, and the page is not sent again", { timeout: 10_000 }, async () => {
+    const page = (await list('limit=50')).messages as { id: string; updated_at: string }[];
+    const newest = page.map((m) => m.updated_at).sort().at(-1)!;
+    const sent = await node.api.inject({ method: 'POST', url: '/v1/messages', headers: bearer(node.key), payload: { from: 'Alpha', to: '+447700900000', text: 'in between' } });
+    const id = sent.json().messages[0].id as string;
+    // Final before the stream opens: a stream that only sends later changes would never send it.
+    await eventually(async () => ((await node.store.getMessage('acct_default', id))?.status === 'delivered' ? true : undefined));
+    const base = await listen();
+    const aborted = new AbortController();
+    const stream = await fetch(`${base}/v1/messages/stream?changed_since=${encodeURIComponent(newest)}`, { headers: { ...bearer(node.key), accept: 'text/event-stream' }, signal: aborted.signal });
+    assert.equal(stream.status, 200);
+    const reader = stream.body!.getReader();
+    const events: { id: string; status: string; updated_at: string }[] = [];
+    let text = '';
+    while (!events.some((e) => e.id === id)) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      text += new TextDecoder().decode(value);
+      events.push(...[...text.matchAll(/data: (.*)\n/g)].slice(events.length).map((m) => JSON.parse(m[1]!)));
+    }
+    aborted.abort();
+    assert.equal(events.find((e) => e.id === id)?.status, 'delivered');
+    assert.ok(events.every((e) => e.updated_at >= newest), 'only what changed at or after the newest change shown');
+
+    const bad = await node.api.inject({ method: 'GET', url: '/v1/messages/stream?changed_since=yesterday', headers: { ...bearer(node.key), accept: 'text/event-stream' } });
+    assert.equal(bad.statusCode, 400);
+    assert.deepEqual([bad.json().error.code, bad.json().error.param], ['invalid_parameter', 'changed_since']);
   });
 });

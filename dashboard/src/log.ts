@@ -78,9 +78,12 @@ export async function logView(page: Page): Promise<void> {
   show(page.main, h('h1', {}, 'Messages'), form, live, h('div', { class: 'scroll' }, table), more);
 
   let cursor: string | undefined;
+  // The newest change the page shows: the stream sends what changed from then on (a page with none: everything it finds).
+  let changedSince = new Date(0).toISOString();
   const load = async () => {
     const res = await api<{ messages: MessageRow[]; next_cursor: string | null }>(`/v1/messages${query({ ...filter, limit: '50', cursor })}`);
     body.append(...res.messages.map(row));
+    for (const m of res.messages) if (m.updated_at > changedSince) changedSince = m.updated_at;
     if (body.children.length === 0) body.append(h('tr', {}, h('td', { colspan: 7 }, 'No messages match.')));
     cursor = res.next_cursor ?? undefined;
     more.hidden = cursor === undefined;
@@ -89,7 +92,7 @@ export async function logView(page: Page): Promise<void> {
   await load();
 
   // New messages and status changes arrive as server-sent events, with the same filters.
-  const events = new EventSource(`/v1/messages/stream${query(filter)}`);
+  const events = new EventSource(`/v1/messages/stream${query({ ...filter, changed_since: changedSince })}`);
   events.addEventListener('message', (event) => {
     const m = JSON.parse((event as MessageEvent<string>).data) as MessageRow;
     const old = body.querySelector(`tr[data-id="${CSS.escape(m.id)}"]`);

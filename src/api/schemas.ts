@@ -192,6 +192,17 @@ export const ListQuery = Type.Object(
 );
 export type ListQuery = Static<typeof ListQuery>;
 
+/** The log's stream: its filters, and where its first look starts. */
+export const StreamQuery = Type.Object(
+  {
+    ...ListQuery.properties,
+    changed_since: Type.Optional(
+      Moment('the first look sends the messages changed at or after it: give the newest updated_at of the page shown, and a change made between that page and the stream is not missed'),
+    ),
+  },
+  { additionalProperties: false },
+);
+
 export const ListResponse = Type.Object({ messages: Type.Array(MessageView), next_cursor: Type.Union([Type.String(), Type.Null()]) });
 
 /** find-my-way refuses a longer path parameter (FST_ERR_MAX_PARAM_LENGTH), answered as invalid_parameter. */

@@ -3,11 +3,11 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { SwitchboardError } from '../../core/errors.js';
 import { Type, type TSchema } from 'typebox';
 import type { Message } from '../../core/message.js';
-import { errorResponses, IdParams, KEYED, ListQuery } from '../schemas.js';
+import { errorResponses, IdParams, KEYED, StreamQuery } from '../schemas.js';
 import { authenticate } from '../authenticate.js';
 import type { Services } from '../services.js';
 import { messageView } from '../view.js';
-import { parseFilter } from './messages.js';
+import { isoParam, parseFilter } from './messages.js';
 
 /** How often an open stream looks for changes: one indexed query a second per open page. */
 const POLL_MS = 1000;
@@ -30,11 +30,12 @@ export const messageStreamRoutes = (services: Services): FastifyPluginAsyncTypeb
     });
 
     /**
-     * `current`: the first look sends what it finds too. One message's stream does: the caller
-     * read the message before the stream opened, and a change made in between would be lost.
-     * The log's does not: it would send again every row the page has just shown.
+     * The first look sends what `firstLook` picks of what it finds; later looks, every change.
+     * One message's stream sends it: the caller read the message before the stream opened, and a
+     * change made in between would be lost. The log's sends what changed since the page it shows
+     * (changed_since), not every row the page has just shown.
      */
-    const stream = (request: FastifyRequest, reply: FastifyReply, read: () => Promise<readonly Message[]>, current = false) => {
+    const stream = (request: FastifyRequest, reply: FastifyReply, read: () => Promise<readonly Message[]>, firstLook: (m: Message) => boolean) => {
       // A stream never ends by itself: only a client that asked for one (EventSource does) gets one.
       if (!/\btext\/event-stream\b/.test(request.headers.accept ?? '')) {
         throw new SwitchboardError('invalid_parameter', 'This is a stream of server-sent events: send `Accept: text/event-stream` (as EventSource does).', { param: 'accept' });
@@ -44,7 +45,7 @@ export const messageStreamRoutes = (services: Services): FastifyPluginAsyncTypeb
       out.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
       out.write(': live\n\n');
       const seen = new Map<string, string>();
-      let quiet = !current;
+      let first = true;
       const poll = async () => {
         // Access is checked again at every look: a stream ends once its key is revoked or its session signed out.
         await authenticate(services, request);
@@ -52,9 +53,9 @@ export const messageStreamRoutes = (services: Services): FastifyPluginAsyncTypeb
           const version = `${m.status}@${m.updatedAt}`;
           if (seen.get(m.id) === version) continue;
           seen.set(m.id, version);
-          if (!quiet) out.write(`event: message\ndata: ${JSON.stringify(messageView(m))}\n\n`);
+          if (!first || firstLook(m)) out.write(`event: message\ndata: ${JSON.stringify(messageView(m))}\n\n`);
         }
-        quiet = false;
+        first = false;
       };
       const timer = setInterval(() => void poll().catch(() => end()), POLL_MS);
       const end = () => {
@@ -67,15 +68,16 @@ export const messageStreamRoutes = (services: Services): FastifyPluginAsyncTypeb
       void poll().catch(() => end());
     };
 
-    app.get('/v1/messages/stream', { schema: { summary: 'The message log, live (server-sent events); the filters of GET /v1/messages', querystring: ListQuery, ...STREAM_SCHEMA } }, async (request, reply) => {
+    app.get('/v1/messages/stream', { schema: { summary: 'The message log, live (server-sent events); the filters of GET /v1/messages', querystring: StreamQuery, ...STREAM_SCHEMA } }, async (request, reply) => {
       const account = await services.accounts.actingOn(request.caller!, request.query.account);
       const filter = parseFilter(request.query);
-      stream(request, reply, async () => (await services.messages.list(account, filter, WATCHED)).messages);
+      const since = isoParam(request.query.changed_since, 'changed_since');
+      stream(request, reply, async () => (await services.messages.list(account, filter, WATCHED)).messages, (m) => since !== undefined && m.updatedAt >= since);
     });
 
     app.get('/v1/messages/:id/stream', { schema: { summary: 'One message, live (server-sent events)', params: IdParams, ...STREAM_SCHEMA } }, async (request, reply) => {
       const { accountId } = request;
       await services.messages.get(accountId, request.params.id);
-      stream(request, reply, async () => [(await services.messages.get(accountId, request.params.id)).message], true);
+      stream(request, reply, async () => [(await services.messages.get(accountId, request.params.id)).message], () => true);
     });
   };

@@ -7,8 +7,8 @@ import { AccountQuery, BODY, errorResponses, IdParams, KEYED, ListQuery, ListRes
 import { eventView, messageView } from '../view.js';
 import { CheckResponse, checkView } from './check-view.js';
 
-
-function isoParam(value: string | undefined, param: string): number | undefined {
+/** A moment of the query as epoch milliseconds; a date alone is UTC midnight. */
+export function isoParam(value: string | undefined, param: string): number | undefined {
   if (value === undefined) return undefined;
   const ms = parseIsoDateTime(value, { dateOnly: true });
   if (ms === undefined) throw new SwitchboardError('invalid_parameter', `${param} must be an ISO-8601 date-time with a time zone (e.g. 2026-12-01T09:00:00Z) or a date (2026-12-01, UTC).`, { param });
