@@ -214,9 +214,14 @@ class Lane {
     for (const message of toSend) {
       await this.#window.acquire();
       await this.#pace(message.segments);
-      const send = this.#send(message, message.attempts).finally(() => {
+      let placed = true;
+      const free = () => {
+        if (placed) this.#window.release();
+        placed = false;
+      };
+      const send = this.#send(message, message.attempts, free).finally(() => {
+        free();
         this.inFlight.delete(message.id);
-        this.#window.release();
         this.#sends.delete(send);
       });
       this.#sends.add(send);
@@ -347,7 +352,8 @@ class Lane {
     if (moved && next) this.wakeLane(next);
   }
 
-  async #send(message: Message, attempt: number): Promise<void> {
+  /** `answered` frees the message's place in the window once the provider answered: writing the outcome needs none. */
+  async #send(message: Message, attempt: number, answered: () => void): Promise<void> {
     const { writer, owner } = this.opts;
     // Committed before the submit may leave: a crash from here on leaves an unknown outcome, not
     // a message sent again. Marks of concurrent sends share one commit. A claim taken over in
@@ -374,6 +380,7 @@ class Lane {
     } catch (error) {
       result = { kind: 'unknown', reason: error instanceof Error ? error.message : String(error) };
     }
+    answered();
     const now = this.opts.clock.now();
     this.opts.metrics.dispatched(this.connector.name, (now - started) / 1000);
     try {
