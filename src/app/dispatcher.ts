@@ -213,13 +213,13 @@ class Lane {
     for (const message of toSend) this.inFlight.add(message.id);
     for (const message of toSend) {
       await this.#window.acquire();
-      await this.#pace(message.segments);
+      const due = await this.#pace(message.segments);
       let placed = true;
       const free = () => {
         if (placed) this.#window.release();
         placed = false;
       };
-      const send = this.#send(message, message.attempts, free).finally(() => {
+      const send = this.#send(message, message.attempts, due, free).finally(() => {
         free();
         this.inFlight.delete(message.id);
         this.#sends.delete(send);
@@ -233,22 +233,30 @@ class Lane {
 
   /**
    * Waits for the connection's next free slots, one per segment (carriers count throughput in
-   * segments). The pace is strict and, with several nodes, global: an idle spell earns no burst,
-   * so no second ever holds more than the connection's TPS.
+   * segments), and resolves with when they were due (undefined without a TPS). The pace is strict
+   * and, with several nodes, global: an idle spell earns no burst, so no second ever holds more
+   * than the connection's TPS.
    */
-  async #pace(segments: number, again = false): Promise<void> {
-    if (!Number.isFinite(this.connector.tps)) return;
-    const span = (segments * 1000) / this.connector.tps;
-    const wait = await this.opts.coordination.pace(`tps:${this.connector.name}`, span);
+  async #pace(segments: number, again = false): Promise<number | undefined> {
+    if (!Number.isFinite(this.connector.tps)) return undefined;
+    const wait = await this.opts.coordination.pace(`tps:${this.connector.name}`, this.#span(segments));
+    const due = this.opts.clock.now() + wait;
     // A timer cannot wait less than a millisecond: a slot due sooner is taken now (the pace still
     // holds over any second), rather than slowing a fast connection to one submit per tick.
-    if (wait < 1) return;
-    const due = this.opts.clock.now() + wait;
+    if (wait < 1) return due;
     await new Promise((r) => setTimeout(r, wait));
     // Woken well after its slot (a stalled event loop, a collection): sent now, this submit would
     // follow the last one closer than the pace allows, and the next one would follow at once. It
     // takes one new slot instead, from now (once: on a busy node every timer is a little late).
-    if (!again && this.opts.clock.now() - due > Math.max(span / 2, LATE_MS)) await this.#pace(segments, true);
+    return !again && this.#late(due, segments) ? this.#pace(segments, true) : due;
+  }
+
+  #span(segments: number): number {
+    return (segments * 1000) / this.connector.tps;
+  }
+
+  #late(due: number, segments: number): boolean {
+    return this.opts.clock.now() - due > Math.max(this.#span(segments) / 2, LATE_MS);
   }
 
   /** A claimed message that is not to be sent: expired, held by a connection that is down, or left mid-send. */
@@ -352,8 +360,11 @@ class Lane {
     if (moved && next) this.wakeLane(next);
   }
 
-  /** `answered` frees the message's place in the window once the provider answered: writing the outcome needs none. */
-  async #send(message: Message, attempt: number, answered: () => void): Promise<void> {
+  /**
+   * `due`: when its pace slot was due. `answered` frees the message's place in the window once the
+   * provider answered: writing the outcome needs none.
+   */
+  async #send(message: Message, attempt: number, due: number | undefined, answered: () => void): Promise<void> {
     const { writer, owner } = this.opts;
     // Committed before the submit may leave: a crash from here on leaves an unknown outcome, not
     // a message sent again. Marks of concurrent sends share one commit. A claim taken over in
@@ -364,6 +375,9 @@ class Lane {
       this.opts.onError(error, this.connector.name);
       return;
     }
+    // A mark held up by a slow commit would send this submit late, in one burst with the others
+    // held with it: it takes a new slot instead, as a late timer does.
+    if (due !== undefined && this.#late(due, message.segments)) await this.#pace(message.segments, true);
     const started = this.opts.clock.now();
     let result: SubmitResult;
     try {
