@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PostgresStore } from '../src/storage/postgres/store.js';
 import { freePort, metricsText, sendBatches, startServer, type BenchServer } from './server.js';
+import { startSimulator } from './smpp.js';
 
-const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
 const DATABASE_URL = process.env.SWITCHBOARD_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const REDIS_URL = process.env.SWITCHBOARD_BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const TICK = 1000;
@@ -44,12 +44,6 @@ class Receiver {
   close(): void {
     this.#child?.kill();
   }
-}
-
-async function startSimulator(port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [CLI, 'smsc-sim', '--port', String(port), '--receipt-delay', '10'], { stdio: ['pipe', 'pipe', 'inherit'] });
-  await new Promise<void>((resolve) => child.stdout!.once('data', () => resolve()));
-  return child;
 }
 
 /** CPU milliseconds (user + system) a process has used, from /proc. */
@@ -127,7 +121,7 @@ interface Rig {
 /** An SMSC simulator, `nodeCount` gateway nodes (0: one on SQLite) with one SMPP connection each, a receiver. */
 async function startRig(nodeCount: number, webhooks: boolean, env: Record<string, string> = {}, batch?: { max_events: number; max_wait_ms: number }): Promise<Rig> {
   const smscPort = await freePort();
-  const sim = await startSimulator(smscPort);
+  const sim = await startSimulator(smscPort, 10);
   const config = join(tmpdir(), `switchboard-bench-webhooks-${process.pid}.yaml`);
   writeFileSync(
     config,
