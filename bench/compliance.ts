@@ -1,5 +1,6 @@
 import { benchAccept, benchAccounts, recipients, type AcceptFigures } from './accept.js';
 import { startServer, type BenchServer } from './server.js';
+import { median } from './median.js';
 
 /** A marketing policy with every rule on; its windows are open all week so that accepts go through them all and are stored. */
 const EVERY_RULE = {
@@ -45,8 +46,8 @@ export async function complianceSection(seconds: number): Promise<void> {
       }
       ratios.push(figures['every rule on']!.requestsPerSecond / figures['rules off']!.requestsPerSecond);
     }
-    const median = [...ratios].sort((a, b) => a - b)[Math.floor(ratios.length / 2)]!;
-    console.log(`  every rule on / rules off: ${ratios.map((x) => x.toFixed(3)).join(', ')}; median ${median.toFixed(3)} (${((1 - median) * 100).toFixed(1)}% slower)`);
+    const middle = median(ratios);
+    console.log(`  every rule on / rules off: ${ratios.map((x) => x.toFixed(3)).join(', ')}; median ${middle.toFixed(3)} (${((1 - middle) * 100).toFixed(1)}% slower)`);
   } finally {
     await server.stop();
   }

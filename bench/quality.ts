@@ -10,6 +10,7 @@ import { chooseRoute, type Route } from '../src/core/routing/router.js';
 import { PostgresStore } from '../src/storage/postgres/store.js';
 import { SqliteStore } from '../src/storage/sqlite/store.js';
 import { benchAccept } from './accept.js';
+import { median } from './median.js';
 import { startServer } from './server.js';
 import { benchEndToEnd } from './smpp.js';
 
@@ -125,8 +126,7 @@ export async function qualitySection(seconds: number): Promise<void> {
     ratios.push(best / priority);
     console.log(`  HTTP accepts, round ${round + 1}: priority ${priority.toFixed(0).padStart(6)} msg/s, best ${best.toFixed(0).padStart(6)} msg/s (single recipient, 64 connections, ${seconds}s each)`);
   }
-  const sorted = ratios.sort((x, y) => x - y);
-  console.log(`  median: best at ${(sorted[Math.floor(sorted.length / 2)]! * 100).toFixed(0)}% of priority's accepts/s`);
+  console.log(`  median: best at ${(median(ratios) * 100).toFixed(0)}% of priority's accepts/s`);
   console.log('Receipt ingest with the quality counters off and on: 20,000 delivered receipts applied by the store, in commits of 200');
   for (const engine of ['SQLite', 'PostgreSQL'] as const) {
     for (const counters of [false, true, false, true]) {

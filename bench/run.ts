@@ -1,6 +1,7 @@
 import { benchAccept, pricedAccount, type AcceptFigures } from './accept.js';
 import { benchSmsPartner, benchTwilio, benchVonage } from './faces.js';
 import { metricsText, startServer, type BenchServer } from './server.js';
+import { median } from './median.js';
 import { benchCluster } from './cluster.js';
 import { benchThreeConnections } from './routing.js';
 import { benchEndToEnd, benchSubmitRate } from './smpp.js';
@@ -94,7 +95,6 @@ async function facesSection(): Promise<void> {
       console.log(`  round ${round + 1}: ${label} at ${(ratios.get(label)!.at(-1)! * 100).toFixed(0)}% of the native API`);
     }
   }
-  const median = (list: readonly number[]) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)]!;
   for (const [label, list] of ratios) {
     const sorted = [...list].sort((a, b) => a - b);
     console.log(`  median: ${label} at ${(median(list) * 100).toFixed(0)}% of the native API (range ${(sorted[0]! * 100).toFixed(0)}-${(sorted[sorted.length - 1]! * 100).toFixed(0)}%)`);

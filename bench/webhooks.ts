@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PostgresStore } from '../src/storage/postgres/store.js';
 import { freePort, metricsText, sendBatches, startServer, type BenchServer } from './server.js';
+import { median } from './median.js';
 import { startSimulator } from './smpp.js';
 
 const DATABASE_URL = process.env.SWITCHBOARD_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -281,18 +282,31 @@ export async function webhooksSection(): Promise<void> {
   const batchSize = Number(process.env.BENCH_WEBHOOK_BATCH ?? 0);
   const batch = batchSize > 0 ? { max_events: batchSize, max_wait_ms: 50 } : undefined;
   const warmup = Number(process.env.BENCH_WEBHOOK_WARMUP ?? 5_000);
+  const rounds = Number(process.env.BENCH_WEBHOOK_ROUNDS ?? 3);
   console.log(`\nWebhooks: ${total} single-recipient sends (50 in flight; ${warmup} before them, unmeasured) -> SMPP (window 100) -> simulator -> receipt -> one endpoint on 127.0.0.1 (message.delivered)`);
   for (const nodeCount of nodeSets) {
     const label = nodeCount === 0 ? 'SQLite, 1 node' : `PostgreSQL + Redis, ${nodeCount} node(s)`;
     console.log(`  ${label}`);
     if (total > 0) {
-      const off = await benchPipeline(nodeCount, total, false, warmup);
-      const on = await benchPipeline(nodeCount, total, true, warmup, batch);
-      console.log(`    webhooks off: accept ${off.acceptPerSecond.toFixed(0).padStart(5)}/s  all delivered in ${off.seconds.toFixed(1)} s  CPU ${off.cpuMsPerMessage.toFixed(3)} ms/message`);
-      console.log(`      accepted per second: ${rates(off.perSecond)}`);
-      console.log(`    webhooks on${batch ? ` (batches of up to ${batch.max_events})` : ''}:  accept ${on.acceptPerSecond.toFixed(0).padStart(5)}/s  every event received in ${on.seconds.toFixed(1)} s  CPU ${on.cpuMsPerMessage.toFixed(3)} ms/message`);
-      console.log(`      accepted per second: ${rates(on.perSecond)}`);
-      console.log(`    on/off: time ${(on.seconds / off.seconds).toFixed(2)}x, accept ${(on.acceptPerSecond / off.acceptPerSecond).toFixed(2)}x`);
+      // Rounds in turn, the order reversed each round, so that a machine whose speed drifts weighs on both alike.
+      const times: number[] = [];
+      const accepts: number[] = [];
+      const cpu: Record<'off' | 'on', number[]> = { off: [], on: [] };
+      for (let round = 0; round < rounds; round++) {
+        const figures: Partial<Record<'off' | 'on', PipelineFigures>> = {};
+        for (const mode of round % 2 === 0 ? (['off', 'on'] as const) : (['on', 'off'] as const)) {
+          const f = (figures[mode] = await benchPipeline(nodeCount, total, mode === 'on', warmup, mode === 'on' ? batch : undefined));
+          cpu[mode].push(f.cpuMsPerMessage);
+          const what = mode === 'off' ? 'all delivered' : 'every event received';
+          console.log(`    round ${round + 1}, webhooks ${mode.padEnd(3)}${mode === 'on' && batch ? ` (batches of up to ${batch.max_events})` : ''}: accept ${f.acceptPerSecond.toFixed(0).padStart(5)}/s  ${what} in ${f.seconds.toFixed(1)} s  CPU ${f.cpuMsPerMessage.toFixed(3)} ms/message`);
+          console.log(`      accepted per second: ${rates(f.perSecond)}`);
+        }
+        const { off, on } = figures as Record<'off' | 'on', PipelineFigures>;
+        times.push(on.seconds / off.seconds);
+        accepts.push(on.acceptPerSecond / off.acceptPerSecond);
+        console.log(`    round ${round + 1}, on/off: time ${times.at(-1)!.toFixed(2)}x, accept ${accepts.at(-1)!.toFixed(2)}x`);
+      }
+      console.log(`    median of ${rounds}: on/off time ${median(times).toFixed(2)}x, accept ${median(accepts).toFixed(2)}x; CPU off ${median(cpu.off).toFixed(3)}, on ${median(cpu.on).toFixed(3)} ms/message`);
     }
     if (backlog > 0) {
       const d = await benchDrain(nodeCount, backlog, Math.min(total || 5_000, 5_000), drainSeconds);
