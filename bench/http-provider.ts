@@ -1,9 +1,7 @@
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort, startServer } from './server.js';
+import { configFile, freePort, startServer } from './server.js';
 import { deliveredMessages, measureSends, METRICS_POLL_MS, type PipelineFigures } from './webhooks.js';
 
 const PROVIDER = fileURLToPath(new URL('./provider.js', import.meta.url));
@@ -19,9 +17,8 @@ export async function benchHttpProvider(total: number, warmup: number): Promise<
   try {
     const providerPort = await new Promise<string>((resolve) => provider.stdout!.once('data', (d: Buffer) => resolve(d.toString().trim())));
     const port = await freePort();
-    const config = join(tmpdir(), `switchboard-bench-http-${process.pid}.yaml`);
-    writeFileSync(
-      config,
+    const config = configFile(
+      'http',
       [
         'connections:',
         '  - name: provider',

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { newMessageId } from '../src/app/ids.js';
@@ -11,7 +11,7 @@ import { PostgresStore } from '../src/storage/postgres/store.js';
 import { SqliteStore } from '../src/storage/sqlite/store.js';
 import { benchAccept } from './accept.js';
 import { median } from './median.js';
-import { startServer } from './server.js';
+import { configFile, startServer } from './server.js';
 import { benchEndToEnd } from './smpp.js';
 
 // Routing on measured quality: what a decision costs with `best` against `priority`, and what
@@ -39,16 +39,14 @@ function decisionsPerSecond(strategy: Route['strategy'], n: number): number {
 
 /** Accepts per second through the HTTP API with every message routed by `strategy` over three sandbox connections. */
 async function acceptsWith(strategy: Route['strategy'], seconds: number): Promise<number> {
-  const config = join(tmpdir(), `switchboard-bench-quality-${process.pid}-${strategy}.yaml`);
   const connections = TARGETS.map((t) => `  - { name: ${t.connection}, provider: sandbox, receipt_delay_ms: 10 }`).join('\n');
   const targets = TARGETS.map((t) => `{ connection: ${t.connection}, priority: ${t.priority}, price: ${t.price} }`).join(', ');
-  writeFileSync(config, `connections:\n${connections}\nroutes:\n  - { name: all, strategy: ${strategy}, connections: [${targets}] }\n`);
+  const config = configFile(`quality-${strategy}`, `connections:\n${connections}\nroutes:\n  - { name: all, strategy: ${strategy}, connections: [${targets}] }\n`);
   const server = await startServer({ SWITCHBOARD_CONFIG: config });
   try {
     return (await benchAccept(server, { connections: 64, seconds, recipientsPerRequest: 1 })).messagesPerSecond;
   } finally {
     await server.stop();
-    rmSync(config, { force: true });
   }
 }
 

@@ -1,7 +1,4 @@
-import { writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { metricsText, sendBatches, startServer } from './server.js';
+import { configFile, metricsText, sendBatches, startServer } from './server.js';
 
 export interface LaneFigure {
   readonly connection: string;
@@ -17,10 +14,9 @@ export interface LaneFigure {
  */
 export async function benchThreeConnections(total: number): Promise<{ seconds: number; perSecond: number; lanes: LaneFigure[] }> {
   const limits = { slow: 250, medium: 500, fast: 1000 };
-  const config = join(tmpdir(), `switchboard-bench-routing-${process.pid}.yaml`);
   const connections = Object.entries(limits).map(([name, tps]) => `  - { name: ${name}, provider: sandbox, tps: ${tps}, receipt_delay_ms: 10 }`);
   const targets = Object.entries(limits).map(([name, tps]) => `{ connection: ${name}, weight: ${tps} }`);
-  writeFileSync(config, `connections:\n${connections.join('\n')}\nroutes:\n  - { name: all, strategy: weighted, connections: [${targets.join(', ')}] }\n`);
+  const config = configFile('routing', `connections:\n${connections.join('\n')}\nroutes:\n  - { name: all, strategy: weighted, connections: [${targets.join(', ')}] }\n`);
   const server = await startServer({ SWITCHBOARD_CONFIG: config });
   try {
     const started = performance.now();

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +20,18 @@ export interface BenchServer {
   stop(): Promise<void>;
 }
 
+/** Configuration files written for this run's servers, removed when the run ends. */
+const configs = new Set<string>();
+
+/** Writes a configuration file for the servers of a bench (`name` tells them apart), removed when the run ends. */
+export function configFile(name: string, text: string): string {
+  const file = join(tmpdir(), `switchboard-bench-${name}-${process.pid}.yaml`);
+  writeFileSync(file, text);
+  if (configs.size === 0) process.once('exit', () => configs.forEach((f) => rmSync(f, { force: true })));
+  configs.add(file);
+  return file;
+}
+
 export async function freePort(): Promise<number> {
   return new Promise((resolve) => {
     const srv = createServer().listen(0, '127.0.0.1', () => {
@@ -36,10 +48,11 @@ export async function freePort(): Promise<number> {
 export async function startServer(env: Record<string, string> = {}, known?: { key: string }): Promise<BenchServer> {
   // Chosen by the caller when something must know it first (a provider's callback URL).
   const port = env.PORT ? Number(env.PORT) : await freePort();
-  const dir = mkdtempSync(join(tmpdir(), 'switchboard-bench-'));
+  // A data folder of its own, removed when it stops, unless the caller gives one (and keeps it).
+  const dir = env.SWITCHBOARD_DATA_DIR ? undefined : mkdtempSync(join(tmpdir(), 'switchboard-bench-'));
   const child = spawn(process.execPath, [...NODE_ARGS, MAIN], {
     // The benchmark is one client pushing as hard as it can: no per-account rate limit.
-    env: { ...process.env, SWITCHBOARD_DATA_DIR: dir, PORT: String(port), LOG_LEVEL: 'warn', SWITCHBOARD_RATE_LIMIT: '0', ...env },
+    env: { ...process.env, ...(dir && { SWITCHBOARD_DATA_DIR: dir }), PORT: String(port), LOG_LEVEL: 'warn', SWITCHBOARD_RATE_LIMIT: '0', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let out = '';
@@ -63,7 +76,10 @@ export async function startServer(env: Record<string, string> = {}, known?: { ke
     child,
     stop: () =>
       new Promise<void>((resolve) => {
-        child.once('exit', () => resolve());
+        child.once('exit', () => {
+          if (dir) rmSync(dir, { recursive: true, force: true });
+          resolve();
+        });
         child.kill('SIGTERM');
       }),
   };

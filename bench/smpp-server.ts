@@ -1,10 +1,7 @@
-import { writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import { join } from 'node:path';
-import { tmpdir } from 'node:os';
 import { SmppSession } from '../src/providers/smpp/session.js';
-import { freePort, startServer } from './server.js';
-import { startSimulator } from './smpp.js';
+import { configFile, freePort, startServer } from './server.js';
+import { carrierConfig, startSimulator } from './smpp.js';
 
 export interface SmppServerFigures {
   /** submit_sm answered per second, from the first submit to the last answer. */
@@ -23,11 +20,7 @@ export interface SmppServerFigures {
 export async function benchSmppServer(total: number, sessions: number, window: number, warmup: number): Promise<SmppServerFigures> {
   const smscPort = await freePort();
   const sim = await startSimulator(smscPort, 10);
-  const config = join(tmpdir(), `switchboard-bench-smppd-${process.pid}.yaml`);
-  writeFileSync(
-    config,
-    `connections:\n  - { name: carrier, provider: smpp, host: 127.0.0.1, port: ${smscPort}, system_id: bench, password: bench, window: 100, tps: 100000 }\nroutes:\n  - { name: all, connections: [carrier] }\n`,
-  );
+  const config = configFile('smppd', carrierConfig(smscPort));
   const smppPort = await freePort();
   // A server that does not start leaves no simulator behind.
   const server = await startServer({ SWITCHBOARD_CONFIG: config, SWITCHBOARD_SMPP_PORT: String(smppPort), SWITCHBOARD_SMPP_WINDOW: String(window) }).catch((error: unknown) => {

@@ -1,15 +1,17 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import { join } from 'node:path';
-import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { SmppSession } from '../src/providers/smpp/session.js';
-import { freePort, metricsText, sendBatches, startServer } from './server.js';
+import { configFile, freePort, metricsText, sendBatches, startServer } from './server.js';
 
 const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
 
 /** Runs `switchboard smsc-sim` as its own process, as a user would. */
+/** One SMPP connection to the simulator on `smscPort` (window 100, no TPS limit to speak of), every message routed to it. */
+export function carrierConfig(smscPort: number): string {
+  return `connections:\n  - { name: carrier, provider: smpp, host: 127.0.0.1, port: ${smscPort}, system_id: bench, password: bench, window: 100, tps: 100000 }\nroutes:\n  - { name: all, connections: [carrier] }\n`;
+}
+
 export async function startSimulator(port: number, receiptDelayMs: number): Promise<ChildProcess> {
   const child = spawn(process.execPath, [CLI, 'smsc-sim', '--port', String(port), '--receipt-delay', String(receiptDelayMs)], { stdio: ['pipe', 'pipe', 'inherit'] });
   await new Promise<void>((resolve) => child.stdout!.once('data', () => resolve()));
@@ -48,11 +50,7 @@ export async function benchSubmitRate(total: number, window: number): Promise<nu
 export async function benchEndToEnd(total: number, env: Record<string, string> = {}): Promise<{ seconds: number; perSecond: number }> {
   const smscPort = await freePort();
   const sim = await startSimulator(smscPort, 10);
-  const config = join(tmpdir(), `switchboard-bench-${process.pid}.yaml`);
-  writeFileSync(
-    config,
-    `connections:\n  - { name: carrier, provider: smpp, host: 127.0.0.1, port: ${smscPort}, system_id: bench, password: bench, window: 100, tps: 100000 }\nroutes:\n  - { name: all, connections: [carrier] }\n`,
-  );
+  const config = configFile('smpp', carrierConfig(smscPort));
   const server = await startServer({ SWITCHBOARD_CONFIG: config, ...env });
   try {
     const started = performance.now();

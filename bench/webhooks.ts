@@ -1,13 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import autocannon from 'autocannon';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PostgresStore } from '../src/storage/postgres/store.js';
-import { freePort, metricsText, sendBatches, startServer, type BenchServer } from './server.js';
+import { configFile, freePort, metricsText, sendBatches, startServer, type BenchServer } from './server.js';
 import { median } from './median.js';
-import { startSimulator } from './smpp.js';
+import { carrierConfig, startSimulator } from './smpp.js';
 
 const DATABASE_URL = process.env.SWITCHBOARD_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const REDIS_URL = process.env.SWITCHBOARD_BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -123,11 +122,7 @@ interface Rig {
 async function startRig(nodeCount: number, webhooks: boolean, env: Record<string, string> = {}, batch?: { max_events: number; max_wait_ms: number }): Promise<Rig> {
   const smscPort = await freePort();
   const sim = await startSimulator(smscPort, 10);
-  const config = join(tmpdir(), `switchboard-bench-webhooks-${process.pid}.yaml`);
-  writeFileSync(
-    config,
-    `connections:\n  - { name: carrier, provider: smpp, host: 127.0.0.1, port: ${smscPort}, system_id: bench, password: bench, window: 100, tps: 100000 }\nroutes:\n  - { name: all, connections: [carrier] }\n`,
-  );
+  const config = configFile('webhooks', carrierConfig(smscPort));
   const namespace = `bench_wh_${process.pid}_${nodeCount}_${Date.now()}`;
   const shared: Record<string, string> =
     nodeCount > 0 ? { SWITCHBOARD_DATABASE_URL: DATABASE_URL, SWITCHBOARD_DATABASE_SCHEMA: namespace, SWITCHBOARD_REDIS_URL: REDIS_URL, SWITCHBOARD_REDIS_PREFIX: `${namespace}:` } : {};
