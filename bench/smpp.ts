@@ -6,12 +6,12 @@ import { configFile, freePort, metricsText, sendBatches, startServer } from './s
 
 const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
 
-/** Runs `switchboard smsc-sim` as its own process, as a user would. */
 /** One SMPP connection to the simulator on `smscPort` (window 100, no TPS limit to speak of), every message routed to it. */
 export function carrierConfig(smscPort: number): string {
   return `connections:\n  - { name: carrier, provider: smpp, host: 127.0.0.1, port: ${smscPort}, system_id: bench, password: bench, window: 100, tps: 100000 }\nroutes:\n  - { name: all, connections: [carrier] }\n`;
 }
 
+/** Runs `switchboard smsc-sim` as its own process, as a user would. */
 export async function startSimulator(port: number, receiptDelayMs: number): Promise<ChildProcess> {
   const child = spawn(process.execPath, [CLI, 'smsc-sim', '--port', String(port), '--receipt-delay', String(receiptDelayMs)], { stdio: ['pipe', 'pipe', 'inherit'] });
   await new Promise<void>((resolve) => child.stdout!.once('data', () => resolve()));
