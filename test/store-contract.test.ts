@@ -617,6 +617,47 @@ for (const [name, open] of implementations) {
       assert.ok(drained.every((d) => d.targetFailures === 0));
     });
 
+    test('a status change leases its events to the node that made it, where the target has room; the rest are claimed; a dead node\'s are taken over', async (t) => {
+      if (!store.leaseAsMade) return t.skip(`the ${name} store leaves every delivery to the claim`);
+      await store.insertEndpoint({ id: 'we_live', accountId: 'live', url: 'https://example.com/live', description: null, secret: 'whsec_live', events: ['message.sent', 'message.delivered'], createdAt: T0, failingSince: null, disabledAt: null, disabledReason: null, batch: null });
+      const T4 = T0 + 400_000;
+      const ms = [0, 1, 2, 3].map((i) => message({ accountId: 'live', createdAt: T4 + i }));
+      await insert(store, ms);
+      const taken: ClaimedDelivery[] = [];
+      let open = true;
+      // Room for 3 posts to a target; the node itself has room for 10.
+      store.leaseAsMade({ owner: 'n1', room: () => ({ count: open ? 10 : 0, leaseUntil: T4 + 1000, perTarget: 3 }), take: (ds) => taken.push(...ds) });
+      const sent = (m: NewMessage, at: number) => ({ transition: { messageId: m.id, from: ['queued' as const], to: 'sent' as const, event: event(at, 'sent', 'sent'), dueAt: null } });
+      try {
+        await store.applyWrites(ms.map((m, i) => sent(m, T4 + 10 + i)));
+        await new Promise((r) => setImmediate(r));
+        assert.deepEqual(taken.map((d) => [d.messageId, d.event.type, d.secret, d.targetFailures, d.url]), ms.slice(0, 3).map((m) => [m.id, 'message.sent', 'whsec_live', 0, 'https://example.com/live']), 'three leased as made: the target is full');
+        assert.equal((taken[0]!.event.data as { id: string; status: string }).status, 'sent');
+        assert.equal((await store.getDelivery('live', taken[0]!.id))?.delivery.status, 'pending');
+        const lease = { now: T4 + 20, limit: 10, perTarget: 3, owner: 'n1', leaseUntil: T4 + 1000 };
+        const live = async (claim: typeof lease) => (await store.claimDeliveries(claim)).filter((d) => d.accountId === 'live');
+        assert.deepEqual(await live(lease), [], 'the fourth waits for room');
+
+        const answer = (d: ClaimedDelivery, at: number) =>
+          store.recordAttempt({ deliveryId: d.id, owner: 'n1', endpointId: 'we_live', attempt: { at, statusCode: 204, error: null, latencyMs: 1, responseExcerpt: '' }, result: 'delivered', retryAt: null, failuresInARow: 0 });
+        await answer(taken[0]!, T4 + 30);
+        const claimed = await live({ ...lease, now: T4 + 31 });
+        assert.deepEqual(claimed.map((d) => d.messageId), [ms[3]!.id], 'the one that waited is claimed');
+        await answer(taken[1]!, T4 + 32);
+        // The next event of a message whose first is still out waits behind it, in order.
+        const delivered = (m: NewMessage, at: number) => ({ transition: { messageId: m.id, from: ['sent' as const], to: 'delivered' as const, event: event(at, 'delivered', 'delivered'), dueAt: null } });
+        await store.applyWrites([delivered(ms[2]!, T4 + 40), delivered(ms[0]!, T4 + 41)]);
+        await new Promise((r) => setImmediate(r));
+        assert.deepEqual(taken.slice(3).map((d) => [d.messageId, d.event.type]), [[ms[0]!.id, 'message.delivered']], "the first message's; the third's waits behind its message.sent");
+
+        // n1 dies: what it leased is taken over once the lease ends, as a claim's would be.
+        const over = await live({ ...lease, limit: 100, now: T4 + 1001, owner: 'n2', leaseUntil: T4 + 2000 });
+        assert.deepEqual(over.map((d) => d.id).sort(), [taken[2]!.id, taken[3]!.id, claimed[0]!.id].sort());
+      } finally {
+        open = false;
+      }
+    });
+
     test('opt-outs per sender, and for every sender', async () => {
       await store.setOptOut('acc', { sender: 'Shop', number: '+447700900001', createdAt: T0, source: 'keyword' }, true);
       await store.setOptOut('acc', { sender: '*', number: '+447700900002', createdAt: T0, source: 'api' }, true);

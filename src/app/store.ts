@@ -635,6 +635,13 @@ export interface Store {
    */
   claimDeliveries(claim: DeliveryClaim): Promise<ClaimedDelivery[]>;
   /**
+   * Where the store can, a delivery that status changes (applyWrites) make due is leased to
+   * `taker` in the same transaction, and handed to it once committed (and durable), instead of
+   * waiting to be claimed: when the taker has room and its target has nothing waiting before it,
+   * no failures and fewer than its share of posts in flight. The rest are claimed as ever.
+   */
+  leaseAsMade?(taker: DeliveryTaker): void;
+  /**
    * Keeps the deliveries `owner` has in flight leased until `leaseUntil` (one statement): a post
    * may wait longer than the lease, and must not be claimed and posted again meanwhile. Returns
    * how many were renewed; one no longer leased to `owner` is not.
@@ -840,6 +847,14 @@ export interface DeliveryClaim {
   readonly perTarget: number;
   readonly owner: string;
   readonly leaseUntil: number;
+}
+
+/** A node's deliverer, as the store offers it deliveries as they are made (see Store.leaseAsMade). */
+export interface DeliveryTaker {
+  readonly owner: string;
+  /** How many more deliveries it takes now (0: none), its lease's end, and how many posts a target may have in flight. */
+  room(): { readonly count: number; readonly leaseUntil: number; readonly perTarget: number };
+  take(deliveries: readonly ClaimedDelivery[]): void;
 }
 
 /** A delivery claimed to be sent now, with its event and the secret that signs it. */

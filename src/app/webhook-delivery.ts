@@ -82,7 +82,8 @@ interface Gathering {
  * One loop does the store's work in rounds, one transaction each: the answers that came in since
  * the last round are recorded and, in the same commit, the slots they freed are claimed again. A
  * round starts when the current turn of the event loop ends after an answer, so the answers of a
- * burst share one commit.
+ * burst share one commit. Where the store can, the events of status changes skip the claim: they
+ * are leased to this node in the transaction that makes them (Store.leaseAsMade).
  */
 export class WebhookDeliverer {
   #running = false;
@@ -114,6 +115,19 @@ export class WebhookDeliverer {
 
   start(): void {
     this.#running = true;
+    // Live events skip the claim: the transaction that makes one leases it here when there is room.
+    this.opts.store.leaseAsMade?.({
+      owner: this.opts.owner,
+      room: () => ({
+        count: this.#running ? this.#room() : 0,
+        leaseUntil: this.opts.clock.now() + this.opts.leaseMs,
+        perTarget: Math.ceil(this.opts.perTarget * this.#share),
+      }),
+      // Made as this node stopped: their leases lapse, and they are taken over.
+      take: (deliveries) => {
+        if (this.#running) this.#send(deliveries);
+      },
+    });
     this.#loop = this.#run();
     // A post may wait longer than the lease (10 s of post timeout), a batch for company: the
     // claim is kept, or another node would claim it and post it again.
@@ -146,11 +160,16 @@ export class WebhookDeliverer {
       // Answers that arrive in the same turn go in the same round.
       await new Promise((r) => setImmediate(r));
       this.#adjust();
-      const room = Math.ceil(this.opts.concurrency * this.#share) - (this.#leased.size - this.#answers.length);
+      const room = this.#room();
       const claimed = this.#answers.length > 0 || room > 0 ? await this.#round(room) : 0;
       // A full claim may leave more due: the next round comes at once. Otherwise the next answer, or the poll, starts it.
       if (this.#running && this.#answers.length === 0 && (room <= 0 || claimed < room)) await this.#sleeper.sleep(this.opts.pollMs);
     }
+  }
+
+  /** Posts this node may start now: its share of the concurrency setting, less those in flight (answered ones are no longer). */
+  #room(): number {
+    return Math.ceil(this.opts.concurrency * this.#share) - (this.#leased.size - this.#answers.length);
   }
 
   /** Records the answers waiting and claims up to `room` deliveries, in one transaction; returns how many were claimed. */
@@ -178,7 +197,12 @@ export class WebhookDeliverer {
     });
     for (const [endpointId, { accountId, at }] of failing) this.#track(this.#disableIfDead(accountId, endpointId, at));
     if (result.claimed.length > 0) this.#draining = result.claimed.some((d) => now - d.event.createdAt > BACKLOG_AGE_MS);
-    for (const d of result.claimed) {
+    this.#send(result.claimed);
+    return result.claimed.length;
+  }
+
+  #send(deliveries: readonly ClaimedDelivery[]): void {
+    for (const d of deliveries) {
       // Still in flight past its lease (a renewal came late): claimed again, it is only renewed.
       if (this.#leased.has(d.id)) continue;
       this.#leased.set(d.id, d);
@@ -186,7 +210,6 @@ export class WebhookDeliverer {
       if (d.batch && d.targetFailures === 0) this.#gather(d);
       else this.#track(this.#deliver([d]));
     }
-    return result.claimed.length;
   }
 
   #gather(d: ClaimedDelivery): void {

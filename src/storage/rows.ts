@@ -204,6 +204,14 @@ export function claimedOf(r: ClaimedRow): ClaimedDelivery {
   });
 }
 
+/**
+ * A delivery leased as it was made (see Store.leaseAsMade): its event as the transaction that
+ * made it had it, not read back; its target has no failures, or it would not have been leased.
+ */
+export function leasedOf(r: DeliveryRow, event: ClaimedDelivery['event'], endpoint: { secret: string; batch_max_events: number | null; batch_max_wait_ms: number | null }): ClaimedDelivery {
+  return deliveryWith(r, { event, secret: endpoint.secret, targetFailures: 0, batch: batchingOf(endpoint) });
+}
+
 /** How an SQL engine writes the message log's query: its nth parameter, and a field of the route kept as JSON text. */
 export interface LogDialect {
   placeholder(n: number): string;
@@ -284,10 +292,12 @@ export interface DeliveryRow {
   account_id: string;
   message_id: string;
   endpoint_id: string | null;
+  target: string;
   url: string;
   status: string;
   attempts: number;
   due_at: number | null;
+  lease_owner: string | null;
   created_at: number;
   last_attempt_at: number | null;
   last_status_code: number | null;

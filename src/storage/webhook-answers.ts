@@ -12,6 +12,8 @@ export interface TargetAnswers {
   ok: number;
   /** Deliveries that ended (delivered or given up). */
   ended: number;
+  /** Next events of the same messages that became due as these ended. */
+  promoted: number;
   /** A success came: failures in a row are `failures`, not at least `failures`. */
   reset: boolean;
   failures: number;
@@ -23,11 +25,12 @@ export interface TargetAnswers {
 }
 
 /** Folds the answers that were held (still leased to their owner), by target, in target order. */
-export function foldAnswers(answers: readonly { readonly target: string; readonly outcome: AttemptOutcome }[]): TargetAnswers[] {
+export function foldAnswers(answers: readonly { readonly target: string; readonly outcome: AttemptOutcome; readonly promoted?: boolean }[]): TargetAnswers[] {
   const by = new Map<string, TargetAnswers>();
-  for (const { target, outcome: o } of answers) {
-    const t = by.get(target) ?? { target, endpointId: o.endpointId, n: 0, ok: 0, ended: 0, reset: false, failures: 0, retryAt: null, at: o.attempt.at, failingSince: null };
+  for (const { target, outcome: o, promoted } of answers) {
+    const t = by.get(target) ?? { target, endpointId: o.endpointId, n: 0, ok: 0, ended: 0, promoted: 0, reset: false, failures: 0, retryAt: null, at: o.attempt.at, failingSince: null };
     t.n++;
+    if (promoted) t.promoted++;
     t.at = o.attempt.at;
     t.retryAt = o.retryAt;
     if (o.result === 'delivered') {

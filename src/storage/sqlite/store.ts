@@ -18,6 +18,7 @@ import type {
   Claim,
   ClaimedDelivery,
   DeliveryClaim,
+  DeliveryTaker,
   ClaimedMessage,
   DeliveryAttempt,
   EndpointPatch,
@@ -77,6 +78,7 @@ import {
   apiKeyOf,
   attemptOf,
   claimedOf,
+  leasedOf,
   type ClaimedRow,
   deliveryOf,
   endpointOf,
@@ -609,7 +611,32 @@ export class SqliteStore implements Store {
     return (this.#sql(sql).all(...values) as MessageRow[]).map(toMessage);
   }
 
+  /** The deliverer that deliveries made by status changes are leased to (see leaseAsMade). */
+  #taker: DeliveryTaker | undefined;
+  /** While applyWrites runs with a taker: how many more it takes, and those leased to it so far. */
+  #leasing: { readonly room: ReturnType<DeliveryTaker['room']>; left: number; readonly made: ClaimedDelivery[] } | undefined;
+
+  leaseAsMade(taker: DeliveryTaker): void {
+    this.#taker = taker;
+  }
+
   async applyWrites(writes: readonly StoreWrite[]): Promise<boolean[]> {
+    const taker = this.#taker;
+    if (!taker) return this.#applyWrites(writes);
+    const room = taker.room();
+    const leasing = (this.#leasing = { room, left: room.count, made: [] });
+    let applied: boolean[];
+    try {
+      applied = this.#applyWrites(writes);
+    } finally {
+      this.#leasing = undefined;
+    }
+    // Posted only once the change that made them is on disk: an event never tells of a change a crash could undo.
+    if (leasing.made.length > 0) void (this.#wal?.durable(this.#writes.count) ?? Promise.resolve()).then(() => taker.take(leasing.made), () => undefined);
+    return applied;
+  }
+
+  #applyWrites(writes: readonly StoreWrite[]): boolean[] {
     return this.#db.transaction(() => {
       // Counters are added once per counter row at the end: a batch of receipts of one account,
       // connection and destination is one upsert each, not one per receipt.
@@ -710,12 +737,24 @@ export class SqliteStore implements Store {
   #emit(accountId: string, messageId: string, callbackUrl: string | null, type: string, at: number, data: () => unknown): void {
     if (!callbackUrl && !subscribed(this.#readSubscriptions(), accountId, type)) return;
     const eventId = newId('evt', at);
-    this.#sql('INSERT INTO webhook_events (id, account_id, message_id, type, created_at, data) VALUES (?, ?, ?, ?, ?, ?)').run(eventId, accountId, messageId, type, at, JSON.stringify(data()));
-    const made = this.#sql(WEBHOOK_SQL.insertForEndpoints).all({ eventId, messageId, at, accountId, type }) as { target: string; endpoint_id: string | null; due_at: number | null }[];
+    const event = { id: eventId, type, createdAt: at, data: data() };
+    this.#sql('INSERT INTO webhook_events (id, account_id, message_id, type, created_at, data) VALUES (?, ?, ?, ?, ?, ?)').run(eventId, accountId, messageId, type, at, JSON.stringify(event.data));
+    const leasing = this.#leasing && this.#leasing.left > 0 ? this.#leasing : undefined;
+    const lease = { owner: leasing ? this.#taker!.owner : null, leaseUntil: leasing?.room.leaseUntil ?? null, perTarget: leasing?.room.perTarget ?? 0 };
+    const made = this.#sql(WEBHOOK_SQL.insertForEndpoints).all({ eventId, messageId, at, accountId, type, ...lease }) as DeliveryRow[];
     if (callbackUrl) {
-      made.push(...(this.#sql(WEBHOOK_SQL.insertForCallback).all({ eventId, accountId, messageId, target: `callback:${callbackUrl}`, url: callbackUrl, at }) as typeof made));
+      made.push(...(this.#sql(WEBHOOK_SQL.insertForCallback).all({ eventId, accountId, messageId, target: `callback:${callbackUrl}`, url: callbackUrl, at, ...lease }) as DeliveryRow[]));
     }
-    for (const d of made) this.#sql(WEBHOOK_SQL.touchTarget).run({ target: d.target, endpointId: d.endpoint_id, due: d.due_at });
+    for (const d of made) {
+      const leased = d.lease_owner !== null;
+      this.#sql(WEBHOOK_SQL.touchTarget).run({ target: d.target, endpointId: d.endpoint_id, due: leased ? null : d.due_at, leased: leased ? 1 : 0 });
+      if (!leased) continue;
+      const endpoint = d.endpoint_id
+        ? (this.#sql(WEBHOOK_SQL.endpointSecret).get({ id: d.endpoint_id }) as { secret: string; batch_max_events: number | null; batch_max_wait_ms: number | null })
+        : { ...(this.#sql('SELECT secret FROM callback_secrets WHERE account_id = ?').get(accountId) as { secret: string }), batch_max_events: null, batch_max_wait_ms: null };
+      leasing!.made.push(leasedOf(d, event, endpoint));
+      leasing!.left--;
+    }
   }
 
   async claimDue(claim: Claim): Promise<ClaimedMessage[]> {
@@ -956,6 +995,7 @@ export class SqliteStore implements Store {
     const targets = this.#sql(WEBHOOK_SQL.activeTargets).all({ now, perTarget, limit }) as {
       target: string; in_flight: number; failures: number; version: number; disabled_at: number | null; disabled_reason: string | null; cap: number;
     }[];
+    const emptied: typeof targets = [];
     for (const t of targets) {
       const room = limit - taken.length;
       if (room <= 0) break;
@@ -968,17 +1008,20 @@ export class SqliteStore implements Store {
         if (dropped.length < room) this.#sql(WEBHOOK_SQL.parkTarget).run({ target: t.target, version: t.version });
         continue;
       }
-      const ready = this.#sql(WEBHOOK_SQL.readyOfTarget).all({ target: t.target, now, limit: Math.min(room, t.cap - t.in_flight) }) as { seq: number }[];
-      if (ready.length === 0) {
-        this.#sql(WEBHOOK_SQL.parkTarget).run({ target: t.target, version: t.version });
-        continue;
-      }
+      const wanted = Math.min(room, t.cap - t.in_flight);
+      // One more than wanted: whether any is left.
+      const ready = this.#sql(WEBHOOK_SQL.readyOfTarget).all({ target: t.target, now, limit: wanted + 1 }) as { seq: number }[];
+      // All that was due is taken: the target sleeps (once they are leased, below), and its next events are leased as made.
+      if (ready.length <= wanted) emptied.push(t);
+      else ready.pop();
+      if (ready.length === 0) continue;
       this.#sql(WEBHOOK_SQL.addInFlight).run({ target: t.target, n: ready.length });
       taken.push(...ready.map((r) => r.seq));
     }
-    if (taken.length === 0) return [];
     const seqs = JSON.stringify(taken);
-    this.#sql(WEBHOOK_SQL.lease).run({ leaseUntil, owner, seqs });
+    if (taken.length > 0) this.#sql(WEBHOOK_SQL.lease).run({ leaseUntil, owner, seqs });
+    for (const t of emptied) this.#sql(WEBHOOK_SQL.parkTarget).run({ target: t.target, version: t.version });
+    if (taken.length === 0) return [];
     return (this.#sql(WEBHOOK_SQL.claimed).all({ seqs }) as ClaimedRow[]).map(claimedOf);
   }
 
@@ -997,7 +1040,7 @@ export class SqliteStore implements Store {
   }
 
   #recordAttempts(outcomes: readonly AttemptOutcome[]): boolean[] {
-    const answered: { target: string; outcome: AttemptOutcome }[] = [];
+    const answered: { target: string; outcome: AttemptOutcome; promoted: boolean }[] = [];
     const held = outcomes.map((o) => {
       const a = o.attempt;
       const row = this.#sql(WEBHOOK_SQL.record).get({
@@ -1005,12 +1048,12 @@ export class SqliteStore implements Store {
       }) as { message_id: string; target: string } | undefined;
       if (!row) return false;
       this.#sql(WEBHOOK_SQL.attempt).run({ id: o.deliveryId, at: a.at, statusCode: a.statusCode, error: a.error, latencyMs: a.latencyMs, excerpt: a.responseExcerpt });
-      if (o.result !== 'retry') this.#sql(WEBHOOK_SQL.promote).run({ at: a.at, messageId: row.message_id, target: row.target });
-      answered.push({ target: row.target, outcome: o });
+      const promoted = o.result !== 'retry' && this.#sql(WEBHOOK_SQL.promote).run({ at: a.at, messageId: row.message_id, target: row.target }).changes > 0;
+      answered.push({ target: row.target, outcome: o, promoted });
       return true;
     });
     for (const t of foldAnswers(answered)) {
-      this.#sql(WEBHOOK_SQL.answered).run({ target: t.target, n: t.n, ok: t.ok, ended: t.ended, reset: t.reset ? 1 : 0, failures: t.failures, retryAt: t.retryAt, at: t.at });
+      this.#sql(WEBHOOK_SQL.answered).run({ target: t.target, n: t.n, ok: t.ok, ended: t.ended, promoted: t.promoted, reset: t.reset ? 1 : 0, failures: t.failures, retryAt: t.retryAt, at: t.at });
       if (t.endpointId) this.#sql(WEBHOOK_SQL.failing).run({ id: t.endpointId, reset: t.reset ? 1 : 0, failingSince: t.failingSince });
     }
     return held;
@@ -1044,7 +1087,7 @@ export class SqliteStore implements Store {
       const row = this.#sql(WEBHOOK_SQL.resend).get({
         id, eventId: source.event_id, accountId, messageId: source.message_id, endpointId: source.endpoint_id, target: source.target, url: source.endpoint_url ?? source.url, at, resendOf: source.id,
       }) as DeliveryRow & { target: string };
-      this.#sql(WEBHOOK_SQL.touchTarget).run({ target: row.target, endpointId: row.endpoint_id, due: row.due_at });
+      this.#sql(WEBHOOK_SQL.touchTarget).run({ target: row.target, endpointId: row.endpoint_id, due: row.due_at, leased: 0 });
       return deliveryOf(row);
     }).immediate();
   }

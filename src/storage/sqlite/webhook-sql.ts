@@ -1,4 +1,14 @@
 /**
+ * Whether a new delivery to `target` is leased to `@owner` as it is made: there is an owner, and
+ * the target has nothing waiting (FIFO holds), no failures, and fewer than `@perTarget` times
+ * `batch` posts in flight (a target with no row yet has none).
+ */
+function taken(target: string, batch: string): string {
+  return `@owner IS NOT NULL AND NOT EXISTS (SELECT 1 FROM webhook_targets t WHERE t.target = ${target}
+            AND (t.failures > 0 OR t.active_at IS NOT NULL OR t.in_flight >= @perTarget * ${batch}))`;
+}
+
+/**
  * The statements webhook delivery runs for every event, exported so that a test can check
  * their query plans: each one reaches its rows through an index, whatever the backlog.
  */
@@ -7,20 +17,31 @@ export const WEBHOOK_SQL = {
    * Fans an event out to the account's endpoints; a delivery is due only at the head of its
    * (message, target) chain. A delivery's id is its event's (time-ordered) and a random suffix:
    * its index grows at one end, not in a random page of the whole (one page per event to write).
+   * With an `@owner`, a head whose target has room (see TAKEN) is leased to it as it is made.
    */
-  insertForEndpoints: `INSERT INTO webhook_deliveries (id, event_id, account_id, message_id, endpoint_id, target, url, status, due_at, created_at)
+  insertForEndpoints: `INSERT INTO webhook_deliveries (id, event_id, account_id, message_id, endpoint_id, target, url, status, due_at, lease_owner, created_at)
      SELECT 'whd_' || substr(@eventId, 5) || lower(hex(randomblob(3))), @eventId, w.account_id, @messageId, w.id, w.id, w.url, 'pending',
-            CASE WHEN EXISTS (SELECT 1 FROM webhook_deliveries p WHERE p.message_id = @messageId AND p.target = w.id AND p.status = 'pending') THEN NULL ELSE @at END, @at
-       FROM webhook_endpoints w
-      WHERE w.account_id = @accountId AND w.disabled_at IS NULL AND (w.events = '*' OR instr(',' || w.events || ',', ',' || @type || ',') > 0)
-     RETURNING target, endpoint_id, due_at`,
-  insertForCallback: `INSERT INTO webhook_deliveries (id, event_id, account_id, message_id, endpoint_id, target, url, status, due_at, created_at)
-     VALUES ('whd_' || substr(@eventId, 5) || lower(hex(randomblob(3))), @eventId, @accountId, @messageId, NULL, @target, @url, 'pending',
-            CASE WHEN EXISTS (SELECT 1 FROM webhook_deliveries p WHERE p.message_id = @messageId AND p.target = @target AND p.status = 'pending') THEN NULL ELSE @at END, @at)
-     RETURNING target, endpoint_id, due_at`,
-  /** Counts a new delivery on its target and, when it is due, wakes the target (unless it is backing off). */
-  touchTarget: `INSERT INTO webhook_targets (target, endpoint_id, pending, active_at, version) VALUES (@target, @endpointId, 1, @due, 1)
-     ON CONFLICT (target) DO UPDATE SET pending = pending + 1, version = version + (@due IS NOT NULL),
+            CASE WHEN w.chained THEN NULL WHEN w.taken THEN @leaseUntil ELSE @at END, CASE WHEN w.taken AND NOT w.chained THEN @owner END, @at
+       FROM (SELECT w.id, w.account_id, w.url,
+                    EXISTS (SELECT 1 FROM webhook_deliveries p WHERE p.message_id = @messageId AND p.target = w.id AND p.status = 'pending') AS chained,
+                    ${taken('w.id', 'COALESCE(w.batch_max_events, 1)')} AS taken
+               FROM webhook_endpoints w
+              WHERE w.account_id = @accountId AND w.disabled_at IS NULL AND (w.events = '*' OR instr(',' || w.events || ',', ',' || @type || ',') > 0)) w
+     RETURNING *`,
+  insertForCallback: `INSERT INTO webhook_deliveries (id, event_id, account_id, message_id, endpoint_id, target, url, status, due_at, lease_owner, created_at)
+     SELECT 'whd_' || substr(@eventId, 5) || lower(hex(randomblob(3))), @eventId, @accountId, @messageId, NULL, @target, @url, 'pending',
+            CASE WHEN c.chained THEN NULL WHEN c.taken THEN @leaseUntil ELSE @at END, CASE WHEN c.taken AND NOT c.chained THEN @owner END, @at
+       FROM (SELECT EXISTS (SELECT 1 FROM webhook_deliveries p WHERE p.message_id = @messageId AND p.target = @target AND p.status = 'pending') AS chained,
+                    ${taken('@target', '1')} AS taken) c
+     RETURNING *`,
+  /** What a delivery leased as it was made is posted with: its endpoint's secret and batching. */
+  endpointSecret: `SELECT secret, batch_max_events, batch_max_wait_ms FROM webhook_endpoints WHERE id = @id`,
+  /**
+   * Counts a new delivery on its target (in flight, when leased as it was made) and, when it is
+   * due and waits for a claim, wakes the target (unless it is backing off).
+   */
+  touchTarget: `INSERT INTO webhook_targets (target, endpoint_id, pending, in_flight, active_at, version) VALUES (@target, @endpointId, 1, @leased, @due, 1)
+     ON CONFLICT (target) DO UPDATE SET pending = pending + 1, in_flight = in_flight + @leased, version = version + (@due IS NOT NULL),
        active_at = CASE WHEN @due IS NULL THEN active_at WHEN active_at IS NULL THEN @due WHEN failures > 0 THEN active_at ELSE min(active_at, @due) END`,
   /** Posts whose lease lapsed (their node died): taken over, already counted in flight on their target. */
   lapsed: `SELECT seq FROM webhook_deliveries WHERE status = 'pending' AND lease_owner IS NOT NULL AND due_at <= @now ORDER BY due_at LIMIT @limit`,
@@ -57,11 +78,14 @@ export const WEBHOOK_SQL = {
      RETURNING message_id, target`,
   /**
    * Posts answered (folded per target: see foldAnswers): their slots free; a failure holds the
-   * whole target until `retryAt` (then one probe); a success lets it go at full pace again.
+   * whole target until `retryAt` (then one probe); a success lets it go at full pace again, and
+   * the next events of their messages (`@promoted`) are due. A target already waiting keeps its
+   * time; one with nothing that came due stays asleep (a claim would find nothing).
    */
   answered: `UPDATE webhook_targets SET in_flight = max(in_flight - @n, 0), failures = CASE WHEN @reset THEN @failures ELSE max(failures, @failures) END,
        pending = pending - @ended, delivered = delivered + @ok, failed = failed + (@ended - @ok),
-       active_at = CASE WHEN @retryAt IS NOT NULL THEN @retryAt WHEN failures > 0 OR active_at IS NULL THEN @at ELSE min(active_at, @at) END, version = version + 1
+       active_at = CASE WHEN @retryAt IS NOT NULL THEN @retryAt WHEN failures > 0 THEN @at WHEN @promoted > 0 THEN min(COALESCE(active_at, @at), @at) ELSE active_at END,
+       version = version + 1
      WHERE target = @target`,
   /** Since when the endpoint fails, or null: it answers (written only when that changes). */
   failing: `UPDATE webhook_endpoints SET failing_since = CASE WHEN @reset THEN @failingSince ELSE COALESCE(failing_since, @failingSince) END
