@@ -206,6 +206,10 @@ describe('hot webhook, receipt and account statements on SQLite use indexes, wha
     assert.match(sqlitePlan(SQLITE_DISPATCH_SQL.claimExpired, { connection: 'c', now: 50_000, limit: 500 }).join(' | '), /messages_expiring \(connection=\? AND expires_at<\?\)/);
   });
 
+  test("a target's next due time is read from its due deliveries' index, not from every delivery waiting for it", () => {
+    assert.match(sqlitePlan(SQLITE_WEBHOOK_SQL.parkTarget, { target: 'we_big', version: 0 }).join(' | '), /USING (COVERING )?INDEX webhook_deliveries_ready \(target=\? AND due_at>\?\)/);
+  });
+
   function sqlitePlan(sql: string, params: object): string[] {
     const statement = db.prepare(`EXPLAIN QUERY PLAN ${sql}`);
     return ((Array.isArray(params) ? statement.all(...params) : statement.all(params)) as { detail: string }[]).map((r) => r.detail);
@@ -275,8 +279,8 @@ describe('hot webhook, receipt and account statements on PostgreSQL use indexes,
   type PlanNode = { 'Node Type': string; 'Relation Name'?: string; 'Index Name'?: string; Plans?: PlanNode[] };
   const nodes = (n: PlanNode): PlanNode[] => [n, ...(n.Plans ?? []).flatMap(nodes)];
   const sample: Record<string, unknown[]> = {
-    emit: [['evt_x'], ['acc'], ['msg_1'], ['message.sent'], [1], [null]],
-    touchTargets: [['we_big'], ['we_big'], [1], [1], [1]],
+    emit: [['evt_x'], ['acc'], ['msg_1'], ['message.sent'], [1], [null], 'n1', 2, 64, 10],
+    touchTargets: [['we_big'], ['we_big'], [1], [1], [1], [0]],
     lapsed: [1, 10, 2, 'n1'],
     activeTargets: [1, 4, 10],
     leaseReady: ['we_big', 1, 10, 2, 'n1'],
@@ -289,7 +293,7 @@ describe('hot webhook, receipt and account statements on PostgreSQL use indexes,
     record: [['whd_1', 'whd_2'], ['n1', 'n1'], [1, 1], [204, 503], [null, null], ['delivered', 'pending'], [null, 5]],
     attempts: [['whd_1'], [1], [204], [null], [3], ['']],
     promote: [[1, 1], ['msg_1', 'msg_2'], ['we_big', 'we_big']],
-    answered: ['we_big', 2, 1, 1, false, 1, 5, 1],
+    answered: ['we_big', 2, 1, 1, false, 1, 5, 1, 0],
     failing: ['we_big', false, 1],
     targets: [['we_big']],
     dropTarget: ['we_big'],
@@ -365,6 +369,12 @@ describe('hot webhook, receipt and account statements on PostgreSQL use indexes,
       await checkPostgres(name, sql, values);
     });
   }
+
+  test("a target's next due time is read from its due deliveries' index, not from every delivery waiting for it", async () => {
+    const used = (await pgPlan(PG_WEBHOOK_SQL.parkTarget, sample.parkTarget!)).map((n) => n['Index Name']);
+    assert.ok(used.includes('webhook_deliveries_ready'), used.join(', '));
+    assert.ok(!used.includes('webhook_deliveries_target'), used.join(', '));
+  });
 
   test('expiring a backlog goes by validity, not through every due message', async () => {
     const used = (await pgPlan(PG_DISPATCH_SQL.claimExpired, sample.claimExpired!)).map((n) => n['Index Name']);

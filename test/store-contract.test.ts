@@ -617,8 +617,7 @@ for (const [name, open] of implementations) {
       assert.ok(drained.every((d) => d.targetFailures === 0));
     });
 
-    test('a status change leases its events to the node that made it, where the target has room; the rest are claimed; a dead node\'s are taken over', async (t) => {
-      if (!store.leaseAsMade) return t.skip(`the ${name} store leaves every delivery to the claim`);
+    test('a status change leases its events to the node that made it, where the target has room; the rest are claimed; a dead node\'s are taken over', async () => {
       await store.insertEndpoint({ id: 'we_live', accountId: 'live', url: 'https://example.com/live', description: null, secret: 'whsec_live', events: ['message.sent', 'message.delivered'], createdAt: T0, failingSince: null, disabledAt: null, disabledReason: null, batch: null });
       const T4 = T0 + 400_000;
       const ms = [0, 1, 2, 3].map((i) => message({ accountId: 'live', createdAt: T4 + i }));

@@ -635,12 +635,12 @@ export interface Store {
    */
   claimDeliveries(claim: DeliveryClaim): Promise<ClaimedDelivery[]>;
   /**
-   * Where the store can, a delivery that status changes (applyWrites) make due is leased to
-   * `taker` in the same transaction, and handed to it once committed (and durable), instead of
-   * waiting to be claimed: when the taker has room and its target has nothing waiting before it,
-   * no failures and fewer than its share of posts in flight. The rest are claimed as ever.
+   * From now on, a delivery that status changes (applyWrites) make due is leased to `taker` in
+   * the same transaction, and handed to it once committed (and durable), instead of waiting to be
+   * claimed: when the taker has room and its target has nothing waiting before it, no failures
+   * and fewer than its share of posts in flight. The rest are claimed as ever.
    */
-  leaseAsMade?(taker: DeliveryTaker): void;
+  leaseAsMade(taker: DeliveryTaker): void;
   /**
    * Keeps the deliveries `owner` has in flight leased until `leaseUntil` (one statement): a post
    * may wait longer than the lease, and must not be claimed and posted again meanwhile. Returns

@@ -82,8 +82,8 @@ interface Gathering {
  * One loop does the store's work in rounds, one transaction each: the answers that came in since
  * the last round are recorded and, in the same commit, the slots they freed are claimed again. A
  * round starts when the current turn of the event loop ends after an answer, so the answers of a
- * burst share one commit. Where the store can, the events of status changes skip the claim: they
- * are leased to this node in the transaction that makes them (Store.leaseAsMade).
+ * burst share one commit. Live events skip the claim: those of status changes are leased to this
+ * node in the transaction that makes them (Store.leaseAsMade).
  */
 export class WebhookDeliverer {
   #running = false;
@@ -116,7 +116,7 @@ export class WebhookDeliverer {
   start(): void {
     this.#running = true;
     // Live events skip the claim: the transaction that makes one leases it here when there is room.
-    this.opts.store.leaseAsMade?.({
+    this.opts.store.leaseAsMade({
       owner: this.opts.owner,
       room: () => ({
         count: this.#running ? this.#room() : 0,

@@ -16,6 +16,7 @@ import type {
   Claim,
   ClaimedDelivery,
   DeliveryClaim,
+  DeliveryTaker,
   ClaimedMessage,
   SubmitMark,
   DeliveryAttempt,
@@ -74,6 +75,7 @@ import {
   apiKeyOf,
   attemptOf,
   claimedOf,
+  leasedOf,
   type ClaimedRow,
   deliveryOf,
   endpointOf,
@@ -123,6 +125,7 @@ import { publicUser, sessionOf, sessionValues, userOf, userValues, USER_SQL, typ
 import { LOG_DIALECT } from './log-sql.js';
 import { NUMBERS_SQL } from './numbers-sql.js';
 import { foldAnswers } from '../webhook-answers.js';
+import { leasingOf, type Leasing } from '../leasing.js';
 import { DISPATCH_SQL } from './dispatch-sql.js';
 import { RECEIPT_SQL } from './receipt-sql.js';
 import { ACCOUNT_SQL, KEY_ACCOUNT_COLUMNS } from './account-sql.js';
@@ -546,7 +549,22 @@ export class PostgresStore implements Store {
     return (await this.#rows<MessageRow>(sql, values)).map(toMessage);
   }
 
+  /** The deliverer that deliveries made by status changes are leased to (see leaseAsMade). */
+  #taker: DeliveryTaker | undefined;
+
+  leaseAsMade(taker: DeliveryTaker): void {
+    this.#taker = taker;
+  }
+
   async applyWrites(writes: readonly StoreWrite[]): Promise<boolean[]> {
+    const leasing = this.#taker && leasingOf(this.#taker);
+    const applied = await this.#applyWrites(writes, leasing);
+    // Handed over once committed: an event never tells of a change that was rolled back.
+    if (leasing && leasing.made.length > 0) this.#taker!.take(leasing.made);
+    return applied;
+  }
+
+  #applyWrites(writes: readonly StoreWrite[], leasing: Leasing | undefined): Promise<boolean[]> {
     return this.#tx(async (c) => {
       const applied = new Array<boolean>(writes.length).fill(false);
       const touched: Touch[] = [];
@@ -557,7 +575,7 @@ export class PostgresStore implements Store {
       // batch (sent, then its receipt) has its second write in a later round: order holds.
       for (const round of rounds(writes)) {
         const transitions = round.filter((i) => 'transition' in writes[i]!);
-        const done = await transitionAll(c, transitions.map((i) => (writes[i] as { transition: Transition }).transition), touched, usage, quality, hourly);
+        const done = await transitionAll(c, transitions.map((i) => (writes[i] as { transition: Transition }).transition), touched, usage, quality, hourly, leasing);
         transitions.forEach((i, k) => (applied[i] = done[k]!));
         const marks = round.filter((i) => 'submitting' in writes[i]!);
         const marked = await markAll(c, marks.map((i) => (writes[i] as { submitting: SubmitMark }).submitting));
@@ -867,7 +885,7 @@ export class PostgresStore implements Store {
           id, source.event_id, accountId, source.message_id, source.endpoint_id, source.target, source.endpoint_url ?? source.url, at, source.id,
         ])
       ).rows;
-      await touchTargets(c, [{ target: row!.target, endpoint_id: row!.endpoint_id, due_at: row!.due_at === null ? null : Number(row!.due_at) }]);
+      await touchTargets(c, [{ target: row!.target, endpoint_id: row!.endpoint_id, due_at: row!.due_at === null ? null : Number(row!.due_at), lease_owner: null }]);
       return deliveryOf(row!);
     });
   }
@@ -1102,11 +1120,8 @@ async function claimIn(c: Client, claim: DeliveryClaim): Promise<ClaimedDelivery
       continue;
     }
     const leased = (await c.query<{ seq: number }>(WEBHOOK_SQL.leaseReady, [t.target, now, Math.min(room, Number(t.cap) - t.in_flight), leaseUntil, owner])).rows;
-    if (leased.length === 0) {
-      await c.query(WEBHOOK_SQL.parkTarget, [t.target, t.version]);
-      continue;
-    }
-    await c.query(WEBHOOK_SQL.addInFlight, [t.target, leased.length]);
+    if (leased.length > 0) await c.query(WEBHOOK_SQL.addInFlight, [t.target, leased.length]);
+    await c.query(WEBHOOK_SQL.parkTarget, [t.target, t.version]);
     taken.push(...leased.map((r) => r.seq));
   }
   if (taken.length === 0) return [];
@@ -1138,12 +1153,21 @@ async function recordIn(c: Client, outcomes: readonly AttemptOutcome[]): Promise
   const a = held.map((o) => o.attempt);
   await c.query(WEBHOOK_SQL.attempts, [held.map((o) => o.deliveryId), a.map((x) => x.at), a.map((x) => x.statusCode), a.map((x) => x.error), a.map((x) => x.latencyMs), a.map((x) => x.responseExcerpt)]);
   const ended = held.filter((o) => o.result !== 'retry');
+  const chain = (messageId: string, target: string) => `${messageId} ${target}`;
+  const promoted = new Set<string>();
   if (ended.length > 0) {
-    await c.query(WEBHOOK_SQL.promote, [ended.map((o) => o.attempt.at), ended.map((o) => byId.get(o.deliveryId)!.message_id), ended.map((o) => byId.get(o.deliveryId)!.target)]);
+    const next = await c.query<{ message_id: string; target: string }>(WEBHOOK_SQL.promote, [
+      ended.map((o) => o.attempt.at), ended.map((o) => byId.get(o.deliveryId)!.message_id), ended.map((o) => byId.get(o.deliveryId)!.target),
+    ]);
+    for (const r of next.rows) promoted.add(chain(r.message_id, r.target));
   }
-  for (const t of foldAnswers(held.map((o) => ({ target: byId.get(o.deliveryId)!.target, outcome: o })))) {
+  const answers = held.map((o) => {
+    const r = byId.get(o.deliveryId)!;
+    return { target: r.target, outcome: o, promoted: o.result !== 'retry' && promoted.has(chain(r.message_id, r.target)) };
+  });
+  for (const t of foldAnswers(answers)) {
     if (t.endpointId) await c.query(WEBHOOK_SQL.failing, [t.endpointId, t.reset, t.failingSince]);
-    await c.query(WEBHOOK_SQL.answered, [t.target, t.n, t.ok, t.ended, t.reset, t.failures, t.retryAt, t.at]);
+    await c.query(WEBHOOK_SQL.answered, [t.target, t.n, t.ok, t.ended, t.reset, t.failures, t.retryAt, t.at, t.promoted]);
   }
   return outcomes.map((o) => byId.has(o.deliveryId));
 }
@@ -1221,7 +1245,15 @@ async function markAll(c: Client, marks: readonly SubmitMark[]): Promise<boolean
 }
 
 /** Applies transitions of distinct messages in one statement; returns which applied. What final statuses add to usage goes to `usage`. */
-async function transitionAll(c: Client, ts: readonly Transition[], touched: Touch[], usage: UsageDelta[], quality: QualityDelta[], hourly: HourlyDelta[]): Promise<boolean[]> {
+async function transitionAll(
+  c: Client,
+  ts: readonly Transition[],
+  touched: Touch[],
+  usage: UsageDelta[],
+  quality: QualityDelta[],
+  hourly: HourlyDelta[],
+  leasing?: Leasing,
+): Promise<boolean[]> {
   if (ts.length === 0) return [];
   const ids = ts.flatMap((t) => t.providerIds ?? []);
   if (ids.length > 0) {
@@ -1290,6 +1322,7 @@ async function transitionAll(c: Client, ts: readonly Transition[], touched: Touc
       return row && type ? [{ accountId: row.account_id, messageId: row.id, callbackUrl: rowCallbackFor(row, type, t), type, at: t.event.at, data: toMessage(row) }] : [];
     }),
     touched,
+    leasing,
   );
   return ts.map((t) => applied.has(t.messageId));
 }
@@ -1307,7 +1340,7 @@ interface Emitted {
  * Queues webhook events, in the transaction of the changes they tell, for every enabled endpoint
  * of the account that takes their type and for messages' own callback URLs.
  */
-async function emit(c: Client, items: readonly Emitted[], touched: Touch[]): Promise<void> {
+async function emit(c: Client, items: readonly Emitted[], touched: Touch[], leasing?: Leasing): Promise<void> {
   if (items.length === 0) return;
   const accounts = [...new Set(items.map((i) => i.accountId))];
   const subscriptions = subscriptionsOf((await c.query<{ account_id: string; events: string }>(WEBHOOK_SQL.subscriptions, [accounts])).rows);
@@ -1317,7 +1350,22 @@ async function emit(c: Client, items: readonly Emitted[], touched: Touch[]): Pro
   await c.query('INSERT INTO webhook_events (id, account_id, message_id, type, created_at, data) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[])', [
     col('id'), col('accountId'), col('messageId'), col('type'), col('at'), events.map((e) => JSON.stringify(e.data)),
   ]);
-  touched.push(...(await c.query<Touch>(WEBHOOK_SQL.emit, [col('id'), col('accountId'), col('messageId'), col('type'), col('at'), col('callbackUrl')])).rows);
+  const lease = leasing && leasing.left > 0 ? leasing : undefined;
+  const made = (
+    await c.query<DeliveryRow & Touch & { secret: string; batch_max_events: number | null; batch_max_wait_ms: number | null }>(WEBHOOK_SQL.emit, [
+      col('id'), col('accountId'), col('messageId'), col('type'), col('at'), col('callbackUrl'),
+      lease?.owner ?? null, lease?.leaseUntil ?? 0, lease?.perTarget ?? 0, lease?.left ?? 0,
+    ])
+  ).rows;
+  touched.push(...made);
+  if (!lease) return;
+  const byId = new Map(events.map((e) => [e.id, e]));
+  for (const d of made) {
+    if (d.lease_owner === null) continue;
+    const e = byId.get(d.event_id)!;
+    lease.made.push(leasedOf(d, { id: e.id, type: e.type, createdAt: e.at, data: e.data }, d));
+    lease.left--;
+  }
 }
 
 /** Adds to the hourly counters (deltas one per row, in key order: see mergeHourly). */
@@ -1352,19 +1400,22 @@ interface Touch {
   readonly target: string;
   readonly endpoint_id: string | null;
   readonly due_at: number | null;
+  /** Set when it was leased as it was made: in flight, not waiting for a claim. */
+  readonly lease_owner: string | null;
 }
 
 /** Counts what `emit` made on its targets: call it last in the transaction (see WEBHOOK_SQL). */
 async function touchTargets(c: Client, touched: readonly Touch[]): Promise<void> {
   if (touched.length === 0) return;
-  const by = new Map<string, { endpointId: string | null; n: number; due: number | null; dues: number }>();
+  const by = new Map<string, { endpointId: string | null; n: number; due: number | null; dues: number; leased: number }>();
   for (const t of touched) {
-    const e = by.get(t.target) ?? { endpointId: t.endpoint_id, n: 0, due: null, dues: 0 };
+    const e = by.get(t.target) ?? { endpointId: t.endpoint_id, n: 0, due: null, dues: 0, leased: 0 };
     e.n++;
-    if (t.due_at !== null) (e.dues++, (e.due = e.due === null ? t.due_at : Math.min(e.due, t.due_at)));
+    if (t.lease_owner !== null) e.leased++;
+    else if (t.due_at !== null) (e.dues++, (e.due = e.due === null ? t.due_at : Math.min(e.due, t.due_at)));
     by.set(t.target, e);
   }
   const targets = [...by.keys()].sort();
   const rows = targets.map((t) => by.get(t)!);
-  await c.query(WEBHOOK_SQL.touchTargets, [targets, rows.map((r) => r.endpointId), rows.map((r) => r.n), rows.map((r) => r.due), rows.map((r) => r.dues)]);
+  await c.query(WEBHOOK_SQL.touchTargets, [targets, rows.map((r) => r.endpointId), rows.map((r) => r.n), rows.map((r) => r.due), rows.map((r) => r.dues), rows.map((r) => r.leased)]);
 }

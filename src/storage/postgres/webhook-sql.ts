@@ -17,6 +17,11 @@ export const WEBHOOK_SQL = {
    * Fans events out ($1..$6: id, account, message, type, at, callback URL) to the accounts'
    * endpoints and callback URLs. A delivery is due only at the head of its (message, target) chain.
    * Its id is its event's (time-ordered) and a random suffix: the index grows at one end.
+   * With an owner ($7), up to $10 heads are leased to it until $8 as they are made, where their
+   * target has nothing waiting, no failures, and fewer than $9 (times its batch size) posts in
+   * flight, counting those leased before them here; the targets are read, not locked (they are
+   * locked last, by touchTargets), so nodes emitting at once may overshoot a target's share by
+   * a few. A leased delivery comes back whole, with what signs it.
    */
   emit: `WITH ev AS (
        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[]) WITH ORDINALITY AS ev(id, account_id, message_id, type, at, callback_url, n)),
@@ -31,22 +36,34 @@ export const WEBHOOK_SQL = {
          JOIN webhook_deliveries p ON p.message_id = f.message_id AND p.target = f.target AND p.status = 'pending' FOR SHARE OF p),
      ranked AS (
        SELECT fan.*, row_number() OVER (PARTITION BY fan.message_id, fan.target ORDER BY fan.n) AS k FROM fan),
+     headed AS (
+       SELECT r.*, r.k = 1 AND NOT EXISTS (SELECT 1 FROM heads h WHERE h.message_id = r.message_id AND h.target = r.target) AS head,
+              $7::text IS NOT NULL AND COALESCE(t.failures, 0) = 0 AND t.active_at IS NULL AS open,
+              COALESCE(t.in_flight, 0) AS in_flight, $9::int * COALESCE(w.batch_max_events, 1) AS cap
+         FROM ranked r LEFT JOIN webhook_targets t ON t.target = r.target LEFT JOIN webhook_endpoints w ON w.id = r.endpoint_id),
+     fitting AS (
+       SELECT h.*, h.head AND h.open AND h.in_flight + row_number() OVER (PARTITION BY h.target, h.head AND h.open ORDER BY h.n) <= h.cap AS fits FROM headed h),
+     taken AS (
+       SELECT f.*, f.fits AND row_number() OVER (PARTITION BY f.fits ORDER BY f.n) <= $10::int AS leased FROM fitting f),
      made AS (
-       INSERT INTO webhook_deliveries (id, event_id, account_id, message_id, endpoint_id, target, url, status, due_at, created_at)
+       INSERT INTO webhook_deliveries (id, event_id, account_id, message_id, endpoint_id, target, url, status, due_at, lease_owner, created_at)
        SELECT 'whd_' || substr(r.id, 5) || lpad(to_hex((random() * 16777215)::int), 6, '0'), r.id, r.account_id, r.message_id, r.endpoint_id, r.target, r.url, 'pending',
-              CASE WHEN r.k = 1 AND NOT EXISTS (SELECT 1 FROM heads h WHERE h.message_id = r.message_id AND h.target = r.target) THEN r.at END, r.at
-         FROM ranked r ORDER BY r.n, r.target
-       RETURNING target, endpoint_id, due_at)
-     SELECT * FROM made`,
+              CASE WHEN r.leased THEN $8::bigint WHEN r.head THEN r.at END, CASE WHEN r.leased THEN $7::text END, r.at
+         FROM taken r ORDER BY r.n, r.target
+       RETURNING *)
+     SELECT m.*, COALESCE(w.secret, s.secret) AS secret, w.batch_max_events, w.batch_max_wait_ms FROM made m
+       LEFT JOIN webhook_endpoints w ON m.lease_owner IS NOT NULL AND w.id = m.endpoint_id
+       LEFT JOIN callback_secrets s ON m.lease_owner IS NOT NULL AND m.endpoint_id IS NULL AND s.account_id = m.account_id`,
   /**
-   * Counts new deliveries on their targets ($1..$5: target, endpoint, how many, earliest due,
-   * how many due, in target order) and wakes the targets with one due (unless backing off).
+   * Counts new deliveries on their targets ($1..$6: target, endpoint, how many, earliest due,
+   * how many due, how many leased as made, in target order) and wakes the targets with one due
+   * and waiting for a claim (unless backing off).
    * The last statement of its transaction: a target's row is held until commit, and nothing
    * else is waited for while holding it.
    */
-  touchTargets: `INSERT INTO webhook_targets AS t (target, endpoint_id, pending, active_at, version)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::bigint[], $5::int[])
-     ON CONFLICT (target) DO UPDATE SET pending = t.pending + excluded.pending, version = t.version + excluded.version,
+  touchTargets: `INSERT INTO webhook_targets AS t (target, endpoint_id, pending, active_at, version, in_flight)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::bigint[], $5::int[], $6::int[])
+     ON CONFLICT (target) DO UPDATE SET pending = t.pending + excluded.pending, version = t.version + excluded.version, in_flight = t.in_flight + excluded.in_flight,
        active_at = CASE WHEN excluded.active_at IS NULL THEN t.active_at WHEN t.active_at IS NULL THEN excluded.active_at
                         WHEN t.failures > 0 THEN t.active_at ELSE LEAST(t.active_at, excluded.active_at) END`,
   /** Posts whose lease lapsed (their node died): taken over, already counted in flight on their target. ($1 now, $2 limit, $3 lease until, $4 owner) */
@@ -73,12 +90,14 @@ export const WEBHOOK_SQL = {
      UPDATE webhook_deliveries d SET status = 'failed', due_at = NULL, last_error = $3 FROM r WHERE d.seq = r.seq RETURNING d.seq`,
   dropped: `UPDATE webhook_targets SET pending = pending - $2, failed = failed + $2 WHERE target = $1`,
   /**
-   * A target that leased nothing sleeps until its earliest waiting delivery is due, unless one came
-   * due meanwhile. That one may be due already: it was skipped because an emit holds it as the head
-   * of its chain (FOR SHARE), and is looked at again at the next claim. ($1 target, $2 version)
+   * A target claimed from sleeps until its earliest waiting delivery is due (none: until one
+   * comes), unless one came due meanwhile; while it sleeps, its new events are leased as made.
+   * That one may be due already: it was skipped because an emit holds it as the head of its
+   * chain (FOR SHARE), or the claim had no room for it; it is looked at again at the next claim.
+   * ($1 target, $2 version)
    */
   parkTarget: `UPDATE webhook_targets SET active_at = (
-       SELECT min(due_at) FROM webhook_deliveries WHERE target = $1 AND status = 'pending' AND lease_owner IS NULL)
+       SELECT min(due_at) FROM webhook_deliveries WHERE target = $1 AND status = 'pending' AND lease_owner IS NULL AND due_at IS NOT NULL)
      WHERE target = $1 AND version = $2`,
   addInFlight: `UPDATE webhook_targets SET in_flight = in_flight + $2 WHERE target = $1`,
   claimed: `SELECT d.*, e.type AS event_type, e.created_at AS event_created_at, e.data AS event_data, COALESCE(w.secret, s.secret) AS secret, COALESCE(t.failures, 0) AS target_failures,
@@ -103,15 +122,19 @@ export const WEBHOOK_SQL = {
   promote: `UPDATE webhook_deliveries d SET due_at = h.at FROM (
        SELECT u.at, (SELECT p.seq FROM webhook_deliveries p WHERE p.message_id = u.message_id AND p.target = u.target AND p.status = 'pending' ORDER BY p.seq LIMIT 1) AS seq
          FROM unnest($1::bigint[], $2::text[], $3::text[]) AS u(at, message_id, target)) h
-      WHERE d.seq = h.seq AND d.due_at IS NULL`,
+      WHERE d.seq = h.seq AND d.due_at IS NULL
+     RETURNING d.message_id, d.target`,
   /**
    * Posts answered (folded per target: see foldAnswers): their slots free; a failure holds the
-   * whole target until its retry time (then one probe); a success lets it go at full pace again.
-   * ($1 target, $2 posts, $3 ok, $4 ended, $5 reset, $6 failures, $7 retry at, $8 at)
+   * whole target until its retry time (then one probe); a success lets it go at full pace again,
+   * and the next events of their messages ($9 of them) are due. A target already waiting keeps
+   * its time; one with nothing that came due stays asleep (a claim would find nothing).
+   * ($1 target, $2 posts, $3 ok, $4 ended, $5 reset, $6 failures, $7 retry at, $8 at, $9 promoted)
    */
   answered: `UPDATE webhook_targets SET in_flight = GREATEST(in_flight - $2::int, 0), failures = CASE WHEN $5::boolean THEN $6::int ELSE GREATEST(failures, $6::int) END,
        pending = pending - $4::int, delivered = delivered + $3::int, failed = failed + ($4::int - $3::int),
-       active_at = CASE WHEN $7::bigint IS NOT NULL THEN $7::bigint WHEN failures > 0 OR active_at IS NULL THEN $8::bigint ELSE LEAST(active_at, $8::bigint) END, version = version + 1
+       active_at = CASE WHEN $7::bigint IS NOT NULL THEN $7::bigint WHEN failures > 0 THEN $8::bigint WHEN $9::int > 0 THEN LEAST(COALESCE(active_at, $8::bigint), $8::bigint) ELSE active_at END,
+       version = version + 1
      WHERE target = $1`,
   /** Since when the endpoint fails, or null: it answers (written only when that changes). ($1 id, $2 reset, $3 failing since) */
   failing: `UPDATE webhook_endpoints SET failing_since = CASE WHEN $2::boolean THEN $3::bigint ELSE COALESCE(failing_since, $3::bigint) END

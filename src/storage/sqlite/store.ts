@@ -129,6 +129,7 @@ import { publicUser, sessionOf, sessionValues, userOf, userValues, USER_SQL, typ
 import { LOG_DIALECT } from './log-sql.js';
 import { NUMBERS_SQL } from './numbers-sql.js';
 import { foldAnswers } from '../webhook-answers.js';
+import { leasingOf, type Leasing } from '../leasing.js';
 import { DISPATCH_SQL } from './dispatch-sql.js';
 import { RECEIPT_SQL } from './receipt-sql.js';
 import { ACCOUNT_SQL, KEY_ACCOUNT_COLUMNS } from './account-sql.js';
@@ -613,8 +614,8 @@ export class SqliteStore implements Store {
 
   /** The deliverer that deliveries made by status changes are leased to (see leaseAsMade). */
   #taker: DeliveryTaker | undefined;
-  /** While applyWrites runs with a taker: how many more it takes, and those leased to it so far. */
-  #leasing: { readonly room: ReturnType<DeliveryTaker['room']>; left: number; readonly made: ClaimedDelivery[] } | undefined;
+  /** While applyWrites runs with a taker. */
+  #leasing: Leasing | undefined;
 
   leaseAsMade(taker: DeliveryTaker): void {
     this.#taker = taker;
@@ -623,15 +624,15 @@ export class SqliteStore implements Store {
   async applyWrites(writes: readonly StoreWrite[]): Promise<boolean[]> {
     const taker = this.#taker;
     if (!taker) return this.#applyWrites(writes);
-    const room = taker.room();
-    const leasing = (this.#leasing = { room, left: room.count, made: [] });
+    const leasing = (this.#leasing = leasingOf(taker));
     let applied: boolean[];
     try {
       applied = this.#applyWrites(writes);
     } finally {
       this.#leasing = undefined;
     }
-    // Posted only once the change that made them is on disk: an event never tells of a change a crash could undo.
+    // Posted only once the change that made them is on disk: an event never tells of a change a
+    // crash could undo. A log that cannot be synced fails the write itself; these leases lapse.
     if (leasing.made.length > 0) void (this.#wal?.durable(this.#writes.count) ?? Promise.resolve()).then(() => taker.take(leasing.made), () => undefined);
     return applied;
   }
@@ -740,7 +741,7 @@ export class SqliteStore implements Store {
     const event = { id: eventId, type, createdAt: at, data: data() };
     this.#sql('INSERT INTO webhook_events (id, account_id, message_id, type, created_at, data) VALUES (?, ?, ?, ?, ?, ?)').run(eventId, accountId, messageId, type, at, JSON.stringify(event.data));
     const leasing = this.#leasing && this.#leasing.left > 0 ? this.#leasing : undefined;
-    const lease = { owner: leasing ? this.#taker!.owner : null, leaseUntil: leasing?.room.leaseUntil ?? null, perTarget: leasing?.room.perTarget ?? 0 };
+    const lease = { owner: leasing?.owner ?? null, leaseUntil: leasing?.leaseUntil ?? null, perTarget: leasing?.perTarget ?? 0 };
     const made = this.#sql(WEBHOOK_SQL.insertForEndpoints).all({ eventId, messageId, at, accountId, type, ...lease }) as DeliveryRow[];
     if (callbackUrl) {
       made.push(...(this.#sql(WEBHOOK_SQL.insertForCallback).all({ eventId, accountId, messageId, target: `callback:${callbackUrl}`, url: callbackUrl, at, ...lease }) as DeliveryRow[]));
@@ -995,7 +996,8 @@ export class SqliteStore implements Store {
     const targets = this.#sql(WEBHOOK_SQL.activeTargets).all({ now, perTarget, limit }) as {
       target: string; in_flight: number; failures: number; version: number; disabled_at: number | null; disabled_reason: string | null; cap: number;
     }[];
-    const emptied: typeof targets = [];
+    // Targets claimed from sleep until their earliest waiting delivery is due (once those taken are leased, below).
+    const looked: typeof targets = [];
     for (const t of targets) {
       const room = limit - taken.length;
       if (room <= 0) break;
@@ -1008,19 +1010,15 @@ export class SqliteStore implements Store {
         if (dropped.length < room) this.#sql(WEBHOOK_SQL.parkTarget).run({ target: t.target, version: t.version });
         continue;
       }
-      const wanted = Math.min(room, t.cap - t.in_flight);
-      // One more than wanted: whether any is left.
-      const ready = this.#sql(WEBHOOK_SQL.readyOfTarget).all({ target: t.target, now, limit: wanted + 1 }) as { seq: number }[];
-      // All that was due is taken: the target sleeps (once they are leased, below), and its next events are leased as made.
-      if (ready.length <= wanted) emptied.push(t);
-      else ready.pop();
+      const ready = this.#sql(WEBHOOK_SQL.readyOfTarget).all({ target: t.target, now, limit: Math.min(room, t.cap - t.in_flight) }) as { seq: number }[];
+      looked.push(t);
       if (ready.length === 0) continue;
       this.#sql(WEBHOOK_SQL.addInFlight).run({ target: t.target, n: ready.length });
       taken.push(...ready.map((r) => r.seq));
     }
     const seqs = JSON.stringify(taken);
     if (taken.length > 0) this.#sql(WEBHOOK_SQL.lease).run({ leaseUntil, owner, seqs });
-    for (const t of emptied) this.#sql(WEBHOOK_SQL.parkTarget).run({ target: t.target, version: t.version });
+    for (const t of looked) this.#sql(WEBHOOK_SQL.parkTarget).run({ target: t.target, version: t.version });
     if (taken.length === 0) return [];
     return (this.#sql(WEBHOOK_SQL.claimed).all({ seqs }) as ClaimedRow[]).map(claimedOf);
   }

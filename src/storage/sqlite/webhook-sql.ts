@@ -56,9 +56,12 @@ export const WEBHOOK_SQL = {
      ORDER BY t.active_at LIMIT @limit`,
   /** A target's due deliveries, oldest due first. */
   readyOfTarget: `SELECT seq, message_id FROM webhook_deliveries WHERE target = @target AND status = 'pending' AND lease_owner IS NULL AND due_at <= @now ORDER BY due_at LIMIT @limit`,
-  /** A target that leased nothing sleeps until its earliest waiting delivery is due, unless one came due meanwhile. */
+  /**
+   * A target claimed from sleeps until its earliest waiting delivery is due (none: until one
+   * comes), unless one came due meanwhile; while it sleeps, its new events are leased as made.
+   */
   parkTarget: `UPDATE webhook_targets SET active_at = (
-       SELECT min(due_at) FROM webhook_deliveries WHERE target = @target AND status = 'pending' AND lease_owner IS NULL)
+       SELECT min(due_at) FROM webhook_deliveries WHERE target = @target AND status = 'pending' AND lease_owner IS NULL AND due_at IS NOT NULL)
      WHERE target = @target AND version = @version`,
   lease: `UPDATE webhook_deliveries SET due_at = @leaseUntil, lease_owner = @owner WHERE seq IN (SELECT value FROM json_each(@seqs))`,
   addInFlight: `UPDATE webhook_targets SET in_flight = in_flight + @n WHERE target = @target`,
