@@ -1,7 +1,6 @@
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { configFile, freePort, startServer } from './server.js';
+import { configFile, freePort, spawnNode, startServer } from './server.js';
 import { deliveredMessages, measureSends, METRICS_POLL_MS, type PipelineFigures } from './webhooks.js';
 
 const PROVIDER = fileURLToPath(new URL('./provider.js', import.meta.url));
@@ -13,7 +12,7 @@ const PROVIDER = fileURLToPath(new URL('./provider.js', import.meta.url));
  * over HTTP.
  */
 export async function benchHttpProvider(total: number, warmup: number): Promise<PipelineFigures> {
-  const provider = spawn(process.execPath, [PROVIDER], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const provider = spawnNode([PROVIDER], { stdio: ['ignore', 'pipe', 'inherit'] });
   try {
     const providerPort = await new Promise<string>((resolve) => provider.stdout!.once('data', (d: Buffer) => resolve(d.toString().trim())));
     const port = await freePort();

@@ -1,7 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { constants, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -20,16 +20,31 @@ export interface BenchServer {
   stop(): Promise<void>;
 }
 
-/** Configuration files written for this run's servers, removed when the run ends. */
-const configs = new Set<string>();
+/** The files and folders this run wrote (configurations, servers' data), and the processes it started: gone when it ends. */
+const leftovers = new Set<string>();
+const children = new Set<ChildProcess>();
+
+// When the run ends, or is stopped (Ctrl-C, kill, a timeout): the processes it started go with it, and what it wrote.
+process.once('exit', () => {
+  children.forEach((c) => c.kill('SIGKILL'));
+  leftovers.forEach((path) => rmSync(path, { recursive: true, force: true }));
+});
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, () => process.exit(128 + constants.signals[signal]));
 
 /** Writes a configuration file for the servers of a bench (`name` tells them apart), removed when the run ends. */
 export function configFile(name: string, text: string): string {
   const file = join(tmpdir(), `switchboard-bench-${name}-${process.pid}.yaml`);
   writeFileSync(file, text);
-  if (configs.size === 0) process.once('exit', () => configs.forEach((f) => rmSync(f, { force: true })));
-  configs.add(file);
+  leftovers.add(file);
   return file;
+}
+
+/** Runs a script of the project in a process of its own, which the run stops if it ends first. */
+export function spawnNode(args: readonly string[], options: SpawnOptions): ChildProcess {
+  const child = spawn(process.execPath, args, options);
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  return child;
 }
 
 export async function freePort(): Promise<number> {
@@ -50,7 +65,8 @@ export async function startServer(env: Record<string, string> = {}, known?: { ke
   const port = env.PORT ? Number(env.PORT) : await freePort();
   // A data folder of its own, removed when it stops, unless the caller gives one (and keeps it).
   const dir = env.SWITCHBOARD_DATA_DIR ? undefined : mkdtempSync(join(tmpdir(), 'switchboard-bench-'));
-  const child = spawn(process.execPath, [...NODE_ARGS, MAIN], {
+  if (dir) leftovers.add(dir);
+  const child = spawnNode([...NODE_ARGS, MAIN], {
     // The benchmark is one client pushing as hard as it can: no per-account rate limit.
     env: { ...process.env, ...(dir && { SWITCHBOARD_DATA_DIR: dir }), PORT: String(port), LOG_LEVEL: 'warn', SWITCHBOARD_RATE_LIMIT: '0', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -77,7 +93,10 @@ export async function startServer(env: Record<string, string> = {}, known?: { ke
     stop: () =>
       new Promise<void>((resolve) => {
         child.once('exit', () => {
-          if (dir) rmSync(dir, { recursive: true, force: true });
+          if (dir) {
+            rmSync(dir, { recursive: true, force: true });
+            leftovers.delete(dir);
+          }
           resolve();
         });
         child.kill('SIGTERM');

@@ -1,8 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { SmppSession } from '../src/providers/smpp/session.js';
-import { configFile, freePort, metricsText, sendBatches, startServer } from './server.js';
+import { configFile, freePort, metricsText, sendBatches, spawnNode, startServer } from './server.js';
 
 const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
 
@@ -13,7 +13,7 @@ export function carrierConfig(smscPort: number): string {
 
 /** Runs `switchboard smsc-sim` as its own process, as a user would. */
 export async function startSimulator(port: number, receiptDelayMs: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [CLI, 'smsc-sim', '--port', String(port), '--receipt-delay', String(receiptDelayMs)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawnNode([CLI, 'smsc-sim', '--port', String(port), '--receipt-delay', String(receiptDelayMs)], { stdio: ['pipe', 'pipe', 'inherit'] });
   await new Promise<void>((resolve) => child.stdout!.once('data', () => resolve()));
   return child;
 }

@@ -1,10 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import autocannon from 'autocannon';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PostgresStore } from '../src/storage/postgres/store.js';
-import { configFile, freePort, metricsText, sendBatches, startServer, type BenchServer } from './server.js';
+import { configFile, freePort, metricsText, sendBatches, spawnNode, startServer, type BenchServer } from './server.js';
 import { median } from './median.js';
 import { carrierConfig, startSimulator } from './smpp.js';
 
@@ -21,7 +21,7 @@ class Receiver {
   #child: ChildProcess | undefined;
 
   async start(): Promise<this> {
-    const child = spawn(process.execPath, [RECEIVER], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawnNode([RECEIVER], { stdio: ['ignore', 'pipe', 'inherit'] });
     this.#child = child;
     const port = await new Promise<string>((resolve) => child.stdout!.once('data', (d: Buffer) => resolve(d.toString().trim())));
     this.#base = `http://127.0.0.1:${port}`;
