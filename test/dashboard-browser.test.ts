@@ -109,8 +109,8 @@ describe('the dashboard in a browser', { skip: browserAbsent }, () => {
     await page.getByRole('button', { name: 'Filter' }).click();
     await page.waitForURL(/status=undelivered/);
     // The unfiltered list stays on screen until the filtered one replaces it: wait for the filtered one.
-    const rows = page.locator('tbody tr[data-id]');
-    const shown = async () => Promise.all((await rows.all()).map((r) => r.getAttribute('data-id')));
+    // Read at once in the page: a row read one by one may be gone before it is read.
+    const shown = () => page.locator('tbody tr[data-id]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-id')));
     await eventually(async () => ((await shown()).join() === failedId ? true : undefined), 10_000);
   });
 
