@@ -127,6 +127,7 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
   const log = overrides.logger ?? pino({ level: config.logLevel });
   const store = openStore(config);
   await store.migrate();
+  for (const warning of await store.serverWarnings()) log.warn(warning);
   const created = await store.ensureAccount(DEFAULT_ACCOUNT, 'Default account', clock.now());
   const keys = new ApiKeys(store, clock);
   const firstKey = created ? (await keys.create(DEFAULT_ACCOUNT, { name: 'first start', admin: true })).key : undefined;

@@ -83,6 +83,17 @@ for (const [name, open] of implementations) {
       await store.close();
     });
 
+    test("warns of the database server's settings that slow the gateway down as its tables grow", async () => {
+      const warnings = await store.serverWarnings();
+      if (name === 'SQLite') return assert.deepEqual(warnings, []);
+      // Whatever this server's setting: the warning is there exactly when autovacuum is off.
+      const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
+      await client.connect();
+      const { rows } = await client.query<{ autovacuum: string }>('SHOW autovacuum');
+      await client.end();
+      assert.deepEqual(warnings.map((w) => /autovacuum is off/.test(w)), rows[0]!.autovacuum === 'on' ? [] : [true]);
+    });
+
     test('accounts and hashed API keys', async () => {
       assert.equal(await store.ensureAccount('acc', 'Account', T0), true);
       assert.equal(await store.ensureAccount('acc', 'Account', T0), false);

@@ -446,6 +446,8 @@ export interface SessionRecord {
  */
 export interface Store {
   migrate(): Promise<void>;
+  /** Settings of the database server that will make the gateway slow down as its tables grow, each said as a warning. */
+  serverWarnings(): Promise<string[]>;
   ping(): Promise<void>;
   close(): Promise<void>;
 

@@ -235,6 +235,19 @@ export class PostgresStore implements Store {
     return (await this.#pool.query(text, values as unknown[])).rows as T[];
   }
 
+  /**
+   * Without autovacuum, tables are never analyzed: the planner keeps the statistics of empty
+   * tables and may read a hot statement's rows through an index that holds the whole backlog
+   * (seen: queuing an event went from 0.6 to 20 ms with 70,000 deliveries waiting), and dead rows
+   * pile up.
+   */
+  async serverWarnings(): Promise<string[]> {
+    const { rows } = await this.#pool.query<{ autovacuum: string }>('SHOW autovacuum');
+    return rows[0]?.autovacuum === 'on'
+      ? []
+      : ["PostgreSQL's autovacuum is off: its tables are never analyzed or vacuumed, and the gateway slows down as they grow. Turn it on (autovacuum = on), or run VACUUM ANALYZE often."];
+  }
+
   async migrate(): Promise<void> {
     if (this.#schema) await this.#pool.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(this.#schema)}`);
     await this.#tx(async (c) => {

@@ -231,6 +231,11 @@ export class SqliteStore implements Store {
     return stmt;
   }
 
+  /** An embedded file: no server of its own to be set wrong. */
+  async serverWarnings(): Promise<string[]> {
+    return [];
+  }
+
   async migrate(): Promise<void> {
     this.#db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
     const applied = new Set((this.#db.prepare('SELECT id FROM schema_migrations').all() as { id: number }[]).map((r) => r.id));
