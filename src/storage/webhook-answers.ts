@@ -25,7 +25,7 @@ export interface TargetAnswers {
 }
 
 /** Folds the answers that were held (still leased to their owner), by target, in target order. */
-export function foldAnswers(answers: readonly { readonly target: string; readonly outcome: AttemptOutcome; readonly promoted?: boolean }[]): TargetAnswers[] {
+export function foldAnswers(answers: readonly { readonly target: string; readonly outcome: AttemptOutcome; readonly promoted: boolean }[]): TargetAnswers[] {
   const by = new Map<string, TargetAnswers>();
   for (const { target, outcome: o, promoted } of answers) {
     const t = by.get(target) ?? { target, endpointId: o.endpointId, n: 0, ok: 0, ended: 0, promoted: 0, reset: false, failures: 0, retryAt: null, at: o.attempt.at, failingSince: null };
