@@ -571,8 +571,10 @@ export interface Store {
    */
   claimDue(claim: Claim): Promise<ClaimedMessage[]>;
   /**
-   * Makes every claimed message due at `now`. Only for a single node starting up: no claim can be
-   * alive then, and waiting for the leases to end would only delay recovery.
+   * Makes every claimed message due at `now`, and every leased webhook delivery lapse at `now`
+   * (taken over by the next claim, still counted in flight on its target). Only for a single
+   * node starting up: no claim can be alive then, and waiting for the leases to end would only
+   * delay recovery. Returns how many messages and deliveries.
    */
   releaseLeases(now: number): Promise<number>;
   /**

@@ -640,7 +640,11 @@ export class PostgresStore implements Store {
   }
 
   async releaseLeases(now: number): Promise<number> {
-    return (await this.#pool.query('UPDATE messages SET due_at = $1, lease_owner = NULL WHERE lease_owner IS NOT NULL', [now])).rowCount ?? 0;
+    return this.#tx(async (c) => {
+      const messages = await c.query('UPDATE messages SET due_at = $1, lease_owner = NULL WHERE lease_owner IS NOT NULL', [now]);
+      const deliveries = await c.query("UPDATE webhook_deliveries SET due_at = $1 WHERE status = 'pending' AND lease_owner IS NOT NULL", [now]);
+      return (messages.rowCount ?? 0) + (deliveries.rowCount ?? 0);
+    });
   }
 
   async renewLeases(owner: string, messageIds: readonly string[], leaseUntil: number): Promise<number> {

@@ -786,7 +786,11 @@ export class SqliteStore implements Store {
   }
 
   async releaseLeases(now: number): Promise<number> {
-    return this.#sql('UPDATE messages SET due_at = ?, lease_owner = NULL WHERE lease_owner IS NOT NULL').run(now).changes;
+    return this.#db.transaction(
+      () =>
+        this.#sql('UPDATE messages SET due_at = ?, lease_owner = NULL WHERE lease_owner IS NOT NULL').run(now).changes +
+        this.#sql("UPDATE webhook_deliveries SET due_at = ? WHERE status = 'pending' AND lease_owner IS NOT NULL").run(now).changes,
+    )();
   }
 
   async renewLeases(owner: string, messageIds: readonly string[], leaseUntil: number): Promise<number> {
