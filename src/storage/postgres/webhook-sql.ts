@@ -86,7 +86,7 @@ export const WEBHOOK_SQL = {
      UPDATE webhook_deliveries d SET due_at = $4, lease_owner = $5 FROM r WHERE d.seq = r.seq RETURNING d.seq`,
   /** What still waits for an endpoint disabled since, due or not: given up, with the reason. ($1 target, $2 limit, $3 reason) */
   dropWaiting: `WITH r AS (
-       SELECT seq FROM webhook_deliveries WHERE target = $1 AND status = 'pending' AND lease_owner IS NULL ORDER BY seq LIMIT $2 FOR UPDATE SKIP LOCKED)
+       SELECT seq FROM webhook_deliveries WHERE target = $1 AND endpoint_id IS NOT NULL AND status = 'pending' AND lease_owner IS NULL ORDER BY seq LIMIT $2 FOR UPDATE SKIP LOCKED)
      UPDATE webhook_deliveries d SET status = 'failed', due_at = NULL, last_error = $3 FROM r WHERE d.seq = r.seq RETURNING d.seq`,
   dropped: `UPDATE webhook_targets SET pending = pending - $2, failed = failed + $2 WHERE target = $1`,
   /**
@@ -140,7 +140,7 @@ export const WEBHOOK_SQL = {
   failing: `UPDATE webhook_endpoints SET failing_since = CASE WHEN $2::boolean THEN $3::bigint ELSE COALESCE(failing_since, $3::bigint) END
      WHERE id = $1 AND failing_since IS DISTINCT FROM (CASE WHEN $2::boolean THEN $3::bigint ELSE COALESCE(failing_since, $3::bigint) END)`,
   /** Endpoints' targets, read for metrics and the endpoints API (a table of one row per target). ($1 ids or null) */
-  targets: `SELECT t.*, (SELECT d.created_at FROM webhook_deliveries d WHERE d.target = t.target AND d.status = 'pending' ORDER BY d.seq LIMIT 1) AS oldest
+  targets: `SELECT t.*, (SELECT d.created_at FROM webhook_deliveries d WHERE d.target = t.target AND d.endpoint_id IS NOT NULL AND d.status = 'pending' ORDER BY d.seq LIMIT 1) AS oldest
      FROM webhook_targets t WHERE t.endpoint_id IS NOT NULL AND ($1::text[] IS NULL OR t.target = ANY($1::text[]))`,
   /** A disabled endpoint's target is looked at at once, so what waits for it is dropped. ($1 target, $2 at) */
   wake: `UPDATE webhook_targets SET active_at = $2 WHERE target = $1`,
@@ -161,5 +161,5 @@ export const WEBHOOK_SQL = {
      VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', CASE WHEN EXISTS (SELECT 1 FROM heads) THEN NULL ELSE $8::bigint END, $8, $9)
      RETURNING *`,
   /** An endpoint deleted: what was on its way there goes with it. */
-  dropTarget: `UPDATE webhook_deliveries SET status = 'failed', due_at = NULL, lease_owner = NULL, last_error = 'endpoint deleted' WHERE target = $1 AND status = 'pending'`,
+  dropTarget: `UPDATE webhook_deliveries SET status = 'failed', due_at = NULL, lease_owner = NULL, last_error = 'endpoint deleted' WHERE target = $1 AND endpoint_id IS NOT NULL AND status = 'pending'`,
 } as const;

@@ -701,5 +701,16 @@ CREATE INDEX idempotency_keys_created ON idempotency_keys (created_at);
 -- Where a lookup's answer is posted once it comes (SMSPartner's face: its notifyUrl); NULL: nowhere.
 ALTER TABLE lookups ADD COLUMN notify_url TEXT;
 `,
+  },  {
+    id: 26,
+    name: 'webhook chains read by their own index',
+    sql: `
+-- Only an endpoint's deliveries are read by target in order (the age of its backlog, what is given
+-- up when it is disabled or deleted). A statement that follows one message's chain to a target
+-- states no endpoint: it cannot take this index for the chain's, which a planner without
+-- statistics did, reading the target's whole backlog for every event.
+DROP INDEX webhook_deliveries_target;
+CREATE INDEX webhook_deliveries_target ON webhook_deliveries (target, seq) WHERE status = 'pending' AND endpoint_id IS NOT NULL;
+`,
   },
 ];

@@ -72,7 +72,7 @@ export const WEBHOOK_SQL = {
        LEFT JOIN webhook_targets t ON t.target = d.target
       WHERE d.seq IN (SELECT value FROM json_each(@seqs)) ORDER BY d.seq`,
   /** What still waits for an endpoint disabled since, due or not: given up, with the reason. */
-  waitingOfTarget: `SELECT seq FROM webhook_deliveries WHERE target = @target AND status = 'pending' AND lease_owner IS NULL ORDER BY seq LIMIT @limit`,
+  waitingOfTarget: `SELECT seq FROM webhook_deliveries WHERE target = @target AND endpoint_id IS NOT NULL AND status = 'pending' AND lease_owner IS NULL ORDER BY seq LIMIT @limit`,
   drop: `UPDATE webhook_deliveries SET status = 'failed', due_at = NULL, last_error = @reason WHERE seq = @seq`,
   dropped: `UPDATE webhook_targets SET pending = pending - 1, failed = failed + 1 WHERE target = @target`,
   /** The answer of the lease holder; anyone else's is too late. */
@@ -98,7 +98,7 @@ export const WEBHOOK_SQL = {
   promote: `UPDATE webhook_deliveries SET due_at = @at WHERE seq = (
        SELECT seq FROM webhook_deliveries WHERE message_id = @messageId AND target = @target AND status = 'pending' ORDER BY seq LIMIT 1) AND due_at IS NULL`,
   /** Endpoints' targets, read for metrics and the endpoints API (a table of one row per target). */
-  targets: `SELECT t.*, (SELECT d.created_at FROM webhook_deliveries d WHERE d.target = t.target AND d.status = 'pending' ORDER BY d.seq LIMIT 1) AS oldest
+  targets: `SELECT t.*, (SELECT d.created_at FROM webhook_deliveries d WHERE d.target = t.target AND d.endpoint_id IS NOT NULL AND d.status = 'pending' ORDER BY d.seq LIMIT 1) AS oldest
      FROM webhook_targets t WHERE t.endpoint_id IS NOT NULL AND (@ids IS NULL OR t.target IN (SELECT value FROM json_each(@ids)))`,
   /** A disabled endpoint's target is looked at at once, so what waits for it is dropped. */
   wake: `UPDATE webhook_targets SET active_at = @at WHERE target = @target`,
@@ -111,5 +111,5 @@ export const WEBHOOK_SQL = {
             CASE WHEN EXISTS (SELECT 1 FROM webhook_deliveries p WHERE p.message_id = @messageId AND p.target = @target AND p.status = 'pending') THEN NULL ELSE @at END, @at, @resendOf)
      RETURNING *`,
   /** An endpoint deleted: what was on its way there goes with it. */
-  dropTarget: `UPDATE webhook_deliveries SET status = 'failed', due_at = NULL, lease_owner = NULL, last_error = 'endpoint deleted' WHERE target = @target AND status = 'pending'`,
+  dropTarget: `UPDATE webhook_deliveries SET status = 'failed', due_at = NULL, lease_owner = NULL, last_error = 'endpoint deleted' WHERE target = @target AND endpoint_id IS NOT NULL AND status = 'pending'`,
 } as const;
