@@ -68,6 +68,8 @@ const RECEIPT_SWEEP_MS = 5000;
 /** How often a node deletes compliance counters whose window has ended, and how many at most each time. */
 const PRUNE_MS = 60_000;
 const PRUNE_LIMIT = 10_000;
+/** How often a node looks for tables whose statistics are missing or old (PostgreSQL without autovacuum, or new tables). */
+const STATISTICS_MS = 10_000;
 /** How often a node gives back the slices of accounts' balances it has not used for SLICE_IDLE_MS, and takes back dead nodes'. */
 const SLICE_SWEEP_MS = 1000;
 const SLICE_IDLE_MS = 2000;
@@ -357,6 +359,14 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
     store.pruneQuality(hourOf(now) - QUALITY_MEMORY_DAYS * 24 + 1, PRUNE_LIMIT).catch((err: unknown) => log.warn({ err }, 'deleting old quality counters failed'));
   };
   const pruning = setInterval(prune, PRUNE_MS);
+  const analyzing = setInterval(
+    () =>
+      void store
+        .refreshStatistics()
+        .then((tables) => tables.length > 0 && log.debug({ tables }, 'analyzed tables that changed'))
+        .catch((err: unknown) => log.warn({ err }, 'analyzing tables failed')),
+    STATISTICS_MS,
+  );
 
   return {
     api,
@@ -369,6 +379,7 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
       clearInterval(sweeping);
       clearInterval(slicing);
       clearInterval(pruning);
+      clearInterval(analyzing);
       clearInterval(measuringTimer);
       await measuring;
       await smpp?.close();

@@ -448,6 +448,13 @@ export interface Store {
   migrate(): Promise<void>;
   /** Settings of the database server that will make the gateway slow down as its tables grow, each said as a warning. */
   serverWarnings(): Promise<string[]>;
+  /**
+   * Analyzes the tables that changed enough since they last were, where the database server does
+   * not (autovacuum off) or has not yet (tables never analyzed): a planner without statistics may
+   * read a hot statement's rows through an index that holds a whole backlog. Returns the tables
+   * analyzed; one node at a time does it.
+   */
+  refreshStatistics(): Promise<string[]>;
   ping(): Promise<void>;
   close(): Promise<void>;
 
