@@ -1,5 +1,3 @@
-import { CHANGED_COLUMNS } from '../rows.js';
-
 /**
  * The dispatcher's and the receipt path's statements, and the message log's, exported so that a
  * test can check their query plans: each reaches its rows through an index, whatever the backlog.
@@ -21,8 +19,6 @@ export const DISPATCH_SQL = {
      WHERE id IN (SELECT value FROM json_each(@ids)) RETURNING *`,
   /** A message whole, by id. */
   message: 'SELECT * FROM messages WHERE id = @id',
-  /** What a status change reads back of its message (see CHANGED_COLUMNS). */
-  changed: `SELECT ${CHANGED_COLUMNS} FROM messages WHERE id = @id`,
   /** The message a receipt's provider id belongs to. */
   findProviderIds: 'SELECT provider_message_id, message_id, part, parts FROM provider_ids WHERE connection = @connection AND provider_message_id IN (SELECT value FROM json_each(@ids))',
 } as const;

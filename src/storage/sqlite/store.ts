@@ -96,6 +96,7 @@ import {
   type ApiKeyRow,
   type AttemptRow,
   type DeliveryRow,
+  CHANGED_COLUMNS,
   type ChangedRow,
   type ResendSourceRow,
   type EndpointRow,
@@ -702,11 +703,11 @@ export class SqliteStore implements Store {
       values.claimOwner = t.claim.owner;
       values.claimAttempt = t.claim.attempt;
     }
-    if (this.#sql(`UPDATE messages SET ${sets.join(', ')} WHERE ${where}`).run(values).changes === 0) return false;
     const type = lifecycleEvent(t.from, t.to);
     // The whole message when an endpoint may queue it; its callback URL may still ask for it below.
     const whole = type !== undefined && this.#anyTakes(type);
-    const row = this.#sql(whole ? DISPATCH_SQL.message : DISPATCH_SQL.changed).get({ id: t.messageId }) as ChangedRow;
+    const row = this.#sql(`UPDATE messages SET ${sets.join(', ')} WHERE ${where} RETURNING ${whole ? '*' : CHANGED_COLUMNS}`).get(values) as ChangedRow | undefined;
+    if (!row) return false;
     this.#insertEvent(t.messageId, t.event);
     if (row.price && row.provider_message_id === null && REFUNDED_STATUSES.includes(t.to)) {
       this.#post({ id: newId('led', t.event.at), accountId: row.account_id, at: t.event.at, type: 'refund', amount: Number(row.price), messageId: row.id, messages: 1, counterparty: null, description: t.to });
