@@ -12,7 +12,7 @@ export const COMPLIANCE_SQL = {
      WHERE compliance_marks.window_end <= @now OR compliance_marks.count < @limit
      RETURNING count`,
   /** Up to @limit counters whose window has ended: the table keeps only what can still refuse. */
-  prune: `DELETE FROM compliance_marks WHERE (account_id, key) IN (SELECT account_id, key FROM compliance_marks WHERE window_end <= @now LIMIT @limit)`,
+  prune: `DELETE FROM compliance_marks WHERE (account_id, key) IN (SELECT account_id, key FROM compliance_marks WHERE window_end <= @now LIMIT +@limit)`,
   peekMark: `SELECT count FROM compliance_marks WHERE account_id = @accountId AND key = @key AND window_end > @now`,
   /** Which of a request's recipients opted out of the sender (or of the whole account). */
   optedOut: `SELECT number FROM opt_outs WHERE account_id = @accountId AND sender IN (@sender, '*') AND number IN (SELECT value FROM json_each(@numbers))`,

@@ -4,13 +4,13 @@
  */
 export const DISPATCH_SQL = {
   /** Due messages of a connection, soonest first. */
-  claimDue: `SELECT id, status FROM messages WHERE connection = @connection AND due_at <= @now ORDER BY due_at LIMIT @limit`,
+  claimDue: `SELECT id, status FROM messages WHERE connection = @connection AND due_at <= @now ORDER BY due_at LIMIT +@limit`,
   /**
    * While a connection cannot send, only messages past their validity are taken (to expire): found
    * by validity, not by walking every due message of a connection that may hold a large backlog.
    */
   claimExpired: `SELECT id, status FROM messages INDEXED BY messages_expiring
-      WHERE connection = @connection AND expires_at <= @now AND due_at IS NOT NULL AND due_at <= @now ORDER BY expires_at LIMIT @limit`,
+      WHERE connection = @connection AND expires_at <= @now AND due_at IS NOT NULL AND due_at <= @now ORDER BY expires_at LIMIT +@limit`,
   /** One statement leases them all and starts those ready to send. */
   leaseClaimed: `UPDATE messages SET lease_owner = @owner, due_at = @leaseUntil,
        attempts = attempts + (CASE WHEN @send AND status IN ('queued', 'scheduled') AND expires_at > @now THEN 1 ELSE 0 END),

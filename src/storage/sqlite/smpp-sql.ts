@@ -7,7 +7,7 @@ export const SMPP_SQL = {
      SELECT @accountId, 'mo', @ref, @expiresAt WHERE EXISTS (SELECT 1 FROM face_credentials WHERE account_id = @accountId AND protocol = 'smpp' AND revoked_at IS NULL)`,
   /** The account's oldest rows not out now, in order. */
   due: `SELECT seq, kind, ref, expires_at, attempts FROM smpp_outbox
-     WHERE account_id = @accountId AND (lease_until IS NULL OR lease_until <= @now) ORDER BY seq LIMIT @limit`,
+     WHERE account_id = @accountId AND (lease_until IS NULL OR lease_until <= @now) ORDER BY seq LIMIT +@limit`,
   lease: `UPDATE smpp_outbox SET lease_until = @leaseUntil WHERE seq IN (SELECT value FROM json_each(@seqs))`,
   finish: `DELETE FROM smpp_outbox WHERE seq IN (SELECT value FROM json_each(@seqs))`,
   retry: `UPDATE smpp_outbox SET lease_until = @at, attempts = attempts + 1 WHERE seq IN (SELECT value FROM json_each(@seqs))`,

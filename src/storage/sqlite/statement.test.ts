@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import BetterSqlite3 from 'better-sqlite3';
 import { Statement } from './statement.js';
@@ -25,4 +26,11 @@ test('a statement SQLite prepared again after a schema change reads the columns 
   db.exec("ALTER TABLE t ADD COLUMN name TEXT NOT NULL DEFAULT 'n'");
   assert.deepEqual(all.all(), [{ id: 1, name: 'n' }]);
   db.close();
+});
+
+test("no statement of the store binds its LIMIT bare (SQLite would prepare it again at every run: see Statement)", () => {
+  const here = new URL('.', import.meta.url);
+  for (const file of readdirSync(here).filter((f) => f.endsWith('.js') && !f.endsWith('.test.js'))) {
+    assert.doesNotMatch(readFileSync(new URL(file, here), 'utf8'), /LIMIT\s+[@?$]/, file);
+  }
 });

@@ -21,6 +21,11 @@ export interface Writes {
  * A prepared statement that reads its rows as arrays and makes them into objects itself (see
  * rowMaker), and counts the rows it writes in `writes`. Same calls as better-sqlite3's: run, get
  * and all.
+ *
+ * The store's statements write a bound LIMIT as an expression, `LIMIT +@limit`, never as the
+ * bare parameter: SQLite (as better-sqlite3 builds it, with STAT4) plans with the value of a bare
+ * parameter there, so every new binding, at every run, made it prepare the statement again: 2 to
+ * 13 µs a run, more than the rest of a claim's look-up. An expression is not planned with.
  */
 export class Statement {
   readonly #stmt: BetterSqlite3.Statement;

@@ -377,7 +377,7 @@ export class SqliteStore implements Store {
   async listLedger(accountId: string, f: LedgerFilter, limit: number): Promise<LedgerEntry[]> {
     const rows = this.#sql(
       `SELECT seq, ${LEDGER_COLUMNS} FROM ledger_entries WHERE account_id = ? AND (? IS NULL OR type = ?) AND (? IS NULL OR at >= ?) AND (? IS NULL OR at < ?)
-         AND (? IS NULL OR seq < ?) ORDER BY seq DESC LIMIT ?`,
+         AND (? IS NULL OR seq < ?) ORDER BY seq DESC LIMIT +?`,
     ).all(accountId, f.type ?? null, f.type ?? null, f.since ?? null, f.since ?? null, f.until ?? null, f.until ?? null, f.before ?? null, f.before ?? null, limit) as LedgerRow[];
     return rows.map(ledgerOf);
   }
@@ -1081,7 +1081,7 @@ export class SqliteStore implements Store {
     const values: unknown[] = [accountId];
     if (filter.endpointId) where.push('endpoint_id = ?'), values.push(filter.endpointId);
     if (filter.messageId) where.push('message_id = ?'), values.push(filter.messageId);
-    return (this.#sql(`SELECT * FROM webhook_deliveries WHERE ${where.join(' AND ')} ORDER BY seq DESC LIMIT ?`).all(...values, limit) as DeliveryRow[]).map(deliveryOf);
+    return (this.#sql(`SELECT * FROM webhook_deliveries WHERE ${where.join(' AND ')} ORDER BY seq DESC LIMIT +?`).all(...values, limit) as DeliveryRow[]).map(deliveryOf);
   }
 
   async getDelivery(accountId: string, id: string): Promise<{ delivery: WebhookDelivery; attempts: DeliveryAttempt[] } | undefined> {
@@ -1106,7 +1106,7 @@ export class SqliteStore implements Store {
   }
 
   async listNotices(accountId: string, limit: number): Promise<Notice[]> {
-    const rows = this.#sql('SELECT at, type, message, detail FROM notices WHERE account_id = ? ORDER BY id DESC LIMIT ?').all(accountId, limit) as { at: number; type: string; message: string; detail: string | null }[];
+    const rows = this.#sql('SELECT at, type, message, detail FROM notices WHERE account_id = ? ORDER BY id DESC LIMIT +?').all(accountId, limit) as { at: number; type: string; message: string; detail: string | null }[];
     return rows.map((r) => ({ at: Number(r.at), type: r.type, message: r.message, detail: parseJson<Record<string, unknown>>(r.detail) }));
   }
 
@@ -1187,14 +1187,14 @@ export class SqliteStore implements Store {
 
   async listOptOuts(accountId: string, filter: { sender?: string; number?: string }, limit: number): Promise<OptOut[]> {
     const rows = this.#sql(
-      `SELECT sender, number, created_at, source FROM opt_outs WHERE account_id = ? AND (? IS NULL OR sender = ?) AND (? IS NULL OR number = ?) ORDER BY created_at DESC LIMIT ?`,
+      `SELECT sender, number, created_at, source FROM opt_outs WHERE account_id = ? AND (? IS NULL OR sender = ?) AND (? IS NULL OR number = ?) ORDER BY created_at DESC LIMIT +?`,
     ).all(accountId, filter.sender ?? null, filter.sender ?? null, filter.number ?? null, filter.number ?? null, limit) as { sender: string; number: string; created_at: number; source: string }[];
     return rows.map((r) => ({ sender: r.sender, number: r.number, createdAt: Number(r.created_at), source: r.source }));
   }
 
   async listInbound(accountId: string, before: string | undefined, limit: number): Promise<InboundMessage[]> {
     const rows = this.#sql(
-      `SELECT * FROM inbound_messages WHERE account_id = ? AND id < ? ORDER BY id DESC LIMIT ?`,
+      `SELECT * FROM inbound_messages WHERE account_id = ? AND id < ? ORDER BY id DESC LIMIT +?`,
     ).all(accountId, before ?? '\uffff', limit) as InboundRow[];
     return rows.map(toInbound);
   }
@@ -1219,7 +1219,7 @@ export class SqliteStore implements Store {
   }
 
   async listNumbers(accountId: string, after: string | undefined, limit: number): Promise<OwnedNumber[]> {
-    const rows = this.#sql('SELECT number, account_id, assigned_at FROM numbers WHERE account_id = ? AND number > ? ORDER BY number LIMIT ?').all(accountId, after ?? '', limit) as NumberRow[];
+    const rows = this.#sql('SELECT number, account_id, assigned_at FROM numbers WHERE account_id = ? AND number > ? ORDER BY number LIMIT +?').all(accountId, after ?? '', limit) as NumberRow[];
     return rows.map(numberOf);
   }
 

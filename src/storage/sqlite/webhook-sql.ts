@@ -44,7 +44,7 @@ export const WEBHOOK_SQL = {
      ON CONFLICT (target) DO UPDATE SET pending = pending + 1, in_flight = in_flight + @leased, version = version + (@due IS NOT NULL),
        active_at = CASE WHEN @due IS NULL THEN active_at WHEN active_at IS NULL THEN @due WHEN failures > 0 THEN active_at ELSE min(active_at, @due) END`,
   /** Posts whose lease lapsed (their node died): taken over, already counted in flight on their target. */
-  lapsed: `SELECT seq FROM webhook_deliveries WHERE status = 'pending' AND lease_owner IS NOT NULL AND due_at <= @now ORDER BY due_at LIMIT @limit`,
+  lapsed: `SELECT seq FROM webhook_deliveries WHERE status = 'pending' AND lease_owner IS NOT NULL AND due_at <= @now ORDER BY due_at LIMIT +@limit`,
   /**
    * Targets with something due and room for another post: one delivery at a time while failing;
    * an endpoint that batches holds `perTarget` posts of its batch size.
@@ -53,9 +53,9 @@ export const WEBHOOK_SQL = {
        CASE WHEN t.failures > 0 THEN 1 ELSE @perTarget * COALESCE(w.batch_max_events, 1) END AS cap FROM webhook_targets t
       LEFT JOIN webhook_endpoints w ON w.id = t.endpoint_id
      WHERE t.active_at <= @now AND t.in_flight < (CASE WHEN t.failures > 0 THEN 1 ELSE @perTarget * COALESCE(w.batch_max_events, 1) END)
-     ORDER BY t.active_at LIMIT @limit`,
+     ORDER BY t.active_at LIMIT +@limit`,
   /** A target's due deliveries, oldest due first. */
-  readyOfTarget: `SELECT seq, message_id FROM webhook_deliveries WHERE target = @target AND status = 'pending' AND lease_owner IS NULL AND due_at <= @now ORDER BY due_at LIMIT @limit`,
+  readyOfTarget: `SELECT seq, message_id FROM webhook_deliveries WHERE target = @target AND status = 'pending' AND lease_owner IS NULL AND due_at <= @now ORDER BY due_at LIMIT +@limit`,
   /**
    * A target claimed from sleeps until its earliest waiting delivery is due (none: until one
    * comes), unless one came due meanwhile; while it sleeps, its new events are leased as made.
@@ -72,7 +72,7 @@ export const WEBHOOK_SQL = {
        LEFT JOIN webhook_targets t ON t.target = d.target
       WHERE d.seq IN (SELECT value FROM json_each(@seqs)) ORDER BY d.seq`,
   /** What still waits for an endpoint disabled since, due or not: given up, with the reason. */
-  waitingOfTarget: `SELECT seq FROM webhook_deliveries WHERE target = @target AND endpoint_id IS NOT NULL AND status = 'pending' AND lease_owner IS NULL ORDER BY seq LIMIT @limit`,
+  waitingOfTarget: `SELECT seq FROM webhook_deliveries WHERE target = @target AND endpoint_id IS NOT NULL AND status = 'pending' AND lease_owner IS NULL ORDER BY seq LIMIT +@limit`,
   drop: `UPDATE webhook_deliveries SET status = 'failed', due_at = NULL, last_error = @reason WHERE seq = @seq`,
   dropped: `UPDATE webhook_targets SET pending = pending - 1, failed = failed + 1 WHERE target = @target`,
   /** The answer of the lease holder; anyone else's is too late. */
