@@ -130,6 +130,7 @@ import { DISPATCH_SQL } from './dispatch-sql.js';
 import { RECEIPT_SQL } from './receipt-sql.js';
 import { ACCOUNT_SQL, KEY_ACCOUNT_COLUMNS } from './account-sql.js';
 import { WEBHOOK_SQL } from './webhook-sql.js';
+import { statementPool } from './statement-pool.js';
 import { CREDENTIAL_SQL } from './credential-sql.js';
 import { chargeAll, returnSlices, type SliceConfig } from './slices.js';
 import { lowBalance } from '../../core/accounts/low-balance.js';
@@ -195,11 +196,11 @@ export class PostgresStore implements Store {
     this.#schema = options.schema;
     this.#slices = { node: options.nodeId ?? 'node', leaseMs: options.sliceLeaseMs ?? 30_000 };
     this.#qualityCounters = options.qualityCounters ?? true;
-    this.#pool = new pg.Pool({
+    this.#pool = statementPool({
       connectionString: options.url,
       max: options.maxConnections ?? 10,
       types,
-      ...(options.schema && { options: `-c search_path=${quoteIdent(options.schema)}` }),
+      ...(options.schema && { schema: quoteIdent(options.schema) }),
     });
   }
 

@@ -1,0 +1,67 @@
+import { createHash } from 'node:crypto';
+import pg from 'pg';
+
+/**
+ * Distinct statements a process names at most. The store's texts are a few hundred at most
+ * (some are built from the fields a request sets); the cap bounds what each connection keeps
+ * whatever a future one builds, and a text past it runs unnamed, as before.
+ */
+const NAMED_AT_MOST = 500;
+
+/** Names by text; null: a text that runs unnamed from now on (see NamingClient). */
+const names = new Map<string, string | null>();
+
+function nameOf(text: string): string | null {
+  let name = names.get(text);
+  if (name === undefined && names.size < NAMED_AT_MOST) names.set(text, (name = `sb_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`));
+  return name ?? null;
+}
+
+type Query = (...args: unknown[]) => Promise<pg.QueryResult>;
+
+/**
+ * A client that runs every statement with parameters as a named one: each connection has
+ * PostgreSQL parse it once, not at every run (the emit of webhook events, the write of a batch
+ * of status changes: long statements, parsed at every run before).
+ *
+ * A named `SELECT *` stops working once another node's migration adds a column to its table
+ * ("cached plan must not change result type"): that run fails (its transaction with it), and the
+ * text runs unnamed from then on, as every statement did before.
+ */
+class NamingClient extends pg.Client {
+  constructor(config?: string | pg.ClientConfig) {
+    super(config);
+    const query = super.query.bind(this) as Query;
+    this.query = ((...args: unknown[]) => {
+      const [text, values, callback] = args;
+      const name = args.length <= 3 && typeof text === 'string' && Array.isArray(values) ? nameOf(text) : null;
+      if (!name) return query(...args);
+      const config = { name, text, values };
+      const forget = (error: unknown) => {
+        if ((error as { code?: string } | null)?.code === '0A000') names.set(text as string, null);
+      };
+      // The pool's own query (pool.query) calls back; a checked-out client's awaits.
+      if (typeof callback === 'function') {
+        return query(config, (error: unknown, result: unknown) => {
+          forget(error);
+          (callback as (error: unknown, result: unknown) => void)(error, result);
+        });
+      }
+      return query(config).catch((error: unknown) => {
+        forget(error);
+        throw error;
+      });
+    }) as pg.Client['query'];
+  }
+}
+
+/**
+ * The store's pool: named statements (see NamingClient), planned afresh at every run
+ * (plan_cache_mode), so that the plans run are those the plan tests read, made with each run's
+ * values, never a generic plan PostgreSQL may switch to after five runs.
+ */
+export function statementPool(config: pg.PoolConfig & { schema?: string }): pg.Pool {
+  const { schema, ...rest } = config;
+  const options = ['-c plan_cache_mode=force_custom_plan', ...(schema ? [`-c search_path=${schema}`] : [])].join(' ');
+  return new pg.Pool({ ...rest, Client: NamingClient, options });
+}
