@@ -212,9 +212,10 @@ export function leasedOf(r: DeliveryRow, event: ClaimedDelivery['event'], endpoi
   return deliveryWith(r, { event, secret: endpoint.secret, targetFailures: 0, batch: batchingOf(endpoint) });
 }
 
-/** How an SQL engine writes the message log's query: its nth parameter, and a field of the route kept as JSON text. */
+/** How an SQL engine writes the message log's query: its nth parameter, a LIMIT of its nth, and a field of the route kept as JSON text. */
 export interface LogDialect {
   placeholder(n: number): string;
+  limit(n: number): string;
   routeField(key: 'name' | 'type' | 'country'): string;
 }
 
@@ -260,7 +261,7 @@ export function messageLogSql(accountId: string, filter: MessageFilter, limit: n
   if (filter.until !== undefined) add('created_at', '<', filter.until);
   if (filter.before) add('id', '<', filter.before);
   values.push(limit);
-  const page = `SELECT ${ranged ? 'id' : '*'} FROM messages WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT ${placeholder(values.length)}`;
+  const page = `SELECT ${ranged ? 'id' : '*'} FROM messages WHERE ${where.join(' AND ')} ORDER BY id DESC ${dialect.limit(values.length)}`;
   return { sql: ranged ? `SELECT * FROM messages WHERE id IN (${page}) ORDER BY id DESC` : page, values };
 }
 
