@@ -60,8 +60,8 @@ class NamingClient extends pg.Client {
  * (plan_cache_mode), so that the plans run are those the plan tests read, made with each run's
  * values, never a generic plan PostgreSQL may switch to after five runs.
  */
-export function statementPool(config: pg.PoolConfig & { schema?: string }): pg.Pool {
-  const { schema, ...rest } = config;
-  const options = ['-c plan_cache_mode=force_custom_plan', ...(schema ? [`-c search_path=${schema}`] : [])].join(' ');
+export function statementPool(config: pg.PoolConfig & { searchPath?: string }): pg.Pool {
+  const { searchPath, ...rest } = config;
+  const options = ['-c plan_cache_mode=force_custom_plan', ...(searchPath ? [`-c search_path=${searchPath}`] : [])].join(' ');
   return new pg.Pool({ ...rest, Client: NamingClient, options });
 }

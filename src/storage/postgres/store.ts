@@ -200,7 +200,7 @@ export class PostgresStore implements Store {
       connectionString: options.url,
       max: options.maxConnections ?? 10,
       types,
-      ...(options.schema && { schema: quoteIdent(options.schema) }),
+      ...(options.schema && { searchPath: quoteIdent(options.schema) }),
     });
   }
 
@@ -240,8 +240,8 @@ export class PostgresStore implements Store {
 
   /**
    * Without autovacuum, tables are never vacuumed: dead rows pile up, and every statement reads
-   * past them (seen: 90,000 dead rows of messages after one run of the bench). The statistics,
-   * the nodes keep up themselves (refreshStatistics).
+   * past them (seen: 90,000 dead rows of messages after one run of the bench). The planner's
+   * statistics, the nodes keep up to date themselves (refreshStatistics).
    */
   async serverWarnings(): Promise<string[]> {
     const { rows } = await this.#pool.query<{ autovacuum: string }>('SHOW autovacuum');
