@@ -428,11 +428,7 @@ describe("a message's chain to a target is read from the chain's index, even bef
   });
 
   test('on PostgreSQL', async () => {
-    const schema = `chains_${process.pid}_${Date.now()}`;
-    const store = new PostgresStore({ url: TEST_DATABASE_URL, schema });
-    await store.migrate();
-    const client = new pg.Client({ connectionString: TEST_DATABASE_URL, options: `-c search_path=${schema}` });
-    await client.connect();
+    const { client, close } = await freshSchema('chains');
     try {
       await client.query(`INSERT INTO ${COLUMNS} ${FILL} FROM generate_series(0, ${BACKLOG - 1}) AS i`);
       const statements: [string, string, unknown[]][] = [
@@ -447,19 +443,28 @@ describe("a message's chain to a target is read from the chain's index, even bef
         assert.ok(!used.includes('webhook_deliveries_target'), `${name}: ${used.join(', ')}`);
       }
     } finally {
-      await client.end();
-      await store.dropSchema();
-      await store.close();
+      await close();
     }
   });
 });
 
-test('a node analyzes the PostgreSQL tables that changed when the server does not, and then a backlog is claimed without reading all of it', async () => {
-  const schema = `stats_${process.pid}_${Date.now()}`;
+/** A store migrated into a schema of its own, and a client of that schema; `close` drops it. */
+async function freshSchema(prefix: string) {
+  const schema = `${prefix}_${process.pid}_${Date.now()}`;
   const store = new PostgresStore({ url: TEST_DATABASE_URL, schema });
   await store.migrate();
   const client = new pg.Client({ connectionString: TEST_DATABASE_URL, options: `-c search_path=${schema}` });
   await client.connect();
+  const close = async () => {
+    await client.end();
+    await store.dropSchema();
+    await store.close();
+  };
+  return { schema, store, client, close };
+}
+
+test('a node analyzes the PostgreSQL tables that changed when the server does not, and then a backlog is claimed without reading all of it', async () => {
+  const { schema, store, client, close } = await freshSchema('stats');
   const analyzed = async (table: string) =>
     (await client.query('SELECT 1 FROM pg_stat_user_tables WHERE schemaname = $1 AND relname = $2 AND COALESCE(last_analyze, last_autoanalyze) IS NOT NULL', [schema, table])).rowCount === 1;
   try {
@@ -480,8 +485,6 @@ test('a node analyzes the PostgreSQL tables that changed when the server does no
       await client.query('ROLLBACK');
     }
   } finally {
-    await client.end();
-    await store.dropSchema();
-    await store.close();
+    await close();
   }
 });
