@@ -414,7 +414,7 @@ describe("a message's chain to a target is read from the chain's index, even bef
     const db = new BetterSqlite3(join(dir, 'switchboard.db'));
     try {
       db.exec(`WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ${BACKLOG - 1}) INSERT INTO ${COLUMNS} ${FILL} FROM n`);
-      for (const name of ['insertForEndpoints', 'insertForCallback', 'promote', 'resend'] as const) {
+      for (const name of ['chained', 'promote', 'resend'] as const) {
         const sql = SQLITE_WEBHOOK_SQL[name];
         const params = Object.fromEntries([...new Set([...sql.matchAll(/@(\w+)/g)].map((m) => m[1]!))].map((n) => [n, n === 'target' ? 'we_1' : n === 'messageId' ? 'msg_30' : 1]));
         const plan = (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(params) as { detail: string }[]).map((r) => r.detail).join(' | ');

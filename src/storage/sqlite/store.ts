@@ -175,6 +175,17 @@ interface Counters {
 /** Thrown to roll back a transaction whose marks did not all take the message. */
 const FULL = Symbol('full');
 
+/** An enabled endpoint as the store fans events out to it. */
+interface EndpointTarget {
+  readonly id: string;
+  readonly url: string;
+  readonly events: string;
+  readonly types: ReadonlySet<string>;
+  readonly secret: string;
+  readonly batch_max_events: number | null;
+  readonly batch_max_wait_ms: number | null;
+}
+
 /**
  * The Store on an embedded SQLite file (WAL mode). better-sqlite3 is synchronous and a node owns
  * its file alone, so every method runs to completion at once, in a transaction where it writes
@@ -733,6 +744,27 @@ export class SqliteStore implements Store {
     return (this.#subscriptions ??= subscriptionsOf(this.#sql(SUBSCRIPTIONS_SQL).all() as { account_id: string; events: string }[]));
   }
 
+  /**
+   * Each account's enabled endpoints, read at its first event and kept until an endpoint
+   * changes, as the subscriptions are: only this store writes them (a file has one node).
+   */
+  readonly #endpointsOf = new Map<string, readonly EndpointTarget[]>();
+
+  #readEndpoints(accountId: string): readonly EndpointTarget[] {
+    let endpoints = this.#endpointsOf.get(accountId);
+    if (!endpoints) {
+      const rows = this.#sql(WEBHOOK_SQL.endpoints).all({ accountId }) as Omit<EndpointTarget, 'types'>[];
+      endpoints = rows.map((r) => ({ ...r, types: new Set(r.events.split(',')) }));
+      this.#endpointsOf.set(accountId, endpoints);
+    }
+    return endpoints;
+  }
+
+  #endpointsChanged(): void {
+    this.#subscriptions = undefined;
+    this.#endpointsOf.clear();
+  }
+
   /** The event types some account's endpoint takes, for the subscriptions they were read from. */
   #takenByAny: { readonly of: Subscriptions; readonly types: ReadonlySet<string> } | undefined;
 
@@ -751,22 +783,40 @@ export class SqliteStore implements Store {
     const eventId = newId('evt', at);
     const event = { id: eventId, type, createdAt: at, data: data() };
     this.#sql('INSERT INTO webhook_events (id, account_id, message_id, type, created_at, data) VALUES (?, ?, ?, ?, ?, ?)').run(eventId, accountId, messageId, type, at, JSON.stringify(event.data));
-    const leasing = this.#leasing && this.#leasing.left > 0 ? this.#leasing : undefined;
-    const lease = { owner: leasing?.owner ?? null, leaseUntil: leasing?.leaseUntil ?? null, perTarget: leasing?.perTarget ?? 0 };
-    const made = this.#sql(WEBHOOK_SQL.insertForEndpoints).all({ eventId, messageId, at, accountId, type, ...lease }) as DeliveryRow[];
+    for (const e of this.#readEndpoints(accountId)) if (e.types.has('*') || e.types.has(type)) this.#queueDelivery(event, accountId, messageId, e.id, e.id, e.url, () => e);
     if (callbackUrl) {
-      made.push(...(this.#sql(WEBHOOK_SQL.insertForCallback).all({ eventId, accountId, messageId, target: `callback:${callbackUrl}`, url: callbackUrl, at, ...lease }) as DeliveryRow[]));
+      const callback = () => ({ ...(this.#sql('SELECT secret FROM callback_secrets WHERE account_id = ?').get(accountId) as { secret: string }), batch_max_events: null, batch_max_wait_ms: null });
+      this.#queueDelivery(event, accountId, messageId, null, `callback:${callbackUrl}`, callbackUrl, callback);
     }
-    for (const d of made) {
-      const leased = d.lease_owner !== null;
-      this.#sql(WEBHOOK_SQL.touchTarget).run({ target: d.target, endpointId: d.endpoint_id, due: leased ? null : d.due_at, leased: leased ? 1 : 0 });
-      if (!leased) continue;
-      const endpoint = d.endpoint_id
-        ? (this.#sql(WEBHOOK_SQL.endpointSecret).get({ id: d.endpoint_id }) as { secret: string; batch_max_events: number | null; batch_max_wait_ms: number | null })
-        : { ...(this.#sql('SELECT secret FROM callback_secrets WHERE account_id = ?').get(accountId) as { secret: string }), batch_max_events: null, batch_max_wait_ms: null };
-      leasing!.made.push(leasedOf(d, event, endpoint));
-      leasing!.left--;
+  }
+
+  /**
+   * One delivery of an event, due only at the head of its (message, target) chain. While a node
+   * takes deliveries as they are made (leaseAsMade), a head whose target has nothing waiting, no
+   * failures and room (fewer than `perTarget` times its batch size in flight) is leased to it.
+   */
+  #queueDelivery(
+    event: ClaimedDelivery['event'], accountId: string, messageId: string, endpointId: string | null, target: string, url: string,
+    posting: () => { secret: string; batch_max_events: number | null; batch_max_wait_ms: number | null },
+  ): void {
+    const at = event.createdAt;
+    const chained = this.#sql(WEBHOOK_SQL.chained).get({ messageId, target }) !== undefined;
+    const leasing = !chained && this.#leasing && this.#leasing.left > 0 ? this.#leasing : undefined;
+    let taken = false;
+    if (leasing) {
+      const t = this.#sql(WEBHOOK_SQL.targetState).get({ target }) as { failures: number; active_at: number | null; in_flight: number } | undefined;
+      taken = !t || (t.failures === 0 && t.active_at === null && t.in_flight < leasing.perTarget * (posting().batch_max_events ?? 1));
     }
+    const row: DeliveryRow = {
+      id: newId('whd', at), event_id: event.id, account_id: accountId, message_id: messageId, endpoint_id: endpointId, target, url, status: 'pending', attempts: 0,
+      due_at: chained ? null : taken ? leasing!.leaseUntil : at, lease_owner: taken ? leasing!.owner : null, created_at: at,
+      last_attempt_at: null, last_status_code: null, last_error: null, resend_of: null,
+    };
+    this.#sql(WEBHOOK_SQL.insert).run({ id: row.id, eventId: event.id, accountId, messageId, endpointId, target, url, dueAt: row.due_at, leaseOwner: row.lease_owner, at });
+    this.#sql(WEBHOOK_SQL.touchTarget).run({ target, endpointId, due: taken ? null : row.due_at, leased: taken ? 1 : 0 });
+    if (!taken) return;
+    leasing!.made.push(leasedOf(row, event, posting()));
+    leasing!.left--;
   }
 
   async claimDue(claim: Claim): Promise<ClaimedMessage[]> {
@@ -937,7 +987,7 @@ export class SqliteStore implements Store {
       `INSERT INTO webhook_endpoints (id, account_id, url, description, events, secret, created_at, failing_since, disabled_at, disabled_reason, batch_max_events, batch_max_wait_ms)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(e.id, e.accountId, e.url, e.description, e.events.join(','), e.secret, e.createdAt, e.failingSince, e.disabledAt, e.disabledReason, e.batch?.maxEvents ?? null, e.batch?.maxWaitMs ?? null);
-    this.#subscriptions = undefined;
+    this.#endpointsChanged();
   }
 
   async listEndpoints(accountId: string): Promise<WebhookEndpoint[]> {
@@ -954,7 +1004,7 @@ export class SqliteStore implements Store {
     if (sets.length === 0) return (await this.getEndpoint(accountId, id)) !== undefined;
     const changes = this.#sql(`UPDATE webhook_endpoints SET ${sets.join(', ')} WHERE account_id = ? AND id = ?`).run(...values, accountId, id).changes;
     if (changes > 0 && patch.disabledAt) this.#sql(WEBHOOK_SQL.wake).run({ target: id, at: patch.disabledAt });
-    this.#subscriptions = undefined;
+    this.#endpointsChanged();
     return changes > 0;
   }
 
@@ -967,7 +1017,7 @@ export class SqliteStore implements Store {
       this.#sql('DELETE FROM webhook_targets WHERE target = ?').run(id);
       return deleted;
     })();
-    this.#subscriptions = undefined;
+    this.#endpointsChanged();
     return changes > 0;
   }
 
@@ -977,7 +1027,7 @@ export class SqliteStore implements Store {
         disabled.at, disabled.reason, accountId, id,
       ).changes;
       if (changes === 0) return false;
-      this.#subscriptions = undefined;
+      this.#endpointsChanged();
       this.#sql(WEBHOOK_SQL.wake).run({ target: id, at: disabled.at });
       const n = disabled.notice;
       this.#sql('INSERT INTO notices (account_id, at, type, message, detail) VALUES (?, ?, ?, ?, ?)').run(accountId, n.at, n.type, n.message, json(n.detail));

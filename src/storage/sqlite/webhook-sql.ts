@@ -1,41 +1,20 @@
 /**
- * Whether a new delivery to `target` is leased to `@owner` as it is made: there is an owner, and
- * the target has nothing waiting (FIFO holds), no failures, and fewer than `@perTarget` times
- * `batch` posts in flight (a target with no row yet has none).
- */
-function taken(target: string, batch: string): string {
-  return `@owner IS NOT NULL AND NOT EXISTS (SELECT 1 FROM webhook_targets t WHERE t.target = ${target}
-            AND (t.failures > 0 OR t.active_at IS NOT NULL OR t.in_flight >= @perTarget * ${batch}))`;
-}
-
-/**
  * The statements webhook delivery runs for every event, exported so that a test can check
  * their query plans: each one reaches its rows through an index, whatever the backlog.
  */
 export const WEBHOOK_SQL = {
+  /** An account's enabled endpoints, which the store keeps until one changes: its events are fanned out without reading them. */
+  endpoints: `SELECT id, url, events, secret, batch_max_events, batch_max_wait_ms FROM webhook_endpoints WHERE account_id = @accountId AND disabled_at IS NULL`,
+  /** Whether an earlier event of the message still waits for the target: a new one is due only at the head of its chain. */
+  chained: `SELECT 1 FROM webhook_deliveries WHERE message_id = @messageId AND target = @target AND status = 'pending' LIMIT 1`,
+  /** What decides whether a new head is leased as it is made (see SqliteStore's queueing); no row: nothing in flight yet. */
+  targetState: `SELECT failures, active_at, in_flight FROM webhook_targets WHERE target = @target`,
   /**
-   * Fans an event out to the account's endpoints; a delivery is due only at the head of its
-   * (message, target) chain. A delivery's id is its event's (time-ordered) and a random suffix:
-   * its index grows at one end, not in a random page of the whole (one page per event to write).
-   * With an `@owner`, a head whose target has room (see TAKEN) is leased to it as it is made.
+   * A delivery, made whole by the store: with plain values, as an INSERT ... SELECT with its
+   * look-ups cost three times as much. Its id is time-ordered, so its index grows at one end.
    */
-  insertForEndpoints: `INSERT INTO webhook_deliveries (id, event_id, account_id, message_id, endpoint_id, target, url, status, due_at, lease_owner, created_at)
-     SELECT 'whd_' || substr(@eventId, 5) || lower(hex(randomblob(3))), @eventId, w.account_id, @messageId, w.id, w.id, w.url, 'pending',
-            CASE WHEN w.chained THEN NULL WHEN w.taken THEN @leaseUntil ELSE @at END, CASE WHEN w.taken AND NOT w.chained THEN @owner END, @at
-       FROM (SELECT w.id, w.account_id, w.url,
-                    EXISTS (SELECT 1 FROM webhook_deliveries p WHERE p.message_id = @messageId AND p.target = w.id AND p.status = 'pending') AS chained,
-                    ${taken('w.id', 'COALESCE(w.batch_max_events, 1)')} AS taken
-               FROM webhook_endpoints w
-              WHERE w.account_id = @accountId AND w.disabled_at IS NULL AND (w.events = '*' OR instr(',' || w.events || ',', ',' || @type || ',') > 0)) w
-     RETURNING *`,
-  insertForCallback: `INSERT INTO webhook_deliveries (id, event_id, account_id, message_id, endpoint_id, target, url, status, due_at, lease_owner, created_at)
-     SELECT 'whd_' || substr(@eventId, 5) || lower(hex(randomblob(3))), @eventId, @accountId, @messageId, NULL, @target, @url, 'pending',
-            CASE WHEN c.chained THEN NULL WHEN c.taken THEN @leaseUntil ELSE @at END, CASE WHEN c.taken AND NOT c.chained THEN @owner END, @at
-       FROM (SELECT EXISTS (SELECT 1 FROM webhook_deliveries p WHERE p.message_id = @messageId AND p.target = @target AND p.status = 'pending') AS chained,
-                    ${taken('@target', '1')} AS taken) c
-     RETURNING *`,
-  /** What a delivery leased as it was made is posted with: its endpoint's secret and batching. */
-  endpointSecret: `SELECT secret, batch_max_events, batch_max_wait_ms FROM webhook_endpoints WHERE id = @id`,
+  insert: `INSERT INTO webhook_deliveries (id, event_id, account_id, message_id, endpoint_id, target, url, status, due_at, lease_owner, created_at)
+     VALUES (@id, @eventId, @accountId, @messageId, @endpointId, @target, @url, 'pending', @dueAt, @leaseOwner, @at)`,
   /**
    * Counts a new delivery on its target (in flight, when leased as it was made) and, when it is
    * due and waits for a claim, wakes the target (unless it is backing off).
