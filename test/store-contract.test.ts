@@ -628,6 +628,27 @@ for (const [name, open] of implementations) {
       assert.ok(drained.every((d) => d.targetFailures === 0));
     });
 
+    test('a failure answered with a later success of the same target is still tried again at its time', async () => {
+      await store.insertEndpoint({ id: 'we_mixed', accountId: 'mixed', url: 'https://example.com/m', description: null, secret: 'whsec_m', events: ['message.queued'], createdAt: T0, failingSince: null, disabledAt: null, disabledReason: null, batch: null });
+      const T4 = T0 + 350_000;
+      await insert(store, [0, 1].map((i) => message({ accountId: 'mixed', createdAt: T4 + i })));
+      const N = T4 + 10;
+      const lease = { now: N, limit: 10, perTarget: 10, owner: 'n1', leaseUntil: N + 100 };
+      const [failed, ok] = (await store.claimDeliveries(lease)).filter((d) => d.endpointId === 'we_mixed') as [ClaimedDelivery, ClaimedDelivery];
+      const attempt = (at: number, statusCode: number) => ({ at, statusCode, error: null, latencyMs: 1, responseExcerpt: '' });
+      // Both answers in one recording: the success resets the target, and nothing else would wake it.
+      assert.deepEqual(
+        await store.recordAttempts([
+          { deliveryId: failed.id, owner: 'n1', endpointId: 'we_mixed', attempt: attempt(N + 1, 503), result: 'retry', retryAt: N + 50, failuresInARow: 1 },
+          { deliveryId: ok.id, owner: 'n1', endpointId: 'we_mixed', attempt: attempt(N + 2, 204), result: 'delivered', retryAt: null, failuresInARow: 0 },
+        ]),
+        [true, true],
+      );
+      assert.deepEqual((await store.claimDeliveries({ ...lease, now: N + 20 })).filter((d) => d.endpointId === 'we_mixed'), [], 'not before its time');
+      const again = (await store.claimDeliveries({ ...lease, now: N + 50 })).filter((d) => d.endpointId === 'we_mixed');
+      assert.deepEqual(again.map((d) => [d.id, d.attempts, d.targetFailures]), [[failed.id, 1, 0]]);
+    });
+
     test('a status change leases its events to the node that made it, where the target has room; the rest are claimed; a dead node\'s are taken over', async () => {
       await store.insertEndpoint({ id: 'we_live', accountId: 'live', url: 'https://example.com/live', description: null, secret: 'whsec_live', events: ['message.sent', 'message.delivered'], createdAt: T0, failingSince: null, disabledAt: null, disabledReason: null, batch: null });
       const T4 = T0 + 400_000;

@@ -19,6 +19,12 @@ export interface TargetAnswers {
   failures: number;
   /** The last answer's retry time, if it failed and is to be tried again: the whole target waits for it. */
   retryAt: number | null;
+  /**
+   * The earliest retry time of any answer to be tried again, even one a later success reset:
+   * a target that sleeps must wake for it, or that delivery (and its message's chain) waits for
+   * whatever else wakes the target.
+   */
+  wakeAt: number | null;
   at: number;
   /** Since when the endpoint fails (the first failure after the last success), or null: it answers. */
   failingSince: number | null;
@@ -28,11 +34,12 @@ export interface TargetAnswers {
 export function foldAnswers(answers: readonly { readonly target: string; readonly outcome: AttemptOutcome; readonly promoted: boolean }[]): TargetAnswers[] {
   const by = new Map<string, TargetAnswers>();
   for (const { target, outcome: o, promoted } of answers) {
-    const t = by.get(target) ?? { target, endpointId: o.endpointId, n: 0, ok: 0, ended: 0, promoted: 0, reset: false, failures: 0, retryAt: null, at: o.attempt.at, failingSince: null };
+    const t = by.get(target) ?? { target, endpointId: o.endpointId, n: 0, ok: 0, ended: 0, promoted: 0, reset: false, failures: 0, retryAt: null, wakeAt: null, at: o.attempt.at, failingSince: null };
     t.n++;
     if (promoted) t.promoted++;
     t.at = o.attempt.at;
     t.retryAt = o.retryAt;
+    if (o.retryAt !== null) t.wakeAt = Math.min(t.wakeAt ?? o.retryAt, o.retryAt);
     if (o.result === 'delivered') {
       t.ok++;
       t.ended++;

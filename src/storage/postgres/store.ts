@@ -1203,7 +1203,7 @@ async function recordIn(c: Client, outcomes: readonly AttemptOutcome[]): Promise
   });
   for (const t of foldAnswers(answers)) {
     if (t.endpointId) await c.query(WEBHOOK_SQL.failing, [t.endpointId, t.reset, t.failingSince]);
-    await c.query(WEBHOOK_SQL.answered, [t.target, t.n, t.ok, t.ended, t.reset, t.failures, t.retryAt, t.at, t.promoted]);
+    await c.query(WEBHOOK_SQL.answered, [t.target, t.n, t.ok, t.ended, t.reset, t.failures, t.retryAt, t.at, t.promoted, t.wakeAt]);
   }
   return outcomes.map((o) => byId.has(o.deliveryId));
 }

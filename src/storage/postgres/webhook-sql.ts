@@ -128,12 +128,14 @@ export const WEBHOOK_SQL = {
    * Posts answered (folded per target: see foldAnswers): their slots free; a failure holds the
    * whole target until its retry time (then one probe); a success lets it go at full pace again,
    * and the next events of their messages ($9 of them) are due. A target already waiting keeps
-   * its time; one with nothing that came due stays asleep (a claim would find nothing).
-   * ($1 target, $2 posts, $3 ok, $4 ended, $5 reset, $6 failures, $7 retry at, $8 at, $9 promoted)
+   * its time, or wakes at $10 if earlier (a failure a later success reset is still to be tried
+   * again); one with nothing that came due stays asleep (a claim would find nothing).
+   * ($1 target, $2 posts, $3 ok, $4 ended, $5 reset, $6 failures, $7 retry at, $8 at, $9 promoted, $10 wake at)
    */
   answered: `UPDATE webhook_targets SET in_flight = GREATEST(in_flight - $2::int, 0), failures = CASE WHEN $5::boolean THEN $6::int ELSE GREATEST(failures, $6::int) END,
        pending = pending - $4::int, delivered = delivered + $3::int, failed = failed + ($4::int - $3::int),
-       active_at = CASE WHEN $7::bigint IS NOT NULL THEN $7::bigint WHEN failures > 0 THEN $8::bigint WHEN $9::int > 0 THEN LEAST(COALESCE(active_at, $8::bigint), $8::bigint) ELSE active_at END,
+       active_at = CASE WHEN $7::bigint IS NOT NULL THEN $7::bigint WHEN failures > 0 THEN $8::bigint WHEN $9::int > 0 THEN LEAST(COALESCE(active_at, $8::bigint), $8::bigint)
+         WHEN $10::bigint IS NOT NULL THEN LEAST(COALESCE(active_at, $10::bigint), $10::bigint) ELSE active_at END,
        version = version + 1
      WHERE target = $1`,
   /** Since when the endpoint fails, or null: it answers (written only when that changes). ($1 id, $2 reset, $3 failing since) */

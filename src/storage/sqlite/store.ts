@@ -1116,7 +1116,7 @@ export class SqliteStore implements Store {
       return true;
     });
     for (const t of foldAnswers(answered)) {
-      this.#sql(WEBHOOK_SQL.answered).run({ target: t.target, n: t.n, ok: t.ok, ended: t.ended, promoted: t.promoted, reset: t.reset ? 1 : 0, failures: t.failures, retryAt: t.retryAt, at: t.at });
+      this.#sql(WEBHOOK_SQL.answered).run({ target: t.target, n: t.n, ok: t.ok, ended: t.ended, promoted: t.promoted, reset: t.reset ? 1 : 0, failures: t.failures, retryAt: t.retryAt, wakeAt: t.wakeAt, at: t.at });
       if (t.endpointId) this.#sql(WEBHOOK_SQL.failing).run({ id: t.endpointId, reset: t.reset ? 1 : 0, failingSince: t.failingSince });
     }
     return held;

@@ -62,11 +62,13 @@ export const WEBHOOK_SQL = {
    * Posts answered (folded per target: see foldAnswers): their slots free; a failure holds the
    * whole target until `retryAt` (then one probe); a success lets it go at full pace again, and
    * the next events of their messages (`@promoted`) are due. A target already waiting keeps its
-   * time; one with nothing that came due stays asleep (a claim would find nothing).
+   * time, or wakes at `@wakeAt` if earlier (a failure a later success reset is still to be tried
+   * again); one with nothing that came due stays asleep (a claim would find nothing).
    */
   answered: `UPDATE webhook_targets SET in_flight = max(in_flight - @n, 0), failures = CASE WHEN @reset THEN @failures ELSE max(failures, @failures) END,
        pending = pending - @ended, delivered = delivered + @ok, failed = failed + (@ended - @ok),
-       active_at = CASE WHEN @retryAt IS NOT NULL THEN @retryAt WHEN failures > 0 THEN @at WHEN @promoted > 0 THEN min(COALESCE(active_at, @at), @at) ELSE active_at END,
+       active_at = CASE WHEN @retryAt IS NOT NULL THEN @retryAt WHEN failures > 0 THEN @at WHEN @promoted > 0 THEN min(COALESCE(active_at, @at), @at)
+         WHEN @wakeAt IS NOT NULL THEN min(COALESCE(active_at, @wakeAt), @wakeAt) ELSE active_at END,
        version = version + 1
      WHERE target = @target`,
   /** Since when the endpoint fails, or null: it answers (written only when that changes). */
