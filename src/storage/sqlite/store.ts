@@ -179,7 +179,7 @@ const FULL = Symbol('full');
 interface EndpointTarget {
   readonly id: string;
   readonly url: string;
-  readonly events: string;
+  /** The event types it takes ('*': all). */
   readonly types: ReadonlySet<string>;
   readonly secret: string;
   readonly batch_max_events: number | null;
@@ -753,8 +753,8 @@ export class SqliteStore implements Store {
   #readEndpoints(accountId: string): readonly EndpointTarget[] {
     let endpoints = this.#endpointsOf.get(accountId);
     if (!endpoints) {
-      const rows = this.#sql(WEBHOOK_SQL.endpoints).all({ accountId }) as Omit<EndpointTarget, 'types'>[];
-      endpoints = rows.map((r) => ({ ...r, types: new Set(r.events.split(',')) }));
+      const rows = this.#sql(WEBHOOK_SQL.endpoints).all({ accountId }) as (Omit<EndpointTarget, 'types'> & { events: string })[];
+      endpoints = rows.map(({ events, ...r }) => ({ ...r, types: new Set(events.split(',')) }));
       this.#endpointsOf.set(accountId, endpoints);
     }
     return endpoints;
