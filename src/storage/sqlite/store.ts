@@ -783,10 +783,10 @@ export class SqliteStore implements Store {
     const eventId = newId('evt', at);
     const event = { id: eventId, type, createdAt: at, data: data() };
     this.#sql('INSERT INTO webhook_events (id, account_id, message_id, type, created_at, data) VALUES (?, ?, ?, ?, ?, ?)').run(eventId, accountId, messageId, type, at, JSON.stringify(event.data));
-    for (const e of this.#readEndpoints(accountId)) if (e.types.has('*') || e.types.has(type)) this.#queueDelivery(event, accountId, messageId, e.id, e.id, e.url, () => e);
+    for (const e of this.#readEndpoints(accountId)) if (e.types.has('*') || e.types.has(type)) this.#queueDelivery(event, accountId, messageId, e.id, e.id, e.url, e.batch_max_events, () => e);
     if (callbackUrl) {
       const callback = () => ({ ...(this.#sql('SELECT secret FROM callback_secrets WHERE account_id = ?').get(accountId) as { secret: string }), batch_max_events: null, batch_max_wait_ms: null });
-      this.#queueDelivery(event, accountId, messageId, null, `callback:${callbackUrl}`, callbackUrl, callback);
+      this.#queueDelivery(event, accountId, messageId, null, `callback:${callbackUrl}`, callbackUrl, null, callback);
     }
   }
 
@@ -794,9 +794,10 @@ export class SqliteStore implements Store {
    * One delivery of an event, due only at the head of its (message, target) chain. While a node
    * takes deliveries as they are made (leaseAsMade), a head whose target has nothing waiting, no
    * failures and room (fewer than `perTarget` times its batch size in flight) is leased to it.
+   * `posting` is read only then: what the node posts it with.
    */
   #queueDelivery(
-    event: ClaimedDelivery['event'], accountId: string, messageId: string, endpointId: string | null, target: string, url: string,
+    event: ClaimedDelivery['event'], accountId: string, messageId: string, endpointId: string | null, target: string, url: string, batchSize: number | null,
     posting: () => { secret: string; batch_max_events: number | null; batch_max_wait_ms: number | null },
   ): void {
     const at = event.createdAt;
@@ -805,7 +806,7 @@ export class SqliteStore implements Store {
     let taken = false;
     if (leasing) {
       const t = this.#sql(WEBHOOK_SQL.targetState).get({ target }) as { failures: number; active_at: number | null; in_flight: number } | undefined;
-      taken = !t || (t.failures === 0 && t.active_at === null && t.in_flight < leasing.perTarget * (posting().batch_max_events ?? 1));
+      taken = !t || (t.failures === 0 && t.active_at === null && t.in_flight < leasing.perTarget * (batchSize ?? 1));
     }
     const row: DeliveryRow = {
       id: newId('whd', at), event_id: event.id, account_id: accountId, message_id: messageId, endpoint_id: endpointId, target, url, status: 'pending', attempts: 0,
