@@ -508,7 +508,7 @@ for (const [name, open] of implementations) {
       assert.equal(await store.deleteEndpoint('hooks', 'we_fail'), true);
     });
 
-    test('an event no enabled endpoint takes is not queued; once an endpoint takes its type, the next one is', async () => {
+    test('an event no enabled endpoint takes is not queued; once an endpoint takes its type, the next one is; once one is deleted, the next is not', async () => {
       await store.insertEndpoint({ id: 'we_picky', accountId: 'picky', url: 'https://example.com/p', description: null, events: ['message.failed'], secret: 'whsec_p', createdAt: T0, failingSince: null, disabledAt: null, disabledReason: null, batch: null });
       const m = message({ accountId: 'picky' });
       await insert(store, [m]);
@@ -519,6 +519,18 @@ for (const [name, open] of implementations) {
       assert.equal(await store.updateEndpoint('picky', 'we_picky', { events: ['message.sent'] }), true);
       await store.applyWrites([{ transition: { messageId: m.id, from: ['sending'], to: 'sent', event: event(T0 + 2, 'sent', 'sent'), dueAt: null } }]);
       assert.deepEqual((await picky()).map((d) => [d.endpointId, d.event.type]), [['we_picky', 'message.sent']]);
+
+      // Another endpoint of the account, which takes every type, stays: once the account has had an
+      // event since, an event made after a delete goes to it alone.
+      await store.insertEndpoint({ id: 'we_stays', accountId: 'picky', url: 'https://example.com/s', description: null, events: ['*'], secret: 'whsec_s', createdAt: T0, failingSince: null, disabledAt: null, disabledReason: null, batch: null });
+      const later = message({ accountId: 'picky' });
+      await insert(store, [later]);
+      const [queued] = await picky();
+      assert.deepEqual([queued?.endpointId, queued?.event.type], ['we_stays', 'message.queued']);
+      await store.recordAttempt({ deliveryId: queued!.id, owner: 'n1', endpointId: 'we_stays', attempt: { at: T0 + 4, statusCode: 204, error: null, latencyMs: 1, responseExcerpt: '' }, result: 'delivered', retryAt: null, failuresInARow: 0 });
+      assert.equal(await store.deleteEndpoint('picky', 'we_picky'), true);
+      await store.applyWrites([{ transition: { messageId: later.id, from: ['queued'], to: 'sent', event: event(T0 + 5, 'sent', 'sent'), dueAt: null } }]);
+      assert.deepEqual((await picky()).map((d) => [d.endpointId, d.event.type]), [['we_stays', 'message.sent']]);
     });
 
     test("a callback of final receipts gets a read in place of a delivered, and nothing for a read after one", async () => {

@@ -171,10 +171,10 @@ const MIGRATION_LOCK = 727_465_001;
 /** The advisory lock (with the schema's hash) of the node analyzing the tables. */
 const ANALYZE_LOCK = 727_465_002;
 
-/** An account with what its slices' charges add up to (few rows: one per node that sent for it). */
 /** PostgreSQL's SQLSTATE for a transaction rolled back to break a deadlock. */
 const DEADLOCK = '40P01';
 
+/** An account with what its slices' charges add up to (few rows: one per node that sent for it). */
 const ACCOUNT_WITH_SLICES = 'a.*, (SELECT sum(s.spent) FROM balance_slices s WHERE s.account_id = a.id)::bigint AS pending FROM accounts a';
 
 const MESSAGE_COLUMNS = `id, account_id, "to", "from", text, encoding, segments, status, error_code, error, client_ref,
