@@ -560,6 +560,8 @@ for (const [name, open] of implementations) {
       await store.insertEndpoint({ ...endpoint, id: 'we_msgs', events: ['message.queued'] });
       await store.insertEndpoint({ ...endpoint, id: 'we_off', events: ['*'], disabledAt: T0, disabledReason: 'off' });
       const T2 = T0 + 200_000; // before the deliveries of the tests above come due
+      // The account's endpoints were read for an event before one is disabled.
+      await insert(store, [message({ accountId: 'told', createdAt: T2 })]);
       const notice = { at: T2, type: 'webhook_endpoint_disabled', message: 'm', detail: { a: 1 } };
       const disabled = { at: T2, reason: 'every delivery failed', notice, event: { endpoint: { id: 'we_dead' } } };
       assert.equal(await store.disableEndpoint('told', 'we_dead', disabled), true);
@@ -569,7 +571,16 @@ for (const [name, open] of implementations) {
       assert.deepEqual([dead?.disabledAt, dead?.disabledReason], [T2, 'every delivery failed']);
       assert.deepEqual(await store.listNotices('told', 5), [notice]);
       const told = await store.claimDeliveries({ now: T2 + 10, limit: 10, perTarget: 4, owner: 'n1', leaseUntil: T2 + 1000 });
-      assert.deepEqual(told.map((d) => [d.endpointId, d.messageId, d.event.type, d.event.data, d.secret]), [['we_ops', 'we_dead', 'endpoint.disabled', { endpoint: { id: 'we_dead' } }, 'whsec_t']]);
+      assert.deepEqual(
+        told.map((d) => [d.endpointId, d.event.type]).sort(),
+        [['we_msgs', 'message.queued'], ['we_ops', 'endpoint.disabled']],
+      );
+      const disabledEvent = told.find((d) => d.event.type === 'endpoint.disabled')!;
+      assert.deepEqual([disabledEvent.messageId, disabledEvent.event.data, disabledEvent.secret], ['we_dead', { endpoint: { id: 'we_dead' } }, 'whsec_t']);
+      // The disabled endpoint's message.queued was dropped when it came due; endpoint.disabled was never made for it.
+      assert.deepEqual((await store.listDeliveries('told', { endpointId: 'we_dead' }, 10)).map((d) => [d.status, d.lastError]), [['failed', 'endpoint disabled: every delivery failed']]);
+      const answer = { at: T2 + 20, statusCode: 204, error: null, latencyMs: 1, responseExcerpt: '' };
+      await store.recordAttempts(told.map((d) => ({ deliveryId: d.id, owner: 'n1', endpointId: d.endpointId, attempt: answer, result: 'delivered' as const, retryAt: null, failuresInARow: 0 })));
     });
 
     test('a target takes at most perTarget deliveries in flight; leases in flight renew; only the holder records an attempt', async () => {
