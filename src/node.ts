@@ -68,6 +68,12 @@ const RECEIPT_SWEEP_MS = 5000;
 /** How often a node deletes compliance counters whose window has ended, and how many at most each time. */
 const PRUNE_MS = 60_000;
 const PRUNE_LIMIT = 10_000;
+/**
+ * Deliveries the webhook log's retention looks at in one transaction: at volume the log grows by
+ * thousands a second, so a run goes on look after look until it is done, the event loop free
+ * between them.
+ */
+const PRUNE_LOG_LOOK = 500;
 /** How often a node looks for tables whose statistics are missing or old (PostgreSQL without autovacuum, or new tables). */
 const STATISTICS_MS = 10_000;
 /** How often a node gives back the slices of accounts' balances it has not used for SLICE_IDLE_MS, and takes back dead nodes'. */
@@ -352,12 +358,28 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
   };
   const measuringTimer = setInterval(measure, config.quality.refreshMs);
   const slicing = setInterval(() => void returnSlices(SLICE_IDLE_MS).catch((err: unknown) => log.warn({ err }, 'giving back balance slices failed')), SLICE_SWEEP_MS);
+  let stopped = false;
+  /** The webhook log's retention running, if it is: one run at a time. */
+  let pruningLog: Promise<void> | undefined;
+  const pruneLog = (before: number) => {
+    pruningLog ??= (async () => {
+      for (let after: number | null = 0; after !== null && !stopped; ) {
+        ({ next: after } = await store.pruneWebhookLog(before, after, PRUNE_LOG_LOOK));
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    })()
+      .catch((err: unknown) => log.warn({ err }, 'deleting the old webhook log failed'))
+      .finally(() => (pruningLog = undefined));
+  };
   const prune = () => {
     const now = clock.now();
     store.pruneMarks(now, PRUNE_LIMIT).catch((err: unknown) => log.warn({ err }, 'deleting ended compliance counters failed'));
     store.pruneIdempotency(now - config.idempotencyTtlMs, PRUNE_LIMIT).catch((err: unknown) => log.warn({ err }, 'deleting old idempotency keys failed'));
     store.pruneQuality(hourOf(now) - QUALITY_MEMORY_DAYS * 24 + 1, PRUNE_LIMIT).catch((err: unknown) => log.warn({ err }, 'deleting old quality counters failed'));
+    if (config.webhooks.retentionMs > 0) pruneLog(now - config.webhooks.retentionMs);
   };
+  // At once as well: a node that was down a while deletes what aged meanwhile now, not in a minute.
+  prune();
   const pruning = setInterval(prune, PRUNE_MS);
   const analyzing = setInterval(
     () =>
@@ -379,6 +401,8 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
       clearInterval(sweeping);
       clearInterval(slicing);
       clearInterval(pruning);
+      stopped = true;
+      await pruningLog;
       clearInterval(analyzing);
       clearInterval(measuringTimer);
       await measuring;

@@ -139,6 +139,8 @@ describe('hot webhook, receipt and account statements on SQLite use indexes, wha
                CASE WHEN i % 3 = 0 THEN i END, i FROM n;
       WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ${BACKLOG - 1})
       INSERT INTO webhook_events (id, account_id, message_id, type, created_at, data) SELECT 'evt_' || i, 'acc', 'msg_' || (i / 3), 'message.sent', i, '{}' FROM n;
+      WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ${BACKLOG - 1})
+      INSERT INTO webhook_attempts (delivery_id, at, status_code, latency_ms) SELECT 'whd_' || i, i, 204, 1 FROM n;
       INSERT INTO webhook_endpoints (id, account_id, url, events, secret, created_at) VALUES ('we_big', 'acc', 'https://example.com/h', '*', 's', 0);
       WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ${BACKLOG - 1})
       ${ENDPOINTS} FROM n;
@@ -242,6 +244,7 @@ describe('hot webhook, receipt and account statements on PostgreSQL use indexes,
         SELECT 'whd_' || i, 'evt_' || i, 'acc', 'msg_' || (i / 3), 'we_big', CASE WHEN i % 10 = 0 THEN 'we_big' ELSE 'we_' || (i % 10) END, 'https://example.com/h', CASE WHEN i % 5 = 0 THEN 'delivered' ELSE 'pending' END,
                CASE WHEN i % 3 = 0 THEN i END, i FROM generate_series(0, ${BACKLOG - 1}) AS i;
       INSERT INTO webhook_events (id, account_id, message_id, type, created_at, data) SELECT 'evt_' || i, 'acc', 'msg_' || (i / 3), 'message.sent', i, '{}' FROM generate_series(0, ${BACKLOG - 1}) AS i;
+      INSERT INTO webhook_attempts (delivery_id, at, status_code, latency_ms) SELECT 'whd_' || i, i, 204, 1 FROM generate_series(0, ${BACKLOG - 1}) AS i;
       INSERT INTO webhook_endpoints (id, account_id, url, events, secret, created_at) VALUES ('we_big', 'acc', 'https://example.com/h', '*', 's', 0);
       ${ENDPOINTS} FROM generate_series(0, ${BACKLOG - 1}) AS i;
       INSERT INTO webhook_targets (target, endpoint_id, pending, active_at) VALUES ('we_big', 'we_big', ${BACKLOG}, 0);
@@ -298,6 +301,8 @@ describe('hot webhook, receipt and account statements on PostgreSQL use indexes,
     answered: ['we_big', 2, 1, 1, false, 1, 5, 1, 0, 5],
     failing: ['we_big', false, 1],
     targets: [['we_big']],
+    logAfter: [100, 500],
+    prune: [[1, 2], ['whd_1', 'whd_2'], ['evt_1', 'evt_2']],
     dropTarget: ['we_big'],
     resendOf: ['acc', 'whd_1'],
     resend: ['whd_new', 'evt_1', 'acc', 'msg_1', 'we_big', 'we_big', 'https://example.com/h', 1, 'whd_1'],

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
 import { after, before, describe, test } from 'node:test';
-import { newMessageId } from '../src/app/ids.js';
+import { newId, newMessageId } from '../src/app/ids.js';
 import type { ClaimedDelivery, Mark, NewMessage, Store } from '../src/app/store.js';
 import type { MessageEvent } from '../src/core/message.js';
 import { PostgresStore } from '../src/storage/postgres/store.js';
@@ -52,19 +53,45 @@ const insert = (store: Store, messages: readonly NewMessage[]) => store.insertMe
 const claim = (store: Store, over: Partial<Parameters<Store['claimDue']>[0]> = {}) =>
   store.claimDue({ connection: 'c1', now: T0, limit: 100, owner: 'n1', leaseUntil: T0 + 30_000, ...over });
 
-const implementations: [string, () => Promise<{ store: Store; drop: () => Promise<void> }>][] = [
+/** A store, what drops it, and a read of its tables as they are (for what the contract keeps out of sight). */
+interface Opened {
+  readonly store: Store;
+  readonly drop: () => Promise<void>;
+  readonly rows: (sql: string) => Promise<unknown[]>;
+}
+
+const implementations: [string, () => Promise<Opened>][] = [
   [
     'SQLite',
     async () => {
       const dir = tempDir();
-      return { store: new SqliteStore({ file: join(dir, 'switchboard.db'), synchronous: 'normal' }), drop: async () => rmSync(dir, { recursive: true, force: true }) };
+      const file = join(dir, 'switchboard.db');
+      const rows = async (sql: string) => {
+        const db = new BetterSqlite3(file, { readonly: true });
+        try {
+          return db.prepare(sql).all();
+        } finally {
+          db.close();
+        }
+      };
+      return { store: new SqliteStore({ file, synchronous: 'normal' }), drop: async () => rmSync(dir, { recursive: true, force: true }), rows };
     },
   ],
   [
     'PostgreSQL',
     async () => {
-      const store = new PostgresStore({ url: TEST_DATABASE_URL, schema: `test_${process.pid}_${Date.now()}` });
-      return { store, drop: () => store.dropSchema() };
+      const schema = `test_${process.pid}_${Date.now()}`;
+      const store = new PostgresStore({ url: TEST_DATABASE_URL, schema });
+      const rows = async (sql: string) => {
+        const client = new pg.Client({ connectionString: TEST_DATABASE_URL, options: `-c search_path=${schema}` });
+        await client.connect();
+        try {
+          return (await client.query(sql)).rows;
+        } finally {
+          await client.end();
+        }
+      };
+      return { store, drop: () => store.dropSchema(), rows };
     },
   ],
 ];
@@ -73,8 +100,9 @@ for (const [name, open] of implementations) {
   describe(`the store contract on ${name}`, () => {
     let store: Store;
     let drop: () => Promise<void>;
+    let rows: Opened['rows'];
     before(async () => {
-      ({ store, drop } = await open());
+      ({ store, drop, rows } = await open());
       await store.migrate();
       await store.migrate(); // a second run finds nothing to do
     });
@@ -581,6 +609,45 @@ for (const [name, open] of implementations) {
       assert.deepEqual((await store.listDeliveries('told', { endpointId: 'we_dead' }, 10)).map((d) => [d.status, d.lastError]), [['failed', 'endpoint disabled: every delivery failed']]);
       const answer = { at: T2 + 20, statusCode: 204, error: null, latencyMs: 1, responseExcerpt: '' };
       await store.recordAttempts(told.map((d) => ({ deliveryId: d.id, owner: 'n1', endpointId: d.endpointId, attempt: answer, result: 'delivered' as const, retryAt: null, failuresInARow: 0 })));
+    });
+
+    test("the webhook log's retention deletes finished deliveries made before it, with their attempts, and an event once none of its deliveries is left", async () => {
+      const DAY = 86_400_000;
+      await store.insertEndpoint({ id: 'we_log', accountId: 'logged', url: 'https://example.com/log', description: null, events: ['message.queued'], secret: 'whsec_l', createdAt: T0, failingSince: null, disabledAt: null, disabledReason: null, batch: null });
+      const old = [1, 2, 3, 4].map(() => message({ accountId: 'logged' }));
+      const now = T0 + 10 * DAY;
+      const recent = message({ accountId: 'logged', id: newMessageId(now), createdAt: now, updatedAt: now });
+      await insert(store, [...old, recent]);
+      const claimed = (await store.claimDeliveries({ now: now + 1, limit: 100, perTarget: 100, owner: 'n1', leaseUntil: now + 60_000 })).filter((d) => d.accountId === 'logged');
+      const of = (m: NewMessage) => claimed.find((d) => (d.event.data as { id: string }).id === m.id)!;
+      const answer = (m: NewMessage, result: 'delivered' | 'failed' | 'retry', statusCode: number) =>
+        store.recordAttempt({ deliveryId: of(m).id, owner: 'n1', endpointId: 'we_log', attempt: { at: now + 2, statusCode, error: null, latencyMs: 1, responseExcerpt: '' }, result, retryAt: result === 'retry' ? now + DAY : null, failuresInARow: 0 });
+      // Made ten days ago: delivered; given up; still to be tried again; delivered, and resent today. Made today: delivered.
+      await answer(old[0]!, 'delivered', 204);
+      await answer(old[1]!, 'failed', 410);
+      await answer(old[2]!, 'retry', 503);
+      await answer(old[3]!, 'delivered', 204);
+      await answer(recent, 'delivered', 204);
+      const resent = await store.resendDelivery('logged', of(old[3]!).id, newId('whd', now + 3), now + 3);
+      assert.ok(resent && typeof resent === 'object');
+
+      // Kept five days: two deliveries a look, so that looks go on from where the last one ended.
+      const looks: { deleted: number; next: number | null }[] = [];
+      for (let after: number | null = 0; after !== null; ) {
+        const look = await store.pruneWebhookLog(now - 5 * DAY, after, 2);
+        looks.push(look);
+        after = look.next;
+      }
+      assert.ok(looks.length > 1, 'more than one look');
+      const kept = [of(old[2]!).id, resent.id, of(recent).id].sort();
+      assert.deepEqual((await store.listDeliveries('logged', {}, 100)).map((d) => d.id).sort(), kept);
+      assert.equal(await store.getDelivery('logged', of(old[0]!).id), undefined);
+      const events = (await rows("SELECT id FROM webhook_events WHERE account_id = 'logged' ORDER BY id")) as { id: string }[];
+      assert.deepEqual(events.map((e) => e.id), [of(old[2]!), of(old[3]!), of(recent)].map((d) => d.event.id).sort(), "the resent event stays with its resend; the others' go with their deliveries");
+      const attempts = (await rows('SELECT delivery_id FROM webhook_attempts ORDER BY delivery_id')) as { delivery_id: string }[];
+      assert.deepEqual(attempts.map((a) => a.delivery_id).filter((id) => claimed.some((d) => d.id === id)), [of(old[2]!).id, of(recent).id].sort(), 'attempts go with their deliveries');
+      assert.deepEqual((await store.getDelivery('logged', resent.id))?.delivery.eventId, of(old[3]!).event.id);
+      assert.deepEqual(await store.pruneWebhookLog(now - 5 * DAY, 0, 100), { deleted: 0, next: null }, 'nothing more to delete');
     });
 
     test('a target takes at most perTarget deliveries in flight; leases in flight renew; only the holder records an attempt', async () => {

@@ -687,6 +687,15 @@ export interface Store {
    * was deleted or is disabled.
    */
   resendDelivery(accountId: string, deliveryId: string, id: string, at: number): Promise<WebhookDelivery | 'gone' | 'disabled' | undefined>;
+  /**
+   * The webhook log's retention. Looks at up to `limit` deliveries after `after` (a position in
+   * the order they were made; 0: the oldest) and deletes those finished (delivered or failed)
+   * that were made before `before`, with their attempts, and each one's event once no delivery
+   * of it is left. One still pending stays, whatever its age. `next`: where the following look
+   * starts, or null once a delivery made at `before` or later was reached, or none is left. Each
+   * look costs `limit` rows, however long the log.
+   */
+  pruneWebhookLog(before: number, after: number, limit: number): Promise<{ deleted: number; next: number | null }>;
   listNotices(accountId: string, limit: number): Promise<Notice[]>;
 
   /** Which of `numbers` the account has verified (those waiting for their code are not). */

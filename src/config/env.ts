@@ -52,6 +52,8 @@ export interface Config {
     readonly concurrency: number;
     /** Posts in flight at once to one endpoint or callback URL, across the nodes. */
     readonly perTarget: number;
+    /** How long delivered and failed deliveries are kept, with their attempts and events (0: for ever). */
+    readonly retentionMs: number;
   };
   /** Requests per second each account may make (0: no limit), and the burst above it. */
   readonly rateLimit: { readonly perSecond: number; readonly burst: number };
@@ -169,6 +171,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       disableAfterMs: integer('SWITCHBOARD_WEBHOOK_DISABLE_AFTER_MS', env.SWITCHBOARD_WEBHOOK_DISABLE_AFTER_MS, 3 * 86_400_000),
       concurrency: integer('SWITCHBOARD_WEBHOOK_CONCURRENCY', env.SWITCHBOARD_WEBHOOK_CONCURRENCY, 512) || 1,
       perTarget: integer('SWITCHBOARD_WEBHOOK_TARGET_CONCURRENCY', env.SWITCHBOARD_WEBHOOK_TARGET_CONCURRENCY, 64) || 1,
+      retentionMs: integer('SWITCHBOARD_WEBHOOK_RETENTION_DAYS', env.SWITCHBOARD_WEBHOOK_RETENTION_DAYS, 30) * 86_400_000,
     },
     rateLimit: { perSecond: rate, burst: integer('SWITCHBOARD_RATE_LIMIT_BURST', env.SWITCHBOARD_RATE_LIMIT_BURST, rate * 2) },
     trustProxy: trustProxy(env.SWITCHBOARD_TRUST_PROXY),

@@ -704,7 +704,8 @@ CREATE INDEX idempotency_keys_created ON idempotency_keys (created_at);
 -- Where a lookup's answer is posted once it comes (SMSPartner's face: its notifyUrl); NULL: nowhere.
 ALTER TABLE lookups ADD COLUMN notify_url TEXT;
 `,
-  },  {
+  },
+  {
     id: 26,
     name: 'webhook chains read by their own index',
     sql: `
@@ -714,6 +715,14 @@ ALTER TABLE lookups ADD COLUMN notify_url TEXT;
 -- statistics did, reading the target's whole backlog for every event.
 DROP INDEX webhook_deliveries_target;
 CREATE INDEX webhook_deliveries_target ON webhook_deliveries (target, seq) WHERE status = 'pending' AND endpoint_id IS NOT NULL;
+`,
+  },
+  {
+    id: 27,
+    name: 'webhook log retention',
+    sql: `
+-- The webhook log is deleted once older than its retention; an event goes with its last delivery.
+CREATE INDEX webhook_deliveries_event ON webhook_deliveries (event_id);
 `,
   },
 ];

@@ -125,6 +125,7 @@ import { publicUser, sessionOf, sessionValues, userOf, userValues, USER_SQL, typ
 import { LOG_DIALECT } from './log-sql.js';
 import { NUMBERS_SQL } from './numbers-sql.js';
 import { foldAnswers } from '../webhook-answers.js';
+import { expiredOf, type LoggedDelivery } from '../webhook-log.js';
 import { leasingOf, type Leasing } from '../leasing.js';
 import { DISPATCH_SQL } from './dispatch-sql.js';
 import { RECEIPT_SQL } from './receipt-sql.js';
@@ -170,6 +171,11 @@ const types = {
 const MIGRATION_LOCK = 727_465_001;
 /** The advisory lock (with the schema's hash) of the node analyzing the tables. */
 const ANALYZE_LOCK = 727_465_002;
+/**
+ * The advisory lock (with the schema's hash) of the node deleting the webhook log: two deleting
+ * deliveries of one event at once would each leave the event to the other.
+ */
+const PRUNE_LOG_LOCK = 727_465_003;
 
 /** PostgreSQL's SQLSTATE for a transaction rolled back to break a deadlock. */
 const DEADLOCK = '40P01';
@@ -923,6 +929,16 @@ export class PostgresStore implements Store {
       ).rows;
       await touchTargets(c, [{ target: row!.target, endpoint_id: row!.endpoint_id, due_at: row!.due_at === null ? null : Number(row!.due_at), lease_owner: null }]);
       return deliveryOf(row!);
+    });
+  }
+
+  async pruneWebhookLog(before: number, after: number, limit: number): Promise<{ deleted: number; next: number | null }> {
+    return this.#tx(async (c) => {
+      const [lock] = (await c.query<{ held: boolean }>('SELECT pg_try_advisory_xact_lock($1, hashtext(current_schema())) AS held', [PRUNE_LOG_LOCK])).rows;
+      if (!lock!.held) return { deleted: 0, next: null };
+      const { expired, next } = expiredOf((await c.query<LoggedDelivery>(WEBHOOK_SQL.logAfter, [after, limit])).rows, before, limit);
+      if (expired.length > 0) await c.query(WEBHOOK_SQL.prune, [expired.map((d) => d.seq), expired.map((d) => d.id), [...new Set(expired.map((d) => d.event_id))]]);
+      return { deleted: expired.length, next };
     });
   }
 

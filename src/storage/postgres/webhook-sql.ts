@@ -162,6 +162,16 @@ export const WEBHOOK_SQL = {
      INSERT INTO webhook_deliveries (id, event_id, account_id, message_id, endpoint_id, target, url, status, due_at, created_at, resend_of)
      VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', CASE WHEN EXISTS (SELECT 1 FROM heads) THEN NULL ELSE $8::bigint END, $8, $9)
      RETURNING *`,
+  /** The webhook log in the order it was made, from a position on: what its retention looks at (see Store.pruneWebhookLog). ($1 after, $2 limit) */
+  logAfter: `SELECT seq, id, event_id, status, created_at FROM webhook_deliveries WHERE seq > $1 ORDER BY seq LIMIT $2`,
+  /**
+   * Deletes deliveries ($1 seqs, $2 ids) with their attempts, and their events ($3) once none of
+   * theirs is left (a resend of one is made later): one snapshot, so the deliveries deleted here
+   * still show and are left out by name.
+   */
+  prune: `WITH attempts AS (DELETE FROM webhook_attempts WHERE delivery_id = ANY($2::text[])),
+       gone AS (DELETE FROM webhook_deliveries WHERE seq = ANY($1::bigint[]))
+     DELETE FROM webhook_events e WHERE e.id = ANY($3::text[]) AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_id = e.id AND d.seq <> ALL($1::bigint[]))`,
   /** An endpoint deleted: what was on its way there goes with it. */
   dropTarget: `UPDATE webhook_deliveries SET status = 'failed', due_at = NULL, lease_owner = NULL, last_error = 'endpoint deleted' WHERE target = $1 AND endpoint_id IS NOT NULL AND status = 'pending'`,
 } as const;

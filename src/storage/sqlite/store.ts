@@ -130,6 +130,7 @@ import { publicUser, sessionOf, sessionValues, userOf, userValues, USER_SQL, typ
 import { LOG_DIALECT } from './log-sql.js';
 import { NUMBERS_SQL } from './numbers-sql.js';
 import { foldAnswers } from '../webhook-answers.js';
+import { expiredOf, type LoggedDelivery } from '../webhook-log.js';
 import { leasingOf, type Leasing } from '../leasing.js';
 import { DISPATCH_SQL } from './dispatch-sql.js';
 import { RECEIPT_SQL } from './receipt-sql.js';
@@ -1154,6 +1155,18 @@ export class SqliteStore implements Store {
       this.#sql(WEBHOOK_SQL.touchTarget).run({ target: row.target, endpointId: row.endpoint_id, due: row.due_at, leased: 0 });
       return deliveryOf(row);
     }).immediate();
+  }
+
+  async pruneWebhookLog(before: number, after: number, limit: number): Promise<{ deleted: number; next: number | null }> {
+    return this.#db.transaction(() => {
+      const { expired, next } = expiredOf(this.#sql(WEBHOOK_SQL.logAfter).all({ after, limit }) as LoggedDelivery[], before, limit);
+      if (expired.length > 0) {
+        this.#sql(WEBHOOK_SQL.pruneAttempts).run({ ids: JSON.stringify(expired.map((d) => d.id)) });
+        this.#sql(WEBHOOK_SQL.pruneDeliveries).run({ seqs: JSON.stringify(expired.map((d) => d.seq)) });
+        this.#sql(WEBHOOK_SQL.pruneEvents).run({ events: JSON.stringify([...new Set(expired.map((d) => d.event_id))]) });
+      }
+      return { deleted: expired.length, next };
+    })();
   }
 
   async listNotices(accountId: string, limit: number): Promise<Notice[]> {

@@ -91,6 +91,12 @@ export const WEBHOOK_SQL = {
      VALUES (@id, @eventId, @accountId, @messageId, @endpointId, @target, @url, 'pending',
             CASE WHEN EXISTS (SELECT 1 FROM webhook_deliveries p WHERE p.message_id = @messageId AND p.target = @target AND p.status = 'pending') THEN NULL ELSE @at END, @at, @resendOf)
      RETURNING *`,
+  /** The webhook log in the order it was made, from a position on: what its retention looks at (see Store.pruneWebhookLog). */
+  logAfter: `SELECT seq, id, event_id, status, created_at FROM webhook_deliveries WHERE seq > @after ORDER BY seq LIMIT +@limit`,
+  pruneAttempts: `DELETE FROM webhook_attempts WHERE delivery_id IN (SELECT value FROM json_each(@ids))`,
+  pruneDeliveries: `DELETE FROM webhook_deliveries WHERE seq IN (SELECT value FROM json_each(@seqs))`,
+  /** Events of deliveries deleted, once none of theirs is left (a resend of one is made later). */
+  pruneEvents: `DELETE FROM webhook_events WHERE id IN (SELECT value FROM json_each(@events)) AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_id = webhook_events.id)`,
   /** An endpoint deleted: what was on its way there goes with it. */
   dropTarget: `UPDATE webhook_deliveries SET status = 'failed', due_at = NULL, lease_owner = NULL, last_error = 'endpoint deleted' WHERE target = @target AND endpoint_id IS NOT NULL AND status = 'pending'`,
 } as const;
