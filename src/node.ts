@@ -74,6 +74,8 @@ const PRUNE_LIMIT = 10_000;
  * between them.
  */
 const PRUNE_LOG_LOOK = 500;
+/** The pause between two such looks while accepting and sending are short of time (a look takes a few ms). */
+const PRUNE_LOG_PAUSE_MS = 100;
 /** How often a node looks for tables whose statistics are missing or old (PostgreSQL without autovacuum, or new tables). */
 const STATISTICS_MS = 10_000;
 /** How often a node gives back the slices of accounts' balances it has not used for SLICE_IDLE_MS, and takes back dead nodes'. */
@@ -203,6 +205,7 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
   const endpoints = new WebhookEndpoints(store, urlGuard, clock);
   const credentials = new FaceCredentials(store, clock, FACE_CREDENTIALS);
   const urlPost = guardedSend(urlGuard, 10_000);
+  const pressed = overrides.pressed ?? (() => pressure.pressed());
   const deliverer = new WebhookDeliverer({
     store,
     clock,
@@ -213,7 +216,7 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
     leaseMs: config.leaseMs,
     pollMs: 200,
     concurrency: config.webhooks.concurrency,
-    pressed: overrides.pressed ?? (() => pressure.pressed()),
+    pressed,
     perTarget: config.webhooks.perTarget,
     retryScale: config.webhooks.retryScale,
     disableAfterMs: config.webhooks.disableAfterMs,
@@ -365,7 +368,7 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
     pruningLog ??= (async () => {
       for (let after: number | null = 0; after !== null && !stopped; ) {
         ({ next: after } = await store.pruneWebhookLog(before, after, PRUNE_LOG_LOOK));
-        await new Promise((resolve) => setImmediate(resolve));
+        await new Promise((resolve) => (pressed() ? setTimeout(resolve, PRUNE_LOG_PAUSE_MS) : setImmediate(resolve)));
       }
     })()
       .catch((err: unknown) => log.warn({ err }, 'deleting the old webhook log failed'))
