@@ -65,7 +65,7 @@ import { LocalCoordination, type Coordination } from './app/coordination.js';
 
 const TOPOLOGY_RELOAD_MS = 5000;
 const RECEIPT_SWEEP_MS = 5000;
-/** How often a node deletes compliance counters whose window has ended, and how many at most each time. */
+/** How often a node deletes what is kept no longer (compliance counters whose window has ended, old keys and counters, the webhook log past its retention), and how many at most each time. */
 const PRUNE_MS = 60_000;
 const PRUNE_LIMIT = 10_000;
 /**

@@ -1166,7 +1166,7 @@ export class SqliteStore implements Store {
         this.#sql(WEBHOOK_SQL.pruneEvents).run({ events: JSON.stringify([...new Set(expired.map((d) => d.event_id))]) });
       }
       return { deleted: expired.length, next };
-    })();
+    }).immediate();
   }
 
   async listNotices(accountId: string, limit: number): Promise<Notice[]> {
