@@ -7,6 +7,7 @@ import { PostgresStore } from '../src/storage/postgres/store.js';
 import { configFile, freePort, metricsText, sendBatches, spawnNode, startServer, type BenchServer } from './server.js';
 import { median } from './median.js';
 import { carrierConfig, startSimulator } from './smpp.js';
+import { benchRetention } from './retention.js';
 
 const DATABASE_URL = process.env.SWITCHBOARD_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const REDIS_URL = process.env.SWITCHBOARD_BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -119,7 +120,7 @@ interface Rig {
 }
 
 /** An SMSC simulator, `nodeCount` gateway nodes (0: one on SQLite) with one SMPP connection each, a receiver. */
-async function startRig(nodeCount: number, webhooks: boolean, env: Record<string, string> = {}, batch?: { max_events: number; max_wait_ms: number }): Promise<Rig> {
+export async function startRig(nodeCount: number, webhooks: boolean, env: Record<string, string> = {}, batch?: { max_events: number; max_wait_ms: number }): Promise<Rig> {
   const smscPort = await freePort();
   const sim = await startSimulator(smscPort, 10);
   const config = configFile('webhooks', carrierConfig(smscPort));
@@ -278,6 +279,7 @@ export async function webhooksSection(): Promise<void> {
   const batch = batchSize > 0 ? { max_events: batchSize, max_wait_ms: 50 } : undefined;
   const warmup = Number(process.env.BENCH_WEBHOOK_WARMUP ?? 5_000);
   const rounds = Number(process.env.BENCH_WEBHOOK_ROUNDS ?? 3);
+  const oldLog = Number(process.env.BENCH_WEBHOOK_RETENTION_LOG ?? 1_000_000);
   console.log(`\nWebhooks: ${total} single-recipient sends (50 in flight; ${warmup} before them, unmeasured) -> SMPP (window 100) -> simulator -> receipt -> one endpoint on 127.0.0.1 (message.delivered)`);
   for (const nodeCount of nodeSets) {
     const label = nodeCount === 0 ? 'SQLite, 1 node' : `PostgreSQL + Redis, ${nodeCount} node(s)`;
@@ -303,6 +305,7 @@ export async function webhooksSection(): Promise<void> {
       }
       console.log(`    median of ${rounds}: on/off time ${median(times).toFixed(2)}x, accept ${median(accepts).toFixed(2)}x; CPU off ${median(cpu.off).toFixed(3)}, on ${median(cpu.on).toFixed(3)} ms/message`);
     }
+    if (nodeCount === 0 && total > 0 && oldLog > 0) await retentionRuns(oldLog, total, warmup, rounds);
     if (backlog > 0) {
       const d = await benchDrain(nodeCount, backlog, Math.min(total || 5_000, 5_000), drainSeconds);
       console.log(
@@ -312,4 +315,27 @@ export async function webhooksSection(): Promise<void> {
       console.log(`      accepted per second during the drain: ${rates(d.perSecond)}`);
     }
   }
+}
+
+/**
+ * The pipeline with webhooks on, on a node started on a log of `size` deliveries past the
+ * retention (an upgrade to a release that deletes them), against the same with the log kept, in
+ * turn: what the first run of the retention costs live traffic.
+ */
+async function retentionRuns(size: number, total: number, warmup: number, rounds: number): Promise<void> {
+  const times: number[] = [];
+  const accepts: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    const figures: Partial<Record<'deleting' | 'kept', PipelineFigures>> = {};
+    for (const mode of round % 2 === 0 ? (['deleting', 'kept'] as const) : (['kept', 'deleting'] as const)) {
+      const f = (figures[mode] = await benchRetention(size, total, warmup, mode === 'kept'));
+      const what = mode === 'kept' ? 'kept (retention 0)' : `being deleted: ${f.deleted} by the end`;
+      console.log(`    round ${round + 1}, ${size} deliveries 40 days old ${what}: accept ${f.acceptPerSecond.toFixed(0).padStart(5)}/s  every event received in ${f.seconds.toFixed(1)} s  CPU ${f.cpuMsPerMessage.toFixed(3)} ms/message`);
+      console.log(`      accepted per second: ${rates(f.perSecond)}`);
+    }
+    const { deleting, kept } = figures as Record<'deleting' | 'kept', PipelineFigures>;
+    times.push(deleting.seconds / kept.seconds);
+    accepts.push(deleting.acceptPerSecond / kept.acceptPerSecond);
+  }
+  console.log(`    median of ${rounds}, the old log being deleted against kept: time ${median(times).toFixed(2)}x, accept ${median(accepts).toFixed(2)}x`);
 }
