@@ -285,25 +285,11 @@ export async function webhooksSection(): Promise<void> {
     const label = nodeCount === 0 ? 'SQLite, 1 node' : `PostgreSQL + Redis, ${nodeCount} node(s)`;
     console.log(`  ${label}`);
     if (total > 0) {
-      // Rounds in turn, the order reversed each round, so that a machine whose speed drifts weighs on both alike.
-      const times: number[] = [];
-      const accepts: number[] = [];
-      const cpu: Record<'off' | 'on', number[]> = { off: [], on: [] };
-      for (let round = 0; round < rounds; round++) {
-        const figures: Partial<Record<'off' | 'on', PipelineFigures>> = {};
-        for (const mode of round % 2 === 0 ? (['off', 'on'] as const) : (['on', 'off'] as const)) {
-          const f = (figures[mode] = await benchPipeline(nodeCount, total, mode === 'on', warmup, mode === 'on' ? batch : undefined));
-          cpu[mode].push(f.cpuMsPerMessage);
-          const what = mode === 'off' ? 'all delivered' : 'every event received';
-          console.log(`    round ${round + 1}, webhooks ${mode.padEnd(3)}${mode === 'on' && batch ? ` (batches of up to ${batch.max_events})` : ''}: accept ${f.acceptPerSecond.toFixed(0).padStart(5)}/s  ${what} in ${f.seconds.toFixed(1)} s  CPU ${f.cpuMsPerMessage.toFixed(3)} ms/message`);
-          console.log(`      accepted per second: ${rates(f.perSecond)}`);
-        }
-        const { off, on } = figures as Record<'off' | 'on', PipelineFigures>;
-        times.push(on.seconds / off.seconds);
-        accepts.push(on.acceptPerSecond / off.acceptPerSecond);
-        console.log(`    round ${round + 1}, on/off: time ${times.at(-1)!.toFixed(2)}x, accept ${accepts.at(-1)!.toFixed(2)}x`);
-      }
-      console.log(`    median of ${rounds}: on/off time ${median(times).toFixed(2)}x, accept ${median(accepts).toFixed(2)}x; CPU off ${median(cpu.off).toFixed(3)}, on ${median(cpu.on).toFixed(3)} ms/message`);
+      const { times, accepts, figures } = await pairedRounds(rounds, ['off', 'on'], (mode) => benchPipeline(nodeCount, total, mode === 'on', warmup, mode === 'on' ? batch : undefined), (mode) =>
+        mode === 'off' ? ['webhooks off', 'all delivered'] : [`webhooks on ${batch ? ` (batches of up to ${batch.max_events})` : ''}`, 'every event received'],
+      );
+      const cpu = (mode: 'off' | 'on') => median(figures[mode].map((f) => f.cpuMsPerMessage)).toFixed(3);
+      console.log(`    median of ${rounds}: on/off time ${median(times).toFixed(2)}x, accept ${median(accepts).toFixed(2)}x; CPU off ${cpu('off')}, on ${cpu('on')} ms/message`);
     }
     if (nodeCount === 0 && total > 0 && oldLog > 0) await retentionRuns(oldLog, total, warmup, rounds);
     if (backlog > 0) {
@@ -318,24 +304,43 @@ export async function webhooksSection(): Promise<void> {
 }
 
 /**
- * The pipeline with webhooks on, on a node started on a log of `size` deliveries past the
- * retention (an upgrade to a release that deletes them), against the same with the log kept, in
- * turn: what the first run of the retention costs live traffic.
+ * `rounds` rounds of the pipeline in two modes, in turn, the order reversed each round so that
+ * a machine whose speed drifts weighs on both alike: each run printed (`describe`: its label and
+ * what its time is until), and each round's ratios of the second mode to the first.
  */
-async function retentionRuns(size: number, total: number, warmup: number, rounds: number): Promise<void> {
+async function pairedRounds<M extends string, F extends PipelineFigures>(
+  rounds: number, modes: readonly [M, M], run: (mode: M) => Promise<F>, describe: (mode: M, f: F) => [label: string, until: string],
+): Promise<{ times: number[]; accepts: number[]; figures: Record<M, F[]> }> {
   const times: number[] = [];
   const accepts: number[] = [];
+  const figures = { [modes[0]]: [], [modes[1]]: [] } as unknown as Record<M, F[]>;
   for (let round = 0; round < rounds; round++) {
-    const figures: Partial<Record<'deleting' | 'kept', PipelineFigures>> = {};
-    for (const mode of round % 2 === 0 ? (['deleting', 'kept'] as const) : (['kept', 'deleting'] as const)) {
-      const f = (figures[mode] = await benchRetention(size, total, warmup, mode === 'kept'));
-      const what = mode === 'kept' ? 'kept (retention 0)' : `being deleted: ${f.deleted} by the end`;
-      console.log(`    round ${round + 1}, ${size} deliveries 40 days old ${what}: accept ${f.acceptPerSecond.toFixed(0).padStart(5)}/s  every event received in ${f.seconds.toFixed(1)} s  CPU ${f.cpuMsPerMessage.toFixed(3)} ms/message`);
+    for (const mode of round % 2 === 0 ? modes : [modes[1], modes[0]]) {
+      const f = await run(mode);
+      figures[mode].push(f);
+      const [label, until] = describe(mode, f);
+      console.log(`    round ${round + 1}, ${label}: accept ${f.acceptPerSecond.toFixed(0).padStart(5)}/s  ${until} in ${f.seconds.toFixed(1)} s  CPU ${f.cpuMsPerMessage.toFixed(3)} ms/message`);
       console.log(`      accepted per second: ${rates(f.perSecond)}`);
     }
-    const { deleting, kept } = figures as Record<'deleting' | 'kept', PipelineFigures>;
-    times.push(deleting.seconds / kept.seconds);
-    accepts.push(deleting.acceptPerSecond / kept.acceptPerSecond);
+    const [first, second] = [figures[modes[0]].at(-1)!, figures[modes[1]].at(-1)!];
+    times.push(second.seconds / first.seconds);
+    accepts.push(second.acceptPerSecond / first.acceptPerSecond);
+    console.log(`    round ${round + 1}, ${modes[1]}/${modes[0]}: time ${times.at(-1)!.toFixed(2)}x, accept ${accepts.at(-1)!.toFixed(2)}x`);
   }
+  return { times, accepts, figures };
+}
+
+/**
+ * The pipeline with webhooks on, on a node started on a log of `size` deliveries past the
+ * retention (an upgrade to a release that deletes them), against the same with the log kept:
+ * what the first run of the retention costs live traffic.
+ */
+async function retentionRuns(size: number, total: number, warmup: number, rounds: number): Promise<void> {
+  const { times, accepts } = await pairedRounds(
+    rounds,
+    ['kept', 'deleting'],
+    (mode) => benchRetention(size, total, warmup, mode === 'kept'),
+    (mode, f) => [`${size} deliveries 40 days old ${mode === 'kept' ? 'kept (retention 0)' : `being deleted: ${f.deleted} by the end`}`, 'every event received'],
+  );
   console.log(`    median of ${rounds}, the old log being deleted against kept: time ${median(times).toFixed(2)}x, accept ${median(accepts).toFixed(2)}x`);
 }
