@@ -342,6 +342,47 @@ async function rawPeer(answer: (p: Pdu, reply: (out: Pdu) => void, connection: n
   return { port: (server.address() as { port: number }).port, close: () => new Promise<void>((r) => server.close(() => r())) };
 }
 
+describe('SMPP binds held across nodes (max_binds)', () => {
+  test('a renewal of the hold that gets no answer keeps the session until the last hold ends; a refused one drops it at once', async () => {
+    const binds: number[] = [];
+    const peer = await rawPeer((p, reply, connection) => {
+      if (p.command === 'bind_transceiver') binds.push(connection);
+      answering(() => undefined)(p, reply);
+    });
+    let coordination: 'holds' | 'refuses' | 'unreachable' = 'holds';
+    const holdSessions = async () => {
+      if (coordination === 'unreachable') throw new Error('connect ECONNREFUSED 127.0.0.1:6379');
+      return coordination === 'holds';
+    };
+    // Renewed every 100 ms; each hold lasts its floor of 5 s.
+    const connector = smppPlugin.create(
+      { name: 'carrier', provider: 'smpp', host: '127.0.0.1', port: peer.port, system_id: 'sb', password: 'pw', max_binds: 1, enquire_link_seconds: 0.1, reconnect_min_ms: 50, reconnect_max_ms: 100 },
+      { clock: systemClock, publicUrl: 'http://127.0.0.1:8080' },
+    );
+    await connector.start({ ...context, holdSessions });
+    try {
+      await eventually(async () => (connector.ready ? true : undefined));
+      coordination = 'unreachable';
+      const unreachableAt = Date.now();
+      await new Promise((r) => setTimeout(r, 1000));
+      assert.ok(connector.ready, 'ten renewals without an answer: still bound');
+      assert.deepEqual(binds, [1]);
+      await eventually(async () => (connector.ready ? undefined : true), 10_000);
+      // The last hold got through at most one renewal (100 ms) before the coordination went away.
+      assert.ok(Date.now() - unreachableAt >= 4900, `dropped ${Date.now() - unreachableAt} ms after the last hold, which lasts 5 s`);
+
+      coordination = 'holds';
+      await eventually(async () => (connector.ready ? true : undefined));
+      assert.deepEqual(binds, [1, 2], 'bound again once a hold is granted');
+      coordination = 'refuses';
+      await eventually(async () => (connector.ready ? undefined : true), 1000);
+    } finally {
+      await connector.stop();
+      await peer.close();
+    }
+  });
+});
+
 describe('SMPP with a transmitter and a receiver', () => {
   test('binds bind_transmitter and bind_receiver, and reads receipts on the receiver', async () => {
     const { smsc, node } = await setup({}, { bind_mode: 'transmitter_receiver' });

@@ -80,6 +80,10 @@ export class SmppConnector implements Connector {
   #attempt = 0;
   #reconnectTimer: NodeJS.Timeout | undefined;
   #keepAlive: NodeJS.Timeout | undefined;
+  /** Until when this node's last renewed hold on its binds lasts (real time, as the coordination's TTL). */
+  #heldUntil = 0;
+  /** Set while renewals get no answer: drops the binds when the last hold ends. */
+  #holdEnds: NodeJS.Timeout | undefined;
   #pausedUntil = 0;
   #throttleMs = 0;
   #reference = 0;
@@ -107,6 +111,7 @@ export class SmppConnector implements Connector {
     this.#running = false;
     clearTimeout(this.#reconnectTimer);
     clearInterval(this.#keepAlive);
+    this.#keepHold();
     // Let go of the sessions first: one closing must not take the other down before its unbind.
     const sessions = [...new Set([this.#transmitter, this.#receiver])].filter((s): s is SmppSession => s !== undefined && !s.closed);
     this.#transmitter = this.#receiver = undefined;
@@ -205,15 +210,21 @@ export class SmppConnector implements Connector {
     return Math.max(this.settings.enquireLinkMs * 3, HOLD_FLOOR_MS);
   }
 
-  /** Holds (or renews) this node's share of the account's binds; always true without a limit. */
+  /**
+   * Holds (or renews) this node's share of the account's binds; always true without a limit.
+   * Rejects where the coordination gave no answer.
+   */
   async #holdBinds(): Promise<boolean> {
     if (!Number.isFinite(this.settings.maxBinds) || !this.#context) return true;
-    return this.#context.holdSessions(this.#binds, this.settings.maxBinds, this.#holdMs).catch(() => false);
+    const asked = Date.now();
+    const held = await this.#context.holdSessions(this.#binds, this.settings.maxBinds, this.#holdMs);
+    if (held) this.#heldUntil = asked + this.#holdMs;
+    return held;
   }
 
   async #connect(): Promise<void> {
     if (!this.#running) return;
-    if (!(await this.#holdBinds())) {
+    if (!(await this.#holdBinds().catch(() => false))) {
       // Other nodes hold every bind the carrier allows: stand by, and look again.
       this.#context?.status({ state: 'standby' });
       this.#reconnectTimer = setTimeout(() => {
@@ -267,6 +278,7 @@ export class SmppConnector implements Connector {
 
   #down(error: unknown): void {
     clearInterval(this.#keepAlive);
+    this.#keepHold();
     for (const session of [this.#transmitter, this.#receiver]) session?.destroy();
     this.#transmitter = this.#receiver = undefined;
     // Free this node's binds at once, so another node can take the connection over.
@@ -283,10 +295,32 @@ export class SmppConnector implements Connector {
     }, delay);
   }
 
-  /** At each enquire_link: renew this node's hold on its binds; one lost (others took it) is unbound. */
+  /**
+   * At each enquire_link: renew this node's hold on its binds; one lost (others took it) is
+   * unbound. A renewal that got no answer (the coordination's store out of reach for a moment)
+   * keeps the binds while the last hold lasts, as no other node can take them before it ends:
+   * dropping them at once would leave every submit awaiting its answer with an unknown outcome.
+   */
   async #keepBinds(): Promise<void> {
     this.#enquire();
-    if (!(await this.#holdBinds())) this.#down(new SessionClosed());
+    const session = this.#transmitter;
+    let held: boolean;
+    try {
+      held = await this.#holdBinds();
+    } catch {
+      if (session === this.#transmitter) this.#holdEnds ??= setTimeout(() => this.#down(new SessionClosed()), this.#heldUntil - Date.now());
+      return;
+    }
+    // Sessions ended meanwhile are not this renewal's to drop.
+    if (session !== this.#transmitter) return;
+    this.#keepHold();
+    if (!held) this.#down(new SessionClosed());
+  }
+
+  /** Calls off the drop at the hold's end: a renewal got through, or the binds are let go. */
+  #keepHold(): void {
+    clearTimeout(this.#holdEnds);
+    this.#holdEnds = undefined;
   }
 
   #enquire(): void {
