@@ -3,7 +3,19 @@
  * Never edit a published one: add the next, to both sets. Times are epoch milliseconds (BIGINT);
  * JSON columns hold text, as on SQLite, so that rows map the same way.
  */
-export const MIGRATIONS: readonly { readonly id: number; readonly name: string; readonly sql: string }[] = [
+export interface Migration {
+  readonly id: number;
+  readonly name: string;
+  readonly sql: string;
+  /**
+   * Set where `sql` is one `CREATE INDEX CONCURRENTLY IF NOT EXISTS` of this name, on a table
+   * that may be large: it runs outside a transaction, so that writes to the table go on while it
+   * builds (inside one they would wait for the whole build).
+   */
+  readonly index?: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
   {
     id: 1,
     name: 'initial',
@@ -720,9 +732,12 @@ CREATE INDEX webhook_deliveries_target ON webhook_deliveries (target, seq) WHERE
   {
     id: 27,
     name: 'webhook log retention',
+    // Built as first published (in the migrations' transaction) on the installs that applied it
+    // then; the same index, concurrently, on those upgrading now.
+    index: 'webhook_deliveries_event',
     sql: `
 -- The webhook log is deleted once older than its retention; an event goes with its last delivery.
-CREATE INDEX webhook_deliveries_event ON webhook_deliveries (event_id);
+CREATE INDEX CONCURRENTLY IF NOT EXISTS webhook_deliveries_event ON webhook_deliveries (event_id);
 `,
   },
 ];

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import type {
   AcceptWrite,
@@ -118,7 +119,7 @@ import {
 import { degradationOf, mergeQuality, QUALITY_PRUNE_SQL, qualityAt, qualityOf, type DegradationRow, type QualityDelta, type QualityErrorRow, type QualityRow } from '../quality.js';
 import { QUALITY_COUNTS, QUALITY_SQL } from './quality-sql.js';
 import { merge, usageAtAccept, usageAtFinal, usageOf, type UsageDelta, type UsageRow } from '../usage.js';
-import { MIGRATIONS } from './migrations.js';
+import { MIGRATIONS, type Migration } from './migrations.js';
 import { IDEMPOTENCY_SQL } from '../idempotency-sql.js';
 import { HOURLY_READ, hourlyAtAccept, hourlyAtFinal, hourlyOf, mergeHourly, type HourlyDelta, type HourlyRow } from '../hourly.js';
 import { publicUser, sessionOf, sessionValues, userOf, userValues, USER_SQL, type SessionRow, type UserRow } from '../user-rows.js';
@@ -176,6 +177,35 @@ const ANALYZE_LOCK = 727_465_002;
  * deliveries of one event at once would each leave the event to the other.
  */
 const PRUNE_LOG_LOCK = 727_465_003;
+
+/** How often a node waiting for another's migrations asks for the lock again. */
+const MIGRATION_POLL_MS = 100;
+
+const recordMigration = (c: Client, m: Migration) => c.query('INSERT INTO schema_migrations (id, name, applied_at) VALUES ($1, $2, $3)', [m.id, m.name, Date.now()]);
+
+async function migrateInTransaction(c: Client, m: Migration): Promise<void> {
+  await c.query('BEGIN');
+  try {
+    await c.query(m.sql);
+    await recordMigration(c, m);
+    await c.query('COMMIT');
+  } catch (error) {
+    await c.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  }
+}
+
+/** A migration that builds one index concurrently: writes to its table go on meanwhile. */
+async function buildIndex(c: Client, m: Migration, index: string): Promise<void> {
+  // A build that failed (or was cut short) left an invalid index, which IF NOT EXISTS would keep.
+  const invalid = await c.query(
+    'SELECT 1 FROM pg_index i JOIN pg_class x ON x.oid = i.indexrelid WHERE x.relname = $1 AND x.relnamespace = current_schema()::regnamespace AND NOT i.indisvalid',
+    [index],
+  );
+  if (invalid.rowCount) await c.query(`DROP INDEX CONCURRENTLY ${quoteIdent(index)}`);
+  await c.query(m.sql);
+  await recordMigration(c, m);
+}
 
 /** PostgreSQL's SQLSTATE for a transaction rolled back to break a deadlock. */
 const DEADLOCK = '40P01';
@@ -273,19 +303,28 @@ export class PostgresStore implements Store {
     });
   }
 
+  /**
+   * Applies the migrations not yet applied, each in a transaction of its own, except an index
+   * built concurrently (see Migration.index). Nodes starting together: one migrates, the others
+   * wait and then find nothing to do.
+   */
   async migrate(): Promise<void> {
     if (this.#schema) await this.#pool.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(this.#schema)}`);
-    await this.#tx(async (c) => {
-      // Nodes starting together: one migrates, the others wait and then find nothing to do.
-      await c.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
-      await c.query('CREATE TABLE IF NOT EXISTS schema_migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)');
-      const applied = new Set((await c.query<{ id: number }>('SELECT id FROM schema_migrations')).rows.map((r) => r.id));
-      for (const m of MIGRATIONS) {
-        if (applied.has(m.id)) continue;
-        await c.query(m.sql);
-        await c.query('INSERT INTO schema_migrations (id, name, applied_at) VALUES ($1, $2, $3)', [m.id, m.name, Date.now()]);
+    const c = await this.#pool.connect();
+    try {
+      // The others ask again and again rather than wait inside a statement: a statement waiting
+      // holds a snapshot, and an index built concurrently waits for every older snapshot to end.
+      while (!(await c.query<{ held: boolean }>('SELECT pg_try_advisory_lock($1) AS held', [MIGRATION_LOCK])).rows[0]!.held) await sleep(MIGRATION_POLL_MS);
+      try {
+        await c.query('CREATE TABLE IF NOT EXISTS schema_migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)');
+        const applied = new Set((await c.query<{ id: number }>('SELECT id FROM schema_migrations')).rows.map((r) => r.id));
+        for (const m of MIGRATIONS) if (!applied.has(m.id)) await (m.index ? buildIndex(c, m, m.index) : migrateInTransaction(c, m));
+      } finally {
+        await c.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]);
       }
-    });
+    } finally {
+      c.release();
+    }
   }
 
   async ping(): Promise<void> {

@@ -1,0 +1,95 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import pg from 'pg';
+import { PostgresStore } from '../src/storage/postgres/store.js';
+import { eventually, TEST_DATABASE_URL } from './helpers.js';
+
+// Migration 27 indexes webhook_deliveries, the table that grows with every event: on an install
+// upgrading, that build must not hold the writes of the nodes still running.
+
+describe('PostgreSQL migrations that build an index', () => {
+  const schema = `migrations_${process.pid}_${Date.now()}`;
+  const store = new PostgresStore({ url: TEST_DATABASE_URL, schema });
+  const clients: pg.Client[] = [];
+
+  /** A session of its own on the store's schema. */
+  async function session(): Promise<pg.Client> {
+    const c = new pg.Client({ connectionString: TEST_DATABASE_URL });
+    await c.connect();
+    await c.query(`SET search_path TO ${schema}`);
+    clients.push(c);
+    return c;
+  }
+
+  /** The install as it was before migration 27. */
+  async function before27(admin: pg.Client): Promise<void> {
+    await admin.query('DROP INDEX IF EXISTS webhook_deliveries_event');
+    await admin.query('DELETE FROM schema_migrations WHERE id = 27');
+  }
+
+  const index = async (admin: pg.Client) =>
+    (
+      await admin.query<{ tablename: string; indexdef: string; valid: boolean }>(
+        `SELECT i.tablename, i.indexdef, x.indisvalid AS valid FROM pg_indexes i JOIN pg_index x ON x.indexrelid = format('%I.%I', i.schemaname, i.indexname)::regclass
+          WHERE i.schemaname = $1 AND i.indexname = 'webhook_deliveries_event'`,
+        [schema],
+      )
+    ).rows;
+
+  before(() => store.migrate());
+  after(async () => {
+    for (const c of clients) await c.end();
+    await store.close();
+    const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
+    await admin.connect();
+    await admin.query(`DROP SCHEMA ${schema} CASCADE`);
+    await admin.end();
+  });
+
+  test('writes to the table go on while the index waits for a transaction that writes to it', async () => {
+    const admin = await session();
+    await before27(admin);
+    // A node still running has a transaction open that writes to the table.
+    const running = await session();
+    const runningPid = (await running.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+    await running.query('BEGIN');
+    await running.query('UPDATE webhook_deliveries SET attempts = attempts WHERE seq = -1');
+
+    const migrating = store.migrate();
+    await eventually(async () => ((await admin.query('SELECT 1 FROM pg_stat_activity WHERE $1 = ANY (pg_blocking_pids(pid))', [runningPid])).rowCount ? true : undefined));
+    // Another write meanwhile: an index built inside a transaction would hold it until the build ends.
+    const other = await session();
+    await other.query("SET lock_timeout = '2s'");
+    await other.query('UPDATE webhook_deliveries SET attempts = attempts WHERE seq = -1');
+
+    await running.query('COMMIT');
+    await migrating;
+    assert.deepEqual(await index(admin), [{ tablename: 'webhook_deliveries', indexdef: `CREATE INDEX webhook_deliveries_event ON ${schema}.webhook_deliveries USING btree (event_id)`, valid: true }]);
+    assert.equal((await admin.query('SELECT 1 FROM schema_migrations WHERE id = 27')).rowCount, 1);
+  });
+
+  test('an index a failed build left invalid is built again', async () => {
+    const admin = await session();
+    await before27(admin);
+    // A build that failed leaves its index behind, invalid: here a unique one over a duplicate.
+    await admin.query('CREATE TABLE twice (v INTEGER); INSERT INTO twice VALUES (1), (1)');
+    await assert.rejects(admin.query('CREATE UNIQUE INDEX CONCURRENTLY webhook_deliveries_event ON twice (v)'), { code: '23505' });
+    assert.deepEqual((await index(admin)).map((i) => [i.tablename, i.valid]), [['twice', false]]);
+
+    await store.migrate();
+    assert.deepEqual((await index(admin)).map((i) => [i.tablename, i.valid]), [['webhook_deliveries', true]]);
+  });
+
+  test('nodes migrating at once all finish, each migration applied once', async () => {
+    const admin = await session();
+    await before27(admin);
+    const stores = Array.from({ length: 3 }, () => new PostgresStore({ url: TEST_DATABASE_URL, schema }));
+    try {
+      await Promise.all(stores.map((s) => s.migrate()));
+    } finally {
+      await Promise.all(stores.map((s) => s.close()));
+    }
+    assert.deepEqual((await index(admin)).map((i) => [i.tablename, i.valid]), [['webhook_deliveries', true]]);
+    assert.equal((await admin.query('SELECT 1 FROM schema_migrations WHERE id = 27')).rowCount, 1);
+  });
+});
