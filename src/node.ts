@@ -101,8 +101,9 @@ export function openStore(config: Config): Store {
 }
 
 /** Redis when SWITCHBOARD_REDIS_URL is set, else this node's memory. */
-function openCoordination(config: Config, clock: Clock): Coordination {
-  return config.redisUrl ? new RedisCoordination(config.redisUrl, config.redisPrefix) : new LocalCoordination(clock);
+function openCoordination(config: Config, clock: Clock, log: Logger): Coordination {
+  if (!config.redisUrl) return new LocalCoordination(clock);
+  return new RedisCoordination(config.redisUrl, config.redisPrefix, (err) => log.warn({ err }, 'Redis is out of reach'));
 }
 
 /** A running node: its API, and what stops it cleanly. */
@@ -144,7 +145,7 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
   // Alone on its SQLite file, a node starting up knows no claim is alive: it takes them back at
   // once. Nodes sharing a database wait for the leases of a node that died to end.
   if (!config.databaseUrl) await store.releaseLeases(clock.now());
-  const coordination = openCoordination(config, clock);
+  const coordination = openCoordination(config, clock, log);
   if (config.databaseUrl && !config.redisUrl) {
     log.warn('SWITCHBOARD_DATABASE_URL is set without SWITCHBOARD_REDIS_URL: rate limits, TPS and SMPP binds are held per node, not across nodes');
   }

@@ -46,6 +46,10 @@ function outcomeUnknown(message: Message): boolean {
 /** How late a pace timer may fire before its submit takes a new slot (see #pace). */
 const LATE_MS = 20;
 
+/** The pace asked again after it had no answer: from 50 ms, doubling, at most every second. */
+const PACE_RETRY_MIN_MS = 50;
+const PACE_RETRY_MAX_MS = 1000;
+
 /** How long a connection that is down holds messages no other connection can take before looking again. */
 const HOLD_MS = 1000;
 
@@ -211,9 +215,18 @@ class Lane {
     // Leases are renewed from the claim on, not from the send: a message waiting for its window
     // or its pace longer than the lease would be taken over and, once marked, read as a crash.
     for (const message of toSend) this.inFlight.add(message.id);
-    for (const message of toSend) {
+    for (const [i, message] of toSend.entries()) {
       await this.#window.acquire();
-      const due = await this.#pace(message.segments);
+      let due: number | undefined;
+      try {
+        due = await this.#pace(message.segments);
+      } catch (error) {
+        // Stopped while the pace had no answer: the rest is not sent, and its leases lapse (to
+        // be claimed again, as never sent), rather than being renewed for ever.
+        this.#window.release();
+        for (const left of toSend.slice(i)) this.inFlight.delete(left.id);
+        throw error;
+      }
       let placed = true;
       const free = () => {
         if (placed) this.#window.release();
@@ -239,7 +252,7 @@ class Lane {
    */
   async #pace(segments: number, again = false): Promise<number | undefined> {
     if (!Number.isFinite(this.connector.tps)) return undefined;
-    const wait = await this.opts.coordination.pace(`tps:${this.connector.name}`, this.#span(segments));
+    const wait = await this.#reserve(segments);
     const due = this.opts.clock.now() + wait;
     // A timer cannot wait less than a millisecond: a slot due sooner is taken now (the pace still
     // holds over any second), rather than slowing a fast connection to one submit per tick.
@@ -249,6 +262,23 @@ class Lane {
     // follow the last one closer than the pace allows, and the next one would follow at once. It
     // takes one new slot instead, from now (once: on a busy node every timer is a little late).
     return !again && this.#late(due, segments) ? this.#pace(segments, true) : due;
+  }
+
+  /**
+   * The wait for the next free slots of the pace. While the coordination has no answer (Redis out
+   * of reach), asked again, backing off: nothing goes without its slot, and the messages waiting
+   * keep their leases, as they do for a slot. Only a lane that stops gives up.
+   */
+  async #reserve(segments: number): Promise<number> {
+    for (let failures = 0; ; failures++) {
+      try {
+        return await this.opts.coordination.pace(`tps:${this.connector.name}`, this.#span(segments));
+      } catch (error) {
+        if (!this.#running) throw error;
+        if (failures === 0) this.opts.onError(error, this.connector.name);
+        await new Promise((r) => setTimeout(r, Math.min(PACE_RETRY_MAX_MS, PACE_RETRY_MIN_MS * 2 ** failures)));
+      }
+    }
   }
 
   #span(segments: number): number {

@@ -42,12 +42,17 @@ return 1`;
 export class RedisCoordination implements Coordination {
   readonly #redis: Redis;
 
-  /** @param prefix keeps this deployment's keys apart from others on the same Redis. */
+  /**
+   * @param prefix keeps this deployment's keys apart from others on the same Redis.
+   * @param onError told of each failed connection (Redis is tried again, backing off to 2 s).
+   */
   constructor(
     url: string,
     private readonly prefix: string,
+    onError: (error: Error) => void,
   ) {
     this.#redis = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 3 });
+    this.#redis.on('error', onError);
     this.#redis.defineCommand('sbRate', { numberOfKeys: 1, lua: RATE });
     this.#redis.defineCommand('sbPace', { numberOfKeys: 1, lua: PACE });
     this.#redis.defineCommand('sbSlots', { numberOfKeys: 1, lua: SLOTS });
