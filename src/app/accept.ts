@@ -162,7 +162,8 @@ export class AcceptService {
     try {
       return await this.#acceptOnce(payer, request, idempotencyKey, channel);
     } finally {
-      await this.opts.coordination.unlock(lock);
+      // Not unlocked (Redis out of reach): the lock lapses by itself, and what was accepted stands.
+      await this.opts.coordination.unlock(lock).catch(() => undefined);
     }
   }
 

@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import { SwitchboardError } from '../core/errors.js';
 import type { Coordination } from '../app/coordination.js';
 
 // Each script reads the time from Redis itself, so that nodes whose clocks differ still share one
@@ -38,6 +39,15 @@ for i = 1, count do redis.call('ZADD', KEYS[1], now + ttl, holder .. '#' .. i) e
 redis.call('PEXPIRE', KEYS[1], ttl + 1000)
 return 1`;
 
+/**
+ * Redis gave no answer (ioredis gives a command up after three tries to reconnect): what asked is
+ * refused as the service being unavailable for a moment, not as a fault of the request. The
+ * details go to the log (the client's `error` events), not to the caller.
+ */
+function outOfReach(): never {
+  throw new SwitchboardError('service_unavailable', 'The store the nodes share rate limits, paces and locks through (Redis) is out of reach; retry shortly.', { retryAfterSeconds: 1 });
+}
+
 /** Coordination shared by every node through Redis. */
 export class RedisCoordination implements Coordination {
   readonly #redis: Redis;
@@ -59,29 +69,29 @@ export class RedisCoordination implements Coordination {
   }
 
   async rate(key: string, perSecond: number, burst: number, cost = 1): Promise<number> {
-    return Number(await (this.#redis as unknown as Scripts).sbRate(this.prefix + key, perSecond, burst, cost));
+    return Number(await (this.#redis as unknown as Scripts).sbRate(this.prefix + key, perSecond, burst, cost).catch(outOfReach));
   }
 
   async pace(key: string, spanMs: number): Promise<number> {
-    return Number(await (this.#redis as unknown as Scripts).sbPace(this.prefix + key, spanMs));
+    return Number(await (this.#redis as unknown as Scripts).sbPace(this.prefix + key, spanMs).catch(outOfReach));
   }
 
   async holdSlots(key: string, holder: string, count: number, max: number, ttlMs: number): Promise<boolean> {
-    return Number(await (this.#redis as unknown as Scripts).sbSlots(this.prefix + key, holder, count, max, Math.ceil(ttlMs))) === 1;
+    return Number(await (this.#redis as unknown as Scripts).sbSlots(this.prefix + key, holder, count, max, Math.ceil(ttlMs)).catch(outOfReach)) === 1;
   }
 
   async releaseSlots(key: string, holder: string): Promise<void> {
-    const members = await this.#redis.zrange(this.prefix + key, '0', '-1');
+    const members = await this.#redis.zrange(this.prefix + key, '0', '-1').catch(outOfReach);
     const mine = members.filter((m) => m.startsWith(`${holder}#`));
-    if (mine.length > 0) await this.#redis.zrem(this.prefix + key, ...mine);
+    if (mine.length > 0) await this.#redis.zrem(this.prefix + key, ...mine).catch(outOfReach);
   }
 
   async lock(key: string, ttlMs: number): Promise<boolean> {
-    return (await this.#redis.set(this.prefix + key, '1', 'PX', Math.max(1, Math.ceil(ttlMs)), 'NX')) === 'OK';
+    return (await this.#redis.set(this.prefix + key, '1', 'PX', Math.max(1, Math.ceil(ttlMs)), 'NX').catch(outOfReach)) === 'OK';
   }
 
   async unlock(key: string): Promise<void> {
-    await this.#redis.del(this.prefix + key);
+    await this.#redis.del(this.prefix + key).catch(outOfReach);
   }
 
   async ping(): Promise<void> {
