@@ -87,10 +87,11 @@ export function databaseFile(config: Pick<Config, 'dataDir'>): string {
 }
 
 /** PostgreSQL when SWITCHBOARD_DATABASE_URL is set (shared by every node), else the embedded SQLite file. */
-export function openStore(config: Config): Store {
+export function openStore(config: Config, onLost?: (error: Error) => void): Store {
   if (config.databaseUrl) {
     return new PostgresStore({
       url: config.databaseUrl,
+      ...(onLost && { onLost }),
       nodeId: config.nodeId,
       sliceLeaseMs: config.leaseMs,
       qualityCounters: config.quality.counters,
@@ -136,7 +137,7 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
   const publicUrl = config.publicUrl.replace(/\/+$/, '');
   const clock = overrides.clock ?? systemClock;
   const log = overrides.logger ?? pino({ level: config.logLevel });
-  const store = openStore(config);
+  const store = openStore(config, (err) => log.warn({ err }, 'a PostgreSQL connection was lost; another is opened when needed'));
   await store.migrate();
   for (const warning of await store.serverWarnings()) log.warn(warning);
   const created = await store.ensureAccount(DEFAULT_ACCOUNT, 'Default account', clock.now());

@@ -1,54 +1,21 @@
 import assert from 'node:assert/strict';
-import { createServer, connect, type Server, type Socket } from 'node:net';
 import { test } from 'node:test';
 import { systemClock } from '../src/app/clock.js';
 import { smppPlugin } from '../src/providers/smpp/plugin.js';
 import { SmscSimulator } from '../src/providers/smpp/simulator.js';
-import { bearer, eventually, freePort, testNode, TEST_REDIS_URL } from './helpers.js';
-
-/** The machine's Redis behind a TCP relay that can be cut (connections dropped, new ones refused) and restored. */
-async function cuttableRedis() {
-  const redis = new URL(TEST_REDIS_URL);
-  const port = await freePort();
-  const sockets = new Set<Socket>();
-  let server: Server | undefined;
-  const listen = () =>
-    new Promise<void>((resolve) => {
-      server = createServer((client) => {
-        const upstream = connect(Number(redis.port || 6379), redis.hostname);
-        for (const s of [client, upstream]) {
-          sockets.add(s);
-          s.on('close', () => sockets.delete(s));
-          s.on('error', () => undefined);
-        }
-        client.pipe(upstream).pipe(client);
-      }).listen(port, '127.0.0.1', resolve);
-    });
-  await listen();
-  return {
-    url: `redis://127.0.0.1:${port}`,
-    async cut() {
-      await new Promise((r) => {
-        server!.close(r);
-        for (const s of sockets) s.destroy();
-      });
-    },
-    restore: listen,
-    close() {
-      return this.cut();
-    },
-  };
-}
+import { bearer, eventually, testNode, TEST_REDIS_URL } from './helpers.js';
+import { relayTo } from './relay.js';
 
 test('while Redis is out of reach, a connection paced through it holds its sends and a send needing a lock is refused (503); once it is back, every one goes', async () => {
-  const redis = await cuttableRedis();
+  const url = new URL(TEST_REDIS_URL);
+  const redis = await relayTo(url.hostname, Number(url.port || 6379));
   const smsc = new SmscSimulator({ port: 0, receiptDelayMs: 10 });
   const port = await smsc.listen();
   const connector = smppPlugin.create(
     { name: 'carrier', provider: 'smpp', host: '127.0.0.1', port, system_id: 'sb', password: 'pw', window: 5, tps: 200, reconnect_min_ms: 50, reconnect_max_ms: 200 },
     { clock: systemClock, publicUrl: 'http://127.0.0.1:8080' },
   );
-  const node = await testNode({ connectors: [connector], env: { SWITCHBOARD_REDIS_URL: redis.url, SWITCHBOARD_REDIS_PREFIX: `outage_${process.pid}_${Date.now()}:` } });
+  const node = await testNode({ connectors: [connector], env: { SWITCHBOARD_REDIS_URL: `redis://127.0.0.1:${redis.port}`, SWITCHBOARD_REDIS_PREFIX: `outage_${process.pid}_${Date.now()}:` } });
   const status = async (id: string) => ((await node.api.inject({ url: `/v1/messages/${id}`, headers: bearer(node.key) })).json() as { status: string }).status;
   try {
     await eventually(async () => (smsc.sessions > 0 ? true : undefined));

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
+import { SwitchboardError } from '../../core/errors.js';
 
 /**
  * Distinct statements a process names at most. The store's texts are a few hundred at most
@@ -31,6 +32,9 @@ type Query = (...args: unknown[]) => Promise<pg.QueryResult>;
 class NamingClient extends pg.Client {
   constructor(config?: string | pg.ClientConfig) {
     super(config);
+    // A connection lost between two statements of a checked-out client: its next statement
+    // fails (and the pool drops it). Unheard, the event would end the process.
+    this.on('error', () => undefined);
     const query = super.query.bind(this) as Query;
     this.query = ((...args: unknown[]) => {
       const [text, values, callback] = args;
@@ -60,8 +64,40 @@ class NamingClient extends pg.Client {
  * (plan_cache_mode), so that the plans run are those the plan tests read, made with each run's
  * values, never a generic plan PostgreSQL may switch to after five runs.
  */
-export function statementPool(config: pg.PoolConfig & { searchPath?: string }): pg.Pool {
-  const { searchPath, ...rest } = config;
+export function statementPool(config: pg.PoolConfig & { searchPath?: string; onLost: (error: Error) => void }): pg.Pool {
+  const { searchPath, onLost, ...rest } = config;
   const options = ['-c plan_cache_mode=force_custom_plan', ...(searchPath ? [`-c search_path=${searchPath}`] : [])].join(' ');
-  return new pg.Pool({ ...rest, Client: NamingClient, options });
+  const pool = new pg.Pool({ ...rest, Client: NamingClient, options });
+  // An idle connection lost (PostgreSQL restarted, a failover): the pool drops it and opens
+  // another when one is needed. Unheard, the event would end the process.
+  pool.on('error', onLost);
+  // Its own statements, and the connections it hands out, fail as the database out of reach.
+  const query = pool.query.bind(pool) as (...args: unknown[]) => unknown;
+  pool.query = ((...args: unknown[]) => failingAsUnavailable(query(...args))) as pg.Pool['query'];
+  const connect = pool.connect.bind(pool) as (...args: unknown[]) => unknown;
+  pool.connect = ((...args: unknown[]) => failingAsUnavailable(connect(...args))) as pg.Pool['connect'];
+  return pool;
 }
+
+/** Node's codes and PostgreSQL's SQLSTATEs (besides class 08, connection exceptions) of a database out of reach. */
+const OUT_OF_REACH = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', '57P01', '57P02', '57P03', '53300']);
+
+/**
+ * A failure because the database is out of reach (refused, lost, shutting down, full) as the
+ * canonical `service_unavailable`, which passes with time: an API caller gets a 503 with
+ * Retry-After, not an internal error. The original stays its `cause`, for the log. Any other
+ * error is returned as it is.
+ */
+export function asUnavailable(error: unknown): unknown {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  const lost = typeof code === 'string' ? OUT_OF_REACH.has(code) || code.startsWith('08') : false;
+  if (!lost && !(typeof message === 'string' && /^Connection terminated|is not queryable/.test(message))) return error;
+  return Object.assign(new SwitchboardError('service_unavailable', 'The database (PostgreSQL) is out of reach; retry shortly.', { retryAfterSeconds: 1 }), { cause: error });
+}
+
+const failingAsUnavailable = (result: unknown) =>
+  result instanceof Promise
+    ? result.catch((error: unknown) => {
+        throw asUnavailable(error);
+      })
+    : result;

@@ -132,7 +132,7 @@ import { DISPATCH_SQL } from './dispatch-sql.js';
 import { RECEIPT_SQL } from './receipt-sql.js';
 import { ACCOUNT_SQL, KEY_ACCOUNT_COLUMNS } from './account-sql.js';
 import { WEBHOOK_SQL } from './webhook-sql.js';
-import { statementPool } from './statement-pool.js';
+import { asUnavailable, statementPool } from './statement-pool.js';
 import { CREDENTIAL_SQL } from './credential-sql.js';
 import { chargeAll, returnSlices, type SliceConfig } from './slices.js';
 import { lowBalance } from '../../core/accounts/low-balance.js';
@@ -158,6 +158,8 @@ export interface PostgresOptions {
    * and degradation have nothing to go on. For a comparison of the cost, not for production.
    */
   readonly qualityCounters?: boolean;
+  /** Told of each idle connection lost (the pool opens another when one is needed). */
+  readonly onLost?: (error: Error) => void;
 }
 
 type Client = pg.PoolClient;
@@ -236,6 +238,7 @@ export class PostgresStore implements Store {
       connectionString: options.url,
       max: options.maxConnections ?? 10,
       types,
+      onLost: options.onLost ?? (() => undefined),
       ...(options.schema && { searchPath: quoteIdent(options.schema) }),
     });
   }
@@ -264,7 +267,7 @@ export class PostgresStore implements Store {
       return result;
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
+      throw asUnavailable(error);
     } finally {
       client.release();
     }
