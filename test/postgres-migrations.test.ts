@@ -68,6 +68,25 @@ describe('PostgreSQL migrations that build an index', () => {
     assert.equal((await admin.query('SELECT 1 FROM schema_migrations WHERE id = 27')).rowCount, 1);
   });
 
+  test('a running node analyzing the table while the index waits for it (a deadlock PostgreSQL breaks) does not fail the migration', async () => {
+    const admin = await session();
+    await before27(admin);
+    const running = await session();
+    const runningPid = (await running.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+    await running.query('BEGIN');
+    await running.query('UPDATE webhook_deliveries SET attempts = attempts WHERE seq = -1');
+    const migrating = store.migrate();
+    await eventually(async () => ((await admin.query('SELECT 1 FROM pg_stat_activity WHERE $1 = ANY (pg_blocking_pids(pid))', [runningPid])).rowCount ? true : undefined));
+    // The build waits for this transaction, which now waits for the build's lock: one side fails.
+    const analyzed = await running.query('ANALYZE webhook_deliveries').then(
+      () => 'analyzed',
+      (error: { code?: string }) => error.code,
+    );
+    await running.query(analyzed === 'analyzed' ? 'COMMIT' : 'ROLLBACK');
+    await migrating;
+    assert.deepEqual((await index(admin)).map((i) => [i.tablename, i.valid]), [['webhook_deliveries', true]]);
+  });
+
   test('an index a failed build left invalid is built again', async () => {
     const admin = await session();
     await before27(admin);

@@ -274,8 +274,10 @@ describe('hot webhook, receipt and account statements on PostgreSQL use indexes,
       ${IDEMPOTENCY} FROM generate_series(0, ${BACKLOG - 1}) AS i;
       ${HOURLY} FROM generate_series(0, ${BACKLOG - 1}) AS i;
       ${QUALITY_ERRORS} FROM generate_series(0, ${BACKLOG - 1}) AS i;
-      ANALYZE;
     `);
+    // This schema's tables only: a bare ANALYZE would lock every test's tables in the database.
+    const tables = (await client.query<{ tablename: string }>('SELECT tablename FROM pg_tables WHERE schemaname = $1', [schema])).rows.map((r) => `"${r.tablename}"`);
+    await client.query(`ANALYZE ${tables.join(', ')}`);
   });
   after(async () => {
     await client.end();

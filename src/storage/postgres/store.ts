@@ -180,6 +180,9 @@ const ANALYZE_LOCK = 727_465_002;
  */
 const PRUNE_LOG_LOCK = 727_465_003;
 
+/** PostgreSQL's SQLSTATE for a transaction rolled back to break a deadlock. */
+const DEADLOCK = '40P01';
+
 /** How often a node waiting for another's migrations asks for the lock again. */
 const MIGRATION_POLL_MS = 100;
 
@@ -197,20 +200,30 @@ async function migrateInTransaction(c: Client, m: Migration): Promise<void> {
   }
 }
 
-/** A migration that builds one index concurrently: writes to its table go on meanwhile. */
+/**
+ * A migration that builds one index concurrently: writes to its table go on meanwhile. The build
+ * waits for every transaction older than it; one of those that then asks for a lock the build
+ * holds (a running node analyzing the table) is a deadlock, which PostgreSQL ends by failing one
+ * side: a failed build is made again, a few times.
+ */
 async function buildIndex(c: Client, m: Migration, index: string): Promise<void> {
-  // A build that failed (or was cut short) left an invalid index, which IF NOT EXISTS would keep.
-  const invalid = await c.query(
-    'SELECT 1 FROM pg_index i JOIN pg_class x ON x.oid = i.indexrelid WHERE x.relname = $1 AND x.relnamespace = current_schema()::regnamespace AND NOT i.indisvalid',
-    [index],
-  );
-  if (invalid.rowCount) await c.query(`DROP INDEX CONCURRENTLY ${quoteIdent(index)}`);
-  await c.query(m.sql);
+  for (let attempt = 1; ; attempt++) {
+    // A build that failed (or was cut short) left an invalid index, which IF NOT EXISTS would keep.
+    const invalid = await c.query(
+      'SELECT 1 FROM pg_index i JOIN pg_class x ON x.oid = i.indexrelid WHERE x.relname = $1 AND x.relnamespace = current_schema()::regnamespace AND NOT i.indisvalid',
+      [index],
+    );
+    if (invalid.rowCount) await c.query(`DROP INDEX CONCURRENTLY ${quoteIdent(index)}`);
+    try {
+      await c.query(m.sql);
+      break;
+    } catch (error) {
+      if ((error as { code?: string }).code !== DEADLOCK || attempt >= 3) throw error;
+    }
+  }
   await recordMigration(c, m);
 }
 
-/** PostgreSQL's SQLSTATE for a transaction rolled back to break a deadlock. */
-const DEADLOCK = '40P01';
 
 /** An account with what its slices' charges add up to (few rows: one per node that sent for it). */
 const ACCOUNT_WITH_SLICES = 'a.*, (SELECT sum(s.spent) FROM balance_slices s WHERE s.account_id = a.id)::bigint AS pending FROM accounts a';
