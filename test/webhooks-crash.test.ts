@@ -59,8 +59,9 @@ test('a crash while a POST is in flight loses nothing: the event goes again as t
   // Leases of an hour: a lone node starting up takes its deliveries back at once, not when their lease ends.
   const node = await crashingNode(receiver.url, { SWITCHBOARD_LEASE_MS: '3600000' });
   try {
-    // The receiver holds the first POST open; the node dies in the middle of it.
-    await eventually(async () => (receiver.requests.length > 0 ? true : undefined));
+    // The receiver holds the first POST open; the node dies in the middle of it, once the
+    // message itself is done (its three events made), so that the crash cuts only the POST.
+    await eventually(async () => (receiver.requests.length > 0 && (await node.deliveries()).length === 3 ? true : undefined));
     await node.crash();
     await node.restart();
     const events = await eventually(async () => ((all) => (all.length === 4 ? all : undefined))(receiver.verified(node.secret)), 15_000);
