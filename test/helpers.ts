@@ -70,6 +70,13 @@ export async function testNode(overrides: NodeOverrides & { dir?: string; env?: 
   };
 }
 
+/** Drops a PostgreSQL schema a test made, with all it holds. */
+export async function dropTestSchema(schema: string): Promise<void> {
+  const pg = new PostgresStore({ url: TEST_DATABASE_URL, schema });
+  await pg.dropSchema();
+  await pg.close();
+}
+
 export const STORES = ['SQLite', 'PostgreSQL'] as const;
 
 /** A test node on SQLite, or on a PostgreSQL schema of its own that is dropped when it closes. */
@@ -81,9 +88,7 @@ export async function testNodeOn(store: (typeof STORES)[number], env: Record<str
     ...node,
     async close() {
       await node.close();
-      const pg = new PostgresStore({ url: TEST_DATABASE_URL, schema });
-      await pg.dropSchema();
-      await pg.close();
+      await dropTestSchema(schema);
     },
   };
 }
@@ -103,9 +108,7 @@ export async function twoNodes(name: string, more: Record<string, string> = {}):
     async close() {
       await a.close();
       await b.close();
-      const pg = new PostgresStore({ url: TEST_DATABASE_URL, schema: namespace });
-      await pg.dropSchema();
-      await pg.close();
+      await dropTestSchema(namespace);
     },
   };
 }

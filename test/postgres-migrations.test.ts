@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
 import { PostgresStore } from '../src/storage/postgres/store.js';
-import { eventually, TEST_DATABASE_URL } from './helpers.js';
+import { dropTestSchema, eventually, TEST_DATABASE_URL } from './helpers.js';
 
 // Migration 27 indexes webhook_deliveries, the table that grows with every event: on an install
 // upgrading, that build must not hold the writes of the nodes still running.
@@ -27,6 +27,20 @@ describe('PostgreSQL migrations that build an index', () => {
     await admin.query('DELETE FROM schema_migrations WHERE id = 27');
   }
 
+  /**
+   * A node still running has a transaction open that writes to the table, and the migration
+   * (started meanwhile) waits for it.
+   */
+  async function migrationWaitingForAWrite(admin: pg.Client) {
+    const running = await session();
+    const runningPid = (await running.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+    await running.query('BEGIN');
+    await running.query('UPDATE webhook_deliveries SET attempts = attempts WHERE seq = -1');
+    const migrating = store.migrate();
+    await eventually(async () => ((await admin.query('SELECT 1 FROM pg_stat_activity WHERE $1 = ANY (pg_blocking_pids(pid))', [runningPid])).rowCount ? true : undefined));
+    return { running, migrating };
+  }
+
   const index = async (admin: pg.Client) =>
     (
       await admin.query<{ tablename: string; indexdef: string; valid: boolean }>(
@@ -40,23 +54,13 @@ describe('PostgreSQL migrations that build an index', () => {
   after(async () => {
     for (const c of clients) await c.end();
     await store.close();
-    const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
-    await admin.connect();
-    await admin.query(`DROP SCHEMA ${schema} CASCADE`);
-    await admin.end();
+    await dropTestSchema(schema);
   });
 
   test('writes to the table go on while the index waits for a transaction that writes to it', async () => {
     const admin = await session();
     await before27(admin);
-    // A node still running has a transaction open that writes to the table.
-    const running = await session();
-    const runningPid = (await running.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
-    await running.query('BEGIN');
-    await running.query('UPDATE webhook_deliveries SET attempts = attempts WHERE seq = -1');
-
-    const migrating = store.migrate();
-    await eventually(async () => ((await admin.query('SELECT 1 FROM pg_stat_activity WHERE $1 = ANY (pg_blocking_pids(pid))', [runningPid])).rowCount ? true : undefined));
+    const { running, migrating } = await migrationWaitingForAWrite(admin);
     // Another write meanwhile: an index built inside a transaction would hold it until the build ends.
     const other = await session();
     await other.query("SET lock_timeout = '2s'");
@@ -71,12 +75,7 @@ describe('PostgreSQL migrations that build an index', () => {
   test('a running node analyzing the table while the index waits for it (a deadlock PostgreSQL breaks) does not fail the migration', async () => {
     const admin = await session();
     await before27(admin);
-    const running = await session();
-    const runningPid = (await running.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
-    await running.query('BEGIN');
-    await running.query('UPDATE webhook_deliveries SET attempts = attempts WHERE seq = -1');
-    const migrating = store.migrate();
-    await eventually(async () => ((await admin.query('SELECT 1 FROM pg_stat_activity WHERE $1 = ANY (pg_blocking_pids(pid))', [runningPid])).rowCount ? true : undefined));
+    const { running, migrating } = await migrationWaitingForAWrite(admin);
     // The build waits for this transaction, which now waits for the build's lock: one side fails.
     const analyzed = await running.query('ANALYZE webhook_deliveries').then(
       () => 'analyzed',

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { PostgresStore } from '../src/storage/postgres/store.js';
-import { bearer, eventually, testNode, TEST_DATABASE_URL } from './helpers.js';
+import { bearer, dropTestSchema, eventually, testNode, TEST_DATABASE_URL } from './helpers.js';
 import { relayTo } from './relay.js';
 
 test('while PostgreSQL is out of reach the API answers 503 service_unavailable with Retry-After; once it is back, the node goes on without a restart', async () => {
@@ -35,8 +34,6 @@ test('while PostgreSQL is out of reach the API answers 503 service_unavailable w
     await db.restore();
     await node.close();
     await db.close();
-    const pg = new PostgresStore({ url: TEST_DATABASE_URL, schema });
-    await pg.dropSchema();
-    await pg.close();
+    await dropTestSchema(schema);
   }
 });

@@ -4,8 +4,7 @@ import type { DestinationProfile } from '../src/providers/sandbox/destinations.j
 import { SmscSimulator } from '../src/providers/smpp/simulator.js';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PostgresStore } from '../src/storage/postgres/store.js';
-import { bearer, eventually, tempDir, TEST_DATABASE_URL, testNode, type TestNode } from './helpers.js';
+import { bearer, dropTestSchema, eventually, tempDir, TEST_DATABASE_URL, testNode, type TestNode } from './helpers.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -240,9 +239,7 @@ describe('several nodes', () => {
     } finally {
       await b.stop();
       await a.close();
-      const pg = new PostgresStore({ url: TEST_DATABASE_URL, schema });
-      await pg.dropSchema();
-      await pg.close();
+      await dropTestSchema(schema);
     }
   });
 });

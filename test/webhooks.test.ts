@@ -3,8 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { systemClock } from '../src/app/clock.js';
 import { smppPlugin } from '../src/providers/smpp/plugin.js';
 import { SmscSimulator } from '../src/providers/smpp/simulator.js';
-import { PostgresStore } from '../src/storage/postgres/store.js';
-import { bearer, eventually, STORES, TEST_DATABASE_URL, testNode, testNodeOn, type TestNode } from './helpers.js';
+import { bearer, dropTestSchema, eventually, STORES, TEST_DATABASE_URL, testNode, testNodeOn, type TestNode } from './helpers.js';
 import { FAST_WEBHOOKS, Receiver, type Json } from './webhook-receiver.js';
 
 /** Few slots, so that a test can fill them: 20 posts in flight from the node, 4 per target. */
@@ -322,9 +321,7 @@ test('a post slower than the lease is kept by the node that made it: another nod
     await a.close();
     await b.close();
     await receiver.close();
-    const pg = new PostgresStore({ url: TEST_DATABASE_URL, schema });
-    await pg.dropSchema();
-    await pg.close();
+    await dropTestSchema(schema);
   }
 });
 
