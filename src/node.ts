@@ -94,6 +94,7 @@ export function openStore(config: Config, onLost?: (error: Error) => void): Stor
       ...(onLost && { onLost }),
       nodeId: config.nodeId,
       sliceLeaseMs: config.leaseMs,
+      timeoutMs: config.databaseTimeoutMs,
       qualityCounters: config.quality.counters,
       ...(config.databaseSchema && { schema: config.databaseSchema }),
     });

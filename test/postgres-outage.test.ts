@@ -3,37 +3,79 @@ import { test } from 'node:test';
 import { bearer, dropTestSchema, eventually, testNode, TEST_DATABASE_URL } from './helpers.js';
 import { relayTo } from './relay.js';
 
-test('while PostgreSQL is out of reach the API answers 503 service_unavailable with Retry-After; once it is back, the node goes on without a restart', async () => {
+type Sent = { statusCode: number; body: string; json(): unknown; headers: Record<string, unknown> };
+
+/** A node on the machine's PostgreSQL through a relay the test cuts or freezes, in a schema of its own. */
+async function relayedNode(env: Record<string, string> = {}) {
   const url = new URL(TEST_DATABASE_URL);
   const db = await relayTo(url.hostname, Number(url.port || 5432));
   const relayed = new URL(TEST_DATABASE_URL);
   relayed.host = `127.0.0.1:${db.port}`;
   const schema = `outage_${process.pid}_${Date.now()}`;
-  const node = await testNode({ env: { SWITCHBOARD_DATABASE_URL: relayed.href, SWITCHBOARD_DATABASE_SCHEMA: schema } });
-  const send = (to: string) => node.api.inject({ method: 'POST', url: '/v1/messages', headers: bearer(node.key), payload: { from: 'Outage', to, text: 'Hi' } });
-  const status = async (id: string) => ((await node.api.inject({ url: `/v1/messages/${id}`, headers: bearer(node.key) })).json() as { status: string }).status;
-  const idOf = (res: Awaited<ReturnType<typeof send>>) => (res.json() as { messages: { id: string }[] }).messages[0]!.id;
+  const node = await testNode({ env: { SWITCHBOARD_DATABASE_URL: relayed.href, SWITCHBOARD_DATABASE_SCHEMA: schema, ...env } });
+  const send = (to: string): Promise<Sent> => node.api.inject({ method: 'POST', url: '/v1/messages', headers: bearer(node.key), payload: { from: 'Outage', to, text: 'Hi' } });
+  const read = (id: string): Promise<Sent> => node.api.inject({ url: `/v1/messages/${id}`, headers: bearer(node.key) });
+  const idOf = (res: Sent) => (res.json() as { messages: { id: string }[] }).messages[0]!.id;
+  return {
+    db,
+    send,
+    read,
+    idOf,
+    /** Both answered 503 service_unavailable, to be retried in a second. */
+    assertUnavailable(...answers: Sent[]) {
+      for (const res of answers) {
+        assert.equal(res.statusCode, 503, res.body);
+        assert.equal((res.json() as { error: { code: string } }).error.code, 'service_unavailable');
+        assert.equal(res.headers['retry-after'], '1');
+      }
+    },
+    /** Sends are accepted again without a restart, and the messages sent before and after are delivered. */
+    async assertGoesOn(before: Sent) {
+      const after = await eventually(async () => {
+        const res = await send('+447400300002');
+        return res.statusCode === 202 ? res : undefined;
+      }, 10_000);
+      const status = async (id: string) => ((await read(id)).json() as { status: string }).status;
+      for (const id of [idOf(before), idOf(after)]) await eventually(async () => ((await status(id)) === 'delivered' ? true : undefined), 10_000);
+    },
+    async close() {
+      await db.restore();
+      await node.close();
+      await db.close();
+      await dropTestSchema(schema);
+    },
+  };
+}
+
+test('while PostgreSQL is out of reach the API answers 503 service_unavailable with Retry-After; once it is back, the node goes on without a restart', async () => {
+  const n = await relayedNode();
   try {
-    const before = await send('+447400300000');
+    const before = await n.send('+447400300000');
     assert.equal(before.statusCode, 202, before.body);
 
-    await db.cut();
-    for (const res of [await send('+447400300001'), await node.api.inject({ url: `/v1/messages/${idOf(before)}`, headers: bearer(node.key) })]) {
-      assert.equal(res.statusCode, 503, res.body);
-      assert.equal((res.json() as { error: { code: string } }).error.code, 'service_unavailable');
-      assert.equal(res.headers['retry-after'], '1');
-    }
+    await n.db.cut();
+    n.assertUnavailable(await n.send('+447400300001'), await n.read(n.idOf(before)));
 
-    await db.restore();
-    const after = await eventually(async () => {
-      const res = await send('+447400300002');
-      return res.statusCode === 202 ? res : undefined;
-    }, 10_000);
-    for (const id of [idOf(before), idOf(after)]) await eventually(async () => ((await status(id)) === 'delivered' ? true : undefined), 10_000);
+    await n.db.restore();
+    await n.assertGoesOn(before);
   } finally {
-    await db.restore();
-    await node.close();
-    await db.close();
-    await dropTestSchema(schema);
+    await n.close();
+  }
+});
+
+test('a PostgreSQL host gone silent (a hard failover: no reset, no refusal) gets requests a 503 at the bound, not held until the kernel gives up; the node goes on once it answers', async () => {
+  const n = await relayedNode({ SWITCHBOARD_DATABASE_TIMEOUT_MS: '1000' });
+  try {
+    const before = await n.send('+447400300000');
+    assert.equal(before.statusCode, 202, before.body);
+
+    // The pool's open connections stop answering mid-statement, and new ones are never answered.
+    n.db.freeze();
+    n.assertUnavailable(await n.send('+447400300001'), await n.read(n.idOf(before)));
+
+    await n.db.restore();
+    await n.assertGoesOn(before);
+  } finally {
+    await n.close();
   }
 });

@@ -10,7 +10,7 @@ test('the store parses each statement once per connection, plans it at every run
   await admin.connect();
   await admin.query(`CREATE SCHEMA ${schema}; CREATE TABLE ${schema}.t (id INTEGER PRIMARY KEY); INSERT INTO ${schema}.t VALUES (1)`);
   // One connection: what it has prepared is what the next statement sees.
-  const pool = statementPool({ connectionString: TEST_DATABASE_URL, max: 1, searchPath: schema, onLost: () => undefined });
+  const pool = statementPool({ connectionString: TEST_DATABASE_URL, max: 1, searchPath: schema, timeoutMs: 0, onLost: () => undefined });
   try {
     const select = 'SELECT * FROM t WHERE id = $1';
     assert.deepEqual((await pool.query(select, [1])).rows, [{ id: 1 }]);

@@ -38,6 +38,8 @@ export interface Config {
   /** Shared mode: PostgreSQL as the store (and its schema), Redis for what nodes must agree on. */
   readonly databaseUrl: string | undefined;
   readonly databaseSchema: string | undefined;
+  /** How long PostgreSQL may leave a connection or a statement unanswered before it counts as out of reach; 0: no bound. */
+  readonly databaseTimeoutMs: number;
   readonly redisUrl: string | undefined;
   /** Keeps one deployment's Redis keys apart from another's on the same Redis. */
   readonly redisPrefix: string;
@@ -163,6 +165,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     databaseUrl: env.SWITCHBOARD_DATABASE_URL || undefined,
     databaseSchema: env.SWITCHBOARD_DATABASE_SCHEMA || undefined,
+    databaseTimeoutMs: integer('SWITCHBOARD_DATABASE_TIMEOUT_MS', env.SWITCHBOARD_DATABASE_TIMEOUT_MS, 30_000),
     redisUrl: env.SWITCHBOARD_REDIS_URL || undefined,
     redisPrefix: env.SWITCHBOARD_REDIS_PREFIX ?? 'switchboard:',
     webhooks: {

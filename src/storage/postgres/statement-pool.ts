@@ -59,15 +59,33 @@ class NamingClient extends pg.Client {
   }
 }
 
+/** setTimeout's longest delay: a statement given it runs as long as it needs (see unbounded). */
+const UNBOUNDED_MS = 2_147_483_647;
+
+/**
+ * A statement that may run longer than the pool's timeout: a migration, an index built, ANALYZE
+ * of a large table. It is never a request's, so nothing waits on it but the node's upkeep.
+ */
+export function unbounded(text: string, values?: unknown[]): pg.QueryConfig {
+  return { text, ...(values && { values }), query_timeout: UNBOUNDED_MS } as pg.QueryConfig;
+}
+
 /**
  * The store's pool: named statements (see NamingClient), planned afresh at every run
  * (plan_cache_mode), so that the plans run are those the plan tests read, made with each run's
  * values, never a generic plan PostgreSQL may switch to after five runs.
+ *
+ * `timeoutMs` (0: none) bounds the wait for a connection and for a statement's answer. A
+ * database host gone without a word (a hard failover: no reset, no refusal) otherwise holds a
+ * statement until the kernel gives up on the connection, some 15 minutes, and each request on it
+ * as long; past the bound the request is answered 503, and the connection, whose statement may
+ * still be on its way, is dropped rather than used again. TCP keepalive finds idle ones gone.
  */
-export function statementPool(config: pg.PoolConfig & { searchPath?: string; onLost: (error: Error) => void }): pg.Pool {
-  const { searchPath, onLost, ...rest } = config;
+export function statementPool(config: pg.PoolConfig & { searchPath?: string; timeoutMs: number; onLost: (error: Error) => void }): pg.Pool {
+  const { searchPath, timeoutMs, onLost, ...rest } = config;
   const options = ['-c plan_cache_mode=force_custom_plan', ...(searchPath ? [`-c search_path=${searchPath}`] : [])].join(' ');
-  const pool = new pg.Pool({ ...rest, Client: NamingClient, options });
+  const bounds = timeoutMs > 0 ? { connectionTimeoutMillis: timeoutMs, query_timeout: timeoutMs } : {};
+  const pool = new pg.Pool({ ...rest, ...bounds, keepAlive: true, Client: NamingClient, options });
   // An idle connection lost (PostgreSQL restarted, a failover): the pool drops it and opens
   // another when one is needed. Unheard, the event would end the process.
   pool.on('error', onLost);
@@ -83,15 +101,15 @@ export function statementPool(config: pg.PoolConfig & { searchPath?: string; onL
 const OUT_OF_REACH = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', '57P01', '57P02', '57P03', '53300']);
 
 /**
- * A failure because the database is out of reach (refused, lost, shutting down, full) as the
- * canonical `service_unavailable`, which passes with time: an API caller gets a 503 with
- * Retry-After, not an internal error. The original stays its `cause`, for the log. Any other
- * error is returned as it is.
+ * A failure because the database is out of reach (refused, lost, shutting down, full, silent
+ * past the pool's timeout) as the canonical `service_unavailable`, which passes with time: an API
+ * caller gets a 503 with Retry-After, not an internal error. The original stays its `cause`, for
+ * the log. Any other error is returned as it is.
  */
 export function asUnavailable(error: unknown): unknown {
   const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
   const lost = typeof code === 'string' ? OUT_OF_REACH.has(code) || code.startsWith('08') : false;
-  if (!lost && !(typeof message === 'string' && /^Connection terminated|is not queryable/.test(message))) return error;
+  if (!lost && !(typeof message === 'string' && /^Connection terminated|is not queryable|^Query read timeout|^timeout exceeded when trying to connect/.test(message))) return error;
   return Object.assign(new SwitchboardError('service_unavailable', 'The database (PostgreSQL) is out of reach; retry shortly.', { retryAfterSeconds: 1 }), { cause: error });
 }
 

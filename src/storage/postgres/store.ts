@@ -132,7 +132,7 @@ import { DISPATCH_SQL } from './dispatch-sql.js';
 import { RECEIPT_SQL } from './receipt-sql.js';
 import { ACCOUNT_SQL, KEY_ACCOUNT_COLUMNS } from './account-sql.js';
 import { WEBHOOK_SQL } from './webhook-sql.js';
-import { asUnavailable, statementPool } from './statement-pool.js';
+import { asUnavailable, statementPool, unbounded } from './statement-pool.js';
 import { CREDENTIAL_SQL } from './credential-sql.js';
 import { chargeAll, returnSlices, type SliceConfig } from './slices.js';
 import { lowBalance } from '../../core/accounts/low-balance.js';
@@ -160,6 +160,12 @@ export interface PostgresOptions {
   readonly qualityCounters?: boolean;
   /** Told of each idle connection lost (the pool opens another when one is needed). */
   readonly onLost?: (error: Error) => void;
+  /**
+   * How long a connection may take to open, and a statement to be answered, before the database
+   * counts as out of reach (see statementPool); default 30 s, 0: no bound. Migrations and ANALYZE
+   * are not bounded.
+   */
+  readonly timeoutMs?: number;
 }
 
 type Client = pg.PoolClient;
@@ -191,7 +197,7 @@ const recordMigration = (c: Client, m: Migration) => c.query('INSERT INTO schema
 async function migrateInTransaction(c: Client, m: Migration): Promise<void> {
   await c.query('BEGIN');
   try {
-    await c.query(m.sql);
+    await c.query(unbounded(m.sql));
     await recordMigration(c, m);
     await c.query('COMMIT');
   } catch (error) {
@@ -213,9 +219,9 @@ async function buildIndex(c: Client, m: Migration, index: string): Promise<void>
       'SELECT 1 FROM pg_index i JOIN pg_class x ON x.oid = i.indexrelid WHERE x.relname = $1 AND x.relnamespace = current_schema()::regnamespace AND NOT i.indisvalid',
       [index],
     );
-    if (invalid.rowCount) await c.query(`DROP INDEX CONCURRENTLY ${quoteIdent(index)}`);
+    if (invalid.rowCount) await c.query(unbounded(`DROP INDEX CONCURRENTLY ${quoteIdent(index)}`));
     try {
-      await c.query(m.sql);
+      await c.query(unbounded(m.sql));
       break;
     } catch (error) {
       if ((error as { code?: string }).code !== DEADLOCK || attempt >= 3) throw error;
@@ -251,6 +257,7 @@ export class PostgresStore implements Store {
       connectionString: options.url,
       max: options.maxConnections ?? 10,
       types,
+      timeoutMs: options.timeoutMs ?? 30_000,
       onLost: options.onLost ?? (() => undefined),
       ...(options.schema && { searchPath: quoteIdent(options.schema) }),
     });
@@ -273,17 +280,25 @@ export class PostgresStore implements Store {
 
   async #once<T>(work: (client: Client) => Promise<T>): Promise<T> {
     const client = await this.#pool.connect();
+    let result: T;
     try {
       await client.query('BEGIN');
-      const result = await work(client);
+      result = await work(client);
       await client.query('COMMIT');
-      return result;
     } catch (error) {
+      const unavailable = asUnavailable(error);
+      // Out of reach, the connection is dropped (PostgreSQL rolls back what it had): a ROLLBACK
+      // would only wait behind a statement that may never be answered.
+      if (unavailable !== error) {
+        client.release(error as Error);
+        throw unavailable;
+      }
       await client.query('ROLLBACK').catch(() => undefined);
-      throw asUnavailable(error);
-    } finally {
       client.release();
+      throw error;
     }
+    client.release();
+    return result;
   }
 
   async #rows<T>(text: string, values: readonly unknown[] = []): Promise<T[]> {
@@ -314,7 +329,7 @@ export class PostgresStore implements Store {
             AND n_mod_since_analyze > current_setting('autovacuum_analyze_threshold')::float8 + current_setting('autovacuum_analyze_scale_factor')::float8 * GREATEST(n_live_tup, 0)
           ORDER BY relname`,
       );
-      for (const { relname } of stale.rows) await c.query(`ANALYZE ${quoteIdent(relname)}`);
+      for (const { relname } of stale.rows) await c.query(unbounded(`ANALYZE ${quoteIdent(relname)}`));
       return stale.rows.map((r) => r.relname);
     });
   }
