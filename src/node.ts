@@ -105,7 +105,7 @@ export function openStore(config: Config, onLost?: (error: Error) => void): Stor
 /** Redis when SWITCHBOARD_REDIS_URL is set, else this node's memory. */
 function openCoordination(config: Config, clock: Clock, log: Logger): Coordination {
   if (!config.redisUrl) return new LocalCoordination(clock);
-  return new RedisCoordination(config.redisUrl, config.redisPrefix, (err) => log.warn({ err }, 'Redis is out of reach'));
+  return new RedisCoordination(config.redisUrl, config.redisPrefix, (err) => log.warn({ err }, 'Redis is out of reach'), config.redisTimeoutMs);
 }
 
 /** A running node: its API, and what stops it cleanly. */

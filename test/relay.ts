@@ -4,8 +4,9 @@ import { freePort } from './helpers.js';
 /**
  * A TCP relay on 127.0.0.1 to a server of the machine (its PostgreSQL, its Redis), that a test
  * cuts (its connections dropped, new ones refused) or freezes (nothing passes either way and new
- * connections are never answered: a host gone without a word, as in a hard failover), and
- * restores, as an outage would.
+ * connections are never answered: a host gone without a word), and restores, as an outage would.
+ * A frozen connection stays silent after the restore, as one to a host that a hard failover
+ * replaced: only new connections reach the server again.
  */
 export async function relayTo(host: string, port: number) {
   const listenPort = await freePort();
@@ -57,7 +58,7 @@ export async function relayTo(host: string, port: number) {
   const restore = async () => {
     if (frozen) {
       frozen = false;
-      for (const [client, upstream] of pairs) client.pipe(upstream).pipe(client);
+      pairs.clear();
       for (const client of waiting) forward(client);
       waiting.clear();
     }

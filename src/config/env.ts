@@ -43,6 +43,8 @@ export interface Config {
   readonly redisUrl: string | undefined;
   /** Keeps one deployment's Redis keys apart from another's on the same Redis. */
   readonly redisPrefix: string;
+  /** How long Redis may leave a command or a new connection unanswered before it counts as out of reach; 0: no bound. */
+  readonly redisTimeoutMs: number;
   readonly webhooks: {
     /** Call endpoints on loopback, private and link-local addresses (development only). */
     readonly allowPrivate: boolean;
@@ -168,6 +170,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseTimeoutMs: integer('SWITCHBOARD_DATABASE_TIMEOUT_MS', env.SWITCHBOARD_DATABASE_TIMEOUT_MS, 30_000),
     redisUrl: env.SWITCHBOARD_REDIS_URL || undefined,
     redisPrefix: env.SWITCHBOARD_REDIS_PREFIX ?? 'switchboard:',
+    redisTimeoutMs: integer('SWITCHBOARD_REDIS_TIMEOUT_MS', env.SWITCHBOARD_REDIS_TIMEOUT_MS, 2_000),
     webhooks: {
       allowPrivate: flag(env.SWITCHBOARD_WEBHOOKS_ALLOW_PRIVATE),
       retryScale: positive('SWITCHBOARD_WEBHOOK_RETRY_SCALE', env.SWITCHBOARD_WEBHOOK_RETRY_SCALE, 1),

@@ -40,9 +40,9 @@ redis.call('PEXPIRE', KEYS[1], ttl + 1000)
 return 1`;
 
 /**
- * Redis gave no answer (ioredis gives a command up after three tries to reconnect): what asked is
- * refused as the service being unavailable for a moment, not as a fault of the request. The
- * details go to the log (the client's `error` events), not to the caller.
+ * Redis gave no answer (ioredis gives a command up after three tries to reconnect, or when its
+ * connection is dropped as silent): what asked is refused as the service being unavailable for a moment, not as a fault
+ * of the request. The details go to the log (the client's `error` events), not to the caller.
  */
 function outOfReach(): never {
   throw new SwitchboardError('service_unavailable', 'The store the nodes share rate limits, paces and locks through (Redis) is out of reach; retry shortly.', { retryAfterSeconds: 1 });
@@ -54,14 +54,23 @@ export class RedisCoordination implements Coordination {
 
   /**
    * @param prefix keeps this deployment's keys apart from others on the same Redis.
-   * @param onError told of each failed connection (Redis is tried again, backing off to 2 s).
+   * @param onError told of each failed connection (Redis is tried again, backing off).
+   * @param timeoutMs (0: none) how long a connection may leave a command sent unanswered before
+   *   it is dropped for a new one, and a new one may take to open. A host gone without a word (a
+   *   hard failover: no reset, no refusal) otherwise holds every command until the kernel gives
+   *   up on the connection, some 15 minutes. Its commands fail instead (503), as do those waiting
+   *   for a connection once three have failed, and the next connection reaches the new primary.
+   *   Not a timeout per command: ioredis would still send one it gave up while it waited for a
+   *   connection, and a lock taken for a request already refused would hold its key.
    */
   constructor(
     url: string,
     private readonly prefix: string,
     onError: (error: Error) => void,
+    timeoutMs = 2_000,
   ) {
-    this.#redis = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 3 });
+    const bounds = timeoutMs > 0 ? { socketTimeout: timeoutMs, connectTimeout: timeoutMs } : {};
+    this.#redis = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 3, ...bounds });
     this.#redis.on('error', onError);
     this.#redis.defineCommand('sbRate', { numberOfKeys: 1, lua: RATE });
     this.#redis.defineCommand('sbPace', { numberOfKeys: 1, lua: PACE });
