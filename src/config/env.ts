@@ -170,7 +170,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseTimeoutMs: integer('SWITCHBOARD_DATABASE_TIMEOUT_MS', env.SWITCHBOARD_DATABASE_TIMEOUT_MS, 30_000),
     redisUrl: env.SWITCHBOARD_REDIS_URL || undefined,
     redisPrefix: env.SWITCHBOARD_REDIS_PREFIX ?? 'switchboard:',
-    redisTimeoutMs: integer('SWITCHBOARD_REDIS_TIMEOUT_MS', env.SWITCHBOARD_REDIS_TIMEOUT_MS, 2_000),
+    redisTimeoutMs: integer('SWITCHBOARD_REDIS_TIMEOUT_MS', env.SWITCHBOARD_REDIS_TIMEOUT_MS, 5_000),
     webhooks: {
       allowPrivate: flag(env.SWITCHBOARD_WEBHOOKS_ALLOW_PRIVATE),
       retryScale: positive('SWITCHBOARD_WEBHOOK_RETRY_SCALE', env.SWITCHBOARD_WEBHOOK_RETRY_SCALE, 1),

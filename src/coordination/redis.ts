@@ -67,7 +67,7 @@ export class RedisCoordination implements Coordination {
     url: string,
     private readonly prefix: string,
     onError: (error: Error) => void,
-    timeoutMs = 2_000,
+    timeoutMs = 5_000,
   ) {
     const bounds = timeoutMs > 0 ? { socketTimeout: timeoutMs, connectTimeout: timeoutMs } : {};
     this.#redis = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 3, ...bounds });
