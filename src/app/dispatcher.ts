@@ -3,6 +3,7 @@ import { interpret, messageError } from '../core/catalogue/interpret.js';
 import { encodeText } from '../core/encoding/segments.js';
 import type { Message, MessageError, MessageEvent } from '../core/message.js';
 import type { CanonicalCode } from '../core/catalogue/canonical.js';
+import { SwitchboardError } from '../core/errors.js';
 import { isConnectionFault } from '../core/policies/breaker.js';
 import { refusedStatus, resendUnknownTo } from '../core/policies/retry.js';
 import { nextConnection } from '../core/routing/router.js';
@@ -49,6 +50,10 @@ const LATE_MS = 20;
 /** The pace asked again after it had no answer: from 50 ms, doubling, at most every second. */
 const PACE_RETRY_MIN_MS = 50;
 const PACE_RETRY_MAX_MS = 1000;
+
+/** A write of a send the store could not take, made again: from 100 ms, doubling, at most every second. */
+const PERSIST_RETRY_MIN_MS = 100;
+const PERSIST_RETRY_MAX_MS = 1000;
 
 /** How long a connection that is down holds messages no other connection can take before looking again. */
 const HOLD_MS = 1000;
@@ -400,9 +405,9 @@ class Lane {
     // a message sent again. Marks of concurrent sends share one commit. A claim taken over in
     // the meantime is not ours to send.
     try {
-      if (!(await writer.mark({ messageId: message.id, owner, attempt }))) return;
-    } catch (error) {
-      this.opts.onError(error, this.connector.name);
+      if (!(await this.#persist(() => writer.mark({ messageId: message.id, owner, attempt })))) return;
+    } catch {
+      // Logged. Not sent: its lease lapses and it is claimed again.
       return;
     }
     // A mark held up by a slow commit would send this submit late, in one burst with the others
@@ -427,10 +432,25 @@ class Lane {
     answered();
     const now = this.opts.clock.now();
     this.opts.metrics.dispatched(this.connector.name, (now - started) / 1000);
-    try {
-      await this.#outcome(message, attempt, result, now);
-    } catch (error) {
-      this.opts.onError(error, this.connector.name);
+    // Known, the outcome is not left to lapse into an unknown one (with a receipt that has no
+    // provider id to meet) while the store cannot take it for a moment. Logged if it fails.
+    await this.#persist(() => this.#outcome(message, attempt, result, now)).catch(() => undefined);
+  }
+
+  /**
+   * Runs a write of a send until the store takes it: one it cannot take for now (its disk full,
+   * out of reach) is asked again while the lane runs, the claim renewed meanwhile. The first
+   * failure is logged; the last is thrown when it gives up.
+   */
+  async #persist<T>(write: () => Promise<T>): Promise<T> {
+    for (let failures = 0; ; failures++) {
+      try {
+        return await write();
+      } catch (error) {
+        if (failures === 0) this.opts.onError(error, this.connector.name);
+        if (!(error instanceof SwitchboardError && error.code === 'service_unavailable') || !this.#running) throw error;
+        await new Promise((r) => setTimeout(r, Math.min(PERSIST_RETRY_MAX_MS, PERSIST_RETRY_MIN_MS * 2 ** failures)));
+      }
     }
   }
 

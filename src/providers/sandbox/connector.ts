@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../app/clock.js';
-import type { Connector, ConnectorContext, OutboundMessage, SubmitResult } from '../../app/connector.js';
+import type { Connector, ConnectorContext, OutboundMessage, ReceiptReport, SubmitResult } from '../../app/connector.js';
 import { sandboxLookups } from './lookups.js';
 import type { Random } from '../../core/quality/random.js';
 import { receiptFor, type DestinationProfiles } from './destinations.js';
@@ -19,6 +19,10 @@ export interface SandboxOptions {
   /** Draws of the delivery rates; default Math.random (seeded in tests). */
   readonly random?: Random;
 }
+
+/** How long a receipt the node refused waits before it comes again, doubling up to the most. */
+const RETRY_FIRST_MS = 1_000;
+const RETRY_MAX_MS = 60_000;
 
 /**
  * A simulated carrier, in process: it answers with a provider message id, then sends the receipt
@@ -85,15 +89,32 @@ export class SandboxConnector implements Connector {
   #receiptLater(id: string, to: string): void {
     const { receipt: code, delayMs } = receiptFor(to, this.#destinations, this.#random, this.#delay);
     if (code === null) return;
+    this.#later(delayMs, () => {
+      const doneAt = this.#clock.now();
+      this.#deliver(
+        {
+          providerMessageId: id,
+          status: { provider: 'sandbox', context: 'receipt', code },
+          occurredAt: doneAt,
+          raw: { 'message-id': id, to, status: code, 'done-date': new Date(doneAt).toISOString() },
+        },
+        RETRY_FIRST_MS,
+      );
+    });
+  }
+
+  /**
+   * A receipt the node could not take (its store full or out of reach; it logged why) comes
+   * again later, backing off, as a carrier delivers again a receipt that was not acknowledged.
+   */
+  #deliver(report: ReceiptReport, retryMs: number): void {
+    this.#context?.receipt(report).catch(() => this.#later(retryMs, () => this.#deliver(report, Math.min(retryMs * 2, RETRY_MAX_MS))));
+  }
+
+  #later(delayMs: number, run: () => void): void {
     const timer = setTimeout(() => {
       this.#timers.delete(timer);
-      const doneAt = this.#clock.now();
-      void this.#context?.receipt({
-        providerMessageId: id,
-        status: { provider: 'sandbox', context: 'receipt', code },
-        occurredAt: doneAt,
-        raw: { 'message-id': id, to, status: code, 'done-date': new Date(doneAt).toISOString() },
-      });
+      run();
     }, delayMs);
     this.#timers.add(timer);
   }

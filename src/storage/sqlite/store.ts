@@ -137,6 +137,7 @@ import { RECEIPT_SQL } from './receipt-sql.js';
 import { ACCOUNT_SQL, KEY_ACCOUNT_COLUMNS } from './account-sql.js';
 import { WEBHOOK_SQL } from './webhook-sql.js';
 import { Statement, type Writes } from './statement.js';
+import { asUnavailable } from './unavailable.js';
 import { WalSync } from './wal-sync.js';
 import { CREDENTIAL_SQL } from './credential-sql.js';
 import { SMPP_SQL } from './smpp-sql.js';
@@ -208,18 +209,20 @@ export class SqliteStore implements Store {
     this.#db.pragma('busy_timeout = 5000');
     this.#db.pragma('foreign_keys = ON');
     this.#qualityCounters = options.qualityCounters ?? true;
-    if ((options.synchronous ?? 'full') === 'full') this.#answerWhenDurable(options.file);
+    this.#guard(options.file, (options.synchronous ?? 'full') === 'full');
   }
 
   #wal: WalSync | undefined;
 
   /**
-   * Every method that wrote a row resolves only once the log holding it is on disk; one that
-   * only read answers at once. Done here, for all of them, so that no write can forget it.
+   * Every method: a failure of the file (disk full, locked, failing) is thrown as the service
+   * unavailable (see asUnavailable); with `durable`, one that wrote a row resolves only once the
+   * log holding it is on disk, one that only read answers at once. Done here, for all of them,
+   * so that no method can forget either.
    */
-  #answerWhenDurable(file: string): void {
+  #guard(file: string, durable: boolean): void {
     const written = () => this.#writes.count;
-    const wal = new WalSync(`${file}-wal`, written);
+    const wal = durable ? new WalSync(`${file}-wal`, written) : undefined;
     this.#wal = wal;
     const self = this as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
     for (const name of Object.getOwnPropertyNames(SqliteStore.prototype)) {
@@ -227,10 +230,14 @@ export class SqliteStore implements Store {
       if (name === 'constructor' || name === 'close' || typeof method !== 'function') continue;
       self[name] = async (...args: unknown[]) => {
         const before = written();
-        const result = await method.apply(this, args);
-        const after = written();
-        if (after !== before) await wal.durable(after);
-        return result;
+        try {
+          const result = await method.apply(this, args);
+          const after = written();
+          if (wal && after !== before) await wal.durable(after);
+          return result;
+        } catch (error) {
+          throw asUnavailable(error);
+        }
       };
     }
   }
