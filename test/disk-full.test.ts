@@ -58,7 +58,10 @@ test('a full disk: sends are refused with 503 service_unavailable saying so, the
     const status = async (id: string) => ((await node.api.inject({ url: `/v1/messages/${id}`, headers: bearer(node.key) })).json() as { status: string }).status;
     await eventually(async () => ((await Promise.all(accepted.map(status))).every((s) => s === 'delivered') ? true : undefined), 30_000);
   } finally {
-    await node.close();
-    disk.remove();
+    try {
+      await node.close();
+    } finally {
+      disk.remove();
+    }
   }
 });
