@@ -98,19 +98,34 @@ export function statementPool(config: pg.PoolConfig & { searchPath?: string; tim
 }
 
 /** Node's codes and PostgreSQL's SQLSTATEs (besides class 08, connection exceptions) of a database out of reach. */
-const OUT_OF_REACH = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', '57P01', '57P02', '57P03', '53300']);
+const OUT_OF_REACH = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', '57P01', '57P02', '57P03']);
+
+/** Why PostgreSQL cannot serve the gateway now, by the failure's SQLSTATE, Node code or message. */
+function reasonOf(code: unknown, message: unknown): string | undefined {
+  if (typeof code === 'string') {
+    if (OUT_OF_REACH.has(code) || code.startsWith('08')) return 'is out of reach';
+    // Class 53: its disk full, its memory or its connections spent.
+    if (code.startsWith('53')) return 'is short of resources (disk, memory or connections)';
+    // A standby, as the address of a primary reaches after a failover until it moves.
+    if (code === '25006') return 'refuses writes (a standby, not the primary)';
+  }
+  if (typeof message === 'string' && /^Connection terminated|is not queryable|^Query read timeout|^timeout exceeded when trying to connect/.test(message)) return 'is out of reach';
+  return undefined;
+}
 
 /**
- * A failure because the database is out of reach (refused, lost, shutting down, full, silent
- * past the pool's timeout) as the canonical `service_unavailable`, which passes with time: an API
- * caller gets a 503 with Retry-After, not an internal error. The original stays its `cause`, for
- * the log. Any other error is returned as it is.
+ * A failure of the database rather than of the request (out of reach, shutting down, silent
+ * past the pool's timeout, short of resources, a standby) as the canonical `service_unavailable`,
+ * which passes with time: an API caller gets a 503 with Retry-After, not an internal error, and
+ * the connection it failed on is dropped (see PostgresStore's transactions), so that the next
+ * one may reach the new primary. The original stays its `cause`, for the log. Any other error
+ * is returned as it is.
  */
 export function asUnavailable(error: unknown): unknown {
   const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
-  const lost = typeof code === 'string' ? OUT_OF_REACH.has(code) || code.startsWith('08') : false;
-  if (!lost && !(typeof message === 'string' && /^Connection terminated|is not queryable|^Query read timeout|^timeout exceeded when trying to connect/.test(message))) return error;
-  return Object.assign(new SwitchboardError('service_unavailable', 'The database (PostgreSQL) is out of reach; retry shortly.', { retryAfterSeconds: 1 }), { cause: error });
+  const reason = reasonOf(code, message);
+  if (!reason) return error;
+  return Object.assign(new SwitchboardError('service_unavailable', `The database (PostgreSQL) ${reason}; retry shortly.`, { retryAfterSeconds: 1 }), { cause: error });
 }
 
 const failingAsUnavailable = (result: unknown) =>
