@@ -1,5 +1,6 @@
 import { loadConfig } from './config/env.js';
 import { ConfigError } from './config/file.js';
+import { SwitchboardError } from './core/errors.js';
 import { startNode, type Node } from './node.js';
 
 // Starts a node on the configuration in the environment and stops it cleanly on SIGINT/SIGTERM.
@@ -8,8 +9,10 @@ let node: Node;
 try {
   node = await startNode(config);
 } catch (error) {
-  if (!(error instanceof ConfigError)) throw error;
-  process.stderr.write(`switchboard: ${error.message}\n`);
+  // A configuration to mend, or a store it cannot use (its disk full, its database out of reach): said in a line.
+  const unusable = error instanceof SwitchboardError && error.code === 'service_unavailable';
+  if (!(error instanceof ConfigError) && !unusable) throw error;
+  process.stderr.write(`switchboard: ${unusable ? 'cannot start: ' : ''}${error.message}\n`);
   process.exit(1);
 }
 if (node.firstKey) {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { bearer, eventually, PROJECT_CI, tempDir, testNode } from './helpers.js';
 
@@ -63,5 +64,27 @@ test('a full disk: sends are refused with 503 service_unavailable saying so, the
     } finally {
       disk.remove();
     }
+  }
+});
+
+test('a node started on a full disk exits 1, saying so in a line', async (t) => {
+  const disk = smallDisk();
+  if (typeof disk === 'string') return t.skip(disk);
+  try {
+    try {
+      writeFileSync(join(disk.dir, 'filler'), Buffer.alloc(8 << 20));
+    } catch {
+      // Full: what fitted stays.
+    }
+    const main = new URL('../src/main.js', import.meta.url);
+    const started = spawnSync(process.execPath, [main.pathname], {
+      env: { ...process.env, SWITCHBOARD_DATA_DIR: join(disk.dir, 'data'), PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    assert.equal(started.status, 1, started.stderr);
+    assert.match(started.stderr, /^switchboard: cannot start: .*disk is full/m);
+  } finally {
+    disk.remove();
   }
 });

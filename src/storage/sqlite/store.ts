@@ -203,7 +203,13 @@ export class SqliteStore implements Store {
   constructor(options: SqliteOptions) {
     mkdirSync(dirname(options.file), { recursive: true });
     this.#db = new BetterSqlite3(options.file);
-    this.#db.pragma('journal_mode = WAL');
+    try {
+      this.#db.pragma('journal_mode = WAL');
+    } catch (error) {
+      // Its log cannot be made (a full disk): the node cannot start, and says why.
+      this.#db.close();
+      throw asUnavailable(error);
+    }
     // SQLite itself never waits on the disk at a commit: durability, when wanted, is WalSync's.
     this.#db.pragma('synchronous = normal');
     this.#db.pragma('busy_timeout = 5000');
