@@ -44,7 +44,7 @@ test('a full disk: sends are refused with 503 service_unavailable saying so, the
     const { error } = refused.json() as { error: { code: string; message: string } };
     assert.equal(error.code, 'service_unavailable');
     assert.match(error.message, /disk is full/);
-    assert.ok(refused.headers['retry-after']);
+    assert.equal(refused.headers['retry-after'], '5');
     assert.ok(accepted.length > 0);
 
     // The disk stays full a while: the submits' outcomes and the receipts due meanwhile meet it too.

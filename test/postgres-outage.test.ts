@@ -61,13 +61,19 @@ async function relayedNode(env: Record<string, string> = {}) {
   };
 }
 
-test('while PostgreSQL is out of reach the API answers 503 service_unavailable with Retry-After; once it is back, the node goes on without a restart', async () => {
-  const n = await relayedNode();
+/**
+ * A node through a relay that the outage cuts (refused, dropped) or freezes (the pool's open
+ * connections stop answering mid-statement, new ones are never answered): a send and a read get
+ * 503, and once the relay is restored the node sends again, with no restart.
+ */
+async function throughOutage(outage: 'cut' | 'freeze', env: Record<string, string> = {}) {
+  const n = await relayedNode(env);
   try {
     const before = await n.send('+447400300000');
     assert.equal(before.statusCode, 202, before.body);
 
-    await n.db.cut();
+    if (outage === 'cut') await n.db.cut();
+    else n.db.freeze();
     n.assertUnavailable(await n.send('+447400300001'), await n.read(n.idOf(before)));
 
     await n.db.restore();
@@ -75,23 +81,14 @@ test('while PostgreSQL is out of reach the API answers 503 service_unavailable w
   } finally {
     await n.close();
   }
+}
+
+test('while PostgreSQL is out of reach the API answers 503 service_unavailable with Retry-After; once it is back, the node goes on without a restart', async () => {
+  await throughOutage('cut');
 });
 
 test('a PostgreSQL host gone silent (a hard failover: no reset, no refusal) gets requests a 503 at the bound, not held until the kernel gives up; the node goes on once it answers', async () => {
-  const n = await relayedNode({ SWITCHBOARD_DATABASE_TIMEOUT_MS: '1000' });
-  try {
-    const before = await n.send('+447400300000');
-    assert.equal(before.statusCode, 202, before.body);
-
-    // The pool's open connections stop answering mid-statement, and new ones are never answered.
-    n.db.freeze();
-    n.assertUnavailable(await n.send('+447400300001'), await n.read(n.idOf(before)));
-
-    await n.db.restore();
-    await n.assertGoesOn(before);
-  } finally {
-    await n.close();
-  }
+  await throughOutage('freeze', { SWITCHBOARD_DATABASE_TIMEOUT_MS: '1000' });
 });
 
 test('the address of the primary reaching a standby (a failover, until the address moves): writes are refused with a 503 saying so, and the node writes again once it reaches a primary', async () => {

@@ -41,8 +41,9 @@ return 1`;
 
 /**
  * Redis gave no answer (ioredis gives a command up after three tries to reconnect, or when its
- * connection is dropped as silent): what asked is refused as the service being unavailable for a moment, not as a fault
- * of the request. The details go to the log (the client's `error` events), not to the caller.
+ * connection is dropped as silent): what asked is refused as the service being unavailable for a
+ * moment, not as a fault of the request. The details go to the log (the client's `error`
+ * events), not to the caller.
  */
 function outOfReach(): never {
   throw new SwitchboardError('service_unavailable', 'The store the nodes share rate limits, paces and locks through (Redis) is out of reach; retry shortly.', { retryAfterSeconds: 1 });

@@ -66,8 +66,8 @@ const UNBOUNDED_MS = 2_147_483_647;
  * A statement that may run longer than the pool's timeout: a migration, an index built, ANALYZE
  * of a large table. It is never a request's, so nothing waits on it but the node's upkeep.
  */
-export function unbounded(text: string, values?: unknown[]): pg.QueryConfig {
-  return { text, ...(values && { values }), query_timeout: UNBOUNDED_MS } as pg.QueryConfig;
+export function unbounded(text: string): pg.QueryConfig {
+  return { text, query_timeout: UNBOUNDED_MS } as pg.QueryConfig;
 }
 
 /**

@@ -230,7 +230,6 @@ async function buildIndex(c: Client, m: Migration, index: string): Promise<void>
   await recordMigration(c, m);
 }
 
-
 /** An account with what its slices' charges add up to (few rows: one per node that sent for it). */
 const ACCOUNT_WITH_SLICES = 'a.*, (SELECT sum(s.spent) FROM balance_slices s WHERE s.account_id = a.id)::bigint AS pending FROM accounts a';
 
