@@ -36,6 +36,8 @@ async function nodeOn(url: string, env: Record<string, string> = {}) {
       const status = async (id: string) => ((await read(id)).json() as { status: string }).status;
       for (const id of [idOf(before), idOf(after)]) await eventually(async () => ((await status(id)) === 'delivered' ? true : undefined), 20_000);
     },
+    stop: () => node.close(),
+    dropSchema: () => dropTestSchema(schema),
     async close() {
       await node.close();
       await dropTestSchema(schema);
@@ -55,8 +57,11 @@ async function relayedNode(env: Record<string, string> = {}) {
     db,
     async close() {
       await db.restore();
-      await node.close();
+      await node.stop();
+      // Closing the relay ends the connections it froze: their sessions, still in a transaction
+      // on PostgreSQL's side, would hold the schema's locks, and its drop would wait for ever.
       await db.close();
+      await node.dropSchema();
     },
   };
 }
