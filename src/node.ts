@@ -65,13 +65,13 @@ import { LocalCoordination, type Coordination } from './app/coordination.js';
 
 const TOPOLOGY_RELOAD_MS = 5000;
 const RECEIPT_SWEEP_MS = 5000;
-/** How often a node deletes what is kept no longer (compliance counters whose window has ended, old keys and counters, the webhook log past its retention), and how many at most each time. */
+/** How often a node deletes what is kept no longer (compliance counters whose window has ended, old keys and counters, the webhook and message logs past their retention), and how many at most each time. */
 const PRUNE_MS = 60_000;
 const PRUNE_LIMIT = 10_000;
 /**
- * Deliveries the webhook log's retention looks at in one transaction: at volume the log grows by
- * thousands a second, so a run goes on look after look until it is done, the event loop free
- * between them.
+ * Rows a log's retention (webhook deliveries, messages) looks at in one transaction: at volume a
+ * log grows by thousands a second, so a run goes on look after look until it is done, the event
+ * loop free between them.
  */
 const PRUNE_LOG_LOOK = 500;
 /** The pause between two such looks while accepting and sending are short of time (a look takes a few ms). */
@@ -365,24 +365,31 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
   const measuringTimer = setInterval(measure, config.quality.refreshMs);
   const slicing = setInterval(() => void returnSlices(SLICE_IDLE_MS).catch((err: unknown) => log.warn({ err }, 'giving back balance slices failed')), SLICE_SWEEP_MS);
   let stopped = false;
-  /** The webhook log's retention running, if it is: one run at a time. */
-  let pruningLog: Promise<void> | undefined;
-  const pruneLog = (before: number) => {
-    pruningLog ??= (async () => {
-      for (let after: number | null = 0; after !== null && !stopped; ) {
-        ({ next: after } = await store.pruneWebhookLog(before, after, PRUNE_LOG_LOOK));
+  /** Each log's retention running, if it is: one run of each at a time. */
+  const pruningLogs = new Map<string, Promise<void>>();
+  /** Deletes what a log holds from before `before`, look after look from its oldest row (`start`), giving way to live traffic. */
+  const pruneLog = <P>(name: string, before: number, start: P, look: (before: number, after: P, limit: number) => Promise<{ next: P | null }>) => {
+    if (pruningLogs.has(name)) return;
+    const run = (async () => {
+      for (let after: P | null = start; after !== null && !stopped; ) {
+        ({ next: after } = await look(before, after, PRUNE_LOG_LOOK));
         await new Promise((resolve) => (pressed() ? setTimeout(resolve, PRUNE_LOG_PAUSE_MS) : setImmediate(resolve)));
       }
     })()
-      .catch((err: unknown) => log.warn({ err }, 'deleting the old webhook log failed'))
-      .finally(() => (pruningLog = undefined));
+      .catch((err: unknown) => log.warn({ err }, `deleting the old ${name} failed`))
+      .finally(() => pruningLogs.delete(name));
+    pruningLogs.set(name, run);
   };
   const prune = () => {
     const now = clock.now();
     store.pruneMarks(now, PRUNE_LIMIT).catch((err: unknown) => log.warn({ err }, 'deleting ended compliance counters failed'));
     store.pruneIdempotency(now - config.idempotencyTtlMs, PRUNE_LIMIT).catch((err: unknown) => log.warn({ err }, 'deleting old idempotency keys failed'));
     store.pruneQuality(hourOf(now) - QUALITY_MEMORY_DAYS * 24 + 1, PRUNE_LIMIT).catch((err: unknown) => log.warn({ err }, 'deleting old quality counters failed'));
-    if (config.webhooks.retentionMs > 0) pruneLog(now - config.webhooks.retentionMs);
+    if (config.webhooks.retentionMs > 0) pruneLog('webhook log', now - config.webhooks.retentionMs, 0, (b, a, l) => store.pruneWebhookLog(b, a, l));
+    if (config.messageRetentionMs > 0) {
+      pruneLog('messages', now - config.messageRetentionMs, '', (b, a, l) => store.pruneMessages(b, a, l));
+      pruneLog('received messages', now - config.messageRetentionMs, '', (b, a, l) => store.pruneInbound(b, a, l));
+    }
   };
   // At once as well: a node that was down a while deletes what aged meanwhile now, not in a minute.
   prune();
@@ -408,7 +415,7 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
       clearInterval(slicing);
       clearInterval(pruning);
       stopped = true;
-      await pruningLog;
+      await Promise.all(pruningLogs.values());
       clearInterval(analyzing);
       clearInterval(measuringTimer);
       await measuring;

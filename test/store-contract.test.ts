@@ -984,6 +984,74 @@ for (const [name, open] of implementations) {
   });
 }
 
+for (const [name, open] of implementations) {
+  describe(`the message log's retention on ${name}`, () => {
+    let opened: Opened;
+    before(async () => {
+      opened = await open();
+      await opened.store.migrate();
+    });
+    after(async () => {
+      await opened.drop();
+      await opened.store.close();
+    });
+
+    test('deletes final messages made before it, with their events and provider ids, look after look; one still on its way stays, whatever its age', async () => {
+      const { store, rows } = opened;
+      const DAY = 86_400_000;
+      const at = (t: number) => ({ id: newMessageId(t), createdAt: t, updatedAt: t });
+      const [delivered, failed, sent, queued, scheduled] = [1, 2, 3, 4, 5].map((i) => message({ accountId: 'kept', ...at(T0 + i) }));
+      const recent = message({ accountId: 'kept', ...at(T0 + 10 * DAY) });
+      await insert(store, [delivered!, failed!, sent!, queued!, { ...scheduled!, status: 'scheduled', sendAt: T0 + 30 * DAY }, recent]);
+      const change = (m: NewMessage, from: NewMessage['status'], to: NewMessage['status'], providerMessageId?: string) =>
+        store.applyWrites([
+          {
+            transition: {
+              messageId: m.id, from: [from], to, event: event(T0 + 100, to, to), dueAt: null, providerMessageId,
+              providerIds: providerMessageId ? [{ connection: 'c1', providerMessageId, messageId: m.id, part: 1, parts: 1 }] : undefined,
+            },
+          },
+        ]);
+      // Made ten days ago: delivered, failed, sent (its receipt awaited), queued, scheduled for later. Made today: delivered.
+      await change(delivered!, 'queued', 'sent', 'p-delivered');
+      await change(delivered!, 'sent', 'delivered');
+      await change(failed!, 'queued', 'failed');
+      await change(sent!, 'queued', 'sent', 'p-sent');
+      await change(recent, 'queued', 'sent', 'p-recent');
+      await change(recent, 'sent', 'delivered');
+      await store.insertInbound({ id: newId('in', T0), accountId: 'kept', connection: 'c1', from: '+447700900001', to: 'Shop', text: 'old', receivedAt: T0, payload: null });
+      await store.insertInbound({ id: newId('in', T0 + 10 * DAY), accountId: 'kept', connection: 'c1', from: '+447700900001', to: 'Shop', text: 'new', receivedAt: T0 + 10 * DAY, payload: null });
+
+      // Kept five days: two messages a look, so that looks go on from where the last one ended.
+      const cutoff = T0 + 5 * DAY;
+      const walk = async (prune: Store['pruneMessages']) => {
+        const looks: { deleted: number; next: string | null }[] = [];
+        for (let after: string | null = ''; after !== null; ) {
+          const look: { deleted: number; next: string | null } = await prune.call(store, cutoff, after, 2);
+          looks.push(look);
+          after = look.next;
+        }
+        return looks;
+      };
+      const looks = await walk(store.pruneMessages);
+      assert.ok(looks.length > 1, 'more than one look');
+      assert.equal(looks.reduce((n, l) => n + l.deleted, 0), 2);
+      const left = [sent!, queued!, scheduled!, recent].map((m) => m.id).sort();
+      assert.deepEqual((await store.listMessages('kept', {}, 100)).map((m) => m.id).sort(), left);
+      assert.equal(await store.getMessage('kept', delivered!.id), undefined);
+      assert.deepEqual(await store.listEvents('kept', delivered!.id), []);
+      const events = (await rows('SELECT DISTINCT message_id FROM message_events ORDER BY message_id')) as { message_id: string }[];
+      assert.deepEqual(events.map((e) => e.message_id), [sent!.id, recent.id].sort(), 'the events of the messages deleted go with them');
+      const providerIds = (await rows('SELECT provider_message_id FROM provider_ids ORDER BY provider_message_id')) as { provider_message_id: string }[];
+      assert.deepEqual(providerIds.map((p) => p.provider_message_id), ['p-recent', 'p-sent'], 'a receipt still finds the message it awaits');
+      assert.deepEqual(await store.pruneMessages(cutoff, '', 100), { deleted: 0, next: null }, 'nothing more to delete');
+
+      assert.equal((await walk(store.pruneInbound)).reduce((n, l) => n + l.deleted, 0), 1);
+      assert.deepEqual((await store.listInbound('kept', undefined, 10)).map((m) => m.text), ['new']);
+    });
+  });
+}
+
 describe('webhook claims on PostgreSQL while an emit holds a chain', () => {
   const schema = `test_${process.pid}_${Date.now()}_held`;
   const store = new PostgresStore({ url: TEST_DATABASE_URL, schema });

@@ -696,6 +696,15 @@ export interface Store {
    * look costs `limit` rows, however long the log.
    */
   pruneWebhookLog(before: number, after: number, limit: number): Promise<{ deleted: number; next: number | null }>;
+  /**
+   * The message log's retention, as pruneWebhookLog's: looks at up to `limit` messages sent after
+   * `after` (an id: they sort by creation time; '': the oldest) and deletes those final (delivered,
+   * failed, ...) that were made before `before`, with their events and the provider ids receipts
+   * are matched on. A message still on its way stays, whatever its age.
+   */
+  pruneMessages(before: number, after: string, limit: number): Promise<{ deleted: number; next: string | null }>;
+  /** The same for messages received, each final as it arrives. */
+  pruneInbound(before: number, after: string, limit: number): Promise<{ deleted: number; next: string | null }>;
   listNotices(accountId: string, limit: number): Promise<Notice[]>;
 
   /** Which of `numbers` the account has verified (those waiting for their code are not). */

@@ -21,6 +21,8 @@ export interface Config {
   readonly lookupTtlMs: number;
   /** How long an Idempotency-Key answers with its first response; older ones are deleted. */
   readonly idempotencyTtlMs: number;
+  /** How long final messages, sent and received, are kept with their events (0: for ever). */
+  readonly messageRetentionMs: number;
   readonly sqliteSync: 'full' | 'normal';
   readonly logLevel: string;
   readonly logRequests: boolean;
@@ -147,6 +149,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     allowFixedLine: flag(env.SWITCHBOARD_ALLOW_FIXED_LINE),
     lookupTtlMs: integer('SWITCHBOARD_LOOKUP_TTL_SECONDS', env.SWITCHBOARD_LOOKUP_TTL_SECONDS, 86_400) * 1000,
     idempotencyTtlMs: (integer('SWITCHBOARD_IDEMPOTENCY_HOURS', env.SWITCHBOARD_IDEMPOTENCY_HOURS, 24) || 1) * 3_600_000,
+    messageRetentionMs: integer('SWITCHBOARD_MESSAGE_RETENTION_DAYS', env.SWITCHBOARD_MESSAGE_RETENTION_DAYS, 0) * 86_400_000,
     sqliteSync: sync,
     logLevel: env.LOG_LEVEL ?? 'info',
     logRequests: flag(env.SWITCHBOARD_LOG_REQUESTS),

@@ -126,7 +126,8 @@ import { publicUser, sessionOf, sessionValues, userOf, userValues, USER_SQL, typ
 import { LOG_DIALECT } from './log-sql.js';
 import { NUMBERS_SQL } from './numbers-sql.js';
 import { foldAnswers } from '../webhook-answers.js';
-import { expiredOf, type LoggedDelivery } from '../webhook-log.js';
+import { expiredDeliveries, expiredMessages, type LoggedDelivery, type LoggedMessage } from '../retention.js';
+import { RETENTION_SQL } from './retention-sql.js';
 import { leasingOf, type Leasing } from '../leasing.js';
 import { DISPATCH_SQL } from './dispatch-sql.js';
 import { RECEIPT_SQL } from './receipt-sql.js';
@@ -185,6 +186,9 @@ const ANALYZE_LOCK = 727_465_002;
  * deliveries of one event at once would each leave the event to the other.
  */
 const PRUNE_LOG_LOCK = 727_465_003;
+/** The advisory locks (with the schema's hash) of the node deleting old messages, sent and received: one node does it at a time. */
+const PRUNE_MESSAGES_LOCK = 727_465_004;
+const PRUNE_INBOUND_LOCK = 727_465_005;
 
 /** PostgreSQL's SQLSTATE for a transaction rolled back to break a deadlock. */
 const DEADLOCK = '40P01';
@@ -318,8 +322,7 @@ export class PostgresStore implements Store {
 
   async refreshStatistics(): Promise<string[]> {
     return this.#tx(async (c) => {
-      const [held] = (await c.query<{ held: boolean }>('SELECT pg_try_advisory_xact_lock($1, hashtext(current_schema())) AS held', [ANALYZE_LOCK])).rows;
-      if (!held?.held) return [];
+      if (!(await this.#tryLock(c, ANALYZE_LOCK))) return [];
       // Autovacuum's own rule for when a table is due (threshold plus a share of its rows).
       const stale = await c.query<{ relname: string }>(
         `SELECT relname FROM pg_stat_user_tables
@@ -1003,12 +1006,35 @@ export class PostgresStore implements Store {
 
   async pruneWebhookLog(before: number, after: number, limit: number): Promise<{ deleted: number; next: number | null }> {
     return this.#tx(async (c) => {
-      const [lock] = (await c.query<{ held: boolean }>('SELECT pg_try_advisory_xact_lock($1, hashtext(current_schema())) AS held', [PRUNE_LOG_LOCK])).rows;
-      if (!lock!.held) return { deleted: 0, next: null };
-      const { expired, next } = expiredOf((await c.query<LoggedDelivery>(WEBHOOK_SQL.logAfter, [after, limit])).rows, before, limit);
+      if (!(await this.#tryLock(c, PRUNE_LOG_LOCK))) return { deleted: 0, next: null };
+      const { expired, next } = expiredDeliveries((await c.query<LoggedDelivery>(WEBHOOK_SQL.logAfter, [after, limit])).rows, before, limit);
       if (expired.length > 0) await c.query(WEBHOOK_SQL.prune, [expired.map((d) => d.seq), expired.map((d) => d.id), [...new Set(expired.map((d) => d.event_id))]]);
       return { deleted: expired.length, next };
     });
+  }
+
+  async pruneMessages(before: number, after: string, limit: number): Promise<{ deleted: number; next: string | null }> {
+    return this.#tx(async (c) => {
+      if (!(await this.#tryLock(c, PRUNE_MESSAGES_LOCK))) return { deleted: 0, next: null };
+      const { expired, next } = expiredMessages((await c.query<LoggedMessage>(RETENTION_SQL.messagesAfter, [after, limit])).rows, before, limit);
+      if (expired.length > 0) await c.query(RETENTION_SQL.pruneMessages, [expired.map((m) => m.id)]);
+      return { deleted: expired.length, next };
+    });
+  }
+
+  async pruneInbound(before: number, after: string, limit: number): Promise<{ deleted: number; next: string | null }> {
+    return this.#tx(async (c) => {
+      if (!(await this.#tryLock(c, PRUNE_INBOUND_LOCK))) return { deleted: 0, next: null };
+      const { expired, next } = expiredMessages((await c.query<LoggedMessage>(RETENTION_SQL.inboundAfter, [after, limit])).rows, before, limit);
+      if (expired.length > 0) await c.query(RETENTION_SQL.pruneInbound, [expired.map((m) => m.id)]);
+      return { deleted: expired.length, next };
+    });
+  }
+
+  /** Whether this transaction took the advisory lock `key` of the schema (held until it ends), without waiting for it. */
+  async #tryLock(c: Client, key: number): Promise<boolean> {
+    const [lock] = (await c.query<{ held: boolean }>('SELECT pg_try_advisory_xact_lock($1, hashtext(current_schema())) AS held', [key])).rows;
+    return lock!.held;
   }
 
   async listNotices(accountId: string, limit: number): Promise<Notice[]> {

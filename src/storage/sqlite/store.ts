@@ -130,7 +130,8 @@ import { publicUser, sessionOf, sessionValues, userOf, userValues, USER_SQL, typ
 import { LOG_DIALECT } from './log-sql.js';
 import { NUMBERS_SQL } from './numbers-sql.js';
 import { foldAnswers } from '../webhook-answers.js';
-import { expiredOf, type LoggedDelivery } from '../webhook-log.js';
+import { expiredDeliveries, expiredMessages, type LoggedDelivery, type LoggedMessage } from '../retention.js';
+import { RETENTION_SQL } from './retention-sql.js';
 import { leasingOf, type Leasing } from '../leasing.js';
 import { DISPATCH_SQL } from './dispatch-sql.js';
 import { RECEIPT_SQL } from './receipt-sql.js';
@@ -1172,12 +1173,33 @@ export class SqliteStore implements Store {
 
   async pruneWebhookLog(before: number, after: number, limit: number): Promise<{ deleted: number; next: number | null }> {
     return this.#db.transaction(() => {
-      const { expired, next } = expiredOf(this.#sql(WEBHOOK_SQL.logAfter).all({ after, limit }) as LoggedDelivery[], before, limit);
+      const { expired, next } = expiredDeliveries(this.#sql(WEBHOOK_SQL.logAfter).all({ after, limit }) as LoggedDelivery[], before, limit);
       if (expired.length > 0) {
         this.#sql(WEBHOOK_SQL.pruneAttempts).run({ ids: JSON.stringify(expired.map((d) => d.id)) });
         this.#sql(WEBHOOK_SQL.pruneDeliveries).run({ seqs: JSON.stringify(expired.map((d) => d.seq)) });
         this.#sql(WEBHOOK_SQL.pruneEvents).run({ events: JSON.stringify([...new Set(expired.map((d) => d.event_id))]) });
       }
+      return { deleted: expired.length, next };
+    }).immediate();
+  }
+
+  async pruneMessages(before: number, after: string, limit: number): Promise<{ deleted: number; next: string | null }> {
+    return this.#db.transaction(() => {
+      const { expired, next } = expiredMessages(this.#sql(RETENTION_SQL.messagesAfter).all({ after, limit }) as LoggedMessage[], before, limit);
+      if (expired.length > 0) {
+        const ids = JSON.stringify(expired.map((m) => m.id));
+        this.#sql(RETENTION_SQL.pruneEvents).run({ ids });
+        this.#sql(RETENTION_SQL.pruneProviderIds).run({ ids });
+        this.#sql(RETENTION_SQL.pruneMessages).run({ ids });
+      }
+      return { deleted: expired.length, next };
+    }).immediate();
+  }
+
+  async pruneInbound(before: number, after: string, limit: number): Promise<{ deleted: number; next: string | null }> {
+    return this.#db.transaction(() => {
+      const { expired, next } = expiredMessages(this.#sql(RETENTION_SQL.inboundAfter).all({ after, limit }) as LoggedMessage[], before, limit);
+      if (expired.length > 0) this.#sql(RETENTION_SQL.pruneInbound).run({ ids: JSON.stringify(expired.map((m) => m.id)) });
       return { deleted: expired.length, next };
     }).immediate();
   }
