@@ -35,12 +35,14 @@ import { QUALITY_COUNTS, QUALITY_SQL as PG_QUALITY_SQL } from '../src/storage/po
 import { IDEMPOTENCY_SQL } from '../src/storage/idempotency-sql.js';
 import { HOURLY_READ } from '../src/storage/hourly.js';
 import { QUALITY_PRUNE_SQL } from '../src/storage/quality.js';
+import { RETENTION_SQL as SQLITE_RETENTION_SQL } from '../src/storage/sqlite/retention-sql.js';
+import { RETENTION_SQL as PG_RETENTION_SQL } from '../src/storage/postgres/retention-sql.js';
 import { eventually, TEST_DATABASE_URL, tempDir } from './helpers.js';
 
 // Every statement webhook delivery runs per event, dispatch's claims (expiry included), receipt
 // matching, the sweep of parked receipts, the message log, what an account's requests read of its
 // branch, verified numbers and credentials, the owner look-up of every inbound message, the usage
-// counters, the statements that charge accepts from nodes' slices of accounts' balances
+// counters, the logs' retention, the statements that charge accepts from nodes' slices of accounts' balances
 // (PostgreSQL), the SMPP outbox's, the compliance counters', the quality counters' and failed sign-ins' must reach their rows through an index: with a backlog
 // waiting (or many accounts), a scan would make each cost as much as the backlog.
 
@@ -51,8 +53,8 @@ const SIGN_IN_SQL = { failures: USER_SQL.failures, countFailure: USER_SQL.countF
 /** Shared statements of both stores: Idempotency-Keys, and the hourly counters the overview and failures read. */
 const SHARED_SQL = { ...prefixed('idempotency', IDEMPOTENCY_SQL), ...prefixed('qualityPrune', QUALITY_PRUNE_SQL), hourlyRead: HOURLY_READ };
 const sqliteNumbered = (sql: Readonly<Record<string, string>>) => Object.fromEntries(Object.entries(sql).map(([name, text]) => [name, text.replace(/\$(\d+)/g, '@p$1')]));
-const SQLITE_SQL = { ...sqliteNumbered(SHARED_SQL), ...prefixed('signIn', sqliteNumbered(SIGN_IN_SQL)), ...prefixed('lookups', SQLITE_LOOKUP_SQL), ...SQLITE_WEBHOOK_SQL, ...SQLITE_RECEIPT_SQL, ...SQLITE_DISPATCH_SQL, ...SQLITE_ACCOUNT_SQL, ...SQLITE_CREDENTIAL_SQL, ...SQLITE_NUMBERS_SQL, ...smpp(SQLITE_SMPP_SQL), ...prefixed('compliance', SQLITE_COMPLIANCE_SQL), ...prefixed('quality', SQLITE_QUALITY_SQL) };
-const PG_SQL = { ...SHARED_SQL, ...prefixed('signIn', SIGN_IN_SQL), ...prefixed('lookups', PG_LOOKUP_SQL), ...PG_WEBHOOK_SQL, ...PG_RECEIPT_SQL, ...PG_DISPATCH_SQL, ...PG_ACCOUNT_SQL, ...PG_CREDENTIAL_SQL, ...PG_NUMBERS_SQL, ...SLICE_SQL, ...smpp(PG_SMPP_SQL), ...prefixed('compliance', PG_COMPLIANCE_SQL), ...prefixed('quality', PG_QUALITY_SQL) };
+const SQLITE_SQL = { ...sqliteNumbered(SHARED_SQL), ...prefixed('signIn', sqliteNumbered(SIGN_IN_SQL)), ...prefixed('lookups', SQLITE_LOOKUP_SQL), ...SQLITE_WEBHOOK_SQL, ...SQLITE_RECEIPT_SQL, ...SQLITE_DISPATCH_SQL, ...SQLITE_ACCOUNT_SQL, ...SQLITE_CREDENTIAL_SQL, ...SQLITE_NUMBERS_SQL, ...smpp(SQLITE_SMPP_SQL), ...prefixed('compliance', SQLITE_COMPLIANCE_SQL), ...prefixed('quality', SQLITE_QUALITY_SQL), ...prefixed('retention', SQLITE_RETENTION_SQL) };
+const PG_SQL = { ...SHARED_SQL, ...prefixed('signIn', SIGN_IN_SQL), ...prefixed('lookups', PG_LOOKUP_SQL), ...PG_WEBHOOK_SQL, ...PG_RECEIPT_SQL, ...PG_DISPATCH_SQL, ...PG_ACCOUNT_SQL, ...PG_CREDENTIAL_SQL, ...PG_NUMBERS_SQL, ...SLICE_SQL, ...smpp(PG_SMPP_SQL), ...prefixed('compliance', PG_COMPLIANCE_SQL), ...prefixed('quality', PG_QUALITY_SQL), ...prefixed('retention', PG_RETENTION_SQL) };
 
 /** The message log as users page it: the first page, the next, and each filter (with a cursor where it pages). */
 const LOGS: Record<string, MessageFilter> = {
@@ -364,6 +366,10 @@ describe('hot webhook, receipt and account statements on PostgreSQL use indexes,
     quality_degradations: [],
     quality_degrade: ['c1', 'GB', 'delivery_rate_drop', '{}', 1],
     quality_recover: ['c1', 'GB'],
+    retention_messagesAfter: ['msg_500', 500],
+    retention_pruneMessages: [['msg_1', 'msg_2']],
+    retention_inboundAfter: ['in_500', 500],
+    retention_pruneInbound: [['in_1', 'in_2']],
   };
 
   for (const [name, sql] of Object.entries(PG_SQL)) {
