@@ -400,12 +400,13 @@ class Lane {
    * provider answered: writing the outcome needs none.
    */
   async #send(message: Message, attempt: number, due: number | undefined, answered: () => void): Promise<void> {
-    const { writer, owner } = this.opts;
+    const { writer, owner, clock, leaseMs } = this.opts;
     // Committed before the submit may leave: a crash from here on leaves an unknown outcome, not
     // a message sent again. Marks of concurrent sends share one commit. A claim taken over in
     // the meantime is not ours to send.
     try {
-      if (!(await this.#persist(() => writer.mark({ messageId: message.id, owner, attempt })))) return;
+      const mark = () => writer.mark({ messageId: message.id, owner, attempt, now: clock.now(), leaseUntil: clock.now() + leaseMs });
+      if (!(await this.#persist(mark))) return;
     } catch {
       // Logged. Not sent: its lease lapses and it is claimed again.
       return;

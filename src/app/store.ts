@@ -234,12 +234,16 @@ export interface EventNote {
 /**
  * The mark that an attempt's submit may leave the gateway now: written before the connector is
  * called, and only while the claim holds (false otherwise: the message is someone else's and
- * must not be sent).
+ * must not be sent). A claim whose lease ran out by `now` no longer holds, even if no other node
+ * took it yet: one could at any moment, and read the submit as never made. The mark renews the
+ * lease to `leaseUntil`.
  */
 export interface SubmitMark {
   readonly messageId: string;
   readonly owner: string;
   readonly attempt: number;
+  readonly now: number;
+  readonly leaseUntil: number;
 }
 
 /** A status change, an event note, or a submit mark. */

@@ -1380,13 +1380,9 @@ function markCounts(w: MarkWrite): { keys: string[]; ends: number[]; counts: num
 
 async function markAll(c: Client, marks: readonly SubmitMark[]): Promise<boolean[]> {
   if (marks.length === 0) return [];
-  const r = await c.query<{ id: string }>(
-    `UPDATE messages m SET submitted_attempt = w.attempt
-     FROM unnest($1::text[], $2::text[], $3::int[]) AS w(id, owner, attempt)
-     WHERE m.id = w.id AND m.status = 'sending' AND m.lease_owner = w.owner AND m.attempts = w.attempt
-     RETURNING m.id`,
-    [marks.map((k) => k.messageId), marks.map((k) => k.owner), marks.map((k) => k.attempt)],
-  );
+  const r = await c.query<{ id: string }>(DISPATCH_SQL.mark, [
+    marks.map((k) => k.messageId), marks.map((k) => k.owner), marks.map((k) => k.attempt), marks.map((k) => k.now), marks.map((k) => k.leaseUntil),
+  ]);
   const done = new Set(r.rows.map((row) => row.id));
   return marks.map((k) => done.has(k.messageId));
 }
