@@ -7,7 +7,7 @@ import { PostgresStore } from '../src/storage/postgres/store.js';
 import { configFile, freePort, metricsText, sendBatches, spawnNode, startServer, type BenchServer } from './server.js';
 import { median } from './median.js';
 import { carrierConfig, startSimulator } from './smpp.js';
-import { benchRetention } from './retention.js';
+import { benchRetention, OLD_LOGS } from './retention.js';
 
 const DATABASE_URL = process.env.SWITCHBOARD_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const REDIS_URL = process.env.SWITCHBOARD_BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -280,6 +280,7 @@ export async function webhooksSection(): Promise<void> {
   const warmup = Number(process.env.BENCH_WEBHOOK_WARMUP ?? 5_000);
   const rounds = Number(process.env.BENCH_WEBHOOK_ROUNDS ?? 3);
   const oldLog = Number(process.env.BENCH_WEBHOOK_RETENTION_LOG ?? 1_000_000);
+  const oldMessages = Number(process.env.BENCH_MESSAGE_RETENTION_LOG ?? 500_000);
   console.log(`\nWebhooks: ${total} single-recipient sends (50 in flight; ${warmup} before them, unmeasured) -> SMPP (window 100) -> simulator -> receipt -> one endpoint on 127.0.0.1 (message.delivered)`);
   for (const nodeCount of nodeSets) {
     const label = nodeCount === 0 ? 'SQLite, 1 node' : `PostgreSQL + Redis, ${nodeCount} node(s)`;
@@ -291,7 +292,8 @@ export async function webhooksSection(): Promise<void> {
       const cpu = (mode: 'off' | 'on') => median(figures[mode].map((f) => f.cpuMsPerMessage)).toFixed(3);
       console.log(`    median of ${rounds}: on/off time ${median(times).toFixed(2)}x, accept ${median(accepts).toFixed(2)}x; CPU off ${cpu('off')}, on ${cpu('on')} ms/message`);
     }
-    if (nodeCount === 0 && total > 0 && oldLog > 0) await retentionRuns(oldLog, total, warmup, rounds);
+    if (nodeCount === 0 && total > 0 && oldLog > 0) await retentionRuns('webhooks', oldLog, total, warmup, rounds);
+    if (nodeCount === 0 && total > 0 && oldMessages > 0) await retentionRuns('messages', oldMessages, total, warmup, rounds);
     if (backlog > 0) {
       const d = await benchDrain(nodeCount, backlog, Math.min(total || 5_000, 5_000), drainSeconds);
       console.log(
@@ -331,16 +333,17 @@ async function pairedRounds<M extends string, F extends PipelineFigures>(
 }
 
 /**
- * The pipeline with webhooks on, on a node started on a log of `size` deliveries past the
- * retention (an upgrade to a release that deletes them), against the same with the log kept:
- * what the first run of the retention costs live traffic.
+ * The pipeline with webhooks on, on a node started on a log of `size` rows past the retention
+ * (webhook deliveries: an upgrade to a release that deletes them; messages: retention turned
+ * on), against the same with the log kept: what the first run of the retention costs live traffic.
  */
-async function retentionRuns(size: number, total: number, warmup: number, rounds: number): Promise<void> {
+async function retentionRuns(log: keyof typeof OLD_LOGS, size: number, total: number, warmup: number, rounds: number): Promise<void> {
+  const { what } = OLD_LOGS[log];
   const { times, accepts } = await pairedRounds(
     rounds,
     ['kept', 'deleting'],
-    (mode) => benchRetention(size, total, warmup, mode === 'kept'),
-    (mode, f) => [`${size} deliveries 40 days old ${mode === 'kept' ? 'kept (retention 0)' : `being deleted: ${f.deleted} by the end`}`, 'every event received'],
+    (mode) => benchRetention(log, size, total, warmup, mode === 'kept'),
+    (mode, f) => [`${size} ${what} 40 days old ${mode === 'kept' ? 'kept' : `being deleted: ${f.deleted} by the end`}`, 'every event received'],
   );
   console.log(`    median of ${rounds}, the old log being deleted against kept: time ${median(times).toFixed(2)}x, accept ${median(accepts).toFixed(2)}x`);
 }
