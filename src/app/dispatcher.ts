@@ -57,6 +57,8 @@ const PERSIST_RETRY_MAX_MS = 1000;
 
 /** How long a connection that is down holds messages no other connection can take before looking again. */
 const HOLD_MS = 1000;
+/** How often the leases of messages in flight are renewed: a third of the lease, so one failed renewal does not lose them. */
+const renewalPeriod = (leaseMs: number) => Math.max(1, Math.floor(leaseMs / 3));
 
 function event(at: number, type: string, status: Message['status'] | null, detail: Record<string, unknown> | null, error: MessageError | null = null, payload: unknown = null): MessageEvent {
   return { at, type, status, error, detail, payload };
@@ -82,7 +84,7 @@ export class Dispatcher {
     for (const lane of this.#lanes.values()) lane.start();
     // A send may take longer than the lease (a throttle pause, a slow answer): its claim is kept
     // while it is in flight, or it would be claimed again and sent twice.
-    this.#renewal = setInterval(() => void this.#renewLeases(), Math.max(1, Math.floor(this.opts.leaseMs / 3)));
+    this.#renewal = setInterval(() => void this.#renewLeases(), renewalPeriod(this.opts.leaseMs));
   }
 
   async #renewLeases(): Promise<void> {
@@ -405,7 +407,9 @@ class Lane {
     // a message sent again. Marks of concurrent sends share one commit. A claim taken over in
     // the meantime is not ours to send.
     try {
-      const mark = () => writer.mark({ messageId: message.id, owner, attempt, now: clock.now(), leaseUntil: clock.now() + leaseMs });
+      // The lease must last until the next renewal: renewals that failed (the store out of reach,
+      // the loop stalled) leave it too short, and another node may take the message any moment.
+      const mark = () => writer.mark({ messageId: message.id, owner, attempt, heldUntil: clock.now() + renewalPeriod(leaseMs) });
       if (!(await this.#persist(mark))) return;
     } catch {
       // Logged. Not sent: its lease lapses and it is claimed again.

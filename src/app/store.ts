@@ -234,16 +234,15 @@ export interface EventNote {
 /**
  * The mark that an attempt's submit may leave the gateway now: written before the connector is
  * called, and only while the claim holds (false otherwise: the message is someone else's and
- * must not be sent). A claim whose lease ran out by `now` no longer holds, even if no other node
- * took it yet: one could at any moment, and read the submit as never made. The mark renews the
- * lease to `leaseUntil`.
+ * must not be sent). A claim whose lease does not run past `heldUntil` does not hold either, even
+ * if no other node took it yet: one could before the lease is renewed, and read the submit as
+ * never made.
  */
 export interface SubmitMark {
   readonly messageId: string;
   readonly owner: string;
   readonly attempt: number;
-  readonly now: number;
-  readonly leaseUntil: number;
+  readonly heldUntil: number;
 }
 
 /** A status change, an event note, or a submit mark. */

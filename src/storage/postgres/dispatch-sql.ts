@@ -24,10 +24,10 @@ export const DISPATCH_SQL = {
   claimExpired: claim(
     `SELECT id, status FROM messages WHERE connection = $1 AND expires_at <= $2 AND due_at IS NOT NULL AND due_at <= $2 ORDER BY expires_at LIMIT $3 FOR UPDATE SKIP LOCKED`,
   ),
-  /** Submit marks (see SubmitMark): each only under a claim whose lease still runs, and renewing it ($1 ids, $2 owners, $3 attempts, $4 nows, $5 leases until). */
-  mark: `UPDATE messages m SET submitted_attempt = w.attempt, due_at = w.lease_until
-     FROM unnest($1::text[], $2::text[], $3::int[], $4::bigint[], $5::bigint[]) AS w(id, owner, attempt, now, lease_until)
-     WHERE m.id = w.id AND m.status = 'sending' AND m.lease_owner = w.owner AND m.attempts = w.attempt AND m.due_at > w.now
+  /** Submit marks (see SubmitMark): each only under a claim whose lease runs past its `heldUntil` ($1 ids, $2 owners, $3 attempts, $4 held until). */
+  mark: `UPDATE messages m SET submitted_attempt = w.attempt
+     FROM unnest($1::text[], $2::text[], $3::int[], $4::bigint[]) AS w(id, owner, attempt, held_until)
+     WHERE m.id = w.id AND m.status = 'sending' AND m.lease_owner = w.owner AND m.attempts = w.attempt AND m.due_at > w.held_until
      RETURNING m.id`,
   /** The message a receipt's provider id belongs to. */
   findProviderIds: 'SELECT provider_message_id, message_id, part, parts FROM provider_ids WHERE connection = $1 AND provider_message_id = ANY($2::text[])',

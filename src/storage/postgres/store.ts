@@ -1381,7 +1381,7 @@ function markCounts(w: MarkWrite): { keys: string[]; ends: number[]; counts: num
 async function markAll(c: Client, marks: readonly SubmitMark[]): Promise<boolean[]> {
   if (marks.length === 0) return [];
   const r = await c.query<{ id: string }>(DISPATCH_SQL.mark, [
-    marks.map((k) => k.messageId), marks.map((k) => k.owner), marks.map((k) => k.attempt), marks.map((k) => k.now), marks.map((k) => k.leaseUntil),
+    marks.map((k) => k.messageId), marks.map((k) => k.owner), marks.map((k) => k.attempt), marks.map((k) => k.heldUntil),
   ]);
   const done = new Set(r.rows.map((row) => row.id));
   return marks.map((k) => done.has(k.messageId));

@@ -17,9 +17,9 @@ export const DISPATCH_SQL = {
        updated_at = CASE WHEN @send AND status IN ('queued', 'scheduled') AND expires_at > @now THEN @now ELSE updated_at END,
        status = CASE WHEN @send AND status IN ('queued', 'scheduled') AND expires_at > @now THEN 'sending' ELSE status END
      WHERE id IN (SELECT value FROM json_each(@ids)) RETURNING *`,
-  /** A submit mark (see SubmitMark): only under a claim whose lease still runs, and renewing it. */
-  mark: `UPDATE messages SET submitted_attempt = @attempt, due_at = @leaseUntil
-     WHERE id = @id AND status = 'sending' AND lease_owner = @owner AND attempts = @attempt AND due_at > @now`,
+  /** A submit mark (see SubmitMark): only under a claim whose lease runs past `heldUntil`. */
+  mark: `UPDATE messages SET submitted_attempt = @attempt
+     WHERE id = @id AND status = 'sending' AND lease_owner = @owner AND attempts = @attempt AND due_at > @heldUntil`,
   /** A message whole, by id. */
   message: 'SELECT * FROM messages WHERE id = @id',
   /** The message a receipt's provider id belongs to. */

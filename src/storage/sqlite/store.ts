@@ -682,8 +682,8 @@ export class SqliteStore implements Store {
       const applied = writes.map((w) => {
         if ('transition' in w) return this.#transition(w.transition, counters);
         if ('submitting' in w) {
-          const { messageId, owner, attempt, now, leaseUntil } = w.submitting;
-          return this.#sql(DISPATCH_SQL.mark).run({ id: messageId, owner, attempt, now, leaseUntil }).changes > 0;
+          const { messageId, owner, attempt, heldUntil } = w.submitting;
+          return this.#sql(DISPATCH_SQL.mark).run({ id: messageId, owner, attempt, heldUntil }).changes > 0;
         }
         this.#insertEvent(w.note.messageId, w.note.event);
         return true;
