@@ -38,8 +38,16 @@ export const PROJECT_CI = process.env.SWITCHBOARD_CI === '1';
 export const TEST_DATABASE_URL = process.env.SWITCHBOARD_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 export const TEST_REDIS_URL = process.env.SWITCHBOARD_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
+/** Folders made by this test file: removed when its process exits, whether or not a test removed its own. */
+const made: string[] = [];
+process.once('exit', () => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
+
 export function tempDir(): string {
-  return mkdtempSync(join(tmpdir(), 'switchboard-test-'));
+  const dir = mkdtempSync(join(tmpdir(), 'switchboard-test-'));
+  made.push(dir);
+  return dir;
 }
 
 /** A node on a real SQLite file in a fresh folder, with the sandbox answering quickly. */
