@@ -21,7 +21,7 @@ export interface Config {
   readonly lookupTtlMs: number;
   /** How long an Idempotency-Key answers with its first response; older ones are deleted. */
   readonly idempotencyTtlMs: number;
-  /** How long final messages, sent and received, are kept with their events (0: for ever). */
+  /** How long after it was made a message, sent or received, is deleted with its events once final (0: never). */
   readonly messageRetentionMs: number;
   readonly sqliteSync: 'full' | 'normal';
   readonly logLevel: string;

@@ -1013,20 +1013,20 @@ export class PostgresStore implements Store {
     });
   }
 
-  async pruneMessages(before: number, after: string, limit: number): Promise<{ deleted: number; next: string | null }> {
-    return this.#tx(async (c) => {
-      if (!(await this.#tryLock(c, PRUNE_MESSAGES_LOCK))) return { deleted: 0, next: null };
-      const { expired, next } = expiredMessages((await c.query<LoggedMessage>(RETENTION_SQL.messagesAfter, [after, limit])).rows, before, limit);
-      if (expired.length > 0) await c.query(RETENTION_SQL.pruneMessages, [expired.map((m) => m.id)]);
-      return { deleted: expired.length, next };
-    });
+  pruneMessages(before: number, after: string, limit: number): Promise<{ deleted: number; next: string | null }> {
+    return this.#pruneMessageLog(PRUNE_MESSAGES_LOCK, RETENTION_SQL.messagesAfter, RETENTION_SQL.pruneMessages, before, after, limit);
   }
 
-  async pruneInbound(before: number, after: string, limit: number): Promise<{ deleted: number; next: string | null }> {
+  pruneInbound(before: number, after: string, limit: number): Promise<{ deleted: number; next: string | null }> {
+    return this.#pruneMessageLog(PRUNE_INBOUND_LOCK, RETENTION_SQL.inboundAfter, RETENTION_SQL.pruneInbound, before, after, limit);
+  }
+
+  /** One look of a message log's retention (sent or received: `look` reads it, `prune` deletes by id), by one node at a time. */
+  async #pruneMessageLog(lock: number, look: string, prune: string, before: number, after: string, limit: number): Promise<{ deleted: number; next: string | null }> {
     return this.#tx(async (c) => {
-      if (!(await this.#tryLock(c, PRUNE_INBOUND_LOCK))) return { deleted: 0, next: null };
-      const { expired, next } = expiredMessages((await c.query<LoggedMessage>(RETENTION_SQL.inboundAfter, [after, limit])).rows, before, limit);
-      if (expired.length > 0) await c.query(RETENTION_SQL.pruneInbound, [expired.map((m) => m.id)]);
+      if (!(await this.#tryLock(c, lock))) return { deleted: 0, next: null };
+      const { expired, next } = expiredMessages((await c.query<LoggedMessage>(look, [after, limit])).rows, before, limit);
+      if (expired.length > 0) await c.query(prune, [expired.map((m) => m.id)]);
       return { deleted: expired.length, next };
     });
   }

@@ -1181,22 +1181,21 @@ export class SqliteStore implements Store {
   }
 
   async pruneMessages(before: number, after: string, limit: number): Promise<{ deleted: number; next: string | null }> {
-    return this.#db.transaction(() => {
-      const { expired, next } = expiredMessages(this.#sql(RETENTION_SQL.messagesAfter).all({ after, limit }) as LoggedMessage[], before, limit);
-      if (expired.length > 0) {
-        const ids = JSON.stringify(expired.map((m) => m.id));
-        this.#sql(RETENTION_SQL.pruneEvents).run({ ids });
-        this.#sql(RETENTION_SQL.pruneProviderIds).run({ ids });
-        this.#sql(RETENTION_SQL.pruneMessages).run({ ids });
-      }
-      return { deleted: expired.length, next };
-    }).immediate();
+    return this.#pruneMessageLog(RETENTION_SQL.messagesAfter, [RETENTION_SQL.pruneEvents, RETENTION_SQL.pruneProviderIds, RETENTION_SQL.pruneMessages], before, after, limit);
   }
 
   async pruneInbound(before: number, after: string, limit: number): Promise<{ deleted: number; next: string | null }> {
+    return this.#pruneMessageLog(RETENTION_SQL.inboundAfter, [RETENTION_SQL.pruneInbound], before, after, limit);
+  }
+
+  /** One look of a message log's retention (sent or received): `look` reads it, each of `prunes` deletes by id, in order. */
+  #pruneMessageLog(look: string, prunes: readonly string[], before: number, after: string, limit: number): { deleted: number; next: string | null } {
     return this.#db.transaction(() => {
-      const { expired, next } = expiredMessages(this.#sql(RETENTION_SQL.inboundAfter).all({ after, limit }) as LoggedMessage[], before, limit);
-      if (expired.length > 0) this.#sql(RETENTION_SQL.pruneInbound).run({ ids: JSON.stringify(expired.map((m) => m.id)) });
+      const { expired, next } = expiredMessages(this.#sql(look).all({ after, limit }) as LoggedMessage[], before, limit);
+      if (expired.length > 0) {
+        const ids = JSON.stringify(expired.map((m) => m.id));
+        for (const prune of prunes) this.#sql(prune).run({ ids });
+      }
       return { deleted: expired.length, next };
     }).immediate();
   }
